@@ -1,0 +1,43 @@
+# The README's commands. Each target sets up what it needs: a fresh machine needs only Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP_RUN := $(VENV)/.installed-run
+STAMP_TEST := $(VENV)/.installed-test
+
+.PHONY: demo test lint typecheck docs bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP_RUN): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(STAMP_TEST): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(STAMP_RUN)
+
+## make demo: run the main job on the bundled sample data with the embedded SQLite store
+demo: $(STAMP_RUN)
+	$(BIN)/migrator demo --out demo-output
+
+## make test: lint, then the whole test suite (PostgreSQL too when MIGRATOR_TEST_POSTGRES_URL is set)
+test: $(STAMP_TEST)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP_TEST)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check migrator tests bench
+
+typecheck: $(STAMP_TEST)
+	$(BIN)/mypy
+
+## make docs: regenerate the generated pages of docs/
+docs: $(STAMP_TEST)
+	$(BIN)/python -m migrator.report.catalogue > docs/findings.md
+
+clean:
+	rm -rf $(VENV) demo-output .migrator .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,1 @@
+"""The command-line interface: the only package of migrator that imports click."""

@@ -1,0 +1,83 @@
+"""What every command shares: the application context, output options and rendering."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from migrator.i18n import LANGS, Lang, t
+from migrator.report import Report, render
+from migrator.report.json_out import dumps
+from migrator.report.text import table
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class AppContext:
+    """Options of the root command, available to every sub-command."""
+
+    lang: Lang
+    debug: bool = False
+    db_url: str | None = None
+
+    def store(self):  # type: ignore[no-untyped-def]
+        """Open the store (the embedded SQLite default unless --db or MIGRATOR_DATABASE_URL says otherwise)."""
+        from migrator.store import open_store
+
+        return open_store(self.db_url)
+
+
+def app(ctx: click.Context | None = None) -> AppContext:
+    """The application context of the running command."""
+    ctx = ctx or click.get_current_context()
+    obj = ctx.find_object(AppContext)
+    if obj is None:  # a sub-command invoked on its own, as tests sometimes do
+        from migrator.i18n import default_lang
+
+        obj = AppContext(lang=default_lang())
+        ctx.obj = obj
+    return obj
+
+
+def _set_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        app(ctx).lang = value  # type: ignore[assignment]
+    return value
+
+
+lang_option = click.option(
+    "--lang", type=click.Choice(LANGS), default=None, expose_value=False, callback=_set_lang, is_eager=True,
+    help="Language of messages and reports (ja|en); overrides the global --lang.",
+)
+
+
+def output_options(func: F) -> F:
+    """Add ``--format text|json`` and ``--lang`` to a command that reports."""
+    func = click.option(
+        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+        help="Output format.",
+    )(func)
+    return lang_option(func)  # type: ignore[no-any-return]
+
+
+def emit_report(report: Report, fmt: str, *, outputs: Sequence[Path] = ()) -> None:
+    """Print ``report`` in ``fmt``, then (text only) where any written files went; exit with its code."""
+    lang = app().lang
+    click.echo(render(report, "json" if fmt == "json" else "text", lang), nl=False)
+    if fmt != "json":
+        for path in outputs:
+            click.echo(t("written", lang, path=path))
+    raise SystemExit(report.exit_code)
+
+
+def emit_table(header: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, *, data: Any = None) -> None:
+    """Print rows as a table, or ``data`` (default: a list of header→value dicts) as JSON."""
+    if fmt == "json":
+        click.echo(dumps(data if data is not None else [dict(zip(header, r, strict=False)) for r in rows]), nl=False)
+    else:
+        click.echo(table(header, rows))

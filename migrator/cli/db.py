@@ -1,0 +1,75 @@
+"""``migrator db``: create, upgrade and inspect the store."""
+
+from __future__ import annotations
+
+import click
+
+from migrator.cli.common import app, emit_table, output_options
+from migrator.store import StoreConfig, current_revision, downgrade, head_revision, make_engine, upgrade
+from migrator.store.db import redact
+
+
+@click.group()
+def db() -> None:
+    """Manage the database (SQLite by default, PostgreSQL through MIGRATOR_DATABASE_URL).
+
+    \b
+    Example:
+      migrator db upgrade
+    """
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+@output_options
+def upgrade_cmd(revision: str, fmt: str) -> None:
+    """Upgrade the database schema to REVISION (default: head).
+
+    \b
+    Example:
+      migrator db upgrade
+    """
+    config = StoreConfig.resolve(app().db_url)
+    reached = upgrade(config.url, revision)
+    emit_table(["database", "revision"], [[redact(config.url), reached or ""]], fmt,
+               data={"database": redact(config.url), "revision": reached})
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@output_options
+def downgrade_cmd(revision: str, fmt: str) -> None:
+    """Downgrade the database schema to REVISION ('base' removes every table).
+
+    \b
+    Example:
+      migrator db downgrade base
+    """
+    config = StoreConfig.resolve(app().db_url)
+    reached = downgrade(config.url, revision)
+    emit_table(["database", "revision"], [[redact(config.url), reached or "base"]], fmt,
+               data={"database": redact(config.url), "revision": reached})
+
+
+@db.command("current")
+@output_options
+def current_cmd(fmt: str) -> None:
+    """Show the revision the database is at, and the newest one migrator knows.
+
+    \b
+    Example:
+      migrator db current
+    """
+    config = StoreConfig.resolve(app().db_url)
+    engine = make_engine(config.url)
+    try:
+        current = current_revision(engine)
+    finally:
+        engine.dispose()
+    head = head_revision()
+    emit_table(
+        ["database", "current", "head", "up_to_date"],
+        [[redact(config.url), current or "(empty)", head, "yes" if current == head else "no"]],
+        fmt,
+        data={"database": redact(config.url), "current": current, "head": head, "up_to_date": current == head},
+    )

@@ -1,0 +1,99 @@
+"""The ``migrator`` command: the root group and the one place that turns errors into exit codes."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Sequence
+
+import click
+
+from migrator import __version__
+from migrator.cli.common import AppContext
+from migrator.cli.db import db
+from migrator.cli.demo import demo
+from migrator.cli.inventory import inventory
+from migrator.cli.mapping import mapping
+from migrator.cli.plan import plan
+from migrator.cli.schema import schema
+from migrator.errors import MigratorError
+from migrator.i18n import LANGS, default_lang, t
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="migrator")
+@click.option("--lang", type=click.Choice(LANGS), default=None,
+              help="Language of messages and reports. Default: ja when LANG starts with 'ja', else en.")
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
+@click.option("--db", "db_url", metavar="URL", default=None,
+              help="Database URL (default: MIGRATOR_DATABASE_URL, else .migrator/migrator.db).")
+@click.pass_context
+def cli(ctx: click.Context, lang: str | None, debug: bool, db_url: str | None) -> None:
+    """migrator: checkable data migration and migration planning for 標準準拠システム.
+
+    \b
+    Example:
+      migrator demo
+    """
+    existing = ctx.find_object(AppContext)
+    if existing is None:
+        ctx.obj = AppContext(lang=lang or default_lang(), debug=debug, db_url=db_url)  # type: ignore[arg-type]
+    else:
+        existing.lang = lang or existing.lang  # type: ignore[assignment]
+        existing.debug = debug or existing.debug
+        existing.db_url = db_url or existing.db_url
+
+
+for group in (schema, mapping, inventory, plan, db, demo):
+    cli.add_command(group)
+
+
+def _argv_flag(argv: Sequence[str], flag: str) -> bool:
+    return flag in argv
+
+
+def _argv_lang(argv: Sequence[str]) -> str:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGS:
+            return argv[i + 1]
+        if arg.startswith("--lang=") and arg.split("=", 1)[1] in LANGS:
+            return arg.split("=", 1)[1]
+    return default_lang()
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code: 0 ok, 1 findings of severity error, 2 usage or input error."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    obj = AppContext(lang=_argv_lang(args), debug=_argv_flag(args, "--debug"))  # type: ignore[arg-type]
+    try:
+        cli.main(args=args, prog_name="migrator", standalone_mode=False, obj=obj)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.UsageError as exc:
+        exc.show()
+        click.echo(t("usage_hint", obj.lang), err=True)
+        return 2
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code if exc.exit_code else 2
+    except click.Abort:
+        click.echo(t("interrupted", obj.lang), err=True)
+        return 2
+    except MigratorError as exc:
+        if obj.debug:
+            traceback.print_exc()
+        click.echo(("エラー: " if obj.lang == "ja" else "Error: ") + exc.message(obj.lang), err=True)
+        return exc.exit_code
+    except Exception as exc:
+        if obj.debug:
+            traceback.print_exc()
+        click.echo(t("internal_error", obj.lang, error=f"{type(exc).__name__}: {exc}"), err=True)
+        return 2
+    return 0
+
+
+def main() -> None:
+    """Console-script entry point."""
+    sys.exit(run())

@@ -1,0 +1,44 @@
+"""The one root of every error migrator raises on purpose.
+
+An exception means the work cannot go on (an unreadable file, an invalid spec, an unreachable database).
+Problems *in* the input that still let the work finish are findings, not exceptions.
+"""
+
+from __future__ import annotations
+
+from migrator.i18n import Lang
+from migrator.location import Location
+
+
+class MigratorError(Exception):
+    """Root of migrator's deliberate errors; carries a bilingual message and an exit code."""
+
+    exit_code: int = 2
+
+    def __init__(self, en: str, ja: str | None = None, *, location: Location | None = None) -> None:
+        super().__init__(en)
+        self.en = en
+        self.ja = ja if ja is not None else en
+        self.location = location
+
+    def message(self, lang: Lang = "en") -> str:
+        text = self.ja if lang == "ja" else self.en
+        if self.location is not None and not self.location.is_empty():
+            return f"{self.location}: {text}"
+        return text
+
+
+class InputError(MigratorError):
+    """An input file cannot be read at all (missing, corrupt, wrong format)."""
+
+
+class SpecError(MigratorError):
+    """A specification (schema, mapping, template) is invalid so that work cannot continue."""
+
+
+class StoreError(MigratorError):
+    """The database cannot be used (unreachable, outdated revision, failed transaction)."""
+
+
+class PlanError(MigratorError):
+    """A plan cannot be built (for example no inventory in the store)."""

@@ -1,0 +1,22 @@
+"""The Excel adapter: the only module of migrator that imports openpyxl.
+
+Reading gives plain Python values with their cell addresses (merged ranges filled in, formulas kept as
+text where no cached value exists); writing takes plain rows and never lets a cell become a formula.
+"""
+
+from migrator.excel.header import HeaderMatch, find_header, normalize_header
+from migrator.excel.reader import Formula, SheetData, WorkbookData, cell_ref, read_workbook
+from migrator.excel.writer import SheetSpec, write_workbook
+
+__all__ = [
+    "Formula",
+    "HeaderMatch",
+    "SheetData",
+    "SheetSpec",
+    "WorkbookData",
+    "cell_ref",
+    "find_header",
+    "normalize_header",
+    "read_workbook",
+    "write_workbook",
+]

@@ -1,0 +1,95 @@
+"""Finding the header row of a sheet and matching header variants through a synonym table."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from migrator.excel.reader import SheetData
+
+_SPACES = re.compile(r"[\s　]+")
+
+
+def normalize_header(text: object) -> str:
+    """Fold a header cell for matching: width (ＴＹＰＥ → type), case, spaces, line breaks, brackets.
+
+    Only headers are folded this way; data values are never NFKC-normalized.
+    """
+    if text is None:
+        return ""
+    folded = unicodedata.normalize("NFKC", str(text)).casefold()
+    folded = _SPACES.sub("", folded)
+    return folded.strip("()[]【】（）:：*＊※")
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """The header found in a sheet: its row (1-based; the lower row of a two-row header) and columns."""
+
+    row: int
+    columns: dict[str, int]
+    labels: dict[str, str] = field(default_factory=dict)
+    unmatched: dict[int, str] = field(default_factory=dict)
+    rows_used: int = 1
+
+    @property
+    def first_data_row(self) -> int:
+        return self.row + 1
+
+
+def _match(label: str, lookup: Mapping[str, str]) -> str | None:
+    return lookup.get(normalize_header(label))
+
+
+def find_header(
+    sheet: SheetData,
+    synonyms: Mapping[str, Sequence[str]],
+    *,
+    required: Sequence[str] = (),
+    max_rows: int = 30,
+    two_row: bool = True,
+) -> HeaderMatch | None:
+    """Find the row that best matches ``synonyms`` (field → accepted labels) in the first ``max_rows`` rows.
+
+    A two-row header (a group label such as ``PostgreSQL`` above ``TYPE`` / ``SIZE``) is recognised by
+    trying each row's labels, then the labels of the row below for columns the first row left open. The
+    row with the most matched fields wins; a row missing any of ``required`` is not a header.
+    """
+    lookup: dict[str, str] = {}
+    for fieldname, labels in synonyms.items():
+        for label in (fieldname, *labels):
+            lookup.setdefault(normalize_header(label), fieldname)
+    best: HeaderMatch | None = None
+    limit = min(max_rows, sheet.max_row)
+    for r in range(1, limit + 1):
+        candidates = [(r, 1)]
+        if two_row and r < sheet.max_row:
+            candidates.append((r + 1, 2))
+        for last, used in candidates:
+            columns: dict[str, int] = {}
+            labels: dict[str, str] = {}
+            unmatched: dict[int, str] = {}
+            for c in range(1, sheet.max_col + 1):
+                texts = [sheet.value(r, c)]
+                if used == 2:
+                    texts = [sheet.value(r + 1, c), sheet.value(r, c)]
+                for text in texts:
+                    if text is None or not str(text).strip():
+                        continue
+                    hit = _match(str(text), lookup)
+                    if hit and hit not in columns:
+                        columns[hit] = c
+                        labels[hit] = str(text).strip()
+                        break
+                else:
+                    label = next((str(t).strip() for t in texts if t is not None and str(t).strip()), None)
+                    if label:
+                        unmatched[c] = label
+            if any(req not in columns for req in required) or not columns:
+                continue
+            match = HeaderMatch(row=last, columns=columns, labels=labels, unmatched=unmatched, rows_used=used)
+            if best is None or len(columns) > len(best.columns):
+                best = match
+    return best

@@ -1,0 +1,50 @@
+"""Where a finding or an error points: a file, a line, a sheet cell, or a row and column."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place precise enough to open the input at the spot.
+
+    Use ``line`` for text files (YAML, CSV lines), ``sheet`` + ``cell`` for workbooks and ``row`` +
+    ``column`` for records of an extract (``row`` is the 1-based data row, ``line`` the physical line).
+    """
+
+    file: str | None = None
+    line: int | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def is_empty(self) -> bool:
+        return all(v is None for v in asdict(self).values())
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["text"] = str(self)
+        return data
+
+    def __str__(self) -> str:
+        parts: list[str] = []
+        head = self.file or ""
+        if self.line is not None:
+            head = f"{head}:{self.line}" if head else f"line {self.line}"
+        if head:
+            parts.append(head)
+        if self.sheet is not None:
+            parts.append(f"{self.sheet}!{self.cell}" if self.cell else self.sheet)
+        elif self.cell is not None:
+            parts.append(self.cell)
+        rc: list[str] = []
+        if self.row is not None:
+            rc.append(f"row {self.row}")
+        if self.column is not None:
+            rc.append(f"column {self.column}")
+        if rc:
+            parts.append(", ".join(rc))
+        return " ".join(parts)

@@ -1,0 +1,50 @@
+"""One entry point to render a report in any of the output formats."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from migrator.i18n import Lang
+from migrator.report.excel_out import write_excel
+from migrator.report.html import render_html
+from migrator.report.json_out import render_json
+from migrator.report.model import Report
+from migrator.report.text import render_text
+
+OutputFormat = Literal["text", "json", "html", "xlsx"]
+
+
+def render(report: Report, fmt: OutputFormat, lang: Lang = "en") -> str:
+    """Return the text, JSON or HTML form of ``report``."""
+    if fmt == "json":
+        return render_json(report, lang)
+    if fmt == "html":
+        return render_html(report, lang)
+    if fmt == "text":
+        return render_text(report, lang)
+    raise ValueError(f"{fmt} is written to a file, not rendered to text")
+
+
+def write_report(report: Report, path: Path, lang: Lang = "en", *, private: bool = False) -> Path:
+    """Write ``report`` to ``path`` in the format its suffix names (.json, .html, .xlsx, .txt)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return write_excel(report, path, lang, private=private)
+    fmt: OutputFormat = {".json": "json", ".html": "html", ".htm": "html"}.get(suffix, "text")  # type: ignore[assignment]
+    write_private_text(path, render(report, fmt, lang), private=private)
+    return path
+
+
+def write_private_text(path: Path, text: str, *, private: bool = False) -> None:
+    """Write UTF-8 ``text``; ``private`` creates the file readable by its owner only."""
+    if private:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.chmod(path, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        path.write_text(text, encoding="utf-8")

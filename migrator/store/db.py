@@ -1,0 +1,208 @@
+"""Connecting to the store and keeping its schema at the Alembic head.
+
+The embedded default is a SQLite file ``.migrator/migrator.db`` in the working directory, created and
+upgraded on first use. ``MIGRATOR_DATABASE_URL`` (or ``--db``) selects another database, for example
+PostgreSQL; a server database is never upgraded behind the user's back.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from migrator.errors import StoreError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+DEFAULT_DIR = ".migrator"
+DEFAULT_FILE = "migrator.db"
+
+
+def default_url(cwd: Path | None = None) -> str:
+    """The embedded SQLite default in ``cwd`` (the working directory when not given)."""
+    base = (cwd or Path.cwd()) / DEFAULT_DIR / DEFAULT_FILE
+    return f"sqlite:///{base}"
+
+
+def normalize_url(url: str) -> str:
+    """Accept the plain ``postgresql://`` form and use the psycopg 3 driver for it."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}" if ":" in creds else url
+    return url
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """Which database to use and whether it is the embedded default."""
+
+    url: str
+    embedded_default: bool
+
+    @classmethod
+    def resolve(cls, url: str | None = None, *, cwd: Path | None = None) -> StoreConfig:
+        """``url`` if given, else ``MIGRATOR_DATABASE_URL``, else the embedded SQLite default."""
+        chosen = url or os.environ.get("MIGRATOR_DATABASE_URL") or None
+        if chosen:
+            return cls(url=normalize_url(chosen), embedded_default=False)
+        return cls(url=default_url(cwd), embedded_default=True)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite gets foreign keys switched on and its folder created."""
+    url = normalize_url(url)
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = create_engine(url, future=True)
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        raise StoreError(f"Invalid database URL {redact(url)}: {exc}",
+                         f"データベースURLが不正です {redact(url)}: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def alembic_config(url: str) -> Config:
+    """An Alembic configuration that works from any working directory and from an installed package."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", normalize_url(url).replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
+    if len(heads) != 1:
+        raise StoreError(f"Migrations have {len(heads)} heads; expected one.", f"マイグレーションの head が {len(heads)} 個あります。")
+    return heads[0]
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (``None`` for an empty database)."""
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except OperationalError as exc:
+        raise _unreachable(engine.url.render_as_string(hide_password=True), exc) from exc
+
+
+def _unreachable(url: str, exc: Exception) -> StoreError:
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return StoreError(f"Cannot connect to the database {url}: {reason}",
+                      f"データベース {url} に接続できません: {reason}")
+
+
+def upgrade(url: str, revision: str = "head") -> str | None:
+    """Upgrade the database at ``url`` to ``revision``; return the revision reached."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            cfg = alembic_config(url)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+        return current_revision(engine)
+    except OperationalError as exc:
+        raise _unreachable(redact(url), exc) from exc
+    finally:
+        engine.dispose()
+
+
+def downgrade(url: str, revision: str) -> str | None:
+    """Downgrade the database at ``url`` to ``revision`` (``base`` removes every table)."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            cfg = alembic_config(url)
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, revision)
+        return current_revision(engine)
+    except OperationalError as exc:
+        raise _unreachable(redact(url), exc) from exc
+    finally:
+        engine.dispose()
+
+
+class Store:
+    """An open database at the head revision, handing out sessions and transactions."""
+
+    def __init__(self, engine: Engine, config: StoreConfig) -> None:
+        self.engine = engine
+        self.config = config
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed at the end or rolled back entirely on any exception."""
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def reader(self) -> Iterator[Session]:
+        """A session for reading; nothing it does is committed."""
+        session = self._sessions()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str | None = None, *, cwd: Path | None = None) -> Store:
+    """Open the store at head: the embedded default is created/upgraded; a server database must be current.
+
+    Raises:
+        StoreError: the database is unreachable, or a non-default database is behind the head revision.
+    """
+    config = StoreConfig.resolve(url, cwd=cwd)
+    head = head_revision()
+    if config.embedded_default:
+        upgrade(config.url)
+    engine = make_engine(config.url)
+    current = current_revision(engine)
+    if current != head:
+        engine.dispose()
+        where = redact(config.url)
+        raise StoreError(
+            f"The database {where} is at revision {current or 'empty'}, not {head}. Run 'migrator db upgrade'.",
+            f"データベース {where} のリビジョンが {current or '未作成'} で最新 ({head}) ではありません。"
+            "'migrator db upgrade' を実行してください。",
+        )
+    return Store(engine, config)

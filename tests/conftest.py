@@ -1,0 +1,88 @@
+"""Shared fixtures: a CLI runner that surfaces unexpected exceptions, and SQLite/PostgreSQL stores."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from migrator.cli.main import run
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+REFERENCE = SHARED / "reference"
+PG_ENV = "MIGRATOR_TEST_POSTGRES_URL"
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, expect: int | None = 0, env: dict[str, str] | None = None,
+            input: str | None = None) -> CliResult:
+    """Run ``migrator ARGS`` in-process through the real entry point (its error handling included).
+
+    ``expect`` is the exit code the caller requires (``None`` to skip the check).
+    """
+    runner = CliRunner()
+    with runner.isolation(input=input, env=env) as (out, err, _mixed):
+        code = run(list(args))
+    result = CliResult(exit_code=code, stdout=out.getvalue().decode("utf-8"),
+                       stderr=err.getvalue().decode("utf-8"))
+    if expect is not None:
+        assert code == expect, f"exit {code} != {expect}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    return result
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run in a fresh folder with no database configured, so the embedded default lands in tmp_path."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MIGRATOR_DATABASE_URL", raising=False)
+    monkeypatch.setenv("MIGRATOR_LANG", "en")
+    return tmp_path
+
+
+def _pg_base_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL URL confined to a fresh schema, dropped afterwards.
+
+    Skips when MIGRATOR_TEST_POSTGRES_URL is unset; when it is set and the server is unreachable the
+    test fails (CI must not pass by skipping).
+    """
+    base = _pg_base_url()
+    if base is None:
+        pytest.skip(f"{PG_ENV} is not set")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin_url = base.replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = sa.create_engine(admin_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database URL for each backend: a SQLite file, and PostgreSQL when configured."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return request.getfixturevalue("pg_url")
