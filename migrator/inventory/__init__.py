@@ -1,0 +1,1 @@
+"""Vendor inventories: model, tolerant Excel import and checks."""

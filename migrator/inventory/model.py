@@ -1,0 +1,90 @@
+"""The inventory model: municipalities, their systems, the interfaces between systems, and vendors.
+
+Plain frozen dataclasses, free of any storage or Excel concern: the importer builds them, the store saves
+and loads them (``migrator.store.inventory_repo``), the planner reads them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+DEFAULT_DEADLINE = dt.date(2026, 3, 31)
+"""End of FY2025: the original deadline for every standard-compliant system."""
+
+SPECIAL_SUPPORT_DEADLINE = dt.date(2031, 3, 31)
+"""End of FY2030: the target for 特定移行支援システム when the inventory gives no date."""
+
+
+@dataclass(frozen=True)
+class Municipality:
+    code: str
+    """6-digit 全国地方公共団体コード (with its check digit)."""
+    name: str
+
+
+@dataclass(frozen=True)
+class Vendor:
+    name: str
+    capacity: int | None = None
+    """How many migrations the vendor can run in parallel; ``None`` when not declared."""
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class System:
+    municipality_code: str
+    area_code: str
+    """3-digit business area number (001 住民基本台帳, 010 個人住民税, …)."""
+    area_name: str
+    name: str
+    current_vendor: str | None = None
+    target_vendor: str | None = None
+    hosting: str | None = None
+    contract_end: dt.date | None = None
+    release_date: dt.date | None = None
+    planned_date: dt.date | None = None
+    record_count: int | None = None
+    special_support: bool = False
+    special_deadline: dt.date | None = None
+    notes: str | None = None
+    source: str | None = None
+    """Where the row came from (``file sheet!A5``), for findings."""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """Natural key: 団体コード + 業務 + システム名."""
+        return (self.municipality_code, self.area_code, self.name)
+
+    @property
+    def deadline(self) -> dt.date:
+        """The date by which the system must run on the standard: FY2025 end, or the 特定移行支援 date."""
+        if self.special_support:
+            return self.special_deadline or SPECIAL_SUPPORT_DEADLINE
+        return DEFAULT_DEADLINE
+
+
+@dataclass(frozen=True)
+class Interface:
+    municipality_code: str
+    source: str
+    """The sending end as written (a system name or a business area name)."""
+    target: str
+    method: str = ""
+    """ファイル, API or DB."""
+    frequency: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class Inventory:
+    municipalities: tuple[Municipality, ...] = ()
+    systems: tuple[System, ...] = ()
+    interfaces: tuple[Interface, ...] = ()
+    vendors: tuple[Vendor, ...] = ()
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def vendor(self, name: str | None) -> Vendor | None:
+        if name is None:
+            return None
+        return next((v for v in self.vendors if v.name == name), None)
