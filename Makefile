@@ -38,6 +38,7 @@ typecheck: $(STAMP_TEST)
 ## make docs: regenerate the generated pages of docs/
 docs: $(STAMP_TEST)
 	$(BIN)/python -m migrator.report.catalogue > docs/findings.md
+	$(BIN)/python -m migrator.cli.reference > docs/cli.md
 
 clean:
 	rm -rf $(VENV) demo-output .migrator .pytest_cache .ruff_cache .mypy_cache

@@ -15,6 +15,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "location": ("場所", "location"),
     "message": ("内容", "message"),
     "count": ("件数", "count"),
+    "value": ("値", "value"),
     "error": ("エラー", "error"),
     "warning": ("警告", "warning"),
     "info": ("情報", "info"),
@@ -64,13 +65,17 @@ def render_text(report: Report, lang: Lang = "en") -> str:
     """The terminal form of a report: a findings table and a one-line summary."""
     parts = [f"{report.title}" + (f": {report.subject}" if report.subject else "")]
     if report.findings:
+        with_values = any(f.value is not None for f in report.findings)
         rows = []
         for f in report.findings:
             message = f.message(lang)
             if f.count > 1:
                 message = f"{message} (×{f.count})"
-            rows.append([f.code, label(f.severity, lang), str(f.location), message])
+            row = [f.code, label(f.severity, lang), str(f.location), message]
+            rows.append([*row, f.value or ""] if with_values else row)
         header = [label("code", lang), label("severity", lang), label("location", lang), label("message", lang)]
+        if with_values:
+            header.append(label("value", lang))
         parts.append(table(header, rows, max_width=80))
     else:
         parts.append(label("ok", lang))

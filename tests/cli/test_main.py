@@ -87,3 +87,11 @@ def test_default_language_from_locale(env: dict[str, str], expected: str) -> Non
     from migrator.i18n import default_lang
 
     assert default_lang(env) == expected
+
+
+def test_cli_reference_is_current() -> None:
+    from migrator.cli.reference import markdown
+    from tests.conftest import REPO
+
+    page = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert page == markdown(), "run: make docs"

@@ -1,0 +1,152 @@
+"""Findings, reports and their renderers: catalogue, masking, JSON keys, Excel safety, HTML self-containment."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from migrator.location import Location
+from migrator.report import Report, make_finding, mask, render, write_report
+from migrator.report.catalogue import catalogue, markdown
+from tests.conftest import REPO
+
+SECRET_NUMBER = "123456789018"
+SECRET_NAME = "山田　太郎"
+
+
+def _sensitive_report() -> Report:
+    return Report.of(
+        "check",
+        [
+            make_finding("CORE002", Location(file="x.csv", row=3, column="個人番号"), item="個人番号",
+                         value=SECRET_NUMBER, sensitive=True, reason="bad"),
+            make_finding("CORE002", Location(file="x.csv", row=4, column="氏名"), item="氏名",
+                         value=SECRET_NAME, sensitive=True, reason="bad"),
+            make_finding("CORE001", Location(file="y.csv"), step="s", status="=HYPERLINK(\"http://x\")"),
+        ],
+        subject="x.csv",
+    )
+
+
+def test_docs_findings_page_matches_catalogue() -> None:
+    page = (REPO / "docs" / "findings.md").read_text(encoding="utf-8")
+    assert page == markdown(), "run: python -m migrator.report.catalogue > docs/findings.md"
+
+
+def test_catalogue_entries_are_complete() -> None:
+    codes = catalogue()
+    assert codes
+    for code, entry in codes.items():
+        assert entry.title_ja and entry.title_en and entry.message_ja and entry.message_en, code
+        # Both languages must use the same placeholders, or one language would fail to format.
+        fields_ja = set(re.findall(r"{(\w+)", entry.message_ja))
+        fields_en = set(re.findall(r"{(\w+)", entry.message_en))
+        assert fields_ja == fields_en, code
+
+
+def test_make_finding_fills_both_languages_and_checks_params() -> None:
+    f = make_finding("CORE002", Location(file="a.xlsx", sheet="概要", cell="B3"), reason="zip")
+    assert f.severity == "error"
+    assert f.message("en") == "Cannot read the file: zip"
+    assert f.message("ja") == "ファイルを読み込めません: zip"
+    assert str(f.location) == "a.xlsx 概要!B3"
+    with pytest.raises(KeyError):
+        make_finding("CORE002")
+    with pytest.raises(KeyError):
+        make_finding("XXX999")
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "expected"),
+    [
+        ("123456789018", "auto", "********9018"),
+        ("山田　太郎", "auto", "山田　**"),
+        ("山田 太郎", "name", "山田 **"),
+        ("山田太郎", "name", "山***"),
+        ("1980-04-01", "auto", "1980-**-**"),
+        ("東京都千代田区", "text", "東******"),
+        ("12", "number", "**"),
+        ("", "auto", ""),
+        (None, "auto", ""),
+    ],
+)
+def test_mask(value: object, kind: str, expected: str) -> None:
+    assert mask(value, kind) == expected  # type: ignore[arg-type]
+
+
+def test_report_counts_validity_and_exit_code() -> None:
+    ok = Report.of("t", [make_finding("CORE001", step="a", status="b")])
+    assert ok.valid and ok.exit_code == 0
+    assert ok.counts_by_severity == {"error": 0, "warning": 0, "info": 1}
+    bad = _sensitive_report()
+    assert not bad.valid and bad.exit_code == 1
+    assert bad.counts_by_code == {"CORE001": 1, "CORE002": 2}
+    assert [f.severity for f in bad.findings] == ["error", "error", "info"]
+
+
+def test_json_has_documented_keys() -> None:
+    data = json.loads(render(_sensitive_report(), "json", "en"))
+    assert set(data) == {"format", "title", "subject", "valid", "exit_code", "counts", "counts_by_code",
+                         "findings", "summary"}
+    assert data["format"] == "migrator.report/1"
+    finding = data["findings"][0]
+    assert set(finding) == {"code", "severity", "message", "message_ja", "message_en", "location", "item",
+                            "value", "count", "share", "examples", "source"}
+    assert set(finding["location"]) == {"file", "line", "sheet", "cell", "row", "column", "text"}
+    doc = (REPO / "docs" / "report-format.md").read_text(encoding="utf-8")
+    for key in [*data, *finding, *finding["location"]]:
+        assert f"`{key}`" in doc, f"docs/report-format.md does not document {key}"
+
+
+def _all_text(path: Path) -> str:
+    if path.suffix == ".xlsx":
+        with zipfile.ZipFile(path) as zf:
+            return "".join(zf.read(n).decode("utf-8", "replace") for n in zf.namelist())
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".json", ".html", ".xlsx"])
+def test_sensitive_values_never_appear_unmasked(tmp_path: Path, suffix: str) -> None:
+    report = _sensitive_report()
+    for lang in ("ja", "en"):
+        out = write_report(report, tmp_path / f"r-{lang}{suffix}", lang)
+        text = _all_text(out)
+        assert SECRET_NUMBER not in text
+        assert "太郎" not in text
+        assert "********9018" in text
+
+
+def test_show_values_reveals_only_on_request() -> None:
+    f = make_finding("CORE002", value=SECRET_NUMBER, sensitive=True, show_values=True, reason="r")
+    assert f.value == SECRET_NUMBER
+
+
+def test_excel_never_carries_a_formula(tmp_path: Path) -> None:
+    path = write_report(_sensitive_report(), tmp_path / "r.xlsx", "en")
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
+    values = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert any(isinstance(v, str) and v.startswith("s: =HYPERLINK") for v in values)
+
+
+def test_html_is_self_contained(tmp_path: Path) -> None:
+    html = render(_sensitive_report(), "html", "ja")
+    assert "<style>" in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "<script" not in html
+    assert "<link" not in html
+    assert "<svg" in html
+
+
+def test_private_files_are_owner_only(tmp_path: Path) -> None:
+    for suffix in (".json", ".xlsx"):
+        path = write_report(_sensitive_report(), tmp_path / f"p{suffix}", "en", private=True)
+        assert path.stat().st_mode & 0o077 == 0

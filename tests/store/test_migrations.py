@@ -1,0 +1,116 @@
+"""Alembic migrations up and down on SQLite and PostgreSQL, no drift, and the first-use rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.util.exc import CommandError
+
+from migrator.errors import StoreError
+from migrator.store import downgrade, head_revision, make_engine, open_store, upgrade
+from migrator.store.db import alembic_config, normalize_url
+from migrator.store.models import Base
+from tests.conftest import run_cli
+
+
+def _tables(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_and_downgrade_round_trip(db_url: str) -> None:
+    assert upgrade(db_url) == head_revision()
+    assert _tables(db_url) == set(Base.metadata.tables)
+    assert downgrade(db_url, "base") is None
+    assert _tables(db_url) == set()
+    assert upgrade(db_url) == head_revision()
+
+
+def test_models_and_migrations_do_not_drift(db_url: str) -> None:
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            cfg = alembic_config(db_url)
+            cfg.attributes["connection"] = conn
+            try:
+                command.check(cfg)
+            except CommandError as exc:  # pragma: no cover - shows the drift on failure
+                pytest.fail(f"models and migrations differ: {exc}")
+    finally:
+        engine.dispose()
+
+
+def test_embedded_default_is_created_on_first_use(workdir: Path) -> None:
+    store = open_store()
+    try:
+        assert store.config.embedded_default
+        assert (workdir / ".migrator" / "migrator.db").is_file()
+    finally:
+        store.close()
+
+
+def test_server_database_behind_head_is_not_upgraded_silently(db_url: str) -> None:
+    with pytest.raises(StoreError, match="migrator db upgrade"):
+        open_store(db_url)
+    upgrade(db_url)
+    open_store(db_url).close()
+
+
+def test_unreachable_server_is_a_clear_error() -> None:
+    with pytest.raises(StoreError, match="Cannot connect"):
+        open_store("postgresql://postgres@127.0.0.1:1/nothing?connect_timeout=2")
+
+
+def test_transaction_rolls_back_everything(db_url: str) -> None:
+    from migrator.store.models import Municipality
+
+    upgrade(db_url)
+    store = open_store(db_url)
+    try:
+        with pytest.raises(RuntimeError), store.transaction() as session:
+            session.add(Municipality(code="131016", name="千代田区"))
+            session.flush()
+            raise RuntimeError("stop")
+        with store.reader() as session:
+            assert session.scalar(sa.select(sa.func.count()).select_from(Municipality)) == 0
+    finally:
+        store.close()
+
+
+def test_db_commands(db_url: str, workdir: Path) -> None:
+    result = run_cli("--db", db_url, "db", "current", "--format", "json")
+    assert json.loads(result.stdout)["current"] is None
+    result = run_cli("--db", db_url, "db", "upgrade")
+    assert head_revision() in result.stdout
+    data = json.loads(run_cli("--db", db_url, "db", "current", "--format", "json").stdout)
+    assert data == {"database": data["database"], "current": head_revision(), "head": head_revision(),
+                    "up_to_date": True}
+    run_cli("--db", db_url, "db", "downgrade", "base")
+    assert json.loads(run_cli("--db", db_url, "db", "current", "--format", "json").stdout)["current"] is None
+
+
+def test_db_url_from_environment(workdir: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'env.db'}"
+    run_cli("db", "upgrade", env={"MIGRATOR_DATABASE_URL": url})
+    assert (tmp_path / "env.db").is_file()
+    assert not (workdir / ".migrator").exists()
+
+
+def test_passwords_are_not_printed() -> None:
+    from migrator.store.db import redact
+
+    assert redact("postgresql+psycopg://app:s3cret@db:5432/x") == "postgresql+psycopg://app:***@db:5432/x"
+    assert redact("sqlite:///a.db") == "sqlite:///a.db"
+
+
+def test_postgres_url_uses_psycopg3() -> None:
+    assert normalize_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalize_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"

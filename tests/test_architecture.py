@@ -1,0 +1,55 @@
+"""Each outside engine has one home in the package (DESIGN §5); a test walks every import."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+PACKAGE = REPO / "migrator"
+
+# engine → the only part of the package allowed to import it
+HOMES = {
+    "click": ("migrator/cli/",),
+    "sqlalchemy": ("migrator/store/",),
+    "alembic": ("migrator/store/",),
+    "openpyxl": ("migrator/excel/", "migrator/excel.py"),
+    "pandera": ("migrator/validation/",),
+    "networkx": ("migrator/planning/",),
+}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def _modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(REPO)))
+def test_engines_are_imported_only_in_their_home(path: Path) -> None:
+    rel = str(path.relative_to(REPO))
+    for engine in _imports(path) & set(HOMES):
+        assert rel.startswith(HOMES[engine]), f"{rel} imports {engine}; only {HOMES[engine]} may"
+
+
+def test_jp_imports_nothing_of_ours() -> None:
+    for path in (PACKAGE / "jp").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("migrator"):
+                assert node.module.startswith("migrator.jp"), f"{path} imports {node.module}"
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    assert not alias.name.startswith("migrator") or alias.name.startswith("migrator.jp"), path
