@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from migrator.cli.main import run
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+SHARED = Path(os.environ.get("MIGRATOR_TEST_SHARED", str(REPO.parent / "shared")))
 REFERENCE = SHARED / "reference"
 PG_ENV = "MIGRATOR_TEST_POSTGRES_URL"
 
