@@ -1,0 +1,460 @@
+"""和暦 (Japanese era dates): parse legacy forms to ISO dates and format ISO dates back.
+
+Accepted forms (see :class:`WarekiForm`): ``GYYMMDD`` with a numeric era code 1–5 (``4010108``), the 2-digit
+era code of 中間標準レイアウト (``04010108``), letters (``H01.01.08``, ``S64.1.7``, ``R1.5.1``), kanji
+(``平成元年1月8日``, also with full-width digits or kanji numerals, ``平成元年一月八日``), and plain western dates
+(``1989-01-08``, ``1989/1/8``, ``19890108``) so that one parser serves a whole date column.
+
+Rules:
+- Era boundaries are strict by default: 昭和64年1月8日 and 平成31年5月1日 are invalid (reason ``era_range``).
+  With ``policy="lenient"`` an out-of-era date (平成32年, 平成31年5月1日) is converted by the era's year offset and
+  gets status ``lenient`` so that every accepted value stays traceable.
+- The two change days shared by two eras are valid in both: 1912-07-30 (明治45年7月30日 = 大正元年7月30日) and
+  1926-12-25 (大正15年12月25日 = 昭和元年12月25日). Formatting uses the new era.
+- 明治 dates before 1873-01-01 (明治6年, the solar calendar) are converted naively and get status
+  ``pre_solar``: the written date was lunisolar, the ISO date is not reliable.
+- Impossible days (2月30日) are invalid in every policy (reason ``date``).
+- Blank values (null, empty, spaces) have status ``blank``. Unknown dates (不詳) have status ``unknown`` and a
+  不詳表記 text: a value containing ``不詳`` keeps its own text; a numeric or letter form with month or day
+  ``00`` gets ``平成元年月日不詳`` / ``平成元年1月日不詳``; an all-zero value gets ``不詳``. The standard's
+  ``X年月日_不詳フラグ`` is ``status == "unknown"``.
+
+Every parse gives a :class:`WarekiResult` (date, status, reason, fusho_text); the polars form
+:func:`parse_wareki_expr` gives a struct with the same four fields and identical values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+import polars as pl
+
+from .errors import WarekiFormatError
+
+
+@dataclass(frozen=True)
+class Era:
+    """One era: its numeric code, names, first and last day, and the year offset (western = offset + era year)."""
+
+    code: int
+    name: str
+    letter: str
+    first: dt.date
+    last: dt.date | None
+    offset: int
+
+
+ERAS: tuple[Era, ...] = (
+    Era(1, "明治", "M", dt.date(1868, 1, 25), dt.date(1912, 7, 30), 1867),
+    Era(2, "大正", "T", dt.date(1912, 7, 30), dt.date(1926, 12, 25), 1911),
+    Era(3, "昭和", "S", dt.date(1926, 12, 25), dt.date(1989, 1, 7), 1925),
+    Era(4, "平成", "H", dt.date(1989, 1, 8), dt.date(2019, 4, 30), 1988),
+    Era(5, "令和", "R", dt.date(2019, 5, 1), None, 2018),
+)
+SOLAR_CALENDAR_START = dt.date(1873, 1, 1)
+_FAR_FUTURE = dt.date(9999, 12, 31)
+_BY_CODE = {e.code: e for e in ERAS}
+
+
+class WarekiForm(StrEnum):
+    """The written forms of an era date."""
+
+    CODE = "code"  # 4010108 (GYYMMDD, era code 1–5)
+    CODE2 = "code2"  # 04010108 (中間標準レイアウト: 2-digit era code)
+    ALPHA = "alpha"  # H01.01.08
+    ALPHA_SHORT = "alpha_short"  # H1.1.8
+    KANJI = "kanji"  # 平成元年1月8日
+    KANJI_FULLWIDTH = "kanji_fullwidth"  # 平成元年１月８日
+    KANJI_NUMERAL = "kanji_numeral"  # 平成元年一月八日
+    WESTERN = "western"  # 1989-01-08 (parse also takes 1989/1/8 and 19890108)
+
+
+class WarekiStatus(StrEnum):
+    """Outcome of parsing one value."""
+
+    OK = "ok"
+    LENIENT = "lenient"  # out-of-era value converted under the lenient policy: a warning
+    PRE_SOLAR = "pre_solar"  # 明治 date before 1873-01-01: converted naively, flagged
+    BLANK = "blank"
+    UNKNOWN = "unknown"  # 不詳
+    INVALID = "invalid"
+
+
+class Policy(StrEnum):
+    STRICT = "strict"
+    LENIENT = "lenient"
+
+
+@dataclass(frozen=True)
+class WarekiResult:
+    """Result of parsing one value. ``reason`` is set for ``invalid`` (``format``, ``date``, ``era_range``)
+    and ``lenient`` (``era_range``); ``fusho_text`` for ``unknown``."""
+
+    date: dt.date | None
+    status: WarekiStatus
+    reason: str | None = None
+    fusho_text: str | None = None
+
+    @property
+    def fusho_flag(self) -> bool:
+        """The standard's 不詳フラグ."""
+        return self.status is WarekiStatus.UNKNOWN
+
+    def as_dict(self) -> dict[str, object]:
+        return {"date": self.date, "status": str(self.status), "reason": self.reason,
+                "fusho_text": self.fusho_text}
+
+
+# ---------------------------------------------------------------- tables shared by both forms
+
+_KANJI_DIGITS = "〇一二三四五六七八九"
+
+
+def kanji_numeral(n: int) -> str:
+    """Write 1–99 in kanji numerals the usual way (十一, 二十, 三十一)."""
+    if not 1 <= n <= 99:
+        raise WarekiFormatError(f"kanji numeral out of range: {n}")
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _KANJI_DIGITS[tens] + "十")
+    return head + (_KANJI_DIGITS[ones] if ones else "")
+
+
+def _kanji_numeral_table() -> dict[str, int]:
+    table: dict[str, int] = {"元": 1}
+    for n in range(1, 100):
+        table[kanji_numeral(n)] = n
+        positional = "".join(_KANJI_DIGITS[int(c)] for c in str(n))
+        table.setdefault(positional, n)  # 三一 = 31
+        table.setdefault(_KANJI_DIGITS[0] + positional, n) if n < 10 else None  # 〇八 = 8
+    return table
+
+
+KANJI_NUMBERS: dict[str, int] = _kanji_numeral_table()
+_ERA_TOKENS: dict[str, int] = {}
+for _e in ERAS:
+    _ERA_TOKENS.update({_e.name: _e.code, _e.name[0]: _e.code, _e.letter: _e.code, _e.letter.lower(): _e.code})
+_NORMALIZE_INPUT: dict[str, str] = {
+    **{chr(0xFF10 + i): str(i) for i in range(10)},
+    **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+    **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+    "．": ".", "／": "/", "－": "-", "‐": "-", "−": "-", "　": " ", "\t": " ",
+}
+
+_NUM = r"(?:[0-9]{1,2}|元|[〇一二三四五六七八九十]{1,3})"
+_ERA = "|".join(sorted(_ERA_TOKENS, key=len, reverse=True))
+_SEP = r"(?:[./-])"
+# One regex for every non-numeric form; numeric forms are sliced. Identical text in Python re and Rust regex.
+_TEXT_RE = (
+    rf"^ *({_ERA}) *({_NUM}) *(?:年|{_SEP}) *({_NUM}) *(?:月|{_SEP}) *({_NUM}) *日? *$"
+)
+_WESTERN_RE = r"^ *([0-9]{4})(?:[/-]([0-9]{1,2})[/-]([0-9]{1,2})|([0-9]{2})([0-9]{2})) *$"
+_CODE_RE = r"^ *(0?[0-9])([0-9]{2})([0-9]{2})([0-9]{2}) *$"
+_FUSHO = "不詳"
+_NO_ERA = 99  # era code 0 in a numeric form: not an era
+_PARTIAL_RE = rf"^ *({_ERA}) *({_NUM}) *(?:年|{_SEP}) *(?:({_NUM}) *(?:月|{_SEP}))?"
+
+
+def _to_int(token: str | None) -> int | None:
+    if token is None or token == "":
+        return None
+    if token.isascii() and token.isdigit():
+        return int(token)
+    return KANJI_NUMBERS.get(token)
+
+
+def _days_in_month(y: int, m: int) -> int:
+    if m == 2:
+        return 29 if (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)) else 28
+    return 30 if m in (4, 6, 9, 11) else 31
+
+
+def _normalize_input(text: str) -> str:
+    return "".join(_NORMALIZE_INPUT.get(c, c) for c in text)
+
+
+# ---------------------------------------------------------------- scalar
+
+def parse_wareki(value: object, *, policy: Policy | str = Policy.STRICT) -> WarekiResult:
+    """Parse one legacy date value (any form of :class:`WarekiForm`) to an ISO date.
+
+    Args:
+        value: the cell value (str, int, None). Integers are read as their decimal digits.
+        policy: ``strict`` (default) rejects out-of-era dates; ``lenient`` converts them with status
+            ``lenient``.
+
+    Returns:
+        a :class:`WarekiResult`; invalid input is a result (status ``invalid``), never an exception.
+    """
+    policy = Policy(policy)
+    if value is None:
+        return WarekiResult(None, WarekiStatus.BLANK)
+    raw = str(value)
+    text = _normalize_input(raw)
+    if text.strip() == "":
+        return WarekiResult(None, WarekiStatus.BLANK)
+    if _FUSHO in text:
+        return WarekiResult(None, WarekiStatus.UNKNOWN, None, raw.strip())
+    m = re.match(_CODE_RE, text)
+    if m:
+        era_s, ys, ms, ds = m.groups()
+        era = int(era_s)
+        if era == 0:
+            if ys == "00" and ms == "00" and ds == "00":
+                return WarekiResult(None, WarekiStatus.UNKNOWN, None, _FUSHO)
+            return WarekiResult(None, WarekiStatus.INVALID, "era_code")
+        return _resolve(era, int(ys), int(ms), int(ds), policy)
+    m = re.match(_WESTERN_RE, text)
+    if m:
+        y = int(m.group(1))
+        mo = int(m.group(2) or m.group(4))
+        d = int(m.group(3) or m.group(5))
+        return _resolve(0, y, mo, d, policy)
+    m = re.match(_TEXT_RE, text)
+    if m:
+        era = _ERA_TOKENS[m.group(1)]
+        y, mo, d = (_to_int(g) for g in m.groups()[1:])
+        if y is None or mo is None or d is None:
+            return WarekiResult(None, WarekiStatus.INVALID, "format")
+        return _resolve(era, y, mo, d, policy)
+    return WarekiResult(None, WarekiStatus.INVALID, "format")
+
+
+def _fusho_text(era: Era, y: int, mo: int) -> str:
+    year = "元" if y == 1 else str(y)
+    return f"{era.name}{year}年" + (f"{mo}月" if mo else "") + "月日不詳"[(1 if mo else 0):]
+
+
+def _resolve(era_code: int, y: int, mo: int, d: int, policy: Policy) -> WarekiResult:
+    era = _BY_CODE.get(era_code)
+    if era_code != 0 and era is None:
+        return WarekiResult(None, WarekiStatus.INVALID, "era_code")
+    if era is not None and y == 0:
+        return WarekiResult(None, WarekiStatus.INVALID, "date")
+    if era is not None and (mo == 0 or d == 0) and not (mo == 0 and d != 0):
+        return WarekiResult(None, WarekiStatus.UNKNOWN, None, _fusho_text(era, y, mo))
+    year = y + (era.offset if era else 0)
+    if not (1 <= mo <= 12 and 1 <= d <= _days_in_month(year, mo)) or year < 1:
+        return WarekiResult(None, WarekiStatus.INVALID, "date")
+    date = dt.date(year, mo, d)
+    if era is None:
+        return WarekiResult(date, WarekiStatus.OK)
+    in_era = era.first <= date <= (era.last or _FAR_FUTURE)
+    if not in_era:
+        if policy is Policy.STRICT:
+            return WarekiResult(None, WarekiStatus.INVALID, "era_range")
+        return WarekiResult(date, WarekiStatus.LENIENT, "era_range")
+    if date < SOLAR_CALENDAR_START:
+        return WarekiResult(date, WarekiStatus.PRE_SOLAR)
+    return WarekiResult(date, WarekiStatus.OK)
+
+
+def era_of(date: dt.date) -> Era:
+    """The era a date is written in (the newer era on a shared change day)."""
+    for era in reversed(ERAS):
+        if date >= era.first:
+            return era
+    raise WarekiFormatError(f"{date.isoformat()} is before 明治 (1868-01-25)")
+
+
+def format_wareki(date: dt.date, form: WarekiForm | str = WarekiForm.KANJI) -> str:
+    """Write an ISO date in one 和暦 form (see :class:`WarekiForm`); inverse of :func:`parse_wareki`."""
+    form = WarekiForm(form)
+    if form is WarekiForm.WESTERN:
+        return date.isoformat()
+    era = era_of(date)
+    y = date.year - era.offset
+    if y > 99 and form in (WarekiForm.CODE, WarekiForm.CODE2, WarekiForm.ALPHA):
+        raise WarekiFormatError(f"{era.name}{y}年 does not fit a 2-digit year")
+    if form is WarekiForm.CODE:
+        return f"{era.code}{y:02d}{date.month:02d}{date.day:02d}"
+    if form is WarekiForm.CODE2:
+        return f"{era.code:02d}{y:02d}{date.month:02d}{date.day:02d}"
+    if form is WarekiForm.ALPHA:
+        return f"{era.letter}{y:02d}.{date.month:02d}.{date.day:02d}"
+    if form is WarekiForm.ALPHA_SHORT:
+        return f"{era.letter}{y}.{date.month}.{date.day}"
+    year = "元" if y == 1 else None
+    if form is WarekiForm.KANJI_NUMERAL:
+        return f"{era.name}{year or kanji_numeral(y)}年{kanji_numeral(date.month)}月{kanji_numeral(date.day)}日"
+    text = f"{era.name}{year or y}年{date.month}月{date.day}日"
+    if form is WarekiForm.KANJI_FULLWIDTH:
+        text = text.translate({0x30 + i: 0xFF10 + i for i in range(10)})
+    return text
+
+
+# ---------------------------------------------------------------- polars
+
+_STRUCT_FIELDS = ("date", "status", "reason", "fusho_text")
+
+
+def _lookup(expr: pl.Expr, table: dict[str, int]) -> pl.Expr:
+    return expr.replace_strict(list(table), list(table.values()), default=None, return_dtype=pl.Int32)
+
+
+def _num_expr(token: pl.Expr) -> pl.Expr:
+    return pl.when(token.str.contains(r"^[0-9]+$")).then(token.cast(pl.Int32, strict=False)).otherwise(
+        _lookup(token, KANJI_NUMBERS)
+    )
+
+
+def _era_table_expr(era: pl.Expr, attr: str, dtype: pl.DataType) -> pl.Expr:
+    values = {e.code: getattr(e, attr) for e in ERAS}
+    return era.replace_strict(list(values), list(values.values()), default=None, return_dtype=dtype)
+
+
+def parse_wareki_expr(expr: pl.Expr, *, policy: Policy | str = Policy.STRICT) -> pl.Expr:
+    """Polars form of :func:`parse_wareki`: a struct {date, status, reason, fusho_text} per value.
+
+    Use ``.struct.field("date")`` for the converted column and ``status``/``reason`` for findings.
+    """
+    policy = Policy(policy)
+    raw = expr.cast(pl.String)
+    text = raw.str.replace_many(list(_NORMALIZE_INPUT), list(_NORMALIZE_INPUT.values()))
+    code = text.str.extract_groups(_CODE_RE)
+    west = text.str.extract_groups(_WESTERN_RE)
+    kanji = text.str.extract_groups(_TEXT_RE)
+    is_code = code.struct.field("1").is_not_null()
+    is_west = west.struct.field("1").is_not_null() & ~is_code
+    is_text = kanji.struct.field("1").is_not_null() & ~is_code & ~is_west
+
+    code_era = code.struct.field("1").cast(pl.Int32)
+    era_code = (
+        pl.when(is_code).then(pl.when(code_era == 0).then(pl.lit(_NO_ERA, pl.Int32)).otherwise(code_era))
+        .when(is_west).then(pl.lit(0, pl.Int32))
+        .when(is_text).then(_lookup(kanji.struct.field("1"), _ERA_TOKENS))
+    )
+    y = (
+        pl.when(is_code).then(code.struct.field("2").cast(pl.Int32))
+        .when(is_west).then(west.struct.field("1").cast(pl.Int32))
+        .when(is_text).then(_num_expr(kanji.struct.field("2")))
+    )
+    mo = (
+        pl.when(is_code).then(code.struct.field("3").cast(pl.Int32))
+        .when(is_west).then(pl.coalesce(west.struct.field("2"), west.struct.field("4")).cast(pl.Int32))
+        .when(is_text).then(_num_expr(kanji.struct.field("3")))
+    )
+    d = (
+        pl.when(is_code).then(code.struct.field("4").cast(pl.Int32))
+        .when(is_west).then(pl.coalesce(west.struct.field("3"), west.struct.field("5")).cast(pl.Int32))
+        .when(is_text).then(_num_expr(kanji.struct.field("4")))
+    )
+    all_zero = is_code & (era_code == _NO_ERA) & (y == 0) & (mo == 0) & (d == 0)
+    return _resolve_expr(raw, text, is_code | is_west | is_text, all_zero, era_code, y, mo, d, policy)
+
+
+def _resolve_expr(raw: pl.Expr, text: pl.Expr, matched: pl.Expr, all_zero: pl.Expr, era_code: pl.Expr, y: pl.Expr,
+                  mo: pl.Expr, d: pl.Expr, policy: Policy) -> pl.Expr:
+    known_era = era_code.is_in([e.code for e in ERAS])
+    offset = pl.when(era_code == 0).then(0).otherwise(_era_table_expr(era_code, "offset", pl.Int32))
+    year = y + offset
+    leap = ((year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0)))
+    dim = (
+        pl.when(mo == 2).then(pl.when(leap).then(29).otherwise(28))
+        .when(mo.is_in([4, 6, 9, 11])).then(30).otherwise(31)
+    )
+    parts_null = y.is_null() | mo.is_null() | d.is_null()
+    valid_date = ~parts_null & (mo >= 1) & (mo <= 12) & (d >= 1) & (d <= dim) & (year >= 1)
+    safe = pl.date(
+        pl.when(valid_date).then(year).otherwise(2000),
+        pl.when(valid_date).then(mo).otherwise(1),
+        pl.when(valid_date).then(d).otherwise(1),
+    )
+    first = _era_table_expr(era_code, "first", pl.Date)
+    last = pl.coalesce(_era_table_expr(era_code, "last", pl.Date), pl.lit(_FAR_FUTURE))
+    in_era = (safe >= first) & (safe <= last)
+    fusho_md = known_era & (y != 0) & ((mo == 0) | (d == 0)) & ~((mo == 0) & (d != 0))
+    year_text = pl.when(y == 1).then(pl.lit("元")).otherwise(y.cast(pl.String))
+    era_name = era_code.replace_strict([e.code for e in ERAS], [e.name for e in ERAS], default=None,
+                                       return_dtype=pl.String)
+    fusho_generated = pl.concat_str(
+        era_name, year_text, pl.lit("年"),
+        pl.when(mo != 0).then(pl.concat_str(mo.cast(pl.String), pl.lit("月日不詳")))
+        .otherwise(pl.lit("月日不詳")),
+    )
+    blank = raw.is_null() | (text.str.strip_chars(" ") == "")
+    lenient = policy is Policy.LENIENT
+
+    cases: list[tuple[pl.Expr, str, str | None]] = [
+        (blank, WarekiStatus.BLANK, None),
+        (text.str.contains(_FUSHO, literal=True), WarekiStatus.UNKNOWN, None),
+        (~matched, WarekiStatus.INVALID, "format"),
+        (all_zero, WarekiStatus.UNKNOWN, None),
+        ((era_code != 0) & ~known_era, WarekiStatus.INVALID, "era_code"),
+        (known_era & (y == 0), WarekiStatus.INVALID, "date"),
+        (fusho_md, WarekiStatus.UNKNOWN, None),
+        (~valid_date, WarekiStatus.INVALID, "date"),
+        (era_code == 0, WarekiStatus.OK, None),
+        (~in_era, WarekiStatus.LENIENT if lenient else WarekiStatus.INVALID, "era_range"),
+        (safe < pl.lit(SOLAR_CALENDAR_START), WarekiStatus.PRE_SOLAR, None),
+    ]
+    status: pl.Expr = pl.lit(str(WarekiStatus.OK))
+    reason: pl.Expr = pl.lit(None, pl.String)
+    for cond, st, why in reversed(cases):
+        status = pl.when(cond).then(pl.lit(str(st))).otherwise(status)
+        reason = pl.when(cond).then(pl.lit(why, pl.String)).otherwise(reason)
+    has_date = status.is_in([str(WarekiStatus.OK), str(WarekiStatus.LENIENT), str(WarekiStatus.PRE_SOLAR)])
+    fusho = (
+        pl.when(status != str(WarekiStatus.UNKNOWN)).then(pl.lit(None, pl.String))
+        .when(text.str.contains(_FUSHO, literal=True)).then(raw.str.strip_chars())
+        .when(all_zero).then(pl.lit(_FUSHO))
+        .otherwise(fusho_generated)
+    )
+    return pl.struct(
+        pl.when(has_date).then(safe).otherwise(pl.lit(None, pl.Date)).alias("date"),
+        status.alias("status"),
+        reason.alias("reason"),
+        fusho.alias("fusho_text"),
+    )
+
+
+def wareki_to_date_expr(expr: pl.Expr, *, policy: Policy | str = Policy.STRICT) -> pl.Expr:
+    """The converted date only (null unless status is ok, lenient or pre_solar)."""
+    return parse_wareki_expr(expr, policy=policy).struct.field("date")
+
+
+def format_wareki_expr(expr: pl.Expr, form: WarekiForm | str = WarekiForm.KANJI) -> pl.Expr:
+    """Polars form of :func:`format_wareki` on a Date column; null for null or pre-明治 dates."""
+    form = WarekiForm(form)
+    date = expr.cast(pl.Date)
+    if form is WarekiForm.WESTERN:
+        return date.dt.to_string("%Y-%m-%d")
+    era_code = pl.lit(None, pl.Int32)
+    for era in ERAS:
+        era_code = pl.when(date >= pl.lit(era.first)).then(pl.lit(era.code, pl.Int32)).otherwise(era_code)
+    y = date.dt.year().cast(pl.Int32) - _era_table_expr(era_code, "offset", pl.Int32)
+    mo = date.dt.month().cast(pl.Int32)
+    d = date.dt.day().cast(pl.Int32)
+    letter = era_code.replace_strict([e.code for e in ERAS], [e.letter for e in ERAS], default=None,
+                                     return_dtype=pl.String)
+    name = era_code.replace_strict([e.code for e in ERAS], [e.name for e in ERAS], default=None,
+                                   return_dtype=pl.String)
+
+    def pad(e: pl.Expr) -> pl.Expr:
+        return e.cast(pl.String).str.zfill(2)
+
+    if form is WarekiForm.CODE:
+        return pl.concat_str(era_code.cast(pl.String), pad(y), pad(mo), pad(d))
+    if form is WarekiForm.CODE2:
+        return pl.concat_str(pad(era_code), pad(y), pad(mo), pad(d))
+    if form is WarekiForm.ALPHA:
+        return pl.concat_str(letter, pad(y), pl.lit("."), pad(mo), pl.lit("."), pad(d))
+    if form is WarekiForm.ALPHA_SHORT:
+        return pl.concat_str(letter, y.cast(pl.String), pl.lit("."), mo.cast(pl.String), pl.lit("."),
+                             d.cast(pl.String))
+    if form is WarekiForm.KANJI_NUMERAL:
+        nums = {n: kanji_numeral(n) for n in range(1, 100)}
+
+        def kn(e: pl.Expr) -> pl.Expr:
+            return e.replace_strict(list(nums), list(nums.values()), default=None, return_dtype=pl.String)
+
+        year = pl.when(y == 1).then(pl.lit("元")).otherwise(kn(y))
+        return pl.concat_str(name, year, pl.lit("年"), kn(mo), pl.lit("月"), kn(d), pl.lit("日"))
+    year = pl.when(y == 1).then(pl.lit("元")).otherwise(y.cast(pl.String))
+    text = pl.concat_str(name, year, pl.lit("年"), mo.cast(pl.String), pl.lit("月"), d.cast(pl.String),
+                         pl.lit("日"))
+    if form is WarekiForm.KANJI_FULLWIDTH:
+        text = text.str.replace_many([str(i) for i in range(10)], [chr(0xFF10 + i) for i in range(10)])
+    return text
