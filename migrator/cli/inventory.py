@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+from migrator.cli.common import app, emit_report, emit_table, lang_option, output_options
+
+_WORKBOOKS = click.argument("workbooks", nargs=-1, required=True,
+                            type=click.Path(exists=True, dir_okay=False, path_type=Path))
+_SYNONYMS = click.option("--synonyms", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+                         help="YAML file of extra sheet names and header labels (see docs/inventory.md).")
 
 
 @click.group()
@@ -11,5 +20,116 @@ def inventory() -> None:
 
     \b
     Example:
-      migrator inventory --help
+      migrator inventory import sample_data/inventory/*.xlsx
     """
+
+
+@inventory.command("import")
+@_WORKBOOKS
+@click.option("--partial", is_flag=True, help="Save the rows that could be read even when some rows have errors.")
+@click.option("--dry-run", is_flag=True, help="Read and compare with the store, but write nothing.")
+@_SYNONYMS
+@output_options
+def import_(workbooks: tuple[Path, ...], partial: bool, dry_run: bool, synonyms: Path | None, fmt: str) -> None:
+    """Import inventory workbooks into the store, in one transaction.
+
+    Sheets: システム一覧 (required), 連携一覧 and ベンダー (optional). With any error nothing is written
+    unless --partial is given. Importing the same workbook again changes nothing; a newer workbook updates
+    the changed fields and each change is reported.
+
+    \b
+    Example:
+      migrator inventory import sample_data/inventory/vendor_a_hachioji.xlsx
+    """
+    from migrator.inventory.service import import_inventory
+    from migrator.inventory.synonyms import load_synonyms
+
+    table = load_synonyms(synonyms)
+    store = app().store()
+    try:
+        report = import_inventory(list(workbooks), store=store, partial=partial, synonyms=table, dry_run=dry_run)
+    finally:
+        store.close()
+    emit_report(report, fmt)
+
+
+@inventory.command()
+@click.argument("workbooks", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--municipality", "-m", metavar="CODE", default=None, help="Only this 団体コード (store only).")
+@_SYNONYMS
+@output_options
+def check(workbooks: tuple[Path, ...], municipality: str | None, synonyms: Path | None, fmt: str) -> None:
+    """Check the inventory in the store, or the given workbooks without importing them.
+
+    Reports areas of the 20 with no system, interface ends not in the inventory, contracts that end before
+    the planned migration, planned dates after the deadline and vendors over capacity in a month.
+
+    \b
+    Example:
+      migrator inventory check sample_data/inventory/vendor_a_hachioji.xlsx
+    """
+    from migrator.inventory.service import check_store, check_workbooks
+    from migrator.inventory.synonyms import load_synonyms
+
+    if workbooks:
+        report = check_workbooks(list(workbooks), synonyms=load_synonyms(synonyms))
+    else:
+        store = app().store()
+        try:
+            report = check_store(store, municipality=municipality)
+        finally:
+            store.close()
+    emit_report(report, fmt)
+
+
+@inventory.command("list")
+@click.option("--municipality", "-m", metavar="CODE", default=None, help="Only this 団体コード.")
+@click.option("--vendor", "-v", metavar="NAME", default=None,
+              help="Only systems whose current or target vendor is NAME (株式会社/(株) and width ignored).")
+@output_options
+def list_(municipality: str | None, vendor: str | None, fmt: str) -> None:
+    """List the systems in the store.
+
+    \b
+    Example:
+      migrator inventory list --municipality 132012
+    """
+    from migrator.inventory.service import SYSTEM_HEADER, load, system_rows
+
+    store = app().store()
+    try:
+        inv = load(store, municipality=municipality, vendor=vendor)
+    finally:
+        store.close()
+    rows = [[v.isoformat() if hasattr(v, "isoformat") else v for v in row] for row in system_rows(inv)]
+    data = {
+        "municipalities": [{"code": m.code, "name": m.name} for m in inv.municipalities],
+        "systems": [dict(zip(SYSTEM_HEADER, r, strict=True)) for r in rows],
+        "interfaces": [{"municipality": i.municipality_code, "source": i.source, "target": i.target,
+                        "method": i.method, "frequency": i.frequency} for i in inv.interfaces],
+        "vendors": [{"name": v.name, "capacity": v.capacity} for v in inv.vendors],
+    }
+    emit_table(SYSTEM_HEADER, [["" if v is None else v for v in r] for r in rows], fmt, data=data)
+
+
+@inventory.command()
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The .xlsx file to write.")
+@click.option("--municipality", "-m", metavar="CODE", default=None, help="Only this 団体コード.")
+@lang_option
+def export(output: Path, municipality: str | None) -> None:
+    """Export the normalized inventory to Excel (システム一覧, 連携一覧, ベンダー).
+
+    \b
+    Example:
+      migrator inventory export -o inventory.xlsx
+    """
+    from migrator.i18n import t
+    from migrator.inventory.service import export_inventory, load
+
+    store = app().store()
+    try:
+        inv = load(store, municipality=municipality)
+    finally:
+        store.close()
+    click.echo(t("written", app().lang, path=export_inventory(inv, output)))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from migrator.inventory.areas import resolve_area
 from migrator.inventory.model import Interface, Inventory, Municipality, System, Vendor
+from migrator.inventory.vendors import vendor_key
 from migrator.store import models as m
 
 
@@ -41,3 +45,148 @@ def load_inventory(session: Session, *, municipality: str | None = None) -> Inve
         interfaces=tuple(interfaces),
         vendors=tuple(Vendor(name=v.name, capacity=v.capacity, notes=v.notes) for v in vendors.values()),
     )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change a save made: a created record, or one field of an existing record updated."""
+
+    kind: str
+    """``municipality``, ``vendor``, ``system`` or ``interface``."""
+    key: str
+    action: str
+    """``created`` or ``updated``."""
+    field: str | None = None
+    old: object = None
+    new: object = None
+    source: str | None = None
+
+
+_SYSTEM_FIELDS = ("area_name", "hosting", "contract_end", "release_date", "planned_date", "record_count",
+                  "special_support", "special_deadline", "notes")
+
+
+def _set(record: object, kind: str, key: str, fieldname: str, new: object, changes: list[Change],
+         source: str | None = None) -> None:
+    old = getattr(record, fieldname)
+    if old != new:
+        setattr(record, fieldname, new)
+        changes.append(Change(kind, key, "updated", fieldname, old, new, source))
+
+
+def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
+    """Create or update ``inventory`` in the store by natural keys; return what changed.
+
+    Keys: 団体コード; vendor name folded by :func:`vendor_key`; 団体コード + 業務 + システム名; 団体コード +
+    連携元 + 連携先 + 方式. Only fields that differ are written, so saving the same inventory twice
+    changes nothing. Records absent from ``inventory`` are left as they are (an import may cover part of
+    the inventory). The caller owns the transaction: nothing is committed here.
+    """
+    changes: list[Change] = []
+    munis = {x.code: x for x in session.scalars(select(m.Municipality))}
+    for muni in inventory.municipalities:
+        row = munis.get(muni.code)
+        if row is None:
+            row = m.Municipality(code=muni.code, name=muni.name)
+            session.add(row)
+            munis[muni.code] = row
+            changes.append(Change("municipality", muni.code, "created", new=muni.name))
+        elif muni.name:
+            _set(row, "municipality", muni.code, "name", muni.name, changes)
+
+    vendors = {v.name_key: v for v in session.scalars(select(m.Vendor))}
+    for vendor in inventory.vendors:
+        key = vendor_key(vendor.name)
+        row_v = vendors.get(key)
+        if row_v is None:
+            row_v = m.Vendor(name=vendor.name, name_key=key, capacity=vendor.capacity, notes=vendor.notes)
+            session.add(row_v)
+            vendors[key] = row_v
+            changes.append(Change("vendor", vendor.name, "created", new=vendor.name))
+        else:
+            # A vendor named only in the system list declares no capacity: keep what the store knows.
+            if vendor.capacity is not None:
+                _set(row_v, "vendor", row_v.name, "capacity", vendor.capacity, changes)
+            if vendor.notes is not None:
+                _set(row_v, "vendor", row_v.name, "notes", vendor.notes, changes)
+    session.flush()
+
+    def vendor_id(name: str | None) -> int | None:
+        return vendors[vendor_key(name)].id if name else None
+
+    codes = {s.municipality_code for s in inventory.systems} | {i.municipality_code for i in inventory.interfaces}
+    muni_ids = [munis[c].id for c in codes]
+    existing = {
+        (s.municipality_id, s.area_code, s.name): s
+        for s in session.scalars(select(m.System).where(m.System.municipality_id.in_(muni_ids)))
+    }
+    for system in inventory.systems:
+        muni_id = munis[system.municipality_code].id
+        key_text = f"{system.municipality_code} {system.area_code} {system.name}"
+        row_s = existing.get((muni_id, system.area_code, system.name))
+        values = {f: getattr(system, f) for f in _SYSTEM_FIELDS}
+        values["current_vendor_id"] = vendor_id(system.current_vendor)
+        values["target_vendor_id"] = vendor_id(system.target_vendor)
+        if row_s is None:
+            row_s = m.System(municipality_id=muni_id, area_code=system.area_code, name=system.name,
+                             source=system.source, **values)
+            session.add(row_s)
+            existing[(muni_id, system.area_code, system.name)] = row_s
+            changes.append(Change("system", key_text, "created", source=system.source))
+            continue
+        before = len(changes)
+        for fieldname, new in values.items():
+            _set(row_s, "system", key_text, fieldname, new, changes, system.source)
+        if len(changes) > before:
+            row_s.source = system.source  # where the latest change came from
+    session.flush()
+
+    by_muni: dict[int, list[m.System]] = {}
+    for row_s in existing.values():
+        by_muni.setdefault(row_s.municipality_id, []).append(row_s)
+    interfaces = {
+        (i.municipality_id, i.source_name, i.target_name, i.method): i
+        for i in session.scalars(select(m.Interface).where(m.Interface.municipality_id.in_(muni_ids)))
+    }
+    for iface in inventory.interfaces:
+        muni_id = munis[iface.municipality_code].id
+        key_i = (muni_id, iface.source, iface.target, iface.method)
+        key_text = f"{iface.municipality_code} {iface.source} → {iface.target} {iface.method}".rstrip()
+        src = _resolve_end(by_muni.get(muni_id, []), iface.source)
+        dst = _resolve_end(by_muni.get(muni_id, []), iface.target)
+        row_i = interfaces.get(key_i)
+        if row_i is None:
+            row_i = m.Interface(municipality_id=muni_id, source_name=iface.source, target_name=iface.target,
+                                method=iface.method, frequency=iface.frequency, notes=iface.notes,
+                                source_system_id=src, target_system_id=dst)
+            session.add(row_i)
+            interfaces[key_i] = row_i
+            changes.append(Change("interface", key_text, "created"))
+            continue
+        for fieldname, new in (("frequency", iface.frequency), ("notes", iface.notes),
+                               ("source_system_id", src), ("target_system_id", dst)):
+            _set(row_i, "interface", key_text, fieldname, new, changes)
+    session.flush()
+    return changes
+
+
+def _resolve_end(systems: list[m.System], written: str) -> int | None:
+    """The system an interface end names: by system name, else by business area when it has one system."""
+    for s in systems:
+        if s.name == written:
+            return s.id
+    area = resolve_area(written)
+    if area is None:
+        return None
+    matching = [s for s in systems if s.area_code == area]
+    return matching[0].id if len(matching) == 1 else None
+
+
+def inventory_counts(session: Session) -> dict[str, int]:
+    """Rows per inventory table: municipalities, systems, interfaces and vendors."""
+    return {
+        "municipalities": session.scalar(select(func.count()).select_from(m.Municipality)) or 0,
+        "systems": session.scalar(select(func.count()).select_from(m.System)) or 0,
+        "interfaces": session.scalar(select(func.count()).select_from(m.Interface)) or 0,
+        "vendors": session.scalar(select(func.count()).select_from(m.Vendor)) or 0,
+    }

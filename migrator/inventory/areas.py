@@ -1,0 +1,96 @@
+"""The business areas (業務) of the standard, their numbers, and the names people actually write for them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+AREAS: dict[str, str] = {
+    "001": "住民基本台帳", "002": "印鑑登録", "003": "戸籍", "004": "戸籍の附票", "005": "選挙（共通）",
+    "006": "選挙人名簿管理", "007": "期日前・不在者投票管理", "008": "当日投票管理", "009": "在外選挙管理",
+    "010": "個人住民税", "011": "法人住民税", "012": "固定資産税", "013": "軽自動車税", "014": "収納管理",
+    "015": "滞納管理", "016": "地方税（共通）", "017": "学齢簿編製", "018": "就学援助", "019": "健康管理",
+    "020": "児童扶養手当", "021": "生活保護", "022": "障害者福祉", "023": "介護保険", "024": "国民健康保険",
+    "025": "後期高齢者医療", "026": "国民年金", "027": "児童手当", "028": "子ども・子育て支援",
+    "029": "申請管理", "030": "庁内データ連携", "031": "住登外宛名番号管理", "032": "団体内統合宛名管理",
+    "033": "職員認証", "034": "EUC", "035": "収納・滞納統合（035）", "036": "収納・滞納統合（036）",
+    "037": "収納・滞納統合（037）",
+}
+"""Every business area number 001–037 with the name used in the data requirements spec (FACTS §1)."""
+
+CORE_AREAS: tuple[str, ...] = (
+    "001", "002", "003", "004", "006", "010", "011", "012", "013", "017",
+    "019", "020", "021", "022", "023", "024", "025", "026", "027", "028",
+)
+"""The 20 standardized business areas of the law, one number each (選挙 → 006 選挙人名簿管理,
+就学 → 017 学齢簿編製). A municipality is expected to have a system for each."""
+
+ABBREVIATIONS: dict[str, str] = {
+    "住記": "001", "住基": "001", "住民記録": "001", "住民基本台帳": "001", "住登": "001",
+    "印鑑": "002", "印鑑証明": "002",
+    "戸籍": "003", "附票": "004", "戸籍附票": "004",
+    "選挙": "006", "選挙管理": "006", "選挙人名簿": "006",
+    "住民税": "010", "個人住民税": "010", "市民税": "010", "個人市民税": "010", "市県民税": "010",
+    "法人住民税": "011", "法人市民税": "011", "法人税": "011",
+    "固定": "012", "固資": "012", "固定資産": "012", "固定資産税": "012",
+    "軽自": "013", "軽自動車": "013", "軽自動車税": "013",
+    "収納": "014", "滞納": "015", "税共通": "016",
+    "就学": "017", "学齢簿": "017", "学齢簿編製": "017", "学齢": "017",
+    "健康管理": "019", "健診": "019", "保健": "019",
+    "児扶": "020", "児童扶養": "020", "児童扶養手当": "020",
+    "生保": "021", "生活保護": "021",
+    "障害": "022", "障害福祉": "022", "障がい者福祉": "022", "障害者福祉": "022",
+    "介護": "023", "介護保険": "023",
+    "国保": "024", "国民健康保険": "024",
+    "後期": "025", "後期高齢": "025", "後期高齢者": "025", "後期高齢者医療": "025",
+    "国年": "026", "年金": "026", "国民年金": "026",
+    "児手": "027", "児童手当": "027",
+    "子ども子育て": "028", "子子": "028", "子育て支援": "028", "子ども・子育て支援": "028", "子ども子育て支援": "028",
+}
+"""Short and variant names seen in vendor inventories, mapped to the area number."""
+
+_NUMBER = re.compile(r"^0*([0-9]{1,3})$")
+_PREFIXED = re.compile(r"^([0-9]{3})[\s_:：．.]*(.*)$")
+
+
+def _fold(text: str) -> str:
+    # Only for matching names; the stored area name is always the standard's own spelling.
+    folded = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s・･\u3000()（）]", "", folded).removesuffix("システム").removesuffix("業務")
+
+
+_LOOKUP: dict[str, str] = {}
+for _code, _name in AREAS.items():
+    _LOOKUP.setdefault(_fold(_name), _code)
+for _abbr, _code in ABBREVIATIONS.items():
+    _LOOKUP.setdefault(_fold(_abbr), _code)
+
+
+def resolve_area(value: object) -> str | None:
+    """Return the 3-digit area number for a number (``1``, ``"001"``, ``"０２４"``), a name or an abbreviation.
+
+    ``"024 国民健康保険"`` (number and name) resolves by its number. ``None`` when nothing matches.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+    if not text:
+        return None
+    number = _NUMBER.match(text)
+    if number:
+        code = number.group(1).zfill(3)
+        return code if code in AREAS else None
+    prefixed = _PREFIXED.match(text)
+    if prefixed and prefixed.group(1) in AREAS:
+        return prefixed.group(1)
+    return _LOOKUP.get(_fold(text))
+
+
+def area_name(code: str) -> str:
+    """The standard name of area ``code``."""
+    return AREAS[code]

@@ -1,0 +1,117 @@
+"""Checks of an inventory as a whole: coverage, interfaces, contracts, deadlines, vendor capacity."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from migrator.inventory.areas import AREAS, CORE_AREAS, resolve_area
+from migrator.inventory.model import DEFAULT_DEADLINE, Inventory, System
+from migrator.location import Location
+from migrator.report import Finding, Report, make_finding
+
+
+def source_location(source: str | None) -> Location:
+    """The location of a record's ``source`` (``file sheet!A5``, as the importer writes it)."""
+    if not source:
+        return Location()
+    file, _, cell_ref = source.rpartition(" ")
+    if "!" in cell_ref:
+        sheet, cell = cell_ref.split("!", 1)
+        return Location(file=file or None, sheet=sheet, cell=cell)
+    return Location(file=source)
+
+
+def _label(system: System) -> str:
+    return f"{system.municipality_code} {system.area_name}「{system.name}」"
+
+
+def _coverage(inventory: Inventory) -> list[Finding]:
+    findings = []
+    for muni in inventory.municipalities:
+        present = {s.area_code for s in inventory.systems if s.municipality_code == muni.code}
+        missing = [a for a in CORE_AREAS if a not in present]
+        if missing:
+            findings.append(make_finding(
+                "INV101", Location(), item=muni.code, code=muni.code, name=muni.name, n=len(missing),
+                areas="、".join(f"{a} {AREAS[a]}" for a in missing),
+            ))
+    return findings
+
+
+def _interfaces(inventory: Inventory) -> list[Finding]:
+    findings = []
+    by_muni: dict[str, list[System]] = defaultdict(list)
+    for s in inventory.systems:
+        by_muni[s.municipality_code].append(s)
+    for iface in inventory.interfaces:
+        systems = by_muni.get(iface.municipality_code, [])
+        names = {s.name for s in systems}
+        areas = {s.area_code for s in systems}
+        for end in (iface.source, iface.target):
+            if end in names or resolve_area(end) in areas:
+                continue
+            findings.append(make_finding("INV102", Location(), item=iface.municipality_code, value=end,
+                                         from_end=iface.source, to_end=iface.target, code=iface.municipality_code))
+    return findings
+
+
+def _dates(inventory: Inventory) -> list[Finding]:
+    findings = []
+    for s in inventory.systems:
+        loc = source_location(s.source)
+        if s.planned_date is None:
+            continue
+        if s.contract_end is not None and s.contract_end < s.planned_date:
+            findings.append(make_finding("INV103", loc, item=s.name, value=_label(s),
+                                         contract_end=s.contract_end.isoformat(), planned=s.planned_date.isoformat()))
+        if s.planned_date > s.deadline:
+            kind = "特定移行支援" if s.special_support else (
+                "FY2025" if s.deadline == DEFAULT_DEADLINE else "")
+            findings.append(make_finding("INV104", loc, item=s.name, value=_label(s),
+                                         planned=s.planned_date.isoformat(), deadline=s.deadline.isoformat(),
+                                         kind=kind))
+        if s.release_date is not None and s.release_date > s.planned_date:
+            findings.append(make_finding("INV106", loc, item=s.name, value=_label(s),
+                                         release=s.release_date.isoformat(), planned=s.planned_date.isoformat()))
+    return findings
+
+
+def cutovers_by_vendor_month(inventory: Inventory) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """Planned cut-overs per (vendor, ``YYYY-MM``): each a distinct (団体コード, date).
+
+    The vendor doing a migration is the target vendor, or the current one when none is named. Systems of
+    one municipality cut over on the same day count as one cut-over: they are one piece of work.
+    """
+    result: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+    for s in inventory.systems:
+        vendor = s.target_vendor or s.current_vendor
+        if vendor is None or s.planned_date is None:
+            continue
+        result[(vendor, s.planned_date.strftime("%Y-%m"))].add((s.municipality_code, s.planned_date.isoformat()))
+    return {k: sorted(v) for k, v in sorted(result.items())}
+
+
+def _capacity(inventory: Inventory) -> list[Finding]:
+    findings = []
+    for (vendor_name, month), cutovers in cutovers_by_vendor_month(inventory).items():
+        vendor = inventory.vendor(vendor_name)
+        if vendor is None or vendor.capacity is None or len(cutovers) <= vendor.capacity:
+            continue
+        findings.append(make_finding(
+            "INV105", Location(), item=vendor_name, vendor=vendor_name, month=month, n=len(cutovers),
+            capacity=vendor.capacity, cutovers="、".join(f"{c} {d}" for c, d in cutovers),
+        ))
+    return findings
+
+
+def check_inventory(inventory: Inventory, *, subject: str | None = None) -> Report:
+    """Check an inventory: areas of the 20 with no system (warning), interface ends not in the inventory,
+    contracts ending before the planned migration, planned dates after the deadline, releases after the
+    planned date, and vendors with more cut-overs in a month than their capacity.
+    """
+    findings = [*_coverage(inventory), *_interfaces(inventory), *_dates(inventory), *_capacity(inventory)]
+    summary = {"municipalities": len(inventory.municipalities), "systems": len(inventory.systems),
+               "interfaces": len(inventory.interfaces), "vendors": len(inventory.vendors)}
+    return Report.of("inventory check", findings, subject=subject, summary=summary)
+
+

@@ -1,0 +1,145 @@
+"""Importing inventories into the store, reading them back, and exporting them to Excel."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from migrator.excel import SheetSpec, write_workbook
+from migrator.inventory.checks import check_inventory
+from migrator.inventory.importer import ImportResult, read_inventory
+from migrator.inventory.model import Inventory
+from migrator.inventory.synonyms import Synonyms
+from migrator.location import Location
+from migrator.report import Finding, Report, make_finding
+
+if TYPE_CHECKING:
+    from migrator.store import Store
+
+_KIND_JA = {"municipality": "団体", "vendor": "ベンダー", "system": "システム", "interface": "連携"}
+
+
+def _change_findings(changes: Sequence[Any]) -> list[Finding]:
+    from migrator.inventory.checks import source_location
+
+    findings: list[Finding] = []
+    created: dict[str, int] = {}
+    for change in changes:
+        if change.action == "created":
+            created[change.kind] = created.get(change.kind, 0) + 1
+            continue
+        findings.append(make_finding("INV091", source_location(change.source), item=change.key, kind=change.kind,
+                                     key=change.key, field=change.field, old=_show(change.old),
+                                     new=_show(change.new)))
+    for kind in ("municipality", "vendor", "system", "interface"):
+        if created.get(kind):
+            findings.append(make_finding("INV090", Location(), kind=kind, n=created[kind]))
+    return findings
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[no-any-return]
+    return str(value)
+
+
+def import_inventory(paths: Sequence[Path], *, store: Store, partial: bool = False,
+                     synonyms: Synonyms | None = None, dry_run: bool = False) -> Report:
+    """Read inventory workbooks and save them to the store in one transaction.
+
+    With any finding of severity error nothing is written, unless ``partial``: then the rows that could be
+    read are saved and the rejected ones are not. Saving is idempotent (natural keys; only changed fields
+    are written) and every updated field is reported (INV091). ``dry_run`` reads and compares, then rolls
+    back.
+
+    Raises:
+        InputError: a workbook cannot be opened at all (nothing is written).
+        StoreError: the database cannot be used (nothing is written).
+    """
+    from migrator.store.inventory_repo import inventory_counts, save_inventory
+
+    result = read_inventory(paths, synonyms=synonyms)
+    findings = list(result.findings)
+    summary: dict[str, Any] = {**_read_summary(result), "written": False}
+    if result.has_errors and not partial:
+        findings.append(make_finding("INV098", Location()))
+    else:
+        with store.transaction() as session:
+            changes = save_inventory(session, result.inventory)
+            summary["created"] = sum(1 for c in changes if c.action == "created")
+            summary["updated_fields"] = sum(1 for c in changes if c.action == "updated")
+            summary["store"] = inventory_counts(session)
+            if dry_run:
+                session.rollback()
+        summary["written"] = not dry_run and bool(changes)
+        findings += _change_findings(changes)
+    return Report.of("inventory import", findings, subject=", ".join(str(p) for p in paths), summary=summary)
+
+
+def _read_summary(result: ImportResult) -> dict[str, Any]:
+    inv = result.inventory
+    return {"read": {"municipalities": len(inv.municipalities), "systems": len(inv.systems),
+                     "interfaces": len(inv.interfaces), "vendors": len(inv.vendors)},
+            "rows_read": result.rows_read, "rows_rejected": result.rows_rejected}
+
+
+def load(store: Store, *, municipality: str | None = None, vendor: str | None = None) -> Inventory:
+    """The inventory in the store, optionally only one municipality's and only one vendor's systems."""
+    from migrator.inventory.vendors import vendor_key
+    from migrator.store.inventory_repo import load_inventory
+
+    with store.reader() as session:
+        inventory = load_inventory(session, municipality=municipality)
+    if vendor:
+        key = vendor_key(vendor)
+        systems = tuple(s for s in inventory.systems
+                        if key in {vendor_key(s.current_vendor or ""), vendor_key(s.target_vendor or "")})
+        inventory = Inventory(municipalities=inventory.municipalities, systems=systems,
+                              interfaces=inventory.interfaces, vendors=inventory.vendors)
+    return inventory
+
+
+def check_store(store: Store, *, municipality: str | None = None) -> Report:
+    """Check the inventory held in the store (see :func:`check_inventory`)."""
+    return check_inventory(load(store, municipality=municipality), subject=store.config.url)
+
+
+def check_workbooks(paths: Sequence[Path], *, synonyms: Synonyms | None = None) -> Report:
+    """Read workbooks and check them without touching the store: import findings plus check findings."""
+    result = read_inventory(paths, synonyms=synonyms)
+    report = check_inventory(result.inventory, subject=", ".join(str(p) for p in paths))
+    return Report.of("inventory check", [*result.findings, *report.findings], subject=report.subject,
+                     summary={**_read_summary(result), **report.summary})
+
+
+SYSTEM_HEADER = ("団体コード", "団体名", "業務", "システム名", "現行ベンダー", "移行先ベンダー", "稼働形態", "契約満了日",
+                 "標準準拠版提供予定日", "移行予定日", "データ件数", "特定移行支援", "特定移行支援期限", "備考")
+
+
+def system_rows(inventory: Inventory) -> list[list[Any]]:
+    """One row per system in :data:`SYSTEM_HEADER` order (dates as dates, the flag as ○ or ×)."""
+    names = {m.code: m.name for m in inventory.municipalities}
+    return [
+        [s.municipality_code, names.get(s.municipality_code, ""), f"{s.area_code} {s.area_name}", s.name,
+         s.current_vendor, s.target_vendor, s.hosting, s.contract_end, s.release_date, s.planned_date,
+         s.record_count, "○" if s.special_support else "×", s.special_deadline, s.notes]
+        for s in sorted(inventory.systems, key=lambda s: s.key)
+    ]
+
+
+def export_inventory(inventory: Inventory, path: Path) -> Path:
+    """Write the normalized inventory to an .xlsx in the import layout (it imports back unchanged)."""
+    systems = SheetSpec(name="システム一覧", header=SYSTEM_HEADER, rows=system_rows(inventory),
+                        widths={3: 22, 4: 24, 5: 22, 6: 22, 14: 30})
+    interfaces = SheetSpec(
+        name="連携一覧", header=("団体コード", "連携元", "連携先", "方式", "頻度", "備考"),
+        rows=[[i.municipality_code, i.source, i.target, i.method, i.frequency, i.notes]
+              for i in inventory.interfaces],
+        widths={2: 24, 3: 24},
+    )
+    vendors = SheetSpec(name="ベンダー", header=("ベンダー", "同時作業上限", "備考"),
+                        rows=[[v.name, v.capacity, v.notes] for v in inventory.vendors], widths={1: 30})
+    return write_workbook(path, [systems, interfaces, vendors])
