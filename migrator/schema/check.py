@@ -1,0 +1,22 @@
+"""Checking schema files: the library side of ``migrator schema check``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from migrator.report import Report
+from migrator.schema.loader import load_schemas
+
+
+def check_paths(paths: Sequence[Path | str]) -> Report:
+    """Load every schema file under ``paths`` and return a report of all findings (valid when no errors)."""
+    schemas, findings = load_schemas(paths)
+    summary = {
+        "files": len({str(f.location.file) for f in findings} | {str(s.path) for s in schemas}),
+        "schemas": len(schemas),
+        "tables": sum(len(s.tables) for s in schemas),
+        "items": sum(len(t.items) for s in schemas for t in s.tables),
+        "ids": [s.id for s in schemas],
+    }
+    return Report.of("schema check", findings, subject=", ".join(map(str, paths)), summary=summary)

@@ -1,0 +1,333 @@
+"""Importing table-definition workbooks (テーブル定義書, ファイルレイアウト, 基本データリスト) into schemas.
+
+Vendors write these by hand, so the reader is tolerant: the header can sit anywhere in the first 30 rows
+and span two rows, header labels vary (see ``header_synonyms.yaml``, extendable by the user), numbers can
+be text, the № column can hold formulas, ○ marks keys and nullability. What cannot be read becomes a
+finding with its ``sheet!cell``; the import goes on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from migrator.errors import InputError, SpecError
+from migrator.excel import Formula, SheetData, find_header, normalize_header, read_workbook
+from migrator.location import Location
+from migrator.report import Finding, Report, make_finding
+from migrator.schema.model import CodeTable, Item, Provenance, Schema, Table
+
+SYNONYMS_FORMAT = "migrator.header-synonyms/1"
+HEADER_ROWS = 30
+_TYPE_WITH_SIZE = re.compile(r"^\s*(?P<type>[^(（]+?)\s*[(（]\s*(?P<size>[0-9０-９]+)\s*(?:[,，]\s*(?P<scale>[0-9０-９]+))?\s*[)）]\s*$")
+_SIZE = re.compile(r"^\s*(?P<size>[0-9０-９]+)\s*(?:[.,，．]\s*(?P<scale>[0-9０-９]+))?\s*$")
+
+
+@dataclass(frozen=True)
+class HeaderSynonyms:
+    """The header-label table: profiles (field → labels), table-name labels, type names and yes-marks."""
+
+    profiles: dict[str, dict[str, tuple[str, ...]]]
+    table_name_labels: tuple[str, ...]
+    types: dict[str, str]
+    marks: frozenset[str]
+
+    def merged(self, other: HeaderSynonyms) -> HeaderSynonyms:
+        profiles = {name: dict(fields) for name, fields in self.profiles.items()}
+        for name, fields in other.profiles.items():
+            target = profiles.setdefault(name, {})
+            for fieldname, labels in fields.items():
+                target[fieldname] = (*target.get(fieldname, ()), *labels)
+        return HeaderSynonyms(
+            profiles=profiles,
+            table_name_labels=(*self.table_name_labels, *other.table_name_labels),
+            types={**self.types, **other.types},
+            marks=self.marks | other.marks,
+        )
+
+
+def _parse_synonyms(raw: Any, source: str) -> HeaderSynonyms:
+    if not isinstance(raw, Mapping) or raw.get("format") != SYNONYMS_FORMAT:
+        raise SpecError(f"Not a header-synonyms file (expected format: {SYNONYMS_FORMAT}).",
+                        f"見出し同義語ファイルではありません(format: {SYNONYMS_FORMAT} が必要です)。",
+                        location=Location(file=source))
+    profiles = {
+        str(name): {str(f): tuple(str(label) for label in labels or ()) for f, labels in (fields or {}).items()}
+        for name, fields in (raw.get("profiles") or {}).items()
+    }
+    types = {normalize_header(label): str(kind) for kind, labels in (raw.get("types") or {}).items()
+             for label in labels or ()}
+    return HeaderSynonyms(
+        profiles=profiles,
+        table_name_labels=tuple(str(x) for x in raw.get("table_name_labels") or ()),
+        types=types,
+        marks=frozenset(normalize_header(m) for m in raw.get("marks") or ()),
+    )
+
+
+@cache
+def _builtin() -> HeaderSynonyms:
+    text = (resources.files("migrator.schema") / "header_synonyms.yaml").read_text(encoding="utf-8")
+    return _parse_synonyms(yaml.safe_load(text), "header_synonyms.yaml")
+
+
+def load_header_synonyms(extra: Path | None = None) -> HeaderSynonyms:
+    """The built-in header synonyms, extended by the user's file ``extra`` (same YAML shape) if given."""
+    base = _builtin()
+    if extra is None:
+        return base
+    try:
+        raw = yaml.safe_load(Path(extra).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("File not found.", "ファイルが見つかりません。", location=Location(file=str(extra))) from None
+    except yaml.YAMLError as exc:
+        raise SpecError(f"Not valid YAML: {exc}", f"YAML として読めません: {exc}",
+                        location=Location(file=str(extra))) from None
+    return base.merged(_parse_synonyms(raw, str(extra)))
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The imported schema (None when nothing could be imported) and what the import found."""
+
+    schema: Schema | None
+    findings: tuple[Finding, ...] = field(default=())
+
+    def report(self, subject: str) -> Report:
+        summary = {"tables": len(self.schema.tables) if self.schema else 0,
+                   "items": sum(len(t.items) for t in self.schema.tables) if self.schema else 0}
+        return Report.of("schema import", self.findings, subject=subject, summary=summary)
+
+
+def _text(value: Any) -> str | None:
+    """A cell as stripped text; formulas and blanks are None."""
+    if value is None or isinstance(value, Formula):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip().strip("　")
+    return text or None
+
+
+def _is_mark(value: Any, syn: HeaderSynonyms) -> bool:
+    text = _text(value)
+    if text is None:
+        return False
+    folded = normalize_header(text)
+    return folded in syn.marks or folded.isdigit()
+
+
+def _to_int(text: str) -> int:
+    return int(unicodedata.normalize("NFKC", text))  # header-like cell (a number), not a data value
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-_")
+    return slug or "imported"
+
+
+def _table_name(sheet: SheetData, header_row: int, syn: HeaderSynonyms) -> str:
+    labels = {normalize_header(label) for label in syn.table_name_labels}
+    for r in range(1, header_row):
+        for c in range(1, sheet.max_col + 1):
+            raw = sheet.value(r, c)
+            text = _text(raw)
+            if text is None:
+                continue
+            for sep in (":", "：", "="):
+                head, found, tail = text.partition(sep)
+                if found and normalize_header(head) in labels and tail.strip():
+                    return tail.strip()
+            if normalize_header(text) in labels:
+                for c2 in range(c + 1, sheet.max_col + 1):
+                    nxt = _text(sheet.value(r, c2))
+                    if nxt is not None and nxt != text and sheet.merged_origin.get((r, c2)) != (r, c):
+                        return nxt
+    return sheet.name.strip()
+
+
+def _map_type(raw: str, syn: HeaderSynonyms) -> tuple[str | None, int | None, int | None]:
+    """Vendor type text → (our type or None, length in the type text, scale)."""
+    size = scale = None
+    m = _TYPE_WITH_SIZE.match(raw)
+    name = raw
+    if m:
+        name = m["type"]
+        size = _to_int(m["size"])
+        scale = _to_int(m["scale"]) if m["scale"] else None
+    kind = syn.types.get(normalize_header(name))
+    return kind, size, scale
+
+
+def _import_sheet(sheet: SheetData, syn: HeaderSynonyms, findings: list[Finding],
+                  report_missing: bool) -> Table | None:
+    best = None
+    for profile in syn.profiles.values():
+        match = find_header(sheet, profile, required=("type",), max_rows=HEADER_ROWS)
+        if match is None or not ({"name", "column"} & match.columns.keys()):
+            continue
+        if best is None or len(match.columns) > len(best.columns):
+            best = match
+    if best is None:
+        if report_missing:
+            findings.append(make_finding("SCH101", sheet.location(1, 1), sheet=sheet.name, rows=HEADER_ROWS))
+        return None
+    cols = best.columns
+    items: list[Item] = []
+    key: list[str] = []
+    first_at: dict[str, str] = {}
+    for r in range(best.first_data_row, sheet.max_row + 1):
+        if sheet.is_blank_row(r):
+            continue
+
+        def cell(fieldname: str, row: int = r) -> Any:
+            return sheet.value(row, cols[fieldname]) if fieldname in cols else None
+
+        def where(fieldname: str, row: int = r) -> Location:
+            return sheet.location(row, cols[fieldname])
+
+        name = _text(cell("name")) or _text(cell("column"))
+        if name is None:
+            other = [f for f in cols if f not in ("no",) and _text(cell(f)) is not None]
+            if other:
+                findings.append(make_finding("SCH104", sheet.location(r, cols.get("name", cols.get("column", 1)))))
+            continue
+        if name in first_at:
+            findings.append(make_finding("SCH105", where("name" if "name" in cols else "column"), item=name,
+                                         first=first_at[name]))
+            continue
+        first_at[name] = str(where("name" if "name" in cols else "column")).split(" ", 1)[-1]
+        items.append(_item(name, r, cols, sheet, syn, findings, cell, where))
+        if "key" in cols and _is_mark(cell("key"), syn):
+            key.append(name)
+    table_name = _table_name(sheet, best.row - best.rows_used + 1, syn)
+    findings.append(make_finding("SCH106", sheet.location(best.row, 1), sheet=sheet.name, table=table_name,
+                                 count=len(items)))
+    return Table(name=table_name, items=tuple(items), key=tuple(key))
+
+
+def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: HeaderSynonyms,
+          findings: list[Finding], cell: Any, where: Any) -> Item:
+    raw_type = _text(cell("type"))
+    itype, type_size, scale = (None, None, None)
+    if raw_type is not None:
+        itype, type_size, scale = _map_type(raw_type, syn)
+    if itype is None:
+        findings.append(make_finding("SCH102", where("type"), item=name, found=raw_type or "(blank)"))
+        itype = "string"
+    size = type_size
+    raw_len = _text(cell("length"))
+    if raw_len is not None:
+        m = _SIZE.match(raw_len)
+        if m:
+            size = _to_int(m["size"])
+            scale = _to_int(m["scale"]) if m["scale"] else scale
+        else:
+            findings.append(make_finding("SCH103", where("length"), item=name, found=raw_len))
+    elif "length" in cols and isinstance(cell("length"), Formula):
+        findings.append(make_finding("SCH103", where("length"), item=name, found=str(cell("length"))))
+    raw_scale = _text(cell("scale"))
+    if raw_scale is not None:
+        if _SIZE.match(raw_scale):
+            scale = _to_int(raw_scale)
+        else:
+            findings.append(make_finding("SCH107", where("scale"), item=name, field="scale", found=raw_scale))
+    if itype == "integer" and scale:
+        itype = "decimal"
+    if itype in ("date", "datetime", "flag"):
+        size = None
+    if itype != "decimal":
+        scale = None
+    code_table = _text(cell("code_table"))
+    if itype == "code" and code_table is None:
+        findings.append(make_finding("SCH107", where("type"), item=name, field="code_table", found="(blank)"))
+        itype = "string"
+    if "required" in cols:
+        required = _is_mark(cell("required"), syn)
+    elif "nullable" in cols:
+        required = not _is_mark(cell("nullable"), syn)
+    else:
+        required = False
+    if "key" in cols and _is_mark(cell("key"), syn):
+        required = True
+    start = None
+    raw_start = _text(cell("start"))
+    if raw_start is not None:
+        if _SIZE.match(raw_start):
+            start = _to_int(raw_start)
+        else:
+            findings.append(make_finding("SCH107", where("start"), item=name, field="start", found=raw_start))
+    column = _text(cell("column")) if "name" in cols else None
+    return Item(
+        name=name,
+        type=itype,
+        id=_text(cell("item_id")),
+        column=column if column != name else None,
+        length=None,
+        max_length=size,
+        scale=scale,
+        required=required,
+        code_tables=(code_table,) if code_table and itype == "code" else (),
+        format=_text(cell("format")),
+        start=start,
+        description=_text(cell("note")),
+    )
+
+
+def import_workbook(path: Path, *, sheet: str | None = None, schema_id: str | None = None,
+                    kind: str = "legacy", title: str | None = None, version: str = "1",
+                    synonyms: HeaderSynonyms | None = None) -> ImportResult:
+    """Read a table-definition workbook: one table per sheet (all sheets, or only ``sheet``).
+
+    Sheets without a recognisable header are skipped when reading all sheets (a cover sheet, a change
+    log) and reported (``SCH101``) when no sheet has one or the named sheet has none.
+
+    Raises:
+        InputError: the workbook cannot be opened or ``sheet`` does not exist.
+    """
+    path = Path(path)
+    syn = synonyms or load_header_synonyms()
+    book = read_workbook(path)
+    if sheet is not None:
+        found = book.sheet(sheet)
+        if found is None:
+            names = ", ".join(book.sheets)
+            raise InputError(f"No sheet {sheet!r} (sheets: {names}).", f"シート {sheet!r} がありません(シート: {names})。",
+                             location=Location(file=str(path)))
+        sheets = [found]
+    else:
+        sheets = list(book.sheets.values())
+    findings: list[Finding] = []
+    tables: list[Table] = []
+    for data in sheets:
+        table = _import_sheet(data, syn, findings, report_missing=sheet is not None)
+        if table is not None:
+            if any(t.name == table.name for t in tables):
+                table = Table(name=f"{table.name}_{data.name}", items=table.items, key=table.key)
+            tables.append(table)
+    if not tables:
+        if sheet is None:
+            findings += [make_finding("SCH101", s.location(1, 1), sheet=s.name, rows=HEADER_ROWS) for s in sheets]
+        return ImportResult(schema=None, findings=tuple(findings))
+    code_tables = {
+        name: CodeTable(name=name, values=(), description=f"codes to be filled in (imported from {path.name})")
+        for t in tables for i in t.items for name in i.code_tables
+    }
+    schema = Schema(
+        id=schema_id or _slug(path.stem),
+        code_tables=code_tables,
+        kind=kind,
+        title=title or path.stem,
+        version=version,
+        provenance=Provenance(source=f"imported from {path.name}", verified=False),
+        tables=tuple(tables),
+    )
+    return ImportResult(schema=schema, findings=tuple(findings))

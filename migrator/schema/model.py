@@ -1,0 +1,214 @@
+"""The schema model: business-area schemas, their tables, items and code tables, as frozen dataclasses.
+
+A :class:`Schema` is what one ``schemas/**/*.yaml`` file declares. Repeated items (``続柄コード`` × 4)
+are already expanded here (``続柄コード1`` … ``続柄コード4``), so every consumer sees plain items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FORMAT = "migrator.schema/1"
+KINDS = ("standard", "legacy", "layout")
+ITEM_TYPES = ("string", "integer", "decimal", "date", "datetime", "code", "flag")
+CHARSETS = ("digits", "alnum", "kana_full", "kana_half", "jis_x0208", "jis_x0213", "mj", "any")
+NAMED_CHECKS = ("mynumber", "lg_code", "corporate_number", "m11w27", "residence_card", "postal_code")
+APPLIES_TO = ("日本人住民", "外国人住民")
+RULE_KINDS = ("required_if", "empty_if", "date_order", "code_consistency")
+FILE_FORMATS = ("csv", "fixed", "xlsx")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a schema comes from and whether someone checked it against the official text."""
+
+    source: str
+    verified: bool = False
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class CodeTable:
+    """A closed list of codes with their labels (``性別``: 0 不明, 1 男, 2 女)."""
+
+    name: str
+    values: tuple[tuple[str, str], ...]
+    description: str | None = None
+    line: int | None = None
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(code for code, _ in self.values)
+
+    def label(self, code: str) -> str | None:
+        return dict(self.values).get(code)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference from an item to the key item of another table (possibly in another schema)."""
+
+    table: str
+    item: str
+    schema: str | None = None
+
+    def __str__(self) -> str:
+        head = f"{self.schema}:" if self.schema else ""
+        return f"{head}{self.table}.{self.item}"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One data item. ``name`` is the item name exactly as the standard (or the vendor) writes it.
+
+    ``length`` is an exact length, ``max_length`` an upper bound, in characters; in a fixed-width
+    table ``start`` (1-based) and ``length`` count CP932 *bytes*. ``code_tables`` holds one name, or several when the value range
+    selects the table (異動事由: 記載の事由 | 消除の事由 | 修正の事由). ``column`` is the physical name in
+    an extract (CSV header or database column) when it differs from ``name``.
+    """
+
+    name: str
+    type: str
+    id: str | None = None
+    column: str | None = None
+    length: int | None = None
+    max_length: int | None = None
+    scale: int | None = None
+    required: bool = False
+    charset: str | None = None
+    code_tables: tuple[str, ...] = ()
+    pattern: str | None = None
+    checks: tuple[str, ...] = ()
+    references: Reference | None = None
+    sensitive: bool = False
+    applies_to: tuple[str, ...] = ()
+    unknown_flag: str | None = None
+    unknown_text: str | None = None
+    format: str | None = None
+    start: int | None = None
+    description: str | None = None
+    line: int | None = None
+
+    @property
+    def code_table(self) -> str | None:
+        """The single code table name (the first one if the item draws on several)."""
+        return self.code_tables[0] if self.code_tables else None
+
+    @property
+    def size(self) -> int | None:
+        """The exact or maximum length, whichever is declared."""
+        return self.length if self.length is not None else self.max_length
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``item`` has one of ``values``; or (``values`` empty) ``item`` is present (not empty)."""
+
+    item: str
+    values: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        return f"{self.item} in {list(self.values)}" if self.values else f"{self.item} present"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A cross-item rule from a closed set.
+
+    - ``required_if``: ``item`` must be filled when ``when`` holds.
+    - ``empty_if``: ``item`` must be empty when ``when`` holds.
+    - ``date_order``: ``earlier`` <= ``later`` when both are filled.
+    - ``code_consistency``: ``when`` implies ``then`` (and the converse when ``both_ways``);
+      住民状態 3 ⇔ 異動事由 23.
+    """
+
+    kind: str
+    item: str | None = None
+    when: Condition | None = None
+    then: Condition | None = None
+    earlier: str | None = None
+    later: str | None = None
+    both_ways: bool = False
+    description: str | None = None
+    line: int | None = None
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """Every item name the rule mentions."""
+        names = [self.item, self.earlier, self.later]
+        names += [c.item for c in (self.when, self.then) if c is not None]
+        return tuple(n for n in names if n)
+
+
+@dataclass(frozen=True)
+class FileLayout:
+    """How a legacy table is stored in an extract file."""
+
+    format: str = "csv"
+    encoding: str = "utf-8"
+    header: bool = True
+    delimiter: str = ","
+    record_length: int | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table: its items in order, its key, its cross-item rules."""
+
+    name: str
+    items: tuple[Item, ...]
+    key: tuple[str, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    description: str | None = None
+    file: FileLayout | None = None
+    line: int | None = None
+
+    @property
+    def item_names(self) -> tuple[str, ...]:
+        return tuple(i.name for i in self.items)
+
+    def item(self, name: str) -> Item:
+        """Return the item called ``name``; ``KeyError`` if there is none."""
+        for item in self.items:
+            if item.name == name:
+                return item
+        raise KeyError(f"table {self.name} has no item {name!r}")
+
+    def has_item(self, name: str) -> bool:
+        return any(i.name == name for i in self.items)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """One schema file: a standard data set, a legacy layout or an intermediate layout."""
+
+    id: str
+    kind: str
+    title: str
+    version: str
+    provenance: Provenance
+    tables: tuple[Table, ...]
+    code_tables: dict[str, CodeTable] = field(default_factory=dict, hash=False, compare=True)
+    business_area: str | None = None
+    description: str | None = None
+    path: Path | None = field(default=None, compare=False)
+    format: str = FORMAT
+
+    @property
+    def table_names(self) -> tuple[str, ...]:
+        return tuple(t.name for t in self.tables)
+
+    def table(self, name: str | None = None) -> Table:
+        """Return the table called ``name`` (the only table when ``name`` is None); ``KeyError`` otherwise."""
+        if name is None:
+            if len(self.tables) == 1:
+                return self.tables[0]
+            raise KeyError(f"schema {self.id} has {len(self.tables)} tables; name one of {list(self.table_names)}")
+        for table in self.tables:
+            if table.name == name:
+                return table
+        raise KeyError(f"schema {self.id} has no table {name!r}")
+
+    def code_table(self, name: str) -> CodeTable:
+        return self.code_tables[name]
