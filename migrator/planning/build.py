@@ -1,0 +1,283 @@
+"""Building a plan: graph → CPM → capacity-aware schedule → deadlines, risks and the critical path."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from migrator.errors import PlanError
+from migrator.inventory.model import Inventory
+from migrator.location import Location
+from migrator.planning.calendar import ONE_DAY, BusinessCalendar
+from migrator.planning.config import PlanningConfig, load_config
+from migrator.planning.graph import ExtraEdge, analyse, build_graph
+from migrator.planning.model import Plan
+from migrator.planning.schedule import Problem, cpm, schedule
+from migrator.report import Finding, Report, make_finding
+
+CHAIN_MAX = 12
+STAFF = "団体職員"
+
+
+@dataclass(frozen=True)
+class TaskProgress:
+    """Actual status of one task as recorded by ``migrator plan progress``."""
+
+    status: str
+    actual_start: dt.date | None = None
+    actual_finish: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """The built plan (None when the graph has cycles) and the findings of building it."""
+
+    plan: Plan | None
+    report: Report
+
+
+def build_plan(
+    inventory: Inventory,
+    *,
+    start: dt.date,
+    config: PlanningConfig | None = None,
+    scenario: str = "default",
+    deadline: dt.date | None = None,
+    capacities: Mapping[str, int] | None = None,
+    staff_limit: int | None = None,
+    extra_edges: Sequence[ExtraEdge] = (),
+    progress: Mapping[str, TaskProgress] | None = None,
+    baseline: Mapping[str, tuple[dt.date | None, dt.date | None]] | None = None,
+    passes: int = 3,
+) -> PlanResult:
+    """Plan the migration of every system in ``inventory`` from ``start``.
+
+    Args:
+        deadline: replaces the FY2025-end deadline of systems that are not 特定移行支援.
+        capacities: parallel tasks per vendor, over what the inventory declares.
+        staff_limit: parallel municipality-owned tasks per municipality (IT staff), unlimited when None.
+        progress: actual status per task key; finished and running work stays fixed.
+        baseline: planned (start, finish) per task key of an earlier build, kept for baseline vs actual.
+        passes: forward–backward improvement passes after the greedy list schedule.
+    """
+    config = config or load_config()
+    progress = progress or {}
+    graph = build_graph(inventory, config, extra_edges=list(extra_edges))
+    tasks, edges = graph.tasks, graph.edges
+    findings: list[Finding] = list(graph.findings)
+    if not tasks:
+        raise PlanError("the inventory has no systems to plan", "計画対象のシステムが在庫にありません")
+    order, wave, cycles = analyse(len(tasks), edges)
+    if cycles:
+        for c in cycles:
+            findings.append(make_finding(
+                "PLN001", Location(), item=tasks[c.nodes[0]].key, count=1, size=len(c.nodes),
+                nodes=", ".join(tasks[v].key for v in c.nodes),
+                edges="; ".join(f"{tasks[a].key} → {tasks[b].key} [{r}]" for a, b, r in c.edges),
+            ))
+        return PlanResult(None, Report.of(f"plan {scenario}", findings, subject=scenario,
+                                          summary={"scenario": scenario, "tasks": len(tasks), "cycles": len(cycles)}))
+
+    cal = BusinessCalendar(start, config.calendar)
+    n = len(tasks)
+    # Resources: one per vendor, and per municipality when an IT staff limit is set.
+    res_index: dict[str, int] = {}
+    cap: list[int] = []
+    declared = {v.name: v.capacity for v in inventory.vendors if v.capacity}
+    declared.update(capacities or {})
+    assumed: list[str] = []
+    res = [-1] * n
+    for i, t in enumerate(tasks):
+        if t.owner == "municipality":
+            if staff_limit is None:
+                continue
+            name = f"{STAFF}:{t.municipality_code}"
+            limit: int | None = staff_limit
+        else:
+            if t.vendor is None:
+                continue
+            name = t.vendor
+            limit = declared.get(name)
+            if limit is None:
+                limit = config.calendar.default_vendor_capacity
+                if limit is None:
+                    continue
+                if name not in assumed:
+                    assumed.append(name)
+        if limit < 1:
+            raise PlanError(f"capacity of {name} must be at least 1", f"{name} の同時作業上限は 1 以上にしてください")
+        if name not in res_index:
+            res_index[name] = len(cap)
+            cap.append(limit)
+        res[i] = res_index[name]
+    for name in assumed:
+        findings.append(make_finding("PLN005", Location(), item=name, capacity=cap[res_index[name]]))
+
+    mask_ids: dict[tuple[str, str], int] = {}
+    masks: list[bytearray] = []
+    mask = [-1] * n
+    for i, t in enumerate(tasks):
+        if t.kind == "cutover":
+            k = (t.area_code, t.window or "business_day")
+            if k not in mask_ids:
+                mask_ids[k] = len(masks)
+                masks.append(cal.mask(*k))
+            mask[i] = mask_ids[k]
+
+    release = [0] * n
+    for i in range(n):
+        s = graph.systems[graph.system_of[i]]
+        if graph.phase_release[i] and s.release_date and s.release_date > start:
+            release[i] = cal.index(s.release_date)
+
+    dur = [t.duration for t in tasks]
+    fixed: dict[int, int] = {}
+    for i, t in enumerate(tasks):
+        pr = progress.get(t.key)
+        if pr is None:
+            continue
+        t.status, t.actual_start, t.actual_finish = pr.status, pr.actual_start, pr.actual_finish
+        if pr.status == "対象外":
+            dur[i], res[i], mask[i] = 0, -1, -1
+        elif pr.status == "完了":
+            f = cal.index(pr.actual_finish + ONE_DAY) if pr.actual_finish else 0
+            s = cal.index(pr.actual_start) if pr.actual_start else f - dur[i]
+            fixed[i], dur[i], mask[i] = s, max(f - s, 0), -1
+        elif pr.status == "作業中":
+            s = cal.index(pr.actual_start) if pr.actual_start else 0
+            fixed[i], dur[i], mask[i] = s, max(dur[i], 1 - s), -1
+
+    preds: list[list[int]] = [[] for _ in range(n)]
+    succs: list[list[int]] = [[] for _ in range(n)]
+    seen: set[tuple[int, int]] = set()
+    for a, b, _ in edges:
+        if (a, b) not in seen:
+            seen.add((a, b))
+            preds[b].append(a)
+            succs[a].append(b)
+    problem = Problem(dur=dur, preds=preds, succs=succs, order=order, res=res, cap=cap, release=release,
+                      mask=mask, masks=masks, grow=cal.extend, fixed=fixed)
+    figures = cpm(problem)
+    sched = schedule(problem, priority=figures.tail, passes=passes)
+    start_idx = sched.start
+
+    deadlines = _deadlines(graph, deadline)
+    late_chains: list[tuple[int, int, dt.date]] = []
+    tfloat = figures.total_float
+    for i, t in enumerate(tasks):
+        s, f = start_idx[i], start_idx[i] + dur[i]
+        t.wave, t.es, t.ef, t.ls, t.lf = wave[i], figures.es[i], figures.ef[i], figures.ls[i], figures.lf[i]
+        t.total_float, t.critical = tfloat[i], tfloat[i] == 0
+        t.start, t.finish, t.duration = s, f, dur[i]
+        t.start_date = t.actual_start if i in fixed and s < 0 and t.actual_start else cal.day(max(s, 0))
+        t.finish_date = t.actual_finish if t.status == "完了" and t.actual_finish else cal.finish_date(max(f, s + 1))
+        if t.status == "対象外":
+            t.finish_date = t.start_date
+        if baseline and t.key in baseline:
+            t.baseline_start, t.baseline_finish = baseline[t.key]
+        else:
+            t.baseline_start, t.baseline_finish = t.start_date, t.finish_date
+        due = deadlines[i]
+        if due is not None:
+            t.deadline = due
+            over = f - cal.due_index(due)
+            if over > 0 and t.status != "対象外":
+                t.late_days = over
+                late_chains.append((i, over, due))
+    chains = _ChainTracer(problem, start_idx)
+    for i, over, due in late_chains:
+        t = tasks[i]
+        chain = chains.trace(i)
+        findings.append(make_finding(
+            "PLN002", Location(file=graph.systems[graph.system_of[i]].source), item=t.system_name,
+            task=f"{t.municipality_code} {t.system_name} {t.phase}", finish=t.finish_date.isoformat()
+            if t.finish_date else "", deadline=due.isoformat(), days=over,
+            chain=" ← ".join(f"{tasks[v].system_name} {tasks[v].phase}{why}" for v, why in chain),
+        ))
+    plan = Plan(
+        scenario=scenario, start=start, calendar_settings=config.calendar, tasks=tasks, edges=edges,
+        critical_path=_critical_path(problem, figures), makespan=sched.makespan, lower_bound=figures.makespan,
+        greedy_makespan=sched.greedy_makespan, deadline=deadline,
+        capacities={name: cap[r] for name, r in res_index.items()},
+        params={"template": config.template.name, "passes": sched.passes, "staff_limit": staff_limit,
+                "rules": [r.name for r in config.rules.rules]},
+        _calendar=cal,
+    )
+    summary = plan.summary()
+    return PlanResult(plan, Report.of(f"plan {scenario}", findings, subject=scenario, summary=summary))
+
+
+def _deadlines(graph, override: dt.date | None) -> list[dt.date | None]:  # type: ignore[no-untyped-def]
+    out: list[dt.date | None] = []
+    for i in range(len(graph.tasks)):
+        if not graph.phase_due[i]:
+            out.append(None)
+            continue
+        s = graph.systems[graph.system_of[i]]
+        out.append(override if override is not None and not s.special_support else s.deadline)
+    return out
+
+
+def _critical_path(p: Problem, c) -> list[int]:  # type: ignore[no-untyped-def]
+    """One chain of zero-float tasks from a project start to the project end, in order."""
+    ends = [v for v in range(p.n) if c.ef[v] == c.makespan and c.ls[v] == c.es[v]]
+    if not ends:
+        return []
+    path = [min(ends)]
+    while True:
+        v = path[-1]
+        binding = [u for u in p.preds[v] if c.ls[u] == c.es[u] and c.ef[u] <= c.es[v]]
+        if not binding:
+            break
+        path.append(max(binding, key=lambda u: (c.ef[u], -u)))
+    return path[::-1]
+
+
+class _ChainTracer:
+    """Explains why a task finishes when it does: the predecessor, vendor capacity or freeze window that held it."""
+
+    def __init__(self, p: Problem, start: list[int]) -> None:
+        self.p, self.start = p, start
+        self._by_res: dict[tuple[int, int], list[int]] | None = None
+
+    def _res_finishing(self, r: int, day: int) -> list[int]:
+        if self._by_res is None:
+            self._by_res = defaultdict(list)
+            for v in range(self.p.n):
+                if self.p.res[v] >= 0:
+                    self._by_res[(self.p.res[v], self.start[v] + self.p.dur[v])].append(v)
+        return self._by_res.get((r, day), [])
+
+    def trace(self, v: int) -> list[tuple[int, str]]:
+        p, start = self.p, self.start
+        chain: list[tuple[int, str]] = []
+        why = ""
+        while len(chain) < CHAIN_MAX:
+            chain.append((v, why))
+            s = start[v]
+            if s <= 0 or v in p.fixed:
+                break
+            ready = max((start[u] + p.dur[u] for u in p.preds[v]), default=p.release[v])
+            binding = [u for u in p.preds[v] if start[u] + p.dur[u] == s]
+            if binding:
+                v, why = max(binding), ""
+                continue
+            r = p.res[v]
+            blockers = self._res_finishing(r, s) if r >= 0 else []
+            if blockers:
+                v, why = blockers[0], " [capacity]"
+                continue
+            m = p.mask[v]
+            if m >= 0 and any(not p.masks[m][k] for k in range(max(ready, 0), s)):
+                chain[-1] = (v, chain[-1][1] + " [freeze]")
+            elif r >= 0:
+                chain[-1] = (v, chain[-1][1] + " [capacity]")
+            if s == p.release[v] and s > ready:
+                chain[-1] = (v, chain[-1][1] + " [release]")
+                break
+            if not p.preds[v]:
+                break
+            v, why = max(p.preds[v], key=lambda u: (start[u] + p.dur[u], u)), ""
+        return chain

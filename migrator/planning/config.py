@@ -1,0 +1,291 @@
+"""Task templates, dependency rules and calendar settings: shipped YAML defaults, overridable per project."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from migrator.errors import SpecError
+from migrator.location import Location
+
+HERE = Path(__file__).parent
+DEFAULT_TEMPLATE = HERE / "templates.yaml"
+DEFAULT_RULES = HERE / "rules.yaml"
+DEFAULT_CALENDAR = HERE / "calendar.yaml"
+
+OWNERS = ("municipality", "current_vendor", "target_vendor")
+KINDS = ("work", "rehearsal", "link_test", "ready", "cutover")
+WINDOWS = ("business_day", "weekend")
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One phase of a system's migration as the template declares it."""
+
+    id: str
+    name: str
+    owner: str
+    days: int
+    checkpoint: bool = False
+    kind: str = "work"
+    due: bool = False
+    release: bool = False
+    scale: bool = True
+    window: str = "business_day"
+    after: tuple[str, ...] | None = None
+    """Phases this one follows; ``None`` means the previous phase of the list."""
+
+
+@dataclass(frozen=True)
+class SizeClass:
+    name: str
+    factor: float
+    max_records: int | None = None
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    phases: tuple[Phase, ...]
+    size_classes: tuple[SizeClass, ...] = (SizeClass("S", 1.0),)
+
+    def phase(self, phase_id: str) -> Phase | None:
+        return next((p for p in self.phases if p.id == phase_id), None)
+
+    def size_class(self, record_count: int | None) -> SizeClass:
+        """The first class whose ``max_records`` holds ``record_count`` (unknown counts take the first)."""
+        if record_count is None:
+            return self.size_classes[0]
+        for sc in self.size_classes:
+            if sc.max_records is None or record_count <= sc.max_records:
+                return sc
+        return self.size_classes[-1]
+
+    def duration(self, phase: Phase, size: SizeClass) -> int:
+        return phase.days if not phase.scale else math.ceil(phase.days * size.factor)
+
+    def predecessors(self, phase: Phase) -> tuple[str, ...]:
+        if phase.after is not None:
+            return phase.after
+        idx = self.phases.index(phase)
+        return (self.phases[idx - 1].id,) if idx else ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An edge pattern across the systems of one municipality."""
+
+    name: str
+    from_areas: tuple[str, ...]
+    from_phase: str
+    to_areas: tuple[str, ...] | None
+    """``None`` means every area not in ``from_areas``."""
+    to_phase: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class InterfaceRule:
+    rehearsal: str = "rehearsal2"
+    link_test: str = "link_test"
+    ready: str = "acceptance"
+    cutover: str = "cutover"
+    interim_markers: tuple[str, ...] = ("暫定", "interim")
+
+
+@dataclass(frozen=True)
+class Rules:
+    rules: tuple[Rule, ...] = ()
+    interfaces: InterfaceRule = field(default_factory=InterfaceRule)
+
+
+@dataclass(frozen=True)
+class FreezeWindow:
+    name: str
+    areas: tuple[str, ...]
+    start: tuple[int, int]
+    end: tuple[int, int]
+
+    def contains(self, month: int, day: int) -> bool:
+        md = (month, day)
+        if self.start <= self.end:
+            return self.start <= md <= self.end
+        return md >= self.start or md <= self.end
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    year_end: tuple[tuple[int, int], tuple[int, int]] = ((12, 29), (1, 3))
+    fiscal_year_start: tuple[int, int] = (4, 1)
+    freeze_windows: tuple[FreezeWindow, ...] = ()
+    default_vendor_capacity: int | None = 3
+
+    def to_dict(self) -> dict[str, Any]:
+        md = "{:02d}-{:02d}".format
+        return {
+            "year_end": {"from": md(*self.year_end[0]), "to": md(*self.year_end[1])},
+            "fiscal_year_start": md(*self.fiscal_year_start),
+            "freeze_windows": [
+                {"name": w.name, "areas": list(w.areas), "from": md(*w.start), "to": md(*w.end)}
+                for w in self.freeze_windows
+            ],
+            "default_vendor_capacity": self.default_vendor_capacity,
+        }
+
+
+@dataclass(frozen=True)
+class PlanningConfig:
+    template: Template
+    rules: Rules
+    calendar: CalendarSettings
+
+
+def _load(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(f"file not found: {path}", f"ファイルがありません: {path}",
+                        location=Location(file=str(path))) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise SpecError(f"invalid YAML: {getattr(exc, 'problem', exc)}", f"YAML の書式が不正です: {exc}",
+                        location=Location(file=str(path), line=line)) from None
+
+
+def _fail(path: Path, where: str, en: str, ja: str) -> SpecError:
+    return SpecError(f"{where}: {en}", f"{where}: {ja}", location=Location(file=str(path)))
+
+
+def _md(path: Path, where: str, value: Any) -> tuple[int, int]:
+    try:
+        month, day = (int(x) for x in str(value).split("-"))
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            raise ValueError
+    except ValueError:
+        raise _fail(path, where, f"expected MM-DD, got {value!r}", f"MM-DD 形式ではありません: {value!r}") from None
+    return month, day
+
+
+def load_template(path: Path | None = None) -> Template:
+    """Read a task template YAML (the shipped default when ``path`` is None)."""
+    path = path or DEFAULT_TEMPLATE
+    data = _load(path)
+    if not isinstance(data, dict) or not isinstance(data.get("phases"), list) or not data["phases"]:
+        raise _fail(path, "phases", "a non-empty list of phases is required", "phases (工程の一覧) が必要です")
+    phases: list[Phase] = []
+    for i, raw in enumerate(data["phases"]):
+        where = f"phases[{i}]"
+        if not isinstance(raw, dict) or not raw.get("id") or not raw.get("name"):
+            raise _fail(path, where, "each phase needs id and name", "各工程に id と name が必要です")
+        owner, kind = raw.get("owner", "target_vendor"), raw.get("kind", "work")
+        window = raw.get("window", "business_day")
+        days = raw.get("days")
+        if owner not in OWNERS:
+            raise _fail(path, where, f"owner must be one of {OWNERS}", f"owner は {OWNERS} のいずれかです")
+        if kind not in KINDS:
+            raise _fail(path, where, f"kind must be one of {KINDS}", f"kind は {KINDS} のいずれかです")
+        if window not in WINDOWS:
+            raise _fail(path, where, f"window must be one of {WINDOWS}", f"window は {WINDOWS} のいずれかです")
+        if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+            raise _fail(path, where, "days must be a whole number ≥ 0", "days は 0 以上の整数です")
+        after = raw.get("after")
+        phases.append(Phase(
+            id=str(raw["id"]), name=str(raw["name"]), owner=owner, days=days,
+            checkpoint=bool(raw.get("checkpoint", False)), kind=kind, due=bool(raw.get("due", False)),
+            release=bool(raw.get("release", False)), scale=bool(raw.get("scale", True)), window=window,
+            after=tuple(str(a) for a in after) if after is not None else None,
+        ))
+    ids = [p.id for p in phases]
+    if len(set(ids)) != len(ids):
+        raise _fail(path, "phases", "phase ids must be unique", "工程 id が重複しています")
+    for p in phases:
+        for a in p.after or ():
+            if a not in ids:
+                raise _fail(path, f"phase {p.id}", f"unknown phase in after: {a}", f"after の工程がありません: {a}")
+    sizes = tuple(
+        SizeClass(name=str(s["name"]), factor=float(s.get("factor", 1.0)), max_records=s.get("max_records"))
+        for s in data.get("size_classes") or [{"name": "S", "factor": 1.0}]
+    )
+    return Template(name=str(data.get("name", path.stem)), phases=tuple(phases), size_classes=sizes)
+
+
+def _areas(value: Any) -> tuple[str, ...] | None:
+    if value in (None, "*"):
+        return None
+    if isinstance(value, (str, int)):
+        value = [value]
+    return tuple(str(v).zfill(3) for v in value)
+
+
+def load_rules(path: Path | None = None, *, template: Template | None = None) -> Rules:
+    """Read dependency rules YAML; every phase a rule names must exist in ``template``."""
+    path = path or DEFAULT_RULES
+    data = _load(path) or {}
+    rules = []
+    for i, raw in enumerate(data.get("rules") or []):
+        where = f"rules[{i}]"
+        try:
+            src, dst = raw["from"], raw["to"]
+            rule = Rule(name=str(raw["name"]), from_areas=_areas(src["areas"]) or (), from_phase=str(src["phase"]),
+                        to_areas=_areas(dst.get("areas", "*")), to_phase=str(dst["phase"]),
+                        description=str(raw.get("description", "")))
+        except (KeyError, TypeError):
+            raise _fail(path, where, "a rule needs name, from {areas, phase} and to {areas, phase}",
+                        "規則には name, from {areas, phase}, to {areas, phase} が必要です") from None
+        if template is not None:
+            for ph in (rule.from_phase, rule.to_phase):
+                if template.phase(ph) is None:
+                    raise _fail(path, where, f"unknown phase {ph!r} in template {template.name}",
+                                f"テンプレート {template.name} に工程 {ph!r} がありません")
+        rules.append(rule)
+    raw_if = data.get("interfaces") or {}
+    iface = InterfaceRule(
+        rehearsal=str(raw_if.get("rehearsal", "rehearsal2")), link_test=str(raw_if.get("link_test", "link_test")),
+        ready=str(raw_if.get("ready", "acceptance")), cutover=str(raw_if.get("cutover", "cutover")),
+        interim_markers=tuple(raw_if.get("interim_markers", ("暫定", "interim"))),
+    )
+    return Rules(rules=tuple(rules), interfaces=iface)
+
+
+def calendar_from_dict(data: dict[str, Any], path: Path | None = None) -> CalendarSettings:
+    """Calendar settings from their dict form (the YAML file, or what a stored plan recorded)."""
+    where = path or Path("<calendar>")
+    ye = data.get("year_end") or {"from": "12-29", "to": "01-03"}
+    windows = tuple(
+        FreezeWindow(name=str(w["name"]), areas=_areas(w.get("areas")) or (),
+                     start=_md(where, f"freeze_windows[{i}].from", w["from"]),
+                     end=_md(where, f"freeze_windows[{i}].to", w["to"]))
+        for i, w in enumerate(data.get("freeze_windows") or [])
+    )
+    cap = data.get("default_vendor_capacity", 3)
+    return CalendarSettings(
+        year_end=(_md(where, "year_end.from", ye["from"]), _md(where, "year_end.to", ye["to"])),
+        fiscal_year_start=_md(where, "fiscal_year_start", data.get("fiscal_year_start", "04-01")),
+        freeze_windows=windows,
+        default_vendor_capacity=int(cap) if cap is not None else None,
+    )
+
+
+def load_calendar(path: Path | None = None) -> CalendarSettings:
+    """Read calendar settings YAML (the shipped default when ``path`` is None)."""
+    path = path or DEFAULT_CALENDAR
+    data = _load(path) or {}
+    try:
+        return calendar_from_dict(data, path)
+    except (KeyError, TypeError):
+        raise _fail(path, "freeze_windows", "each window needs name, areas, from and to",
+                    "各凍結期間に name, areas, from, to が必要です") from None
+
+
+def load_config(*, template: Path | None = None, rules: Path | None = None,
+                calendar: Path | None = None) -> PlanningConfig:
+    """The planning configuration: shipped defaults, each replaceable by a project file."""
+    tpl = load_template(template)
+    return PlanningConfig(template=tpl, rules=load_rules(rules, template=tpl), calendar=load_calendar(calendar))

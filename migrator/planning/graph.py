@@ -1,0 +1,230 @@
+"""The dependency graph of a migration: tasks from the template, edges from phase order, rules, interfaces
+and the user; cycles reported in full. networkx builds and checks the graph; schedules run on arrays."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+import yaml
+
+from migrator.errors import SpecError
+from migrator.inventory.model import Interface, Inventory, System
+from migrator.location import Location
+from migrator.planning.config import PlanningConfig
+from migrator.planning.model import ScheduledTask
+from migrator.report import Finding, make_finding
+
+PHASE_RULE = "工程順"
+INTERFACE_TEST_RULE = "連携テスト前提"
+INTERFACE_READY_RULE = "連携先準備"
+USER_RULE = "利用者指定"
+
+
+@dataclass(frozen=True)
+class ExtraEdge:
+    """A dependency the user declares by task keys (``団体コード/業務/システム名/工程id``)."""
+
+    source: str
+    target: str
+    location: Location | None = None
+
+
+@dataclass
+class TaskGraph:
+    tasks: list[ScheduledTask]
+    edges: list[tuple[int, int, str]]
+    systems: list[System]
+    system_of: list[int]
+    phase_due: list[bool]
+    phase_release: list[bool]
+    findings: list[Finding] = field(default_factory=list)
+
+
+def task_key(system: System, phase_id: str) -> str:
+    return f"{system.municipality_code}/{system.area_code}/{system.name}/{phase_id}"
+
+
+def load_extra_edges(path: Path) -> list[ExtraEdge]:
+    """Read user edges: ``edges: [{from: KEY, to: KEY}]`` (keys as ``migrator plan show`` prints them)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise SpecError(f"cannot read the edges file: {exc}", f"依存関係ファイルを読めません: {exc}",
+                        location=Location(file=str(path))) from None
+    out = []
+    for i, raw in enumerate(data.get("edges") or []):
+        if not isinstance(raw, dict) or "from" not in raw or "to" not in raw:
+            raise SpecError(f"edges[{i}]: needs from and to", f"edges[{i}]: from と to が必要です",
+                            location=Location(file=str(path)))
+        out.append(ExtraEdge(str(raw["from"]), str(raw["to"]), Location(file=str(path), row=i + 1)))
+    return out
+
+
+def _resolve(end: str, systems: list[int], all_systems: list[System]) -> list[int]:
+    """Systems of one municipality that an interface end names: system name, else 業務 name or number."""
+    text = end.strip()
+    for pick in (lambda s: s.name == text, lambda s: s.area_name == text, lambda s: s.area_code == text.zfill(3)):
+        found = [i for i in systems if pick(all_systems[i])]
+        if found:
+            return found
+    return []
+
+
+def build_graph(inventory: Inventory, config: PlanningConfig, *,
+                extra_edges: list[ExtraEdge] | tuple[ExtraEdge, ...] = ()) -> TaskGraph:
+    """Tasks of every system and every dependency edge, with findings for what could not be linked."""
+    tpl = config.template
+    systems = sorted(inventory.systems, key=lambda s: (s.municipality_code, s.area_code, s.name))
+    tasks: list[ScheduledTask] = []
+    system_of: list[int] = []
+    due: list[bool] = []
+    rel: list[bool] = []
+    first: list[int] = []
+    findings: list[Finding] = []
+    for si, s in enumerate(systems):
+        size = tpl.size_class(s.record_count)
+        target = s.target_vendor or s.current_vendor
+        current = s.current_vendor or s.target_vendor
+        if target is None:
+            findings.append(make_finding("PLN006", Location(file=s.source), item=s.name,
+                                         municipality=s.municipality_code, area=s.area_name))
+        first.append(len(tasks))
+        for ph in tpl.phases:
+            vendor = {"current_vendor": current, "target_vendor": target}.get(ph.owner)
+            tasks.append(ScheduledTask(
+                key=task_key(s, ph.id), municipality_code=s.municipality_code, area_code=s.area_code,
+                area_name=s.area_name, system_name=s.name, phase_id=ph.id, phase=ph.name, owner=ph.owner,
+                vendor=vendor, checkpoint=ph.checkpoint, kind=ph.kind, duration=tpl.duration(ph, size),
+                window=ph.window if ph.kind == "cutover" else None,
+            ))
+            system_of.append(si)
+            due.append(ph.due)
+            rel.append(ph.release)
+    phase_pos = {ph.id: i for i, ph in enumerate(tpl.phases)}
+
+    def tid(si: int, phase_id: str) -> int:
+        return first[si] + phase_pos[phase_id]
+
+    edges: list[tuple[int, int, str]] = []
+    for si in range(len(systems)):
+        for ph in tpl.phases:
+            for a in tpl.predecessors(ph):
+                edges.append((tid(si, a), tid(si, ph.id), PHASE_RULE))
+
+    by_muni: dict[str, list[int]] = defaultdict(list)
+    for si, s in enumerate(systems):
+        by_muni[s.municipality_code].append(si)
+    for rule in config.rules.rules:
+        for members in by_muni.values():
+            srcs = [si for si in members if systems[si].area_code in rule.from_areas]
+            if not srcs:
+                continue
+            dsts = [si for si in members
+                    if (systems[si].area_code in rule.to_areas if rule.to_areas is not None
+                        else systems[si].area_code not in rule.from_areas)]
+            for a in srcs:
+                for b in dsts:
+                    if a != b:
+                        edges.append((tid(a, rule.from_phase), tid(b, rule.to_phase), rule.name))
+
+    ir = config.rules.interfaces
+    have = {ph.id for ph in tpl.phases}
+    if {ir.rehearsal, ir.link_test, ir.ready, ir.cutover} <= have:
+        for itf in inventory.interfaces:
+            edges.extend(_interface_edges(itf, by_muni.get(itf.municipality_code, []), systems, tid, config,
+                                          findings))
+
+    keys = {t.key: i for i, t in enumerate(tasks)}
+    for e in extra_edges:
+        a, b = keys.get(e.source), keys.get(e.target)
+        if a is None or b is None:
+            missing = e.source if a is None else e.target
+            findings.append(make_finding("PLN004", e.location, item=missing))
+            continue
+        edges.append((a, b, USER_RULE))
+    return TaskGraph(tasks=tasks, edges=edges, systems=systems, system_of=system_of, phase_due=due,
+                     phase_release=rel, findings=findings)
+
+
+def _interface_edges(itf: Interface, members: list[int], systems: list[System], tid, config: PlanningConfig,
+                     findings: list[Finding]) -> list[tuple[int, int, str]]:  # type: ignore[no-untyped-def]
+    ir = config.rules.interfaces
+    ends = []
+    for end in (itf.source, itf.target):
+        found = _resolve(end, members, systems)
+        if not found:
+            findings.append(make_finding("PLN003", Location(), item=end, municipality=itf.municipality_code,
+                                         interface=f"{itf.source} → {itf.target}"))
+        ends.append(found)
+    text = " ".join(x for x in (itf.method, itf.notes or "", itf.frequency or "") if x)
+    interim = any(m in text for m in ir.interim_markers)
+    out = []
+    for a in ends[0]:
+        for b in ends[1]:
+            if a == b:
+                continue
+            out.append((tid(a, ir.rehearsal), tid(b, ir.link_test), INTERFACE_TEST_RULE))
+            out.append((tid(b, ir.rehearsal), tid(a, ir.link_test), INTERFACE_TEST_RULE))
+            if not interim:
+                out.append((tid(b, ir.ready), tid(a, ir.cutover), INTERFACE_READY_RULE))
+                out.append((tid(a, ir.ready), tid(b, ir.cutover), INTERFACE_READY_RULE))
+    return out
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """One strongly connected group of tasks: every member and every edge among them, with its rules."""
+
+    nodes: tuple[int, ...]
+    edges: tuple[tuple[int, int, str], ...]
+
+
+def analyse(n: int, edges: list[tuple[int, int, str]]) -> tuple[list[int], list[int], list[Cycle]]:
+    """Topological order and wave (generation) of every task, or the cycles that prevent them."""
+    g = nx.DiGraph()
+    g.add_nodes_from(range(n))
+    g.add_edges_from((a, b) for a, b, _ in edges)
+    try:
+        generations = list(nx.topological_generations(g))
+    except nx.NetworkXUnfeasible:
+        rules: dict[tuple[int, int], list[str]] = defaultdict(list)
+        for a, b, r in edges:
+            if r not in rules[(a, b)]:
+                rules[(a, b)].append(r)
+        cycles = []
+        for comp in nx.strongly_connected_components(g):
+            if len(comp) == 1:
+                (v,) = comp
+                if not g.has_edge(v, v):
+                    continue
+            members = sorted(comp)
+            inner = tuple((a, b, "; ".join(rules[(a, b)])) for a, b in sorted(g.subgraph(members).edges()))
+            cycles.append(Cycle(nodes=tuple(members), edges=inner))
+        return [], [], sorted(cycles, key=lambda c: c.nodes)
+    order: list[int] = []
+    wave = [0] * n
+    for w, gen in enumerate(generations):
+        for v in sorted(gen):
+            wave[v] = w
+            order.append(v)
+    return order, wave, []
+
+
+def system_graph_edges(plan_tasks: list[ScheduledTask], edges: list[tuple[int, int, str]]) -> set[tuple[str, str]]:
+    """Edges between systems (for drawing): a task edge across two systems becomes a system edge."""
+    def name(t: ScheduledTask) -> str:
+        return f"{t.municipality_code} {t.system_name}"
+    return {(name(plan_tasks[a]), name(plan_tasks[b])) for a, b, _ in edges
+            if name(plan_tasks[a]) != name(plan_tasks[b])}
+
+
+def to_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return None
