@@ -1,0 +1,114 @@
+"""外字 substitution: apply a per-legacy-system 外字対応表 to text, and count what stays unmapped.
+
+A table maps a legacy character (usually a PUA code point, written as the character or ``U+E001``) to the
+standard character, possibly with an IVS (``U+845B U+E0100`` or the characters themselves). Replacement is a
+literal table (no normalisation): :func:`apply_gaiji` for one value, :func:`apply_gaiji_expr` for a column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import polars as pl
+
+from .charset import codepoints, pua_chars, pua_chars_expr
+from .errors import GaijiTableError
+
+_CP_NOTATION = re.compile(r"^\s*(?:U\+[0-9A-Fa-f]{4,6}(?:[\s_]+|$))+$")
+
+
+def parse_char_notation(text: str) -> str:
+    """``U+E001`` (or ``U+845B U+E0100``, ``U+845B_U+E0100``) → the characters; anything else is literal."""
+    if _CP_NOTATION.match(text):
+        return "".join(chr(int(p, 16)) for p in re.findall(r"U\+([0-9A-Fa-f]{4,6})", text))
+    return text
+
+
+@dataclass(frozen=True)
+class GaijiTable:
+    """A 外字対応表: legacy character(s) → standard character(s)."""
+
+    mapping: Mapping[str, str]
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> GaijiTable:
+        """Build from (現行文字, 標準文字) pairs, each the characters or ``U+XXXX`` notation.
+
+        Raises:
+            GaijiTableError: an empty key, or the same key mapped to two different characters.
+        """
+        mapping: dict[str, str] = {}
+        for n, (source, target) in enumerate(pairs, start=1):
+            key = parse_char_notation(str(source).strip())
+            value = parse_char_notation(str(target).strip())
+            if not key:
+                raise GaijiTableError(f"entry {n}: empty 現行文字")
+            if key in mapping and mapping[key] != value:
+                raise GaijiTableError(
+                    f"entry {n}: {codepoints(key)} is mapped twice ({codepoints(mapping[key])} and {codepoints(value)})"
+                )
+            mapping[key] = value
+        return cls(mapping)
+
+    def _ordered(self) -> list[str]:
+        return sorted(self.mapping, key=len, reverse=True)
+
+
+def apply_gaiji(text: str | None, table: GaijiTable) -> str | None:
+    """Replace every legacy character of ``text`` found in ``table`` (longest key first at each position)."""
+    if text is None or not table.mapping:
+        return text
+    keys = table._ordered()
+    pattern = "|".join(re.escape(k) for k in keys)
+    return re.sub(pattern, lambda m: table.mapping[m.group()], text)
+
+
+def apply_gaiji_expr(expr: pl.Expr, table: GaijiTable) -> pl.Expr:
+    """Polars form of :func:`apply_gaiji`."""
+    if not table.mapping:
+        return expr.cast(pl.String)
+    keys = table._ordered()
+    return expr.cast(pl.String).str.replace_many(keys, [table.mapping[k] for k in keys], leftmost=True)
+
+
+@dataclass(frozen=True)
+class UnmappedGaiji:
+    """A PUA character left after substitution: how often, and in which rows (0-based, first few)."""
+
+    char: str
+    codepoint: str
+    count: int
+    rows: tuple[int, ...]
+
+
+def unmapped_gaiji(values: Iterable[str | None], table: GaijiTable, *, max_rows: int = 5) -> list[UnmappedGaiji]:
+    """Scalar form: the PUA characters that ``table`` does not resolve, most frequent first."""
+    counts: Counter[str] = Counter()
+    rows: dict[str, list[int]] = {}
+    for i, value in enumerate(values):
+        for ch in pua_chars(apply_gaiji(value, table)):
+            counts[ch] += 1
+            seen = rows.setdefault(ch, [])
+            if len(seen) < max_rows and (not seen or seen[-1] != i):
+                seen.append(i)
+    return [UnmappedGaiji(ch, codepoints(ch), n, tuple(rows[ch]))
+            for ch, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def unmapped_gaiji_frame(frame: pl.DataFrame | pl.LazyFrame, column: str, table: GaijiTable, *,
+                         max_rows: int = 5) -> list[UnmappedGaiji]:
+    """Polars form of :func:`unmapped_gaiji` over one column of a frame (same result, same order)."""
+    lazy = frame.lazy().with_row_index("__row")
+    found = (
+        lazy.select(pl.col("__row"), pua_chars_expr(apply_gaiji_expr(pl.col(column), table)).alias("__ch"))
+        .explode("__ch")
+        .drop_nulls("__ch")
+        .group_by("__ch")
+        .agg(pl.len().alias("n"), pl.col("__row").unique(maintain_order=True).head(max_rows).alias("rows"))
+        .sort(["n", "__ch"], descending=[True, False])
+        .collect()
+    )
+    return [UnmappedGaiji(r["__ch"], codepoints(r["__ch"]), r["n"], tuple(r["rows"])) for r in found.to_dicts()]
