@@ -32,7 +32,7 @@ def _coverage(inventory: Inventory) -> list[Finding]:
         missing = [a for a in CORE_AREAS if a not in present]
         if missing:
             findings.append(make_finding(
-                "INV101", Location(), item=muni.code, code=muni.code, name=muni.name, n=len(missing),
+                "INV101", Location(), item=muni.code, lg_code=muni.code, name=muni.name, n=len(missing),
                 areas="、".join(f"{a} {AREAS[a]}" for a in missing),
             ))
     return findings
@@ -51,7 +51,8 @@ def _interfaces(inventory: Inventory) -> list[Finding]:
             if end in names or resolve_area(end) in areas:
                 continue
             findings.append(make_finding("INV102", Location(), item=iface.municipality_code, value=end,
-                                         from_end=iface.source, to_end=iface.target, code=iface.municipality_code))
+                                         from_end=iface.source, to_end=iface.target,
+                                         lg_code=iface.municipality_code))
     return findings
 
 

@@ -8,12 +8,13 @@ rows that are not systems (notes at the bottom) are reported as skipped notes.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from migrator.excel import Formula, SheetData, WorkbookData, find_header, read_workbook
+from migrator.excel import Formula, SheetData, WorkbookData, cell_ref, find_header, read_workbook
 from migrator.inventory.areas import area_name, resolve_area
 from migrator.inventory.model import Interface, Inventory, Municipality, System, Vendor
 from migrator.inventory.synonyms import REQUIRED, Synonyms, default_synonyms
@@ -97,8 +98,8 @@ class _Builder:
 
 
 def _where(sheet: SheetData, row: int, col: int = 1) -> str:
-    loc = sheet.location(row, col)
-    return f"{Path(loc.file or '').name} {loc.sheet}!{loc.cell}"
+    """``file sheet!A5``: the row's own first cell (not the origin of a merged range spanning rows)."""
+    return f"{Path(sheet.file or '').name} {sheet.name}!{cell_ref(row, col)}"
 
 
 def _find_sheet(book: WorkbookData, kind: str, synonyms: Synonyms) -> SheetData | None:
@@ -168,11 +169,19 @@ def _data_rows(sheet: SheetData, first: int) -> list[int]:
 
 
 def _is_note(row: _Row, keys: Sequence[str]) -> str | None:
-    """The text of a row that holds none of ``keys`` but some text: a note, not a record."""
-    if any(row.text(k) for k in keys):
+    """The text of a row that is a note, not a record: one filled cell (or a ※/注/備考 text) and no key
+    value readable as such — for example the remarks under a table."""
+    texts = [str(t) for t in (text(v) for v in row.sheet.rows[row.row - 1]) if t]
+    if not texts:
         return None
-    texts = [text(v) for v in row.sheet.rows[row.row - 1] if text(v)]
-    return " ".join(str(t) for t in texts) if texts else None
+    marked = bool(_NOTE_MARK.search(texts[0]))
+    if len(set(texts)) > 1 and not marked:
+        return None
+    for key in keys:
+        value = row.text(key)
+        if value and not _NOTE_MARK.search(value) and value != texts[0]:
+            return None
+    return " ".join(dict.fromkeys(texts))
 
 
 def _read_systems(builder: _Builder, sheet: SheetData) -> list[tuple[str, str, str, int]]:
@@ -188,7 +197,7 @@ def _read_systems(builder: _Builder, sheet: SheetData) -> list[tuple[str, str, s
     for r in rows:
         row = _Row(builder, sheet, r, columns)
         note = _is_note(row, ("municipality_code", "area", "name"))
-        if note is not None and (_NOTE_MARK.search(note) or not row.text("current_vendor")):
+        if note is not None:
             builder.add("INV005", sheet.location(r, 1), value=note[:80])
             continue
         builder.rows_read += 1
@@ -198,7 +207,7 @@ def _read_systems(builder: _Builder, sheet: SheetData) -> list[tuple[str, str, s
             continue
         if system.key in builder.systems:
             first_src = builder.systems[system.key].source
-            builder.add("INV022", row.loc("name"), value=system.name, code=system.municipality_code,
+            builder.add("INV022", row.loc("name"), value=system.name, lg_code=system.municipality_code,
                         area=system.area_code, first=first_src)
             builder.rows_rejected += 1
             continue
@@ -221,18 +230,18 @@ def _read_municipality(builder: _Builder, row: _Row) -> str | None:
         return None
     code = parsed.value
     if parsed.problem == "completed":
-        builder.add("INV013", row.loc("municipality_code"), value=shown, code=code)
+        builder.add("INV013", row.loc("municipality_code"), value=shown, lg_code=code)
     name = row.text("municipality_name")
     known = builder.municipalities.get(code)
     if known is None:
         if not name:
-            builder.add("INV014", row.loc("municipality_name"), code=code)
+            builder.add("INV014", row.loc("municipality_name"), lg_code=code)
         builder.municipalities[code] = Municipality(code=code, name=name or "")
         builder.muni_where[code] = _where(row.sheet, row.row)
     elif name and not known.name:
         builder.municipalities[code] = Municipality(code=code, name=name)
     elif name and name != known.name:
-        builder.add("INV012", row.loc("municipality_name"), value=name, code=code, first=known.name)
+        builder.add("INV012", row.loc("municipality_name"), value=name, lg_code=code, first=known.name)
     return code
 
 
@@ -280,7 +289,7 @@ def _method(builder: _Builder, row: _Row) -> str:
     written = row.text("method")
     if not written:
         return ""
-    folded = re.sub(r"[\s　]", "", written).casefold()
+    folded = re.sub(r"\s", "", unicodedata.normalize("NFKC", written)).casefold()
     method = _METHODS.get(folded)
     if method is None:
         builder.add("INV040", row.loc("method"), value=written)
