@@ -1,0 +1,122 @@
+"""The bundled sample workbooks give exactly the documented counts and findings; re-import changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from migrator.inventory.service import check_store, import_inventory
+from migrator.store import Store
+from migrator.store.inventory_repo import inventory_counts
+from tests.conftest import REPO, run_cli
+
+SAMPLES = sorted((REPO / "sample_data" / "inventory").glob("*.xlsx"))
+COUNTS = {"municipalities": 3, "systems": 31, "interfaces": 11, "vendors": 2}
+A = "vendor_a_hachioji.xlsx"
+B = "vendor_b_tachikawa_musashino.xlsx"
+IMPORT_FINDINGS = [
+    ("INV035", f"{A} システム一覧!K16"),
+    ("INV030", f"{B} システム台帳!I9"),
+    ("INV032", f"{B} システム台帳!H7"),
+    ("INV034", f"{B} システム台帳!L15"),
+    ("INV040", f"{B} 連携!D6"),
+    ("INV005", f"{A} システム一覧!A27"),
+    ("INV005", f"{A} システム一覧!A28"),
+    ("INV003", f"{B} システム台帳!N2"),
+    ("INV005", f"{B} システム台帳!A17"),
+    ("INV031", f"{B} システム台帳!J6"),
+    ("INV033", f"{B} システム台帳!J8"),
+]
+CHECK_FINDINGS = [
+    ("INV103", f"{A} システム一覧!A12"),
+    ("INV104", f"{A} システム一覧!A16"),
+    ("INV103", f"{B} システム台帳!A5"),
+    ("INV101", ""), ("INV101", ""), ("INV102", ""), ("INV105", ""), ("INV105", ""),
+]
+
+
+def _found(report) -> list[tuple[str, str]]:
+    return [(f.code, str(f.location).replace(str(REPO / "sample_data" / "inventory") + "/", ""))
+            for f in report.findings if f.code not in ("INV090", "INV091")]
+
+
+def _snapshot(store: Store) -> dict:
+    with store.reader() as session:
+        from migrator.store.inventory_repo import load_inventory
+
+        return {"counts": inventory_counts(session), "inventory": load_inventory(session)}
+
+
+def test_samples_import_with_documented_counts_and_findings(store: Store) -> None:
+    report = import_inventory(SAMPLES, store=store)
+    assert report.valid
+    assert _found(report) == IMPORT_FINDINGS
+    assert report.summary["read"] == COUNTS
+    assert report.summary["written"] is True
+    created = {f.message_en for f in report.findings if f.code == "INV090"}
+    assert created == {"Created 3 record(s) of municipality.", "Created 2 record(s) of vendor.",
+                       "Created 31 record(s) of system.", "Created 11 record(s) of interface."}
+    first = _snapshot(store)
+    assert first["counts"] == COUNTS
+    hachioji = [s for s in first["inventory"].systems if s.municipality_code == "132012"]
+    assert len({s.area_code for s in hachioji}) == 20
+
+    again = import_inventory(SAMPLES, store=store)
+    assert not [f for f in again.findings if f.code in ("INV090", "INV091")]
+    assert again.summary["written"] is False
+    assert _snapshot(store) == first
+
+    checked = check_store(store)
+    assert _found(checked) == CHECK_FINDINGS
+    assert checked.counts_by_severity == {"error": 3, "warning": 5, "info": 0}
+
+
+def test_values_read_from_the_messy_layout(store: Store) -> None:
+    import_inventory(SAMPLES, store=store)
+    inv = _snapshot(store)["inventory"]
+    by_key = {(s.municipality_code, s.name): s for s in inv.systems}
+    juki = by_key[("132021", "住民情報システム")]
+    assert juki.current_vendor == "株式会社エーシステム"  # written ｴｰｼｽﾃﾑ㈱
+    assert (juki.contract_end.isoformat(), juki.planned_date.isoformat(), juki.record_count) == (
+        "2026-03-31", "2026-01-13", 184000)
+    assert juki.special_support is True and juki.deadline.isoformat() == "2031-03-31"
+    kodomo = by_key[("132039", "子育て支援システム")]
+    assert kodomo.area_code == "028" and kodomo.special_deadline.isoformat() == "2031-03-31"
+    assert by_key[("132039", "戸籍システム")].area_code == "003"
+    assert by_key[("132021", "固定資産税システム")].area_code == "012"
+    assert {v.name: v.capacity for v in inv.vendors} == {"株式会社エーシステム": 2, "ビー情報サービス株式会社": 1}
+
+
+def test_newer_workbook_updates_changed_fields_and_reports_them(store: Store, tmp_path: Path) -> None:
+    import openpyxl
+
+    import_inventory(SAMPLES, store=store)
+    newer = tmp_path / A
+    wb = openpyxl.load_workbook(SAMPLES[0])
+    wb["システム一覧"]["J16"] = "2026/3/2"  # 健康管理: planned date moved forward
+    wb["システム一覧"]["N16"] = None
+    wb.save(newer)
+    report = import_inventory([newer], store=store)
+    updates = [(f.code, f.message_en) for f in report.findings if f.code == "INV091"]
+    assert updates == [
+        ("INV091", "system '132012 019 健康管理システム': planned_date changed from '2026-05-06' to '2026-03-02'."),
+        ("INV091", "system '132012 019 健康管理システム': notes changed from '移行時期を再調整中' to ''."),
+    ]
+    assert _snapshot(store)["counts"] == COUNTS
+
+
+def test_cli_import_list_check_export(workdir: Path) -> None:
+    result = run_cli("inventory", "import", *map(str, SAMPLES), "--format", "json")
+    assert '"INV090"' in result.stdout
+    listed = run_cli("inventory", "list", "--municipality", "132039", "--format", "json")
+    import json
+
+    data = json.loads(listed.stdout)
+    assert [s["システム名"] for s in data["systems"]] == [
+        "住民情報システム", "戸籍システム", "住民税システム", "児童手当システム", "子育て支援システム"]
+    by_vendor = json.loads(run_cli("inventory", "list", "--vendor", "(株)エーシステム", "--format", "json").stdout)
+    assert len(by_vendor["systems"]) == 24
+    run_cli("inventory", "check", expect=1)
+    run_cli("inventory", "export", "-o", "out.xlsx")
+    # The export is the normalized inventory: importing it back changes nothing.
+    back = run_cli("inventory", "import", "out.xlsx", "--format", "json")
+    assert '"INV091"' not in back.stdout and '"INV090"' not in back.stdout
