@@ -7,11 +7,26 @@ from pathlib import Path
 
 from migrator.report import Report
 from migrator.schema.loader import load_schemas
+from migrator.schema.model import Schema
 
 
 def check_paths(paths: Sequence[Path | str]) -> Report:
-    """Load every schema file under ``paths`` and return a report of all findings (valid when no errors)."""
-    schemas, findings = load_schemas(paths)
+    """Load every schema file under ``paths`` and return a report of all findings (valid when no errors).
+
+    References into schemas that are not among ``paths`` are checked against the schemas folder
+    (:func:`default_schema_dir`), so one file can be checked on its own.
+    """
+    from migrator.schema.registry import SchemaRegistry, default_schema_dir
+
+    registry: list[SchemaRegistry] = []
+
+    def resolve(schema_id: str) -> Schema | None:
+        if not registry:
+            folder = default_schema_dir()
+            registry.append(SchemaRegistry.load(folder) if folder.is_dir() else SchemaRegistry(schemas={}))
+        return registry[0].schemas.get(schema_id)
+
+    schemas, findings = load_schemas(paths, resolve=resolve)
     summary = {
         "files": len({str(f.location.file) for f in findings} | {str(s.path) for s in schemas}),
         "schemas": len(schemas),

@@ -80,9 +80,9 @@ def _table_changes(old: Table, new: Table) -> list[Change]:
     renamed: dict[str, str] = {}
     for name in removed:
         pos = old_names.index(name)
-        if pos < len(new_names) and new_names[pos] in added and new_names[pos] not in renamed.values():
-            if old.item(name).type == new.item(new_names[pos]).type:
-                renamed[name] = new_names[pos]
+        if (pos < len(new_names) and new_names[pos] in added and new_names[pos] not in renamed.values()
+                and old.item(name).type == new.item(new_names[pos]).type):
+            renamed[name] = new_names[pos]
     if old.key != new.key:
         out.append(Change("SCH212", table=new.name, old=_show(old.key), new=_show(new.key), line=new.line))
     for name in removed:
@@ -107,7 +107,7 @@ def diff_schemas(old: Schema, new: Schema) -> list[Change]:
     out: list[Change] = []
     old_tables = {t.name: t for t in old.tables}
     new_tables = {t.name: t for t in new.tables}
-    for name, table in old_tables.items():
+    for name in old_tables:
         if name not in new_tables:
             out.append(Change("SCH211", table=name))
     for name, table in new_tables.items():

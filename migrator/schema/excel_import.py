@@ -331,3 +331,22 @@ def import_workbook(path: Path, *, sheet: str | None = None, schema_id: str | No
         tables=tuple(tables),
     )
     return ImportResult(schema=schema, findings=tuple(findings))
+
+
+def import_and_write(workbook: Path, output: Path, *, sheet: str | None = None, schema_id: str | None = None,
+                     kind: str = "legacy", title: str | None = None,
+                     synonyms_file: Path | None = None) -> Report:
+    """Import ``workbook``, write the schema to ``output`` and check the written file; return the report.
+
+    Nothing is written when nothing could be imported.
+    """
+    from migrator.schema.loader import load_schema
+    from migrator.schema.writer import write_schema
+
+    result = import_workbook(workbook, sheet=sheet, schema_id=schema_id, kind=kind, title=title,
+                             synonyms=load_header_synonyms(synonyms_file))
+    findings = list(result.findings)
+    if result.schema is not None:
+        write_schema(result.schema, output, header=f"Imported from {Path(workbook).name} by migrator schema import.")
+        findings += load_schema(output)[1]
+    return ImportResult(schema=result.schema, findings=tuple(findings)).report(str(workbook))

@@ -7,8 +7,9 @@ reasons: every node keeps its line, and scalars keep their raw text, so a code s
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import yaml
@@ -552,7 +553,7 @@ def _check_fixed(ctx: _Ctx, table: Table) -> None:
             continue
         spans.append((item.start, item.start + item.length - 1, item))
     spans.sort(key=lambda s: s[0])
-    for (_s1, e1, a), (s2, _e2, b) in zip(spans, spans[1:], strict=False):
+    for (_s1, e1, a), (s2, _e2, b) in itertools.pairwise(spans):
         if s2 <= e1:
             ctx.add("SCH022", b.line, table=table.name,
                     reason=f"item {b.name} (byte {s2}) overlaps {a.name} (ends at byte {e1})")
@@ -562,11 +563,13 @@ def _check_fixed(ctx: _Ctx, table: Table) -> None:
                 reason=f"item {spans[-1][2].name} ends at byte {spans[-1][1]}, beyond record_length {record}")
 
 
-def load_schemas(paths: Iterable[Path | str]) -> tuple[list[Schema], list[Finding]]:
+def load_schemas(paths: Iterable[Path | str], *, resolve: Callable[[str], Schema | None] | None = None,
+                 ) -> tuple[list[Schema], list[Finding]]:
     """Load every schema file under ``paths`` (files or folders, ``**/*.yaml``); check cross-file facts.
 
     Cross-file checks: duplicate schema ids, and references into another schema (``SCHEMA:TABLE.ITEM``)
-    whose target table or item is missing; a reference to a schema not among ``paths`` is a warning.
+    whose target table or item is missing. A referenced schema not among ``paths`` is looked up with
+    ``resolve`` (schema id → schema) if given; if it is still unknown, that is a warning.
     """
     files = _expand(paths)
     schemas: list[Schema] = []
@@ -591,6 +594,8 @@ def load_schemas(paths: Iterable[Path | str]) -> tuple[list[Schema], list[Findin
                 if ref is None or ref.schema in (None, schema.id):
                     continue
                 other = by_id.get(ref.schema or "")
+                if other is None and resolve is not None:
+                    other = resolve(ref.schema or "")
                 if other is None:
                     ctx.add("SCH024", item.line, item=item.name, schema_id=ref.schema)
                 else:

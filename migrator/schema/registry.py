@@ -19,7 +19,7 @@ def default_schema_dir() -> Path:
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env)
-    here = Path.cwd() / "schemas"
+    here = Path("schemas")
     if here.is_dir():
         return here
     return Path(__file__).resolve().parent.parent.parent / "schemas"
