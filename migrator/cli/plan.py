@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import click
+
+from migrator.cli.common import app, emit_report, emit_table, lang_option, output_options
+
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+_SCENARIO = click.option("--scenario", "-s", default="default", show_default=True, help="Name of the plan.")
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 @click.group()
@@ -11,5 +20,168 @@ def plan() -> None:
 
     \b
     Example:
-      migrator plan --help
+      migrator plan build --start 2025-04-01
     """
+
+
+def _capacities(values: tuple[str, ...]) -> dict[str, int]:
+    out = {}
+    for v in values:
+        name, sep, num = v.rpartition("=")
+        if not sep or not name or not num.isdigit() or int(num) < 1:
+            raise click.BadParameter(f"{v!r}: expected VENDOR=N with N ≥ 1", param_hint="--capacity")
+        out[name] = int(num)
+    return out
+
+
+@plan.command()
+@click.option("--start", type=_DATE, default=None, help="First day of the plan (default: today).")
+@click.option("--deadline", type=_DATE, default=None,
+              help="Deadline of systems that are not 特定移行支援 (default 2026-03-31).")
+@_SCENARIO
+@click.option("--template", type=_FILE, default=None, help="Task template YAML (default: the shipped one).")
+@click.option("--rules", type=_FILE, default=None, help="Dependency rules YAML (default: the shipped one).")
+@click.option("--calendar", type=_FILE, default=None, help="Calendar YAML: freeze windows, 年末年始, capacity.")
+@click.option("--edges", type=_FILE, default=None, help="YAML of extra dependencies between task keys.")
+@click.option("--capacity", multiple=True, metavar="VENDOR=N", help="Parallel tasks of a vendor (repeatable).")
+@click.option("--staff-limit", type=click.IntRange(min=1), default=None,
+              help="Parallel municipality-owned tasks per municipality (IT staff).")
+@click.option("--municipality", "-m", metavar="CODE", default=None, help="Only this 団体コード.")
+@click.option("--passes", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Forward–backward improvement passes.")
+@output_options
+def build(start: dt.datetime | None, deadline: dt.datetime | None, scenario: str, template: Path | None,
+          rules: Path | None, calendar: Path | None, edges: Path | None, capacity: tuple[str, ...],
+          staff_limit: int | None, municipality: str | None, passes: int, fmt: str) -> None:
+    """Build the plan from the stored inventory and store it; recorded progress stays fixed.
+
+    Tasks follow the template per system; dependencies come from phase order, the rules, the interfaces
+    (連携一覧) and --edges. The schedule respects the business calendar, freeze windows and vendor capacity.
+    Exit code 1 when the dependencies form a cycle.
+
+    \b
+    Example:
+      migrator plan build --start 2025-04-01 --scenario base
+    """
+    from migrator.planning import load_config, load_extra_edges
+    from migrator.planning.service import build_and_save
+
+    config = load_config(template=template, rules=rules, calendar=calendar)
+    extra = load_extra_edges(edges) if edges else []
+    store = app().store()
+    try:
+        result = build_and_save(
+            store, start=(start or dt.datetime.now()).date(), scenario=scenario, config=config,
+            deadline=deadline.date() if deadline else None, capacities=_capacities(capacity),
+            staff_limit=staff_limit, extra_edges=extra, municipality=municipality, passes=passes)
+    finally:
+        store.close()
+    emit_report(result.report, fmt)
+
+
+@plan.command()
+@_SCENARIO
+@click.option("--limit", type=int, default=None, help="Show only the first N tasks.")
+@output_options
+def show(scenario: str, limit: int | None, fmt: str) -> None:
+    """Print the ordered task list: wave, start, finish, float, critical, vendor, checkpoint.
+
+    \b
+    Example:
+      migrator plan show --scenario base --limit 30
+    """
+    from migrator.planning.export import ordered
+    from migrator.planning.service import get_plan
+
+    store = app().store()
+    try:
+        p = get_plan(store, scenario)
+    finally:
+        store.close()
+    tasks = ordered(p)[:limit] if limit else ordered(p)
+    header = ["wave", "task", "start", "finish", "float", "critical", "vendor", "checkpoint", "deadline", "late",
+              "status"]
+    rows = [[t.wave, t.key, t.start_date, t.finish_date, t.total_float, "★" if t.critical else "",
+             t.vendor or "", "○" if t.checkpoint else "", t.deadline or "", t.late_days or "", t.status or ""]
+            for t in tasks]
+    emit_table(header, rows, fmt, data={**p.summary(), "tasks": [t.to_dict() for t in tasks]})
+
+
+@plan.command()
+@_SCENARIO
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "json", "mermaid", "html"]), required=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@lang_option
+def export(scenario: str, fmt: str, output: Path) -> None:
+    """Write the plan as Excel (tasks + weekly Gantt), JSON, a Mermaid gantt or a self-contained HTML page.
+
+    \b
+    Example:
+      migrator plan export --scenario base --format xlsx -o plan.xlsx
+    """
+    from migrator.i18n import t
+    from migrator.planning.export import write_plan
+    from migrator.planning.service import get_plan
+
+    store = app().store()
+    try:
+        p = get_plan(store, scenario)
+    finally:
+        store.close()
+    click.echo(t("written", app().lang, path=write_plan(p, output, fmt, app().lang)))
+
+
+@plan.command()
+@click.argument("scenario_a")
+@click.argument("scenario_b")
+@click.option("--limit", type=int, default=30, show_default=True, help="Moved tasks to list.")
+@output_options
+def compare(scenario_a: str, scenario_b: str, limit: int, fmt: str) -> None:
+    """Show what moved between two scenarios (for example with one more vendor team).
+
+    \b
+    Example:
+      migrator plan compare base more-capacity
+    """
+    from migrator.planning.export import compare as diff
+    from migrator.planning.service import get_plan
+
+    store = app().store()
+    try:
+        a, b = get_plan(store, scenario_a), get_plan(store, scenario_b)
+    finally:
+        store.close()
+    result = diff(a, b)
+    if fmt == "json":
+        emit_table([], [], fmt, data=result)
+        return
+    sa, sb = result["a"], result["b"]
+    keys = ["finish", "makespan_days", "lower_bound_days", "late_tasks", "critical_tasks", "tasks"]
+    emit_table(["", scenario_a, scenario_b], [[k, sa[k], sb[k]] for k in keys], fmt)  # type: ignore[index]
+    moved = result["moved"]
+    click.echo(f"moved: {len(moved)}")  # type: ignore[arg-type]
+    emit_table(["task", "finish A", "finish B", "shift (days)"],
+               [[m["task"], m["a_finish"], m["b_finish"], m["shift_days"]] for m in moved[:limit]], fmt)  # type: ignore[index]
+
+
+@plan.command()
+@click.argument("file", type=_FILE)
+@_SCENARIO
+@output_options
+def progress(file: Path, scenario: str, fmt: str) -> None:
+    """Record actual status per task (完了/作業中/未着手/対象外, actual dates) from a workbook or CSV.
+
+    Columns: タスクID, 状況, 実績開始日, 実績終了日. The next `plan build` keeps finished work fixed.
+
+    \b
+    Example:
+      migrator plan progress progress.xlsx --scenario base
+    """
+    from migrator.planning.service import import_progress
+
+    store = app().store()
+    try:
+        report = import_progress(store, file, scenario=scenario)
+    finally:
+        store.close()
+    emit_report(report, fmt)

@@ -1,0 +1,262 @@
+"""Plan outputs: JSON with every field, a Mermaid gantt, a self-contained HTML page and Excel sheets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import defaultdict
+from html import escape
+from pathlib import Path
+
+from migrator.excel import SheetSpec, write_workbook
+from migrator.i18n import Lang
+from migrator.planning.calendar import ONE_DAY
+from migrator.planning.model import Plan, ScheduledTask
+from migrator.report.html import page
+
+GANTT_MAX_ROWS = 3000
+"""Rows drawn in a Gantt (Excel, HTML); the task table always holds every task."""
+FILL_BAR, FILL_CRITICAL, FILL_DONE, FILL_FREEZE, FILL_LATE = "9BC2E6", "FF7C80", "A9D08E", "D9D9D9", "FFC000"
+
+HEAD = {
+    "ja": ["ウェーブ", "タスクID", "団体コード", "業務", "システム名", "工程", "担当", "ベンダー", "チェックポイント",
+           "日数", "開始日", "終了日", "最早開始日", "最遅開始日", "余裕日数", "クリティカル", "期限", "遅延日数", "状況",
+           "実績開始日", "実績終了日", "基準開始日", "基準終了日"],
+    "en": ["wave", "task", "municipality", "area", "system", "phase", "owner", "vendor", "checkpoint", "days",
+           "start", "finish", "early start", "late start", "float", "critical", "deadline", "late days", "status",
+           "actual start", "actual finish", "baseline start", "baseline finish"],
+}
+
+
+def ordered(plan: Plan) -> list[ScheduledTask]:
+    """Tasks in execution order: start date, then wave, then key."""
+    return sorted(plan.tasks, key=lambda t: (t.start_date or dt.date.min, t.wave, t.key))
+
+
+def task_row(plan: Plan, t: ScheduledTask) -> list[object]:
+    cal = plan.calendar
+    return [t.wave, t.key, t.municipality_code, t.area_name or t.area_code, t.system_name, t.phase, t.owner,
+            t.vendor or "", "○" if t.checkpoint else "", t.duration, t.start_date, t.finish_date,
+            cal.day(max(t.es, 0)), cal.day(max(t.ls, 0)), t.total_float, "★" if t.critical else "", t.deadline,
+            t.late_days or "", t.status or "", t.actual_start, t.actual_finish, t.baseline_start, t.baseline_finish]
+
+
+def to_json(plan: Plan) -> str:
+    return json.dumps(plan.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _mermaid_text(text: str) -> str:
+    return re.sub(r"[:;#]", " ", text)
+
+
+def to_mermaid(plan: Plan) -> str:
+    """A Mermaid ``gantt`` with absolute dates, one section per system, critical tasks marked ``crit``."""
+    out = ["gantt", f"    title 移行計画 {_mermaid_text(plan.scenario)}", "    dateFormat YYYY-MM-DD",
+           "    axisFormat %Y-%m"]
+    sections: dict[str, list[ScheduledTask]] = defaultdict(list)
+    for t in ordered(plan):
+        sections[f"{t.municipality_code} {t.system_name}"].append(t)
+    index = plan.index()
+    for name, tasks in sections.items():
+        out.append(f"    section {_mermaid_text(name)}")
+        for t in tasks:
+            tags = [x for x in ("done" if t.status == "完了" else "", "crit" if t.critical else "") if x]
+            start = t.start_date or plan.start
+            end = (t.finish_date or start) + ONE_DAY  # Mermaid end dates are exclusive
+            out.append(f"    {_mermaid_text(t.phase)} :{', '.join([*tags, f't{index[t.key]}'])}, "
+                       f"{start.isoformat()}, {end.isoformat()}")
+    return "\n".join(out) + "\n"
+
+
+def _weeks(plan: Plan) -> list[dt.date]:
+    first = plan.start - dt.timedelta(days=plan.start.weekday())
+    last = plan.finish_date or plan.start
+    weeks, d = [], first
+    while d <= last:
+        weeks.append(d)
+        d += dt.timedelta(days=7)
+    return weeks
+
+
+def plan_sheets(plan: Plan, lang: Lang = "ja") -> list[SheetSpec]:
+    """The task table, a weekly Gantt (critical path red, freeze windows grey), freeze windows and edges."""
+    tasks = ordered(plan)
+    rows = [task_row(plan, t) for t in tasks]
+    table = SheetSpec(name="タスク" if lang == "ja" else "Tasks", header=HEAD[lang], rows=rows,
+                      widths={2: 44, 5: 22, 6: 18}, freeze="C2")
+    weeks = _weeks(plan)
+    cal = plan.calendar
+    g_head = (["システム", "工程", "開始日", "終了日", "CP"] if lang == "ja"
+              else ["system", "phase", "start", "finish", "CP"]) + [w.strftime("%y/%m/%d") for w in weeks]
+    g_rows: list[list[object]] = []
+    fills: dict[tuple[int, int], str] = {}
+    frozen_weeks: dict[str, set[int]] = {}
+    for r, t in enumerate(tasks[:GANTT_MAX_ROWS], start=2):
+        g_rows.append([f"{t.municipality_code} {t.system_name}", t.phase, t.start_date, t.finish_date,
+                       "★" if t.critical else ""] + [""] * len(weeks))
+        if t.area_code not in frozen_weeks:
+            frozen_weeks[t.area_code] = {
+                (d - weeks[0]).days // 7 for d, _ in cal.frozen_days(t.area_code, weeks[0], weeks[-1] + 6 * ONE_DAY)
+            }
+        for w in frozen_weeks[t.area_code]:
+            fills[(r, 6 + w)] = FILL_FREEZE
+        if t.start_date and t.finish_date:
+            a = max((t.start_date - weeks[0]).days // 7, 0)
+            b = min((t.finish_date - weeks[0]).days // 7, len(weeks) - 1)
+            color = (FILL_DONE if t.status == "完了" else FILL_LATE if t.late_days else
+                     FILL_CRITICAL if t.critical else FILL_BAR)
+            for w in range(a, b + 1):
+                fills[(r, 6 + w)] = color
+    if len(tasks) > GANTT_MAX_ROWS:
+        g_rows.append([f"… {len(tasks) - GANTT_MAX_ROWS} more tasks in the task sheet"])
+    gantt = SheetSpec(name="ガント" if lang == "ja" else "Gantt", header=g_head, rows=g_rows, fills=fills,
+                      widths={1: 26, 2: 18, **{6 + i: 4 for i in range(len(weeks))}}, freeze="F2")
+    legend = SheetSpec(
+        name="凍結期間" if lang == "ja" else "Freeze windows",
+        header=["名称", "業務", "開始(毎年)", "終了(毎年)"] if lang == "ja" else ["name", "areas", "from", "to"],
+        rows=[[w.name, " ".join(w.areas), "{:02d}-{:02d}".format(*w.start), "{:02d}-{:02d}".format(*w.end)]
+              for w in plan.calendar_settings.freeze_windows]
+        + [["年末年始", "*", "{:02d}-{:02d}".format(*plan.calendar_settings.year_end[0]),
+            "{:02d}-{:02d}".format(*plan.calendar_settings.year_end[1])]],
+    )
+    deps = SheetSpec(name="依存関係" if lang == "ja" else "Dependencies",
+                     header=["先行タスク", "後続タスク", "規則"] if lang == "ja" else ["from", "to", "rule"],
+                     rows=[[plan.tasks[a].key, plan.tasks[b].key, r] for a, b, r in plan.edges], widths={1: 44, 2: 44})
+    return [table, gantt, legend, deps]
+
+
+def write_xlsx(plan: Plan, path: Path, lang: Lang = "ja") -> Path:
+    return write_workbook(path, plan_sheets(plan, lang))
+
+
+def _svg_gantt(plan: Plan, tasks: list[ScheduledTask]) -> str:
+    if not tasks:
+        return ""
+    first = plan.start
+    last = max(t.finish_date or first for t in tasks) + ONE_DAY
+    span = max((last - first).days, 1)
+    label_w, row_h, width = 330, 16, 1100
+    scale = width / span
+    height = row_h * len(tasks) + 30
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + width + 10}" height="{height}" '
+           f'font-size="11" role="img">']
+    # Freeze windows of any area and 年末年始, shaded over the whole chart.
+    for d, _name in plan.calendar.frozen_days(None, first, last):
+        x = label_w + (d - first).days * scale
+        out.append(f'<rect x="{x:.1f}" y="20" width="{max(scale, 0.5):.1f}" height="{height - 20}" fill="#eee"/>')
+    year = first.year
+    while dt.date(year, 1, 1) <= last:
+        for month in range(1, 13):
+            d = dt.date(year, month, 1)
+            if first <= d <= last:
+                x = label_w + (d - first).days * scale
+                out.append(f'<line x1="{x:.1f}" y1="14" x2="{x:.1f}" y2="{height}" stroke="#ccc"/>')
+                if month in (1, 4, 7, 10):
+                    out.append(f'<text x="{x + 2:.1f}" y="12">{d:%Y-%m}</text>')
+        year += 1
+    for i, t in enumerate(tasks):
+        y = 22 + i * row_h
+        s, f = t.start_date or first, (t.finish_date or first) + ONE_DAY
+        color = ("#70ad47" if t.status == "完了" else "#ed7d31" if t.late_days else
+                 "#c00000" if t.critical else "#4a78c2")
+        label = escape(f"{t.municipality_code} {t.system_name} {t.phase}")
+        out.append(f'<text x="0" y="{y + 11}">{label}</text>')
+        out.append(f'<rect x="{label_w + (s - first).days * scale:.1f}" y="{y + 2}" '
+                   f'width="{max((f - s).days * scale, 1.5):.1f}" height="{row_h - 4}" fill="{color}">'
+                   f'<title>{label}: {s} – {f - ONE_DAY}</title></rect>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _svg_graph(plan: Plan) -> str:
+    """The dependency graph between systems, left to right by the wave of each system's cut-over."""
+    layer: dict[str, int] = {}
+    for t in plan.tasks:
+        name = f"{t.municipality_code} {t.system_name}"
+        if t.kind == "cutover" or name not in layer:
+            layer[name] = t.wave if t.kind == "cutover" else layer.get(name, t.wave)
+    edges = set()
+    for a, b, _ in plan.edges:
+        ta, tb = plan.tasks[a], plan.tasks[b]
+        na, nb = f"{ta.municipality_code} {ta.system_name}", f"{tb.municipality_code} {tb.system_name}"
+        if na != nb:
+            edges.add((na, nb))
+    if len(layer) > 400:
+        return "<p>(graph omitted: more than 400 systems)</p>"
+    ranks = sorted(set(layer.values()))
+    col = {r: i for i, r in enumerate(ranks)}
+    per_col: dict[int, list[str]] = defaultdict(list)
+    for name in sorted(layer):
+        per_col[col[layer[name]]].append(name)
+    pos: dict[str, tuple[float, float]] = {}
+    col_w, row_h = 230, 26
+    for c, names in per_col.items():
+        for i, name in enumerate(names):
+            pos[name] = (10 + c * col_w, 20 + i * row_h)
+    height = 40 + row_h * max((len(v) for v in per_col.values()), default=1)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{20 + col_w * len(ranks)}" height="{height}" '
+           'font-size="11" role="img"><defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" '
+           'markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0L10,5L0,10z" fill="#888"/></marker></defs>']
+    for a, b in sorted(edges):
+        (x1, y1), (x2, y2) = pos[a], pos[b]
+        out.append(f'<line x1="{x1 + 190}" y1="{y1 + 8}" x2="{x2}" y2="{y2 + 8}" stroke="#999" '
+                   'stroke-width="0.8" marker-end="url(#arrow)"/>')
+    for name, (x, y) in pos.items():
+        out.append(f'<rect x="{x}" y="{y}" width="190" height="17" rx="3" fill="#ddebf7" stroke="#4a78c2"/>'
+                   f'<text x="{x + 4}" y="{y + 12}">{escape(name)}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def to_html(plan: Plan, lang: Lang = "ja") -> str:
+    """One self-contained page: summary, SVG Gantt, system dependency graph and the task table."""
+    tasks = ordered(plan)
+    title = f"移行計画 {plan.scenario}" if lang == "ja" else f"Migration plan {plan.scenario}"
+    body = [f"<h1>{escape(title)}</h1>", "<table>"]
+    body += [f"<tr><th>{escape(str(k))}</th><td>{escape(str(v))}</td></tr>" for k, v in plan.summary().items()]
+    body.append("</table>")
+    body.append("<h2>" + ("ガントチャート" if lang == "ja" else "Gantt chart") + "</h2>")
+    body.append("<p>" + ("赤: クリティカルパス、橙: 期限超過、緑: 完了、灰色の帯: 凍結期間・年末年始" if lang == "ja" else
+                         "red: critical path, orange: late, green: done, grey bands: freeze windows and 年末年始")
+                + "</p>")
+    body.append(_svg_gantt(plan, tasks[:GANTT_MAX_ROWS]))
+    body.append("<h2>" + ("システム間の依存関係" if lang == "ja" else "Dependencies between systems") + "</h2>")
+    body.append(_svg_graph(plan))
+    body.append("<h2>" + ("タスク一覧" if lang == "ja" else "Tasks") + "</h2><table><tr>"
+                + "".join(f"<th>{escape(h)}</th>" for h in HEAD[lang]) + "</tr>")
+    for t in tasks[:GANTT_MAX_ROWS]:
+        cells = ["" if v is None else str(v) for v in task_row(plan, t)]
+        body.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+    body.append("</table>")
+    return page(title, "\n".join(body), lang=lang)
+
+
+def write_plan(plan: Plan, path: Path, fmt: str, lang: Lang = "ja") -> Path:
+    """Write ``plan`` as ``fmt`` (xlsx, json, mermaid, html) to ``path``."""
+    if fmt == "xlsx":
+        return write_xlsx(plan, path, lang)
+    text = {"json": to_json, "mermaid": to_mermaid}.get(fmt)
+    content = text(plan) if text else to_html(plan, lang)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def compare(a: Plan, b: Plan) -> dict[str, object]:
+    """What moved between two plans: figures of both, and every task whose dates differ (largest shift first)."""
+    ib = b.index()
+    moved = []
+    for t in a.tasks:
+        j = ib.get(t.key)
+        if j is None:
+            continue
+        u = b.tasks[j]
+        if (t.start_date, t.finish_date) != (u.start_date, u.finish_date):
+            shift = ((u.finish_date - t.finish_date).days if u.finish_date and t.finish_date else 0)
+            moved.append({"task": t.key, "a_start": t.start_date, "a_finish": t.finish_date,
+                          "b_start": u.start_date, "b_finish": u.finish_date, "shift_days": shift})
+    moved.sort(key=lambda m: (-abs(m["shift_days"]), m["task"]))  # type: ignore[arg-type]
+    keys_a, keys_b = {t.key for t in a.tasks}, set(ib)
+    return {"a": a.summary(), "b": b.summary(), "moved": moved, "only_a": sorted(keys_a - keys_b),
+            "only_b": sorted(keys_b - keys_a)}

@@ -1,0 +1,118 @@
+"""Reading recorded progress (進捗) per task from a workbook or a CSV file."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+from migrator.errors import InputError
+from migrator.excel import SheetData, find_header, read_workbook
+from migrator.location import Location
+from migrator.planning.build import TaskProgress
+from migrator.report import Finding, make_finding
+
+SYNONYMS = {
+    "task_key": ["タスクID", "タスクキー", "タスク", "key", "task"],
+    "status": ["状況", "ステータス", "進捗", "状態"],
+    "actual_start": ["実績開始日", "開始実績", "実績開始", "actual start"],
+    "actual_finish": ["実績終了日", "終了実績", "実績終了", "完了日", "actual finish"],
+}
+STATUS_WORDS = {
+    "完了": "完了", "完了済み": "完了", "完了済": "完了", "done": "完了", "finished": "完了",
+    "作業中": "作業中", "着手": "作業中", "in progress": "作業中", "running": "作業中",
+    "未着手": "未着手", "not started": "未着手", "todo": "未着手",
+    "対象外": "対象外", "n/a": "対象外", "na": "対象外", "not applicable": "対象外",
+}
+_DATE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*$")
+
+
+def _date(value: object) -> dt.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    match = _DATE.match(str(value).translate(str.maketrans("０１２３４５６７８９／－", "0123456789/-")))
+    if not match:
+        raise ValueError(str(value))
+    return dt.date(*(int(x) for x in match.groups()))
+
+
+def _read_csv(path: Path) -> SheetData:
+    raw = path.read_bytes()
+    for enc in ("utf-8-sig", "cp932"):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InputError("the CSV is neither UTF-8 nor CP932", "CSV が UTF-8 でも CP932 でもありません",
+                         location=Location(file=str(path)))
+    rows = [list(r) for r in csv.reader(io.StringIO(text))]
+    return SheetData(name=path.name, rows=rows, file=str(path))
+
+
+def read_progress(path: Path) -> tuple[dict[str, TaskProgress], list[Finding]]:
+    """Progress per task key from ``path`` (.xlsx with a 進捗 sheet or its first sheet, or .csv).
+
+    Rows that cannot be read become findings naming the cell (workbook) or line (CSV).
+    """
+    is_csv = path.suffix.lower() == ".csv"
+    if is_csv:
+        if not path.is_file():
+            raise InputError("File not found.", "ファイルが見つかりません。", location=Location(file=str(path)))
+        sheet = _read_csv(path)
+    else:
+        wb = read_workbook(path)
+        found = wb.sheet("進捗", "progress") or next(iter(wb.sheets.values()), None)
+        if found is None:
+            raise InputError("the workbook has no sheet", "ブックにシートがありません", location=Location(file=str(path)))
+        sheet = found
+    header = find_header(sheet, SYNONYMS, required=["task_key", "status"])
+    if header is None:
+        raise InputError("no header with タスクID and 状況 (task_key, status) found",
+                         "タスクID と 状況 の見出し行が見つかりません", location=Location(file=str(path)))
+
+    def where(r: int, c: int) -> Location:
+        return Location(file=str(path), line=r) if is_csv else sheet.location(r, c)
+
+    out: dict[str, TaskProgress] = {}
+    findings: list[Finding] = []
+    cols = header.columns
+    for r in range(header.first_data_row, sheet.max_row + 1):
+        if sheet.is_blank_row(r):
+            continue
+        key = str(sheet.value(r, cols["task_key"]) or "").strip()
+        raw_status = str(sheet.value(r, cols["status"]) or "").strip()
+        if not key:
+            findings.append(make_finding("PLN007", where(r, cols["task_key"]), reason="タスクID が空です / empty task key"))
+            continue
+        status = STATUS_WORDS.get(raw_status.casefold()) or STATUS_WORDS.get(raw_status)
+        if status is None:
+            findings.append(make_finding("PLN007", where(r, cols["status"]), item=key,
+                                         reason=f"状況 {raw_status!r} は 完了/作業中/未着手/対象外 ではありません"
+                                                f" / unknown status"))
+            continue
+        dates: dict[str, dt.date | None] = {}
+        bad = False
+        for fieldname in ("actual_start", "actual_finish"):
+            c = cols.get(fieldname)
+            try:
+                dates[fieldname] = _date(sheet.value(r, c)) if c else None
+            except ValueError:
+                findings.append(make_finding("PLN007", where(r, c or 1), item=key,
+                                             reason=f"日付 {sheet.value(r, c)!r} を読めません / unreadable date"))
+                bad = True
+        if bad:
+            continue
+        if status == "完了" and dates["actual_finish"] is None:
+            findings.append(make_finding("PLN007", where(r, cols["status"]), item=key,
+                                         reason="完了 には実績終了日が必要です / 完了 needs an actual finish date"))
+            continue
+        out[key] = TaskProgress(status, dates["actual_start"], dates["actual_finish"])
+    return out, findings

@@ -1,0 +1,71 @@
+"""Plan jobs against the store: build and save a scenario, record progress, load plans for output."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from migrator.errors import PlanError
+from migrator.location import Location
+from migrator.planning.build import PlanResult, build_plan
+from migrator.planning.config import PlanningConfig
+from migrator.planning.graph import ExtraEdge
+from migrator.planning.model import Plan
+from migrator.planning.progress import read_progress
+from migrator.report import Report, make_finding
+from migrator.store import Store
+from migrator.store.inventory_repo import load_inventory
+from migrator.store.plan_repo import load_plan, load_progress, record_progress, save_plan
+
+
+def build_and_save(
+    store: Store,
+    *,
+    start: dt.date,
+    scenario: str = "default",
+    config: PlanningConfig | None = None,
+    deadline: dt.date | None = None,
+    capacities: Mapping[str, int] | None = None,
+    staff_limit: int | None = None,
+    extra_edges: Sequence[ExtraEdge] = (),
+    municipality: str | None = None,
+    passes: int = 3,
+) -> PlanResult:
+    """Build the plan of ``scenario`` from the stored inventory, keeping recorded progress, and store it.
+
+    The earlier plan of the scenario (if any) gives the progress to keep fixed and the baseline dates.
+    A plan with cycles is not stored.
+    """
+    with store.reader() as session:
+        inventory = load_inventory(session, municipality=municipality)
+        progress, baseline = load_progress(session, scenario)
+    if not inventory.systems:
+        raise PlanError("the store holds no inventory; run `migrator inventory import` first",
+                        "在庫(システム一覧)が登録されていません。先に `migrator inventory import` を実行してください")
+    result = build_plan(inventory, start=start, config=config, scenario=scenario, deadline=deadline,
+                        capacities=capacities, staff_limit=staff_limit, extra_edges=extra_edges,
+                        progress=progress, baseline=baseline, passes=passes)
+    if result.plan is not None:
+        with store.transaction() as session:
+            save_plan(session, result.plan)
+    return result
+
+
+def get_plan(store: Store, scenario: str = "default") -> Plan:
+    with store.reader() as session:
+        return load_plan(session, scenario)
+
+
+def import_progress(store: Store, path: Path, *, scenario: str = "default") -> Report:
+    """Record the progress file in the stored plan of ``scenario``; nothing is written when a row is wrong."""
+    progress, findings = read_progress(path)
+    if not any(f.severity == "error" for f in findings):
+        with store.transaction() as session:
+            unknown = record_progress(session, scenario, progress)
+        findings += [make_finding("PLN008", Location(file=str(path)), item=k, scenario=scenario) for k in unknown]
+    counts: dict[str, int] = {}
+    for p in progress.values():
+        counts[p.status] = counts.get(p.status, 0) + 1
+    return Report.of(f"plan progress {scenario}", findings, subject=str(path),
+                     summary={"scenario": scenario, "rows": len(progress), **counts})
