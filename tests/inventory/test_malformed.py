@@ -1,0 +1,164 @@
+"""A corpus of malformed workbooks: each gives its finding or a clear error, and the store stays as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from migrator.errors import InputError
+from migrator.inventory.service import import_inventory
+from migrator.store import Store
+from migrator.store.inventory_repo import inventory_counts, load_inventory
+from tests.conftest import run_cli
+
+HEADER = ["団体コード", "団体名", "業務", "システム名", "現行ベンダー", "移行予定日"]
+GOOD = ["132012", "八王子市", "住記", "住民記録システム", "株式会社エーシステム", dt.date(2026, 1, 5)]
+
+
+def _book(path: Path, rows: list[list], *, title: str = "システム一覧", merges: tuple[str, ...] = ()) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = title
+    for row in rows:
+        ws.append(row)
+    for rng in merges:
+        ws.merge_cells(rng)
+    wb.save(path)
+    return path
+
+
+def _row(**changes: object) -> list:
+    values = dict(zip(HEADER, GOOD, strict=True))
+    values.update(changes)
+    return list(values.values())
+
+
+CASES: dict[str, tuple[Callable[[Path], Path], list[tuple[str, str]]]] = {
+    "missing_sheet": (lambda p: _book(p, [HEADER, GOOD], title="集計"), []),  # found by its header instead
+    "missing_sheet_no_header": (lambda p: _book(p, [["メモ"], ["なにもない"]], title="集計"),
+                                [("INV001", "")]),
+    "empty_workbook": (lambda p: _book(p, []), [("INV002", "システム一覧")]),
+    "no_header_row": (lambda p: _book(p, [["名前", "値"], ["a", "b"]]), [("INV002", "システム一覧")]),
+    "unknown_area": (lambda p: _book(p, [HEADER, _row(業務="文書管理")]), [("INV020", "システム一覧!C2")]),
+    "empty_area": (lambda p: _book(p, [HEADER, _row(業務=None)]), [("INV021", "システム一覧!C2")]),
+    "bad_check_digit": (lambda p: _book(p, [HEADER, _row(団体コード="132013")]), [("INV011", "システム一覧!A2")]),
+    "bad_code": (lambda p: _book(p, [HEADER, _row(団体コード="八王子")]), [("INV010", "システム一覧!A2")]),
+    "duplicate_system": (lambda p: _book(p, [HEADER, GOOD, _row(業務="001")]), [("INV022", "システム一覧!D3")]),
+    "bad_date": (lambda p: _book(p, [HEADER, _row(移行予定日="R8.13.1")]), [("INV030", "システム一覧!F2")]),
+    "era_out_of_range": (lambda p: _book(p, [HEADER, _row(移行予定日="平成38年1月5日")]),
+                         [("INV032", "システム一覧!F2")]),
+    "merged_header_cells": (
+        lambda p: _book(p, [["団体", None, "業務名", "システム名称", "事業者", "日程"],
+                            ["団体コード", "団体名", None, None, None, "移行予定時期"], GOOD],
+                        merges=("A1:B1", "C1:C2", "D1:D2", "E1:E2")),
+        []),
+    "header_far_down": (lambda p: _book(p, [["台帳"], [], ["作成: 情報政策課"], [], HEADER, GOOD]), []),
+    "formula_without_value": (lambda p: _book(p, [HEADER, _row(移行予定日="=DATE(2026,1,5)")]),
+                              [("INV006", "システム一覧!F2")]),
+    "interface_without_municipality": (lambda p: _two_munis_with_links(p), [("INV042", "連携一覧!A2")]),
+    "name_missing": (lambda p: _book(p, [HEADER, _row(システム名=None)]), [("INV023", "システム一覧!D2")]),
+}
+
+
+def _two_munis_with_links(path: Path) -> Path:
+    _book(path, [HEADER, GOOD, _row(団体コード="132021", 団体名="立川市")])
+    wb = openpyxl.load_workbook(path)
+    ws = wb.create_sheet("連携一覧")
+    ws.append(["連携元", "連携先", "方式"])
+    ws.append(["外部システム", "住民記録システム", "ファイル"])
+    wb.save(path)
+    return path
+
+
+def _state(store: Store) -> tuple:
+    with store.reader() as session:
+        return inventory_counts(session), load_inventory(session)
+
+
+def _seed(store: Store, tmp_path: Path) -> tuple:
+    seed = _book(tmp_path / "seed.xlsx", [HEADER, _row(団体コード="131016", 団体名="千代田区")])
+    assert import_inventory([seed], store=store).valid
+    return _state(store)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_malformed_workbook(case: str, store: Store, tmp_path: Path) -> None:
+    before = _seed(store, tmp_path)
+    build, expected = CASES[case]
+    path = build(tmp_path / f"{case}.xlsx")
+    report = import_inventory([path], store=store)
+    found = [(f.code, f.location.sheet + ("!" + f.location.cell if f.location.cell else "")
+              if f.location.sheet else "") for f in report.findings
+             if f.severity != "info" or f.code in ("INV006",)]
+    assert found == expected
+    if not report.valid:
+        assert report.summary["written"] is False
+        assert [f.code for f in report.findings if f.code == "INV098"] == ["INV098"]
+        assert _state(store) == before
+
+
+@pytest.mark.parametrize(("name", "content", "phrase"), [
+    ("old.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, ".xls"),
+    ("csv.xlsx", "団体コード,業務\n132012,住記\n".encode("cp932"), "not an Excel"),
+    ("corrupt.xlsx", b"PK\x03\x04" + b"garbage" * 20, "not an Excel"),
+])
+def test_unreadable_file_is_a_clear_error_and_writes_nothing(name: str, content: bytes, phrase: str,
+                                                             store: Store, tmp_path: Path) -> None:
+    before = _seed(store, tmp_path)
+    good = _book(tmp_path / "good.xlsx", [HEADER, GOOD])
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    with pytest.raises(InputError) as err:
+        import_inventory([good, bad], store=store)
+    assert str(bad) in err.value.message("en") and phrase in err.value.message("en")
+    assert _state(store) == before
+
+
+def test_corrupt_zip_is_a_clear_error(store: Store, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.xlsx"
+    good = _book(tmp_path / "g.xlsx", [HEADER, GOOD])
+    bad.write_bytes(good.read_bytes()[:400] + good.read_bytes()[-200:])
+    with pytest.raises(InputError):
+        import_inventory([bad], store=store)
+
+
+def test_partial_saves_the_readable_rows(store: Store, tmp_path: Path) -> None:
+    path = _book(tmp_path / "p.xlsx", [HEADER, GOOD, _row(業務="文書管理", システム名="文書管理システム")])
+    report = import_inventory([path], store=store, partial=True)
+    assert not report.valid and report.summary["written"] is True
+    counts, inv = _state(store)
+    assert counts["systems"] == 1 and inv.systems[0].name == "住民記録システム"
+
+
+def test_failure_during_save_rolls_back_everything(store: Store, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _seed(store, tmp_path)
+    path = _book(tmp_path / "x.xlsx", [HEADER, GOOD])
+    import migrator.store.inventory_repo as repo
+
+    def boom(_systems, _written):  # fails after municipalities, vendors and systems were flushed
+        raise RuntimeError("connection lost")
+
+    monkeypatch.setattr(repo, "_resolve_end", boom)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.create_sheet("連携一覧")
+    ws.append(["連携元", "連携先"])
+    ws.append(["住民記録システム", "外部"])
+    wb.save(path)
+    with pytest.raises(RuntimeError):
+        import_inventory([path], store=store)
+    assert _state(store) == before
+
+
+def test_cli_errors_name_the_file_and_exit_2(workdir: Path) -> None:
+    bad = workdir / "old.xlsx"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 50)
+    result = run_cli("inventory", "import", str(bad), expect=2)
+    assert "old.xlsx" in result.stderr and "Traceback" not in result.stderr
+    bad_area = _book(workdir / "a.xlsx", [HEADER, _row(業務="文書管理")])
+    result = run_cli("inventory", "import", str(bad_area), "--format", "json", expect=1)
+    assert "a.xlsx システム一覧!C2" in result.stdout and "INV098" in result.stdout
