@@ -120,3 +120,13 @@ def test_cli_import_list_check_export(workdir: Path) -> None:
     # The export is the normalized inventory: importing it back changes nothing.
     back = run_cli("inventory", "import", "out.xlsx", "--format", "json")
     assert '"INV091"' not in back.stdout and '"INV090"' not in back.stdout
+
+
+def test_demo_step_writes_reports_and_export(store: Store, tmp_path: Path) -> None:
+    from migrator.demo import DemoContext
+    from migrator.inventory.demo import demo_step
+
+    step = demo_step(DemoContext(root=REPO, out_dir=tmp_path, store=store))
+    assert step.detail == ("imported 2 workbooks: 3 municipalities, 31 systems, 11 interfaces, 2 vendors; "
+                           "check: 3 errors, 5 warnings")
+    assert all(p.is_file() for p in step.outputs)
