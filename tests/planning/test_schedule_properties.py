@@ -1,0 +1,56 @@
+"""Random DAGs: the schedule respects every dependency, capacity and mask, and never beats the CPM bound."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from migrator.planning.graph import analyse
+from migrator.planning.schedule import Problem, cpm, schedule, violations
+
+
+@st.composite
+def problems(draw) -> Problem:  # type: ignore[no-untyped-def]
+    n = draw(st.integers(1, 40))
+    dur = draw(st.lists(st.integers(0, 6), min_size=n, max_size=n))
+    edges = [(a, b) for b in range(n) for a in range(b) if draw(st.integers(0, 9)) == 0]
+    n_res = draw(st.integers(1, 3))
+    cap = draw(st.lists(st.integers(1, 3), min_size=n_res, max_size=n_res))
+    res = draw(st.lists(st.integers(-1, n_res - 1), min_size=n, max_size=n))
+    release = draw(st.lists(st.integers(0, 5), min_size=n, max_size=n))
+    pattern = draw(st.lists(st.booleans(), min_size=7, max_size=7).filter(any))
+    mask = bytearray(int(pattern[i % 7]) for i in range(400))
+    use_mask = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    preds: list[list[int]] = [[] for _ in range(n)]
+    succs: list[list[int]] = [[] for _ in range(n)]
+    for a, b in edges:
+        preds[b].append(a)
+        succs[a].append(b)
+    order, _wave, cycles = analyse(n, [(a, b, "r") for a, b in edges])
+    assert not cycles
+
+    def grow(k: int) -> None:
+        while len(mask) < k:
+            mask.append(int(pattern[len(mask) % 7]))
+
+    return Problem(dur=dur, preds=preds, succs=succs, order=order, res=res, cap=cap, release=release,
+                   mask=[0 if m else -1 for m in use_mask], masks=[mask], grow=grow)
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems(), st.integers(0, 3))
+def test_schedule_is_feasible_and_bounded_by_cpm(p: Problem, passes: int) -> None:
+    bound = cpm(p).makespan
+    s = schedule(p, priority=cpm(p).tail, passes=passes)
+    assert violations(p, s.start) == []
+    assert s.makespan >= bound
+    assert s.makespan <= s.greedy_makespan
+    assert s.makespan == max((a + d for a, d in zip(s.start, p.dur, strict=True)), default=0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems())
+def test_without_capacity_the_schedule_meets_the_cpm_bound(p: Problem) -> None:
+    p.res = [-1] * p.n
+    s = schedule(p, priority=cpm(p).tail)
+    assert s.makespan == cpm(p).makespan
