@@ -194,7 +194,7 @@ def build_plan(
             "PLN002", Location(file=graph.systems[graph.system_of[i]].source), item=t.system_name,
             task=f"{t.municipality_code} {t.system_name} {t.phase}", finish=t.finish_date.isoformat()
             if t.finish_date else "", deadline=due.isoformat(), days=over,
-            chain=" ← ".join(f"{tasks[v].system_name} {tasks[v].phase}{why}" for v, why in chain),
+            chain=" ← ".join(f"{tasks[v].municipality_code} {tasks[v].system_name} {tasks[v].phase}{why}" for v, why in chain),
         ))
     plan = Plan(
         scenario=scenario, start=start, calendar_settings=config.calendar, tasks=tasks, edges=edges,
