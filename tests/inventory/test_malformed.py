@@ -162,3 +162,18 @@ def test_cli_errors_name_the_file_and_exit_2(workdir: Path) -> None:
     bad_area = _book(workdir / "a.xlsx", [HEADER, _row(業務="文書管理")])
     result = run_cli("inventory", "import", str(bad_area), "--format", "json", expect=1)
     assert "a.xlsx システム一覧!C2" in result.stdout and "INV098" in result.stdout
+
+
+def test_user_synonyms_extend_the_table(workdir: Path) -> None:
+    path = _book(workdir / "s.xlsx", [["団体コード", "業務", "システム名", "本稼働予定"], ["132012", "住記", "住記", "R8.1.5"]],
+                 title="調査票")
+    extra = workdir / "syn.yaml"
+    extra.write_text("columns:\n  systems:\n    planned_date: [本稼働予定]\n", encoding="utf-8")
+    plain = run_cli("inventory", "check", str(path), "--format", "json", expect=0)
+    assert '"INV003"' in plain.stdout  # 本稼働予定 not recognised without the extension
+    result = run_cli("inventory", "check", str(path), "--synonyms", str(extra), "--format", "json", expect=0)
+    assert '"INV003"' not in result.stdout
+    bad = workdir / "bad.yaml"
+    bad.write_text("columns:\n  systems:\n    nosuch: [x]\n", encoding="utf-8")
+    error = run_cli("inventory", "check", str(path), "--synonyms", str(bad), expect=2)
+    assert "bad.yaml" in error.stderr and "nosuch" in error.stderr
