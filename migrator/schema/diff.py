@@ -35,7 +35,7 @@ class Change:
 
     def to_finding(self, file: str | None) -> Finding:
         params: dict[str, Any] = {"table": self.table, "old": self.old, "new": self.new,
-                                  "attribute": self.attribute, "code": self.code_value, "label": self.label}
+                                  "attribute": self.attribute, "code_value": self.code_value, "label": self.label}
         return make_finding(self.code, Location(file=file, line=self.line), item=self.item,
                             **{k: ("-" if v is None else v) for k, v in params.items()})
 

@@ -500,7 +500,8 @@ def _check_semantics(ctx: _Ctx, schema: Schema) -> None:
                 elif item.size is not None:
                     too_long = [c for c in schema.code_tables[ct].codes if len(c) > item.size]
                     if too_long and table.file is None:
-                        ctx.add("SCH029", item.line, item=item.name, table=ct, code=too_long[0], size=item.size)
+                        ctx.add("SCH029", item.line, item=item.name, table=ct, code_value=too_long[0],
+                                size=item.size)
             if item.type == "code" and not item.code_tables:
                 ctx.add("SCH003", item.line, key="code_table", where=f"item {item.name} (type: code)")
             ref = item.references
@@ -519,7 +520,7 @@ def _check_semantics(ctx: _Ctx, schema: Schema) -> None:
                 codes = _codes_of(schema, table.item(cond.item))
                 unknown = [v for v in cond.values if codes is not None and v not in codes]
                 if unknown:
-                    ctx.add("SCH026", rule.line, item=cond.item, code=unknown[0])
+                    ctx.add("SCH026", rule.line, item=cond.item, code_value=unknown[0])
         if table.file is not None and table.file.format == "fixed":
             _check_fixed(ctx, table)
 

@@ -35,7 +35,7 @@ class CodeTable:
     name: str
     values: tuple[tuple[str, str], ...]
     description: str | None = None
-    line: int | None = None
+    line: int | None = field(default=None, compare=False)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -88,7 +88,7 @@ class Item:
     format: str | None = None
     start: int | None = None
     description: str | None = None
-    line: int | None = None
+    line: int | None = field(default=None, compare=False)
 
     @property
     def code_table(self) -> str | None:
@@ -131,7 +131,7 @@ class Rule:
     later: str | None = None
     both_ways: bool = False
     description: str | None = None
-    line: int | None = None
+    line: int | None = field(default=None, compare=False)
 
     @property
     def items(self) -> tuple[str, ...]:
@@ -162,7 +162,7 @@ class Table:
     rules: tuple[Rule, ...] = ()
     description: str | None = None
     file: FileLayout | None = None
-    line: int | None = None
+    line: int | None = field(default=None, compare=False)
 
     @property
     def item_names(self) -> tuple[str, ...]:

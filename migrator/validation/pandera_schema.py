@@ -1,0 +1,227 @@
+"""Building a pandera (polars) ``DataFrameSchema`` from one table of the schema model.
+
+The frame to validate holds the table's items as columns named by item name. By default every column is
+text (``pl.String``), as extracts and the standard layout are read; ``typed=True`` builds dtypes instead
+(Int64, Decimal, Date, Datetime) for frames that were already converted.
+
+What is checked: presence of every item, required (not null, not blank), length (characters), the
+type's text form (integer, decimal with scale, dates in the item's format, flags 0/1), code tables,
+patterns, character classes and named checks *that are registered*, and the table's cross-item rules as
+frame-wide checks. Character classes such as ``jis_x0208`` and check digits such as ``mynumber`` are
+extension points: :func:`register_charset` and :func:`register_named_check` plug in a polars expression
+(the ``migrator.jp`` package provides them); until then :func:`unchecked` lists what is skipped.
+
+Every check has a stable name (``max_length``, ``code_table``, ``charset:digits``, ``check:mynumber``,
+``rule:required_if`` …) so that failures can be turned into findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import pandera.polars as pa
+import polars as pl
+
+from migrator.schema.model import CodeTable, Condition, Item, Rule, Schema, Table
+
+ExprCheck = Callable[[pl.Expr], pl.Expr]
+"""Given a column expression, return a boolean expression: True where the value is acceptable."""
+
+# Built-in character classes; the others are extension points (see register_charset).
+_CHARSETS: dict[str, ExprCheck] = {
+    "digits": lambda c: c.str.contains(r"^[0-9]*$"),
+    "alnum": lambda c: c.str.contains(r"^[0-9A-Za-z]*$"),
+    "kana_half": lambda c: c.str.contains(r"^[\x{FF61}-\x{FF9F} 0-9A-Za-z]*$"),
+    "kana_full": lambda c: c.str.contains(r"^[\x{30A1}-\x{30F6}\x{30FC}\x{3000}\x{30FB}]*$"),
+    "any": lambda c: pl.lit(True),
+}
+# Named checks whose rule is a plain shape; check digits are extension points (see register_named_check).
+_NAMED: dict[str, ExprCheck] = {
+    "postal_code": lambda c: c.str.contains(r"^[0-9]{7}$"),
+    "residence_card": lambda c: c.str.contains(r"^[A-Z]{2}[0-9]{8}[A-Z]{2}$"),
+}
+_DATE_FORMATS = {None: "%Y-%m-%d", "YYYY-MM-DD": "%Y-%m-%d", "YYYY/MM/DD": "%Y/%m/%d", "YYYYMMDD": "%Y%m%d"}
+_DATETIME_FORMATS = {None: "%Y-%m-%dT%H:%M:%S", "YYYY-MM-DDTHH:MM:SS": "%Y-%m-%dT%H:%M:%S",
+                     "YYYY/MM/DD HH:MM:SS": "%Y/%m/%d %H:%M:%S", "YYYY-MM-DD HH:MM:SS": "%Y-%m-%d %H:%M:%S"}
+
+
+def register_charset(name: str, check: ExprCheck) -> None:
+    """Plug in the check of character class ``name`` (for example ``jis_x0208`` from ``migrator.jp``)."""
+    _CHARSETS[name] = check
+
+
+def register_named_check(name: str, check: ExprCheck) -> None:
+    """Plug in the named check ``name`` (for example ``mynumber`` check digits from ``migrator.jp``)."""
+    _NAMED[name] = check
+
+
+@dataclass(frozen=True)
+class Unchecked:
+    """A declared rule the built schema does not check (no implementation registered for it)."""
+
+    item: str
+    what: str
+
+
+def unchecked(table: Table) -> list[Unchecked]:
+    """The character classes, named checks and formats of ``table`` that the pandera schema skips."""
+    out: list[Unchecked] = []
+    for item in table.items:
+        if item.charset and item.charset not in _CHARSETS:
+            out.append(Unchecked(item.name, f"charset:{item.charset}"))
+        out += [Unchecked(item.name, f"check:{c}") for c in item.checks if c not in _NAMED]
+        if item.type == "date" and item.format not in _DATE_FORMATS:
+            out.append(Unchecked(item.name, f"format:{item.format}"))
+        if item.type == "datetime" and item.format not in _DATETIME_FORMATS:
+            out.append(Unchecked(item.name, f"format:{item.format}"))
+    return out
+
+
+def _check(name: str, build: ExprCheck, error: str | None = None) -> pa.Check:
+    """A column check from an expression builder; nulls pass (``required`` is checked separately)."""
+
+    def run(data):  # type: ignore[no-untyped-def]
+        col = pl.col(data.key)
+        return data.lazyframe.select(build(col) | col.is_null())
+
+    return pa.Check(run, name=name, error=error or name)
+
+
+def _text_checks(item: Item, codes: Mapping[str, CodeTable], fixed_width: bool) -> list[pa.Check]:
+    checks: list[pa.Check] = []
+    if item.required:
+        checks.append(_check("required", lambda c: c.str.strip_chars().str.len_chars() > 0))
+    if not fixed_width:  # a fixed-width length counts CP932 bytes of the extract, not characters
+        if item.length is not None and item.type in ("string", "code"):
+            n = item.length
+            checks.append(_check("length", lambda c: c.str.len_chars() == n, f"length({n})"))
+        elif item.max_length is not None and item.type in ("string", "code", "integer"):
+            m = item.max_length
+            checks.append(_check("max_length", lambda c: c.str.len_chars() <= m, f"max_length({m})"))
+    if item.type == "integer":
+        checks.append(_check("integer", lambda c: c.str.contains(r"^-?[0-9]+$")))
+    elif item.type == "decimal":
+        frac = f"{{0,{item.scale}}}" if item.scale is not None else "*"
+        checks.append(_check("decimal", lambda c: c.str.contains(rf"^-?[0-9]+(\.[0-9]{frac})?$")))
+    elif item.type == "flag":
+        checks.append(_check("flag", lambda c: c.is_in(["0", "1"])))
+    elif item.type == "date" and item.format in _DATE_FORMATS:
+        fmt = _DATE_FORMATS[item.format]
+        checks.append(_check("date", lambda c: c.str.to_date(fmt, strict=False).is_not_null(), f"date({fmt})"))
+    elif item.type == "datetime" and item.format in _DATETIME_FORMATS:
+        fmt = _DATETIME_FORMATS[item.format]
+        checks.append(_check("datetime", lambda c: c.str.to_datetime(fmt, strict=False).is_not_null(),
+                             f"datetime({fmt})"))
+    checks += _common_checks(item, codes)
+    return checks
+
+
+def _common_checks(item: Item, codes: Mapping[str, CodeTable]) -> list[pa.Check]:
+    checks: list[pa.Check] = []
+    if item.code_tables:
+        allowed = sorted({code for name in item.code_tables if name in codes for code in codes[name].codes})
+        label = "|".join(item.code_tables)
+        checks.append(_check("code_table", lambda c: c.cast(pl.String).is_in(allowed), f"code_table({label})"))
+    if item.pattern:
+        pattern = f"^(?:{item.pattern})$"
+        checks.append(_check("pattern", lambda c: c.cast(pl.String).str.contains(pattern), f"pattern({item.pattern})"))
+    if item.charset in _CHARSETS and item.charset != "any":
+        checks.append(_check(f"charset:{item.charset}", _CHARSETS[item.charset]))
+    checks += [_check(f"check:{name}", _NAMED[name]) for name in item.checks if name in _NAMED]
+    return checks
+
+
+_TYPED = {"integer": pl.Int64, "date": pl.Date, "datetime": pl.Datetime, "flag": pl.Boolean}
+
+
+def _typed_column(item: Item, codes: Mapping[str, CodeTable]) -> pa.Column:
+    if item.type == "decimal":
+        dtype: object = pl.Decimal(scale=item.scale or 0)
+    else:
+        dtype = _TYPED.get(item.type, pl.String)
+    checks: list[pa.Check] = []
+    if dtype == pl.String:
+        if item.length is not None:
+            n = item.length
+            checks.append(_check("length", lambda c: c.str.len_chars() == n, f"length({n})"))
+        elif item.max_length is not None:
+            m = item.max_length
+            checks.append(_check("max_length", lambda c: c.str.len_chars() <= m, f"max_length({m})"))
+        checks += _common_checks(item, codes)
+    elif item.code_tables:
+        checks += _common_checks(item, codes)
+    return pa.Column(dtype, checks=checks, nullable=not item.required, required=True, name=item.name)
+
+
+def _filled(name: str) -> pl.Expr:
+    col = pl.col(name)
+    return col.is_not_null() & (col.cast(pl.String).str.strip_chars().str.len_chars() > 0)
+
+
+def _holds(cond: Condition) -> pl.Expr:
+    if cond.values:
+        return pl.col(cond.item).cast(pl.String).is_in(list(cond.values)).fill_null(False)
+    return _filled(cond.item)
+
+
+def _rule_expr(rule: Rule, table: Table) -> pl.Expr | None:
+    if rule.kind == "required_if" and rule.item and rule.when:
+        return ~_holds(rule.when) | _filled(rule.item)
+    if rule.kind == "empty_if" and rule.item and rule.when:
+        return ~_holds(rule.when) | ~_filled(rule.item)
+    if rule.kind == "date_order" and rule.earlier and rule.later:
+        a, b = (_as_date(table.item(n)) for n in (rule.earlier, rule.later))
+        return a.is_null() | b.is_null() | (a <= b)
+    if rule.kind == "code_consistency" and rule.when and rule.then:
+        forward = ~_holds(rule.when) | _holds(rule.then)
+        return forward & (~_holds(rule.then) | _holds(rule.when)) if rule.both_ways else forward
+    return None
+
+
+def _as_date(item: Item) -> pl.Expr:
+    col = pl.col(item.name)
+    fmt = _DATE_FORMATS.get(item.format) if item.type == "date" else None
+    if fmt is None:
+        return col.cast(pl.String)  # unknown text form: compare as text (YYYY-MM-DD and GYYMMDD sort right)
+    return pl.when(col.cast(pl.String).str.len_chars() > 0).then(
+        col.cast(pl.String).str.to_date(fmt, strict=False))
+
+
+def _rule_check(rule: Rule, expr: pl.Expr) -> pa.Check:
+    label = f"rule:{rule.kind}({', '.join(rule.items)})"
+    return pa.Check(lambda data: data.lazyframe.select(expr.alias("ok")), name=f"rule:{rule.kind}", error=label)
+
+
+def build_pandera_schema(table: Table, *, code_tables: Mapping[str, CodeTable] | None = None,
+                         typed: bool = False, rules: bool = True, name: str | None = None) -> pa.DataFrameSchema:
+    """Build the pandera polars schema of ``table``; ``code_tables`` resolves the items' code tables.
+
+    Args:
+        table: the table of the schema model.
+        code_tables: the code tables of the table's schema (``Schema.code_tables``).
+        typed: check dtypes (Int64, Decimal, Date, Datetime, Boolean) instead of text forms.
+        rules: add the table's cross-item rules as frame-wide checks.
+        name: the schema name shown by pandera (default: the table name).
+    """
+    codes = code_tables or {}
+    fixed = table.file is not None and table.file.format == "fixed"
+    columns = {}
+    for item in table.items:
+        if typed:
+            columns[item.name] = _typed_column(item, codes)
+        else:
+            columns[item.name] = pa.Column(pl.String, checks=_text_checks(item, codes, fixed),
+                                           nullable=not item.required, required=True, name=item.name)
+    frame_checks = []
+    if rules and not typed:
+        for rule in table.rules:
+            expr = _rule_expr(rule, table)
+            if expr is not None:
+                frame_checks.append(_rule_check(rule, expr))
+    return pa.DataFrameSchema(columns, checks=frame_checks or None, name=name or table.name, strict=False)
+
+
+def schema_for(schema: Schema, table: str | None = None, **options: bool) -> pa.DataFrameSchema:
+    """Build the pandera schema of ``schema``'s table ``table`` (the only table when None)."""
+    return build_pandera_schema(schema.table(table), code_tables=schema.code_tables, **options)  # type: ignore[arg-type]

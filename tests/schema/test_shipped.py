@@ -1,0 +1,137 @@
+"""The schemas shipped in schemas/: they check clean, 001 matches the reference item list, layouts add up."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from migrator.schema import SchemaRegistry, load_schema
+from tests.conftest import REFERENCE, REPO, run_cli
+
+STANDARD = REFERENCE / "standard"
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    with (STANDARD / name).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_schema_check_of_shipped_schemas_exits_0() -> None:
+    result = run_cli("--lang", "en", "schema", "check", str(REPO / "schemas"), "--format", "json")
+    data = json.loads(result.stdout)
+    assert data["findings"] == []
+    assert data["summary"]["schemas"] == 5
+
+
+def test_registry_finds_every_shipped_schema_by_id() -> None:
+    registry = SchemaRegistry.load(REPO / "schemas")
+    assert registry.ids == ("legacy-juki-mainframe", "legacy-juki-rdb", "std-001-juki", "std-010-kojin-juminzei",
+                            "std-024-kokuho")
+    assert registry.get("std-024-kokuho").business_area == "024"
+
+
+def test_001_has_every_reference_item_exactly() -> None:
+    schema, _ = load_schema(REPO / "schemas/standard/001_juki.yaml")
+    assert schema is not None and schema.provenance.verified is False
+    table = schema.table("住民")
+    rows = _csv("001_juki_items.csv")
+    assert len(rows) == 111
+    assert table.item_names == tuple(r["item_name"] for r in rows)
+    for row in rows:
+        item = table.item(row["item_name"])
+        assert item.type == row["type"], item.name
+        assert item.required == (row["required"] == "yes"), item.name
+        assert item.code_tables == tuple(t for t in row["code_table"].split("|") if t), item.name
+        if row["max_length"] and item.type not in ("date", "flag"):
+            assert item.size == int(row["max_length"]), item.name
+        assert item.applies_to == ((row["applies_to"],) if row["applies_to"] else ())
+    assert table.key == ("宛名番号",)
+
+
+def test_001_has_every_reference_code_table() -> None:
+    schema, _ = load_schema(REPO / "schemas/standard/001_juki.yaml")
+    assert schema is not None
+    expected: dict[str, list[tuple[str, str]]] = {}
+    for row in _csv("001_juki_codes.csv"):
+        expected.setdefault(row["code_table"], []).append((row["code"], row["name"]))
+    assert {name: list(ct.values) for name, ct in schema.code_tables.items()} == expected
+    assert schema.code_table("消除の事由").label("23") == "消除_死亡"
+
+
+def test_001_household_and_death_rule() -> None:
+    schema, _ = load_schema(REPO / "schemas/standard/001_juki.yaml")
+    assert schema is not None
+    assert schema.table("世帯").key == ("世帯番号",)
+    assert str(schema.table("住民").item("世帯番号").references) == "世帯.世帯番号"
+    death = [r for r in schema.table("住民").rules if r.kind == "code_consistency"]
+    assert [(r.when.item, r.when.values, r.then.item, r.then.values, r.both_ways) for r in death if r.when and r.then] \
+        == [("住民状態", ("3",), "異動事由", ("23",), True)]
+
+
+def test_show_lists_all_111_resident_items_with_types_and_code_tables() -> None:
+    result = run_cli("schema", "show", "std-001-juki", "--table", "住民", "--format", "json",
+                     "--schemas", str(REPO / "schemas"))
+    data = json.loads(result.stdout)
+    items = data["tables"][0]["items"]
+    assert len(items) == 111
+    by_name = {i["name"]: i for i in items}
+    assert by_name["性別"]["type"] == "code" and by_name["性別"]["code_table"] == ["性別"]
+    assert by_name["続柄コード4"]["code_table"] == ["続柄"]
+    assert by_name["個人番号"]["checks"] == ["mynumber"] and by_name["個人番号"]["sensitive"] is True
+    text = run_cli("--lang", "en", "schema", "show", "std-001-juki", "--table", "住民",
+                   "--schemas", str(REPO / "schemas")).stdout
+    assert "(key: 宛名番号, items: 111)" in text
+    assert "住民状態" in text and "地区管理コード10" in text
+
+
+def test_other_areas_reference_the_resident_number() -> None:
+    for path, table in (("010_kojin_juminzei.yaml", "課税台帳"), ("024_kokuho.yaml", "被保険者")):
+        schema, _ = load_schema(REPO / "schemas/standard" / path)
+        assert schema is not None and schema.provenance.verified is False
+        ref = schema.table(table).item("宛名番号").references
+        assert ref is not None and (ref.schema, ref.table, ref.item) == ("std-001-juki", "住民", "宛名番号")
+
+
+def test_mainframe_layout_is_contiguous_cp932_bytes() -> None:
+    schema, _ = load_schema(REPO / "schemas/legacy/juki_mainframe.yaml")
+    assert schema is not None
+    table = schema.table("住民記録")
+    assert table.file is not None and (table.file.format, table.file.encoding) == ("fixed", "cp932")
+    assert len(table.items) >= 40
+    pos = 1
+    for item in table.items:
+        assert item.start == pos, item.name
+        pos += item.length or 0
+    assert table.file.record_length == pos - 1
+    assert table.item("生年月日").format == "GYYMMDD"
+    assert table.item("氏名カナ").charset == "kana_half"
+    assert schema.code_table("性別").codes == ("M", "F", "U")
+    # a record built from the layout is exactly record_length CP932 bytes, 外字 included
+    name = "山田\ue000子".ljust(20, "　")
+    assert len(name.encode("cp932")) == table.item("氏名").length
+
+
+def test_rdb_layout_has_households_and_old_codes() -> None:
+    schema, _ = load_schema(REPO / "schemas/legacy/juki_rdb.yaml")
+    assert schema is not None
+    person = schema.table("個人")
+    assert person.file is not None and (person.file.format, person.file.encoding) == ("csv", "utf-8")
+    assert person.item("生年月日").format == "YYYY/MM/DD"
+    assert person.item("宛名番号").column == "ATENA_NO"
+    assert str(person.item("世帯番号").references) == "世帯.世帯番号"
+    assert schema.code_table("続柄").label("100") == "世帯主"
+    assert {"都道府県名", "市区町村名", "町字名", "番地", "方書"} <= set(person.item_names)
+
+
+def test_check_reports_broken_file_with_exit_1(tmp_path: Path) -> None:
+    result = run_cli("--lang", "en", "schema", "check", str(Path(__file__).parent / "broken" / "02_unknown_type.yaml"),
+                     expect=1)
+    assert "02_unknown_type.yaml:13" in result.stdout and "SCH005" in result.stdout
+
+
+def test_list_and_unknown_id() -> None:
+    out = run_cli("schema", "list", "--schemas", str(REPO / "schemas"), "--format", "json").stdout
+    assert {row["id"] for row in json.loads(out)} >= {"std-001-juki", "legacy-juki-rdb"}
+    bad = run_cli("--lang", "en", "schema", "show", "no-such-schema", "--schemas", str(REPO / "schemas"), expect=2)
+    assert "No schema with id 'no-such-schema'" in bad.stderr

@@ -1,0 +1,137 @@
+"""Building pandera (polars) schemas from the schema model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandera.polars as pa
+import polars as pl
+import pytest
+
+from migrator.schema import load_schema, parse_schema
+from migrator.validation.pandera_schema import (
+    Unchecked,
+    build_pandera_schema,
+    register_named_check,
+    schema_for,
+    unchecked,
+)
+from tests.conftest import REPO
+
+SHIPPED = sorted((REPO / "schemas").rglob("*.yaml"))
+
+SCHEMA = """format: migrator.schema/1
+id: t
+kind: standard
+business_area: '001'
+title: t
+version: '1'
+provenance: {source: test, verified: false}
+tables:
+  - name: 住民
+    key: [宛名番号]
+    items:
+      - {name: 宛名番号, type: string, max_length: 15, required: true, charset: digits, checks: [m11w27]}
+      - {name: 住民状態, type: code, length: 1, required: true, code_table: 住民状態}
+      - {name: 異動事由, type: code, length: 2, code_table: 事由}
+      - {name: 生年月日, type: date}
+      - {name: 消除日, type: date}
+      - {name: 金額, type: decimal, max_length: 10, scale: 2}
+      - {name: 人数, type: integer, max_length: 3}
+      - {name: 郵便番号, type: string, length: 7, checks: [postal_code]}
+      - {name: 不詳フラグ, type: flag}
+      - {name: 記号, type: string, pattern: '[A-Z]{2}'}
+    rules:
+      - {kind: code_consistency, when: {item: 住民状態, in: ['3']}, then: {item: 異動事由, in: ['23']}, both_ways: true}
+      - {kind: required_if, item: 消除日, when: {item: 住民状態, in: ['3']}}
+      - {kind: date_order, earlier: 生年月日, later: 消除日}
+code_tables:
+  住民状態: {values: {'1': 住登者, '3': 死亡者}}
+  事由: {values: {'01': 転入, '23': 死亡}}
+"""
+
+GOOD = {"宛名番号": "000000000000019", "住民状態": "1", "異動事由": "01", "生年月日": "1980-02-29", "消除日": None,
+        "金額": "12.50", "人数": "3", "郵便番号": "1000001", "不詳フラグ": "0", "記号": "AB"}
+
+
+def _schema():  # type: ignore[no-untyped-def]
+    schema, findings = parse_schema(SCHEMA, "t.yaml")
+    assert schema is not None, findings
+    return schema
+
+
+def _failures(rows: list[dict[str, str | None]]) -> set[tuple[str, str, int]]:
+    frame = pl.DataFrame(rows, schema={k: pl.String for k in GOOD})
+    with pytest.raises(pa.errors.SchemaErrors) as exc:
+        schema_for(_schema(), "住民").validate(frame, lazy=True)
+    cases = exc.value.failure_cases
+    return {(r["column"], r["check"], r["index"]) for r in cases.iter_rows(named=True)}
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_every_shipped_table_builds(path: Path) -> None:
+    schema, _ = load_schema(path)
+    assert schema is not None
+    for table in schema.tables:
+        for typed in (False, True):
+            built = schema_for(schema, table.name, typed=typed)
+            assert isinstance(built, pa.DataFrameSchema)
+            assert list(built.columns) == list(table.item_names)
+
+
+def test_a_clean_frame_passes() -> None:
+    frame = pl.DataFrame([GOOD], schema={k: pl.String for k in GOOD})
+    assert schema_for(_schema(), "住民").validate(frame).height == 1
+
+
+def test_each_kind_of_violation_is_named() -> None:
+    bad = dict(GOOD, 住民状態="7", 生年月日="1981-02-29", 金額="1.234", 人数="三", 郵便番号="100-0001",
+               不詳フラグ="2", 記号="abc", 宛名番号="12345678901234567")
+    found = _failures([GOOD, bad])
+    assert found == {
+        ("宛名番号", "max_length(15)", 1),
+        ("住民状態", "code_table(住民状態)", 1),
+        ("生年月日", "date(%Y-%m-%d)", 1),
+        ("金額", "decimal", 1),
+        ("人数", "integer", 1),
+        ("郵便番号", "length(7)", 1),
+        ("郵便番号", "check:postal_code", 1),
+        ("不詳フラグ", "flag", 1),
+        ("記号", "pattern([A-Z]{2})", 1),
+    }
+
+
+def test_required_blank_and_rules() -> None:
+    dead_without_reason = dict(GOOD, 住民状態="3", 異動事由="01", 消除日=None)
+    reason_without_death = dict(GOOD, 異動事由="23")
+    removed_before_birth = dict(GOOD, 住民状態="3", 異動事由="23", 消除日="1970-01-01")
+    blank = dict(GOOD, 宛名番号=" ")
+    found = _failures([dead_without_reason, reason_without_death, removed_before_birth, blank])
+    assert {(c, k, i) for c, k, i in found if k.startswith("rule:")} == {
+        ("住民", "rule:code_consistency(住民状態, 異動事由)", 0),
+        ("住民", "rule:required_if(消除日, 住民状態)", 0),
+        ("住民", "rule:code_consistency(住民状態, 異動事由)", 1),
+        ("住民", "rule:date_order(生年月日, 消除日)", 2),
+    }
+    assert ("宛名番号", "required", 3) in found
+
+
+def test_unregistered_checks_are_listed_then_pluggable() -> None:
+    schema = _schema()
+    assert unchecked(schema.table("住民")) == [Unchecked("宛名番号", "check:m11w27")]
+    register_named_check("m11w27", lambda c: c.str.ends_with("9"))
+    try:
+        assert unchecked(schema.table("住民")) == []
+        found = _failures([dict(GOOD, 宛名番号="000000000000018")])
+        assert ("宛名番号", "check:m11w27", 0) in found
+    finally:
+        from migrator.validation import pandera_schema
+
+        pandera_schema._NAMED.pop("m11w27")
+
+
+def test_typed_mode_checks_dtypes() -> None:
+    schema = _schema()
+    built = build_pandera_schema(schema.table("住民"), code_tables=schema.code_tables, typed=True)
+    assert str(built.columns["生年月日"].dtype) == "Date"
+    assert str(built.columns["人数"].dtype) == "Int64"
