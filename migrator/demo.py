@@ -58,14 +58,19 @@ def step_store(ctx: DemoContext) -> DemoStep:
     )
 
 
-STEPS: list[Callable[[DemoContext], DemoStep]] = [step_store]
+def _steps() -> list[Callable[[DemoContext], DemoStep]]:
+    # Imported here: each step pulls in its own engines (polars, pandera, networkx) only when the demo runs.
+    from migrator.inventory.demo import demo_step as inventory_step
+    from migrator.planning.demo import demo_step as plan_step
+
+    return [step_store, inventory_step, plan_step]
 
 
 def run_demo(*, root: Path, out_dir: Path, store: Store, lang: Lang = "en") -> DemoResult:
     """Run every demo step and write the demo summary (JSON, HTML, Excel) into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     ctx = DemoContext(root=root, out_dir=out_dir, store=store, lang=lang)
-    steps = tuple(step(ctx) for step in STEPS)
+    steps = tuple(step(ctx) for step in _steps())
     findings = [
         make_finding("CORE001", Location(file=str(s.outputs[0]) if s.outputs else None), step=s.name, status=s.detail)
         for s in steps
