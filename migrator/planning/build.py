@@ -160,6 +160,11 @@ def build_plan(
     problem = Problem(dur=dur, preds=preds, succs=succs, order=order, res=res, cap=cap, release=release,
                       mask=mask, masks=masks, grow=cal.extend, fixed=fixed)
     figures = cpm(problem)
+    work = [0] * len(cap)
+    for i in range(n):
+        if res[i] >= 0 and i not in fixed:
+            work[res[i]] += dur[i]
+    resource_bound = max((-(-w // c) for w, c in zip(work, cap, strict=True)), default=0)
     sched = schedule(problem, priority=figures.tail, passes=passes)
     start_idx = sched.start
 
@@ -201,7 +206,7 @@ def build_plan(
         critical_path=_critical_path(problem, figures), makespan=sched.makespan, lower_bound=figures.makespan,
         greedy_makespan=sched.greedy_makespan, deadline=deadline,
         capacities={name: cap[r] for name, r in res_index.items()},
-        params={"template": config.template.name, "passes": sched.passes, "staff_limit": staff_limit,
+        params={"template": config.template.name, "passes": sched.passes, "resource_bound": resource_bound, "staff_limit": staff_limit,
                 "rules": [r.name for r in config.rules.rules]},
         _calendar=cal,
     )

@@ -108,6 +108,7 @@ class Plan:
             "makespan_days": self.makespan,
             "lower_bound_days": self.lower_bound,
             "greedy_makespan_days": self.greedy_makespan,
+            "resource_bound_days": self.params.get("resource_bound"),
             "critical_tasks": sum(t.critical for t in self.tasks),
             "late_tasks": len(late),
             "systems": len({(t.municipality_code, t.area_code, t.system_name) for t in self.tasks}),

@@ -1,0 +1,99 @@
+"""Benchmark of the migration planner at 2,000, 30,000 and 280,000 tasks (national scale).
+
+Each size runs in its own process (so peak memory is its own) and prints build time, peak memory, and
+the makespan of the improved schedule against the greedy list schedule (the baseline, same run) and the
+lower bounds: CPM (dependencies only) and resource (a vendor's total work / its capacity); gap % is
+against the larger of the two. Instances: municipalities × 20 business areas × 8 tasks, 50 vendors.
+
+    .venv/bin/python bench/plan.py              # 2,000 and 30,000 tasks
+    .venv/bin/python bench/plan.py --national   # also 280,000 tasks
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+
+from migrator.inventory.model import Interface, Inventory, Municipality, System, Vendor
+from migrator.planning.build import build_plan
+from migrator.planning.config import Phase, PlanningConfig, Template, load_calendar, load_rules
+
+AREAS = ["001", "002", "003", "004", "005", "010", "011", "012", "013", "014", "015", "017", "019", "020", "021",
+         "022", "023", "024", "025", "027"]
+EIGHT = Template(name="bench8", phases=(
+    Phase("extract_spec", "抽出仕様確定", "current_vendor", 10, True),
+    Phase("item_mapping", "項目マッピング合意", "target_vendor", 15, True),
+    Phase("code_mapping", "コード変換表合意", "target_vendor", 10, True),
+    Phase("rehearsal1", "移行リハーサル1", "target_vendor", 10, True, kind="rehearsal"),
+    Phase("rehearsal2", "移行リハーサル2", "target_vendor", 10, True, kind="rehearsal"),
+    Phase("link_test", "連携テスト", "target_vendor", 10, True, kind="link_test"),
+    Phase("acceptance", "受入", "municipality", 10, True, kind="ready"),
+    Phase("cutover", "本番移行", "target_vendor", 1, True, kind="cutover", due=True, scale=False),
+))
+SIZES = {2_000: 13, 30_000: 188, 280_000: 1_741}
+
+
+def instance(munis: int, vendors: int = 50, seed: int = 7) -> Inventory:
+    rng = random.Random(seed)
+    systems, interfaces = [], []
+    cap = max(2, round(munis * 20 / vendors / 8))
+    for m in range(munis):
+        code = f"{10000 + m:05d}0"
+        v = rng.randrange(vendors)
+        for a in AREAS:
+            vendor = f"V{(v + rng.randrange(3)) % vendors:02d}"
+            systems.append(System(code, a, a, f"S{a}", current_vendor=vendor, target_vendor=vendor,
+                                  record_count=rng.choice([10_000, 100_000, 1_000_000])))
+        interfaces += [Interface(code, "S001", "S024"), Interface(code, "S010", "S023")]
+    return Inventory(municipalities=tuple(Municipality(f"{10000 + m:05d}0", f"M{m}") for m in range(munis)),
+                     systems=tuple(systems), interfaces=tuple(interfaces),
+                     vendors=tuple(Vendor(f"V{i:02d}", cap) for i in range(vendors)))
+
+
+def run_one(tasks: int) -> dict[str, object]:
+    inv = instance(SIZES[tasks])
+    config = PlanningConfig(template=EIGHT, rules=load_rules(template=EIGHT), calendar=load_calendar())
+    t0 = time.perf_counter()
+    result = build_plan(inv, start=dt.date(2025, 4, 1), config=config, passes=3)
+    elapsed = time.perf_counter() - t0
+    plan = result.plan
+    assert plan is not None
+    bound = max(plan.lower_bound, plan.params["resource_bound"])
+    return {
+        "tasks": len(plan.tasks), "edges": len(plan.edges), "build_s": round(elapsed, 2),
+        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "makespan": plan.makespan, "greedy_makespan": plan.greedy_makespan, "cpm_lower_bound": plan.lower_bound,
+        "resource_bound": plan.params["resource_bound"],
+        "gap_vs_bound_pct": round(100 * (plan.makespan - bound) / max(bound, 1), 2),
+        "improvement_vs_greedy_pct": round(100 * (plan.greedy_makespan - plan.makespan) / plan.greedy_makespan, 1),
+        "passes": plan.params["passes"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--national", action="store_true", help="also run 280,000 tasks")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one)))
+        return
+    sizes = [2_000, 30_000] + ([280_000] if args.national else [])
+    print(f"{'tasks':>8} {'edges':>8} {'build s':>8} {'peak MB':>8} {'makespan':>9} {'greedy':>7} "
+          f"{'CPM LB':>7} {'res LB':>7} {'gap %':>6} {'gain %':>7}")
+    for n in sizes:
+        out = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout)
+        print(f"{r['tasks']:>8} {r['edges']:>8} {r['build_s']:>8} {r['peak_mb']:>8} {r['makespan']:>9} "
+              f"{r['greedy_makespan']:>7} {r['cpm_lower_bound']:>7} {r['resource_bound']:>7} {r['gap_vs_bound_pct']:>6} "
+              f"{r['improvement_vs_greedy_pct']:>7}")
+
+
+if __name__ == "__main__":
+    main()
