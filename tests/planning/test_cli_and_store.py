@@ -1,0 +1,139 @@
+"""The plan commands end to end, progress and re-planning, and the plan store on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from migrator.planning import build_plan
+from migrator.store import open_store, upgrade
+from migrator.store.plan_repo import list_plans, load_plan, save_plan
+from tests.conftest import REPO, run_cli
+from tests.planning.inventories import sample_inventory
+
+SAMPLES = sorted((REPO / "sample_data" / "inventory").glob("*.xlsx"))
+
+
+def test_plan_store_round_trip(db_url: str) -> None:
+    upgrade(db_url)
+    plan = build_plan(sample_inventory(municipalities=1), start=dt.date(2025, 4, 1)).plan
+    assert plan is not None
+    store = open_store(db_url)
+    try:
+        with store.transaction() as session:
+            save_plan(session, plan)
+        with store.transaction() as session:  # saving again replaces, never duplicates
+            save_plan(session, plan)
+        with store.reader() as session:
+            back = load_plan(session, "default")
+            assert [p["scenario"] for p in list_plans(session)] == ["default"]
+    finally:
+        store.close()
+    assert [t.to_dict() for t in back.tasks] == [t.to_dict() for t in plan.tasks]
+    assert back.edges == plan.edges and back.critical_path == plan.critical_path
+    assert back.summary() == plan.summary()
+
+
+@pytest.fixture
+def imported(workdir: Path) -> Path:
+    run_cli("inventory", "import", *map(str, SAMPLES), expect=None)
+    return workdir
+
+
+def test_build_show_export_compare(imported: Path) -> None:
+    out = run_cli("plan", "build", "--start", "2025-04-01", "--scenario", "base", "--format", "json").stdout
+    base = json.loads(out)["summary"]
+    assert base["tasks"] > 100 and base["makespan_days"] >= base["lower_bound_days"]
+    vendors = {t["vendor"] for t in json.loads(run_cli("plan", "show", "-s", "base", "--format", "json").stdout)["tasks"]
+               if t["vendor"]}
+    big = [f"--capacity={v}=8" for v in sorted(vendors)]
+    run_cli("plan", "build", "--start", "2025-04-01", "--scenario", "more", *big)
+    text = run_cli("plan", "compare", "base", "more").stdout
+    assert "makespan_days" in text and "moved:" in text
+    diff = json.loads(run_cli("plan", "compare", "base", "more", "--format", "json").stdout)
+    assert diff["b"]["makespan_days"] <= diff["a"]["makespan_days"] and diff["moved"]
+
+    for fmt, name in (("xlsx", "p.xlsx"), ("json", "p.json"), ("mermaid", "p.mmd"), ("html", "p.html")):
+        run_cli("plan", "export", "-s", "base", "--format", fmt, "-o", name, "--lang", "ja")
+    data = json.loads(Path("p.json").read_text(encoding="utf-8"))
+    assert len(data["tasks"]) == base["tasks"] and data["critical_path"] and data["edges"][0]["rule"]
+    mermaid = Path("p.mmd").read_text(encoding="utf-8")
+    assert mermaid.startswith("gantt\n") and "dateFormat YYYY-MM-DD" in mermaid and ":crit, " in mermaid
+    html = Path("p.html").read_text(encoding="utf-8")
+    assert html.count("<svg") >= 2 and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+    wb = openpyxl.load_workbook("p.xlsx")
+    assert wb.sheetnames[:4] == ["タスク", "ガント", "凍結期間", "依存関係"]
+    gantt = wb["ガント"]
+    colours = {c.fill.fgColor.rgb[-6:] for row in gantt.iter_rows(min_row=2) for c in row if c.fill.fill_type}
+    assert {"FF7C80", "D9D9D9", "9BC2E6"} <= colours  # critical, freeze window, other work
+    assert gantt.cell(1, 6).value is not None and gantt.cell(1, 1).value == "システム"
+
+
+def test_progress_keeps_finished_work_and_shows_baseline(imported: Path) -> None:
+    run_cli("plan", "build", "--start", "2025-04-01")
+    tasks = json.loads(run_cli("plan", "show", "--format", "json").stdout)["tasks"]
+    first = next(t for t in tasks if t["phase_id"] == "extract_spec")
+    second = next(t for t in tasks if t["key"] == first["key"].replace("extract_spec", "extract_sample"))
+    csv = Path("progress.csv")
+    csv.write_text("タスクID,状況,実績開始日,実績終了日\n"
+                   f"{first['key']},完了,2025/4/1,2025/4/30\n"
+                   f"{second['key']},作業中,2025/5/7,\n"
+                   "nope/001/x/cutover,未着手,,\n", encoding="utf-8")
+    out = run_cli("plan", "progress", str(csv), "--format", "json").stdout
+    report = json.loads(out)
+    assert report["counts_by_code"] == {"PLN008": 1} and report["summary"]["完了"] == 1
+    run_cli("plan", "build", "--start", "2025-06-02")
+    after = {t["key"]: t for t in json.loads(run_cli("plan", "show", "--format", "json").stdout)["tasks"]}
+    done = after[first["key"]]
+    assert (done["status"], done["start_date"], done["finish_date"]) == ("完了", "2025-04-01", "2025-04-30")
+    running = after[second["key"]]
+    assert running["status"] == "作業中" and running["actual_start"] == "2025-05-07"
+    assert running["finish_date"] >= "2025-06-02"
+    # The baseline is the first build's dates; the re-plan moved everything else after the new start.
+    assert done["baseline_finish"] == first["finish_date"]
+    moved = next(t for t in after.values() if t["status"] is None)
+    assert moved["start_date"] >= "2025-06-02"
+    assert moved["baseline_start"] == next(t for t in tasks if t["key"] == moved["key"])["start_date"]
+
+
+def test_bad_progress_row_names_the_cell_and_writes_nothing(imported: Path) -> None:
+    run_cli("plan", "build", "--start", "2025-04-01")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "進捗"
+    ws.append(["タスクID", "状況", "実績開始日", "実績終了日"])
+    ws.append(["132012/001/住民記録システム/extract_spec", "完了", "2025-04-01", "2025-04-31"])
+    wb.save("p.xlsx")
+    res = run_cli("plan", "progress", "p.xlsx", "--format", "json", expect=1)
+    finding = json.loads(res.stdout)["findings"][0]
+    assert finding["code"] == "PLN007" and finding["location"]["text"].endswith("進捗!D2")
+    tasks = json.loads(run_cli("plan", "show", "--format", "json").stdout)["tasks"]
+    assert not any(t["status"] for t in tasks)
+
+
+def test_errors_are_messages_not_tracebacks(workdir: Path, tmp_path: Path) -> None:
+    res = run_cli("plan", "build", "--start", "2025-04-01", expect=2)
+    assert "inventory import" in res.stderr
+    res = run_cli("plan", "show", "-s", "nothing", expect=2)
+    assert "nothing" in res.stderr
+    bad = tmp_path / "tpl.yaml"
+    bad.write_text("phases:\n  - {id: a, name: A, owner: nobody, days: 1}\n", encoding="utf-8")
+    res = run_cli("plan", "build", "--template", str(bad), expect=2)
+    assert "tpl.yaml" in res.stderr and "owner" in res.stderr
+    res = run_cli("plan", "build", "--capacity", "A社", expect=2)
+    assert "VENDOR=N" in res.stderr
+
+
+def test_cycle_exits_1_and_stores_nothing(imported: Path, tmp_path: Path) -> None:
+    edges = tmp_path / "edges.yaml"
+    edges.write_text("edges:\n  - {from: 132012/024/国保システム/cutover, to: 132012/001/住民記録システム/extract_spec}\n",
+                     encoding="utf-8")
+    res = run_cli("plan", "build", "--start", "2025-04-01", "--edges", str(edges), "--format", "json", expect=1)
+    report = json.loads(res.stdout)
+    assert report["counts_by_code"]["PLN001"] == 1
+    assert "[利用者指定]" in report["findings"][0]["message"]
+    run_cli("plan", "show", expect=2)
