@@ -210,7 +210,7 @@ def _import_sheet(sheet: SheetData, syn: HeaderSynonyms, findings: list[Finding]
             key.append(name)
     table_name = _table_name(sheet, best.row - best.rows_used + 1, syn)
     findings.append(make_finding("SCH106", sheet.location(best.row, 1), sheet=sheet.name, table=table_name,
-                                 count=len(items)))
+                                 items=len(items)))
     return Table(name=table_name, items=tuple(items), key=tuple(key))
 
 

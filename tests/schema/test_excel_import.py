@@ -1,0 +1,213 @@
+"""Importing table-definition workbooks in the shapes vendors write them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from migrator.errors import InputError
+from migrator.schema import Item, import_workbook, load_header_synonyms, load_schema
+from tests.conftest import run_cli
+
+HAND_WRITTEN = """format: migrator.schema/1
+id: vendor-x
+kind: legacy
+title: vendor x
+version: '1'
+provenance: {source: hand-written, verified: false}
+tables:
+  - name: 住民
+    key: [宛名番号]
+    items:
+      - {name: 宛名番号, column: ATENA_NO, type: string, max_length: 15, required: true, description: 主キー}
+      - {name: 氏名, column: SHIMEI, type: string, max_length: 40, required: true}
+      - {name: 生年月日, column: BIRTH, type: date}
+      - {name: 世帯人数, column: NINZU, type: integer, max_length: 3}
+      - {name: 所得金額, column: SHOTOKU, type: decimal, max_length: 12, scale: 2}
+"""
+
+EXPECTED = [
+    Item(name="宛名番号", column="ATENA_NO", type="string", max_length=15, required=True, description="主キー"),
+    Item(name="氏名", column="SHIMEI", type="string", max_length=40, required=True),
+    Item(name="生年月日", column="BIRTH", type="date"),
+    Item(name="世帯人数", column="NINZU", type="integer", max_length=3),
+    Item(name="所得金額", column="SHOTOKU", type="decimal", max_length=12, scale=2),
+]
+
+
+def _definition_sheet(ws, *, header_row: int = 10) -> None:  # type: ignore[no-untyped-def]
+    """A classic テーブル定義書: merged title, table name label, header on row 10, № as formulas."""
+    ws["A1"] = "テーブル定義書"
+    ws.merge_cells("A1:H2")
+    ws["A4"] = "テーブル名"
+    ws["C4"] = "住民"
+    ws.merge_cells("C4:E4")
+    ws["A5"] = "作成者"
+    ws["C5"] = "ベンダーX"
+    header = ["№", "項目名称", "カラム名", "型", "桁数", "NULL許可", "キー", "備考"]
+    for c, label in enumerate(header, start=1):
+        ws.cell(header_row, c, label)
+    rows = [
+        ["宛名番号", "ATENA_NO", "VARCHAR", "15", None, "○", "主キー"],
+        ["氏名", "SHIMEI", "NVARCHAR", 40, None, None, None],
+        ["生年月日", "BIRTH", "DATE", 8, "○", None, None],
+        ["世帯人数", "NINZU", "NUMBER", "３", "○", None, None],
+        ["所得金額", "SHOTOKU", "NUMBER", "12,2", "○", None, None],
+    ]
+    for i, row in enumerate(rows):
+        r = header_row + 1 + i
+        ws.cell(r, 1, f"=ROW()-{header_row}")
+        for c, value in enumerate(row, start=2):
+            ws.cell(r, c, value)
+
+
+def _save(wb, path: Path) -> Path:  # type: ignore[no-untyped-def]
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def definition_book(tmp_path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "表紙"
+    ws["B3"] = "住民記録システム テーブル定義書"
+    ws.merge_cells("B3:F3")
+    _definition_sheet(wb.create_sheet("住民"))
+    return _save(wb, tmp_path / "テーブル定義書.xlsx")
+
+
+def test_header_on_row_10_with_formulas_merged_title_and_marks(definition_book: Path) -> None:
+    result = import_workbook(definition_book)
+    assert result.schema is not None
+    table = result.schema.table("住民")
+    assert list(table.items) == EXPECTED
+    assert table.key == ("宛名番号",)
+    assert [(f.code, str(f.location.sheet), f.location.cell) for f in result.findings] == [("SCH106", "住民", "A10")]
+
+
+def test_import_then_diff_against_hand_written_yaml_reports_no_change(definition_book: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "imported.yaml"
+    run_cli("schema", "import", str(definition_book), "--sheet", "住民", "--id", "vendor-x", "-o", str(out))
+    imported, findings = load_schema(out)
+    assert imported is not None and findings == []
+    hand = tmp_path / "hand.yaml"
+    hand.write_text(HAND_WRITTEN, encoding="utf-8")
+    result = run_cli("schema", "diff", str(hand), str(out), "--format", "json")
+    assert [f["code"] for f in json.loads(result.stdout)["findings"]] == ["SCH215"]
+
+
+def test_two_row_header_with_group_label(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "T_SETAI"
+    ws["A1"] = "テーブル名：世帯"
+    for c, label in enumerate(["No", "論理名", "物理名", "PostgreSQL", None, "必須", "PK"], start=1):
+        ws.cell(5, c, label)
+    ws.merge_cells("D5:E5")
+    for c, label in ((4, "TYPE"), (5, "SIZE")):
+        ws.cell(6, c, label)
+    ws.append([1, "世帯番号", "SETAI_NO", "varchar", 15, "○", "1"])
+    ws.append([2, "世帯主氏名", "NUSHI", "varchar", 50, "○", None])
+    ws.append([3, "世帯形成日", "KEISEI", "timestamp", None, None, None])
+    ws.append([4, "所得", "SHOTOKU", "numeric(10,2)", None, None, None])
+    result = import_workbook(_save(wb, tmp_path / "def.xlsx"))
+    assert result.schema is not None
+    table = result.schema.table("世帯")
+    assert list(table.items) == [
+        Item(name="世帯番号", column="SETAI_NO", type="string", max_length=15, required=True),
+        Item(name="世帯主氏名", column="NUSHI", type="string", max_length=50, required=True),
+        Item(name="世帯形成日", column="KEISEI", type="datetime"),
+        Item(name="所得", column="SHOTOKU", type="decimal", max_length=10, scale=2),
+    ]
+    assert table.key == ("世帯番号",)
+
+
+def test_english_headers_and_one_sheet_of_many(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "persons"
+    ws.append(["Item name", "Column", "Data type", "Length", "Required", "PK", "Remarks"])
+    ws.append(["宛名番号", "ATENA_NO", "CHAR", 15, "Y", "Y", None])
+    ws.append(["性別", "SEX", "CHAR", 1, "Y", None, "1:男 2:女"])
+    other = wb.create_sheet("households")
+    other.append(["Item name", "Data type", "Length"])
+    other.append(["世帯番号", "VARCHAR", 15])
+    path = _save(wb, tmp_path / "en.xlsx")
+    both = import_workbook(path)
+    assert both.schema is not None and both.schema.table_names == ("persons", "households")
+    one = import_workbook(path, sheet="households")
+    assert one.schema is not None
+    assert list(one.schema.table("households").items) == [Item(name="世帯番号", type="string", max_length=15)]
+    persons = both.schema.table("persons")
+    assert persons.item("性別") == Item(name="性別", column="SEX", type="string", max_length=1, required=True,
+                                         description="1:男 2:女")
+    with pytest.raises(InputError):
+        import_workbook(path, sheet="nope")
+
+
+def test_kihon_data_list_profile(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "基本データリスト"
+    ws.append(["No", "データ項目ID", "項目名", "データ型", "桁数", "必須", "コード"])
+    ws.append([1, "0010001", "宛名番号", "文字列", 15, "○", None])
+    ws.append([2, "0010019", "性別", "コード", 1, "○", "性別"])
+    ws.append([3, "0010021", "生年月日", "日付", None, "○", None])
+    result = import_workbook(_save(wb, tmp_path / "kihon.xlsx"), kind="standard")
+    assert result.schema is not None
+    items = result.schema.table("基本データリスト").items
+    assert items == (
+        Item(name="宛名番号", id="0010001", type="string", max_length=15, required=True),
+        Item(name="性別", id="0010019", type="code", max_length=1, required=True, code_tables=("性別",)),
+        Item(name="生年月日", id="0010021", type="date", required=True),
+    )
+    assert result.schema.code_tables["性別"].values == ()
+
+
+def test_unreadable_cells_become_findings_with_their_cell(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "住民"
+    ws.append(["項目名", "型", "桁数"])
+    ws.append(["宛名番号", "VARCHAR", "十五"])
+    ws.append(["氏名", "謎の型", 40])
+    ws.append([None, "CHAR", 3])
+    ws.append(["宛名番号", "CHAR", 15])
+    ws.append(["世帯番号", "CHAR", "=B1*2"])
+    result = import_workbook(_save(wb, tmp_path / "bad.xlsx"))
+    got = [(f.code, f"{f.location.sheet}!{f.location.cell}") for f in result.findings]
+    assert got == [("SCH103", "住民!C2"), ("SCH102", "住民!B3"), ("SCH104", "住民!A4"), ("SCH105", "住民!A5"),
+                   ("SCH103", "住民!C6"), ("SCH106", "住民!A1")]
+    assert result.schema is not None
+    assert result.schema.table("住民").item_names == ("宛名番号", "氏名", "世帯番号")
+    assert result.schema.table("住民").item("氏名").type == "string"
+
+
+def test_no_header_anywhere_is_a_finding_and_writes_nothing(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "メモ"
+    path = _save(wb, tmp_path / "memo.xlsx")
+    out = tmp_path / "out.yaml"
+    result = run_cli("--lang", "en", "schema", "import", str(path), "-o", str(out), expect=1)
+    assert "SCH101" in result.stdout and "Sheet!A1" in result.stdout
+    assert not out.exists()
+
+
+def test_user_synonyms_extend_the_table(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["フィールド和名", "型", "桁数"])
+    ws.append(["宛名番号", "CHAR", 15])
+    path = _save(wb, tmp_path / "custom.xlsx")
+    assert import_workbook(path).schema is None
+    extra = tmp_path / "syn.yaml"
+    extra.write_text("format: migrator.header-synonyms/1\nprofiles:\n  table_definition:\n    name: [フィールド和名]\n",
+                     encoding="utf-8")
+    result = import_workbook(path, synonyms=load_header_synonyms(extra))
+    assert result.schema is not None and result.schema.tables[0].item_names == ("宛名番号",)
