@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from migrator.jp import lg_code_check_digit
+
 T = TypeVar("T")
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９／．－，：　", "0123456789/.-,: ")
@@ -31,7 +33,6 @@ _TRUE = frozenset({"○", "〇", "◯", "●", "◎", "有", "あり", "有り",
 _FALSE = frozenset({"×", "✕", "✗", "－", "-", "―", "—", "‐", "ー", "無", "なし", "無し", "非該当", "対象外",
                     "no", "n", "false", "0", "いいえ"})
 _COUNT = re.compile(r"^約?\s*([0-9][0-9,]*)\s*(件|人|世帯|レコード|records?)?$")
-_LG_WEIGHTS = (6, 5, 4, 3, 2)
 
 
 @dataclass(frozen=True)
@@ -166,12 +167,11 @@ def parse_count(value: object) -> Parsed[int]:
 
 
 def lg_check_digit(first5: str) -> str:
-    """Check digit of a 全国地方公共団体コード: weights 6,5,4,3,2; (11 − Σ mod 11) mod 10 (FACTS §4).
-
-    Kept here until ``migrator.jp`` offers it; then this should call the jp function.
-    """
-    total = sum(int(d) * w for d, w in zip(first5, _LG_WEIGHTS, strict=True))
-    return str((11 - total % 11) % 10)
+    """Check digit of a 全国地方公共団体コード from its first five digits (weights 6,5,4,3,2; FACTS §4)."""
+    digit = lg_code_check_digit(first5)
+    if digit is None:
+        raise ValueError(f"not five digits: {first5!r}")
+    return str(digit)
 
 
 def parse_lg_code(value: object) -> Parsed[str]:
