@@ -12,6 +12,7 @@ import networkx as nx
 import yaml
 
 from migrator.errors import SpecError
+from migrator.inventory.areas import resolve_area
 from migrator.inventory.model import Interface, Inventory, System
 from migrator.location import Location
 from migrator.planning.config import PlanningConfig
@@ -67,11 +68,13 @@ def load_extra_edges(path: Path) -> list[ExtraEdge]:
 def _resolve(end: str, systems: list[int], all_systems: list[System]) -> list[int]:
     """Systems of one municipality that an interface end names: system name, else 業務 name or number."""
     text = end.strip()
-    for pick in (lambda s: s.name == text, lambda s: s.area_name == text, lambda s: s.area_code == text.zfill(3)):
-        found = [i for i in systems if pick(all_systems[i])]
-        if found:
-            return found
-    return []
+    found = [i for i in systems if all_systems[i].name == text]
+    if found:
+        return found
+    # Inventories name ends by 業務 as often as by system: number, name or abbreviation (住記, 国保 …),
+    # resolved by the same rule the inventory check uses.
+    area = resolve_area(text)
+    return [i for i in systems if all_systems[i].area_code == area] if area else []
 
 
 def build_graph(inventory: Inventory, config: PlanningConfig, *,
