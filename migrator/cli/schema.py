@@ -124,7 +124,7 @@ def import_(workbook: Path, sheet: str | None, output: Path, schema_id: str | No
 
     \b
     Example:
-      migrator schema import テーブル定義書.xlsx --sheet 住民 -o schemas/legacy/vendor_x.yaml
+      migrator schema import schemas/examples/juki_rdb_table_definition.xlsx --sheet 個人 -o juki_rdb.yaml
     """
     from migrator.schema.excel_import import import_and_write
 

@@ -43,6 +43,8 @@ class Change:
 def _show(value: Any) -> str:
     if value is None or value == ():
         return "-"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, tuple):
         return "|".join(map(str, value))
     return str(value)
@@ -56,7 +58,7 @@ def _item_changes(table: str, old: Item, new: Item) -> list[Change]:
     if (old.length, old.max_length) != (new.length, new.max_length):
         out.append(Change("SCH205", old=_size(old), new=_size(new), **at))
     if old.required != new.required:
-        out.append(Change("SCH206", old=_show(old.required).lower(), new=_show(new.required).lower(), **at))
+        out.append(Change("SCH206", old=_show(old.required), new=_show(new.required), **at))
     if old.code_tables != new.code_tables:
         out.append(Change("SCH207", old=_show(old.code_tables), new=_show(new.code_tables), **at))
     for attr in OTHER_ATTRIBUTES:

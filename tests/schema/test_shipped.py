@@ -135,3 +135,16 @@ def test_list_and_unknown_id() -> None:
     assert {row["id"] for row in json.loads(out)} >= {"std-001-juki", "legacy-juki-rdb"}
     bad = run_cli("--lang", "en", "schema", "show", "no-such-schema", "--schemas", str(REPO / "schemas"), expect=2)
     assert "No schema with id 'no-such-schema'" in bad.stderr
+
+
+def test_documented_example_is_a_valid_schema() -> None:
+    from migrator.schema import parse_schema
+
+    page = (REPO / "docs" / "schema-format.md").read_text(encoding="utf-8")
+    example = page.split("```yaml\n", 1)[1].split("```", 1)[0]
+    schema, findings = parse_schema(example, "docs/schema-format.md")
+    assert findings == []
+    assert schema is not None
+    residents = schema.table("住民")
+    assert "続柄コード4" in residents.item_names and "地区管理コード10" in residents.item_names
+    assert residents.item("続柄コード1").required and not residents.item("続柄コード2").required
