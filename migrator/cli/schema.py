@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from migrator.cli.common import app, emit_report, emit_table, output_options
+from migrator.schema.model import Schema, Table
 
 _SCHEMAS = click.option("--schemas", "schema_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
                         default=None, help="Folder of schema files (default: MIGRATOR_SCHEMAS, else ./schemas).")
@@ -93,7 +94,7 @@ def show(schema_ref: str, table_name: str | None, schema_dir: Path | None, fmt: 
         emit_table(header, rows, fmt)
 
 
-def _table(found, name: str):  # type: ignore[no-untyped-def]
+def _table(found: Schema, name: str) -> Table:
     from migrator.errors import InputError
 
     try:

@@ -36,8 +36,8 @@ class Change:
     def to_finding(self, file: str | None) -> Finding:
         params: dict[str, Any] = {"table": self.table, "old": self.old, "new": self.new,
                                   "attribute": self.attribute, "code_value": self.code_value, "label": self.label}
-        return make_finding(self.code, Location(file=file, line=self.line), item=self.item,
-                            **{k: ("-" if v is None else v) for k, v in params.items()})
+        fill: dict[str, Any] = {k: ("-" if v is None else v) for k, v in params.items()}
+        return make_finding(self.code, Location(file=file, line=self.line), item=self.item, **fill)
 
 
 def _show(value: Any) -> str:
@@ -52,7 +52,7 @@ def _show(value: Any) -> str:
 
 def _item_changes(table: str, old: Item, new: Item) -> list[Change]:
     out: list[Change] = []
-    at = {"table": table, "item": new.name, "line": new.line}
+    at: dict[str, Any] = {"table": table, "item": new.name, "line": new.line}
     if old.type != new.type:
         out.append(Change("SCH204", old=old.type, new=new.type, **at))
     if (old.length, old.max_length) != (new.length, new.max_length):

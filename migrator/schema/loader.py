@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -68,7 +69,7 @@ class _Ctx:
         line = node if isinstance(node, int) or node is None else node.start_mark.line + 1
         return Location(file=str(self.path), line=line)
 
-    def add(self, code: str, node: Node | int | None, **params: object) -> None:
+    def add(self, code: str, node: Node | int | None, **params: Any) -> None:
         self.findings.append(make_finding(code, self.loc(node), **params))
 
     @property
@@ -287,7 +288,7 @@ def _code_tables(ctx: _Ctx, node: Node | None) -> dict[str, CodeTable]:
     return out
 
 
-class _AnyKey(tuple):  # type: ignore[type-arg]
+class _AnyKey(tuple[str, ...]):
     """An 'allowed keys' set that accepts any key (code tables, code values)."""
 
     def __new__(cls) -> _AnyKey:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandera.polars as pa
 import polars as pl
@@ -81,7 +82,7 @@ def unchecked(table: Table) -> list[Unchecked]:
 def _check(name: str, build: ExprCheck, error: str | None = None) -> pa.Check:
     """A column check from an expression builder; nulls pass (``required`` is checked separately)."""
 
-    def run(data):  # type: ignore[no-untyped-def]
+    def run(data: Any) -> pl.LazyFrame:
         col = pl.col(data.key)
         return data.lazyframe.select(build(col) | col.is_null())
 
@@ -137,7 +138,7 @@ _TYPED = {"integer": pl.Int64, "date": pl.Date, "datetime": pl.Datetime, "flag":
 
 def _typed_column(item: Item, codes: Mapping[str, CodeTable]) -> pa.Column:
     if item.type == "decimal":
-        dtype: object = pl.Decimal(scale=item.scale or 0)
+        dtype: Any = pl.Decimal(scale=item.scale or 0)
     else:
         dtype = _TYPED.get(item.type, pl.String)
     checks: list[pa.Check] = []
