@@ -148,3 +148,32 @@ def test_documented_example_is_a_valid_schema() -> None:
     residents = schema.table("住民")
     assert "続柄コード4" in residents.item_names and "地区管理コード10" in residents.item_names
     assert residents.item("続柄コード1").required and not residents.item("続柄コード2").required
+
+
+def test_messages_in_japanese_and_unknown_table_is_an_input_error() -> None:
+    broken = str(Path(__file__).parent / "broken" / "03_missing_code_table.yaml")
+    ja = run_cli("--lang", "ja", "schema", "check", broken, expect=1)
+    assert "項目 性別 のコード表 '性別' がファイルに定義されていません" in ja.stdout
+    bad = run_cli("--lang", "en", "schema", "show", "std-001-juki", "--table", "住人",
+                  "--schemas", str(REPO / "schemas"), expect=2)
+    assert "Schema std-001-juki has no table '住人' (tables: 住民, 世帯)." in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_show_accepts_a_file_path() -> None:
+    out = run_cli("schema", "show", str(REPO / "schemas/legacy/juki_mainframe.yaml"), "--format", "json").stdout
+    items = json.loads(out)["tables"][0]["items"]
+    assert items[0] == {"name": "レコード区分", "column": "REC-KBN", "type": "code", "start": 1, "length": 1,
+                        "required": True, "sensitive": False, "code_table": ["レコード区分"]}
+
+
+def test_001_file_is_what_the_generator_writes() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_001_juki", REPO / "schemas/tools/build_001_juki.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = module.main(STANDARD / "001_juki_items.csv", STANDARD / "001_juki_codes.csv")
+    assert text == (REPO / "schemas/standard/001_juki.yaml").read_text(encoding="utf-8"), \
+        "regenerate: python schemas/tools/build_001_juki.py ITEMS CODES > schemas/standard/001_juki.yaml"
