@@ -62,8 +62,9 @@ def _steps() -> list[Callable[[DemoContext], DemoStep]]:
     # Imported here: each step pulls in its own engines (polars, pandera, networkx) only when the demo runs.
     from migrator.inventory.demo import demo_step as inventory_step
     from migrator.planning.demo import demo_step as plan_step
+    from migrator.schema.demo import demo_step as schema_step
 
-    return [step_store, inventory_step, plan_step]
+    return [step_store, schema_step, inventory_step, plan_step]
 
 
 def run_demo(*, root: Path, out_dir: Path, store: Store, lang: Lang = "en") -> DemoResult:
