@@ -1,0 +1,78 @@
+"""Cross-table checks over the extracts of one run: key uniqueness, references, one 世帯主 per household.
+
+They run after all batches, on the key and reference columns the run kept (never the whole rows).
+A reference to a table of another schema (``std-001-juki:住民.宛名番号`` from 個人住民税) is a
+cross-area reference (DAT204); it is checked when that table's extract is part of the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from migrator.location import Location
+from migrator.report import Example, Finding, make_finding
+from migrator.report.masking import maybe_mask
+from migrator.validation.readers import LINE, ROW
+
+if TYPE_CHECKING:
+    from migrator.validation.run import Job, RunOptions
+
+HEAD = "02"  # 続柄 of 世帯主 in the standard code table
+CURRENT = "1"  # 住民状態 住登者
+
+
+def _aggregate(code: str, job: Job, rows: pl.DataFrame, item: str | None, options: RunOptions,
+               value_col: str | None = None, **params: object) -> list[Finding]:
+    if rows.height == 0:
+        return []
+    table = job.compiled.standard
+    sensitive = bool(item) and table.has_item(item) and table.item(item).sensitive  # type: ignore[arg-type]
+    examples = tuple(
+        Example(Location(file=str(job.extract), line=r[LINE], row=r[ROW], column=item),
+                converted=maybe_mask(r[value_col], sensitive=sensitive, show_values=options.show_values)
+                if value_col else None)
+        for r in rows.head(options.examples).iter_rows(named=True))
+    source = job.compiled.sources.get(item or "")
+    return [make_finding(code, examples[0].location, item=item, count=rows.height, examples=examples,
+                         source=source, value=examples[0].converted, **params)]
+
+
+def cross_table_findings(frames: Sequence[tuple[Job, pl.DataFrame]], options: RunOptions) -> list[Finding]:
+    """DAT201 duplicate keys, DAT202/DAT204 missing references, DAT203 households without exactly one head."""
+    findings: list[Finding] = []
+    by_table: dict[tuple[str, str], pl.DataFrame] = {}
+    for job, frame in frames:
+        by_table[(job.standard_schema.id, job.compiled.standard.name)] = frame
+    for job, frame in frames:
+        table = job.compiled.standard
+        if frame.height == 0:
+            continue
+        key = [k for k in table.key if k in frame.columns]
+        if key:
+            dup = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key)
+                               & pl.struct(key).is_duplicated()).sort(ROW)
+            findings += _aggregate("DAT201", job, dup, key[0], options, value_col=key[0], table=table.name,
+                                   key=", ".join(key))
+        for item in table.items:
+            ref = item.references
+            if ref is None or item.name not in frame.columns:
+                continue
+            schema_id = ref.schema or job.standard_schema.id
+            target = by_table.get((schema_id, ref.table))
+            if target is None or ref.item not in target.columns:
+                continue
+            known = target.get_column(ref.item).drop_nulls().unique().implode()
+            missing = frame.filter(pl.col(item.name).is_not_null() & ~pl.col(item.name).is_in(known)).sort(ROW)
+            code = "DAT202" if schema_id == job.standard_schema.id else "DAT204"
+            findings += _aggregate(code, job, missing, item.name, options, value_col=item.name, target=str(ref))
+        if all(c in frame.columns for c in ("世帯番号", "続柄コード1", "住民状態")):
+            current = frame.filter(pl.col("住民状態") == CURRENT)
+            heads = current.group_by("世帯番号").agg(
+                (pl.col("続柄コード1") == HEAD).sum().alias("heads"), pl.col(ROW).min(), pl.col(LINE).min())
+            wrong = heads.filter(pl.col("heads") != 1).sort(ROW)
+            for n, group in wrong.group_by("heads", maintain_order=True):
+                findings += _aggregate("DAT203", job, group, "世帯番号", options, value_col="世帯番号", heads=n[0])
+    return findings

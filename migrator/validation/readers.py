@@ -1,0 +1,480 @@
+"""Reading legacy extracts as text: CSV, fixed-width (CP932 byte positions) and Excel sheets.
+
+Everything is read as text (no type guessing: leading zeros and codes survive), in batches of rows, so a
+file larger than memory is processed with bounded memory. Problems of the file itself (undecodable bytes,
+ragged rows, unterminated quotes, a wrong record length, a trailer whose count disagrees) are findings
+with line numbers; the rest of the file is still read. Every batch is a ``pl.DataFrame`` whose columns are
+the legacy item names (``pl.String``, empty fields as null) plus ``__row`` (1-based data row) and
+``__line`` (the physical line where the record starts).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from migrator.errors import InputError
+from migrator.jp import Encoding, detect_encoding, resolve_encoding
+from migrator.location import Location
+from migrator.report import Example, Finding, make_finding
+from migrator.schema import CodeTable, FileLayout, Table
+
+ROW = "__row"
+LINE = "__line"
+DEFAULT_BATCH = 100_000
+MAX_EXAMPLES = 5
+_TRAILER_FIRST = re.compile(r"^(9+|T|TRL|TRAILER|END|EOF|E)$", re.IGNORECASE)
+_PAD = " \u3000"
+
+
+@dataclass
+class LineIssues:
+    """Line-level problems of one file, aggregated per code: a count and the first few lines."""
+
+    file: str
+    counts: dict[tuple[str, tuple[tuple[str, str], ...]], int] = field(default_factory=dict)
+    lines: dict[tuple[str, tuple[tuple[str, str], ...]], list[int]] = field(default_factory=dict)
+    bad_rows: list[tuple[int, int, str]] = field(default_factory=list)  # (row, line, code) of unread records
+
+    def add(self, code: str, line: int, row: int | None = None, **params: object) -> None:
+        key = (code, tuple(sorted((k, str(v)) for k, v in params.items())))
+        self.counts[key] = self.counts.get(key, 0) + 1
+        seen = self.lines.setdefault(key, [])
+        if len(seen) < MAX_EXAMPLES:
+            seen.append(line)
+        if row is not None:
+            self.bad_rows.append((row, line, code))
+
+    def findings(self) -> list[Finding]:
+        out = []
+        for (code, params), n in self.counts.items():
+            lines = self.lines[(code, params)]
+            examples = tuple(Example(Location(file=self.file, line=ln)) for ln in lines)
+            out.append(make_finding(code, Location(file=self.file, line=lines[0]), count=n, examples=examples,
+                                    **dict(params)))
+        return out
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read an extract; unset fields come from the legacy table's file layout."""
+
+    format: str | None = None  # csv | fixed | xlsx
+    encoding: str | None = None  # utf-8 | utf-8-sig | cp932 | None (detect strictly)
+    header: bool | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    batch_rows: int = DEFAULT_BATCH
+
+
+class ExtractReader:
+    """One extract file, read lazily in batches. After iterating, ``findings``, ``rows``, ``checksum``."""
+
+    def __init__(self, path: Path, table: Table | None = None, options: ReadOptions | None = None, *,
+                 code_tables: Mapping[str, CodeTable] | None = None) -> None:
+        self.path = Path(path)
+        self.table = table
+        self.code_tables = code_tables or {}
+        self.options = options or ReadOptions()
+        if not self.path.is_file():
+            raise InputError(f"Extract not found: {self.path}", f"抽出ファイルが見つかりません: {self.path}",
+                             location=Location(file=str(self.path)))
+        layout = table.file if table is not None and table.file is not None else FileLayout()
+        self.format = self.options.format or _format_of(self.path, table)
+        self.header = layout.header if self.options.header is None else self.options.header
+        self.delimiter = self.options.delimiter or layout.delimiter
+        self.record_length = layout.record_length
+        self.declared_encoding = self.options.encoding or (layout.encoding if table and table.file else None)
+        self.issues = LineIssues(str(self.path))
+        self.extra_findings: list[Finding] = []
+        self.columns: list[str] = list(table.item_names) if table is not None else []
+        self.rows = 0  # data records seen (read or not)
+        self.encoding: str | None = None
+        self._sha = hashlib.sha256()
+        self.checksum: str | None = None
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [*self.extra_findings, *self.issues.findings()]
+
+    def batches(self) -> Iterator[pl.DataFrame]:
+        """Yield the records as frames of at most ``batch_rows`` rows (all text, plus ``__row``/``__line``)."""
+        if self.path.stat().st_size == 0:
+            self.extra_findings.append(make_finding("DAT004", Location(file=str(self.path))))
+            self.checksum = self._sha.hexdigest()
+            return
+        if self.format == "fixed":
+            yield from self._fixed()
+        elif self.format == "xlsx":
+            yield from self._excel()
+        else:
+            yield from self._csv()
+        self.checksum = self._sha.hexdigest()
+        if self.rows == 0 and not any(f.code == "DAT004" for f in self.extra_findings):
+            self.extra_findings.append(make_finding("DAT005", Location(file=str(self.path), line=1)))
+
+    # ------------------------------------------------------------------ encoding
+
+    def _choose_encoding(self) -> str:
+        """The declared encoding, or the strictly detected one (BOM → UTF-8 → CP932), streaming the file."""
+        if self.declared_encoding:
+            enc = resolve_encoding(self.declared_encoding)
+            with self.path.open("rb") as fh:
+                if enc is Encoding.UTF8 and fh.read(3) == codecs.BOM_UTF8:
+                    enc = Encoding.UTF8_BOM
+            return str(enc)
+        with self.path.open("rb") as fh:
+            head = fh.read(1 << 16)
+        if head.startswith(codecs.BOM_UTF8):
+            detection = detect_encoding(head)
+        else:
+            detection = None
+            for enc in (Encoding.UTF8, Encoding.CP932):
+                if _decodes(self.path, str(enc)):
+                    why = ("decodes as UTF-8 without error", "UTF-8として誤りなく読める") if enc is Encoding.UTF8 \
+                        else ("not valid UTF-8; decodes as CP932 without error", "UTF-8として不正、CP932として誤りなく読める")
+                    detection = (enc, why)
+                    break
+            if detection is None:  # neither: read as CP932 and report the bad lines
+                detection = (Encoding.CP932, ("neither UTF-8 nor CP932 throughout; read as CP932",
+                                              "UTF-8でもCP932でもない箇所がある。CP932として読む"))
+            enc, (en, ja) = detection
+            self.extra_findings.append(_info_encoding(self.path, str(enc), en, ja))
+            return str(enc)
+        self.extra_findings.append(_info_encoding(self.path, str(detection.encoding), detection.reason,
+                                                  detection.reason_ja))
+        return str(detection.encoding)
+
+    def _hint(self, encoding: str) -> tuple[str, str]:
+        other = "cp932" if encoding.startswith("utf") else "utf-8"
+        if _decodes(self.path, other):
+            return (f" The file decodes as {other} without error: was {other} meant?",
+                    f"このファイルは {other} として誤りなく読めます。{other} の指定ではありませんか。")
+        return "", ""
+
+    # ------------------------------------------------------------------ CSV
+
+    def _csv(self) -> Iterator[pl.DataFrame]:
+        encoding = self.encoding = self._choose_encoding()
+        bad_lines: dict[int, str] = {}
+
+        def decoded_lines(skip: int) -> Iterator[str]:
+            with self.path.open("rb") as fh:
+                for n, raw in enumerate(fh, start=1):
+                    if skip == 0:
+                        self._sha.update(raw)
+                    if n <= skip:
+                        continue
+                    try:
+                        text = raw.decode(encoding if n == 1 else encoding.replace("-sig", ""))
+                    except UnicodeDecodeError as exc:
+                        bad_lines[n] = raw[exc.start:exc.end].hex(" ").upper()
+                        text = "\n"
+                    yield text
+
+        expected: int | None = None
+        names: list[str] = []
+        mapping_idx: list[int | None] = []
+        pending: tuple[int, list[str], int] | None = None  # the last ragged record, a trailer candidate
+        hint: str | None = None
+        rows: list[list[str | None]] = []
+        rows_meta: list[tuple[int, int]] = []
+        start = 0
+        while True:
+            reader = csv.reader(decoded_lines(start), delimiter=self.delimiter, strict=True)
+            prev = start
+            try:
+                for record in reader:
+                    line = prev + 1
+                    prev = reader.line_num
+                    if line in bad_lines:
+                        self.rows += 1
+                        if hint is None:
+                            hint = self._hint(encoding)[0]
+                        self.issues.add("DAT001", line, self.rows, encoding=encoding, bytes=bad_lines[line],
+                                        hint=hint)
+                        continue
+                    if not record or (len(record) == 1 and not record[0].strip()):
+                        continue  # a blank line
+                    if expected is None and self.header:
+                        names, mapping_idx = self._bind_header(record, line)
+                        expected = len(record)
+                        continue
+                    if expected is None:
+                        expected = len(record)
+                        names = [f"column{i + 1}" for i in range(expected)] if self.table is None else names
+                        mapping_idx = self._bind_positions(expected, line)
+                    if pending is not None:
+                        self._ragged(*pending, expected)
+                        pending = None
+                    self.rows += 1
+                    if len(record) != expected:
+                        pending = (line, record, self.rows)
+                        continue
+                    rows.append([record[i] if i is not None else None for i in mapping_idx])
+                    rows_meta.append((self.rows, line))
+                    if len(rows) >= self.options.batch_rows:
+                        yield self._frame(rows, rows_meta)
+                        rows, rows_meta = [], []
+            except csv.Error as exc:
+                self.rows += 1
+                self.issues.add("DAT003", prev + 1, self.rows) if "end of data" in str(exc) else \
+                    self.issues.add("DAT002", prev + 1, self.rows, found="?", expected=expected or "?")
+                start = prev + 1 if "end of data" in str(exc) else reader.line_num
+                if pending is not None:
+                    self._ragged(*pending, expected or 0)
+                    pending = None
+                continue
+            break
+        if pending is not None:
+            self._trailer_or_ragged(*pending, expected or 0)
+        if rows:
+            yield self._frame(rows, rows_meta)
+
+    def _ragged(self, line: int, record: list[str], row: int, expected: int) -> None:
+        self.issues.add("DAT002", line, row, found=len(record), expected=expected)
+
+    def _trailer_or_ragged(self, line: int, record: list[str], row: int, expected: int) -> None:
+        first = record[0].strip() if record else ""
+        if _TRAILER_FIRST.match(first) and row == self.rows:
+            self.rows -= 1  # a trailer is not a data record
+            self._check_trailer(line, record[1:])
+        else:
+            self._ragged(line, record, row, expected)
+
+    def _check_trailer(self, line: int, fields: Sequence[str]) -> None:
+        numbers = [f.strip() for f in fields if f.strip().isdigit()]
+        if numbers and int(numbers[0]) != self.rows:
+            self.extra_findings.append(make_finding("DAT009", Location(file=str(self.path), line=line),
+                                                    declared=int(numbers[0]), actual=self.rows))
+
+    def _bind_header(self, record: list[str], line: int) -> tuple[list[str], list[int | None]]:
+        cells = [c.strip().lstrip("\ufeff") for c in record]
+        if self.table is None:
+            self.columns = [c or f"column{i + 1}" for i, c in enumerate(cells)]
+            return self.columns, list(range(len(cells)))
+        where = {c: i for i, c in enumerate(cells)}
+        idx: list[int | None] = []
+        used: set[int] = set()
+        for item in self.table.items:
+            found = next((where[k] for k in (item.column, item.name) if k and k in where), None)
+            if found is None:
+                self.extra_findings.append(make_finding("DAT006", Location(file=str(self.path), line=line),
+                                                        item=item.name, column=item.column or item.name))
+            else:
+                used.add(found)
+            idx.append(found)
+        for i, c in enumerate(cells):
+            if i not in used:
+                self.extra_findings.append(make_finding("DAT007", Location(file=str(self.path), line=line),
+                                                        column=c))
+        return list(self.table.item_names), idx
+
+    def _bind_positions(self, width: int, line: int) -> list[int | None]:
+        if self.table is None:
+            self.columns = [f"column{i + 1}" for i in range(width)]
+            return list(range(width))
+        return [i if i < width else None for i in range(len(self.table.items))]
+
+    def _frame(self, rows: list[list[str | None]], meta: list[tuple[int, int]]) -> pl.DataFrame:
+        cols = list(zip(*rows, strict=True)) if rows else [()] * len(self.columns)
+        data: dict[str, pl.Series] = {
+            name: pl.Series(name, values, dtype=pl.String) for name, values in zip(self.columns, cols, strict=True)
+        }
+        frame = pl.DataFrame(data)
+        frame = frame.with_columns(pl.when(pl.col(c).str.len_bytes() > 0).then(pl.col(c)).alias(c)
+                                   for c in self.columns)
+        row_no, line_no = zip(*meta, strict=True)
+        return frame.with_columns(pl.Series(ROW, row_no, dtype=pl.Int64), pl.Series(LINE, line_no, dtype=pl.Int64))
+
+    # ------------------------------------------------------------------ fixed width
+
+    def _fixed(self) -> Iterator[pl.DataFrame]:
+        if self.table is None or any(i.start is None for i in self.table.items):
+            raise InputError("A fixed-width extract needs a legacy layout with byte positions (start, length).",
+                             "固定長の抽出ファイルには開始位置と長さのある現行レイアウトが必要です。",
+                             location=Location(file=str(self.path)))
+        encoding = self.encoding = str(resolve_encoding(self.declared_encoding or "cp932"))
+        record_length = self.record_length or max(i.start + (i.length or 0) - 1 for i in self.table.items)  # type: ignore[operator]
+        trailer = trailer_code(self.table, self.code_tables)
+        lines: list[bytes] = []
+        meta: list[tuple[int, int]] = []
+        last_trailer: tuple[int, bytes] | None = None
+        with self.path.open("rb") as fh:
+            for n, raw in enumerate(fh, start=1):
+                self._sha.update(raw)
+                rec = raw.rstrip(b"\r\n")
+                if not rec.strip():
+                    continue
+                if last_trailer is not None:  # a "trailer" followed by more data was an ordinary record
+                    self._fixed_record(*last_trailer, record_length, lines, meta)
+                    last_trailer = None
+                if trailer is not None and rec[:1] == trailer:
+                    last_trailer = (n, rec)
+                    continue
+                self._fixed_record(n, rec, record_length, lines, meta)
+                if len(lines) >= self.options.batch_rows:
+                    yield self._fixed_frame(lines, meta, encoding)
+                    lines, meta = [], []
+        if last_trailer is not None:
+            digits = re.findall(rb"[0-9]+", last_trailer[1][1:])
+            if digits and int(digits[0]) != self.rows:
+                self.extra_findings.append(make_finding("DAT009", Location(file=str(self.path), line=last_trailer[0]),
+                                                        declared=int(digits[0]), actual=self.rows))
+        if lines:
+            yield self._fixed_frame(lines, meta, encoding)
+
+    def _fixed_record(self, n: int, rec: bytes, record_length: int, lines: list[bytes],
+                      meta: list[tuple[int, int]]) -> None:
+        self.rows += 1
+        if len(rec) != record_length:
+            self.issues.add("DAT010", n, self.rows, found=len(rec), expected=record_length)
+            return
+        lines.append(rec)
+        meta.append((self.rows, n))
+
+    def _fixed_frame(self, lines: list[bytes], meta: list[tuple[int, int]], encoding: str) -> pl.DataFrame:
+        # Slice bytes column-wise without a per-row loop: latin-1 maps each byte to one character, so
+        # polars' character slicing is byte slicing; each column is then decoded in one call.
+        assert self.table is not None
+        text = pl.Series(b"\n".join(lines).decode("latin-1").split("\n"), dtype=pl.String)
+        bad: set[int] = set()
+        data: dict[str, pl.Series] = {}
+        for item in self.table.items:
+            start, length = (item.start or 1) - 1, item.length or 0
+            joined = text.str.slice(start, length).str.join("\n").item()
+            raw = joined.encode("latin-1")
+            try:
+                values = raw.decode(encoding).split("\n")
+            except UnicodeDecodeError:
+                values = []
+                for i, part in enumerate(raw.split(b"\n")):
+                    try:
+                        values.append(part.decode(encoding))
+                    except UnicodeDecodeError as exc:
+                        values.append("")
+                        if i not in bad:
+                            bad.add(i)
+                            row, line = meta[i]
+                            self.issues.add("DAT001", line, row, encoding=encoding,
+                                            bytes=part[exc.start:exc.end].hex(" ").upper(), hint="")
+            data[item.name] = pl.Series(item.name, values, dtype=pl.String)
+        frame = pl.DataFrame(data).with_columns(
+            pl.Series(ROW, [m[0] for m in meta], dtype=pl.Int64), pl.Series(LINE, [m[1] for m in meta], dtype=pl.Int64))
+        names = list(self.table.item_names)
+        frame = frame.with_columns(pl.col(names).str.strip_chars_end(_PAD))
+        frame = frame.with_columns(pl.when(pl.col(c).str.len_bytes() > 0).then(pl.col(c)).alias(c) for c in names)
+        if bad:
+            frame = frame.with_row_index("__i").filter(~pl.col("__i").is_in(sorted(bad))).drop("__i")
+        return frame
+
+    # ------------------------------------------------------------------ Excel
+
+    def _excel(self) -> Iterator[pl.DataFrame]:
+        from migrator.excel import find_header, read_workbook
+
+        self._sha.update(self.path.read_bytes())
+        workbook = read_workbook(self.path)
+        names = list(workbook.sheets)
+        sheet_name = self.options.sheet or (self.table.name if self.table and self.table.name in names else names[0])
+        if sheet_name not in workbook.sheets:
+            raise InputError(f"No sheet {sheet_name!r} in {self.path}.", f"{self.path} にシート「{sheet_name}」がありません。",
+                             location=Location(file=str(self.path)))
+        sheet = workbook.sheets[sheet_name]
+        if self.table is not None:
+            synonyms = {i.name: [i.name] + ([i.column] if i.column else []) for i in self.table.items}
+            match = find_header(sheet, synonyms, required=[], two_row=False)
+            if match is None or not match.columns:
+                self.extra_findings.append(make_finding("DAT011", Location(file=str(self.path), sheet=sheet_name),
+                                                        sheet=sheet_name))
+                return
+            for item in self.table.items:
+                if item.name not in match.columns:
+                    self.extra_findings.append(make_finding(
+                        "DAT006", sheet.location(match.row, 1), item=item.name, column=item.column or item.name))
+            cols = {name: match.columns.get(name) for name in self.table.item_names}
+            header_row = match.row + max(match.rows_used - 1, 0) if hasattr(match, "rows_used") else match.row
+        else:
+            header_row = 1
+            cols = {str(v): i + 1 for i, v in enumerate(sheet.rows[0] if sheet.rows else []) if v is not None}
+            self.columns = list(cols)
+        rows: list[list[str | None]] = []
+        meta: list[tuple[int, int]] = []
+        for r in range(header_row + 1, sheet.max_row + 1):
+            if sheet.is_blank_row(r):
+                continue
+            self.rows += 1
+            rows.append([_cell_text(sheet.value(r, c)) if c else None for c in cols.values()])
+            meta.append((self.rows, r))
+            if len(rows) >= self.options.batch_rows:
+                yield self._frame(rows, meta)
+                rows, meta = [], []
+        if rows:
+            yield self._frame(rows, meta)
+
+    def read_all(self) -> pl.DataFrame:
+        """Every readable record in one frame (for small files and tests)."""
+        frames = list(self.batches())
+        if not frames:
+            return pl.DataFrame({c: pl.Series(c, [], dtype=pl.String) for c in self.columns}).with_columns(
+                pl.lit(None, dtype=pl.Int64).alias(ROW), pl.lit(None, dtype=pl.Int64).alias(LINE))
+        return pl.concat(frames)
+
+
+
+def _info_encoding(path: Path, encoding: str, en: str, ja: str) -> Finding:
+    f = make_finding("DAT008", Location(file=str(path)), encoding=encoding, reason=en)
+    return Finding(**{**f.__dict__, "message_ja": f"文字コード {encoding}: {ja}"})
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def trailer_code(table: Table, code_tables: Mapping[str, CodeTable]) -> bytes | None:
+    """The first item's code meaning トレーラ (trailer record), if the layout declares one."""
+    if not table.items or not table.items[0].code_table:
+        return None
+    codes = code_tables.get(table.items[0].code_table)
+    if codes is None:
+        return None
+    for code, label in codes.values:
+        if "トレーラ" in label or "trailer" in label.lower():
+            return code.encode("ascii")
+    return None
+
+
+def _format_of(path: Path, table: Table | None) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if table is not None and table.file is not None and table.file.format in ("fixed", "csv", "xlsx"):
+        return table.file.format
+    if suffix in (".dat", ".txt", ".fix"):
+        return "fixed" if table is not None and table.file and table.file.format == "fixed" else "csv"
+    return "csv"
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[no-any-return]
+    return str(value)

@@ -1,0 +1,71 @@
+"""Reconciliation (移行検証): compare the extract with what was written, as municipalities do in rehearsal.
+
+- row counts: records in the extract = rows in the output + rejects (unreadable records are rejects);
+- key coverage: every legacy key value appears exactly once in the output or in the rejects;
+- totals: counts per group (``件数:住民状態``) and sums (``合計:税額``) over every converted row of the
+  extract against the output file read back, as declared in the mapping's ``照合集計`` setting.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from migrator.location import Location
+from migrator.report import Finding, make_finding
+from migrator.validation.readers import ROW
+
+if TYPE_CHECKING:
+    from migrator.validation.run import RunOptions, TableRun
+
+
+def reconcile(result: TableRun, keys: pl.DataFrame, options: RunOptions) -> list[Finding]:
+    """Reconciliation findings of one job (``keys``: the key/total columns kept by the run)."""
+    from migrator.validation.run import _legacy_key, parse_totals
+
+    job = result.job
+    where = Location(file=str(job.extract))
+    findings: list[Finding] = []
+    output = pl.scan_csv(result.output, infer_schema=False) if result.output is not None else None
+    rows_out = output.select(pl.len()).collect().item() if output is not None else result.rows_out
+    if result.rows_in != rows_out + result.rows_rejected:
+        findings.append(make_finding("DAT301", where, rows_in=result.rows_in, rows_out=rows_out,
+                                     rows_rejected=result.rows_rejected))
+    lk = _legacy_key(job.compiled)
+    if lk and "__legacy_key" in keys.columns and output is not None and lk[1] in job.compiled.standard.item_names:
+        legacy_key, std_key = lk
+        out_keys = output.select(pl.col(std_key).str.strip_chars().alias("k")).collect()
+        rej_keys = keys.filter(pl.col("__rejected")).select(pl.col("__legacy_key").alias("k"))
+        seen = pl.concat([out_keys, rej_keys]).group_by("k").len()
+        legacy = keys.select(pl.col("__legacy_key").alias("k"), ROW).drop_nulls("k")
+        joined = legacy.join(seen, on="k", how="left")
+        lost = joined.filter(pl.col("len").is_null())
+        many = joined.filter(pl.col("len") > 1).unique("k")
+        for frame, what in ((lost, "missing"), (many, "more than once")):
+            if frame.height:
+                findings.append(make_finding("DAT302", where, item=legacy_key, count=frame.height, what=what))
+    totals, bad = parse_totals((getattr(job.compiled.mapping, "settings", {}) or {}).get("照合集計"))
+    for part in bad:
+        findings.append(make_finding("DAT304", where, setting=part, reason="use 件数:ITEM or 合計:ITEM"))
+    for measure, item in totals:
+        if item not in keys.columns or output is None:
+            findings.append(make_finding("DAT304", where, setting=f"{measure}:{item}",
+                                         reason=f"{item} is not a standard item of {job.compiled.standard.name}"))
+            continue
+        out = output.select(pl.col(item)).collect()
+        if measure == "count":
+            exp = keys.group_by(item).len().rename({"len": "expected"})
+            act = out.group_by(item).len().rename({"len": "actual"})
+            both = exp.join(act, on=item, how="full", coalesce=True, nulls_equal=True).fill_null(0)
+            for group, expected, actual in both.sort(item, nulls_last=True).iter_rows():
+                if expected != actual:
+                    findings.append(make_finding("DAT303", where, item=item, measure=f"件数 {item}",
+                                                 group=f"{item}={group}", expected=expected, actual=actual))
+        else:
+            expected = keys.select(pl.col(item).cast(pl.Decimal(scale=6), strict=False).sum()).item()
+            actual = out.select(pl.col(item).cast(pl.Decimal(scale=6), strict=False).sum()).item()
+            if expected != actual:
+                findings.append(make_finding("DAT303", where, item=item, measure=f"合計 {item}", group="-",
+                                             expected=expected, actual=actual))
+    return findings

@@ -1,0 +1,484 @@
+"""Running compiled mappings on extracts: convert, validate with pandera, aggregate findings, write outputs.
+
+One lazy pass per batch evaluates the compiled columns and the transform-issue expressions; the converted
+batch is validated by the pandera (polars) schema of the standard table, collecting every failure
+(``lazy=True``). Failures become findings aggregated per (code, item): a count, the share of rows and the
+first few examples with row number, legacy value and converted value, masked for sensitive items. Every
+finding carries the mapping row (``項目対応!D12``) that produced the value. Rows with an error go to the
+rejects file, the others to the converted standard-layout file. Cross-table checks and reconciliation
+run once all batches are done, on key columns only, so memory stays bounded by the batch size.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandera.polars as pa
+import polars as pl
+
+from migrator.location import Location
+from migrator.report import Example, Finding, Report, make_finding
+from migrator.report.catalogue import catalogue
+from migrator.schema import CodeTable, Schema, Table
+from migrator.validation.checks import PUA_RE, build_schema, finding_code
+from migrator.validation.readers import LINE, ROW, ExtractReader, ReadOptions
+
+
+class Compiled(Protocol):
+    """What the run needs of ``migrator.mapping.CompiledMapping`` (the contract between issues 5 and 6)."""
+
+    mapping: Any
+    standard: Table
+    legacy: Table | None
+    columns: dict[str, pl.Expr]
+    sources: dict[str, str]
+    issues: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    out_dir: Path | None = None
+    show_values: bool = False
+    parquet: bool = False
+    reconcile: bool = False
+    examples: int = 5
+    batch_rows: int = 100_000
+    encoding: str | None = None
+    progress: Callable[[int], None] | None = None
+
+
+@dataclass
+class _Agg:
+    code: str
+    item: str | None
+    source: str | None
+    sensitive: bool
+    check: str
+    count: int = 0
+    examples: list[Example] = field(default_factory=list)
+    severity: str = "error"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One extract to run: its compiled mapping, the file, and the schemas behind them."""
+
+    compiled: Compiled
+    extract: Path
+    standard_schema: Schema
+    legacy_schema: Schema | None = None
+
+    @property
+    def name(self) -> str:
+        return str(getattr(self.compiled.mapping, "id", self.compiled.standard.name))
+
+
+@dataclass(frozen=True)
+class TableRun:
+    """What one job did."""
+
+    job: Job
+    rows_in: int
+    rows_out: int
+    rows_rejected: int
+    checksum: str | None
+    encoding: str | None
+    output: Path | None
+    rejects: Path | None
+    seconds: float
+
+
+@dataclass(frozen=True)
+class RunResult:
+    report: Report
+    tables: tuple[TableRun, ...]
+    outputs: tuple[Path, ...]
+    gaiji: tuple[tuple[str, str, int], ...]  # (character, code point, count) still in the output
+
+    @property
+    def exit_code(self) -> int:
+        return self.report.exit_code
+
+
+def _create_private(path: Path) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+class _Collector:
+    """Aggregates row-level failures of one table per (code, item, check)."""
+
+    def __init__(self, table: Table, sources: dict[str, str], file: str, options: RunOptions) -> None:
+        self.table = table
+        self.sources = sources
+        self.file = file
+        self.options = options
+        self.aggs: dict[tuple[str, str | None, str], _Agg] = {}
+
+    def sensitive(self, item: str | None) -> bool:
+        return bool(item) and self.table.has_item(item) and self.table.item(item).sensitive  # type: ignore[arg-type]
+
+    def add(self, code: str, item: str | None, check: str, rows: pl.DataFrame, *, sensitive: bool | None = None,
+            source: str | None = None) -> None:
+        """``rows`` has ``__row``, ``__line``, ``legacy`` and ``converted`` (text) for each failing row."""
+        if rows.height == 0:
+            return
+        key = (code, item, check)
+        agg = self.aggs.get(key)
+        if agg is None:
+            sens = self.sensitive(item) if sensitive is None else sensitive
+            spec = catalogue().get(code)
+            agg = self.aggs[key] = _Agg(code, item, source or self.sources.get(item or ""), sens, check,
+                                        severity=spec.severity if spec else "error")
+        agg.count += rows.height
+        room = self.options.examples - len(agg.examples)
+        if room > 0:
+            from migrator.report.masking import maybe_mask
+
+            for r in rows.head(room).iter_rows(named=True):
+                agg.examples.append(Example(
+                    Location(file=self.file, line=r[LINE], row=r[ROW], column=item),
+                    maybe_mask(r.get("legacy"), sensitive=agg.sensitive, show_values=self.options.show_values),
+                    maybe_mask(r.get("converted"), sensitive=agg.sensitive, show_values=self.options.show_values),
+                ))
+
+    def findings(self, total_rows: int) -> list[Finding]:
+        out = []
+        for agg in self.aggs.values():
+            first = agg.examples[0].location if agg.examples else Location(file=self.file)
+            value = agg.examples[0].converted if agg.examples else None
+            params: dict[str, Any] = {"check": agg.check}
+            spec = catalogue().get(agg.code)
+            code = agg.code if spec else "DAT111"
+            if spec is None:
+                params["check"] = f"{agg.code} {agg.check}"
+            needed = catalogue()[code].params
+            extra = {k: v for k, v in {"table": self.table.name, "key": ", ".join(self.table.key),
+                                       "target": agg.check, "heads": agg.check, "what": agg.check}.items()
+                     if k in needed}
+            out.append(make_finding(
+                code, first, item=agg.item, value=value, severity=agg.severity if spec is None else None,  # type: ignore[arg-type]
+                count=agg.count, share=round(agg.count / total_rows, 6) if total_rows else None,
+                examples=tuple(agg.examples), source=agg.source, **{**params, **extra}))
+        return out
+
+
+def _legacy_text(frame: pl.DataFrame, expr: pl.Expr | None) -> pl.Expr:
+    """The legacy value(s) behind a converted item: its expression's input columns, joined by ' | '."""
+    if expr is None:
+        return pl.lit(None, dtype=pl.String)
+    try:
+        roots = [r for r in dict.fromkeys(expr.meta.root_names()) if r in frame.columns]
+    except Exception:  # an expression polars cannot introspect
+        roots = []
+    if not roots:
+        return pl.lit(None, dtype=pl.String)
+    if len(roots) == 1:
+        return pl.col(roots[0]).cast(pl.String)
+    return pl.concat_str([pl.col(r).cast(pl.String).fill_null("") for r in roots], separator=" | ")
+
+
+class _TableRunner:
+    """Runs one job batch by batch."""
+
+    def __init__(self, job: Job, options: RunOptions) -> None:
+        self.job = job
+        self.options = options
+        c = job.compiled
+        self.table = c.standard
+        self.code_tables: dict[str, CodeTable] = dict(job.standard_schema.code_tables)
+        self.schema = build_schema(self.table, self.code_tables)
+        self.names = list(self.table.item_names)
+        self.columns = {n: c.columns[n] for n in self.names if n in c.columns}
+        legacy_codes = job.legacy_schema.code_tables if job.legacy_schema else {}
+        enc = options.encoding or getattr(c.mapping, "encoding", None)
+        self.reader = ExtractReader(job.extract, c.legacy,
+                                    ReadOptions(encoding=enc, batch_rows=options.batch_rows),
+                                    code_tables=legacy_codes)
+        self.collector = _Collector(self.table, dict(c.sources), str(job.extract), options)
+        self.gaiji_items = {i.item for i in c.issues if getattr(i, "code", "") == "MAP406"}
+        self.legacy_sensitive = {i.name for i in (c.legacy.items if c.legacy else ()) if i.sensitive}
+        self.rows_out = 0
+        self.rows_rejected = 0
+        self.keys: list[pl.DataFrame] = []
+        self.gaiji: Counter[str] = Counter()
+        self.groups: list[pl.DataFrame] = []
+        self.output: Path | None = None
+        self.rejects: Path | None = None
+        self._out_fh: Any = None
+        self._rej_fh: Any = None
+
+    # -------------------------------------------------------------- outputs
+    def _open_outputs(self) -> None:
+        out = self.options.out_dir
+        if out is None:
+            return
+        out.mkdir(parents=True, exist_ok=True)
+        stem = f"{self.job.name}"
+        self.output = out / f"{stem}.csv"
+        self.rejects = out / f"{stem}.rejects.csv"
+        for p in (self.output, self.rejects):
+            _create_private(p)
+        self._out_fh = self.output.open("ab")
+        self._rej_fh = self.rejects.open("ab")
+        pl.DataFrame({n: [] for n in self.names}, schema={n: pl.String for n in self.names}).write_csv(self._out_fh)
+        self._rej_header = True
+
+    def _close(self) -> None:
+        for fh in (self._out_fh, self._rej_fh):
+            if fh is not None:
+                fh.close()
+        if self.rejects is not None and self._rej_header:  # no reject at all: a header-only file
+            self._write_rejects(pl.DataFrame({ROW: [], LINE: [], "codes": [], "items": []},
+                                             schema={ROW: pl.Int64, LINE: pl.Int64, "codes": pl.String,
+                                                     "items": pl.String}), reopen=True)
+
+    def _reject_columns(self) -> list[str]:
+        return [k for k in self.table.key if not self.table.item(k).sensitive]
+
+    def _write_rejects(self, frame: pl.DataFrame, reopen: bool = False) -> None:
+        if self.rejects is None:
+            return
+        shown = frame.rename({ROW: "行番号", LINE: "物理行", "codes": "指摘コード", "items": "指摘項目"})
+        if reopen:
+            with self.rejects.open("ab") as fh:
+                shown.write_csv(fh, include_header=self._rej_header)
+        else:
+            shown.write_csv(self._rej_fh, include_header=self._rej_header)
+        self._rej_header = False
+
+    # -------------------------------------------------------------- one batch
+    def batch(self, legacy: pl.DataFrame) -> None:
+        c = self.job.compiled
+        exprs = [self.columns[n].cast(pl.String).alias(n) if n in self.columns
+                 else pl.lit(None, dtype=pl.String).alias(n) for n in self.names]
+        issue_exprs = []
+        for i, issue in enumerate(c.issues):
+            issue_exprs += [issue.expr.fill_null(False).alias(f"__iss{i}"), issue.value.cast(pl.String).alias(f"__issv{i}")]
+        legacy_exprs = [_legacy_text(legacy, self.columns.get(n)).alias(f"__leg{j}") for j, n in enumerate(self.names)]
+        frame = legacy.lazy().select(pl.col(ROW), pl.col(LINE), *exprs, *issue_exprs, *legacy_exprs).collect()
+        converted = frame.select(ROW, LINE, *self.names)
+        error_rows: dict[int, set[str]] = {}
+        item_rows: dict[int, set[str]] = {}
+
+        def note(positions: pl.Series, code: str, item: str | None, severity: str) -> None:
+            if severity != "error":
+                return
+            for p in positions.to_list():
+                error_rows.setdefault(p, set()).add(code)
+                if item:
+                    item_rows.setdefault(p, set()).add(item)
+
+        # Transform issues reported by the compiled mapping.
+        for i, issue in enumerate(c.issues):
+            hit = frame.with_row_index("__pos").filter(pl.col(f"__iss{i}"))
+            if hit.height == 0:
+                continue
+            sens = self.collector.sensitive(issue.item) or any(
+                r in self.legacy_sensitive for r in _roots(issue.value))
+            rows = hit.select(ROW, LINE, pl.col(f"__issv{i}").alias("legacy"),
+                              (pl.col(issue.item) if issue.item in self.names else pl.lit(None)).cast(pl.String)
+                              .alias("converted"))
+            self.collector.add(issue.code, issue.item, issue.code, rows, sensitive=sens, source=issue.source)
+            spec = catalogue().get(issue.code)
+            note(hit["__pos"], issue.code, issue.item, spec.severity if spec else "error")
+
+        # The pandera schema of the standard table, every failure collected.
+        failures = self._validate(converted)
+        if failures is not None and failures.height:
+            failures = failures.filter(pl.col("index").is_not_null())
+            by = failures.group_by(["column", "check"], maintain_order=True).agg(pl.col("index"))
+            for column, check, index in by.iter_rows():
+                code = finding_code(check)
+                item = column if column in self.names else None
+                if code == "DAT108" and item in self.gaiji_items:
+                    continue  # the mapping already reports this 外字 (MAP406)
+                positions = pl.Series("__pos", sorted(set(index)), dtype=pl.UInt32)
+                leg = f"__leg{self.names.index(item)}" if item else None
+                rows = frame[positions].select(
+                    ROW, LINE, (pl.col(leg) if leg else pl.lit(None, dtype=pl.String)).alias("legacy"),
+                    (pl.col(item) if item else pl.lit(None, dtype=pl.String)).alias("converted"))
+                if item is None:  # a frame-wide rule: no single value to show
+                    rows = rows.with_columns(pl.lit(None, dtype=pl.String).alias("converted"))
+                self.collector.add(code, item, check, rows, source=self.collector.sources.get(item or ""))
+                note(positions, code, item, catalogue()[code].severity)
+
+        # 外字 still in the output: counted per character for the 外字 list.
+        text_cols = [n for n in self.names if self.table.item(n).type == "string"
+                     and self.table.item(n).charset not in ("digits", "alnum")]
+        if text_cols:
+            pua = converted.select(pl.concat_list([pl.col(n).str.extract_all(PUA_RE) for n in text_cols])
+                                   .alias("ch")).explode("ch").drop_nulls()
+            if pua.height:
+                self.gaiji.update(dict(pua.group_by("ch").len().iter_rows()))
+
+        bad = sorted(error_rows)
+        mask = pl.Series("bad", [False] * converted.height)
+        if bad:
+            mask = mask.scatter(bad, True)
+        good = converted.filter(~mask)
+        self.rows_out += good.height
+        self.rows_rejected += len(bad)
+        if self._out_fh is not None and good.height:
+            good.select(self.names).write_csv(self._out_fh, include_header=False)
+        if bad:
+            rej = converted[pl.Series(bad, dtype=pl.UInt32)].select(ROW, LINE, *self._reject_columns()).with_columns(
+                pl.Series("codes", [" ".join(sorted(error_rows[p])) for p in bad], dtype=pl.String),
+                pl.Series("items", [" ".join(sorted(item_rows.get(p, ()))) for p in bad], dtype=pl.String))
+            self._write_rejects(rej)
+        self._keep_keys(legacy, converted, mask)
+
+    def _validate(self, frame: pl.DataFrame) -> pl.DataFrame | None:
+        try:
+            self.schema.validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            return exc.failure_cases  # type: ignore[no-any-return]
+        except pa.errors.SchemaError as exc:  # pragma: no cover - lazy=True collects, kept for safety
+            return exc.failure_cases  # type: ignore[no-any-return]
+        return None
+
+    def _keep_keys(self, legacy: pl.DataFrame, converted: pl.DataFrame, rejected: pl.Series) -> None:
+        """Keep what the cross-table checks and the reconciliation need: keys and reference items only."""
+        wanted = set(self.table.key) | {i.name for i in self.table.items if i.references} | set(_HOUSEHOLD_ITEMS)
+        wanted |= set(_recon_items(self.job.compiled))
+        cols = [n for n in self.names if n in wanted]
+        keep = converted.select(ROW, LINE, *cols).with_columns(rejected.alias("__rejected"))
+        lk = _legacy_key(self.job.compiled)
+        if lk and lk[0] in legacy.columns:
+            keep = keep.with_columns(legacy[lk[0]].str.strip_chars().alias("__legacy_key"))
+        self.keys.append(keep)
+
+    # -------------------------------------------------------------- whole table
+    def run(self) -> TableRun:
+        t0 = time.perf_counter()
+        self._open_outputs()
+        try:
+            for legacy in self.reader.batches():
+                self.batch(legacy)
+                if self.options.progress:
+                    self.options.progress(legacy.height)
+        finally:
+            # Unreadable records are rejects too (with their line and code), so counts reconcile.
+            bad = self.reader.issues.bad_rows
+            self.rows_rejected += len(bad)
+            if bad and self.rejects is not None:
+                self._write_rejects(pl.DataFrame({ROW: [b[0] for b in bad], LINE: [b[1] for b in bad]},
+                                                 schema={ROW: pl.Int64, LINE: pl.Int64}).with_columns(
+                    *[pl.lit(None, dtype=pl.String).alias(k) for k in self._reject_columns()],
+                    pl.Series("codes", [b[2] for b in bad], dtype=pl.String), pl.lit("", dtype=pl.String).alias("items")))
+            self._close()
+        return TableRun(self.job, self.reader.rows, self.rows_out, self.rows_rejected, self.reader.checksum,
+                        self.reader.encoding, self.output, self.rejects, time.perf_counter() - t0)
+
+    def key_frame(self) -> pl.DataFrame:
+        if not self.keys:
+            return pl.DataFrame()
+        return pl.concat(self.keys, how="vertical_relaxed")
+
+
+_HOUSEHOLD_ITEMS = ("世帯番号", "続柄コード1", "住民状態")
+HOUSEHOLD_HEAD = "02"  # 続柄 code of 世帯主 in the standard
+CURRENT_RESIDENT = "1"  # 住民状態 住登者
+
+
+def _roots(expr: pl.Expr) -> list[str]:
+    try:
+        return list(expr.meta.root_names())
+    except Exception:
+        return []
+
+
+def _legacy_key(compiled: Compiled) -> tuple[str, str] | None:
+    """(legacy item, standard item) of the reconciliation key: 照合キー, else the standard key's source."""
+    settings = getattr(compiled.mapping, "settings", {}) or {}
+    text = (settings.get("照合キー") or "").strip()
+    if text:
+        legacy, _, standard = text.partition("=")
+        return legacy.strip(), (standard.strip() or legacy.strip())
+    if len(compiled.standard.key) != 1:
+        return None
+    std = compiled.standard.key[0]
+    expr = compiled.columns.get(std)
+    roots = _roots(expr) if expr is not None else []
+    return (roots[0], std) if len(roots) == 1 else None
+
+
+def _recon_items(compiled: Compiled) -> list[str]:
+    return [item for _, item in parse_totals(getattr(compiled.mapping, "settings", {}).get("照合集計", ""))[0]]
+
+
+_MEASURES = {"件数": "count", "count": "count", "合計": "sum", "sum": "sum"}
+
+
+def parse_totals(text: str | None) -> tuple[list[tuple[str, str]], list[str]]:
+    """``件数:住民状態; 合計:税額`` → [("count", "住民状態"), ("sum", "税額")], plus unreadable parts."""
+    out, bad = [], []
+    for part in (text or "").replace("；", ";").replace(",", ";").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        measure, _, item = part.replace("：", ":").partition(":")
+        if measure.strip() in _MEASURES and item.strip():
+            out.append((_MEASURES[measure.strip()], item.strip()))
+        else:
+            bad.append(part)
+    return out, bad
+
+
+def run_jobs(jobs: Sequence[Job], options: RunOptions | None = None, *, title: str = "mapping run") -> RunResult:
+    """Run every job (one extract each), then the cross-table checks and, if asked, the reconciliation."""
+    from migrator.validation.crosscheck import cross_table_findings
+    from migrator.validation.reconcile import reconcile
+
+    options = options or RunOptions()
+    started = time.perf_counter()
+    findings: list[Finding] = []
+    runs: list[TableRun] = []
+    runners: list[_TableRunner] = []
+    for job in jobs:
+        runner = _TableRunner(job, options)
+        result = runner.run()
+        runners.append(runner)
+        runs.append(result)
+        findings += runner.reader.findings
+        findings += runner.collector.findings(result.rows_in)
+    findings += cross_table_findings([(r.job, r.key_frame()) for r in runners], options)
+    timings: dict[str, float] = {r.job.name: round(t.seconds, 3) for r, t in zip(runners, runs, strict=True)}
+    if options.reconcile:
+        t0 = time.perf_counter()
+        for runner, result in zip(runners, runs, strict=True):
+            findings += reconcile(result, runner.key_frame(), options)
+        timings["reconcile"] = round(time.perf_counter() - t0, 3)
+    if options.show_values:
+        findings.append(make_finding("DAT901"))
+    gaiji: Counter[str] = Counter()
+    for r in runners:
+        gaiji.update(r.gaiji)
+    timings["total"] = round(time.perf_counter() - started, 3)
+    summary: dict[str, Any] = {
+        "rows_in": sum(r.rows_in for r in runs), "rows_out": sum(r.rows_out for r in runs),
+        "rows_rejected": sum(r.rows_rejected for r in runs),
+        "input_checksums": {str(r.job.extract): f"sha256:{r.checksum}" for r in runs},
+        "encodings": {str(r.job.extract): r.encoding for r in runs},
+        "timings_s": timings,
+    }
+    report = Report.of(title, findings, subject=", ".join(str(j.extract) for j in jobs), summary=summary)
+    outputs = tuple(p for r in runs for p in (r.output, r.rejects) if p is not None)
+    if options.parquet and options.out_dir is not None:
+        extra = []
+        for r in runs:
+            if r.output is not None:
+                target = r.output.with_suffix(".parquet")
+                _create_private(target)
+                pl.scan_csv(r.output, infer_schema=False).sink_parquet(target)
+                extra.append(target)
+        outputs += tuple(extra)
+    table = tuple((ch, f"U+{ord(ch):04X}", n) for ch, n in sorted(gaiji.items(), key=lambda kv: (-kv[1], kv[0])))
+    return RunResult(report, tuple(runs), outputs, table)
