@@ -15,6 +15,7 @@ from migrator.cli.demo import demo
 from migrator.cli.inventory import inventory
 from migrator.cli.mapping import mapping
 from migrator.cli.plan import plan
+from migrator.cli.run import run_cmd
 from migrator.cli.schema import schema
 from migrator.errors import MigratorError
 from migrator.i18n import LANGS, default_lang, t
@@ -46,6 +47,8 @@ def cli(ctx: click.Context, lang: str | None, debug: bool, db_url: str | None) -
 
 for group in (schema, mapping, inventory, plan, db, demo):
     cli.add_command(group)
+mapping.add_command(run_cmd, "run")
+cli.add_command(run_cmd, "validate")
 
 
 def _argv_flag(argv: Sequence[str], flag: str) -> bool:

@@ -482,3 +482,44 @@ def run_jobs(jobs: Sequence[Job], options: RunOptions | None = None, *, title: s
         outputs += tuple(extra)
     table = tuple((ch, f"U+{ord(ch):04X}", n) for ch, n in sorted(gaiji.items(), key=lambda kv: (-kv[1], kv[0])))
     return RunResult(report, tuple(runs), outputs, table)
+
+
+def load_job(workbook: Path, extract: Path, *, registry: Any = None) -> tuple[Job | None, list[Finding]]:
+    """Load and compile one mapping (``migrator.mapping``) and bind it to an extract.
+
+    Returns ``(None, findings)`` when the mapping has errors: a broken mapping is not run.
+    """
+    from migrator import mapping as mp
+    from migrator.schema import SchemaRegistry
+
+    registry = registry or SchemaRegistry.load()
+    mapping, findings = mp.load_mapping(Path(workbook))
+    if mapping is None or any(f.severity == "error" for f in findings):
+        return None, list(findings)
+    check = mp.check_mapping(mapping, registry=registry)
+    if not check.valid:
+        return None, [*findings, *check.findings]
+    compiled = mp.compile_mapping(mapping, registry=registry)
+    standard = registry.get(mapping.standard_schema)
+    legacy = registry.get(mapping.legacy_schema) if mapping.legacy_schema else None
+    return Job(compiled, Path(extract), standard, legacy), [f for f in findings if f.severity != "info"]
+
+
+def run_mapping_files(pairs: Sequence[tuple[Path, Path]], options: RunOptions | None = None, *,
+                      registry: Any = None) -> RunResult:
+    """Run each (mapping workbook, extract) pair as one run; mapping errors stop the run with a report."""
+    jobs: list[Job] = []
+    findings: list[Finding] = []
+    for workbook, extract in pairs:
+        job, found = load_job(workbook, extract, registry=registry)
+        findings += found
+        if job is not None:
+            jobs.append(job)
+    if len(jobs) < len(pairs):
+        return RunResult(Report.of("mapping run", findings, subject=", ".join(str(w) for w, _ in pairs)), (), (), ())
+    result = run_jobs(jobs, options)
+    if findings:
+        report = Report.of(result.report.title, [*findings, *result.report.findings], subject=result.report.subject,
+                           summary=result.report.summary)
+        result = RunResult(report, result.tables, result.outputs, result.gaiji)
+    return result
