@@ -1,0 +1,138 @@
+"""The validation run on frames built here (a contract-shaped stand-in for the compiled mapping)."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from migrator.schema import SchemaRegistry
+from migrator.store import open_store, upgrade
+from migrator.store.validation_repo import list_runs, save_run
+from migrator.validation.outputs import write_run_reports
+from migrator.validation.run import Job, RunOptions, run_jobs
+from tests.conftest import REPO
+from tests.validation.fakes import FakeIssue, identity
+
+HEADER = "世帯番号,世帯主宛名番号,世帯主氏名,世帯員数,住所_市区町村コード\n"
+ROWS = [
+    "000000000010014,000000000010022,山田　太郎,2,131016",  # clean
+    "000000000010022,000000000010030,鈴木　花子,x,131015",  # integer, lg_code
+    "000000000010014,12,高橋　一郎,1,131016",  # duplicate key, m11w27 on 世帯主宛名番号
+    "000000000010030,000000000010049,佐藤　誠,3,131016",  # clean
+]
+
+
+@pytest.fixture
+def standard():
+    return SchemaRegistry.load(REPO / "schemas").get("std-001-juki")
+
+
+def _run(tmp_path: Path, standard, **opts):
+    path = tmp_path / "setai.csv"
+    path.write_text(HEADER + "\n".join(ROWS) + "\n", encoding="utf-8")
+    issue = FakeIssue("世帯員数", "MAP408", ~pl.col("世帯員数").str.contains("^[0-9]+$"), pl.col("世帯員数"),
+                      "項目対応!D5")
+    compiled = identity(standard.table("世帯"), settings={"照合集計": "件数:世帯員数", "照合キー": "世帯番号"},
+                        issues=[issue], mapping_id="setai")
+    options = RunOptions(out_dir=tmp_path / "out", reconcile=True, **opts)
+    return run_jobs([Job(compiled, path, standard)], options)
+
+
+def test_findings_aggregated_per_code_and_item(tmp_path: Path, standard) -> None:
+    result = _run(tmp_path, standard)
+    got = {(f.code, f.item): f.count for f in result.report.findings if f.code.startswith(("DAT1", "DAT2", "MAP"))}
+    assert got == {
+        ("DAT103", "世帯員数"): 1, ("DAT107", "住所_市区町村コード"): 1, ("DAT107", "世帯主宛名番号"): 1,
+        ("DAT201", "世帯番号"): 2, ("MAP408", "世帯員数"): 1,
+    }
+    integer = next(f for f in result.report.findings if f.code == "DAT103")
+    assert integer.source == "項目対応!D5" and integer.share == 0.25
+    ex = integer.examples[0]
+    assert (ex.location.row, ex.location.line, ex.value, ex.converted) == (2, 3, "x", "x")
+    assert result.report.exit_code == 1
+    assert result.report.summary["rows_in"] == 4
+    assert result.report.summary["rows_out"] == 2 and result.report.summary["rows_rejected"] == 2
+
+
+def test_outputs_rejects_permissions_and_masking(tmp_path: Path, standard) -> None:
+    result = _run(tmp_path, standard)
+    out = tmp_path / "out"
+    paths = [*result.outputs, *write_run_reports(result, out, "ja")]
+    converted = pl.read_csv(out / "setai.csv", infer_schema=False)
+    assert converted.columns == list(standard.table("世帯").item_names)
+    assert converted["世帯番号"].to_list() == ["000000000010014", "000000000010030"]
+    rejects = pl.read_csv(out / "setai.rejects.csv", infer_schema=False)
+    assert rejects.to_dicts() == [
+        {"行番号": "2", "物理行": "3", "世帯番号": "000000000010022", "指摘コード": "DAT103 DAT107 MAP408",
+         "指摘項目": "世帯員数 住所_市区町村コード"},
+        {"行番号": "3", "物理行": "4", "世帯番号": "000000000010014", "指摘コード": "DAT107",
+         "指摘項目": "世帯主宛名番号"},
+    ]
+    for path in paths:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+        if path.name == "setai.csv":
+            continue  # the converted data itself is the product; every other file must not leak
+        data = path.read_bytes()
+        for name in ("鈴木　花子", "高橋　一郎", "山田　太郎", "花子", "一郎"):
+            assert name.encode() not in data, (path, name)
+
+
+def test_show_values_unmasks_and_warns(tmp_path: Path, standard) -> None:
+    ROWS.append("000000000010049,000000000010057,,1,131016")
+    try:
+        result = _run(tmp_path, standard, show_values=True)
+    finally:
+        ROWS.pop()
+    assert any(f.code == "DAT901" for f in result.report.findings)
+    required = next(f for f in result.report.findings if f.code == "DAT101")
+    assert required.item == "世帯主氏名" and required.count == 1
+
+
+def test_reconciliation_counts_groups(tmp_path: Path, standard) -> None:
+    result = _run(tmp_path, standard)
+    recon = {(f.code, f.message_en) for f in result.report.findings if f.code.startswith("DAT30")}
+    assert recon == {
+        ("DAT302", "A value of the key 世帯番号 does not appear exactly once in output or rejects (more than once)."),
+        ("DAT303", "Reconciliation 件数 世帯員数 (世帯員数=1): extract 1, output 0."),
+        ("DAT303", "Reconciliation 件数 世帯員数 (世帯員数=x): extract 1, output 0."),
+    }
+
+
+def test_household_heads_and_references(tmp_path: Path, standard) -> None:
+    jumin = standard.table("住民")
+    names = list(jumin.item_names)
+    rows = [
+        {"宛名番号": "000000000010014", "世帯番号": "000000000010022", "続柄コード1": "02", "住民状態": "1"},
+        {"宛名番号": "000000000010030", "世帯番号": "000000000010022", "続柄コード1": "02", "住民状態": "1"},
+        {"宛名番号": "000000000010048", "世帯番号": "000000000099990", "続柄コード1": "02", "住民状態": "1"},
+    ]
+    path = tmp_path / "jumin.csv"
+    pl.DataFrame([{n: r.get(n) for n in names} for r in rows], schema={n: pl.String for n in names}).write_csv(path)
+    setai = tmp_path / "setai.csv"
+    setai.write_text(HEADER + "000000000010022,000000000010014,山田　太郎,2,131016\n", encoding="utf-8")
+    jobs = [Job(identity(jumin, mapping_id="jumin"), path, standard),
+            Job(identity(standard.table("世帯"), mapping_id="setai"), setai, standard)]
+    result = run_jobs(jobs, RunOptions())
+    got = {(f.code, f.item): f.count for f in result.report.findings if f.code.startswith("DAT2")}
+    assert got == {("DAT203", "世帯番号"): 1, ("DAT202", "世帯番号"): 1}
+    heads = next(f for f in result.report.findings if f.code == "DAT203")
+    assert "has 2 heads" in heads.message_en
+
+
+def test_run_summary_stored(tmp_path: Path, standard, db_url: str) -> None:
+    import datetime as dt
+
+    result = _run(tmp_path, standard)
+    upgrade(db_url)
+    store = open_store(db_url)
+    with store.transaction() as session:
+        save_run(session, mapping_id="setai", report=result.report, started_at=dt.datetime.now(dt.UTC))
+    with store.reader() as session:
+        runs = list_runs(session)
+    assert runs[0]["rows_in"] == 4 and runs[0]["exit_code"] == 1
+    assert runs[0]["counts"]["DAT201:世帯番号"] == 2
+    assert json.dumps(runs[0]["input_checksums"]).count("sha256:") == 1
