@@ -1,0 +1,130 @@
+"""The static check of a mapping: coverage, legacy items, transforms, types, lengths and code tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from migrator.location import Location
+from migrator.mapping.compiled import load_mapping, plan_rows, resolve, standard_code_values
+from migrator.mapping.model import Mapping
+from migrator.report import Finding, Report, make_finding
+from migrator.schema import SchemaRegistry
+
+
+def check_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None) -> Report:
+    """Check ``mapping`` against its standard and legacy schemas; every finding names ``sheet!cell``."""
+    resolved = resolve(mapping, registry)
+    findings: list[Finding] = list(resolved.findings)
+    plans, gaiji_findings = plan_rows(mapping, resolved)
+    findings += gaiji_findings
+    for plan in plans:
+        findings += plan.findings
+    standard, legacy = resolved.standard, resolved.legacy
+    seen: dict[str, Location] = {}
+    for row in mapping.items:
+        loc = row.place("standard")
+        if row.standard in seen:
+            first = seen[row.standard]
+            findings.append(make_finding("MAP202", loc, item=row.standard,
+                                         first=f"{first.sheet}!{first.cell}" if first.sheet else str(first)))
+            continue
+        seen[row.standard] = loc
+        if standard is not None and not standard.has_item(row.standard):
+            from migrator.mapping.compiler import _hint
+
+            hint, hint_ja = _hint(row.standard, standard.item_names)
+            findings.append(make_finding("MAP203", loc, item=row.standard, table=standard.name, hint=hint,
+                                         hint_ja=hint_ja))
+            continue
+        if row.excluded and not row.note:
+            findings.append(make_finding("MAP205", row.place("note"), item=row.standard))
+        if standard is not None and standard.item(row.standard).required and not row.excluded and not row.has_source:
+            findings.append(make_finding("MAP201", row.place("legacy"), item=row.standard))
+        if row.default and standard is not None:
+            findings += _default_findings(row.standard, row.default, row.place("default"), standard,
+                                          standard_code_values(resolved.standard_schema, standard))
+    if standard is not None:
+        header = mapping.sheet_cells.get("項目対応") or Location(file=str(mapping.path) if mapping.path else None)
+        for item in standard.items:
+            if item.name in seen:
+                continue
+            if item.required:
+                findings.append(make_finding("MAP201", header, item=item.name))
+            else:
+                findings.append(make_finding("MAP209", header, item=item.name))
+    findings += _code_findings(mapping, resolved, plans)
+    if mapping.legacy_schema is None:
+        findings.append(make_finding("MAP208", mapping.setting_place("現行スキーマ")))
+    if legacy is not None:
+        used = {c for plan in plans for c in plan.columns}
+        for item in legacy.items:
+            if item.name not in used:
+                findings.append(make_finding("MAP206", mapping.setting_place("現行テーブル"), item=item.name))
+    subject = str(mapping.path) if mapping.path else mapping.id
+    return Report.of("mapping check", findings, subject=subject,
+                     summary={"mapping": mapping.id, "items": len(mapping.items), "code_entries": len(mapping.codes)})
+
+
+def _default_findings(name: str, value: str, loc: Location, standard, codes: dict[str, tuple[str, ...]]
+                      ) -> list[Finding]:  # type: ignore[no-untyped-def]
+    import re
+
+    item = standard.item(name)
+    reason = reason_ja = None
+    if name in codes and value not in codes[name]:
+        reason, reason_ja = f"is not a code of {item.code_table}", f"コード表 {item.code_table} にないコードです"
+    elif item.type == "date" and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        reason, reason_ja = "is not a YYYY-MM-DD date", "YYYY-MM-DD 形式の日付ではありません"
+    elif item.type in ("integer", "flag") and not re.fullmatch(r"-?[0-9]+", value):
+        reason, reason_ja = "is not a number", "数値ではありません"
+    elif item.size is not None and len(value) > item.size:
+        reason, reason_ja = f"is longer than {item.size} characters", f"{item.size} 文字を超えています"
+    if reason is None:
+        return []
+    return [make_finding("MAP307", loc, item=name, value=value, reason=reason, reason_ja=reason_ja)]
+
+
+def _code_findings(mapping: Mapping, resolved, plans) -> list[Finding]:  # type: ignore[no-untyped-def]
+    findings: list[Finding] = []
+    used: set[str] = set()
+    std_codes = standard_code_values(resolved.standard_schema, resolved.standard)
+    legacy_schema, legacy = resolved.legacy_schema, resolved.legacy
+    checked_targets: set[tuple[str, str]] = set()
+    for plan in plans:
+        for table, fed in plan.code_uses:
+            used.add(table)
+            if table not in mapping.code_table_names:
+                continue
+            conv = mapping.code_table(table)
+            loc = plan.row.place("transform")
+            if fed and legacy is not None and legacy_schema is not None and legacy.has_item(fed):
+                item = legacy.item(fed)
+                declared = [c for name in item.code_tables if name in legacy_schema.code_tables
+                            for c in legacy_schema.code_tables[name].codes]
+                missing = [c for c in declared if c not in conv]
+                if missing:
+                    findings.append(make_finding("MAP304", loc, table=table, item=fed, missing=", ".join(missing)))
+            allowed = std_codes.get(plan.row.standard)
+            if allowed is not None and (table, plan.row.standard) not in checked_targets:
+                checked_targets.add((table, plan.row.standard))
+                target = resolved.standard.item(plan.row.standard)
+                for entry in mapping.codes:
+                    if entry.table == table and entry.standard and entry.standard not in allowed:
+                        findings.append(make_finding("MAP305", entry.place("standard"), table=table,
+                                                     value=entry.standard, standard="/".join(target.code_tables)))
+    first_cell = {}
+    for entry in mapping.codes:
+        first_cell.setdefault(entry.table, entry.place("table"))
+    for table in mapping.code_table_names:
+        if table not in used:
+            findings.append(make_finding("MAP306", first_cell[table], table=table))
+    return findings
+
+
+def check_workbook(path: Path, *, registry: SchemaRegistry | None = None) -> Report:
+    """Load and check a mapping file; reading findings come first. Raises InputError if unreadable."""
+    mapping, findings = load_mapping(path)
+    if mapping is None:
+        return Report.of("mapping check", findings, subject=str(path))
+    report = check_mapping(mapping, registry=registry)
+    return Report.of("mapping check", [*findings, *report.findings], subject=str(path), summary=report.summary)

@@ -1,0 +1,173 @@
+"""Loading a mapping and compiling it into polars expressions over a legacy frame."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from migrator.errors import InputError, SpecError
+from migrator.location import Location
+from migrator.mapping.compiler import BLOCKING, RowPlan, TransformIssue, analyze_row, gaiji_table, source_of
+from migrator.mapping.model import Mapping
+from migrator.mapping.transforms import Env
+from migrator.report import Finding, make_finding
+from migrator.schema import Schema, SchemaRegistry, Table
+
+
+def load_mapping(path: Path) -> tuple[Mapping | None, list[Finding]]:
+    """Read a mapping workbook (.xlsx/.xlsm) or its YAML form (.yaml/.yml).
+
+    Returns the mapping (None when it cannot be built) and the findings of reading it, each naming
+    ``sheet!cell`` (or ``file:line``). Raises InputError only if the file is unreadable.
+    """
+    from migrator.mapping.workbook import read_mapping_workbook
+    from migrator.mapping.yaml_io import read_mapping_yaml
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return read_mapping_yaml(path)
+    if suffix in (".xlsx", ".xlsm") or not path.is_file():
+        return read_mapping_workbook(path)
+    raise InputError(f"Not a mapping file: {path.name} (expected .xlsx or .yaml).",
+                     f"マッピングファイルではありません: {path.name}(.xlsx か .yaml を指定してください)。",
+                     location=Location(file=str(path)))
+
+
+def resolve_schema(registry: SchemaRegistry, ref: str) -> Schema | None:
+    """A schema by id (``std-001-juki``), by file stem (``001_juki``) or by path; None if unknown."""
+    if ref in registry.schemas:
+        return registry.schemas[ref]
+    for schema in registry.schemas.values():
+        if schema.path is not None and schema.path.stem == ref:
+            return schema
+    if ref.endswith((".yaml", ".yml")) and Path(ref).is_file():
+        try:
+            return registry.resolve(ref)
+        except SpecError:
+            return None
+    return None
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The schemas a mapping names, and the findings of looking them up."""
+
+    standard_schema: Schema | None
+    standard: Table | None
+    legacy_schema: Schema | None
+    legacy: Table | None
+    findings: tuple[Finding, ...] = ()
+
+
+def resolve(mapping: Mapping, registry: SchemaRegistry | None = None) -> Resolved:
+    registry = registry or SchemaRegistry.load()
+    known = ", ".join(registry.ids) or "-"
+    findings: list[Finding] = []
+    std_schema = resolve_schema(registry, mapping.standard_schema)
+    std_table = None
+    if std_schema is None:
+        findings.append(make_finding("MAP207", mapping.setting_place("標準スキーマ"), what="standard schema",
+                                     name=mapping.standard_schema, known=known))
+    else:
+        try:
+            std_table = std_schema.table(mapping.standard_table)
+        except KeyError:
+            findings.append(make_finding("MAP207", mapping.setting_place("標準テーブル"), what="standard table",
+                                         name=mapping.standard_table, known=", ".join(std_schema.table_names)))
+    leg_schema = leg_table = None
+    if mapping.legacy_schema:
+        leg_schema = resolve_schema(registry, mapping.legacy_schema)
+        if leg_schema is None:
+            findings.append(make_finding("MAP207", mapping.setting_place("現行スキーマ"), what="legacy schema",
+                                         name=mapping.legacy_schema, known=known))
+        else:
+            try:
+                leg_table = leg_schema.table(mapping.legacy_table)
+            except KeyError:
+                findings.append(make_finding("MAP207", mapping.setting_place("現行テーブル"), what="legacy table",
+                                             name=mapping.legacy_table or "", known=", ".join(leg_schema.table_names)))
+    return Resolved(std_schema, std_table, leg_schema, leg_table, tuple(findings))
+
+
+def standard_code_values(schema: Schema | None, table: Table | None) -> dict[str, tuple[str, ...]]:
+    """Standard item → the codes its code tables allow (union when several tables apply)."""
+    if schema is None or table is None:
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for item in table.items:
+        codes: list[str] = []
+        for name in item.code_tables:
+            if name in schema.code_tables:
+                codes += schema.code_tables[name].codes
+        if codes:
+            out[item.name] = tuple(codes)
+    return out
+
+
+def plan_rows(mapping: Mapping, resolved: Resolved) -> tuple[list[RowPlan], list[Finding]]:
+    """Analyse every row (one shared environment: code tables, 外字 table, legacy lengths)."""
+    gaiji, findings = gaiji_table(mapping)
+    env = Env(codes={name: mapping.code_table(name) for name in mapping.code_table_names}, gaiji=gaiji)
+    if resolved.legacy is not None:
+        env.lengths = {i.name: i.size for i in resolved.legacy.items}
+    codes = standard_code_values(resolved.standard_schema, resolved.standard)
+    plans = []
+    for row in mapping.items:
+        target = None
+        if resolved.standard is not None and resolved.standard.has_item(row.standard):
+            target = resolved.standard.item(row.standard)
+        plans.append(analyze_row(row, mapping=mapping, env=env, legacy=resolved.legacy, target=target,
+                                 standard_codes=codes))
+    return plans, findings
+
+
+@dataclass(frozen=True)
+class CompiledMapping:
+    """A mapping turned into one polars expression per standard item, plus row-issue expressions."""
+
+    mapping: Mapping
+    standard: Table
+    legacy: Table | None
+    columns: dict[str, pl.Expr]
+    sources: dict[str, str]
+    issues: tuple[TransformIssue, ...] = field(default=())
+
+    def apply(self, frame: pl.LazyFrame) -> pl.LazyFrame:
+        """Select the standard items, in schema order, computed from a legacy frame (all-string columns)."""
+        return frame.select([self.columns[name].alias(name) for name in self.standard.item_names])
+
+
+def compile_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None) -> CompiledMapping:
+    """Compile ``mapping`` for its standard table.
+
+    Raises:
+        SpecError: the standard schema or table is unknown, or a row cannot be compiled (a syntax error,
+            an unknown transform, invalid arguments, an unknown legacy item or code table); the error
+            names the first such cell. ``check_mapping`` lists them all.
+    """
+    resolved = resolve(mapping, registry)
+    if resolved.standard is None:
+        first = resolved.findings[0]
+        raise SpecError(first.message_en, first.message_ja, location=first.location)
+    plans, _ = plan_rows(mapping, resolved)
+    columns: dict[str, pl.Expr] = {name: pl.lit(None, pl.String) for name in resolved.standard.item_names}
+    sources: dict[str, str] = {}
+    issues: list[TransformIssue] = []
+    for plan in plans:
+        blocking = [f for f in plan.findings if f.code in BLOCKING]
+        if blocking:
+            first = blocking[0]
+            raise SpecError(f"Cannot compile the mapping: {first.message_en}",
+                            f"マッピングを変換できません: {first.message_ja}", location=first.location)
+        row = plan.row
+        if row.standard not in columns or plan.expr is None or row.standard in sources:
+            continue
+        source = source_of(row.place("transform") if row.transform else row.place("no")
+                           if row.cells.get("no") else row.place("standard"))
+        columns[row.standard] = plan.expr
+        sources[row.standard] = source
+        issues += [TransformIssue(row.standard, i.code, i.expr, i.value, source) for i in plan.issues]
+    return CompiledMapping(mapping, resolved.standard, resolved.legacy, columns, sources, tuple(issues))

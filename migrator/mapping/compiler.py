@@ -1,0 +1,233 @@
+"""Analysing and compiling the rows of a mapping: each 変換 pipe becomes one polars expression.
+
+:func:`analyze_row` does the work once for both the static check (its findings) and the compiler (its
+expression and row issues), so what ``migrator mapping check`` accepts is exactly what runs.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from migrator import jp
+from migrator.location import Location
+from migrator.mapping.language import TransformSyntaxError, parse_pipe
+from migrator.mapping.model import ItemRow, Mapping
+from migrator.mapping.transforms import Env, RowIssue, bind, lookup, names
+from migrator.report import Finding, make_finding
+from migrator.schema import Item, Table
+
+ISO_FORMATS = (None, "YYYY-MM-DD")
+# Errors after which a row cannot be compiled.
+BLOCKING = {"MAP101", "MAP102", "MAP103", "MAP104", "MAP204", "MAP303"}
+
+
+@dataclass(frozen=True)
+class TransformIssue:
+    """A row-level problem a transform can detect (unmapped code, unparseable 和暦, lenient era …)."""
+
+    item: str
+    code: str
+    expr: pl.Expr
+    value: pl.Expr
+    source: str
+
+
+@dataclass
+class RowPlan:
+    """The analysis of one 項目対応 row."""
+
+    row: ItemRow
+    expr: pl.Expr | None = None
+    kind: str = "text"
+    length: int | None = None
+    issues: list[RowIssue] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)  # legacy items used (cells and arguments)
+    code_uses: list[tuple[str, str | None]] = field(default_factory=list)  # (table, legacy item fed in)
+
+    @property
+    def blocked(self) -> bool:
+        return any(f.code in BLOCKING for f in self.findings)
+
+
+def source_of(loc: Location) -> str:
+    """``項目対応!D12`` for a workbook cell, ``file:line`` for YAML."""
+    if loc.sheet:
+        return f"{loc.sheet}!{loc.cell}" if loc.cell else loc.sheet
+    return str(loc)
+
+
+def _hint(word: str, options: list[str] | tuple[str, ...]) -> tuple[str, str]:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    if not close:
+        return "", ""
+    return f" (did you mean {close[0]}?)", f"({close[0]} の誤りでは?)"
+
+
+def _initial_kind(item: Item | None) -> str:
+    if item is None:
+        return "text"
+    if item.type == "date":
+        return "date_iso" if item.format in ISO_FORMATS else "date_text"
+    return "text"
+
+
+def _kind_label(kind: str) -> str:
+    return {"date_text": "a date in legacy text form", "date_iso": "a date (text)", "date": "a date",
+            "integer": "an integer", "text": "text"}[kind]
+
+
+def analyze_row(row: ItemRow, *, mapping: Mapping, env: Env, legacy: Table | None, target: Item | None,
+                standard_codes: dict[str, tuple[str, ...]]) -> RowPlan:
+    """Parse, bind and build the row's pipe; findings name the row's cells."""
+    plan = RowPlan(row)
+    env.issues = []
+    tcell = row.place("transform")
+    lcell = row.place("legacy")
+    if row.excluded:
+        plan.expr = pl.lit(None, pl.String)
+        return plan
+    legacy_item = None
+    for name in row.legacy:
+        plan.columns.append(name)
+        if legacy is not None and not legacy.has_item(name):
+            hint, hint_ja = _hint(name, legacy.item_names)
+            plan.findings.append(make_finding("MAP204", lcell, item=name, table=legacy.name, hint=hint,
+                                              hint_ja=hint_ja))
+    if len(row.legacy) == 1 and legacy is not None and legacy.has_item(row.legacy[0]):
+        legacy_item = legacy.item(row.legacy[0])
+    if len(row.legacy) == 1:
+        expr: pl.Expr = pl.col(row.legacy[0])
+        kind = _initial_kind(legacy_item)
+        length = legacy_item.size if legacy_item else None
+    elif row.legacy:
+        expr = pl.concat_str([pl.col(n) for n in row.legacy], ignore_nulls=True)
+        kind = "text"
+        sizes = [legacy.item(n).size if legacy and legacy.has_item(n) else None for n in row.legacy]
+        length = None if any(s is None for s in sizes) else sum(sizes)  # type: ignore[arg-type]
+    else:
+        expr, kind, length = pl.lit(None, pl.String), "text", 0
+    fed: str | None = row.legacy[0] if len(row.legacy) == 1 else None
+    if row.transform:
+        try:
+            pipe = parse_pipe(row.transform)
+        except TransformSyntaxError as exc:
+            plan.findings.append(make_finding("MAP101", tcell, text=row.transform, position=exc.position,
+                                              reason=exc.reason, reason_ja=exc.reason_ja))
+            return plan
+        for index, step in enumerate(pipe.steps):
+            transform = lookup(step.name)
+            if transform is None:
+                hint, hint_ja = _hint(step.name, names())
+                plan.findings.append(make_finding("MAP102", tcell, name=step.name, hint=hint, hint_ja=hint_ja,
+                                                  position=step.pos + 1))
+                return plan
+            args, errors = bind(transform, step.args, step.pos)
+            for err in errors:
+                plan.findings.append(make_finding("MAP103", tcell, name=transform.name,
+                                                  reason=f"{err.reason} (character {err.pos + 1})",
+                                                  reason_ja=f"{err.reason_ja}({err.pos + 1} 文字目)"))
+            if transform.is_source and index > 0:
+                plan.findings.append(make_finding(
+                    "MAP103", tcell, name=transform.name,
+                    reason=f"takes no input, so it must be the first step (character {step.pos + 1})",
+                    reason_ja=f"入力を取らないので先頭に置いてください({step.pos + 1} 文字目)"))
+            accepts = tuple(transform.accepts) + (("date_iso",) if "date_text" in transform.accepts else ())
+            if not transform.is_source and kind not in accepts:
+                plan.findings.append(make_finding("MAP104", tcell, name=transform.name,
+                                                  accepts="/".join(transform.accepts), got=_kind_label(kind)))
+            for param in transform.params:
+                values = args.get(param.name)
+                values = values if isinstance(values, list) else [values]
+                for value in values:
+                    column = None
+                    if param.kind == "column" and value:
+                        column = value
+                    elif param.kind == "part" and value and value[0] == "column":
+                        column = value[1]
+                    if column is not None:
+                        plan.columns.append(column)
+                        if legacy is not None and not legacy.has_item(column):
+                            hint, hint_ja = _hint(column, legacy.item_names)
+                            plan.findings.append(make_finding("MAP204", tcell, item=column, table=legacy.name,
+                                                              hint=hint, hint_ja=hint_ja))
+                    if param.kind == "code_table" and value:
+                        plan.code_uses.append((value, fed))
+                        if value not in env.codes:
+                            hint, hint_ja = _hint(value, list(env.codes))
+                            plan.findings.append(make_finding("MAP303", tcell, table=value, hint=hint,
+                                                              hint_ja=hint_ja))
+            if plan.blocked:
+                continue
+            if transform.is_source:
+                fed = args.get("column") if transform.name == "split" else None
+            elif transform.name == "split" and args.get("column"):
+                fed = None
+            elif transform.name not in ("trim", "rtrim", "upper", "lower", "zenkaku_to_hankaku", "checkdigit"):
+                fed = None  # the value fed to a code table is no longer the legacy item's own code
+            length = transform.length(env, length, args)
+            expr = transform.build(env, expr, args)
+            if transform.returns != "same":
+                kind = transform.returns
+        if plan.blocked:
+            return plan
+    plan.kind, plan.length = kind, length
+    if kind == "date":
+        expr = expr.dt.to_string("%Y-%m-%d")
+    elif kind == "integer":
+        expr = expr.cast(pl.String)
+    if row.default:
+        expr = pl.when(expr.is_null() | (expr.str.len_chars() == 0)).then(pl.lit(row.default)).otherwise(expr)
+        length = None if length is None else max(length, len(row.default))
+        plan.length = length
+    plan.expr = pl.when(expr.str.len_chars() > 0).then(expr).otherwise(pl.lit(None, pl.String))
+    plan.issues = list(env.issues)
+    if target is not None:
+        plan.findings += _type_findings(plan, target)
+    return plan
+
+
+def _type_findings(plan: RowPlan, target: Item) -> list[Finding]:
+    row, kind = plan.row, plan.kind
+    loc = row.place("transform") if row.transform else row.place("legacy")
+    out: list[Finding] = []
+    bad = False
+    hint, hint_ja = "", ""
+    if not row.legacy and not row.transform:
+        kind = "text"  # a default value only: checked as a value (MAP307)
+    if target.type == "date" and kind in ("text", "integer", "date_text"):
+        bad = True
+        if kind == "date_text":
+            hint, hint_ja = " (convert it with wareki or date(...))", "(wareki か date(...) で変換してください)"
+    elif target.type in ("integer", "decimal", "flag", "code") and kind in ("date", "date_text", "date_iso"):
+        bad = True
+    if bad:
+        out.append(make_finding("MAP301", loc, item=target.name, target=target.type, got=_kind_label(kind),
+                                hint=hint, hint_ja=hint_ja))
+    size = target.size
+    if size is not None and plan.length is not None and plan.length > size and target.type not in ("date",):
+        out.append(make_finding("MAP302", loc, item=target.name, target=size, got=plan.length))
+    return out
+
+
+def gaiji_table(mapping: Mapping) -> tuple[jp.GaijiTable, list[Finding]]:
+    """The 外字 table of the mapping, with findings for entries that cannot be used."""
+    findings: list[Finding] = []
+    pairs: dict[str, str] = {}
+    for entry in mapping.gaiji:
+        key = jp.parse_char_notation(entry.legacy.strip())
+        value = jp.parse_char_notation(entry.standard.strip())
+        if not key:
+            findings.append(make_finding("MAP008", entry.place("legacy"), reason="empty 現行文字",
+                                         reason_ja="現行文字が空です"))
+            continue
+        if key in pairs and pairs[key] != value:
+            findings.append(make_finding("MAP008", entry.place("legacy"),
+                                         reason=f"{entry.legacy} is mapped twice",
+                                         reason_ja=f"{entry.legacy} が2回対応付けられています"))
+            continue
+        pairs[key] = value
+    return jp.GaijiTable(pairs), findings

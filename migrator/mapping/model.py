@@ -1,0 +1,154 @@
+"""The mapping model: one legacy table → one standard table, as frozen dataclasses.
+
+A :class:`Mapping` is what one mapping workbook (or its YAML form) declares: settings (概要), one
+:class:`ItemRow` per standard item (項目対応), code conversion entries (コード変換) and an optional 外字 table
+(外字対応). Each row keeps the places it was read from (``cells``) so that every finding names ``sheet!cell``
+(or ``file:line`` for YAML); places are not part of equality.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from migrator.location import Location
+
+EXCLUDED = "対象外"
+
+# Settings keys of the 概要 sheet, in the order they are written, with accepted English aliases.
+SETTING_KEYS: dict[str, tuple[str, ...]] = {
+    "マッピングID": ("mapping id", "mapping_id", "id"),
+    "標準スキーマ": ("standard schema", "standard_schema"),
+    "標準テーブル": ("standard table", "standard_table"),
+    "現行スキーマ": ("legacy schema", "legacy_schema"),
+    "現行テーブル": ("legacy table", "legacy_table"),
+    "文字コード": ("encoding", "character encoding"),
+    "版": ("version",),
+    "更新日": ("updated", "last updated", "date"),
+    "照合キー": ("reconciliation key", "reconcile key"),
+    "照合集計": ("reconciliation totals", "reconcile totals"),
+}
+REQUIRED_SETTINGS = ("マッピングID", "標準スキーマ", "標準テーブル")
+
+ITEM_FIELDS = ("no", "standard", "legacy", "transform", "default", "note")
+CODE_FIELDS = ("table", "legacy", "standard", "note")
+GAIJI_FIELDS = ("legacy", "standard", "mj_name", "note")
+
+
+def _places() -> dict[str, Location]:
+    return {}
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One row of 項目対応: how one standard item is produced.
+
+    ``legacy`` lists the legacy item names (several are concatenated unless the transform says otherwise);
+    ``excluded`` is an explicit 対象外 (the reason belongs in ``note``).
+    """
+
+    standard: str
+    legacy: tuple[str, ...] = ()
+    transform: str | None = None
+    default: str | None = None
+    note: str | None = None
+    excluded: bool = False
+    no: int | None = None
+    cells: dict[str, Location] = field(default_factory=_places, compare=False, hash=False, repr=False)
+
+    def place(self, name: str) -> Location:
+        """Where field ``name`` was read (falls back to the row's standard-item cell)."""
+        return self.cells.get(name) or self.cells.get("standard") or Location()
+
+    @property
+    def has_source(self) -> bool:
+        return bool(self.legacy or self.transform or self.default)
+
+
+@dataclass(frozen=True)
+class CodeEntry:
+    """One row of コード変換: legacy value → standard value in code table ``table``."""
+
+    table: str
+    legacy: str
+    standard: str
+    note: str | None = None
+    cells: dict[str, Location] = field(default_factory=_places, compare=False, hash=False, repr=False)
+
+    def place(self, name: str) -> Location:
+        return self.cells.get(name) or self.cells.get("table") or Location()
+
+
+@dataclass(frozen=True)
+class GaijiEntry:
+    """One row of 外字対応: a legacy character (or ``U+E001``) and its standard character."""
+
+    legacy: str
+    standard: str
+    mj_name: str | None = None
+    note: str | None = None
+    cells: dict[str, Location] = field(default_factory=_places, compare=False, hash=False, repr=False)
+
+    def place(self, name: str) -> Location:
+        return self.cells.get(name) or self.cells.get("legacy") or Location()
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One legacy table → one standard table."""
+
+    id: str
+    standard_schema: str
+    standard_table: str
+    legacy_schema: str | None = None
+    legacy_table: str | None = None
+    encoding: str | None = None
+    path: Path | None = field(default=None, compare=False)
+    settings: dict[str, str] = field(default_factory=dict, hash=False)
+    items: tuple[ItemRow, ...] = ()
+    codes: tuple[CodeEntry, ...] = ()
+    gaiji: tuple[GaijiEntry, ...] = ()
+    setting_cells: dict[str, Location] = field(default_factory=_places, compare=False, hash=False, repr=False)
+    sheet_cells: dict[str, Location] = field(default_factory=_places, compare=False, hash=False, repr=False)
+
+    @property
+    def code_table_names(self) -> tuple[str, ...]:
+        """The code tables of コード変換, in first-appearance order."""
+        return tuple(dict.fromkeys(e.table for e in self.codes))
+
+    def code_table(self, name: str) -> dict[str, str]:
+        """Legacy value → standard value of code table ``name`` (first entry wins)."""
+        out: dict[str, str] = {}
+        for entry in self.codes:
+            if entry.table == name:
+                out.setdefault(entry.legacy, entry.standard)
+        return out
+
+    def setting_place(self, key: str) -> Location:
+        return self.setting_cells.get(key) or self.sheet_cells.get("概要") or Location(
+            file=str(self.path) if self.path else None)
+
+    def item(self, standard: str) -> ItemRow | None:
+        return next((r for r in self.items if r.standard == standard), None)
+
+
+def settings_from(values: dict[str, str]) -> dict[str, str | None]:
+    """The typed settings fields of :class:`Mapping` from the 概要 key/values."""
+    return {
+        "id": values.get("マッピングID", ""),
+        "standard_schema": values.get("標準スキーマ", ""),
+        "standard_table": values.get("標準テーブル", ""),
+        "legacy_schema": values.get("現行スキーマ") or None,
+        "legacy_table": values.get("現行テーブル") or None,
+        "encoding": values.get("文字コード") or None,
+    }
+
+
+def canonical_setting(key: str) -> str:
+    """The Japanese key of a 概要 key written in Japanese or as an English alias; unknown keys as written."""
+    text = key.strip()
+    folded = text.casefold().replace("_", " ")
+    for name, aliases in SETTING_KEYS.items():
+        if text == name or folded in {a.replace("_", " ") for a in aliases}:
+            return name
+    return text
