@@ -287,7 +287,9 @@ def format_wareki(date: dt.date, form: WarekiForm | str = WarekiForm.KANJI) -> s
 
 # ---------------------------------------------------------------- polars
 
-_STRUCT_FIELDS = ("date", "status", "reason", "fusho_text")
+_WORK_FIELDS = ["raw", "text", "code", "west", "kanji", "is_code", "is_west", "is_text", "era", "y", "mo", "d",
+                "matched", "known_era", "year", "all_zero", "blank", "has_fusho", "valid_date", "safe", "case",
+                "_status", "_reason"]
 
 
 def _lookup(expr: pl.Expr, table: dict[str, int]) -> pl.Expr:
@@ -311,103 +313,121 @@ def parse_wareki_expr(expr: pl.Expr, *, policy: Policy | str = Policy.STRICT) ->
     Use ``.struct.field("date")`` for the converted column and ``status``/``reason`` for findings.
     """
     policy = Policy(policy)
-    raw = expr.cast(pl.String)
-    text = raw.str.replace_many(list(_NORMALIZE_INPUT), list(_NORMALIZE_INPUT.values()))
-    code = text.str.extract_groups(_CODE_RE)
-    west = text.str.extract_groups(_WESTERN_RE)
-    kanji = text.str.extract_groups(_TEXT_RE)
-    is_code = code.struct.field("1").is_not_null()
-    is_west = west.struct.field("1").is_not_null() & ~is_code
-    is_text = kanji.struct.field("1").is_not_null() & ~is_code & ~is_west
+    f = pl.field
+    # Each stage is materialised once as a struct field, so no sub-expression is evaluated twice.
+    st = pl.struct(expr.cast(pl.String).alias("raw")).struct.with_fields(
+        text=f("raw").str.replace_many(list(_NORMALIZE_INPUT), list(_NORMALIZE_INPUT.values())),
+    )
+    st = st.struct.with_fields(
+        code=f("text").str.extract_groups(_CODE_RE),
+        west=f("text").str.extract_groups(_WESTERN_RE),
+        kanji=f("text").str.extract_groups(_TEXT_RE),
+    )
+    is_code = f("code").struct.field("1").is_not_null()
+    is_west = f("west").struct.field("1").is_not_null() & ~is_code
+    st = st.struct.with_fields(
+        is_code=is_code, is_west=is_west,
+        is_text=f("kanji").struct.field("1").is_not_null() & ~is_code & ~is_west,
+    )
+    code_era = f("code").struct.field("1").cast(pl.Int32)
+    kanji = f("kanji")
+    west = f("west")
+    code = f("code")
+    st = st.struct.with_fields(
+        era=pl.when(f("is_code")).then(pl.when(code_era == 0).then(pl.lit(_NO_ERA, pl.Int32)).otherwise(code_era))
+        .when(f("is_west")).then(pl.lit(0, pl.Int32))
+        .when(f("is_text")).then(_lookup(kanji.struct.field("1"), _ERA_TOKENS)),
+        y=pl.when(f("is_code")).then(code.struct.field("2").cast(pl.Int32))
+        .when(f("is_west")).then(west.struct.field("1").cast(pl.Int32))
+        .when(f("is_text")).then(_num_expr(kanji.struct.field("2"))),
+        mo=pl.when(f("is_code")).then(code.struct.field("3").cast(pl.Int32))
+        .when(f("is_west")).then(pl.coalesce(west.struct.field("2"), west.struct.field("4")).cast(pl.Int32))
+        .when(f("is_text")).then(_num_expr(kanji.struct.field("3"))),
+        d=pl.when(f("is_code")).then(code.struct.field("4").cast(pl.Int32))
+        .when(f("is_west")).then(pl.coalesce(west.struct.field("3"), west.struct.field("5")).cast(pl.Int32))
+        .when(f("is_text")).then(_num_expr(kanji.struct.field("4"))),
+        matched=f("is_code") | f("is_west") | f("is_text"),
+    )
+    return _resolve_expr(st, policy)
 
-    code_era = code.struct.field("1").cast(pl.Int32)
-    era_code = (
-        pl.when(is_code).then(pl.when(code_era == 0).then(pl.lit(_NO_ERA, pl.Int32)).otherwise(code_era))
-        .when(is_west).then(pl.lit(0, pl.Int32))
-        .when(is_text).then(_lookup(kanji.struct.field("1"), _ERA_TOKENS))
-    )
-    y = (
-        pl.when(is_code).then(code.struct.field("2").cast(pl.Int32))
-        .when(is_west).then(west.struct.field("1").cast(pl.Int32))
-        .when(is_text).then(_num_expr(kanji.struct.field("2")))
-    )
-    mo = (
-        pl.when(is_code).then(code.struct.field("3").cast(pl.Int32))
-        .when(is_west).then(pl.coalesce(west.struct.field("2"), west.struct.field("4")).cast(pl.Int32))
-        .when(is_text).then(_num_expr(kanji.struct.field("3")))
-    )
-    d = (
-        pl.when(is_code).then(code.struct.field("4").cast(pl.Int32))
-        .when(is_west).then(pl.coalesce(west.struct.field("3"), west.struct.field("5")).cast(pl.Int32))
-        .when(is_text).then(_num_expr(kanji.struct.field("4")))
-    )
-    all_zero = is_code & (era_code == _NO_ERA) & (y == 0) & (mo == 0) & (d == 0)
-    return _resolve_expr(raw, text, is_code | is_west | is_text, all_zero, era_code, y, mo, d, policy)
 
-
-def _resolve_expr(raw: pl.Expr, text: pl.Expr, matched: pl.Expr, all_zero: pl.Expr, era_code: pl.Expr, y: pl.Expr,
-                  mo: pl.Expr, d: pl.Expr, policy: Policy) -> pl.Expr:
-    known_era = era_code.is_in([e.code for e in ERAS])
-    offset = pl.when(era_code == 0).then(0).otherwise(_era_table_expr(era_code, "offset", pl.Int32))
-    year = y + offset
-    leap = ((year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0)))
+def _resolve_expr(st: pl.Expr, policy: Policy) -> pl.Expr:
+    f = pl.field
+    era_code, y, mo, d = f("era"), f("y"), f("mo"), f("d")
+    st = st.struct.with_fields(
+        known_era=era_code.is_in([e.code for e in ERAS]),
+        year=y + pl.when(era_code == 0).then(0).otherwise(_era_table_expr(era_code, "offset", pl.Int32)),
+        all_zero=f("is_code") & (era_code == _NO_ERA) & (y == 0) & (mo == 0) & (d == 0),
+        blank=f("raw").is_null() | (f("text").str.strip_chars(" ") == ""),
+        has_fusho=f("text").str.contains(_FUSHO, literal=True),
+    )
+    year = f("year")
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     dim = (
         pl.when(mo == 2).then(pl.when(leap).then(29).otherwise(28))
         .when(mo.is_in([4, 6, 9, 11])).then(30).otherwise(31)
     )
-    parts_null = y.is_null() | mo.is_null() | d.is_null()
-    valid_date = ~parts_null & (mo >= 1) & (mo <= 12) & (d >= 1) & (d <= dim) & (year >= 1)
-    safe = pl.date(
-        pl.when(valid_date).then(year).otherwise(2000),
-        pl.when(valid_date).then(mo).otherwise(1),
-        pl.when(valid_date).then(d).otherwise(1),
+    st = st.struct.with_fields(
+        valid_date=(y.is_not_null() & mo.is_not_null() & d.is_not_null() & (mo >= 1) & (mo <= 12) & (d >= 1)
+                    & (d <= dim) & (year >= 1)),
     )
+    valid = f("valid_date")
+    st = st.struct.with_fields(
+        safe=pl.date(pl.when(valid).then(year).otherwise(2000), pl.when(valid).then(mo).otherwise(1),
+                     pl.when(valid).then(d).otherwise(1)),
+    )
+    safe = f("safe")
     first = _era_table_expr(era_code, "first", pl.Date)
     last = pl.coalesce(_era_table_expr(era_code, "last", pl.Date), pl.lit(_FAR_FUTURE))
-    in_era = (safe >= first) & (safe <= last)
-    fusho_md = known_era & (y != 0) & ((mo == 0) | (d == 0)) & ~((mo == 0) & (d != 0))
+    known = f("known_era")
+    lenient = policy is Policy.LENIENT
+    cases: list[tuple[pl.Expr, str, str | None]] = [
+        (f("blank"), WarekiStatus.BLANK, None),
+        (f("has_fusho"), WarekiStatus.UNKNOWN, None),
+        (~f("matched"), WarekiStatus.INVALID, "format"),
+        (f("all_zero"), WarekiStatus.UNKNOWN, None),
+        ((era_code != 0) & ~known, WarekiStatus.INVALID, "era_code"),
+        (known & (y == 0), WarekiStatus.INVALID, "date"),
+        (known & (y != 0) & ((mo == 0) | (d == 0)) & ~((mo == 0) & (d != 0)), WarekiStatus.UNKNOWN, None),
+        (~valid, WarekiStatus.INVALID, "date"),
+        (era_code == 0, WarekiStatus.OK, None),
+        (~((safe >= first) & (safe <= last)), WarekiStatus.LENIENT if lenient else WarekiStatus.INVALID,
+         "era_range"),
+        (safe < pl.lit(SOLAR_CALENDAR_START), WarekiStatus.PRE_SOLAR, None),
+    ]
+    # First matching case wins: a numeric case index, then status and reason by lookup.
+    index: pl.Expr = pl.lit(len(cases), pl.Int32)
+    for i in reversed(range(len(cases))):
+        index = pl.when(cases[i][0]).then(pl.lit(i, pl.Int32)).otherwise(index)
+    st = st.struct.with_fields(case=index)
+    case = f("case")
+    statuses = [str(c[1]) for c in cases] + [str(WarekiStatus.OK)]
+    reasons = [c[2] for c in cases] + [None]
+    status = case.replace_strict(list(range(len(statuses))), statuses, return_dtype=pl.String)
+    reason = case.replace_strict(list(range(len(reasons))), reasons, return_dtype=pl.String)
+    st = st.struct.with_fields(_status=status, _reason=reason)
+    status = f("_status")
+    has_date = status.is_in([str(WarekiStatus.OK), str(WarekiStatus.LENIENT), str(WarekiStatus.PRE_SOLAR)])
     year_text = pl.when(y == 1).then(pl.lit("元")).otherwise(y.cast(pl.String))
     era_name = era_code.replace_strict([e.code for e in ERAS], [e.name for e in ERAS], default=None,
                                        return_dtype=pl.String)
-    fusho_generated = pl.concat_str(
+    generated = pl.concat_str(
         era_name, year_text, pl.lit("年"),
-        pl.when(mo != 0).then(pl.concat_str(mo.cast(pl.String), pl.lit("月日不詳")))
-        .otherwise(pl.lit("月日不詳")),
+        pl.when(mo != 0).then(pl.concat_str(mo.cast(pl.String), pl.lit("月日不詳"))).otherwise(pl.lit("月日不詳")),
     )
-    blank = raw.is_null() | (text.str.strip_chars(" ") == "")
-    lenient = policy is Policy.LENIENT
-
-    cases: list[tuple[pl.Expr, str, str | None]] = [
-        (blank, WarekiStatus.BLANK, None),
-        (text.str.contains(_FUSHO, literal=True), WarekiStatus.UNKNOWN, None),
-        (~matched, WarekiStatus.INVALID, "format"),
-        (all_zero, WarekiStatus.UNKNOWN, None),
-        ((era_code != 0) & ~known_era, WarekiStatus.INVALID, "era_code"),
-        (known_era & (y == 0), WarekiStatus.INVALID, "date"),
-        (fusho_md, WarekiStatus.UNKNOWN, None),
-        (~valid_date, WarekiStatus.INVALID, "date"),
-        (era_code == 0, WarekiStatus.OK, None),
-        (~in_era, WarekiStatus.LENIENT if lenient else WarekiStatus.INVALID, "era_range"),
-        (safe < pl.lit(SOLAR_CALENDAR_START), WarekiStatus.PRE_SOLAR, None),
-    ]
-    status: pl.Expr = pl.lit(str(WarekiStatus.OK))
-    reason: pl.Expr = pl.lit(None, pl.String)
-    for cond, st, why in reversed(cases):
-        status = pl.when(cond).then(pl.lit(str(st))).otherwise(status)
-        reason = pl.when(cond).then(pl.lit(why, pl.String)).otherwise(reason)
-    has_date = status.is_in([str(WarekiStatus.OK), str(WarekiStatus.LENIENT), str(WarekiStatus.PRE_SOLAR)])
     fusho = (
         pl.when(status != str(WarekiStatus.UNKNOWN)).then(pl.lit(None, pl.String))
-        .when(text.str.contains(_FUSHO, literal=True)).then(raw.str.strip_chars())
-        .when(all_zero).then(pl.lit(_FUSHO))
-        .otherwise(fusho_generated)
+        .when(f("has_fusho")).then(f("raw").str.strip_chars())
+        .when(f("all_zero")).then(pl.lit(_FUSHO))
+        .otherwise(generated)
     )
-    return pl.struct(
-        pl.when(has_date).then(safe).otherwise(pl.lit(None, pl.Date)).alias("date"),
-        status.alias("status"),
-        reason.alias("reason"),
-        fusho.alias("fusho_text"),
+    st = st.struct.with_fields(
+        date=pl.when(has_date).then(safe).otherwise(pl.lit(None, pl.Date)),
+        status=status,
+        reason=f("_reason"),
+        fusho_text=fusho,
     )
+    return st.struct.drop(_WORK_FIELDS)
 
 
 def wareki_to_date_expr(expr: pl.Expr, *, policy: Policy | str = Policy.STRICT) -> pl.Expr:

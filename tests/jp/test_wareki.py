@@ -1,0 +1,110 @@
+"""和暦: table of cases (scalar and polars), exhaustive round trips 1873–2100 in every form, hypothesis."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from migrator.jp import (
+    WarekiForm,
+    WarekiFormatError,
+    era_of,
+    format_wareki,
+    format_wareki_expr,
+    parse_wareki,
+    parse_wareki_expr,
+)
+
+CASES = yaml.safe_load((Path(__file__).parent / "cases" / "wareki.yaml").read_text(encoding="utf-8"))
+FIRST, LAST = dt.date(1873, 1, 1), dt.date(2100, 12, 31)
+ALL_DAYS = [FIRST + dt.timedelta(days=i) for i in range((LAST - FIRST).days + 1)]
+
+
+def _expected(case: dict, policy: str) -> dict:
+    base = {"date": case.get("date"), "status": case["status"], "reason": case.get("reason"),
+            "fusho_text": case.get("fusho_text")}
+    if policy == "lenient" and "lenient" in case:
+        over = case["lenient"]
+        base = {"date": over.get("date"), "status": over["status"], "reason": over.get("reason"),
+                "fusho_text": over.get("fusho_text")}
+    return base
+
+
+@pytest.mark.parametrize("policy", ["strict", "lenient"])
+def test_cases_scalar(policy: str) -> None:
+    for case in CASES:
+        assert parse_wareki(case["value"], policy=policy).as_dict() == _expected(case, policy), case["value"]
+
+
+@pytest.mark.parametrize("policy", ["strict", "lenient"])
+def test_cases_polars(policy: str) -> None:
+    frame = pl.DataFrame({"v": [c["value"] for c in CASES]}, schema={"v": pl.String})
+    got = frame.select(parse_wareki_expr(pl.col("v"), policy=policy).alias("r")).unnest("r").to_dicts()
+    for case, row in zip(CASES, got, strict=True):
+        assert row == _expected(case, policy), case["value"]
+
+
+def test_fusho_flag_and_integers() -> None:
+    assert parse_wareki("4010000").fusho_flag is True
+    assert parse_wareki("4010108").fusho_flag is False
+    assert parse_wareki(4010108).date == dt.date(1989, 1, 8)
+
+
+@pytest.mark.parametrize(("date", "form", "text"), [
+    (dt.date(1989, 1, 8), "code", "4010108"),
+    (dt.date(1989, 1, 8), "code2", "04010108"),
+    (dt.date(1989, 1, 8), "alpha", "H01.01.08"),
+    (dt.date(1989, 1, 7), "alpha_short", "S64.1.7"),
+    (dt.date(2019, 5, 1), "alpha_short", "R1.5.1"),
+    (dt.date(1989, 1, 8), "kanji", "平成元年1月8日"),
+    (dt.date(2019, 4, 30), "kanji", "平成31年4月30日"),
+    (dt.date(1989, 1, 8), "kanji_fullwidth", "平成元年１月８日"),
+    (dt.date(2021, 12, 31), "kanji_numeral", "令和三年十二月三十一日"),
+    (dt.date(1912, 7, 30), "kanji", "大正元年7月30日"),  # shared change day: the new era
+    (dt.date(1926, 12, 25), "kanji", "昭和元年12月25日"),
+    (dt.date(2100, 12, 31), "code", "5821231"),
+    (dt.date(2026, 3, 31), "western", "2026-03-31"),
+])
+def test_format(date: dt.date, form: str, text: str) -> None:
+    assert format_wareki(date, form) == text
+    assert pl.select(format_wareki_expr(pl.lit(date), form)).item() == text
+
+
+def test_format_before_meiji_is_an_error() -> None:
+    with pytest.raises(WarekiFormatError, match="before 明治"):
+        era_of(dt.date(1868, 1, 24))
+
+
+@pytest.mark.parametrize("form", list(WarekiForm))
+def test_round_trip_every_day_scalar(form: WarekiForm) -> None:
+    """ISO → 和暦 → ISO for every day from 1873-01-01 to 2100-12-31."""
+    bad = [d for d in ALL_DAYS if parse_wareki(format_wareki(d, form)).date != d]
+    assert bad == []
+
+
+@pytest.mark.parametrize("form", list(WarekiForm))
+def test_round_trip_every_day_polars(form: WarekiForm) -> None:
+    frame = pl.DataFrame({"d": ALL_DAYS})
+    out = frame.select(
+        pl.col("d"),
+        parse_wareki_expr(format_wareki_expr(pl.col("d"), form)).alias("r"),
+    ).unnest("r")
+    assert out.filter(pl.col("date") != pl.col("d")).height == 0
+    assert out["status"].unique().to_list() == ["ok"]
+
+
+@given(st.dates(min_value=FIRST, max_value=LAST), st.sampled_from(list(WarekiForm)))
+def test_round_trip_property(date: dt.date, form: WarekiForm) -> None:
+    result = parse_wareki(format_wareki(date, form))
+    assert (result.date, result.status) == (date, "ok")
+
+
+@given(st.dates(min_value=dt.date(1868, 1, 25), max_value=dt.date(1872, 12, 31)))
+def test_pre_solar_flagged(date: dt.date) -> None:
+    assert parse_wareki(format_wareki(date, "kanji")).status == "pre_solar"
