@@ -259,7 +259,8 @@ _REGISTRY: tuple[Transform, ...] = (
               _postal, length=lambda env, n, a: 7, issues=("MAP405",)),
     Transform("gaiji", "Replace vendor 外字 through the 外字対応 sheet; PUA characters left are reported (MAP406).",
               "外字対応シートで外字を置き換える。残った外字(私用領域)を報告する(MAP406)。", "gaiji", (), TEXT_KINDS, "text",
-              _gaiji, length=lambda env, n, a: None if n is None else n * 2, issues=("MAP406",)),
+              _gaiji, length=lambda env, n, a: None if n is None else n * max((len(v) for v in env.gaiji.mapping.values()),
+                                                                          default=1), issues=("MAP406",)),
     Transform("wareki", "和暦 (GYYMMDD, H01.01.08, 平成元年1月8日 …) to a date; unreadable values are reported "
               "(MAP401), out-of-era values accepted under policy=lenient are reported too (MAP402).",
               "和暦を日付にする。読めない値(MAP401)、寛容変換した元号範囲外の値(MAP402)を報告する。",
