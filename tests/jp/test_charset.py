@@ -1,0 +1,138 @@
+"""Character classes, detectors, 外字 substitution and encodings."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from migrator.jp import (
+    CharsetError,
+    DecodeError,
+    GaijiTable,
+    GaijiTableError,
+    IssueKind,
+    apply_gaiji,
+    character_issues,
+    compat_ideographs,
+    decode,
+    detect_encoding,
+    in_charset,
+    jis_x0213_level,
+    load_mj_table,
+    misplaced_vs,
+    offending_chars,
+    offending_chars_expr,
+    pua_chars,
+    read_text,
+    undecodable_bytes,
+    unmapped_gaiji,
+    unmapped_gaiji_frame,
+)
+from tests.conftest import REFERENCE
+
+MJ = REFERENCE / "mj" / "moji.csv"
+
+
+@pytest.mark.parametrize(("text", "charset", "bad"), [
+    ("0123", "digits", []),
+    ("０１２", "digits", ["０", "１", "２"]),
+    ("١٢", "digits", ["١", "٢"]),
+    ("Ab9", "alnum", []),
+    ("ヤマダ　タロウ・ー", "kana_full", []),
+    ("ﾔﾏﾀﾞ", "kana_full", ["ﾔ", "ﾏ", "ﾀ", "ﾞ"]),
+    ("ﾔﾏﾀﾞ ﾀﾛｳ", "kana_half", []),
+    ("山田　太郎～〜", "jis_x0208", []),
+    ("髙橋", "jis_x0208", ["髙"]),
+    ("剝がす", "jis_x0208", ["剝"]),
+    ("剝がす", "jis_x0213", []),
+    ("𠮷野", "jis_x0213", ["𠮷"]),
+    ("\ue001", "jis_x0213", ["\ue001"]),
+    ("anything 𠮷", "any", []),
+])
+def test_charset_cases(text: str, charset: str, bad: list[str]) -> None:
+    assert offending_chars(text, charset) == bad
+    assert in_charset(text, charset) is (not bad)
+    assert pl.select(offending_chars_expr(pl.lit(text), charset)).item().to_list() == bad
+
+
+def test_jis_levels() -> None:
+    assert [jis_x0213_level(c) for c in "亜弌剝ア"] == [1, 2, 3, 0]
+    assert jis_x0213_level("𠂉") == 4
+    assert jis_x0213_level("髙") is None
+    assert offending_chars("亜弌", "jis_x0213", level=1) == ["弌"]
+
+
+def test_mj_membership_with_ivs() -> None:
+    table = load_mj_table(MJ)
+    assert offending_chars("𠮷野　やまだ", "mj", mj=table) == []
+    assert offending_chars("葛\U000e0100", "mj", mj=MJ) == ["葛\U000e0100"]  # not an MJ glyph of 葛
+    assert offending_chars("㐄\U000e0101\ue001", "mj", mj=MJ) == ["\ue001"]
+    got = pl.select(offending_chars_expr(pl.lit("㐄\U000e0101\ue001"), "mj", mj=MJ)).item().to_list()
+    assert got == ["\ue001"]
+
+
+def test_mj_table_errors(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("MIGRATOR_MJ_TABLE", raising=False)
+    with pytest.raises(CharsetError, match="MIGRATOR_MJ_TABLE"):
+        offending_chars("山", "mj")
+    with pytest.raises(CharsetError, match="cannot read"):
+        load_mj_table(tmp_path / "missing.csv")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(CharsetError, match="no 'kanji' or 'ucs' column"):
+        load_mj_table(bad)
+    with pytest.raises(CharsetError, match="unknown character class"):
+        in_charset("x", "latin1")
+    monkeypatch.setenv("MIGRATOR_MJ_TABLE", str(MJ))
+    assert in_charset("山田", "mj")
+
+
+def test_detectors() -> None:
+    text = "\U000e0100a葛\U000e0100\ue001神\ufa19髙x\ufe00"
+    assert pua_chars(text) == ["\ue001"]
+    assert compat_ideographs(text) == ["\ufa19"]
+    assert misplaced_vs(text) == ["\U000e0100", "\ufe00"]
+    issues = character_issues(text, "jis_x0208")
+    assert [(i.kind, i.codepoints, i.position) for i in issues] == [
+        (IssueKind.MISPLACED_VS, "U+E0100", 0),
+        (IssueKind.NOT_IN_CHARSET, "U+0061", 1),
+        (IssueKind.NOT_IN_CHARSET, "U+E0100", 3),
+        (IssueKind.PUA, "U+E001", 4),
+        (IssueKind.COMPAT_IDEOGRAPH, "U+FA19", 6),
+        (IssueKind.NOT_IN_CHARSET, "U+9AD9", 7),
+        (IssueKind.NOT_IN_CHARSET, "U+0078", 8),
+        (IssueKind.MISPLACED_VS, "U+FE00", 9),
+    ]
+
+
+def test_gaiji_substitution_and_unmapped_counts() -> None:
+    table = GaijiTable.from_pairs([("U+E001", "U+845B U+E0102"), ("\ue002", "髙")])
+    values = ["山\ue001", "\ue002\ue003\ue003", None, "\ue004", "\ue003"]
+    assert apply_gaiji(values[0], table) == "山葛\U000e0102"
+    expected = unmapped_gaiji(values, table)
+    assert [(u.codepoint, u.count, u.rows) for u in expected] == [("U+E003", 3, (1, 4)), ("U+E004", 1, (3,))]
+    assert unmapped_gaiji_frame(pl.DataFrame({"v": values}), "v", table) == expected
+    with pytest.raises(GaijiTableError, match="mapped twice"):
+        GaijiTable.from_pairs([("U+E001", "a"), ("\ue001", "b")])
+
+
+def test_encoding_detection() -> None:
+    cp932 = "髙橋\r\n①\ue000".encode("cp932")
+    detected = detect_encoding(cp932)
+    assert detected.encoding == "cp932" and "not valid UTF-8" in detected.reason
+    assert read_text(cp932).text == "髙橋\r\n①\ue000"
+    assert cp932.decode("shift_jis_2004", errors="replace") != "髙橋\r\n①\ue000"
+    assert detect_encoding("山田".encode()).encoding == "utf-8"
+    assert detect_encoding(b"\xef\xbb\xbf\xe5\xb1\xb1").encoding == "utf-8-sig"
+    assert read_text(b"\xef\xbb\xbfa", "utf-8").text == "a"
+    assert detect_encoding(b"abc").reason == "ASCII only (read as UTF-8)"
+
+
+def test_undecodable_bytes_are_reported_with_offset_and_line() -> None:
+    data = b"ok\nline two \x82\nthree \x85\x7f"
+    with pytest.raises(DecodeError) as info:
+        detect_encoding(data)
+    assert (info.value.offset, info.value.line, info.value.bad_bytes) == (12, 2, b"\x82")
+    with pytest.raises(DecodeError, match="byte offset 12, line 2"):
+        decode(data, "cp932")
+    assert [(b.offset, b.line) for b in undecodable_bytes(data, "cp932")] == [(12, 2), (20, 3)]
