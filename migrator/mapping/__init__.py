@@ -23,6 +23,8 @@ from migrator.mapping.language import Pipe, Step, TransformSyntaxError, parse_pi
 from migrator.mapping.model import CodeEntry, GaijiEntry, ItemRow, Mapping
 from migrator.mapping.transforms import REGISTRY
 from migrator.mapping.yaml_io import dump_mapping
+from migrator.report import Report
+from migrator.schema import SchemaRegistry
 
 
 def write_mapping(mapping: Mapping, path: Path) -> Path:
@@ -37,6 +39,42 @@ def write_mapping(mapping: Mapping, path: Path) -> Path:
 
 __all__ = [
     "REGISTRY", "CodeEntry", "CompiledMapping", "GaijiEntry", "ItemRow", "Mapping", "Pipe", "Step",
-    "TransformIssue", "TransformSyntaxError", "check_mapping", "check_workbook", "compile_mapping", "dump_mapping",
-    "load_mapping", "parse_pipe", "resolve_schema", "write_mapping",
+    "TransformIssue", "TransformSyntaxError", "check_mapping", "check_workbook", "compile_mapping", "convert_mapping",
+    "dump_mapping", "load_mapping", "parse_pipe", "resolve_schema", "write_mapping", "write_template",
 ]
+
+
+def convert_mapping(source: Path, target: Path) -> tuple[Path | None, Report]:
+    """Read ``source`` (.xlsx or .yaml) and write it to ``target`` (.yaml or .xlsx), losslessly.
+
+    Nothing is written when the source has reading errors; the report holds the reading findings.
+    """
+    mapping, findings = load_mapping(source)
+    written = None
+    if mapping is not None and not any(f.severity == "error" for f in findings):
+        written = write_mapping(mapping, target)
+    return written, Report.of("mapping convert", findings, subject=str(source))
+
+
+def write_template(*, standard: str, table: str, legacy: str, legacy_table: str, out: Path,
+                   registry: SchemaRegistry | None = None) -> tuple[Path, Mapping]:
+    """Write a pre-filled mapping workbook (see :mod:`migrator.mapping.template`).
+
+    Raises:
+        SpecError: a schema or table is unknown.
+    """
+    from migrator.errors import SpecError
+    from migrator.mapping.template import build_template, required_items
+    from migrator.mapping.workbook import write_mapping_workbook
+
+    registry = registry or SchemaRegistry.load()
+    std = resolve_schema(registry, standard) or registry.get(standard)
+    leg = resolve_schema(registry, legacy) or registry.get(legacy)
+    try:
+        mapping = build_template(std, table, leg, legacy_table)
+    except KeyError as exc:
+        raise SpecError(str(exc.args[0]), f"テーブルが見つかりません: {exc.args[0]}") from exc
+    std_table = std.table(table)
+    path = write_mapping_workbook(mapping, out, required=required_items(std_table),
+                                  legacy_names=list(leg.table(legacy_table).item_names))
+    return path, mapping
