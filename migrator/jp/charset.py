@@ -315,9 +315,11 @@ def offending_chars_expr(expr: pl.Expr, charset: Charset | str, *, level: int = 
         return s.str.extract_all("a^").fill_null(pl.lit([], pl.List(pl.String)))
     if cs is Charset.MJ:
         assert table is not None
-        allowed = pl.Series(sorted(_mj_set_cached(table)), dtype=pl.String)
+        allowed = sorted(_mj_set_cached(table))
         units = s.str.extract_all(_UNIT_RE)
-        found = units.list.eval(pl.element().filter(~pl.element().is_in(allowed.implode())))
+        # a hash lookup per unit (replace_strict), not a membership list broadcast to every row
+        known = pl.element().replace_strict(allowed, [True] * len(allowed), default=False, return_dtype=pl.Boolean)
+        found = units.list.eval(pl.element().filter(~known))
     else:
         found = s.str.extract_all(_negated_class(cs, level))
     return found.fill_null(pl.lit([], pl.List(pl.String)))
