@@ -38,7 +38,7 @@ def check_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None) -
             continue
         if row.excluded and not row.note:
             findings.append(make_finding("MAP205", row.place("note"), item=row.standard))
-        if standard is not None and standard.item(row.standard).required and not row.excluded and not row.has_source:
+        if standard is not None and standard.item(row.standard).required and not row.excluded and not _has_source(row):
             findings.append(make_finding("MAP201", row.place("legacy"), item=row.standard))
         if row.default and standard is not None:
             findings += _default_findings(row.standard, row.default, row.place("default"), standard,
@@ -63,6 +63,22 @@ def check_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None) -
     subject = str(mapping.path) if mapping.path else mapping.id
     return Report.of("mapping check", findings, subject=subject,
                      summary={"mapping": mapping.id, "items": len(mapping.items), "code_entries": len(mapping.codes)})
+
+
+def _has_source(row) -> bool:  # type: ignore[no-untyped-def]
+    """A legacy item, a default, or a pipe that starts with a source transform (const, concat …)."""
+    if row.legacy or row.default:
+        return True
+    if not row.transform:
+        return False
+    from migrator.mapping.language import TransformSyntaxError, parse_pipe
+    from migrator.mapping.transforms import lookup
+
+    try:
+        first = lookup(parse_pipe(row.transform).steps[0].name)
+    except TransformSyntaxError:
+        return True  # reported as MAP101
+    return first is None or first.is_source or (first.name == "split" and len(parse_pipe(row.transform).steps[0].args) == 3)
 
 
 def _default_findings(name: str, value: str, loc: Location, standard, codes: dict[str, tuple[str, ...]]

@@ -137,7 +137,11 @@ class CompiledMapping:
 
     def apply(self, frame: pl.LazyFrame) -> pl.LazyFrame:
         """Select the standard items, in schema order, computed from a legacy frame (all-string columns)."""
-        return frame.select([self.columns[name].alias(name) for name in self.standard.item_names])
+        # with_columns, not select: a constant column must still get one value per legacy row.
+        names = self.standard.item_names
+        tmp = [f"\x00{n}" for n in range(len(names))]
+        return frame.with_columns([self.columns[name].alias(t) for name, t in zip(names, tmp, strict=True)]).select(
+            [pl.col(t).alias(name) for name, t in zip(names, tmp, strict=True)])
 
 
 def compile_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None) -> CompiledMapping:

@@ -1,0 +1,251 @@
+"""A corpus of broken mapping workbooks: each defect yields its code at its sheet!cell."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from migrator.mapping import check_workbook
+from migrator.schema import SchemaRegistry
+from tests.conftest import REPO
+
+REGISTRY = SchemaRegistry.load(REPO / "schemas")
+
+SAMPLE = REPO / "mappings" / "juki_rdb_jumin.xlsx"
+MAINFRAME = REPO / "mappings" / "juki_mainframe_jumin.xlsx"
+
+
+def _row(ws, standard: str) -> int:  # type: ignore[no-untyped-def]
+    for r in range(1, ws.max_row + 1):
+        if ws.cell(r, 2).value == standard:
+            return r
+    raise AssertionError(standard)
+
+
+def _edit(path: Path, source: Path, change: Callable) -> Path:  # type: ignore[type-arg]
+    wb = openpyxl.load_workbook(source)
+    change(wb)
+    wb.save(path)
+    return path
+
+
+def _set(sheet: str, standard: str, col: int, value: object) -> Callable:  # type: ignore[type-arg]
+    def change(wb) -> None:  # type: ignore[no-untyped-def]
+        ws = wb[sheet]
+        ws.cell(_row(ws, standard), col).value = value
+    return change
+
+
+def _code_cell(table: str, legacy: str, col: int, value: object) -> Callable:  # type: ignore[type-arg]
+    def change(wb) -> None:  # type: ignore[no-untyped-def]
+        ws = wb["コード変換"]
+        for r in range(2, ws.max_row + 1):
+            if ws.cell(r, 1).value == table and ws.cell(r, 2).value == legacy:
+                ws.cell(r, col).value = value
+                return
+        raise AssertionError((table, legacy))
+    return change
+
+
+def _delete_code(table: str, legacy: str) -> Callable:  # type: ignore[type-arg]
+    def change(wb) -> None:  # type: ignore[no-untyped-def]
+        ws = wb["コード変換"]
+        for r in range(2, ws.max_row + 1):
+            if ws.cell(r, 1).value == table and ws.cell(r, 2).value == legacy:
+                ws.delete_rows(r)
+                return
+    return change
+
+
+def _title_rows(wb) -> None:  # type: ignore[no-untyped-def]
+    ws = wb["項目対応"]
+    ws.insert_rows(1, 2)
+    ws.cell(1, 1).value = "項目対応表 (住民記録)"
+
+
+def _rename_headers(wb) -> None:  # type: ignore[no-untyped-def]
+    ws = wb["項目対応"]
+    for c, label in enumerate(["#", "Standard item", "Legacy item", "Transform", "Default", "Notes"], start=1):
+        ws.cell(1, c).value = label
+    ws.cell(_row(ws, "性別"), 4).value = "code(性別"
+
+
+def _blank_rows(wb) -> None:  # type: ignore[no-untyped-def]
+    ws = wb["項目対応"]
+    ws.insert_rows(5, 3)
+    ws.cell(_row(ws, "性別"), 4).value = "trim | cod(性別)"
+
+
+def _merged(wb) -> None:  # type: ignore[no-untyped-def]
+    ws = wb["項目対応"]
+    r = _row(ws, "続柄コード1")
+    ws.merge_cells(start_row=r, start_column=3, end_row=r + 1, end_column=3)
+
+
+def _formula(wb) -> None:  # type: ignore[no-untyped-def]
+    ws = wb["項目対応"]
+    ws.cell(_row(ws, "旧氏"), 3).value = '=CONCAT("旧","氏")'
+
+
+def _drop_sheet(wb) -> None:  # type: ignore[no-untyped-def]
+    del wb["コード変換"]
+
+
+def _no_header(wb) -> None:  # type: ignore[no-untyped-def]
+    ws = wb["コード変換"]
+    for c in range(1, 5):
+        ws.cell(1, c).value = f"列{c}"
+
+
+def _duplicate(wb) -> None:  # type: ignore[no-untyped-def]
+    ws = wb["項目対応"]
+    ws.cell(_row(ws, "通称"), 2).value = "旧氏"
+
+
+def _missing_setting(wb) -> None:  # type: ignore[no-untyped-def]
+    ws = wb["概要"]
+    for r in range(1, ws.max_row + 1):
+        if ws.cell(r, 1).value == "標準テーブル":
+            ws.cell(r, 2).value = None
+
+
+def _numeric_code(wb) -> None:  # type: ignore[no-untyped-def]
+    ws = wb["コード変換"]
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(r, 1).value == "状態区分" and ws.cell(r, 2).value == "10":
+            ws.cell(r, 2).value = 10
+
+
+def _delete_item(standard: str) -> Callable:  # type: ignore[type-arg]
+    def change(wb) -> None:  # type: ignore[no-untyped-def]
+        ws = wb["項目対応"]
+        ws.delete_rows(_row(ws, standard))
+    return change
+
+
+CASES = [
+    # (id, source, change, code, cell)
+    ("required item without source", SAMPLE, _set("項目対応", "性別", 3, None), "MAP201", None),
+    ("required item deleted", SAMPLE, _delete_item("性別表記"), "MAP201", "項目対応!B1"),
+    ("mapped twice", SAMPLE, _duplicate, "MAP202", None),
+    ("unknown standard item", SAMPLE, _set("項目対応", "旧氏", 2, "旧姓"), "MAP203", None),
+    ("unknown legacy item", SAMPLE, _set("項目対応", "旧氏", 3, "旧姓"), "MAP204", None),
+    ("unknown legacy item in an argument", SAMPLE, _set("項目対応", "氏名", 4, 'concat(氏, 名前, sep="　")'),
+     "MAP204", None),
+    ("excluded without reason", SAMPLE, _set("項目対応", "旧氏_フリガナ", 6, None), "MAP205", None),
+    ("transform typo", SAMPLE, _set("項目対応", "性別", 4, "trim | cde(性別)"), "MAP102", None),
+    ("unbalanced parentheses", SAMPLE, _set("項目対応", "性別", 4, "trim | code(性別"), "MAP101", None),
+    ("stray closing parenthesis", SAMPLE, _set("項目対応", "性別", 4, "trim) | code(性別)"), "MAP101", None),
+    ("unterminated string", SAMPLE, _set("項目対応", "住所_町字コード", 4, 'pad(7, "0)'), "MAP101", None),
+    ("bad argument", SAMPLE, _set("項目対応", "住所_町字コード", 4, 'pad(seven, "0")'), "MAP103", None),
+    ("unknown keyword", SAMPLE, _set("項目対応", "異動年月日", 4, 'date(fmt="%Y/%m/%d")'), "MAP103", None),
+    ("bad choice", SAMPLE, _set("項目対応", "宛名番号", 4, "checkdigit(luhn)"), "MAP103", None),
+    ("date into integer", SAMPLE.parent / "juki_rdb_setai.xlsx",
+     _set("項目対応", "世帯員数", 4, 'date("%Y/%m/%d")'), "MAP301", None),
+    ("legacy date text into a date", MAINFRAME, _set("項目対応", "生年月日", 4, "trim"), "MAP301", None),
+    ("date into a text transform", SAMPLE, _set("項目対応", "生年月日", 4, 'date("%Y/%m/%d") | trim'),
+     "MAP104", None),
+    ("too long", SAMPLE, _set("項目対応", "住所_都道府県", 3, "町字名"), "MAP302", None),
+    ("code table missing", SAMPLE, _set("項目対応", "性別", 4, "trim | code(性別コード)"), "MAP303", None),
+    ("code table incomplete", SAMPLE, _delete_code("状態区分", "90"), "MAP304", None),
+    ("unknown standard code", SAMPLE, _code_cell("性別", "9", 3, "9"), "MAP305", None),
+    ("invalid default", SAMPLE, _set("項目対応", "異動年月日_不詳フラグ", 5, "x"), "MAP307", None),
+    ("missing sheet", SAMPLE, _drop_sheet, "MAP001", None),
+    ("no header row", SAMPLE, _no_header, "MAP002", "コード変換!A1"),
+    ("missing setting", SAMPLE, _missing_setting, "MAP003", None),
+    ("formula", SAMPLE, _formula, "MAP004", None),
+    ("merged cells", SAMPLE, _merged, "MAP005", None),
+    ("code as a number", SAMPLE, _numeric_code, "MAP006", None),
+    ("title rows above the header", SAMPLE, _title_rows, None, None),
+    ("renamed (English) headers", SAMPLE, _rename_headers, "MAP101", None),
+    ("blank rows", SAMPLE, _blank_rows, "MAP102", None),
+]
+
+
+def _expected_cell(case_id: str, path: Path) -> str:
+    """The cell a case's finding must name, computed from the edited workbook."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["項目対応"]
+    col = {"MAP201": 3, "MAP202": 2, "MAP203": 2, "MAP205": 6, "MAP307": 5, "MAP004": 3, "MAP005": 3}
+    row_of = {
+        "required item without source": ("性別", 3), "mapped twice": ("旧氏", 2), "unknown standard item": ("旧姓", 2),
+        "unknown legacy item": ("旧氏", 3), "unknown legacy item in an argument": ("氏名", 4),
+        "excluded without reason": ("旧氏_フリガナ", 6), "transform typo": ("性別", 4),
+        "unbalanced parentheses": ("性別", 4), "stray closing parenthesis": ("性別", 4),
+        "unterminated string": ("住所_町字コード", 4), "bad argument": ("住所_町字コード", 4),
+        "unknown keyword": ("異動年月日", 4), "bad choice": ("宛名番号", 4), "date into integer": ("世帯員数", 4),
+        "legacy date text into a date": ("生年月日", 4), "date into a text transform": ("生年月日", 4),
+        "too long": ("住所_都道府県", 4), "code table missing": ("性別", 4), "invalid default": ("異動年月日_不詳フラグ", 5),
+        "formula": ("旧氏", 3), "merged cells": ("続柄コード1", 3), "renamed (English) headers": ("性別", 4),
+        "blank rows": ("性別", 4),
+    }
+    if case_id == "mapped twice":
+        rows = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "旧氏"]
+        return f"項目対応!B{rows[1]}"
+    if case_id in row_of:
+        name, c = row_of[case_id]
+        return f"項目対応!{'ABCDEF'[c - 1]}{_row(ws, name)}"
+    if case_id == "code table incomplete":
+        return f"項目対応!D{_row(ws, '住民状態')}"
+    if case_id in ("unknown standard code", "code as a number"):
+        cws = wb["コード変換"]
+        table, legacy, c = ("性別", "9", "C") if case_id == "unknown standard code" else ("状態区分", 10, "B")
+        for r in range(2, cws.max_row + 1):
+            if cws.cell(r, 1).value == table and cws.cell(r, 2).value == legacy:
+                return f"コード変換!{c}{r}"
+    if case_id == "missing sheet":
+        return "コード変換"
+    if case_id == "missing setting":
+        return "概要!A1"
+    raise AssertionError(case_id)
+    _ = col
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_defect_is_found_at_its_cell(case, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    case_id, source, change, code, cell = case
+    path = _edit(tmp_path / "broken.xlsx", source, change)
+    report = check_workbook(path, registry=REGISTRY)
+    if code is None:  # accepted as is
+        assert report.counts_by_severity["error"] == 0, [f.message_en for f in report.findings]
+        return
+    expected = cell or _expected_cell(case_id, path)
+    hits = [f for f in report.findings if f.code == code]
+    assert hits, [(f.code, str(f.location)) for f in report.findings if f.severity != "info"]
+    places = [f"{f.location.sheet}!{f.location.cell}" if f.location.cell else f.location.sheet for f in hits]
+    assert expected in places, (places, [f.message_en for f in hits])
+    assert all(f.location.file == str(path) for f in hits)
+
+
+def test_syntax_error_names_the_character_position(tmp_path: Path) -> None:
+    path = _edit(tmp_path / "b.xlsx", SAMPLE, _set("項目対応", "性別", 4, "trim | code(性別"))
+    finding = next(f for f in check_workbook(path, registry=REGISTRY).findings if f.code == "MAP101")
+    assert finding.message_en == "Transform 'trim | code(性別', character 12: '(' is never closed"
+
+
+def test_typo_suggests_the_transform(tmp_path: Path) -> None:
+    path = _edit(tmp_path / "b.xlsx", SAMPLE, _set("項目対応", "性別", 4, "trim | cde(性別)"))
+    finding = next(f for f in check_workbook(path, registry=REGISTRY).findings if f.code == "MAP102")
+    assert finding.message_en == "There is no transform 'cde' (did you mean code?)"
+
+
+def test_incomplete_code_table_lists_missing_codes(tmp_path: Path) -> None:
+    path = _edit(tmp_path / "b.xlsx", SAMPLE, _delete_code("状態区分", "90"))
+    finding = next(f for f in check_workbook(path, registry=REGISTRY).findings if f.code == "MAP304")
+    assert finding.message_en == "Code table 状態区分 does not convert code(s) 90 of legacy item 状態区分"
+
+
+def test_not_a_workbook_is_an_input_error(tmp_path: Path) -> None:
+    from migrator.errors import InputError
+
+    path = tmp_path / "x.xlsx"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        check_workbook(path)
+
+
+def test_corpus_has_at_least_twenty_broken_workbooks() -> None:
+    assert len([c for c in CASES if c[3] is not None]) >= 20

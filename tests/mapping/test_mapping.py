@@ -1,0 +1,203 @@
+"""Round trips, the shipped samples, suggestions, the transform registry and the compiled expressions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from migrator.mapping import (
+    REGISTRY,
+    CodeEntry,
+    GaijiEntry,
+    ItemRow,
+    Mapping,
+    check_mapping,
+    compile_mapping,
+    dump_mapping,
+    load_mapping,
+    parse_pipe,
+    write_mapping,
+)
+from migrator.mapping.language import TransformSyntaxError
+from migrator.mapping.template import suggest
+from migrator.mapping.transforms import reference_markdown
+from migrator.schema import SchemaRegistry
+from tests.conftest import REPO, run_cli
+
+REGISTRY_S = SchemaRegistry.load(REPO / "schemas")
+SAMPLES = ["juki_mainframe_jumin", "juki_rdb_jumin", "juki_rdb_setai"]
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_shipped_mapping_passes_check(name: str) -> None:
+    for ext in ("xlsx", "yaml"):
+        mapping, findings = load_mapping(REPO / "mappings" / f"{name}.{ext}")
+        assert mapping is not None and findings == []
+        report = check_mapping(mapping, registry=REGISTRY_S)
+        assert report.counts_by_severity["error"] == 0, [f.message_en for f in report.findings]
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_workbook_and_yaml_agree_and_round_trip(name: str, tmp_path: Path) -> None:
+    book, _ = load_mapping(REPO / "mappings" / f"{name}.xlsx")
+    text = (REPO / "mappings" / f"{name}.yaml").read_text(encoding="utf-8")
+    assert book is not None and dump_mapping(book) == text
+    yaml_path = write_mapping(book, tmp_path / "a.yaml")
+    again, _ = load_mapping(yaml_path)
+    assert again == book
+    xlsx = write_mapping(again, tmp_path / "b.xlsx")  # type: ignore[arg-type]
+    third, _ = load_mapping(xlsx)
+    assert third == book
+    assert dump_mapping(third) == text  # type: ignore[arg-type]
+
+
+def test_cli_export_import_export_is_byte_stable(workdir: Path) -> None:
+    src = REPO / "mappings" / "juki_mainframe_jumin.xlsx"
+    run_cli("mapping", "export", str(src), "-o", "a.yaml")
+    run_cli("mapping", "import", "a.yaml", "-o", "b.xlsx")
+    run_cli("mapping", "export", "b.xlsx", "-o", "c.yaml")
+    assert Path("a.yaml").read_bytes() == Path("c.yaml").read_bytes()
+
+
+def test_cli_check_json_equals_library(workdir: Path) -> None:
+    import json
+
+    from migrator.mapping import check_workbook
+
+    path = REPO / "mappings" / "juki_rdb_jumin.xlsx"
+    out = run_cli("mapping", "check", str(path), "--format", "json")
+    data = json.loads(out.stdout)
+    assert data["counts_by_code"] == check_workbook(path).to_dict()["counts_by_code"]
+
+
+@pytest.mark.parametrize(("name", "table", "legacy", "legacy_table"), [
+    ("juki_mainframe_jumin", "住民", "legacy-juki-mainframe", "住民記録"),
+    ("juki_rdb_jumin", "住民", "legacy-juki-rdb", "個人"),
+    ("juki_rdb_setai", "世帯", "legacy-juki-rdb", "世帯"),
+])
+def test_suggestions_rank_the_sample_mapping_first(name: str, table: str, legacy: str, legacy_table: str) -> None:
+    mapping, _ = load_mapping(REPO / "mappings" / f"{name}.yaml")
+    assert mapping is not None
+    ranked = suggest(REGISTRY_S.get("std-001-juki").table(table), REGISTRY_S.get(legacy).table(legacy_table))
+    rows = [r for r in mapping.items if r.legacy]
+    hits = sum(1 for r in rows if ranked[r.standard] and ranked[r.standard][0].legacy == r.legacy[0])
+    assert hits / len(rows) >= 0.8, (hits, len(rows))
+
+
+def test_template_workbook(workdir: Path) -> None:
+    run_cli("mapping", "template", "--standard", "001_juki", "--table", "住民", "--legacy", "juki_rdb",
+            "--legacy-table", "個人", "-o", "t.xlsx")
+    import openpyxl
+
+    wb = openpyxl.load_workbook("t.xlsx")
+    ws = wb["項目対応"]
+    std = REGISTRY_S.get("std-001-juki").table("住民")
+    assert [ws.cell(r, 2).value for r in range(2, ws.max_row + 1)] == list(std.item_names)
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 2).value == "住所_郵便番号")
+    assert ws.cell(row, 3).value == "郵便番号"
+    assert ws.cell(row, 6).value.startswith("候補(要確認): 郵便番号 ")
+    assert ws.cell(row, 2).fill.fgColor.rgb.endswith("FCE4D6")  # required
+    sqrefs = {str(dv.sqref) for dv in ws.data_validations.dataValidation}
+    assert any(s.startswith("C2") for s in sqrefs) and any(s.startswith("D2") for s in sqrefs)
+
+
+def test_parser_positions_and_arguments() -> None:
+    pipe = parse_pipe('trim | concat(住所1, 住所2, sep="") | wareki(policy=lenient)')
+    assert [s.name for s in pipe.steps] == ["trim", "concat", "wareki"]
+    assert [(a.name, a.value, a.quoted) for a in pipe.steps[1].args] == [
+        (None, "住所1", False), (None, "住所2", False), ("sep", "", True)]
+    with pytest.raises(TransformSyntaxError) as err:
+        parse_pipe("trim | pad(7, '0'")
+    assert err.value.position == 11
+    with pytest.raises(TransformSyntaxError) as err:
+        parse_pipe("trim wareki")
+    assert err.value.position == 6
+
+
+def test_docs_transforms_is_generated_from_the_registry() -> None:
+    assert (REPO / "docs" / "transforms.md").read_text(encoding="utf-8") == reference_markdown()
+
+
+# One pipe per transform of the registry, over a small legacy frame, with the exact result.
+CASES = {
+    "trim": ("a", "trim", [" x　", None], ["x", None]),
+    "rtrim": ("a", "rtrim", [" x ", ""], [" x", None]),
+    "upper": ("a", "upper", ["ab", "C"], ["AB", "C"]),
+    "lower": ("a", "lower", ["AB", "c"], ["ab", "c"]),
+    "hankaku_to_zenkaku": ("a", "hankaku_to_zenkaku", ["ｶﾞｯｺｳ1", "ﾊﾟ"], ["ガッコウ１", "パ"]),
+    "zenkaku_kana": ("a", "zenkaku_kana", ["ｶﾞ1", "ｱ"], ["ガ1", "ア"]),
+    "katakana": ("a", "katakana", ["やまだ", "ア"], ["ヤマダ", "ア"]),
+    "zenkaku_to_hankaku": ("a", "zenkaku_to_hankaku", ["１２Ａ", "ア"], ["12A", "ア"]),
+    "digits": ("a", "digits", ["12-3４", "x"], ["1234", None]),
+    "postal": ("a", "postal", ["〒123-4567", "abc"], ["1234567", None]),
+    "gaiji": ("a", "gaiji", ["\ue000橋", "\ue009"], ["髙橋", "\ue009"]),
+    "wareki": ("a", "wareki(policy=lenient)", ["4010108", "4320101"], ["1989-01-08", "2020-01-01"]),
+    "fusho_flag": ("a", "fusho_flag", ["3450000", "4010108"], ["1", "0"]),
+    "fusho_text": ("a", "fusho_text", ["3450000", "4010108"], ["昭和45年月日不詳", None]),
+    "date": ("a", 'date("%Y/%m/%d")', ["2024/02/29", "2023/02/29"], ["2024-02-29", None]),
+    "integer": ("a", "integer", [" 012", "x"], ["12", None]),
+    "code": ("a", "code(t)", ["M", "Z"], ["1", None]),
+    "checkdigit": ("a", "checkdigit(mynumber)", ["123456789018", "123456789012"], ["123456789018", "123456789012"]),
+    "pad": ("a", 'pad(5, "0")', ["12", None], ["00012", None]),
+    "substr": ("a", "substr(1, 2)", ["abcd", "a"], ["bc", None]),
+    "replace": ("a", 'replace("-", "")', ["1-2", "3"], ["12", "3"]),
+    "extract": ("a", 'extract("^(.{2,3}県)")', ["埼玉県所沢市", "東京都"], ["埼玉県", None]),
+    "split": ("a", 'split(b, " ", 1)', ["x", "y"], ["太郎", None]),
+    "concat": ("a", 'concat(a, b, sep="/")', ["x", None], ["x/山田 太郎", None]),
+    "const": ("a", 'const("1")', ["x", None], ["1", "1"]),
+    "default": ("a", 'default("0")', ["", "5"], ["0", "5"]),
+    "if_empty": ("a", "if_empty(b)", [None, "5"], ["山田 太郎", "5"]),
+    "null_if": ("a", 'null_if("0000000")', ["0000000", "1"], [None, "1"]),
+}
+ISSUES = {"postal": ("MAP405", [False, True]), "gaiji": ("MAP406", [False, True]),
+          "wareki": ("MAP402", [False, True]), "date": ("MAP403", [False, True]),
+          "integer": ("MAP408", [False, True]), "code": ("MAP404", [False, True]),
+          "checkdigit": ("MAP407", [False, True]), "extract": ("MAP409", [False, True])}
+
+
+def _compile(legacy: str, transform: str) -> tuple[Mapping, object]:
+    mapping = Mapping(id="t", standard_schema="std-001-juki", standard_table="住民",
+                      items=(ItemRow("氏名", (legacy,), transform),),
+                      codes=(CodeEntry("t", "M", "1"),), gaiji=(GaijiEntry("U+E000", "髙"),))
+    return mapping, compile_mapping(mapping, registry=REGISTRY_S)
+
+
+def test_every_transform_has_a_case() -> None:
+    assert set(CASES) == set(REGISTRY)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_transform_compiles_to_one_polars_expression(name: str) -> None:
+    legacy, transform, values, expected = CASES[name]
+    _, compiled = _compile(legacy, transform)
+    expr = compiled.columns["氏名"]  # type: ignore[attr-defined]
+    assert isinstance(expr, pl.Expr)
+    tree = str(expr) + expr.meta.tree_format(return_as_string=True, schema={"a": pl.String, "b": pl.String})
+    assert "python" not in tree.lower() and "map_elements" not in tree and "udf" not in tree.lower()
+    frame = pl.LazyFrame({"a": values, "b": ["山田 太郎", None]}, schema={"a": pl.String, "b": pl.String})
+    out = compiled.apply(frame).collect()  # type: ignore[attr-defined]
+    assert out.columns[0] == "宛名番号" and out["氏名"].to_list() == expected
+    if name in ISSUES:
+        code, flags = ISSUES[name]
+        issue = next(i for i in compiled.issues if i.code == code)  # type: ignore[attr-defined]
+        assert frame.select(issue.expr).collect().to_series().to_list() == flags
+        assert issue.source == ""
+
+
+def test_compiled_sample_converts_rows() -> None:
+    mapping, _ = load_mapping(REPO / "mappings" / "juki_rdb_jumin.xlsx")
+    compiled = compile_mapping(mapping, registry=REGISTRY_S)  # type: ignore[arg-type]
+    legacy = compiled.legacy
+    assert legacy is not None
+    row = {name: None for name in legacy.item_names}
+    row.update({"宛名番号": "000000000000018", "状態区分": "20", "氏": "山田", "名": "太郎", "性別": "9",
+                "生年月日": "1950/04/01", "続柄1": "100", "郵便番号": "123-4567", "異動事由コード": "32"})
+    frame = pl.LazyFrame([row], schema={n: pl.String for n in legacy.item_names})
+    out = compiled.apply(frame).collect().row(0, named=True)
+    assert out["氏名"] == "山田　太郎" and out["住民状態"] == "3" and out["性別"] == "0" and out["性別表記"] == "不明"
+    assert out["生年月日"] == dt.date(1950, 4, 1).isoformat() and out["続柄コード1"] == "02"
+    assert out["住所_郵便番号"] == "1234567" and out["異動事由"] == "23" and out["生年月日_不詳フラグ"] == "0"
+    assert compiled.sources["住民状態"] == "項目対応!D5"
