@@ -44,7 +44,8 @@ def test_catalogue_entries_are_complete() -> None:
     for code, entry in codes.items():
         assert entry.title_ja and entry.title_en and entry.message_ja and entry.message_en, code
         # Both languages must use the same placeholders, or one language would fail to format.
-        fields_ja = set(re.findall(r"{(\w+)", entry.message_ja))
+        # A Japanese template may use a translated parameter ``{x_ja}`` where the English one uses ``{x}``.
+        fields_ja = {f.removesuffix("_ja") for f in re.findall(r"{(\w+)", entry.message_ja)}
         fields_en = set(re.findall(r"{(\w+)", entry.message_en))
         assert fields_ja == fields_en, code
 
