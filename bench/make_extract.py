@@ -157,8 +157,8 @@ def residents(n: int, *, seed: int = 6, defects: bool = False) -> Iterator[dict[
                 head_name = values["氏名"]
             values["世帯主氏名"] = head_name
             if k > 0 and rng.random() < 0.02:  # 転出 (moved out); heads stay, so every household keeps one
-                values.update({"住民状態": "1", "異動事由": "B1", "消除年月日": wareki(today - dt.timedelta(days=30)),
-                               "異動年月日": wareki(today - dt.timedelta(days=30))})
+                left = wareki(max(today - dt.timedelta(days=30), birth))  # never before birth
+                values.update({"住民状態": "1", "異動事由": "B1", "消除年月日": left, "異動年月日": left})
             kind = plan.get(made)
             if kind == "two_heads" and (k == 0 or values["住民状態"] != "0"):
                 plan[made + 1], kind = kind, None  # needs a current resident who is not already the head

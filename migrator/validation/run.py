@@ -153,7 +153,10 @@ class _Collector:
         out = []
         for agg in self.aggs.values():
             first = agg.examples[0].location if agg.examples else Location(file=self.file)
-            value = agg.examples[0].converted if agg.examples else None
+            value = None
+            if agg.examples:
+                first_example = agg.examples[0]
+                value = first_example.converted if first_example.converted is not None else first_example.value
             params: dict[str, Any] = {"check": agg.check}
             spec = catalogue().get(agg.code)
             code = agg.code if spec else "DAT111"
@@ -203,7 +206,6 @@ class _TableRunner:
                                     ReadOptions(encoding=enc, batch_rows=options.batch_rows),
                                     code_tables=legacy_codes)
         self.collector = _Collector(self.table, dict(c.sources), str(job.extract), options)
-        self.gaiji_items = {i.item for i in c.issues if getattr(i, "code", "") == "MAP406"}
         self.legacy_sensitive = {i.name for i in (c.legacy.items if c.legacy else ()) if i.sensitive}
         self.rows_out = 0
         self.rows_rejected = 0
@@ -276,11 +278,14 @@ class _TableRunner:
                 if item:
                     item_rows.setdefault(p, set()).add(item)
 
-        # Transform issues reported by the compiled mapping.
+        # Transform issues reported by the compiled mapping. A value the mapping already reported is not
+        # reported again by the schema check of the same item (one cause, one finding).
+        reported: dict[str, set[int]] = {}
         for i, issue in enumerate(c.issues):
             hit = frame.with_row_index("__pos").filter(pl.col(f"__iss{i}"))
             if hit.height == 0:
                 continue
+            reported.setdefault(issue.item, set()).update(hit["__pos"].to_list())
             sens = self.collector.sensitive(issue.item) or any(
                 r in self.legacy_sensitive for r in _roots(issue.value))
             rows = hit.select(ROW, LINE, pl.col(f"__issv{i}").alias("legacy"),
@@ -298,9 +303,10 @@ class _TableRunner:
             for column, check, index in by.iter_rows():
                 code = finding_code(check)
                 item = column if column in self.names else None
-                if code == "DAT108" and item in self.gaiji_items:
-                    continue  # the mapping already reports this 外字 (MAP406)
-                positions = pl.Series("__pos", sorted(set(index)), dtype=pl.UInt32)
+                kept = set(index) - reported.get(item, set()) if item else set(index)
+                if not kept:
+                    continue
+                positions = pl.Series("__pos", sorted(kept), dtype=pl.UInt32)
                 leg = f"__leg{self.names.index(item)}" if item else None
                 rows = frame[positions].select(
                     ROW, LINE, (pl.col(leg) if leg else pl.lit(None, dtype=pl.String)).alias("legacy"),
