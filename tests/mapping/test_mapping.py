@@ -201,3 +201,14 @@ def test_compiled_sample_converts_rows() -> None:
     assert out["生年月日"] == dt.date(1950, 4, 1).isoformat() and out["続柄コード1"] == "02"
     assert out["住所_郵便番号"] == "1234567" and out["異動事由"] == "23" and out["生年月日_不詳フラグ"] == "0"
     assert compiled.sources["住民状態"] == "項目対応!D5"
+
+
+def test_demo_step(tmp_path: Path) -> None:
+    from migrator.demo import DemoContext
+    from migrator.mapping.demo import demo_step
+
+    step = demo_step(DemoContext(root=REPO, out_dir=tmp_path, store=None, lang="en"))  # type: ignore[arg-type]
+    assert step.report is not None and step.report.counts_by_severity["error"] == 0
+    assert {p.name for p in step.outputs} == {"juki_mainframe_jumin.yaml", "juki_rdb_jumin.yaml",
+                                              "juki_rdb_setai.yaml", "mapping_template_rdb.xlsx"}
+    assert (tmp_path / "juki_rdb_jumin.yaml").read_bytes() == (REPO / "mappings" / "juki_rdb_jumin.yaml").read_bytes()
