@@ -40,8 +40,8 @@ MALE = [("太郎", "ﾀﾛｳ"), ("健太", "ｹﾝﾀ"), ("大輔", "ﾀﾞｲ�
         ("拓也", "ﾀｸﾔ"), ("蓮", "ﾚﾝ"), ("悠真", "ﾕｳﾏ"), ("一郎", "ｲﾁﾛｳ"), ("修", "ｵｻﾑ"), ("湊", "ﾐﾅﾄ")]
 FEMALE = [("花子", "ﾊﾅｺ"), ("陽子", "ﾖｳｺ"), ("美咲", "ﾐｻｷ"), ("結衣", "ﾕｲ"), ("恵子", "ｹｲｺ"), ("葵", "ｱｵｲ"),
           ("さくら", "ｻｸﾗ"), ("由美", "ﾕﾐ"), ("陽菜", "ﾋﾅ"), ("和子", "ｶｽﾞｺ"), ("凛", "ﾘﾝ"), ("芽衣", "ﾒｲ")]
-# Vendor 外字 (CP932 F040.. → U+E000..) standing for 髙 and 﨑 in family names; see sample_data/extracts/外字対応表.csv.
-GAIJI_NAMES = [("\ue000橋", "ﾀｶﾊｼ"), ("山\ue001", "ﾔﾏｻｷ")]
+# Vendor 外字 (CP932 F040.. → U+E000..) standing for 髙 and 𠮷 in family names (the mappings' 外字対応 sheet).
+GAIJI_NAMES = [("\ue000橋", "ﾀｶﾊｼ"), ("\ue001田", "ﾖｼﾀﾞ")]
 UNMAPPED_GAIJI = "\ue00a"  # not in the 外字対応表: a planted defect
 POSTAL = ["1000001", "1000002", "1000003", "1000004", "1000005", "1000006", "1010021", "1010032", "1010041",
           "1010047", "1010051", "1010062", "1020072", "1020073", "1020074", "1020075", "1020082", "1020083"]
@@ -208,13 +208,166 @@ def write_mainframe(path: Path, n: int, *, seed: int = 6, defects: bool = False)
     return written
 
 
+# ------------------------------------------------------------------ the RDB layout (juki_rdb.yaml)
+
+KOJIN_COLUMNS = [
+    "ATENA_NO", "SETAI_NO", "JUMIN_KBN", "JOTAI_KBN", "SHI", "MEI", "SHI_KANA", "MEI_KANA", "KYUUJI", "BIRTH_DATE",
+    "SEX", "ZOKU1", "ZOKU2", "ZOKU_TEXT", "ZIP", "PREF", "CITY_CD", "CITY", "TOWN_CD", "TOWN", "BANCHI", "KATAGAKI",
+    "JUTEI_DATE", "IDO_CD", "IDO_DATE", "TODOKE_DATE", "SHOJO_DATE", "ZEN_JUSHO", "MY_NUMBER", "JUMINHYO_CD",
+    "NATIONALITY", "NAME_EN", "TSUSHO", "ZAIRYU_SKK", "ZAIRYU_LIMIT", "ZAIRYU_CARD", "UPD_TS",
+]
+SETAI_COLUMNS = ["SETAI_NO", "NUSHI_ATENA_NO", "NUSHI_NAME", "NINZU", "KEISEI_DATE"]
+# (kind, how many). Documented in sample_data/README.md (Extracts).
+RDB_DEFECTS = [
+    ("mynumber_check_digit", 2), ("impossible_birth_date", 1), ("unknown_sex_code", 1), ("two_heads", 1),
+    ("ragged_row", 1), ("death_without_32", 1), ("household_row_missing", 1), ("head_reference_unknown", 1),
+    ("household_size_not_a_number", 1),
+]
+_RELATION = {"01": ("100", "世帯主"), "02": ("210", "妻"), "04": ("310", "子")}
+_STATE = {"0": "00", "1": "10", "2": "20"}
+_REASON = {"A1": "11", "B1": "31"}
+_NATION = {"KOR": "韓国", "VNM": "ベトナム", "CHN": "中国", "PHL": "フィリピン"}
+_STATUS = ["永住者", "特別永住者", "定住者", "留学", "技術・人文知識・国際業務", "家族滞在"]
+_KATAGAKI = ["", "", "", "コーポ千代田２０１号", "メゾン麹町３０２", "ハイツ神田２号棟,３０５"]  # a comma: quoted
+
+
+def _ymd(code: str) -> str:
+    """GYYMMDD (as residents() writes it) → YYYY/MM/DD."""
+    if not code:
+        return ""
+    d = jp.parse_wareki(code).date
+    return d.strftime("%Y/%m/%d") if d else ""
+
+
+def _full_kana(text: str) -> str:
+    import unicodedata
+
+    # generator constants only: half-width → full-width kana, spaces full-width too
+    return unicodedata.normalize("NFKC", text).replace(" ", "\u3000")
+
+
+def rdb_rows(n: int, *, seed: int = 6, defects: bool = False) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """(個人 rows, 世帯 rows) of ``n`` residents in the RDB layout, defects planted if asked."""
+    rng = random.Random(seed + 1)
+    kojin: list[dict[str, str]] = []
+    members: dict[str, list[dict[str, str]]] = {}
+    for v in residents(n, seed=seed):
+        foreign = v["住民種別"] == "G"
+        name = v["氏名"].replace("\ue000", "髙").replace("\ue001", "𠮷")  # a UTF-8 system stores them as such
+        shi, _, mei = name.partition("　") if "　" in name else name.partition(" ")
+        kshi, _, kmei = v["氏名カナ"].partition(" ")
+        zoku, zoku_text = _RELATION[v["続柄"]]
+        zipcode = v["郵便番号"]
+        address = v["住所"]
+        pref, city = "東京都", "千代田区"
+        town_banchi = address.removeprefix(pref + city)
+        cut = next((i for i, c in enumerate(town_banchi) if c.isascii() and c.isdigit()), len(town_banchi))
+        town, banchi = town_banchi[:cut], town_banchi[cut:]
+        row = {
+            "ATENA_NO": v["宛名番号"], "SETAI_NO": v["世帯番号"], "JUMIN_KBN": "2" if foreign else "1",
+            "JOTAI_KBN": _STATE[v["住民状態"]], "SHI": shi, "MEI": mei, "SHI_KANA": _full_kana(kshi),
+            "MEI_KANA": _full_kana(kmei), "BIRTH_DATE": _ymd(v["生年月日"]), "SEX": "1" if v["性別"] == "M" else "2",
+            "ZOKU1": zoku, "ZOKU_TEXT": zoku_text,
+            "ZIP": f"{zipcode[:3]}-{zipcode[3:]}" if rng.random() < 0.3 else zipcode,
+            "PREF": pref, "CITY_CD": LG_CODE, "CITY": city, "TOWN_CD": v["住所コード"][6:], "TOWN": town,
+            "BANCHI": banchi, "KATAGAKI": rng.choice(_KATAGAKI), "JUTEI_DATE": _ymd(v.get("住民となった年月日", "")),
+            "IDO_CD": _REASON[v["異動事由"]], "IDO_DATE": _ymd(v["異動年月日"]), "TODOKE_DATE": _ymd(v["届出年月日"]),
+            "SHOJO_DATE": _ymd(v.get("消除年月日", "")), "MY_NUMBER": v["個人番号"], "JUMINHYO_CD": v["住民票コード"],
+            "UPD_TS": "2025/10/01 09:00:00",
+        }
+        if foreign:
+            row.update({"NATIONALITY": _NATION[v["国籍コード"]], "NAME_EN": v["ローマ字氏名"],
+                        "ZAIRYU_SKK": rng.choice(_STATUS), "ZAIRYU_CARD": v["在留カード番号"],
+                        "ZAIRYU_LIMIT": "2028/03/31"})
+        kojin.append(row)
+        members.setdefault(row["SETAI_NO"], []).append(row)
+    setai = []
+    for number, people in members.items():
+        head = next(p for p in people if p["ZOKU1"] == "100")
+        setai.append({"SETAI_NO": number, "NUSHI_ATENA_NO": head["ATENA_NO"],
+                      "NUSHI_NAME": f"{head['SHI']}　{head['MEI']}".strip("　"),
+                      "NINZU": str(sum(p["JOTAI_KBN"] == "00" for p in people)), "KEISEI_DATE": head["IDO_DATE"]})
+    if defects:
+        _plant_rdb(kojin, setai, members)
+    return kojin, setai
+
+
+def _plant_rdb(kojin: list[dict[str, str]], setai: list[dict[str, str]],
+               members: dict[str, list[dict[str, str]]]) -> None:
+    """Plant RDB_DEFECTS on distinct residents and households (each defect alone in its household)."""
+    used: set[str] = set()  # households already touched
+
+    def pick(test) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        for i in range(7, len(kojin), 37):
+            row = kojin[i]
+            if row["SETAI_NO"] not in used and test(row):
+                used.add(row["SETAI_NO"])
+                return row
+        raise ValueError("no resident fits")
+
+    def current_member(row: dict[str, str]) -> bool:
+        return row["ZOKU1"] != "100" and row["JOTAI_KBN"] == "00"
+
+    for kind, count in RDB_DEFECTS:
+        for _ in range(count):
+            if kind == "mynumber_check_digit":
+                row = pick(lambda r: r["JUMIN_KBN"] == "1")
+                row["MY_NUMBER"] = row["MY_NUMBER"][:11] + str((int(row["MY_NUMBER"][11]) + 1) % 10)
+            elif kind == "impossible_birth_date":
+                row = pick(lambda r: r["BIRTH_DATE"][:4] < "2000")
+                row["BIRTH_DATE"] = row["BIRTH_DATE"][:5] + "02/30"
+            elif kind == "unknown_sex_code":
+                pick(lambda r: True)["SEX"] = "3"
+            elif kind == "two_heads":
+                pick(current_member).update({"ZOKU1": "100", "ZOKU_TEXT": "世帯主"})
+            elif kind == "ragged_row":
+                pick(current_member)["__ragged__"] = "1"
+            elif kind == "death_without_32":
+                row = pick(current_member)
+                row.update({"JOTAI_KBN": "20", "SHOJO_DATE": row["IDO_DATE"]})
+            elif kind == "household_row_missing":
+                number = pick(lambda r: len(members[r["SETAI_NO"]]) == 1)["SETAI_NO"]
+                setai[:] = [s for s in setai if s["SETAI_NO"] != number]
+            elif kind == "head_reference_unknown":
+                number = pick(lambda r: r["ZOKU1"] == "100")["SETAI_NO"]
+                household = next(s for s in setai if s["SETAI_NO"] == number)
+                household["NUSHI_ATENA_NO"] = m11(99_000_000 + len(used))  # valid check digit, nobody's number
+            elif kind == "household_size_not_a_number":
+                number = pick(lambda r: r["ZOKU1"] == "100")["SETAI_NO"]
+                next(s for s in setai if s["SETAI_NO"] == number)["NINZU"] = "３人"
+
+
+def write_rdb(folder: Path, n: int, *, seed: int = 6, defects: bool = False, prefix: str = "juki_rdb") -> tuple[Path, Path]:
+    """Write ``{prefix}_kojin.csv`` and ``{prefix}_setai.csv`` (UTF-8, header, CR LF) into ``folder``."""
+    import csv
+
+    folder.mkdir(parents=True, exist_ok=True)
+    kojin, setai = rdb_rows(n, seed=seed, defects=defects)
+    paths = folder / f"{prefix}_kojin.csv", folder / f"{prefix}_setai.csv"
+    for path, rows, columns in ((paths[0], kojin, KOJIN_COLUMNS), (paths[1], setai, SETAI_COLUMNS)):
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\r\n")
+            writer.writerow(columns)
+            for row in rows:
+                values = [row.get(c, "") for c in columns]
+                writer.writerow(values[:-1] if row.get("__ragged__") else values)
+    return paths
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=3000)
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True,
+                        help="the .dat file (mainframe), or the folder of the two CSV files (rdb)")
+    parser.add_argument("--layout", choices=["mainframe", "rdb"], default="mainframe")
+    parser.add_argument("--prefix", default="juki_rdb", help="rdb: file name prefix")
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--defects", action="store_true", help="plant the documented defects")
     args = parser.parse_args()
+    if args.layout == "rdb":
+        for path in write_rdb(args.out, args.rows, seed=args.seed, defects=args.defects, prefix=args.prefix):
+            print(path)
+        return
     n = write_mainframe(args.out, args.rows, seed=args.seed, defects=args.defects)
     print(f"{args.out}: {n} records")
 

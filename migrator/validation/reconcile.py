@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 def reconcile(result: TableRun, keys: pl.DataFrame, options: RunOptions) -> list[Finding]:
     """Reconciliation findings of one job (``keys``: the key/total columns kept by the run)."""
-    from migrator.validation.run import _legacy_key, parse_totals
+    from migrator.validation.run import _legacy_key, recon_totals
 
     job = result.job
     where = Location(file=str(job.extract))
@@ -45,15 +45,17 @@ def reconcile(result: TableRun, keys: pl.DataFrame, options: RunOptions) -> list
         for frame, what in ((lost, "missing"), (many, "more than once")):
             if frame.height:
                 findings.append(make_finding("DAT302", where, item=legacy_key, count=frame.height, what=what))
-    totals, bad = parse_totals((getattr(job.compiled.mapping, "settings", {}) or {}).get("照合集計"))
+    totals, bad = recon_totals(job.compiled)
     for part in bad:
         findings.append(make_finding("DAT304", where, setting=part, reason="use 件数:ITEM or 合計:ITEM"))
-    for measure, item in totals:
-        if item not in keys.columns or output is None:
-            findings.append(make_finding("DAT304", where, setting=f"{measure}:{item}",
+    for measure, item, written in totals:
+        if item not in keys.columns:
+            findings.append(make_finding("DAT304", where, setting=f"{measure}:{written}",
                                          reason=f"{item} is not a standard item of {job.compiled.standard.name}"))
             continue
-        out = output.select(pl.col(item)).collect()
+        # The output file read back; without --out, the rows the run would have written.
+        out = output.select(pl.col(item)).collect() if output is not None else \
+            keys.filter(~pl.col("__rejected")).select(item)
         if measure == "count":
             exp = keys.group_by(item).len().rename({"len": "expected"})
             act = out.group_by(item).len().rename({"len": "actual"})

@@ -417,20 +417,42 @@ def _legacy_key(compiled: Compiled) -> tuple[str, str] | None:
 
 
 def _recon_items(compiled: Compiled) -> list[str]:
-    return [item for _, item in parse_totals(getattr(compiled.mapping, "settings", {}).get("照合集計", ""))[0]]
+    return [item for _, item, _ in recon_totals(compiled)[0]]
+
+
+def recon_totals(compiled: Compiled) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """The 照合集計 setting resolved to standard items: [(measure, standard item, as written)], unreadable parts.
+
+    An item may be written by its standard name or by the legacy item it is converted from (the first
+    standard item, in schema order, whose expression reads only that legacy item).
+    """
+    totals, bad = parse_totals((getattr(compiled.mapping, "settings", {}) or {}).get("照合集計"))
+    names = list(compiled.standard.item_names)
+    out = []
+    for measure, item in totals:
+        target = item
+        if item not in names:
+            target = next((n for n in names if n in compiled.columns
+                           and list(dict.fromkeys(_roots(compiled.columns[n]))) == [item]), item)
+        out.append((measure, target, item))
+    return out, bad
 
 
 _MEASURES = {"件数": "count", "count": "count", "合計": "sum", "sum": "sum"}
 
 
 def parse_totals(text: str | None) -> tuple[list[tuple[str, str]], list[str]]:
-    """``件数:住民状態; 合計:税額`` → [("count", "住民状態"), ("sum", "税額")], plus unreadable parts."""
+    """``件数:住民状態; 合計:税額`` → [("count", "住民状態"), ("sum", "税額")], plus unreadable parts.
+
+    A bare item (``住民状態``) means a count per group."""
     out, bad = [], []
     for part in (text or "").replace("；", ";").replace(",", ";").split(";"):
         part = part.strip()
         if not part:
             continue
-        measure, _, item = part.replace("：", ":").partition(":")
+        measure, colon, item = part.replace("：", ":").partition(":")
+        if not colon:  # a bare item: count per group
+            measure, item = "件数", measure
         if measure.strip() in _MEASURES and item.strip():
             out.append((_MEASURES[measure.strip()], item.strip()))
         else:
