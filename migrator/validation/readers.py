@@ -44,7 +44,9 @@ class LineIssues:
     bad_rows: list[tuple[int, int, str]] = field(default_factory=list)  # (row, line, code) of unread records
 
     def add(self, code: str, line: int, row: int | None = None, **params: object) -> None:
-        key = (code, tuple(sorted((k, str(v)) for k, v in params.items())))
+        # Undecodable bytes are one finding per file (the first bytes shown), not one per byte value.
+        key = next((k for k in self.counts if k[0] == code), None) if code == "DAT001" else None
+        key = key or (code, tuple(sorted((k, str(v)) for k, v in params.items())))
         self.counts[key] = self.counts.get(key, 0) + 1
         seen = self.lines.setdefault(key, [])
         if len(seen) < MAX_EXAMPLES:
@@ -226,7 +228,7 @@ class ExtractReader:
             except csv.Error as exc:
                 self.rows += 1
                 self.issues.add("DAT003", prev + 1, self.rows) if "end of data" in str(exc) else \
-                    self.issues.add("DAT002", prev + 1, self.rows, found="?", expected=expected or "?")
+                    self.issues.add("DAT012", prev + 1, self.rows, reason=str(exc))
                 start = prev + 1 if "end of data" in str(exc) else reader.line_num
                 if pending is not None:
                     self._ragged(*pending, expected or 0)
@@ -323,6 +325,8 @@ class ExtractReader:
                 if len(lines) >= self.options.batch_rows:
                     yield self._fixed_frame(lines, meta, encoding)
                     lines, meta = [], []
+        if trailer is not None and last_trailer is None and self.rows:
+            self.extra_findings.append(make_finding("DAT013", Location(file=str(self.path), line=n)))
         if last_trailer is not None:
             digits = re.findall(rb"[0-9]+", last_trailer[1][1:])
             if digits and int(digits[0]) != self.rows:
