@@ -9,6 +9,7 @@ validators give ``False`` for null or malformed values, check-digit functions ``
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from enum import StrEnum
 
 import polars as pl
@@ -25,9 +26,14 @@ def _digits(value: object, n: int | None = None) -> str | None:
     return value if re.fullmatch(rf"[0-9]{{{n}}}", value) else None
 
 
-def _digit_exprs(expr: pl.Expr, n: int) -> list[pl.Expr]:
-    # A fixed-length ASCII digit string as an integer, then its digits by division: no per-row Python.
-    number = expr.cast(pl.UInt64, strict=False)
+def _let(value: pl.Expr, body: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+    """``body(v)`` with ``v`` computed once: polars' common-subexpression elimination does not reach inside
+    a nested expression, so a value used a dozen times would otherwise be recomputed a dozen times."""
+    return pl.struct(value.alias("v")).struct.with_fields(body(pl.field("v")).alias("r")).struct.field("r")
+
+
+def _digit_exprs(number: pl.Expr, n: int) -> list[pl.Expr]:
+    # The digits of an integer by division, most significant first: no string slicing, no per-row Python.
     return [(number // (10 ** (n - 1 - i))) % 10 for i in range(n)]
 
 
@@ -38,9 +44,10 @@ def _weighted(digits: list[pl.Expr], weights: tuple[int, ...] | list[int]) -> pl
     return total
 
 
-def _fixed(expr: pl.Expr, n: int) -> tuple[pl.Expr, pl.Expr]:
+def _fixed_number(expr: pl.Expr, n: int) -> pl.Expr:
+    """A string of exactly ``n`` ASCII digits as an unsigned integer (n ≤ 19), else null."""
     s = expr.cast(pl.String)
-    return s, s.str.contains(rf"^[0-9]{{{n}}}$").fill_null(False)
+    return pl.when(s.str.contains(rf"^[0-9]{{{n}}}$")).then(s.cast(pl.UInt64, strict=False))
 
 
 # ---------------------------------------------------------------- 個人番号
@@ -61,18 +68,21 @@ def is_valid_mynumber(value: object) -> bool:
 
 def mynumber_check_digit_expr(expr: pl.Expr) -> pl.Expr:
     """Polars form of :func:`mynumber_check_digit` (Int64, null when malformed)."""
-    s, ok = _fixed(expr, 11)
-    r = _weighted(_digit_exprs(s, 11), _MYNUMBER_WEIGHTS) % 11
-    return pl.when(ok).then(pl.when(r <= 1).then(0).otherwise(11 - r)).cast(pl.Int64)
+    def body(number: pl.Expr) -> pl.Expr:
+        return _let(_weighted(_digit_exprs(number, 11), _MYNUMBER_WEIGHTS) % 11,
+                    lambda r: pl.when(r <= 1).then(0).otherwise(11 - r))
+
+    return _let(_fixed_number(expr, 11), body).cast(pl.Int64)
 
 
 def is_valid_mynumber_expr(expr: pl.Expr) -> pl.Expr:
     """Polars form of :func:`is_valid_mynumber`."""
-    s, ok = _fixed(expr, 12)
-    digits = _digit_exprs(s, 12)
-    r = _weighted(digits[:11], _MYNUMBER_WEIGHTS) % 11
-    check = pl.when(r <= 1).then(0).otherwise(11 - r)
-    return (ok & (check == digits[11])).fill_null(False)
+    def body(number: pl.Expr) -> pl.Expr:
+        check = _let(_weighted(_digit_exprs(number // 10, 11), _MYNUMBER_WEIGHTS) % 11,
+                     lambda r: pl.when(r <= 1).then(0).otherwise(11 - r))
+        return check == number % 10
+
+    return _let(_fixed_number(expr, 12), body).fill_null(False)
 
 
 # ---------------------------------------------------------------- 法人番号
@@ -93,19 +103,20 @@ def is_valid_corporate_number(value: object) -> bool:
 
 def corporate_number_check_digit_expr(expr: pl.Expr) -> pl.Expr:
     """Polars form of :func:`corporate_number_check_digit`."""
-    s, ok = _fixed(expr, 12)
     weights = [1 if (11 - i) % 2 == 0 else 2 for i in range(12)]
-    total = _weighted(_digit_exprs(s, 12), weights)
-    return pl.when(ok).then(9 - total % 9).cast(pl.Int64)
+    total = _let(_fixed_number(expr, 12), lambda number: _weighted(_digit_exprs(number, 12), weights))
+    return (9 - total.cast(pl.Int64) % 9).cast(pl.Int64)
 
 
 def is_valid_corporate_number_expr(expr: pl.Expr) -> pl.Expr:
     """Polars form of :func:`is_valid_corporate_number`."""
-    s, ok = _fixed(expr, 13)
-    digits = _digit_exprs(s, 13)
     weights = [1 if (11 - i) % 2 == 0 else 2 for i in range(12)]
-    check = 9 - _weighted(digits[1:], weights) % 9
-    return (ok & (check == digits[0])).fill_null(False)
+
+    def body(number: pl.Expr) -> pl.Expr:
+        check = 9 - _weighted(_digit_exprs(number % 10**12, 12), weights).cast(pl.Int64) % 9
+        return check == (number // 10**12).cast(pl.Int64)
+
+    return _let(_fixed_number(expr, 13), body).fill_null(False)
 
 
 # ---------------------------------------------------------------- 全国地方公共団体コード
@@ -126,18 +137,18 @@ def is_valid_lg_code(value: object) -> bool:
 
 def lg_code_check_digit_expr(expr: pl.Expr) -> pl.Expr:
     """Polars form of :func:`lg_code_check_digit`."""
-    s, ok = _fixed(expr, 5)
-    r = _weighted(_digit_exprs(s, 5), _LG_WEIGHTS) % 11
-    return pl.when(ok).then((11 - r) % 10).cast(pl.Int64)
+    r = _let(_fixed_number(expr, 5), lambda number: _weighted(_digit_exprs(number, 5), _LG_WEIGHTS) % 11)
+    return ((11 - r.cast(pl.Int64)) % 10).cast(pl.Int64)
 
 
 def is_valid_lg_code_expr(expr: pl.Expr) -> pl.Expr:
     """Polars form of :func:`is_valid_lg_code`."""
-    s, ok = _fixed(expr, 6)
-    digits = _digit_exprs(s, 6)
-    pref = digits[0] * 10 + digits[1]
-    check = (11 - _weighted(digits[:5], _LG_WEIGHTS) % 11) % 10
-    return (ok & (pref >= 1) & (pref <= 47) & (check == digits[5])).fill_null(False)
+    def body(number: pl.Expr) -> pl.Expr:
+        pref = number // 10**4
+        check = (11 - _weighted(_digit_exprs(number // 10, 5), _LG_WEIGHTS).cast(pl.Int64) % 11) % 10
+        return (pref >= 1) & (pref <= 47) & (check == (number % 10).cast(pl.Int64))
+
+    return _let(_fixed_number(expr, 6), body).fill_null(False)
 
 
 def with_lg_check_digit(base: str) -> str | None:
@@ -191,24 +202,25 @@ def is_valid_m11w27(value: object, *, length: int | None = None,
     return check is not None and check == int(s[-1])
 
 
-def _m11_expr(s: pl.Expr, n_serial: pl.Expr, policy: RemainderOnePolicy) -> pl.Expr:
-    # Variable length: weigh digits from the right by reversing the serial; missing positions count 0.
-    rev = s.str.reverse()
-    total: pl.Expr = pl.lit(0, pl.Int64)
-    for i in range(MAX_M11_LENGTH - 1):
-        digit = rev.str.slice(i, 1).cast(pl.Int64, strict=False).fill_null(0)
-        total = total + digit * (2 + i % 6)
-    r = total % 11
-    zero_or_null = pl.lit(0, pl.Int64) if policy is RemainderOnePolicy.ZERO else pl.lit(None, pl.Int64)
-    return pl.when(r == 0).then(0).when(r == 1).then(zero_or_null).otherwise(11 - r).cast(pl.Int64)
+def _m11_expr(serial: pl.Expr, policy: RemainderOnePolicy) -> pl.Expr:
+    # ``serial`` is the serial as an unsigned integer (at most 18 digits): its digits by division, weighted
+    # 2,3,…,7,2,… from the right; missing leading positions are 0 and weigh nothing.
+    def check(total: pl.Expr) -> pl.Expr:
+        r = total % 11
+        zero_or_null = pl.lit(0, pl.Int64) if policy is RemainderOnePolicy.ZERO else pl.lit(None, pl.Int64)
+        return pl.when(r == 0).then(0).when(r == 1).then(zero_or_null).otherwise(11 - r).cast(pl.Int64)
+
+    digits = _digit_exprs(serial, MAX_M11_LENGTH - 1)[::-1]
+    return _let(_weighted(digits, [2 + i % 6 for i in range(MAX_M11_LENGTH - 1)]).cast(pl.Int64), check)
 
 
 def m11w27_check_digit_expr(expr: pl.Expr, *,
                             remainder_one: RemainderOnePolicy | str = RemainderOnePolicy.ZERO) -> pl.Expr:
     """Polars form of :func:`m11w27_check_digit`."""
     s = expr.cast(pl.String)
-    ok = s.str.contains(rf"^[0-9]{{1,{MAX_M11_LENGTH - 1}}}$").fill_null(False)
-    return pl.when(ok).then(_m11_expr(s, s.str.len_chars(), RemainderOnePolicy(remainder_one)))
+    number = pl.when(s.str.contains(rf"^[0-9]{{1,{MAX_M11_LENGTH - 1}}}$")).then(s.cast(pl.UInt64, strict=False))
+    policy = RemainderOnePolicy(remainder_one)
+    return _let(number, lambda serial: _m11_expr(serial, policy))
 
 
 def is_valid_m11w27_expr(expr: pl.Expr, *, length: int | None = None,
@@ -216,11 +228,14 @@ def is_valid_m11w27_expr(expr: pl.Expr, *, length: int | None = None,
     """Polars form of :func:`is_valid_m11w27`."""
     s = expr.cast(pl.String)
     pattern = rf"^[0-9]{{{length}}}$" if length is not None else rf"^[0-9]{{2,{MAX_M11_LENGTH}}}$"
-    ok = s.str.contains(pattern).fill_null(False)
-    serial = s.str.slice(0, s.str.len_chars() - 1)
-    last = s.str.slice(-1, 1).cast(pl.Int64, strict=False)
-    check = _m11_expr(serial, serial.str.len_chars(), RemainderOnePolicy(remainder_one))
-    return (ok & (check == last)).fill_null(False)
+    # At most 19 digits: below 2**64, so the whole value fits an unsigned integer.
+    number = pl.when(s.str.contains(pattern)).then(s.cast(pl.UInt64, strict=False))
+    policy = RemainderOnePolicy(remainder_one)
+
+    def body(n: pl.Expr) -> pl.Expr:
+        return _m11_expr(n // 10, policy) == (n % 10).cast(pl.Int64)
+
+    return _let(number, body).fill_null(False)
 
 
 # ---------------------------------------------------------------- 在留カード等番号, 郵便番号

@@ -107,7 +107,7 @@ def standard_code_values(schema: Schema | None, table: Table | None) -> dict[str
     return out
 
 
-def plan_rows(mapping: Mapping, resolved: Resolved) -> tuple[list[RowPlan], list[Finding]]:
+def plan_rows(mapping: Mapping, resolved: Resolved, *, dedupe: bool = True) -> tuple[list[RowPlan], list[Finding]]:
     """Analyse every row (one shared environment: code tables, 外字 table, legacy lengths)."""
     gaiji, findings = gaiji_table(mapping)
     env = Env(codes={name: mapping.code_table(name) for name in mapping.code_table_names}, gaiji=gaiji)
@@ -120,7 +120,7 @@ def plan_rows(mapping: Mapping, resolved: Resolved) -> tuple[list[RowPlan], list
         if resolved.standard is not None and resolved.standard.has_item(row.standard):
             target = resolved.standard.item(row.standard)
         plans.append(analyze_row(row, mapping=mapping, env=env, legacy=resolved.legacy, target=target,
-                                 standard_codes=codes))
+                                 standard_codes=codes, dedupe=dedupe))
     return plans, findings
 
 
@@ -144,8 +144,12 @@ class CompiledMapping:
             [pl.col(t).alias(name) for name, t in zip(names, tmp, strict=True)])
 
 
-def compile_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None) -> CompiledMapping:
+def compile_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None,
+                    dedupe: bool = True) -> CompiledMapping:
     """Compile ``mapping`` for its standard table.
+
+    ``dedupe`` (default on) evaluates costly pipes (和暦, dates) once per distinct legacy value and looks the
+    results up for every row; the results are the same either way, only the cost differs.
 
     Raises:
         SpecError: the standard schema or table is unknown, or a row cannot be compiled (a syntax error,
@@ -156,7 +160,7 @@ def compile_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None)
     if resolved.standard is None:
         first = resolved.findings[0]
         raise SpecError(first.message_en, first.message_ja, location=first.location)
-    plans, _ = plan_rows(mapping, resolved)
+    plans, _ = plan_rows(mapping, resolved, dedupe=dedupe)
     columns: dict[str, pl.Expr] = {name: pl.lit(None, pl.String) for name in resolved.standard.item_names}
     sources: dict[str, str] = {}
     issues: list[TransformIssue] = []

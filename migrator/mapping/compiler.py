@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -15,7 +16,7 @@ from migrator import jp
 from migrator.location import Location
 from migrator.mapping.language import TransformSyntaxError, parse_pipe
 from migrator.mapping.model import ItemRow, Mapping
-from migrator.mapping.transforms import Env, RowIssue, bind, lookup, names
+from migrator.mapping.transforms import Env, RowIssue, Transform, bind, lookup, names
 from migrator.report import Finding, make_finding
 from migrator.schema import Item, Table
 
@@ -81,9 +82,14 @@ def _kind_label(kind: str) -> str:
 
 
 def analyze_row(row: ItemRow, *, mapping: Mapping, env: Env, legacy: Table | None, target: Item | None,
-                standard_codes: dict[str, tuple[str, ...]]) -> RowPlan:
-    """Parse, bind and build the row's pipe; findings name the row's cells."""
+                standard_codes: dict[str, tuple[str, ...]], dedupe: bool = True) -> RowPlan:
+    """Parse, bind and build the row's pipe; findings name the row's cells.
+
+    With ``dedupe`` a pipe with a costly transform (``Transform.memo``) that reads only its own legacy value
+    is evaluated once per distinct value and looked up for every row (same results, see :func:`_memoized`).
+    """
     plan = RowPlan(row)
+    steps: list[tuple[Transform, dict[str, Any]]] = []
     env.issues = []
     tcell = row.place("transform")
     lcell = row.place("legacy")
@@ -169,25 +175,67 @@ def analyze_row(row: ItemRow, *, mapping: Mapping, env: Env, legacy: Table | Non
             elif transform.name not in ("trim", "rtrim", "upper", "lower", "zenkaku_to_hankaku", "checkdigit"):
                 fed = None  # the value fed to a code table is no longer the legacy item's own code
             length = transform.length(env, length, args)
-            expr = transform.build(env, expr, args)
+            steps.append((transform, args))
             if transform.returns != "same":
                 kind = transform.returns
         if plan.blocked:
             return plan
     plan.kind, plan.length = kind, length
+    if row.default:
+        plan.length = None if length is None else max(length, len(row.default))
+    if dedupe and any(t.memo for t, _ in steps) and not any(_reads_columns(t, a) for t, a in steps):
+        plan.expr, plan.issues = _memoized(steps, expr, kind, row.default, env)
+    else:
+        plan.expr, plan.issues = _assemble(steps, expr, kind, row.default, env)
+    if target is not None:
+        plan.findings += _type_findings(plan, target)
+    return plan
+
+
+def _assemble(steps: list[tuple[Transform, dict[str, Any]]], expr: pl.Expr, kind: str, default: str | None,
+              env: Env) -> tuple[pl.Expr, list[RowIssue]]:
+    """The row's expression over ``expr`` (its legacy value), and the row issues its transforms register."""
+    env.issues = []
+    for transform, args in steps:
+        expr = transform.build(env, expr, args)
     if kind == "date":
         expr = expr.dt.to_string("%Y-%m-%d")
     elif kind == "integer":
         expr = expr.cast(pl.String)
-    if row.default:
-        expr = pl.when(expr.is_null() | (expr.str.len_chars() == 0)).then(pl.lit(row.default)).otherwise(expr)
-        length = None if length is None else max(length, len(row.default))
-        plan.length = length
-    plan.expr = pl.when(expr.str.len_chars() > 0).then(expr).otherwise(pl.lit(None, pl.String))
-    plan.issues = list(env.issues)
-    if target is not None:
-        plan.findings += _type_findings(plan, target)
-    return plan
+    # Empty text becomes null; each form names the value once, so nothing is computed twice.
+    expr = expr.replace("", None)
+    if default:
+        expr = expr.fill_null(pl.lit(default, pl.String))
+    return expr, list(env.issues)
+
+
+def _memoized(steps: list[tuple[Transform, dict[str, Any]]], expr: pl.Expr, kind: str, default: str | None,
+              env: Env) -> tuple[pl.Expr, list[RowIssue]]:
+    """:func:`_assemble` run once per distinct legacy value, then looked up for every row.
+
+    Legacy dates repeat (a million residents have some tens of thousands of birth dates), and a 和暦 parse
+    costs far more than a hash lookup. Valid only for a pipe that reads nothing but its own legacy value.
+    """
+    distinct = expr.unique(maintain_order=True)
+    out, issues = _assemble(steps, distinct, kind, default, env)
+
+    def lookup(values: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+        return expr.replace_strict(distinct, values, default=None, return_dtype=dtype)
+
+    return lookup(out, pl.String()), [RowIssue(i.code, lookup(i.expr, pl.Boolean()).fill_null(False),
+                                                lookup(i.value.cast(pl.String), pl.String())) for i in issues]
+
+
+def _reads_columns(transform: Transform, args: dict[str, Any]) -> bool:
+    """True if a step reads legacy items other than its input (a source, split(column), if_empty(item))."""
+    if transform.is_source:
+        return True
+    for param in transform.params:
+        values = args.get(param.name)
+        for value in values if isinstance(values, list) else [values]:
+            if (param.kind == "column" and value) or (param.kind == "part" and value and value[0] == "column"):
+                return True
+    return False
 
 
 def _type_findings(plan: RowPlan, target: Item) -> list[Finding]:

@@ -75,6 +75,7 @@ class Transform:
     length: Length = field(default=lambda env, n, a: n)
     aliases: tuple[str, ...] = ()
     issues: tuple[str, ...] = ()
+    memo: bool = False  # costly per value: the compiler evaluates the pipe once per distinct legacy value
 
     @property
     def is_source(self) -> bool:
@@ -265,17 +266,17 @@ _REGISTRY: tuple[Transform, ...] = (
               "(MAP401), out-of-era values accepted under policy=lenient are reported too (MAP402).",
               "和暦を日付にする。読めない値(MAP401)、寛容変換した元号範囲外の値(MAP402)を報告する。",
               "wareki(policy=lenient)", (_POLICY,), TEXT_KINDS, "date", _wareki,
-              length=lambda env, n, a: 10, issues=("MAP401", "MAP402")),
+              length=lambda env, n, a: 10, issues=("MAP401", "MAP402"), memo=True),
     Transform("fusho_flag", "The 不詳フラグ of a 和暦 date: 1 when the date is 不詳 (all zeros, month or day 0, "
               "the word 不詳), else 0.", "和暦の日付が不詳なら 1、そうでなければ 0(不詳フラグ)。", "fusho_flag",
-              (_POLICY,), TEXT_KINDS, "text", _fusho_flag, length=lambda env, n, a: 1),
+              (_POLICY,), TEXT_KINDS, "text", _fusho_flag, length=lambda env, n, a: 1, memo=True),
     Transform("fusho_text", "The 不詳表記 of a 和暦 date (平成5年月日不詳 …), empty unless the date is 不詳.",
               "和暦の日付が不詳のときの不詳表記(例: 平成5年月日不詳)。", "fusho_text", (_POLICY,), TEXT_KINDS, "text",
-              _fusho_text, length=lambda env, n, a: 72),
+              _fusho_text, length=lambda env, n, a: 72, memo=True),
     Transform("date", "A date written in a strftime format (default %Y-%m-%d) to a date; values that do not "
               "match are reported (MAP403).", "書式(strftime)どおりの日付文字列を日付にする。合わない値を報告する(MAP403)。",
               'date("%Y/%m/%d")', (Param("format", "text", "strftime format", required=False, default="%Y-%m-%d"),),
-              TEXT_KINDS, "date", _date, length=lambda env, n, a: 10, issues=("MAP403",)),
+              TEXT_KINDS, "date", _date, length=lambda env, n, a: 10, issues=("MAP403",), memo=True),
     Transform("integer", "Text to an integer (spaces ignored); non-numbers are reported (MAP408).",
               "文字列を整数にする。数値でない値を報告する(MAP408)。", "integer", (), TEXT_KINDS, "integer", _integer,
               aliases=("int",), issues=("MAP408",)),
