@@ -113,7 +113,9 @@ class ExtractReader:
             self.checksum = self._sha.hexdigest()
             return
         if self.format == "fixed":
+            self._odd_frames: list[pl.DataFrame] = []
             yield from self._fixed()
+            yield from self._odd_frames
         elif self.format == "xlsx":
             yield from self._excel()
         else:
@@ -299,6 +301,13 @@ class ExtractReader:
     # ------------------------------------------------------------------ fixed width
 
     def _fixed(self) -> Iterator[pl.DataFrame]:
+        """Fixed-width records cut on byte positions, in C the whole way (numpy, one decode, polars' CSV parser).
+
+        Each block of whole lines becomes a (records, record_length) uint8 array; the fields are copied
+        column-wise into a wider array with a 0x1F separator after each (never a CP932 trail byte) and a
+        newline after each record; the text fields are decoded once per block, the ASCII-only fields
+        (digits, codes, dates) go to polars as they are, and polars parses both as separator-delimited text.
+        """
         if self.table is None or any(i.start is None for i in self.table.items):
             raise InputError("A fixed-width extract needs a legacy layout with byte positions (start, length).",
                              "固定長の抽出ファイルには開始位置と長さのある現行レイアウトが必要です。",
@@ -306,77 +315,147 @@ class ExtractReader:
         encoding = self.encoding = str(resolve_encoding(self.declared_encoding or "cp932"))
         record_length = self.record_length or max(i.start + (i.length or 0) - 1 for i in self.table.items)  # type: ignore[operator]
         trailer = trailer_code(self.table, self.code_tables)
-        lines: list[bytes] = []
-        meta: list[tuple[int, int]] = []
-        last_trailer: tuple[int, bytes] | None = None
+        self._groups = _field_groups(self.table, self.code_tables, encoding)
+        block_bytes = max(self.options.batch_rows, 1) * (record_length + 2)
+        carry = b""
+        line_no = 0  # physical lines before the current block
+        last_line = 0
+        trailer_line: tuple[int, bytes] | None = None  # the last record, if it looks like a trailer
         with self.path.open("rb") as fh:
-            for n, raw in enumerate(fh, start=1):
-                self._sha.update(raw)
-                rec = raw.rstrip(b"\r\n")
-                if not rec.strip():
+            while True:
+                chunk = fh.read(block_bytes)
+                self._sha.update(chunk)
+                data = carry + chunk
+                if not chunk:
+                    if not data:
+                        break
+                    if not data.endswith(b"\n"):
+                        data += b"\n"  # the last line without a line break
+                cut = data.rfind(b"\n") + 1
+                if cut == 0:
+                    carry = data
                     continue
-                if last_trailer is not None:  # a "trailer" followed by more data was an ordinary record
-                    self._fixed_record(*last_trailer, record_length, lines, meta)
-                    last_trailer = None
-                if trailer is not None and rec[:1] == trailer:
-                    last_trailer = (n, rec)
-                    continue
-                self._fixed_record(n, rec, record_length, lines, meta)
-                if len(lines) >= self.options.batch_rows:
-                    yield self._fixed_frame(lines, meta, encoding)
-                    lines, meta = [], []
-        if trailer is not None and last_trailer is None and self.rows:
-            self.extra_findings.append(make_finding("DAT013", Location(file=str(self.path), line=n)))
-        if last_trailer is not None:
-            digits = re.findall(rb"[0-9]+", last_trailer[1][1:])
+                carry = data[cut:]
+                block, pending = self._fixed_block(data[:cut], line_no, record_length, trailer, trailer_line)
+                trailer_line = pending
+                line_no += data.count(b"\n", 0, cut)
+                last_line = line_no
+                if block is not None:
+                    yield block
+                if not chunk:
+                    break
+        if trailer is not None and trailer_line is None and self.rows:
+            self.extra_findings.append(make_finding("DAT013", Location(file=str(self.path), line=last_line)))
+        if trailer_line is not None:
+            digits = re.findall(rb"[0-9]+", trailer_line[1][1:])
             if digits and int(digits[0]) != self.rows:
-                self.extra_findings.append(make_finding("DAT009", Location(file=str(self.path), line=last_trailer[0]),
+                self.extra_findings.append(make_finding("DAT009", Location(file=str(self.path), line=trailer_line[0]),
                                                         declared=int(digits[0]), actual=self.rows))
-        if lines:
-            yield self._fixed_frame(lines, meta, encoding)
 
-    def _fixed_record(self, n: int, rec: bytes, record_length: int, lines: list[bytes],
-                      meta: list[tuple[int, int]]) -> None:
+    def _fixed_block(self, data: bytes, line_no: int, record_length: int, trailer: bytes | None,
+                     pending: tuple[int, bytes] | None) -> tuple[pl.DataFrame | None, tuple[int, bytes] | None]:
+        """One block of whole lines → a frame of its good records; returns the trailer candidate left over."""
+        import numpy as np
+
+        buf = np.frombuffer(data, dtype=np.uint8)
+        ends = np.flatnonzero(buf == 10)
+        starts = np.concatenate(([0], ends[:-1] + 1))
+        stops = ends - (buf[np.maximum(ends - 1, 0)] == 13) * (ends > starts)  # drop a CR before LF
+        lengths = stops - starts
+        lines = np.arange(line_no + 1, line_no + 1 + len(ends))
+        # Blank lines (only spaces) are not records.
+        blank = lengths == 0
+        short = np.flatnonzero(~blank & (lengths < 64))
+        for i in short:
+            if not data[starts[i]:stops[i]].strip():
+                blank[i] = True
+        keep = np.flatnonzero(~blank)
+        if pending is not None and len(keep):  # a "trailer" followed by more data was an ordinary record
+            self._fixed_odd(pending[0], pending[1], record_length)
+            pending = None
+        if trailer is not None and len(keep) and data[starts[keep[-1]]:starts[keep[-1]] + 1] == trailer:
+            i = keep[-1]
+            pending = (int(lines[i]), data[starts[i]:stops[i]])
+            keep = keep[:-1]
+        first_row = self.rows + 1
+        self.rows += len(keep)
+        rows = np.arange(first_row, first_row + len(keep))
+        good = lengths[keep] == record_length
+        for k in np.flatnonzero(~good):
+            i = keep[k]
+            self.issues.add("DAT010", int(lines[i]), int(rows[k]), found=int(lengths[i]), expected=record_length)
+        keep, rows = keep[good], rows[good]
+        if len(keep) == 0:
+            return None, pending
+        if np.all(lengths == record_length) and len(np.unique(ends - starts)) == 1 and len(keep) == len(ends):
+            step = int(ends[0] - starts[0]) + 1
+            records = buf.reshape(-1, step)[:, :record_length]
+        else:
+            joined = b"".join(data[starts[i]:starts[i] + record_length] for i in keep.tolist())
+            records = np.frombuffer(joined, dtype=np.uint8).reshape(-1, record_length)
+        return self._fixed_frame(records, rows, lines[keep]), pending
+
+    def _fixed_odd(self, line: int, rec: bytes, record_length: int) -> None:
         self.rows += 1
         if len(rec) != record_length:
-            self.issues.add("DAT010", n, self.rows, found=len(rec), expected=record_length)
+            self.issues.add("DAT010", line, self.rows, found=len(rec), expected=record_length)
             return
-        lines.append(rec)
-        meta.append((self.rows, n))
+        import numpy as np
 
-    def _fixed_frame(self, lines: list[bytes], meta: list[tuple[int, int]], encoding: str) -> pl.DataFrame:
-        # Slice bytes column-wise without a per-row loop: latin-1 maps each byte to one character, so
-        # polars' character slicing is byte slicing; each column is then decoded in one call.
+        frame = self._fixed_frame(np.frombuffer(rec, dtype=np.uint8).reshape(1, -1), np.array([self.rows]),
+                                  np.array([line]))
+        self._odd_frames.append(frame)
+
+    def _fixed_frame(self, records: object, rows: object, lines: object) -> pl.DataFrame:
+        import numpy as np
+
         assert self.table is not None
-        text = pl.Series(b"\n".join(lines).decode("latin-1").split("\n"), dtype=pl.String)
-        bad: set[int] = set()
-        data: dict[str, pl.Series] = {}
-        for item in self.table.items:
-            start, length = (item.start or 1) - 1, item.length or 0
-            joined = text.str.slice(start, length).str.join("\n").item()
-            raw = joined.encode("latin-1")
-            try:
-                values = raw.decode(encoding).split("\n")
-            except UnicodeDecodeError:
-                values = []
-                for i, part in enumerate(raw.split(b"\n")):
-                    try:
-                        values.append(part.decode(encoding))
-                    except UnicodeDecodeError as exc:
-                        values.append("")
-                        if i not in bad:
-                            bad.add(i)
-                            row, line = meta[i]
-                            self.issues.add("DAT001", line, row, encoding=encoding,
-                                            bytes=part[exc.start:exc.end].hex(" ").upper(), hint="")
-            data[item.name] = pl.Series(item.name, values, dtype=pl.String)
-        frame = pl.DataFrame(data).with_columns(
-            pl.Series(ROW, [m[0] for m in meta], dtype=pl.Int64), pl.Series(LINE, [m[1] for m in meta], dtype=pl.Int64))
+        recs: np.ndarray = records  # type: ignore[assignment]
+        n = recs.shape[0]
+        parts: list[pl.DataFrame] = []
+        bad = np.zeros(n, dtype=bool)
+        for items, decode in self._groups:
+            width = sum((i.length or 0) + 1 for i in items)
+            wide = np.empty((n, width), dtype=np.uint8)
+            pos = 0
+            for item in items:
+                start, length = (item.start or 1) - 1, item.length or 0
+                wide[:, pos:pos + length] = recs[:, start:start + length]
+                wide[:, pos + length] = 0x1F
+                pos += length + 1
+            wide[:, -1] = 0x0A
+            raw = wide.tobytes()
+            undecodable = False
+            if not decode and not (wide >= 0x80).any():
+                payload = raw  # ASCII is UTF-8 as it is
+            else:
+                text = raw.decode(str(self.encoding), errors="replace")
+                undecodable = "\ufffd" in text  # CP932 has no U+FFFD: it marks bytes that did not decode
+                payload = text.encode("utf-8")
+                del text
+            frame = pl.read_csv(payload, has_header=False, separator="\x1f", quote_char=None, infer_schema=False,
+                                new_columns=[i.name for i in items], truncate_ragged_lines=True)
+            if undecodable:
+                hit = frame.select(pl.any_horizontal(pl.col(i.name).str.contains("\ufffd", literal=True)
+                                                     for i in items).fill_null(False)).to_series().to_numpy()
+                bad |= hit
+            parts.append(frame)
+        frame = pl.concat(parts, how="horizontal").select(self.table.item_names)
+        frame = frame.with_columns(pl.Series(ROW, rows, dtype=pl.Int64), pl.Series(LINE, lines, dtype=pl.Int64))
         names = list(self.table.item_names)
         frame = frame.with_columns(pl.col(names).str.strip_chars_end(_PAD))
         frame = frame.with_columns(pl.when(pl.col(c).str.len_bytes() > 0).then(pl.col(c)).alias(c) for c in names)
-        if bad:
-            frame = frame.with_row_index("__i").filter(~pl.col("__i").is_in(sorted(bad))).drop("__i")
+        if bad.any():
+            for k in np.flatnonzero(bad).tolist():
+                raw_rec = recs[k].tobytes()
+                try:
+                    raw_rec.decode(str(self.encoding))
+                    shown = ""
+                except UnicodeDecodeError as exc:
+                    shown = raw_rec[exc.start:exc.end].hex(" ").upper()
+                self.issues.add("DAT001", int(lines[k]), int(rows[k]), encoding=self.encoding,  # type: ignore[index]
+                                bytes=shown, hint="")
+            frame = frame.filter(pl.Series(~bad))
         return frame
 
     # ------------------------------------------------------------------ Excel
@@ -448,6 +527,24 @@ def _decodes(path: Path, encoding: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _field_groups(table: Table, code_tables: Mapping[str, CodeTable], encoding: str) -> list[tuple[list, bool]]:
+    """The layout's items split into (ASCII-only items, False) and (text items to decode, True)."""
+    ascii_types = {"date", "datetime", "integer", "decimal", "flag"}
+
+    def plain(item) -> bool:  # type: ignore[no-untyped-def]
+        if item.charset in ("digits", "alnum") or item.type in ascii_types:
+            return True
+        if item.type == "code" and item.code_table in code_tables:
+            return all(code.isascii() for code, _ in code_tables[item.code_table].values)
+        return False
+
+    ascii_items = [i for i in table.items if plain(i)]
+    text_items = [i for i in table.items if not plain(i)]
+    if not encoding.lower().replace("_", "-").startswith(("cp932", "shift", "sjis", "ms932", "utf")):
+        return [(list(table.items), True)]
+    return [(g, d) for g, d in ((ascii_items, False), (text_items, True)) if g]
 
 
 def trailer_code(table: Table, code_tables: Mapping[str, CodeTable]) -> bytes | None:

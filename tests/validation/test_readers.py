@@ -104,7 +104,8 @@ def test_fixed_width_sample_byte_positions() -> None:
     reader = ExtractReader(SAMPLE / "juki_mainframe.dat", schema.table(), code_tables=schema.code_tables,
                            options=ReadOptions(batch_rows=1000))
     frames = list(reader.batches())
-    assert [f.height for f in frames] == [1000, 1000, 999]  # bounded batches; one truncated record left out
+    # Bounded batches of 1000 lines; the truncated record (line 832) is left out of the first.
+    assert [f.height for f in frames] == [999, 1000, 1000]
     assert reader.rows == 3000
     codes = _codes(reader)
     assert codes == {"DAT010": 1}  # the trailer's count (3000) agrees
