@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,7 +127,25 @@ def plan_rows(mapping: Mapping, resolved: Resolved, *, dedupe: bool = True) -> t
 
 @dataclass(frozen=True)
 class CompiledMapping:
-    """A mapping turned into one polars expression per standard item, plus row-issue expressions."""
+    """A mapping turned into one polars expression per standard item, plus row-issue expressions.
+
+    ``columns`` maps each standard item to one polars expression over the legacy frame (all-string columns);
+    ``issues`` holds, per transform that can find row-level problems, a boolean expression over the same frame
+    (True on the offending rows) and the legacy value to show. Both stand alone.
+
+    Entry points:
+
+    - :meth:`apply` — the standard items only, in schema order.
+    - :meth:`evaluate` — the standard items *and* every issue flag and value in one lazy pass (the form the
+      validation run needs): ``frame.evaluate(lf, keep=[...])`` gives the ``keep`` columns, the standard items
+      in schema order (String), then for issue ``i`` (the order of ``issues``) a Boolean column
+      :meth:`issue_flag` ``(i)`` and a String column :meth:`issue_value` ``(i)``. One query plan for all, so
+      polars evaluates the legacy columns once, and the results equal the stand-alone expressions'.
+
+    Costly pipes (和暦, dates) are evaluated once per distinct legacy value and looked up for every row (see
+    ``compile_mapping(dedupe=...)``), so a million rows with tens of thousands of distinct dates cost tens of
+    thousands of parses.
+    """
 
     mapping: Mapping
     standard: Table
@@ -135,13 +154,39 @@ class CompiledMapping:
     sources: dict[str, str]
     issues: tuple[TransformIssue, ...] = field(default=())
 
+    @staticmethod
+    def issue_flag(index: int) -> str:
+        """The name of issue ``index``'s Boolean column in :meth:`evaluate`."""
+        return f"__issue{index}"
+
+    @staticmethod
+    def issue_value(index: int) -> str:
+        """The name of issue ``index``'s legacy-value column (String) in :meth:`evaluate`."""
+        return f"__issue_value{index}"
+
     def apply(self, frame: pl.LazyFrame) -> pl.LazyFrame:
         """Select the standard items, in schema order, computed from a legacy frame (all-string columns)."""
-        # with_columns, not select: a constant column must still get one value per legacy row.
+        return self.evaluate(frame, issues=False)
+
+    def evaluate(self, frame: pl.LazyFrame, *, keep: Sequence[str] = (), issues: bool = True) -> pl.LazyFrame:
+        """The ``keep`` columns, the standard items in schema order, then each issue's flag and value.
+
+        Args:
+            frame: the legacy frame (all-string columns, plus whatever ``keep`` names).
+            keep: columns of ``frame`` passed through unchanged, first (row numbers, line numbers …).
+            issues: False for the standard items only (what :meth:`apply` gives).
+        """
         names = self.standard.item_names
-        tmp = [f"\x00{n}" for n in range(len(names))]
-        return frame.with_columns([self.columns[name].alias(t) for name, t in zip(names, tmp, strict=True)]).select(
-            [pl.col(t).alias(name) for name, t in zip(names, tmp, strict=True)])
+        exprs = [self.columns[name].alias(name) for name in names]
+        if issues:
+            for index, issue in enumerate(self.issues):
+                exprs += [issue.expr.fill_null(False).alias(self.issue_flag(index)),
+                          issue.value.cast(pl.String).alias(self.issue_value(index))]
+        # Computed under temporary names with with_columns, not select: a constant column must still get one
+        # value per legacy row, and a standard item may share its name with a legacy item.
+        tmp = [f"\x00{n}" for n in range(len(exprs))]
+        out = [*keep, *(pl.col(t).alias(e.meta.output_name()) for t, e in zip(tmp, exprs, strict=True))]
+        return frame.with_columns([e.alias(t) for e, t in zip(exprs, tmp, strict=True)]).select(out)
 
 
 def compile_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None,

@@ -103,3 +103,21 @@ def test_null_and_blank_legacy_values_are_looked_up_like_any_other(frame: pl.Dat
     assert out["生年月日"].to_list() == ["1900-01-01"] * 3
     flags = small.select([i.expr.alias(f"{k}") for k, i in enumerate(fast.issues)]).collect()
     assert flags.sum().sum_horizontal().item() == 0
+
+
+def test_evaluate_gives_items_then_issue_flags_and_values(frame: pl.DataFrame) -> None:
+    fast = _compile(True)
+    numbered = frame.with_row_index("row")
+    out = fast.evaluate(numbered.lazy(), keep=["row"]).collect()
+    names = list(fast.standard.item_names)
+    flags = [fast.issue_flag(i) for i in range(len(fast.issues))]
+    values = [fast.issue_value(i) for i in range(len(fast.issues))]
+    assert out.columns == ["row", *names, *[c for pair in zip(flags, values, strict=True) for c in pair]]
+    assert out["row"].to_list() == list(range(ROWS))
+    assert out.select(names).equals(fast.apply(frame.lazy()).collect())
+    alone = _issues(fast, frame)
+    assert out.select(flags).rename(dict(zip(flags, [f"flag{k}" for k in range(len(flags))], strict=True))).equals(
+        alone.select(pl.col("^flag.*$")))
+    assert out.select(values).rename(dict(zip(values, [f"value{k}" for k in range(len(values))],
+                                              strict=True))).equals(alone.select(pl.col("^value.*$")))
+    assert out.schema[flags[0]] == pl.Boolean and out.schema[values[0]] == pl.String
