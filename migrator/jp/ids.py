@@ -228,7 +228,7 @@ def is_valid_m11w27_expr(expr: pl.Expr, *, length: int | None = None,
     """Polars form of :func:`is_valid_m11w27`."""
     s = expr.cast(pl.String)
     if length is not None and not 2 <= length <= MAX_M11_LENGTH:
-        return pl.lit(False)  # no serial plus check digit fits, as in the scalar form
+        return expr.is_null() & pl.lit(False)  # no serial plus check digit fits, as in the scalar form
     pattern = rf"^[0-9]{{{length}}}$" if length is not None else rf"^[0-9]{{2,{MAX_M11_LENGTH}}}$"
     # At most 19 digits: below 2**64, so the whole value fits an unsigned integer.
     number = pl.when(s.str.contains(pattern)).then(s.cast(pl.UInt64, strict=False))
