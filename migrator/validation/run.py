@@ -198,6 +198,7 @@ class _TableRunner:
         self.table = c.standard
         self.code_tables: dict[str, CodeTable] = dict(job.standard_schema.code_tables)
         self.schema = build_schema(self.table, self.code_tables)
+        self.screen = screen_expr(self.schema)
         self.names = list(self.table.item_names)
         self.columns = {n: c.columns[n] for n in self.names if n in c.columns}
         legacy_codes = job.legacy_schema.code_tables if job.legacy_schema else {}
@@ -342,6 +343,27 @@ class _TableRunner:
         self._keep_keys(legacy, converted, mask)
 
     def _validate(self, frame: pl.DataFrame) -> pl.DataFrame | None:
+        """Pandera's failure cases (``index`` = position in ``frame``), every failure collected.
+
+        Every check of the schema is a row-level polars expression, so the rows that pass all of them are
+        found first in one polars pass (the screen); pandera then validates only the other rows, and its
+        failure cases are mapped back to positions in ``frame``. Without a screen, pandera sees every row.
+        """
+        if self.screen is None:
+            return self._pandera(frame)
+        ok = frame.select(self.screen).to_series()
+        if ok.all():
+            return None
+        positions = ok.not_().arg_true()
+        failures = self._pandera(frame[positions])
+        if failures is None:
+            return None
+        index = failures["index"]
+        gathered = positions.gather(index.fill_null(0).cast(pl.UInt32)).cast(pl.Int64)
+        mapped = pl.select(pl.when(index.is_not_null()).then(gathered).alias("index")).to_series()
+        return failures.with_columns(mapped)
+
+    def _pandera(self, frame: pl.DataFrame) -> pl.DataFrame | None:
         try:
             self.schema.validate(frame, lazy=True)
         except pa.errors.SchemaErrors as exc:
@@ -392,6 +414,40 @@ class _TableRunner:
 _HOUSEHOLD_ITEMS = ("世帯番号", "続柄コード1", "住民状態")
 HOUSEHOLD_HEAD = "02"  # 続柄 code of 世帯主 in the standard
 CURRENT_RESIDENT = "1"  # 住民状態 住登者
+
+
+class _Grab:
+    """Stands in for a LazyFrame: ``select(expr)`` hands back the expression a check builds."""
+
+    def __init__(self, key: str | None) -> None:
+        self.lazyframe = self
+        self.key = key
+
+    def select(self, *exprs: Any) -> Any:
+        if len(exprs) != 1 or not isinstance(exprs[0], pl.Expr):
+            raise TypeError("not a single expression")
+        return exprs[0]
+
+
+def screen_expr(schema: pa.DataFrameSchema) -> pl.Expr | None:
+    """One boolean expression, True where a row passes every check of ``schema`` (None: cannot screen).
+
+    A null check result counts as a failure here, so such rows are left to pandera to judge.
+    """
+    parts: list[pl.Expr] = []
+    try:
+        for name, column in schema.columns.items():
+            if not column.nullable:
+                parts.append(pl.col(name).is_not_null())
+            for check in column.checks:
+                parts.append(check._check_fn(_Grab(name)))
+        for check in schema.checks or ():
+            parts.append(check._check_fn(_Grab(None)))
+    except Exception:  # a check that is not one polars expression: let pandera see every row
+        return None
+    if not parts:
+        return None
+    return pl.all_horizontal([p.fill_null(False) for p in parts]).alias("__ok")
 
 
 def _roots(expr: pl.Expr) -> list[str]:
