@@ -443,7 +443,9 @@ class ExtractReader:
         frame = pl.concat(parts, how="horizontal").select(self.table.item_names)
         frame = frame.with_columns(pl.Series(ROW, rows, dtype=pl.Int64), pl.Series(LINE, lines, dtype=pl.Int64))
         names = list(self.table.item_names)
-        frame = frame.with_columns(pl.col(names).str.strip_chars_end(_PAD))
+        frame = frame.with_columns(pl.col(names).str.strip_chars_end(" "))  # the common padding, fast
+        frame = frame.with_columns(pl.when(pl.col(c).str.ends_with("\u3000")).then(pl.col(c).str.strip_chars_end(_PAD))
+                                   .otherwise(pl.col(c)).alias(c) for c in names)
         frame = frame.with_columns(pl.when(pl.col(c).str.len_bytes() > 0).then(pl.col(c)).alias(c) for c in names)
         if bad.any():
             for k in np.flatnonzero(bad).tolist():

@@ -12,9 +12,11 @@ run once all batches are done, on key columns only, so memory stays bounded by t
 from __future__ import annotations
 
 import os
+import queue
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -264,7 +266,7 @@ class _TableRunner:
                  else pl.lit(None, dtype=pl.String).alias(n) for n in self.names]
         issue_exprs = []
         for i, issue in enumerate(c.issues):
-            issue_exprs += [issue.expr.fill_null(False).alias(f"__iss{i}"), issue.value.cast(pl.String).alias(f"__issv{i}")]
+            issue_exprs.append(issue.expr.fill_null(False).alias(f"__iss{i}"))
         legacy_exprs = [_legacy_text(legacy, self.columns.get(n)).alias(f"__leg{j}") for j, n in enumerate(self.names)]
         frame = legacy.lazy().select(pl.col(ROW), pl.col(LINE), *exprs, *issue_exprs, *legacy_exprs).collect()
         converted = frame.select(ROW, LINE, *self.names)
@@ -289,7 +291,8 @@ class _TableRunner:
             reported.setdefault(issue.item, set()).update(hit["__pos"].to_list())
             sens = self.collector.sensitive(issue.item) or any(
                 r in self.legacy_sensitive for r in _roots(issue.value))
-            rows = hit.select(ROW, LINE, pl.col(f"__issv{i}").alias("legacy"),
+            values = legacy[hit["__pos"]].select(issue.value.cast(pl.String).alias("legacy"))  # the hit rows only
+            rows = hit.with_columns(values["legacy"]).select(ROW, LINE, "legacy",
                               (pl.col(issue.item) if issue.item in self.names else pl.lit(None)).cast(pl.String)
                               .alias("converted"))
             self.collector.add(issue.code, issue.item, issue.code, rows, sensitive=sens, source=issue.source)
@@ -321,8 +324,10 @@ class _TableRunner:
         text_cols = [n for n in self.names if self.table.item(n).type == "string"
                      and self.table.item(n).charset not in ("digits", "alnum")]
         if text_cols:
-            pua = converted.select(pl.concat_list([pl.col(n).str.extract_all(PUA_RE) for n in text_cols])
-                                   .alias("ch")).explode("ch").drop_nulls()
+            with_pua = converted.filter(pl.any_horizontal(pl.col(n).str.contains(PUA_RE) for n in text_cols)
+                                        .fill_null(False))
+            pua = with_pua.select(pl.concat_list([pl.col(n).str.extract_all(PUA_RE) for n in text_cols])
+                                  .alias("ch")).explode("ch").drop_nulls()
             if pua.height:
                 self.gaiji.update(dict(pua.group_by("ch").len().iter_rows()))
 
@@ -388,7 +393,7 @@ class _TableRunner:
         t0 = time.perf_counter()
         self._open_outputs()
         try:
-            for legacy in self.reader.batches():
+            for legacy in prefetch(self.reader.batches()):
                 self.batch(legacy)
                 if self.options.progress:
                     self.options.progress(legacy.height)
@@ -414,6 +419,48 @@ class _TableRunner:
 _HOUSEHOLD_ITEMS = ("世帯番号", "続柄コード1", "住民状態")
 HOUSEHOLD_HEAD = "02"  # 続柄 code of 世帯主 in the standard
 CURRENT_RESIDENT = "1"  # 住民状態 住登者
+
+
+def prefetch(batches: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+    """Read the next batch in a thread while this one is converted (polars releases the GIL as it works).
+
+    At most one batch waits, so memory stays bounded; an error of the reader is raised here.
+    """
+    slot: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        slot.put(("batch", batch), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            slot.put(("end", None))
+        except BaseException as exc:  # handed to the consumer
+            slot.put(("error", exc))
+
+    thread = threading.Thread(target=work, name="extract-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = slot.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        while thread.is_alive():
+            try:
+                slot.get_nowait()
+            except queue.Empty:
+                thread.join(0.05)
 
 
 class _Grab:
