@@ -36,21 +36,67 @@ print(df.height)
 """
 
 NAIVE = """
-import sys, datetime as dt
+import re, sys
 import pandas as pd
 import pandera.pandas as pa
+from pathlib import Path
 from migrator import jp
+from migrator.mapping import load_mapping, parse_pipe
 from migrator.schema import SchemaRegistry
 
-path, limit = sys.argv[1], int(sys.argv[2])
-legacy = SchemaRegistry.load().get("legacy-juki-mainframe").table()
+# The same mapping, applied the way a hand-written migration script does it: row by row, value by value,
+# then pandas + pandera's pandas API for the standard table's checks.
+path, limit, mapping_path = sys.argv[1], int(sys.argv[2]), sys.argv[4]
+registry = SchemaRegistry.load()
+mapping, _ = load_mapping(Path(mapping_path))
+legacy = registry.get(mapping.legacy_schema).table(mapping.legacy_table)
+standard_schema = registry.get(mapping.standard_schema)
+standard = standard_schema.table(mapping.standard_table)
 fields = [(i.name, i.start - 1, i.length) for i in legacy.items]
-SEX = {"M": "1", "F": "2"}
-REL = {"01": "02", "02": "11", "04": "20"}
+gaiji = {(chr(int(g.legacy[2:], 16)) if g.legacy.startswith("U+") else g.legacy): g.standard for g in mapping.gaiji}
+codes = {name: mapping.code_table(name) for name in mapping.code_table_names}
+CHECKS = {"mynumber": jp.is_valid_mynumber, "m11w27": jp.is_valid_m11w27, "lg_code": jp.is_valid_lg_code}
 
-def wareki(text):
-    r = jp.parse_wareki(text)
-    return r.date.isoformat() if r.date else None
+def step(name, args, v):
+    if v is None:
+        return None
+    if name == "trim":
+        return v.strip(" \\u3000") or None
+    if name == "wareki":
+        d = jp.parse_wareki(v).date
+        return d.isoformat() if d else None
+    if name == "fusho_flag":
+        return "1" if str(jp.parse_wareki(v).status).endswith("unknown") else "0"
+    if name == "fusho_text":
+        return jp.parse_wareki(v).fusho_text
+    if name == "gaiji":
+        return "".join(gaiji.get(ch, ch) for ch in v)
+    if name == "hankaku_to_zenkaku":
+        return jp.to_fullwidth_kana(v)
+    if name == "replace":
+        return v.replace(args[0], args[1])
+    if name == "checkdigit":
+        CHECKS[args[0]](v)
+        return v
+    if name == "postal":
+        return jp.normalize_postal_code(v)
+    if name == "substr":
+        return v[int(args[0]):int(args[0]) + int(args[1])]
+    if name == "pad":
+        return v.rjust(int(args[0]), args[1])
+    if name == "code":
+        return codes[args[0]].get(v)
+    if name == "extract":
+        m = re.search(args[0], v)
+        return m.group(1) if m else None
+    raise ValueError(name)
+
+plans = []
+for row in mapping.items:
+    if row.excluded or not row.legacy and row.default is None:
+        continue
+    steps = [(s.name, [a.value for a in s.args]) for s in parse_pipe(row.transform).steps] if row.transform else []
+    plans.append((row.standard, row.legacy[0] if row.legacy else None, row.default, steps))
 
 rows = []
 with open(path, "rb") as fh:
@@ -60,37 +106,33 @@ with open(path, "rb") as fh:
         rec = raw.rstrip(b"\\r\\n")
         if len(rec) != 851:
             continue
-        legacy_row = {name: rec[s:s + l].decode("cp932").rstrip(" \\u3000") or None for name, s, l in fields}
-        rows.append({  # per-row transforms, as a hand-written migration script would do them
-            "宛名番号": legacy_row["宛名番号"], "世帯番号": legacy_row["世帯番号"],
-            "氏名": legacy_row["氏名"], "氏名_フリガナ": jp.to_fullwidth_kana(legacy_row["氏名カナ"] or ""),
-            "生年月日": wareki(legacy_row["生年月日"]), "異動年月日": wareki(legacy_row["異動年月日"]),
-            "届出年月日": wareki(legacy_row["届出年月日"]), "住民となった年月日": wareki(legacy_row["住民となった年月日"]),
-            "消除年月日": wareki(legacy_row["消除年月日"]), "性別": SEX.get(legacy_row["性別"]),
-            "続柄": REL.get(legacy_row["続柄"]), "郵便番号": legacy_row["郵便番号"],
-            "住所_市区町村コード": (legacy_row["住所コード"] or "")[:6], "住所": legacy_row["住所"],
-            "個人番号": legacy_row["個人番号"], "住民票コード": legacy_row["住民票コード"],
-            "更新年月日": legacy_row["更新年月日"],
-        })
-frame = pd.DataFrame(rows)
-digits = pa.Check.str_matches(r"^[0-9]*$")
-schema = pa.DataFrameSchema({
-    "宛名番号": pa.Column(str, [digits, pa.Check(lambda v: jp.is_valid_m11w27(v), element_wise=True)]),
-    "世帯番号": pa.Column(str, [digits, pa.Check(lambda v: jp.is_valid_m11w27(v), element_wise=True)]),
-    "氏名": pa.Column(str, pa.Check.str_length(1, 40)),
-    "氏名_フリガナ": pa.Column(str, nullable=True),
-    "生年月日": pa.Column(str, pa.Check.str_matches(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")),
-    "異動年月日": pa.Column(str, pa.Check.str_matches(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")),
-    "届出年月日": pa.Column(str, nullable=True), "住民となった年月日": pa.Column(str, nullable=True),
-    "消除年月日": pa.Column(str, nullable=True),
-    "性別": pa.Column(str, pa.Check.isin(["1", "2", "0"])),
-    "続柄": pa.Column(str, pa.Check.isin(list(REL.values()))),
-    "郵便番号": pa.Column(str, pa.Check.str_matches(r"^[0-9]{7}$"), nullable=True),
-    "住所_市区町村コード": pa.Column(str, pa.Check(lambda v: jp.is_valid_lg_code(v), element_wise=True)),
-    "住所": pa.Column(str, nullable=True),
-    "個人番号": pa.Column(str, pa.Check(lambda v: jp.is_valid_mynumber(v), element_wise=True), nullable=True),
-    "住民票コード": pa.Column(str, nullable=True), "更新年月日": pa.Column(str),
-})
+        src = {name: rec[s:s + l].decode("cp932").rstrip(" \\u3000") or None for name, s, l in fields}
+        out = {}
+        for target, source, default, steps in plans:
+            v = src.get(source) if source else default
+            for name, args in steps:
+                v = step(name, args, v)
+            out[target] = v
+        rows.append(out)
+frame = pd.DataFrame(rows, columns=list(standard.item_names)).astype("string")
+
+def column(item):
+    checks = []
+    if item.max_length:
+        checks.append(pa.Check.str_length(max_value=item.max_length))
+    if item.charset == "digits":
+        checks.append(pa.Check.str_matches(r"^[0-9]*$"))
+    allowed = [c for t in item.code_tables if t in standard_schema.code_tables for c in standard_schema.code_tables[t].codes]
+    if allowed:
+        checks.append(pa.Check.isin(allowed))
+    if item.type == "date":
+        checks.append(pa.Check.str_matches(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
+    for name in item.checks:
+        if name in CHECKS:
+            checks.append(pa.Check(lambda v, f=CHECKS[name]: f(v), element_wise=True))
+    return pa.Column(None, checks, nullable=not item.required)
+
+schema = pa.DataFrameSchema({i.name: column(i) for i in standard.items})
 try:
     schema.validate(frame, lazy=True)
 except pa.errors.SchemaErrors as exc:
@@ -141,7 +183,7 @@ def main() -> None:
         summary = json.loads(text)["summary"] if text.strip().startswith("{") else {}
         floor = min(measure([PY, "-c", FLOOR, str(path)], env)[:2] for _ in range(args.repeat))
         naive_rows = min(args.naive_rows, args.rows)
-        naive = measure([PY, "-c", NAIVE, str(path), str(naive_rows), f"{tmp}/naive.csv"], env)
+        naive = measure([PY, "-c", NAIVE, str(path), str(naive_rows), f"{tmp}/naive.csv", str(MAPPING)], env)
     naive_scaled = naive[0] * args.rows / naive_rows
     print(f"extract: {path.name}, {args.rows:,} records, {size_mb:,.0f} MB (fixed-width CP932)")
     print(f"full run:  {wall:8.2f} s   peak {peak:7.0f} MB   rows out {summary.get('rows_out', '?'):,}"
