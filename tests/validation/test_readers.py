@@ -113,3 +113,38 @@ def test_fixed_width_sample_byte_positions() -> None:
     assert first["宛名番号"] == "000000000010014" and first["氏名"] == "佐藤　誠" and first["氏名カナ"] == "ｻﾄｳ ﾏｺﾄ"
     names = [n for f in frames for n in f["氏名"].to_list()]
     assert any("\ue000" in n for n in names)  # vendor 外字 F040 decoded to U+E000
+
+
+def _mainframe_reader(path: Path, batch_rows: int = 1000) -> ExtractReader:
+    schema = SchemaRegistry.load(REPO / "schemas").get("legacy-juki-mainframe")
+    return ExtractReader(path, schema.table(), code_tables=schema.code_tables,
+                         options=ReadOptions(batch_rows=batch_rows))
+
+
+def test_fixed_width_undecodable_bytes_reported_and_the_rest_read(tmp_path: Path) -> None:
+    lines = (SAMPLE / "juki_mainframe_clean.dat").read_bytes().split(b"\r\n")
+    bad = bytearray(lines[4])
+    bad[40:42] = b"\x85\x40"  # not a CP932 character, inside 氏名 (bytes 39-78)
+    lines[4] = bytes(bad)
+    lines[9] = lines[9][:20] + b"\x81" + lines[9][21:]  # a lead byte before a digit, inside 世帯番号 (ASCII)
+    path = tmp_path / "bad.dat"
+    path.write_bytes(b"\r\n".join(lines))
+    reader = _mainframe_reader(path, batch_rows=7)
+    frame = reader.read_all()
+    assert frame.height == 2998 and reader.rows == 3000
+    (finding,) = [f for f in reader.findings if f.code == "DAT001"]
+    assert finding.count == 2 and [e.location.line for e in finding.examples] == [5, 10]
+    assert "not valid cp932 (85)" in finding.message_en
+    assert 5 not in frame["__line"].to_list() and 6 in frame["__line"].to_list()
+
+
+def test_fixed_width_truncated_file_and_blank_lines(tmp_path: Path) -> None:
+    data = (SAMPLE / "juki_mainframe_clean.dat").read_bytes()
+    path = tmp_path / "cut.dat"
+    path.write_bytes(data[:853 * 3] + b"\r\n   \r\n" + data[853 * 3:853 * 5 + 100])  # no trailer, no final newline
+    reader = _mainframe_reader(path)
+    frame = reader.read_all()
+    assert frame["__line"].to_list() == [1, 2, 3, 6, 7] and frame["__row"].to_list() == [1, 2, 3, 4, 5]
+    codes = {f.code: f for f in reader.findings}
+    assert set(codes) == {"DAT010", "DAT013"}
+    assert codes["DAT010"].location.line == 8 and codes["DAT013"].location.line == 8
