@@ -382,10 +382,18 @@ class _TableRunner:
         wanted = set(self.table.key) | {i.name for i in self.table.items if i.references} | set(_HOUSEHOLD_ITEMS)
         wanted |= set(_recon_items(self.job.compiled))
         cols = [n for n in self.names if n in wanted]
-        keep = converted.select(ROW, LINE, *cols).with_columns(rejected.alias("__rejected"))
+        # Compact while the file is read: row/line as Int32, codes as categoricals, the legacy key only where
+        # it differs from the standard key (key_frame() restores the plain form).
+        ids = set(self.table.key) | {i.name for i in self.table.items if i.references}
+        keep = converted.select(pl.col(ROW, LINE).cast(pl.Int32), *[
+            pl.col(n) if n in ids else pl.col(n).cast(pl.Categorical) for n in cols]).with_columns(
+            rejected.alias("__rejected"))
         lk = _legacy_key(self.job.compiled)
         if lk and lk[0] in legacy.columns:
-            keep = keep.with_columns(legacy[lk[0]].str.strip_chars().alias("__legacy_key"))
+            key = legacy[lk[0]].str.strip_chars()
+            if lk[1] in converted.columns:
+                key = pl.select(pl.when(key.ne_missing(converted[lk[1]])).then(key)).to_series()
+            keep = keep.with_columns(key.alias("__legacy_key"))
         self.keys.append(keep)
 
     # -------------------------------------------------------------- whole table
@@ -411,9 +419,16 @@ class _TableRunner:
                         self.reader.encoding, self.output, self.rejects, time.perf_counter() - t0)
 
     def key_frame(self) -> pl.DataFrame:
+        """The kept key columns of every batch, in their plain form (``__legacy_key`` filled in)."""
         if not self.keys:
             return pl.DataFrame()
-        return pl.concat(self.keys, how="vertical_relaxed")
+        frame = pl.concat(self.keys, how="vertical_relaxed")
+        frame = frame.with_columns(pl.col(ROW, LINE).cast(pl.Int64),
+                                   *[pl.col(n).cast(pl.String) for n, t in frame.schema.items() if t == pl.Categorical])
+        lk = _legacy_key(self.job.compiled)
+        if lk and "__legacy_key" in frame.columns and lk[1] in frame.columns:
+            frame = frame.with_columns(pl.coalesce("__legacy_key", lk[1]).alias("__legacy_key"))
+        return frame
 
 
 _HOUSEHOLD_ITEMS = ("世帯番号", "続柄コード1", "住民状態")
@@ -580,12 +595,16 @@ def run_jobs(jobs: Sequence[Job], options: RunOptions | None = None, *, title: s
         runs.append(result)
         findings += runner.reader.findings
         findings += runner.collector.findings(result.rows_in)
-    findings += cross_table_findings([(r.job, r.key_frame()) for r in runners], options)
+    key_frames = []
+    for r in runners:
+        key_frames.append(r.key_frame())
+        r.keys.clear()  # the compact per-batch pieces are not needed any more
+    findings += cross_table_findings([(r.job, k) for r, k in zip(runners, key_frames, strict=True)], options)
     timings: dict[str, float] = {r.job.name: round(t.seconds, 3) for r, t in zip(runners, runs, strict=True)}
     if options.reconcile:
         t0 = time.perf_counter()
-        for runner, result in zip(runners, runs, strict=True):
-            findings += reconcile(result, runner.key_frame(), options)
+        for result, keys in zip(runs, key_frames, strict=True):
+            findings += reconcile(result, keys, options)
         timings["reconcile"] = round(time.perf_counter() - t0, 3)
     if options.show_values:
         findings.append(make_finding("DAT901"))
