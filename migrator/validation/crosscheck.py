@@ -64,7 +64,7 @@ def cross_table_findings(frames: Sequence[tuple[Job, pl.DataFrame]], options: Ru
             target = by_table.get((schema_id, ref.table))
             if target is None or ref.item not in target.columns:
                 continue
-            known = target.get_column(ref.item).drop_nulls().unique().implode()
+            known = target.get_column(ref.item).cast(pl.String).drop_nulls().unique().implode()
             missing = frame.filter(pl.col(item.name).is_not_null() & ~pl.col(item.name).is_in(known)).sort(ROW)
             code = "DAT202" if schema_id == job.standard_schema.id else "DAT204"
             findings += _aggregate(code, job, missing, item.name, options, value_col=item.name, target=str(ref))

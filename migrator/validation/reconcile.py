@@ -33,6 +33,8 @@ def reconcile(result: TableRun, keys: pl.DataFrame, options: RunOptions) -> list
         findings.append(make_finding("DAT301", where, rows_in=result.rows_in, rows_out=rows_out,
                                      rows_rejected=result.rows_rejected))
     lk = _legacy_key(job.compiled)
+    if lk and "__legacy_key" in keys.columns and lk[1] in keys.columns:  # stored only where it differs
+        keys = keys.with_columns(pl.coalesce("__legacy_key", pl.col(lk[1]).cast(pl.String)).alias("__legacy_key"))
     if lk and "__legacy_key" in keys.columns and output is not None and lk[1] in job.compiled.standard.item_names:
         legacy_key, std_key = lk
         out_keys = output.select(pl.col(std_key).str.strip_chars().alias("k")).collect()
@@ -57,16 +59,16 @@ def reconcile(result: TableRun, keys: pl.DataFrame, options: RunOptions) -> list
         out = output.select(pl.col(item)).collect() if output is not None else \
             keys.filter(~pl.col("__rejected")).select(item)
         if measure == "count":
-            exp = keys.group_by(item).len().rename({"len": "expected"})
-            act = out.group_by(item).len().rename({"len": "actual"})
+            exp = keys.group_by(item).len().rename({"len": "expected"}).with_columns(pl.col(item).cast(pl.String))
+            act = out.group_by(item).len().rename({"len": "actual"}).with_columns(pl.col(item).cast(pl.String))
             both = exp.join(act, on=item, how="full", coalesce=True, nulls_equal=True).fill_null(0)
             for group, expected, actual in both.sort(item, nulls_last=True).iter_rows():
                 if expected != actual:
                     findings.append(make_finding("DAT303", where, item=item, measure=f"件数 {item}",
                                                  group=f"{item}={group}", expected=expected, actual=actual))
         else:
-            expected = keys.select(pl.col(item).cast(pl.Decimal(scale=6), strict=False).sum()).item()
-            actual = out.select(pl.col(item).cast(pl.Decimal(scale=6), strict=False).sum()).item()
+            expected = keys.select(pl.col(item).cast(pl.String).cast(pl.Decimal(scale=6), strict=False).sum()).item()
+            actual = out.select(pl.col(item).cast(pl.String).cast(pl.Decimal(scale=6), strict=False).sum()).item()
             if expected != actual:
                 findings.append(make_finding("DAT303", where, item=item, measure=f"合計 {item}", group="-",
                                              expected=expected, actual=actual))

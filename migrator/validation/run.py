@@ -419,16 +419,11 @@ class _TableRunner:
                         self.reader.encoding, self.output, self.rejects, time.perf_counter() - t0)
 
     def key_frame(self) -> pl.DataFrame:
-        """The kept key columns of every batch, in their plain form (``__legacy_key`` filled in)."""
+        """The kept key columns of every batch, still compact: codes are categoricals, ``__legacy_key`` is
+        null where it equals the standard key (``reconcile`` fills it in)."""
         if not self.keys:
             return pl.DataFrame()
-        frame = pl.concat(self.keys, how="vertical_relaxed")
-        frame = frame.with_columns(pl.col(ROW, LINE).cast(pl.Int64),
-                                   *[pl.col(n).cast(pl.String) for n, t in frame.schema.items() if t == pl.Categorical])
-        lk = _legacy_key(self.job.compiled)
-        if lk and "__legacy_key" in frame.columns and lk[1] in frame.columns:
-            frame = frame.with_columns(pl.coalesce("__legacy_key", lk[1]).alias("__legacy_key"))
-        return frame
+        return pl.concat(self.keys, how="vertical_relaxed")
 
 
 _HOUSEHOLD_ITEMS = ("世帯番号", "続柄コード1", "住民状態")
