@@ -8,7 +8,7 @@ PostgreSQL; a server database is never upgraded behind the user's back.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,34 +120,28 @@ def _unreachable(url: str, exc: Exception) -> StoreError:
                       f"データベース {url} に接続できません: {reason}")
 
 
-def upgrade(url: str, revision: str = "head") -> str | None:
-    """Upgrade the database at ``url`` to ``revision``; return the revision reached."""
+def _migrate(url: str, step: Callable[[Config, str], None], revision: str) -> str | None:
     engine = make_engine(url)
     try:
         with engine.begin() as conn:
             cfg = alembic_config(url)
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
+            step(cfg, revision)
         return current_revision(engine)
     except OperationalError as exc:
         raise _unreachable(redact(url), exc) from exc
     finally:
         engine.dispose()
+
+
+def upgrade(url: str, revision: str = "head") -> str | None:
+    """Upgrade the database at ``url`` to ``revision``; return the revision reached."""
+    return _migrate(url, command.upgrade, revision)
 
 
 def downgrade(url: str, revision: str) -> str | None:
     """Downgrade the database at ``url`` to ``revision`` (``base`` removes every table)."""
-    engine = make_engine(url)
-    try:
-        with engine.begin() as conn:
-            cfg = alembic_config(url)
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, revision)
-        return current_revision(engine)
-    except OperationalError as exc:
-        raise _unreachable(redact(url), exc) from exc
-    finally:
-        engine.dispose()
+    return _migrate(url, command.downgrade, revision)
 
 
 class Store:
