@@ -58,8 +58,8 @@ def find_header(
     row with the most matched fields wins; a row missing any of ``required`` is not a header.
     """
     lookup: dict[str, str] = {}
-    for fieldname, labels in synonyms.items():
-        for label in (fieldname, *labels):
+    for fieldname, accepted in synonyms.items():
+        for label in (fieldname, *accepted):
             lookup.setdefault(normalize_header(label), fieldname)
     best: HeaderMatch | None = None
     limit = min(max_rows, sheet.max_row)
@@ -84,9 +84,9 @@ def find_header(
                         labels[hit] = str(text).strip()
                         break
                 else:
-                    label = next((str(t).strip() for t in texts if t is not None and str(t).strip()), None)
-                    if label:
-                        unmatched[c] = label
+                    other = next((str(t).strip() for t in texts if t is not None and str(t).strip()), None)
+                    if other:
+                        unmatched[c] = other
             if any(req not in columns for req in required) or not columns:
                 continue
             match = HeaderMatch(row=last, columns=columns, labels=labels, unmatched=unmatched, rows_used=used)
