@@ -326,8 +326,8 @@ class _TableRunner:
         if text_cols:
             with_pua = converted.filter(pl.any_horizontal(pl.col(n).str.contains(PUA_RE) for n in text_cols)
                                         .fill_null(False))
-            pua = with_pua.select(pl.concat_list([pl.col(n).str.extract_all(PUA_RE) for n in text_cols])
-                                  .alias("ch")).explode("ch").drop_nulls()
+            pua = pl.concat([with_pua.select(pl.col(n).str.extract_all(PUA_RE).alias("ch")).explode("ch")
+                             for n in text_cols]).drop_nulls()  # per column: a null item must not hide the others
             if pua.height:
                 self.gaiji.update(dict(pua.group_by("ch").len().iter_rows()))
 

@@ -9,6 +9,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from tests.conftest import REPO, run_cli
@@ -68,6 +69,9 @@ def test_mainframe_sample_reports_exactly_the_planted_defects(workdir: Path) -> 
     converted = (workdir / "out" / "juki-mainframe-to-001-jumin.csv").read_text(encoding="utf-8").splitlines()
     assert converted[0].split(",")[:2] == ["宛名番号", "世帯番号"]
     assert len(converted) == 1 + 2990
+    gaiji = openpyxl.load_workbook(workdir / "out" / "report.xlsx")["外字"]
+    assert [[c.value for c in row] for row in gaiji.iter_rows()] == [["character", "code point", "count"],
+                                                                     ["\ue00a", "U+E00A", 2]]
     by_code = {f["code"]: f for f in report["findings"]}
     assert by_code["MAP407"]["source"].startswith("項目対応!")
     assert by_code["DAT010"]["location"]["line"] == 832
