@@ -64,13 +64,15 @@ def render_html(report: Report, lang: Lang = "en") -> str:
         per_item[f.item or f.code] += f.count
     out.append("<h2>" + ("項目別の指摘件数" if lang == "ja" else "Findings per item") + "</h2>")
     out.append(bar_chart(dict(per_item.most_common(30))))
-    heads = ["code", "severity", "location", "message", "count", "value"]
+    with_sources = any(f.source for f in report.findings)
+    heads = ["code", "severity", "location", "message", "count", "value"] + (["source"] if with_sources else [])
     out.append("<table><tr>" + "".join(f"<th>{escape(label(h, lang))}</th>" for h in heads) + "</tr>")
     for f in report.findings:
+        source = f"<td>{escape(f.source or '')}</td>" if with_sources else ""
         out.append(
             f"<tr><td>{escape(f.code)}</td><td class=\"{f.severity}\">{escape(label(f.severity, lang))}</td>"
             f"<td>{escape(str(f.location))}</td><td>{escape(f.message(lang))}</td><td>{f.count}</td>"
-            f"<td>{escape(f.value or '')}</td></tr>"
+            f"<td>{escape(f.value or '')}</td>{source}</tr>"
         )
     out.append("</table>")
     return page(report.title, "\n".join(out), lang=lang)

@@ -16,6 +16,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "message": ("内容", "message"),
     "count": ("件数", "count"),
     "value": ("値", "value"),
+    "source": ("対応行", "mapping row"),
     "error": ("エラー", "error"),
     "warning": ("警告", "warning"),
     "info": ("情報", "info"),
@@ -66,16 +67,19 @@ def render_text(report: Report, lang: Lang = "en") -> str:
     parts = [f"{report.title}" + (f": {report.subject}" if report.subject else "")]
     if report.findings:
         with_values = any(f.value is not None for f in report.findings)
+        with_sources = any(f.source for f in report.findings)
         rows = []
         for f in report.findings:
             message = f.message(lang)
             if f.count > 1:
                 message = f"{message} (×{f.count})"
             row = [f.code, label(f.severity, lang), str(f.location), message]
-            rows.append([*row, f.value or ""] if with_values else row)
+            row += [f.value or ""] if with_values else []
+            row += [f.source or ""] if with_sources else []
+            rows.append(row)
         header = [label("code", lang), label("severity", lang), label("location", lang), label("message", lang)]
-        if with_values:
-            header.append(label("value", lang))
+        header += [label("value", lang)] if with_values else []
+        header += [label("source", lang)] if with_sources else []
         parts.append(table(header, rows, max_width=80))
     else:
         parts.append(label("ok", lang))

@@ -151,3 +151,13 @@ def test_private_files_are_owner_only(tmp_path: Path) -> None:
     for suffix in (".json", ".xlsx"):
         path = write_report(_sensitive_report(), tmp_path / f"p{suffix}", "en", private=True)
         assert path.stat().st_mode & 0o077 == 0
+
+
+def test_mapping_row_is_shown_where_findings_carry_one() -> None:
+    report = Report.of("run", [make_finding("CORE002", Location(file="x.dat", row=7), reason="r",
+                                            source="項目対応!D12")])
+    assert "項目対応!D12" in render(report, "text", "ja")
+    assert "対応行" in render(report, "text", "ja")
+    assert "<td>項目対応!D12</td>" in render(report, "html", "en")
+    plain = Report.of("run", [make_finding("CORE002", reason="r")])
+    assert "mapping row" not in render(plain, "text", "en")
