@@ -138,3 +138,28 @@ def test_run_summary_stored(tmp_path: Path, standard, db_url: str) -> None:
     assert runs[0]["rows_in"] == 4 and runs[0]["exit_code"] == 1
     assert runs[0]["counts"]["DAT201:世帯番号"] == 2
     assert json.dumps(runs[0]["input_checksums"]).count("sha256:") == 1
+
+
+def test_reference_to_another_business_area(tmp_path: Path) -> None:
+    """個人住民税 課税台帳.宛名番号 references 住民記録 住民.宛名番号 when both extracts are in one run (DAT204)."""
+    from migrator.validation.run import load_job
+
+    registry = SchemaRegistry.load(REPO / "schemas")
+    jumin, _ = load_job(REPO / "mappings" / "juki_mainframe_jumin.xlsx",
+                        REPO / "sample_data" / "extracts" / "juki_mainframe_clean.dat", registry=registry)
+    assert jumin is not None
+    tax_schema = registry.get("std-010-kojin-juminzei")
+    table = tax_schema.table("課税台帳")
+    names = list(table.item_names)
+    known = ["000000000010014", "000000000010022"]
+    unknown = "000000990000093"  # a valid check digit, nobody's number
+    path = tmp_path / "kazei.csv"
+    pl.DataFrame([{n: ({"宛名番号": a, "課税年度": "2025"}).get(n) for n in names} for a in [*known, unknown]],
+                 schema={n: pl.String for n in names}).write_csv(path)
+    tax = Job(identity(table, mapping_id="kazei"), path, tax_schema)
+    result = run_jobs([jumin, tax], RunOptions())
+    (ref,) = [f for f in result.report.findings if f.code == "DAT204"]
+    assert (ref.item, ref.count, ref.location.row) == ("宛名番号", 1, 3)
+    assert "住民.宛名番号" in ref.message_en
+    alone = run_jobs([tax], RunOptions())  # without the 住民 extract the reference cannot be checked
+    assert not any(f.code == "DAT204" for f in alone.report.findings)
