@@ -157,11 +157,11 @@ def compare(scenario_a: str, scenario_b: str, limit: int, fmt: str) -> None:
         return
     sa, sb = result["a"], result["b"]
     keys = ["finish", "makespan_days", "lower_bound_days", "late_tasks", "critical_tasks", "tasks"]
-    emit_table(["", scenario_a, scenario_b], [[k, sa[k], sb[k]] for k in keys], fmt)  # type: ignore[index]
+    emit_table(["", scenario_a, scenario_b], [[k, sa[k], sb[k]] for k in keys], fmt)
     moved = result["moved"]
-    click.echo(f"moved: {len(moved)}")  # type: ignore[arg-type]
+    click.echo(f"moved: {len(moved)}")
     emit_table(["task", "finish A", "finish B", "shift (days)"],
-               [[m["task"], m["a_finish"], m["b_finish"], m["shift_days"]] for m in moved[:limit]], fmt)  # type: ignore[index]
+               [[m["task"], m["a_finish"], m["b_finish"], m["shift_days"]] for m in moved[:limit]], fmt)
 
 
 @plan.command()

@@ -12,9 +12,9 @@ from migrator.inventory.model import Inventory
 from migrator.location import Location
 from migrator.planning.calendar import ONE_DAY, BusinessCalendar
 from migrator.planning.config import PlanningConfig, load_config
-from migrator.planning.graph import ExtraEdge, analyse, build_graph
+from migrator.planning.graph import ExtraEdge, TaskGraph, analyse, build_graph
 from migrator.planning.model import Plan
-from migrator.planning.schedule import Problem, cpm, schedule
+from migrator.planning.schedule import Cpm, Problem, cpm, schedule
 from migrator.report import Finding, Report, make_finding
 
 CHAIN_MAX = 12
@@ -90,11 +90,12 @@ def build_plan(
     assumed: list[str] = []
     res = [-1] * n
     for i, t in enumerate(tasks):
+        limit: int | None
         if t.owner == "municipality":
             if staff_limit is None:
                 continue
             name = f"{STAFF}:{t.municipality_code}"
-            limit: int | None = staff_limit
+            limit = staff_limit
         else:
             if t.vendor is None:
                 continue
@@ -128,9 +129,9 @@ def build_plan(
 
     release = [0] * n
     for i in range(n):
-        s = graph.systems[graph.system_of[i]]
-        if graph.phase_release[i] and s.release_date and s.release_date > start:
-            release[i] = cal.index(s.release_date)
+        system = graph.systems[graph.system_of[i]]
+        if graph.phase_release[i] and system.release_date and system.release_date > start:
+            release[i] = cal.index(system.release_date)
 
     dur = [t.duration for t in tasks]
     fixed: dict[int, int] = {}
@@ -214,7 +215,7 @@ def build_plan(
     return PlanResult(plan, Report.of(f"plan {scenario}", findings, subject=scenario, summary=summary))
 
 
-def _deadlines(graph, override: dt.date | None) -> list[dt.date | None]:  # type: ignore[no-untyped-def]
+def _deadlines(graph: TaskGraph, override: dt.date | None) -> list[dt.date | None]:
     out: list[dt.date | None] = []
     for i in range(len(graph.tasks)):
         if not graph.phase_due[i]:
@@ -225,7 +226,7 @@ def _deadlines(graph, override: dt.date | None) -> list[dt.date | None]:  # type
     return out
 
 
-def _critical_path(p: Problem, c) -> list[int]:  # type: ignore[no-untyped-def]
+def _critical_path(p: Problem, c: Cpm) -> list[int]:
     """One chain of zero-float tasks from a project start to the project end, in order."""
     ends = [v for v in range(p.n) if c.ef[v] == c.makespan and c.ls[v] == c.es[v]]
     if not ends:

@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from html import escape
 from pathlib import Path
+from typing import Any, TypedDict
 
 from migrator.excel import SheetSpec, write_workbook
 from migrator.i18n import Lang
@@ -27,6 +28,27 @@ HEAD = {
            "start", "finish", "early start", "late start", "float", "critical", "deadline", "late days", "status",
            "actual start", "actual finish", "baseline start", "baseline finish"],
 }
+
+
+class MovedTask(TypedDict):
+    """One task whose dates differ between two plans."""
+
+    task: str
+    a_start: dt.date | None
+    a_finish: dt.date | None
+    b_start: dt.date | None
+    b_finish: dt.date | None
+    shift_days: int
+
+
+class PlanComparison(TypedDict):
+    """What :func:`compare` returns: the summary of both plans, the moved tasks and the tasks only one has."""
+
+    a: dict[str, Any]
+    b: dict[str, Any]
+    moved: list[MovedTask]
+    only_a: list[str]
+    only_b: list[str]
 
 
 def ordered(plan: Plan) -> list[ScheduledTask]:
@@ -93,8 +115,9 @@ def plan_sheets(plan: Plan, lang: Lang = "ja") -> list[SheetSpec]:
     fills: dict[tuple[int, int], str] = {}
     frozen_weeks: dict[str, set[int]] = {}
     for r, t in enumerate(tasks[:GANTT_MAX_ROWS], start=2):
-        g_rows.append([f"{t.municipality_code} {t.system_name}", t.phase, t.start_date, t.finish_date,
-                       "★" if t.critical else ""] + [""] * len(weeks))
+        g_row: list[object] = [f"{t.municipality_code} {t.system_name}", t.phase, t.start_date, t.finish_date,
+                               "★" if t.critical else ""]
+        g_rows.append(g_row + [""] * len(weeks))
         if t.area_code not in frozen_weeks:
             frozen_weeks[t.area_code] = {
                 (d - weeks[0]).days // 7 for d, _ in cal.frozen_days(t.area_code, weeks[0], weeks[-1] + 6 * ONE_DAY)
@@ -176,7 +199,7 @@ def _svg_graph(plan: Plan) -> str:
         name = f"{t.municipality_code} {t.system_name}"
         if t.kind == "cutover" or name not in layer:
             layer[name] = t.wave if t.kind == "cutover" else layer.get(name, t.wave)
-    edges = set()
+    edges: set[tuple[str, str]] = set()
     for a, b, _ in plan.edges:
         ta, tb = plan.tasks[a], plan.tasks[b]
         na, nb = f"{ta.municipality_code} {ta.system_name}", f"{tb.municipality_code} {tb.system_name}"
@@ -198,8 +221,8 @@ def _svg_graph(plan: Plan) -> str:
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{20 + col_w * len(ranks)}" height="{height}" '
            'font-size="11" role="img"><defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" '
            'markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0L10,5L0,10z" fill="#888"/></marker></defs>']
-    for a, b in sorted(edges):
-        (x1, y1), (x2, y2) = pos[a], pos[b]
+    for src, dst in sorted(edges):
+        (x1, y1), (x2, y2) = pos[src], pos[dst]
         out.append(f'<line x1="{x1 + 190}" y1="{y1 + 8}" x2="{x2}" y2="{y2 + 8}" stroke="#999" '
                    'stroke-width="0.8" marker-end="url(#arrow)"/>')
     for name, (x, y) in pos.items():
@@ -243,10 +266,10 @@ def write_plan(plan: Plan, path: Path, fmt: str, lang: Lang = "ja") -> Path:
     return path
 
 
-def compare(a: Plan, b: Plan) -> dict[str, object]:
+def compare(a: Plan, b: Plan) -> PlanComparison:
     """What moved between two plans: figures of both, and every task whose dates differ (largest shift first)."""
     ib = b.index()
-    moved = []
+    moved: list[MovedTask] = []
     for t in a.tasks:
         j = ib.get(t.key)
         if j is None:
@@ -256,7 +279,7 @@ def compare(a: Plan, b: Plan) -> dict[str, object]:
             shift = ((u.finish_date - t.finish_date).days if u.finish_date and t.finish_date else 0)
             moved.append({"task": t.key, "a_start": t.start_date, "a_finish": t.finish_date,
                           "b_start": u.start_date, "b_finish": u.finish_date, "shift_days": shift})
-    moved.sort(key=lambda m: (-abs(m["shift_days"]), m["task"]))  # type: ignore[arg-type]
+    moved.sort(key=lambda m: (-abs(m["shift_days"]), m["task"]))
     keys_a, keys_b = {t.key for t in a.tasks}, set(ib)
     return {"a": a.summary(), "b": b.summary(), "moved": moved, "only_a": sorted(keys_a - keys_b),
             "only_b": sorted(keys_b - keys_a)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,8 +116,8 @@ def build_graph(inventory: Inventory, config: PlanningConfig, *,
     edges: list[tuple[int, int, str]] = []
     for si in range(len(systems)):
         for ph in tpl.phases:
-            for a in tpl.predecessors(ph):
-                edges.append((tid(si, a), tid(si, ph.id), PHASE_RULE))
+            for pred in tpl.predecessors(ph):
+                edges.append((tid(si, pred), tid(si, ph.id), PHASE_RULE))
 
     by_muni: dict[str, list[int]] = defaultdict(list)
     for si, s in enumerate(systems):
@@ -143,20 +144,20 @@ def build_graph(inventory: Inventory, config: PlanningConfig, *,
 
     keys = {t.key: i for i, t in enumerate(tasks)}
     for e in extra_edges:
-        a, b = keys.get(e.source), keys.get(e.target)
-        if a is None or b is None:
-            missing = e.source if a is None else e.target
+        src, dst = keys.get(e.source), keys.get(e.target)
+        if src is None or dst is None:
+            missing = e.source if src is None else e.target
             findings.append(make_finding("PLN004", e.location, item=missing))
             continue
-        edges.append((a, b, USER_RULE))
+        edges.append((src, dst, USER_RULE))
     return TaskGraph(tasks=tasks, edges=edges, systems=systems, system_of=system_of, phase_due=due,
                      phase_release=rel, findings=findings)
 
 
-def _interface_edges(itf: Interface, members: list[int], systems: list[System], tid, config: PlanningConfig,
-                     findings: list[Finding]) -> list[tuple[int, int, str]]:  # type: ignore[no-untyped-def]
+def _interface_edges(itf: Interface, members: list[int], systems: list[System], tid: Callable[[int, str], int],
+                     config: PlanningConfig, findings: list[Finding]) -> list[tuple[int, int, str]]:
     ir = config.rules.interfaces
-    ends = []
+    ends: list[list[int]] = []
     for end in (itf.source, itf.target):
         found = _resolve(end, members, systems)
         if not found:
@@ -165,7 +166,7 @@ def _interface_edges(itf: Interface, members: list[int], systems: list[System], 
         ends.append(found)
     text = " ".join(x for x in (itf.method, itf.notes or "", itf.frequency or "") if x)
     interim = any(m in text for m in ir.interim_markers)
-    out = []
+    out: list[tuple[int, int, str]] = []
     for a in ends[0]:
         for b in ends[1]:
             if a == b:

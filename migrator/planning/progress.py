@@ -102,10 +102,13 @@ def read_progress(path: Path) -> tuple[dict[str, TaskProgress], list[Finding]]:
         bad = False
         for fieldname in ("actual_start", "actual_finish"):
             c = cols.get(fieldname)
+            if not c:
+                dates[fieldname] = None
+                continue
             try:
-                dates[fieldname] = _date(sheet.value(r, c)) if c else None
+                dates[fieldname] = _date(sheet.value(r, c))
             except ValueError:
-                findings.append(make_finding("PLN007", where(r, c or 1), item=key,
+                findings.append(make_finding("PLN007", where(r, c), item=key,
                                              reason=f"日付 {sheet.value(r, c)!r} を読めません / unreadable date"))
                 bad = True
         if bad:
