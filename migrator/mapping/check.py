@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from migrator.location import Location
-from migrator.mapping.compiled import load_mapping, plan_rows, resolve, standard_code_values
-from migrator.mapping.model import Mapping
+from migrator.mapping.compiled import Resolved, load_mapping, plan_rows, resolve, standard_code_values
+from migrator.mapping.compiler import RowPlan
+from migrator.mapping.model import ItemRow, Mapping
 from migrator.report import Finding, Report, make_finding
-from migrator.schema import SchemaRegistry
+from migrator.schema import SchemaRegistry, Table
 
 
 def check_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None) -> Report:
@@ -65,7 +66,7 @@ def check_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None) -
                      summary={"mapping": mapping.id, "items": len(mapping.items), "code_entries": len(mapping.codes)})
 
 
-def _has_source(row) -> bool:  # type: ignore[no-untyped-def]
+def _has_source(row: ItemRow) -> bool:
     """A legacy item, a default, or a pipe that starts with a source transform (const, concat …)."""
     if row.legacy or row.default:
         return True
@@ -81,8 +82,8 @@ def _has_source(row) -> bool:  # type: ignore[no-untyped-def]
     return first is None or first.is_source or (first.name == "split" and len(parse_pipe(row.transform).steps[0].args) == 3)
 
 
-def _default_findings(name: str, value: str, loc: Location, standard, codes: dict[str, tuple[str, ...]]
-                      ) -> list[Finding]:  # type: ignore[no-untyped-def]
+def _default_findings(name: str, value: str, loc: Location, standard: Table, codes: dict[str, tuple[str, ...]]
+                      ) -> list[Finding]:
     import re
 
     item = standard.item(name)
@@ -100,7 +101,7 @@ def _default_findings(name: str, value: str, loc: Location, standard, codes: dic
     return [make_finding("MAP307", loc, item=name, value=value, reason=reason, reason_ja=reason_ja)]
 
 
-def _code_findings(mapping: Mapping, resolved, plans) -> list[Finding]:  # type: ignore[no-untyped-def]
+def _code_findings(mapping: Mapping, resolved: Resolved, plans: list[RowPlan]) -> list[Finding]:
     findings: list[Finding] = []
     used: set[str] = set()
     std_codes = standard_code_values(resolved.standard_schema, resolved.standard)
@@ -121,14 +122,16 @@ def _code_findings(mapping: Mapping, resolved, plans) -> list[Finding]:  # type:
                 if missing:
                     findings.append(make_finding("MAP304", loc, table=table, item=fed, missing=", ".join(missing)))
             allowed = std_codes.get(plan.row.standard)
-            if allowed is not None and (table, plan.row.standard) not in checked_targets:
+            # std_codes is empty when there is no standard table; the check narrows it for the type checker.
+            if (allowed is not None and resolved.standard is not None
+                    and (table, plan.row.standard) not in checked_targets):
                 checked_targets.add((table, plan.row.standard))
                 target = resolved.standard.item(plan.row.standard)
                 for entry in mapping.codes:
                     if entry.table == table and entry.standard and entry.standard not in allowed:
                         findings.append(make_finding("MAP305", entry.place("standard"), table=table,
                                                      value=entry.standard, standard="/".join(target.code_tables)))
-    first_cell = {}
+    first_cell: dict[str, Location] = {}
     for entry in mapping.codes:
         first_cell.setdefault(entry.table, entry.place("table"))
     for table in mapping.code_table_names:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from migrator.report import Report
+from migrator.report import Finding, Report
 
 if TYPE_CHECKING:
     from migrator.demo import DemoContext, DemoStep
@@ -19,9 +20,9 @@ def demo_step(ctx: DemoContext) -> DemoStep:
     from migrator.schema import SchemaRegistry
 
     registry = SchemaRegistry.load(ctx.root / "schemas")
-    findings = []
-    outputs = []
-    counts = []
+    findings: list[Finding] = []
+    outputs: list[Path] = []
+    counts: list[str] = []
     for name in SAMPLES:
         report = check_workbook(ctx.root / "mappings" / f"{name}.xlsx", registry=registry)
         findings += report.findings

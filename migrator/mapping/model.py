@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from migrator.location import Location
 
@@ -132,7 +133,18 @@ class Mapping:
         return next((r for r in self.items if r.standard == standard), None)
 
 
-def settings_from(values: dict[str, str]) -> dict[str, str | None]:
+class MappingSettings(TypedDict):
+    """The typed settings fields of :class:`Mapping`, as keyword arguments."""
+
+    id: str
+    standard_schema: str
+    standard_table: str
+    legacy_schema: str | None
+    legacy_table: str | None
+    encoding: str | None
+
+
+def settings_from(values: dict[str, str]) -> MappingSettings:
     """The typed settings fields of :class:`Mapping` from the 概要 key/values."""
     return {
         "id": values.get("マッピングID", ""),

@@ -158,7 +158,7 @@ def read_mapping_workbook(path: Path) -> tuple[Mapping | None, list[Finding]]:
     gaiji = _gaiji(reader, sheets["外字対応"]) if sheets["外字対応"] is not None else ()
     if any(f.severity == "error" and f.code in ("MAP001", "MAP002", "MAP003", "MAP010") for f in reader.findings):
         return None, reader.findings
-    mapping = Mapping(**settings_from(settings), path=path, settings=settings,  # type: ignore[arg-type]
+    mapping = Mapping(**settings_from(settings), path=path, settings=settings,
                       items=items, codes=codes, gaiji=gaiji, setting_cells=setting_cells, sheet_cells=sheet_cells)
     return mapping, reader.findings
 
@@ -233,12 +233,13 @@ def _codes(reader: _Reader, sheet: SheetData) -> tuple[CodeEntry, ...]:
             places[key] = loc
         if not values["table"] or values["legacy"] is None:
             continue
-        key = (values["table"], values["legacy"])
-        if key in first:
-            reader.findings.append(make_finding("MAP007", places["legacy"], table=key[0], value=key[1],
-                                                first=str(Location(sheet=first[key].sheet, cell=first[key].cell))))
+        code_key: tuple[str, str] = (values["table"], values["legacy"])
+        if code_key in first:
+            earlier = first[code_key]
+            reader.findings.append(make_finding("MAP007", places["legacy"], table=code_key[0], value=code_key[1],
+                                                first=str(Location(sheet=earlier.sheet, cell=earlier.cell))))
             continue
-        first[key] = places["legacy"]
+        first[code_key] = places["legacy"]
         out.append(CodeEntry(values["table"], values["legacy"], values["standard"] or "", values["note"], places))
     return tuple(out)
 

@@ -171,13 +171,14 @@ def read_mapping_yaml(path: Path) -> tuple[Mapping | None, list[Finding]]:
         data = _entry(node, _CODE_KEYS, "codes", findings, loc)
         if data is None or not data.get("table") or data.get("legacy") is None:
             continue
-        key = (str(data["table"]), str(data["legacy"]))
-        if key in first:
-            findings.append(make_finding("MAP007", loc(node), table=key[0], value=key[1], first=str(first[key])))
+        code_key = (str(data["table"]), str(data["legacy"]))
+        if code_key in first:
+            findings.append(make_finding("MAP007", loc(node), table=code_key[0], value=code_key[1],
+                                         first=str(first[code_key])))
             continue
-        first[key] = loc(node)
+        first[code_key] = loc(node)
         cells = {k: loc(n) for k, n in _nodes(node).items()}
-        codes.append(CodeEntry(key[0], key[1], str(data.get("standard") or ""), _opt(data.get("note")), cells))
+        codes.append(CodeEntry(code_key[0], code_key[1], str(data.get("standard") or ""), _opt(data.get("note")), cells))
     gaiji: list[GaijiEntry] = []
     for node in _seq(top.get("gaiji"), "gaiji", findings, loc):
         data = _entry(node, _GAIJI_KEYS, "gaiji", findings, loc)
@@ -192,7 +193,7 @@ def read_mapping_yaml(path: Path) -> tuple[Mapping | None, list[Finding]]:
                                 _opt(data.get("note")), cells))
     if any(f.severity == "error" for f in findings):
         return None, findings
-    mapping = Mapping(**settings_from(settings), path=path, settings=settings,  # type: ignore[arg-type]
+    mapping = Mapping(**settings_from(settings), path=path, settings=settings,
                       items=tuple(items), codes=tuple(codes), gaiji=tuple(gaiji), setting_cells=setting_cells,
                       sheet_cells={"概要": loc(snode or root), "項目対応": loc(top.get("items") or root)})
     return mapping, findings
