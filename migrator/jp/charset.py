@@ -273,7 +273,8 @@ def _resolve(charset: Charset | str, mj: str | os.PathLike[str] | MjTable | None
                            ) from None
     table = None
     if cs is Charset.MJ:
-        table = mj if isinstance(mj, MjTable) else load_mj_table(mj)
+        # The table cache is keyed by the path: a plain str is hashable, a PathLike need not be.
+        table = mj if isinstance(mj, MjTable) else load_mj_table(None if mj is None else os.fspath(mj))
     return cs, table
 
 

@@ -215,10 +215,10 @@ def parse_wareki(value: object, *, policy: Policy | str = Policy.STRICT) -> Ware
     m = re.match(_TEXT_RE, text)
     if m:
         era = _ERA_TOKENS[m.group(1)]
-        y, mo, d = (_to_int(g) for g in m.groups()[1:])
-        if y is None or mo is None or d is None:
+        year, month, day = (_to_int(g) for g in m.groups()[1:])
+        if year is None or month is None or day is None:
             return WarekiResult(None, WarekiStatus.INVALID, "format")
-        return _resolve(era, y, mo, d, policy)
+        return _resolve(era, year, month, day, policy)
     return WarekiResult(None, WarekiStatus.INVALID, "format")
 
 
@@ -302,7 +302,7 @@ def _num_expr(token: pl.Expr) -> pl.Expr:
     )
 
 
-def _era_table_expr(era: pl.Expr, attr: str, dtype: pl.DataType) -> pl.Expr:
+def _era_table_expr(era: pl.Expr, attr: str, dtype: pl.DataType | type[pl.DataType]) -> pl.Expr:
     values = {e.code: getattr(e, attr) for e in ERAS}
     return era.replace_strict(list(values), list(values.values()), default=None, return_dtype=dtype)
 
