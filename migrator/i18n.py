@@ -7,18 +7,23 @@ and the rule that picks the default language from the locale.
 from __future__ import annotations
 
 import os
-from typing import Literal, cast
+from typing import Literal
 
 Lang = Literal["ja", "en"]
 LANGS: tuple[Lang, ...] = ("ja", "en")
 
 
+def as_lang(value: str | None) -> Lang | None:
+    """``value`` as a language code (``ja``, ``en``), None when it is not one."""
+    return next((lang for lang in LANGS if lang == value), None)
+
+
 def default_lang(environ: dict[str, str] | None = None) -> Lang:
     """Return the language to use when none is given: ``MIGRATOR_LANG``, else Japanese for a ``ja`` locale."""
     env = os.environ if environ is None else environ
-    explicit = env.get("MIGRATOR_LANG", "").strip().lower()
-    if explicit in LANGS:
-        return cast(Lang, explicit)
+    explicit = as_lang(env.get("MIGRATOR_LANG", "").strip().lower())
+    if explicit is not None:
+        return explicit
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(var, "")
         if value:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -13,6 +13,9 @@ from migrator.i18n import LANGS, Lang, t
 from migrator.report import Report, render
 from migrator.report.json_out import dumps
 from migrator.report.text import table
+
+if TYPE_CHECKING:
+    from migrator.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,7 +28,7 @@ class AppContext:
     debug: bool = False
     db_url: str | None = None
 
-    def store(self):  # type: ignore[no-untyped-def]
+    def store(self) -> Store:
         """Open the store (the embedded SQLite default unless --db or MIGRATOR_DATABASE_URL says otherwise)."""
         from migrator.store import open_store
 
@@ -44,9 +47,10 @@ def app(ctx: click.Context | None = None) -> AppContext:
     return obj
 
 
-def _set_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+def _set_lang(ctx: click.Context, _param: click.Parameter, value: Lang | None) -> Lang | None:
+    # click.Choice(LANGS) lets only a language code through.
     if value is not None:
-        app(ctx).lang = value  # type: ignore[assignment]
+        app(ctx).lang = value
     return value
 
 
@@ -62,7 +66,7 @@ def output_options(func: F) -> F:
         "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
         help="Output format.",
     )(func)
-    return lang_option(func)  # type: ignore[no-any-return]
+    return lang_option(func)
 
 
 def emit_report(report: Report, fmt: str, *, outputs: Sequence[Path] = ()) -> None:

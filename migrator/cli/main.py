@@ -18,7 +18,7 @@ from migrator.cli.plan import plan
 from migrator.cli.run import run_cmd
 from migrator.cli.schema import schema
 from migrator.errors import MigratorError
-from migrator.i18n import LANGS, default_lang, t
+from migrator.i18n import LANGS, Lang, as_lang, default_lang, t
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -29,7 +29,7 @@ from migrator.i18n import LANGS, default_lang, t
 @click.option("--db", "db_url", metavar="URL", default=None,
               help="Database URL (default: MIGRATOR_DATABASE_URL, else .migrator/migrator.db).")
 @click.pass_context
-def cli(ctx: click.Context, lang: str | None, debug: bool, db_url: str | None) -> None:
+def cli(ctx: click.Context, lang: Lang | None, debug: bool, db_url: str | None) -> None:
     """migrator: checkable data migration and migration planning for 標準準拠システム.
 
     \b
@@ -38,9 +38,9 @@ def cli(ctx: click.Context, lang: str | None, debug: bool, db_url: str | None) -
     """
     existing = ctx.find_object(AppContext)
     if existing is None:
-        ctx.obj = AppContext(lang=lang or default_lang(), debug=debug, db_url=db_url)  # type: ignore[arg-type]
+        ctx.obj = AppContext(lang=lang or default_lang(), debug=debug, db_url=db_url)
     else:
-        existing.lang = lang or existing.lang  # type: ignore[assignment]
+        existing.lang = lang or existing.lang
         existing.debug = debug or existing.debug
         existing.db_url = db_url or existing.db_url
 
@@ -55,19 +55,19 @@ def _argv_flag(argv: Sequence[str], flag: str) -> bool:
     return flag in argv
 
 
-def _argv_lang(argv: Sequence[str]) -> str:
+def _argv_lang(argv: Sequence[str]) -> Lang:
     for i, arg in enumerate(argv):
-        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGS:
-            return argv[i + 1]
-        if arg.startswith("--lang=") and arg.split("=", 1)[1] in LANGS:
-            return arg.split("=", 1)[1]
+        if arg == "--lang" and i + 1 < len(argv) and (lang := as_lang(argv[i + 1])):
+            return lang
+        if arg.startswith("--lang=") and (lang := as_lang(arg.split("=", 1)[1])):
+            return lang
     return default_lang()
 
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code: 0 ok, 1 findings of severity error, 2 usage or input error."""
     args = list(sys.argv[1:] if argv is None else argv)
-    obj = AppContext(lang=_argv_lang(args), debug=_argv_flag(args, "--debug"))  # type: ignore[arg-type]
+    obj = AppContext(lang=_argv_lang(args), debug=_argv_flag(args, "--debug"))
     try:
         cli.main(args=args, prog_name="migrator", standalone_mode=False, obj=obj)
     except SystemExit as exc:
