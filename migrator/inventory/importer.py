@@ -146,7 +146,9 @@ class _Row:
         shown = text(raw) if not hasattr(raw, "isoformat") else raw.isoformat()
         code = {"bad_date": "INV030", "era_range": "INV032", "undecided": "INV033", "bad_flag": "INV034",
                 "bad_count": "INV035", "month_only": "INV031"}[result.problem]
-        extra = {"date": result.value.isoformat()} if result.problem == "month_only" else {}
+        # month_only always carries the month-end date it settled on.
+        month_end = result.value if result.problem == "month_only" else None
+        extra = {"date": month_end.isoformat()} if month_end is not None else {}
         self.builder.add(code, self.loc(fieldname), item=label, value=shown, **result.params, **extra)
         return result.value
 

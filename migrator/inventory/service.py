@@ -42,7 +42,7 @@ def _show(value: object) -> str:
     if value is None:
         return ""
     if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[no-any-return]
+        return str(value.isoformat())
     return str(value)
 
 
