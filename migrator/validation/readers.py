@@ -317,33 +317,43 @@ class ExtractReader:
         trailer = trailer_code(self.table, self.code_tables)
         self._groups = _field_groups(self.table, self.code_tables, encoding)
         block_bytes = max(self.options.batch_rows, 1) * (record_length + 2)
-        carry = b""
+        # One buffer, reused for every block (no new allocation, no page faults per block): a block is
+        # read after the incomplete line carried over from the previous one.
+        buffer = bytearray(block_bytes + record_length + 1024)
+        view = memoryview(buffer)
+        kept = 0  # bytes of the carried-over line at the start of the buffer
         line_no = 0  # physical lines before the current block
-        last_line = 0
         trailer_line: tuple[int, bytes] | None = None  # the last record, if it looks like a trailer
         with self.path.open("rb") as fh:
             while True:
-                chunk = fh.read(block_bytes)
-                self._sha.update(chunk)
-                data = carry + chunk
-                if not chunk:
-                    if not data:
+                if kept + block_bytes + 1 > len(buffer):  # a very long line carried over: grow (a broken file)
+                    view.release()
+                    buffer.extend(bytes(kept + block_bytes + 1 - len(buffer)))
+                    view = memoryview(buffer)
+                got = fh.readinto(view[kept:kept + block_bytes]) or 0
+                self._sha.update(view[kept:kept + got])
+                end = kept + got
+                if got == 0:
+                    if end == 0:
                         break
-                    if not data.endswith(b"\n"):
-                        data += b"\n"  # the last line without a line break
-                cut = data.rfind(b"\n") + 1
+                    if buffer[end - 1] != 10:  # the last line without a line break
+                        buffer[end] = 10
+                        end += 1
+                cut = buffer.rfind(b"\n", 0, end) + 1
                 if cut == 0:
-                    carry = data
+                    kept = end
                     continue
-                carry = data[cut:]
-                block, pending = self._fixed_block(data[:cut], line_no, record_length, trailer, trailer_line)
+                block, pending, lines = self._fixed_block(view[:cut], line_no, record_length, trailer, trailer_line)
                 trailer_line = pending
-                line_no += data.count(b"\n", 0, cut)
-                last_line = line_no
+                line_no += lines
+                tail = bytes(view[cut:end])
+                view[:len(tail)] = tail
+                kept = len(tail)
                 if block is not None:
                     yield block
-                if not chunk:
+                if got == 0:
                     break
+        last_line = line_no
         if trailer is not None and trailer_line is None and self.rows:
             self.extra_findings.append(make_finding("DAT013", Location(file=str(self.path), line=last_line)))
         if trailer_line is not None:
@@ -352,9 +362,9 @@ class ExtractReader:
                 self.extra_findings.append(make_finding("DAT009", Location(file=str(self.path), line=trailer_line[0]),
                                                         declared=int(digits[0]), actual=self.rows))
 
-    def _fixed_block(self, data: bytes, line_no: int, record_length: int, trailer: bytes | None,
-                     pending: tuple[int, bytes] | None) -> tuple[pl.DataFrame | None, tuple[int, bytes] | None]:
-        """One block of whole lines → a frame of its good records; returns the trailer candidate left over."""
+    def _fixed_block(self, data: memoryview, line_no: int, record_length: int, trailer: bytes | None,
+                     pending: tuple[int, bytes] | None) -> tuple[pl.DataFrame | None, tuple[int, bytes] | None, int]:
+        """One block of whole lines → (a frame of its good records, the trailer candidate left over, lines)."""
         import numpy as np
 
         buf = np.frombuffer(data, dtype=np.uint8)
@@ -367,15 +377,15 @@ class ExtractReader:
         blank = lengths == 0
         short = np.flatnonzero(~blank & (lengths < 64))
         for i in short:
-            if not data[starts[i]:stops[i]].strip():
+            if not bytes(data[starts[i]:stops[i]]).strip():
                 blank[i] = True
         keep = np.flatnonzero(~blank)
         if pending is not None and len(keep):  # a "trailer" followed by more data was an ordinary record
             self._fixed_odd(pending[0], pending[1], record_length)
             pending = None
-        if trailer is not None and len(keep) and data[starts[keep[-1]]:starts[keep[-1]] + 1] == trailer:
+        if trailer is not None and len(keep) and bytes(data[starts[keep[-1]]:starts[keep[-1]] + 1]) == trailer:
             i = keep[-1]
-            pending = (int(lines[i]), data[starts[i]:stops[i]])
+            pending = (int(lines[i]), bytes(data[starts[i]:stops[i]]))
             keep = keep[:-1]
         first_row = self.rows + 1
         self.rows += len(keep)
@@ -386,14 +396,15 @@ class ExtractReader:
             self.issues.add("DAT010", int(lines[i]), int(rows[k]), found=int(lengths[i]), expected=record_length)
         keep, rows = keep[good], rows[good]
         if len(keep) == 0:
-            return None, pending
+            return None, pending, len(ends)
         if np.all(lengths == record_length) and len(np.unique(ends - starts)) == 1 and len(keep) == len(ends):
             step = int(ends[0] - starts[0]) + 1
             records = buf.reshape(-1, step)[:, :record_length]
         else:
-            joined = b"".join(data[starts[i]:starts[i] + record_length] for i in keep.tolist())
-            records = np.frombuffer(joined, dtype=np.uint8).reshape(-1, record_length)
-        return self._fixed_frame(records, rows, lines[keep]), pending
+            records = buf[starts[keep][:, None] + np.arange(record_length)] if len(keep) * record_length < 1 << 22 \
+                else np.frombuffer(b"".join(data[starts[i]:starts[i] + record_length] for i in keep.tolist()),
+                                   dtype=np.uint8).reshape(-1, record_length)
+        return self._fixed_frame(records, rows, lines[keep]), pending, len(ends)
 
     def _fixed_odd(self, line: int, rec: bytes, record_length: int) -> None:
         self.rows += 1
