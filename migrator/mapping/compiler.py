@@ -113,7 +113,8 @@ def analyze_row(row: ItemRow, *, mapping: Mapping, env: Env, legacy: Table | Non
         expr = pl.concat_str([pl.col(n) for n in row.legacy], ignore_nulls=True)
         kind = "text"
         sizes = [legacy.item(n).size if legacy and legacy.has_item(n) else None for n in row.legacy]
-        length = None if any(s is None for s in sizes) else sum(sizes)  # type: ignore[arg-type]
+        known = [s for s in sizes if s is not None]
+        length = None if len(known) < len(sizes) else sum(known)
     else:
         expr, kind, length = pl.lit(None, pl.String), "text", 0
     fed: str | None = row.legacy[0] if len(row.legacy) == 1 else None

@@ -206,9 +206,10 @@ def _if_empty(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
 
 def _concat_len(env: Env, n: int | None, a: dict[str, Any]) -> int | None:
     lens = [_part_len(env, p) for p in a["parts"]]
-    if any(x is None for x in lens):
+    known = [x for x in lens if x is not None]
+    if len(known) < len(lens):
         return None
-    return sum(lens) + len(a["sep"]) * max(len(lens) - 1, 0)  # type: ignore[arg-type]
+    return sum(known) + len(a["sep"]) * max(len(lens) - 1, 0)
 
 
 def _code_len(env: Env, n: int | None, a: dict[str, Any]) -> int | None:
@@ -223,7 +224,8 @@ def _substr_len(env: Env, n: int | None, a: dict[str, Any]) -> int | None:
 
 
 def _max(*values: int | None) -> int | None:
-    return None if any(v is None for v in values) else max(values)  # type: ignore[type-var]
+    known = [v for v in values if v is not None]
+    return None if len(known) < len(values) else max(known)
 
 
 _POLICY = Param("policy", "choice", "strict (default) rejects out-of-era dates; lenient converts them with a warning",
@@ -383,8 +385,9 @@ def bind(transform: Transform, args: tuple[Arg, ...], pos: int) -> tuple[dict[st
                                    f"引数が多すぎます({transform.signature()})", arg.pos))
             break
         if current.variadic:
-            raw.setdefault(current.name, [])
-            raw[current.name].append(arg)  # type: ignore[union-attr]
+            group = raw.setdefault(current.name, [])
+            assert isinstance(group, list)
+            group.append(arg)
         else:
             raw[current.name] = arg
     by_name = {p.name: p for p in transform.params}

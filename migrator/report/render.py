@@ -34,7 +34,8 @@ def write_report(report: Report, path: Path, lang: Lang = "en", *, private: bool
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return write_excel(report, path, lang, private=private)
-    fmt: OutputFormat = {".json": "json", ".html": "html", ".htm": "html"}.get(suffix, "text")  # type: ignore[assignment]
+    by_suffix: dict[str, OutputFormat] = {".json": "json", ".html": "html", ".htm": "html"}
+    fmt = by_suffix.get(suffix, "text")
     write_private_text(path, render(report, fmt, lang), private=private)
     return path
 

@@ -443,10 +443,10 @@ def _items(ctx: _Ctx, node: Node, where: str) -> list[Item]:
     return out
 
 
-def _replace(item: Item, **changes: object) -> Item:
+def _replace(item: Item, **changes: Any) -> Item:
     from dataclasses import replace
 
-    return replace(item, **changes)  # type: ignore[arg-type]
+    return replace(item, **changes)
 
 
 def _condition(ctx: _Ctx, node: Node | None, where: str) -> Condition | None:
