@@ -39,11 +39,11 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(width - display_width(text), 0)
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[Any]], *, max_width: int = 60) -> str:
-    """Render rows as an aligned plain-text table; long cells are cut with an ellipsis."""
+def table(header: Sequence[str], rows: Sequence[Sequence[Any]], *, max_width: int | None = 60) -> str:
+    """Render rows as an aligned plain-text table; cells wider than ``max_width`` are cut with an ellipsis."""
     def cut(value: Any) -> str:
         text = "" if value is None else str(value).replace("\n", " ")
-        if display_width(text) <= max_width:
+        if max_width is None or display_width(text) <= max_width:
             return text
         out = ""
         for ch in text:
@@ -80,7 +80,8 @@ def render_text(report: Report, lang: Lang = "en") -> str:
         header = [label("code", lang), label("severity", lang), label("location", lang), label("message", lang)]
         header += [label("value", lang)] if with_values else []
         header += [label("source", lang)] if with_sources else []
-        parts.append(table(header, rows, max_width=80))
+        # Never cut a finding: its location and message are what the user acts on.
+        parts.append(table(header, rows, max_width=None))
     else:
         parts.append(label("ok", lang))
     counts = report.counts_by_severity
