@@ -284,20 +284,22 @@ class _TableRunner:
         # Transform issues reported by the compiled mapping. A value the mapping already reported is not
         # reported again by the schema check of the same item (one cause, one finding).
         reported: dict[str, set[int]] = {}
+        flags = frame.select(pl.col(f"__iss{i}").any() for i in range(len(c.issues))).row(0) if c.issues else ()
         for i, issue in enumerate(c.issues):
-            hit = frame.with_row_index("__pos").filter(pl.col(f"__iss{i}"))
-            if hit.height == 0:
+            if not flags[i]:  # one pass over all flags; most issues never occur
                 continue
-            reported.setdefault(issue.item, set()).update(hit["__pos"].to_list())
+            positions = frame[f"__iss{i}"].arg_true()
+            reported.setdefault(issue.item, set()).update(positions.to_list())
             sens = self.collector.sensitive(issue.item) or any(
                 r in self.legacy_sensitive for r in _roots(issue.value))
-            values = legacy[hit["__pos"]].select(issue.value.cast(pl.String).alias("legacy"))  # the hit rows only
-            rows = hit.with_columns(values["legacy"]).select(ROW, LINE, "legacy",
-                              (pl.col(issue.item) if issue.item in self.names else pl.lit(None)).cast(pl.String)
-                              .alias("converted"))
+            values = legacy[positions].select(issue.value.cast(pl.String).alias("legacy"))  # the hit rows only
+            hit = frame[positions]
+            rows = pl.DataFrame([hit[ROW], hit[LINE], values["legacy"],
+                                 (hit[issue.item].cast(pl.String) if issue.item in self.names
+                                  else pl.Series([None] * hit.height, dtype=pl.String)).alias("converted")])
             self.collector.add(issue.code, issue.item, issue.code, rows, sensitive=sens, source=issue.source)
             spec = catalogue().get(issue.code)
-            note(hit["__pos"], issue.code, issue.item, spec.severity if spec else "error")
+            note(positions, issue.code, issue.item, spec.severity if spec else "error")
 
         # The pandera schema of the standard table, every failure collected.
         failures = self._validate(converted)
