@@ -37,7 +37,7 @@ def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconc
 
     \b
     Example:
-      migrator mapping run mappings/juki_mainframe.xlsx sample_data/extracts/juki_mainframe.dat --out out
+      migrator mapping run mappings/juki_mainframe_jumin.xlsx sample_data/extracts/juki_mainframe.dat --out out
     """
     from migrator.validation.outputs import write_run_reports
     from migrator.validation.run import RunOptions, run_mapping_files
