@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from migrator.errors import InputError
@@ -32,6 +33,7 @@ DEFAULT_BATCH = 100_000
 MAX_EXAMPLES = 5
 _TRAILER_FIRST = re.compile(r"^(9+|T|TRL|TRAILER|END|EOF|E)$", re.IGNORECASE)
 _PAD = " \u3000"
+_DECODE_CACHE = 200_000  # distinct decoded values kept per field across blocks
 
 
 @dataclass
@@ -301,21 +303,20 @@ class ExtractReader:
     # ------------------------------------------------------------------ fixed width
 
     def _fixed(self) -> Iterator[pl.DataFrame]:
-        """Fixed-width records cut on byte positions, in C the whole way (numpy, one decode, polars' CSV parser).
+        """Fixed-width records cut on byte positions with no per-row Python (numpy, polars).
 
-        Each block of whole lines becomes a (records, record_length) uint8 array; the fields are copied
-        column-wise into a wider array with a 0x1F separator after each (never a CP932 trail byte) and a
-        newline after each record; the text fields are decoded once per block, the ASCII-only fields
-        (digits, codes, dates) go to polars as they are, and polars parses both as separator-delimited text.
+        Each block of whole lines becomes a (records, record_length) uint8 array; each field's bytes are
+        copied out column-wise and handed to polars as one Binary column; ASCII fields are cast to text as
+        they are, the others decoded once per distinct value (see ``_fixed_frame``).
         """
         if self.table is None or any(i.start is None for i in self.table.items):
             raise InputError("A fixed-width extract needs a legacy layout with byte positions (start, length).",
                              "固定長の抽出ファイルには開始位置と長さのある現行レイアウトが必要です。",
                              location=Location(file=str(self.path)))
-        encoding = self.encoding = str(resolve_encoding(self.declared_encoding or "cp932"))
+        self.encoding = str(resolve_encoding(self.declared_encoding or "cp932"))
         record_length = self.record_length or max(i.start + (i.length or 0) - 1 for i in self.table.items)  # type: ignore[operator]
         trailer = trailer_code(self.table, self.code_tables)
-        self._groups = _field_groups(self.table, self.code_tables, encoding)
+        self._decoded: dict[str, dict[bytes, str | None]] = {}
         block_bytes = max(self.options.batch_rows, 1) * (record_length + 2)
         # One buffer, reused for every block (no new allocation, no page faults per block): a block is
         # read after the incomplete line carried over from the previous one.
@@ -365,8 +366,6 @@ class ExtractReader:
     def _fixed_block(self, data: memoryview, line_no: int, record_length: int, trailer: bytes | None,
                      pending: tuple[int, bytes] | None) -> tuple[pl.DataFrame | None, tuple[int, bytes] | None, int]:
         """One block of whole lines → (a frame of its good records, the trailer candidate left over, lines)."""
-        import numpy as np
-
         buf = np.frombuffer(data, dtype=np.uint8)
         ends = np.flatnonzero(buf == 10)
         starts = np.concatenate(([0], ends[:-1] + 1))
@@ -411,65 +410,83 @@ class ExtractReader:
         if len(rec) != record_length:
             self.issues.add("DAT010", line, self.rows, found=len(rec), expected=record_length)
             return
-        import numpy as np
-
         frame = self._fixed_frame(np.frombuffer(rec, dtype=np.uint8).reshape(1, -1), np.array([self.rows]),
                                   np.array([line]))
         self._odd_frames.append(frame)
 
-    def _fixed_frame(self, records: object, rows: object, lines: object) -> pl.DataFrame:
-        import numpy as np
+    def _fixed_frame(self, records: np.ndarray, rows: np.ndarray, lines: np.ndarray) -> pl.DataFrame:
+        """The good records of one block as a frame: each field's bytes go to polars as one Binary column.
 
+        A field whose bytes are all ASCII is UTF-8 as it is (a cast); any other field is decoded once per
+        distinct value (names, addresses and codes repeat), remembered across blocks, and looked up for every
+        row. Bytes that do not decode become U+FFFD, which CP932 cannot produce: such records are reported
+        (DAT001, with the bytes) and left out.
+        """
         assert self.table is not None
-        recs: np.ndarray = records  # type: ignore[assignment]
-        n = recs.shape[0]
-        parts: list[pl.DataFrame] = []
+        n = records.shape[0]
+        encoding = str(self.encoding)
+        plain: dict[str, pl.Series] = {}
+        decoded: dict[str, pl.Series] = {}
         bad = np.zeros(n, dtype=bool)
-        for items, decode in self._groups:
-            width = sum((i.length or 0) + 1 for i in items)
-            wide = np.empty((n, width), dtype=np.uint8)
-            pos = 0
-            for item in items:
-                start, length = (item.start or 1) - 1, item.length or 0
-                wide[:, pos:pos + length] = recs[:, start:start + length]
-                wide[:, pos + length] = 0x1F
-                pos += length + 1
-            wide[:, -1] = 0x0A
-            raw = wide.tobytes()
-            undecodable = False
-            if not decode and not (wide >= 0x80).any():
-                payload = raw  # ASCII is UTF-8 as it is
-            else:
-                text = raw.decode(str(self.encoding), errors="replace")
-                undecodable = "\ufffd" in text  # CP932 has no U+FFFD: it marks bytes that did not decode
-                payload = text.encode("utf-8")
-                del text
-            frame = pl.read_csv(payload, has_header=False, separator="\x1f", quote_char=None, infer_schema=False,
-                                new_columns=[i.name for i in items], truncate_ragged_lines=True)
-            if undecodable:
-                hit = frame.select(pl.any_horizontal(pl.col(i.name).str.contains("\ufffd", literal=True)
-                                                     for i in items).fill_null(False)).to_series().to_numpy()
+        for item in self.table.items:
+            start, length = (item.start or 1) - 1, item.length or 0
+            field = np.ascontiguousarray(records[:, start:start + length])
+            sentinel = length > 0 and bool((field[:, -1] == 0).any())  # numpy bytes drop trailing NULs: keep them
+            if sentinel:
+                field = np.concatenate([field, np.ones((n, 1), dtype=np.uint8)], axis=1)
+            width = field.shape[1]
+            binary = pl.Series(item.name, field.view(f"S{width}").ravel() if width else [b""] * n, dtype=pl.Binary)
+            if not sentinel and not (field >= 0x80).any():
+                plain[item.name] = binary  # ASCII: UTF-8 as it is
+                continue
+            values, hit = self._decode_distinct(item.name, binary, encoding, sentinel)
+            decoded[item.name] = values
+            if hit is not None:
                 bad |= hit
-            parts.append(frame)
-        frame = pl.concat(parts, how="horizontal").select(self.table.item_names)
-        frame = frame.with_columns(pl.Series(ROW, rows, dtype=pl.Int64), pl.Series(LINE, lines, dtype=pl.Int64))
-        names = list(self.table.item_names)
-        frame = frame.with_columns(pl.col(names).str.strip_chars_end(" "))  # the common padding, fast
-        frame = frame.with_columns(pl.when(pl.col(c).str.ends_with("\u3000")).then(pl.col(c).str.strip_chars_end(_PAD))
-                                   .otherwise(pl.col(c)).alias(c) for c in names)
-        frame = frame.with_columns(pl.when(pl.col(c).str.len_bytes() > 0).then(pl.col(c)).alias(c) for c in names)
+        frame = pl.DataFrame([*plain.values(), *decoded.values()])
+        frame = frame.select(
+            *[pl.col(c).cast(pl.String).str.strip_chars_end(" ") for c in plain],
+            *[pl.col(c) for c in decoded],
+        ).select(
+            *[pl.when(pl.col(c).str.len_bytes() > 0).then(pl.col(c)).alias(c) for c in plain],
+            *[pl.col(c) for c in decoded],
+        )
+        frame = frame.select(self.table.item_names).with_columns(
+            pl.Series(ROW, rows, dtype=pl.Int64), pl.Series(LINE, lines, dtype=pl.Int64))
         if bad.any():
             for k in np.flatnonzero(bad).tolist():
-                raw_rec = recs[k].tobytes()
+                raw_rec = records[k].tobytes()
                 try:
-                    raw_rec.decode(str(self.encoding))
+                    raw_rec.decode(encoding)
                     shown = ""
                 except UnicodeDecodeError as exc:
                     shown = raw_rec[exc.start:exc.end].hex(" ").upper()
-                self.issues.add("DAT001", int(lines[k]), int(rows[k]), encoding=self.encoding,  # type: ignore[index]
-                                bytes=shown, hint="")
+                self.issues.add("DAT001", int(lines[k]), int(rows[k]), encoding=encoding, bytes=shown, hint="")
             frame = frame.filter(pl.Series(~bad))
         return frame
+
+    def _decode_distinct(self, name: str, binary: pl.Series, encoding: str,
+                         sentinel: bool) -> tuple[pl.Series, np.ndarray | None]:
+        """A Binary column decoded once per distinct value (padding removed, empty → null), and the rows
+        whose value did not decode (None if none)."""
+        cache = self._decoded.setdefault(name, {})
+        distinct = binary.unique()
+        keys = distinct.to_list()
+        out: list[str | None] = []
+        broken: list[bytes] = []
+        for raw in keys:
+            text = cache.get(raw)
+            if text is None and raw not in cache:
+                value = (raw[:-1] if sentinel else raw).decode(encoding, errors="replace").rstrip(_PAD)
+                text = cache[raw] = value or None
+                if len(cache) > _DECODE_CACHE:
+                    cache.clear()
+            if text is not None and "\ufffd" in text:
+                broken.append(raw)
+            out.append(text)
+        values = binary.replace_strict(distinct, pl.Series(out, dtype=pl.String), return_dtype=pl.String)
+        hit = binary.is_in(pl.Series(broken, dtype=pl.Binary)).to_numpy() if broken else None
+        return values.alias(name), hit
 
     # ------------------------------------------------------------------ Excel
 
@@ -540,24 +557,6 @@ def _decodes(path: Path, encoding: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-def _field_groups(table: Table, code_tables: Mapping[str, CodeTable], encoding: str) -> list[tuple[list, bool]]:
-    """The layout's items split into (ASCII-only items, False) and (text items to decode, True)."""
-    ascii_types = {"date", "datetime", "integer", "decimal", "flag"}
-
-    def plain(item) -> bool:  # type: ignore[no-untyped-def]
-        if item.charset in ("digits", "alnum") or item.type in ascii_types:
-            return True
-        if item.type == "code" and item.code_table in code_tables:
-            return all(code.isascii() for code, _ in code_tables[item.code_table].values)
-        return False
-
-    ascii_items = [i for i in table.items if plain(i)]
-    text_items = [i for i in table.items if not plain(i)]
-    if not encoding.lower().replace("_", "-").startswith(("cp932", "shift", "sjis", "ms932", "utf")):
-        return [(list(table.items), True)]
-    return [(g, d) for g, d in ((ascii_items, False), (text_items, True)) if g]
 
 
 def trailer_code(table: Table, code_tables: Mapping[str, CodeTable]) -> bytes | None:
