@@ -10,7 +10,15 @@ import polars as pl
 
 from migrator.errors import InputError, SpecError
 from migrator.location import Location
-from migrator.mapping.compiler import BLOCKING, RowPlan, TransformIssue, analyze_row, gaiji_table, source_of
+from migrator.mapping.compiler import (
+    BLOCKING,
+    Memo,
+    RowPlan,
+    TransformIssue,
+    analyze_row,
+    gaiji_table,
+    source_of,
+)
 from migrator.mapping.model import Mapping
 from migrator.mapping.transforms import Env
 from migrator.report import Finding, make_finding
@@ -153,6 +161,7 @@ class CompiledMapping:
     columns: dict[str, pl.Expr]
     sources: dict[str, str]
     issues: tuple[TransformIssue, ...] = field(default=())
+    memos: dict[str, Memo] = field(default_factory=dict)  # memoized items in their parts (see Memo)
 
     @staticmethod
     def issue_flag(index: int) -> str:
@@ -209,6 +218,7 @@ def compile_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None,
     columns: dict[str, pl.Expr] = {name: pl.lit(None, pl.String) for name in resolved.standard.item_names}
     sources: dict[str, str] = {}
     issues: list[TransformIssue] = []
+    memos: dict[str, Memo] = {}
     for plan in plans:
         blocking = [f for f in plan.findings if f.code in BLOCKING]
         if blocking:
@@ -222,5 +232,8 @@ def compile_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None,
                            if row.cells.get("no") else row.place("standard"))
         columns[row.standard] = plan.expr
         sources[row.standard] = source
-        issues += [TransformIssue(row.standard, i.code, i.expr, i.value, source) for i in plan.issues]
-    return CompiledMapping(mapping, resolved.standard, resolved.legacy, columns, sources, tuple(issues))
+        if plan.memo is not None:
+            memos[row.standard] = plan.memo
+        issues += [TransformIssue(row.standard, i.code, i.expr, i.value, source,
+                                  k if plan.memo is not None else None) for k, i in enumerate(plan.issues)]
+    return CompiledMapping(mapping, resolved.standard, resolved.legacy, columns, sources, tuple(issues), memos)

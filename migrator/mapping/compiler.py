@@ -25,6 +25,23 @@ ISO_FORMATS = (None, "YYYY-MM-DD")
 BLOCKING = {"MAP101", "MAP102", "MAP103", "MAP104", "MAP204", "MAP303"}
 
 
+MEMO_KEY = "__memo_key"
+
+
+@dataclass(frozen=True)
+class Memo:
+    """A memoized row in its parts, for a caller that keeps the per-value results across frames.
+
+    ``input`` is the legacy value the pipe reads (an expression over the legacy frame); ``value`` and each
+    issue's ``(flag, value)`` are expressions over ``pl.col(MEMO_KEY)`` (one row per distinct input value).
+    ``input.replace_strict(keys, value)`` for every row equals the row's compiled expression.
+    """
+
+    input: pl.Expr
+    value: pl.Expr
+    issues: tuple[tuple[pl.Expr, pl.Expr], ...] = ()
+
+
 @dataclass(frozen=True)
 class TransformIssue:
     """A row-level problem a transform can detect (unmapped code, unparseable 和暦, lenient era …)."""
@@ -34,6 +51,7 @@ class TransformIssue:
     expr: pl.Expr
     value: pl.Expr
     source: str
+    memo: int | None = None  # its position in the item's Memo.issues, when the row is memoized
 
 
 @dataclass
@@ -48,6 +66,7 @@ class RowPlan:
     findings: list[Finding] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)  # legacy items used (cells and arguments)
     code_uses: list[tuple[str, str | None]] = field(default_factory=list)  # (table, legacy item fed in)
+    memo: Memo | None = None  # the per-distinct-value parts of a memoized row
 
     @property
     def blocked(self) -> bool:
@@ -186,6 +205,8 @@ def analyze_row(row: ItemRow, *, mapping: Mapping, env: Env, legacy: Table | Non
         plan.length = None if length is None else max(length, len(row.default))
     if dedupe and any(t.memo for t, _ in steps) and not any(_reads_columns(t, a) for t, a in steps):
         plan.expr, plan.issues = _memoized(steps, expr, kind, row.default, env)
+        keyed, keyed_issues = _assemble(steps, pl.col(MEMO_KEY), kind, row.default, env)
+        plan.memo = Memo(expr, keyed, tuple((i.expr, i.value.cast(pl.String)) for i in keyed_issues))
     else:
         plan.expr, plan.issues = _assemble(steps, expr, kind, row.default, env)
     if target is not None:

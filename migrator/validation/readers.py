@@ -485,7 +485,7 @@ class ExtractReader:
                 broken.append(raw)
             out.append(text)
         values = binary.replace_strict(distinct, pl.Series(out, dtype=pl.String), return_dtype=pl.String)
-        hit = binary.is_in(pl.Series(broken, dtype=pl.Binary)).to_numpy() if broken else None
+        hit = binary.is_in(pl.Series(broken, dtype=pl.Binary).implode()).to_numpy() if broken else None
         return values.alias(name), hit
 
     # ------------------------------------------------------------------ Excel

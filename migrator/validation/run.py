@@ -25,6 +25,7 @@ import pandera.polars as pa
 import polars as pl
 
 from migrator.location import Location
+from migrator.mapping.compiler import MEMO_KEY, Memo
 from migrator.report import Example, Finding, Report, make_finding
 from migrator.report.catalogue import catalogue
 from migrator.schema import CodeTable, Schema, Table
@@ -190,6 +191,21 @@ def _legacy_text(frame: pl.DataFrame, expr: pl.Expr | None) -> pl.Expr:
     return pl.concat_str([pl.col(r).cast(pl.String).fill_null("") for r in roots], separator=" | ")
 
 
+_MEMO_LIMIT = 1_000_000  # per-value results kept per memoized input
+
+
+@dataclass
+class _MemoGroup:
+    """Memoized items reading the same legacy value, and their per-value results so far."""
+
+    input: pl.Expr
+    key: str
+    outputs: list[pl.Expr] = field(default_factory=list)
+    items: set[str] = field(default_factory=set)
+    issues: set[int] = field(default_factory=set)
+    cache: pl.DataFrame | None = None
+
+
 class _TableRunner:
     """Runs one job batch by batch."""
 
@@ -209,6 +225,7 @@ class _TableRunner:
                                     ReadOptions(encoding=enc, batch_rows=options.batch_rows),
                                     code_tables=legacy_codes)
         self.collector = _Collector(self.table, dict(c.sources), str(job.extract), options)
+        self.memo = self._memo_groups()
         self.legacy_sensitive = {i.name for i in (c.legacy.items if c.legacy else ()) if i.sensitive}
         self.rows_out = 0
         self.rows_rejected = 0
@@ -260,15 +277,65 @@ class _TableRunner:
         self._rej_header = False
 
     # -------------------------------------------------------------- one batch
+    def _memo_groups(self) -> list[_MemoGroup]:
+        """The memoized items (和暦, dates) grouped by the legacy value they read, with their issues."""
+        c = self.job.compiled
+        memos: dict[str, Memo] = dict(getattr(c, "memos", None) or {})
+        groups: list[_MemoGroup] = []
+        for name in self.names:
+            memo = memos.get(name)
+            if memo is None or name not in self.columns:
+                continue
+            group = next((g for g in groups if g.input.meta.eq(memo.input)), None)
+            if group is None:
+                group = _MemoGroup(memo.input, f"__memo{len(groups)}")
+                groups.append(group)
+            group.outputs.append(memo.value.cast(pl.String).alias(name))
+            group.items.add(name)
+            for i, issue in enumerate(c.issues):
+                if issue.item == name and issue.memo is not None:
+                    flag, value = memo.issues[issue.memo]
+                    group.outputs += [flag.cast(pl.Boolean).alias(f"__iss{i}"), value.alias(f"__issval{i}")]
+                    group.issues.add(i)
+        return groups
+
+    def _evaluate(self, legacy: pl.DataFrame) -> pl.DataFrame:
+        """The converted items, issue flags and legacy texts of one batch, in one polars pass.
+
+        Memoized items are looked up in per-value results kept across batches: only the input values not
+        seen before are evaluated (the results are those of the compiled expressions).
+        """
+        c = self.job.compiled
+        memo_items = {n for g in self.memo for n in g.items}
+        memo_issues = {i for g in self.memo for i in g.issues}
+        exprs = [self.columns[n].cast(pl.String).alias(n) if n in self.columns
+                 else pl.lit(None, dtype=pl.String).alias(n) for n in self.names if n not in memo_items]
+        issue_exprs = [issue.expr.fill_null(False).alias(f"__iss{i}") for i, issue in enumerate(c.issues)
+                       if i not in memo_issues]
+        legacy_exprs = [_legacy_text(legacy, self.columns.get(n)).alias(f"__leg{j}") for j, n in enumerate(self.names)]
+        keys = [g.input.alias(g.key) for g in self.memo]
+        frame = legacy.lazy().select(pl.col(ROW), pl.col(LINE), *exprs, *issue_exprs, *legacy_exprs, *keys).collect()
+        for g in self.memo:
+            distinct = frame.select(pl.col(g.key).unique().alias(MEMO_KEY))
+            if g.cache is not None:
+                distinct = distinct.join(g.cache.select(MEMO_KEY), on=MEMO_KEY, how="anti", nulls_equal=True)
+            if distinct.height:
+                found = distinct.select(pl.col(MEMO_KEY), *g.outputs)
+                g.cache = found if g.cache is None else pl.concat([g.cache, found])
+            assert g.cache is not None
+            frame = frame.join(g.cache, left_on=g.key, right_on=MEMO_KEY, how="left", nulls_equal=True,
+                               maintain_order="left").drop(g.key)
+            if g.cache.height > _MEMO_LIMIT:  # an input with too many distinct values: start afresh
+                g.cache = None
+        flags = [f"__iss{i}" for i in sorted(memo_issues)]
+        if flags:
+            frame = frame.with_columns(pl.col(flags).fill_null(False))
+        return frame
+
+    # -------------------------------------------------------------- one batch
     def batch(self, legacy: pl.DataFrame) -> None:
         c = self.job.compiled
-        exprs = [self.columns[n].cast(pl.String).alias(n) if n in self.columns
-                 else pl.lit(None, dtype=pl.String).alias(n) for n in self.names]
-        issue_exprs = []
-        for i, issue in enumerate(c.issues):
-            issue_exprs.append(issue.expr.fill_null(False).alias(f"__iss{i}"))
-        legacy_exprs = [_legacy_text(legacy, self.columns.get(n)).alias(f"__leg{j}") for j, n in enumerate(self.names)]
-        frame = legacy.lazy().select(pl.col(ROW), pl.col(LINE), *exprs, *issue_exprs, *legacy_exprs).collect()
+        frame = self._evaluate(legacy)
         converted = frame.select(ROW, LINE, *self.names)
         error_rows: dict[int, set[str]] = {}
         item_rows: dict[int, set[str]] = {}
@@ -292,7 +359,10 @@ class _TableRunner:
             reported.setdefault(issue.item, set()).update(positions.to_list())
             sens = self.collector.sensitive(issue.item) or any(
                 r in self.legacy_sensitive for r in _roots(issue.value))
-            values = legacy[positions].select(issue.value.cast(pl.String).alias("legacy"))  # the hit rows only
+            if f"__issval{i}" in frame.columns:  # a memoized item: its value came with the lookup
+                values = frame[positions].select(pl.col(f"__issval{i}").alias("legacy"))
+            else:
+                values = legacy[positions].select(issue.value.cast(pl.String).alias("legacy"))  # the hit rows only
             hit = frame[positions]
             rows = pl.DataFrame([hit[ROW], hit[LINE], values["legacy"],
                                  (hit[issue.item].cast(pl.String) if issue.item in self.names
