@@ -191,19 +191,61 @@ def _legacy_text(frame: pl.DataFrame, expr: pl.Expr | None) -> pl.Expr:
     return pl.concat_str([pl.col(r).cast(pl.String).fill_null("") for r in roots], separator=" | ")
 
 
+class _Clock:
+    """Adds the seconds since the previous call to ``stages[name]``."""
+
+    def __init__(self, stages: Counter[str]) -> None:
+        self.stages = stages
+        self.last = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.stages[name] += now - self.last
+        self.last = now
+
+
+def _timed(batches: Iterator[pl.DataFrame], stages: Counter[str], name: str) -> Iterator[pl.DataFrame]:
+    """``batches``, with the time spent producing each added to ``stages[name]``."""
+    while True:
+        t0 = time.perf_counter()
+        batch = next(batches, None)
+        stages[name] += time.perf_counter() - t0
+        if batch is None:
+            return
+        yield batch
+
+
 _MEMO_LIMIT = 1_000_000  # per-value results kept per memoized input
+
+
+class _MemoPool:
+    """Per-value results of one set of memoized pipes (``__out0``, ``__out1`` … by ``MEMO_KEY``), kept
+    across batches."""
+
+    def __init__(self, outputs: list[pl.Expr]) -> None:
+        self.bare = [e.meta.undo_aliases() for e in outputs]  # to compare pipes (not to run: it drops inner aliases)
+        self.outputs = [e.alias(f"__out{k}") for k, e in enumerate(outputs)]
+        self.cache: pl.DataFrame | None = None
+
+    def add(self, keys: pl.DataFrame) -> None:
+        """Evaluate the pipes for the values of ``keys`` (one ``MEMO_KEY`` column) not seen before."""
+        if self.cache is not None:
+            keys = keys.join(self.cache.select(MEMO_KEY), on=MEMO_KEY, how="anti", nulls_equal=True)
+        if keys.height or self.cache is None:
+            found = keys.select(pl.col(MEMO_KEY), *self.outputs)
+            self.cache = found if self.cache is None else pl.concat([self.cache, found])
 
 
 @dataclass
 class _MemoGroup:
-    """Memoized items reading the same legacy value, and their per-value results so far."""
+    """Memoized items reading the same legacy value: their outputs and the pool of their results."""
 
     input: pl.Expr
     key: str
     outputs: list[pl.Expr] = field(default_factory=list)
     items: set[str] = field(default_factory=set)
     issues: set[int] = field(default_factory=set)
-    cache: pl.DataFrame | None = None
+    pool: _MemoPool | None = None
 
 
 class _TableRunner:
@@ -226,6 +268,7 @@ class _TableRunner:
                                     code_tables=legacy_codes)
         self.collector = _Collector(self.table, dict(c.sources), str(job.extract), options)
         self.memo = self._memo_groups()
+        self.stages: Counter[str] = Counter()  # seconds per stage of the batches
         self.legacy_sensitive = {i.name for i in (c.legacy.items if c.legacy else ()) if i.sensitive}
         self.rows_out = 0
         self.rows_rejected = 0
@@ -278,7 +321,11 @@ class _TableRunner:
 
     # -------------------------------------------------------------- one batch
     def _memo_groups(self) -> list[_MemoGroup]:
-        """The memoized items (和暦, dates) grouped by the legacy value they read, with their issues."""
+        """The memoized items (和暦, dates) grouped by the legacy value they read, with their issues.
+
+        Groups whose pipes are the same (``trim | wareki`` over 生年月日 and over 異動年月日) share one
+        table of per-value results, so a batch evaluates the pipes once for the new values of all of them.
+        """
         c = self.job.compiled
         memos: dict[str, Memo] = dict(getattr(c, "memos", None) or {})
         groups: list[_MemoGroup] = []
@@ -297,6 +344,15 @@ class _TableRunner:
                     flag, value = memo.issues[issue.memo]
                     group.outputs += [flag.cast(pl.Boolean).alias(f"__iss{i}"), value.alias(f"__issval{i}")]
                     group.issues.add(i)
+        pools: list[_MemoPool] = []
+        for group in groups:
+            bare = [e.meta.undo_aliases() for e in group.outputs]
+            pool = next((p for p in pools if len(p.bare) == len(bare)
+                         and all(x.meta.eq(y) for x, y in zip(p.bare, bare, strict=True))), None)
+            if pool is None:
+                pool = _MemoPool(group.outputs)
+                pools.append(pool)
+            group.pool = pool
         return groups
 
     def _evaluate(self, legacy: pl.DataFrame) -> pl.DataFrame:
@@ -315,18 +371,21 @@ class _TableRunner:
         legacy_exprs = [_legacy_text(legacy, self.columns.get(n)).alias(f"__leg{j}") for j, n in enumerate(self.names)]
         keys = [g.input.alias(g.key) for g in self.memo]
         frame = legacy.lazy().select(pl.col(ROW), pl.col(LINE), *exprs, *issue_exprs, *legacy_exprs, *keys).collect()
+        pools = list({id(g.pool): g.pool for g in self.memo if g.pool is not None}.values())
+        for pool in pools:
+            distinct = pl.concat([frame.select(pl.col(g.key).alias(MEMO_KEY)) for g in self.memo if g.pool is pool])
+            pool.add(distinct.unique())
         for g in self.memo:
-            distinct = frame.select(pl.col(g.key).unique().alias(MEMO_KEY))
-            if g.cache is not None:
-                distinct = distinct.join(g.cache.select(MEMO_KEY), on=MEMO_KEY, how="anti", nulls_equal=True)
-            if distinct.height:
-                found = distinct.select(pl.col(MEMO_KEY), *g.outputs)
-                g.cache = found if g.cache is None else pl.concat([g.cache, found])
-            assert g.cache is not None
-            frame = frame.join(g.cache, left_on=g.key, right_on=MEMO_KEY, how="left", nulls_equal=True,
-                               maintain_order="left").drop(g.key)
-            if g.cache.height > _MEMO_LIMIT:  # an input with too many distinct values: start afresh
-                g.cache = None
+            assert g.pool is not None and g.pool.cache is not None
+            # Joined on the key column alone (the table has one row per key, so rows keep their order),
+            # then put beside the wide frame: joining the wide frame would copy all of its columns.
+            found = frame.select(g.key).join(g.pool.cache, left_on=g.key, right_on=MEMO_KEY, how="left",
+                                             nulls_equal=True, maintain_order="left")
+            named = [found[f"__out{k}"].alias(e.meta.output_name()) for k, e in enumerate(g.outputs)]
+            frame = frame.drop(g.key).hstack(named)
+        for pool in pools:
+            if pool.cache is not None and pool.cache.height > _MEMO_LIMIT:  # too many distinct values: afresh
+                pool.cache = None
         flags = [f"__iss{i}" for i in sorted(memo_issues)]
         if flags:
             frame = frame.with_columns(pl.col(flags).fill_null(False))
@@ -335,7 +394,9 @@ class _TableRunner:
     # -------------------------------------------------------------- one batch
     def batch(self, legacy: pl.DataFrame) -> None:
         c = self.job.compiled
+        clock = _Clock(self.stages)
         frame = self._evaluate(legacy)
+        clock("evaluate")
         converted = frame.select(ROW, LINE, *self.names)
         error_rows: dict[int, set[str]] = {}
         item_rows: dict[int, set[str]] = {}
@@ -370,9 +431,11 @@ class _TableRunner:
             self.collector.add(issue.code, issue.item, issue.code, rows, sensitive=sens, source=issue.source)
             spec = catalogue().get(issue.code)
             note(positions, issue.code, issue.item, spec.severity if spec else "error")
+        clock("transform issues")
 
         # The pandera schema of the standard table, every failure collected.
         failures = self._validate(converted)
+        clock("screen and pandera")
         if failures is not None and failures.height:
             failures = failures.filter(pl.col("index").is_not_null())
             by = failures.group_by(["column", "check"], maintain_order=True).agg(pl.col("index"))
@@ -391,6 +454,7 @@ class _TableRunner:
                     rows = rows.with_columns(pl.lit(None, dtype=pl.String).alias("converted"))
                 self.collector.add(code, item, check, rows, source=self.collector.sources.get(item or ""))
                 note(positions, code, item, catalogue()[code].severity)
+        clock("schema findings")
 
         # 外字 still in the output: counted per character for the 外字 list.
         text_cols = [n for n in self.names if self.table.item(n).type == "string"
@@ -402,6 +466,7 @@ class _TableRunner:
                              for n in text_cols]).drop_nulls()  # per column: a null item must not hide the others
             if pua.height:
                 self.gaiji.update(dict(pua.group_by("ch").len().iter_rows()))
+        clock("gaiji count")
 
         bad = sorted(error_rows)
         mask = pl.Series("bad", [False] * converted.height)
@@ -417,7 +482,9 @@ class _TableRunner:
                 pl.Series("codes", [" ".join(sorted(error_rows[p])) for p in bad], dtype=pl.String),
                 pl.Series("items", [" ".join(sorted(item_rows.get(p, ()))) for p in bad], dtype=pl.String))
             self._write_rejects(rej)
+        clock("write outputs")
         self._keep_keys(legacy, converted, mask)
+        clock("keep keys")
 
     def _validate(self, frame: pl.DataFrame) -> pl.DataFrame | None:
         """Pandera's failure cases (``index`` = position in ``frame``), every failure collected.
@@ -473,7 +540,7 @@ class _TableRunner:
         t0 = time.perf_counter()
         self._open_outputs()
         try:
-            for legacy in prefetch(self.reader.batches()):
+            for legacy in prefetch(_timed(self.reader.batches(), self.stages, "read (reader thread)")):
                 self.batch(legacy)
                 if self.options.progress:
                     self.options.progress(legacy.height)
@@ -662,12 +729,14 @@ def run_jobs(jobs: Sequence[Job], options: RunOptions | None = None, *, title: s
         runs.append(result)
         findings += runner.reader.findings
         findings += runner.collector.findings(result.rows_in)
+    timings: dict[str, float] = {r.job.name: round(t.seconds, 3) for r, t in zip(runners, runs, strict=True)}
     key_frames = []
     for r in runners:
         key_frames.append(r.key_frame())
         r.keys.clear()  # the compact per-batch pieces are not needed any more
+    t0 = time.perf_counter()
     findings += cross_table_findings([(r.job, k) for r, k in zip(runners, key_frames, strict=True)], options)
-    timings: dict[str, float] = {r.job.name: round(t.seconds, 3) for r, t in zip(runners, runs, strict=True)}
+    timings["cross-table"] = round(time.perf_counter() - t0, 3)
     if options.reconcile:
         t0 = time.perf_counter()
         for result, keys in zip(runs, key_frames, strict=True):
@@ -685,6 +754,8 @@ def run_jobs(jobs: Sequence[Job], options: RunOptions | None = None, *, title: s
         "input_checksums": {str(r.job.extract): f"sha256:{r.checksum}" for r in runs},
         "encodings": {str(r.job.extract): r.encoding for r in runs},
         "timings_s": timings,
+        "stages_s": {name: round(sum(r.stages[name] for r in runners), 3)
+                     for name in dict.fromkeys(n for r in runners for n in r.stages)},
     }
     report = Report.of(title, findings, subject=", ".join(str(j.extract) for j in jobs), summary=summary)
     outputs = tuple(p for r in runs for p in (r.output, r.rejects) if p is not None)
