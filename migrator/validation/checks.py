@@ -27,7 +27,7 @@ def register_jp_checks() -> None:
     if _REGISTERED:
         return
     for name in ("jis_x0208", "jis_x0213"):
-        ps.register_charset(name, lambda c, n=name: jp.in_charset_expr(c, n))
+        ps.register_charset(name, _charset_check(name))
     ps.register_named_check("mynumber", jp.is_valid_mynumber_expr)
     ps.register_named_check("lg_code", jp.is_valid_lg_code_expr)
     ps.register_named_check("corporate_number", jp.is_valid_corporate_number_expr)
@@ -35,6 +35,13 @@ def register_jp_checks() -> None:
     ps.register_named_check("postal_code", jp.is_valid_postal_code_expr)
     ps.register_named_check("residence_card", jp.is_valid_residence_card_number_expr)
     _REGISTERED = True
+
+
+def _charset_check(name: str) -> ps.ExprCheck:
+    def check(column: pl.Expr) -> pl.Expr:
+        return jp.in_charset_expr(column, name)
+
+    return check
 
 
 def _is_text(item: Item) -> bool:

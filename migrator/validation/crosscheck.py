@@ -8,7 +8,7 @@ cross-area reference (DAT204); it is checked when that table's extract is part o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -25,7 +25,7 @@ CURRENT = "1"  # 住民状態 住登者
 
 
 def _aggregate(code: str, job: Job, rows: pl.DataFrame, item: str | None, options: RunOptions,
-               value_col: str | None = None, **params: object) -> list[Finding]:
+               value_col: str | None = None, **params: Any) -> list[Finding]:
     if rows.height == 0:
         return []
     table = job.compiled.standard

@@ -7,8 +7,10 @@ report has errors by design.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from migrator.demo import DemoContext, DemoStep
-from migrator.report import Report
+from migrator.report import Finding, Report
 
 RUNS = {
     "mainframe": [("juki_mainframe_jumin.xlsx", "juki_mainframe.dat")],
@@ -21,9 +23,9 @@ def demo_step(ctx: DemoContext) -> DemoStep:
     from migrator.validation.outputs import write_run_reports
     from migrator.validation.run import RunOptions, run_mapping_files
 
-    outputs = []
-    findings = []
-    details = []
+    outputs: list[Path] = []
+    findings: list[Finding] = []
+    details: list[str] = []
     for name, pairs in RUNS.items():
         paths = [(ctx.root / "mappings" / m, ctx.root / "sample_data" / "extracts" / x) for m, x in pairs]
         missing = [str(p) for pair in paths for p in pair if not p.is_file()]

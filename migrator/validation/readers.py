@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -61,8 +63,9 @@ class LineIssues:
         for (code, params), n in self.counts.items():
             lines = self.lines[(code, params)]
             examples = tuple(Example(Location(file=self.file, line=ln)) for ln in lines)
+            texts: dict[str, Any] = dict(params)  # message parameters only (never make_finding's own options)
             out.append(make_finding(code, Location(file=self.file, line=lines[0]), count=n, examples=examples,
-                                    **dict(params)))
+                                    **texts))
         return out
 
 
@@ -141,17 +144,17 @@ class ExtractReader:
         if head.startswith(codecs.BOM_UTF8):
             detection = detect_encoding(head)
         else:
-            detection = None
+            chosen: tuple[Encoding, tuple[str, str]] | None = None
             for enc in (Encoding.UTF8, Encoding.CP932):
                 if _decodes(self.path, str(enc)):
                     why = ("decodes as UTF-8 without error", "UTF-8として誤りなく読める") if enc is Encoding.UTF8 \
                         else ("not valid UTF-8; decodes as CP932 without error", "UTF-8として不正、CP932として誤りなく読める")
-                    detection = (enc, why)
+                    chosen = (enc, why)
                     break
-            if detection is None:  # neither: read as CP932 and report the bad lines
-                detection = (Encoding.CP932, ("neither UTF-8 nor CP932 throughout; read as CP932",
-                                              "UTF-8でもCP932でもない箇所がある。CP932として読む"))
-            enc, (en, ja) = detection
+            if chosen is None:  # neither: read as CP932 and report the bad lines
+                chosen = (Encoding.CP932, ("neither UTF-8 nor CP932 throughout; read as CP932",
+                                           "UTF-8でもCP932でもない箇所がある。CP932として読む"))
+            enc, (en, ja) = chosen
             self.extra_findings.append(_info_encoding(self.path, str(enc), en, ja))
             return str(enc)
         self.extra_findings.append(_info_encoding(self.path, str(detection.encoding), detection.reason,
@@ -588,6 +591,6 @@ def _cell_text(value: object) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[no-any-return]
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
     return str(value)

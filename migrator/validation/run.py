@@ -15,7 +15,7 @@ import os
 import queue
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,12 +36,18 @@ from migrator.validation.readers import LINE, ROW, ExtractReader, ReadOptions
 class Compiled(Protocol):
     """What the run needs of ``migrator.mapping.CompiledMapping`` (the contract between issues 5 and 6)."""
 
-    mapping: Any
-    standard: Table
-    legacy: Table | None
-    columns: dict[str, pl.Expr]
-    sources: dict[str, str]
-    issues: tuple[Any, ...]
+    @property
+    def mapping(self) -> Any: ...
+    @property
+    def standard(self) -> Table: ...
+    @property
+    def legacy(self) -> Table | None: ...
+    @property
+    def columns(self) -> dict[str, pl.Expr]: ...
+    @property
+    def sources(self) -> dict[str, str]: ...
+    @property
+    def issues(self) -> tuple[Any, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -194,7 +200,7 @@ def _legacy_text(frame: pl.DataFrame, expr: pl.Expr | None) -> pl.Expr:
 class _Clock:
     """Adds the seconds since the previous call to ``stages[name]``."""
 
-    def __init__(self, stages: Counter[str]) -> None:
+    def __init__(self, stages: dict[str, float]) -> None:
         self.stages = stages
         self.last = time.perf_counter()
 
@@ -204,7 +210,7 @@ class _Clock:
         self.last = now
 
 
-def _timed(batches: Iterator[pl.DataFrame], stages: Counter[str], name: str) -> Iterator[pl.DataFrame]:
+def _timed(batches: Iterator[pl.DataFrame], stages: dict[str, float], name: str) -> Iterator[pl.DataFrame]:
     """``batches``, with the time spent producing each added to ``stages[name]``."""
     while True:
         t0 = time.perf_counter()
@@ -268,7 +274,7 @@ class _TableRunner:
                                     code_tables=legacy_codes)
         self.collector = _Collector(self.table, dict(c.sources), str(job.extract), options)
         self.memo = self._memo_groups()
-        self.stages: Counter[str] = Counter()  # seconds per stage of the batches
+        self.stages: defaultdict[str, float] = defaultdict(float)  # seconds per stage of the batches
         self.legacy_sensitive = {i.name for i in (c.legacy.items if c.legacy else ()) if i.sensitive}
         self.rows_out = 0
         self.rows_rejected = 0
@@ -511,9 +517,9 @@ class _TableRunner:
         try:
             self.schema.validate(frame, lazy=True)
         except pa.errors.SchemaErrors as exc:
-            return exc.failure_cases  # type: ignore[no-any-return]
+            return exc.failure_cases
         except pa.errors.SchemaError as exc:  # pragma: no cover - lazy=True collects, kept for safety
-            return exc.failure_cases  # type: ignore[no-any-return]
+            return exc.failure_cases
         return None
 
     def _keep_keys(self, legacy: pl.DataFrame, converted: pl.DataFrame, rejected: pl.Series) -> None:
@@ -761,11 +767,11 @@ def run_jobs(jobs: Sequence[Job], options: RunOptions | None = None, *, title: s
     outputs = tuple(p for r in runs for p in (r.output, r.rejects) if p is not None)
     if options.parquet and options.out_dir is not None:
         extra = []
-        for r in runs:
-            if r.output is not None:
-                target = r.output.with_suffix(".parquet")
+        for table_run in runs:
+            if table_run.output is not None:
+                target = table_run.output.with_suffix(".parquet")
                 _create_private(target)
-                pl.scan_csv(r.output, infer_schema=False).sink_parquet(target)
+                pl.scan_csv(table_run.output, infer_schema=False).sink_parquet(target)
                 extra.append(target)
         outputs += tuple(extra)
     table = tuple((ch, f"U+{ord(ch):04X}", n) for ch, n in sorted(gaiji.items(), key=lambda kv: (-kv[1], kv[0])))
