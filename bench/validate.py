@@ -1,7 +1,7 @@
 """Benchmark of a mapping run on a generated mainframe extract (fixed-width CP932, 851-byte records, ~40 items).
 
 Prints, for each size: wall time and peak memory of the full run (``migrator validate`` with ``--out``: read,
-convert, validate with pandera, write the converted file, rejects and reports), the floor (polars alone
+convert, validate with pandera, write the converted file, rejects and reports) with its time per stage, the floor (polars alone
 reading the same file: every record as one text column, no decoding or cutting), a naive baseline (pandas +
 pandera's pandas API with per-row Python transforms, run on a sample and scaled linearly: it says so), and
 the ratios. Every measurement runs in its own process, so its peak memory is its own.
@@ -188,6 +188,9 @@ def main() -> None:
     print(f"extract: {path.name}, {args.rows:,} records, {size_mb:,.0f} MB (fixed-width CP932)")
     print(f"full run:  {wall:8.2f} s   peak {peak:7.0f} MB   rows out {summary.get('rows_out', '?'):,}"
           f"   (timings {summary.get('timings_s', {})})")
+    stages = summary.get("stages_s", {})
+    if stages:  # the reader runs in its own thread, beside the other stages
+        print("  stages:  " + ",  ".join(f"{name} {seconds:.2f} s" for name, seconds in stages.items()))
     print(f"floor:     {floor[0]:8.2f} s   peak {floor[1]:7.0f} MB   (polars read_csv of the records as one text column)")
     scaled = "" if naive_rows == args.rows else f", measured on {naive_rows:,} rows ({naive[0]:.2f} s) and scaled linearly"
     print(f"naive:     {naive_scaled:8.2f} s   peak {naive[1]:7.0f} MB   (pandas + pandera, per-row transforms{scaled})")
