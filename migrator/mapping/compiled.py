@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -116,8 +116,28 @@ def standard_code_values(schema: Schema | None, table: Table | None) -> dict[str
     return out
 
 
+# The last analysis, by the identity of its inputs: ``check_mapping`` then ``compile_mapping`` of the same
+# mapping (as a run does) analyse its rows once. Strong references keep the identities from being reused.
+_LAST_PLANS: list[tuple[tuple[object, ...], tuple[list[RowPlan], list[Finding]]]] = []
+
+
 def plan_rows(mapping: Mapping, resolved: Resolved, *, dedupe: bool = True) -> tuple[list[RowPlan], list[Finding]]:
     """Analyse every row (one shared environment: code tables, 外字 table, legacy lengths)."""
+    key = (mapping, resolved.standard_schema, resolved.standard, resolved.legacy_schema, resolved.legacy, dedupe)
+    if _LAST_PLANS and all(a is b for a, b in zip(_LAST_PLANS[0][0], key, strict=True)):
+        plans, found = _LAST_PLANS[0][1]
+        return [_copy_plan(p) for p in plans], list(found)
+    plans, found = _plan_rows(mapping, resolved, dedupe=dedupe)
+    _LAST_PLANS[:] = [(key, ([_copy_plan(p) for p in plans], list(found)))]
+    return plans, found
+
+
+def _copy_plan(plan: RowPlan) -> RowPlan:
+    return replace(plan, issues=list(plan.issues), findings=list(plan.findings), columns=list(plan.columns),
+                   code_uses=list(plan.code_uses))
+
+
+def _plan_rows(mapping: Mapping, resolved: Resolved, *, dedupe: bool) -> tuple[list[RowPlan], list[Finding]]:
     gaiji, findings = gaiji_table(mapping)
     env = Env(codes={name: mapping.code_table(name) for name in mapping.code_table_names}, gaiji=gaiji)
     if resolved.legacy is not None:

@@ -56,7 +56,7 @@ def catalogue() -> dict[str, CodeSpec]:
         if not entry.name.endswith(".yaml"):
             continue
         area = entry.name.removesuffix(".yaml")
-        raw = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+        raw = yaml.load(entry.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
         for code, body in raw.items():
             if not CODE_RE.match(str(code)):
                 raise CatalogueError(f"{entry.name}: bad code {code!r}")
