@@ -401,7 +401,8 @@ class ExtractReader:
             return None, pending, len(ends)
         if np.all(lengths == record_length) and len(np.unique(ends - starts)) == 1 and len(keep) == len(ends):
             step = int(ends[0] - starts[0]) + 1
-            records = buf.reshape(-1, step)[:, :record_length]
+            whole = buf.reshape(-1, step)  # each row ends with its line break: never a NUL
+            return self._fixed_frame(whole[:, :record_length], rows, lines[keep], whole), pending, len(ends)
         else:
             records = buf[starts[keep][:, None] + np.arange(record_length)] if len(keep) * record_length < 1 << 22 \
                 else np.frombuffer(b"".join(data[starts[i]:starts[i] + record_length] for i in keep.tolist()),
@@ -417,43 +418,48 @@ class ExtractReader:
                                   np.array([line]))
         self._odd_frames.append(frame)
 
-    def _fixed_frame(self, records: np.ndarray, rows: np.ndarray, lines: np.ndarray) -> pl.DataFrame:
-        """The good records of one block as a frame: each field's bytes go to polars as one Binary column.
+    def _fixed_frame(self, records: np.ndarray, rows: np.ndarray, lines: np.ndarray,
+                     whole: np.ndarray | None = None) -> pl.DataFrame:
+        """The good records of one block as a frame: the records go to polars as one Binary column, each
+        field is a byte slice of it.
 
         A field whose bytes are all ASCII is UTF-8 as it is (a cast); any other field is decoded once per
         distinct value (names, addresses and codes repeat), remembered across blocks, and looked up for every
         row. Bytes that do not decode become U+FFFD, which CP932 cannot produce: such records are reported
-        (DAT001, with the bytes) and left out.
+        (DAT001, with the bytes) and left out. ``whole``: the records' rows with at least one byte more (the
+        line break), C-contiguous; without it the records are copied with one such byte added.
         """
         assert self.table is not None
         n = records.shape[0]
         encoding = str(self.encoding)
-        plain: dict[str, pl.Series] = {}
-        decoded: dict[str, pl.Series] = {}
-        bad = np.zeros(n, dtype=bool)
+        if whole is None:  # numpy bytes drop trailing NULs: a non-NUL last byte keeps every field whole
+            whole = np.concatenate([records, np.ones((n, 1), dtype=np.uint8)], axis=1)
+        high = records.max(axis=0) >= 0x80 if n else np.zeros(records.shape[1], dtype=bool)
+        raw = pl.Series("__rec", whole.view(f"S{whole.shape[1]}").ravel(), dtype=pl.Binary)
+        plain: list[str] = []
+        other: list[str] = []
+        slices: list[pl.Expr] = []
         for item in self.table.items:
             start, length = (item.start or 1) - 1, item.length or 0
-            field = np.ascontiguousarray(records[:, start:start + length])
-            sentinel = length > 0 and bool((field[:, -1] == 0).any())  # numpy bytes drop trailing NULs: keep them
-            if sentinel:
-                field = np.concatenate([field, np.ones((n, 1), dtype=np.uint8)], axis=1)
-            width = field.shape[1]
-            binary = pl.Series(item.name, field.view(f"S{width}").ravel() if width else [b""] * n, dtype=pl.Binary)
-            if not sentinel and not (field >= 0x80).any():
-                plain[item.name] = binary  # ASCII: UTF-8 as it is
-                continue
-            values, hit = self._decode_distinct(item.name, binary, encoding, sentinel)
-            decoded[item.name] = values
-            if hit is not None:
-                bad |= hit
-        frame = pl.DataFrame([*plain.values(), *decoded.values()])
-        frame = frame.select(
-            *[pl.col(c).cast(pl.String).str.strip_chars_end(" ") for c in plain],
-            *[pl.col(c) for c in decoded],
+            (other if high[start:start + length].any() else plain).append(item.name)
+            slices.append(pl.col("__rec").bin.slice(start, length).alias(item.name))
+        frame = pl.DataFrame([raw]).lazy().select(slices).select(
+            *[pl.col(c).cast(pl.String).str.strip_chars_end(" ") for c in plain],  # ASCII: UTF-8 as it is
+            *[pl.col(c) for c in other],
         ).select(
             *[pl.when(pl.col(c).str.len_bytes() > 0).then(pl.col(c)).alias(c) for c in plain],
-            *[pl.col(c) for c in decoded],
-        )
+            *[pl.col(c) for c in other],
+        ).collect()
+        del raw
+        bad = np.zeros(n, dtype=bool)
+        decoded = []
+        for name in other:
+            values, hit = self._decode_distinct(name, frame[name], encoding, False)
+            decoded.append(values)
+            if hit is not None:
+                bad |= hit
+        if decoded:
+            frame = frame.with_columns(decoded)
         frame = frame.select(self.table.item_names).with_columns(
             pl.Series(ROW, rows, dtype=pl.Int64), pl.Series(LINE, lines, dtype=pl.Int64))
         if bad.any():
