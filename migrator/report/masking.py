@@ -14,6 +14,8 @@ MaskKind = Literal["auto", "number", "name", "date", "text"]
 MASK = "*"
 _DIGITS = re.compile(r"^[0-9０-９\-－ ]+$")
 _DATE = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")
+# YYYYMMDD: checked before the number rule, which would keep the month and day of a birth date.
+_COMPACT_DATE = re.compile(r"^((?:18|19|20)[0-9]{2})(?:0[0-9]|1[0-9])[0-9]{2}$")
 _NAME_SEP = re.compile(r"[ 　]")
 
 
@@ -21,7 +23,7 @@ def mask(value: object, kind: MaskKind = "auto") -> str:
     """Return ``value`` masked; ``None`` and empty strings are returned as ``""``.
 
     Examples: ``mask("123456789018")`` → ``********9018``; ``mask("山田　太郎", "name")`` → ``山田　**``;
-    ``mask("1980-04-01")`` → ``1980-**-**``; ``mask("東京都千代田区")`` → ``東******``.
+    ``mask("1980-04-01")`` → ``1980-**-**``; ``mask("19600231")`` → ``1960****``; ``mask("東京都千代田区")`` → ``東******``.
     """
     if value is None:
         return ""
@@ -29,7 +31,7 @@ def mask(value: object, kind: MaskKind = "auto") -> str:
     if not text:
         return ""
     if kind == "auto":
-        if _DATE.match(text):
+        if _DATE.match(text) or _COMPACT_DATE.match(text):
             kind = "date"
         elif _DIGITS.match(text):
             kind = "number"
@@ -45,6 +47,9 @@ def mask(value: object, kind: MaskKind = "auto") -> str:
         m = _DATE.match(text)
         if m:
             return f"{m.group(1)}-**-**"
+        compact = _COMPACT_DATE.match(text)
+        if compact:
+            return f"{compact.group(1)}{MASK * 4}"
         return MASK * len(text)
     if kind == "name":
         stripped = text.strip()
