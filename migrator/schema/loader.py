@@ -610,7 +610,13 @@ def _expand(paths: Iterable[Path | str]) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            files += sorted(f for f in p.rglob("*.yaml") if f.is_file())
+            found = sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file())
+            if not found:
+                # A check that looked at nothing must not pass as a check that found nothing wrong.
+                raise InputError("The folder holds no schema file (*.yaml, *.yml).",
+                                 "フォルダにスキーマファイル (*.yaml, *.yml) がありません。",
+                                 location=Location(file=str(p)))
+            files += found
         elif p.exists():
             files.append(p)
         else:

@@ -121,3 +121,15 @@ def test_cross_schema_reference_checked_when_both_are_loaded(tmp_path: Path) -> 
 def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         load_schema(tmp_path / "nope.yaml")
+
+
+def test_check_reads_yml_files_and_refuses_an_empty_folder(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    folder = tmp_path / "yml"
+    folder.mkdir()
+    result = run_cli("schema", "check", str(folder), expect=2)
+    assert "no schema file" in result.stderr
+    (folder / "bad.yml").write_text("format: migrator.schema/1\nid: x\nkind: nonsense\n", encoding="utf-8")
+    result = run_cli("schema", "check", str(folder), expect=1)
+    assert "bad.yml" in result.stdout
