@@ -99,8 +99,10 @@ def show(scenario: str, limit: int | None, fmt: str) -> None:
     finally:
         store.close()
     tasks = ordered(p)[:limit] if limit else ordered(p)
-    header = ["wave", "task", "start", "finish", "float", "critical", "vendor", "checkpoint", "deadline", "late",
-              "status"]
+    header = (["ウェーブ", "タスク", "開始日", "終了日", "余裕日数", "クリティカル", "ベンダー", "チェックポイント",
+               "期限", "遅延日数", "状況"] if app().lang == "ja" else
+              ["wave", "task", "start", "finish", "float", "critical", "vendor", "checkpoint", "deadline", "late",
+               "status"])
     rows = [[t.wave, t.key, t.start_date, t.finish_date, t.total_float, "★" if t.critical else "",
              t.vendor or "", "○" if t.checkpoint else "", t.deadline or "", t.late_days or "", t.status or ""]
             for t in tasks]
@@ -159,8 +161,9 @@ def compare(scenario_a: str, scenario_b: str, limit: int, fmt: str) -> None:
     keys = ["finish", "makespan_days", "lower_bound_days", "late_tasks", "critical_tasks", "tasks"]
     emit_table(["", scenario_a, scenario_b], [[k, sa[k], sb[k]] for k in keys], fmt)
     moved = result["moved"]
-    click.echo(f"moved: {len(moved)}")
-    emit_table(["task", "finish A", "finish B", "shift (days)"],
+    ja = app().lang == "ja"
+    click.echo(f"{'移動したタスク' if ja else 'moved'}: {len(moved)}")
+    emit_table(["タスク", "終了日 A", "終了日 B", "移動 (日)"] if ja else ["task", "finish A", "finish B", "shift (days)"],
                [[m["task"], m["a_finish"], m["b_finish"], m["shift_days"]] for m in moved[:limit]], fmt)
 
 

@@ -137,3 +137,15 @@ def test_cycle_exits_1_and_stores_nothing(imported: Path, tmp_path: Path) -> Non
     assert report["counts_by_code"]["PLN001"] == 1
     assert "[利用者指定]" in report["findings"][0]["message"]
     run_cli("plan", "show", expect=2)
+
+
+def test_plan_show_speaks_japanese(workdir: object) -> None:
+    from tests.conftest import REPO, run_cli
+
+    samples = sorted(str(p) for p in (REPO / "sample_data" / "inventory").glob("*.xlsx"))
+    run_cli("inventory", "import", *samples)
+    run_cli("plan", "build", "--start", "2025-04-01", "--scenario", "ja")
+    result = run_cli("--lang", "ja", "plan", "show", "--scenario", "ja", "--limit", "3")
+    assert result.stdout.splitlines()[0].split()[:4] == ["ウェーブ", "タスク", "開始日", "終了日"]
+    result = run_cli("--lang", "ja", "plan", "compare", "ja", "ja")
+    assert "移動したタスク: 0" in result.stdout
