@@ -19,7 +19,8 @@ from migrator.errors import InputError
 @click.option("--parquet", is_flag=True, help="Also write the converted file as Parquet.")
 @click.option("--reconcile", is_flag=True, help="Reconcile extract and output: counts, keys, group totals.")
 @click.option("--show-values", is_flag=True, help="Show sensitive values unmasked (prints a warning).")
-@click.option("--encoding", default=None, help="Encoding of the extracts (utf-8, utf-8-sig, cp932); default: "
+@click.option("--encoding", default=None, callback=lambda _c, _p, v: _encoding(v),
+              help="Encoding of the extracts (utf-8, utf-8-sig, cp932; sjis/shift_jis/ms932 mean cp932); default: "
               "the mapping's 文字コード, else the layout's, else detected strictly.")
 @click.option("--examples", type=click.IntRange(0, 1000), default=5, show_default=True,
               help="Examples kept per finding.")
@@ -47,9 +48,14 @@ def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconc
                          "マッピングと抽出ファイルを対で指定してください（パスの数が偶数）。")
     jobs = [(pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2)]
     for path in pairs:
+        if path.is_dir():
+            raise InputError(f"{path} is a folder; give a file.", f"{path} はフォルダです。ファイルを指定してください。")
         if not path.is_file():
             raise InputError(f"File not found: {path}", f"ファイルが見つかりません: {path}")
     ctx = app()
+    # Open the store before the run, so that an outdated or unreachable database stops the work up front
+    # instead of hiding the findings of a long run.
+    store = None if no_store else ctx.store()
     if show_values:
         click.echo("警告: 個人情報をマスクせずに出力します。" if ctx.lang == "ja"
                    else "Warning: sensitive values will be shown unmasked.", err=True)
@@ -61,21 +67,39 @@ def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconc
     options = RunOptions(out_dir=out_dir, show_values=show_values, parquet=parquet, reconcile=reconcile,
                          examples=examples, batch_rows=batch_rows, encoding=encoding, progress=progress)
     try:
-        result = run_mapping_files(jobs, options)
-    finally:
-        if bar is not None:
-            bar.render_finish()
-    outputs = list(result.outputs)
-    if out_dir is not None:
-        outputs += write_run_reports(result, out_dir, ctx.lang)
-    if not no_store and result.tables:
-        from migrator.store.validation_repo import save_run
+        try:
+            result = run_mapping_files(jobs, options)
+        finally:
+            if bar is not None:
+                bar.render_finish()
+        outputs = list(result.outputs)
+        if out_dir is not None:
+            outputs += write_run_reports(result, out_dir, ctx.lang)
+        if store is not None and result.tables:
+            from migrator.store.validation_repo import save_run
 
-        store = ctx.store()
-        with store.transaction() as session:
-            save_run(session, mapping_id=",".join(t.job.name for t in result.tables), report=result.report,
-                     started_at=started)
+            with store.transaction() as session:
+                save_run(session, mapping_id=",".join(t.job.name for t in result.tables), report=result.report,
+                         started_at=started)
+    finally:
+        if store is not None:
+            store.close()
     emit_report(result.report, fmt, outputs=outputs)
+
+
+_ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "utf-8-sig": "utf-8-sig", "utf8-sig": "utf-8-sig",
+              "cp932": "cp932", "ms932": "cp932", "windows-31j": "cp932", "sjis": "cp932", "shift_jis": "cp932",
+              "shift-jis": "cp932"}
+
+
+def _encoding(value: str | None) -> str | None:
+    """The canonical encoding name; legacy Shift_JIS data is read as CP932 (never shift_jis_2004)."""
+    if value is None:
+        return None
+    canonical = _ENCODINGS.get(value.strip().lower())
+    if canonical is None:
+        raise click.BadParameter(f"{value!r} is not one of utf-8, utf-8-sig, cp932 (sjis, shift_jis, ms932).")
+    return canonical
 
 
 def _estimated_rows(path: Path) -> int:

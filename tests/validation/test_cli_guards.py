@@ -1,0 +1,38 @@
+"""`migrator validate` refuses bad arguments up front, before a long run, with a clear message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import REPO, run_cli
+
+MAPPING = str(REPO / "mappings" / "juki_rdb_jumin.xlsx")
+EXTRACT = str(REPO / "sample_data" / "extracts" / "juki_rdb_clean_kojin.csv")
+
+
+def test_unknown_encoding_is_a_usage_error(workdir: Path) -> None:
+    result = run_cli("--lang", "ja", "validate", MAPPING, EXTRACT, "--encoding", "shift_jis_2004", "--no-store",
+                     expect=2)
+    assert "cp932" in result.stderr
+    assert "内部エラー" not in result.stderr and "Internal error" not in result.stderr
+
+
+def test_sjis_means_cp932(workdir: Path) -> None:
+    from migrator.cli.run import _encoding
+
+    assert _encoding("SJIS") == "cp932"
+    assert _encoding("shift_jis") == "cp932"
+    assert _encoding("UTF8") == "utf-8"
+
+
+def test_a_folder_is_not_an_extract(workdir: Path, tmp_path: Path) -> None:
+    result = run_cli("validate", MAPPING, str(tmp_path), "--no-store", expect=2)
+    assert "is a folder" in result.stderr
+
+
+def test_outdated_database_stops_the_run_before_it_starts(workdir: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    out = tmp_path / "out"
+    result = run_cli("--db", url, "validate", MAPPING, EXTRACT, "--out", str(out), expect=2)
+    assert "migrator db upgrade" in result.stderr
+    assert not out.exists()
