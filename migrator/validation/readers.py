@@ -173,12 +173,14 @@ class ExtractReader:
     def _csv(self) -> Iterator[pl.DataFrame]:
         encoding = self.encoding = self._choose_encoding()
         bad_lines: dict[int, str] = {}
+        hashed = [0]  # physical lines already in the checksum: a restart re-reads the file from the top
 
         def decoded_lines(skip: int) -> Iterator[str]:
             with self.path.open("rb") as fh:
                 for n, raw in enumerate(fh, start=1):
-                    if skip == 0:
+                    if n > hashed[0]:
                         self._sha.update(raw)
+                        hashed[0] = n
                     if n <= skip:
                         continue
                     try:
@@ -202,7 +204,7 @@ class ExtractReader:
             try:
                 for record in reader:
                     line = prev + 1
-                    prev = reader.line_num
+                    prev = start + reader.line_num  # line_num counts from this reader's first line
                     if line in bad_lines:
                         self.rows += 1
                         if hint is None:
@@ -236,7 +238,9 @@ class ExtractReader:
                 self.rows += 1
                 self.issues.add("DAT003", prev + 1, self.rows) if "end of data" in str(exc) else \
                     self.issues.add("DAT012", prev + 1, self.rows, reason=str(exc))
-                start = prev + 1 if "end of data" in str(exc) else reader.line_num
+                # Resume on the line after the one where the broken record began: the lines an unterminated
+                # quote swallowed are records of their own, not to be lost.
+                start = prev + 1
                 if pending is not None:
                     self._ragged(*pending, expected or 0)
                     pending = None
