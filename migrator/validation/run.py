@@ -130,9 +130,15 @@ class _Collector:
         self.file = file
         self.options = options
         self.aggs: dict[tuple[str, str | None, str], _Agg] = {}
+        # Standard items fed by a sensitive legacy item (a former address into a free-text item): their
+        # values are as personal as their source, whatever the standard item says.
+        self.derived_sensitive: set[str] = set()
 
     def sensitive(self, item: str | None) -> bool:
-        return bool(item) and self.table.has_item(item) and self.table.item(item).sensitive  # type: ignore[arg-type]
+        """True for a sensitive standard item, or one computed from a sensitive legacy item."""
+        if not item:
+            return False
+        return item in self.derived_sensitive or (self.table.has_item(item) and self.table.item(item).sensitive)
 
     def add(self, code: str, item: str | None, check: str, rows: pl.DataFrame, *, sensitive: bool | None = None,
             source: str | None = None) -> None:
@@ -276,6 +282,8 @@ class _TableRunner:
         self.memo = self._memo_groups()
         self.stages: defaultdict[str, float] = defaultdict(float)  # seconds per stage of the batches
         self.legacy_sensitive = {i.name for i in (c.legacy.items if c.legacy else ()) if i.sensitive}
+        self.collector.derived_sensitive = {
+            name for name, expr in c.columns.items() if any(r in self.legacy_sensitive for r in _roots(expr))}
         self.rows_out = 0
         self.rows_rejected = 0
         self.keys: list[pl.DataFrame] = []
