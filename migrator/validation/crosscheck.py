@@ -52,8 +52,9 @@ def cross_table_findings(frames: Sequence[tuple[Job, pl.DataFrame]], options: Ru
             continue
         key = [k for k in table.key if k in frame.columns]
         if key:
-            dup = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key)
-                               & pl.struct(key).is_duplicated()).sort(ROW)
+            duplicated = pl.col(key[0]).is_duplicated() if len(key) == 1 else pl.struct(key).is_duplicated()
+            dup = frame.lazy().filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key) & duplicated).sort(
+                ROW).collect()
             findings += _aggregate("DAT201", job, dup, key[0], options, value_col=key[0], table=table.name,
                                    key=", ".join(key))
         for item in table.items:
@@ -69,10 +70,10 @@ def cross_table_findings(frames: Sequence[tuple[Job, pl.DataFrame]], options: Ru
             code = "DAT202" if schema_id == job.standard_schema.id else "DAT204"
             findings += _aggregate(code, job, missing, item.name, options, value_col=item.name, target=str(ref))
         if all(c in frame.columns for c in ("世帯番号", "続柄コード1", "住民状態")):
-            current = frame.filter(pl.col("住民状態") == CURRENT)
-            heads = current.group_by("世帯番号").agg(
-                (pl.col("続柄コード1") == HEAD).sum().alias("heads"), pl.col(ROW).min(), pl.col(LINE).min())
-            wrong = heads.filter(pl.col("heads") != 1).sort(ROW)
+            # Lazily: only the four columns needed are read, and the filtered rows are never materialized.
+            wrong = frame.lazy().filter(pl.col("住民状態") == CURRENT).group_by("世帯番号").agg(
+                (pl.col("続柄コード1") == HEAD).sum().alias("heads"), pl.col(ROW).min(), pl.col(LINE).min(),
+            ).filter(pl.col("heads") != 1).sort(ROW).collect()
             for n, group in wrong.group_by("heads", maintain_order=True):
                 findings += _aggregate("DAT203", job, group, "世帯番号", options, value_col="世帯番号", heads=n[0])
     return findings

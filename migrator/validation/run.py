@@ -227,7 +227,7 @@ def _timed(batches: Iterator[pl.DataFrame], stages: dict[str, float], name: str)
         yield batch
 
 
-_MEMO_LIMIT = 1_000_000  # per-value results kept per memoized input
+_MEMO_LIMIT = 250_000  # per-value results kept per set of memoized pipes (then afresh: bounds memory)
 
 
 class _MemoPool:
@@ -576,7 +576,7 @@ class _TableRunner:
         null where it equals the standard key (``reconcile`` fills it in)."""
         if not self.keys:
             return pl.DataFrame()
-        return pl.concat(self.keys, how="vertical_relaxed")
+        return pl.concat(self.keys, how="vertical_relaxed", rechunk=False)  # no copy of the pieces
 
 
 _HOUSEHOLD_ITEMS = ("世帯番号", "続柄コード1", "住民状態")
