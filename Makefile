@@ -23,9 +23,10 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 demo: $(STAMP_RUN)
 	$(BIN)/migrator demo --out demo-output
 
-## make test: lint, then the whole test suite (PostgreSQL too when MIGRATOR_TEST_POSTGRES_URL is set)
+## make test: lint and type-check, then the whole test suite (PostgreSQL too when MIGRATOR_TEST_POSTGRES_URL is set)
 test: $(STAMP_TEST)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP_TEST)
@@ -37,8 +38,8 @@ typecheck: $(STAMP_TEST)
 
 ## make docs: regenerate the generated pages of docs/
 docs: $(STAMP_TEST)
-	$(BIN)/python -m migrator.report.catalogue > docs/findings.md
-	$(BIN)/python -m migrator.cli.reference > docs/cli.md
+	$(BIN)/python -c "import sys; from migrator.report.catalogue import markdown; sys.stdout.write(markdown())" > docs/findings.md
+	$(BIN)/python -c "import sys; from migrator.cli.reference import markdown; sys.stdout.write(markdown())" > docs/cli.md
 
 clean:
 	rm -rf $(VENV) demo-output .migrator .pytest_cache .ruff_cache .mypy_cache
