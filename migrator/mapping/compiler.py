@@ -26,9 +26,6 @@ BLOCKING = {"MAP101", "MAP102", "MAP103", "MAP104", "MAP204", "MAP303"}
 
 
 MEMO_KEY = "__memo_key"
-# Text transforms also evaluated once per distinct value (besides ``Transform.memo``): regular expressions and
-# character tables over items whose values repeat (kana names, addresses, 外字 names).
-_MEMO_TEXT = frozenset({"hankaku_to_zenkaku", "zenkaku_kana", "extract", "gaiji"})
 
 
 @dataclass(frozen=True)
@@ -206,7 +203,7 @@ def analyze_row(row: ItemRow, *, mapping: Mapping, env: Env, legacy: Table | Non
     plan.kind, plan.length = kind, length
     if row.default:
         plan.length = None if length is None else max(length, len(row.default))
-    if dedupe and any(t.memo or t.name in _MEMO_TEXT for t, _ in steps) and not any(_reads_columns(t, a) for t, a in steps):
+    if dedupe and any(t.memo for t, _ in steps) and not any(_reads_columns(t, a) for t, a in steps):
         plan.expr, plan.issues = _memoized(steps, expr, kind, row.default, env)
         keyed, keyed_issues = _assemble(steps, pl.col(MEMO_KEY), kind, row.default, env)
         plan.memo = Memo(expr, keyed, tuple((i.expr, i.value.cast(pl.String)) for i in keyed_issues))

@@ -75,7 +75,9 @@ class Transform:
     length: Length = field(default=lambda env, n, a: n)
     aliases: tuple[str, ...] = ()
     issues: tuple[str, ...] = ()
-    memo: bool = False  # costly per value: the compiler evaluates the pipe once per distinct legacy value
+    memo: bool = False
+    """Costly per value, on values that repeat (dates, kana names, addresses): the compiler evaluates the pipe once
+    per distinct legacy value and looks the rest up."""
 
     @property
     def is_source(self) -> bool:
@@ -244,10 +246,10 @@ _REGISTRY: tuple[Transform, ...] = (
     Transform("hankaku_to_zenkaku", "全角化: half-width kana and ASCII to full-width, voiced marks composed "
               "(ｶﾞ → ガ). Use it on kana items only, never on names.",
               "半角カナ・英数字を全角にする(濁点・半濁点は合成)。カナ項目にだけ使う。", "hankaku_to_zenkaku", (), TEXT_KINDS,
-              "text", lambda env, e, a: jp.to_zenkaku_expr(e), aliases=("zenkaku",)),
+              "text", lambda env, e, a: jp.to_zenkaku_expr(e), aliases=("zenkaku",), memo=True),
     Transform("zenkaku_kana", "Half-width katakana to full-width, voiced marks composed; ASCII kept.",
               "半角カナだけを全角にする(英数字はそのまま)。", "zenkaku_kana", (), TEXT_KINDS, "text",
-              lambda env, e, a: jp.to_fullwidth_kana_expr(e)),
+              lambda env, e, a: jp.to_fullwidth_kana_expr(e), memo=True),
     Transform("katakana", "Hiragana to katakana.", "ひらがなをカタカナにする。", "katakana", (), TEXT_KINDS, "text",
               lambda env, e, a: jp.hiragana_to_katakana_expr(e)),
     Transform("zenkaku_to_hankaku", "Full-width ASCII (digits, letters, symbols) to ASCII; kana kept.",
@@ -263,7 +265,8 @@ _REGISTRY: tuple[Transform, ...] = (
     Transform("gaiji", "Replace vendor 外字 through the 外字対応 sheet; PUA characters left are reported (MAP406).",
               "外字対応シートで外字を置き換える。残った外字(私用領域)を報告する(MAP406)。", "gaiji", (), TEXT_KINDS, "text",
               _gaiji, length=lambda env, n, a: None if n is None else n * max((len(v) for v in env.gaiji.mapping.values()),
-                                                                          default=1), issues=("MAP406",)),
+                                                                          default=1), issues=("MAP406",),
+              memo=True),
     Transform("wareki", "和暦 (GYYMMDD, H01.01.08, 平成元年1月8日 …) to a date; unreadable values are reported "
               "(MAP401), out-of-era values accepted under policy=lenient are reported too (MAP402).",
               "和暦を日付にする。読めない値(MAP401)、寛容変換した元号範囲外の値(MAP402)を報告する。",
@@ -314,7 +317,7 @@ _REGISTRY: tuple[Transform, ...] = (
               'extract("^(東京都|北海道|(?:京都|大阪)府|.{2,3}県)")',
               (Param("pattern", "text", "regular expression"),
                Param("group", "int", "group number", required=False, default=1)), TEXT_KINDS, "text", _extract,
-              issues=("MAP409",)),
+              issues=("MAP409",), memo=True),
     Transform("split", "Split on a separator and keep part index (0-based); split(item, sep, index) splits "
               "another legacy item.", "区切り文字で分け、index 番目(0始まり)を取る。split(項目, 区切り, 番号) は別の現行項目を分ける。",
               'split(氏名, " ", 0)', (Param("column", "column", "legacy item (optional)", required=False),
