@@ -295,7 +295,7 @@ def _method(builder: _Builder, row: _Row) -> str:
     method = _METHODS.get(folded)
     if method is None:
         builder.add("INV040", row.loc("method"), value=written)
-        return written[:20]
+        return written
     return method
 
 

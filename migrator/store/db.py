@@ -19,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -83,7 +83,8 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
     try:
-        engine = create_engine(url, future=True)
+        # hide_parameters: a failed statement must never echo the row's values (personal data) in a message.
+        engine = create_engine(url, future=True, hide_parameters=True)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise StoreError(f"Invalid database URL {redact(url)}: {exc}",
                          f"データベースURLが不正です {redact(url)}: {exc}") from exc
@@ -161,6 +162,11 @@ class Store:
         try:
             yield session
             session.commit()
+        except DBAPIError as exc:
+            session.rollback()
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
+            raise StoreError(f"The database refused the change; nothing was written: {reason}",
+                             f"データベースが変更を受け付けませんでした。何も書き込んでいません: {reason}") from exc
         except BaseException:
             session.rollback()
             raise

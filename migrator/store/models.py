@@ -73,7 +73,7 @@ class System(Timestamped, Base):
     name: Mapped[str] = mapped_column(String(200))
     current_vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"))
     target_vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"))
-    hosting: Mapped[str | None] = mapped_column(String(50))
+    hosting: Mapped[str | None] = mapped_column(Text)
     contract_end: Mapped[dt.date | None] = mapped_column(Date)
     release_date: Mapped[dt.date | None] = mapped_column(Date)
     planned_date: Mapped[dt.date | None] = mapped_column(Date)
@@ -98,8 +98,8 @@ class Interface(Timestamped, Base):
     target_name: Mapped[str] = mapped_column(String(200))
     source_system_id: Mapped[int | None] = mapped_column(ForeignKey("system.id", ondelete="SET NULL"))
     target_system_id: Mapped[int | None] = mapped_column(ForeignKey("system.id", ondelete="SET NULL"))
-    method: Mapped[str] = mapped_column(String(20), default="")
-    frequency: Mapped[str | None] = mapped_column(String(50))
+    method: Mapped[str] = mapped_column(String(200), default="")
+    frequency: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
 
 

@@ -114,3 +114,22 @@ def test_passwords_are_not_printed() -> None:
 def test_postgres_url_uses_psycopg3() -> None:
     assert normalize_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalize_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+def test_a_refused_write_is_a_store_error_without_the_row_values(db_url: str) -> None:
+    from migrator.store.models import Municipality
+
+    upgrade(db_url)
+    store = open_store(db_url)
+    try:
+        with pytest.raises(StoreError) as caught, store.transaction() as session:
+            session.add(Municipality(code="131016", name="千代田区"))
+            session.add(Municipality(code="131016", name="秘密の名前"))
+            session.flush()
+        assert "nothing was written" in caught.value.message("en")
+        assert "秘密の名前" not in caught.value.message("en")
+        assert "秘密の名前" not in str(caught.value.__cause__)  # hide_parameters: not even in the traceback
+        with store.reader() as session:
+            assert session.scalar(sa.select(sa.func.count()).select_from(Municipality)) == 0
+    finally:
+        store.close()
