@@ -42,7 +42,8 @@ def _date(value: object) -> dt.date | None:
     return dt.date(*(int(x) for x in match.groups()))
 
 
-def _read_csv(path: Path) -> SheetData:
+def _read_csv(path: Path) -> tuple[SheetData, list[int]]:
+    """The CSV as a sheet, and the physical line each record starts on (a quoted cell may hold line breaks)."""
     raw = path.read_bytes()
     for enc in ("utf-8-sig", "cp932"):
         try:
@@ -53,8 +54,15 @@ def _read_csv(path: Path) -> SheetData:
     else:
         raise InputError("the CSV is neither UTF-8 nor CP932", "CSV が UTF-8 でも CP932 でもありません",
                          location=Location(file=str(path)))
-    rows = [list(r) for r in csv.reader(io.StringIO(text))]
-    return SheetData(name=path.name, rows=rows, file=str(path))
+    reader = csv.reader(io.StringIO(text))
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    last = 0
+    for record in reader:
+        rows.append(list(record))
+        lines.append(last + 1)
+        last = reader.line_num
+    return SheetData(name=path.name, rows=rows, file=str(path)), lines
 
 
 def read_progress(path: Path) -> tuple[dict[str, TaskProgress], list[Finding]]:
@@ -63,10 +71,11 @@ def read_progress(path: Path) -> tuple[dict[str, TaskProgress], list[Finding]]:
     Rows that cannot be read become findings naming the cell (workbook) or line (CSV).
     """
     is_csv = path.suffix.lower() == ".csv"
+    line_of: list[int] = []
     if is_csv:
         if not path.is_file():
             raise InputError("File not found.", "ファイルが見つかりません。", location=Location(file=str(path)))
-        sheet = _read_csv(path)
+        sheet, line_of = _read_csv(path)
     else:
         wb = read_workbook(path)
         found = wb.sheet("進捗", "progress") or next(iter(wb.sheets.values()), None)
@@ -79,7 +88,7 @@ def read_progress(path: Path) -> tuple[dict[str, TaskProgress], list[Finding]]:
                          "タスクID と 状況 の見出し行が見つかりません", location=Location(file=str(path)))
 
     def where(r: int, c: int) -> Location:
-        return Location(file=str(path), line=r) if is_csv else sheet.location(r, c)
+        return Location(file=str(path), line=line_of[r - 1]) if is_csv else sheet.location(r, c)
 
     out: dict[str, TaskProgress] = {}
     findings: list[Finding] = []
@@ -112,6 +121,12 @@ def read_progress(path: Path) -> tuple[dict[str, TaskProgress], list[Finding]]:
                                              reason=f"日付 {sheet.value(r, c)!r} を読めません / unreadable date"))
                 bad = True
         if bad:
+            continue
+        start, finish = dates["actual_start"], dates["actual_finish"]
+        if start is not None and finish is not None and finish < start:
+            findings.append(make_finding("PLN007", where(r, cols["actual_finish"]), item=key,
+                                         reason=f"実績終了日 {finish} が実績開始日 {start} より前です"
+                                                f" / actual finish {finish} is before actual start {start}"))
             continue
         if status == "完了" and dates["actual_finish"] is None:
             findings.append(make_finding("PLN007", where(r, cols["status"]), item=key,

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from migrator.errors import PlanError
+from migrator.inventory.model import Inventory
+from migrator.inventory.vendors import vendor_key
 from migrator.location import Location
 from migrator.planning.build import PlanResult, build_plan
 from migrator.planning.config import PlanningConfig
@@ -40,9 +42,16 @@ def build_and_save(
     with store.reader() as session:
         inventory = load_inventory(session, municipality=municipality)
         progress, baseline = load_progress(session, scenario)
+    if not inventory.systems and municipality:
+        raise PlanError(f"The store holds no system of municipality {municipality}; "
+                        "`migrator inventory list` shows the municipalities imported.",
+                        f"団体コード {municipality} のシステムは登録されていません。"
+                        "登録済みの団体は `migrator inventory list` で確認できます。")
     if not inventory.systems:
         raise PlanError("the store holds no inventory; run `migrator inventory import` first",
                         "在庫(システム一覧)が登録されていません。先に `migrator inventory import` を実行してください")
+    if capacities:
+        capacities = _stored_vendor_names(inventory, capacities)
     result = build_plan(inventory, start=start, config=config, scenario=scenario, deadline=deadline,
                         capacities=capacities, staff_limit=staff_limit, extra_edges=extra_edges,
                         progress=progress, baseline=baseline, passes=passes)
@@ -69,3 +78,23 @@ def import_progress(store: Store, path: Path, *, scenario: str = "default") -> R
         counts[p.status] = counts.get(p.status, 0) + 1
     return Report.of(f"plan progress {scenario}", findings, subject=str(path),
                      summary={"scenario": scenario, "rows": len(progress), **counts})
+
+
+def _stored_vendor_names(inventory: Inventory, capacities: Mapping[str, int]) -> dict[str, int]:
+    """``--capacity`` names matched to the stored vendors as the inventory matches them (width, 株式会社/(株)).
+
+    Raises:
+        PlanError: a name matches no vendor of the inventory (a typo would otherwise change nothing silently).
+    """
+    names = {n for s in inventory.systems for n in (s.current_vendor, s.target_vendor) if n}
+    names |= {v.name for v in inventory.vendors}
+    by_key = {vendor_key(n): n for n in names}
+    out: dict[str, int] = {}
+    for given, limit in capacities.items():
+        stored = by_key.get(vendor_key(given))
+        if stored is None:
+            known = ", ".join(sorted(names))
+            raise PlanError(f"--capacity names vendor '{given}', which is not in the inventory ({known}).",
+                            f"--capacity のベンダー「{given}」は在庫にありません（{known}）。")
+        out[stored] = limit
+    return out

@@ -149,3 +149,21 @@ def test_plan_show_speaks_japanese(workdir: object) -> None:
     assert result.stdout.splitlines()[0].split()[:4] == ["ウェーブ", "タスク", "開始日", "終了日"]
     result = run_cli("--lang", "ja", "plan", "compare", "ja", "ja")
     assert "移動したタスク: 0" in result.stdout
+
+
+def test_capacity_names_match_like_the_inventory_and_typos_are_refused(imported: Path) -> None:
+    def makespan(*args: str) -> int:
+        out = run_cli("plan", "build", "--start", "2025-04-01", "-s", "cap", *args, "--format", "json").stdout
+        return int(json.loads(out)["summary"]["makespan_days"])
+
+    exact = makespan("--capacity", "株式会社エーシステム=5")
+    assert makespan("--capacity", "(株)エーシステム=5") == exact
+    assert makespan("--capacity", "ｴｰｼｽﾃﾑ㈱=5") == exact
+    assert exact < makespan()
+    result = run_cli("plan", "build", "--start", "2025-04-01", "--capacity", "ニセシステム=5", expect=2)
+    assert "ニセシステム" in result.stderr and "株式会社エーシステム" in result.stderr
+
+
+def test_unknown_municipality_is_named(imported: Path) -> None:
+    result = run_cli("plan", "build", "--start", "2025-04-01", "-m", "999999", expect=2)
+    assert "999999" in result.stderr and "inventory list" in result.stderr
