@@ -142,7 +142,9 @@ def read_mapping_workbook(path: Path) -> tuple[Mapping | None, list[Finding]]:
     sheets: dict[str, SheetData | None] = {}
     for name, aliases in SHEETS.items():
         sheets[name] = book.sheet(name, *aliases)
-        if sheets[name] is None and name != "外字対応":
+        # コード変換 and 外字対応 may be absent: a code(...) with no table is then reported where it is used
+        # (MAP303), and every other row is still checked.
+        if sheets[name] is None and name not in ("コード変換", "外字対応"):
             reader.findings.append(make_finding("MAP001", Location(file=str(path), sheet=name), sheet=name,
                                                 found=found))
     sheet_cells = {name: Location(file=str(path), sheet=s.name, cell="A1") for name, s in sheets.items() if s}

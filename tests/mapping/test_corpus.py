@@ -91,7 +91,7 @@ def _formula(wb) -> None:  # type: ignore[no-untyped-def]
 
 
 def _drop_sheet(wb) -> None:  # type: ignore[no-untyped-def]
-    del wb["コード変換"]
+    del wb["項目対応"]
 
 
 def _no_header(wb) -> None:  # type: ignore[no-untyped-def]
@@ -153,7 +153,7 @@ CASES = [
     ("code table incomplete", SAMPLE, _delete_code("状態区分", "90"), "MAP304", None),
     ("unknown standard code", SAMPLE, _code_cell("性別", "9", 3, "9"), "MAP305", None),
     ("invalid default", SAMPLE, _set("項目対応", "異動年月日_不詳フラグ", 5, "x"), "MAP307", None),
-    ("missing sheet", SAMPLE, _drop_sheet, "MAP001", None),
+    ("missing sheet", SAMPLE, _drop_sheet, "MAP001", "項目対応"),
     ("no header row", SAMPLE, _no_header, "MAP002", "コード変換!A1"),
     ("missing setting", SAMPLE, _missing_setting, "MAP003", None),
     ("formula", SAMPLE, _formula, "MAP004", None),
@@ -196,8 +196,6 @@ def _expected_cell(case_id: str, path: Path) -> str:
         for r in range(2, cws.max_row + 1):
             if cws.cell(r, 1).value == table and cws.cell(r, 2).value == legacy:
                 return f"コード変換!{c}{r}"
-    if case_id == "missing sheet":
-        return "コード変換"
     if case_id == "missing setting":
         return "概要!A1"
     raise AssertionError(case_id)
@@ -249,3 +247,14 @@ def test_not_a_workbook_is_an_input_error(tmp_path: Path) -> None:
 
 def test_corpus_has_at_least_twenty_broken_workbooks() -> None:
     assert len([c for c in CASES if c[3] is not None]) >= 20
+
+
+def test_without_a_code_sheet_every_other_row_is_still_checked(tmp_path: Path) -> None:
+    def change(wb) -> None:  # type: ignore[no-untyped-def]
+        del wb["コード変換"]
+        _set("項目対応", "性別", 4, "trim | cde(性別)")(wb)
+
+    path = _edit(tmp_path / "b.xlsx", SAMPLE, change)
+    codes = {f.code for f in check_workbook(path, registry=REGISTRY).findings}
+    assert "MAP001" not in codes
+    assert {"MAP102", "MAP303"} <= codes  # the typo, and the code(...) tables that are now missing
