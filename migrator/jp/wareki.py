@@ -287,9 +287,8 @@ def format_wareki(date: dt.date, form: WarekiForm | str = WarekiForm.KANJI) -> s
 
 # ---------------------------------------------------------------- polars
 
-_WORK_FIELDS = ["raw", "text", "code", "west", "kanji", "is_code", "is_west", "is_text", "era", "y", "mo", "d",
-                "matched", "known_era", "year", "all_zero", "blank", "has_fusho", "valid_date", "safe", "case",
-                "_status", "_reason"]
+_WORK_FIELDS = ["raw", "text", "code", "west", "kanji", "blank", "has_fusho", "is_code", "era", "y", "mo", "d",
+                "matched", "known_era", "year", "all_zero", "valid_date", "safe", "case"]
 
 
 def _lookup(expr: pl.Expr, table: dict[str, int]) -> pl.Expr:
@@ -314,7 +313,9 @@ def parse_wareki_expr(expr: pl.Expr, *, policy: Policy | str = Policy.STRICT) ->
     """
     policy = Policy(policy)
     f = pl.field
-    # Each stage is materialised once as a struct field, so no sub-expression is evaluated twice.
+    # Each stage is materialised once as a struct field, so no costly sub-expression is evaluated twice;
+    # cheap ones are written out where they are used instead: every further struct stage makes planning the
+    # expression dearer, a fixed cost on every evaluation however few the values (a memoized pipe's batch).
     st = pl.struct(expr.cast(pl.String).alias("raw")).struct.with_fields(
         text=f("raw").str.replace_many(list(_NORMALIZE_INPUT), list(_NORMALIZE_INPUT.values())),
     )
@@ -322,31 +323,29 @@ def parse_wareki_expr(expr: pl.Expr, *, policy: Policy | str = Policy.STRICT) ->
         code=f("text").str.extract_groups(_CODE_RE),
         west=f("text").str.extract_groups(_WESTERN_RE),
         kanji=f("text").str.extract_groups(_TEXT_RE),
+        blank=f("raw").is_null() | (f("text").str.strip_chars(" ") == ""),
+        has_fusho=f("text").str.contains(_FUSHO, literal=True),
     )
-    is_code = f("code").struct.field("1").is_not_null()
-    is_west = f("west").struct.field("1").is_not_null() & ~is_code
+    code, west, kanji = f("code"), f("west"), f("kanji")
+    is_code = code.struct.field("1").is_not_null()
+    is_west = west.struct.field("1").is_not_null() & ~is_code
+    is_text = kanji.struct.field("1").is_not_null() & ~is_code & ~is_west
+    code_era = code.struct.field("1").cast(pl.Int32)
     st = st.struct.with_fields(
-        is_code=is_code, is_west=is_west,
-        is_text=f("kanji").struct.field("1").is_not_null() & ~is_code & ~is_west,
-    )
-    code_era = f("code").struct.field("1").cast(pl.Int32)
-    kanji = f("kanji")
-    west = f("west")
-    code = f("code")
-    st = st.struct.with_fields(
-        era=pl.when(f("is_code")).then(pl.when(code_era == 0).then(pl.lit(_NO_ERA, pl.Int32)).otherwise(code_era))
-        .when(f("is_west")).then(pl.lit(0, pl.Int32))
-        .when(f("is_text")).then(_lookup(kanji.struct.field("1"), _ERA_TOKENS)),
-        y=pl.when(f("is_code")).then(code.struct.field("2").cast(pl.Int32))
-        .when(f("is_west")).then(west.struct.field("1").cast(pl.Int32))
-        .when(f("is_text")).then(_num_expr(kanji.struct.field("2"))),
-        mo=pl.when(f("is_code")).then(code.struct.field("3").cast(pl.Int32))
-        .when(f("is_west")).then(pl.coalesce(west.struct.field("2"), west.struct.field("4")).cast(pl.Int32))
-        .when(f("is_text")).then(_num_expr(kanji.struct.field("3"))),
-        d=pl.when(f("is_code")).then(code.struct.field("4").cast(pl.Int32))
-        .when(f("is_west")).then(pl.coalesce(west.struct.field("3"), west.struct.field("5")).cast(pl.Int32))
-        .when(f("is_text")).then(_num_expr(kanji.struct.field("4"))),
-        matched=f("is_code") | f("is_west") | f("is_text"),
+        is_code=is_code,
+        era=pl.when(is_code).then(pl.when(code_era == 0).then(pl.lit(_NO_ERA, pl.Int32)).otherwise(code_era))
+        .when(is_west).then(pl.lit(0, pl.Int32))
+        .when(is_text).then(_lookup(kanji.struct.field("1"), _ERA_TOKENS)),
+        y=pl.when(is_code).then(code.struct.field("2").cast(pl.Int32))
+        .when(is_west).then(west.struct.field("1").cast(pl.Int32))
+        .when(is_text).then(_num_expr(kanji.struct.field("2"))),
+        mo=pl.when(is_code).then(code.struct.field("3").cast(pl.Int32))
+        .when(is_west).then(pl.coalesce(west.struct.field("2"), west.struct.field("4")).cast(pl.Int32))
+        .when(is_text).then(_num_expr(kanji.struct.field("3"))),
+        d=pl.when(is_code).then(code.struct.field("4").cast(pl.Int32))
+        .when(is_west).then(pl.coalesce(west.struct.field("3"), west.struct.field("5")).cast(pl.Int32))
+        .when(is_text).then(_num_expr(kanji.struct.field("4"))),
+        matched=is_code | is_west | is_text,
     )
     return _resolve_expr(st, policy)
 
@@ -358,8 +357,6 @@ def _resolve_expr(st: pl.Expr, policy: Policy) -> pl.Expr:
         known_era=era_code.is_in([e.code for e in ERAS]),
         year=y + pl.when(era_code == 0).then(0).otherwise(_era_table_expr(era_code, "offset", pl.Int32)),
         all_zero=f("is_code") & (era_code == _NO_ERA) & (y == 0) & (mo == 0) & (d == 0),
-        blank=f("raw").is_null() | (f("text").str.strip_chars(" ") == ""),
-        has_fusho=f("text").str.contains(_FUSHO, literal=True),
     )
     year = f("year")
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
@@ -367,10 +364,9 @@ def _resolve_expr(st: pl.Expr, policy: Policy) -> pl.Expr:
         pl.when(mo == 2).then(pl.when(leap).then(29).otherwise(28))
         .when(mo.is_in([4, 6, 9, 11])).then(30).otherwise(31)
     )
-    st = st.struct.with_fields(
-        valid_date=(y.is_not_null() & mo.is_not_null() & d.is_not_null() & (mo >= 1) & (mo <= 12) & (d >= 1)
-                    & (d <= dim) & (year >= 1)),
-    )
+    valid_date = (y.is_not_null() & mo.is_not_null() & d.is_not_null() & (mo >= 1) & (mo <= 12) & (d >= 1)
+                  & (d <= dim) & (year >= 1))
+    st = st.struct.with_fields(valid_date=valid_date)
     valid = f("valid_date")
     st = st.struct.with_fields(
         safe=pl.date(pl.when(valid).then(year).otherwise(2000), pl.when(valid).then(mo).otherwise(1),
@@ -405,9 +401,10 @@ def _resolve_expr(st: pl.Expr, policy: Policy) -> pl.Expr:
     reasons = [c[2] for c in cases] + [None]
     status = case.replace_strict(list(range(len(statuses))), statuses, return_dtype=pl.String)
     reason = case.replace_strict(list(range(len(reasons))), reasons, return_dtype=pl.String)
-    st = st.struct.with_fields(_status=status, _reason=reason)
-    status = f("_status")
-    has_date = status.is_in([str(WarekiStatus.OK), str(WarekiStatus.LENIENT), str(WarekiStatus.PRE_SOLAR)])
+    # The status tests, on the case index (a small integer) rather than on the status text.
+    dated = (str(WarekiStatus.OK), str(WarekiStatus.LENIENT), str(WarekiStatus.PRE_SOLAR))
+    has_date = case.is_in([k for k, s in enumerate(statuses) if s in dated])
+    unknown = case.is_in([k for k, s in enumerate(statuses) if s == str(WarekiStatus.UNKNOWN)])
     year_text = pl.when(y == 1).then(pl.lit("元")).otherwise(y.cast(pl.String))
     era_name = era_code.replace_strict([e.code for e in ERAS], [e.name for e in ERAS], default=None,
                                        return_dtype=pl.String)
@@ -416,7 +413,7 @@ def _resolve_expr(st: pl.Expr, policy: Policy) -> pl.Expr:
         pl.when(mo != 0).then(pl.concat_str(mo.cast(pl.String), pl.lit("月日不詳"))).otherwise(pl.lit("月日不詳")),
     )
     fusho = (
-        pl.when(status != str(WarekiStatus.UNKNOWN)).then(pl.lit(None, pl.String))
+        pl.when(~unknown).then(pl.lit(None, pl.String))
         .when(f("has_fusho")).then(f("raw").str.strip_chars())
         .when(f("all_zero")).then(pl.lit(_FUSHO))
         .otherwise(generated)
@@ -424,7 +421,7 @@ def _resolve_expr(st: pl.Expr, policy: Policy) -> pl.Expr:
     st = st.struct.with_fields(
         date=pl.when(has_date).then(safe).otherwise(pl.lit(None, pl.Date)),
         status=status,
-        reason=f("_reason"),
+        reason=reason,
         fusho_text=fusho,
     )
     return st.struct.drop(_WORK_FIELDS)
