@@ -50,7 +50,8 @@ def _interfaces(inventory: Inventory) -> list[Finding]:
         for end in (iface.source, iface.target):
             if end in names or resolve_area(end) in areas:
                 continue
-            findings.append(make_finding("INV102", Location(), item=iface.municipality_code, value=end,
+            findings.append(make_finding("INV102", source_location(iface.origin), item=iface.municipality_code,
+                                         value=end,
                                          from_end=iface.source, to_end=iface.target,
                                          lg_code=iface.municipality_code))
     return findings

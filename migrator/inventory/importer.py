@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -305,7 +305,7 @@ def _add_interface(builder: _Builder, interface: Interface, where: str, loc: Loc
         builder.add("INV043", loc, value=f"{interface.source} → {interface.target}",
                     first=builder.interfaces[key][1])
         return
-    builder.interfaces[key] = (interface, where)
+    builder.interfaces[key] = (replace(interface, origin=where), where)
 
 
 def _read_interfaces(builder: _Builder, sheet: SheetData, book_munis: set[str]) -> None:

@@ -74,6 +74,8 @@ class Interface:
     """ファイル, API or DB."""
     frequency: str | None = None
     notes: str | None = None
+    origin: str | None = None
+    """Where the row came from (``file sheet!A5``), for findings."""
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ def load_inventory(session: Session, *, municipality: str | None = None) -> Inve
         ))
     interfaces = [
         Interface(municipality_code=ids[i.municipality_id], source=i.source_name, target=i.target_name,
-                  method=i.method, frequency=i.frequency, notes=i.notes)
+                  method=i.method, frequency=i.frequency, notes=i.notes, origin=i.origin)
         for i in session.scalars(select(m.Interface).order_by(m.Interface.id))
         if i.municipality_id in ids
     ]
@@ -158,7 +158,7 @@ def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
         if row_i is None:
             row_i = m.Interface(municipality_id=muni_id, source_name=iface.source, target_name=iface.target,
                                 method=iface.method, frequency=iface.frequency, notes=iface.notes,
-                                source_system_id=src, target_system_id=dst)
+                                source_system_id=src, target_system_id=dst, origin=iface.origin)
             session.add(row_i)
             interfaces[key_i] = row_i
             changes.append(Change("interface", key_text, "created"))
@@ -166,6 +166,8 @@ def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
         for fieldname, new in (("frequency", iface.frequency), ("notes", iface.notes),
                                ("source_system_id", src), ("target_system_id", dst)):
             _set(row_i, "interface", key_text, fieldname, new, changes)
+        if row_i.origin is None:
+            row_i.origin = iface.origin  # rows imported before interfaces kept their cell
     session.flush()
     return changes
 

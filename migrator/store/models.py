@@ -101,6 +101,7 @@ class Interface(Timestamped, Base):
     method: Mapped[str] = mapped_column(String(200), default="")
     frequency: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
+    origin: Mapped[str | None] = mapped_column(String(500))
 
 
 class SchemaFile(Timestamped, Base):
