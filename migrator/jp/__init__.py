@@ -86,6 +86,7 @@ from .wareki import (
     kanji_numeral,
     parse_wareki,
     parse_wareki_expr,
+    shared_wareki_parses,
     wareki_to_date_expr,
 )
 from .width import (
@@ -186,6 +187,7 @@ __all__ = [
     "pua_chars_expr",
     "read_text",
     "resolve_encoding",
+    "shared_wareki_parses",
     "to_fullwidth_ascii",
     "to_fullwidth_ascii_expr",
     "to_fullwidth_kana",

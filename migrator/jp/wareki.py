@@ -25,8 +25,12 @@ Every parse gives a :class:`WarekiResult` (date, status, reason, fusho_text); th
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -306,12 +310,49 @@ def _era_table_expr(era: pl.Expr, attr: str, dtype: pl.DataType | type[pl.DataTy
     return era.replace_strict(list(values), list(values.values()), default=None, return_dtype=dtype)
 
 
+_SHARED: contextvars.ContextVar[dict[str, pl.Expr] | None] = contextvars.ContextVar("wareki_shared", default=None)
+
+
+@contextmanager
+def shared_wareki_parses() -> Iterator[dict[str, pl.Expr]]:
+    """Within the block, :func:`parse_wareki_expr` gives a column reference (``pl.col(name)``) and records
+    the parse under that name in the dict yielded: the caller computes each parse once as a column, then the
+    expressions built over them.
+
+    Planning a parse is a fixed cost per copy of it in a query (some milliseconds, however few the values):
+    a date, its 不詳 flag and 不詳 text and their issue flags are five copies of one parse, one when shared.
+    The name is derived from the parse's input and policy, so equal parses share one column.
+    """
+    parses: dict[str, pl.Expr] = {}
+    token = _SHARED.set(parses)
+    try:
+        yield parses
+    finally:
+        _SHARED.reset(token)
+
+
 def parse_wareki_expr(expr: pl.Expr, *, policy: Policy | str = Policy.STRICT) -> pl.Expr:
     """Polars form of :func:`parse_wareki`: a struct {date, status, reason, fusho_text} per value.
 
     Use ``.struct.field("date")`` for the converted column and ``status``/``reason`` for findings.
+    Inside :func:`shared_wareki_parses`, a reference to the parse's column instead.
     """
     policy = Policy(policy)
+    shared = _SHARED.get()
+    try:
+        key = expr.meta.serialize(format="json") if shared is not None else None
+    except Exception:  # an input polars cannot write out (a Python function): not shared
+        key = None
+    if shared is not None and key is not None:
+        digest = hashlib.sha1((key + str(policy)).encode()).hexdigest()
+        name = f"__wareki_{digest[:16]}"
+        if name not in shared:
+            token = _SHARED.set(None)
+            try:
+                shared[name] = parse_wareki_expr(expr, policy=policy)
+            finally:
+                _SHARED.reset(token)
+        return pl.col(name)
     f = pl.field
     # Each stage is materialised once as a struct field, so no costly sub-expression is evaluated twice;
     # cheap ones are written out where they are used instead: every further struct stage makes planning the

@@ -40,6 +40,11 @@ class Memo:
     input: pl.Expr
     value: pl.Expr
     issues: tuple[tuple[pl.Expr, pl.Expr], ...] = ()
+    # The same ``value`` and ``issues`` written over shared 和暦 parses (see ``jp.shared_wareki_parses``):
+    # ``parses`` are named columns over ``pl.col(MEMO_KEY)`` to compute first, once each.
+    parses: tuple[tuple[str, pl.Expr], ...] = ()
+    shared_value: pl.Expr | None = None
+    shared_issues: tuple[tuple[pl.Expr, pl.Expr], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -206,7 +211,11 @@ def analyze_row(row: ItemRow, *, mapping: Mapping, env: Env, legacy: Table | Non
     if dedupe and any(t.memo for t, _ in steps) and not any(_reads_columns(t, a) for t, a in steps):
         plan.expr, plan.issues = _memoized(steps, expr, kind, row.default, env)
         keyed, keyed_issues = _assemble(steps, pl.col(MEMO_KEY), kind, row.default, env)
-        plan.memo = Memo(expr, keyed, tuple((i.expr, i.value.cast(pl.String)) for i in keyed_issues))
+        with jp.shared_wareki_parses() as parses:
+            shared, shared_issues = _assemble(steps, pl.col(MEMO_KEY), kind, row.default, env)
+        plan.memo = Memo(expr, keyed, tuple((i.expr, i.value.cast(pl.String)) for i in keyed_issues),
+                         tuple(parses.items()), shared if parses else None,
+                         tuple((i.expr, i.value.cast(pl.String)) for i in shared_issues))
     else:
         plan.expr, plan.issues = _assemble(steps, expr, kind, row.default, env)
     if target is not None:

@@ -234,9 +234,11 @@ class _MemoPool:
     """Per-value results of one set of memoized pipes (``__out0``, ``__out1`` … by ``MEMO_KEY``), kept
     across batches."""
 
-    def __init__(self, outputs: list[pl.Expr]) -> None:
+    def __init__(self, outputs: list[pl.Expr], parses: dict[str, pl.Expr] | None = None) -> None:
         self.bare = [e.meta.undo_aliases() for e in outputs]  # to compare pipes (not to run: it drops inner aliases)
         self.outputs = [e.alias(f"__out{k}") for k, e in enumerate(outputs)]
+        # 和暦 parses the outputs read as columns (named by their content): computed once per value first
+        self.parses = [e.alias(name) for name, e in (parses or {}).items()]
         self.cache: pl.DataFrame | None = None
 
     def add(self, keys: pl.DataFrame) -> None:
@@ -244,7 +246,8 @@ class _MemoPool:
         if self.cache is not None:
             keys = keys.join(self.cache.select(MEMO_KEY), on=MEMO_KEY, how="anti", nulls_equal=True)
         if keys.height or self.cache is None:
-            found = keys.select(pl.col(MEMO_KEY), *self.outputs)
+            found = keys.lazy().with_columns(*self.parses).select(pl.col(MEMO_KEY), *self.outputs).collect() \
+                if self.parses else keys.select(pl.col(MEMO_KEY), *self.outputs)
             self.cache = found if self.cache is None else pl.concat([self.cache, found])
 
 
@@ -257,6 +260,7 @@ class _MemoGroup:
     outputs: list[pl.Expr] = field(default_factory=list)
     items: set[str] = field(default_factory=set)
     issues: set[int] = field(default_factory=set)
+    parses: dict[str, pl.Expr] = field(default_factory=dict)
     pool: _MemoPool | None = None
 
 
@@ -351,11 +355,17 @@ class _TableRunner:
             if group is None:
                 group = _MemoGroup(memo.input, f"__memo{len(groups)}")
                 groups.append(group)
-            group.outputs.append(memo.value.cast(pl.String).alias(name))
+            # The shared form when the pipe parses 和暦: each parse planned and run once for all outputs.
+            shared_value = getattr(memo, "shared_value", None)
+            shared = shared_value is not None
+            group.outputs.append((shared_value if shared_value is not None else memo.value).cast(pl.String)
+                                 .alias(name))
+            if shared:
+                group.parses.update(memo.parses)
             group.items.add(name)
             for i, issue in enumerate(c.issues):
                 if issue.item == name and issue.memo is not None:
-                    flag, value = memo.issues[issue.memo]
+                    flag, value = (memo.shared_issues if shared else memo.issues)[issue.memo]
                     group.outputs += [flag.cast(pl.Boolean).alias(f"__iss{i}"), value.alias(f"__issval{i}")]
                     group.issues.add(i)
         pools: list[_MemoPool] = []
@@ -364,7 +374,7 @@ class _TableRunner:
             pool = next((p for p in pools if len(p.bare) == len(bare)
                          and all(x.meta.eq(y) for x, y in zip(p.bare, bare, strict=True))), None)
             if pool is None:
-                pool = _MemoPool(group.outputs)
+                pool = _MemoPool(group.outputs, group.parses)
                 pools.append(pool)
             group.pool = pool
         return groups

@@ -74,3 +74,23 @@ def test_fixed_width_fields_keep_trailing_nul_and_report_undecodable(tmp_path: P
     dat001 = [f for f in reader.findings if f.code == "DAT001"]
     assert len(dat001) == 1 and dat001[0].location.line == 3 and dat001[0].count == 1
 
+
+
+def test_memoized_items_over_shared_wareki_parses_equal_the_self_contained_form() -> None:
+    registry = SchemaRegistry.load()
+    mapping, _ = load_mapping(MAPPING)
+    assert mapping is not None
+    compiled = compile_mapping(mapping, registry=registry)
+    legacy_schema = registry.get(mapping.legacy_schema)
+    reader = ExtractReader(EXTRACT, compiled.legacy, ReadOptions(encoding="cp932"),
+                           code_tables=legacy_schema.code_tables)
+    frame = reader.read_all()
+    shared = {name: memo for name, memo in compiled.memos.items() if memo.shared_value is not None}
+    assert "生年月日" in shared and shared["生年月日"].parses  # a 和暦 pipe: its parse is a named column
+    for name, memo in shared.items():
+        keys = frame.select(memo.input.unique().alias("__memo_key"))
+        plain = keys.select(memo.value.alias("v"), *[f.alias(f"f{k}") for k, (f, _) in enumerate(memo.issues)])
+        parsed = keys.with_columns(*[e.alias(n) for n, e in memo.parses])
+        via = parsed.select(memo.shared_value.alias("v"),
+                            *[f.alias(f"f{k}") for k, (f, _) in enumerate(memo.shared_issues)])
+        assert via.equals(plain), name
