@@ -73,32 +73,30 @@ class Resolved:
 
 def resolve(mapping: Mapping, registry: SchemaRegistry | None = None) -> Resolved:
     registry = registry or SchemaRegistry.load()
-    known = ", ".join(registry.ids) or "-"
     findings: list[Finding] = []
-    std_schema = resolve_schema(registry, mapping.standard_schema)
-    std_table = None
-    if std_schema is None:
-        findings.append(make_finding("MAP207", mapping.setting_place("標準スキーマ"), what="standard schema",
-                                     name=mapping.standard_schema, known=known))
-    else:
-        try:
-            std_table = std_schema.table(mapping.standard_table)
-        except KeyError:
-            findings.append(make_finding("MAP207", mapping.setting_place("標準テーブル"), what="standard table",
-                                         name=mapping.standard_table, known=", ".join(std_schema.table_names)))
+    std_schema, std_table = _resolve_side(registry, mapping, findings, "standard", mapping.standard_schema,
+                                          mapping.standard_table, ("標準スキーマ", "標準テーブル"))
     leg_schema = leg_table = None
     if mapping.legacy_schema:
-        leg_schema = resolve_schema(registry, mapping.legacy_schema)
-        if leg_schema is None:
-            findings.append(make_finding("MAP207", mapping.setting_place("現行スキーマ"), what="legacy schema",
-                                         name=mapping.legacy_schema, known=known))
-        else:
-            try:
-                leg_table = leg_schema.table(mapping.legacy_table)
-            except KeyError:
-                findings.append(make_finding("MAP207", mapping.setting_place("現行テーブル"), what="legacy table",
-                                             name=mapping.legacy_table or "", known=", ".join(leg_schema.table_names)))
+        leg_schema, leg_table = _resolve_side(registry, mapping, findings, "legacy", mapping.legacy_schema,
+                                              mapping.legacy_table, ("現行スキーマ", "現行テーブル"))
     return Resolved(std_schema, std_table, leg_schema, leg_table, tuple(findings))
+
+
+def _resolve_side(registry: SchemaRegistry, mapping: Mapping, findings: list[Finding], side: str, schema_id: str,
+                  table_name: str | None, settings: tuple[str, str]) -> tuple[Schema | None, Table | None]:
+    """The schema and table one side of a mapping names; a MAP207 at the setting that names a missing one."""
+    schema = resolve_schema(registry, schema_id)
+    if schema is None:
+        findings.append(make_finding("MAP207", mapping.setting_place(settings[0]), what=f"{side} schema",
+                                     name=schema_id, known=", ".join(registry.ids) or "-"))
+        return None, None
+    try:
+        return schema, schema.table(table_name)
+    except KeyError:
+        findings.append(make_finding("MAP207", mapping.setting_place(settings[1]), what=f"{side} table",
+                                     name=table_name or "", known=", ".join(schema.table_names)))
+        return schema, None
 
 
 def standard_code_values(schema: Schema | None, table: Table | None) -> dict[str, tuple[str, ...]]:
