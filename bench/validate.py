@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MAPPING = ROOT / "mappings" / "juki_mainframe_jumin.xlsx"
+MAPPING = ROOT / "migrator" / "data" / "mappings" / "juki_mainframe_jumin.xlsx"
 PY = sys.executable
 
 FLOOR = """

@@ -15,8 +15,6 @@ from migrator.location import Location
 from migrator.report import Report, make_finding, write_report
 from migrator.store import Store, head_revision
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
 
 @dataclass(frozen=True)
 class DemoContext:

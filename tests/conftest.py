@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from migrator.cli.main import run
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("MIGRATOR_TEST_SHARED", str(REPO.parent / "shared")))
-REFERENCE = SHARED / "reference"
+DATA = REPO / "migrator" / "data"  # the package data: bundled schemas, mappings, sample data
+REFERENCE = REPO / "reference"  # public reference data the schemas and tests are built from (see its README)
 PG_ENV = "MIGRATOR_TEST_POSTGRES_URL"
 
 

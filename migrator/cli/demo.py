@@ -6,13 +6,15 @@ from pathlib import Path
 
 import click
 
+from migrator.bundled import data_dir
 from migrator.cli.common import app, lang_option
-from migrator.demo import REPO_ROOT, run_demo
+from migrator.demo import run_demo
 
 
 @click.command()
 @click.option("--data", "root", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Repository root holding sample_data/, schemas/ and mappings/ (default: the bundled ones).")
+              help="Folder holding sample_data/, schemas/ and mappings/ as `migrator samples` writes them "
+                   "(default: the bundled ones).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-output"),
               show_default=True, help="Folder for the demo's outputs.")
 @lang_option
@@ -26,7 +28,7 @@ def demo(root: Path | None, out_dir: Path) -> None:
     ctx = app()
     store = ctx.store()
     try:
-        result = run_demo(root=root or REPO_ROOT, out_dir=out_dir, store=store, lang=ctx.lang)
+        result = run_demo(root=root or data_dir(), out_dir=out_dir, store=store, lang=ctx.lang)
     finally:
         store.close()
     for step in result.steps:

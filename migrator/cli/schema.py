@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from migrator.cli.common import app, emit_report, emit_table, output_options
 from migrator.schema.model import Schema, Table
 
-_SCHEMAS = click.option("--schemas", "schema_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-                        default=None, help="Folder of schema files (default: MIGRATOR_SCHEMAS, else ./schemas).")
+if TYPE_CHECKING:
+    from migrator.schema import SchemaRegistry
+
+_SCHEMAS = click.option("--schemas", "schema_dirs", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                        multiple=True,
+                        help="A folder of your own schema files, searched before the bundled ones (repeatable; "
+                             "default: the folders of MIGRATOR_SCHEMAS).")
+
+
+def _registry(schema_dirs: tuple[Path, ...]) -> SchemaRegistry:
+    from migrator.schema import SchemaRegistry, default_schema_dirs
+
+    return SchemaRegistry.load(*schema_dirs, *default_schema_dirs()) if schema_dirs else SchemaRegistry.load()
 
 
 @click.group()
@@ -29,30 +41,29 @@ def schema() -> None:
 def check(paths: tuple[Path, ...], fmt: str) -> None:
     """Check schema files strictly: every problem is reported with its file and line.
 
-    PATHS are schema files or folders (searched for *.yaml); default: the schemas folder.
+    PATHS are schema files or folders (searched for *.yaml); default: the folders of MIGRATOR_SCHEMAS and
+    the bundled schemas.
 
     \b
     Example:
       migrator schema check schemas/
     """
-    from migrator.schema import check_paths, default_schema_dir
+    from migrator.schema import check_paths, default_schema_dirs
 
-    emit_report(check_paths(list(paths) or [default_schema_dir()]), fmt)
+    emit_report(check_paths(list(paths) or list(default_schema_dirs())), fmt)
 
 
 @schema.command("list")
 @_SCHEMAS
 @output_options
-def list_(schema_dir: Path | None, fmt: str) -> None:
+def list_(schema_dirs: tuple[Path, ...], fmt: str) -> None:
     """List the valid schemas in the schemas folder.
 
     \b
     Example:
       migrator schema list
     """
-    from migrator.schema import SchemaRegistry
-
-    registry = SchemaRegistry.load(*([schema_dir] if schema_dir else []))
+    registry = _registry(schema_dirs)
     header = ["id", "kind", "area", "title", "version", "verified", "tables", "items", "path"]
     rows = [
         [s.id, s.kind, s.business_area or "-", s.title, s.version, str(s.provenance.verified).lower(),
@@ -70,17 +81,16 @@ def list_(schema_dir: Path | None, fmt: str) -> None:
 @click.option("--table", "-t", "table_name", default=None, help="Only this table (default: all tables).")
 @_SCHEMAS
 @output_options
-def show(schema_ref: str, table_name: str | None, schema_dir: Path | None, fmt: str) -> None:
+def show(schema_ref: str, table_name: str | None, schema_dirs: tuple[Path, ...], fmt: str) -> None:
     """Show the items of a schema as a table: name, type, length, required, code table, checks.
 
     \b
     Example:
       migrator schema show std-001-juki --table 住民
     """
-    from migrator.schema import SchemaRegistry
     from migrator.schema.show import show_rows, table_data
 
-    registry = SchemaRegistry.load(*([schema_dir] if schema_dir else []))
+    registry = _registry(schema_dirs)
     found = registry.resolve(schema_ref)
     tables = [_table(found, table_name)] if table_name else list(found.tables)
     if fmt == "json":
@@ -139,7 +149,7 @@ def import_(workbook: Path, sheet: str | None, output: Path, schema_id: str | No
 @click.argument("new", metavar="NEW")
 @_SCHEMAS
 @output_options
-def diff(old: str, new: str, schema_dir: Path | None, fmt: str) -> None:
+def diff(old: str, new: str, schema_dirs: tuple[Path, ...], fmt: str) -> None:
     """Compare two schemas (ids or files): items added, removed, renamed, changed; code values.
 
     Changes are findings of severity info (additions) or warning (what may break a migration); the
@@ -149,7 +159,7 @@ def diff(old: str, new: str, schema_dir: Path | None, fmt: str) -> None:
     Example:
       migrator schema diff schemas/standard/001_juki.yaml schemas/standard/001_juki.yaml
     """
-    from migrator.schema import SchemaRegistry, diff_report
+    from migrator.schema import diff_report
 
-    registry = SchemaRegistry.load(*([schema_dir] if schema_dir else []))
+    registry = _registry(schema_dirs)
     emit_report(diff_report(registry.resolve(old), registry.resolve(new), old_name=old, new_name=new), fmt)

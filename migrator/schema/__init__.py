@@ -30,12 +30,12 @@ from migrator.schema.model import (
     Schema,
     Table,
 )
-from migrator.schema.registry import SchemaRegistry, default_schema_dir
+from migrator.schema.registry import SchemaRegistry, default_schema_dirs
 from migrator.schema.writer import dump_schema, write_schema
 
 __all__ = [
     "CHARSETS", "FORMAT", "ITEM_TYPES", "NAMED_CHECKS", "Change", "CodeTable", "Condition", "FileLayout",
     "ImportResult", "Item", "Provenance", "Reference", "Rule", "Schema", "SchemaRegistry", "Table",
-    "check_paths", "default_schema_dir", "diff_report", "diff_schemas", "dump_schema", "import_workbook",
+    "check_paths", "default_schema_dirs", "diff_report", "diff_schemas", "dump_schema", "import_workbook",
     "load_header_synonyms", "load_schema", "load_schemas", "parse_schema", "write_schema",
 ]

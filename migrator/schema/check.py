@@ -14,16 +14,15 @@ def check_paths(paths: Sequence[Path | str]) -> Report:
     """Load every schema file under ``paths`` and return a report of all findings (valid when no errors).
 
     References into schemas that are not among ``paths`` are checked against the schemas folder
-    (:func:`default_schema_dir`), so one file can be checked on its own.
+    (:func:`default_schema_dirs`), so one file can be checked on its own.
     """
-    from migrator.schema.registry import SchemaRegistry, default_schema_dir
+    from migrator.schema.registry import SchemaRegistry
 
     registry: list[SchemaRegistry] = []
 
     def resolve(schema_id: str) -> Schema | None:
         if not registry:
-            folder = default_schema_dir()
-            registry.append(SchemaRegistry.load(folder) if folder.is_dir() else SchemaRegistry(schemas={}))
+            registry.append(SchemaRegistry.load())
         return registry[0].schemas.get(schema_id)
 
     schemas, findings = load_schemas(paths, resolve=resolve)

@@ -1,28 +1,18 @@
-"""Finding schemas by id under a folder of schema files (``schemas/`` by default)."""
+"""Finding schemas by id under folders of schema files (``MIGRATOR_SCHEMAS``, then the bundled ones)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from migrator.bundled import SCHEMAS_ENV as ENV_VAR
+from migrator.bundled import schema_dirs as default_schema_dirs
 from migrator.errors import InputError, SpecError
 from migrator.report import Finding
 from migrator.schema.loader import load_schemas
 from migrator.schema.model import Schema
 
-ENV_VAR = "MIGRATOR_SCHEMAS"
-
-
-def default_schema_dir() -> Path:
-    """``MIGRATOR_SCHEMAS`` if set, else ``./schemas``, else the ``schemas/`` folder of the source checkout."""
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env)
-    here = Path("schemas")
-    if here.is_dir():
-        return here
-    return Path(__file__).resolve().parent.parent.parent / "schemas"
+__all__ = ["ENV_VAR", "SchemaRegistry", "default_schema_dirs"]
 
 
 @dataclass(frozen=True)
@@ -34,8 +24,19 @@ class SchemaRegistry:
 
     @classmethod
     def load(cls, *roots: Path | str) -> SchemaRegistry:
-        """Load every ``*.yaml`` under ``roots`` (default: :func:`default_schema_dir`)."""
-        paths = [Path(r) for r in roots] or [default_schema_dir()]
+        """Load every schema file under ``roots`` (default: :func:`default_schema_dirs`).
+
+        Earlier roots win when two schemas share an id, so a user's folder can replace a bundled schema.
+
+        Raises:
+            InputError: a folder of ``MIGRATOR_SCHEMAS`` does not exist (the message names the setting).
+        """
+        if not roots:
+            for folder in default_schema_dirs()[:-1]:
+                if not folder.is_dir():
+                    raise InputError(f"Schema folder not found: {folder} (set by {ENV_VAR}).",
+                                     f"スキーマフォルダが見つかりません: {folder}({ENV_VAR} の設定)。")
+        paths = [Path(r) for r in roots] or list(default_schema_dirs())
         schemas, findings = load_schemas(paths)
         by_id: dict[str, Schema] = {}
         for schema in schemas:

@@ -7,9 +7,9 @@ from pathlib import Path
 from migrator.inventory.service import check_store, import_inventory
 from migrator.store import Store
 from migrator.store.inventory_repo import inventory_counts
-from tests.conftest import REPO, run_cli
+from tests.conftest import DATA, run_cli
 
-SAMPLES = sorted((REPO / "sample_data" / "inventory").glob("*.xlsx"))
+SAMPLES = sorted((DATA / "sample_data" / "inventory").glob("*.xlsx"))
 COUNTS = {"municipalities": 3, "systems": 31, "interfaces": 11, "vendors": 2}
 A = "vendor_a_hachioji.xlsx"
 B = "vendor_b_tachikawa_musashino.xlsx"
@@ -36,7 +36,7 @@ CHECK_FINDINGS = [
 
 
 def _found(report) -> list[tuple[str, str]]:
-    return [(f.code, str(f.location).replace(str(REPO / "sample_data" / "inventory") + "/", ""))
+    return [(f.code, str(f.location).replace(str(DATA / "sample_data" / "inventory") + "/", ""))
             for f in report.findings if f.code not in ("INV090", "INV091")]
 
 
@@ -127,7 +127,7 @@ def test_demo_step_writes_reports_and_export(store: Store, tmp_path: Path) -> No
     from migrator.demo import DemoContext
     from migrator.inventory.demo import demo_step
 
-    step = demo_step(DemoContext(root=REPO, out_dir=tmp_path, store=store))
+    step = demo_step(DemoContext(root=DATA, out_dir=tmp_path, store=store))
     assert step.detail == ("imported 2 workbooks: 3 municipalities, 31 systems, 11 interfaces, 2 vendors; "
                            "check: 3 errors, 5 warnings")
     assert all(p.is_file() for p in step.outputs)

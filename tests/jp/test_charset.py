@@ -30,7 +30,7 @@ from migrator.jp import (
 )
 from tests.conftest import REFERENCE
 
-MJ = REFERENCE / "mj" / "moji.csv"
+MJ = REFERENCE / "mj" / "moji_fixture.csv"  # real rows of the MJ table (reference/README.md)
 
 
 @pytest.mark.parametrize(("text", "charset", "bad"), [

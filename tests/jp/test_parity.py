@@ -67,7 +67,7 @@ def test_width_parity(func: str) -> None:
 def test_charset_parity(charset: str) -> None:
     from tests.conftest import REFERENCE
 
-    mj = jp.load_mj_table(REFERENCE / "mj" / "moji.csv")
+    mj = jp.load_mj_table(REFERENCE / "mj" / "moji_fixture.csv")
     values = [_text(CHARS) for _ in range(N)]
     _check(values, lambda v: jp.in_charset(v, charset, mj=mj), lambda e: jp.in_charset_expr(e, charset, mj=mj))
     _check(values[:20_000], lambda v: jp.offending_chars(v, charset, mj=mj),

@@ -10,12 +10,12 @@ import pytest
 
 from migrator.mapping import check_workbook
 from migrator.schema import SchemaRegistry
-from tests.conftest import REPO
+from tests.conftest import DATA
 
-REGISTRY = SchemaRegistry.load(REPO / "schemas")
+REGISTRY = SchemaRegistry.load(DATA / "schemas")
 
-SAMPLE = REPO / "mappings" / "juki_rdb_jumin.xlsx"
-MAINFRAME = REPO / "mappings" / "juki_mainframe_jumin.xlsx"
+SAMPLE = DATA / "mappings" / "juki_rdb_jumin.xlsx"
+MAINFRAME = DATA / "mappings" / "juki_mainframe_jumin.xlsx"
 
 
 def _row(ws, standard: str) -> int:  # type: ignore[no-untyped-def]

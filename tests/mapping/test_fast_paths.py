@@ -16,9 +16,9 @@ import pytest
 from migrator import jp
 from migrator.mapping import CodeEntry, ItemRow, Mapping, compile_mapping
 from migrator.schema import SchemaRegistry
-from tests.conftest import REPO
+from tests.conftest import DATA
 
-REGISTRY_S = SchemaRegistry.load(REPO / "schemas")
+REGISTRY_S = SchemaRegistry.load(DATA / "schemas")
 ROWS = 4_000
 
 ITEMS = [  # standard item, legacy items, transform, default

@@ -25,16 +25,16 @@ from migrator.mapping.language import TransformSyntaxError
 from migrator.mapping.template import suggest
 from migrator.mapping.transforms import reference_markdown
 from migrator.schema import SchemaRegistry
-from tests.conftest import REPO, run_cli
+from tests.conftest import DATA, REPO, run_cli
 
-REGISTRY_S = SchemaRegistry.load(REPO / "schemas")
+REGISTRY_S = SchemaRegistry.load(DATA / "schemas")
 SAMPLES = ["juki_mainframe_jumin", "juki_rdb_jumin", "juki_rdb_setai"]
 
 
 @pytest.mark.parametrize("name", SAMPLES)
 def test_shipped_mapping_passes_check(name: str) -> None:
     for ext in ("xlsx", "yaml"):
-        mapping, findings = load_mapping(REPO / "mappings" / f"{name}.{ext}")
+        mapping, findings = load_mapping(DATA / "mappings" / f"{name}.{ext}")
         assert mapping is not None and findings == []
         report = check_mapping(mapping, registry=REGISTRY_S)
         assert report.counts_by_severity["error"] == 0, [f.message_en for f in report.findings]
@@ -42,8 +42,8 @@ def test_shipped_mapping_passes_check(name: str) -> None:
 
 @pytest.mark.parametrize("name", SAMPLES)
 def test_workbook_and_yaml_agree_and_round_trip(name: str, tmp_path: Path) -> None:
-    book, _ = load_mapping(REPO / "mappings" / f"{name}.xlsx")
-    text = (REPO / "mappings" / f"{name}.yaml").read_text(encoding="utf-8")
+    book, _ = load_mapping(DATA / "mappings" / f"{name}.xlsx")
+    text = (DATA / "mappings" / f"{name}.yaml").read_text(encoding="utf-8")
     assert book is not None and dump_mapping(book) == text
     yaml_path = write_mapping(book, tmp_path / "a.yaml")
     again, _ = load_mapping(yaml_path)
@@ -55,7 +55,7 @@ def test_workbook_and_yaml_agree_and_round_trip(name: str, tmp_path: Path) -> No
 
 
 def test_cli_export_import_export_is_byte_stable(workdir: Path) -> None:
-    src = REPO / "mappings" / "juki_mainframe_jumin.xlsx"
+    src = DATA / "mappings" / "juki_mainframe_jumin.xlsx"
     run_cli("mapping", "export", str(src), "-o", "a.yaml")
     run_cli("mapping", "import", "a.yaml", "-o", "b.xlsx")
     run_cli("mapping", "export", "b.xlsx", "-o", "c.yaml")
@@ -67,7 +67,7 @@ def test_cli_check_json_equals_library(workdir: Path) -> None:
 
     from migrator.mapping import check_workbook
 
-    path = REPO / "mappings" / "juki_rdb_jumin.xlsx"
+    path = DATA / "mappings" / "juki_rdb_jumin.xlsx"
     out = run_cli("mapping", "check", str(path), "--format", "json")
     data = json.loads(out.stdout)
     assert data["counts_by_code"] == check_workbook(path).to_dict()["counts_by_code"]
@@ -79,7 +79,7 @@ def test_cli_check_json_equals_library(workdir: Path) -> None:
     ("juki_rdb_setai", "世帯", "legacy-juki-rdb", "世帯"),
 ])
 def test_suggestions_rank_the_sample_mapping_first(name: str, table: str, legacy: str, legacy_table: str) -> None:
-    mapping, _ = load_mapping(REPO / "mappings" / f"{name}.yaml")
+    mapping, _ = load_mapping(DATA / "mappings" / f"{name}.yaml")
     assert mapping is not None
     ranked = suggest(REGISTRY_S.get("std-001-juki").table(table), REGISTRY_S.get(legacy).table(legacy_table))
     rows = [r for r in mapping.items if r.legacy]
@@ -188,7 +188,7 @@ def test_transform_compiles_to_one_polars_expression(name: str) -> None:
 
 
 def test_compiled_sample_converts_rows() -> None:
-    mapping, _ = load_mapping(REPO / "mappings" / "juki_rdb_jumin.xlsx")
+    mapping, _ = load_mapping(DATA / "mappings" / "juki_rdb_jumin.xlsx")
     compiled = compile_mapping(mapping, registry=REGISTRY_S)  # type: ignore[arg-type]
     legacy = compiled.legacy
     assert legacy is not None
@@ -207,8 +207,8 @@ def test_demo_step(tmp_path: Path) -> None:
     from migrator.demo import DemoContext
     from migrator.mapping.demo import demo_step
 
-    step = demo_step(DemoContext(root=REPO, out_dir=tmp_path, store=None, lang="en"))  # type: ignore[arg-type]
+    step = demo_step(DemoContext(root=DATA, out_dir=tmp_path, store=None, lang="en"))  # type: ignore[arg-type]
     assert step.report is not None and step.report.counts_by_severity["error"] == 0
     assert {p.name for p in step.outputs} == {"juki_mainframe_jumin.yaml", "juki_rdb_jumin.yaml",
                                               "juki_rdb_setai.yaml", "mapping_template_rdb.xlsx"}
-    assert (tmp_path / "juki_rdb_jumin.yaml").read_bytes() == (REPO / "mappings" / "juki_rdb_jumin.yaml").read_bytes()
+    assert (tmp_path / "juki_rdb_jumin.yaml").read_bytes() == (DATA / "mappings" / "juki_rdb_jumin.yaml").read_bytes()

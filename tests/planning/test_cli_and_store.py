@@ -12,10 +12,10 @@ import pytest
 from migrator.planning import build_plan
 from migrator.store import open_store, upgrade
 from migrator.store.plan_repo import list_plans, load_plan, save_plan
-from tests.conftest import REPO, run_cli
+from tests.conftest import DATA, run_cli
 from tests.planning.inventories import sample_inventory
 
-SAMPLES = sorted((REPO / "sample_data" / "inventory").glob("*.xlsx"))
+SAMPLES = sorted((DATA / "sample_data" / "inventory").glob("*.xlsx"))
 
 
 def test_plan_store_round_trip(db_url: str) -> None:
@@ -140,9 +140,9 @@ def test_cycle_exits_1_and_stores_nothing(imported: Path, tmp_path: Path) -> Non
 
 
 def test_plan_show_speaks_japanese(workdir: object) -> None:
-    from tests.conftest import REPO, run_cli
+    from tests.conftest import run_cli
 
-    samples = sorted(str(p) for p in (REPO / "sample_data" / "inventory").glob("*.xlsx"))
+    samples = sorted(str(p) for p in (DATA / "sample_data" / "inventory").glob("*.xlsx"))
     run_cli("inventory", "import", *samples)
     run_cli("plan", "build", "--start", "2025-04-01", "--scenario", "ja")
     result = run_cli("--lang", "ja", "plan", "show", "--scenario", "ja", "--limit", "3")

@@ -14,7 +14,7 @@ import jpholiday
 from migrator.inventory.model import Inventory
 from migrator.planning import Plan, build_plan, load_config
 from migrator.planning.calendar import BusinessCalendar
-from tests.conftest import REPO, run_cli
+from tests.conftest import DATA, run_cli
 from tests.planning.inventories import sample_inventory
 
 
@@ -102,7 +102,7 @@ def test_cycle_names_every_member_and_the_rule_of_each_edge(tmp_path: Path) -> N
 
 
 def test_sample_workbooks_through_the_cli(workdir: Path) -> None:
-    samples = sorted((REPO / "sample_data" / "inventory").glob("*.xlsx"))
+    samples = sorted((DATA / "sample_data" / "inventory").glob("*.xlsx"))
     run_cli("inventory", "import", *map(str, samples), expect=None)
     run_cli("plan", "build", "--start", "2025-04-01")
     shown = json.loads(run_cli("plan", "show", "--format", "json").stdout)

@@ -8,11 +8,11 @@ from migrator.demo import DemoContext
 from migrator.schema import SchemaRegistry, import_workbook
 from migrator.schema.demo import demo_step
 from migrator.schema.excel_export import write_definition_workbook
-from tests.conftest import REPO
+from tests.conftest import DATA
 
 
 def test_demo_step_checks_schemas_and_round_trips_a_definition(tmp_path: Path) -> None:
-    step = demo_step(DemoContext(root=REPO, out_dir=tmp_path, store=None, lang="en"))  # type: ignore[arg-type]
+    step = demo_step(DemoContext(root=DATA, out_dir=tmp_path, store=None, lang="en"))  # type: ignore[arg-type]
     assert step.name == "schema"
     assert step.detail == ("5 schemas, 241 items checked: 0 errors; テーブル定義書 round trip of 個人: "
                            "0 structural differences")
@@ -22,7 +22,7 @@ def test_demo_step_checks_schemas_and_round_trips_a_definition(tmp_path: Path) -
 
 
 def test_exported_definition_imports_back_with_names_types_and_keys(tmp_path: Path) -> None:
-    legacy = SchemaRegistry.load(REPO / "schemas").get("legacy-juki-rdb")
+    legacy = SchemaRegistry.load(DATA / "schemas").get("legacy-juki-rdb")
     book = write_definition_workbook(legacy, tmp_path / "def.xlsx")
     imported = import_workbook(book).schema
     assert imported is not None
@@ -34,7 +34,7 @@ def test_exported_definition_imports_back_with_names_types_and_keys(tmp_path: Pa
 
 
 def test_shipped_example_workbook_matches_the_rdb_layout() -> None:
-    imported = import_workbook(REPO / "schemas/examples/juki_rdb_table_definition.xlsx", sheet="個人").schema
+    imported = import_workbook(DATA / "schemas/examples/juki_rdb_table_definition.xlsx", sheet="個人").schema
     assert imported is not None
-    legacy = SchemaRegistry.load(REPO / "schemas").get("legacy-juki-rdb")
+    legacy = SchemaRegistry.load(DATA / "schemas").get("legacy-juki-rdb")
     assert imported.table("個人").item_names == legacy.table("個人").item_names

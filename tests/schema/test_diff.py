@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from migrator.schema import Schema, diff_report, diff_schemas, parse_schema
-from tests.conftest import REPO, run_cli
+from tests.conftest import DATA, run_cli
 
 OLD = """format: migrator.schema/1
 id: t
@@ -120,6 +120,6 @@ def test_cli_diff_of_two_versions(tmp_path: Path, fmt: str) -> None:
 
 
 def test_cli_diff_by_schema_id() -> None:
-    result = run_cli("schema", "diff", "std-001-juki", "std-001-juki", "--schemas", str(REPO / "schemas"),
+    result = run_cli("schema", "diff", "std-001-juki", "std-001-juki", "--schemas", str(DATA / "schemas"),
                      "--format", "json")
     assert [f["code"] for f in json.loads(result.stdout)["findings"]] == ["SCH215"]

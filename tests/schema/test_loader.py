@@ -9,6 +9,7 @@ import pytest
 
 from migrator.errors import InputError
 from migrator.schema import Item, Reference, dump_schema, load_schema, load_schemas, parse_schema
+from tests.conftest import DATA
 
 BROKEN = Path(__file__).parent / "broken"
 CASES = sorted(BROKEN.glob("*.yaml"))
@@ -82,7 +83,7 @@ code_tables:
 
 
 def test_model_api() -> None:
-    schema, _ = load_schema("schemas/standard/001_juki.yaml")
+    schema, _ = load_schema(DATA / "schemas/standard/001_juki.yaml")
     assert schema is not None
     residents = schema.table("住民")
     item = residents.item("世帯番号")
@@ -97,7 +98,7 @@ def test_model_api() -> None:
 
 
 def test_dump_then_load_gives_the_same_schema() -> None:
-    for path in Path("schemas").rglob("*.yaml"):
+    for path in (DATA / "schemas").rglob("*.yaml"):
         schema, _ = load_schema(path)
         assert schema is not None, path
         again, findings = parse_schema(dump_schema(schema), path)
@@ -112,7 +113,7 @@ def test_cross_schema_reference_checked_when_both_are_loaded(tmp_path: Path) -> 
     items:
       - {name: 宛名番号, type: string, references: 'std-001-juki:住民.宛名番号X'}
 """, encoding="utf-8")
-    _, findings = load_schemas([bad, Path("schemas/standard/001_juki.yaml")])
+    _, findings = load_schemas([bad, DATA / "schemas/standard/001_juki.yaml"])
     assert [(f.code, f.location.line) for f in findings] == [("SCH012", 11)]
     _, alone = load_schemas([bad])
     assert [f.code for f in alone] == ["SCH024"]

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from migrator.schema import SchemaRegistry, load_schema
-from tests.conftest import REFERENCE, REPO, run_cli
+from tests.conftest import DATA, REFERENCE, REPO, run_cli
 
 STANDARD = REFERENCE / "standard"
 
@@ -18,21 +18,21 @@ def _csv(name: str) -> list[dict[str, str]]:
 
 
 def test_schema_check_of_shipped_schemas_exits_0() -> None:
-    result = run_cli("--lang", "en", "schema", "check", str(REPO / "schemas"), "--format", "json")
+    result = run_cli("--lang", "en", "schema", "check", str(DATA / "schemas"), "--format", "json")
     data = json.loads(result.stdout)
     assert data["findings"] == []
     assert data["summary"]["schemas"] == 5
 
 
 def test_registry_finds_every_shipped_schema_by_id() -> None:
-    registry = SchemaRegistry.load(REPO / "schemas")
+    registry = SchemaRegistry.load(DATA / "schemas")
     assert registry.ids == ("legacy-juki-mainframe", "legacy-juki-rdb", "std-001-juki", "std-010-kojin-juminzei",
                             "std-024-kokuho")
     assert registry.get("std-024-kokuho").business_area == "024"
 
 
 def test_001_has_every_reference_item_exactly() -> None:
-    schema, _ = load_schema(REPO / "schemas/standard/001_juki.yaml")
+    schema, _ = load_schema(DATA / "schemas/standard/001_juki.yaml")
     assert schema is not None and schema.provenance.verified is False
     table = schema.table("住民")
     rows = _csv("001_juki_items.csv")
@@ -50,7 +50,7 @@ def test_001_has_every_reference_item_exactly() -> None:
 
 
 def test_001_has_every_reference_code_table() -> None:
-    schema, _ = load_schema(REPO / "schemas/standard/001_juki.yaml")
+    schema, _ = load_schema(DATA / "schemas/standard/001_juki.yaml")
     assert schema is not None
     expected: dict[str, list[tuple[str, str]]] = {}
     for row in _csv("001_juki_codes.csv"):
@@ -60,7 +60,7 @@ def test_001_has_every_reference_code_table() -> None:
 
 
 def test_001_household_and_death_rule() -> None:
-    schema, _ = load_schema(REPO / "schemas/standard/001_juki.yaml")
+    schema, _ = load_schema(DATA / "schemas/standard/001_juki.yaml")
     assert schema is not None
     assert schema.table("世帯").key == ("世帯番号",)
     assert str(schema.table("住民").item("世帯番号").references) == "世帯.世帯番号"
@@ -71,7 +71,7 @@ def test_001_household_and_death_rule() -> None:
 
 def test_show_lists_all_111_resident_items_with_types_and_code_tables() -> None:
     result = run_cli("schema", "show", "std-001-juki", "--table", "住民", "--format", "json",
-                     "--schemas", str(REPO / "schemas"))
+                     "--schemas", str(DATA / "schemas"))
     data = json.loads(result.stdout)
     items = data["tables"][0]["items"]
     assert len(items) == 111
@@ -80,21 +80,21 @@ def test_show_lists_all_111_resident_items_with_types_and_code_tables() -> None:
     assert by_name["続柄コード4"]["code_table"] == ["続柄"]
     assert by_name["個人番号"]["checks"] == ["mynumber"] and by_name["個人番号"]["sensitive"] is True
     text = run_cli("--lang", "en", "schema", "show", "std-001-juki", "--table", "住民",
-                   "--schemas", str(REPO / "schemas")).stdout
+                   "--schemas", str(DATA / "schemas")).stdout
     assert "(key: 宛名番号, items: 111)" in text
     assert "住民状態" in text and "地区管理コード10" in text
 
 
 def test_other_areas_reference_the_resident_number() -> None:
     for path, table in (("010_kojin_juminzei.yaml", "課税台帳"), ("024_kokuho.yaml", "被保険者")):
-        schema, _ = load_schema(REPO / "schemas/standard" / path)
+        schema, _ = load_schema(DATA / "schemas/standard" / path)
         assert schema is not None and schema.provenance.verified is False
         ref = schema.table(table).item("宛名番号").references
         assert ref is not None and (ref.schema, ref.table, ref.item) == ("std-001-juki", "住民", "宛名番号")
 
 
 def test_mainframe_layout_is_contiguous_cp932_bytes() -> None:
-    schema, _ = load_schema(REPO / "schemas/legacy/juki_mainframe.yaml")
+    schema, _ = load_schema(DATA / "schemas/legacy/juki_mainframe.yaml")
     assert schema is not None
     table = schema.table("住民記録")
     assert table.file is not None and (table.file.format, table.file.encoding) == ("fixed", "cp932")
@@ -113,7 +113,7 @@ def test_mainframe_layout_is_contiguous_cp932_bytes() -> None:
 
 
 def test_rdb_layout_has_households_and_old_codes() -> None:
-    schema, _ = load_schema(REPO / "schemas/legacy/juki_rdb.yaml")
+    schema, _ = load_schema(DATA / "schemas/legacy/juki_rdb.yaml")
     assert schema is not None
     person = schema.table("個人")
     assert person.file is not None and (person.file.format, person.file.encoding) == ("csv", "utf-8")
@@ -131,9 +131,9 @@ def test_check_reports_broken_file_with_exit_1(tmp_path: Path) -> None:
 
 
 def test_list_and_unknown_id() -> None:
-    out = run_cli("schema", "list", "--schemas", str(REPO / "schemas"), "--format", "json").stdout
+    out = run_cli("schema", "list", "--schemas", str(DATA / "schemas"), "--format", "json").stdout
     assert {row["id"] for row in json.loads(out)} >= {"std-001-juki", "legacy-juki-rdb"}
-    bad = run_cli("--lang", "en", "schema", "show", "no-such-schema", "--schemas", str(REPO / "schemas"), expect=2)
+    bad = run_cli("--lang", "en", "schema", "show", "no-such-schema", "--schemas", str(DATA / "schemas"), expect=2)
     assert "No schema with id 'no-such-schema'" in bad.stderr
 
 
@@ -155,13 +155,13 @@ def test_messages_in_japanese_and_unknown_table_is_an_input_error() -> None:
     ja = run_cli("--lang", "ja", "schema", "check", broken, expect=1)
     assert "項目 性別 のコード表 '性別' がファイルに定義されていません" in ja.stdout
     bad = run_cli("--lang", "en", "schema", "show", "std-001-juki", "--table", "住人",
-                  "--schemas", str(REPO / "schemas"), expect=2)
+                  "--schemas", str(DATA / "schemas"), expect=2)
     assert "Schema std-001-juki has no table '住人' (tables: 住民, 世帯)." in bad.stderr
     assert "Traceback" not in bad.stderr
 
 
 def test_show_accepts_a_file_path() -> None:
-    out = run_cli("schema", "show", str(REPO / "schemas/legacy/juki_mainframe.yaml"), "--format", "json").stdout
+    out = run_cli("schema", "show", str(DATA / "schemas/legacy/juki_mainframe.yaml"), "--format", "json").stdout
     items = json.loads(out)["tables"][0]["items"]
     assert items[0] == {"name": "レコード区分", "column": "REC-KBN", "type": "code", "start": 1, "length": 1,
                         "required": True, "sensitive": False, "code_table": ["レコード区分"]}
@@ -170,10 +170,10 @@ def test_show_accepts_a_file_path() -> None:
 def test_001_file_is_what_the_generator_writes() -> None:
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("build_001_juki", REPO / "schemas/tools/build_001_juki.py")
+    spec = importlib.util.spec_from_file_location("build_001_juki", REPO / "tools/build_001_juki.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     text = module.main(STANDARD / "001_juki_items.csv", STANDARD / "001_juki_codes.csv")
-    assert text == (REPO / "schemas/standard/001_juki.yaml").read_text(encoding="utf-8"), \
-        "regenerate: python schemas/tools/build_001_juki.py ITEMS CODES > schemas/standard/001_juki.yaml"
+    assert text == (DATA / "schemas/standard/001_juki.yaml").read_text(encoding="utf-8"), \
+        "regenerate: python tools/build_001_juki.py reference/standard/001_juki_items.csv reference/standard/001_juki_codes.csv > migrator/data/schemas/standard/001_juki.yaml"

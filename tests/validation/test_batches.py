@@ -11,10 +11,10 @@ from migrator.mapping import compile_mapping, load_mapping
 from migrator.schema import SchemaRegistry
 from migrator.validation.readers import ExtractReader, ReadOptions
 from migrator.validation.run import RunOptions, run_mapping_files
-from tests.conftest import REPO
+from tests.conftest import DATA
 
-MAPPING = REPO / "mappings" / "juki_mainframe_jumin.xlsx"
-EXTRACT = REPO / "sample_data" / "extracts" / "juki_mainframe.dat"
+MAPPING = DATA / "mappings" / "juki_mainframe_jumin.xlsx"
+EXTRACT = DATA / "sample_data" / "extracts" / "juki_mainframe.dat"
 ROW_COL = "__row"
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import DATA, run_cli
 
-MAPPING = str(REPO / "mappings" / "juki_rdb_jumin.xlsx")
-EXTRACT = str(REPO / "sample_data" / "extracts" / "juki_rdb_clean_kojin.csv")
+MAPPING = str(DATA / "mappings" / "juki_rdb_jumin.xlsx")
+EXTRACT = str(DATA / "sample_data" / "extracts" / "juki_rdb_clean_kojin.csv")
 
 
 def test_unknown_encoding_is_a_usage_error(workdir: Path) -> None:

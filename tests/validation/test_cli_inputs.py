@@ -10,10 +10,10 @@ import openpyxl
 import polars as pl
 import pytest
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import DATA, run_cli
 
-MAPPINGS = REPO / "mappings"
-EXTRACTS = REPO / "sample_data" / "extracts"
+MAPPINGS = DATA / "mappings"
+EXTRACTS = DATA / "sample_data" / "extracts"
 MAINFRAME_MAP = str(MAPPINGS / "juki_mainframe_jumin.xlsx")
 KOJIN_MAP = str(MAPPINGS / "juki_rdb_jumin.xlsx")
 SETAI_MAP = str(MAPPINGS / "juki_rdb_setai.xlsx")

@@ -7,14 +7,14 @@ from pathlib import Path
 from migrator.demo import DemoContext
 from migrator.store import open_store, upgrade
 from migrator.validation.demo import demo_step
-from tests.conftest import REPO
+from tests.conftest import DATA
 
 
 def test_demo_step_runs_both_samples(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/demo.sqlite"
     upgrade(url)
     store = open_store(url)
-    step = demo_step(DemoContext(root=REPO, out_dir=tmp_path / "demo", store=store))
+    step = demo_step(DemoContext(root=DATA, out_dir=tmp_path / "demo", store=store))
     assert step.name == "validation"
     assert step.detail.startswith("mainframe: 3000 records, 2990 converted, 10 rejected")
     assert "rdb: 4138 records" in step.detail

@@ -5,9 +5,9 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import DATA, run_cli
 
-SAMPLE = REPO / "sample_data" / "extracts"
+SAMPLE = DATA / "sample_data" / "extracts"
 SECRET = "ヒミツ荘１０１号室"
 
 
@@ -38,8 +38,8 @@ def _all_text(folder: Path) -> str:
 def test_former_address_is_masked_in_every_report(workdir: Path, tmp_path: Path) -> None:
     kojin = _kojin_with_long_former_address(tmp_path)
     out = tmp_path / "out"
-    result = run_cli("validate", str(REPO / "mappings" / "juki_rdb_jumin.xlsx"), str(kojin),
-                     str(REPO / "mappings" / "juki_rdb_setai.xlsx"), str(SAMPLE / "juki_rdb_clean_setai.csv"),
+    result = run_cli("validate", str(DATA / "mappings" / "juki_rdb_jumin.xlsx"), str(kojin),
+                     str(DATA / "mappings" / "juki_rdb_setai.xlsx"), str(SAMPLE / "juki_rdb_clean_setai.csv"),
                      "--out", str(out), "--quiet", "--no-store", "--format", "json", expect=1)
     assert "転入前住所_町字" in result.stdout
     assert SECRET not in result.stdout

@@ -16,9 +16,9 @@ from migrator.validation.pandera_schema import (
     schema_for,
     unchecked,
 )
-from tests.conftest import REPO
+from tests.conftest import DATA
 
-SHIPPED = sorted((REPO / "schemas").rglob("*.yaml"))
+SHIPPED = sorted((DATA / "schemas").rglob("*.yaml"))
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from migrator.schema import SchemaRegistry
 from migrator.validation.readers import ExtractReader, ReadOptions
-from tests.conftest import REPO
+from tests.conftest import DATA
 
-SAMPLE = REPO / "sample_data" / "extracts"
+SAMPLE = DATA / "sample_data" / "extracts"
 
 
 def _codes(reader: ExtractReader) -> dict[str, int]:
@@ -88,7 +88,7 @@ def test_empty_and_header_only_files(tmp_path: Path) -> None:
 
 
 def test_header_bound_to_layout_columns(tmp_path: Path) -> None:
-    schema = SchemaRegistry.load(REPO / "schemas").get("legacy-juki-rdb")
+    schema = SchemaRegistry.load(DATA / "schemas").get("legacy-juki-rdb")
     table = schema.table("世帯")
     path = tmp_path / "setai.csv"
     path.write_text("SETAI_NO,NUSHI_ATENA_NO,NUSHI_NAME,NINZU,EXTRA\n0001,0002,山田,2,x\n", encoding="utf-8")
@@ -100,7 +100,7 @@ def test_header_bound_to_layout_columns(tmp_path: Path) -> None:
 
 
 def test_fixed_width_sample_byte_positions() -> None:
-    schema = SchemaRegistry.load(REPO / "schemas").get("legacy-juki-mainframe")
+    schema = SchemaRegistry.load(DATA / "schemas").get("legacy-juki-mainframe")
     reader = ExtractReader(SAMPLE / "juki_mainframe.dat", schema.table(), code_tables=schema.code_tables,
                            options=ReadOptions(batch_rows=1000))
     frames = list(reader.batches())
@@ -116,7 +116,7 @@ def test_fixed_width_sample_byte_positions() -> None:
 
 
 def _mainframe_reader(path: Path, batch_rows: int = 1000) -> ExtractReader:
-    schema = SchemaRegistry.load(REPO / "schemas").get("legacy-juki-mainframe")
+    schema = SchemaRegistry.load(DATA / "schemas").get("legacy-juki-mainframe")
     return ExtractReader(path, schema.table(), code_tables=schema.code_tables,
                          options=ReadOptions(batch_rows=batch_rows))
 

@@ -14,7 +14,7 @@ from migrator.store import open_store, upgrade
 from migrator.store.validation_repo import list_runs, save_run
 from migrator.validation.outputs import write_run_reports
 from migrator.validation.run import Job, RunOptions, run_jobs
-from tests.conftest import REPO
+from tests.conftest import DATA
 from tests.validation.fakes import FakeIssue, identity
 
 HEADER = "世帯番号,世帯主宛名番号,世帯主氏名,世帯員数,住所_市区町村コード\n"
@@ -28,7 +28,7 @@ ROWS = [
 
 @pytest.fixture
 def standard():
-    return SchemaRegistry.load(REPO / "schemas").get("std-001-juki")
+    return SchemaRegistry.load(DATA / "schemas").get("std-001-juki")
 
 
 def _run(tmp_path: Path, standard, **opts):
@@ -144,9 +144,9 @@ def test_reference_to_another_business_area(tmp_path: Path) -> None:
     """個人住民税 課税台帳.宛名番号 references 住民記録 住民.宛名番号 when both extracts are in one run (DAT204)."""
     from migrator.validation.run import load_job
 
-    registry = SchemaRegistry.load(REPO / "schemas")
-    jumin, _ = load_job(REPO / "mappings" / "juki_mainframe_jumin.xlsx",
-                        REPO / "sample_data" / "extracts" / "juki_mainframe_clean.dat", registry=registry)
+    registry = SchemaRegistry.load(DATA / "schemas")
+    jumin, _ = load_job(DATA / "mappings" / "juki_mainframe_jumin.xlsx",
+                        DATA / "sample_data" / "extracts" / "juki_mainframe_clean.dat", registry=registry)
     assert jumin is not None
     tax_schema = registry.get("std-010-kojin-juminzei")
     table = tax_schema.table("課税台帳")

@@ -12,10 +12,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import DATA, run_cli
 
-MAPPINGS = REPO / "mappings"
-EXTRACTS = REPO / "sample_data" / "extracts"
+MAPPINGS = DATA / "mappings"
+EXTRACTS = DATA / "sample_data" / "extracts"
 MAINFRAME = (str(MAPPINGS / "juki_mainframe_jumin.xlsx"), str(EXTRACTS / "juki_mainframe.dat"))
 
 # (code, item) -> count, as documented in sample_data/README.md.

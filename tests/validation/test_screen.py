@@ -8,11 +8,11 @@ import polars as pl
 from migrator.schema import SchemaRegistry
 from migrator.validation.checks import build_schema
 from migrator.validation.run import screen_expr
-from tests.conftest import REPO
+from tests.conftest import DATA
 
 
 def test_screen_agrees_with_pandera_row_by_row() -> None:
-    schema = SchemaRegistry.load(REPO / "schemas").get("std-001-juki")
+    schema = SchemaRegistry.load(DATA / "schemas").get("std-001-juki")
     table = schema.table("世帯")
     pandera_schema = build_schema(table, schema.code_tables)
     screen = screen_expr(pandera_schema)

@@ -1,6 +1,6 @@
 """Build the sample mapping workbooks and their YAML forms.
 
-Run ``.venv/bin/python mappings/build_samples.py`` from the repository root; edit this script, never the
+Run ``.venv/bin/python tools/build_sample_mappings.py`` from the repository root; edit this script, never the
 generated files. Mappings: mainframe 住民記録 → 001 住民, RDB 個人 → 001 住民, RDB 世帯 → 001 世帯.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from migrator.mapping import CodeEntry, GaijiEntry, ItemRow, Mapping, write_mapping
 from migrator.schema import SchemaRegistry
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent / "migrator" / "data" / "mappings"
 NONE = "現行システムに該当する項目がない"
 
 PREFECTURES = ["北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県", "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県"]

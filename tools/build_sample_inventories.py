@@ -1,4 +1,4 @@
-"""Generate the sample inventory workbooks (run: .venv/bin/python sample_data/inventory/make_samples.py).
+"""Generate the sample inventory workbooks (run: .venv/bin/python tools/build_sample_inventories.py).
 
 Two vendors, three municipalities, two layouts. The deliberate problems are listed in sample_data/README.md;
 tests/inventory/test_samples.py holds the exact counts and findings they give. Sample tooling, not product
@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Font
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent / "migrator" / "data" / "sample_data" / "inventory"
 A = "株式会社エーシステム"
 B = "ビー情報サービス株式会社"
 D = dt.datetime
