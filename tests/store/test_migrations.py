@@ -60,11 +60,22 @@ def test_embedded_default_is_created_on_first_use(workdir: Path) -> None:
         store.close()
 
 
-def test_server_database_behind_head_is_not_upgraded_silently(db_url: str) -> None:
+def test_server_database_behind_head_is_not_upgraded_silently(pg_url: str) -> None:
     with pytest.raises(StoreError, match="migrator db upgrade"):
-        open_store(db_url)
-    upgrade(db_url)
-    open_store(db_url).close()
+        open_store(pg_url)
+    upgrade(pg_url)
+    open_store(pg_url).close()
+
+
+def test_a_sqlite_database_behind_head_is_upgraded_on_open(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0001")
+    store = open_store(url)
+    try:
+        assert current_revision(store.engine) == head_revision()
+        assert not store.config.embedded_default and store.config.embedded
+    finally:
+        store.close()
 
 
 def test_unreachable_server_is_a_clear_error() -> None:
