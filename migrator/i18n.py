@@ -7,6 +7,7 @@ and the rule that picks the default language from the locale.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Literal
 
 Lang = Literal["ja", "en"]
@@ -50,6 +51,20 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 
 
 def t(key: str, lang: Lang, **params: object) -> str:
-    """Return the CLI message ``key`` in ``lang`` with ``params`` filled in."""
+    """Return the CLI message ``key`` in ``lang`` with ``params`` filled in.
+
+    A ``path`` parameter is shown relative to the working folder when it lies inside it (short lines that fit a
+    terminal and can be pasted into the next command), else as given.
+    """
     ja, en = _MESSAGES[key]
+    if isinstance(params.get("path"), os.PathLike | str):
+        params["path"] = shown_path(params["path"])  # type: ignore[arg-type]
     return (ja if lang == "ja" else en).format(**params)
+
+
+def shown_path(path: str | os.PathLike[str]) -> str:
+    """``path`` relative to the working folder when it is inside it, else unchanged."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -39,32 +40,84 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(width - display_width(text), 0)
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[Any]], *, max_width: int | None = 60) -> str:
-    """Render rows as an aligned plain-text table; cells wider than ``max_width`` are cut with an ellipsis."""
-    def cut(value: Any) -> str:
-        text = "" if value is None else str(value).replace("\n", " ")
-        if max_width is None or display_width(text) <= max_width:
-            return text
-        out = ""
-        for ch in text:
-            if display_width(out + ch) > max_width - 1:
-                break
-            out += ch
-        return out + "…"
+# Narrowest a wrapped column gets; a table of many columns may still be wider than the terminal.
+MIN_COLUMN = 8
+GAP = 2
 
-    cells = [[cut(h) for h in header], *[[cut(v) for v in row] for row in rows]]
-    widths = [max(display_width(r[i]) for r in cells if i < len(r)) for i in range(len(header))]
+
+def terminal_width() -> int:
+    """Columns to fit: ``COLUMNS`` if set, else the terminal's, else 100 (output piped to a file or a program)."""
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` display columns, broken at spaces where possible, never cut."""
+    if width <= 0 or display_width(text) <= width:
+        return [text]
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if display_width(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+            line = ""
+        while display_width(word) > width:  # a word longer than the column (Japanese text has no spaces)
+            cut = ""
+            for ch in word:
+                if display_width(cut + ch) > width:
+                    break
+                cut += ch
+            lines.append(cut)
+            word = word[len(cut):]
+        line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _fit(natural: list[int], width: int) -> list[int]:
+    """Column widths within ``width``: narrow columns keep their width, the wide ones share what is left."""
+    budget = width - GAP * (len(natural) - 1)
+    if sum(natural) <= budget:
+        return natural
+    fitted = list(natural)
+    wide = set(range(len(natural)))
+    while wide:
+        share = max((budget - sum(fitted[i] for i in range(len(natural)) if i not in wide)) // len(wide), MIN_COLUMN)
+        narrow = {i for i in wide if natural[i] <= share}
+        if not narrow:
+            for i in wide:
+                fitted[i] = share
+            break
+        wide -= narrow
+    return fitted
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[Any]], *, width: int | None = None) -> str:
+    """Render rows as an aligned plain-text table that fits ``width`` columns (default: :func:`terminal_width`).
+
+    Long cells wrap inside their column instead of widening the table; nothing is cut.
+    """
+    cells = [[("" if v is None else str(v)).replace("\n", " ") for v in row] for row in (header, *rows)]
+    natural = [max(display_width(r[i]) for r in cells if i < len(r)) for i in range(len(header))]
+    widths = _fit(natural, width if width is not None else terminal_width())
     lines = []
     for n, row in enumerate(cells):
-        lines.append("  ".join(_pad(c, widths[i]) for i, c in enumerate(row)).rstrip())
+        wrapped = [wrap(c, widths[i]) for i, c in enumerate(row)]
+        for k in range(max(len(w) for w in wrapped)):
+            parts = [_pad(w[k] if k < len(w) else "", widths[i]) for i, w in enumerate(wrapped)]
+            lines.append((" " * GAP).join(parts).rstrip())
         if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
+            lines.append((" " * GAP).join("-" * w for w in widths))
     return "\n".join(lines)
 
 
 def render_text(report: Report, lang: Lang = "en") -> str:
     """The terminal form of a report: a findings table and a one-line summary."""
-    parts = [f"{report.title}" + (f": {report.subject}" if report.subject else "")]
+    parts = wrap(f"{report.title}" + (f": {report.subject}" if report.subject else ""), terminal_width())
     if report.findings:
         with_values = any(f.value is not None for f in report.findings)
         with_sources = any(f.source for f in report.findings)
@@ -80,8 +133,8 @@ def render_text(report: Report, lang: Lang = "en") -> str:
         header = [label("code", lang), label("severity", lang), label("location", lang), label("message", lang)]
         header += [label("value", lang)] if with_values else []
         header += [label("source", lang)] if with_sources else []
-        # Never cut a finding: its location and message are what the user acts on.
-        parts.append(table(header, rows, max_width=None))
+        # Never cut a finding: its location and message are what the user acts on; long ones wrap.
+        parts.append(table(header, rows))
     else:
         parts.append(label("ok", lang))
     counts = report.counts_by_severity
