@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,23 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, (int, float, dt.date, dt.datetime)) or value is None:
         return value
     return str(value)
+
+
+MAX_WIDTH = 60
+
+
+def _fitting_width(values: Iterable[Any]) -> float:
+    """A column width that shows the longest line of ``values`` (full-width characters count two), capped."""
+    widest = 0
+    for value in values:
+        if value is None:
+            continue
+        text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        for line in text.splitlines() or [""]:
+            widest = max(widest, sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line))
+            if widest >= MAX_WIDTH:
+                return MAX_WIDTH
+    return max(widest + 2, 8)
 
 
 def _list_range(wb: Any, options: Sequence[str]) -> str:
@@ -98,6 +116,13 @@ def write_workbook(path: Path, sheets: Sequence[SheetSpec], *, private: bool = F
             dv.add(rng)
         if spec.freeze and spec.header:
             ws.freeze_panes = spec.freeze
+        if spec.header:
+            # A table sheet: a filter on its header, and columns wide enough for their (Japanese) text.
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(spec.header))}{max(len(all_rows), 2)}"
+            for c in range(1, len(spec.header) + 1):
+                if c not in spec.widths:
+                    ws.column_dimensions[get_column_letter(c)].width = _fitting_width(row[c - 1] for row in all_rows
+                                                                                      if c - 1 < len(row))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if private:

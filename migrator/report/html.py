@@ -10,7 +10,8 @@ from migrator.report.model import Report
 from migrator.report.text import label
 
 CSS = """
-body{font-family:"Yu Gothic","Meiryo","Hiragino Sans","Noto Sans CJK JP",sans-serif;margin:2em;color:#222}
+body{font-family:"Yu Gothic","Meiryo","Hiragino Sans","Hiragino Kaku Gothic ProN","Noto Sans CJK JP",\
+"Noto Sans JP","Source Han Sans JP","IPAexGothic","IPAGothic","TakaoGothic","VL Gothic",sans-serif;margin:2em;color:#222}
 h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em}
 table{border-collapse:collapse;margin:.6em 0}th,td{border:1px solid #bbb;padding:.25em .6em;text-align:left;
 vertical-align:top}th{background:#ddebf7}.error{color:#b00020;font-weight:bold}.warning{color:#9a6700}
