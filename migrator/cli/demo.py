@@ -36,4 +36,5 @@ def demo(root: Path | None, out_dir: Path) -> None:
     click.echo(("出力先: " if ctx.lang == "ja" else "Outputs: ") + str(out_dir.resolve()))
     for path in result.outputs:
         click.echo(f"  {path}")
+    click.echo(("まとめ (HTML): " if ctx.lang == "ja" else "Summary (HTML): ") + str(out_dir / "demo-summary.html"))
     raise SystemExit(result.exit_code)

@@ -6,13 +6,18 @@ lists every step, so the output never claims more than was run.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
+from typing import Any
 
 from migrator.i18n import Lang
 from migrator.location import Location
 from migrator.report import Report, make_finding, write_report
+from migrator.report.html import page
+from migrator.report.text import label
 from migrator.store import Store, head_revision
 
 
@@ -76,7 +81,50 @@ def run_demo(*, root: Path, out_dir: Path, store: Store, lang: Lang = "en") -> D
         make_finding("CORE001", Location(file=str(s.outputs[0]) if s.outputs else None), step=s.name, status=s.detail)
         for s in steps
     ]
-    report = Report.of("migrator demo", findings, subject=str(root))
-    outputs = [write_report(report, out_dir / f"demo-summary.{ext}", lang) for ext in ("json", "html", "xlsx")]
-    all_outputs = tuple(p for s in steps for p in s.outputs) + tuple(outputs)
+    rows = [_step_summary(s, out_dir) for s in steps]
+    summary = {"steps": rows, "totals": {sev: sum(row[sev] for row in rows) for sev in SEVERITIES}}
+    report = Report.of("migrator demo", findings, subject=str(root), summary=summary)
+    outputs = [write_report(report, out_dir / f"demo-summary.{ext}", lang) for ext in ("json", "xlsx")]
+    html = out_dir / "demo-summary.html"
+    html.write_text(summary_html(summary, lang), encoding="utf-8")
+    all_outputs = (*(p for s in steps for p in s.outputs), *outputs, html)
     return DemoResult(steps=steps, report=report, outputs=all_outputs)
+
+
+SEVERITIES = ("error", "warning", "info")
+
+
+def _step_summary(step: DemoStep, out_dir: Path) -> dict[str, Any]:
+    """What one step found (the counts of its own report) and the files it wrote, relative to ``out_dir``."""
+    counts = step.report.counts_by_severity if step.report is not None else {}
+    return {"step": step.name, "detail": step.detail, **{sev: counts.get(sev, 0) for sev in SEVERITIES},
+            "outputs": [os.path.relpath(p, out_dir) for p in step.outputs]}
+
+
+_HEAD = {"step": ("手順", "step"), "detail": ("結果", "result"), "outputs": ("出力", "outputs"),
+         "total": ("合計", "total")}
+
+
+def summary_html(summary: dict[str, Any], lang: Lang) -> str:
+    """The demo summary page: a headline, per step what it did and found, and a link to every report it wrote."""
+    ja = lang == "ja"
+
+    def head(key: str) -> str:
+        return escape(_HEAD[key][0] if ja else _HEAD[key][1]) if key in _HEAD else escape(label(key, lang))
+
+    totals = summary["totals"]
+    headline = (f"{len(summary['steps'])} 手順を実行: エラー {totals['error']} 件、警告 {totals['warning']} 件"
+                "(サンプルには意図的な不備が含まれています)" if ja else
+                f"{len(summary['steps'])} steps run: {totals['error']} errors, {totals['warning']} warnings "
+                "(the samples carry deliberate defects)")
+    rows = []
+    for row in summary["steps"]:
+        links = "<br>".join(f'<a href="{escape(p)}">{escape(p)}</a>' for p in row["outputs"])
+        rows.append(f"<tr><td>{escape(row['step'])}</td><td>{escape(row['detail'])}</td>"
+                    + "".join(f'<td class="{sev}">{row[sev]}</td>' for sev in SEVERITIES) + f"<td>{links}</td></tr>")
+    rows.append(f"<tr><th>{head('total')}</th><td></td>"
+                + "".join(f'<td class="{sev}">{totals[sev]}</td>' for sev in SEVERITIES) + "<td></td></tr>")
+    body = (f"<h1>migrator demo</h1>\n<p><strong>{escape(headline)}</strong></p>\n<table><tr>"
+            + "".join(f"<th>{head(k)}</th>" for k in ("step", "detail", *SEVERITIES, "outputs")) + "</tr>\n"
+            + "\n".join(rows) + "\n</table>")
+    return page("migrator demo", body, lang=lang)
