@@ -68,7 +68,7 @@ def generate() -> None:
             "import os; os.makedirs('mutants', exist_ok=True); set_mutant_under_test('mutant_generation')\n"
             "copy_src_dir(); copy_also_copy_files(); setup_source_paths(); store_lines_covered_by_tests()\n"
             "create_mutants(1)\n")
-    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["nice", "-n", "15", sys.executable, "-c", code], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
 
 
 def results(module: str) -> dict[str, int | None]:
