@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
 
 from migrator.cli.main import run
 
@@ -19,6 +20,16 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "migrator" / "data"  # the package data: bundled schemas, mappings, sample data
 REFERENCE = REPO / "reference"  # public reference data the schemas and tests are built from (see its README)
 PG_ENV = "MIGRATOR_TEST_POSTGRES_URL"
+
+# Hypothesis runs under a named profile, so a run is reproducible: "ci" (the default) draws the same examples
+# every time and keeps no example database; "deep" (make test-deep) draws ten times as many, at random;
+# "mutation" is "ci" for the slower instrumented code of make mutation. No deadline anywhere: a test's speed
+# depends on the machine and its load, never on the rule under test.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("deep", max_examples=1000, deadline=None, print_blob=True)
+settings.register_profile("mutation", settings.get_profile("ci"),
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 # ---------------------------------------------------------------- the repository is self-contained

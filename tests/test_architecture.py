@@ -33,15 +33,24 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-def _modules() -> list[Path]:
-    return sorted(PACKAGE.rglob("*.py"))
+def _engine_imports() -> list[tuple[str, str]]:
+    """Every (module, engine) import in the package: one test item each, so every item has something to check."""
+    return sorted((str(path.relative_to(REPO)), engine)
+                  for path in PACKAGE.rglob("*.py") for engine in _imports(path) & set(HOMES))
 
 
-@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(REPO)))
-def test_engines_are_imported_only_in_their_home(path: Path) -> None:
-    rel = str(path.relative_to(REPO))
-    for engine in _imports(path) & set(HOMES):
-        assert rel.startswith(HOMES[engine]), f"{rel} imports {engine}; only {HOMES[engine]} may"
+ENGINE_IMPORTS = _engine_imports()
+
+
+@pytest.mark.parametrize(("rel", "engine"), ENGINE_IMPORTS, ids=[f"{r}:{e}" for r, e in ENGINE_IMPORTS])
+def test_engines_are_imported_only_in_their_home(rel: str, engine: str) -> None:
+    assert rel.startswith(HOMES[engine]), f"{rel} imports {engine}; only {HOMES[engine]} may"
+
+
+def test_the_walk_finds_every_engine_in_its_home() -> None:
+    # Guards the test above against passing on nothing: each engine is imported somewhere, by its home.
+    assert {engine for _, engine in ENGINE_IMPORTS} == set(HOMES)
+    assert len(ENGINE_IMPORTS) > len(HOMES)
 
 
 def test_jp_imports_nothing_of_ours() -> None:

@@ -84,3 +84,12 @@ def test_resolve_area(raw, expected) -> None:
 def test_vendor_key_folds_company_form_and_width() -> None:
     assert vendor_key("株式会社エーシステム") == vendor_key("(株)エーシステム") == vendor_key("ｴｰｼｽﾃﾑ㈱")
     assert vendor_key("ビー情報サービス 株式会社") != vendor_key("株式会社エーシステム")
+
+
+def test_vendor_key_folds_case() -> None:
+    assert vendor_key("ABC Systems Inc.") == vendor_key("abc systems inc") == vendor_key("ＡＢＣ　ＳＹＳＴＥＭＳ")
+
+
+def test_vendor_key_drops_spaces_and_the_punctuation_around_the_company_form() -> None:
+    assert vendor_key("エー システム 株式会社") == vendor_key("エーシステム") == vendor_key("エー・システム")
+    assert vendor_key("ABC Systems, Inc.") == vendor_key("ABC Systems") == vendor_key("ABC Systems Co., Ltd.")

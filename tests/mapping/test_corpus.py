@@ -258,3 +258,17 @@ def test_without_a_code_sheet_every_other_row_is_still_checked(tmp_path: Path) -
     codes = {f.code for f in check_workbook(path, registry=REGISTRY).findings}
     assert "MAP001" not in codes
     assert {"MAP102", "MAP303"} <= codes  # the typo, and the code(...) tables that are now missing
+
+
+def test_columns_joined_without_a_transform_add_up_their_lengths(tmp_path: Path) -> None:
+    # 旧氏 holds 50: 氏 (25) and 旧氏 (25) fit exactly; 氏, 名 and 旧氏 (75) do not.
+    def long_findings(sources: str) -> list[str]:
+        path = _edit(tmp_path / "b.xlsx", SAMPLE, _set("項目対応", "旧氏", 3, sources))
+        ws = openpyxl.load_workbook(path)["項目対応"]
+        cell = f"D{_row(ws, '旧氏')}"
+        return [f.message_en for f in check_workbook(path, registry=REGISTRY).findings
+                if f.code == "MAP302" and f.location.cell == cell]
+
+    assert long_findings("氏\n旧氏") == []
+    assert long_findings("氏\n名\n旧氏") == [
+        "Standard item 旧氏 holds at most 50 characters but the result can be 75 long"]

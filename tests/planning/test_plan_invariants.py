@@ -14,6 +14,7 @@ import jpholiday
 from migrator.inventory.model import Inventory
 from migrator.planning import Plan, build_plan, load_config
 from migrator.planning.calendar import BusinessCalendar
+from migrator.planning.graph import ExtraEdge
 from tests.conftest import DATA, run_cli
 from tests.planning.inventories import sample_inventory
 
@@ -118,3 +119,14 @@ def test_sample_workbooks_through_the_cli(workdir: Path) -> None:
     finally:
         store.close()
     check_plan(plan)
+
+
+def test_a_user_edge_from_a_task_to_itself_is_a_cycle() -> None:
+    inv = sample_inventory(municipalities=1)
+    inv = Inventory(municipalities=inv.municipalities, vendors=inv.vendors,
+                    systems=tuple(s for s in inv.systems if s.area_code == "010"))
+    key = "131016/010/個人住民税システム/link_test"
+    result = build_plan(inv, start=dt.date(2025, 4, 1), extra_edges=[ExtraEdge(key, key)])
+    assert result.plan is None and result.report.exit_code == 1
+    (finding,) = [f for f in result.report.findings if f.code == "PLN001"]
+    assert finding.message_en == f"1 tasks form a cycle. Tasks: {key}. Edges: {key} → {key} [利用者指定]"

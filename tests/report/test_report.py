@@ -73,6 +73,8 @@ def test_make_finding_fills_both_languages_and_checks_params() -> None:
         ("19600231", "auto", "1960****"),
         ("19601231", "date", "1960****"),
         ("4010108", "auto", "*******"),
+        ("12345678", "auto", "****5678"),  # eight digits: the shortest number that keeps its last four
+        ("1234567", "number", "*******"),
         ("東京都千代田区", "text", "東******"),
         ("12", "number", "**"),
         ("", "auto", ""),

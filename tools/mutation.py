@@ -1,0 +1,156 @@
+"""Mutation testing of the rules users trust without looking: plant one bug at a time, see if a test fails.
+
+``make mutation`` runs this script. mutmut (configured in pyproject's ``[tool.mutmut]``) copies the package
+into ``mutants/``, generates every mutant of the listed modules, and runs, for each mutant it is asked about,
+only the related tests that reach the mutated function. This script asks about one module at a time, a seeded
+random sample of each module's mutants (``--sample 0`` for all of them), then prints the score per module and
+writes the surviving mutants, with their diffs, to ``mutation-report.md``.
+
+Mutants that cannot change behaviour (equivalent mutants) are listed with their reason in
+``tests/mutation_equivalent.yaml`` and are left out of the score. Usage::
+
+    python tools/mutation.py [--sample N] [--seed S] [--module migrator/jp/wareki.py ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import random
+import subprocess
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+MUTANTS = REPO / "mutants"
+EQUIVALENT = REPO / "tests" / "mutation_equivalent.yaml"
+REPORT = REPO / "mutation-report.md"
+MUTMUT = [sys.executable, "-c", "import sys; from mutmut.__main__ import cli; sys.exit(cli())"]
+# mutmut's exit codes of one mutant's test run (mutmut/stats.py)
+KILLED = {1, 3, 36, 37, -24, 24, 152, 255}  # tests failed, or ran past the time limit, or type check failed
+SURVIVED = {0}
+NO_TESTS = {5, 33}
+
+
+@dataclass
+class Score:
+    module: str
+    total: int
+    run: int = 0
+    killed: int = 0
+    equivalent: int = 0
+    no_tests: int = 0
+    survivors: list[str] | None = None
+
+    @property
+    def percent(self) -> float:
+        counted = self.run - self.equivalent
+        return 100.0 * self.killed / counted if counted else 100.0
+
+
+def modules() -> list[str]:
+    """The files named by ``only_mutate`` in pyproject, one module each."""
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
+    files = sorted(str(p.relative_to(REPO)) for p in (REPO / "migrator").rglob("*.py"))
+    return [f for f in files if any(fnmatch.fnmatch(f, pattern) for pattern in config["only_mutate"])]
+
+
+def generate() -> None:
+    """Copy the package into mutants/ and generate every mutant, without running any test."""
+    code = ("from mutmut.__main__ import copy_src_dir, copy_also_copy_files, setup_source_paths, "
+            "store_lines_covered_by_tests, create_mutants, set_mutant_under_test\n"
+            "import os; os.makedirs('mutants', exist_ok=True); set_mutant_under_test('mutant_generation')\n"
+            "copy_src_dir(); copy_also_copy_files(); setup_source_paths(); store_lines_covered_by_tests()\n"
+            "create_mutants(1)\n")
+    subprocess.run(["nice", "-n", "15", sys.executable, "-c", code], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+
+
+def results(module: str) -> dict[str, int | None]:
+    meta = MUTANTS / f"{module}.meta"
+    if not meta.exists():
+        return {}
+    return json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+
+
+def run(names: list[str]) -> None:
+    """Let mutmut test these mutants, one worker at a time and at low priority (the machine is shared)."""
+    subprocess.run(["nice", "-n", "15", *MUTMUT, "run", "--max-children", "1", *names],
+                   cwd=REPO, check=False, env={**os.environ, "HYPOTHESIS_PROFILE": "mutation"},
+                   stdout=subprocess.DEVNULL)
+
+
+def diff(name: str) -> str:
+    shown = subprocess.run([*MUTMUT, "show", name], cwd=REPO, capture_output=True, text=True, check=False)
+    return shown.stdout.strip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", type=int, default=50, help="mutants per module, 0 for all (default 50)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--module", action="append", help="only this module (repeatable)")
+    parser.add_argument("--report-only", action="store_true", help="score the results of earlier runs")
+    args = parser.parse_args(argv)
+    equivalent: dict[str, str] = yaml.safe_load(EQUIVALENT.read_text(encoding="utf-8")) or {}
+    chosen = args.module or modules()
+    if not args.report_only:
+        generate()
+    picked_by_module: dict[str, list[str]] = {}
+    for module in chosen:
+        names = sorted(results(module))
+        if names:
+            picked_by_module[module] = names if args.sample <= 0 or args.sample >= len(names) else sorted(
+                random.Random(f"{args.seed}:{module}").sample(names, args.sample))
+    if not args.report_only:
+        for module, picked in picked_by_module.items():
+            print(f"{module}: {len(picked)} of {len(results(module))} mutants", flush=True)
+        # one mutmut run for all of them: it sets up (clean run of the tests involved) once, then tries
+        # the mutants one after another
+        run([name for picked in picked_by_module.values() for name in picked])
+    scores: list[Score] = []
+    for module, picked in picked_by_module.items():
+        names = sorted(results(module))
+        codes = results(module)
+        tried = [n for n in picked if codes.get(n) is not None]
+        score = Score(module, total=len(names), run=len(tried), survivors=[])
+        for name in tried:
+            code = codes[name]
+            if name in equivalent:
+                score.equivalent += 1
+            elif code in KILLED:
+                score.killed += 1
+            elif code in NO_TESTS:
+                score.no_tests += 1
+                score.survivors.append(name)  # type: ignore[union-attr]
+            else:
+                score.survivors.append(name)  # type: ignore[union-attr]
+        scores.append(score)
+        print(f"{module}: {score.killed}/{score.run - score.equivalent} killed ({score.percent:.0f} %), "
+              f"{score.equivalent} equivalent, {len(score.survivors or [])} survived "
+              f"({score.no_tests} reached by no test); {score.run} of {score.total} mutants run", flush=True)
+    write_report(scores, equivalent, sample=args.sample, seed=args.seed)
+    print(f"survivors written to {REPORT.relative_to(REPO)}")
+    return 0
+
+
+def write_report(scores: list[Score], equivalent: dict[str, str], *, sample: int, seed: int) -> None:
+    lines = ["# Surviving mutants", "",
+             f"Sample: {'all mutants' if sample <= 0 else f'{sample} per module'}, seed {seed}.", "",
+             "| module | mutants | run | killed | equivalent | survived | score |", "|---|---|---|---|---|---|---|"]
+    for s in scores:
+        lines.append(f"| {s.module} | {s.total} | {s.run} | {s.killed} | {s.equivalent} | "
+                     f"{len(s.survivors or [])} | {s.percent:.0f} % |")
+    for s in scores:
+        for name in s.survivors or []:
+            lines += ["", f"## {name}", "", "```diff", diff(name), "```"]
+    REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
