@@ -14,7 +14,7 @@ from migrator.planning.calendar import ONE_DAY, BusinessCalendar
 from migrator.planning.config import PlanningConfig, load_config
 from migrator.planning.graph import ExtraEdge, TaskGraph, analyse, build_graph
 from migrator.planning.model import Plan
-from migrator.planning.schedule import Cpm, Problem, cpm, schedule
+from migrator.planning.schedule import Cpm, Problem, cpm, fact_overloads, schedule
 from migrator.report import Finding, Report, make_finding
 
 CHAIN_MAX = 12
@@ -116,12 +116,12 @@ def build_plan(
     for name in assumed:
         findings.append(make_finding("PLN005", Location(), item=name, capacity=cap[res_index[name]]))
 
-    mask_ids: dict[tuple[str, str], int] = {}
+    mask_ids: dict[tuple[str, str, int], int] = {}
     masks: list[bytearray] = []
     mask = [-1] * n
     for i, t in enumerate(tasks):
         if t.kind == "cutover":
-            k = (t.area_code, t.window or "business_day")
+            k = (t.area_code, t.window or "business_day", t.duration)
             if k not in mask_ids:
                 mask_ids[k] = len(masks)
                 masks.append(cal.mask(*k))
@@ -160,6 +160,15 @@ def build_plan(
             succs[a].append(b)
     problem = Problem(dur=dur, preds=preds, succs=succs, order=order, res=res, cap=cap, release=release,
                       mask=mask, masks=masks, grow=cal.extend, fixed=fixed)
+    names = {r: name for name, r in res_index.items()}
+    by_res: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for r, day, used in fact_overloads(problem):
+        by_res[r].append((day, used))
+    for r, days in sorted(by_res.items()):
+        findings.append(make_finding(
+            "PLN009", Location(), item=names[r], capacity=cap[r], days=len(days), peak=max(u for _, u in days),
+            first=cal.day(days[0][0]).isoformat(), last=cal.day(days[-1][0]).isoformat(),
+        ))
     figures = cpm(problem)
     work = [0] * len(cap)
     for i in range(n):

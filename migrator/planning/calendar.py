@@ -24,7 +24,7 @@ class BusinessCalendar:
         self.settings = settings or CalendarSettings()
         self._days: list[dt.date] = []
         self._next = start
-        self._masks: dict[tuple[str, str], bytearray] = {}
+        self._masks: dict[tuple[str, str, int], bytearray] = {}
         self.extend(256)
 
     # --- days -------------------------------------------------------------------------------------------
@@ -45,8 +45,8 @@ class BusinessCalendar:
             if self.is_business_day(self._next):
                 self._days.append(self._next)
             self._next += ONE_DAY
-        for (area, window), mask in self._masks.items():
-            self._fill_mask(area, window, mask)
+        for (area, window, days), mask in self._masks.items():
+            self._fill_mask(area, window, days, mask)
 
     def __len__(self) -> int:
         return len(self._days)
@@ -119,18 +119,25 @@ class BusinessCalendar:
             first -= ONE_DAY
         return first, day - ONE_DAY
 
-    def mask(self, area: str, window: str) -> bytearray:
-        """1 where a cut-over of ``area`` may start, per business-day index (grown with the calendar)."""
-        key = (area, window)
+    def mask(self, area: str, window: str, days: int = 1) -> bytearray:
+        """1 where a cut-over of ``area`` lasting ``days`` business days may start (grown with the calendar).
+
+        Every day of the cut-over obeys the calendar: the start day as :meth:`cutover_allowed` says, and each
+        following business day outside the area's freeze windows.
+        """
+        key = (area, window, max(days, 1))
         if key not in self._masks:
             mask = bytearray()
-            self._fill_mask(area, window, mask)
+            self._fill_mask(*key, mask)
             self._masks[key] = mask
         return self._masks[key]
 
-    def _fill_mask(self, area: str, window: str, mask: bytearray) -> None:
-        for i in range(len(mask), len(self._days)):
-            mask.append(1 if self.cutover_allowed(area, window, i) else 0)
+    def _fill_mask(self, area: str, window: str, days: int, mask: bytearray) -> None:
+        # The last days - 1 known days cannot be judged yet: their cut-over would run past the known calendar.
+        for i in range(len(mask), len(self._days) - (days - 1)):
+            ok = self.cutover_allowed(area, window, i) and all(
+                self.freeze_window(area, self._days[i + k]) is None for k in range(1, days))
+            mask.append(1 if ok else 0)
 
     def frozen_days(self, area: str | None, first: dt.date, last: dt.date) -> list[tuple[dt.date, str]]:
         """Calendar days in ``[first, last]`` inside a freeze window (of ``area``, or of any area)."""

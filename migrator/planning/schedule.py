@@ -117,25 +117,70 @@ def cpm(p: Problem) -> Cpm:
 
 
 class _Profile:
-    """Per-resource usage per day."""
+    """Per-resource usage per day, with the saturated days skipped in amortised O(1).
+
+    Usage only grows while a schedule is built, so a day that is full stays full: a union–find over days
+    (``_fwd`` to the next day that is not full, ``_bwd`` to the previous one) jumps over a saturated stretch
+    at once, however long it is. That keeps the time per task flat when a vendor's capacity is fixed and the
+    plan grows. Only the ``d`` days of one candidate window are ever read one by one.
+    """
 
     def __init__(self, p: Problem) -> None:
         self.p = p
         self.usage: list[list[int]] = [[] for _ in p.cap]
+        self.fwd: list[list[int]] = [[] for _ in p.cap]
+        self.bwd: list[list[int]] = [[] for _ in p.cap]
 
     def _row(self, r: int, upto: int) -> list[int]:
         row = self.usage[r]
-        if len(row) < upto:
-            row.extend([0] * (upto - len(row) + 256))
+        if len(row) < upto + 1:
+            old, new = len(row), upto + 1 + max(256, len(row))
+            row.extend([0] * (new - old))
+            self.fwd[r].extend(range(old, new))
+            self.bwd[r].extend(range(old, new))
         return row
+
+    def _next_free(self, r: int, t: int) -> int:
+        """The first day ≥ ``t`` on which resource ``r`` is not full."""
+        self._row(r, t)
+        nxt = self.fwd[r]
+        root = t
+        while nxt[root] != root:
+            root = nxt[root]
+            if root >= len(nxt) - 1:
+                self._row(r, root + 1)
+                nxt = self.fwd[r]
+        while nxt[t] != root:
+            nxt[t], t = root, nxt[t]
+        return root
+
+    def _prev_free(self, r: int, t: int) -> int:
+        """The last day ≤ ``t`` on which resource ``r`` is not full (-1 when none)."""
+        if t < 0:
+            return t
+        self._row(r, t)
+        prv = self.bwd[r]
+        root = t
+        while root >= 0 and prv[root] != root:
+            root = prv[root]
+        while t >= 0 and prv[t] != root:
+            prv[t], t = root, prv[t]
+        return root
 
     def place(self, v: int, s: int) -> None:
         r, d = self.p.res[v], self.p.dur[v]
-        if r < 0 or d == 0:
+        if r < 0 or d == 0 or s + d <= 0:
             return
-        row = self._row(r, s + d)
+        row, c = self._row(r, s + d), self.p.cap[r]
         for k in range(max(s, 0), s + d):
             row[k] += 1
+            if row[k] == c:
+                self.fwd[r][k] = k + 1
+                self.bwd[r][k] = k - 1
+
+    def overloads(self) -> list[tuple[int, int, int]]:
+        """(resource, day, usage) of every day used beyond capacity."""
+        return [(r, k, u) for r, row in enumerate(self.usage) for k, u in enumerate(row) if u > self.p.cap[r]]
 
     def earliest(self, v: int, t: int) -> int:
         p = self.p
@@ -145,6 +190,10 @@ class _Profile:
                 t = p.next_allowed(m, t)
             if r < 0 or d == 0:
                 return t
+            free = self._next_free(r, t)
+            if free != t:
+                t = free
+                continue
             row, c = self._row(r, t + d), p.cap[r]
             seg = row[t:t + d]
             if max(seg) < c:
@@ -166,6 +215,11 @@ class _Profile:
                 return None
             if r < 0 or d == 0:
                 return s
+            last = s + d - 1
+            free = self._prev_free(r, last)
+            if free != last:
+                s = free - d + 1
+                continue
             row, c = self._row(r, s + d), p.cap[r]
             seg = row[s:s + d]
             if max(seg) < c:
@@ -176,14 +230,32 @@ class _Profile:
             s = s + k - d
 
 
+def _reserve_facts(p: Problem, prof: _Profile, start: list[int]) -> None:
+    """Finished and running work holds its resources before anything else is placed."""
+    for v, s in p.fixed.items():
+        prof.place(v, s)
+        start[v] = s
+
+
+def fact_overloads(p: Problem) -> list[tuple[int, int, int]]:
+    """(resource, day, usage) where the facts alone (finished and running work) exceed a capacity."""
+    prof = _Profile(p)
+    _reserve_facts(p, prof, [0] * p.n)
+    return prof.overloads()
+
+
 def serial_schedule(p: Problem, priority: Sequence[int]) -> list[int]:
-    """List scheduling: repeatedly start the eligible task of highest priority as early as it fits."""
+    """List scheduling: repeatedly start the eligible task of highest priority as early as it fits.
+
+    Facts are reserved first, so a re-plan never puts new work on a resource that facts already fill.
+    """
     n = p.n
     indeg = [len(x) for x in p.preds]
     heap = [(-priority[v], v) for v in range(n) if indeg[v] == 0]
     heapq.heapify(heap)
     start, finish = [0] * n, [0] * n
     prof = _Profile(p)
+    _reserve_facts(p, prof, start)
     while heap:
         _, v = heapq.heappop(heap)
         if v in p.fixed:
@@ -194,7 +266,7 @@ def serial_schedule(p: Problem, priority: Sequence[int]) -> list[int]:
                 if finish[u] > t:
                     t = finish[u]
             s = prof.earliest(v, t)
-        prof.place(v, s)
+            prof.place(v, s)
         start[v], finish[v] = s, s + p.dur[v]
         for w in p.succs[v]:
             indeg[w] -= 1
@@ -215,9 +287,7 @@ def backward_pass(p: Problem, start: Sequence[int]) -> list[int] | None:
     order = sorted(range(n), key=lambda v: (-(start[v] + dur[v]), -pos[v]))
     prof = _Profile(p)
     new = [0] * n
-    for v, s in p.fixed.items():
-        prof.place(v, s)
-        new[v] = s
+    _reserve_facts(p, prof, new)
     for v in order:
         if v in p.fixed:
             continue
@@ -239,9 +309,7 @@ def forward_pass(p: Problem, start: Sequence[int]) -> list[int]:
     order = sorted(range(p.n), key=lambda v: (start[v], pos[v]))
     prof = _Profile(p)
     new = [0] * p.n
-    for v, s in p.fixed.items():
-        prof.place(v, s)
-        new[v] = s
+    _reserve_facts(p, prof, new)
     for v in order:
         if v in p.fixed:
             continue
