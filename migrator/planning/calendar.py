@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 
 import jpholiday
 
 from migrator.planning.config import CalendarSettings, FreezeWindow
 
 ONE_DAY = dt.timedelta(days=1)
+
+
+@functools.cache
+def _holidays(year: int) -> frozenset[dt.date]:
+    """Public holidays of one year. jpholiday takes about a millisecond a day, so each year is asked once
+    per process, not once per day and calendar."""
+    return frozenset(d for d, _ in jpholiday.year_holidays(year))
 
 
 class BusinessCalendar:
@@ -25,6 +33,7 @@ class BusinessCalendar:
         self._days: list[dt.date] = []
         self._next = start
         self._masks: dict[tuple[str, str, int], bytearray] = {}
+        self._frozen: dict[tuple[str, int, int], FreezeWindow | None] = {}
         self.extend(256)
 
     # --- days -------------------------------------------------------------------------------------------
@@ -37,7 +46,10 @@ class BusinessCalendar:
 
     def is_business_day(self, day: dt.date) -> bool:
         """Monday to Friday, not a public holiday, not 年末年始."""
-        return day.weekday() < 5 and not jpholiday.is_holiday(day) and not self.is_year_end(day)
+        if day.weekday() >= 5 or self.is_year_end(day):
+            return False
+        # One jpholiday call per year: asking day by day costs milliseconds a day far in the future.
+        return day not in _holidays(day.year)
 
     def extend(self, n: int) -> None:
         """Make sure indices ``0 .. n-1`` are known."""
@@ -54,7 +66,7 @@ class BusinessCalendar:
     def day(self, index: int) -> dt.date:
         """The business day of ``index`` (≥ 0)."""
         if index >= len(self._days):
-            self.extend(max(index + 1, 2 * len(self._days)))
+            self.extend(max(index + 1, len(self._days) + len(self._days) // 4 + 64))
         return self._days[index]
 
     def index(self, day: dt.date) -> int:
@@ -66,7 +78,7 @@ class BusinessCalendar:
                 d += ONE_DAY
             return -count
         while self._days[-1] < day:
-            self.extend(2 * len(self._days))
+            self.extend(len(self._days) + len(self._days) // 4 + 64)
         return bisect.bisect_left(self._days, day)
 
     def due_index(self, deadline: dt.date) -> int:
@@ -84,10 +96,11 @@ class BusinessCalendar:
     # --- freeze windows and cut-over days ----------------------------------------------------------------
     def freeze_window(self, area: str, day: dt.date) -> FreezeWindow | None:
         """The freeze window of ``area`` that contains ``day``, if any."""
-        for w in self.settings.freeze_windows:
-            if area in w.areas and w.contains(day.month, day.day):
-                return w
-        return None
+        key = (area, day.month, day.day)
+        if key not in self._frozen:
+            self._frozen[key] = next(
+                (w for w in self.settings.freeze_windows if area in w.areas and w.contains(day.month, day.day)), None)
+        return self._frozen[key]
 
     def cutover_allowed(self, area: str, window: str, index: int) -> bool:
         """May a cut-over of ``area`` start on business day ``index``?

@@ -49,7 +49,7 @@ class Problem:
             if t >= len(mask):
                 if self.grow is None:
                     return t
-                self.grow(2 * t + 64)
+                self.grow(t + t // 4 + 64)
             if t < 0 or mask[t]:
                 return t
             t += 1
@@ -57,7 +57,7 @@ class Problem:
     def prev_allowed(self, m: int, t: int) -> int:
         mask = self.masks[m]
         if t >= len(mask) and self.grow is not None:
-            self.grow(2 * t + 64)
+            self.grow(t + t // 4 + 64)
         while t >= 0 and not mask[t]:
             t -= 1
         return t
