@@ -14,7 +14,7 @@ from migrator.planning.calendar import ONE_DAY, BusinessCalendar
 from migrator.planning.config import PlanningConfig, load_config
 from migrator.planning.graph import ExtraEdge, TaskGraph, analyse, build_graph
 from migrator.planning.model import Plan
-from migrator.planning.schedule import Cpm, Problem, cpm, fact_overloads, schedule
+from migrator.planning.schedule import Problem, cpm, fact_overloads, levelled_float, schedule
 from migrator.report import Finding, Report, make_finding
 
 CHAIN_MAX = 12
@@ -179,12 +179,15 @@ def build_plan(
     start_idx = sched.start
 
     deadlines = _deadlines(graph, deadline)
+    # Float against the levelled schedule: a cut-over may slip to its deadline (a late one not at all), the
+    # rest to the finish of the plan; the CPM figures (es … lf) stay as the bound without capacity.
+    limits = [cal.due_index(d) if d is not None else None for d in deadlines]
+    tfloat = levelled_float(problem, start_idx, limits)
     late_chains: list[tuple[int, int, dt.date]] = []
-    tfloat = figures.total_float
     for i, t in enumerate(tasks):
         s, f = start_idx[i], start_idx[i] + dur[i]
         t.wave, t.es, t.ef, t.ls, t.lf = wave[i], figures.es[i], figures.ef[i], figures.ls[i], figures.lf[i]
-        t.total_float, t.critical = tfloat[i], tfloat[i] == 0
+        t.total_float, t.critical = tfloat[i], tfloat[i] == 0 and i not in fixed and dur[i] > 0
         t.start, t.finish, t.duration = s, f, dur[i]
         t.start_date = t.actual_start if i in fixed and s < 0 and t.actual_start else cal.day(max(s, 0))
         t.finish_date = t.actual_finish if t.status == "完了" and t.actual_finish else cal.finish_date(max(f, s + 1))
@@ -213,7 +216,7 @@ def build_plan(
         ))
     plan = Plan(
         scenario=scenario, start=start, calendar_settings=config.calendar, tasks=tasks, edges=edges,
-        critical_path=_critical_path(problem, figures), makespan=sched.makespan, lower_bound=figures.makespan,
+        critical_path=_critical_chain(problem, start_idx, chains), makespan=sched.makespan, lower_bound=figures.makespan,
         greedy_makespan=sched.greedy_makespan, deadline=deadline,
         capacities={name: cap[r] for name, r in res_index.items()},
         params={"template": config.template.name, "passes": sched.passes, "resource_bound": resource_bound, "staff_limit": staff_limit,
@@ -235,19 +238,13 @@ def _deadlines(graph: TaskGraph, override: dt.date | None) -> list[dt.date | Non
     return out
 
 
-def _critical_path(p: Problem, c: Cpm) -> list[int]:
-    """One chain of zero-float tasks from a project start to the project end, in order."""
-    ends = [v for v in range(p.n) if c.ef[v] == c.makespan and c.ls[v] == c.es[v]]
-    if not ends:
+def _critical_chain(p: Problem, start: list[int], chains: _ChainTracer) -> list[int]:
+    """The chain that sets the finish of the plan, first task first: from the last task to finish back
+    through the predecessor or the resource (a vendor's previous task) that held each one."""
+    if not p.n:
         return []
-    path = [min(ends)]
-    while True:
-        v = path[-1]
-        binding = [u for u in p.preds[v] if c.ls[u] == c.es[u] and c.ef[u] <= c.es[v]]
-        if not binding:
-            break
-        path.append(max(binding, key=lambda u: (c.ef[u], -u)))
-    return path[::-1]
+    last = max(range(p.n), key=lambda v: (start[v] + p.dur[v], -v))
+    return [v for v, _ in reversed(chains.trace(last, limit=p.n))]
 
 
 class _ChainTracer:
@@ -261,15 +258,15 @@ class _ChainTracer:
         if self._by_res is None:
             self._by_res = defaultdict(list)
             for v in range(self.p.n):
-                if self.p.res[v] >= 0:
+                if self.p.res[v] >= 0 and self.p.dur[v] > 0:
                     self._by_res[(self.p.res[v], self.start[v] + self.p.dur[v])].append(v)
         return self._by_res.get((r, day), [])
 
-    def trace(self, v: int) -> list[tuple[int, str]]:
+    def trace(self, v: int, limit: int = CHAIN_MAX) -> list[tuple[int, str]]:
         p, start = self.p, self.start
         chain: list[tuple[int, str]] = []
         why = ""
-        while len(chain) < CHAIN_MAX:
+        while len(chain) < limit:
             chain.append((v, why))
             s = start[v]
             if s <= 0 or v in p.fixed:
@@ -279,12 +276,13 @@ class _ChainTracer:
             if binding:
                 v, why = max(binding), ""
                 continue
-            r = p.res[v]
-            blockers = self._res_finishing(r, s) if r >= 0 else []
+            r, m = p.res[v], p.mask[v]
+            # A freeze window on the day before the start holds the task whatever the vendor was doing.
+            frozen = m >= 0 and s - 1 >= max(ready, 0) and not p.masks[m][s - 1]
+            blockers = self._res_finishing(r, s) if r >= 0 and not frozen else []
             if blockers:
                 v, why = blockers[0], " [capacity]"
                 continue
-            m = p.mask[v]
             if m >= 0 and any(not p.masks[m][k] for k in range(max(ready, 0), s)):
                 chain[-1] = (v, chain[-1][1] + " [freeze]")
             elif r >= 0:

@@ -303,6 +303,38 @@ def backward_pass(p: Problem, start: Sequence[int]) -> list[int] | None:
     return new
 
 
+def levelled_float(p: Problem, start: Sequence[int], limit: Sequence[int | None]) -> list[int]:
+    """How many business days each task can slip in the levelled schedule ``start``, resources included.
+
+    Every task is pushed as late as it fits — in order of its finish, latest first, against the resources
+    of the tasks already pushed — without moving the finish of the plan, its successors, or past its
+    ``limit`` (an exclusive finish index, e.g. a cut-over's deadline). Facts do not move (float 0). A
+    float of 0 marks the chain of work and resource links that holds the finish or a limit.
+    """
+    n, dur = p.n, p.dur
+    makespan = _makespan(p, start)
+    pos = {v: i for i, v in enumerate(p.order)}
+    order = sorted(range(n), key=lambda v: (-(start[v] + dur[v]), -pos[v]))
+    prof = _Profile(p)
+    late = list(start)
+    _reserve_facts(p, prof, late)
+    for v in order:
+        if v in p.fixed:
+            continue
+        f = makespan
+        cap = limit[v]
+        if cap is not None and cap < f:
+            f = max(cap, start[v] + dur[v])
+        for w in p.succs[v]:
+            if late[w] < f:
+                f = late[w]
+        s2 = prof.latest(v, f) if f > start[v] + dur[v] else None
+        s2 = start[v] if s2 is None or s2 < start[v] else s2
+        prof.place(v, s2)
+        late[v] = s2
+    return [late[v] - start[v] for v in range(n)]
+
+
 def forward_pass(p: Problem, start: Sequence[int]) -> list[int]:
     """Left-justify ``start``: every task, in order of its start, as early as it fits after its predecessors."""
     pos = {v: i for i, v in enumerate(p.order)}
