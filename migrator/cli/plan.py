@@ -76,6 +76,10 @@ def build(start: dt.datetime | None, deadline: dt.datetime | None, scenario: str
             staff_limit=staff_limit, extra_edges=extra, municipality=municipality, passes=passes)
     finally:
         store.close()
+    if fmt != "json" and result.plan is not None:
+        from migrator.planning.export import summary_text
+
+        click.echo(summary_text(result.plan, app().lang))
     emit_report(result.report, fmt)
 
 

@@ -51,6 +51,33 @@ class PlanComparison(TypedDict):
     only_b: list[str]
 
 
+def summary_text(plan: Plan, lang: Lang = "ja", *, resources: int = 3) -> str:
+    """The plan in a few lines: finish, makespan against the bound, late systems per deadline, binding
+    resources (those full on the most days)."""
+    s = plan.summary()
+    ja = lang == "ja"
+    bound_kind = ("資源" if ja else "resource") if s["bound_days"] > s["lower_bound_days"] else "CPM"
+    lines = [
+        (f"完了予定: {s['finish']}（{s['start']} から {s['makespan_days']} 営業日）" if ja else
+         f"finish: {s['finish']} ({s['makespan_days']} business days from {s['start']})"),
+        (f"下限: {s['bound_days']} 営業日（{bound_kind}）、差 {s['gap_pct']} %" if ja else
+         f"lower bound: {s['bound_days']} business days ({bound_kind}), gap {s['gap_pct']} %"),
+    ]
+    for deadline, row in plan.late_by_deadline().items():
+        lines.append(
+            f"期限 {deadline}: {row['systems']} システム中 {row['late']} 件が遅延（最大 {row['max_late_days']} 営業日）"
+            if ja else f"deadline {deadline}: {row['late']} of {row['systems']} systems late "
+                       f"(up to {row['max_late_days']} business days)")
+    load = sorted(plan.resource_load().items(), key=lambda kv: (-kv[1][0], kv[0]))[:resources]
+    for name, (full, busy) in load:
+        if full:
+            lines.append(f"制約となる資源: {name}（上限 {plan.capacities.get(name, plan.params.get('staff_limit'))}）"
+                         f" {busy} 稼働日のうち {full} 日が満杯" if ja else
+                         f"binding resource: {name} (capacity {plan.capacities.get(name, plan.params.get('staff_limit'))})"
+                         f" full on {full} of its {busy} working days")
+    return "\n".join(lines) + "\n"
+
+
 def ordered(plan: Plan) -> list[ScheduledTask]:
     """Tasks in execution order: start date, then wave, then key."""
     return sorted(plan.tasks, key=lambda t: (t.start_date or dt.date.min, t.wave, t.key))
