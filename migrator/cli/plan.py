@@ -167,7 +167,8 @@ def compare(scenario_a: str, scenario_b: str, limit: int, fmt: str) -> None:
     moved = result["moved"]
     ja = app().lang == "ja"
     click.echo(f"{'移動したタスク' if ja else 'moved'}: {len(moved)}")
-    emit_table(["タスク", "終了日 A", "終了日 B", "移動 (日)"] if ja else ["task", "finish A", "finish B", "shift (days)"],
+    emit_table(["タスク", "終了日 A", "終了日 B", "移動 (営業日)"] if ja else
+               ["task", "finish A", "finish B", "shift (business days)"],
                [[m["task"], m["a_finish"], m["b_finish"], m["shift_days"]] for m in moved[:limit]], fmt)
 
 

@@ -118,8 +118,14 @@ def to_mermaid(plan: Plan) -> str:
     return "\n".join(out) + "\n"
 
 
+def _first_day(plan: Plan) -> dt.date:
+    """The first day to draw: the plan start, or earlier work kept from before a re-plan."""
+    return min([plan.start, *(t.start_date for t in plan.tasks if t.start_date)])
+
+
 def _weeks(plan: Plan) -> list[dt.date]:
-    first = plan.start - dt.timedelta(days=plan.start.weekday())
+    first = _first_day(plan)
+    first -= dt.timedelta(days=first.weekday())
     last = plan.finish_date or plan.start
     weeks, d = [], first
     while d <= last:
@@ -183,7 +189,7 @@ def write_xlsx(plan: Plan, path: Path, lang: Lang = "ja") -> Path:
 def _svg_gantt(plan: Plan, tasks: list[ScheduledTask]) -> str:
     if not tasks:
         return ""
-    first = plan.start
+    first = _first_day(plan)
     last = max(t.finish_date or first for t in tasks) + ONE_DAY
     span = max((last - first).days, 1)
     label_w, row_h, width = 330, 16, 1100
@@ -270,7 +276,8 @@ def to_html(plan: Plan, lang: Lang = "ja") -> str:
     body.append("<p>" + ("赤: クリティカルパス、橙: 期限超過、緑: 完了、灰色の帯: 凍結期間・年末年始" if lang == "ja" else
                          "red: critical path, orange: late, green: done, grey bands: freeze windows and 年末年始")
                 + "</p>")
-    body.append(_svg_gantt(plan, tasks[:GANTT_MAX_ROWS]))
+    # The chart keeps its scale and scrolls sideways in its own box instead of being cut at the page edge.
+    body.append('<div style="overflow-x:auto;max-width:100%">' + _svg_gantt(plan, tasks[:GANTT_MAX_ROWS]) + "</div>")
     body.append("<h2>" + ("システム間の依存関係" if lang == "ja" else "Dependencies between systems") + "</h2>")
     body.append(_svg_graph(plan))
     body.append("<h2>" + ("タスク一覧" if lang == "ja" else "Tasks") + "</h2><table><tr>"
@@ -294,8 +301,10 @@ def write_plan(plan: Plan, path: Path, fmt: str, lang: Lang = "ja") -> Path:
 
 
 def compare(a: Plan, b: Plan) -> PlanComparison:
-    """What moved between two plans: figures of both, and every task whose dates differ (largest shift first)."""
+    """What moved between two plans: figures of both, and every task whose dates differ (largest shift first,
+    ``shift_days`` in business days)."""
     ib = b.index()
+    cal = a.calendar  # shifts in business days, like every other figure of a plan
     moved: list[MovedTask] = []
     for t in a.tasks:
         j = ib.get(t.key)
@@ -303,7 +312,7 @@ def compare(a: Plan, b: Plan) -> PlanComparison:
             continue
         u = b.tasks[j]
         if (t.start_date, t.finish_date) != (u.start_date, u.finish_date):
-            shift = ((u.finish_date - t.finish_date).days if u.finish_date and t.finish_date else 0)
+            shift = (cal.index(u.finish_date) - cal.index(t.finish_date) if u.finish_date and t.finish_date else 0)
             moved.append({"task": t.key, "a_start": t.start_date, "a_finish": t.finish_date,
                           "b_start": u.start_date, "b_finish": u.finish_date, "shift_days": shift})
     moved.sort(key=lambda m: (-abs(m["shift_days"]), m["task"]))
