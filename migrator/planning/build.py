@@ -18,6 +18,8 @@ from migrator.planning.schedule import Problem, cpm, fact_overloads, levelled_fl
 from migrator.report import Finding, Report, make_finding
 
 CHAIN_MAX = 12
+RESTARTS_MAX, RESTART_TASKS = 16, 100_000
+INF = 1 << 60
 STAFF = "団体職員"
 
 
@@ -51,6 +53,7 @@ def build_plan(
     progress: Mapping[str, TaskProgress] | None = None,
     baseline: Mapping[str, tuple[dt.date | None, dt.date | None]] | None = None,
     passes: int = 3,
+    restarts: int | None = None,
 ) -> PlanResult:
     """Plan the migration of every system in ``inventory`` from ``start``.
 
@@ -61,6 +64,8 @@ def build_plan(
         progress: actual status per task key; finished and running work stays fixed.
         baseline: planned (start, finish) per task key of an earlier build, kept for baseline vs actual.
         passes: forward–backward improvement passes after the greedy list schedule.
+        restarts: further list schedules with randomised priorities (default: as many as fit in about
+            100,000 scheduled tasks, at most 16; none from 100,000 tasks on).
     """
     config = config or load_config()
     progress = progress or {}
@@ -170,12 +175,20 @@ def build_plan(
             first=cal.day(days[0][0]).isoformat(), last=cal.day(days[-1][0]).isoformat(),
         ))
     figures = cpm(problem)
-    work = [0] * len(cap)
+    # Resource bound: a resource cannot start its work before the earliest of its tasks may start, needs
+    # its work over its capacity in days, and after its last task the shortest path to the end remains.
+    work, head, after = [0] * len(cap), [INF] * len(cap), [INF] * len(cap)
     for i in range(n):
-        if res[i] >= 0 and i not in fixed:
-            work[res[i]] += dur[i]
-    resource_bound = max((-(-w // c) for w, c in zip(work, cap, strict=True)), default=0)
-    sched = schedule(problem, priority=figures.tail, passes=passes)
+        r = res[i]
+        if r >= 0 and i not in fixed and dur[i] > 0:
+            work[r] += dur[i]
+            head[r] = min(head[r], figures.es[i])
+            after[r] = min(after[r], figures.tail[i] - dur[i])
+    resource_bound = max((head[r] + -(-work[r] // cap[r]) + after[r] for r in range(len(cap)) if work[r]),
+                         default=0)
+    if restarts is None:
+        restarts = min(RESTARTS_MAX, RESTART_TASKS // n)
+    sched = schedule(problem, priority=figures.tail, passes=passes, restarts=restarts)
     start_idx = sched.start
 
     deadlines = _deadlines(graph, deadline)
@@ -219,7 +232,8 @@ def build_plan(
         critical_path=_critical_chain(problem, start_idx, chains), makespan=sched.makespan, lower_bound=figures.makespan,
         greedy_makespan=sched.greedy_makespan, deadline=deadline,
         capacities={name: cap[r] for name, r in res_index.items()},
-        params={"template": config.template.name, "passes": sched.passes, "resource_bound": resource_bound, "staff_limit": staff_limit,
+        params={"template": config.template.name, "passes": sched.passes, "restarts": restarts,
+                "resource_bound": resource_bound, "staff_limit": staff_limit,
                 "rules": [r.name for r in config.rules.rules]},
         _calendar=cal,
     )

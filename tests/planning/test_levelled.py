@@ -74,3 +74,15 @@ def test_a_late_cutover_has_no_float_and_an_early_one_floats_to_its_deadline() -
     assert cut["017"].late_days == 2 and cut["017"].total_float == 0 and cut["017"].critical
     # 選挙 cuts over on 04-08 and may slip one day, to its deadline 04-09.
     assert cut["005"].late_days == 0 and cut["005"].total_float == 1
+
+
+def test_restarts_never_lengthen_the_plan_and_the_bound_holds() -> None:
+    inv, config = _two_systems()
+    for staff in (1, 2):
+        one = build_plan(inv, start=D(2025, 4, 1), config=config, staff_limit=staff, restarts=0).plan
+        many = build_plan(inv, start=D(2025, 4, 1), config=config, staff_limit=staff, restarts=8).plan
+        assert one is not None and many is not None
+        assert max(many.lower_bound, many.params["resource_bound"]) <= many.makespan <= one.makespan
+    # One member of staff: 3 + 3 days of 受入, after the first spec (2 days) and before a cut-over (1 day).
+    plan = build_plan(inv, start=D(2025, 4, 1), config=config, staff_limit=1).plan
+    assert plan is not None and plan.params["resource_bound"] == 2 + 6 + 1 == plan.makespan
