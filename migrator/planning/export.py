@@ -63,6 +63,10 @@ def summary_text(plan: Plan, lang: Lang = "ja", *, resources: int = 3) -> str:
         (f"下限: {s['bound_days']} 営業日（{bound_kind}）、差 {s['gap_pct']} %" if ja else
          f"lower bound: {s['bound_days']} business days ({bound_kind}), gap {s['gap_pct']} %"),
     ]
+    if plan.params.get("solver") == "exact":
+        proven = bool(plan.params.get("optimal"))
+        lines.append(("厳密解法: 最適性を証明" if proven else "厳密解法: 時間内に最適性は未証明") if ja else
+                     ("exact solver: optimum proven" if proven else "exact solver: optimum not proven in the time limit"))
     for deadline, row in plan.late_by_deadline().items():
         lines.append(
             f"期限 {deadline}: {row['systems']} システム中 {row['late']} 件が遅延（最大 {row['max_late_days']} 営業日）"

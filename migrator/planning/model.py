@@ -132,7 +132,7 @@ class Plan:
     def summary(self) -> dict[str, Any]:
         """Headline figures for reports."""
         late = [t for t in self.tasks if t.late_days > 0]
-        bound = max(self.lower_bound, self.params.get("resource_bound") or 0)
+        bound = max(self.lower_bound, self.params.get("resource_bound") or 0, self.params.get("solver_bound") or 0)
         return {
             "scenario": self.scenario,
             "start": self.start.isoformat(),
