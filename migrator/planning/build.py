@@ -18,7 +18,7 @@ from migrator.planning.schedule import Problem, cpm, fact_overloads, levelled_fl
 from migrator.report import Finding, Report, make_finding
 
 CHAIN_MAX = 12
-RESTARTS_MAX, RESTART_TASKS = 16, 100_000
+RESTARTS_MAX, RESTART_TASKS = 16, 50_000
 INF = 1 << 60
 STAFF = "団体職員"
 
@@ -67,7 +67,7 @@ def build_plan(
         baseline: planned (start, finish) per task key of an earlier build, kept for baseline vs actual.
         passes: forward–backward improvement passes after the greedy list schedule.
         restarts: further list schedules with randomised priorities (default: as many as fit in about
-            100,000 scheduled tasks, at most 16; none from 100,000 tasks on).
+            50,000 scheduled tasks, at most 16; none from 50,000 tasks on).
         solver: ``heuristic``, or ``exact``: then OR-Tools CP-SAT improves the heuristic plan for up to
             ``time_limit`` seconds and proves its optimum or a lower bound (plans up to 3,000 tasks).
     """

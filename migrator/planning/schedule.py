@@ -397,9 +397,12 @@ def schedule(p: Problem, *, priority: Sequence[int], passes: int = 3, restarts: 
     rng = random.Random(seed)
     for _ in range(restarts):
         noisy = [x * (1 + 0.5 * rng.random()) for x in priority]
-        cand, ms, k = _improve(p, serial_schedule(p, noisy), passes)
-        if ms < best_ms:
-            best, best_ms, done = cand, ms, k
+        cand = serial_schedule(p, noisy)
+        # Improvement passes only for a sample that is already as short as the best: they cost two schedules.
+        if _makespan(p, cand) <= best_ms:
+            cand, ms, k = _improve(p, cand, passes)
+            if ms < best_ms:
+                best, best_ms, done = cand, ms, k
     return Schedule(start=best, makespan=best_ms, greedy_makespan=_makespan(p, greedy), passes=done)
 
 
