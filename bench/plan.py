@@ -1,11 +1,14 @@
-"""Benchmark of the migration planner at 2,000, 30,000 and 280,000 tasks (national scale).
+"""Benchmark of the migration planner, from 2,000 to 280,000 tasks (national scale).
 
-Each size runs in its own process (so peak memory is its own) and prints build time, peak memory, and
-the makespan of the improved schedule against the greedy list schedule (the baseline, same run) and the
-lower bounds: CPM (dependencies only) and resource (a vendor's total work / its capacity); gap % is
-against the larger of the two. Instances: municipalities × 20 business areas × 8 tasks, 50 vendors.
+Each size runs in its own process (so peak memory is its own) and prints build time, time per 1,000 tasks
+and its ratio to the family's smallest size (same run; flat = 1), peak memory, and the makespan of the
+improved schedule against the greedy list schedule (the baseline, same run) and the lower bounds: CPM
+(dependencies only) and resource (a vendor's total work / its capacity); gap % is against the larger.
+Instances: municipalities × 20 business areas × 8 tasks. Families: ``scaled`` (50 vendors whose teams grow
+with the size), and two at fixed capacity, where the plan gets longer as it grows: one national vendor with
+20 teams, and 50 vendors with 30 teams each.
 
-    .venv/bin/python bench/plan.py              # 2,000 and 30,000 tasks
+    .venv/bin/python bench/plan.py              # every family, without 280,000 tasks
     .venv/bin/python bench/plan.py --national   # also 280,000 tasks
 """
 
@@ -36,13 +39,20 @@ EIGHT = Template(name="bench8", phases=(
     Phase("acceptance", "受入", "municipality", 10, True, kind="ready"),
     Phase("cutover", "本番移行", "target_vendor", 1, True, kind="cutover", due=True, scale=False),
 ))
-SIZES = {2_000: 13, 30_000: 188, 280_000: 1_741}
+FAMILIES = {
+    # name: (vendors, teams per vendor or None = grown with the size, municipalities per size)
+    "scaled": (50, None, {2_000: 13, 30_000: 188, 280_000: 1_741}),
+    "one vendor ×20": (1, 20, {2_500: 16, 5_000: 31, 10_000: 63}),
+    "50 vendors ×30": (50, 30, {30_000: 188, 60_000: 375, 280_000: 1_741}),
+}
+NATIONAL = 280_000
 
 
-def instance(munis: int, vendors: int = 50, seed: int = 7) -> Inventory:
+def instance(munis: int, vendors: int = 50, seed: int = 7, cap: int | None = None) -> Inventory:
+    """``munis`` municipalities × 20 systems; ``cap`` teams per vendor, or (None) grown with the size."""
     rng = random.Random(seed)
     systems, interfaces = [], []
-    cap = max(2, round(munis * 20 / vendors / 8))
+    cap = cap or max(2, round(munis * 20 / vendors / 8))
     for m in range(munis):
         code = f"{10000 + m:05d}0"
         v = rng.randrange(vendors)
@@ -56,8 +66,9 @@ def instance(munis: int, vendors: int = 50, seed: int = 7) -> Inventory:
                      vendors=tuple(Vendor(f"V{i:02d}", cap) for i in range(vendors)))
 
 
-def run_one(tasks: int) -> dict[str, object]:
-    inv = instance(SIZES[tasks])
+def run_one(family: str, tasks: int) -> dict[str, object]:
+    vendors, cap, sizes = FAMILIES[family]
+    inv = instance(sizes[tasks], vendors=vendors, cap=cap)
     config = PlanningConfig(template=EIGHT, rules=load_rules(template=EIGHT), calendar=load_calendar())
     t0 = time.perf_counter()
     result = build_plan(inv, start=dt.date(2025, 4, 1), config=config, passes=3)
@@ -66,10 +77,11 @@ def run_one(tasks: int) -> dict[str, object]:
     assert plan is not None
     bound = max(plan.lower_bound, plan.params["resource_bound"])
     return {
-        "tasks": len(plan.tasks), "edges": len(plan.edges), "build_s": round(elapsed, 2),
+        "family": family, "tasks": len(plan.tasks), "edges": len(plan.edges), "build_s": round(elapsed, 2),
+        "ms_per_1000": round(1000 * elapsed / len(plan.tasks) * 1000),
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "makespan": plan.makespan, "greedy_makespan": plan.greedy_makespan, "cpm_lower_bound": plan.lower_bound,
-        "resource_bound": plan.params["resource_bound"],
+        "resource_bound": plan.params["resource_bound"], "bound": bound,
         "gap_vs_bound_pct": round(100 * (plan.makespan - bound) / max(bound, 1), 2),
         "improvement_vs_greedy_pct": round(100 * (plan.greedy_makespan - plan.makespan) / plan.greedy_makespan, 1),
         "passes": plan.params["passes"],
@@ -79,20 +91,28 @@ def run_one(tasks: int) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--national", action="store_true", help="also run 280,000 tasks")
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--family", choices=sorted(FAMILIES), action="append", help="only these families")
+    parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one)))
+        print(json.dumps(run_one(args.one[0], int(args.one[1]))))
         return
-    sizes = [2_000, 30_000] + ([280_000] if args.national else [])
-    print(f"{'tasks':>8} {'edges':>8} {'build s':>8} {'peak MB':>8} {'makespan':>9} {'greedy':>7} "
-          f"{'CPM LB':>7} {'res LB':>7} {'gap %':>6} {'gain %':>7}")
-    for n in sizes:
-        out = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True)
-        r = json.loads(out.stdout)
-        print(f"{r['tasks']:>8} {r['edges']:>8} {r['build_s']:>8} {r['peak_mb']:>8} {r['makespan']:>9} "
-              f"{r['greedy_makespan']:>7} {r['cpm_lower_bound']:>7} {r['resource_bound']:>7} {r['gap_vs_bound_pct']:>6} "
-              f"{r['improvement_vs_greedy_pct']:>7}")
+    print(f"{'family':<15} {'tasks':>8} {'edges':>8} {'build s':>8} {'ms/1k':>6} {'×first':>6} {'peak MB':>8} "
+          f"{'makespan':>9} {'greedy':>7} {'CPM LB':>7} {'res LB':>7} {'gap %':>6} {'gain %':>7}")
+    for family in args.family or FAMILIES:
+        first: float | None = None
+        for n in FAMILIES[family][2]:
+            if n == NATIONAL and not args.national:
+                continue
+            out = subprocess.run([sys.executable, __file__, "--one", family, str(n)], capture_output=True, text=True,
+                                 check=True)
+            r = json.loads(out.stdout)
+            # Time per task against the family's smallest size, same run: flat means ×1.
+            first = first or r["ms_per_1000"]
+            print(f"{family:<15} {r['tasks']:>8} {r['edges']:>8} {r['build_s']:>8} {r['ms_per_1000']:>6} "
+                  f"{r['ms_per_1000'] / first:>6.2f} {r['peak_mb']:>8} {r['makespan']:>9} {r['greedy_makespan']:>7} "
+                  f"{r['cpm_lower_bound']:>7} {r['resource_bound']:>7} {r['gap_vs_bound_pct']:>6} "
+                  f"{r['improvement_vs_greedy_pct']:>7}", flush=True)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ HOMES = {
     "openpyxl": ("migrator/excel/", "migrator/excel.py"),
     "pandera": ("migrator/validation/",),
     "networkx": ("migrator/planning/",),
+    "ortools": ("migrator/planning/exact.py",),
 }
 
 

@@ -96,8 +96,9 @@ def vendor_a(path: Path) -> None:
         links.append(list(link))
     vendors = wb.create_sheet("ベンダー")
     vendors.append(["ベンダー", "同時作業上限", "備考"])
-    vendors.append([A, 2, "本番移行は同時に2団体まで"])
-    vendors.append([B, "１", None])
+    # Teams working at the same time, as a vendor of this size would state them; B is a small vendor.
+    vendors.append([A, 10, "移行チーム10（本番移行も各チームが担当）"])
+    vendors.append([B, "３", None])
     wb.save(path)
 
 
@@ -118,7 +119,7 @@ MUSASHINO = [
     ("児童手当", "児童手当システム", B, B, "オンプレ", "2026/3/31", "R7.8.1", "R8.2.16", "9,000件", "－", None),
     ("子ども子育て", "子育て支援システム", B, B, "オンプレ", "2027/3/31", "R8.6.1", "R8.10.5", "12,000件", "R13.3.31",
      "特定移行支援（R13.3.31まで）"),
-    ("003", "戸籍システム", B, B, "オンプレ", "2026/3/31", "R7.9.1", "R8.3.2", "75,000件", "要確認", None),
+    ("003", "戸籍システム", B, B, "オンプレ", "2026/3/31", "R7.9.1", "R8.2.16", "75,000件", "要確認", None),
 ]
 B_LINKS = [
     ("132021", "住民情報システム", "市民税システム", "ファイル", "日次"),

@@ -78,30 +78,31 @@ def _dates(inventory: Inventory) -> list[Finding]:
     return findings
 
 
-def cutovers_by_vendor_month(inventory: Inventory) -> dict[tuple[str, str], list[tuple[str, str]]]:
-    """Planned cut-overs per (vendor, ``YYYY-MM``): each a distinct (団体コード, date).
+def cutovers_by_vendor_day(inventory: Inventory) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """Planned cut-overs per (vendor, date): each a (団体コード, システム名).
 
-    The vendor doing a migration is the target vendor, or the current one when none is named. Systems of
-    one municipality cut over on the same day count as one cut-over: they are one piece of work.
+    The vendor doing a migration is the target vendor, or the current one when none is named. Every system
+    counts: a cut-over takes one of the vendor's teams for its day (the resource model of the planner,
+    docs/planning.md), so a vendor cuts over at most 同時作業上限 systems on one day.
     """
     result: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
     for s in inventory.systems:
         vendor = s.target_vendor or s.current_vendor
         if vendor is None or s.planned_date is None:
             continue
-        result[(vendor, s.planned_date.strftime("%Y-%m"))].add((s.municipality_code, s.planned_date.isoformat()))
+        result[(vendor, s.planned_date.isoformat())].add((s.municipality_code, s.name))
     return {k: sorted(v) for k, v in sorted(result.items())}
 
 
 def _capacity(inventory: Inventory) -> list[Finding]:
     findings = []
-    for (vendor_name, month), cutovers in cutovers_by_vendor_month(inventory).items():
+    for (vendor_name, day), cutovers in cutovers_by_vendor_day(inventory).items():
         vendor = inventory.vendor(vendor_name)
         if vendor is None or vendor.capacity is None or len(cutovers) <= vendor.capacity:
             continue
         findings.append(make_finding(
-            "INV105", Location(), item=vendor_name, vendor=vendor_name, month=month, n=len(cutovers),
-            capacity=vendor.capacity, cutovers="、".join(f"{c} {d}" for c, d in cutovers),
+            "INV105", Location(), item=vendor_name, vendor=vendor_name, day=day, n=len(cutovers),
+            capacity=vendor.capacity, cutovers="、".join(f"{c} {name}" for c, name in cutovers),
         ))
     return findings
 
@@ -109,7 +110,7 @@ def _capacity(inventory: Inventory) -> list[Finding]:
 def check_inventory(inventory: Inventory, *, subject: str | None = None) -> Report:
     """Check an inventory: areas of the 20 with no system (warning), interface ends not in the inventory,
     contracts ending before the planned migration, planned dates after the deadline, releases after the
-    planned date, and vendors with more cut-overs in a month than their capacity.
+    planned date, and vendors with more systems cutting over on one day than their 同時作業上限 (teams).
     """
     findings = [*_coverage(inventory), *_interfaces(inventory), *_dates(inventory), *_capacity(inventory)]
     summary = {"municipalities": len(inventory.municipalities), "systems": len(inventory.systems),

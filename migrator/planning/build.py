@@ -14,10 +14,12 @@ from migrator.planning.calendar import ONE_DAY, BusinessCalendar
 from migrator.planning.config import PlanningConfig, load_config
 from migrator.planning.graph import ExtraEdge, TaskGraph, analyse, build_graph
 from migrator.planning.model import Plan
-from migrator.planning.schedule import Cpm, Problem, cpm, schedule
+from migrator.planning.schedule import Problem, cpm, fact_overloads, levelled_float, schedule
 from migrator.report import Finding, Report, make_finding
 
 CHAIN_MAX = 12
+RESTARTS_MAX, RESTART_TASKS = 16, 50_000
+INF = 1 << 60
 STAFF = "団体職員"
 
 
@@ -51,6 +53,9 @@ def build_plan(
     progress: Mapping[str, TaskProgress] | None = None,
     baseline: Mapping[str, tuple[dt.date | None, dt.date | None]] | None = None,
     passes: int = 3,
+    restarts: int | None = None,
+    solver: str = "heuristic",
+    time_limit: float = 10.0,
 ) -> PlanResult:
     """Plan the migration of every system in ``inventory`` from ``start``.
 
@@ -61,6 +66,10 @@ def build_plan(
         progress: actual status per task key; finished and running work stays fixed.
         baseline: planned (start, finish) per task key of an earlier build, kept for baseline vs actual.
         passes: forward–backward improvement passes after the greedy list schedule.
+        restarts: further list schedules with randomised priorities (default: as many as fit in about
+            50,000 scheduled tasks, at most 16; none from 50,000 tasks on).
+        solver: ``heuristic``, or ``exact``: then OR-Tools CP-SAT improves the heuristic plan for up to
+            ``time_limit`` seconds and proves its optimum or a lower bound (plans up to 3,000 tasks).
     """
     config = config or load_config()
     progress = progress or {}
@@ -116,12 +125,12 @@ def build_plan(
     for name in assumed:
         findings.append(make_finding("PLN005", Location(), item=name, capacity=cap[res_index[name]]))
 
-    mask_ids: dict[tuple[str, str], int] = {}
+    mask_ids: dict[tuple[str, str, int], int] = {}
     masks: list[bytearray] = []
     mask = [-1] * n
     for i, t in enumerate(tasks):
         if t.kind == "cutover":
-            k = (t.area_code, t.window or "business_day")
+            k = (t.area_code, t.window or "business_day", t.duration)
             if k not in mask_ids:
                 mask_ids[k] = len(masks)
                 masks.append(cal.mask(*k))
@@ -160,22 +169,52 @@ def build_plan(
             succs[a].append(b)
     problem = Problem(dur=dur, preds=preds, succs=succs, order=order, res=res, cap=cap, release=release,
                       mask=mask, masks=masks, grow=cal.extend, fixed=fixed)
+    names = {r: name for name, r in res_index.items()}
+    by_res: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for r, day, used in fact_overloads(problem):
+        by_res[r].append((day, used))
+    for r, days in sorted(by_res.items()):
+        findings.append(make_finding(
+            "PLN009", Location(), item=names[r], capacity=cap[r], days=len(days), peak=max(u for _, u in days),
+            first=cal.day(days[0][0]).isoformat(), last=cal.day(days[-1][0]).isoformat(),
+        ))
     figures = cpm(problem)
-    work = [0] * len(cap)
+    # Resource bound: a resource cannot start its work before the earliest of its tasks may start, needs
+    # its work over its capacity in days, and after its last task the shortest path to the end remains.
+    work, head, after = [0] * len(cap), [INF] * len(cap), [INF] * len(cap)
     for i in range(n):
-        if res[i] >= 0 and i not in fixed:
-            work[res[i]] += dur[i]
-    resource_bound = max((-(-w // c) for w, c in zip(work, cap, strict=True)), default=0)
-    sched = schedule(problem, priority=figures.tail, passes=passes)
+        r = res[i]
+        if r >= 0 and i not in fixed and dur[i] > 0:
+            work[r] += dur[i]
+            head[r] = min(head[r], figures.es[i])
+            after[r] = min(after[r], figures.tail[i] - dur[i])
+    resource_bound = max((head[r] + -(-work[r] // cap[r]) + after[r] for r in range(len(cap)) if work[r]),
+                         default=0)
+    if restarts is None:
+        restarts = min(RESTARTS_MAX, RESTART_TASKS // n)
+    sched = schedule(problem, priority=figures.tail, passes=passes, restarts=restarts)
     start_idx = sched.start
+    exact: dict[str, object] = {}
+    if solver == "exact":
+        from migrator.planning.exact import solve_exact
+
+        found = solve_exact(problem, hint=start_idx, time_limit=time_limit)
+        if found.makespan <= sched.makespan:
+            start_idx = found.start
+        exact = {"solver": "exact", "optimal": found.optimal, "solver_bound": found.bound,
+                 "heuristic_makespan": sched.makespan}
+    makespan = max((s + d for s, d in zip(start_idx, dur, strict=True)), default=0)
 
     deadlines = _deadlines(graph, deadline)
+    # Float against the levelled schedule: a cut-over may slip to its deadline (a late one not at all), the
+    # rest to the finish of the plan; the CPM figures (es … lf) stay as the bound without capacity.
+    limits = [cal.due_index(d) if d is not None else None for d in deadlines]
+    tfloat = levelled_float(problem, start_idx, limits)
     late_chains: list[tuple[int, int, dt.date]] = []
-    tfloat = figures.total_float
     for i, t in enumerate(tasks):
         s, f = start_idx[i], start_idx[i] + dur[i]
         t.wave, t.es, t.ef, t.ls, t.lf = wave[i], figures.es[i], figures.ef[i], figures.ls[i], figures.lf[i]
-        t.total_float, t.critical = tfloat[i], tfloat[i] == 0
+        t.total_float, t.critical = tfloat[i], tfloat[i] == 0 and i not in fixed and dur[i] > 0
         t.start, t.finish, t.duration = s, f, dur[i]
         t.start_date = t.actual_start if i in fixed and s < 0 and t.actual_start else cal.day(max(s, 0))
         t.finish_date = t.actual_finish if t.status == "完了" and t.actual_finish else cal.finish_date(max(f, s + 1))
@@ -204,10 +243,11 @@ def build_plan(
         ))
     plan = Plan(
         scenario=scenario, start=start, calendar_settings=config.calendar, tasks=tasks, edges=edges,
-        critical_path=_critical_path(problem, figures), makespan=sched.makespan, lower_bound=figures.makespan,
+        critical_path=_critical_chain(problem, start_idx, chains), makespan=makespan, lower_bound=figures.makespan,
         greedy_makespan=sched.greedy_makespan, deadline=deadline,
         capacities={name: cap[r] for name, r in res_index.items()},
-        params={"template": config.template.name, "passes": sched.passes, "resource_bound": resource_bound, "staff_limit": staff_limit,
+        params={"template": config.template.name, "passes": sched.passes, "restarts": restarts,
+                "resource_bound": resource_bound, "staff_limit": staff_limit, **exact,
                 "rules": [r.name for r in config.rules.rules]},
         _calendar=cal,
     )
@@ -226,19 +266,13 @@ def _deadlines(graph: TaskGraph, override: dt.date | None) -> list[dt.date | Non
     return out
 
 
-def _critical_path(p: Problem, c: Cpm) -> list[int]:
-    """One chain of zero-float tasks from a project start to the project end, in order."""
-    ends = [v for v in range(p.n) if c.ef[v] == c.makespan and c.ls[v] == c.es[v]]
-    if not ends:
+def _critical_chain(p: Problem, start: list[int], chains: _ChainTracer) -> list[int]:
+    """The chain that sets the finish of the plan, first task first: from the last task to finish back
+    through the predecessor or the resource (a vendor's previous task) that held each one."""
+    if not p.n:
         return []
-    path = [min(ends)]
-    while True:
-        v = path[-1]
-        binding = [u for u in p.preds[v] if c.ls[u] == c.es[u] and c.ef[u] <= c.es[v]]
-        if not binding:
-            break
-        path.append(max(binding, key=lambda u: (c.ef[u], -u)))
-    return path[::-1]
+    last = max(range(p.n), key=lambda v: (start[v] + p.dur[v], -v))
+    return [v for v, _ in reversed(chains.trace(last, limit=p.n))]
 
 
 class _ChainTracer:
@@ -252,15 +286,15 @@ class _ChainTracer:
         if self._by_res is None:
             self._by_res = defaultdict(list)
             for v in range(self.p.n):
-                if self.p.res[v] >= 0:
+                if self.p.res[v] >= 0 and self.p.dur[v] > 0:
                     self._by_res[(self.p.res[v], self.start[v] + self.p.dur[v])].append(v)
         return self._by_res.get((r, day), [])
 
-    def trace(self, v: int) -> list[tuple[int, str]]:
+    def trace(self, v: int, limit: int = CHAIN_MAX) -> list[tuple[int, str]]:
         p, start = self.p, self.start
         chain: list[tuple[int, str]] = []
         why = ""
-        while len(chain) < CHAIN_MAX:
+        while len(chain) < limit:
             chain.append((v, why))
             s = start[v]
             if s <= 0 or v in p.fixed:
@@ -270,12 +304,13 @@ class _ChainTracer:
             if binding:
                 v, why = max(binding), ""
                 continue
-            r = p.res[v]
-            blockers = self._res_finishing(r, s) if r >= 0 else []
+            r, m = p.res[v], p.mask[v]
+            # A freeze window on the day before the start holds the task whatever the vendor was doing.
+            frozen = m >= 0 and s - 1 >= max(ready, 0) and not p.masks[m][s - 1]
+            blockers = self._res_finishing(r, s) if r >= 0 and not frozen else []
             if blockers:
                 v, why = blockers[0], " [capacity]"
                 continue
-            m = p.mask[v]
             if m >= 0 and any(not p.masks[m][k] for k in range(max(ready, 0), s)):
                 chain[-1] = (v, chain[-1][1] + " [freeze]")
             elif r >= 0:

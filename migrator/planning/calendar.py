@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 
 import jpholiday
 
 from migrator.planning.config import CalendarSettings, FreezeWindow
 
 ONE_DAY = dt.timedelta(days=1)
+
+
+@functools.cache
+def _holidays(year: int) -> frozenset[dt.date]:
+    """Public holidays of one year. jpholiday takes about a millisecond a day, so each year is asked once
+    per process, not once per day and calendar."""
+    return frozenset(d for d, _ in jpholiday.year_holidays(year))
 
 
 class BusinessCalendar:
@@ -24,7 +32,8 @@ class BusinessCalendar:
         self.settings = settings or CalendarSettings()
         self._days: list[dt.date] = []
         self._next = start
-        self._masks: dict[tuple[str, str], bytearray] = {}
+        self._masks: dict[tuple[str, str, int], bytearray] = {}
+        self._frozen: dict[tuple[str, int, int], FreezeWindow | None] = {}
         self.extend(256)
 
     # --- days -------------------------------------------------------------------------------------------
@@ -37,7 +46,10 @@ class BusinessCalendar:
 
     def is_business_day(self, day: dt.date) -> bool:
         """Monday to Friday, not a public holiday, not 年末年始."""
-        return day.weekday() < 5 and not jpholiday.is_holiday(day) and not self.is_year_end(day)
+        if day.weekday() >= 5 or self.is_year_end(day):
+            return False
+        # One jpholiday call per year: asking day by day costs milliseconds a day far in the future.
+        return day not in _holidays(day.year)
 
     def extend(self, n: int) -> None:
         """Make sure indices ``0 .. n-1`` are known."""
@@ -45,8 +57,8 @@ class BusinessCalendar:
             if self.is_business_day(self._next):
                 self._days.append(self._next)
             self._next += ONE_DAY
-        for (area, window), mask in self._masks.items():
-            self._fill_mask(area, window, mask)
+        for (area, window, days), mask in self._masks.items():
+            self._fill_mask(area, window, days, mask)
 
     def __len__(self) -> int:
         return len(self._days)
@@ -54,7 +66,7 @@ class BusinessCalendar:
     def day(self, index: int) -> dt.date:
         """The business day of ``index`` (≥ 0)."""
         if index >= len(self._days):
-            self.extend(max(index + 1, 2 * len(self._days)))
+            self.extend(max(index + 1, len(self._days) + len(self._days) // 4 + 64))
         return self._days[index]
 
     def index(self, day: dt.date) -> int:
@@ -66,7 +78,7 @@ class BusinessCalendar:
                 d += ONE_DAY
             return -count
         while self._days[-1] < day:
-            self.extend(2 * len(self._days))
+            self.extend(len(self._days) + len(self._days) // 4 + 64)
         return bisect.bisect_left(self._days, day)
 
     def due_index(self, deadline: dt.date) -> int:
@@ -84,10 +96,11 @@ class BusinessCalendar:
     # --- freeze windows and cut-over days ----------------------------------------------------------------
     def freeze_window(self, area: str, day: dt.date) -> FreezeWindow | None:
         """The freeze window of ``area`` that contains ``day``, if any."""
-        for w in self.settings.freeze_windows:
-            if area in w.areas and w.contains(day.month, day.day):
-                return w
-        return None
+        key = (area, day.month, day.day)
+        if key not in self._frozen:
+            self._frozen[key] = next(
+                (w for w in self.settings.freeze_windows if area in w.areas and w.contains(day.month, day.day)), None)
+        return self._frozen[key]
 
     def cutover_allowed(self, area: str, window: str, index: int) -> bool:
         """May a cut-over of ``area`` start on business day ``index``?
@@ -119,18 +132,25 @@ class BusinessCalendar:
             first -= ONE_DAY
         return first, day - ONE_DAY
 
-    def mask(self, area: str, window: str) -> bytearray:
-        """1 where a cut-over of ``area`` may start, per business-day index (grown with the calendar)."""
-        key = (area, window)
+    def mask(self, area: str, window: str, days: int = 1) -> bytearray:
+        """1 where a cut-over of ``area`` lasting ``days`` business days may start (grown with the calendar).
+
+        Every day of the cut-over obeys the calendar: the start day as :meth:`cutover_allowed` says, and each
+        following business day outside the area's freeze windows.
+        """
+        key = (area, window, max(days, 1))
         if key not in self._masks:
             mask = bytearray()
-            self._fill_mask(area, window, mask)
+            self._fill_mask(*key, mask)
             self._masks[key] = mask
         return self._masks[key]
 
-    def _fill_mask(self, area: str, window: str, mask: bytearray) -> None:
-        for i in range(len(mask), len(self._days)):
-            mask.append(1 if self.cutover_allowed(area, window, i) else 0)
+    def _fill_mask(self, area: str, window: str, days: int, mask: bytearray) -> None:
+        # The last days - 1 known days cannot be judged yet: their cut-over would run past the known calendar.
+        for i in range(len(mask), len(self._days) - (days - 1)):
+            ok = self.cutover_allowed(area, window, i) and all(
+                self.freeze_window(area, self._days[i + k]) is None for k in range(1, days))
+            mask.append(1 if ok else 0)
 
     def frozen_days(self, area: str | None, first: dt.date, last: dt.date) -> list[tuple[dt.date, str]]:
         """Calendar days in ``[first, last]`` inside a freeze window (of ``area``, or of any area)."""

@@ -51,6 +51,37 @@ class PlanComparison(TypedDict):
     only_b: list[str]
 
 
+def summary_text(plan: Plan, lang: Lang = "ja", *, resources: int = 3) -> str:
+    """The plan in a few lines: finish, makespan against the bound, late systems per deadline, binding
+    resources (those full on the most days)."""
+    s = plan.summary()
+    ja = lang == "ja"
+    bound_kind = ("資源" if ja else "resource") if s["bound_days"] > s["lower_bound_days"] else "CPM"
+    lines = [
+        (f"完了予定: {s['finish']}（{s['start']} から {s['makespan_days']} 営業日）" if ja else
+         f"finish: {s['finish']} ({s['makespan_days']} business days from {s['start']})"),
+        (f"下限: {s['bound_days']} 営業日（{bound_kind}）、差 {s['gap_pct']} %" if ja else
+         f"lower bound: {s['bound_days']} business days ({bound_kind}), gap {s['gap_pct']} %"),
+    ]
+    if plan.params.get("solver") == "exact":
+        proven = bool(plan.params.get("optimal"))
+        lines.append(("厳密解法: 最適性を証明" if proven else "厳密解法: 時間内に最適性は未証明") if ja else
+                     ("exact solver: optimum proven" if proven else "exact solver: optimum not proven in the time limit"))
+    for deadline, row in plan.late_by_deadline().items():
+        lines.append(
+            f"期限 {deadline}: {row['systems']} システム中 {row['late']} 件が遅延（最大 {row['max_late_days']} 営業日）"
+            if ja else f"deadline {deadline}: {row['late']} of {row['systems']} systems late "
+                       f"(up to {row['max_late_days']} business days)")
+    load = sorted(plan.resource_load().items(), key=lambda kv: (-kv[1][0], kv[0]))[:resources]
+    for name, (full, busy) in load:
+        if full:
+            lines.append(f"制約となる資源: {name}（上限 {plan.capacities.get(name, plan.params.get('staff_limit'))}）"
+                         f" {busy} 稼働日のうち {full} 日が満杯" if ja else
+                         f"binding resource: {name} (capacity {plan.capacities.get(name, plan.params.get('staff_limit'))})"
+                         f" full on {full} of its {busy} working days")
+    return "\n".join(lines) + "\n"
+
+
 def ordered(plan: Plan) -> list[ScheduledTask]:
     """Tasks in execution order: start date, then wave, then key."""
     return sorted(plan.tasks, key=lambda t: (t.start_date or dt.date.min, t.wave, t.key))
@@ -91,8 +122,14 @@ def to_mermaid(plan: Plan) -> str:
     return "\n".join(out) + "\n"
 
 
+def _first_day(plan: Plan) -> dt.date:
+    """The first day to draw: the plan start, or earlier work kept from before a re-plan."""
+    return min([plan.start, *(t.start_date for t in plan.tasks if t.start_date)])
+
+
 def _weeks(plan: Plan) -> list[dt.date]:
-    first = plan.start - dt.timedelta(days=plan.start.weekday())
+    first = _first_day(plan)
+    first -= dt.timedelta(days=first.weekday())
     last = plan.finish_date or plan.start
     weeks, d = [], first
     while d <= last:
@@ -156,7 +193,7 @@ def write_xlsx(plan: Plan, path: Path, lang: Lang = "ja") -> Path:
 def _svg_gantt(plan: Plan, tasks: list[ScheduledTask]) -> str:
     if not tasks:
         return ""
-    first = plan.start
+    first = _first_day(plan)
     last = max(t.finish_date or first for t in tasks) + ONE_DAY
     span = max((last - first).days, 1)
     label_w, row_h, width = 330, 16, 1100
@@ -243,7 +280,8 @@ def to_html(plan: Plan, lang: Lang = "ja") -> str:
     body.append("<p>" + ("赤: クリティカルパス、橙: 期限超過、緑: 完了、灰色の帯: 凍結期間・年末年始" if lang == "ja" else
                          "red: critical path, orange: late, green: done, grey bands: freeze windows and 年末年始")
                 + "</p>")
-    body.append(_svg_gantt(plan, tasks[:GANTT_MAX_ROWS]))
+    # The chart keeps its scale and scrolls sideways in its own box instead of being cut at the page edge.
+    body.append('<div style="overflow-x:auto;max-width:100%">' + _svg_gantt(plan, tasks[:GANTT_MAX_ROWS]) + "</div>")
     body.append("<h2>" + ("システム間の依存関係" if lang == "ja" else "Dependencies between systems") + "</h2>")
     body.append(_svg_graph(plan))
     body.append("<h2>" + ("タスク一覧" if lang == "ja" else "Tasks") + "</h2><table><tr>"
@@ -267,8 +305,10 @@ def write_plan(plan: Plan, path: Path, fmt: str, lang: Lang = "ja") -> Path:
 
 
 def compare(a: Plan, b: Plan) -> PlanComparison:
-    """What moved between two plans: figures of both, and every task whose dates differ (largest shift first)."""
+    """What moved between two plans: figures of both, and every task whose dates differ (largest shift first,
+    ``shift_days`` in business days)."""
     ib = b.index()
+    cal = a.calendar  # shifts in business days, like every other figure of a plan
     moved: list[MovedTask] = []
     for t in a.tasks:
         j = ib.get(t.key)
@@ -276,7 +316,7 @@ def compare(a: Plan, b: Plan) -> PlanComparison:
             continue
         u = b.tasks[j]
         if (t.start_date, t.finish_date) != (u.start_date, u.finish_date):
-            shift = ((u.finish_date - t.finish_date).days if u.finish_date and t.finish_date else 0)
+            shift = (cal.index(u.finish_date) - cal.index(t.finish_date) if u.finish_date and t.finish_date else 0)
             moved.append({"task": t.key, "a_start": t.start_date, "a_finish": t.finish_date,
                           "b_start": u.start_date, "b_finish": u.finish_date, "shift_days": shift})
     moved.sort(key=lambda m: (-abs(m["shift_days"]), m["task"]))

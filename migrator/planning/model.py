@@ -95,20 +95,57 @@ class Plan:
     def index(self) -> dict[str, int]:
         return {t.key: i for i, t in enumerate(self.tasks)}
 
+    def resource_load(self) -> dict[str, tuple[int, int]]:
+        """Per resource (vendor, or 団体職員:団体コード under a staff limit): (days it is full, days it works)."""
+        staff = self.params.get("staff_limit")
+        load: dict[str, dict[int, int]] = {}
+        for t in self.tasks:
+            if t.status in ("完了", "対象外"):
+                continue
+            name = (f"団体職員:{t.municipality_code}" if staff else None) if t.owner == "municipality" else t.vendor
+            if name is None:
+                continue
+            days = load.setdefault(name, {})
+            for k in range(max(t.start, 0), t.finish):
+                days[k] = days.get(k, 0) + 1
+        caps = {**self.capacities}
+        out = {}
+        for name, days in load.items():
+            cap = caps.get(name, staff if name.startswith("団体職員:") else None)
+            if cap:
+                out[name] = (sum(1 for used in days.values() if used >= cap), len(days))
+        return out
+
+    def late_by_deadline(self) -> dict[str, dict[str, int]]:
+        """Per deadline: systems due, systems late and the most business days late."""
+        out: dict[str, dict[str, int]] = {}
+        for t in self.tasks:
+            if t.deadline is None or t.status == "対象外":
+                continue
+            row = out.setdefault(t.deadline.isoformat(), {"systems": 0, "late": 0, "max_late_days": 0})
+            row["systems"] += 1
+            if t.late_days > 0:
+                row["late"] += 1
+                row["max_late_days"] = max(row["max_late_days"], t.late_days)
+        return dict(sorted(out.items()))
+
     def summary(self) -> dict[str, Any]:
         """Headline figures for reports."""
         late = [t for t in self.tasks if t.late_days > 0]
+        bound = max(self.lower_bound, self.params.get("resource_bound") or 0, self.params.get("solver_bound") or 0)
         return {
             "scenario": self.scenario,
             "start": self.start.isoformat(),
             "finish": self.finish_date.isoformat() if self.finish_date else None,
             "tasks": len(self.tasks),
-            "edges": len(self.edges),
+            "edges": len({(a, b) for a, b, _ in self.edges}),
             "waves": self.waves,
             "makespan_days": self.makespan,
             "lower_bound_days": self.lower_bound,
             "greedy_makespan_days": self.greedy_makespan,
             "resource_bound_days": self.params.get("resource_bound"),
+            "bound_days": bound,
+            "gap_pct": round(100 * (self.makespan - bound) / bound, 2) if bound else 0.0,
             "critical_tasks": sum(t.critical for t in self.tasks),
             "late_tasks": len(late),
             "systems": len({(t.municipality_code, t.area_code, t.system_name) for t in self.tasks}),

@@ -16,7 +16,7 @@ from migrator.report import Finding, make_finding
 
 SYNONYMS = {
     "task_key": ["タスクID", "タスクキー", "タスク", "key", "task"],
-    "status": ["状況", "ステータス", "進捗", "状態"],
+    "status": ["状況", "ステータス", "進捗", "状態", "status"],
     "actual_start": ["実績開始日", "開始実績", "実績開始", "actual start"],
     "actual_finish": ["実績終了日", "終了実績", "実績終了", "完了日", "actual finish"],
 }
@@ -65,6 +65,10 @@ def _read_csv(path: Path) -> tuple[SheetData, list[int]]:
     return SheetData(name=path.name, rows=rows, file=str(path)), lines
 
 
+def _unreadable(location: Location, key: str | None, ja: str, en: str) -> Finding:
+    return make_finding("PLN007", location, item=key, reason_ja=ja, reason_en=en)
+
+
 def read_progress(path: Path) -> tuple[dict[str, TaskProgress], list[Finding]]:
     """Progress per task key from ``path`` (.xlsx with a 進捗 sheet or its first sheet, or .csv).
 
@@ -99,13 +103,15 @@ def read_progress(path: Path) -> tuple[dict[str, TaskProgress], list[Finding]]:
         key = str(sheet.value(r, cols["task_key"]) or "").strip()
         raw_status = str(sheet.value(r, cols["status"]) or "").strip()
         if not key:
-            findings.append(make_finding("PLN007", where(r, cols["task_key"]), reason="タスクID が空です / empty task key"))
+            findings.append(_unreadable(where(r, cols["task_key"]), None, "タスクID が空です", "the task key is empty"))
             continue
-        status = STATUS_WORDS.get(raw_status.casefold()) or STATUS_WORDS.get(raw_status)
+        # A blank 状況 is work not started: the plan's own export leaves it blank until someone reports.
+        status = (STATUS_WORDS.get(raw_status.casefold()) or STATUS_WORDS.get(raw_status)) if raw_status else "未着手"
         if status is None:
-            findings.append(make_finding("PLN007", where(r, cols["status"]), item=key,
-                                         reason=f"状況 {raw_status!r} は 完了/作業中/未着手/対象外 ではありません"
-                                                f" / unknown status"))
+            findings.append(_unreadable(where(r, cols["status"]), key,
+                                        f"状況 {raw_status!r} は 完了/作業中/未着手/対象外 ではありません",
+                                        f"status {raw_status!r} is not one of 完了 (done), 作業中 (in progress), "
+                                        "未着手 (not started), 対象外 (not applicable)"))
             continue
         dates: dict[str, dt.date | None] = {}
         bad = False
@@ -117,20 +123,20 @@ def read_progress(path: Path) -> tuple[dict[str, TaskProgress], list[Finding]]:
             try:
                 dates[fieldname] = _date(sheet.value(r, c))
             except ValueError:
-                findings.append(make_finding("PLN007", where(r, c), item=key,
-                                             reason=f"日付 {sheet.value(r, c)!r} を読めません / unreadable date"))
+                findings.append(_unreadable(where(r, c), key, f"日付 {sheet.value(r, c)!r} を読めません",
+                                            f"cannot read the date {sheet.value(r, c)!r}"))
                 bad = True
         if bad:
             continue
         start, finish = dates["actual_start"], dates["actual_finish"]
         if start is not None and finish is not None and finish < start:
-            findings.append(make_finding("PLN007", where(r, cols["actual_finish"]), item=key,
-                                         reason=f"実績終了日 {finish} が実績開始日 {start} より前です"
-                                                f" / actual finish {finish} is before actual start {start}"))
+            findings.append(_unreadable(where(r, cols["actual_finish"]), key,
+                                        f"実績終了日 {finish} が実績開始日 {start} より前です",
+                                        f"actual finish {finish} is before actual start {start}"))
             continue
         if status == "完了" and dates["actual_finish"] is None:
-            findings.append(make_finding("PLN007", where(r, cols["status"]), item=key,
-                                         reason="完了 には実績終了日が必要です / 完了 needs an actual finish date"))
+            findings.append(_unreadable(where(r, cols["status"]), key, "完了 には実績終了日が必要です",
+                                        "完了 (done) needs an actual finish date"))
             continue
         out[key] = TaskProgress(status, dates["actual_start"], dates["actual_finish"])
     return out, findings

@@ -9,6 +9,7 @@ a capacity of parallel tasks.
 from __future__ import annotations
 
 import heapq
+import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -49,7 +50,7 @@ class Problem:
             if t >= len(mask):
                 if self.grow is None:
                     return t
-                self.grow(2 * t + 64)
+                self.grow(t + t // 4 + 64)
             if t < 0 or mask[t]:
                 return t
             t += 1
@@ -57,7 +58,7 @@ class Problem:
     def prev_allowed(self, m: int, t: int) -> int:
         mask = self.masks[m]
         if t >= len(mask) and self.grow is not None:
-            self.grow(2 * t + 64)
+            self.grow(t + t // 4 + 64)
         while t >= 0 and not mask[t]:
             t -= 1
         return t
@@ -117,25 +118,70 @@ def cpm(p: Problem) -> Cpm:
 
 
 class _Profile:
-    """Per-resource usage per day."""
+    """Per-resource usage per day, with the saturated days skipped in amortised O(1).
+
+    Usage only grows while a schedule is built, so a day that is full stays full: a union–find over days
+    (``_fwd`` to the next day that is not full, ``_bwd`` to the previous one) jumps over a saturated stretch
+    at once, however long it is. That keeps the time per task flat when a vendor's capacity is fixed and the
+    plan grows. Only the ``d`` days of one candidate window are ever read one by one.
+    """
 
     def __init__(self, p: Problem) -> None:
         self.p = p
         self.usage: list[list[int]] = [[] for _ in p.cap]
+        self.fwd: list[list[int]] = [[] for _ in p.cap]
+        self.bwd: list[list[int]] = [[] for _ in p.cap]
 
     def _row(self, r: int, upto: int) -> list[int]:
         row = self.usage[r]
-        if len(row) < upto:
-            row.extend([0] * (upto - len(row) + 256))
+        if len(row) < upto + 1:
+            old, new = len(row), upto + 1 + max(256, len(row))
+            row.extend([0] * (new - old))
+            self.fwd[r].extend(range(old, new))
+            self.bwd[r].extend(range(old, new))
         return row
+
+    def _next_free(self, r: int, t: int) -> int:
+        """The first day ≥ ``t`` on which resource ``r`` is not full."""
+        self._row(r, t)
+        nxt = self.fwd[r]
+        root = t
+        while nxt[root] != root:
+            root = nxt[root]
+            if root >= len(nxt) - 1:
+                self._row(r, root + 1)
+                nxt = self.fwd[r]
+        while nxt[t] != root:
+            nxt[t], t = root, nxt[t]
+        return root
+
+    def _prev_free(self, r: int, t: int) -> int:
+        """The last day ≤ ``t`` on which resource ``r`` is not full (-1 when none)."""
+        if t < 0:
+            return t
+        self._row(r, t)
+        prv = self.bwd[r]
+        root = t
+        while root >= 0 and prv[root] != root:
+            root = prv[root]
+        while t >= 0 and prv[t] != root:
+            prv[t], t = root, prv[t]
+        return root
 
     def place(self, v: int, s: int) -> None:
         r, d = self.p.res[v], self.p.dur[v]
-        if r < 0 or d == 0:
+        if r < 0 or d == 0 or s + d <= 0:
             return
-        row = self._row(r, s + d)
+        row, c = self._row(r, s + d), self.p.cap[r]
         for k in range(max(s, 0), s + d):
             row[k] += 1
+            if row[k] == c:
+                self.fwd[r][k] = k + 1
+                self.bwd[r][k] = k - 1
+
+    def overloads(self) -> list[tuple[int, int, int]]:
+        """(resource, day, usage) of every day used beyond capacity."""
+        return [(r, k, u) for r, row in enumerate(self.usage) for k, u in enumerate(row) if u > self.p.cap[r]]
 
     def earliest(self, v: int, t: int) -> int:
         p = self.p
@@ -145,6 +191,10 @@ class _Profile:
                 t = p.next_allowed(m, t)
             if r < 0 or d == 0:
                 return t
+            free = self._next_free(r, t)
+            if free != t:
+                t = free
+                continue
             row, c = self._row(r, t + d), p.cap[r]
             seg = row[t:t + d]
             if max(seg) < c:
@@ -166,6 +216,11 @@ class _Profile:
                 return None
             if r < 0 or d == 0:
                 return s
+            last = s + d - 1
+            free = self._prev_free(r, last)
+            if free != last:
+                s = free - d + 1
+                continue
             row, c = self._row(r, s + d), p.cap[r]
             seg = row[s:s + d]
             if max(seg) < c:
@@ -176,14 +231,32 @@ class _Profile:
             s = s + k - d
 
 
-def serial_schedule(p: Problem, priority: Sequence[int]) -> list[int]:
-    """List scheduling: repeatedly start the eligible task of highest priority as early as it fits."""
+def _reserve_facts(p: Problem, prof: _Profile, start: list[int]) -> None:
+    """Finished and running work holds its resources before anything else is placed."""
+    for v, s in p.fixed.items():
+        prof.place(v, s)
+        start[v] = s
+
+
+def fact_overloads(p: Problem) -> list[tuple[int, int, int]]:
+    """(resource, day, usage) where the facts alone (finished and running work) exceed a capacity."""
+    prof = _Profile(p)
+    _reserve_facts(p, prof, [0] * p.n)
+    return prof.overloads()
+
+
+def serial_schedule(p: Problem, priority: Sequence[float]) -> list[int]:
+    """List scheduling: repeatedly start the eligible task of highest priority as early as it fits.
+
+    Facts are reserved first, so a re-plan never puts new work on a resource that facts already fill.
+    """
     n = p.n
     indeg = [len(x) for x in p.preds]
     heap = [(-priority[v], v) for v in range(n) if indeg[v] == 0]
     heapq.heapify(heap)
     start, finish = [0] * n, [0] * n
     prof = _Profile(p)
+    _reserve_facts(p, prof, start)
     while heap:
         _, v = heapq.heappop(heap)
         if v in p.fixed:
@@ -194,7 +267,7 @@ def serial_schedule(p: Problem, priority: Sequence[int]) -> list[int]:
                 if finish[u] > t:
                     t = finish[u]
             s = prof.earliest(v, t)
-        prof.place(v, s)
+            prof.place(v, s)
         start[v], finish[v] = s, s + p.dur[v]
         for w in p.succs[v]:
             indeg[w] -= 1
@@ -215,9 +288,7 @@ def backward_pass(p: Problem, start: Sequence[int]) -> list[int] | None:
     order = sorted(range(n), key=lambda v: (-(start[v] + dur[v]), -pos[v]))
     prof = _Profile(p)
     new = [0] * n
-    for v, s in p.fixed.items():
-        prof.place(v, s)
-        new[v] = s
+    _reserve_facts(p, prof, new)
     for v in order:
         if v in p.fixed:
             continue
@@ -233,15 +304,45 @@ def backward_pass(p: Problem, start: Sequence[int]) -> list[int] | None:
     return new
 
 
+def levelled_float(p: Problem, start: Sequence[int], limit: Sequence[int | None]) -> list[int]:
+    """How many business days each task can slip in the levelled schedule ``start``, resources included.
+
+    Every task is pushed as late as it fits — in order of its finish, latest first, against the resources
+    of the tasks already pushed — without moving the finish of the plan, its successors, or past its
+    ``limit`` (an exclusive finish index, e.g. a cut-over's deadline). Facts do not move (float 0). A
+    float of 0 marks the chain of work and resource links that holds the finish or a limit.
+    """
+    n, dur = p.n, p.dur
+    makespan = _makespan(p, start)
+    pos = {v: i for i, v in enumerate(p.order)}
+    order = sorted(range(n), key=lambda v: (-(start[v] + dur[v]), -pos[v]))
+    prof = _Profile(p)
+    late = list(start)
+    _reserve_facts(p, prof, late)
+    for v in order:
+        if v in p.fixed:
+            continue
+        f = makespan
+        cap = limit[v]
+        if cap is not None and cap < f:
+            f = max(cap, start[v] + dur[v])
+        for w in p.succs[v]:
+            if late[w] < f:
+                f = late[w]
+        s2 = prof.latest(v, f) if f > start[v] + dur[v] else None
+        s2 = start[v] if s2 is None or s2 < start[v] else s2
+        prof.place(v, s2)
+        late[v] = s2
+    return [late[v] - start[v] for v in range(n)]
+
+
 def forward_pass(p: Problem, start: Sequence[int]) -> list[int]:
     """Left-justify ``start``: every task, in order of its start, as early as it fits after its predecessors."""
     pos = {v: i for i, v in enumerate(p.order)}
     order = sorted(range(p.n), key=lambda v: (start[v], pos[v]))
     prof = _Profile(p)
     new = [0] * p.n
-    for v, s in p.fixed.items():
-        prof.place(v, s)
-        new[v] = s
+    _reserve_facts(p, prof, new)
     for v in order:
         if v in p.fixed:
             continue
@@ -264,11 +365,9 @@ class Schedule:
     passes: int
 
 
-def schedule(p: Problem, *, priority: Sequence[int], passes: int = 3) -> Schedule:
-    """Greedy list schedule improved by forward–backward passes while they shorten the makespan."""
-    best = serial_schedule(p, priority)
-    greedy = best_ms = _makespan(p, best)
-    done = 0
+def _improve(p: Problem, start: list[int], passes: int) -> tuple[list[int], int, int]:
+    """Forward–backward passes while they shorten the makespan: (schedule, makespan, passes done)."""
+    best, best_ms, done = start, _makespan(p, start), 0
     for _ in range(passes):
         back = backward_pass(p, best)
         if back is None:
@@ -281,7 +380,30 @@ def schedule(p: Problem, *, priority: Sequence[int], passes: int = 3) -> Schedul
                 best = fwd
             break
         best, best_ms = fwd, ms
-    return Schedule(start=best, makespan=best_ms, greedy_makespan=greedy, passes=done)
+    return best, best_ms, done
+
+
+def schedule(p: Problem, *, priority: Sequence[int], passes: int = 3, restarts: int = 0,
+             seed: int = 7) -> Schedule:
+    """Greedy list schedule improved by forward–backward passes while they shorten the makespan.
+
+    With ``restarts``, as many more list schedules run with the priorities randomly raised by up to half
+    (biased random sampling, seeded: the same inputs give the same plan), and the shortest one is kept. A
+    priority rule that ignores resources loses most where a scarce resource (a municipality's staff, a
+    small vendor) should start its long chains first; the samples find such orders.
+    """
+    greedy = serial_schedule(p, priority)
+    best, best_ms, done = _improve(p, greedy, passes)
+    rng = random.Random(seed)
+    for _ in range(restarts):
+        noisy = [x * (1 + 0.5 * rng.random()) for x in priority]
+        cand = serial_schedule(p, noisy)
+        # Improvement passes only for a sample that is already as short as the best: they cost two schedules.
+        if _makespan(p, cand) <= best_ms:
+            cand, ms, k = _improve(p, cand, passes)
+            if ms < best_ms:
+                best, best_ms, done = cand, ms, k
+    return Schedule(start=best, makespan=best_ms, greedy_makespan=_makespan(p, greedy), passes=done)
 
 
 def violations(p: Problem, start: Sequence[int]) -> list[str]:

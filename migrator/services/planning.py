@@ -33,6 +33,8 @@ def build_and_save(
     extra_edges: Sequence[ExtraEdge] = (),
     municipality: str | None = None,
     passes: int = 3,
+    solver: str = "heuristic",
+    time_limit: float = 10.0,
 ) -> PlanResult:
     """Build the plan of ``scenario`` from the stored inventory, keeping recorded progress, and store it.
 
@@ -54,7 +56,8 @@ def build_and_save(
         capacities = _stored_vendor_names(inventory, capacities)
     result = build_plan(inventory, start=start, config=config, scenario=scenario, deadline=deadline,
                         capacities=capacities, staff_limit=staff_limit, extra_edges=extra_edges,
-                        progress=progress, baseline=baseline, passes=passes)
+                        progress=progress, baseline=baseline, passes=passes, solver=solver,
+                        time_limit=time_limit)
     if result.plan is not None:
         with store.transaction() as session:
             save_plan(session, result.plan)

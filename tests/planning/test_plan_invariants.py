@@ -43,7 +43,7 @@ def check_plan(plan: Plan) -> None:
     assert load
     for (vendor, _day), used in load.items():
         assert used <= plan.capacities[vendor], vendor
-    assert plan.makespan >= plan.lower_bound
+    assert plan.makespan >= max(plan.lower_bound, plan.params["resource_bound"])
 
 
 def test_built_inventory_with_all_areas_gives_a_valid_plan() -> None:

@@ -1,0 +1,104 @@
+"""The plan of the sample inventory is one a PMO would recognise, and `plan build` says so in text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import DATA, run_cli
+
+SAMPLES = sorted((DATA / "sample_data" / "inventory").glob("*.xlsx"))
+
+
+def test_sample_plan_is_sane_and_its_text_summary_names_finish_bound_late_and_resources(workdir: Path) -> None:
+    run_cli("inventory", "import", *map(str, SAMPLES), expect=None)
+    text = run_cli("plan", "build", "--start", "2025-04-01", "-s", "s").stdout
+    data = json.loads(run_cli("plan", "show", "-s", "s", "--format", "json").stdout)
+    assert data["finish"] < "2027-04-01"  # the 特定移行支援 systems finish within FY2026
+    late = [t for t in data["tasks"] if t["late_days"]]
+    due = [t for t in data["tasks"] if t["deadline"] == "2026-03-31"]
+    assert 0 < len(late) <= len(due) // 3 and max(t["late_days"] for t in late) <= 20
+    assert f"finish: {data['finish']} ({data['makespan_days']} business days from 2025-04-01)" in text
+    bound = max(data["lower_bound_days"], data["resource_bound_days"])
+    assert data["bound_days"] == bound
+    assert f"lower bound: {bound} business days" in text and f"gap {data['gap_pct']} %" in text
+    assert f"deadline 2026-03-31: {len(late)} of {len(due)} systems late" in text
+    assert "binding resource: ビー情報サービス株式会社 (capacity 3)" in text
+    exported = json.loads(Path(run_cli("plan", "export", "-s", "s", "--format", "json", "-o", "p.json")
+                               .stdout.split()[-1]).read_text(encoding="utf-8"))
+    assert data["edges"] == len({(e["from"], e["to"]) for e in exported["edges"]}) < len(exported["edges"])
+
+    ja = run_cli("--lang", "ja", "plan", "build", "--start", "2025-04-01", "-s", "s").stdout
+    assert f"完了予定: {data['finish']}" in ja and f"期限 2026-03-31: {len(due)} システム中 {len(late)} 件が遅延" in ja
+
+
+def test_progress_reads_back_the_exported_workbook_in_either_language(workdir: Path) -> None:
+    import openpyxl
+
+    run_cli("inventory", "import", *map(str, SAMPLES), expect=None)
+    run_cli("plan", "build", "--start", "2025-04-01")
+    for lang, sheet, key_col, status_col, start_col, finish_col in (
+            ("ja", "タスク", "タスクID", "状況", "実績開始日", "実績終了日"),
+            ("en", "Tasks", "task", "status", "actual start", "actual finish")):
+        run_cli("--lang", lang, "plan", "export", "--format", "xlsx", "-o", f"plan_{lang}.xlsx")
+        as_exported = json.loads(run_cli("plan", "progress", f"plan_{lang}.xlsx", "--format", "json").stdout)
+        assert as_exported["findings"] == [] and as_exported["summary"]["未着手"] > 400
+        wb = openpyxl.load_workbook(f"plan_{lang}.xlsx")
+        ws = wb[sheet]
+        head = [c.value for c in ws[1]]
+        col = {name: head.index(name) + 1 for name in (key_col, status_col, start_col, finish_col)}
+        rows = {ws.cell(r, col[key_col]).value: r for r in range(2, ws.max_row + 1)}
+        first = "132012/001/住民記録システム/extract_spec"
+        ws.cell(rows[first], col[status_col], "完了")
+        ws.cell(rows[first], col[start_col], "2025-04-01")
+        ws.cell(rows[first], col[finish_col], "2025-04-11")
+        ws.cell(rows[first.replace("extract_spec", "extract_sample")], col[status_col], "作業中")
+        ws.cell(rows[first.replace("extract_spec", "extract_sample")], col[start_col], "2025-04-14")
+        wb.save(f"plan_{lang}.xlsx")
+        report = json.loads(run_cli("plan", "progress", f"plan_{lang}.xlsx", "--format", "json").stdout)
+        assert report["findings"] == [] and report["summary"]["完了"] == 1 and report["summary"]["作業中"] == 1
+    run_cli("plan", "build", "--start", "2025-05-01")
+    tasks = {t["key"]: t for t in json.loads(run_cli("plan", "show", "--format", "json").stdout)["tasks"]}
+    assert tasks["132012/001/住民記録システム/extract_spec"]["finish_date"] == "2025-04-11"
+    assert tasks["132012/001/住民記録システム/extract_sample"]["start_date"] == "2025-04-14"
+
+
+def test_an_unknown_status_is_reported_in_one_language(workdir: Path) -> None:
+    Path("p.csv").write_text("タスクID,状況\na/001/x/spec,保留\n", encoding="utf-8")
+    from migrator.planning.progress import read_progress
+
+    _, (finding,) = read_progress(Path("p.csv"))
+    assert "ではありません" in finding.message_ja and "ではありません" not in finding.message_en
+    assert "not one of" in finding.message_en and "not one of" not in finding.message_ja
+
+
+def test_charts_keep_work_done_before_the_replan_and_compare_counts_business_days() -> None:
+    import datetime as dt
+    import re
+
+    from migrator.planning import build_plan
+    from migrator.planning.build import TaskProgress
+    from migrator.planning.export import compare, plan_sheets, to_html
+    from tests.planning.inventories import sample_inventory
+
+    inv = sample_inventory(municipalities=1)
+    first = build_plan(inv, start=dt.date(2025, 4, 1)).plan
+    assert first is not None
+    done = next(t for t in first.tasks if t.phase_id == "extract_spec")
+    progress = {done.key: TaskProgress("完了", dt.date(2025, 4, 1), dt.date(2025, 4, 14))}
+    plan = build_plan(inv, start=dt.date(2025, 6, 2), progress=progress).plan
+    assert plan is not None
+    gantt = plan_sheets(plan, "en")[1]
+    assert gantt.name == "Gantt" and gantt.header[5] == "25/03/31"  # the week of the finished work
+    row = next(r for r, values in enumerate(gantt.rows, start=2) if values[2] == dt.date(2025, 4, 1))
+    assert gantt.fills[(row, 6)] == gantt.fills[(row, 7)] == "A9D08E"  # green: done, weeks of 03-31 and 04-07
+    html = to_html(plan, "en")
+    assert 'overflow-x:auto' in html
+    label_w = 330
+    assert all(float(x) >= label_w for x in re.findall(r'<rect x="([\d.]+)" y="\d+" width="[\d.]+" height="12"', html))
+
+    diff = compare(first, plan)
+    moved = {m["task"]: m for m in diff["moved"]}
+    m = next(m for k, m in moved.items() if k != done.key)
+    assert m["shift_days"] == first.calendar.index(m["b_finish"]) - first.calendar.index(m["a_finish"])
+    assert m["shift_days"] < (m["b_finish"] - m["a_finish"]).days
