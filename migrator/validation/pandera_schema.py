@@ -108,14 +108,54 @@ def _text_checks(item: Item, codes: Mapping[str, CodeTable], fixed_width: bool) 
     elif item.type == "flag":
         checks.append(_check("flag", lambda c: c.is_in(["0", "1"])))
     elif item.type == "date" and item.format in _DATE_FORMATS:
-        fmt = _DATE_FORMATS[item.format]
-        checks.append(_check("date", lambda c: c.str.to_date(fmt, strict=False).is_not_null(), f"date({fmt})"))
+        checks += _date_checks(item, _DATE_FORMATS[item.format])
     elif item.type == "datetime" and item.format in _DATETIME_FORMATS:
         fmt = _DATETIME_FORMATS[item.format]
         checks.append(_check("datetime", lambda c: c.str.to_datetime(fmt, strict=False).is_not_null(),
                              f"datetime({fmt})"))
     checks += _common_checks(item, codes)
     return checks
+
+
+_ISO_SHAPE = r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
+
+
+def _date_checks(item: Item, fmt: str) -> list[pa.Check]:
+    """A calendar date; or, where the item follows 戸籍 (``dates: koseki``, 1.1.8), also a non-calendar day
+    (2月29日 of a common year) and a 不詳日, each accepted one reported as information with the rule."""
+
+    def calendar(c: pl.Expr) -> pl.Expr:
+        return c.str.to_date(fmt, strict=False).is_not_null()
+
+    koseki = item.date_rule == "koseki"
+    allowed: pl.Expr = pl.lit(koseki) if item.dates_when is None else _holds(item.dates_when)
+    section = item.basis_of("dates") or "1.1.8"
+    where = f" when {item.dates_when.describe()}" if koseki and item.dates_when is not None else ""
+    checks: list[pa.Check] = []
+    if koseki and fmt == "%Y-%m-%d":
+        shape = _ISO_SHAPE
+        checks.append(_check("date", lambda c: calendar(c) | (c.str.contains(shape) & allowed),
+                             f"date({fmt}; non-calendar days{where}, {section})"))
+        checks.append(_check("accepted:non_calendar", lambda c: calendar(c) | ~c.str.contains(shape) | ~allowed,
+                             f"accepted:non_calendar({section})"))
+    else:
+        checks.append(_check("date", calendar, f"date({fmt})"))
+    if item.unknown_flag:
+        flag = pl.col(item.unknown_flag).cast(pl.String) == "1"
+        if koseki:
+            checks.append(_check("accepted:unknown_date", lambda c: ~flag | ~allowed,
+                                 f"accepted:unknown_date({section})"))
+        checks.append(_check("date_unknown", lambda c: ~flag | allowed,
+                             f"date(不詳 only{where or ' on the dates it lists'}, {section})"))
+    return checks
+
+
+def _new_number_checks(item: Item) -> list[pa.Check]:
+    """Checks the specification applies to newly assigned numbers only (1.1.13): a migrated number that fails
+    one is kept and reported as information; a profile that asks for the check turns it into a check."""
+    section = item.basis_of("checks_new_numbers") or "1.1.13"
+    return [_check(f"accepted:check:{name}", _NAMED[name], f"accepted:check:{name}({section})")
+            for name in item.new_number_checks if name in _NAMED]
 
 
 def _common_checks(item: Item, codes: Mapping[str, CodeTable]) -> list[pa.Check]:
@@ -130,6 +170,7 @@ def _common_checks(item: Item, codes: Mapping[str, CodeTable]) -> list[pa.Check]
     if item.charset in _CHARSETS and item.charset != "any":
         checks.append(_check(f"charset:{item.charset}", _CHARSETS[item.charset]))
     checks += [_check(f"check:{name}", _NAMED[name]) for name in item.checks if name in _NAMED]
+    checks += _new_number_checks(item)
     return checks
 
 

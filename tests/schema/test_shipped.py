@@ -6,7 +6,7 @@ import csv
 import json
 from pathlib import Path
 
-from migrator.schema import SchemaRegistry, load_schema
+from migrator.schema import SchemaRegistry, apply_profile, load_schema
 from tests.conftest import DATA, REFERENCE, REPO, run_cli
 
 STANDARD = REFERENCE / "standard"
@@ -31,17 +31,25 @@ def test_registry_finds_every_shipped_schema_by_id() -> None:
     assert registry.get("std-024-kokuho").business_area == "024"
 
 
+# 住民記録システム標準仕様書 1.1.6: of the 住民 items, only these may not be blank.
+NOT_BLANK = {"宛名番号", "世帯番号", "生年月日", "住所_市区町村コード", "住所_都道府県", "住所_市区郡町村名"}
+
+
 def test_001_has_every_reference_item_exactly() -> None:
     schema, _ = load_schema(DATA / "schemas/standard/001_juki.yaml")
     assert schema is not None and schema.provenance.verified is False
     table = schema.table("住民")
+    strict = apply_profile(schema, "municipality-strict").table("住民")
     rows = _csv("001_juki_items.csv")
     assert len(rows) == 111
     assert table.item_names == tuple(r["item_name"] for r in rows)
     for row in rows:
         item = table.item(row["item_name"])
         assert item.type == row["type"], item.name
-        assert item.required == (row["required"] == "yes"), item.name
+        assert item.required == (item.name in NOT_BLANK), item.name
+        assert strict.item(item.name).required == (row["required"] == "yes"), item.name
+        if row["required"] == "yes" or item.required:
+            assert item.basis_of("required") == "1.1.6", item.name
         assert item.code_tables == tuple(t for t in row["code_table"].split("|") if t), item.name
         if row["max_length"] and item.type not in ("date", "flag"):
             assert item.size == int(row["max_length"]), item.name
