@@ -144,7 +144,7 @@ def _code_findings(mapping: Mapping, resolved: Resolved, plans: list[RowPlan]) -
         count = len((entry.standard or "").split(CODE_PARTS))
         if entry.table in highest_part and count > highest_part[entry.table]:
             findings.append(make_finding("MAP031", entry.place("standard"), table=entry.table, legacy=entry.legacy,
-                                         value=entry.standard, count=count, used=highest_part[entry.table]))
+                                         value=entry.standard, values=count, used=highest_part[entry.table]))
     first_cell: dict[str, Location] = {}
     for entry in mapping.codes:
         first_cell.setdefault(entry.table, entry.place("table"))

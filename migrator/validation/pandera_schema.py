@@ -79,19 +79,33 @@ def unchecked(table: Table) -> list[Unchecked]:
     return out
 
 
-def _check(name: str, build: ExprCheck, error: str | None = None) -> pa.Check:
-    """A column check from an expression builder; nulls pass (``required`` is checked separately)."""
+def _check(name: str, build: ExprCheck, error: str | None = None, *, nulls_pass: bool = True) -> pa.Check:
+    """A column check from an expression builder; nulls pass (``required`` is checked separately) unless
+    ``nulls_pass`` is False (the check itself says what a null means)."""
 
     def run(data: Any) -> pl.LazyFrame:
         col = pl.col(data.key)
-        return data.lazyframe.select(build(col) | col.is_null())
+        return data.lazyframe.select((build(col) | col.is_null()) if nulls_pass else build(col).fill_null(True))
 
     return pa.Check(run, name=name, error=error or name)
 
 
+def _unknown_may_fill(item: Item) -> bool:
+    """A required date whose 不詳フラグ says 不詳 is filled even without a date (年月日不詳, 1.1.8)."""
+    return item.required and item.type == "date" and item.unknown_flag is not None
+
+
 def _text_checks(item: Item, codes: Mapping[str, CodeTable], fixed_width: bool) -> list[pa.Check]:
     checks: list[pa.Check] = []
-    if item.required:
+    if _unknown_may_fill(item):
+        flag = pl.col(item.unknown_flag or "").cast(pl.String) == "1"
+
+        def filled_or_unknown(data: Any) -> pl.LazyFrame:
+            col = pl.col(data.key)
+            return data.lazyframe.select((col.str.strip_chars().str.len_chars() > 0).fill_null(False) | flag)
+
+        checks.append(pa.Check(filled_or_unknown, name="required", error="required"))
+    elif item.required:
         checks.append(_check("required", lambda c: c.str.strip_chars().str.len_chars() > 0))
     if not fixed_width:  # a fixed-width length counts CP932 bytes of the extract, not characters
         if item.length is not None and item.type in ("string", "code"):
@@ -144,9 +158,9 @@ def _date_checks(item: Item, fmt: str) -> list[pa.Check]:
         flag = pl.col(item.unknown_flag).cast(pl.String) == "1"
         if koseki:
             checks.append(_check("accepted:unknown_date", lambda c: ~flag | ~allowed,
-                                 f"accepted:unknown_date({section})"))
+                                 f"accepted:unknown_date({section})", nulls_pass=False))
         checks.append(_check("date_unknown", lambda c: ~flag | allowed,
-                             f"date(不詳 only{where or ' on the dates it lists'}, {section})"))
+                             f"date(不詳 only{where or ' on the dates it lists'}, {section})", nulls_pass=False))
     return checks
 
 
@@ -254,7 +268,8 @@ def build_pandera_schema(table: Table, *, code_tables: Mapping[str, CodeTable] |
             columns[item.name] = _typed_column(item, codes)
         else:
             columns[item.name] = pa.Column(pl.String, checks=_text_checks(item, codes, fixed),
-                                           nullable=not item.required, required=True, name=item.name)
+                                           nullable=not item.required or _unknown_may_fill(item), required=True,
+                                           name=item.name)
     frame_checks = []
     if rules and not typed:
         for rule in table.rules:
