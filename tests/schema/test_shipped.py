@@ -185,3 +185,25 @@ def test_001_file_is_what_the_generator_writes() -> None:
     text = module.main(STANDARD / "001_juki_items.csv", STANDARD / "001_juki_codes.csv")
     assert text == (DATA / "schemas/standard/001_juki.yaml").read_text(encoding="utf-8"), \
         "regenerate: python tools/build_001_juki.py reference/standard/001_juki_items.csv reference/standard/001_juki_codes.csv > migrator/data/schemas/standard/001_juki.yaml"
+
+
+def test_001_names_the_section_of_each_rule_it_follows() -> None:
+    schema, _ = load_schema(DATA / "schemas/standard/001_juki.yaml")
+    assert schema is not None
+    residents, household = schema.table("住民"), schema.table("世帯")
+    for item in residents.items:
+        if item.type == "date":
+            assert item.basis_of("dates") == "1.1.8", item.name
+    koseki = {i.name: i.dates_when for i in residents.items if i.date_rule == "koseki"}
+    assert set(koseki) == {"生年月日", "住民となった年月日", "外国人住民となった年月日", "異動年月日", "消除の異動年月日"}
+    assert koseki["異動年月日"] is not None and koseki["異動年月日"].values == ("03", "23")
+    for table, name in (("住民", "宛名番号"), ("住民", "世帯番号"), ("世帯", "世帯番号"), ("世帯", "世帯主宛名番号")):
+        item = schema.table(table).item(name)
+        assert item.checks == () and item.new_number_checks == ("m11w27",), name
+        assert item.basis_of("checks_new_numbers") == "1.1.13", name
+    head = household.item("世帯主宛名番号")
+    assert not head.required and head.basis_of("required") == "1.1.10"
+    assert [r.basis for r in residents.rules if r.kind == "required_if" and r.item == "住民となった年月日"] == ["1.1.6"]
+    strict = apply_profile(schema, "municipality-strict")
+    assert strict.table("住民").item("宛名番号").checks == ("m11w27",)
+    assert strict.table("世帯").item("世帯主宛名番号").required
