@@ -8,6 +8,7 @@ from migrator.location import Location
 from migrator.mapping.compiled import Resolved, load_mapping, plan_rows, resolve, standard_code_values
 from migrator.mapping.compiler import RowPlan
 from migrator.mapping.model import ItemRow, Mapping
+from migrator.mapping.transforms import CODE_PARTS, code_part
 from migrator.report import Finding, Report, make_finding
 from migrator.schema import SchemaRegistry, Table
 
@@ -107,6 +108,7 @@ def _code_findings(mapping: Mapping, resolved: Resolved, plans: list[RowPlan]) -
     std_codes = standard_code_values(resolved.standard_schema, resolved.standard)
     legacy_schema, legacy = resolved.legacy_schema, resolved.legacy
     checked_targets: set[tuple[str, str]] = set()
+    highest_part: dict[str, int] = {}
     for plan in plans:
         for table, fed in plan.code_uses:
             used.add(table)
@@ -114,6 +116,12 @@ def _code_findings(mapping: Mapping, resolved: Resolved, plans: list[RowPlan]) -
                 continue
             conv = mapping.code_table(table)
             loc = plan.row.place("transform")
+            part = plan.code_parts.get(table)
+            highest_part[table] = max(highest_part.get(table, 0), part or 1)
+            several = next((e for e in mapping.codes if e.table == table and CODE_PARTS in (e.standard or "")), None)
+            if part is None and several is not None:
+                findings.append(make_finding("MAP030", loc, table=table, item=plan.row.standard,
+                                             legacy=several.legacy, value=several.standard))
             if fed and legacy is not None and legacy_schema is not None and legacy.has_item(fed):
                 item = legacy.item(fed)
                 declared = [c for name in item.code_tables if name in legacy_schema.code_tables
@@ -128,9 +136,15 @@ def _code_findings(mapping: Mapping, resolved: Resolved, plans: list[RowPlan]) -
                 checked_targets.add((table, plan.row.standard))
                 target = resolved.standard.item(plan.row.standard)
                 for entry in mapping.codes:
-                    if entry.table == table and entry.standard and entry.standard not in allowed:
+                    value = code_part(entry.standard, part) if entry.standard else ""
+                    if entry.table == table and value and value not in allowed:
                         findings.append(make_finding("MAP305", entry.place("standard"), table=table,
-                                                     value=entry.standard, standard="/".join(target.code_tables)))
+                                                     value=value, standard="/".join(target.code_tables)))
+    for entry in mapping.codes:  # values no item takes would be lost (a 続柄 of 5 generations is 縁故者, 1.1.11)
+        count = len((entry.standard or "").split(CODE_PARTS))
+        if entry.table in highest_part and count > highest_part[entry.table]:
+            findings.append(make_finding("MAP031", entry.place("standard"), table=entry.table, legacy=entry.legacy,
+                                         value=entry.standard, values=count, used=highest_part[entry.table]))
     first_cell: dict[str, Location] = {}
     for entry in mapping.codes:
         first_cell.setdefault(entry.table, entry.place("table"))

@@ -135,7 +135,7 @@ def plan_rows(mapping: Mapping, resolved: Resolved, *, dedupe: bool = True) -> t
 
 def _copy_plan(plan: RowPlan) -> RowPlan:
     return replace(plan, issues=list(plan.issues), findings=list(plan.findings), columns=list(plan.columns),
-                   code_uses=list(plan.code_uses))
+                   code_uses=list(plan.code_uses), code_parts=dict(plan.code_parts))
 
 
 def _plan_rows(mapping: Mapping, resolved: Resolved, *, dedupe: bool) -> tuple[list[RowPlan], list[Finding]]:

@@ -71,6 +71,7 @@ class RowPlan:
     findings: list[Finding] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)  # legacy items used (cells and arguments)
     code_uses: list[tuple[str, str | None]] = field(default_factory=list)  # (table, legacy item fed in)
+    code_parts: dict[str, int | None] = field(default_factory=dict)  # table → part taken (code(table, part=N))
     memo: Memo | None = None  # the per-distinct-value parts of a memoized row
 
     @property
@@ -115,6 +116,7 @@ def analyze_row(row: ItemRow, *, mapping: Mapping, env: Env, legacy: Table | Non
     plan = RowPlan(row)
     steps: list[tuple[Transform, dict[str, Any]]] = []
     env.issues = []
+    env.koseki = target is not None and target.date_rule == "koseki"
     tcell = row.place("transform")
     lcell = row.place("legacy")
     if row.excluded:
@@ -187,6 +189,7 @@ def analyze_row(row: ItemRow, *, mapping: Mapping, env: Env, legacy: Table | Non
                                                               hint=hint, hint_ja=hint_ja))
                     if param.kind == "code_table" and value:
                         plan.code_uses.append((value, fed))
+                        plan.code_parts[value] = args.get("part")
                         if value not in env.codes:
                             hint, hint_ja = _hint(value, list(env.codes))
                             plan.findings.append(make_finding("MAP303", tcell, table=value, hint=hint,
@@ -230,7 +233,7 @@ def _assemble(steps: list[tuple[Transform, dict[str, Any]]], expr: pl.Expr, kind
     for transform, args in steps:
         expr = transform.build(env, expr, args)
     if kind == "date":
-        expr = expr.dt.to_string("%Y-%m-%d")
+        expr = expr.cast(pl.String)  # YYYY-MM-DD; a 戸籍 date (1.1.8) may already be that text
     elif kind == "integer":
         expr = expr.cast(pl.String)
     # Empty text becomes null; each form names the value once, so nothing is computed twice.

@@ -54,6 +54,7 @@ class Env:
     gaiji: jp.GaijiTable = field(default_factory=lambda: jp.GaijiTable({}))
     issues: list[RowIssue] = field(default_factory=list)
     lengths: dict[str, int | None] = field(default_factory=dict)  # legacy item → max length, when known
+    koseki: bool = False  # the target date follows 戸籍 (1.1.8): non-calendar days, era-change days accepted
 
 
 Build = Callable[[Env, pl.Expr, dict[str, Any]], pl.Expr]
@@ -119,9 +120,12 @@ def _issue(env: Env, code: str, cond: pl.Expr, value: pl.Expr) -> None:
 
 
 def _wareki(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
-    parsed = jp.parse_wareki_expr(e, policy=a["policy"])
+    parsed = jp.parse_wareki_expr(e, policy=a["policy"], koseki=env.koseki)
     _issue(env, "MAP401", parsed.struct.field("status") == "invalid", e)
     _issue(env, "MAP402", parsed.struct.field("status") == "lenient", e)
+    if env.koseki:  # the date as the standard layout holds it: a non-calendar day as written (1.1.8)
+        _issue(env, "DAT402", parsed.struct.field("reason") == "era_change", e)
+        return parsed.struct.field("iso")
     return parsed.struct.field("date")
 
 
@@ -134,10 +138,29 @@ def _fusho_text(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
     return jp.parse_wareki_expr(e, policy=a["policy"]).struct.field("fusho_text")
 
 
+def _date_shape(fmt: str) -> str | None:
+    """A regex with groups year, month, day for a format of only %Y, %m, %d and literal text; else None."""
+    parts = re.split(r"(%[Ymd])", fmt)
+    if any(p.startswith("%") and p not in ("%Y", "%m", "%d") for p in parts) or "%" in "".join(parts[::2]):
+        return None
+    group = {"%Y": "(?P<y>[0-9]{4})", "%m": "(?P<m>[0-9]{1,2})", "%d": "(?P<d>[0-9]{1,2})"}
+    return "^" + "".join(group.get(p, re.escape(p)) for p in parts) + "$"
+
+
 def _date(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
     out = e.str.to_date(a["format"], strict=False)
-    _issue(env, "MAP403", _filled(e) & out.is_null(), e)
-    return out
+    shape = _date_shape(a["format"]) if env.koseki else None
+    if shape is None:
+        _issue(env, "MAP403", _filled(e) & out.is_null(), e)
+        return out
+    # Where the standard item follows 戸籍 (1.1.8), a non-calendar day of a real month is kept as written.
+    g = e.str.extract_groups(shape)
+    m, d = (g.struct.field(k).cast(pl.Int32) for k in ("m", "d"))
+    kept = out.is_null() & m.is_between(1, 12) & d.is_between(1, 31)
+    text = pl.concat_str(g.struct.field("y"), pl.lit("-"), m.cast(pl.String).str.zfill(2), pl.lit("-"),
+                         d.cast(pl.String).str.zfill(2))
+    _issue(env, "MAP403", _filled(e) & out.is_null() & ~kept.fill_null(False), e)
+    return pl.when(out.is_not_null()).then(out.cast(pl.String)).when(kept).then(text)
 
 
 def _integer(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
@@ -146,10 +169,22 @@ def _integer(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
     return out
 
 
+CODE_PARTS = ","  # a 標準値 that fills several standard items: 孫 → "20,20" (続柄コード1 = 子, 続柄コード2 = 子)
+
+
+def code_part(value: str, part: int | None) -> str:
+    """The ``part``-th (1-based) value of a 標準値 that lists several; empty when it lists fewer."""
+    if part is None:
+        return value
+    parts = value.split(CODE_PARTS)
+    return parts[part - 1].strip() if part <= len(parts) else ""
+
+
 def _code(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
     table = env.codes.get(a["table"], {})
     keys = list(table)
-    out = e.replace_strict(keys, [table[k] for k in keys], default=None, return_dtype=pl.String)
+    values = [code_part(table[k], a.get("part")) for k in keys]
+    out = e.replace_strict(keys, values, default=None, return_dtype=pl.String)
     _issue(env, "MAP404", _filled(e) & ~e.is_in(keys), e)
     return out
 
@@ -215,7 +250,7 @@ def _concat_len(env: Env, n: int | None, a: dict[str, Any]) -> int | None:
 
 
 def _code_len(env: Env, n: int | None, a: dict[str, Any]) -> int | None:
-    values = env.codes.get(a["table"], {}).values()
+    values = [code_part(v, a.get("part")) for v in env.codes.get(a["table"], {}).values()]
     return max((len(v) for v in values), default=0)
 
 
@@ -268,10 +303,15 @@ _REGISTRY: tuple[Transform, ...] = (
                                                                           default=1), issues=("MAP406",),
               memo=True),
     Transform("wareki", "和暦 (GYYMMDD, H01.01.08, 平成元年1月8日 …) to a date; unreadable values are reported "
-              "(MAP401), out-of-era values accepted under policy=lenient are reported too (MAP402).",
-              "和暦を日付にする。読めない値(MAP401)、寛容変換した元号範囲外の値(MAP402)を報告する。",
+              "(MAP401), out-of-era values accepted under policy=lenient are reported too (MAP402). A 不詳日 "
+              "(令和3年頃, 平成元年月日不詳 …) gives its internal date (the first day of its period). Where the "
+              "standard item follows 戸籍 (dates: koseki, 1.1.8) a non-calendar day (2月30日) is kept as written "
+              "and 明治45年7月30日 / 大正15年12月25日 are accepted (DAT402, information).",
+              "和暦を日付にする。読めない値(MAP401)、寛容変換した元号範囲外の値(MAP402)を報告する。不詳日は期間の"
+              "初日を内部日付とする。戸籍に合わせる標準項目(1.1.8)では暦にない日をそのまま移し、明治45年7月30日・"
+              "大正15年12月25日を受け入れる(DAT402、情報)。",
               "wareki(policy=lenient)", (_POLICY,), TEXT_KINDS, "date", _wareki,
-              length=lambda env, n, a: 10, issues=("MAP401", "MAP402"), memo=True),
+              length=lambda env, n, a: 10, issues=("MAP401", "MAP402", "DAT402"), memo=True),
     Transform("fusho_flag", "The 不詳フラグ of a 和暦 date: 1 when the date is 不詳 (all zeros, month or day 0, "
               "the word 不詳), else 0.", "和暦の日付が不詳なら 1、そうでなければ 0(不詳フラグ)。", "fusho_flag",
               (_POLICY,), TEXT_KINDS, "text", _fusho_flag, length=lambda env, n, a: 1, memo=True),
@@ -279,16 +319,22 @@ _REGISTRY: tuple[Transform, ...] = (
               "和暦の日付が不詳のときの不詳表記(例: 平成5年月日不詳)。", "fusho_text", (_POLICY,), TEXT_KINDS, "text",
               _fusho_text, length=lambda env, n, a: 72, memo=True),
     Transform("date", "A date written in a strftime format (default %Y-%m-%d) to a date; values that do not "
-              "match are reported (MAP403).", "書式(strftime)どおりの日付文字列を日付にする。合わない値を報告する(MAP403)。",
+              "match are reported (MAP403). Where the standard item follows 戸籍 (dates: koseki, 1.1.8) a "
+              "non-calendar day of a real month (2月30日) is kept as written.", "書式(strftime)どおりの日付文字列を日付にする。合わない値を報告する(MAP403)。",
               'date("%Y/%m/%d")', (Param("format", "text", "strftime format", required=False, default="%Y-%m-%d"),),
               TEXT_KINDS, "date", _date, length=lambda env, n, a: 10, issues=("MAP403",), memo=True),
     Transform("integer", "Text to an integer (spaces ignored); non-numbers are reported (MAP408).",
               "文字列を整数にする。数値でない値を報告する(MAP408)。", "integer", (), TEXT_KINDS, "integer", _integer,
               aliases=("int",), issues=("MAP408",)),
     Transform("code", "Convert a code through a table of the コード変換 sheet; a value missing from the table "
-              "becomes empty and is reported (MAP404).",
-              "コード変換シートの表でコードを変換する。表にない値は空にして報告する(MAP404)。", "code(続柄)",
-              (Param("table", "code_table", "name of a code table in the コード変換 sheet"),), TEXT_KINDS, "text",
+              "becomes empty and is reported (MAP404). A 標準値 may list several values separated by commas for "
+              "several standard items (孫 → `20,20`: 続柄コード1 = 子, 続柄コード2 = 子); `part=N` takes the N-th "
+              "(empty when the entry lists fewer).",
+              "コード変換シートの表でコードを変換する。表にない値は空にして報告する(MAP404)。標準値にカンマ区切りで複数の"
+              "値を書けば複数の標準項目に変換できる(孫 → 20,20)。part=N で N 番目を取る。", "code(続柄, part=2)",
+              (Param("table", "code_table", "name of a code table in the コード変換 sheet"),
+               Param("part", "int", "which value of a 標準値 that lists several (1 = the first)", required=False)),
+              TEXT_KINDS, "text",
               _code, length=_code_len, issues=("MAP404",)),
     Transform("checkdigit", "Check the check digit (m11w27: 宛名番号/世帯番号, mynumber, lg_code, "
               "corporate_number); the value passes unchanged, wrong ones are reported (MAP407).",
@@ -418,6 +464,8 @@ def bind(transform: Transform, args: tuple[Arg, ...], pos: int) -> tuple[dict[st
         else:
             assert isinstance(value, Arg)
             bound[param.name] = _convert(param, value, errors)
+    if transform.name == "code" and bound.get("part") is not None and int(bound["part"]) < 1:
+        errors.append(ArgError("part counts from 1", "part は 1 から数えます", pos))
     if transform.name == "pad" and bound.get("char") is not None and len(str(bound["char"])) != 1:
         errors.append(ArgError("the fill character must be exactly one character", "埋める文字は1文字にしてください", pos))
     if transform.name == "extract" and isinstance(bound.get("pattern"), str):
@@ -464,6 +512,13 @@ def reference_markdown() -> str:
         "a keyword, a quoted string (`\"...\"` or `'...'`) is literal text. Kinds: `text`, `date_text` (a legacy",
         "date still in its text form), `date`, `integer`. Transforms marked *source* ignore their input and",
         "must come first.",
+        "",
+        "One legacy code into several standard items: in the コード変換 sheet a 標準値 may list several values",
+        "separated by commas, and each row takes one with `code(table, part=N)`. A legacy 孫 is 子の子 in the",
+        "standard (1.1.11), so `11 → 20,20` with `code(続柄, part=1)` for 続柄コード1 and `code(続柄, part=2)` for",
+        "続柄コード2 (続柄コード3 and 4 with part=3, part=4 stay empty). `mapping check` reports a table of several",
+        "values used without `part` (MAP030, at the 変換 cell) and an entry with more values than the rows take",
+        "(MAP031, at the 標準値 cell: a chain of 5 or more generations is 縁故者, not five codes).",
         "",
         "| transform | takes → gives | reports |",
         "|---|---|---|",

@@ -22,16 +22,19 @@ from migrator.report import Finding, make_finding
 from migrator.schema.model import (
     APPLIES_TO,
     CHARSETS,
+    DATE_RULES,
     FILE_FORMATS,
     FORMAT,
     ITEM_TYPES,
     KINDS,
     NAMED_CHECKS,
     RULE_KINDS,
+    STANDARD_PROFILE,
     CodeTable,
     Condition,
     FileLayout,
     Item,
+    Profile,
     Provenance,
     Reference,
     Rule,
@@ -40,16 +43,18 @@ from migrator.schema.model import (
 )
 
 FILE_KEYS = ("format", "id", "kind", "business_area", "title", "version", "description", "provenance",
-             "tables", "code_tables")
+             "tables", "code_tables", "profiles")
+PROFILE_KEYS = ("description", "required", "checks")
 PROVENANCE_KEYS = ("source", "verified", "note")
 CODE_TABLE_KEYS = ("description", "values")
 TABLE_KEYS = ("name", "description", "key", "items", "rules", "file")
 FILE_LAYOUT_KEYS = ("format", "encoding", "header", "delimiter", "record_length")
 ITEM_KEYS = ("name", "id", "column", "type", "length", "max_length", "scale", "required", "charset", "code_table",
              "pattern", "checks", "references", "sensitive", "applies_to", "unknown_flag", "unknown_text",
-             "format", "start", "description", "repeat")
+             "format", "start", "description", "repeat", "dates", "dates_when", "checks_new_numbers", "basis")
+BASIS_KEYS = ("required", "dates", "checks_new_numbers", "checks", "code_table", "length", "max_length")
 REPEAT_KEYS = ("count", "required")
-RULE_KEYS = ("kind", "item", "when", "then", "earlier", "later", "both_ways", "description")
+RULE_KEYS = ("kind", "item", "when", "then", "earlier", "later", "both_ways", "description", "basis")
 CONDITION_KEYS = ("item", "in", "present")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 AREA_RE = re.compile(r"^[0-9]{3}$")
@@ -245,6 +250,7 @@ def _schema(ctx: _Ctx, root: Node) -> Schema | None:
                 note=_text(ctx, prov.get("note"), "note"),
             )
     code_tables = _code_tables(ctx, top.get("code_tables"))
+    profiles = _profiles(ctx, top.get("profiles"))
     tables: list[Table] = []
     seen_tables: dict[str, int] = {}
     for tnode in _seq(ctx, top.get("tables"), "tables"):
@@ -269,7 +275,34 @@ def _schema(ctx: _Ctx, root: Node) -> Schema | None:
         business_area=area,
         description=_text(ctx, top.get("description"), "description"),
         path=ctx.path,
+        profiles=profiles,
     )
+
+
+def _profiles(ctx: _Ctx, node: Node | None) -> dict[str, Profile]:
+    """``profiles: {NAME: {description, required: [TABLE.ITEM], checks: {TABLE.ITEM: [check]}}}``."""
+    if node is None or _is_null(node):
+        return {}
+    body = _mapping(ctx, node, _AnyKey(), "profiles")
+    out: dict[str, Profile] = {}
+    for name, pnode in (body or {}).items():
+        if name == STANDARD_PROFILE:
+            ctx.add("SCH004", pnode, key=f"profiles.{name}", reason="the standard profile is built in; choose another name")
+            continue
+        pbody = _mapping(ctx, pnode, PROFILE_KEYS, f"profile {name}") or {}
+        checks: list[tuple[str, tuple[str, ...]]] = []
+        if pbody.get("checks") is not None:
+            for target, cnode in (_mapping(ctx, pbody["checks"], _AnyKey(), f"profile {name}: checks") or {}).items():
+                names = []
+                for check, knode in _texts(ctx, cnode, "checks"):
+                    if check not in NAMED_CHECKS:
+                        ctx.add("SCH007", knode, item=target, check=check, allowed=", ".join(NAMED_CHECKS))
+                    names.append(check)
+                checks.append((target, tuple(names)))
+        out[name] = Profile(name=name, description=_text(ctx, pbody.get("description"), "description"),
+                            required=tuple(t for t, _ in _texts(ctx, pbody.get("required"), "required")),
+                            checks=tuple(checks), line=_line(pnode))
+    return out
 
 
 def _code_tables(ctx: _Ctx, node: Node | None) -> dict[str, CodeTable]:
@@ -400,6 +433,18 @@ def _items(ctx: _Ctx, node: Node, where: str) -> list[Item]:
                     reason="write TABLE.ITEM or SCHEMA_ID:TABLE.ITEM")
         else:
             reference = Reference(table=m["table"], item=m["item"], schema=m["schema"])
+    dates = _text(ctx, body.get("dates"), "dates")
+    if dates is not None and (dates not in DATE_RULES or itype not in ("date", "")):
+        ctx.add("SCH050", body["dates"], item=name, value_text=dates, allowed=", ".join(DATE_RULES))
+    new_checks = []
+    for check, cnode in _texts(ctx, body.get("checks_new_numbers"), "checks_new_numbers"):
+        if check not in NAMED_CHECKS:
+            ctx.add("SCH007", cnode, item=name, check=check, allowed=", ".join(NAMED_CHECKS))
+        new_checks.append(check)
+    basis: list[tuple[str, str]] = []
+    if body.get("basis") is not None:
+        for prop, bnode in (_mapping(ctx, body["basis"], BASIS_KEYS, f"{at}: basis") or {}).items():
+            basis.append((prop, _text(ctx, bnode, f"basis.{prop}") or ""))
     length = _int(ctx, body.get("length"), "length", minimum=1)
     max_length = _int(ctx, body.get("max_length"), "max_length", minimum=1)
     if length is not None and max_length is not None:
@@ -425,6 +470,10 @@ def _items(ctx: _Ctx, node: Node, where: str) -> list[Item]:
         format=_text(ctx, body.get("format"), "format"),
         start=_int(ctx, body.get("start"), "start", minimum=1),
         description=_text(ctx, body.get("description"), "description"),
+        dates=dates,
+        dates_when=_condition(ctx, body.get("dates_when"), f"{at}: dates_when"),
+        new_number_checks=tuple(new_checks),
+        basis=tuple(basis),
         line=_line(node),
     )
     if "repeat" not in body:
@@ -492,6 +541,7 @@ def _rule(ctx: _Ctx, node: Node, where: str) -> Rule | None:
         later=_text(ctx, body.get("later"), "later"),
         both_ways=_bool(ctx, body.get("both_ways"), "both_ways"),
         description=_text(ctx, body.get("description"), "description"),
+        basis=_text(ctx, body.get("basis"), "basis"),
         line=_line(node),
     )
 
@@ -517,6 +567,8 @@ def _check_semantics(ctx: _Ctx, schema: Schema) -> None:
             for companion in (item.unknown_flag, item.unknown_text):
                 if companion is not None and not table.has_item(companion):
                     ctx.add("SCH020", item.line, item=item.name, companion=companion, table=table.name)
+            if item.dates_when is not None and not table.has_item(item.dates_when.item):
+                ctx.add("SCH051", item.line, item=item.name, target=item.dates_when.item, where="dates_when")
         for rule in table.rules:
             for name in rule.items:
                 if not table.has_item(name):
@@ -530,6 +582,12 @@ def _check_semantics(ctx: _Ctx, schema: Schema) -> None:
                     ctx.add("SCH026", rule.line, item=cond.item, code_value=unknown[0])
         if table.file is not None and table.file.format == "fixed":
             _check_fixed(ctx, table)
+    for profile in schema.profiles.values():
+        targets = [*profile.required, *(t for t, _ in profile.checks)]
+        for target in targets:
+            table_name, _, item_name = target.partition(".")
+            if table_name not in tables or not tables[table_name].has_item(item_name):
+                ctx.add("SCH051", profile.line, item=profile.name, target=target, where=f"profile {profile.name}")
 
 
 def _codes_of(schema: Schema, item: Item) -> set[str] | None:

@@ -17,6 +17,10 @@ NAMED_CHECKS = ("mynumber", "lg_code", "corporate_number", "m11w27", "residence_
 APPLIES_TO = ("日本人住民", "外国人住民")
 RULE_KINDS = ("required_if", "empty_if", "date_order", "code_consistency")
 FILE_FORMATS = ("csv", "fixed", "xlsx")
+DATE_RULES = ("calendar", "koseki")
+"""``calendar``: a real calendar date. ``koseki``: also what 戸籍 may record (住民記録システム標準仕様書 1.1.8):
+a non-calendar day (2月29日 of a common year), 明治45年7月30日 and 大正15年12月25日, and 不詳日."""
+STANDARD_PROFILE = "standard"
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,10 @@ class Item:
     format: str | None = None
     start: int | None = None
     description: str | None = None
+    dates: str | None = None
+    dates_when: Condition | None = None
+    new_number_checks: tuple[str, ...] = ()
+    basis: tuple[tuple[str, str], ...] = ()
     line: int | None = field(default=None, compare=False)
 
     @property
@@ -99,6 +107,15 @@ class Item:
     def size(self) -> int | None:
         """The exact or maximum length, whichever is declared."""
         return self.length if self.length is not None else self.max_length
+
+    @property
+    def date_rule(self) -> str:
+        """``koseki`` when the item may hold what 戸籍 records (possibly only when ``dates_when`` holds)."""
+        return self.dates or "calendar"
+
+    def basis_of(self, prop: str) -> str | None:
+        """The section of the specification a property of the item follows (``required`` → ``1.1.6``)."""
+        return dict(self.basis).get(prop)
 
 
 @dataclass(frozen=True)
@@ -131,6 +148,7 @@ class Rule:
     later: str | None = None
     both_ways: bool = False
     description: str | None = None
+    basis: str | None = None
     line: int | None = field(default=None, compare=False)
 
     @property
@@ -180,6 +198,21 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Profile:
+    """A named set of checks stricter than the standard, which a municipality may choose (``--profile``).
+
+    ``required`` lists items (``TABLE.ITEM``) that must not be blank; ``checks`` adds named checks to items,
+    typically the check digit of 宛名番号/世帯番号 on existing numbers as well as new ones.
+    """
+
+    name: str
+    description: str | None = None
+    required: tuple[str, ...] = ()
+    checks: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class Schema:
     """One schema file: a standard data set, a legacy layout or an intermediate layout."""
 
@@ -194,6 +227,8 @@ class Schema:
     description: str | None = None
     path: Path | None = field(default=None, compare=False)
     format: str = FORMAT
+    profiles: dict[str, Profile] = field(default_factory=dict, hash=False, compare=True)
+    profile: str = STANDARD_PROFILE
 
     @property
     def table_names(self) -> tuple[str, ...]:

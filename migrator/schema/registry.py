@@ -10,7 +10,7 @@ from migrator.bundled import schema_dirs as default_schema_dirs
 from migrator.errors import InputError, SpecError
 from migrator.report import Finding
 from migrator.schema.loader import load_schemas
-from migrator.schema.model import Schema
+from migrator.schema.model import STANDARD_PROFILE, Schema
 
 __all__ = ["ENV_VAR", "SchemaRegistry", "default_schema_dirs"]
 
@@ -60,6 +60,25 @@ class SchemaRegistry:
                         f"named by {ENV_VAR} or --schemas.",
                         f"スキーマID {schema_id!r} は見つかりません(あるもの: {known})。独自のスキーマファイルは "
                         f"{ENV_VAR} または --schemas で指定したフォルダに置いてください。")
+
+    def with_profile(self, name: str) -> SchemaRegistry:
+        """The same schemas, each that offers profile ``name`` seen under it (see :func:`apply_profile`).
+
+        Raises:
+            InputError: no schema offers that profile.
+        """
+        from migrator.schema.profiles import apply_profile
+
+        if name == STANDARD_PROFILE:
+            return self
+        offering = [s for s in self.schemas.values() if name in s.profiles]
+        if not offering:
+            known = sorted({p for s in self.schemas.values() for p in s.profiles})
+            raise InputError(f"No schema offers profile {name!r} (known: {', '.join([STANDARD_PROFILE, *known])}).",
+                             f"プロファイル {name!r} を持つスキーマがありません"
+                             f"(あるもの: {', '.join([STANDARD_PROFILE, *known])})。")
+        schemas = {sid: apply_profile(s, name) if name in s.profiles else s for sid, s in self.schemas.items()}
+        return SchemaRegistry(schemas=schemas, findings=self.findings)
 
     def resolve(self, ref: str) -> Schema:
         """Return a schema given by id or by the path of a schema file."""

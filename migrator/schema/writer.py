@@ -65,15 +65,25 @@ def item_pairs(item: Item) -> list[tuple[str, Any]]:
         pairs.append(("pattern", item.pattern))
     if item.checks:
         pairs.append(("checks", list(item.checks)))
+    if item.new_number_checks:
+        pairs.append(("checks_new_numbers", list(item.new_number_checks)))
     if item.references:
         pairs.append(("references", str(item.references)))
     if item.sensitive:
         pairs.append(("sensitive", True))
     if item.applies_to:
         pairs.append(("applies_to", item.applies_to[0] if len(item.applies_to) == 1 else list(item.applies_to)))
-    for key in ("unknown_flag", "unknown_text", "format", "description"):
+    for key in ("unknown_flag", "unknown_text", "format"):
         if getattr(item, key):
             pairs.append((key, getattr(item, key)))
+    if item.dates:
+        pairs.append(("dates", item.dates))
+    if item.dates_when is not None:
+        pairs.append(("dates_when", _Raw(_condition(item.dates_when))))
+    if item.basis:
+        pairs.append(("basis", _Raw(_flow([(k, _Raw(_quoted(v))) for k, v in item.basis]))))
+    if item.description:
+        pairs.append(("description", item.description))
     return pairs
 
 
@@ -96,6 +106,8 @@ def _rule(rule: Rule) -> str:
         pairs.append(("both_ways", True))
     if rule.description:
         pairs.append(("description", rule.description))
+    if rule.basis:
+        pairs.append(("basis", _Raw(_quoted(rule.basis))))
     return _flow(pairs)
 
 
@@ -140,6 +152,18 @@ def dump_schema(schema: Schema, *, header: str | None = None) -> str:
     lines.append("tables:")
     for table in schema.tables:
         lines += _table(table)
+    if schema.profiles:
+        lines.append("profiles:")
+        for name, profile in schema.profiles.items():
+            lines.append(f"  {_scalar(name)}:")
+            if profile.description:
+                lines.append(f"    description: {_scalar(profile.description)}")
+            if profile.required:
+                lines.append("    required: [" + ", ".join(_scalar(r) for r in profile.required) + "]")
+            if profile.checks:
+                lines.append("    checks:")
+                lines += [f"      {_scalar(target)}: [" + ", ".join(_scalar(c) for c in checks) + "]"
+                          for target, checks in profile.checks]
     if schema.code_tables:
         lines.append("code_tables:")
         for name, ct in schema.code_tables.items():

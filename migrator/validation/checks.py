@@ -60,6 +60,9 @@ def build_schema(table: Table, code_tables: Mapping[str, CodeTable]) -> pa.DataF
 
 
 _CODES = [
+    (re.compile(r"^accepted:non_calendar"), "DAT401"),
+    (re.compile(r"^accepted:unknown_date"), "DAT403"),
+    (re.compile(r"^accepted:check:"), "DAT404"),
     (re.compile(r"^(not_nullable|required)"), "DAT101"),
     (re.compile(r"^(length|max_length|str_length)"), "DAT102"),
     (re.compile(r"^(integer|decimal|date|datetime|flag|dtype)"), "DAT103"),

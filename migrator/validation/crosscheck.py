@@ -1,4 +1,4 @@
-"""Cross-table checks over the extracts of one run: key uniqueness, references, one 世帯主 per household.
+"""Cross-table checks over the extracts of one run: key uniqueness, references, at most one 世帯主 per household.
 
 They run after all batches, on the key and reference columns the run kept (never the whole rows).
 A reference to a table of another schema (``std-001-juki:住民.宛名番号`` from 個人住民税) is a
@@ -41,7 +41,8 @@ def _aggregate(code: str, job: Job, rows: pl.DataFrame, item: str | None, option
 
 
 def cross_table_findings(frames: Sequence[tuple[Job, pl.DataFrame]], options: RunOptions) -> list[Finding]:
-    """DAT201 duplicate keys, DAT202/DAT204 missing references, DAT203 households without exactly one head."""
+    """DAT201 duplicate keys, DAT202/DAT204 missing references, DAT203 households with several heads, DAT405
+    households without a head (information: allowed by 1.1.10)."""
     findings: list[Finding] = []
     by_table: dict[tuple[str, str], pl.DataFrame] = {}
     for job, frame in frames:
@@ -74,6 +75,8 @@ def cross_table_findings(frames: Sequence[tuple[Job, pl.DataFrame]], options: Ru
             wrong = frame.lazy().filter(pl.col("住民状態") == CURRENT).group_by("世帯番号").agg(
                 (pl.col("続柄コード1") == HEAD).sum().alias("heads"), pl.col(ROW).min(), pl.col(LINE).min(),
             ).filter(pl.col("heads") != 1).sort(ROW).collect()
+            # A household without a 世帯主 is allowed (1.1.10): information, not an error.
             for n, group in wrong.group_by("heads", maintain_order=True):
-                findings += _aggregate("DAT203", job, group, "世帯番号", options, value_col="世帯番号", heads=n[0])
+                code = "DAT405" if n[0] == 0 else "DAT203"
+                findings += _aggregate(code, job, group, "世帯番号", options, value_col="世帯番号", heads=n[0])
     return findings

@@ -79,19 +79,33 @@ def unchecked(table: Table) -> list[Unchecked]:
     return out
 
 
-def _check(name: str, build: ExprCheck, error: str | None = None) -> pa.Check:
-    """A column check from an expression builder; nulls pass (``required`` is checked separately)."""
+def _check(name: str, build: ExprCheck, error: str | None = None, *, nulls_pass: bool = True) -> pa.Check:
+    """A column check from an expression builder; nulls pass (``required`` is checked separately) unless
+    ``nulls_pass`` is False (the check itself says what a null means)."""
 
     def run(data: Any) -> pl.LazyFrame:
         col = pl.col(data.key)
-        return data.lazyframe.select(build(col) | col.is_null())
+        return data.lazyframe.select((build(col) | col.is_null()) if nulls_pass else build(col).fill_null(True))
 
     return pa.Check(run, name=name, error=error or name)
 
 
+def _unknown_may_fill(item: Item) -> bool:
+    """A required date whose 不詳フラグ says 不詳 is filled even without a date (年月日不詳, 1.1.8)."""
+    return item.required and item.type == "date" and item.unknown_flag is not None
+
+
 def _text_checks(item: Item, codes: Mapping[str, CodeTable], fixed_width: bool) -> list[pa.Check]:
     checks: list[pa.Check] = []
-    if item.required:
+    if _unknown_may_fill(item):
+        flag = pl.col(item.unknown_flag or "").cast(pl.String) == "1"
+
+        def filled_or_unknown(data: Any) -> pl.LazyFrame:
+            col = pl.col(data.key)
+            return data.lazyframe.select((col.str.strip_chars().str.len_chars() > 0).fill_null(False) | flag)
+
+        checks.append(pa.Check(filled_or_unknown, name="required", error="required"))
+    elif item.required:
         checks.append(_check("required", lambda c: c.str.strip_chars().str.len_chars() > 0))
     if not fixed_width:  # a fixed-width length counts CP932 bytes of the extract, not characters
         if item.length is not None and item.type in ("string", "code"):
@@ -108,14 +122,54 @@ def _text_checks(item: Item, codes: Mapping[str, CodeTable], fixed_width: bool) 
     elif item.type == "flag":
         checks.append(_check("flag", lambda c: c.is_in(["0", "1"])))
     elif item.type == "date" and item.format in _DATE_FORMATS:
-        fmt = _DATE_FORMATS[item.format]
-        checks.append(_check("date", lambda c: c.str.to_date(fmt, strict=False).is_not_null(), f"date({fmt})"))
+        checks += _date_checks(item, _DATE_FORMATS[item.format])
     elif item.type == "datetime" and item.format in _DATETIME_FORMATS:
         fmt = _DATETIME_FORMATS[item.format]
         checks.append(_check("datetime", lambda c: c.str.to_datetime(fmt, strict=False).is_not_null(),
                              f"datetime({fmt})"))
     checks += _common_checks(item, codes)
     return checks
+
+
+_ISO_SHAPE = r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
+
+
+def _date_checks(item: Item, fmt: str) -> list[pa.Check]:
+    """A calendar date; or, where the item follows 戸籍 (``dates: koseki``, 1.1.8), also a non-calendar day
+    (2月29日 of a common year) and a 不詳日, each accepted one reported as information with the rule."""
+
+    def calendar(c: pl.Expr) -> pl.Expr:
+        return c.str.to_date(fmt, strict=False).is_not_null()
+
+    koseki = item.date_rule == "koseki"
+    allowed: pl.Expr = pl.lit(koseki) if item.dates_when is None else _holds(item.dates_when)
+    section = item.basis_of("dates") or "1.1.8"
+    where = f" when {item.dates_when.describe()}" if koseki and item.dates_when is not None else ""
+    checks: list[pa.Check] = []
+    if koseki and fmt == "%Y-%m-%d":
+        shape = _ISO_SHAPE
+        checks.append(_check("date", lambda c: calendar(c) | (c.str.contains(shape) & allowed),
+                             f"date({fmt}; non-calendar days{where}, {section})"))
+        checks.append(_check("accepted:non_calendar", lambda c: calendar(c) | ~c.str.contains(shape) | ~allowed,
+                             f"accepted:non_calendar({section})"))
+    else:
+        checks.append(_check("date", calendar, f"date({fmt})"))
+    if item.unknown_flag:
+        flag = pl.col(item.unknown_flag).cast(pl.String) == "1"
+        if koseki:
+            checks.append(_check("accepted:unknown_date", lambda c: ~flag | ~allowed,
+                                 f"accepted:unknown_date({section})", nulls_pass=False))
+        checks.append(_check("date_unknown", lambda c: ~flag | allowed,
+                             f"date(不詳 only{where or ' on the dates it lists'}, {section})", nulls_pass=False))
+    return checks
+
+
+def _new_number_checks(item: Item) -> list[pa.Check]:
+    """Checks the specification applies to newly assigned numbers only (1.1.13): a migrated number that fails
+    one is kept and reported as information; a profile that asks for the check turns it into a check."""
+    section = item.basis_of("checks_new_numbers") or "1.1.13"
+    return [_check(f"accepted:check:{name}", _NAMED[name], f"accepted:check:{name}({section})")
+            for name in item.new_number_checks if name in _NAMED]
 
 
 def _common_checks(item: Item, codes: Mapping[str, CodeTable]) -> list[pa.Check]:
@@ -130,6 +184,7 @@ def _common_checks(item: Item, codes: Mapping[str, CodeTable]) -> list[pa.Check]
     if item.charset in _CHARSETS and item.charset != "any":
         checks.append(_check(f"charset:{item.charset}", _CHARSETS[item.charset]))
     checks += [_check(f"check:{name}", _NAMED[name]) for name in item.checks if name in _NAMED]
+    checks += _new_number_checks(item)
     return checks
 
 
@@ -213,7 +268,8 @@ def build_pandera_schema(table: Table, *, code_tables: Mapping[str, CodeTable] |
             columns[item.name] = _typed_column(item, codes)
         else:
             columns[item.name] = pa.Column(pl.String, checks=_text_checks(item, codes, fixed),
-                                           nullable=not item.required, required=True, name=item.name)
+                                           nullable=not item.required or _unknown_may_fill(item), required=True,
+                                           name=item.name)
     frame_checks = []
     if rules and not typed:
         for rule in table.rules:

@@ -60,6 +60,7 @@ class RunOptions:
     batch_rows: int = 100_000
     encoding: str | None = None
     progress: Callable[[int], None] | None = None
+    profile: str = "standard"  # the standard's own rules, or a stricter profile of the standard schemas
 
 
 @dataclass
@@ -819,7 +820,14 @@ def load_job(workbook: Path, extract: Path, *, registry: Any = None) -> tuple[Jo
 
 def run_mapping_files(pairs: Sequence[tuple[Path, Path]], options: RunOptions | None = None, *,
                       registry: Any = None) -> RunResult:
-    """Run each (mapping workbook, extract) pair as one run; mapping errors stop the run with a report."""
+    """Run each (mapping workbook, extract) pair as one run; mapping errors stop the run with a report.
+
+    The standard schemas are checked under ``options.profile`` (see :func:`migrator.schema.apply_profile`).
+    """
+    from migrator.schema import SchemaRegistry
+
+    profile = options.profile if options is not None else "standard"
+    registry = (registry or SchemaRegistry.load()).with_profile(profile)
     jobs: list[Job] = []
     findings: list[Finding] = []
     for workbook, extract in pairs:

@@ -29,7 +29,9 @@ def _date_values() -> list[str | None]:
             era = rng.choice(["", "0", "1", "3", "4", "5", "6", "H", "S", "平成", "令和"])
             out.append(f"{era}{rng.randrange(100):02d}{rng.randrange(14):02d}{rng.randrange(33):02d}")
         else:
-            out.append(rng.choice([None, "", "不詳", "0000000", "abc", "平成元年不詳", "　"]))
+            out.append(rng.choice([None, "", "不詳", "0000000", "abc", "平成元年不詳", "　", "令和3年頃", "推定令和3年4月",
+                                   "平成元年2月30日頃", "昭和50年春", "令和3年4月1日頃から10日頃までの間", "平成40年頃",
+                                   "明治45年7月30日", "大正15年12月25日", "平成元年2月29日", "1900-02-29"]))
     return out
 
 
@@ -50,10 +52,10 @@ def _check(values: list, scalar: Callable, expr: Callable) -> None:
     assert mismatches[:5] == []
 
 
-@pytest.mark.parametrize("policy", ["strict", "lenient"])
-def test_wareki_parity(policy: str) -> None:
-    _check(_date_values(), lambda v: jp.parse_wareki(v, policy=policy).as_dict(),
-           lambda e: jp.parse_wareki_expr(e, policy=policy))
+@pytest.mark.parametrize(("policy", "koseki"), [("strict", False), ("lenient", False), ("strict", True)])
+def test_wareki_parity(policy: str, koseki: bool) -> None:
+    _check(_date_values(), lambda v: jp.parse_wareki(v, policy=policy, koseki=koseki).as_dict(),
+           lambda e: jp.parse_wareki_expr(e, policy=policy, koseki=koseki))
 
 
 @pytest.mark.parametrize("func", ["to_fullwidth_kana", "to_halfwidth_kana", "hiragana_to_katakana",

@@ -26,28 +26,34 @@ FIRST, LAST = dt.date(1873, 1, 1), dt.date(2100, 12, 31)
 ALL_DAYS = [FIRST + dt.timedelta(days=i) for i in range((LAST - FIRST).days + 1)]
 
 
-def _expected(case: dict, policy: str) -> dict:
-    base = {"date": case.get("date"), "status": case["status"], "reason": case.get("reason"),
-            "fusho_text": case.get("fusho_text")}
-    if policy == "lenient" and "lenient" in case:
-        over = case["lenient"]
-        base = {"date": over.get("date"), "status": over["status"], "reason": over.get("reason"),
-                "fusho_text": over.get("fusho_text")}
-    return base
+def _expected(case: dict, policy: str, koseki: bool = False) -> dict:
+    """The case's expectation; ``lenient:`` and ``koseki:`` (the 戸籍 rule of 1.1.8) override it."""
+    chosen = case
+    if koseki and "koseki" in case:
+        chosen = case["koseki"]
+    elif policy == "lenient" and "lenient" in case:
+        chosen = case["lenient"]
+    date = chosen.get("date")
+    return {"date": date, "status": chosen["status"], "reason": chosen.get("reason"),
+            "fusho_text": chosen.get("fusho_text"), "iso": chosen.get("iso", date.isoformat() if date else None)}
 
 
-@pytest.mark.parametrize("policy", ["strict", "lenient"])
-def test_cases_scalar(policy: str) -> None:
+MODES = [("strict", False), ("lenient", False), ("strict", True)]
+
+
+@pytest.mark.parametrize(("policy", "koseki"), MODES)
+def test_cases_scalar(policy: str, koseki: bool) -> None:
     for case in CASES:
-        assert parse_wareki(case["value"], policy=policy).as_dict() == _expected(case, policy), case["value"]
+        got = parse_wareki(case["value"], policy=policy, koseki=koseki).as_dict()
+        assert got == _expected(case, policy, koseki), case["value"]
 
 
-@pytest.mark.parametrize("policy", ["strict", "lenient"])
-def test_cases_polars(policy: str) -> None:
+@pytest.mark.parametrize(("policy", "koseki"), MODES)
+def test_cases_polars(policy: str, koseki: bool) -> None:
     frame = pl.DataFrame({"v": [c["value"] for c in CASES]}, schema={"v": pl.String})
-    got = frame.select(parse_wareki_expr(pl.col("v"), policy=policy).alias("r")).unnest("r").to_dicts()
+    got = frame.select(parse_wareki_expr(pl.col("v"), policy=policy, koseki=koseki).alias("r")).unnest("r").to_dicts()
     for case, row in zip(CASES, got, strict=True):
-        assert row == _expected(case, policy), case["value"]
+        assert row == _expected(case, policy, koseki), case["value"]
 
 
 def test_fusho_flag_and_integers() -> None:

@@ -128,8 +128,9 @@ def _delete_item(standard: str) -> Callable:  # type: ignore[type-arg]
 
 CASES = [
     # (id, source, change, code, cell)
-    ("required item without source", SAMPLE, _set("項目対応", "性別", 3, None), "MAP201", None),
-    ("required item deleted", SAMPLE, _delete_item("性別表記"), "MAP201", "項目対応!B1"),
+    # 生年月日 and 住所_都道府県 may not be blank (住民記録システム標準仕様書 1.1.6)
+    ("required item without source", SAMPLE, _set("項目対応", "生年月日", 3, None), "MAP201", None),
+    ("required item deleted", SAMPLE, _delete_item("住所_都道府県"), "MAP201", "項目対応!B1"),
     ("mapped twice", SAMPLE, _duplicate, "MAP202", None),
     ("unknown standard item", SAMPLE, _set("項目対応", "旧氏", 2, "旧姓"), "MAP203", None),
     ("unknown legacy item", SAMPLE, _set("項目対応", "旧氏", 3, "旧姓"), "MAP204", None),
@@ -171,7 +172,7 @@ def _expected_cell(case_id: str, path: Path) -> str:
     ws = wb["項目対応"]
     col = {"MAP201": 3, "MAP202": 2, "MAP203": 2, "MAP205": 6, "MAP307": 5, "MAP004": 3, "MAP005": 3}
     row_of = {
-        "required item without source": ("性別", 3), "mapped twice": ("旧氏", 2), "unknown standard item": ("旧姓", 2),
+        "required item without source": ("生年月日", 3), "mapped twice": ("旧氏", 2), "unknown standard item": ("旧姓", 2),
         "unknown legacy item": ("旧氏", 3), "unknown legacy item in an argument": ("氏名", 4),
         "excluded without reason": ("旧氏_フリガナ", 6), "transform typo": ("性別", 4),
         "unbalanced parentheses": ("性別", 4), "stray closing parenthesis": ("性別", 4),

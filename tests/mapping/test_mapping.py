@@ -99,7 +99,9 @@ def test_template_workbook(workdir: Path) -> None:
     row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 2).value == "住所_郵便番号")
     assert ws.cell(row, 3).value == "郵便番号"
     assert ws.cell(row, 6).value.startswith("候補(要確認): 郵便番号 ")
-    assert ws.cell(row, 2).fill.fgColor.rgb.endswith("FCE4D6")  # required
+    assert not ws.cell(row, 2).fill.fgColor.rgb.endswith("FCE4D6")  # may be blank (1.1.6)
+    birth = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 2).value == "生年月日")
+    assert ws.cell(birth, 2).fill.fgColor.rgb.endswith("FCE4D6")  # required (1.1.6)
     sqrefs = {str(dv.sqref) for dv in ws.data_validations.dataValidation}
     assert any(s.startswith("C2") for s in sqrefs) and any(s.startswith("D2") for s in sqrefs)
 

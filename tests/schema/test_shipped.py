@@ -6,7 +6,7 @@ import csv
 import json
 from pathlib import Path
 
-from migrator.schema import SchemaRegistry, load_schema
+from migrator.schema import SchemaRegistry, apply_profile, load_schema
 from tests.conftest import DATA, REFERENCE, REPO, run_cli
 
 STANDARD = REFERENCE / "standard"
@@ -31,17 +31,25 @@ def test_registry_finds_every_shipped_schema_by_id() -> None:
     assert registry.get("std-024-kokuho").business_area == "024"
 
 
+# 住民記録システム標準仕様書 1.1.6: of the 住民 items, only these may not be blank.
+NOT_BLANK = {"宛名番号", "世帯番号", "生年月日", "住所_市区町村コード", "住所_都道府県", "住所_市区郡町村名"}
+
+
 def test_001_has_every_reference_item_exactly() -> None:
     schema, _ = load_schema(DATA / "schemas/standard/001_juki.yaml")
     assert schema is not None and schema.provenance.verified is False
     table = schema.table("住民")
+    strict = apply_profile(schema, "municipality-strict").table("住民")
     rows = _csv("001_juki_items.csv")
     assert len(rows) == 111
     assert table.item_names == tuple(r["item_name"] for r in rows)
     for row in rows:
         item = table.item(row["item_name"])
         assert item.type == row["type"], item.name
-        assert item.required == (row["required"] == "yes"), item.name
+        assert item.required == (item.name in NOT_BLANK), item.name
+        assert strict.item(item.name).required == (row["required"] == "yes"), item.name
+        if row["required"] == "yes" or item.required:
+            assert item.basis_of("required") == "1.1.6", item.name
         assert item.code_tables == tuple(t for t in row["code_table"].split("|") if t), item.name
         if row["max_length"] and item.type not in ("date", "flag"):
             assert item.size == int(row["max_length"]), item.name
@@ -177,3 +185,25 @@ def test_001_file_is_what_the_generator_writes() -> None:
     text = module.main(STANDARD / "001_juki_items.csv", STANDARD / "001_juki_codes.csv")
     assert text == (DATA / "schemas/standard/001_juki.yaml").read_text(encoding="utf-8"), \
         "regenerate: python tools/build_001_juki.py reference/standard/001_juki_items.csv reference/standard/001_juki_codes.csv > migrator/data/schemas/standard/001_juki.yaml"
+
+
+def test_001_names_the_section_of_each_rule_it_follows() -> None:
+    schema, _ = load_schema(DATA / "schemas/standard/001_juki.yaml")
+    assert schema is not None
+    residents, household = schema.table("住民"), schema.table("世帯")
+    for item in residents.items:
+        if item.type == "date":
+            assert item.basis_of("dates") == "1.1.8", item.name
+    koseki = {i.name: i.dates_when for i in residents.items if i.date_rule == "koseki"}
+    assert set(koseki) == {"生年月日", "住民となった年月日", "外国人住民となった年月日", "異動年月日", "消除の異動年月日"}
+    assert koseki["異動年月日"] is not None and koseki["異動年月日"].values == ("03", "23")
+    for table, name in (("住民", "宛名番号"), ("住民", "世帯番号"), ("世帯", "世帯番号"), ("世帯", "世帯主宛名番号")):
+        item = schema.table(table).item(name)
+        assert item.checks == () and item.new_number_checks == ("m11w27",), name
+        assert item.basis_of("checks_new_numbers") == "1.1.13", name
+    head = household.item("世帯主宛名番号")
+    assert not head.required and head.basis_of("required") == "1.1.10"
+    assert [r.basis for r in residents.rules if r.kind == "required_if" and r.item == "住民となった年月日"] == ["1.1.6"]
+    strict = apply_profile(schema, "municipality-strict")
+    assert strict.table("住民").item("宛名番号").checks == ("m11w27",)
+    assert strict.table("世帯").item("世帯主宛名番号").required

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from migrator.schema import SchemaRegistry
+from migrator.schema import SchemaRegistry, apply_profile
 from migrator.store import open_store, upgrade
 from migrator.store.validation_repo import list_runs, save_run
 from migrator.validation.outputs import write_run_reports
@@ -28,7 +28,9 @@ ROWS = [
 
 @pytest.fixture
 def standard():
-    return SchemaRegistry.load(DATA / "schemas").get("std-001-juki")
+    # The municipality profile: the M11 check digit on existing numbers and a required 世帯主氏名, which these
+    # cases rely on (the standard's own rules are tested in test_standard_rules.py).
+    return apply_profile(SchemaRegistry.load(DATA / "schemas").get("std-001-juki"), "municipality-strict")
 
 
 def _run(tmp_path: Path, standard, **opts):

@@ -20,7 +20,7 @@ def test_screen_agrees_with_pandera_row_by_row() -> None:
     good = {"世帯番号": "000000000010014", "世帯主宛名番号": "000000000010022", "世帯主氏名": "山田　太郎",
             "世帯員数": "2", "住所_市区町村コード": "131016"}
     rows = [good, {**good, "世帯員数": "x"}, {**good, "住所_市区町村コード": "131015"},
-            {**good, "世帯主氏名": None}, {**good, "世帯主氏名": "\ue000田　一郎"}, good]
+            {**good, "世帯番号": None}, {**good, "世帯主氏名": "\ue000田　一郎"}, good]
     names = list(table.item_names)
     frame = pl.DataFrame([{n: r.get(n) for n in names} for r in rows], schema={n: pl.String for n in names})
     passed = frame.select(screen).to_series().to_list()
