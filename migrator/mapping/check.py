@@ -7,7 +7,7 @@ from pathlib import Path
 from migrator.location import Location
 from migrator.mapping.compiled import Resolved, load_mapping, plan_rows, resolve, standard_code_values
 from migrator.mapping.compiler import RowPlan
-from migrator.mapping.model import ItemRow, Mapping
+from migrator.mapping.model import ItemRow, Mapping, gaiji_policy
 from migrator.report import Finding, Report, make_finding
 from migrator.schema import SchemaRegistry, Table
 
@@ -54,6 +54,11 @@ def check_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None) -
             else:
                 findings.append(make_finding("MAP209", header, item=item.name))
     findings += _code_findings(mapping, resolved, plans)
+    policy = mapping.settings.get("外字方針")
+    if gaiji_policy(policy) is None:
+        findings.append(make_finding("MAP041", mapping.setting_place("外字方針"), value=policy))
+    elif gaiji_policy(policy) == "残す":
+        findings.append(make_finding("MAP040", mapping.setting_place("外字方針")))
     if mapping.legacy_schema is None:
         findings.append(make_finding("MAP208", mapping.setting_place("現行スキーマ")))
     if legacy is not None:

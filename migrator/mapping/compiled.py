@@ -19,7 +19,7 @@ from migrator.mapping.compiler import (
     gaiji_table,
     source_of,
 )
-from migrator.mapping.model import Mapping
+from migrator.mapping.model import Mapping, gaiji_policy
 from migrator.mapping.transforms import Env
 from migrator.report import Finding, make_finding
 from migrator.schema import Schema, SchemaRegistry, Table
@@ -137,7 +137,8 @@ def _copy_plan(plan: RowPlan) -> RowPlan:
 
 def _plan_rows(mapping: Mapping, resolved: Resolved, *, dedupe: bool) -> tuple[list[RowPlan], list[Finding]]:
     gaiji, findings = gaiji_table(mapping)
-    env = Env(codes={name: mapping.code_table(name) for name in mapping.code_table_names}, gaiji=gaiji)
+    env = Env(codes={name: mapping.code_table(name) for name in mapping.code_table_names}, gaiji=gaiji,
+              keep_gaiji=gaiji_policy(mapping.settings.get("外字方針")) == "残す")
     if resolved.legacy is not None:
         env.lengths = {i.name: i.size for i in resolved.legacy.items}
     codes = standard_code_values(resolved.standard_schema, resolved.standard)

@@ -54,6 +54,7 @@ class Env:
     gaiji: jp.GaijiTable = field(default_factory=lambda: jp.GaijiTable({}))
     issues: list[RowIssue] = field(default_factory=list)
     lengths: dict[str, int | None] = field(default_factory=dict)  # legacy item → max length, when known
+    keep_gaiji: bool = False  # 外字方針 残す: an unmapped 外字 is a warning (MAP410) and stays in the output
 
 
 Build = Callable[[Env, pl.Expr, dict[str, Any]], pl.Expr]
@@ -162,7 +163,9 @@ def _postal(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
 
 def _gaiji(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
     out = jp.apply_gaiji_expr(e, env.gaiji)
-    _issue(env, "MAP406", jp.pua_chars_expr(out).list.len() > 0, e)
+    # An error rejects the row, so the standard output never holds a character the target cannot show,
+    # unless the mapping's 外字方針 says to keep it (a warning, and the check reports the policy: MAP040).
+    _issue(env, "MAP410" if env.keep_gaiji else "MAP406", jp.pua_chars_expr(out).list.len() > 0, e)
     return out
 
 
@@ -225,6 +228,54 @@ def _substr_len(env: Env, n: int | None, a: dict[str, Any]) -> int | None:
     return None if n is None else max(n - a["start"], 0)
 
 
+def _extract_len(env: Env, n: int | None, a: dict[str, Any]) -> int | None:
+    """The longest text the group can match, when the pattern bounds it (``.{2,3}県`` → 4); else None.
+
+    An unbounded group (``.+?[市区町村]``) says nothing: the input's length would be a bound no real value
+    reaches, and a warning on every extract() is noise.
+    """
+    bound = regex_group_width(a["pattern"], a["group"])
+    if bound is None:
+        return None
+    return bound if n is None else min(bound, n)
+
+
+def regex_group_width(pattern: str, group: int) -> int | None:
+    """The maximum width of ``group`` of ``pattern`` (0: the whole match), None when unbounded or unknown."""
+    try:
+        from re import _constants as c  # type: ignore[attr-defined]
+        from re import _parser as parser  # type: ignore[attr-defined]
+
+        tree = parser.parse(pattern)
+    except (ImportError, re.error):
+        return None
+
+    def find(node: Any) -> Any:
+        for op, av in node:
+            children: list[Any] = []
+            if op is c.SUBPATTERN:
+                if av[0] == group:
+                    return av[3]
+                children = [av[3]]
+            elif op is c.BRANCH:
+                children = list(av[1])
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+                children = [av[2]]
+            elif op in (c.ASSERT, c.ASSERT_NOT):
+                children = [av[1]]
+            for child in children:
+                found = find(child)
+                if found is not None:
+                    return found
+        return None
+
+    target = tree if group == 0 else find(tree)
+    if target is None:
+        return None
+    width = target.getwidth()[1]
+    return None if width >= c.MAXREPEAT else int(width)
+
+
 def _max(*values: int | None) -> int | None:
     known = [v for v in values if v is not None]
     return None if len(known) < len(values) else max(known)
@@ -258,14 +309,21 @@ _REGISTRY: tuple[Transform, ...] = (
     Transform("digits", "Keep the digits only (full-width digits become ASCII).", "数字だけを残す(全角数字は半角に)。",
               "digits", (), TEXT_KINDS, "same",
               lambda env, e, a: jp.to_halfwidth_ascii_expr(e).str.replace_all(r"[^0-9]", "")),
-    Transform("postal", "郵便番号 to 7 ASCII digits (〒, hyphens of every width, full-width digits, lost leading "
-              "zeros); an unreadable value becomes empty and is reported (MAP405).",
-              "郵便番号を半角7桁にする。読めない値は空にして報告する(MAP405)。", "postal", (), TEXT_KINDS, "text",
+    Transform("postal", "郵便番号 to 7 ASCII digits (〒, spaces and hyphens of every width removed, full-width "
+              "digits converted); it never adds a digit: a value that is not 7 digits once cleaned (916-123) "
+              "becomes empty and is reported (MAP405). Where a spreadsheet dropped leading zeros, say so: "
+              "digits | pad(7).",
+              "郵便番号を半角7桁にする(〒・空白・ハイフンを除き全角数字を半角に)。桁を補うことはしない: 7桁にならない値"
+              "(916-123 など)は空にして報告する(MAP405)。先頭の 0 が落ちた値は digits | pad(7) と明示する。", "postal", (), TEXT_KINDS, "text",
               _postal, length=lambda env, n, a: 7, issues=("MAP405",)),
-    Transform("gaiji", "Replace vendor 外字 through the 外字対応 sheet; PUA characters left are reported (MAP406).",
-              "外字対応シートで外字を置き換える。残った外字(私用領域)を報告する(MAP406)。", "gaiji", (), TEXT_KINDS, "text",
+    Transform("gaiji", "Replace vendor 外字 through the 外字対応 sheet. A private-use character left is an error "
+              "(MAP406) and the row is rejected, so the standard output never holds it; under the setting "
+              "外字方針 = 残す it is a warning (MAP410) and the row is written as is.",
+              "外字対応シートで外字を置き換える。残った外字(私用領域)はエラー(MAP406)で行を除外する。設定 外字方針 = 残す のとき"
+              "は警告(MAP410)で行をそのまま出力する。", "gaiji", (), TEXT_KINDS, "text",
               _gaiji, length=lambda env, n, a: None if n is None else n * max((len(v) for v in env.gaiji.mapping.values()),
-                                                                          default=1), issues=("MAP406",),
+                                                                          default=1),
+              issues=("MAP406", "MAP410"),
               memo=True),
     Transform("wareki", "和暦 (GYYMMDD, H01.01.08, 平成元年1月8日 …) to a date; unreadable values are reported "
               "(MAP401), out-of-era values accepted under policy=lenient are reported too (MAP402).",
@@ -317,7 +375,7 @@ _REGISTRY: tuple[Transform, ...] = (
               'extract("^(東京都|北海道|(?:京都|大阪)府|.{2,3}県)")',
               (Param("pattern", "text", "regular expression"),
                Param("group", "int", "group number", required=False, default=1)), TEXT_KINDS, "text", _extract,
-              issues=("MAP409",), memo=True),
+              length=_extract_len, issues=("MAP409",), memo=True),
     Transform("split", "Split on a separator and keep part index (0-based); split(item, sep, index) splits "
               "another legacy item.", "区切り文字で分け、index 番目(0始まり)を取る。split(項目, 区切り, 番号) は別の現行項目を分ける。",
               'split(氏名, " ", 0)', (Param("column", "column", "legacy item (optional)", required=False),

@@ -63,12 +63,14 @@ def test_mainframe_sample_reports_exactly_the_planted_defects(workdir: Path) -> 
     report = json.loads(result.stdout)
     assert counts(report) == MAINFRAME_DEFECTS
     assert report["summary"]["rows_in"] == 3000
-    # Rejected: 1 unreadable record and 9 with a row-level error (3 MAP407, 2 MAP401, 2 MAP404, 1 DAT107,
-    # 1 DAT109). MAP406 is a warning, and cross-table findings (DAT201, DAT203) do not reject rows.
-    assert report["summary"]["rows_rejected"] == 10 and report["summary"]["rows_out"] == 2990
+    # Rejected: 1 unreadable record and 11 with a row-level error (3 MAP407, 2 MAP401, 2 MAP404, 2 MAP406,
+    # 1 DAT107, 1 DAT109): an unmapped 外字 never reaches the standard output. Cross-table findings
+    # (DAT201, DAT203) do not reject rows.
+    assert report["summary"]["rows_rejected"] == 12 and report["summary"]["rows_out"] == 2988
     converted = (workdir / "out" / "juki-mainframe-to-001-jumin.csv").read_text(encoding="utf-8").splitlines()
     assert converted[0].split(",")[:2] == ["宛名番号", "世帯番号"]
-    assert len(converted) == 1 + 2990
+    assert len(converted) == 1 + 2988
+    assert not any("\ue00a" in line for line in converted)
     gaiji = openpyxl.load_workbook(workdir / "out" / "report.xlsx")["外字"]
     assert [[c.value for c in row] for row in gaiji.iter_rows()] == [["character", "code point", "count"],
                                                                      ["\ue00a", "U+E00A", 2]]
