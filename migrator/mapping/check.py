@@ -39,8 +39,17 @@ def check_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None) -
             continue
         if row.excluded and not row.note:
             findings.append(make_finding("MAP205", row.place("note"), item=row.standard))
-        if standard is not None and standard.item(row.standard).required and not row.excluded and not _has_source(row):
-            findings.append(make_finding("MAP201", row.place("legacy"), item=row.standard))
+        if standard is not None and standard.item(row.standard).required:
+            # What the run would do, said at the cell: a required item with nothing to fill it rejects every row.
+            if row.excluded:
+                findings.append(make_finding("MAP042", row.place("legacy"), item=row.standard))
+            elif not _has_source(row):
+                findings.append(make_finding("MAP201", row.place("legacy"), item=row.standard))
+            else:
+                constant = _placeholder(row)
+                if constant is not None:
+                    findings.append(make_finding("MAP043", row.place("default" if row.default else "transform"),
+                                                 item=row.standard, value=constant))
         if row.default and standard is not None:
             findings += _default_findings(row.standard, row.default, row.place("default"), standard,
                                           standard_code_values(resolved.standard_schema, standard))
@@ -85,6 +94,23 @@ def _has_source(row: ItemRow) -> bool:
     except TransformSyntaxError:
         return True  # reported as MAP101
     return first is None or first.is_source or (first.name == "split" and len(parse_pipe(row.transform).steps[0].args) == 3)
+
+
+def _placeholder(row: ItemRow) -> str | None:
+    """The one value a row gives every record (a default with no source, or a lone ``const``), else None."""
+    if row.legacy:
+        return None
+    if not row.transform:
+        return row.default
+    from migrator.mapping.language import TransformSyntaxError, parse_pipe
+
+    try:
+        steps = parse_pipe(row.transform).steps
+    except TransformSyntaxError:
+        return None
+    if len(steps) == 1 and steps[0].name == "const" and len(steps[0].args) == 1:
+        return steps[0].args[0].value
+    return None
 
 
 def _default_findings(name: str, value: str, loc: Location, standard: Table, codes: dict[str, tuple[str, ...]]

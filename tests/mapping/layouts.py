@@ -40,12 +40,15 @@ def write_extract(path: Path, header: str, rows: list[str], encoding: str = "cp9
     return path
 
 
-def mapping_copy(name: str, target: Path, **settings: str) -> Path:
-    """The answer-key mapping ``name`` written to ``target`` (YAML, or a workbook for .xlsx), settings changed."""
+def mapping_copy(name: str, target: Path, items: list[dict] | None = None, **settings: str) -> Path:
+    """The answer-key mapping ``name`` written to ``target`` (YAML, or a workbook for .xlsx), with settings
+    changed and, if given, other item rows."""
     from migrator.mapping import load_mapping, write_mapping
 
     data = yaml.safe_load((MAPPINGS / f"{name}.yaml").read_text(encoding="utf-8"))
     data["settings"].update(settings)
+    if items is not None:
+        data["items"] = items
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     if target.suffix == ".xlsx":
         staged = target.with_suffix(".yaml")

@@ -73,3 +73,50 @@ def test_unknown_gaiji_policy_is_an_error_at_its_cell(layouts: Path) -> None:
     check = json.loads(run_cli("mapping", "check", str(mapping), "--format", "json", expect=1).stdout)
     bad = [f for f in check["findings"] if f["code"] == "MAP041"]
     assert [(f["location"]["sheet"], f["location"]["cell"]) for f in bad] == [("概要", "B12")]
+
+
+def _items(**changes: dict | None) -> list[dict]:
+    """The answer key's rows with some replaced (None drops a row)."""
+    import yaml
+
+    from tests.mapping.layouts import MAPPINGS
+
+    rows = yaml.safe_load((MAPPINGS / "romaji_jumin.yaml").read_text(encoding="utf-8"))["items"]
+    out = []
+    for row in rows:
+        if row["standard"] in changes:
+            if changes[row["standard"]] is None:
+                continue
+            row = {"no": row["no"], "standard": row["standard"], **changes[row["standard"]]}  # type: ignore[dict-item]
+        out.append(row)
+    return out
+
+
+def _check_workbook(layouts: Path, items: list[dict], expect: int) -> list[dict]:
+    mapping = mapping_copy("romaji_jumin", layouts / "m.xlsx", items=items)  # type: ignore[arg-type]
+    out = run_cli("mapping", "check", str(mapping), "--format", "json", expect=expect)
+    return [f for f in json.loads(out.stdout)["findings"] if f["severity"] != "info"]
+
+
+def test_check_predicts_that_every_row_would_be_rejected(layouts: Path) -> None:
+    items = _items(住所_町字コード={"excluded": True, "note": "町字コードは未整備"},
+                   住所_都道府県={"note": "後で決める"})
+    found = _check_workbook(layouts, items, expect=1)
+    assert [(f["code"], f["item"], f["location"]["cell"]) for f in found] == [
+        ("MAP042", "住所_町字コード", "C17"), ("MAP201", "住所_都道府県", "C18")]
+    # A declared placeholder runs, and the check says it is one, at the line of the default.
+    extract = write_extract(layouts / "jumin.csv", ROMAJI_HEADER, [romaji_row(1), romaji_row(2)])
+    items_ok = _items(住所_町字コード={"default": "0000000"})
+    mapping = mapping_copy("romaji_jumin", layouts / "run.yaml", items=items_ok)  # type: ignore[arg-type]
+    report = _validate(mapping, extract, expect=0)
+    assert _codes(report) == {}
+    check = json.loads(run_cli("mapping", "check", str(mapping), "--format", "json").stdout)
+    placeholder = [f for f in check["findings"] if f["code"] == "MAP043"]
+    assert [(f["item"], f["severity"]) for f in placeholder] == [("住所_町字コード", "warning")]
+    line = mapping.read_text(encoding="utf-8").splitlines()[placeholder[0]["location"]["line"] - 1]
+    assert line.strip() == "default: '0000000'"
+
+
+def test_a_constant_for_a_required_item_is_a_placeholder_too(layouts: Path) -> None:
+    found = _check_workbook(layouts, _items(住所_町字コード={"transform": 'const("0000000")'}), expect=0)
+    assert [(f["code"], f["item"], f["location"]["cell"]) for f in found] == [("MAP043", "住所_町字コード", "D17")]
