@@ -45,7 +45,7 @@ def check_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None) -
                 findings.append(make_finding("MAP042", row.place("legacy"), item=row.standard))
             elif not _has_source(row):
                 findings.append(make_finding("MAP201", row.place("legacy"), item=row.standard))
-            else:
+            elif standard.item(row.standard).type != "flag":  # a constant flag is a statement (never 不詳)
                 constant = _placeholder(row)
                 if constant is not None:
                     findings.append(make_finding("MAP043", row.place("default" if row.default else "transform"),
