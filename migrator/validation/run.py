@@ -284,6 +284,7 @@ class _TableRunner:
                                     code_tables=legacy_codes)
         self.collector = _Collector(self.table, dict(c.sources), str(job.extract), options)
         self.memo = self._memo_groups()
+        self.legacy_rules = _legacy_rules(job)
         self.stages: defaultdict[str, float] = defaultdict(float)  # seconds per stage of the batches
         self.legacy_sensitive = {i.name for i in (c.legacy.items if c.legacy else ()) if i.sensitive}
         self.collector.derived_sensitive = {
@@ -457,6 +458,20 @@ class _TableRunner:
             note(positions, issue.code, issue.item, spec.severity if spec else "error")
         clock("transform issues")
 
+        # Rules of the legacy layout, on the extract as read (before mapping): reported on its items.
+        for rule, ok, source in self.legacy_rules:
+            broken = legacy.select(ok.not_().fill_null(False)).to_series().arg_true()
+            if broken.len():
+                roots = [r for r in dict.fromkeys(_roots(ok)) if r in legacy.columns]
+                hit = legacy[broken]
+                rows = hit.select(ROW, LINE, pl.concat_str([pl.col(r).cast(pl.String).fill_null("") for r in roots],
+                                                           separator=" | ").alias("legacy"),
+                                  pl.lit(None, pl.String).alias("converted"))
+                self.collector.add("DAT050", rule.item or (roots[0] if roots else None),
+                                   f"{rule.kind}({', '.join(rule.items)})", rows, source=source,
+                                   sensitive=any(r in self.legacy_sensitive for r in roots))
+        clock("legacy rules")
+
         # The pandera schema of the standard table, every failure collected.
         failures = self._validate(converted)
         clock("screen and pandera")
@@ -470,6 +485,20 @@ class _TableRunner:
                 if not kept:
                     continue
                 positions = pl.Series("__pos", sorted(kept), dtype=pl.UInt32)
+                if item is None and code == "DAT109":
+                    # A cross-item rule names its items: the finding takes the first, the example shows the
+                    # legacy values behind all of them and the mapping cells that produced them.
+                    involved = [n for n in _rule_items(check) if n in self.names]
+                    legs = [pl.col(f"__leg{self.names.index(n)}").fill_null("") for n in involved]
+                    rows = frame[positions].select(
+                        ROW, LINE, (pl.concat_str(legs, separator=" | ") if legs else pl.lit(None, pl.String))
+                        .alias("legacy"), pl.lit(None, dtype=pl.String).alias("converted"))
+                    source = ", ".join(dict.fromkeys(self.collector.sources[n] for n in involved
+                                                     if n in self.collector.sources)) or None
+                    self.collector.add(code, involved[0] if involved else None, check, rows, source=source,
+                                       sensitive=any(self.collector.sensitive(n) for n in involved))
+                    note(positions, code, involved[0] if involved else None, catalogue()[code].severity)
+                    continue
                 leg = f"__leg{self.names.index(item)}" if item else None
                 rows = frame[positions].select(
                     ROW, LINE, (pl.col(leg) if leg else pl.lit(None, dtype=pl.String)).alias("legacy"),
@@ -668,6 +697,30 @@ def screen_expr(schema: pa.DataFrameSchema) -> pl.Expr | None:
     if not parts:
         return None
     return pl.all_horizontal([p.fill_null(False) for p in parts]).alias("__ok")
+
+
+def _rule_items(check: str) -> list[str]:
+    """The items of a rule check's label: ``rule:required_if(消除の異動年月日, 住民状態)`` → both names."""
+    inside = check.partition("(")[2].rpartition(")")[0]
+    return [n.strip() for n in inside.split(",") if n.strip()]
+
+
+def _legacy_rules(job: Job) -> list[tuple[Any, pl.Expr, str]]:
+    """The legacy layout's rules as (rule, expression over the extract, ``schema file:line``)."""
+    from migrator.validation.pandera_schema import rule_expr
+
+    table = job.compiled.legacy
+    if table is None:
+        return []
+    path = getattr(job.legacy_schema, "path", None)
+    out = []
+    for rule in table.rules:
+        if not all(table.has_item(n) for n in rule.items):
+            continue
+        expr = rule_expr(rule, table)
+        if expr is not None:
+            out.append((rule, expr, f"{path}:{rule.line}" if path else f"line {rule.line}"))
+    return out
 
 
 def _roots(expr: pl.Expr) -> list[str]:

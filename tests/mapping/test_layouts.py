@@ -120,3 +120,23 @@ def test_check_predicts_that_every_row_would_be_rejected(layouts: Path) -> None:
 def test_a_constant_for_a_required_item_is_a_placeholder_too(layouts: Path) -> None:
     found = _check_workbook(layouts, _items(住所_町字コード={"transform": 'const("0000000")'}), expect=0)
     assert [(f["code"], f["item"], f["location"]["cell"]) for f in found] == [("MAP043", "住所_町字コード", "D17")]
+
+
+def test_rules_of_the_legacy_layout_run_on_the_extract(layouts: Path) -> None:
+    from tests.mapping.layouts import SCHEMAS
+
+    rows = [romaji_row(1), romaji_row(2, jotai="3", jiyu="22", shojo="4060101"), romaji_row(3, jotai="3", jiyu="22")]
+    extract = write_extract(layouts / "jumin.csv", ROMAJI_HEADER, rows)
+    report = _validate(mapping_copy("romaji_jumin", layouts / "m.yaml"), extract, expect=1)
+    assert _codes(report) == {("DAT050", "SHOJO_YMD"): 1, ("DAT109", "消除の異動年月日"): 1}
+    legacy = next(f for f in report["findings"] if f["code"] == "DAT050")
+    schema = SCHEMAS / "romaji_jumin.yaml"
+    line = next(n for n, text in enumerate(schema.read_text(encoding="utf-8").splitlines(), 1) if "required_if" in text)
+    assert legacy["source"] == f"{schema}:{line}"
+    assert [e["location"]["row"] for e in legacy["examples"]] == [3]
+    rule = next(f for f in report["findings"] if f["code"] == "DAT109")
+    mapping_lines = (layouts / "m.yaml").read_text(encoding="utf-8").splitlines()
+    cited = [mapping_lines[int(part.rpartition(":")[2]) - 1].strip() for part in rule["source"].split(", ")]
+    assert cited == ["transform: trim | wareki", "transform: trim"]  # 消除の異動年月日, then 住民状態
+    assert [e["location"]["row"] for e in rule["examples"]] == [3]
+    assert rule["examples"][0]["value"] == " | 3"  # the legacy values behind the rule's items, in its order

@@ -29,7 +29,11 @@ MAINFRAME_DEFECTS = {
     ("DAT203", "世帯番号"): 1,
     ("DAT010", None): 1,
     ("DAT107", "住所_市区町村コード"): 1,
-    ("DAT109", None): 1,
+    ("DAT109", "住民状態"): 1,
+    # The legacy layout's own rules, on the extract as read: the death row of DAT109 breaks 死亡 ⇔ B2, and the
+    # two impossible birth dates of MAP401 sort after their 異動年月日 (warnings; the rows are judged above).
+    ("DAT050", "住民状態"): 1,
+    ("DAT050", "生年月日"): 2,
 }
 RDB_DEFECTS = {
     ("MAP407", "個人番号"): 2,
@@ -38,10 +42,11 @@ RDB_DEFECTS = {
     ("MAP404", "性別表記"): 1,
     ("DAT203", "世帯番号"): 1,
     ("DAT002", None): 1,
-    ("DAT109", None): 1,
+    ("DAT109", "住民状態"): 1,
     ("DAT202", "世帯番号"): 1,
     ("DAT202", "世帯主宛名番号"): 1,
     ("MAP408", "世帯員数"): 1,
+    ("DAT050", "状態区分"): 1,  # the legacy layout's 死亡 ⇔ 異動事由 32 rule, on the row of DAT109
 }
 
 
