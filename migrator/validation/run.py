@@ -267,7 +267,7 @@ class _MemoGroup:
 class _TableRunner:
     """Runs one job batch by batch."""
 
-    def __init__(self, job: Job, options: RunOptions) -> None:
+    def __init__(self, job: Job, options: RunOptions, *, qualify: bool = False) -> None:
         self.job = job
         self.options = options
         c = job.compiled
@@ -282,7 +282,11 @@ class _TableRunner:
         self.reader = ExtractReader(job.extract, c.legacy,
                                     ReadOptions(encoding=enc, batch_rows=options.batch_rows),
                                     code_tables=legacy_codes)
-        self.collector = _Collector(self.table, dict(c.sources), str(job.extract), options)
+        # In a run of several workbooks a cell (項目対応!D3) names its workbook too.
+        book = Path(str(getattr(c.mapping, "path", "") or "")).name if qualify else ""
+        self.qualify = (lambda cell: f"{book} {cell}") if book else (lambda cell: cell)
+        self.collector = _Collector(self.table, {k: self.qualify(v) for k, v in c.sources.items()},
+                                    str(job.extract), options)
         self.memo = self._memo_groups()
         self.legacy_rules = _legacy_rules(job)
         self.stages: defaultdict[str, float] = defaultdict(float)  # seconds per stage of the batches
@@ -453,7 +457,8 @@ class _TableRunner:
             rows = pl.DataFrame([hit[ROW], hit[LINE], values["legacy"],
                                  (hit[issue.item].cast(pl.String) if issue.item in self.names
                                   else pl.Series([None] * hit.height, dtype=pl.String)).alias("converted")])
-            self.collector.add(issue.code, issue.item, issue.code, rows, sensitive=sens, source=issue.source)
+            self.collector.add(issue.code, issue.item, issue.code, rows, sensitive=sens,
+                               source=self.qualify(issue.source))
             spec = catalogue().get(issue.code)
             note(positions, issue.code, issue.item, spec.severity if spec else "error")
         clock("transform issues")
@@ -493,9 +498,9 @@ class _TableRunner:
                     rows = frame[positions].select(
                         ROW, LINE, (pl.concat_str(legs, separator=" | ") if legs else pl.lit(None, pl.String))
                         .alias("legacy"), pl.lit(None, dtype=pl.String).alias("converted"))
-                    source = ", ".join(dict.fromkeys(self.collector.sources[n] for n in involved
-                                                     if n in self.collector.sources)) or None
-                    self.collector.add(code, involved[0] if involved else None, check, rows, source=source,
+                    cells = ", ".join(dict.fromkeys(self.collector.sources[n] for n in involved
+                                                    if n in self.collector.sources))
+                    self.collector.add(code, involved[0] if involved else None, check, rows, source=cells or None,
                                        sensitive=any(self.collector.sensitive(n) for n in involved))
                     note(positions, code, involved[0] if involved else None, catalogue()[code].severity)
                     continue
@@ -800,7 +805,7 @@ def run_jobs(jobs: Sequence[Job], options: RunOptions | None = None, *, title: s
     runs: list[TableRun] = []
     runners: list[_TableRunner] = []
     for job in jobs:
-        runner = _TableRunner(job, options)
+        runner = _TableRunner(job, options, qualify=len(jobs) > 1)
         result = runner.run()
         runners.append(runner)
         runs.append(result)

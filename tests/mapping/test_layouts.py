@@ -140,3 +140,16 @@ def test_rules_of_the_legacy_layout_run_on_the_extract(layouts: Path) -> None:
     assert cited == ["transform: trim | wareki", "transform: trim"]  # 消除の異動年月日, then 住民状態
     assert [e["location"]["row"] for e in rule["examples"]] == [3]
     assert rule["examples"][0]["value"] == " | 3"  # the legacy values behind the rule's items, in its order
+
+
+def test_every_finding_of_a_run_of_several_workbooks_names_its_workbook(layouts: Path) -> None:
+    jumin = write_extract(layouts / "jumin.csv", ROMAJI_HEADER,
+                          [romaji_row(1, household=101), romaji_row(2, postal="916-12", household=101)])
+    setai = write_extract(layouts / "setai.csv", "SETAI_NO,NUSHI_ATENA_NO,NUSHI_SHIMEI_KJ,SETAIIN_SU,DANTAI_CD",
+                          [f"{number(101)},{number(1)},山田　太郎,二,182010"])
+    report = _validate(mapping_copy("romaji_jumin", layouts / "jumin.xlsx"), jumin,
+                       mapping_copy("romaji_setai", layouts / "setai.xlsx"), setai, expect=1)
+    assert _codes(report) == {("MAP405", "住所_郵便番号"): 1, ("MAP408", "世帯員数"): 1, ("DAT203", "世帯番号"): 1}
+    sources = {f["code"]: f["source"] for f in report["findings"] if f["severity"] != "info"}
+    assert sources == {"MAP405": "jumin.xlsx 項目対応!D20", "MAP408": "setai.xlsx 項目対応!D5",
+                       "DAT203": "jumin.xlsx 項目対応!D3"}
