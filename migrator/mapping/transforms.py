@@ -121,7 +121,12 @@ def _issue(env: Env, code: str, cond: pl.Expr, value: pl.Expr) -> None:
 
 def _wareki(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
     parsed = jp.parse_wareki_expr(e, policy=a["policy"])
-    _issue(env, "MAP401", parsed.struct.field("status") == "invalid", e)
+    # Why a value is refused, without showing it: its form, a day that does not exist, or an era's range.
+    invalid = parsed.struct.field("status") == "invalid"
+    reason = parsed.struct.field("reason")
+    _issue(env, "MAP401", invalid & ~reason.is_in(["date", "era_range"]).fill_null(False), e)
+    _issue(env, "MAP411", invalid & (reason == "date"), e)
+    _issue(env, "MAP412", invalid & (reason == "era_range"), e)
     _issue(env, "MAP402", parsed.struct.field("status") == "lenient", e)
     return parsed.struct.field("date")
 
@@ -325,11 +330,14 @@ _REGISTRY: tuple[Transform, ...] = (
                                                                           default=1),
               issues=("MAP406", "MAP410"),
               memo=True),
-    Transform("wareki", "和暦 (GYYMMDD, H01.01.08, 平成元年1月8日 …) to a date; unreadable values are reported "
-              "(MAP401), out-of-era values accepted under policy=lenient are reported too (MAP402).",
-              "和暦を日付にする。読めない値(MAP401)、寛容変換した元号範囲外の値(MAP402)を報告する。",
+    Transform("wareki", "和暦 (GYYMMDD, H01.01.08, 平成元年1月8日 …) to a date. A refused value is reported with "
+              "its reason: a form that is not 和暦 (MAP401), a day that does not exist such as 2月30日 or month "
+              "13 (MAP411), a date outside its era's range under policy=strict (MAP412); out-of-era values "
+              "accepted under policy=lenient are reported too (MAP402).",
+              "和暦を日付にする。変換できない値は理由ごとに報告する: 和暦の形式でない(MAP401)、存在しない日付(MAP411)、"
+              "元号の範囲外(MAP412)。寛容変換した元号範囲外の値も報告する(MAP402)。",
               "wareki(policy=lenient)", (_POLICY,), TEXT_KINDS, "date", _wareki,
-              length=lambda env, n, a: 10, issues=("MAP401", "MAP402"), memo=True),
+              length=lambda env, n, a: 10, issues=("MAP401", "MAP411", "MAP412", "MAP402"), memo=True),
     Transform("fusho_flag", "The 不詳フラグ of a 和暦 date: 1 when the date is 不詳 (all zeros, month or day 0, "
               "the word 不詳), else 0.", "和暦の日付が不詳なら 1、そうでなければ 0(不詳フラグ)。", "fusho_flag",
               (_POLICY,), TEXT_KINDS, "text", _fusho_flag, length=lambda env, n, a: 1, memo=True),

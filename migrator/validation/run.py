@@ -133,6 +133,9 @@ class _Collector:
         # Standard items fed by a sensitive legacy item (a former address into a free-text item): their
         # values are as personal as their source, whatever the standard item says.
         self.derived_sensitive: set[str] = set()
+        # Standard item → where its value comes from in the extract: the legacy column(s), and for a
+        # fixed-width layout the byte range(s). An example points at the extract, not at the standard layout.
+        self.places: dict[str, tuple[str | None, str | None]] = {}
 
     def sensitive(self, item: str | None) -> bool:
         """True for a sensitive standard item, or one computed from a sensitive legacy item."""
@@ -158,8 +161,9 @@ class _Collector:
             from migrator.report.masking import maybe_mask
 
             for r in rows.head(room).iter_rows(named=True):
+                column, span = self.places.get(item or "", (item, None))
                 agg.examples.append(Example(
-                    Location(file=self.file, line=r[LINE], row=r[ROW], column=item),
+                    Location(file=self.file, line=r[LINE], row=r[ROW], column=column, bytes=span),
                     maybe_mask(r.get("legacy"), sensitive=agg.sensitive, show_values=self.options.show_values),
                     maybe_mask(r.get("converted"), sensitive=agg.sensitive, show_values=self.options.show_values),
                 ))
@@ -293,6 +297,7 @@ class _TableRunner:
         self.legacy_sensitive = {i.name for i in (c.legacy.items if c.legacy else ()) if i.sensitive}
         self.collector.derived_sensitive = {
             name for name, expr in c.columns.items() if any(r in self.legacy_sensitive for r in _roots(expr))}
+        self.collector.places = _legacy_places(c)
         self.rows_out = 0
         self.rows_rejected = 0
         self.keys: list[pl.DataFrame] = []
@@ -702,6 +707,22 @@ def screen_expr(schema: pa.DataFrameSchema) -> pl.Expr | None:
     if not parts:
         return None
     return pl.all_horizontal([p.fill_null(False) for p in parts]).alias("__ok")
+
+
+def _legacy_places(compiled: Compiled) -> dict[str, tuple[str | None, str | None]]:
+    """Standard item → (legacy column(s), byte range(s) when fixed-width), from the items its value reads."""
+    legacy = compiled.legacy
+    if legacy is None:
+        return {}
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for name, expr in compiled.columns.items():
+        items = [legacy.item(r) for r in dict.fromkeys(_roots(expr)) if legacy.has_item(r)]
+        if not items:
+            continue
+        column = ", ".join(i.column or i.name for i in items)
+        spans = [f"{i.start}-{i.start + i.length - 1}" for i in items if i.start is not None and i.length]
+        out[name] = (column, ", ".join(spans) if len(spans) == len(items) else None)
+    return out
 
 
 def _rule_items(check: str) -> list[str]:

@@ -29,9 +29,9 @@ def number(serial: int) -> str:
 
 
 def romaji_row(serial: int, *, name: str = "山田　太郎", postal: str = "916-0001", jotai: str = "1",
-               jiyu: str = "02", shojo: str = "", household: int | None = None) -> str:
+               jiyu: str = "02", shojo: str = "", household: int | None = None, birth: str = "3600101") -> str:
     """One resident of the romanised layout; keyword arguments plant defects."""
-    return ",".join([number(serial), number(household or serial + 5000), "1", jotai, "4050401", jiyu, name, "1", "3600101", "01",
+    return ",".join([number(serial), number(household or serial + 5000), "1", jotai, "4050401", jiyu, name, "1", birth, "01",
                      "1820100010001", "福井県鯖江市本町一丁目1番", postal, shojo])
 
 

@@ -37,7 +37,8 @@ def test_postal_codes_are_never_completed(layouts: Path) -> None:
     report = _validate(mapping_copy("romaji_jumin", layouts / "m.yaml"), extract, expect=1)
     assert _codes(report) == {("MAP405", "住所_郵便番号"): 2}
     postal = next(f for f in report["findings"] if f["code"] == "MAP405")
-    assert [e["location"]["row"] for e in postal["examples"]] == [2, 4]
+    assert [(e["location"]["row"], e["location"]["column"]) for e in postal["examples"]] == [(2, "YUBIN_NO"),
+                                                                                             (4, "YUBIN_NO")]
     out = _output(layouts)
     assert out["宛名番号"].to_list() == [number(1), number(3), number(5)]
     assert out["住所_郵便番号"].to_list() == ["9160001", "9160022", "9160001"]
@@ -153,3 +154,17 @@ def test_every_finding_of_a_run_of_several_workbooks_names_its_workbook(layouts:
     sources = {f["code"]: f["source"] for f in report["findings"] if f["severity"] != "info"}
     assert sources == {"MAP405": "jumin.xlsx 項目対応!D20", "MAP408": "setai.xlsx 項目対応!D5",
                        "DAT203": "jumin.xlsx 項目対応!D3"}
+
+
+def test_a_refused_wareki_says_why_without_showing_the_value(layouts: Path) -> None:
+    rows = [romaji_row(1, birth="3600230"), romaji_row(2, birth="3640201"), romaji_row(3, birth="X600101"),
+            romaji_row(4, birth="3601301"), romaji_row(5)]
+    extract = write_extract(layouts / "jumin.csv", ROMAJI_HEADER, rows)
+    report = _validate(mapping_copy("romaji_jumin", layouts / "m.yaml"), extract, expect=1)
+    assert _codes(report) == {("MAP411", "生年月日"): 2, ("MAP412", "生年月日"): 1, ("MAP401", "生年月日"): 1}
+    for finding in report["findings"]:
+        if finding["item"] == "生年月日":
+            for example in finding["examples"]:
+                assert example["value"] not in ("3600230", "3640201", "X600101", "3601301")
+    rows_of = {f["code"]: [e["location"]["row"] for e in f["examples"]] for f in report["findings"]}
+    assert (rows_of["MAP411"], rows_of["MAP412"], rows_of["MAP401"]) == ([1, 4], [2], [3])

@@ -21,7 +21,7 @@ MAINFRAME = (str(MAPPINGS / "juki_mainframe_jumin.xlsx"), str(EXTRACTS / "juki_m
 # (code, item) -> count, as documented in sample_data/README.md.
 MAINFRAME_DEFECTS = {
     ("MAP407", "個人番号"): 3,
-    ("MAP401", "生年月日"): 2,
+    ("MAP411", "生年月日"): 2,  # month 13: a day that does not exist
     ("MAP404", "性別"): 2,
     ("MAP404", "性別表記"): 2,
     ("MAP406", "氏名"): 2,
@@ -31,7 +31,7 @@ MAINFRAME_DEFECTS = {
     ("DAT107", "住所_市区町村コード"): 1,
     ("DAT109", "住民状態"): 1,
     # The legacy layout's own rules, on the extract as read: the death row of DAT109 breaks 死亡 ⇔ B2, and the
-    # two impossible birth dates of MAP401 sort after their 異動年月日 (warnings; the rows are judged above).
+    # two impossible birth dates of MAP411 sort after their 異動年月日 (warnings; the rows are judged above).
     ("DAT050", "住民状態"): 1,
     ("DAT050", "生年月日"): 2,
 }
@@ -68,7 +68,7 @@ def test_mainframe_sample_reports_exactly_the_planted_defects(workdir: Path) -> 
     report = json.loads(result.stdout)
     assert counts(report) == MAINFRAME_DEFECTS
     assert report["summary"]["rows_in"] == 3000
-    # Rejected: 1 unreadable record and 11 with a row-level error (3 MAP407, 2 MAP401, 2 MAP404, 2 MAP406,
+    # Rejected: 1 unreadable record and 11 with a row-level error (3 MAP407, 2 MAP411, 2 MAP404, 2 MAP406,
     # 1 DAT107, 1 DAT109): an unmapped 外字 never reaches the standard output. Cross-table findings
     # (DAT201, DAT203) do not reject rows.
     assert report["summary"]["rows_rejected"] == 12 and report["summary"]["rows_out"] == 2988
@@ -81,6 +81,9 @@ def test_mainframe_sample_reports_exactly_the_planted_defects(workdir: Path) -> 
                                                                      ["\ue00a", "U+E00A", 2]]
     by_code = {f["code"]: f for f in report["findings"]}
     assert by_code["MAP407"]["source"].startswith("項目対応!")
+    # An example points at the extract: its fixed-width field and byte range, not the standard item.
+    place = by_code["MAP407"]["examples"][0]["location"]
+    assert (place["column"], place["bytes"]) == ("KOJIN-NO", "618-629")
     assert by_code["DAT010"]["location"]["line"] == 832
 
 
