@@ -63,6 +63,7 @@ def check_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None) -
             else:
                 findings.append(make_finding("MAP209", header, item=item.name))
     findings += _code_findings(mapping, resolved, plans)
+    findings += _recon_key_findings(mapping, resolved)
     policy = mapping.settings.get("外字方針")
     if gaiji_policy(policy) is None:
         findings.append(make_finding("MAP041", mapping.setting_place("外字方針"), value=policy))
@@ -94,6 +95,25 @@ def _has_source(row: ItemRow) -> bool:
     except TransformSyntaxError:
         return True  # reported as MAP101
     return first is None or first.is_source or (first.name == "split" and len(parse_pipe(row.transform).steps[0].args) == 3)
+
+
+def _recon_key_findings(mapping: Mapping, resolved: Resolved) -> list[Finding]:
+    """照合キー (``legacy item=standard item``, or one name for both) must name items that exist: otherwise
+    ``--reconcile`` would have no key to compare and would say nothing."""
+    text = (mapping.settings.get("照合キー") or "").strip()
+    if not text:
+        return []
+    legacy_name, _, standard_name = (p.strip() for p in text.partition("="))
+    standard_name = standard_name or legacy_name
+    out = []
+    loc = mapping.setting_place("照合キー")
+    if resolved.legacy is not None and not resolved.legacy.has_item(legacy_name):
+        out.append(make_finding("MAP044", loc, item=legacy_name, side="legacy", side_ja="現行",
+                                table=resolved.legacy.name))
+    if resolved.standard is not None and not resolved.standard.has_item(standard_name):
+        out.append(make_finding("MAP044", loc, item=standard_name, side="standard", side_ja="標準",
+                                table=resolved.standard.name))
+    return out
 
 
 def _placeholder(row: ItemRow) -> str | None:

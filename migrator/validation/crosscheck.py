@@ -38,7 +38,7 @@ def _aggregate(code: str, job: Job, rows: pl.DataFrame, item: str | None, option
         for r in rows.head(options.examples).iter_rows(named=True))
     source = job.compiled.sources.get(item or "")
     book = getattr(job.compiled.mapping, "path", None)
-    if source and book:  # a finding across tables names the workbook of its cell
+    if source and book and "!" in source:  # a finding across tables names the workbook of its cell
         source = f"{Path(str(book)).name} {source}"
     return [make_finding(code, examples[0].location, item=item, count=rows.height, examples=examples,
                          source=source, value=examples[0].converted, **params)]

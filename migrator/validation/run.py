@@ -288,7 +288,7 @@ class _TableRunner:
                                     code_tables=legacy_codes)
         # In a run of several workbooks a cell (項目対応!D3) names its workbook too.
         book = Path(str(getattr(c.mapping, "path", "") or "")).name if qualify else ""
-        self.qualify = (lambda cell: f"{book} {cell}") if book else (lambda cell: cell)
+        self.qualify = (lambda cell: f"{book} {cell}" if "!" in cell else cell) if book else (lambda cell: cell)
         self.collector = _Collector(self.table, {k: self.qualify(v) for k, v in c.sources.items()},
                                     str(job.extract), options)
         self.memo = self._memo_groups()

@@ -168,3 +168,26 @@ def test_a_refused_wareki_says_why_without_showing_the_value(layouts: Path) -> N
                 assert example["value"] not in ("3600230", "3640201", "X600101", "3601301")
     rows_of = {f["code"]: [e["location"]["row"] for e in f["examples"]] for f in report["findings"]}
     assert (rows_of["MAP411"], rows_of["MAP412"], rows_of["MAP401"]) == ([1, 4], [2], [3])
+
+
+def test_a_key_mismatch_gives_masked_example_keys_and_rows(layouts: Path) -> None:
+    rows = [romaji_row(1), romaji_row(2), romaji_row(1, household=7001), romaji_row(3)]
+    extract = write_extract(layouts / "jumin.csv", ROMAJI_HEADER, rows)
+    out = run_cli("validate", str(mapping_copy("romaji_jumin", layouts / "m.yaml")), str(extract), "--reconcile",
+                  "--out", "out", "--format", "json", "--no-store", expect=1)
+    report = json.loads(out.stdout)
+    keys = next(f for f in report["findings"] if f["code"] == "DAT302")
+    assert keys["item"] == "ATENA_NO" and keys["count"] == 1
+    example = keys["examples"][0]
+    assert (example["location"]["row"], example["location"]["column"]) == (1, "ATENA_NO")
+    from migrator.report.masking import mask
+
+    assert example["value"] == mask(number(1)) != number(1)
+    assert number(1) not in json.dumps(keys, ensure_ascii=False)
+
+
+def test_a_reconciliation_key_that_names_no_item_is_an_error(layouts: Path) -> None:
+    mapping = mapping_copy("romaji_jumin", layouts / "m.xlsx", 照合キー="ATENA_NO")
+    check = json.loads(run_cli("mapping", "check", str(mapping), "--format", "json", expect=1).stdout)
+    found = [(f["code"], f["item"], f["location"]["cell"]) for f in check["findings"] if f["severity"] == "error"]
+    assert found == [("MAP044", "ATENA_NO", "B10")]
