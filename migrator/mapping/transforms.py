@@ -46,6 +46,23 @@ class RowIssue:
     value: pl.Expr
 
 
+@dataclass(frozen=True)
+class Derived:
+    """A value taken from another legacy table of the same run, joined in before the row is computed.
+
+    ``lookup``: ``value`` of the row of ``table`` whose ``on`` equals this row's ``key`` (one row per ``on``
+    value kept: the first). ``count``: how many rows of ``table`` have ``on`` equal to this row's ``key``.
+    The run joins the column ``alias`` into each batch (a polars join or group-by, never per-row Python).
+    """
+
+    kind: str  # lookup | count
+    table: str
+    key: str
+    on: str
+    value: str | None
+    alias: str
+
+
 @dataclass
 class Env:
     """What a build function may use: the mapping's code tables and 外字 table, and where issues go."""
@@ -55,6 +72,8 @@ class Env:
     issues: list[RowIssue] = field(default_factory=list)
     lengths: dict[str, int | None] = field(default_factory=dict)  # legacy item → max length, when known
     keep_gaiji: bool = False  # 外字方針 残す: an unmapped 外字 is a warning (MAP410) and stays in the output
+    tables: dict[str, tuple[str, ...]] = field(default_factory=dict)  # other legacy tables → their items
+    derived: list[Derived] = field(default_factory=list)  # joins the mapping needs (lookup, count)
 
 
 Build = Callable[[Env, pl.Expr, dict[str, Any]], pl.Expr]
@@ -212,6 +231,31 @@ def _pad(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
 
 def _if_empty(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
     return pl.when(_blank(e)).then(_part(a["value"])).otherwise(e)
+
+
+def _when(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
+    holds = pl.col(a["column"]).str.strip_chars(SPACES).is_in(list(a["values"])).fill_null(False)
+    other = _part(a["otherwise"]) if a.get("otherwise") else pl.lit(None, pl.String)
+    return pl.when(holds).then(e).otherwise(other)
+
+
+def _derive(env: Env, kind: str, a: dict[str, Any]) -> pl.Expr:
+    on = a.get("on") or a["key"]
+    spec = Derived(kind, a["table"], a["key"], on, a.get("item"), "")
+    for known in env.derived:
+        if (known.kind, known.table, known.key, known.on, known.value) == (kind, spec.table, spec.key, on, spec.value):
+            return pl.col(known.alias)
+    spec = Derived(kind, a["table"], a["key"], on, a.get("item"), f"__derived{len(env.derived)}")
+    env.derived.append(spec)
+    return pl.col(spec.alias)
+
+
+def _lookup(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
+    return _derive(env, "lookup", a)
+
+
+def _count(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
+    return _derive(env, "count", a).fill_null(0)
 
 
 def _concat_len(env: Env, n: int | None, a: dict[str, Any]) -> int | None:
@@ -406,6 +450,35 @@ _REGISTRY: tuple[Transform, ...] = (
               "ここまでの結果が空なら、別の現行項目(または引用符付きの文字列)を使う。", "if_empty(通称名)",
               (Param("value", "part", "legacy item or quoted text"),), TEXT_KINDS, "same", _if_empty,
               length=lambda env, n, a: _max(n, _part_len(env, a["value"]))),
+    Transform("when", "Keep the value so far only on rows where a legacy item holds one of the given values "
+              "(spaces trimmed); elsewhere empty, or otherwise=item/\"text\".",
+              "現行項目が指定の値のいずれかである行だけ、ここまでの値を残す。それ以外の行は空(otherwise= で別の項目か文字列)。",
+              'when(JOTAI_KBN, "3")',
+              (Param("column", "column", "legacy item tested"),
+               Param("values", "text", "values that select the row", variadic=True),
+               Param("otherwise", "part", "legacy item or quoted text for the other rows", required=False)),
+              TEXT_KINDS, "same", _when,
+              length=lambda env, n, a: _max(n, _part_len(env, a["otherwise"])) if a.get("otherwise") else n),
+    Transform("lookup", "The value of item in another legacy table of the same run, from the row whose on "
+              "item equals this row's key item (世帯主氏名 from the residents by 世帯主宛名番号); compiled to a "
+              "join. No such row: empty.",
+              "同じ実行の別の現行テーブルから、on 項目が key 項目と等しい行の item の値を取る(結合)。該当行がなければ空。",
+              "lookup(JUMIN, SHIMEI_KJ, key=NUSHI_ATENA_NO, on=ATENA_NO)",
+              (Param("table", "legacy_table", "another table of the legacy schema"),
+               Param("item", "text", "the item of that table to take"),
+               Param("key", "column", "the item of this table to match"),
+               Param("on", "text", "the item of that table it matches (default: the key's name)",
+                     required=False)),
+              (), "text", _lookup, length=lambda env, n, a: None),
+    Transform("count", "How many rows of another legacy table of the same run have on equal to this row's key "
+              "(世帯員数 = residents per 世帯番号); compiled to a group-by and a join. None: 0.",
+              "同じ実行の別の現行テーブルで on 項目が key 項目と等しい行の数(集計と結合)。なければ 0。",
+              "count(JUMIN, key=SETAI_NO)",
+              (Param("table", "legacy_table", "another table of the legacy schema"),
+               Param("key", "column", "the item of this table to match"),
+               Param("on", "text", "the item of that table it matches (default: the key's name)",
+                     required=False)),
+              (), "integer", _count, length=lambda env, n, a: None),
     Transform("null_if", "Empty the value where it equals a text (placeholders such as 0000000).",
               "値が指定の文字列と等しければ空にする(0000000 などの埋め値)。", 'null_if("0000000")',
               (Param("value", "text", "the placeholder"),), TEXT_KINDS, "same",

@@ -271,8 +271,10 @@ class _MemoGroup:
 class _TableRunner:
     """Runs one job batch by batch."""
 
-    def __init__(self, job: Job, options: RunOptions, *, qualify: bool = False) -> None:
+    def __init__(self, job: Job, options: RunOptions, *, qualify: bool = False,
+                 tables: dict[str, pl.LazyFrame] | None = None) -> None:
         self.job = job
+        self.tables = tables or {}  # other legacy tables the mapping derives values from (lookup, count)
         self.options = options
         c = job.compiled
         self.table = c.standard
@@ -429,6 +431,9 @@ class _TableRunner:
     def batch(self, legacy: pl.DataFrame) -> None:
         c = self.job.compiled
         clock = _Clock(self.stages)
+        if getattr(c, "derived", ()):  # values from other tables of the run: joined in, row order kept
+            legacy = c.join_derived(legacy.lazy(), self.tables).collect()  # type: ignore[attr-defined]
+            clock("derive")
         frame = self._evaluate(legacy)
         clock("evaluate")
         converted = frame.select(ROW, LINE, *self.names)
@@ -725,6 +730,30 @@ def _legacy_places(compiled: Compiled) -> dict[str, tuple[str | None, str | None
     return out
 
 
+def _derived_tables(job: Job, jobs: Sequence[Job], options: RunOptions
+                    ) -> tuple[dict[str, pl.LazyFrame], list[Finding]]:
+    """The other legacy tables ``job``'s mapping derives values from, read from the run's other extracts.
+
+    Only the columns the joins use are kept. A table no job of the run reads is a DAT051 error (its
+    derived values stay empty, so required items then fail row by row)."""
+    needs = getattr(job.compiled, "needs", ())
+    tables: dict[str, pl.LazyFrame] = {}
+    findings: list[Finding] = []
+    for name in needs:
+        other = next((j for j in jobs if j.compiled.legacy is not None and j.compiled.legacy.name == name), None)
+        if other is None:
+            findings.append(make_finding("DAT051", Location(file=str(job.extract)), table=name, mapping=job.name))
+            continue
+        wanted = {c for d in job.compiled.derived if d.table == name  # type: ignore[attr-defined]
+                  for c in (d.on, d.value) if c}
+        enc = options.encoding or getattr(other.compiled.mapping, "encoding", None)
+        reader = ExtractReader(other.extract, other.compiled.legacy, ReadOptions(encoding=enc,
+                                                                                 batch_rows=options.batch_rows))
+        parts = [b.select(sorted(wanted)) for b in reader.batches()]
+        tables[name] = pl.concat(parts).lazy() if parts else pl.LazyFrame(schema={c: pl.String for c in wanted})
+    return tables, findings
+
+
 def _rule_items(check: str) -> list[str]:
     """The items of a rule check's label: ``rule:required_if(消除の異動年月日, 住民状態)`` → both names."""
     inside = check.partition("(")[2].rpartition(")")[0]
@@ -826,7 +855,9 @@ def run_jobs(jobs: Sequence[Job], options: RunOptions | None = None, *, title: s
     runs: list[TableRun] = []
     runners: list[_TableRunner] = []
     for job in jobs:
-        runner = _TableRunner(job, options, qualify=len(jobs) > 1)
+        tables, missing = _derived_tables(job, jobs, options)
+        findings += missing
+        runner = _TableRunner(job, options, qualify=len(jobs) > 1, tables=tables)
         result = runner.run()
         runners.append(runner)
         runs.append(result)
