@@ -1,4 +1,10 @@
-"""Compare a compiled 20-item mapping against a per-row Python implementation of the same mapping.
+"""Suggestion accuracy of `mapping template`, then a compiled 20-item mapping against a per-row Python
+implementation of the same mapping.
+
+Suggestions: for each layout with a known correct mapping (the shipped samples, and the vendor layouts of
+tests/data/layouts: romanised, English, numbered fields) top-1 and top-3 accuracy over the standard items
+whose answer key has a legacy item, and the share of items *without* a source that still got a suggestion;
+the baseline is the name ranking alone (every item filled), measured in the same run.
 
 Run: .venv/bin/python bench/mapping.py [ROWS]   (default 1,000,000)
 Prints the floor (trimming every legacy column), the compiled polars expressions, the same
@@ -20,7 +26,11 @@ from pathlib import Path
 import polars as pl
 
 from migrator import jp
-from migrator.mapping import CodeEntry, ItemRow, Mapping, compile_mapping
+from migrator.mapping import CodeEntry, ItemRow, Mapping, compile_mapping, load_mapping
+from migrator.mapping.template import build_template, suggest
+from migrator.schema import SchemaRegistry
+
+REPO = Path(__file__).resolve().parent.parent
 
 ITEMS = [  # 20 items: (standard, legacy, transform)
     ("宛名番号", "ATENA", "trim | checkdigit(m11w27)"),
@@ -60,6 +70,41 @@ def _dates(first: dt.date, days: int, every: int) -> list[str]:
     """era-code dates (GYYMMDD), with some 不詳 (month/day 00) and some invalid values mixed in."""
     out = [jp.format_wareki(first + dt.timedelta(days=d), "code") for d in range(0, days, every)]
     return out + ["3450000", "4100100", "0000000"] * (len(out) // 300) + ["4320101", "9999999"] * (len(out) // 500)
+
+
+KEYS = [REPO / "migrator" / "data" / "mappings" / f"{n}.yaml"
+        for n in ("juki_mainframe_jumin", "juki_rdb_jumin", "juki_rdb_setai")]
+KEYS += sorted((REPO / "tests" / "data" / "layouts" / "mappings").glob("*.yaml"))
+
+
+def measure(path: Path, registry: SchemaRegistry) -> tuple[str, int, float, float, float, float, float]:
+    key, _ = load_mapping(path)
+    assert key is not None and key.legacy_schema and key.legacy_table
+    std_schema, leg_schema = registry.get(key.standard_schema), registry.get(key.legacy_schema)
+    std, leg = std_schema.table(key.standard_table), leg_schema.table(key.legacy_table)
+    answer = {row.standard: set(row.legacy) for row in key.items if row.legacy and not row.excluded}
+    ranked = suggest(std, leg, limit=3)
+    template = {row.standard: set(row.legacy) for row in build_template(std_schema, std.name, leg_schema,
+                                                                         leg.name).items}
+    with_source = [i.name for i in std.items if i.name in answer]
+    without = [i.name for i in std.items if i.name not in answer]
+    top1 = sum(bool(template.get(n) and template[n] <= answer[n]) for n in with_source)
+    top3 = sum(any(s.legacy in answer[n] for s in ranked[n][:3]) for n in with_source)
+    filled = sum(bool(template.get(n)) for n in without)
+    base1 = sum(bool(ranked[n]) and ranked[n][0].legacy in answer[n] for n in with_source)
+    base_filled = sum(bool(ranked[n]) for n in without)
+    return (path.stem, len(with_source), top1 / len(with_source), top3 / len(with_source),
+            filled / max(len(without), 1), base1 / len(with_source), base_filled / max(len(without), 1))
+
+
+def suggestions() -> None:
+    registry = SchemaRegistry.load(REPO / "tests" / "data" / "layouts" / "schemas", REPO / "migrator" / "data" / "schemas")
+    print("mapping template suggestions against answer keys (baseline: the name ranking alone, every item filled)")
+    print(f"{'layout':22} {'items':>5} {'top-1':>6} {'top-3':>6} {'filled w/o source':>18} "
+          f"{'baseline top-1':>15} {'baseline filled':>16}")
+    for path in KEYS:
+        name, n, top1, top3, filled, base1, base_filled = measure(path, registry)
+        print(f"{name:22} {n:5d} {top1:6.0%} {top3:6.0%} {filled:18.0%} {base1:15.0%} {base_filled:16.0%}")
 
 
 def legacy_frame(n: int) -> pl.DataFrame:
@@ -215,5 +260,6 @@ if __name__ == "__main__":
     from migrator.mapping.compiled import CompiledMapping as CompiledMappingJoin
 
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    suggestions()
     main(rows)
     derived(rows)

@@ -191,3 +191,38 @@ def test_a_reconciliation_key_that_names_no_item_is_an_error(layouts: Path) -> N
     check = json.loads(run_cli("mapping", "check", str(mapping), "--format", "json", expect=1).stdout)
     found = [(f["code"], f["item"], f["location"]["cell"]) for f in check["findings"] if f["severity"] == "error"]
     assert found == [("MAP044", "ATENA_NO", "B10")]
+
+
+def _template(legacy: str, table: str) -> dict[str, tuple[str | None, str | None, str | None]]:
+    import openpyxl
+
+    run_cli("mapping", "template", "--standard", "001_juki", "--table", "住民", "--legacy", legacy,
+            "--legacy-table", table, "-o", "t.xlsx")
+    ws = openpyxl.load_workbook("t.xlsx")["項目対応"]
+    return {ws.cell(r, 2).value: (ws.cell(r, 3).value, ws.cell(r, 4).value, ws.cell(r, 6).value)
+            for r in range(2, ws.max_row + 1)}
+
+
+def test_template_reads_romanised_names_and_leaves_doubtful_cells_empty(layouts: Path) -> None:
+    rows = _template("legacy-romaji", "JUMIN")
+    assert rows["宛名番号"][0] == "ATENA_NO" and rows["住所_郵便番号"][0] == "YUBIN_NO"
+    assert rows["生年月日"][:2] == ("SEINEN_YMD", "trim | wareki")
+    assert rows["生年月日_不詳フラグ"][:2] == ("SEINEN_YMD", "trim | fusho_flag")
+    assert rows["続柄コード1"][0] == "ZOKUGARA_CD" and rows["性別表記"][0] == "SEIBETSU_CD"
+    # 続柄コード2–4 are not ZOKUGARA_CD, and one legacy item is not five postal items: left empty, the
+    # candidates in 備考 for a person to judge.
+    for name in ("続柄コード2", "続柄コード3", "続柄コード4", "転入前住所_郵便番号", "転居前住所_郵便番号"):
+        assert rows[name][0] is None, name
+    assert "ZOKUGARA_CD" in (rows["続柄コード2"][2] or "")
+    # the 照合キー pairs the legacy key with the standard key it becomes
+    import openpyxl
+
+    settings = {r[0].value: r[1].value for r in openpyxl.load_workbook("t.xlsx")["概要"].iter_rows()}
+    assert settings["照合キー"] == "ATENA_NO=宛名番号"
+
+
+def test_template_reads_the_description_of_numbered_fields(layouts: Path) -> None:
+    rows = _template("legacy-numbered", "住記マスタ")
+    assert [rows[n][0] for n in ("宛名番号", "世帯番号", "異動事由", "生年月日", "住所_郵便番号")] == [
+        "F01", "F02", "F06", "F10", "F13"]
+    assert rows["氏名_フリガナ"][:2] == ("F08", "trim | zenkaku")  # half-width kana in the layout
