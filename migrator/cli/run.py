@@ -28,9 +28,14 @@ from migrator.errors import InputError
               help="Rows per batch (bounds memory).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--no-store", is_flag=True, help="Do not record the run's summary in the database.")
+@click.option("--layout", "layouts", multiple=True, metavar="TABLE",
+              help="Read the extracts with this table of the legacy schema instead of the mapping's 現行テーブル "
+                   "(the same items delivered in another physical form, e.g. fixed-width instead of CSV). "
+                   "Repeatable; applies to the mappings whose legacy schema has the table.")
 @output_options
 def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconcile: bool, show_values: bool,
-            encoding: str | None, examples: int, batch_rows: int, quiet: bool, no_store: bool, fmt: str) -> None:
+            encoding: str | None, examples: int, batch_rows: int, quiet: bool, no_store: bool,
+            layouts: tuple[str, ...], fmt: str) -> None:
     """Run mapping WORKBOOK on EXTRACT (repeat the pair for related tables) and validate the result.
 
     Writes, with --out, the converted standard-layout CSV, a rejects file and the reports. Exit code 1
@@ -65,7 +70,8 @@ def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconc
     bar = click.progressbar(length=total, label="rows", file=sys.stderr) if show_bar else None
     progress = (lambda n: bar.update(n)) if bar is not None else None
     options = RunOptions(out_dir=out_dir, show_values=show_values, parquet=parquet, reconcile=reconcile,
-                         examples=examples, batch_rows=batch_rows, encoding=encoding, progress=progress)
+                         examples=examples, batch_rows=batch_rows, encoding=encoding, progress=progress,
+                         layouts=layouts)
     try:
         try:
             result = run_mapping_files(jobs, options)

@@ -60,6 +60,7 @@ class RunOptions:
     batch_rows: int = 100_000
     encoding: str | None = None
     progress: Callable[[int], None] | None = None
+    layouts: tuple[str, ...] = ()  # legacy tables to read the extracts with, instead of the mappings' 現行テーブル
 
 
 @dataclass
@@ -906,11 +907,17 @@ def run_jobs(jobs: Sequence[Job], options: RunOptions | None = None, *, title: s
     return RunResult(report, tuple(runs), outputs, table)
 
 
-def load_job(workbook: Path, extract: Path, *, registry: Any = None) -> tuple[Job | None, list[Finding]]:
+def load_job(workbook: Path, extract: Path, *, registry: Any = None,
+             layouts: Sequence[str] = ()) -> tuple[Job | None, list[Finding]]:
     """Load and compile one mapping (``migrator.mapping``) and bind it to an extract.
 
-    Returns ``(None, findings)`` when the mapping has errors: a broken mapping is not run.
+    ``layouts``: legacy tables to read the extract with instead of the mapping's 現行テーブル, when its legacy
+    schema has one of them (one mapping for the same items delivered as CSV and as fixed-width); the mapping
+    is checked against that table. Returns ``(None, findings)`` when the mapping has errors: a broken
+    mapping is not run.
     """
+    import dataclasses
+
     from migrator import mapping as mp
     from migrator.schema import SchemaRegistry
 
@@ -918,6 +925,10 @@ def load_job(workbook: Path, extract: Path, *, registry: Any = None) -> tuple[Jo
     mapping, findings = mp.load_mapping(Path(workbook))
     if mapping is None or any(f.severity == "error" for f in findings):
         return None, list(findings)
+    legacy_schema = mp.resolve_schema(registry, mapping.legacy_schema) if mapping.legacy_schema else None
+    chosen = next((t for t in layouts if legacy_schema is not None and t in legacy_schema.table_names), None)
+    if chosen is not None and chosen != mapping.legacy_table:
+        mapping = dataclasses.replace(mapping, legacy_table=chosen, settings={**mapping.settings, "現行テーブル": chosen})
     check = mp.check_mapping(mapping, registry=registry)
     if not check.valid:
         return None, [*findings, *check.findings]
@@ -933,7 +944,7 @@ def run_mapping_files(pairs: Sequence[tuple[Path, Path]], options: RunOptions | 
     jobs: list[Job] = []
     findings: list[Finding] = []
     for workbook, extract in pairs:
-        job, found = load_job(workbook, extract, registry=registry)
+        job, found = load_job(workbook, extract, registry=registry, layouts=(options.layouts if options else ()))
         findings += found
         if job is not None:
             jobs.append(job)

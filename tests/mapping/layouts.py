@@ -67,3 +67,16 @@ def layouts(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A work folder where the test layouts are known schemas (beside the bundled ones)."""
     monkeypatch.setenv("MIGRATOR_SCHEMAS", str(SCHEMAS))
     return workdir
+
+
+FIXED_WIDTHS = (15, 15, 1, 1, 7, 2, 40, 1, 7, 2, 13, 100, 8, 7)  # JUMIN_FIX: the fields of ROMAJI_HEADER, in bytes
+
+
+def fixed_record(csv_row: str) -> str:
+    """A romanised-layout CSV row as the host's fixed-width record (each field padded to its CP932 bytes)."""
+    out = []
+    for value, width in zip(csv_row.split(","), FIXED_WIDTHS, strict=True):
+        pad = width - len(value.encode("cp932"))
+        assert pad >= 0, value
+        out.append(value + " " * pad)
+    return "".join(out)

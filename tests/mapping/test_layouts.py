@@ -226,3 +226,21 @@ def test_template_reads_the_description_of_numbered_fields(layouts: Path) -> Non
     assert [rows[n][0] for n in ("宛名番号", "世帯番号", "異動事由", "生年月日", "住所_郵便番号")] == [
         "F01", "F02", "F06", "F10", "F13"]
     assert rows["氏名_フリガナ"][:2] == ("F08", "trim | zenkaku")  # half-width kana in the layout
+
+
+def test_one_mapping_serves_the_csv_and_the_fixed_width_delivery(layouts: Path) -> None:
+    from tests.mapping.layouts import fixed_record
+
+    rows = [romaji_row(1), romaji_row(2, postal="916-123"), romaji_row(3, name="\ue000橋　一郎")]
+    csv = write_extract(layouts / "jumin.csv", ROMAJI_HEADER, rows)
+    fixed = layouts / "jumin.dat"
+    fixed.write_bytes("".join(fixed_record(r) + "\r\n" for r in rows).encode("cp932"))
+    mapping = mapping_copy("romaji_jumin", layouts / "m.yaml")
+    by_csv = json.loads(run_cli("validate", str(mapping), str(csv), "--out", "csv", "--format", "json",
+                                "--no-store", expect=1).stdout)
+    by_fixed = json.loads(run_cli("validate", str(mapping), str(fixed), "--layout", "JUMIN_FIX", "--out", "fixed",
+                                  "--format", "json", "--no-store", expect=1).stdout)
+    assert _codes(by_csv) == _codes(by_fixed) == {("MAP405", "住所_郵便番号"): 1}
+    assert (layouts / "csv" / "romaji-jumin.csv").read_bytes() == (layouts / "fixed" / "romaji-jumin.csv").read_bytes()
+    place = next(f for f in by_fixed["findings"] if f["code"] == "MAP405")["examples"][0]["location"]
+    assert (place["row"], place["column"], place["bytes"]) == (2, "YUBIN_NO", "205-212")
