@@ -11,7 +11,8 @@ class Location:
     """A place precise enough to open the input at the spot.
 
     Use ``line`` for text files (YAML, CSV lines), ``sheet`` + ``cell`` for workbooks and ``row`` +
-    ``column`` for records of an extract (``row`` is the 1-based data row, ``line`` the physical line).
+    ``column`` for records of an extract (``row`` is the 1-based data row, ``line`` the physical line;
+    ``column`` the extract's own column, ``bytes`` its byte range in a fixed-width record).
     """
 
     file: str | None = None
@@ -20,6 +21,7 @@ class Location:
     cell: str | None = None
     row: int | None = None
     column: str | None = None
+    bytes: str | None = None  # a fixed-width field's byte range in its record (1-based, inclusive): "233-239"
 
     def is_empty(self) -> bool:
         return all(v is None for v in asdict(self).values())
@@ -45,6 +47,8 @@ class Location:
             rc.append(f"row {self.row}")
         if self.column is not None:
             rc.append(f"column {self.column}")
+        if self.bytes is not None:
+            rc.append(f"bytes {self.bytes}")
         if rc:
             parts.append(", ".join(rc))
         return " ".join(parts)

@@ -31,10 +31,14 @@ from migrator.errors import InputError
 @click.option("--profile", default="standard", show_default=True,
               help="Rules to check: the standard's own (standard), or a stricter profile a standard schema offers "
               "(municipality-strict for 001: the vendor list's required items, check digits on existing numbers).")
+@click.option("--layout", "layouts", multiple=True, metavar="TABLE",
+              help="Read the extracts with this table of the legacy schema instead of the mapping's 現行テーブル "
+                   "(the same items delivered in another physical form, e.g. fixed-width instead of CSV). "
+                   "Repeatable; applies to the mappings whose legacy schema has the table.")
 @output_options
 def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconcile: bool, show_values: bool,
             encoding: str | None, examples: int, batch_rows: int, quiet: bool, no_store: bool, profile: str,
-            fmt: str) -> None:
+            layouts: tuple[str, ...], fmt: str) -> None:
     """Run mapping WORKBOOK on EXTRACT (repeat the pair for related tables) and validate the result.
 
     Writes, with --out, the converted standard-layout CSV, a rejects file and the reports. Exit code 1
@@ -70,7 +74,7 @@ def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconc
     progress = (lambda n: bar.update(n)) if bar is not None else None
     options = RunOptions(out_dir=out_dir, show_values=show_values, parquet=parquet, reconcile=reconcile,
                          examples=examples, batch_rows=batch_rows, encoding=encoding, progress=progress,
-                         profile=profile)
+                         profile=profile, layouts=layouts)
     try:
         try:
             result = run_mapping_files(jobs, options)

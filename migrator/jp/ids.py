@@ -263,21 +263,23 @@ _POSTAL_MAP = {**{s: "" for s in _POSTAL_STRIP}, **{chr(0xFF10 + i): str(i) for 
 def normalize_postal_code(value: object) -> str | None:
     """Normalise a 郵便番号 to 7 ASCII digits, or None if it cannot be one.
 
-    Strips 〒, spaces and hyphens of every width, converts full-width digits, and zero-fills 5- or 6-digit
-    values (leading zeros lost when a spreadsheet read the code as a number: ``600000`` → ``0600000``).
+    Strips 〒, spaces and hyphens of every width and converts full-width digits; it never adds a digit. A
+    value that is not 7 digits once cleaned (``916-123``, or ``600000`` whose leading zero a spreadsheet
+    dropped) is None: guessing the missing digit would invent a postal code. Where a mapping knows the zeros
+    were lost, it says so explicitly (``digits | pad(7)``).
     """
     if value is None:
         return None
     s = "".join(_POSTAL_MAP.get(c, c) for c in str(value))
-    if not re.fullmatch(r"[0-9]{5,7}", s):
+    if not re.fullmatch(r"[0-9]{7}", s):
         return None
-    return s.zfill(7)
+    return s
 
 
 def normalize_postal_code_expr(expr: pl.Expr) -> pl.Expr:
     """Polars form of :func:`normalize_postal_code`."""
     s = expr.cast(pl.String).str.replace_many(list(_POSTAL_MAP), list(_POSTAL_MAP.values()))
-    return pl.when(s.str.contains(r"^[0-9]{5,7}$")).then(s.str.zfill(7)).otherwise(pl.lit(None, pl.String))
+    return pl.when(s.str.contains(r"^[0-9]{7}$")).then(s).otherwise(pl.lit(None, pl.String))
 
 
 def is_valid_postal_code(value: object) -> bool:

@@ -7,7 +7,7 @@ from pathlib import Path
 from migrator.location import Location
 from migrator.mapping.compiled import Resolved, load_mapping, plan_rows, resolve, standard_code_values
 from migrator.mapping.compiler import RowPlan
-from migrator.mapping.model import ItemRow, Mapping
+from migrator.mapping.model import ItemRow, Mapping, gaiji_policy
 from migrator.mapping.transforms import CODE_PARTS, code_part
 from migrator.report import Finding, Report, make_finding
 from migrator.schema import SchemaRegistry, Table
@@ -40,8 +40,17 @@ def check_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None) -
             continue
         if row.excluded and not row.note:
             findings.append(make_finding("MAP205", row.place("note"), item=row.standard))
-        if standard is not None and standard.item(row.standard).required and not row.excluded and not _has_source(row):
-            findings.append(make_finding("MAP201", row.place("legacy"), item=row.standard))
+        if standard is not None and standard.item(row.standard).required:
+            # What the run would do, said at the cell: a required item with nothing to fill it rejects every row.
+            if row.excluded:
+                findings.append(make_finding("MAP042", row.place("legacy"), item=row.standard))
+            elif not _has_source(row):
+                findings.append(make_finding("MAP201", row.place("legacy"), item=row.standard))
+            elif standard.item(row.standard).type != "flag":  # a constant flag is a statement (never 不詳)
+                constant = _placeholder(row)
+                if constant is not None:
+                    findings.append(make_finding("MAP043", row.place("default" if row.default else "transform"),
+                                                 item=row.standard, value=constant))
         if row.default and standard is not None:
             findings += _default_findings(row.standard, row.default, row.place("default"), standard,
                                           standard_code_values(resolved.standard_schema, standard))
@@ -55,6 +64,12 @@ def check_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None) -
             else:
                 findings.append(make_finding("MAP209", header, item=item.name))
     findings += _code_findings(mapping, resolved, plans)
+    findings += _recon_key_findings(mapping, resolved)
+    policy = mapping.settings.get("外字方針")
+    if gaiji_policy(policy) is None:
+        findings.append(make_finding("MAP041", mapping.setting_place("外字方針"), value=policy))
+    elif gaiji_policy(policy) == "残す":
+        findings.append(make_finding("MAP040", mapping.setting_place("外字方針")))
     if mapping.legacy_schema is None:
         findings.append(make_finding("MAP208", mapping.setting_place("現行スキーマ")))
     if legacy is not None:
@@ -81,6 +96,42 @@ def _has_source(row: ItemRow) -> bool:
     except TransformSyntaxError:
         return True  # reported as MAP101
     return first is None or first.is_source or (first.name == "split" and len(parse_pipe(row.transform).steps[0].args) == 3)
+
+
+def _recon_key_findings(mapping: Mapping, resolved: Resolved) -> list[Finding]:
+    """照合キー (``legacy item=standard item``, or one name for both) must name items that exist: otherwise
+    ``--reconcile`` would have no key to compare and would say nothing."""
+    text = (mapping.settings.get("照合キー") or "").strip()
+    if not text:
+        return []
+    legacy_name, _, standard_name = (p.strip() for p in text.partition("="))
+    standard_name = standard_name or legacy_name
+    out = []
+    loc = mapping.setting_place("照合キー")
+    if resolved.legacy is not None and not resolved.legacy.has_item(legacy_name):
+        out.append(make_finding("MAP044", loc, item=legacy_name, side="legacy", side_ja="現行",
+                                table=resolved.legacy.name))
+    if resolved.standard is not None and not resolved.standard.has_item(standard_name):
+        out.append(make_finding("MAP044", loc, item=standard_name, side="standard", side_ja="標準",
+                                table=resolved.standard.name))
+    return out
+
+
+def _placeholder(row: ItemRow) -> str | None:
+    """The one value a row gives every record (a default with no source, or a lone ``const``), else None."""
+    if row.legacy:
+        return None
+    if not row.transform:
+        return row.default
+    from migrator.mapping.language import TransformSyntaxError, parse_pipe
+
+    try:
+        steps = parse_pipe(row.transform).steps
+    except TransformSyntaxError:
+        return None
+    if len(steps) == 1 and steps[0].name == "const" and len(steps[0].args) == 1:
+        return steps[0].args[0].value
+    return None
 
 
 def _default_findings(name: str, value: str, loc: Location, standard: Table, codes: dict[str, tuple[str, ...]]

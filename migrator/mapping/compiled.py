@@ -20,8 +20,8 @@ from migrator.mapping.compiler import (
     gaiji_table,
     source_of,
 )
-from migrator.mapping.model import Mapping
-from migrator.mapping.transforms import Env
+from migrator.mapping.model import Mapping, gaiji_policy
+from migrator.mapping.transforms import Derived, Env
 from migrator.report import Finding, make_finding
 from migrator.schema import Schema, SchemaRegistry, Table
 
@@ -140,9 +140,13 @@ def _copy_plan(plan: RowPlan) -> RowPlan:
 
 def _plan_rows(mapping: Mapping, resolved: Resolved, *, dedupe: bool) -> tuple[list[RowPlan], list[Finding]]:
     gaiji, findings = gaiji_table(mapping)
-    env = Env(codes={name: mapping.code_table(name) for name in mapping.code_table_names}, gaiji=gaiji)
+    env = Env(codes={name: mapping.code_table(name) for name in mapping.code_table_names}, gaiji=gaiji,
+              keep_gaiji=gaiji_policy(mapping.settings.get("外字方針")) == "残す")
     if resolved.legacy is not None:
         env.lengths = {i.name: i.size for i in resolved.legacy.items}
+    if resolved.legacy_schema is not None:
+        env.tables = {t.name: t.item_names for t in resolved.legacy_schema.tables
+                      if resolved.legacy is None or t.name != resolved.legacy.name}
     codes = standard_code_values(resolved.standard_schema, resolved.standard)
     plans = []
     for row in mapping.items:
@@ -171,6 +175,10 @@ class CompiledMapping:
       :meth:`issue_flag` ``(i)`` and a String column :meth:`issue_value` ``(i)``. One query plan for all, so
       polars evaluates the legacy columns once, and the results equal the stand-alone expressions'.
 
+    A mapping that derives values from another legacy table of the run (``lookup``, ``count``) lists them in
+    ``derived``: :meth:`join_derived` joins their columns into the legacy frame first (a join, or a group-by
+    and a join), and the compiled expressions read those columns.
+
     Costly pipes (和暦, dates) are evaluated once per distinct legacy value and looked up for every row (see
     ``compile_mapping(dedupe=...)``), so a million rows with tens of thousands of distinct dates cost tens of
     thousands of parses.
@@ -183,6 +191,33 @@ class CompiledMapping:
     sources: dict[str, str]
     issues: tuple[TransformIssue, ...] = field(default=())
     memos: dict[str, Memo] = field(default_factory=dict)  # memoized items in their parts (see Memo)
+    derived: tuple[Derived, ...] = ()  # values from other legacy tables of the run (lookup, count)
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """The other legacy tables the mapping derives values from; a run must hold their extracts."""
+        return tuple(dict.fromkeys(d.table for d in self.derived))
+
+    def join_derived(self, frame: pl.LazyFrame, tables: dict[str, pl.LazyFrame]) -> pl.LazyFrame:
+        """``frame`` with the columns of :attr:`derived` joined in (row order kept), from ``tables`` (the
+        other legacy tables by name, all-string columns). A missing table leaves its columns empty."""
+        for d in self.derived:
+            other = tables.get(d.table)
+            if other is None:
+                dtype = pl.Int64 if d.kind == "count" else pl.String
+                frame = frame.with_columns(pl.lit(None, dtype).alias(d.alias))
+                continue
+            on = pl.col(d.on).str.strip_chars()
+            if d.kind == "count":
+                side = other.group_by(on.alias("__on")).agg(pl.len().cast(pl.Int64).alias(d.alias))
+            else:
+                assert d.value is not None
+                side = other.select(on.alias("__on"), pl.col(d.value).alias(d.alias)).unique("__on", keep="first",
+                                                                                            maintain_order=True)
+            frame = frame.with_columns(pl.col(d.key).str.strip_chars().alias("__key")).join(
+                side.filter(pl.col("__on").is_not_null()), left_on="__key", right_on="__on", how="left",
+                maintain_order="left").drop("__key")
+        return frame
 
     @staticmethod
     def issue_flag(index: int) -> str:
@@ -257,4 +292,6 @@ def compile_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None,
             memos[row.standard] = plan.memo
         issues += [TransformIssue(row.standard, i.code, i.expr, i.value, source,
                                   k if plan.memo is not None else None) for k, i in enumerate(plan.issues)]
-    return CompiledMapping(mapping, resolved.standard, resolved.legacy, columns, sources, tuple(issues), memos)
+    derived = plans[-1].derived if plans else ()
+    return CompiledMapping(mapping, resolved.standard, resolved.legacy, columns, sources, tuple(issues), memos,
+                           derived)

@@ -16,13 +16,13 @@ from migrator import jp
 from migrator.location import Location
 from migrator.mapping.language import TransformSyntaxError, parse_pipe
 from migrator.mapping.model import ItemRow, Mapping
-from migrator.mapping.transforms import Env, RowIssue, Transform, bind, lookup, names
+from migrator.mapping.transforms import Derived, Env, RowIssue, Transform, bind, lookup, names
 from migrator.report import Finding, make_finding
 from migrator.schema import Item, Table
 
 ISO_FORMATS = (None, "YYYY-MM-DD")
 # Errors after which a row cannot be compiled.
-BLOCKING = {"MAP101", "MAP102", "MAP103", "MAP104", "MAP204", "MAP303"}
+BLOCKING = {"MAP101", "MAP102", "MAP103", "MAP104", "MAP204", "MAP303", "MAP045"}
 
 
 MEMO_KEY = "__memo_key"
@@ -73,6 +73,7 @@ class RowPlan:
     code_uses: list[tuple[str, str | None]] = field(default_factory=list)  # (table, legacy item fed in)
     code_parts: dict[str, int | None] = field(default_factory=dict)  # table → part taken (code(table, part=N))
     memo: Memo | None = None  # the per-distinct-value parts of a memoized row
+    derived: tuple[Derived, ...] = ()  # the joins of the mapping so far (lookup, count), shared by its rows
 
     @property
     def blocked(self) -> bool:
@@ -194,6 +195,8 @@ def analyze_row(row: ItemRow, *, mapping: Mapping, env: Env, legacy: Table | Non
                             hint, hint_ja = _hint(value, list(env.codes))
                             plan.findings.append(make_finding("MAP303", tcell, table=value, hint=hint,
                                                               hint_ja=hint_ja))
+            if transform.name in ("lookup", "count"):
+                plan.findings += _derived_findings(args, env, tcell)
             if plan.blocked:
                 continue
             if transform.is_source:
@@ -223,7 +226,26 @@ def analyze_row(row: ItemRow, *, mapping: Mapping, env: Env, legacy: Table | Non
         plan.expr, plan.issues = _assemble(steps, expr, kind, row.default, env)
     if target is not None:
         plan.findings += _type_findings(plan, target)
+    plan.derived = tuple(env.derived)
     return plan
+
+
+def _derived_findings(args: dict[str, Any], env: Env, cell: Location) -> list[Finding]:
+    """lookup/count name another table of the legacy schema and items of it (MAP045 otherwise)."""
+    table = args.get("table")
+    if not table:
+        return []
+    if table not in env.tables:
+        hint, hint_ja = _hint(table, list(env.tables))
+        return [make_finding("MAP045", cell, item=table, what="table", what_ja="テーブル",
+                             known=", ".join(env.tables) or "-", hint=hint, hint_ja=hint_ja)]
+    out = []
+    for name in (args.get("item"), args.get("on") or args.get("key")):
+        if name and name not in env.tables[table]:
+            hint, hint_ja = _hint(name, list(env.tables[table]))
+            out.append(make_finding("MAP045", cell, item=name, what=f"item of {table}", what_ja=f"{table} の項目",
+                                    known=", ".join(env.tables[table]), hint=hint, hint_ja=hint_ja))
+    return out
 
 
 def _assemble(steps: list[tuple[Transform, dict[str, Any]]], expr: pl.Expr, kind: str, default: str | None,

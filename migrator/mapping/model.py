@@ -28,7 +28,22 @@ SETTING_KEYS: dict[str, tuple[str, ...]] = {
     "更新日": ("updated", "last updated", "date"),
     "照合キー": ("reconciliation key", "reconcile key"),
     "照合集計": ("reconciliation totals", "reconcile totals"),
+    "外字方針": ("gaiji policy", "unmapped gaiji"),
 }
+# 外字方針: what happens to a row whose converted value still holds a 外字 (a private-use character) that the
+# 外字対応 sheet does not map. The default rejects the row; keeping it must be written down and is reported.
+GAIJI_POLICIES: dict[str, tuple[str, ...]] = {"除外": ("reject",), "残す": ("keep",)}
+
+
+def gaiji_policy(value: str | None) -> str | None:
+    """The canonical 外字方針 (``除外`` or ``残す``) of a setting value; ``除外`` when unset, None if unknown."""
+    text = (value or "").strip()
+    if not text:
+        return "除外"
+    for name, aliases in GAIJI_POLICIES.items():
+        if text == name or text.casefold() in aliases:
+            return name
+    return None
 REQUIRED_SETTINGS = ("マッピングID", "標準スキーマ", "標準テーブル")
 
 ITEM_FIELDS = ("no", "standard", "legacy", "transform", "default", "note")

@@ -46,6 +46,23 @@ class RowIssue:
     value: pl.Expr
 
 
+@dataclass(frozen=True)
+class Derived:
+    """A value taken from another legacy table of the same run, joined in before the row is computed.
+
+    ``lookup``: ``value`` of the row of ``table`` whose ``on`` equals this row's ``key`` (one row per ``on``
+    value kept: the first). ``count``: how many rows of ``table`` have ``on`` equal to this row's ``key``.
+    The run joins the column ``alias`` into each batch (a polars join or group-by, never per-row Python).
+    """
+
+    kind: str  # lookup | count
+    table: str
+    key: str
+    on: str
+    value: str | None
+    alias: str
+
+
 @dataclass
 class Env:
     """What a build function may use: the mapping's code tables and 外字 table, and where issues go."""
@@ -55,6 +72,9 @@ class Env:
     issues: list[RowIssue] = field(default_factory=list)
     lengths: dict[str, int | None] = field(default_factory=dict)  # legacy item → max length, when known
     koseki: bool = False  # the target date follows 戸籍 (1.1.8): non-calendar days, era-change days accepted
+    keep_gaiji: bool = False  # 外字方針 残す: an unmapped 外字 is a warning (MAP410) and stays in the output
+    tables: dict[str, tuple[str, ...]] = field(default_factory=dict)  # other legacy tables → their items
+    derived: list[Derived] = field(default_factory=list)  # joins the mapping needs (lookup, count)
 
 
 Build = Callable[[Env, pl.Expr, dict[str, Any]], pl.Expr]
@@ -121,7 +141,12 @@ def _issue(env: Env, code: str, cond: pl.Expr, value: pl.Expr) -> None:
 
 def _wareki(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
     parsed = jp.parse_wareki_expr(e, policy=a["policy"], koseki=env.koseki)
-    _issue(env, "MAP401", parsed.struct.field("status") == "invalid", e)
+    # Why a value is refused, without showing it: its form, a day that does not exist, or an era's range.
+    invalid = parsed.struct.field("status") == "invalid"
+    reason = parsed.struct.field("reason")
+    _issue(env, "MAP401", invalid & ~reason.is_in(["date", "era_range"]).fill_null(False), e)
+    _issue(env, "MAP411", invalid & (reason == "date"), e)
+    _issue(env, "MAP412", invalid & (reason == "era_range"), e)
     _issue(env, "MAP402", parsed.struct.field("status") == "lenient", e)
     if env.koseki:  # the date as the standard layout holds it: a non-calendar day as written (1.1.8)
         _issue(env, "DAT402", parsed.struct.field("reason") == "era_change", e)
@@ -197,7 +222,9 @@ def _postal(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
 
 def _gaiji(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
     out = jp.apply_gaiji_expr(e, env.gaiji)
-    _issue(env, "MAP406", jp.pua_chars_expr(out).list.len() > 0, e)
+    # An error rejects the row, so the standard output never holds a character the target cannot show,
+    # unless the mapping's 外字方針 says to keep it (a warning, and the check reports the policy: MAP040).
+    _issue(env, "MAP410" if env.keep_gaiji else "MAP406", jp.pua_chars_expr(out).list.len() > 0, e)
     return out
 
 
@@ -241,6 +268,31 @@ def _if_empty(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
     return pl.when(_blank(e)).then(_part(a["value"])).otherwise(e)
 
 
+def _when(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
+    holds = pl.col(a["column"]).str.strip_chars(SPACES).is_in(list(a["values"])).fill_null(False)
+    other = _part(a["otherwise"]) if a.get("otherwise") else pl.lit(None, pl.String)
+    return pl.when(holds).then(e).otherwise(other)
+
+
+def _derive(env: Env, kind: str, a: dict[str, Any]) -> pl.Expr:
+    on = a.get("on") or a["key"]
+    spec = Derived(kind, a["table"], a["key"], on, a.get("item"), "")
+    for known in env.derived:
+        if (known.kind, known.table, known.key, known.on, known.value) == (kind, spec.table, spec.key, on, spec.value):
+            return pl.col(known.alias)
+    spec = Derived(kind, a["table"], a["key"], on, a.get("item"), f"__derived{len(env.derived)}")
+    env.derived.append(spec)
+    return pl.col(spec.alias)
+
+
+def _lookup(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
+    return _derive(env, "lookup", a)
+
+
+def _count(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
+    return _derive(env, "count", a).fill_null(0)
+
+
 def _concat_len(env: Env, n: int | None, a: dict[str, Any]) -> int | None:
     lens = [_part_len(env, p) for p in a["parts"]]
     known = [x for x in lens if x is not None]
@@ -258,6 +310,54 @@ def _substr_len(env: Env, n: int | None, a: dict[str, Any]) -> int | None:
     if a["length"] is not None:
         return a["length"] if n is None else max(min(a["length"], n - a["start"]), 0)
     return None if n is None else max(n - a["start"], 0)
+
+
+def _extract_len(env: Env, n: int | None, a: dict[str, Any]) -> int | None:
+    """The longest text the group can match, when the pattern bounds it (``.{2,3}県`` → 4); else None.
+
+    An unbounded group (``.+?[市区町村]``) says nothing: the input's length would be a bound no real value
+    reaches, and a warning on every extract() is noise.
+    """
+    bound = regex_group_width(a["pattern"], a["group"])
+    if bound is None:
+        return None
+    return bound if n is None else min(bound, n)
+
+
+def regex_group_width(pattern: str, group: int) -> int | None:
+    """The maximum width of ``group`` of ``pattern`` (0: the whole match), None when unbounded or unknown."""
+    try:
+        from re import _constants as c  # type: ignore[attr-defined]
+        from re import _parser as parser  # type: ignore[attr-defined]
+
+        tree = parser.parse(pattern)
+    except (ImportError, re.error):
+        return None
+
+    def find(node: Any) -> Any:
+        for op, av in node:
+            children: list[Any] = []
+            if op is c.SUBPATTERN:
+                if av[0] == group:
+                    return av[3]
+                children = [av[3]]
+            elif op is c.BRANCH:
+                children = list(av[1])
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+                children = [av[2]]
+            elif op in (c.ASSERT, c.ASSERT_NOT):
+                children = [av[1]]
+            for child in children:
+                found = find(child)
+                if found is not None:
+                    return found
+        return None
+
+    target = tree if group == 0 else find(tree)
+    if target is None:
+        return None
+    width = target.getwidth()[1]
+    return None if width >= c.MAXREPEAT else int(width)
 
 
 def _max(*values: int | None) -> int | None:
@@ -293,25 +393,35 @@ _REGISTRY: tuple[Transform, ...] = (
     Transform("digits", "Keep the digits only (full-width digits become ASCII).", "数字だけを残す(全角数字は半角に)。",
               "digits", (), TEXT_KINDS, "same",
               lambda env, e, a: jp.to_halfwidth_ascii_expr(e).str.replace_all(r"[^0-9]", "")),
-    Transform("postal", "郵便番号 to 7 ASCII digits (〒, hyphens of every width, full-width digits, lost leading "
-              "zeros); an unreadable value becomes empty and is reported (MAP405).",
-              "郵便番号を半角7桁にする。読めない値は空にして報告する(MAP405)。", "postal", (), TEXT_KINDS, "text",
+    Transform("postal", "郵便番号 to 7 ASCII digits (〒, spaces and hyphens of every width removed, full-width "
+              "digits converted); it never adds a digit: a value that is not 7 digits once cleaned (916-123) "
+              "becomes empty and is reported (MAP405). Where a spreadsheet dropped leading zeros, say so: "
+              "digits | pad(7).",
+              "郵便番号を半角7桁にする(〒・空白・ハイフンを除き全角数字を半角に)。桁を補うことはしない: 7桁にならない値"
+              "(916-123 など)は空にして報告する(MAP405)。先頭の 0 が落ちた値は digits | pad(7) と明示する。", "postal", (), TEXT_KINDS, "text",
               _postal, length=lambda env, n, a: 7, issues=("MAP405",)),
-    Transform("gaiji", "Replace vendor 外字 through the 外字対応 sheet; PUA characters left are reported (MAP406).",
-              "外字対応シートで外字を置き換える。残った外字(私用領域)を報告する(MAP406)。", "gaiji", (), TEXT_KINDS, "text",
+    Transform("gaiji", "Replace vendor 外字 through the 外字対応 sheet. A private-use character left is an error "
+              "(MAP406) and the row is rejected, so the standard output never holds it; under the setting "
+              "外字方針 = 残す it is a warning (MAP410) and the row is written as is.",
+              "外字対応シートで外字を置き換える。残った外字(私用領域)はエラー(MAP406)で行を除外する。設定 外字方針 = 残す のとき"
+              "は警告(MAP410)で行をそのまま出力する。", "gaiji", (), TEXT_KINDS, "text",
               _gaiji, length=lambda env, n, a: None if n is None else n * max((len(v) for v in env.gaiji.mapping.values()),
-                                                                          default=1), issues=("MAP406",),
+                                                                          default=1),
+              issues=("MAP406", "MAP410"),
               memo=True),
-    Transform("wareki", "和暦 (GYYMMDD, H01.01.08, 平成元年1月8日 …) to a date; unreadable values are reported "
-              "(MAP401), out-of-era values accepted under policy=lenient are reported too (MAP402). A 不詳日 "
-              "(令和3年頃, 平成元年月日不詳 …) gives its internal date (the first day of its period). Where the "
-              "standard item follows 戸籍 (dates: koseki, 1.1.8) a non-calendar day (2月30日) is kept as written "
-              "and 明治45年7月30日 / 大正15年12月25日 are accepted (DAT402, information).",
-              "和暦を日付にする。読めない値(MAP401)、寛容変換した元号範囲外の値(MAP402)を報告する。不詳日は期間の"
-              "初日を内部日付とする。戸籍に合わせる標準項目(1.1.8)では暦にない日をそのまま移し、明治45年7月30日・"
-              "大正15年12月25日を受け入れる(DAT402、情報)。",
+    Transform("wareki", "和暦 (GYYMMDD, H01.01.08, 平成元年1月8日 …) to a date. A refused value is reported with "
+              "its reason: a form that is not 和暦 (MAP401), a day that does not exist such as 2月30日 or month "
+              "13 (MAP411), a date outside its era's range under policy=strict (MAP412); out-of-era values "
+              "accepted under policy=lenient are reported too (MAP402). A 不詳日 (令和3年頃, 平成元年月日不詳 …) "
+              "gives its internal date (the first day of its period). Where the standard item follows 戸籍 "
+              "(dates: koseki, 1.1.8) a non-calendar day (2月30日) is kept as written and 明治45年7月30日 / "
+              "大正15年12月25日 are accepted (DAT402, information).",
+              "和暦を日付にする。変換できない値は理由ごとに報告する: 和暦の形式でない(MAP401)、存在しない日付(MAP411)、"
+              "元号の範囲外(MAP412)。寛容変換した元号範囲外の値も報告する(MAP402)。不詳日は期間の初日を内部日付とする。"
+              "戸籍に合わせる標準項目(1.1.8)では暦にない日をそのまま移し、明治45年7月30日・大正15年12月25日を受け入れる"
+              "(DAT402、情報)。",
               "wareki(policy=lenient)", (_POLICY,), TEXT_KINDS, "date", _wareki,
-              length=lambda env, n, a: 10, issues=("MAP401", "MAP402", "DAT402"), memo=True),
+              length=lambda env, n, a: 10, issues=("MAP401", "MAP411", "MAP412", "MAP402", "DAT402"), memo=True),
     Transform("fusho_flag", "The 不詳フラグ of a 和暦 date: 1 when the date is 不詳 (all zeros, month or day 0, "
               "the word 不詳), else 0.", "和暦の日付が不詳なら 1、そうでなければ 0(不詳フラグ)。", "fusho_flag",
               (_POLICY,), TEXT_KINDS, "text", _fusho_flag, length=lambda env, n, a: 1, memo=True),
@@ -363,7 +473,7 @@ _REGISTRY: tuple[Transform, ...] = (
               'extract("^(東京都|北海道|(?:京都|大阪)府|.{2,3}県)")',
               (Param("pattern", "text", "regular expression"),
                Param("group", "int", "group number", required=False, default=1)), TEXT_KINDS, "text", _extract,
-              issues=("MAP409",), memo=True),
+              length=_extract_len, issues=("MAP409",), memo=True),
     Transform("split", "Split on a separator and keep part index (0-based); split(item, sep, index) splits "
               "another legacy item.", "区切り文字で分け、index 番目(0始まり)を取る。split(項目, 区切り, 番号) は別の現行項目を分ける。",
               'split(氏名, " ", 0)', (Param("column", "column", "legacy item (optional)", required=False),
@@ -386,6 +496,35 @@ _REGISTRY: tuple[Transform, ...] = (
               "ここまでの結果が空なら、別の現行項目(または引用符付きの文字列)を使う。", "if_empty(通称名)",
               (Param("value", "part", "legacy item or quoted text"),), TEXT_KINDS, "same", _if_empty,
               length=lambda env, n, a: _max(n, _part_len(env, a["value"]))),
+    Transform("when", "Keep the value so far only on rows where a legacy item holds one of the given values "
+              "(spaces trimmed); elsewhere empty, or otherwise=item/\"text\".",
+              "現行項目が指定の値のいずれかである行だけ、ここまでの値を残す。それ以外の行は空(otherwise= で別の項目か文字列)。",
+              'when(JOTAI_KBN, "3")',
+              (Param("column", "column", "legacy item tested"),
+               Param("values", "text", "values that select the row", variadic=True),
+               Param("otherwise", "part", "legacy item or quoted text for the other rows", required=False)),
+              TEXT_KINDS, "same", _when,
+              length=lambda env, n, a: _max(n, _part_len(env, a["otherwise"])) if a.get("otherwise") else n),
+    Transform("lookup", "The value of item in another legacy table of the same run, from the row whose on "
+              "item equals this row's key item (世帯主氏名 from the residents by 世帯主宛名番号); compiled to a "
+              "join. No such row: empty.",
+              "同じ実行の別の現行テーブルから、on 項目が key 項目と等しい行の item の値を取る(結合)。該当行がなければ空。",
+              "lookup(JUMIN, SHIMEI_KJ, key=NUSHI_ATENA_NO, on=ATENA_NO)",
+              (Param("table", "legacy_table", "another table of the legacy schema"),
+               Param("item", "text", "the item of that table to take"),
+               Param("key", "column", "the item of this table to match"),
+               Param("on", "text", "the item of that table it matches (default: the key's name)",
+                     required=False)),
+              (), "text", _lookup, length=lambda env, n, a: None),
+    Transform("count", "How many rows of another legacy table of the same run have on equal to this row's key "
+              "(世帯員数 = residents per 世帯番号); compiled to a group-by and a join. None: 0.",
+              "同じ実行の別の現行テーブルで on 項目が key 項目と等しい行の数(集計と結合)。なければ 0。",
+              "count(JUMIN, key=SETAI_NO)",
+              (Param("table", "legacy_table", "another table of the legacy schema"),
+               Param("key", "column", "the item of this table to match"),
+               Param("on", "text", "the item of that table it matches (default: the key's name)",
+                     required=False)),
+              (), "integer", _count, length=lambda env, n, a: None),
     Transform("null_if", "Empty the value where it equals a text (placeholders such as 0000000).",
               "値が指定の文字列と等しければ空にする(0000000 などの埋め値)。", 'null_if("0000000")',
               (Param("value", "text", "the placeholder"),), TEXT_KINDS, "same",

@@ -8,6 +8,7 @@ cross-area reference (DAT204); it is checked when that table's extract is part o
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -36,6 +37,9 @@ def _aggregate(code: str, job: Job, rows: pl.DataFrame, item: str | None, option
                 if value_col else None)
         for r in rows.head(options.examples).iter_rows(named=True))
     source = job.compiled.sources.get(item or "")
+    book = getattr(job.compiled.mapping, "path", None)
+    if source and book and "!" in source:  # a finding across tables names the workbook of its cell
+        source = f"{Path(str(book)).name} {source}"
     return [make_finding(code, examples[0].location, item=item, count=rows.height, examples=examples,
                          source=source, value=examples[0].converted, **params)]
 

@@ -221,7 +221,8 @@ def _holds(cond: Condition) -> pl.Expr:
     return _filled(cond.item)
 
 
-def _rule_expr(rule: Rule, table: Table) -> pl.Expr | None:
+def rule_expr(rule: Rule, table: Table) -> pl.Expr | None:
+    """The rule as a polars expression over the table's items (True where a row keeps it); None if unknown."""
     if rule.kind == "required_if" and rule.item and rule.when:
         return ~_holds(rule.when) | _filled(rule.item)
     if rule.kind == "empty_if" and rule.item and rule.when:
@@ -273,7 +274,7 @@ def build_pandera_schema(table: Table, *, code_tables: Mapping[str, CodeTable] |
     frame_checks = []
     if rules and not typed:
         for rule in table.rules:
-            expr = _rule_expr(rule, table)
+            expr = rule_expr(rule, table)
             if expr is not None:
                 frame_checks.append(_rule_check(rule, expr))
     return pa.DataFrameSchema(columns, checks=frame_checks or None, name=name or table.name, strict=False)

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from migrator.location import Location
-from migrator.report import Finding, make_finding
+from migrator.report import Example, Finding, make_finding
+from migrator.report.masking import maybe_mask
 from migrator.validation.readers import ROW
 
 if TYPE_CHECKING:
@@ -46,7 +47,13 @@ def reconcile(result: TableRun, keys: pl.DataFrame, options: RunOptions) -> list
         many = joined.filter(pl.col("len") > 1).unique("k")
         for frame, what in ((lost, "missing"), (many, "more than once")):
             if frame.height:
-                findings.append(make_finding("DAT302", where, item=legacy_key, count=frame.height, what=what))
+                # Examples to follow: the extract's row and the key, masked (a key names a person or household).
+                examples = tuple(
+                    Example(Location(file=str(job.extract), row=r[ROW], column=legacy_key),
+                            maybe_mask(r["k"], sensitive=True, show_values=options.show_values))
+                    for r in frame.sort(ROW).head(options.examples).iter_rows(named=True))
+                findings.append(make_finding("DAT302", examples[0].location, item=legacy_key, count=frame.height,
+                                             what=what, examples=examples, value=examples[0].value))
     totals, bad = recon_totals(job.compiled)
     for part in bad:
         findings.append(make_finding("DAT304", where, setting=part, reason="use 件数:ITEM or 合計:ITEM"))

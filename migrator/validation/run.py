@@ -61,6 +61,7 @@ class RunOptions:
     encoding: str | None = None
     progress: Callable[[int], None] | None = None
     profile: str = "standard"  # the standard's own rules, or a stricter profile of the standard schemas
+    layouts: tuple[str, ...] = ()  # legacy tables to read the extracts with, instead of the mappings' 現行テーブル
 
 
 @dataclass
@@ -134,6 +135,9 @@ class _Collector:
         # Standard items fed by a sensitive legacy item (a former address into a free-text item): their
         # values are as personal as their source, whatever the standard item says.
         self.derived_sensitive: set[str] = set()
+        # Standard item → where its value comes from in the extract: the legacy column(s), and for a
+        # fixed-width layout the byte range(s). An example points at the extract, not at the standard layout.
+        self.places: dict[str, tuple[str | None, str | None]] = {}
 
     def sensitive(self, item: str | None) -> bool:
         """True for a sensitive standard item, or one computed from a sensitive legacy item."""
@@ -159,8 +163,9 @@ class _Collector:
             from migrator.report.masking import maybe_mask
 
             for r in rows.head(room).iter_rows(named=True):
+                column, span = self.places.get(item or "", (item, None))
                 agg.examples.append(Example(
-                    Location(file=self.file, line=r[LINE], row=r[ROW], column=item),
+                    Location(file=self.file, line=r[LINE], row=r[ROW], column=column, bytes=span),
                     maybe_mask(r.get("legacy"), sensitive=agg.sensitive, show_values=self.options.show_values),
                     maybe_mask(r.get("converted"), sensitive=agg.sensitive, show_values=self.options.show_values),
                 ))
@@ -268,8 +273,10 @@ class _MemoGroup:
 class _TableRunner:
     """Runs one job batch by batch."""
 
-    def __init__(self, job: Job, options: RunOptions) -> None:
+    def __init__(self, job: Job, options: RunOptions, *, qualify: bool = False,
+                 tables: dict[str, pl.LazyFrame] | None = None) -> None:
         self.job = job
+        self.tables = tables or {}  # other legacy tables the mapping derives values from (lookup, count)
         self.options = options
         c = job.compiled
         self.table = c.standard
@@ -283,12 +290,18 @@ class _TableRunner:
         self.reader = ExtractReader(job.extract, c.legacy,
                                     ReadOptions(encoding=enc, batch_rows=options.batch_rows),
                                     code_tables=legacy_codes)
-        self.collector = _Collector(self.table, dict(c.sources), str(job.extract), options)
+        # In a run of several workbooks a cell (項目対応!D3) names its workbook too.
+        book = Path(str(getattr(c.mapping, "path", "") or "")).name if qualify else ""
+        self.qualify = (lambda cell: f"{book} {cell}" if "!" in cell else cell) if book else (lambda cell: cell)
+        self.collector = _Collector(self.table, {k: self.qualify(v) for k, v in c.sources.items()},
+                                    str(job.extract), options)
         self.memo = self._memo_groups()
+        self.legacy_rules = _legacy_rules(job)
         self.stages: defaultdict[str, float] = defaultdict(float)  # seconds per stage of the batches
         self.legacy_sensitive = {i.name for i in (c.legacy.items if c.legacy else ()) if i.sensitive}
         self.collector.derived_sensitive = {
             name for name, expr in c.columns.items() if any(r in self.legacy_sensitive for r in _roots(expr))}
+        self.collector.places = _legacy_places(c)
         self.rows_out = 0
         self.rows_rejected = 0
         self.keys: list[pl.DataFrame] = []
@@ -420,6 +433,9 @@ class _TableRunner:
     def batch(self, legacy: pl.DataFrame) -> None:
         c = self.job.compiled
         clock = _Clock(self.stages)
+        if getattr(c, "derived", ()):  # values from other tables of the run: joined in, row order kept
+            legacy = c.join_derived(legacy.lazy(), self.tables).collect()  # type: ignore[attr-defined]
+            clock("derive")
         frame = self._evaluate(legacy)
         clock("evaluate")
         converted = frame.select(ROW, LINE, *self.names)
@@ -453,10 +469,25 @@ class _TableRunner:
             rows = pl.DataFrame([hit[ROW], hit[LINE], values["legacy"],
                                  (hit[issue.item].cast(pl.String) if issue.item in self.names
                                   else pl.Series([None] * hit.height, dtype=pl.String)).alias("converted")])
-            self.collector.add(issue.code, issue.item, issue.code, rows, sensitive=sens, source=issue.source)
+            self.collector.add(issue.code, issue.item, issue.code, rows, sensitive=sens,
+                               source=self.qualify(issue.source))
             spec = catalogue().get(issue.code)
             note(positions, issue.code, issue.item, spec.severity if spec else "error")
         clock("transform issues")
+
+        # Rules of the legacy layout, on the extract as read (before mapping): reported on its items.
+        for rule, ok, source in self.legacy_rules:
+            broken = legacy.select(ok.not_().fill_null(False)).to_series().arg_true()
+            if broken.len():
+                roots = [r for r in dict.fromkeys(_roots(ok)) if r in legacy.columns]
+                hit = legacy[broken]
+                rows = hit.select(ROW, LINE, pl.concat_str([pl.col(r).cast(pl.String).fill_null("") for r in roots],
+                                                           separator=" | ").alias("legacy"),
+                                  pl.lit(None, pl.String).alias("converted"))
+                self.collector.add("DAT050", rule.item or (roots[0] if roots else None),
+                                   f"{rule.kind}({', '.join(rule.items)})", rows, source=source,
+                                   sensitive=any(r in self.legacy_sensitive for r in roots))
+        clock("legacy rules")
 
         # The pandera schema of the standard table, every failure collected.
         failures = self._validate(converted)
@@ -471,6 +502,20 @@ class _TableRunner:
                 if not kept:
                     continue
                 positions = pl.Series("__pos", sorted(kept), dtype=pl.UInt32)
+                if item is None and code == "DAT109":
+                    # A cross-item rule names its items: the finding takes the first, the example shows the
+                    # legacy values behind all of them and the mapping cells that produced them.
+                    involved = [n for n in _rule_items(check) if n in self.names]
+                    legs = [pl.col(f"__leg{self.names.index(n)}").fill_null("") for n in involved]
+                    rows = frame[positions].select(
+                        ROW, LINE, (pl.concat_str(legs, separator=" | ") if legs else pl.lit(None, pl.String))
+                        .alias("legacy"), pl.lit(None, dtype=pl.String).alias("converted"))
+                    cells = ", ".join(dict.fromkeys(self.collector.sources[n] for n in involved
+                                                    if n in self.collector.sources))
+                    self.collector.add(code, involved[0] if involved else None, check, rows, source=cells or None,
+                                       sensitive=any(self.collector.sensitive(n) for n in involved))
+                    note(positions, code, involved[0] if involved else None, catalogue()[code].severity)
+                    continue
                 leg = f"__leg{self.names.index(item)}" if item else None
                 rows = frame[positions].select(
                     ROW, LINE, (pl.col(leg) if leg else pl.lit(None, dtype=pl.String)).alias("legacy"),
@@ -671,6 +716,70 @@ def screen_expr(schema: pa.DataFrameSchema) -> pl.Expr | None:
     return pl.all_horizontal([p.fill_null(False) for p in parts]).alias("__ok")
 
 
+def _legacy_places(compiled: Compiled) -> dict[str, tuple[str | None, str | None]]:
+    """Standard item → (legacy column(s), byte range(s) when fixed-width), from the items its value reads."""
+    legacy = compiled.legacy
+    if legacy is None:
+        return {}
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for name, expr in compiled.columns.items():
+        items = [legacy.item(r) for r in dict.fromkeys(_roots(expr)) if legacy.has_item(r)]
+        if not items:
+            continue
+        column = ", ".join(i.column or i.name for i in items)
+        spans = [f"{i.start}-{i.start + i.length - 1}" for i in items if i.start is not None and i.length]
+        out[name] = (column, ", ".join(spans) if len(spans) == len(items) else None)
+    return out
+
+
+def _derived_tables(job: Job, jobs: Sequence[Job], options: RunOptions
+                    ) -> tuple[dict[str, pl.LazyFrame], list[Finding]]:
+    """The other legacy tables ``job``'s mapping derives values from, read from the run's other extracts.
+
+    Only the columns the joins use are kept. A table no job of the run reads is a DAT051 error (its
+    derived values stay empty, so required items then fail row by row)."""
+    needs = getattr(job.compiled, "needs", ())
+    tables: dict[str, pl.LazyFrame] = {}
+    findings: list[Finding] = []
+    for name in needs:
+        other = next((j for j in jobs if j.compiled.legacy is not None and j.compiled.legacy.name == name), None)
+        if other is None:
+            findings.append(make_finding("DAT051", Location(file=str(job.extract)), table=name, mapping=job.name))
+            continue
+        wanted = {c for d in job.compiled.derived if d.table == name  # type: ignore[attr-defined]
+                  for c in (d.on, d.value) if c}
+        enc = options.encoding or getattr(other.compiled.mapping, "encoding", None)
+        reader = ExtractReader(other.extract, other.compiled.legacy, ReadOptions(encoding=enc,
+                                                                                 batch_rows=options.batch_rows))
+        parts = [b.select(sorted(wanted)) for b in reader.batches()]
+        tables[name] = pl.concat(parts).lazy() if parts else pl.LazyFrame(schema={c: pl.String for c in wanted})
+    return tables, findings
+
+
+def _rule_items(check: str) -> list[str]:
+    """The items of a rule check's label: ``rule:required_if(消除の異動年月日, 住民状態)`` → both names."""
+    inside = check.partition("(")[2].rpartition(")")[0]
+    return [n.strip() for n in inside.split(",") if n.strip()]
+
+
+def _legacy_rules(job: Job) -> list[tuple[Any, pl.Expr, str]]:
+    """The legacy layout's rules as (rule, expression over the extract, ``schema file:line``)."""
+    from migrator.validation.pandera_schema import rule_expr
+
+    table = job.compiled.legacy
+    if table is None:
+        return []
+    path = getattr(job.legacy_schema, "path", None)
+    out = []
+    for rule in table.rules:
+        if not all(table.has_item(n) for n in rule.items):
+            continue
+        expr = rule_expr(rule, table)
+        if expr is not None:
+            out.append((rule, expr, f"{path}:{rule.line}" if path else f"line {rule.line}"))
+    return out
+
+
 def _roots(expr: pl.Expr) -> list[str]:
     try:
         return list(expr.meta.root_names())
@@ -748,7 +857,9 @@ def run_jobs(jobs: Sequence[Job], options: RunOptions | None = None, *, title: s
     runs: list[TableRun] = []
     runners: list[_TableRunner] = []
     for job in jobs:
-        runner = _TableRunner(job, options)
+        tables, missing = _derived_tables(job, jobs, options)
+        findings += missing
+        runner = _TableRunner(job, options, qualify=len(jobs) > 1, tables=tables)
         result = runner.run()
         runners.append(runner)
         runs.append(result)
@@ -797,11 +908,17 @@ def run_jobs(jobs: Sequence[Job], options: RunOptions | None = None, *, title: s
     return RunResult(report, tuple(runs), outputs, table)
 
 
-def load_job(workbook: Path, extract: Path, *, registry: Any = None) -> tuple[Job | None, list[Finding]]:
+def load_job(workbook: Path, extract: Path, *, registry: Any = None,
+             layouts: Sequence[str] = ()) -> tuple[Job | None, list[Finding]]:
     """Load and compile one mapping (``migrator.mapping``) and bind it to an extract.
 
-    Returns ``(None, findings)`` when the mapping has errors: a broken mapping is not run.
+    ``layouts``: legacy tables to read the extract with instead of the mapping's 現行テーブル, when its legacy
+    schema has one of them (one mapping for the same items delivered as CSV and as fixed-width); the mapping
+    is checked against that table. Returns ``(None, findings)`` when the mapping has errors: a broken
+    mapping is not run.
     """
+    import dataclasses
+
     from migrator import mapping as mp
     from migrator.schema import SchemaRegistry
 
@@ -809,6 +926,10 @@ def load_job(workbook: Path, extract: Path, *, registry: Any = None) -> tuple[Jo
     mapping, findings = mp.load_mapping(Path(workbook))
     if mapping is None or any(f.severity == "error" for f in findings):
         return None, list(findings)
+    legacy_schema = mp.resolve_schema(registry, mapping.legacy_schema) if mapping.legacy_schema else None
+    chosen = next((t for t in layouts if legacy_schema is not None and t in legacy_schema.table_names), None)
+    if chosen is not None and chosen != mapping.legacy_table:
+        mapping = dataclasses.replace(mapping, legacy_table=chosen, settings={**mapping.settings, "現行テーブル": chosen})
     check = mp.check_mapping(mapping, registry=registry)
     if not check.valid:
         return None, [*findings, *check.findings]
@@ -831,7 +952,7 @@ def run_mapping_files(pairs: Sequence[tuple[Path, Path]], options: RunOptions | 
     jobs: list[Job] = []
     findings: list[Finding] = []
     for workbook, extract in pairs:
-        job, found = load_job(workbook, extract, registry=registry)
+        job, found = load_job(workbook, extract, registry=registry, layouts=(options.layouts if options else ()))
         findings += found
         if job is not None:
             jobs.append(job)

@@ -16,7 +16,7 @@ def test_demo_step_runs_both_samples(tmp_path: Path) -> None:
     store = open_store(url)
     step = demo_step(DemoContext(root=DATA, out_dir=tmp_path / "demo", store=store))
     assert step.name == "validation"
-    assert step.detail.startswith("mainframe: 3000 records, 2990 converted, 10 rejected")
+    assert step.detail.startswith("mainframe: 3000 records, 2988 converted, 12 rejected")
     assert "rdb: 4138 records" in step.detail
     names = {p.relative_to(tmp_path / "demo" / "validation").as_posix() for p in step.outputs}
     assert {"mainframe/juki-mainframe-to-001-jumin.csv", "mainframe/report.html", "rdb/report.xlsx",

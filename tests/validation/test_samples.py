@@ -21,7 +21,7 @@ MAINFRAME = (str(MAPPINGS / "juki_mainframe_jumin.xlsx"), str(EXTRACTS / "juki_m
 # (code, item) -> count, as documented in sample_data/README.md.
 MAINFRAME_DEFECTS = {
     ("MAP407", "個人番号"): 3,
-    ("MAP401", "生年月日"): 2,
+    ("MAP411", "生年月日"): 2,  # month 13: a day that does not exist
     ("MAP404", "性別"): 2,
     ("MAP404", "性別表記"): 2,
     ("MAP406", "氏名"): 2,
@@ -29,7 +29,11 @@ MAINFRAME_DEFECTS = {
     ("DAT203", "世帯番号"): 1,
     ("DAT010", None): 1,
     ("DAT107", "住所_市区町村コード"): 1,
-    ("DAT109", None): 1,
+    ("DAT109", "住民状態"): 1,
+    # The legacy layout's own rules, on the extract as read: the death row of DAT109 breaks 死亡 ⇔ B2, and the
+    # two impossible birth dates of MAP411 sort after their 異動年月日 (warnings; the rows are judged above).
+    ("DAT050", "住民状態"): 1,
+    ("DAT050", "生年月日"): 2,
 }
 RDB_DEFECTS = {
     ("MAP407", "個人番号"): 2,
@@ -37,10 +41,11 @@ RDB_DEFECTS = {
     ("MAP404", "性別表記"): 1,
     ("DAT203", "世帯番号"): 1,
     ("DAT002", None): 1,
-    ("DAT109", None): 1,
+    ("DAT109", "住民状態"): 1,
     ("DAT202", "世帯番号"): 1,
     ("DAT202", "世帯主宛名番号"): 1,
     ("MAP408", "世帯員数"): 1,
+    ("DAT050", "状態区分"): 1,  # the legacy layout's 死亡 ⇔ 異動事由 32 rule, on the row of DAT109
 }
 
 
@@ -63,17 +68,22 @@ def test_mainframe_sample_reports_exactly_the_planted_defects(workdir: Path) -> 
     report = json.loads(result.stdout)
     assert counts(report) == MAINFRAME_DEFECTS
     assert report["summary"]["rows_in"] == 3000
-    # Rejected: 1 unreadable record and 9 with a row-level error (3 MAP407, 2 MAP401, 2 MAP404, 1 DAT107,
-    # 1 DAT109). MAP406 is a warning, and cross-table findings (DAT201, DAT203) do not reject rows.
-    assert report["summary"]["rows_rejected"] == 10 and report["summary"]["rows_out"] == 2990
+    # Rejected: 1 unreadable record and 11 with a row-level error (3 MAP407, 2 MAP411, 2 MAP404, 2 MAP406,
+    # 1 DAT107, 1 DAT109): an unmapped 外字 never reaches the standard output. Cross-table findings
+    # (DAT201, DAT203) do not reject rows.
+    assert report["summary"]["rows_rejected"] == 12 and report["summary"]["rows_out"] == 2988
     converted = (workdir / "out" / "juki-mainframe-to-001-jumin.csv").read_text(encoding="utf-8").splitlines()
     assert converted[0].split(",")[:2] == ["宛名番号", "世帯番号"]
-    assert len(converted) == 1 + 2990
+    assert len(converted) == 1 + 2988
+    assert not any("\ue00a" in line for line in converted)
     gaiji = openpyxl.load_workbook(workdir / "out" / "report.xlsx")["外字"]
     assert [[c.value for c in row] for row in gaiji.iter_rows()] == [["character", "code point", "count"],
                                                                      ["\ue00a", "U+E00A", 2]]
     by_code = {f["code"]: f for f in report["findings"]}
     assert by_code["MAP407"]["source"].startswith("項目対応!")
+    # An example points at the extract: its fixed-width field and byte range, not the standard item.
+    place = by_code["MAP407"]["examples"][0]["location"]
+    assert (place["column"], place["bytes"]) == ("KOJIN-NO", "618-629")
     assert by_code["DAT010"]["location"]["line"] == 832
 
 
