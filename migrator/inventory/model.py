@@ -7,6 +7,8 @@ and loads them (``migrator.store.inventory_repo``), the planner reads them.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 DEFAULT_DEADLINE = dt.date(2026, 3, 31)
@@ -14,6 +16,11 @@ DEFAULT_DEADLINE = dt.date(2026, 3, 31)
 
 SPECIAL_SUPPORT_DEADLINE = dt.date(2031, 3, 31)
 """End of FY2030: the target for 特定移行支援システム when the inventory gives no date."""
+
+
+def fold_name(name: str) -> str:
+    """A system or area name folded for matching only (width, case, spaces); the name kept stays as written."""
+    return re.sub(r"[\s・･]+", "", unicodedata.normalize("NFKC", name)).casefold()
 
 
 @dataclass(frozen=True)

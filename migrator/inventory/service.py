@@ -53,7 +53,8 @@ def import_inventory(paths: Sequence[Path], *, store: Store, partial: bool = Fal
     With any finding of severity error nothing is written, unless ``partial``: then the rows that could be
     read are saved and the rejected ones are not. Saving is idempotent (natural keys; only changed fields
     are written) and every updated field is reported (INV091). ``dry_run`` reads and compares, then rolls
-    back.
+    back. Imports running at the same time (teams importing their municipalities) both land: a save that
+    conflicts with another one (a new vendor both bring in) is run again.
 
     Raises:
         InputError: a workbook cannot be opened at all (nothing is written).
@@ -67,13 +68,16 @@ def import_inventory(paths: Sequence[Path], *, store: Store, partial: bool = Fal
     if result.has_errors and not partial:
         findings.append(make_finding("INV098", Location()))
     else:
-        with store.transaction() as session:
+        def save(session: Any) -> tuple[list[Any], dict[str, int]]:
             changes = save_inventory(session, result.inventory)
-            summary["created"] = sum(1 for c in changes if c.action == "created")
-            summary["updated_fields"] = sum(1 for c in changes if c.action == "updated")
-            summary["store"] = inventory_counts(session)
+            counts = inventory_counts(session)
             if dry_run:
                 session.rollback()
+            return changes, counts
+
+        changes, summary["store"] = store.run(save)
+        summary["created"] = sum(1 for c in changes if c.action == "created")
+        summary["updated_fields"] = sum(1 for c in changes if c.action == "updated")
         summary["written"] = not dry_run and bool(changes)
         findings += _change_findings(changes)
     return Report.of("inventory import", findings, subject=", ".join(str(p) for p in paths), summary=summary)

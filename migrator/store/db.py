@@ -8,10 +8,12 @@ PostgreSQL; a server database is never upgraded behind the user's back.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -19,12 +21,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from migrator.errors import StoreError
 
+T = TypeVar("T")
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_DIR = ".migrator"
 DEFAULT_FILE = "migrator.db"
@@ -147,6 +150,16 @@ def downgrade(url: str, revision: str) -> str | None:
     return _migrate(url, command.downgrade, revision)
 
 
+def _is_conflict(exc: BaseException | None) -> bool:
+    """A failure that another transaction caused and that a new attempt can get past."""
+    if isinstance(exc, IntegrityError):
+        return True
+    if isinstance(exc, OperationalError):
+        code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+        return code in ("40001", "40P01") or "locked" in str(exc.orig) or "busy" in str(exc.orig)
+    return False
+
+
 class Store:
     """An open database at the head revision, handing out sessions and transactions."""
 
@@ -172,6 +185,23 @@ class Store:
             raise
         finally:
             session.close()
+
+    def run(self, work: Callable[[Session], T], *, attempts: int = 5) -> T:
+        """Run ``work`` in one transaction; when a concurrent writer made it conflict (a natural key inserted
+        meanwhile, a locked SQLite file, a serialization failure or deadlock), run it again from the start.
+
+        Raises:
+            StoreError: the database refused the change for another reason, or kept conflicting.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.transaction() as session:
+                    return work(session)
+            except StoreError as exc:
+                if attempt == attempts or not _is_conflict(exc.__cause__):
+                    raise
+                time.sleep(0.05 * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @contextmanager
     def reader(self) -> Iterator[Session]:
