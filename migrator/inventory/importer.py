@@ -125,6 +125,18 @@ class _SheetPlan:
     book: WorkbookData
     sheets: dict[str, list[tuple[SheetData, Header]]] = field(
         default_factory=lambda: {kind: [] for kind in KINDS})
+    unrecognised: list[SheetData] = field(default_factory=list)
+    """Sheets of no kind: reported unless a system list took its 団体コード from them (a cover sheet)."""
+    used: set[str] = field(default_factory=set)
+
+
+def _report_unrecognised(builder: _Builder, plan: _SheetPlan) -> None:
+    for sheet in plan.unrecognised:
+        if sheet.name in plan.used:
+            continue
+        guess = best_guess(sheet, builder.lookups, max_rows=HEADER_ROWS)
+        row, labels = guess if guess is not None else (1, "")
+        builder.add("INV015", sheet.location(row, 1), sheet=sheet.name, row=row, labels=labels or "-")
 
 
 def _sheet_kind(name: str, synonyms: Synonyms) -> str | None:
@@ -159,9 +171,7 @@ def _classify(builder: _Builder, book: WorkbookData) -> _SheetPlan:
                 builder.add("INV002", Location(file=sheet.file, sheet=sheet.name), sheet=sheet.name,
                             rows=HEADER_ROWS, required=required)
             elif any(not sheet.is_blank_row(r) for r in range(1, sheet.max_row + 1)):
-                guess = best_guess(sheet, builder.lookups, max_rows=HEADER_ROWS)
-                row, labels = guess if guess is not None else (1, "")
-                builder.add("INV015", sheet.location(row, 1), sheet=sheet.name, row=row, labels=labels or "-")
+                plan.unrecognised.append(sheet)
             continue
         plan.sheets[kind].append((sheet, found[kind]))
     return plan
@@ -251,6 +261,8 @@ def _title_block(builder: _Builder, plan: _SheetPlan, sheet: SheetData,
             if found is not None:
                 break
             found = find_label_value(other, labels, not_values=every_label, rows=HEADER_ROWS, fold=fold_label)
+            if found is not None:
+                plan.used.add(other.name)
         if found is not None:
             fixed[fieldname] = (found.value, found.location)
     if "municipality_code" in fixed:
@@ -496,20 +508,25 @@ def read_inventory(paths: Sequence[Path], *, synonyms: Synonyms | None = None) -
         for sheet, header in plan.sheets["vendors"]:
             _read_vendors(builder, sheet, header)
     for plan in plans:
-        if not plan.sheets["systems"]:
-            if not any(f.code == "INV002" and f.location.file == str(plan.book.path) for f in builder.findings):
-                names = "、".join(plan.book.sheets) or "-"
-                builder.add("INV001", Location(file=str(plan.book.path)), sheets=names)
-            continue
-        before = set(builder.systems)
-        links: list[tuple[str, str, str, int, SheetData]] = []
-        for sheet, header in plan.sheets["systems"]:
-            links += [(*link, sheet) for link in _read_systems(builder, plan, sheet, header)]
-        book_munis = {builder.systems[k].municipality_code for k in set(builder.systems) - before}
-        for sheet, header in plan.sheets["interfaces"]:
-            _read_interfaces(builder, sheet, header, book_munis)
-        for code, source, target, r, sheet in links:
-            interface = Interface(municipality_code=code, source=source, target=target)
-            col = 1
-            _add_interface(builder, interface, _where(sheet, r, col), _own(sheet, r, col), from_column=True)
+        _read_book(builder, plan)
+        _report_unrecognised(builder, plan)
     return builder.result()
+
+
+def _read_book(builder: _Builder, plan: _SheetPlan) -> None:
+    """Read the system lists of one workbook, then its interface lists and the 連携先 columns."""
+    if not plan.sheets["systems"]:
+        if not any(f.code == "INV002" and f.location.file == str(plan.book.path) for f in builder.findings):
+            names = "、".join(plan.book.sheets) or "-"
+            builder.add("INV001", Location(file=str(plan.book.path)), sheets=names)
+        return
+    before = set(builder.systems)
+    links: list[tuple[str, str, str, int, SheetData]] = []
+    for sheet, header in plan.sheets["systems"]:
+        links += [(*link, sheet) for link in _read_systems(builder, plan, sheet, header)]
+    book_munis = {builder.systems[k].municipality_code for k in set(builder.systems) - before}
+    for sheet, header in plan.sheets["interfaces"]:
+        _read_interfaces(builder, sheet, header, book_munis)
+    for code, source, target, r, sheet in links:
+        interface = Interface(municipality_code=code, source=source, target=target)
+        _add_interface(builder, interface, _where(sheet, r), _own(sheet, r, 1), from_column=True)
