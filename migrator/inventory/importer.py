@@ -380,7 +380,7 @@ def _read_system(builder: _Builder, row: _Row) -> System | None:
         current_vendor=builder.canonical_vendor(row.text("current_vendor"), where),
         target_vendor=builder.canonical_vendor(row.text("target_vendor"), where),
         special_support=special, special_deadline=special_deadline if special else None, source=where,
-        **fields,
+        cells={f: cell_ref(row.row, c) for f, c in row.columns.items()}, **fields,
     )
     builder.systems[key] = system
     return system

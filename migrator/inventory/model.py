@@ -57,6 +57,14 @@ class System:
     notes: str | None = None
     source: str | None = None
     """Where the row came from (``file sheet!A5``), for findings."""
+    cells: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    """The cell of each field read (``planned_date`` → ``J5``) while the workbook is at hand; not stored."""
+
+    def cell(self, fieldname: str) -> str | None:
+        """Where ``fieldname`` was read (``file sheet!J5``), else where the row was read."""
+        if self.source and fieldname in self.cells:
+            return f"{self.source.rsplit('!', 1)[0]}!{self.cells[fieldname]}"
+        return self.source
 
     @property
     def key(self) -> tuple[str, str, str]:
