@@ -145,8 +145,38 @@ def upgrade(url: str, revision: str = "head") -> str | None:
     return _migrate(url, command.upgrade, revision)
 
 
-def downgrade(url: str, revision: str) -> str | None:
-    """Downgrade the database at ``url`` to ``revision`` (``base`` removes every table)."""
+def downgrade(url: str, revision: str, *, force: bool = False) -> str | None:
+    """Downgrade the database at ``url`` to ``revision`` (``base`` removes every table).
+
+    Nothing runs when the downgrade would lose data: values that no longer fit a shortened column always
+    stop it, and dropped columns or tables that hold values stop it unless ``force``.
+
+    Raises:
+        StoreError: the downgrade would lose data (the message names the rows), or the database is unreachable.
+    """
+    from migrator.store.guards import downgrade_losses
+
+    engine = make_engine(url)
+    try:
+        current = current_revision(engine)
+        script = ScriptDirectory.from_config(alembic_config(url))
+        undone = [r.revision for r in script.iterate_revisions(current, revision)] if current else []
+        with engine.connect() as conn:
+            losses = downgrade_losses(conn, undone)
+    except OperationalError as exc:
+        raise _unreachable(redact(url), exc) from exc
+    finally:
+        engine.dispose()
+    blocking = [loss for loss in losses if loss.truncates or not force]
+    if blocking:
+        detail = "; ".join(loss.describe() for loss in blocking)
+        hint = ("Shorten those values first." if all(loss.truncates for loss in blocking)
+                else "Use --force to accept losing them." if not any(loss.truncates for loss in blocking)
+                else "Shorten the values that would be cut first; use --force to accept losing the rest.")
+        raise StoreError(f"The downgrade to {revision} would lose data; nothing was changed: {detail}. {hint}",
+                         f"{revision} へのダウングレードではデータが失われるため、何も変更していません: {detail}。"
+                         + ("先に値を短くしてください。" if any(loss.truncates for loss in blocking)
+                            else "失ってよい場合は --force を指定してください。"))
     return _migrate(url, command.downgrade, revision)
 
 
