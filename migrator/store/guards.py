@@ -46,6 +46,11 @@ def _system_rows(conn: Connection, where: str) -> tuple[str, ...]:
     return tuple(f"system {i} ({code} {area} {name})" for i, code, area, name in found)
 
 
+def _undo_0004(conn: Connection) -> list[Loss]:
+    rows = _system_rows(conn, "s.cells IS NOT NULL")
+    return [Loss("0004", "system.cells (the cell each field was read from) would be dropped", rows, False)]
+
+
 def _undo_0003(conn: Connection) -> list[Loss]:
     rows = _interface_rows(conn, "i.origin IS NOT NULL")
     return [Loss("0003", "interface.origin (the cell each interface was read from) would be dropped", rows, False)]
@@ -71,7 +76,9 @@ def _undo_0001(conn: Connection) -> list[Loss]:
     return losses
 
 
-GUARDS: dict[str, Callable[[Connection], list[Loss]]] = {"0001": _undo_0001, "0002": _undo_0002, "0003": _undo_0003}
+GUARDS: dict[str, Callable[[Connection], list[Loss]]] = {
+    "0001": _undo_0001, "0002": _undo_0002, "0003": _undo_0003, "0004": _undo_0004,
+}
 """Per revision, what undoing it would lose. A revision without a guard loses nothing when undone."""
 
 

@@ -34,7 +34,7 @@ def load_inventory(session: Session, *, municipality: str | None = None) -> Inve
             target_vendor=vendors[s.target_vendor_id].name if s.target_vendor_id else None,
             hosting=s.hosting, contract_end=s.contract_end, release_date=s.release_date,
             planned_date=s.planned_date, record_count=s.record_count, special_support=s.special_support,
-            special_deadline=s.special_deadline, notes=s.notes, source=s.source,
+            special_deadline=s.special_deadline, notes=s.notes, source=s.source, cells=dict(s.cells or {}),
         ))
     interfaces = [
         Interface(municipality_code=ids[i.municipality_id], source=i.source_name, target=i.target_name,
@@ -135,7 +135,7 @@ def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
         values["target_vendor_id"] = vendor_id(system.target_vendor)
         if row_s is None:
             row_s = m.System(municipality_id=muni_id, area_code=system.area_code, name=system.name,
-                             source=system.source, **values)
+                             source=system.source, cells=dict(system.cells) or None, **values)
             session.add(row_s)
             existing[(muni_id, system.area_code, system.name)] = row_s
             changes.append(Change("system", key_text, "created", source=system.source))
@@ -143,8 +143,10 @@ def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
         before = len(changes)
         for fieldname, new in values.items():
             _set(row_s, "system", key_text, fieldname, new, changes, system.source)
-        if len(changes) > before:
-            row_s.source = system.source  # where the latest change came from
+        if len(changes) > before or row_s.cells is None:
+            # Where the latest change came from (rows imported before systems kept their cells get them).
+            row_s.source = system.source
+            row_s.cells = dict(system.cells) or None
     session.flush()
 
     by_muni: dict[int, list[m.System]] = {}

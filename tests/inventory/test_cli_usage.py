@@ -36,4 +36,4 @@ def test_check_findings_point_at_the_full_path_and_the_cell(workdir: Path) -> No
     assert contract == [f"{path} システム一覧!E2"]
     run_cli("inventory", "import", str(path))
     stored = json.loads(run_cli("inventory", "check", "--format", "json", expect=1).stdout)
-    assert [f["location"]["text"] for f in stored["findings"] if f["code"] == "INV103"] == [f"{path} システム一覧!A2"]
+    assert [f["location"]["text"] for f in stored["findings"] if f["code"] == "INV103"] == [f"{path} システム一覧!E2"]

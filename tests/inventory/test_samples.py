@@ -27,9 +27,9 @@ IMPORT_FINDINGS = [
     ("INV033", f"{B} システム台帳!J8"),
 ]
 CHECK_FINDINGS = [
-    ("INV103", f"{A} システム一覧!A12"),
-    ("INV104", f"{A} システム一覧!A16"),
-    ("INV103", f"{B} システム台帳!A5"),
+    ("INV103", f"{A} システム一覧!H12"),  # the cell of the contract end
+    ("INV104", f"{A} システム一覧!J16"),  # the cell of the planned date
+    ("INV103", f"{B} システム台帳!H5"),
     ("INV101", ""), ("INV101", ""), ("INV105", ""), ("INV105", ""),
     ("INV102", f"{A} 連携一覧!A4"),
 ]
