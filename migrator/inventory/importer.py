@@ -1,8 +1,10 @@
 """Reading inventory workbooks (システム一覧, 連携一覧, ベンダー) as they really come, into the model.
 
-Every cell that cannot be read becomes a finding at its ``sheet!cell``; a row is kept with what could be
-read, or rejected with a finding that says why. Nothing is dropped silently: blank rows are skipped, and
-rows that are not systems (notes at the bottom) are reported as skipped notes.
+Every visible sheet is given a kind (system list, interface list, vendor list) by its header, whatever its
+name; sheets of no kind and hidden sheets are reported. Every field of every row is read, and each cell
+that cannot be read becomes a finding at its own ``sheet!cell``; a row is kept with what could be read, or
+rejected, and a rejected row creates nothing (no municipality, no vendor). Nothing is dropped silently:
+blank rows are skipped, and rows that are not systems (notes at the bottom) are reported as skipped notes.
 """
 
 from __future__ import annotations

@@ -114,3 +114,23 @@ def test_interfaces_are_keyed_on_the_systems_they_join(store: Store, tmp_path: P
         (iface,) = load_inventory(session).interfaces
     assert iface.method == "API"
     assert import_inventory([newer], store=store).summary["written"] is False
+
+
+def test_a_system_list_without_any_municipality_code_rejects_its_rows_once(store: Store, tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "調査票"
+    ws["A1"] = "団体名：八王子市"
+    ws.append([])
+    ws.append(["業務", "システム名", "現行ベンダー"])
+    ws.append(["住記", "住民記録システム", "株式会社エーシステム"])
+    ws.append(["国保", "国保システム", "株式会社エーシステム"])
+    path = tmp_path / "nocode.xlsx"
+    wb.save(path)
+
+    report = import_inventory([path], store=store, partial=True)
+
+    assert _found(report) == [("INV017", "error", "調査票!None")]
+    assert report.summary["rows_rejected"] == 2
+    with store.reader() as session:
+        assert inventory_counts(session) == {"municipalities": 0, "systems": 0, "interfaces": 0, "vendors": 0}
