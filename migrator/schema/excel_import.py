@@ -291,7 +291,8 @@ def import_workbook(path: Path, *, sheet: str | None = None, schema_id: str | No
 
     When reading all sheets, a sheet without a recognisable header (a cover sheet, a change log) is
     skipped with ``SCH062``, a hidden or very hidden sheet is skipped with ``SCH061``, and every visible
-    sheet is an error (``SCH101``) when no sheet has a header. A named ``sheet`` is read even if hidden.
+    sheet is an error (``SCH101``) when no sheet has a header. A named ``sheet`` is read even if hidden
+    (``SCH063``).
 
     Raises:
         InputError: the workbook cannot be opened or ``sheet`` does not exist.
@@ -315,6 +316,8 @@ def import_workbook(path: Path, *, sheet: str | None = None, schema_id: str | No
             # Hidden sheets hold lookup lists and superseded versions: skipped unless named with --sheet.
             findings.append(make_finding("SCH061", data.location(1, 1), sheet=data.name, state=data.state))
             continue
+        if data.state != "visible":  # named with --sheet: read, and said so
+            findings.append(make_finding("SCH063", data.location(1, 1), sheet=data.name, state=data.state))
         table = _import_sheet(data, syn, findings, report_missing=sheet is not None)
         if table is None and sheet is None:
             findings.append(make_finding("SCH062", data.location(1, 1), sheet=data.name, rows=HEADER_ROWS))

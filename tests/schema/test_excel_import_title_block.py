@@ -118,6 +118,8 @@ def test_hidden_sheets_are_skipped_with_a_finding_and_read_when_named(tmp_path: 
     ]
     named = import_workbook(path, sheet="旧版")
     assert named.schema is not None and named.schema.table_names == ("住民(旧)",)
+    assert [(f.code, f.location.sheet) for f in named.findings if f.code.startswith("SCH06")] == [
+        ("SCH063", "旧版"), ("SCH060", "旧版")]
 
 
 def test_cli_import_names_tables_from_the_title_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
