@@ -19,7 +19,15 @@ from typing import Any
 from migrator.excel import Formula, SheetData, WorkbookData, cell_ref, find_label_value, read_workbook
 from migrator.inventory.areas import area_name, resolve_area
 from migrator.inventory.headers import Header, Lookup, best_guess, find_header, fold_label, stem_label
-from migrator.inventory.model import Interface, Inventory, Municipality, System, Vendor, fold_name
+from migrator.inventory.model import (
+    MAX_LENGTHS,
+    Interface,
+    Inventory,
+    Municipality,
+    System,
+    Vendor,
+    fold_name,
+)
 from migrator.inventory.synonyms import KINDS, REQUIRED, Synonyms, default_synonyms
 from migrator.inventory.values import Parsed, parse_count, parse_date, parse_flag, parse_lg_code, text
 from migrator.inventory.vendors import vendor_key
@@ -187,6 +195,7 @@ class _Row:
         self.builder, self.sheet, self.row, self.columns = builder, sheet, row, columns
         self.fixed = fixed or {}
         """Fields given once for the whole sheet (団体コード in the title block), with their cell."""
+        self.too_long: set[str] = set()
 
     def loc(self, fieldname: str) -> Location:
         if fieldname not in self.columns and fieldname in self.fixed:
@@ -207,7 +216,14 @@ class _Row:
         return value
 
     def text(self, fieldname: str) -> str | None:
-        return text(self.raw(fieldname))
+        """The field as text; a text longer than the store can keep is an error at its cell, read as empty."""
+        value = text(self.raw(fieldname))
+        limit = MAX_LENGTHS.get(fieldname)
+        if value is not None and limit is not None and len(value) > limit:
+            self.add("INV024", fieldname, item=fieldname, length=len(value), limit=limit)
+            self.too_long.add(fieldname)
+            return None
+        return value
 
     def parsed(self, fieldname: str, reader: Callable[[object], Parsed[Any]]) -> Any:
         raw = self.raw(fieldname)
@@ -370,7 +386,8 @@ def _read_system(builder: _Builder, row: _Row) -> System | None:
         return None
     if not name:
         name = area_name(area)
-        row.add("INV023", "name", value=name)
+        if "name" not in row.too_long:  # INV024 said why
+            row.add("INV023", "name", value=name)
     key = (code, area, name)
     if key in builder.systems:
         row.add("INV022", "name", value=name, lg_code=code, area=area, first=builder.systems[key].source)

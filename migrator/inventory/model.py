@@ -18,6 +18,13 @@ SPECIAL_SUPPORT_DEADLINE = dt.date(2031, 3, 31)
 """End of FY2030: the target for 特定移行支援システム when the inventory gives no date."""
 
 
+MAX_LENGTHS: dict[str, int] = {
+    "municipality_name": 100, "name": 200, "current_vendor": 200, "target_vendor": 200,
+    "source": 200, "target": 200, "method": 200,
+}
+"""The longest text the store keeps for each field (the widths of its columns); longer is an error."""
+
+
 def fold_name(name: str) -> str:
     """A system or area name folded for matching only (width, case, spaces); the name kept stays as written."""
     return re.sub(r"[\s・･]+", "", unicodedata.normalize("NFKC", name)).casefold()

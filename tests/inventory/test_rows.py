@@ -134,3 +134,17 @@ def test_a_system_list_without_any_municipality_code_rejects_its_rows_once(store
     assert report.summary["rows_rejected"] == 2
     with store.reader() as session:
         assert inventory_counts(session) == {"municipalities": 0, "systems": 0, "interfaces": 0, "vendors": 0}
+
+
+def test_a_text_longer_than_the_store_keeps_is_an_error_at_its_cell(store: Store, tmp_path: Path) -> None:
+    long_name = "住民記録システム" * 26  # 208 characters
+    path = _book(tmp_path / "long.xlsx", [[*GOOD[:3], long_name, *GOOD[4:-1], None]])
+
+    report = import_inventory([path], store=store)
+
+    assert [(f.code, f.severity, f"{f.location.sheet}!{f.location.cell}", f.message_en) for f in report.findings
+            if f.code == "INV024"] == [
+        ("INV024", "error", "システム一覧!D2", "name has 208 characters, more than the 200 the store keeps; "
+         "an error for this field.")]
+    with store.reader() as session:
+        assert inventory_counts(session)["systems"] == 0

@@ -78,3 +78,13 @@ def test_dropping_values_needs_force_and_the_cli_names_the_rows(db_url: str, tmp
     assert "table interface would be dropped" in base.stderr and "table municipality would be dropped" in base.stderr
     run_cli("--db", db_url, "db", "upgrade")
     assert _counts(db_url)["interfaces"] == 1
+
+
+def test_the_importer_knows_the_widths_of_the_store_columns() -> None:
+    from migrator.inventory.model import MAX_LENGTHS
+    from migrator.store import models as m
+
+    columns = {"municipality_name": m.Municipality.name, "name": m.System.name, "current_vendor": m.Vendor.name,
+               "target_vendor": m.Vendor.name, "source": m.Interface.source_name,
+               "target": m.Interface.target_name, "method": m.Interface.method}
+    assert {f: c.property.columns[0].type.length for f, c in columns.items()} == MAX_LENGTHS
