@@ -24,9 +24,9 @@ import openpyxl
 from migrator.excel import SheetSpec, read_workbook, write_workbook
 from migrator.inventory.areas import CORE_AREAS, area_name
 from migrator.inventory.importer import read_inventory
-from migrator.inventory.service import import_inventory
 from migrator.inventory.values import lg_check_digit
 from migrator.schema import import_workbook
+from migrator.services.inventory import import_inventory
 from migrator.store import open_store, upgrade
 
 HEADER = ["団体コード", "団体名", "業務", "システム名", "現行ベンダー", "移行先ベンダー", "稼働形態", "契約満了日",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +19,33 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "migrator" / "data"  # the package data: bundled schemas, mappings, sample data
 REFERENCE = REPO / "reference"  # public reference data the schemas and tests are built from (see its README)
 PG_ENV = "MIGRATOR_TEST_POSTGRES_URL"
+
+
+# ---------------------------------------------------------------- the repository is self-contained
+# A user's clone has nothing beside it: a test (or the code it runs) that opens a file next to the repository
+# would pass here and fail there. Every open() of this process is watched; the session fails if one reached
+# beside the repository.
+_BESIDE = os.path.join(str(REPO.parent), "")
+_INSIDE = os.path.join(str(REPO), "")
+_READ_BESIDE: set[str] = set()
+
+
+def _watch_opens(event: str, args: tuple[object, ...]) -> None:
+    if event == "open" and args and isinstance(args[0], str):
+        path = os.path.abspath(args[0])
+        if path.startswith(_BESIDE) and not os.path.join(path, "").startswith(_INSIDE):
+            _READ_BESIDE.add(path)
+
+
+sys.addaudithook(_watch_opens)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _READ_BESIDE:
+        listed = "\n  ".join(sorted(_READ_BESIDE)[:20])
+        session.config.get_terminal_writer().line(
+            f"\nFiles outside the repository were opened (a user's clone has nothing beside it):\n  {listed}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @dataclass

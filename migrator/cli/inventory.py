@@ -41,8 +41,8 @@ def import_(workbooks: tuple[Path, ...], partial: bool, dry_run: bool, synonyms:
     Example:
       migrator inventory import sample_data/inventory/vendor_a_hachioji.xlsx
     """
-    from migrator.inventory.service import import_inventory
     from migrator.inventory.synonyms import load_synonyms
+    from migrator.services.inventory import import_inventory
 
     table = load_synonyms(synonyms)
     store = app().store()
@@ -68,8 +68,8 @@ def check(workbooks: tuple[Path, ...], municipality: str | None, synonyms: Path 
     Example:
       migrator inventory check sample_data/inventory/vendor_a_hachioji.xlsx
     """
-    from migrator.inventory.service import check_store, check_workbooks
     from migrator.inventory.synonyms import load_synonyms
+    from migrator.services.inventory import check_store, check_workbooks
 
     if workbooks:
         report = check_workbooks(list(workbooks), synonyms=load_synonyms(synonyms))
@@ -94,7 +94,7 @@ def list_(municipality: str | None, vendor: str | None, fmt: str) -> None:
     Example:
       migrator inventory list --municipality 132012
     """
-    from migrator.inventory.service import SYSTEM_HEADER, load, system_rows
+    from migrator.services.inventory import SYSTEM_HEADER, load, system_rows
 
     store = app().store()
     try:
@@ -125,7 +125,7 @@ def export(output: Path, municipality: str | None) -> None:
       migrator inventory export -o inventory.xlsx
     """
     from migrator.i18n import t
-    from migrator.inventory.service import export_inventory, load
+    from migrator.services.inventory import export_inventory, load
 
     store = app().store()
     try:

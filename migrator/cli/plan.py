@@ -64,7 +64,7 @@ def build(start: dt.datetime | None, deadline: dt.datetime | None, scenario: str
       migrator plan build --start 2025-04-01 --scenario base
     """
     from migrator.planning import load_config, load_extra_edges
-    from migrator.planning.service import build_and_save
+    from migrator.services.planning import build_and_save
 
     config = load_config(template=template, rules=rules, calendar=calendar)
     extra = load_extra_edges(edges) if edges else []
@@ -91,7 +91,7 @@ def show(scenario: str, limit: int | None, fmt: str) -> None:
       migrator plan show --scenario base --limit 30
     """
     from migrator.planning.export import ordered
-    from migrator.planning.service import get_plan
+    from migrator.services.planning import get_plan
 
     store = app().store()
     try:
@@ -123,7 +123,7 @@ def export(scenario: str, fmt: str, output: Path) -> None:
     """
     from migrator.i18n import t
     from migrator.planning.export import write_plan
-    from migrator.planning.service import get_plan
+    from migrator.services.planning import get_plan
 
     store = app().store()
     try:
@@ -146,7 +146,7 @@ def compare(scenario_a: str, scenario_b: str, limit: int, fmt: str) -> None:
       migrator plan compare base more-capacity
     """
     from migrator.planning.export import compare as diff
-    from migrator.planning.service import get_plan
+    from migrator.services.planning import get_plan
 
     store = app().store()
     try:
@@ -180,7 +180,7 @@ def progress(file: Path, scenario: str, fmt: str) -> None:
     Example:
       migrator plan progress progress.xlsx --scenario base
     """
-    from migrator.planning.service import import_progress
+    from migrator.services.planning import import_progress
 
     store = app().store()
     try:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
+from migrator.bundled import SCHEMAS_ENV
 from migrator.errors import InputError, SpecError
 from migrator.location import Location
 from migrator.mapping.compiler import (
@@ -89,13 +90,15 @@ def _resolve_side(registry: SchemaRegistry, mapping: Mapping, findings: list[Fin
     schema = resolve_schema(registry, schema_id)
     if schema is None:
         findings.append(make_finding("MAP207", mapping.setting_place(settings[0]), what=f"{side} schema",
-                                     name=schema_id, known=", ".join(registry.ids) or "-"))
+                                     name=schema_id, known=", ".join(registry.ids) or "-",
+                                     hint=f". Put your own schema files in a folder named by {SCHEMAS_ENV}",
+                                     hint_ja=f"。独自のスキーマファイルは {SCHEMAS_ENV} で指定したフォルダに置いてください"))
         return None, None
     try:
         return schema, schema.table(table_name)
     except KeyError:
         findings.append(make_finding("MAP207", mapping.setting_place(settings[1]), what=f"{side} table",
-                                     name=table_name or "", known=", ".join(schema.table_names)))
+                                     name=table_name or "", known=", ".join(schema.table_names), hint="", hint_ja=""))
         return schema, None
 
 

@@ -56,8 +56,10 @@ class SchemaRegistry:
         if schema_id in self.schemas:
             return self.schemas[schema_id]
         known = ", ".join(self.ids) or "-"
-        raise SpecError(f"No schema with id {schema_id!r} (known: {known}).",
-                        f"スキーマID {schema_id!r} は見つかりません(あるもの: {known})。")
+        raise SpecError(f"No schema with id {schema_id!r} (known: {known}). Put your own schema files in a folder "
+                        f"named by {ENV_VAR} or --schemas.",
+                        f"スキーマID {schema_id!r} は見つかりません(あるもの: {known})。独自のスキーマファイルは "
+                        f"{ENV_VAR} または --schemas で指定したフォルダに置いてください。")
 
     def resolve(self, ref: str) -> Schema:
         """Return a schema given by id or by the path of a schema file."""

@@ -1,8 +1,9 @@
 """Connecting to the store and keeping its schema at the Alembic head.
 
-The embedded default is a SQLite file ``.migrator/migrator.db`` in the working directory, created and
-upgraded on first use. ``MIGRATOR_DATABASE_URL`` (or ``--db``) selects another database, for example
-PostgreSQL; a server database is never upgraded behind the user's back.
+The embedded default is a SQLite file ``.migrator/migrator.db`` in the working directory. ``MIGRATOR_DATABASE_URL``
+(or ``--db``) selects another database. Any SQLite database (the default or a ``sqlite:///my.db`` the user names)
+is embedded: created and upgraded on first use. A server database (PostgreSQL) is never upgraded behind the
+user's back: ``migrator db upgrade`` does it.
 """
 
 from __future__ import annotations
@@ -64,6 +65,11 @@ class StoreConfig:
 
     url: str
     embedded_default: bool
+
+    @property
+    def embedded(self) -> bool:
+        """A SQLite database: a file (or memory) of the user's own, created and upgraded on first use."""
+        return self.url.startswith("sqlite:")
 
     @classmethod
     def resolve(cls, url: str | None = None, *, cwd: Path | None = None) -> StoreConfig:
@@ -248,14 +254,14 @@ class Store:
 
 
 def open_store(url: str | None = None, *, cwd: Path | None = None) -> Store:
-    """Open the store at head: the embedded default is created/upgraded; a server database must be current.
+    """Open the store at head: a SQLite database is created/upgraded; a server database must be current.
 
     Raises:
         StoreError: the database is unreachable, or a non-default database is behind the head revision.
     """
     config = StoreConfig.resolve(url, cwd=cwd)
     head = head_revision()
-    if config.embedded_default:
+    if config.embedded:
         upgrade(config.url)
     engine = make_engine(config.url)
     current = current_revision(engine)

@@ -28,7 +28,7 @@ def _book(path: Path, code: str, name: str, vendor: str) -> Path:
 def _team(url: str, paths: list[str], barrier: mp.synchronize.Barrier, queue: mp.Queue) -> None:
     """One team: imports its workbooks one by one, each at the same moment as the other team's."""
     from migrator.errors import MigratorError
-    from migrator.inventory.service import import_inventory
+    from migrator.services.inventory import import_inventory
     from migrator.store import open_store
 
     store = open_store(url)

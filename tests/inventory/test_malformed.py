@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from migrator.errors import InputError
-from migrator.inventory.service import import_inventory
+from migrator.services.inventory import import_inventory
 from migrator.store import Store
 from migrator.store.inventory_repo import inventory_counts, load_inventory
 from tests.conftest import run_cli

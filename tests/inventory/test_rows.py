@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 
-from migrator.inventory.service import import_inventory
+from migrator.services.inventory import import_inventory
 from migrator.store import Store
 from migrator.store.inventory_repo import inventory_counts, load_inventory
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from migrator.inventory.service import check_store, import_inventory
+from migrator.services.inventory import check_store, import_inventory
 from migrator.store import Store
 from migrator.store.inventory_repo import inventory_counts
 from tests.conftest import DATA, run_cli
@@ -132,7 +132,7 @@ def test_cli_import_list_check_export(workdir: Path) -> None:
 
 def test_demo_step_writes_reports_and_export(store: Store, tmp_path: Path) -> None:
     from migrator.demo import DemoContext
-    from migrator.inventory.demo import demo_step
+    from migrator.demo.inventory import demo_step
 
     step = demo_step(DemoContext(root=DATA, out_dir=tmp_path, store=store))
     assert step.detail == ("imported 2 workbooks: 3 municipalities, 31 systems, 10 interfaces, 2 vendors; "

@@ -205,7 +205,7 @@ def test_compiled_sample_converts_rows() -> None:
 
 def test_demo_step(tmp_path: Path) -> None:
     from migrator.demo import DemoContext
-    from migrator.mapping.demo import demo_step
+    from migrator.demo.mapping import demo_step
 
     step = demo_step(DemoContext(root=DATA, out_dir=tmp_path, store=None, lang="en"))  # type: ignore[arg-type]
     assert step.report is not None and step.report.counts_by_severity["error"] == 0

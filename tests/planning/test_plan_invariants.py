@@ -109,7 +109,7 @@ def test_sample_workbooks_through_the_cli(workdir: Path) -> None:
     assert shown["tasks"] and shown["late_tasks"] >= 0
     starts = [t["start_date"] for t in shown["tasks"]]
     assert starts == sorted(starts)
-    from migrator.planning.service import get_plan
+    from migrator.services.planning import get_plan
     from migrator.store import open_store
 
     store = open_store()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from migrator.demo import DemoContext
+from migrator.demo.schema import demo_step
 from migrator.schema import SchemaRegistry, import_workbook
-from migrator.schema.demo import demo_step
 from migrator.schema.excel_export import write_definition_workbook
 from tests.conftest import DATA
 

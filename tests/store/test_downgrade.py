@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from migrator.errors import StoreError
-from migrator.inventory.service import import_inventory
+from migrator.services.inventory import import_inventory
 from migrator.store import current_revision, downgrade, head_revision, make_engine, open_store, upgrade
 from migrator.store.inventory_repo import inventory_counts
 from tests.conftest import run_cli

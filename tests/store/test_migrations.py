@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,9 +15,9 @@ from alembic.util.exc import CommandError
 
 from migrator.errors import StoreError
 from migrator.store import downgrade, head_revision, make_engine, open_store, upgrade
-from migrator.store.db import alembic_config, normalize_url
+from migrator.store.db import alembic_config, current_revision, normalize_url
 from migrator.store.models import Base
-from tests.conftest import run_cli
+from tests.conftest import DATA, REPO, run_cli
 
 
 def _tables(url: str) -> set[str]:
@@ -57,11 +60,22 @@ def test_embedded_default_is_created_on_first_use(workdir: Path) -> None:
         store.close()
 
 
-def test_server_database_behind_head_is_not_upgraded_silently(db_url: str) -> None:
+def test_server_database_behind_head_is_not_upgraded_silently(pg_url: str) -> None:
     with pytest.raises(StoreError, match="migrator db upgrade"):
-        open_store(db_url)
-    upgrade(db_url)
-    open_store(db_url).close()
+        open_store(pg_url)
+    upgrade(pg_url)
+    open_store(pg_url).close()
+
+
+def test_a_sqlite_database_behind_head_is_upgraded_on_open(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0001")
+    store = open_store(url)
+    try:
+        assert current_revision(store.engine) == head_revision()
+        assert not store.config.embedded_default and store.config.embedded
+    finally:
+        store.close()
 
 
 def test_unreachable_server_is_a_clear_error() -> None:
@@ -133,3 +147,44 @@ def test_a_refused_write_is_a_store_error_without_the_row_values(db_url: str) ->
             assert session.scalar(sa.select(sa.func.count()).select_from(Municipality)) == 0
     finally:
         store.close()
+
+
+def test_a_sqlite_url_the_user_names_is_created_and_upgraded_on_first_use(workdir: Path) -> None:
+    target = workdir / "elsewhere" / "my.db"
+    assert not target.exists()
+    samples = sorted(str(p) for p in (DATA / "sample_data" / "inventory").glob("*.xlsx"))
+    run_cli("inventory", "import", *samples, env={"MIGRATOR_DATABASE_URL": f"sqlite:///{target}"})
+    assert target.is_file()
+    assert current_revision_of(f"sqlite:///{target}") == head_revision()
+    assert not (workdir / ".migrator").exists()  # the default file was not used
+    # --db names one too, and a second use finds it current
+    other = workdir / "other.db"
+    run_cli("--db", f"sqlite:///{other}", "inventory", "import", *samples)
+    run_cli("--db", f"sqlite:///{other}", "inventory", "list", "--format", "json")
+
+
+def current_revision_of(url: str) -> str | None:
+    engine = make_engine(url)
+    try:
+        return current_revision(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("how", ["x-argument", "environment"])
+def test_the_plain_alembic_command_honours_the_url_it_is_given(workdir: Path, how: str) -> None:
+    target = workdir / "by-alembic" / "other.db"
+    url = f"sqlite:///{target}"
+    args = [sys.executable, "-m", "alembic", "-c", str(REPO / "alembic.ini")]
+    env = {k: v for k, v in os.environ.items() if k != "MIGRATOR_DATABASE_URL"}
+    if how == "x-argument":
+        args += ["-x", f"url={url}"]
+        env["MIGRATOR_DATABASE_URL"] = f"sqlite:///{workdir / 'not-this.db'}"  # -x wins over the environment
+    else:
+        env["MIGRATOR_DATABASE_URL"] = url
+    done = subprocess.run([*args, "upgrade", "head"], cwd=workdir, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert current_revision_of(url) == head_revision()
+    assert not (workdir / "not-this.db").exists()
+    assert not (workdir / ".migrator").exists()

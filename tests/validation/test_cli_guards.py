@@ -30,9 +30,14 @@ def test_a_folder_is_not_an_extract(workdir: Path, tmp_path: Path) -> None:
     assert "is a folder" in result.stderr
 
 
-def test_outdated_database_stops_the_run_before_it_starts(workdir: Path, tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'new.db'}"
+def test_outdated_server_database_stops_the_run_before_it_starts(workdir: Path, tmp_path: Path, pg_url: str) -> None:
     out = tmp_path / "out"
-    result = run_cli("--db", url, "validate", MAPPING, EXTRACT, "--out", str(out), expect=2)
+    result = run_cli("--db", pg_url, "validate", MAPPING, EXTRACT, "--out", str(out), expect=2)
     assert "migrator db upgrade" in result.stderr
     assert not out.exists()
+
+
+def test_a_new_sqlite_database_is_created_for_the_run(workdir: Path, tmp_path: Path) -> None:
+    target = tmp_path / "new.db"
+    run_cli("--db", f"sqlite:///{target}", "validate", MAPPING, EXTRACT, "--out", str(tmp_path / "out"))
+    assert target.is_file()

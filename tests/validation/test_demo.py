@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from migrator.demo import DemoContext
+from migrator.demo.validation import demo_step
 from migrator.store import open_store, upgrade
-from migrator.validation.demo import demo_step
 from tests.conftest import DATA
 
 

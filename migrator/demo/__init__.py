@@ -58,11 +58,11 @@ def step_store(ctx: DemoContext) -> DemoStep:
 
 def _steps() -> list[Callable[[DemoContext], DemoStep]]:
     # Imported here: each step pulls in its own engines (polars, pandera, networkx) only when the demo runs.
-    from migrator.inventory.demo import demo_step as inventory_step
-    from migrator.mapping.demo import demo_step as mapping_step
-    from migrator.planning.demo import demo_step as plan_step
-    from migrator.schema.demo import demo_step as schema_step
-    from migrator.validation.demo import demo_step as validation_step
+    from migrator.demo.inventory import demo_step as inventory_step
+    from migrator.demo.mapping import demo_step as mapping_step
+    from migrator.demo.planning import demo_step as plan_step
+    from migrator.demo.schema import demo_step as schema_step
+    from migrator.demo.validation import demo_step as validation_step
 
     return [step_store, schema_step, mapping_step, validation_step, inventory_step, plan_step]
 

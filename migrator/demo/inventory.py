@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from migrator.inventory.service import check_store, export_inventory, import_inventory, load
 from migrator.report import write_report
+from migrator.services.inventory import check_store, export_inventory, import_inventory, load
 
 if TYPE_CHECKING:
     from migrator.demo import DemoContext, DemoStep

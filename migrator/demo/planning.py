@@ -6,7 +6,7 @@ import datetime as dt
 
 from migrator.demo import DemoContext, DemoStep
 from migrator.planning.export import write_plan
-from migrator.planning.service import build_and_save
+from migrator.services.planning import build_and_save
 
 DEMO_START = dt.date(2025, 4, 1)
 
@@ -21,7 +21,7 @@ def demo_step(ctx: DemoContext) -> DemoStep:
     with ctx.store.reader() as session:
         empty = not load_inventory(session).systems
     if empty:
-        from migrator.inventory.service import import_inventory
+        from migrator.services.inventory import import_inventory
 
         samples = sorted((ctx.root / "sample_data" / "inventory").glob("*.xlsx"))
         import_inventory(samples, store=ctx.store, partial=True)
