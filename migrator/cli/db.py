@@ -37,16 +37,20 @@ def upgrade_cmd(revision: str, fmt: str) -> None:
 
 @db.command("downgrade")
 @click.argument("revision")
+@click.option("--force", is_flag=True,
+              help="Accept losing the values of dropped columns and tables (values that would be cut still stop it).")
 @output_options
-def downgrade_cmd(revision: str, fmt: str) -> None:
+def downgrade_cmd(revision: str, force: bool, fmt: str) -> None:
     """Downgrade the database schema to REVISION ('base' removes every table).
+
+    A downgrade that would lose data changes nothing and names the rows concerned.
 
     \b
     Example:
       migrator db downgrade base
     """
     config = StoreConfig.resolve(app().db_url)
-    reached = downgrade(config.url, revision)
+    reached = downgrade(config.url, revision, force=force)
     emit_table(["database", "revision"], [[redact(config.url), reached or "base"]], fmt,
                data={"database": redact(config.url), "revision": reached})
 

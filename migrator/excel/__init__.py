@@ -5,17 +5,20 @@ text where no cached value exists); writing takes plain rows and never lets a ce
 """
 
 from migrator.excel.header import HeaderMatch, find_header, normalize_header
+from migrator.excel.labels import LabelValue, find_label_value
 from migrator.excel.reader import Formula, SheetData, WorkbookData, cell_ref, read_workbook
 from migrator.excel.writer import SheetSpec, write_workbook
 
 __all__ = [
     "Formula",
     "HeaderMatch",
+    "LabelValue",
     "SheetData",
     "SheetSpec",
     "WorkbookData",
     "cell_ref",
     "find_header",
+    "find_label_value",
     "normalize_header",
     "read_workbook",
     "write_workbook",

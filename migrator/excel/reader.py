@@ -42,6 +42,8 @@ class SheetData:
     rows: list[list[Any]]
     merged_origin: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     file: str | None = None
+    state: str = "visible"
+    """``visible``, ``hidden`` or ``veryHidden`` (hidden so that only a macro can show it)."""
 
     @property
     def max_row(self) -> int:
@@ -145,7 +147,8 @@ def read_workbook(path: Path, *, fill_merged: bool = True, sheets: list[str] | N
                         while len(grid[r - 1]) < c:
                             grid[r - 1].append(None)
                         grid[r - 1][c - 1] = top_value
-        result[ws.title] = SheetData(name=ws.title, rows=grid, merged_origin=origin, file=str(path))
+        result[ws.title] = SheetData(name=ws.title, rows=grid, merged_origin=origin, file=str(path),
+                                    state=ws.sheet_state or "visible")
     values_wb.close()
     formula_wb.close()
     return WorkbookData(path=path, sheets=result)

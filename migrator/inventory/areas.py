@@ -49,20 +49,35 @@ ABBREVIATIONS: dict[str, str] = {
 }
 """Short and variant names seen in vendor inventories, mapped to the area number."""
 
+ENGLISH: dict[str, str] = {
+    "resident registry": "001", "resident registration": "001", "basic resident register": "001",
+    "seal registration": "002", "family register": "003", "koseki": "003", "family register annex": "004",
+    "electoral register": "006", "elections": "006", "individual resident tax": "010", "resident tax": "010",
+    "corporate resident tax": "011", "fixed asset tax": "012", "property tax": "012",
+    "light vehicle tax": "013", "school enrollment": "017", "school register": "017",
+    "health management": "019", "child rearing allowance": "020", "public assistance": "021", "welfare": "021",
+    "disability welfare": "022", "long-term care insurance": "023", "long term care insurance": "023",
+    "national health insurance": "024", "nhi": "024", "late-stage elderly medical care": "025",
+    "elderly medical care": "025", "national pension": "026", "child allowance": "027",
+    "child care support": "028", "childcare support": "028",
+}
+"""The names English-headed PMO sheets use for the areas (matched without case, spaces and hyphens)."""
+
 _NUMBER = re.compile(r"^0*([0-9]{1,3})$")
 _PREFIXED = re.compile(r"^([0-9]{3})[\s_:：．.]*(.*)$")
 
 
 def _fold(text: str) -> str:
     # Only for matching names; the stored area name is always the standard's own spelling.
-    folded = unicodedata.normalize("NFKC", text)
-    return re.sub(r"[\s・･\u3000()（）]", "", folded).removesuffix("システム").removesuffix("業務")
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = re.sub(r"[\s・･\u3000()（）\-]", "", folded).removesuffix("システム").removesuffix("業務")
+    return folded.removesuffix("system")
 
 
 _LOOKUP: dict[str, str] = {}
 for _code, _name in AREAS.items():
     _LOOKUP.setdefault(_fold(_name), _code)
-for _abbr, _code in ABBREVIATIONS.items():
+for _abbr, _code in (*ABBREVIATIONS.items(), *ENGLISH.items()):
     _LOOKUP.setdefault(_fold(_abbr), _code)
 
 

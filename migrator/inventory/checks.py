@@ -60,11 +60,11 @@ def _interfaces(inventory: Inventory) -> list[Finding]:
 def _dates(inventory: Inventory) -> list[Finding]:
     findings = []
     for s in inventory.systems:
-        loc = source_location(s.source)
+        loc = source_location(s.cell("planned_date"))
         if s.planned_date is None:
             continue
         if s.contract_end is not None and s.contract_end < s.planned_date:
-            findings.append(make_finding("INV103", loc, item=s.name, value=_label(s),
+            findings.append(make_finding("INV103", source_location(s.cell("contract_end")), item=s.name, value=_label(s),
                                          contract_end=s.contract_end.isoformat(), planned=s.planned_date.isoformat()))
         if s.planned_date > s.deadline:
             kind = "特定移行支援" if s.special_support else (
@@ -73,7 +73,7 @@ def _dates(inventory: Inventory) -> list[Finding]:
                                          planned=s.planned_date.isoformat(), deadline=s.deadline.isoformat(),
                                          kind=kind))
         if s.release_date is not None and s.release_date > s.planned_date:
-            findings.append(make_finding("INV106", loc, item=s.name, value=_label(s),
+            findings.append(make_finding("INV106", source_location(s.cell("release_date")), item=s.name, value=_label(s),
                                          release=s.release_date.isoformat(), planned=s.planned_date.isoformat()))
     return findings
 

@@ -1,8 +1,10 @@
 """Reading inventory workbooks (システム一覧, 連携一覧, ベンダー) as they really come, into the model.
 
-Every cell that cannot be read becomes a finding at its ``sheet!cell``; a row is kept with what could be
-read, or rejected with a finding that says why. Nothing is dropped silently: blank rows are skipped, and
-rows that are not systems (notes at the bottom) are reported as skipped notes.
+Every visible sheet is given a kind (system list, interface list, vendor list) by its header, whatever its
+name; sheets of no kind and hidden sheets are reported. Every field of every row is read, and each cell
+that cannot be read becomes a finding at its own ``sheet!cell``; a row is kept with what could be read, or
+rejected, and a rejected row creates nothing (no municipality, no vendor). Nothing is dropped silently:
+blank rows are skipped, and rows that are not systems (notes at the bottom) are reported as skipped notes.
 """
 
 from __future__ import annotations
@@ -14,10 +16,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from migrator.excel import Formula, SheetData, WorkbookData, cell_ref, find_header, read_workbook
+from migrator.excel import Formula, SheetData, WorkbookData, cell_ref, find_label_value, read_workbook
 from migrator.inventory.areas import area_name, resolve_area
-from migrator.inventory.model import Interface, Inventory, Municipality, System, Vendor
-from migrator.inventory.synonyms import REQUIRED, Synonyms, default_synonyms
+from migrator.inventory.headers import Header, Lookup, best_guess, find_header, fold_label, stem_label
+from migrator.inventory.model import (
+    MAX_LENGTHS,
+    Interface,
+    Inventory,
+    Municipality,
+    System,
+    Vendor,
+    fold_name,
+)
+from migrator.inventory.synonyms import KINDS, REQUIRED, Synonyms, default_synonyms
 from migrator.inventory.values import Parsed, parse_count, parse_date, parse_flag, parse_lg_code, text
 from migrator.inventory.vendors import vendor_key
 from migrator.location import Location
@@ -25,6 +36,9 @@ from migrator.report import Finding, make_finding
 
 HEADER_ROWS = 30
 """How many rows from the top are searched for the header row."""
+
+MIN_COLUMNS = {"systems": 2, "interfaces": 2, "vendors": 2}
+"""How many recognised columns make a header (the required ones included) on a sheet not named as its kind."""
 
 LABELS = {
     "contract_end": "契約満了日", "release_date": "標準準拠版提供予定日", "planned_date": "移行予定日",
@@ -62,11 +76,18 @@ class _Builder:
     municipalities: dict[str, Municipality] = field(default_factory=dict)
     muni_where: dict[str, str] = field(default_factory=dict)
     systems: dict[tuple[str, str, str], System] = field(default_factory=dict)
-    interfaces: dict[tuple[str, str, str, str], tuple[Interface, str]] = field(default_factory=dict)
+    interfaces: dict[tuple[str, str, str], tuple[Interface, str]] = field(default_factory=dict)
     vendors: dict[str, Vendor] = field(default_factory=dict)
     vendor_where: dict[str, str] = field(default_factory=dict)
     rows_read: int = 0
     rows_rejected: int = 0
+    lookups: dict[str, Lookup] = field(init=False)
+    every_label: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.lookups = {kind: Lookup(self.synonyms.columns[kind]) for kind in KINDS}
+        self.every_label = frozenset(label for kind in KINDS for labels in self.synonyms.columns[kind].values()
+                                     for label in labels)
 
     def add(self, code: str, location: Location, **kw: Any) -> None:
         finding = make_finding(code, location, **kw)
@@ -98,36 +119,96 @@ class _Builder:
 
 
 def _where(sheet: SheetData, row: int, col: int = 1) -> str:
-    """``file sheet!A5``: the row's own first cell (not the origin of a merged range spanning rows)."""
-    return f"{Path(sheet.file or '').name} {sheet.name}!{cell_ref(row, col)}"
+    """``file sheet!A5`` with the file's full path: the row's own first cell (not a merged range's origin)."""
+    return f"{sheet.file or ''} {sheet.name}!{cell_ref(row, col)}"
 
 
-def _find_sheet(book: WorkbookData, kind: str, synonyms: Synonyms) -> SheetData | None:
-    sheet = book.sheet(*synonyms.sheets[kind])
-    if sheet is not None:
-        return sheet
-    if kind != "systems":
-        return None
-    # A workbook whose only data sheet has another name (Sheet1, 調査票): take it when its header fits.
-    for candidate in book.sheets.values():
-        if find_header(candidate, synonyms.columns[kind], required=REQUIRED[kind], max_rows=HEADER_ROWS):
-            return candidate
+def _own(sheet: SheetData, row: int, col: int) -> Location:
+    """The cell of this row itself, so that rows under one merged block each get their finding."""
+    return Location(file=sheet.file, sheet=sheet.name, cell=cell_ref(row, col))
+
+
+@dataclass
+class _SheetPlan:
+    """The sheets of one workbook by kind, each with its header."""
+
+    book: WorkbookData
+    sheets: dict[str, list[tuple[SheetData, Header]]] = field(
+        default_factory=lambda: {kind: [] for kind in KINDS})
+    unrecognised: list[SheetData] = field(default_factory=list)
+    """Sheets of no kind: reported unless a system list took its 団体コード from them (a cover sheet)."""
+    used: set[str] = field(default_factory=set)
+
+
+def _report_unrecognised(builder: _Builder, plan: _SheetPlan) -> None:
+    for sheet in plan.unrecognised:
+        if sheet.name in plan.used:
+            continue
+        guess = best_guess(sheet, builder.lookups, max_rows=HEADER_ROWS)
+        row, labels = guess if guess is not None else (1, "")
+        builder.add("INV015", sheet.location(row, 1), sheet=sheet.name, row=row, labels=labels or "-")
+
+
+def _sheet_kind(name: str, synonyms: Synonyms) -> str | None:
+    folded = fold_label(name)
+    for kind in KINDS:
+        names = {fold_label(n) for n in synonyms.sheets[kind]}
+        if folded in names or stem_label(folded) in {stem_label(n) for n in names}:
+            return kind
     return None
+
+
+def _classify(builder: _Builder, book: WorkbookData) -> _SheetPlan:
+    """Give every sheet a kind by its header (its name breaks ties); report the sheets that are not read."""
+    plan = _SheetPlan(book=book)
+    for sheet in book.sheets.values():
+        if sheet.state != "visible":
+            builder.add("INV016", Location(file=sheet.file, sheet=sheet.name), sheet=sheet.name, state=sheet.state)
+            continue
+        named = _sheet_kind(sheet.name, builder.synonyms)
+        found: dict[str, Header] = {}
+        for kind in KINDS:
+            header = find_header(sheet, builder.lookups[kind], required=REQUIRED[kind], max_rows=HEADER_ROWS)
+            if header is not None and len(header.columns) >= (1 if named == kind else MIN_COLUMNS[kind]):
+                found[kind] = header
+        if named in found:
+            kind = named
+        elif found:
+            kind = max(found, key=lambda k: (len(found[k].columns), -KINDS.index(k)))
+        else:
+            if named is not None:  # named like an inventory sheet, but its header is not there
+                required = "、".join(builder.synonyms.columns[named][f][0] for f in REQUIRED[named])
+                builder.add("INV002", Location(file=sheet.file, sheet=sheet.name), sheet=sheet.name,
+                            rows=HEADER_ROWS, required=required)
+            elif any(not sheet.is_blank_row(r) for r in range(1, sheet.max_row + 1)):
+                plan.unrecognised.append(sheet)
+            continue
+        plan.sheets[kind].append((sheet, found[kind]))
+    return plan
 
 
 class _Row:
     """One data row of a sheet: values by field, with their cell locations."""
 
-    def __init__(self, builder: _Builder, sheet: SheetData, row: int, columns: dict[str, int]) -> None:
+    def __init__(self, builder: _Builder, sheet: SheetData, row: int, columns: dict[str, int],
+                 fixed: dict[str, tuple[Any, Location]] | None = None) -> None:
         self.builder, self.sheet, self.row, self.columns = builder, sheet, row, columns
+        self.fixed = fixed or {}
+        """Fields given once for the whole sheet (団体コード in the title block), with their cell."""
+        self.too_long: set[str] = set()
 
     def loc(self, fieldname: str) -> Location:
-        return self.sheet.location(self.row, self.columns.get(fieldname, 1))
+        if fieldname not in self.columns and fieldname in self.fixed:
+            return self.fixed[fieldname][1]
+        return _own(self.sheet, self.row, self.columns.get(fieldname, 1))
+
+    def add(self, code: str, fieldname: str, **kw: Any) -> None:
+        self.builder.add(code, self.loc(fieldname), **kw)
 
     def raw(self, fieldname: str) -> Any:
         col = self.columns.get(fieldname)
         if col is None:
-            return None
+            return self.fixed[fieldname][0] if fieldname in self.fixed else None
         value = self.sheet.value(self.row, col)
         if isinstance(value, Formula):
             self.builder.add("INV006", self.loc(fieldname), item=LABELS.get(fieldname, fieldname), value=value.text)
@@ -135,7 +216,14 @@ class _Row:
         return value
 
     def text(self, fieldname: str) -> str | None:
-        return text(self.raw(fieldname))
+        """The field as text; a text longer than the store can keep is an error at its cell, read as empty."""
+        value = text(self.raw(fieldname))
+        limit = MAX_LENGTHS.get(fieldname)
+        if value is not None and limit is not None and len(value) > limit:
+            self.add("INV024", fieldname, item=fieldname, length=len(value), limit=limit)
+            self.too_long.add(fieldname)
+            return None
+        return value
 
     def parsed(self, fieldname: str, reader: Callable[[object], Parsed[Any]]) -> Any:
         raw = self.raw(fieldname)
@@ -149,21 +237,8 @@ class _Row:
         # month_only always carries the month-end date it settled on.
         month_end = result.value if result.problem == "month_only" else None
         extra = {"date": month_end.isoformat()} if month_end is not None else {}
-        self.builder.add(code, self.loc(fieldname), item=label, value=shown, **result.params, **extra)
+        self.add(code, fieldname, item=label, value=shown, **result.params, **extra)
         return result.value
-
-
-def _header(builder: _Builder, sheet: SheetData, kind: str) -> dict[str, int] | None:
-    synonyms = builder.synonyms.columns[kind]
-    match = find_header(sheet, synonyms, required=REQUIRED[kind], max_rows=HEADER_ROWS)
-    if match is None:
-        required = "、".join(synonyms[f][0] for f in REQUIRED[kind])
-        builder.add("INV002", Location(file=sheet.file, sheet=sheet.name), sheet=sheet.name,
-                    rows=HEADER_ROWS, required=required)
-        return None
-    for col, label in sorted(match.unmatched.items()):
-        builder.add("INV003", sheet.location(match.row, col), label=label)
-    return {"__first__": match.first_data_row, **match.columns}
 
 
 def _data_rows(sheet: SheetData, first: int) -> list[int]:
@@ -180,24 +255,55 @@ def _is_note(row: _Row, keys: Sequence[str]) -> str | None:
     if len(set(texts)) > 1 and not marked:
         return None
     for key in keys:
+        if key not in row.columns:
+            continue
         value = row.text(key)
         if value and not _NOTE_MARK.search(value) and value != texts[0]:
             return None
     return " ".join(dict.fromkeys(texts))
 
 
-def _read_systems(builder: _Builder, sheet: SheetData) -> list[tuple[str, str, str, int]]:
-    """Read the システム一覧; return the 連携先 column entries (code, system, target, row) for interfaces."""
-    columns = _header(builder, sheet, "systems")
+def _title_block(builder: _Builder, plan: _SheetPlan, sheet: SheetData,
+                 header: Header) -> dict[str, tuple[Any, Location]]:
+    """団体コード and 団体名 written once above the header (or on a cover sheet) instead of in a column."""
+    fixed: dict[str, tuple[Any, Location]] = {}
+    wanted = [f for f in ("municipality_code", "municipality_name") if f not in header.columns]
+    if not wanted:
+        return fixed
+    others = [s for s in plan.book.sheets.values() if s is not sheet and s.state == "visible"]
+    every_label = builder.every_label
+    for fieldname in wanted:
+        labels = builder.synonyms.columns["systems"][fieldname]
+        found = find_label_value(sheet, labels, not_values=every_label, rows=header.top_row - 1, fold=fold_label)
+        for other in others:
+            if found is not None:
+                break
+            found = find_label_value(other, labels, not_values=every_label, rows=HEADER_ROWS, fold=fold_label)
+            if found is not None:
+                plan.used.add(other.name)
+        if found is not None:
+            fixed[fieldname] = (found.value, found.location)
+    if "municipality_code" in fixed:
+        builder.add("INV018", fixed["municipality_code"][1], sheet=sheet.name,
+                    value=text(fixed["municipality_code"][0]) or "")
+    elif "municipality_code" in wanted:
+        builder.add("INV017", Location(file=sheet.file, sheet=sheet.name), sheet=sheet.name)
+    return fixed
+
+
+def _read_systems(builder: _Builder, plan: _SheetPlan, sheet: SheetData,
+                  header: Header) -> list[tuple[str, str, str, int]]:
+    """Read one system list; return the 連携先 column entries (code, system, target, row) for interfaces."""
+    for col, label in sorted(header.unmatched.items()):
+        builder.add("INV003", sheet.location(header.row, col), label=label)
+    columns = dict(header.columns)
+    fixed = _title_block(builder, plan, sheet, header)
     links: list[tuple[str, str, str, int]] = []
-    if columns is None:
-        return links
-    first = columns.pop("__first__")
-    rows = _data_rows(sheet, first)
+    rows = _data_rows(sheet, header.first_data_row)
     if not rows:
         builder.add("INV004", Location(file=sheet.file, sheet=sheet.name), sheet=sheet.name)
     for r in rows:
-        row = _Row(builder, sheet, r, columns)
+        row = _Row(builder, sheet, r, columns, fixed)
         note = _is_note(row, ("municipality_code", "area", "name"))
         if note is not None:
             builder.add("INV005", sheet.location(r, 1), value=note[:80])
@@ -207,63 +313,58 @@ def _read_systems(builder: _Builder, sheet: SheetData) -> list[tuple[str, str, s
         if system is None:
             builder.rows_rejected += 1
             continue
-        if system.key in builder.systems:
-            first_src = builder.systems[system.key].source
-            builder.add("INV022", row.loc("name"), value=system.name, lg_code=system.municipality_code,
-                        area=system.area_code, first=first_src)
-            builder.rows_rejected += 1
-            continue
-        builder.systems[system.key] = system
         for target in _LINK_SPLIT.split(row.text("links") or ""):
             if target.strip():
                 links.append((system.municipality_code, system.name, target.strip(), r))
     return links
 
 
-def _read_municipality(builder: _Builder, row: _Row) -> str | None:
+def _read_code(builder: _Builder, row: _Row) -> str | None:
+    """The row's 団体コード, with a finding for every way it cannot be read; nothing is registered here."""
+    if "municipality_code" not in row.columns and "municipality_code" not in row.fixed:
+        return None  # INV017 said it once for the sheet
     raw = row.raw("municipality_code")
     parsed = parse_lg_code(raw)
     shown = text(raw)
     if parsed.value is None:
         if parsed.problem == "check_digit":
-            builder.add("INV011", row.loc("municipality_code"), value=shown, **parsed.params)
+            row.add("INV011", "municipality_code", value=shown, **parsed.params)
         else:
-            builder.add("INV010", row.loc("municipality_code"), value=shown or "")
+            row.add("INV010", "municipality_code", value=shown or "")
         return None
-    code = parsed.value
     if parsed.problem == "completed":
-        builder.add("INV013", row.loc("municipality_code"), value=shown, lg_code=code)
+        row.add("INV013", "municipality_code", value=shown, lg_code=parsed.value)
+    return parsed.value
+
+
+def _register_municipality(builder: _Builder, row: _Row, code: str) -> None:
     name = row.text("municipality_name")
     known = builder.municipalities.get(code)
     if known is None:
         if not name:
-            builder.add("INV014", row.loc("municipality_name"), lg_code=code)
+            row.add("INV014", "municipality_name", lg_code=code)
         builder.municipalities[code] = Municipality(code=code, name=name or "")
         builder.muni_where[code] = _where(row.sheet, row.row)
     elif name and not known.name:
         builder.municipalities[code] = Municipality(code=code, name=name)
     elif name and name != known.name:
-        builder.add("INV012", row.loc("municipality_name"), value=name, lg_code=code, first=known.name)
-    return code
+        row.add("INV012", "municipality_name", value=name, lg_code=code, first=known.name)
 
 
 def _read_system(builder: _Builder, row: _Row) -> System | None:
-    code = _read_municipality(builder, row)
+    """Read every field of a system row, reporting each problem at its cell; ``None`` when the row is rejected.
+
+    A rejected row creates nothing: its municipality and vendors are registered only once it is accepted.
+    """
+    code = _read_code(builder, row)
     area_raw = row.raw("area")
     area = resolve_area(area_raw)
     if area is None:
         if text(area_raw) is None:
-            builder.add("INV021", row.loc("area"))
+            row.add("INV021", "area")
         else:
-            builder.add("INV020", row.loc("area"), value=text(area_raw))
-        return None
-    if code is None:
-        return None
+            row.add("INV020", "area", value=text(area_raw))
     name = row.text("name")
-    if not name:
-        name = area_name(area)
-        builder.add("INV023", row.loc("name"), value=name)
-    where = _where(row.sheet, row.row)
     special_raw = row.raw("special_support")
     special_deadline = row.parsed("special_deadline", parse_date)
     special_as_date = parse_date(special_raw) if special_raw is not None and parse_flag(special_raw).value is None \
@@ -273,18 +374,35 @@ def _read_system(builder: _Builder, row: _Row) -> System | None:
         special, special_deadline = True, special_deadline or special_as_date.value
     else:
         special = bool(row.parsed("special_support", parse_flag))
-    return System(
+    fields = {
+        "hosting": row.text("hosting"),
+        "contract_end": row.parsed("contract_end", parse_date),
+        "release_date": row.parsed("release_date", parse_date),
+        "planned_date": row.parsed("planned_date", parse_date),
+        "record_count": row.parsed("record_count", parse_count),
+        "notes": row.text("notes"),
+    }
+    if code is None or area is None:
+        return None
+    if not name:
+        name = area_name(area)
+        if "name" not in row.too_long:  # INV024 said why
+            row.add("INV023", "name", value=name)
+    key = (code, area, name)
+    if key in builder.systems:
+        row.add("INV022", "name", value=name, lg_code=code, area=area, first=builder.systems[key].source)
+        return None
+    where = _where(row.sheet, row.row)
+    _register_municipality(builder, row, code)
+    system = System(
         municipality_code=code, area_code=area, area_name=area_name(area), name=name,
         current_vendor=builder.canonical_vendor(row.text("current_vendor"), where),
         target_vendor=builder.canonical_vendor(row.text("target_vendor"), where),
-        hosting=row.text("hosting"),
-        contract_end=row.parsed("contract_end", parse_date),
-        release_date=row.parsed("release_date", parse_date),
-        planned_date=row.parsed("planned_date", parse_date),
-        record_count=row.parsed("record_count", parse_count),
-        special_support=special, special_deadline=special_deadline if special else None,
-        notes=row.text("notes"), source=where,
+        special_support=special, special_deadline=special_deadline if special else None, source=where,
+        cells={f: cell_ref(row.row, c) for f, c in row.columns.items()}, **fields,
     )
+    builder.systems[key] = system
+    return system
 
 
 def _method(builder: _Builder, row: _Row) -> str:
@@ -294,26 +412,45 @@ def _method(builder: _Builder, row: _Row) -> str:
     folded = re.sub(r"\s", "", unicodedata.normalize("NFKC", written)).casefold()
     method = _METHODS.get(folded)
     if method is None:
-        builder.add("INV040", row.loc("method"), value=written)
+        row.add("INV040", "method", value=written)
         return written
     return method
 
 
-def _add_interface(builder: _Builder, interface: Interface, where: str, loc: Location) -> None:
-    key = (interface.municipality_code, interface.source, interface.target, interface.method)
+def resolve_end(systems: Sequence[System], written: str) -> str:
+    """The key of an interface end within one municipality's systems: the system it names (by name, or by
+    business area when the area has one system), else the area, else the name as written (folded)."""
+    folded = fold_name(written)
+    for s in systems:
+        if fold_name(s.name) == folded:
+            return f"system:{s.area_code}:{fold_name(s.name)}"
+    area = resolve_area(written)
+    if area is not None:
+        matching = [s for s in systems if s.area_code == area]
+        if len(matching) == 1:
+            return f"system:{area}:{fold_name(matching[0].name)}"
+        return f"area:{area}"
+    return f"text:{folded}"
+
+
+def _add_interface(builder: _Builder, interface: Interface, where: str, loc: Location, *,
+                   from_column: bool = False) -> None:
+    """Add an interface keyed on the pair of systems it joins; the same pair written twice is one interface."""
+    systems = [s for s in builder.systems.values() if s.municipality_code == interface.municipality_code]
+    key = (interface.municipality_code, resolve_end(systems, interface.source), resolve_end(systems, interface.target))
     if key in builder.interfaces:
-        builder.add("INV043", loc, value=f"{interface.source} → {interface.target}",
-                    first=builder.interfaces[key][1])
+        if not from_column:  # the 連携先 column repeats what a list says; only a list row repeated is reported
+            builder.add("INV043", loc, value=f"{interface.source} → {interface.target}",
+                        first=builder.interfaces[key][1])
         return
     builder.interfaces[key] = (replace(interface, origin=where), where)
 
 
-def _read_interfaces(builder: _Builder, sheet: SheetData, book_munis: set[str]) -> None:
-    columns = _header(builder, sheet, "interfaces")
-    if columns is None:
-        return
-    first = columns.pop("__first__")
-    for r in _data_rows(sheet, first):
+def _read_interfaces(builder: _Builder, sheet: SheetData, header: Header, book_munis: set[str]) -> None:
+    for col, label in sorted(header.unmatched.items()):
+        builder.add("INV003", sheet.location(header.row, col), label=label)
+    columns = dict(header.columns)
+    for r in _data_rows(sheet, header.first_data_row):
         row = _Row(builder, sheet, r, columns)
         note = _is_note(row, ("source", "target", "municipality_code"))
         if note is not None:
@@ -321,37 +458,36 @@ def _read_interfaces(builder: _Builder, sheet: SheetData, book_munis: set[str]) 
             continue
         builder.rows_read += 1
         source, target = row.text("source"), row.text("target")
-        if not source or not target:
-            builder.add("INV041", row.loc("source" if not source else "target"))
-            builder.rows_rejected += 1
-            continue
+        method = _method(builder, row)
         code: str | None = None
         if "municipality_code" in columns:
-            code = _read_municipality(builder, row)
-            if code is None:
-                builder.rows_rejected += 1
-                continue
-        else:
+            code = _read_code(builder, row)
+        elif source:
             owners = {s.municipality_code for s in builder.systems.values()
-                      if s.municipality_code in book_munis and s.name == source}
+                      if s.municipality_code in book_munis and fold_name(s.name) == fold_name(source)}
             candidates = book_munis if len(book_munis) == 1 else owners
             if len(candidates) != 1:
-                builder.add("INV042", row.loc("source"), value=f"{source} → {target}")
-                builder.rows_rejected += 1
-                continue
-            code = next(iter(candidates))
-        interface = Interface(municipality_code=code, source=source, target=target, method=_method(builder, row),
+                row.add("INV042", "source", value=f"{source} → {target or ''}")
+            else:
+                code = next(iter(candidates))
+        if not source or not target:
+            row.add("INV041", "source" if not source else "target")
+        if code is None or not source or not target:
+            builder.rows_rejected += 1
+            continue
+        if code not in builder.municipalities:
+            _register_municipality(builder, row, code)
+        interface = Interface(municipality_code=code, source=source, target=target, method=method,
                               frequency=row.text("frequency"), notes=row.text("notes"))
         _add_interface(builder, interface, _where(sheet, r), row.loc("source"))
 
 
-def _read_vendors(builder: _Builder, sheet: SheetData) -> None:
-    columns = _header(builder, sheet, "vendors")
-    if columns is None:
-        return
-    first = columns.pop("__first__")
+def _read_vendors(builder: _Builder, sheet: SheetData, header: Header) -> None:
+    for col, label in sorted(header.unmatched.items()):
+        builder.add("INV003", sheet.location(header.row, col), label=label)
+    columns = dict(header.columns)
     seen: dict[str, str] = {}
-    for r in _data_rows(sheet, first):
+    for r in _data_rows(sheet, header.first_data_row):
         row = _Row(builder, sheet, r, columns)
         name = row.text("name")
         if not name:
@@ -362,14 +498,14 @@ def _read_vendors(builder: _Builder, sheet: SheetData) -> None:
         key = vendor_key(name)
         where = _where(sheet, r)
         if key in seen:
-            builder.add("INV051", row.loc("name"), value=name, first=seen[key])
+            row.add("INV051", "name", value=name, first=seen[key])
             builder.rows_rejected += 1
             continue
         seen[key] = where
         capacity_raw = row.raw("capacity")
         capacity = parse_count(capacity_raw).value
         if capacity_raw is not None and text(capacity_raw) and (capacity is None or capacity < 1):
-            builder.add("INV050", row.loc("capacity"), value=text(capacity_raw), vendor=name)
+            row.add("INV050", "capacity", value=text(capacity_raw), vendor=name)
             capacity = None
         builder.vendors[key] = Vendor(name=name, capacity=capacity, notes=row.text("notes"))
         builder.vendor_where[key] = where
@@ -378,35 +514,38 @@ def _read_vendors(builder: _Builder, sheet: SheetData) -> None:
 def read_inventory(paths: Sequence[Path], *, synonyms: Synonyms | None = None) -> ImportResult:
     """Read inventory workbooks into one :class:`Inventory` with the findings of every cell not read cleanly.
 
-    The ベンダー sheets are read first so that their spelling of a vendor name is the one kept.
+    Every sheet is given a kind (system list, interface list, vendor list) by its header, whatever its
+    name; a sheet of no kind is reported (INV015), a hidden sheet is skipped and reported (INV016). The
+    vendor lists are read first so that their spelling of a vendor name is the one kept.
 
     Raises:
         InputError: a file is missing, corrupt, an .xls or a CSV renamed to .xlsx.
     """
     builder = _Builder(synonyms=synonyms or default_synonyms())
-    books = [read_workbook(Path(p)) for p in paths]
-    for book in books:
-        sheet = _find_sheet(book, "vendors", builder.synonyms)
-        if sheet is not None:
-            _read_vendors(builder, sheet)
-    for book in books:
-        sheet = _find_sheet(book, "systems", builder.synonyms)
-        if sheet is None:
-            names = "、".join(book.sheets) or "-"
-            builder.add("INV001", Location(file=str(book.path)), sheets=names)
-            continue
-        before = set(builder.systems)
-        links = _read_systems(builder, sheet)
-        book_munis = {builder.systems[k].municipality_code for k in set(builder.systems) - before}
-        iface_sheet = _find_sheet(book, "interfaces", builder.synonyms)
-        listed: set[tuple[str, str, str]] = set()
-        if iface_sheet is not None:
-            _read_interfaces(builder, iface_sheet, book_munis)
-            listed = {(i.municipality_code, i.source, i.target) for i, _ in builder.interfaces.values()}
-        for code, source, target, r in links:
-            if (code, source, target) in listed:
-                continue  # the 連携一覧 describes this pair with its method; the column adds nothing
-            interface = Interface(municipality_code=code, source=source, target=target)
-            col = 1
-            _add_interface(builder, interface, _where(sheet, r, col), sheet.location(r, col))
+    plans = [_classify(builder, read_workbook(Path(p))) for p in paths]
+    for plan in plans:
+        for sheet, header in plan.sheets["vendors"]:
+            _read_vendors(builder, sheet, header)
+    for plan in plans:
+        _read_book(builder, plan)
+        _report_unrecognised(builder, plan)
     return builder.result()
+
+
+def _read_book(builder: _Builder, plan: _SheetPlan) -> None:
+    """Read the system lists of one workbook, then its interface lists and the 連携先 columns."""
+    if not plan.sheets["systems"]:
+        if not any(f.code == "INV002" and f.location.file == str(plan.book.path) for f in builder.findings):
+            names = "、".join(plan.book.sheets) or "-"
+            builder.add("INV001", Location(file=str(plan.book.path)), sheets=names)
+        return
+    before = set(builder.systems)
+    links: list[tuple[str, str, str, int, SheetData]] = []
+    for sheet, header in plan.sheets["systems"]:
+        links += [(*link, sheet) for link in _read_systems(builder, plan, sheet, header)]
+    book_munis = {builder.systems[k].municipality_code for k in set(builder.systems) - before}
+    for sheet, header in plan.sheets["interfaces"]:
+        _read_interfaces(builder, sheet, header, book_munis)
+    for code, source, target, r, sheet in links:
+        interface = Interface(municipality_code=code, source=source, target=target)
+        _add_interface(builder, interface, _where(sheet, r), _own(sheet, r, 1), from_column=True)

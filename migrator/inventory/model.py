@@ -7,6 +7,8 @@ and loads them (``migrator.store.inventory_repo``), the planner reads them.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 DEFAULT_DEADLINE = dt.date(2026, 3, 31)
@@ -14,6 +16,18 @@ DEFAULT_DEADLINE = dt.date(2026, 3, 31)
 
 SPECIAL_SUPPORT_DEADLINE = dt.date(2031, 3, 31)
 """End of FY2030: the target for 特定移行支援システム when the inventory gives no date."""
+
+
+MAX_LENGTHS: dict[str, int] = {
+    "municipality_name": 100, "name": 200, "current_vendor": 200, "target_vendor": 200,
+    "source": 200, "target": 200, "method": 200,
+}
+"""The longest text the store keeps for each field (the widths of its columns); longer is an error."""
+
+
+def fold_name(name: str) -> str:
+    """A system or area name folded for matching only (width, case, spaces); the name kept stays as written."""
+    return re.sub(r"[\s・･]+", "", unicodedata.normalize("NFKC", name)).casefold()
 
 
 @dataclass(frozen=True)
@@ -50,6 +64,14 @@ class System:
     notes: str | None = None
     source: str | None = None
     """Where the row came from (``file sheet!A5``), for findings."""
+    cells: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    """The cell of each field read (``planned_date`` → ``J5``) while the workbook is at hand; not stored."""
+
+    def cell(self, fieldname: str) -> str | None:
+        """Where ``fieldname`` was read (``file sheet!J5``), else where the row was read."""
+        if self.source and fieldname in self.cells:
+            return f"{self.source.rsplit('!', 1)[0]}!{self.cells[fieldname]}"
+        return self.source
 
     @property
     def key(self) -> tuple[str, str, str]:

@@ -13,11 +13,12 @@ from migrator.location import Location
 
 KINDS = ("systems", "interfaces", "vendors")
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "systems": ("municipality_code", "area"),
+    "systems": ("area",),
     "interfaces": ("source", "target"),
     "vendors": ("name",),
 }
-"""Columns without which a sheet's header is not recognised."""
+"""Columns without which a sheet's header is not recognised (a system list may give its 団体コード once,
+in the title block above the header, instead of in a column)."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from migrator.errors import InputError, SpecError
-from migrator.excel import Formula, SheetData, find_header, normalize_header, read_workbook
+from migrator.excel import Formula, SheetData, find_header, find_label_value, normalize_header, read_workbook
 from migrator.location import Location
 from migrator.report import Finding, Report, make_finding
 from migrator.schema.model import CodeTable, Item, Provenance, Schema, Table
@@ -39,6 +39,8 @@ class HeaderSynonyms:
     table_name_labels: tuple[str, ...]
     types: dict[str, str]
     marks: frozenset[str]
+    table_id_labels: tuple[str, ...] = ()
+    title_labels: tuple[str, ...] = ()
 
     def merged(self, other: HeaderSynonyms) -> HeaderSynonyms:
         profiles = {name: dict(fields) for name, fields in self.profiles.items()}
@@ -51,6 +53,8 @@ class HeaderSynonyms:
             table_name_labels=(*self.table_name_labels, *other.table_name_labels),
             types={**self.types, **other.types},
             marks=self.marks | other.marks,
+            table_id_labels=(*self.table_id_labels, *other.table_id_labels),
+            title_labels=(*self.title_labels, *other.title_labels),
         )
 
 
@@ -70,6 +74,8 @@ def _parse_synonyms(raw: Any, source: str) -> HeaderSynonyms:
         table_name_labels=tuple(str(x) for x in raw.get("table_name_labels") or ()),
         types=types,
         marks=frozenset(normalize_header(m) for m in raw.get("marks") or ()),
+        table_id_labels=tuple(str(x) for x in raw.get("table_id_labels") or ()),
+        title_labels=tuple(str(x) for x in raw.get("title_labels") or ()),
     )
 
 
@@ -135,22 +141,14 @@ def _slug(text: str) -> str:
 
 
 def _table_name(sheet: SheetData, header_row: int, syn: HeaderSynonyms) -> str:
-    labels = {normalize_header(label) for label in syn.table_name_labels}
-    for r in range(1, header_row):
-        for c in range(1, sheet.max_col + 1):
-            raw = sheet.value(r, c)
-            text = _text(raw)
-            if text is None:
-                continue
-            for sep in (":", "：", "="):
-                head, found, tail = text.partition(sep)
-                if found and normalize_header(head) in labels and tail.strip():
-                    return tail.strip()
-            if normalize_header(text) in labels:
-                for c2 in range(c + 1, sheet.max_col + 1):
-                    nxt = _text(sheet.value(r, c2))
-                    if nxt is not None and nxt != text and sheet.merged_origin.get((r, c2)) != (r, c):
-                        return nxt
+    """The table's name from the title block above the header: the value beside or below a name label
+    (テーブル名称), else of an id label (テーブルID), else the sheet name. A label is never a value."""
+    not_values = {*syn.table_name_labels, *syn.table_id_labels, *syn.title_labels,
+                  *(label for fields in syn.profiles.values() for labels in fields.values() for label in labels)}
+    for labels in (syn.table_name_labels, syn.table_id_labels):
+        found = find_label_value(sheet, labels, not_values=not_values, rows=max(header_row - 1, 0))
+        if found is not None and _text(found.value):
+            return str(_text(found.value))
     return sheet.name.strip()
 
 
@@ -220,7 +218,11 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
     itype, type_size, scale = (None, None, None)
     if raw_type is not None:
         itype, type_size, scale = _map_type(raw_type, syn)
-    if itype is None:
+    if itype == "binary":
+        # The schema model has no binary type: the item is kept (so the layout stays whole) and flagged.
+        findings.append(make_finding("SCH060", where("type"), item=name, found=raw_type))
+        itype, type_size = "string", None
+    elif itype is None:
         findings.append(make_finding("SCH102", where("type"), item=name, found=raw_type or "(blank)"))
         itype = "string"
     size = type_size
@@ -287,8 +289,10 @@ def import_workbook(path: Path, *, sheet: str | None = None, schema_id: str | No
                     synonyms: HeaderSynonyms | None = None) -> ImportResult:
     """Read a table-definition workbook: one table per sheet (all sheets, or only ``sheet``).
 
-    Sheets without a recognisable header are skipped when reading all sheets (a cover sheet, a change
-    log) and reported (``SCH101``) when no sheet has one or the named sheet has none.
+    When reading all sheets, a sheet without a recognisable header (a cover sheet, a change log) is
+    skipped with ``SCH062``, a hidden or very hidden sheet is skipped with ``SCH061``, and every visible
+    sheet is an error (``SCH101``) when no sheet has a header. A named ``sheet`` is read even if hidden
+    (``SCH063``).
 
     Raises:
         InputError: the workbook cannot be opened or ``sheet`` does not exist.
@@ -308,14 +312,24 @@ def import_workbook(path: Path, *, sheet: str | None = None, schema_id: str | No
     findings: list[Finding] = []
     tables: list[Table] = []
     for data in sheets:
+        if sheet is None and data.state != "visible":
+            # Hidden sheets hold lookup lists and superseded versions: skipped unless named with --sheet.
+            findings.append(make_finding("SCH061", data.location(1, 1), sheet=data.name, state=data.state))
+            continue
+        if data.state != "visible":  # named with --sheet: read, and said so
+            findings.append(make_finding("SCH063", data.location(1, 1), sheet=data.name, state=data.state))
         table = _import_sheet(data, syn, findings, report_missing=sheet is not None)
+        if table is None and sheet is None:
+            findings.append(make_finding("SCH062", data.location(1, 1), sheet=data.name, rows=HEADER_ROWS))
         if table is not None:
             if any(t.name == table.name for t in tables):
                 table = Table(name=f"{table.name}_{data.name}", items=table.items, key=table.key)
             tables.append(table)
     if not tables:
         if sheet is None:
-            findings += [make_finding("SCH101", s.location(1, 1), sheet=s.name, rows=HEADER_ROWS) for s in sheets]
+            findings = [f for f in findings if f.code != "SCH062"]
+            findings += [make_finding("SCH101", s.location(1, 1), sheet=s.name, rows=HEADER_ROWS) for s in sheets
+                         if s.state == "visible"]
         return ImportResult(schema=None, findings=tuple(findings))
     code_tables = {
         name: CodeTable(name=name, values=(), description=f"codes to be filled in (imported from {path.name})")

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from migrator.errors import MigratorError
 from migrator.excel import SheetSpec, write_workbook
 from migrator.inventory.checks import check_inventory
 from migrator.inventory.importer import ImportResult, read_inventory
@@ -53,7 +54,8 @@ def import_inventory(paths: Sequence[Path], *, store: Store, partial: bool = Fal
     With any finding of severity error nothing is written, unless ``partial``: then the rows that could be
     read are saved and the rejected ones are not. Saving is idempotent (natural keys; only changed fields
     are written) and every updated field is reported (INV091). ``dry_run`` reads and compares, then rolls
-    back.
+    back. Imports running at the same time (teams importing their municipalities) both land: a save that
+    conflicts with another one (a new vendor both bring in) is run again.
 
     Raises:
         InputError: a workbook cannot be opened at all (nothing is written).
@@ -67,13 +69,16 @@ def import_inventory(paths: Sequence[Path], *, store: Store, partial: bool = Fal
     if result.has_errors and not partial:
         findings.append(make_finding("INV098", Location()))
     else:
-        with store.transaction() as session:
+        def save(session: Any) -> tuple[list[Any], dict[str, int]]:
             changes = save_inventory(session, result.inventory)
-            summary["created"] = sum(1 for c in changes if c.action == "created")
-            summary["updated_fields"] = sum(1 for c in changes if c.action == "updated")
-            summary["store"] = inventory_counts(session)
+            counts = inventory_counts(session)
             if dry_run:
                 session.rollback()
+            return changes, counts
+
+        changes, summary["store"] = store.run(save)
+        summary["created"] = sum(1 for c in changes if c.action == "created")
+        summary["updated_fields"] = sum(1 for c in changes if c.action == "updated")
         summary["written"] = not dry_run and bool(changes)
         findings += _change_findings(changes)
     return Report.of("inventory import", findings, subject=", ".join(str(p) for p in paths), summary=summary)
@@ -86,13 +91,28 @@ def _read_summary(result: ImportResult) -> dict[str, Any]:
             "rows_read": result.rows_read, "rows_rejected": result.rows_rejected}
 
 
+def _unknown_municipality(code: str, known: Sequence[str]) -> MigratorError:
+    shown = "、".join(known[:10]) + (" …" if len(known) > 10 else "") if known else "-"
+    return MigratorError(
+        f"The store holds no municipality {code} (municipalities in the store: {shown}). "
+        "See `migrator inventory list`.",
+        f"団体コード {code} の団体は登録されていません（登録済み: {shown}）。`migrator inventory list` で確認できます。")
+
+
 def load(store: Store, *, municipality: str | None = None, vendor: str | None = None) -> Inventory:
-    """The inventory in the store, optionally only one municipality's and only one vendor's systems."""
+    """The inventory in the store, optionally only one municipality's and only one vendor's systems.
+
+    Raises:
+        MigratorError: ``municipality`` is not in the store (a usage error, exit 2).
+    """
     from migrator.inventory.vendors import vendor_key
     from migrator.store.inventory_repo import load_inventory
 
     with store.reader() as session:
         inventory = load_inventory(session, municipality=municipality)
+        if municipality and not inventory.municipalities:
+            known = [m.code for m in load_inventory(session).municipalities]
+            raise _unknown_municipality(municipality, known)
     if vendor:
         key = vendor_key(vendor)
         systems = tuple(s for s in inventory.systems

@@ -9,10 +9,12 @@ user's back: ``migrator db upgrade`` does it.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -20,12 +22,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from migrator.errors import StoreError
 
+T = TypeVar("T")
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_DIR = ".migrator"
 DEFAULT_FILE = "migrator.db"
@@ -148,9 +151,49 @@ def upgrade(url: str, revision: str = "head") -> str | None:
     return _migrate(url, command.upgrade, revision)
 
 
-def downgrade(url: str, revision: str) -> str | None:
-    """Downgrade the database at ``url`` to ``revision`` (``base`` removes every table)."""
+def downgrade(url: str, revision: str, *, force: bool = False) -> str | None:
+    """Downgrade the database at ``url`` to ``revision`` (``base`` removes every table).
+
+    Nothing runs when the downgrade would lose data: values that no longer fit a shortened column always
+    stop it, and dropped columns or tables that hold values stop it unless ``force``.
+
+    Raises:
+        StoreError: the downgrade would lose data (the message names the rows), or the database is unreachable.
+    """
+    from migrator.store.guards import downgrade_losses
+
+    engine = make_engine(url)
+    try:
+        current = current_revision(engine)
+        script = ScriptDirectory.from_config(alembic_config(url))
+        undone = [r.revision for r in script.iterate_revisions(current, revision)] if current else []
+        with engine.connect() as conn:
+            losses = downgrade_losses(conn, undone)
+    except OperationalError as exc:
+        raise _unreachable(redact(url), exc) from exc
+    finally:
+        engine.dispose()
+    blocking = [loss for loss in losses if loss.truncates or not force]
+    if blocking:
+        detail = "; ".join(loss.describe() for loss in blocking)
+        hint = ("Shorten those values first." if all(loss.truncates for loss in blocking)
+                else "Use --force to accept losing them." if not any(loss.truncates for loss in blocking)
+                else "Shorten the values that would be cut first; use --force to accept losing the rest.")
+        raise StoreError(f"The downgrade to {revision} would lose data; nothing was changed: {detail}. {hint}",
+                         f"{revision} へのダウングレードではデータが失われるため、何も変更していません: {detail}。"
+                         + ("先に値を短くしてください。" if any(loss.truncates for loss in blocking)
+                            else "失ってよい場合は --force を指定してください。"))
     return _migrate(url, command.downgrade, revision)
+
+
+def _is_conflict(exc: BaseException | None) -> bool:
+    """A failure that another transaction caused and that a new attempt can get past."""
+    if isinstance(exc, IntegrityError):
+        return True
+    if isinstance(exc, OperationalError):
+        code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+        return code in ("40001", "40P01") or "locked" in str(exc.orig) or "busy" in str(exc.orig)
+    return False
 
 
 class Store:
@@ -178,6 +221,23 @@ class Store:
             raise
         finally:
             session.close()
+
+    def run(self, work: Callable[[Session], T], *, attempts: int = 5) -> T:
+        """Run ``work`` in one transaction; when a concurrent writer made it conflict (a natural key inserted
+        meanwhile, a locked SQLite file, a serialization failure or deadlock), run it again from the start.
+
+        Raises:
+            StoreError: the database refused the change for another reason, or kept conflicting.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.transaction() as session:
+                    return work(session)
+            except StoreError as exc:
+                if attempt == attempts or not _is_conflict(exc.__cause__):
+                    raise
+                time.sleep(0.05 * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @contextmanager
     def reader(self) -> Iterator[Session]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from migrator.inventory.areas import resolve_area
-from migrator.inventory.model import Interface, Inventory, Municipality, System, Vendor
+from migrator.inventory.model import Interface, Inventory, Municipality, System, Vendor, fold_name
 from migrator.inventory.vendors import vendor_key
 from migrator.store import models as m
 
@@ -31,7 +34,7 @@ def load_inventory(session: Session, *, municipality: str | None = None) -> Inve
             target_vendor=vendors[s.target_vendor_id].name if s.target_vendor_id else None,
             hosting=s.hosting, contract_end=s.contract_end, release_date=s.release_date,
             planned_date=s.planned_date, record_count=s.record_count, special_support=s.special_support,
-            special_deadline=s.special_deadline, notes=s.notes, source=s.source,
+            special_deadline=s.special_deadline, notes=s.notes, source=s.source, cells=dict(s.cells or {}),
         ))
     interfaces = [
         Interface(municipality_code=ids[i.municipality_id], source=i.source_name, target=i.target_name,
@@ -78,7 +81,8 @@ def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
     """Create or update ``inventory`` in the store by natural keys; return what changed.
 
     Keys: 団体コード; vendor name folded by :func:`vendor_key`; 団体コード + 業務 + システム名; 団体コード +
-    連携元 + 連携先 + 方式. Only fields that differ are written, so saving the same inventory twice
+    the pair of systems an interface joins (each end resolved to its system, else its business area, else
+    its folded name), so a newer workbook that changes only 方式 updates the interface. Only fields that differ are written, so saving the same inventory twice
     changes nothing. Records absent from ``inventory`` are left as they are (an import may cover part of
     the inventory). The caller owns the transaction: nothing is committed here.
     """
@@ -87,11 +91,12 @@ def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
     for muni in inventory.municipalities:
         row = munis.get(muni.code)
         if row is None:
-            row = m.Municipality(code=muni.code, name=muni.name)
-            session.add(row)
+            row, created = _insert_once(session, m.Municipality, "code", code=muni.code, name=muni.name)
             munis[muni.code] = row
-            changes.append(Change("municipality", muni.code, "created", new=muni.name))
-        elif muni.name:
+            if created:
+                changes.append(Change("municipality", muni.code, "created", new=muni.name))
+                continue
+        if muni.name:
             _set(row, "municipality", muni.code, "name", muni.name, changes)
 
     vendors = {v.name_key: v for v in session.scalars(select(m.Vendor))}
@@ -99,16 +104,17 @@ def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
         key = vendor_key(vendor.name)
         row_v = vendors.get(key)
         if row_v is None:
-            row_v = m.Vendor(name=vendor.name, name_key=key, capacity=vendor.capacity, notes=vendor.notes)
-            session.add(row_v)
+            row_v, created = _insert_once(session, m.Vendor, "name_key", name=vendor.name, name_key=key,
+                                          capacity=vendor.capacity, notes=vendor.notes)
             vendors[key] = row_v
-            changes.append(Change("vendor", vendor.name, "created", new=vendor.name))
-        else:
-            # A vendor named only in the system list declares no capacity: keep what the store knows.
-            if vendor.capacity is not None:
-                _set(row_v, "vendor", row_v.name, "capacity", vendor.capacity, changes)
-            if vendor.notes is not None:
-                _set(row_v, "vendor", row_v.name, "notes", vendor.notes, changes)
+            if created:
+                changes.append(Change("vendor", vendor.name, "created", new=vendor.name))
+                continue
+        # A vendor named only in the system list declares no capacity: keep what the store knows.
+        if vendor.capacity is not None:
+            _set(row_v, "vendor", row_v.name, "capacity", vendor.capacity, changes)
+        if vendor.notes is not None:
+            _set(row_v, "vendor", row_v.name, "notes", vendor.notes, changes)
     session.flush()
 
     def vendor_id(name: str | None) -> int | None:
@@ -129,7 +135,7 @@ def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
         values["target_vendor_id"] = vendor_id(system.target_vendor)
         if row_s is None:
             row_s = m.System(municipality_id=muni_id, area_code=system.area_code, name=system.name,
-                             source=system.source, **values)
+                             source=system.source, cells=dict(system.cells) or None, **values)
             session.add(row_s)
             existing[(muni_id, system.area_code, system.name)] = row_s
             changes.append(Change("system", key_text, "created", source=system.source))
@@ -137,24 +143,28 @@ def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
         before = len(changes)
         for fieldname, new in values.items():
             _set(row_s, "system", key_text, fieldname, new, changes, system.source)
-        if len(changes) > before:
-            row_s.source = system.source  # where the latest change came from
+        if len(changes) > before or row_s.cells is None:
+            # Where the latest change came from (rows imported before systems kept their cells get them).
+            row_s.source = system.source
+            row_s.cells = dict(system.cells) or None
     session.flush()
 
     by_muni: dict[int, list[m.System]] = {}
     for row_s in existing.values():
         by_muni.setdefault(row_s.municipality_id, []).append(row_s)
-    interfaces = {
-        (i.municipality_id, i.source_name, i.target_name, i.method): i
-        for i in session.scalars(select(m.Interface).where(m.Interface.municipality_id.in_(muni_ids)))
-    }
+    interfaces: dict[tuple[int, tuple[str, Any], tuple[str, Any]], m.Interface] = {}
+    for i in session.scalars(select(m.Interface).where(m.Interface.municipality_id.in_(muni_ids))
+                             .order_by(m.Interface.id)):
+        pair = (i.municipality_id, _end_key(i.source_system_id, i.source_name),
+                _end_key(i.target_system_id, i.target_name))
+        interfaces.setdefault(pair, i)
     for iface in inventory.interfaces:
         muni_id = munis[iface.municipality_code].id
-        key_i = (muni_id, iface.source, iface.target, iface.method)
-        key_text = f"{iface.municipality_code} {iface.source} → {iface.target} {iface.method}".rstrip()
         src = _resolve_end(by_muni.get(muni_id, []), iface.source)
         dst = _resolve_end(by_muni.get(muni_id, []), iface.target)
+        key_i = (muni_id, _end_key(src, iface.source), _end_key(dst, iface.target))
         row_i = interfaces.get(key_i)
+        key_text = f"{iface.municipality_code} {iface.source} → {iface.target}"
         if row_i is None:
             row_i = m.Interface(municipality_id=muni_id, source_name=iface.source, target_name=iface.target,
                                 method=iface.method, frequency=iface.frequency, notes=iface.notes,
@@ -163,19 +173,52 @@ def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
             interfaces[key_i] = row_i
             changes.append(Change("interface", key_text, "created"))
             continue
-        for fieldname, new in (("frequency", iface.frequency), ("notes", iface.notes),
+        key_text = f"{iface.municipality_code} {row_i.source_name} → {row_i.target_name}"
+        for fieldname, new in (("method", iface.method), ("frequency", iface.frequency), ("notes", iface.notes),
                                ("source_system_id", src), ("target_system_id", dst)):
-            _set(row_i, "interface", key_text, fieldname, new, changes)
+            _set(row_i, "interface", key_text, fieldname, new, changes, iface.origin)
         if row_i.origin is None:
             row_i.origin = iface.origin  # rows imported before interfaces kept their cell
     session.flush()
     return changes
 
 
+def _insert_once(session: Session, model: Any, key: str, **values: Any) -> tuple[Any, bool]:
+    """Insert a row unless a row with the same natural ``key`` exists (or another import has just inserted
+    it); return the row and whether this call created it.
+
+    Two imports that bring in the same new vendor at the same time must both succeed: the insert does
+    nothing on a conflict (PostgreSQL waits for the other transaction, then sees its row).
+    """
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert if dialect == "sqlite" else None
+    if insert is None:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        row = model(**values)
+        session.add(row)
+        session.flush()
+        return row, True
+    result = session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=[key]))
+    created = bool(getattr(result, "rowcount", 0))
+    row = session.scalars(select(model).where(getattr(model, key) == values[key])).one()
+    return row, created
+
+
+def _end_key(system_id: int | None, written: str) -> tuple[str, Any]:
+    """An interface end as matched: the system it resolves to, else its business area, else its folded name."""
+    if system_id is not None:
+        return ("system", system_id)
+    area = resolve_area(written)
+    if area is not None:
+        return ("area", area)
+    return ("text", fold_name(written))
+
+
 def _resolve_end(systems: list[m.System], written: str) -> int | None:
-    """The system an interface end names: by system name, else by business area when it has one system."""
+    """The system an interface end names: by system name (width and spaces folded), else by business area
+    when it has one system."""
+    folded = fold_name(written)
     for s in systems:
-        if s.name == written:
+        if fold_name(s.name) == folded:
             return s.id
     area = resolve_area(written)
     if area is None:

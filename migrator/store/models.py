@@ -82,6 +82,8 @@ class System(Timestamped, Base):
     special_deadline: Mapped[dt.date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(String(500))
+    cells: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    """The cell each field was read from (``planned_date`` → ``J5``) in the workbook of ``source``."""
     municipality: Mapped[Municipality] = relationship(back_populates="systems")
     current_vendor: Mapped[Vendor | None] = relationship(foreign_keys=[current_vendor_id])
     target_vendor: Mapped[Vendor | None] = relationship(foreign_keys=[target_vendor_id])

@@ -40,7 +40,7 @@ def _row(**changes: object) -> list:
 CASES: dict[str, tuple[Callable[[Path], Path], list[tuple[str, str]]]] = {
     "missing_sheet": (lambda p: _book(p, [HEADER, GOOD], title="集計"), []),  # found by its header instead
     "missing_sheet_no_header": (lambda p: _book(p, [["メモ"], ["なにもない"]], title="集計"),
-                                [("INV001", "")]),
+                                [("INV001", ""), ("INV015", "集計!A1")]),
     "empty_workbook": (lambda p: _book(p, []), [("INV002", "システム一覧")]),
     "no_header_row": (lambda p: _book(p, [["名前", "値"], ["a", "b"]]), [("INV002", "システム一覧")]),
     "unknown_area": (lambda p: _book(p, [HEADER, _row(業務="文書管理")]), [("INV020", "システム一覧!C2")]),
@@ -165,12 +165,12 @@ def test_cli_errors_name_the_file_and_exit_2(workdir: Path) -> None:
 
 
 def test_user_synonyms_extend_the_table(workdir: Path) -> None:
-    path = _book(workdir / "s.xlsx", [["団体コード", "業務", "システム名", "本稼働予定"], ["132012", "住記", "住記", "R8.1.5"]],
+    path = _book(workdir / "s.xlsx", [["団体コード", "業務", "システム名", "サービスイン目標"], ["132012", "住記", "住記", "R8.1.5"]],
                  title="調査票")
     extra = workdir / "syn.yaml"
-    extra.write_text("columns:\n  systems:\n    planned_date: [本稼働予定]\n", encoding="utf-8")
+    extra.write_text("columns:\n  systems:\n    planned_date: [サービスイン目標]\n", encoding="utf-8")
     plain = run_cli("inventory", "check", str(path), "--format", "json", expect=0)
-    assert '"INV003"' in plain.stdout  # 本稼働予定 not recognised without the extension
+    assert '"INV003"' in plain.stdout  # サービスイン目標 not recognised without the extension
     result = run_cli("inventory", "check", str(path), "--synonyms", str(extra), "--format", "json", expect=0)
     assert '"INV003"' not in result.stdout
     bad = workdir / "bad.yaml"

@@ -10,7 +10,7 @@ from migrator.store.inventory_repo import inventory_counts
 from tests.conftest import DATA, run_cli
 
 SAMPLES = sorted((DATA / "sample_data" / "inventory").glob("*.xlsx"))
-COUNTS = {"municipalities": 3, "systems": 31, "interfaces": 11, "vendors": 2}
+COUNTS = {"municipalities": 3, "systems": 31, "interfaces": 10, "vendors": 2}
 A = "vendor_a_hachioji.xlsx"
 B = "vendor_b_tachikawa_musashino.xlsx"
 IMPORT_FINDINGS = [
@@ -27,9 +27,9 @@ IMPORT_FINDINGS = [
     ("INV033", f"{B} システム台帳!J8"),
 ]
 CHECK_FINDINGS = [
-    ("INV103", f"{A} システム一覧!A12"),
-    ("INV104", f"{A} システム一覧!A16"),
-    ("INV103", f"{B} システム台帳!A5"),
+    ("INV103", f"{A} システム一覧!H12"),  # the cell of the contract end
+    ("INV104", f"{A} システム一覧!J16"),  # the cell of the planned date
+    ("INV103", f"{B} システム台帳!H5"),
     ("INV101", ""), ("INV101", ""), ("INV105", ""),
     ("INV102", f"{A} 連携一覧!A4"),
 ]
@@ -48,20 +48,25 @@ def _snapshot(store: Store) -> dict:
 
 
 def test_samples_import_with_documented_counts_and_findings(store: Store) -> None:
-    report = import_inventory(SAMPLES, store=store)
-    assert report.valid
+    refused = import_inventory(SAMPLES, store=store)
+    assert refused.counts_by_severity["error"] == 4  # four values written that cannot be read
+    assert refused.summary["written"] is False
+    with store.reader() as session:
+        assert inventory_counts(session) == dict.fromkeys(COUNTS, 0)
+
+    report = import_inventory(SAMPLES, store=store, partial=True)
     assert _found(report) == IMPORT_FINDINGS
     assert report.summary["read"] == COUNTS
     assert report.summary["written"] is True
     created = {f.message_en for f in report.findings if f.code == "INV090"}
     assert created == {"Created 3 record(s) of municipality.", "Created 2 record(s) of vendor.",
-                       "Created 31 record(s) of system.", "Created 11 record(s) of interface."}
+                       "Created 31 record(s) of system.", "Created 10 record(s) of interface."}
     first = _snapshot(store)
     assert first["counts"] == COUNTS
     hachioji = [s for s in first["inventory"].systems if s.municipality_code == "132012"]
     assert len({s.area_code for s in hachioji}) == 20
 
-    again = import_inventory(SAMPLES, store=store)
+    again = import_inventory(SAMPLES, store=store, partial=True)
     assert not [f for f in again.findings if f.code in ("INV090", "INV091")]
     assert again.summary["written"] is False
     assert _snapshot(store) == first
@@ -72,7 +77,7 @@ def test_samples_import_with_documented_counts_and_findings(store: Store) -> Non
 
 
 def test_values_read_from_the_messy_layout(store: Store) -> None:
-    import_inventory(SAMPLES, store=store)
+    import_inventory(SAMPLES, store=store, partial=True)
     inv = _snapshot(store)["inventory"]
     by_key = {(s.municipality_code, s.name): s for s in inv.systems}
     juki = by_key[("132021", "住民情報システム")]
@@ -90,13 +95,13 @@ def test_values_read_from_the_messy_layout(store: Store) -> None:
 def test_newer_workbook_updates_changed_fields_and_reports_them(store: Store, tmp_path: Path) -> None:
     import openpyxl
 
-    import_inventory(SAMPLES, store=store)
+    import_inventory(SAMPLES, store=store, partial=True)
     newer = tmp_path / A
     wb = openpyxl.load_workbook(SAMPLES[0])
     wb["システム一覧"]["J16"] = "2026/3/2"  # 健康管理: planned date moved forward
     wb["システム一覧"]["N16"] = None
     wb.save(newer)
-    report = import_inventory([newer], store=store)
+    report = import_inventory([newer], store=store, partial=True)
     updates = [(f.code, f.message_en) for f in report.findings if f.code == "INV091"]
     assert updates == [
         ("INV091", "system '132012 019 健康管理システム': planned_date changed from '2026-05-06' to '2026-03-02'."),
@@ -106,7 +111,9 @@ def test_newer_workbook_updates_changed_fields_and_reports_them(store: Store, tm
 
 
 def test_cli_import_list_check_export(workdir: Path) -> None:
-    result = run_cli("inventory", "import", *map(str, SAMPLES), "--format", "json")
+    run_cli("inventory", "import", *map(str, SAMPLES), expect=1)
+    assert "Nothing was written" in run_cli("inventory", "import", *map(str, SAMPLES), expect=1).stdout
+    result = run_cli("inventory", "import", "--partial", *map(str, SAMPLES), "--format", "json", expect=1)
     assert '"INV090"' in result.stdout
     listed = run_cli("inventory", "list", "--municipality", "132039", "--format", "json")
     import json
@@ -128,6 +135,6 @@ def test_demo_step_writes_reports_and_export(store: Store, tmp_path: Path) -> No
     from migrator.demo.inventory import demo_step
 
     step = demo_step(DemoContext(root=DATA, out_dir=tmp_path, store=store))
-    assert step.detail == ("imported 2 workbooks: 3 municipalities, 31 systems, 11 interfaces, 2 vendors; "
+    assert step.detail == ("imported 2 workbooks: 3 municipalities, 31 systems, 10 interfaces, 2 vendors; "
                            "check: 3 errors, 4 warnings")
     assert all(p.is_file() for p in step.outputs)

@@ -86,7 +86,8 @@ def test_header_on_row_10_with_formulas_merged_title_and_marks(definition_book: 
     table = result.schema.table("住民")
     assert list(table.items) == EXPECTED
     assert table.key == ("宛名番号",)
-    assert [(f.code, str(f.location.sheet), f.location.cell) for f in result.findings] == [("SCH106", "住民", "A10")]
+    assert [(f.code, str(f.location.sheet), f.location.cell) for f in result.findings] == [
+        ("SCH062", "表紙", "A1"), ("SCH106", "住民", "A10")]
 
 
 def test_import_then_diff_against_hand_written_yaml_reports_no_change(definition_book: Path, tmp_path: Path,

@@ -1,0 +1,138 @@
+"""Recognising inventory sheets and their header rows as municipalities and vendors write them.
+
+Labels are compared after :func:`fold_label`, which forgives what differs between organisations without
+changing what a label means: width and case (ＩＤ/id), spaces and line breaks (``現行\\nベンダー``), long-vowel
+marks and middle dots (ベンダー/ベンダ), notes in brackets or after ※ (``移行予定日（予定）``), and a trailing
+業務/システム/名/名称 (``連携元システム名`` meets ``連携元``). An exact folded match always wins over a match
+that needed a suffix removed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from migrator.excel import SheetData
+
+_BRACKETS = re.compile(r"[(（\[［【〔<＜《][^)）\]］】〕>＞》]*[)）\]］】〕>＞》]")
+_NOTE = re.compile(r"[※＊*].*$", re.DOTALL)
+_DROP = re.compile(r"[\s　ー－―‐\-・･_:：.．、,，'\"“”「」『』?？]+")
+_SUFFIX = re.compile(r"(?:の)?(?:業務|システム|名称|名|欄|等|一覧)$")
+
+
+def fold_label(text: object) -> str:
+    """Fold a header or sheet label for matching (never applied to data values)."""
+    if text is None:
+        return ""
+    folded = unicodedata.normalize("NFKC", str(text)).casefold()
+    folded = _NOTE.sub("", folded)
+    stripped = _BRACKETS.sub("", folded)
+    folded = stripped if _DROP.sub("", stripped) else folded  # a label that is all brackets keeps them
+    return _DROP.sub("", folded).strip("()[]【】")
+
+
+def stem_label(folded: str) -> str:
+    """``folded`` without trailing 業務/システム/名/名称 (as long as something is left)."""
+    while True:
+        shorter = _SUFFIX.sub("", folded)
+        if shorter == folded or not shorter:
+            return folded
+        folded = shorter
+
+
+@dataclass(frozen=True)
+class Header:
+    """A header row found in a sheet: its (lower) row, the column of each field, labels not understood."""
+
+    row: int
+    columns: dict[str, int]
+    unmatched: dict[int, str] = field(default_factory=dict)
+    rows_used: int = 1
+
+    @property
+    def first_data_row(self) -> int:
+        return self.row + 1
+
+    @property
+    def top_row(self) -> int:
+        return self.row - self.rows_used + 1
+
+
+class Lookup:
+    """Label → field for one kind of sheet: exact folded labels first, then their stems."""
+
+    def __init__(self, columns: Mapping[str, Sequence[str]]) -> None:
+        self.exact: dict[str, str] = {}
+        self.stems: dict[str, str] = {}
+        for fieldname, labels in columns.items():
+            for label in labels:
+                folded = fold_label(label)
+                self.exact.setdefault(folded, fieldname)
+        for folded, fieldname in list(self.exact.items()):
+            self.stems.setdefault(stem_label(folded), fieldname)
+
+    def match(self, label: object) -> str | None:
+        folded = fold_label(label)
+        if not folded:
+            return None
+        hit = self.exact.get(folded)
+        if hit is None:
+            hit = self.stems.get(stem_label(folded))
+        return hit
+
+    def all_labels(self) -> set[str]:
+        return set(self.exact)
+
+
+def _row_match(sheet: SheetData, lookup: Lookup, rows: Sequence[int]) -> tuple[dict[str, int], dict[int, str]]:
+    """Match each column's label, taking the lowest of ``rows`` that matches (two-row headers)."""
+    columns: dict[str, int] = {}
+    unmatched: dict[int, str] = {}
+    for c in range(1, sheet.max_col + 1):
+        # A cell continuing a range merged across columns (a group label, a title) is not this column's label.
+        texts = [sheet.value(r, c) for r in reversed(rows) if sheet.merged_origin.get((r, c), (r, c))[1] == c]
+        texts = [t for t in texts if t is not None and str(t).strip()]
+        if not texts:
+            continue
+        for label in texts:
+            hit = lookup.match(label)
+            if hit is not None and hit not in columns:
+                columns[hit] = c
+                break
+        else:
+            unmatched[c] = " ".join(dict.fromkeys(str(t).strip() for t in reversed(texts)))
+    return columns, unmatched
+
+
+def find_header(sheet: SheetData, lookup: Lookup, *, required: Sequence[str], max_rows: int) -> Header | None:
+    """The row (or pair of rows) in the top ``max_rows`` whose labels match the most fields of ``lookup``.
+
+    A row missing one of ``required`` is not a header. Ties go to the upper row.
+    """
+    best: Header | None = None
+    for r in range(1, min(max_rows, sheet.max_row) + 1):
+        for used in (1, 2):
+            if used == 2 and r + 1 > sheet.max_row:
+                continue
+            rows = list(range(r, r + used))
+            columns, unmatched = _row_match(sheet, lookup, rows)
+            if not columns or any(req not in columns for req in required):
+                continue
+            if best is None or len(columns) > len(best.columns):
+                best = Header(row=rows[-1], columns=columns, unmatched=unmatched, rows_used=used)
+    return best
+
+
+def best_guess(sheet: SheetData, lookups: Mapping[str, Lookup], *, max_rows: int) -> tuple[int, str] | None:
+    """For a sheet that matched no kind: the row with the most filled cells in the top rows and its labels."""
+    best: tuple[int, int] | None = None
+    for r in range(1, min(max_rows, sheet.max_row) + 1):
+        filled = sum(1 for v in sheet.rows[r - 1] if v is not None and str(v).strip())
+        if filled and (best is None or filled > best[1]):
+            best = (r, filled)
+    if best is None:
+        return None
+    labels = [str(v).strip() for v in sheet.rows[best[0] - 1] if v is not None and str(v).strip()]
+    return best[0], "、".join(dict.fromkeys(labels))[:120]

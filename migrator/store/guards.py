@@ -1,0 +1,92 @@
+"""What a downgrade would lose, found before it runs.
+
+Undoing a revision can shorten a column (values that no longer fit would be cut or refused half-way by
+the database) or drop columns and tables (their values are gone). Each revision whose undoing can lose
+data has a guard here that names the rows concerned. Shortened values always stop the downgrade: the
+user fixes those rows first. Dropped values stop it unless the user accepts the loss (``--force``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, inspect, text
+
+SHOWN = 10
+"""How many rows a message names before it says how many more there are."""
+
+
+@dataclass(frozen=True)
+class Loss:
+    """Data that undoing ``revision`` would lose: what, and which rows."""
+
+    revision: str
+    what: str
+    rows: tuple[str, ...]
+    truncates: bool
+    """True when values would be cut (never forced); False when a column or table would be dropped."""
+
+    def describe(self) -> str:
+        shown = ", ".join(self.rows[:SHOWN]) + (f" and {len(self.rows) - SHOWN} more" if len(self.rows) > SHOWN else "")
+        return f"undoing {self.revision}: {self.what} in {len(self.rows)} row(s): {shown}"
+
+
+def _interface_rows(conn: Connection, where: str) -> tuple[str, ...]:
+    found = conn.execute(text(
+        "SELECT i.id, m.code, i.source_name, i.target_name FROM interface i "
+        f"JOIN municipality m ON m.id = i.municipality_id WHERE {where} ORDER BY i.id"))
+    return tuple(f"interface {i} ({code} {src} → {dst})" for i, code, src, dst in found)
+
+
+def _system_rows(conn: Connection, where: str) -> tuple[str, ...]:
+    found = conn.execute(text(
+        "SELECT s.id, m.code, s.area_code, s.name FROM system s "
+        f"JOIN municipality m ON m.id = s.municipality_id WHERE {where} ORDER BY s.id"))
+    return tuple(f"system {i} ({code} {area} {name})" for i, code, area, name in found)
+
+
+def _undo_0004(conn: Connection) -> list[Loss]:
+    rows = _system_rows(conn, "s.cells IS NOT NULL")
+    return [Loss("0004", "system.cells (the cell each field was read from) would be dropped", rows, False)]
+
+
+def _undo_0003(conn: Connection) -> list[Loss]:
+    rows = _interface_rows(conn, "i.origin IS NOT NULL")
+    return [Loss("0003", "interface.origin (the cell each interface was read from) would be dropped", rows, False)]
+
+
+def _undo_0002(conn: Connection) -> list[Loss]:
+    return [
+        Loss("0002", "interface.method is longer than 20 characters",
+             _interface_rows(conn, "length(i.method) > 20"), True),
+        Loss("0002", "interface.frequency is longer than 50 characters",
+             _interface_rows(conn, "length(i.frequency) > 50"), True),
+        Loss("0002", "system.hosting is longer than 50 characters",
+             _system_rows(conn, "length(s.hosting) > 50"), True),
+    ]
+
+
+def _undo_0001(conn: Connection) -> list[Loss]:
+    losses = []
+    for table in sorted(set(inspect(conn).get_table_names()) - {"alembic_version"}):
+        count = conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()
+        if count:
+            losses.append(Loss("0001", f"table {table} would be dropped", (f"{count} row(s)",), False))
+    return losses
+
+
+GUARDS: dict[str, Callable[[Connection], list[Loss]]] = {
+    "0001": _undo_0001, "0002": _undo_0002, "0003": _undo_0003, "0004": _undo_0004,
+}
+"""Per revision, what undoing it would lose. A revision without a guard loses nothing when undone."""
+
+
+def downgrade_losses(conn: Connection, revisions: Sequence[str]) -> list[Loss]:
+    """What undoing ``revisions`` (newest first, as they would run) would lose, each with its rows."""
+    losses: list[Loss] = []
+    for revision in revisions:
+        guard = GUARDS.get(revision)
+        if guard is not None:
+            losses += [loss for loss in guard(conn) if loss.rows]
+    return losses

@@ -1,0 +1,39 @@
+"""An unknown municipality is a usage error; check findings point at the full path and the exact cell."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+
+from tests.conftest import run_cli
+
+
+def _book(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "システム一覧"
+    ws.append(["団体コード", "団体名", "業務", "システム名", "契約満了日", "移行予定日"])
+    ws.append(["132012", "八王子市", "住記", "住民記録システム", "R8.1.31", "R8.3.2"])
+    wb.save(path)
+    return path
+
+
+def test_unknown_municipality_is_a_usage_error(workdir: Path) -> None:
+    run_cli("inventory", "import", str(_book(workdir / "a.xlsx")))
+    for args in (("check", "-m", "999999"), ("list", "-m", "999999"), ("export", "-o", "x.xlsx", "-m", "999999")):
+        result = run_cli("inventory", *args, expect=2)
+        assert "999999" in result.stderr and "132012" in result.stderr and "Traceback" not in result.stderr
+    assert not (workdir / "x.xlsx").exists()
+    assert json.loads(run_cli("inventory", "list", "-m", "132012", "--format", "json").stdout)["systems"]
+
+
+def test_check_findings_point_at_the_full_path_and_the_cell(workdir: Path) -> None:
+    path = _book(workdir / "a.xlsx")
+    checked = json.loads(run_cli("inventory", "check", str(path), "--format", "json", expect=1).stdout)
+    contract = [f["location"]["text"] for f in checked["findings"] if f["code"] == "INV103"]
+    assert contract == [f"{path} システム一覧!E2"]
+    run_cli("inventory", "import", str(path))
+    stored = json.loads(run_cli("inventory", "check", "--format", "json", expect=1).stdout)
+    assert [f["location"]["text"] for f in stored["findings"] if f["code"] == "INV103"] == [f"{path} システム一覧!E2"]

@@ -1,0 +1,150 @@
+"""Every problem of a row at its cell, rejected rows that create nothing, interfaces keyed on the systems they join."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+
+from migrator.services.inventory import import_inventory
+from migrator.store import Store
+from migrator.store.inventory_repo import inventory_counts, load_inventory
+
+HEADER = ["団体コード", "団体名", "業務", "システム名", "現行ベンダー", "契約満了日", "移行予定日", "データ件数", "特定移行支援",
+          "連携先"]
+GOOD = ["132012", "八王子市", "住記", "住民記録システム", "株式会社エーシステム", "R8.3.31", "R8.1.5", "1,000件", "×",
+        "国保システム"]
+
+
+def _book(path: Path, rows: list[list[object]], links: list[list[object]] | None = None) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "システム一覧"
+    for row in [HEADER, *rows]:
+        ws.append(row)
+    if links is not None:
+        sheet = wb.create_sheet("連携一覧")
+        for row in [["連携元", "連携先", "方式", "頻度"], *links]:
+            sheet.append(row)
+    wb.save(path)
+    return path
+
+
+def _found(report) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    return [(f.code, f.severity, f"{f.location.sheet}!{f.location.cell}") for f in report.findings
+            if f.code not in ("INV090", "INV091", "INV098")]
+
+
+def test_every_problem_of_a_rejected_row_is_reported_at_its_cell(store: Store, tmp_path: Path) -> None:
+    bad = ["132013", "立川市", "文書管理", "文書システム", "株式会社ゼット", "R7.13.1", "平成38年1月5日", "多数", "要確認", None]
+    path = _book(tmp_path / "bad.xlsx", [[*GOOD[:-1], None], bad])
+
+    report = import_inventory([path], store=store, partial=True)
+
+    assert sorted(_found(report)) == sorted([
+        ("INV011", "error", "システム一覧!A3"), ("INV020", "error", "システム一覧!C3"),
+        ("INV030", "error", "システム一覧!F3"), ("INV032", "error", "システム一覧!G3"),
+        ("INV035", "error", "システム一覧!H3"), ("INV034", "error", "システム一覧!I3"),
+    ])
+    assert report.summary["rows_rejected"] == 1
+    with store.reader() as session:
+        inv = load_inventory(session)
+    # The rejected row created neither its municipality nor its vendor.
+    assert [m.code for m in inv.municipalities] == ["132012"]
+    assert [v.name for v in inv.vendors] == ["株式会社エーシステム"]
+
+
+def test_rows_under_an_empty_merged_block_are_each_reported(store: Store, tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "システム一覧"
+    ws.append(HEADER)
+    for area in ("住記", "戸籍", "国保"):
+        ws.append([None, "立川市", area, f"{area}システム"])
+    ws.merge_cells("A2:A4")
+    ws.merge_cells("B2:B4")
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+
+    report = import_inventory([path], store=store, partial=True)
+
+    assert _found(report) == [("INV010", "error", f"システム一覧!A{r}") for r in (2, 3, 4)]
+    assert report.summary["rows_rejected"] == 3
+    with store.reader() as session:
+        assert inventory_counts(session)["municipalities"] == 0
+
+
+def test_an_unreadable_value_is_an_error_stored_empty_only_with_partial(store: Store, tmp_path: Path) -> None:
+    path = _book(tmp_path / "date.xlsx", [[*GOOD[:5], "R7.13.1", *GOOD[6:-1], None]])
+
+    refused = import_inventory([path], store=store)
+    assert _found(refused) == [("INV030", "error", "システム一覧!F2")]
+    assert not refused.valid and refused.summary["written"] is False
+    with store.reader() as session:
+        assert inventory_counts(session)["systems"] == 0
+
+    partial = import_inventory([path], store=store, partial=True)
+    assert partial.summary["written"] is True
+    with store.reader() as session:
+        (system,) = load_inventory(session).systems
+    assert system.contract_end is None and system.planned_date == dt.date(2026, 1, 5)
+
+
+def test_interfaces_are_keyed_on_the_systems_they_join(store: Store, tmp_path: Path) -> None:
+    kokuho = ["132012", "八王子市", "国民健康保険", "国保システム", "株式会社エーシステム", None, None, None, None, None]
+    first = _book(tmp_path / "v1.xlsx", [GOOD, kokuho],
+                  links=[["住民記録システム", "国民健康保険", "ファイル", "日次"], ["住記", "国保システム", "ファイル", "日次"]])
+
+    report = import_inventory([first], store=store)
+
+    assert report.summary["read"]["interfaces"] == 1
+    assert [(f.code, f"{f.location.sheet}!{f.location.cell}") for f in report.findings if f.code == "INV043"] == [
+        ("INV043", "連携一覧!A3")]
+    with store.reader() as session:
+        (iface,) = load_inventory(session).interfaces
+    assert (iface.source, iface.target, iface.method) == ("住民記録システム", "国民健康保険", "ファイル")
+
+    # A newer workbook that changes only 方式, writing the ends another way, updates the interface.
+    newer = _book(tmp_path / "v2.xlsx", [GOOD, kokuho], links=[["住民記録", "国保", "API", "日次"]])
+    updated = import_inventory([newer], store=store)
+    assert [f.message_en for f in updated.findings if f.code == "INV091"] == [
+        "interface '132012 住民記録システム → 国民健康保険': method changed from 'ファイル' to 'API'."]
+    with store.reader() as session:
+        (iface,) = load_inventory(session).interfaces
+    assert iface.method == "API"
+    assert import_inventory([newer], store=store).summary["written"] is False
+
+
+def test_a_system_list_without_any_municipality_code_rejects_its_rows_once(store: Store, tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "調査票"
+    ws["A1"] = "団体名：八王子市"
+    ws.append([])
+    ws.append(["業務", "システム名", "現行ベンダー"])
+    ws.append(["住記", "住民記録システム", "株式会社エーシステム"])
+    ws.append(["国保", "国保システム", "株式会社エーシステム"])
+    path = tmp_path / "nocode.xlsx"
+    wb.save(path)
+
+    report = import_inventory([path], store=store, partial=True)
+
+    assert _found(report) == [("INV017", "error", "調査票!None")]
+    assert report.summary["rows_rejected"] == 2
+    with store.reader() as session:
+        assert inventory_counts(session) == {"municipalities": 0, "systems": 0, "interfaces": 0, "vendors": 0}
+
+
+def test_a_text_longer_than_the_store_keeps_is_an_error_at_its_cell(store: Store, tmp_path: Path) -> None:
+    long_name = "住民記録システム" * 26  # 208 characters
+    path = _book(tmp_path / "long.xlsx", [[*GOOD[:3], long_name, *GOOD[4:-1], None]])
+
+    report = import_inventory([path], store=store)
+
+    assert [(f.code, f.severity, f"{f.location.sheet}!{f.location.cell}", f.message_en) for f in report.findings
+            if f.code == "INV024"] == [
+        ("INV024", "error", "システム一覧!D2", "name has 208 characters, more than the 200 the store keeps; "
+         "an error for this field.")]
+    with store.reader() as session:
+        assert inventory_counts(session)["systems"] == 0

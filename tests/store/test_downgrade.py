@@ -1,0 +1,90 @@
+"""A downgrade that would lose or cut data changes nothing and names the rows, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from migrator.errors import StoreError
+from migrator.services.inventory import import_inventory
+from migrator.store import current_revision, downgrade, head_revision, make_engine, open_store, upgrade
+from migrator.store.inventory_repo import inventory_counts
+from tests.conftest import run_cli
+
+LONG_METHOD = "夜間バッチによるCSVファイル連携（SFTP経由・暗号化あり）"
+
+
+def _seed(db_url: str, tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "システム一覧"
+    ws.append(["団体コード", "団体名", "業務", "システム名"])
+    ws.append(["132012", "八王子市", "住記", "住民記録システム"])
+    ws.append(["132012", "八王子市", "国保", "国保システム"])
+    links = wb.create_sheet("連携一覧")
+    links.append(["連携元", "連携先", "方式"])
+    links.append(["住民記録システム", "国保システム", LONG_METHOD])
+    wb.save(tmp_path / "inv.xlsx")
+    upgrade(db_url)
+    store = open_store(db_url)
+    try:
+        assert import_inventory([tmp_path / "inv.xlsx"], store=store).summary["written"]
+    finally:
+        store.close()
+
+
+def _revision(db_url: str) -> str | None:
+    engine = make_engine(db_url)
+    try:
+        return current_revision(engine)
+    finally:
+        engine.dispose()
+
+
+def _counts(db_url: str) -> dict[str, int]:
+    store = open_store(db_url)
+    try:
+        with store.reader() as session:
+            return inventory_counts(session)
+    finally:
+        store.close()
+
+
+def test_a_downgrade_that_would_cut_values_is_refused_even_with_force(db_url: str, tmp_path: Path) -> None:
+    _seed(db_url, tmp_path)
+    before = _counts(db_url)
+    for force in (False, True):
+        with pytest.raises(StoreError) as caught:
+            downgrade(db_url, "0001", force=force)
+        message = str(caught.value)
+        assert "interface.method is longer than 20 characters in 1 row(s): interface 1 (132012 住民記録システム → 国保システム)" \
+            in message
+        assert "nothing was changed" in message
+        assert _revision(db_url) == head_revision()
+    assert _counts(db_url) == before
+
+
+def test_dropping_values_needs_force_and_the_cli_names_the_rows(db_url: str, tmp_path: Path, workdir: Path) -> None:
+    _seed(db_url, tmp_path)
+    refused = run_cli("--db", db_url, "db", "downgrade", "0002", expect=2)
+    assert "interface.origin" in refused.stderr and "interface 1 (132012" in refused.stderr
+    assert "--force" in refused.stderr and "Traceback" not in refused.stderr
+    assert _revision(db_url) == head_revision()
+    run_cli("--db", db_url, "db", "downgrade", "0002", "--force")
+    assert _revision(db_url) == "0002"
+    base = run_cli("--db", db_url, "db", "downgrade", "base", expect=2)
+    assert "table interface would be dropped" in base.stderr and "table municipality would be dropped" in base.stderr
+    run_cli("--db", db_url, "db", "upgrade")
+    assert _counts(db_url)["interfaces"] == 1
+
+
+def test_the_importer_knows_the_widths_of_the_store_columns() -> None:
+    from migrator.inventory.model import MAX_LENGTHS
+    from migrator.store import models as m
+
+    columns = {"municipality_name": m.Municipality.name, "name": m.System.name, "current_vendor": m.Vendor.name,
+               "target_vendor": m.Vendor.name, "source": m.Interface.source_name,
+               "target": m.Interface.target_name, "method": m.Interface.method}
+    assert {f: c.property.columns[0].type.length for f, c in columns.items()} == MAX_LENGTHS
