@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from migrator.i18n import LANGS, Lang, t
+from migrator.limits import FileKind, check_input_file
 from migrator.report import Report, render
 from migrator.report.json_out import dumps
 from migrator.report.text import table
@@ -33,6 +34,22 @@ class AppContext:
         from migrator.store import open_store
 
         return open_store(self.db_url)
+
+
+class InputFile(click.ParamType):
+    """A user's input file: a readable regular file within its size limit (see ``migrator.limits``).
+
+    Unlike ``click.Path(exists=True)``, a FIFO, a device, a folder or a symlink loop is refused by its
+    real nature, with the same located error the library gives.
+    """
+
+    name = "file"
+
+    def __init__(self, kind: FileKind = "text") -> None:
+        self.kind: FileKind = kind
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        return check_input_file(Path(value), self.kind)
 
 
 def app(ctx: click.Context | None = None) -> AppContext:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from migrator.cli.common import app, emit_report, emit_table, lang_option, output_options
+from migrator.cli.common import InputFile, app, emit_report, emit_table, lang_option, output_options
 
 _WORKBOOKS = click.argument("workbooks", nargs=-1, required=True,
-                            type=click.Path(exists=True, dir_okay=False, path_type=Path))
-_SYNONYMS = click.option("--synonyms", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+                            type=InputFile("workbook"))
+_SYNONYMS = click.option("--synonyms", type=InputFile(), default=None,
                          help="YAML file of extra sheet names and header labels (see docs/inventory.md).")
 
 
@@ -54,7 +54,7 @@ def import_(workbooks: tuple[Path, ...], partial: bool, dry_run: bool, synonyms:
 
 
 @inventory.command()
-@click.argument("workbooks", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("workbooks", nargs=-1, type=InputFile("workbook"))
 @click.option("--municipality", "-m", metavar="CODE", default=None, help="Only this 団体コード (store only).")
 @_SYNONYMS
 @output_options

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from migrator.cli.common import app, emit_report, emit_table, output_options
+from migrator.cli.common import InputFile, app, emit_report, emit_table, output_options
 
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+_FILE = InputFile("workbook")
 _OUT = click.Path(dir_okay=False, path_type=Path)
 
 

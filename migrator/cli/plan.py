@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from migrator.cli.common import app, emit_report, emit_table, lang_option, output_options
+from migrator.cli.common import InputFile, app, emit_report, emit_table, lang_option, output_options
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 _SCENARIO = click.option("--scenario", "-s", default="default", show_default=True, help="Name of the plan.")
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+_FILE = InputFile()
 
 
 @click.group()
@@ -168,7 +168,7 @@ def compare(scenario_a: str, scenario_b: str, limit: int, fmt: str) -> None:
 
 
 @plan.command()
-@click.argument("file", type=_FILE)
+@click.argument("file", type=InputFile("workbook"))
 @_SCENARIO
 @output_options
 def progress(file: Path, scenario: str, fmt: str) -> None:

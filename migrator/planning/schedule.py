@@ -49,7 +49,8 @@ class Problem:
             if t >= len(mask):
                 if self.grow is None:
                     return t
-                self.grow(2 * t + 64)
+                self.grow(2 * t + 64)  # raises once the calendar's horizon is reached
+                continue
             if t < 0 or mask[t]:
                 return t
             t += 1
