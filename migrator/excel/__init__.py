@@ -6,7 +6,7 @@ text where no cached value exists); writing takes plain rows and never lets a ce
 
 from migrator.excel.header import HeaderMatch, find_header, normalize_header
 from migrator.excel.reader import Formula, SheetData, WorkbookData, cell_ref, read_workbook
-from migrator.excel.writer import SheetSpec, write_workbook
+from migrator.excel.writer import SheetSpec, has_invisible, sheet_title, visible, write_workbook
 
 __all__ = [
     "Formula",
@@ -16,7 +16,10 @@ __all__ = [
     "WorkbookData",
     "cell_ref",
     "find_header",
+    "has_invisible",
     "normalize_header",
     "read_workbook",
+    "sheet_title",
+    "visible",
     "write_workbook",
 ]

@@ -115,6 +115,21 @@ class RunResult:
         return self.report.exit_code
 
 
+_FORMULA_LEAD = r"^[=+\-@\t\r＝＋－＠]"
+
+
+def spreadsheet_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with text cells a spreadsheet would run as a formula prefixed by ``'`` (OWASP CSV injection).
+
+    For files meant to be opened by people in Excel (the rejects); the converted standard-layout file is
+    data for the target system and keeps every value exact.
+    """
+    text = [c for c, t in frame.schema.items() if t == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(_FORMULA_LEAD)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c in text)
+
+
 def _create_private(path: Path) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.close(fd)
@@ -329,7 +344,8 @@ class _TableRunner:
     def _write_rejects(self, frame: pl.DataFrame, reopen: bool = False) -> None:
         if self.rejects is None:
             return
-        shown = frame.rename({ROW: "行番号", LINE: "物理行", "codes": "指摘コード", "items": "指摘項目"})
+        shown = spreadsheet_safe(frame.rename({ROW: "行番号", LINE: "物理行", "codes": "指摘コード",
+                                               "items": "指摘項目"}))
         if reopen:
             with self.rejects.open("ab") as fh:
                 shown.write_csv(fh, include_header=self._rej_header)
