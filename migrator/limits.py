@@ -291,3 +291,48 @@ def csv_field_limit() -> Iterator[int]:
         yield limit
     finally:
         csv.field_size_limit(previous)
+
+
+_SYSTEM_FOLDERS = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
+def check_output_path(path: Path | str, *, folder: bool = False) -> Path:
+    """Return ``path`` when an output can be written there; else a located input error (CORE120).
+
+    ``folder`` says the path names a folder to write into (``--out``); otherwise a file (``-o``). What
+    exists must be of that kind, the nearest existing parent must be a folder we may write in, and the
+    kernel's folders (/proc, /sys, /dev) are never an output.
+    """
+    path = Path(path)
+    loc = Location(file=str(path))
+
+    def refuse(en: str, ja: str) -> InputError:
+        return InputError.of("CORE120", loc, reason=en, reason_ja=ja)
+
+    absolute = Path(os.path.abspath(path))
+    if any(absolute == f or f in absolute.parents for f in _SYSTEM_FOLDERS):
+        raise refuse("it is inside a system folder (/proc, /sys, /dev)", "システムのフォルダ (/proc, /sys, /dev) の中です")
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise os_error(exc, path, writing=True) from None
+    if st is not None:
+        if folder and not stat.S_ISDIR(st.st_mode):
+            en, ja = nature(st.st_mode) if not stat.S_ISREG(st.st_mode) else ("a file", "ファイル")
+            raise refuse(f"it is {en}, not a folder", f"フォルダではなく{ja}です")
+        if not folder and not stat.S_ISREG(st.st_mode):
+            en, ja = nature(st.st_mode)
+            raise refuse(f"it is {en}, not a file", f"ファイルではなく{ja}です")
+        if not os.access(path, os.W_OK):
+            raise refuse("permission denied", "書き込み権限がありません")
+        return path
+    parent = absolute.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise refuse(f"{parent} is a file, not a folder", f"{parent} はフォルダではなくファイルです")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise refuse(f"the folder {parent} is read-only for you", f"フォルダ {parent} に書き込めません")
+    return path

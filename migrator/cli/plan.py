@@ -7,7 +7,16 @@ from pathlib import Path
 
 import click
 
-from migrator.cli.common import InputFile, app, emit_report, emit_table, lang_option, output_options
+from migrator.cli.common import (
+    InputFile,
+    OutputPath,
+    app,
+    emit_report,
+    emit_table,
+    existing_files,
+    lang_option,
+    output_options,
+)
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 _SCENARIO = click.option("--scenario", "-s", default="default", show_default=True, help="Name of the plan.")
@@ -112,7 +121,7 @@ def show(scenario: str, limit: int | None, fmt: str) -> None:
 @plan.command()
 @_SCENARIO
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "json", "mermaid", "html"]), required=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--output", "-o", type=OutputPath(), required=True)
 @lang_option
 def export(scenario: str, fmt: str, output: Path) -> None:
     """Write the plan as Excel (tasks + weekly Gantt), JSON, a Mermaid gantt or a self-contained HTML page.
@@ -130,7 +139,8 @@ def export(scenario: str, fmt: str, output: Path) -> None:
         p = get_plan(store, scenario)
     finally:
         store.close()
-    click.echo(t("written", app().lang, path=write_plan(p, output, fmt, app().lang)))
+    key = "replaced" if existing_files(output) else "written"
+    click.echo(t(key, app().lang, path=write_plan(p, output, fmt, app().lang)))
 
 
 @plan.command()

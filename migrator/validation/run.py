@@ -30,6 +30,7 @@ from migrator.report import Example, Finding, Report, make_finding
 from migrator.report.catalogue import catalogue
 from migrator.schema import CodeTable, Schema, Table
 from migrator.validation.checks import PUA_RE, build_schema, finding_code
+from migrator.validation.outputs import output_stem
 from migrator.validation.readers import LINE, ROW, ExtractReader, ReadOptions
 
 
@@ -131,7 +132,8 @@ def spreadsheet_safe(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _create_private(path: Path) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # O_NOFOLLOW: a symbolic link planted in --out is refused rather than written through.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
     os.close(fd)
     os.chmod(path, 0o600)
 
@@ -282,9 +284,10 @@ class _MemoGroup:
 class _TableRunner:
     """Runs one job batch by batch."""
 
-    def __init__(self, job: Job, options: RunOptions) -> None:
+    def __init__(self, job: Job, options: RunOptions, *, stem: str | None = None) -> None:
         self.job = job
         self.options = options
+        self.stem = stem or job.name
         c = job.compiled
         self.table = c.standard
         self.code_tables: dict[str, CodeTable] = dict(job.standard_schema.code_tables)
@@ -319,7 +322,7 @@ class _TableRunner:
         if out is None:
             return
         out.mkdir(parents=True, exist_ok=True)
-        stem = f"{self.job.name}"
+        stem = self.stem
         self.output = out / f"{stem}.csv"
         self.rejects = out / f"{stem}.rejects.csv"
         for p in (self.output, self.rejects):
@@ -762,8 +765,13 @@ def run_jobs(jobs: Sequence[Job], options: RunOptions | None = None, *, title: s
     findings: list[Finding] = []
     runs: list[TableRun] = []
     runners: list[_TableRunner] = []
+    taken: set[str] = set()
     for job in jobs:
-        runner = _TableRunner(job, options)
+        stem = None
+        if options.out_dir is not None:
+            stem, renamed = output_stem(job.name, options.out_dir, taken)
+            findings += renamed
+        runner = _TableRunner(job, options, stem=stem)
         result = runner.run()
         runners.append(runner)
         runs.append(result)
