@@ -50,10 +50,10 @@ class Limits:
     """All parts of an .xlsx together once unpacked."""
     xlsx_ratio: int = 200
     """How many times larger than stored a part over 10 MB may unpack to (a zip bomb unpacks thousands of times)."""
-    xlsx_cells: int = 2_000_000
+    xlsx_cells: int = 1_000_000
     """Cells a workbook really holds (counted in its XML, not taken from the sheet's dimension tag)."""
-    xlsx_rows: int = 1_048_576
-    """Rows one sheet really holds (Excel's own maximum)."""
+    xlsx_rows: int = 200_000
+    """Rows one sheet really holds, empty styled rows included (each costs memory when the sheet is read)."""
     yaml_depth: int = 64
     """Nesting of mappings and lists in a YAML file."""
     yaml_nodes: int = 2_000_000
