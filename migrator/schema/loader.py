@@ -612,9 +612,7 @@ def _expand(paths: Iterable[Path | str]) -> list[Path]:
             found = sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file())
             if not found:
                 # A check that looked at nothing must not pass as a check that found nothing wrong.
-                raise InputError("The folder holds no schema file (*.yaml, *.yml).",
-                                 "フォルダにスキーマファイル (*.yaml, *.yml) がありません。",
-                                 location=Location(file=str(p)))
+                raise InputError.of("CORE116", Location(file=str(p)))
             files += found
         else:
             files.append(check_input_file(p))
