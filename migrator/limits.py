@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import errno
 import os
+import re
 import stat
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -239,27 +240,45 @@ def os_error(exc: OSError, path: Path | str | None = None, *, writing: bool = Fa
 def check_yaml_tree(root: Node | None, path: Path | str) -> None:
     """Refuse a composed YAML tree deeper than ``yaml_depth`` or with more than ``yaml_nodes`` values.
 
-    The walk follows aliases as a loader would expand them, so a "billion laughs" file is stopped after
-    ``yaml_nodes`` steps instead of being expanded.
+    Values are counted as a loader would expand them, aliases included, but each node is measured once
+    (its size and height remembered), so a "billion laughs" file costs as much as its text; an alias to
+    one of its own ancestors would expand forever and is refused as over ``yaml_nodes``.
     """
     if root is None:
         return
     lim = current()
-    count = 0
-    stack: list[tuple[Node, int]] = [(root, 1)]
+    measured: dict[int, tuple[int, int]] = {}  # id(node) → (values below and including it, height)
+    open_nodes: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
-        node, depth = stack.pop()
-        count += 1
-        if count > lim.yaml_nodes:
+        node, finished = stack.pop()
+        key = id(node)
+        kids = _children(node)
+        if finished:
+            open_nodes.discard(key)
+            size = 1 + sum(measured[id(k)][0] for k in kids)
+            height = 1 + max((measured[id(k)][1] for k in kids), default=0)
+            measured[key] = (size, height)
+            if height > lim.yaml_depth:
+                raise _yaml_limit("yaml_depth", node, path)
+            if size > lim.yaml_nodes:
+                raise _yaml_limit("yaml_nodes", node, path)
+            continue
+        if key in measured:
+            continue
+        if key in open_nodes:  # an alias of its own ancestor
             raise _yaml_limit("yaml_nodes", node, path)
-        if depth > lim.yaml_depth:
-            raise _yaml_limit("yaml_depth", node, path)
-        if isinstance(node, SequenceNode):
-            stack.extend((child, depth + 1) for child in node.value)
-        elif isinstance(node, MappingNode):
-            for key, value in node.value:
-                stack.append((key, depth + 1))
-                stack.append((value, depth + 1))
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((k, False) for k in kids if id(k) not in measured)
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
 
 
 def _yaml_limit(name: str, node: Node | None, path: Path | str) -> InputError:
@@ -273,6 +292,8 @@ def compose_yaml(text: str, path: Path | str, loader: type[Any] = yaml.SafeLoade
 
     Syntax errors propagate as ``yaml.YAMLError`` for the caller to report as its own finding.
     """
+    if _flow_depth(text) > current().yaml_depth:
+        raise _yaml_limit("yaml_depth", None, path)
     try:
         root = yaml.compose(text, Loader=loader)
     except RecursionError:
@@ -336,3 +357,25 @@ def check_output_path(path: Path | str, *, folder: bool = False) -> Path:
     if not os.access(parent, os.W_OK | os.X_OK):
         raise refuse(f"the folder {parent} is read-only for you", f"フォルダ {parent} に書き込めません")
     return path
+
+
+_FLOW_TOKEN = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|[\[\]{}]")
+
+
+def _flow_depth(text: str) -> int:
+    """The deepest nesting of flow brackets (``[[[[``) outside quoted strings.
+
+    The pure-Python YAML scanner slows down with every open bracket (100,000 of them take seconds before
+    the parser even starts), so such a file is refused on this linear count first.
+    """
+    if "[" not in text and "{" not in text:
+        return 0
+    deepest = level = 0
+    for match in _FLOW_TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            level += 1
+            deepest = max(deepest, level)
+        elif token in "]}":
+            level = max(level - 1, 0)
+    return deepest
