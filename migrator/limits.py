@@ -61,7 +61,7 @@ class Limits:
     """Values in a YAML file, aliases counted each time they are used."""
     csv_field_bytes: int = 1024 * 1024
     """One field of a CSV read by the csv module (progress files, schema CSVs, character lists)."""
-    plan_horizon_years: int = 10
+    plan_horizon_years: int = 20
     """How far past its earliest day a task may be pushed looking for an allowed day."""
 
     @classmethod

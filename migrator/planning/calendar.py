@@ -27,6 +27,11 @@ class BusinessCalendar:
         self._days: list[dt.date] = []
         self._next = start
         self._masks: dict[tuple[str, str], bytearray] = {}
+        years = limits.current().plan_horizon_years
+        try:  # the whole horizon, and a year of holidays past it, must be days of the calendar
+            start + dt.timedelta(days=(years + 1) * 366)
+        except OverflowError:
+            raise PlanError.of("PLN052", None, start=start.isoformat(), years=years) from None
         self.extend(256)
 
     # --- days -------------------------------------------------------------------------------------------
