@@ -240,12 +240,31 @@ def os_error(exc: OSError, path: Path | str | None = None, *, writing: bool = Fa
 def check_yaml_tree(root: Node | None, path: Path | str) -> None:
     """Refuse a composed YAML tree deeper than ``yaml_depth`` or with more than ``yaml_nodes`` values.
 
-    Values are counted as a loader would expand them, aliases included, but each node is measured once
-    (its size and height remembered), so a "billion laughs" file costs as much as its text; an alias to
-    one of its own ancestors would expand forever and is refused as over ``yaml_nodes``.
+    Values are counted as a loader would expand them, aliases included. A tree without aliases is walked
+    once; one with aliases is measured node by node (see :func:`_check_with_aliases`).
     """
     if root is None:
         return
+    lim = current()
+    seen: set[int] = set()
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:  # an alias: expanding it here could cost as much as a "billion laughs"
+            _check_with_aliases(root, path)
+            return
+        seen.add(id(node))
+        if depth > lim.yaml_depth:
+            raise _yaml_limit("yaml_depth", node, path)
+        if len(seen) > lim.yaml_nodes:
+            raise _yaml_limit("yaml_nodes", node, path)
+        stack.extend((child, depth + 1) for child in _children(node))
+
+
+def _check_with_aliases(root: Node, path: Path | str) -> None:
+    """The YAML bounds on a tree with aliases: each node's expanded size and height are computed once,
+    so a "billion laughs" costs as much as its text; an alias of its own ancestor would expand forever and
+    is refused as over ``yaml_nodes``."""
     lim = current()
     measured: dict[int, tuple[int, int]] = {}  # id(node) → (values below and including it, height)
     open_nodes: set[int] = set()

@@ -31,7 +31,9 @@ def annotate(item: Item) -> Item:
     name = item.name
     changes: dict[str, object] = {}
     if name in ("宛名番号", "世帯番号"):
-        changes.update(charset="digits", checks=("m11w27",))
+        # They identify a resident (and a household's members) in every system of the municipality:
+        # personal data, masked like 個人番号 (docs/limits-and-safety.md).
+        changes.update(charset="digits", checks=("m11w27",), sensitive=True)
     if name == "世帯番号":
         changes["references"] = Reference(table="世帯", item="世帯番号")
     if name == "個人番号":
@@ -91,9 +93,10 @@ def main(items_csv: Path, codes_csv: Path) -> str:
         description="世帯 (household); not in the reference item list, added so that 住民.世帯番号 has a target",
         key=("世帯番号",),
         items=(
-            Item(name="世帯番号", type="string", max_length=15, required=True, charset="digits", checks=("m11w27",)),
+            Item(name="世帯番号", type="string", max_length=15, required=True, charset="digits", checks=("m11w27",),
+                 sensitive=True),
             Item(name="世帯主宛名番号", type="string", max_length=15, required=True, charset="digits",
-                 checks=("m11w27",), references=Reference(table="住民", item="宛名番号")),
+                 checks=("m11w27",), references=Reference(table="住民", item="宛名番号"), sensitive=True),
             Item(name="世帯主氏名", type="string", max_length=100, required=True, sensitive=True),
             Item(name="世帯員数", type="integer", max_length=3, required=True),
             Item(name="住所_市区町村コード", type="string", length=6, required=True, charset="digits",

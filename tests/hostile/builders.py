@@ -60,9 +60,9 @@ def _rewrite(src: Path, dest: Path, edit: dict[str, bytes | None], *, extra: dic
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = edit.get(info.filename) or zin.read(info)
-            zout.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+            zout.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
         for name, data in (extra or {}).items():
-            zout.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+            zout.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
     return dest
 
 

