@@ -34,11 +34,14 @@ def plan() -> None:
 
 
 def _capacities(values: tuple[str, ...]) -> dict[str, int]:
+    from migrator.planning.config import MAX_CAPACITY
+
     out = {}
     for v in values:
         name, sep, num = v.rpartition("=")
-        if not sep or not name or not num.isdigit() or int(num) < 1:
-            raise click.BadParameter(f"{v!r}: expected VENDOR=N with N ≥ 1", param_hint="--capacity")
+        if not sep or not name or not num.isdigit() or not 1 <= int(num) <= MAX_CAPACITY:
+            raise click.BadParameter(f"{v!r}: expected VENDOR=N with N from 1 to {MAX_CAPACITY}",
+                                     param_hint="--capacity")
         out[name] = int(num)
     return out
 

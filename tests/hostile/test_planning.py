@@ -133,3 +133,8 @@ def test_progress_csv_field_limit_can_be_raised(imported: Path) -> None:
     refused("--limit", "csv_field_bytes=1k", "plan", "progress", str(path), code="CORE109")
     res = refused("plan", "progress", str(path), code="PLN", exit=1)  # read: the unknown task is a finding
     assert "CORE109" not in res.stdout + res.stderr
+
+
+@pytest.mark.parametrize("value", ["ベンダーA=100000000000000000000", "ベンダーA=0", "ベンダーA=many", "=3"])
+def test_capacity_option_is_bounded(workdir: Path, value: str) -> None:
+    refused("plan", "build", "--capacity", value, code="--capacity", places=(value, "1 to 10000"))
