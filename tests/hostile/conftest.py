@@ -18,7 +18,7 @@ from tests.hostile.builders import INVENTORIES
 MEMORY_BOUND_MB = 1024
 
 
-def refused(*args: str, code: str, places: tuple[str, ...] = (), exit: int = 2,
+def refused(*args: str, code: str, places: tuple[str, ...] = (), exit: int | None = 2,
             env: dict[str, str] | None = None) -> CliResult:
     """Run ``migrator ARGS``; assert the exit code, the code, each place named, and no internal error."""
     res = run_cli(*args, expect=exit, env=env)
