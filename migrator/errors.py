@@ -6,6 +6,8 @@ Problems *in* the input that still let the work finish are findings, not excepti
 
 from __future__ import annotations
 
+from typing import Self
+
 from migrator.i18n import Lang
 from migrator.location import Location
 
@@ -15,17 +17,30 @@ class MigratorError(Exception):
 
     exit_code: int = 2
 
-    def __init__(self, en: str, ja: str | None = None, *, location: Location | None = None) -> None:
+    def __init__(self, en: str, ja: str | None = None, *, location: Location | None = None,
+                 code: str | None = None) -> None:
         super().__init__(en)
         self.en = en
         self.ja = ja if ja is not None else en
         self.location = location
+        self.code = code
 
     def message(self, lang: Lang = "en") -> str:
         text = self.ja if lang == "ja" else self.en
+        if self.code is not None:
+            text = f"{text} [{self.code}]"
         if self.location is not None and not self.location.is_empty():
             return f"{self.location}: {text}"
         return text
+
+    @classmethod
+    def of(cls, code: str, location: Location | None = None, **params: object) -> Self:
+        """The error of catalogue ``code`` (message templates filled from ``params``) at ``location``."""
+        from migrator.report.catalogue import spec  # the catalogue is data; imported late to stay a leaf
+
+        entry = spec(code)
+        return cls(entry.message_en.format(**params), entry.message_ja.format(**params), location=location,
+                   code=code)
 
 
 class InputError(MigratorError):

@@ -43,6 +43,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "interrupted": ("中断しました。", "Interrupted."),
     "written": ("出力しました: {path}", "Wrote {path}"),
+    "replaced": ("出力しました (既存のファイルを置き換え): {path}", "Wrote {path} (replaced the existing file)"),
     "show_values_warning": (
         "警告: --show-values が指定されたため、個人情報がマスクされずに出力されます。",
         "Warning: --show-values is set; personal data will be printed unmasked.",

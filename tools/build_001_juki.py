@@ -64,7 +64,9 @@ def annotate(item: Item) -> Item:
         elif name in ("異動年月日", "消除の異動年月日"):
             changes.update(dates="koseki", dates_when=Condition("異動事由", BIRTH_DEATH))
     if name in ("宛名番号", "世帯番号"):
-        changes.update(charset="digits", new_number_checks=("m11w27",))
+        # They identify a resident (and a household's members) in every system of the municipality:
+        # personal data, masked like 個人番号 (docs/limits-and-safety.md).
+        changes.update(charset="digits", new_number_checks=("m11w27",), sensitive=True)
         basis["checks_new_numbers"] = NUMBERS
     if name == "世帯番号":
         changes["references"] = Reference(table="世帯", item="世帯番号")
@@ -130,9 +132,10 @@ def main(items_csv: Path, codes_csv: Path) -> str:
         key=("世帯番号",),
         items=(
             Item(name="世帯番号", type="string", max_length=15, required=True, charset="digits",
-                 new_number_checks=("m11w27",), basis=(("required", BLANKS), ("checks_new_numbers", NUMBERS))),
+                 new_number_checks=("m11w27",), sensitive=True,
+                 basis=(("required", BLANKS), ("checks_new_numbers", NUMBERS))),
             Item(name="世帯主宛名番号", type="string", max_length=15, charset="digits",
-                 new_number_checks=("m11w27",), references=Reference(table="住民", item="宛名番号"),
+                 new_number_checks=("m11w27",), references=Reference(table="住民", item="宛名番号"), sensitive=True,
                  basis=(("required", HEAD), ("checks_new_numbers", NUMBERS)),
                  description="blank for a household without a 世帯主"),
             Item(name="世帯主氏名", type="string", max_length=100, sensitive=True, basis=(("required", HEAD),)),

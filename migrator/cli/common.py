@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from migrator.i18n import LANGS, Lang, t
+from migrator.limits import FileKind, check_input_file, check_output_path
 from migrator.report import Report, render
 from migrator.report.json_out import dumps
 from migrator.report.text import table
@@ -33,6 +34,34 @@ class AppContext:
         from migrator.store import open_store
 
         return open_store(self.db_url)
+
+
+class InputFile(click.ParamType):
+    """A user's input file: a readable regular file within its size limit (see ``migrator.limits``).
+
+    Unlike ``click.Path(exists=True)``, a FIFO, a device, a folder or a symlink loop is refused by its
+    real nature, with the same located error the library gives.
+    """
+
+    name = "file"
+
+    def __init__(self, kind: FileKind = "text") -> None:
+        self.kind: FileKind = kind
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        return check_input_file(Path(value), self.kind)
+
+
+class OutputPath(click.ParamType):
+    """Where an output goes: a file (``-o``) or a folder (``--out``) we may write (see ``check_output_path``)."""
+
+    name = "path"
+
+    def __init__(self, *, folder: bool = False) -> None:
+        self.folder = folder
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        return check_output_path(Path(value), folder=self.folder)
 
 
 def app(ctx: click.Context | None = None) -> AppContext:
@@ -69,13 +98,31 @@ def output_options(func: F) -> F:
     return lang_option(func)
 
 
-def emit_report(report: Report, fmt: str, *, outputs: Sequence[Path] = ()) -> None:
-    """Print ``report`` in ``fmt``, then (text only) where any written files went; exit with its code."""
+def existing_files(*paths: Path | None) -> set[Path]:
+    """The files that exist now at ``paths`` or inside those that are folders (to tell 'replaced' later)."""
+    found: set[Path] = set()
+    for path in paths:
+        if path is None:
+            continue
+        if path.is_dir():
+            found.update(p.resolve() for p in path.iterdir() if p.is_file())
+        elif path.is_file():
+            found.add(path.resolve())
+    return found
+
+
+def emit_report(report: Report, fmt: str, *, outputs: Sequence[Path] = (),
+                replaced: Set[Path] = frozenset()) -> None:
+    """Print ``report`` in ``fmt``, then (text only) where any written files went; exit with its code.
+
+    ``replaced`` holds the files that existed before the command: those are said to be replaced, so an
+    overwrite is never silent.
+    """
     lang = app().lang
     click.echo(render(report, "json" if fmt == "json" else "text", lang), nl=False)
     if fmt != "json":
         for path in outputs:
-            click.echo(t("written", lang, path=path))
+            click.echo(t("replaced" if path.resolve() in replaced else "written", lang, path=path))
     raise SystemExit(report.exit_code)
 
 

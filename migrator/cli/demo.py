@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from migrator.bundled import data_dir
-from migrator.cli.common import app, lang_option
+from migrator.cli.common import OutputPath, app, lang_option
 from migrator.demo import run_demo
 
 
@@ -15,7 +15,7 @@ from migrator.demo import run_demo
 @click.option("--data", "root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder holding sample_data/, schemas/ and mappings/ as `migrator samples` writes them "
                    "(default: the bundled ones).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-output"),
+@click.option("--out", "out_dir", type=OutputPath(folder=True), default=Path("demo-output"),
               show_default=True, help="Folder for the demo's outputs.")
 @lang_option
 def demo(root: Path | None, out_dir: Path) -> None:

@@ -6,11 +6,20 @@ from pathlib import Path
 
 import click
 
-from migrator.cli.common import app, emit_report, emit_table, lang_option, output_options
+from migrator.cli.common import (
+    InputFile,
+    OutputPath,
+    app,
+    emit_report,
+    emit_table,
+    existing_files,
+    lang_option,
+    output_options,
+)
 
 _WORKBOOKS = click.argument("workbooks", nargs=-1, required=True,
-                            type=click.Path(exists=True, dir_okay=False, path_type=Path))
-_SYNONYMS = click.option("--synonyms", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+                            type=InputFile("workbook"))
+_SYNONYMS = click.option("--synonyms", type=InputFile(), default=None,
                          help="YAML file of extra sheet names and header labels (see docs/inventory.md).")
 
 
@@ -54,7 +63,7 @@ def import_(workbooks: tuple[Path, ...], partial: bool, dry_run: bool, synonyms:
 
 
 @inventory.command()
-@click.argument("workbooks", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("workbooks", nargs=-1, type=InputFile("workbook"))
 @click.option("--municipality", "-m", metavar="CODE", default=None, help="Only this 団体コード (store only).")
 @_SYNONYMS
 @output_options
@@ -113,7 +122,7 @@ def list_(municipality: str | None, vendor: str | None, fmt: str) -> None:
 
 
 @inventory.command()
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--output", "-o", required=True, type=OutputPath(),
               help="The .xlsx file to write.")
 @click.option("--municipality", "-m", metavar="CODE", default=None, help="Only this 団体コード.")
 @lang_option
@@ -132,4 +141,5 @@ def export(output: Path, municipality: str | None) -> None:
         inv = load(store, municipality=municipality)
     finally:
         store.close()
-    click.echo(t("written", app().lang, path=export_inventory(inv, output)))
+    key = "replaced" if existing_files(output) else "written"
+    click.echo(t(key, app().lang, path=export_inventory(inv, output)))

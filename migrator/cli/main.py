@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 import traceback
 from collections.abc import Sequence
 
 import click
 
-from migrator import __version__
+from migrator import __version__, limits
 from migrator.cli.common import AppContext
 from migrator.cli.db import db
 from migrator.cli.demo import demo
@@ -29,8 +30,12 @@ from migrator.i18n import LANGS, Lang, as_lang, default_lang, t
 @click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
 @click.option("--db", "db_url", metavar="URL", default=None,
               help="Database URL (default: MIGRATOR_DATABASE_URL, else .migrator/migrator.db).")
+@click.option("--limit", "limit_pairs", multiple=True, metavar="NAME=VALUE",
+              help="Raise or lower a safety limit for this command (repeatable), e.g. xlsx_cells=5000000; "
+              "see docs/limits-and-safety.md.")
 @click.pass_context
-def cli(ctx: click.Context, lang: Lang | None, debug: bool, db_url: str | None) -> None:
+def cli(ctx: click.Context, lang: Lang | None, debug: bool, db_url: str | None,
+        limit_pairs: tuple[str, ...]) -> None:
     """migrator: checkable data migration and migration planning for 標準準拠システム.
 
     \b
@@ -44,6 +49,14 @@ def cli(ctx: click.Context, lang: Lang | None, debug: bool, db_url: str | None) 
         existing.lang = lang or existing.lang
         existing.debug = debug or existing.debug
         existing.db_url = db_url or existing.db_url
+    if limit_pairs:
+        pairs: dict[str, str] = {}
+        for pair in limit_pairs:
+            name, sep, value = pair.partition("=")
+            if not sep:
+                raise click.BadParameter(f"{pair!r} is not NAME=VALUE.", param_hint="--limit")
+            pairs[name] = value
+        limits.install(limits.with_overrides(limits.from_environ(), pairs))
 
 
 for group in (schema, mapping, inventory, plan, db, demo, samples):
@@ -69,6 +82,14 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code: 0 ok, 1 findings of severity error, 2 usage or input error."""
     args = list(sys.argv[1:] if argv is None else argv)
     obj = AppContext(lang=_argv_lang(args), debug=_argv_flag(args, "--debug"))
+    previous = limits.install(None)
+    try:
+        return _run(args, obj)
+    finally:
+        limits.install(previous)
+
+
+def _run(args: list[str], obj: AppContext) -> int:
     try:
         cli.main(args=args, prog_name="migrator", standalone_mode=False, obj=obj)
     except SystemExit as exc:
@@ -86,16 +107,33 @@ def run(argv: Sequence[str] | None = None) -> int:
         click.echo(t("interrupted", obj.lang), err=True)
         return 2
     except MigratorError as exc:
-        if obj.debug:
-            traceback.print_exc()
-        click.echo(("エラー: " if obj.lang == "ja" else "Error: ") + exc.message(obj.lang), err=True)
-        return exc.exit_code
+        return _refuse(exc, obj)
+    except OSError as exc:
+        # An operating-system error on a path is about the user's file or folder, not a bug of ours.
+        if exc.filename is None:
+            return _internal(exc, obj)
+        return _refuse(limits.os_error(exc, writing=exc.errno in _WRITE_ERRNOS), obj)
     except Exception as exc:
-        if obj.debug:
-            traceback.print_exc()
-        click.echo(t("internal_error", obj.lang, error=f"{type(exc).__name__}: {exc}"), err=True)
-        return 2
+        return _internal(exc, obj)
     return 0
+
+
+def _internal(exc: Exception, obj: AppContext) -> int:
+    """A bug of ours: say so, and how to see the traceback."""
+    if obj.debug:
+        traceback.print_exc()
+    click.echo(t("internal_error", obj.lang, error=f"{type(exc).__name__}: {exc}"), err=True)
+    return 2
+
+
+_WRITE_ERRNOS = {errno.EROFS, errno.ENOSPC, errno.EEXIST, errno.EDQUOT}
+
+
+def _refuse(exc: MigratorError, obj: AppContext) -> int:
+    if obj.debug:
+        traceback.print_exc()
+    click.echo(("エラー: " if obj.lang == "ja" else "Error: ") + exc.message(obj.lang), err=True)
+    return exc.exit_code
 
 
 def main() -> None:

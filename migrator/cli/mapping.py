@@ -6,10 +6,18 @@ from pathlib import Path
 
 import click
 
-from migrator.cli.common import app, emit_report, emit_table, output_options
+from migrator.cli.common import (
+    InputFile,
+    OutputPath,
+    app,
+    emit_report,
+    emit_table,
+    existing_files,
+    output_options,
+)
 
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
-_OUT = click.Path(dir_okay=False, path_type=Path)
+_FILE = InputFile("workbook")
+_OUT = OutputPath()
 
 
 @click.group()
@@ -53,8 +61,9 @@ def export(workbook: Path, out: Path, fmt: str) -> None:
     """
     from migrator.mapping import convert_mapping
 
+    before = existing_files(out)
     written, report = convert_mapping(workbook, out)
-    emit_report(report, fmt, outputs=[written] if written else [])
+    emit_report(report, fmt, outputs=[written] if written else [], replaced=before)
 
 
 @mapping.command("import")
@@ -70,8 +79,9 @@ def import_(source: Path, out: Path, fmt: str) -> None:
     """
     from migrator.mapping import convert_mapping
 
+    before = existing_files(out)
     written, report = convert_mapping(source, out)
-    emit_report(report, fmt, outputs=[written] if written else [])
+    emit_report(report, fmt, outputs=[written] if written else [], replaced=before)
 
 
 @mapping.command()

@@ -7,11 +7,20 @@ from pathlib import Path
 
 import click
 
-from migrator.cli.common import app, emit_report, emit_table, lang_option, output_options
+from migrator.cli.common import (
+    InputFile,
+    OutputPath,
+    app,
+    emit_report,
+    emit_table,
+    existing_files,
+    lang_option,
+    output_options,
+)
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 _SCENARIO = click.option("--scenario", "-s", default="default", show_default=True, help="Name of the plan.")
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+_FILE = InputFile()
 
 
 @click.group()
@@ -25,11 +34,14 @@ def plan() -> None:
 
 
 def _capacities(values: tuple[str, ...]) -> dict[str, int]:
+    from migrator.planning.config import MAX_CAPACITY
+
     out = {}
     for v in values:
         name, sep, num = v.rpartition("=")
-        if not sep or not name or not num.isdigit() or int(num) < 1:
-            raise click.BadParameter(f"{v!r}: expected VENDOR=N with N ≥ 1", param_hint="--capacity")
+        if not sep or not name or not num.isdigit() or not 1 <= int(num) <= MAX_CAPACITY:
+            raise click.BadParameter(f"{v!r}: expected VENDOR=N with N from 1 to {MAX_CAPACITY}",
+                                     param_hint="--capacity")
         out[name] = int(num)
     return out
 
@@ -123,7 +135,7 @@ def show(scenario: str, limit: int | None, fmt: str) -> None:
 @plan.command()
 @_SCENARIO
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "json", "mermaid", "html"]), required=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--output", "-o", type=OutputPath(), required=True)
 @lang_option
 def export(scenario: str, fmt: str, output: Path) -> None:
     """Write the plan as Excel (tasks + weekly Gantt), JSON, a Mermaid gantt or a self-contained HTML page.
@@ -141,7 +153,8 @@ def export(scenario: str, fmt: str, output: Path) -> None:
         p = get_plan(store, scenario)
     finally:
         store.close()
-    click.echo(t("written", app().lang, path=write_plan(p, output, fmt, app().lang)))
+    key = "replaced" if existing_files(output) else "written"
+    click.echo(t(key, app().lang, path=write_plan(p, output, fmt, app().lang)))
 
 
 @plan.command()
@@ -180,7 +193,7 @@ def compare(scenario_a: str, scenario_b: str, limit: int, fmt: str) -> None:
 
 
 @plan.command()
-@click.argument("file", type=_FILE)
+@click.argument("file", type=InputFile("workbook"))
 @_SCENARIO
 @output_options
 def progress(file: Path, scenario: str, fmt: str) -> None:

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import click
 
-from migrator.cli.common import app, emit_report, output_options
+from migrator.cli.common import OutputPath, app, emit_report, existing_files, output_options
 from migrator.errors import InputError
+from migrator.limits import check_input_file
 
 
 @click.command()
 @click.argument("pairs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", "out_dir", type=OutputPath(folder=True), default=None,
               help="Folder for the converted file, the rejects and the reports (JSON, Excel, HTML).")
 @click.option("--parquet", is_flag=True, help="Also write the converted file as Parquet.")
 @click.option("--reconcile", is_flag=True, help="Reconcile extract and output: counts, keys, group totals.")
@@ -55,12 +56,10 @@ def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconc
         raise InputError("Give WORKBOOK EXTRACT pairs (an even number of paths).",
                          "マッピングと抽出ファイルを対で指定してください（パスの数が偶数）。")
     jobs = [(pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2)]
-    for path in pairs:
-        if path.is_dir():
-            raise InputError(f"{path} is a folder; give a file.", f"{path} はフォルダです。ファイルを指定してください。")
-        if not path.is_file():
-            raise InputError(f"File not found: {path}", f"ファイルが見つかりません: {path}")
+    for i, path in enumerate(pairs):
+        check_input_file(path, "extract" if i % 2 else "workbook")
     ctx = app()
+    before = existing_files(out_dir)
     # Open the store before the run, so that an outdated or unreachable database stops the work up front
     # instead of hiding the findings of a long run.
     store = None if no_store else ctx.store()
@@ -93,7 +92,7 @@ def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconc
     finally:
         if store is not None:
             store.close()
-    emit_report(result.report, fmt, outputs=outputs)
+    emit_report(result.report, fmt, outputs=outputs, replaced=before)
 
 
 _ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "utf-8-sig": "utf-8-sig", "utf8-sig": "utf-8-sig",

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from migrator.cli.common import app, lang_option
+from migrator.cli.common import OutputPath, app, lang_option
 
 
 @click.command()
-@click.argument("target", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.argument("target", type=OutputPath(folder=True), default=Path("."))
 @click.option("--force", is_flag=True, help="Overwrite files that already exist in TARGET.")
 @lang_option
 def samples(target: Path, force: bool) -> None:

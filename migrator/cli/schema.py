@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from migrator.cli.common import app, emit_report, emit_table, output_options
+from migrator.cli.common import (
+    InputFile,
+    OutputPath,
+    app,
+    emit_report,
+    emit_table,
+    existing_files,
+    output_options,
+)
 from migrator.schema.model import Schema, Table
 
 if TYPE_CHECKING:
@@ -36,7 +44,7 @@ def schema() -> None:
 
 
 @schema.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @output_options
 def check(paths: tuple[Path, ...], fmt: str) -> None:
     """Check schema files strictly: every problem is reported with its file and line.
@@ -116,14 +124,14 @@ def _table(found: Schema, name: str) -> Table:
 
 
 @schema.command("import")
-@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("workbook", type=InputFile("workbook"))
 @click.option("--sheet", default=None, help="Import only this sheet (default: every sheet with a header).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("-o", "--output", type=OutputPath(), required=True,
               help="The schema YAML file to write.")
 @click.option("--id", "schema_id", default=None, help="Schema id (default: from the file name).")
 @click.option("--kind", type=click.Choice(["legacy", "standard", "layout"]), default="legacy", show_default=True)
 @click.option("--title", default=None, help="Schema title (default: the file name).")
-@click.option("--synonyms", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+@click.option("--synonyms", type=InputFile(), default=None,
               help="YAML file of extra header labels (see docs/schema-format.md).")
 @output_options
 def import_(workbook: Path, sheet: str | None, output: Path, schema_id: str | None, kind: str, title: str | None,
@@ -139,9 +147,10 @@ def import_(workbook: Path, sheet: str | None, output: Path, schema_id: str | No
     """
     from migrator.schema.excel_import import import_and_write
 
+    before = existing_files(output)
     report = import_and_write(workbook, output, sheet=sheet, schema_id=schema_id, kind=kind, title=title,
                               synonyms_file=synonyms)
-    emit_report(report, fmt, outputs=[output] if output.exists() and report.valid else [])
+    emit_report(report, fmt, outputs=[output] if output.exists() and report.valid else [], replaced=before)
 
 
 @schema.command()

@@ -7,7 +7,7 @@ text where no cached value exists); writing takes plain rows and never lets a ce
 from migrator.excel.header import HeaderMatch, find_header, normalize_header
 from migrator.excel.labels import LabelValue, find_label_value
 from migrator.excel.reader import Formula, SheetData, WorkbookData, cell_ref, read_workbook
-from migrator.excel.writer import SheetSpec, write_workbook
+from migrator.excel.writer import SheetSpec, has_invisible, sheet_title, visible, write_workbook
 
 __all__ = [
     "Formula",
@@ -19,7 +19,10 @@ __all__ = [
     "cell_ref",
     "find_header",
     "find_label_value",
+    "has_invisible",
     "normalize_header",
     "read_workbook",
+    "sheet_title",
+    "visible",
     "write_workbook",
 ]

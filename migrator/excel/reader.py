@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ from typing import Any
 import openpyxl
 from openpyxl.utils import get_column_letter
 
+from migrator import limits
 from migrator.errors import InputError
 from migrator.location import Location
 
@@ -91,35 +94,122 @@ def _clean(value: Any) -> Any:
     return value
 
 
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_BIG_PART = 10 * 1024 * 1024  # below this, a high ratio is just a very regular sheet
+_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_ADDRESS = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Za-z]+)([0-9]+)\"")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_MAX_COL, _MAX_ROW = 16_384, 1_048_576  # XFD1048576
+
+
+def _not_a_zip(path: Path, loc: Location) -> InputError:
+    """Name what a file that is no zip really is: an .xls, an encrypted workbook, a truncated one, or else."""
+    with path.open("rb") as fh:
+        head = fh.read(8)
+        if head == _OLE_MAGIC:
+            # An encrypted .xlsx is an OLE compound file holding an EncryptedPackage stream; an .xls is not.
+            body = head + fh.read(8 * 1024 * 1024)
+            return InputError.of("CORE111" if _ENCRYPTED_STREAM in body else "CORE112", loc)
+    if head.startswith(b"PK\x03\x04"):
+        return InputError.of("CORE110", loc)
+    if not head:
+        return InputError.of("CORE113", loc, reason="the file is empty", reason_ja="ファイルが空です")
+    return InputError.of("CORE113", loc, reason="not an Excel .xlsx workbook; save it as .xlsx and try again",
+                         reason_ja="Excel(.xlsx)形式ではありません。.xlsx 形式で保存し直してください")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _scan(path: Path, loc: Location) -> bool:
+    """Check the workbook's parts against the limits before openpyxl unpacks them; True if it has formulas.
+
+    The sizes are those the zip declares, which is also what Python's zip reader will deliver at most.
+    Cells and rows are counted in the sheets' XML, so a dimension tag claiming a million rows costs nothing.
+    """
+    lim = limits.current()
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError.of("CORE110", loc) from exc
+    formulas = False
+    cells = 0
+    with archive:
+        infos = archive.infolist()
+        total = 0
+        for info in infos:
+            ratio = info.file_size // max(info.compress_size, 1)
+            over_ratio = info.file_size > _BIG_PART and ratio > lim.xlsx_ratio
+            if info.file_size > lim.xlsx_part_bytes or over_ratio:
+                name = "xlsx_ratio" if over_ratio and info.file_size <= lim.xlsx_part_bytes else "xlsx_part_bytes"
+                raise InputError.of("CORE106", loc, part=info.filename, size=info.file_size, ratio=ratio, name=name,
+                                    limit=getattr(lim, name), how=limits.how_to_raise(name))
+            total += info.file_size
+            if total > lim.xlsx_total_bytes:
+                raise limits.exceeded("xlsx_total_bytes", loc, actual=f"{total} bytes unpacked")
+        for info in infos:
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            rows = max_row = max_col = 0
+            tail = b""
+            try:
+                with archive.open(info) as fh:
+                    while chunk := fh.read(1 << 20):
+                        # Keep the end of the previous chunk, so that a tag cut in two is still seen once.
+                        block = tail + chunk
+                        cut = block.rfind(b"<")
+                        cut = len(block) if cut < 0 else cut
+                        done, tail = block[:cut], block[cut:]
+                        cells += len(_CELL.findall(done))
+                        rows += len(_ROW.findall(done))
+                        formulas = formulas or _FORMULA.search(done) is not None
+                        for col, row in _ADDRESS.findall(done):
+                            c, r = _column_number(col), int(row)
+                            if c > _MAX_COL or r > _MAX_ROW:
+                                raise InputError.of("CORE107", loc, cell=(col + row).decode("ascii"))
+                            max_row, max_col = max(max_row, r), max(max_col, c)
+                        if cells > lim.xlsx_cells:
+                            raise limits.exceeded("xlsx_cells", loc, actual=f"more than {lim.xlsx_cells} cells")
+                        if rows > lim.xlsx_rows:
+                            raise limits.exceeded("xlsx_rows", loc, actual=f"more than {lim.xlsx_rows} rows")
+            except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+                raise InputError.of("CORE110", loc) from exc
+            # The sheet is read into a dense grid: a few cells spread over a huge range would fill it.
+            if max_row * max_col > 4 * lim.xlsx_cells:
+                raise limits.exceeded("xlsx_cells", loc,
+                                      actual=f"{info.filename} spans {max_row} rows x {max_col} columns")
+    return formulas
+
+
 def read_workbook(path: Path, *, fill_merged: bool = True, sheets: list[str] | None = None) -> WorkbookData:
     """Read every (or the named) sheet of ``path``.
 
     Raises:
-        InputError: the file is missing, not an .xlsx/.xlsm workbook (an .xls or a CSV renamed to .xlsx)
-            or corrupt.
+        InputError: the file is missing or not a regular file, not an .xlsx/.xlsm workbook (an .xls, an
+            encrypted workbook, a CSV renamed to .xlsx), truncated or corrupt, or over a limit of
+            ``migrator.limits`` (unpacked size, cells, rows).
     """
-    path = Path(path)
+    path = limits.check_input_file(Path(path), "workbook")
     loc = Location(file=str(path))
-    if not path.is_file():
-        raise InputError("File not found.", "ファイルが見つかりません。", location=loc)
     if not zipfile.is_zipfile(path):
-        head = path.read_bytes()[:8]
-        kind = "an old .xls file" if head.startswith(b"\xd0\xcf\x11\xe0") else "not an Excel .xlsx workbook"
-        kind_ja = "旧形式(.xls)のファイル" if head.startswith(b"\xd0\xcf\x11\xe0") else "Excel(.xlsx)形式ではありません"
-        raise InputError(
-            f"Cannot open as a workbook: {kind}. Save it as .xlsx and try again.",
-            f"ブックとして開けません: {kind_ja}。.xlsx 形式で保存し直してください。",
-            location=loc,
-        )
+        raise _not_a_zip(path, loc)
+    has_formulas = _scan(path, loc)
     try:
         values_wb = openpyxl.load_workbook(path, data_only=True)
-        formula_wb = openpyxl.load_workbook(path, data_only=False)
+        # A formula without a cached value (a book written by a script) is read from the formulas; a book
+        # without any formula is read once.
+        formula_wb = openpyxl.load_workbook(path, data_only=False) if has_formulas else values_wb
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise InputError.of("CORE110", loc) from exc
     except Exception as exc:  # openpyxl raises many unrelated types for a corrupt file
-        raise InputError(
-            f"Cannot open as a workbook: the file is corrupt ({type(exc).__name__}: {exc}).",
-            f"ブックとして開けません: ファイルが壊れています ({type(exc).__name__}: {exc})。",
-            location=loc,
-        ) from exc
+        raise InputError.of("CORE113", loc, reason=f"the file is corrupt ({type(exc).__name__}: {exc})",
+                            reason_ja=f"ファイルが壊れています ({type(exc).__name__}: {exc})") from exc
     result: dict[str, SheetData] = {}
     for ws in values_wb.worksheets:
         if sheets is not None and ws.title not in sheets:
@@ -148,7 +238,7 @@ def read_workbook(path: Path, *, fill_merged: bool = True, sheets: list[str] | N
                             grid[r - 1].append(None)
                         grid[r - 1][c - 1] = top_value
         result[ws.title] = SheetData(name=ws.title, rows=grid, merged_origin=origin, file=str(path),
-                                    state=ws.sheet_state or "visible")
+                                     state=str(ws.sheet_state or "visible"))
     values_wb.close()
     formula_wb.close()
     return WorkbookData(path=path, sheets=result)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,13 +38,39 @@ class SheetSpec:
     freeze: str | None = "A2"
 
 
+# Control characters cannot be stored in a workbook (nor shown in HTML): each is replaced by its visible
+# symbol from the Control Pictures block (NUL → ␀, VT → ␋), so the reader sees that something was there.
+# Tab, line feed and carriage return are kept; a lone surrogate (broken UTF-16) becomes U+FFFD.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_PICTURES = {**{c: 0x2400 + c for c in range(0x20) if c not in (9, 10, 13)}, 0x7F: 0x2421,
+             **{c: 0xFFFD for c in range(0xD800, 0xE000)}}
+
+
+def has_invisible(text: str) -> bool:
+    """Whether ``text`` holds a character :func:`visible` replaces."""
+    return _INVISIBLE.search(text) is not None
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters replaced by visible symbols (and lone surrogates by U+FFFD)."""
+    return text.translate(_PICTURES) if _INVISIBLE.search(text) else text
+
+
 def safe_cell(value: Any) -> Any:
     """Return ``value`` as it must be stored: strings that could be read as a formula stay text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return value  # stored with data_type "s" below
+    if isinstance(value, str):
+        return visible(value)  # stored with data_type "s" below, so "=..." stays text
     if isinstance(value, (int, float, dt.date, dt.datetime)) or value is None:
         return value
-    return str(value)
+    return visible(str(value))
+
+
+_SHEET_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(name: str) -> str:
+    """A sheet title Excel accepts: no ``[]:*?/\\``, no control character, at most 31 characters."""
+    return _SHEET_TITLE.sub("_", visible(name))[:31] or "_"
 
 
 MAX_WIDTH = 60
@@ -82,13 +109,13 @@ def write_workbook(path: Path, sheets: Sequence[SheetSpec], *, private: bool = F
     if default is not None:
         wb.remove(default)
     for spec in sheets:
-        ws = wb.create_sheet(title=spec.name[:31])
+        ws = wb.create_sheet(title=sheet_title(spec.name))
         all_rows = [list(spec.header), *[list(r) for r in spec.rows]] if spec.header else [list(r) for r in spec.rows]
         for r, row in enumerate(all_rows, start=1):
             for c, value in enumerate(row, start=1):
                 cell = ws.cell(row=r, column=c)
                 cell.value = safe_cell(value)
-                if isinstance(value, str):
+                if isinstance(cell.value, str):
                     # Force text: openpyxl would otherwise mark "=..." as a formula.
                     cell.data_type = "s"
                 if isinstance(value, dt.date):

@@ -504,7 +504,8 @@ def _read_vendors(builder: _Builder, sheet: SheetData, header: Header) -> None:
         seen[key] = where
         capacity_raw = row.raw("capacity")
         capacity = parse_count(capacity_raw).value
-        if capacity_raw is not None and text(capacity_raw) and (capacity is None or capacity < 1):
+        # More than 10,000 parallel tasks is a typing error, and would not fit the store's integer column.
+        if capacity_raw is not None and text(capacity_raw) and (capacity is None or not 1 <= capacity <= 10_000):
             row.add("INV050", "capacity", value=text(capacity_raw), vendor=name)
             capacity = None
         builder.vendors[key] = Vendor(name=name, capacity=capacity, notes=row.text("notes"))

@@ -148,6 +148,9 @@ def read_mapping_workbook(path: Path) -> tuple[Mapping | None, list[Finding]]:
             reader.findings.append(make_finding("MAP001", Location(file=str(path), sheet=name), sheet=name,
                                                 found=found))
     sheet_cells = {name: Location(file=str(path), sheet=s.name, cell="A1") for name, s in sheets.items() if s}
+    for name, sheet in sheets.items():
+        if sheet is not None and sheet.state != "visible":
+            reader.findings.append(make_finding("MAP013", sheet_cells[name], sheet=sheet.name, state=sheet.state))
     settings: dict[str, str] = {}
     setting_cells: dict[str, Location] = {}
     if sheets["概要"] is not None:

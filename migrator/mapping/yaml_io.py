@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from migrator.limits import compose_yaml, read_text_file
 from migrator.location import Location
 from migrator.mapping.model import (
     SETTING_KEYS,
@@ -102,29 +103,46 @@ def _value(node: Node) -> Any:
     return None
 
 
+_CORE_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in
+                       ("str", "int", "float", "bool", "null", "seq", "map", "timestamp", "merge"))
+
+
+def _foreign_tags(root: Node | None) -> list[Node]:
+    """Nodes whose tag is not one of YAML's plain data types (``!!python/...``, ``!custom``)."""
+    found: list[Node] = []
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if node.tag not in _CORE_TAGS:
+            found.append(node)
+        if isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+    return sorted(found, key=lambda n: n.start_mark.line)
+
+
 def read_mapping_yaml(path: Path) -> tuple[Mapping | None, list[Finding]]:
     """Read the YAML form. Findings name ``file:line``."""
-    from migrator.errors import InputError
 
     path = Path(path)
-    if not path.is_file():
-        raise InputError("File not found.", "ファイルが見つかりません。", location=Location(file=str(path)))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"Cannot read the file: {exc}", f"ファイルを読めません: {exc}",
-                         location=Location(file=str(path))) from exc
+    text = read_text_file(path)
     findings: list[Finding] = []
 
     def loc(node: Node | None) -> Location:
         return Location(file=str(path), line=node.start_mark.line + 1 if node is not None else None)
 
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose_yaml(text, path)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         findings.append(make_finding("MAP009", Location(file=str(path), line=mark.line + 1 if mark else None),
                                      reason=str(getattr(exc, "problem", None) or exc).strip()))
+        return None, findings
+    tagged = _foreign_tags(root)
+    if tagged:
+        # A tag such as !!python/object asks a loader to build an object; a mapping is data, so it is refused.
+        findings += [make_finding("MAP012", loc(node), tag=node.tag) for node in tagged]
         return None, findings
     if not isinstance(root, MappingNode):
         findings.append(make_finding("MAP009", loc(root), reason="the file is not a YAML mapping"))

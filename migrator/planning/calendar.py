@@ -12,6 +12,8 @@ import functools
 
 import jpholiday
 
+from migrator import limits
+from migrator.errors import PlanError
 from migrator.planning.config import CalendarSettings, FreezeWindow
 
 ONE_DAY = dt.timedelta(days=1)
@@ -34,6 +36,11 @@ class BusinessCalendar:
         self._next = start
         self._masks: dict[tuple[str, str, int], bytearray] = {}
         self._frozen: dict[tuple[str, int, int], FreezeWindow | None] = {}
+        years = limits.current().plan_horizon_years
+        try:  # the whole horizon, and a year of holidays past it, must be days of the calendar
+            start + dt.timedelta(days=(years + 1) * 366)
+        except OverflowError:
+            raise PlanError.of("PLN052", None, start=start.isoformat(), years=years) from None
         self.extend(256)
 
     # --- days -------------------------------------------------------------------------------------------
@@ -52,11 +59,26 @@ class BusinessCalendar:
         return day not in _holidays(day.year)
 
     def extend(self, n: int) -> None:
-        """Make sure indices ``0 .. n-1`` are known."""
+        """Make sure indices ``0 .. n-1`` are known, as far as the planning horizon reaches.
+
+        Raises:
+            PlanError: no more business day lies within the horizon (a 年末年始 or freeze windows covering
+                the whole year, a start too near the end of the calendar): PLN051 / PLN052.
+        """
+        years = limits.current().plan_horizon_years
+        before = len(self._days)
         while len(self._days) < n:
+            if (self._next - self.start).days > years * 366:
+                if len(self._days) == before:
+                    raise PlanError.of("PLN051", None, years=years, start=self.start.isoformat(),
+                                       how=limits.how_to_raise("plan_horizon_years"))
+                break
             if self.is_business_day(self._next):
                 self._days.append(self._next)
-            self._next += ONE_DAY
+            try:
+                self._next += ONE_DAY
+            except OverflowError:
+                raise PlanError.of("PLN052", None, start=self.start.isoformat(), years=years) from None
         for (area, window, days), mask in self._masks.items():
             self._fill_mask(area, window, days, mask)
 
@@ -65,7 +87,7 @@ class BusinessCalendar:
 
     def day(self, index: int) -> dt.date:
         """The business day of ``index`` (≥ 0)."""
-        if index >= len(self._days):
+        while index >= len(self._days):  # the second round raises when the horizon is reached
             self.extend(max(index + 1, len(self._days) + len(self._days) // 4 + 64))
         return self._days[index]
 

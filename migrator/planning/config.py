@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import yaml
 
 from migrator.errors import SpecError
+from migrator.limits import compose_yaml, read_text_file
 from migrator.location import Location
 
 HERE = Path(__file__).parent
@@ -145,12 +147,9 @@ class PlanningConfig:
 
 
 def _load(path: Path) -> Any:
+    text = read_text_file(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError(f"file not found: {path}", f"ファイルがありません: {path}",
-                        location=Location(file=str(path))) from None
-    try:
+        compose_yaml(text, path)  # bounded first: depth and size of the tree
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -160,17 +159,37 @@ def _load(path: Path) -> Any:
 
 
 def _fail(path: Path, where: str, en: str, ja: str) -> SpecError:
-    return SpecError(f"{where}: {en}", f"{where}: {ja}", location=Location(file=str(path)))
+    return SpecError.of("PLN050", Location(file=str(path)), key=where, reason=en, reason_ja=ja)
 
 
 def _md(path: Path, where: str, value: Any) -> tuple[int, int]:
     try:
         month, day = (int(x) for x in str(value).split("-"))
-        if not (1 <= month <= 12 and 1 <= day <= 31):
-            raise ValueError
-    except ValueError:
-        raise _fail(path, where, f"expected MM-DD, got {value!r}", f"MM-DD 形式ではありません: {value!r}") from None
+        dt.date(2000, month, day)  # a leap year: 02-29 is a day of the calendar, 02-30 and 04-31 are not
+    except (ValueError, TypeError):
+        raise _fail(path, where, f"expected a day of the year as MM-DD, got {value!r}",
+                    f"MM-DD 形式の実在する日ではありません: {value!r}") from None
     return month, day
+
+
+MAX_PHASE_DAYS = 1000
+"""Business days one phase may take (about four years); more is a typing error, not a plan."""
+MAX_CAPACITY = 10_000
+"""Parallel tasks of one vendor; more is a typing error (and would not fit the store's integer column)."""
+
+
+def _whole(path: Path, where: str, value: Any, low: int, high: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise _fail(path, where, f"must be a whole number from {low} to {high}, got {value!r}",
+                    f"{low} から {high} までの整数にしてください (値: {value!r})")
+    return value
+
+
+def _number(path: Path, where: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1000:
+        raise _fail(path, where, f"must be a number above 0 and at most 1000, got {value!r}",
+                    f"0 より大きく 1000 以下の数にしてください (値: {value!r})")
+    return float(value)
 
 
 def load_template(path: Path | None = None) -> Template:
@@ -193,8 +212,7 @@ def load_template(path: Path | None = None) -> Template:
             raise _fail(path, where, f"kind must be one of {KINDS}", f"kind は {KINDS} のいずれかです")
         if window not in WINDOWS:
             raise _fail(path, where, f"window must be one of {WINDOWS}", f"window は {WINDOWS} のいずれかです")
-        if not isinstance(days, int) or isinstance(days, bool) or days < 0:
-            raise _fail(path, where, "days must be a whole number ≥ 0", "days は 0 以上の整数です")
+        days = _whole(path, f"{where}.days", days, 0, MAX_PHASE_DAYS)
         after = raw.get("after")
         phases.append(Phase(
             id=str(raw["id"]), name=str(raw["name"]), owner=owner, days=days,
@@ -209,9 +227,15 @@ def load_template(path: Path | None = None) -> Template:
         for a in p.after or ():
             if a not in ids:
                 raise _fail(path, f"phase {p.id}", f"unknown phase in after: {a}", f"after の工程がありません: {a}")
+    raw_sizes = data.get("size_classes") or [{"name": "S", "factor": 1.0}]
+    if not isinstance(raw_sizes, list) or not all(isinstance(s, dict) and s.get("name") for s in raw_sizes):
+        raise _fail(path, "size_classes", "a list of {name, factor, max_records} is required",
+                    "{name, factor, max_records} の一覧にしてください")
     sizes = tuple(
-        SizeClass(name=str(s["name"]), factor=float(s.get("factor", 1.0)), max_records=s.get("max_records"))
-        for s in data.get("size_classes") or [{"name": "S", "factor": 1.0}]
+        SizeClass(name=str(s["name"]), factor=_number(path, f"size_classes[{i}].factor", s.get("factor", 1.0)),
+                  max_records=None if s.get("max_records") is None
+                  else _whole(path, f"size_classes[{i}].max_records", s["max_records"], 0, 10**15))
+        for i, s in enumerate(raw_sizes)
     )
     return Template(name=str(data.get("name", path.stem)), phases=tuple(phases), size_classes=sizes)
 
@@ -228,6 +252,8 @@ def load_rules(path: Path | None = None, *, template: Template | None = None) ->
     """Read dependency rules YAML; every phase a rule names must exist in ``template``."""
     path = path or DEFAULT_RULES
     data = _load(path) or {}
+    if not isinstance(data, dict):
+        raise _fail(path, "rules", "the file must be a YAML mapping", "YAML のマッピング (キー: 値) にしてください")
     rules = []
     for i, raw in enumerate(data.get("rules") or []):
         where = f"rules[{i}]"
@@ -265,6 +291,10 @@ def calendar_from_dict(data: dict[str, Any], path: Path | None = None) -> Calend
         for i, w in enumerate(data.get("freeze_windows") or [])
     )
     cap = data.get("default_vendor_capacity", 3)
+    if cap is not None:
+        cap = _whole(where, "default_vendor_capacity", cap, 1, MAX_CAPACITY)
+    if not isinstance(ye, dict) or "from" not in ye or "to" not in ye:
+        raise _fail(where, "year_end", "needs from and to (MM-DD)", "from と to (MM-DD) が必要です")
     return CalendarSettings(
         year_end=(_md(where, "year_end.from", ye["from"]), _md(where, "year_end.to", ye["to"])),
         fiscal_year_start=_md(where, "fiscal_year_start", data.get("fiscal_year_start", "04-01")),
@@ -277,6 +307,8 @@ def load_calendar(path: Path | None = None) -> CalendarSettings:
     """Read calendar settings YAML (the shipped default when ``path`` is None)."""
     path = path or DEFAULT_CALENDAR
     data = _load(path) or {}
+    if not isinstance(data, dict):
+        raise _fail(path, "calendar", "the file must be a YAML mapping", "YAML のマッピング (キー: 値) にしてください")
     try:
         return calendar_from_dict(data, path)
     except (KeyError, TypeError):

@@ -99,8 +99,14 @@ def to_json(plan: Plan) -> str:
     return json.dumps(plan.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
+_MERMAID_ENTITIES = {"<": "#lt;", ">": "#gt;", "&": "#amp;", '"': "#quot;", "%": "#37;", "`": "#96;"}
+
+
 def _mermaid_text(text: str) -> str:
-    return re.sub(r"[:;#]", " ", text)
+    """``text`` as Mermaid shows it and cannot run: separators and line breaks become spaces, and markup
+    characters entity codes, so a ``<script>`` in a name is text in every renderer."""
+    text = re.sub(r"[:;#\x00-\x1f\x7f\u2028\u2029]", " ", text)
+    return re.sub(r"[<>&\"%`]", lambda m: _MERMAID_ENTITIES[m.group()], text)
 
 
 def to_mermaid(plan: Plan) -> str:

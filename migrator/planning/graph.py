@@ -15,6 +15,7 @@ import yaml
 from migrator.errors import SpecError
 from migrator.inventory.areas import resolve_area
 from migrator.inventory.model import Interface, Inventory, System
+from migrator.limits import compose_yaml, read_text_file
 from migrator.location import Location
 from migrator.planning.config import PlanningConfig
 from migrator.planning.model import ScheduledTask
@@ -52,16 +53,24 @@ def task_key(system: System, phase_id: str) -> str:
 
 def load_extra_edges(path: Path) -> list[ExtraEdge]:
     """Read user edges: ``edges: [{from: KEY, to: KEY}]`` (keys as ``migrator plan show`` prints them)."""
+    text = read_text_file(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise SpecError(f"cannot read the edges file: {exc}", f"依存関係ファイルを読めません: {exc}",
-                        location=Location(file=str(path))) from None
+        compose_yaml(text, path)
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise SpecError.of("CORE115", Location(file=str(path), line=mark.line + 1 if mark else None),
+                           what="YAML", what_ja="YAML ", reason=str(getattr(exc, "problem", None) or exc)) from None
+    edges = data.get("edges") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(edges, list | None):
+        raise SpecError.of("PLN050", Location(file=str(path)), key="edges",
+                           reason="the file must be a mapping with a list edges: [{from: KEY, to: KEY}]",
+                           reason_ja="edges: [{from: キー, to: キー}] の形のマッピングにしてください")
     out = []
-    for i, raw in enumerate(data.get("edges") or []):
+    for i, raw in enumerate(edges or []):
         if not isinstance(raw, dict) or "from" not in raw or "to" not in raw:
-            raise SpecError(f"edges[{i}]: needs from and to", f"edges[{i}]: from と to が必要です",
-                            location=Location(file=str(path)))
+            raise SpecError.of("PLN050", Location(file=str(path)), key=f"edges[{i}]", reason="needs from and to",
+                               reason_ja="from と to が必要です")
         out.append(ExtraEdge(str(raw["from"]), str(raw["to"]), Location(file=str(path), row=i + 1)))
     return out
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from migrator.errors import InputError
 from migrator.excel import SheetData, find_header, read_workbook
+from migrator.limits import check_input_file, csv_field_limit, how_to_raise
 from migrator.location import Location
 from migrator.planning.build import TaskProgress
 from migrator.report import Finding, make_finding
@@ -44,7 +45,7 @@ def _date(value: object) -> dt.date | None:
 
 def _read_csv(path: Path) -> tuple[SheetData, list[int]]:
     """The CSV as a sheet, and the physical line each record starts on (a quoted cell may hold line breaks)."""
-    raw = path.read_bytes()
+    raw = check_input_file(path).read_bytes()
     for enc in ("utf-8-sig", "cp932"):
         try:
             text = raw.decode(enc)
@@ -58,10 +59,18 @@ def _read_csv(path: Path) -> tuple[SheetData, list[int]]:
     rows: list[list[str]] = []
     lines: list[int] = []
     last = 0
-    for record in reader:
-        rows.append(list(record))
-        lines.append(last + 1)
-        last = reader.line_num
+    with csv_field_limit() as limit:
+        try:
+            for record in reader:
+                rows.append(list(record))
+                lines.append(last + 1)
+                last = reader.line_num
+        except csv.Error as exc:
+            if "field limit" not in str(exc):
+                raise InputError.of("CORE115", Location(file=str(path), line=last + 1), what="CSV", what_ja="CSV ",
+                                    reason=str(exc)) from None
+            raise InputError.of("CORE109", Location(file=str(path), line=last + 1), limit=limit,
+                                how=how_to_raise("csv_field_bytes")) from None
     return SheetData(name=path.name, rows=rows, file=str(path)), lines
 
 
@@ -77,8 +86,6 @@ def read_progress(path: Path) -> tuple[dict[str, TaskProgress], list[Finding]]:
     is_csv = path.suffix.lower() == ".csv"
     line_of: list[int] = []
     if is_csv:
-        if not path.is_file():
-            raise InputError("File not found.", "ファイルが見つかりません。", location=Location(file=str(path)))
         sheet, line_of = _read_csv(path)
     else:
         wb = read_workbook(path)

@@ -50,7 +50,8 @@ class Problem:
             if t >= len(mask):
                 if self.grow is None:
                     return t
-                self.grow(t + t // 4 + 64)
+                self.grow(t + t // 4 + 64)  # raises once the calendar's horizon is reached
+                continue
             if t < 0 or mask[t]:
                 return t
             t += 1

@@ -4,17 +4,32 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from migrator.excel import SheetSpec, write_workbook
+from migrator.excel import SheetSpec, has_invisible, write_workbook
 from migrator.i18n import Lang
+from migrator.report.finding import make_finding
 from migrator.report.model import Report
 from migrator.report.text import label
 
 SEVERITY_FILL = {"error": "F8D7DA", "warning": "FFF3CD", "info": "E2E3E5"}
 
 
+def with_visibility_note(report: Report, lang: Lang = "en") -> Report:
+    """``report`` plus a CORE123 finding when its texts hold control characters the Excel and HTML forms replace."""
+    texts = [report.title, report.subject or "", *(str(k) for k in report.summary),
+             *(str(v) for v in report.summary.values())]
+    for f in report.findings:
+        texts += [f.message(lang), f.value or "", str(f.location), f.item or "", f.source or ""]
+    values = sum(1 for text in texts if has_invisible(text))
+    if not values:
+        return report
+    return Report.of(report.title, [*report.findings, make_finding("CORE123", values=values)],
+                     subject=report.subject, summary=report.summary)
+
+
 def report_sheets(report: Report, lang: Lang = "en") -> list[SheetSpec]:
     """The summary and findings sheets of ``report``; callers may append more sheets."""
     ja = lang == "ja"
+    report = with_visibility_note(report, lang)
     summary_rows: list[list[object]] = [
         ["タイトル" if ja else "title", report.title],
         ["対象" if ja else "subject", report.subject or ""],

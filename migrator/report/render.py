@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -13,18 +14,25 @@ from migrator.report.json_out import render_json
 from migrator.report.model import Report
 from migrator.report.text import render_text
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 OutputFormat = Literal["text", "json", "html", "xlsx"]
 
 
 def render(report: Report, fmt: OutputFormat, lang: Lang = "en") -> str:
     """Return the text, JSON or HTML form of ``report``."""
     if fmt == "json":
-        return render_json(report, lang)
+        return _whole_characters(render_json(report, lang))
     if fmt == "html":
         return render_html(report, lang)
     if fmt == "text":
-        return render_text(report, lang)
+        return _whole_characters(render_text(report, lang))
     raise ValueError(f"{fmt} is written to a file, not rendered to text")
+
+
+def _whole_characters(text: str) -> str:
+    # A lone surrogate (half of a UTF-16 pair, from a broken input) cannot be written as UTF-8; JSON and
+    # the terminal show U+FFFD in its place, control characters are escaped by JSON and kept in text.
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def write_report(report: Report, path: Path, lang: Lang = "en", *, private: bool = False) -> Path:

@@ -17,6 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from migrator.errors import InputError
+from migrator.limits import check_input_file, compose_yaml, read_text_file
 from migrator.location import Location
 from migrator.report import Finding, make_finding
 from migrator.schema.model import (
@@ -180,15 +181,7 @@ def load_schema(path: Path | str) -> tuple[Schema | None, list[Finding]]:
         InputError: the file cannot be read at all (missing, not UTF-8).
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("File not found.", "ファイルが見つかりません。", location=Location(file=str(path))) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"The schema file is not UTF-8 ({exc.reason}).",
-                         f"スキーマファイルが UTF-8 ではありません ({exc.reason})。",
-                         location=Location(file=str(path))) from None
-    return parse_schema(text, path)
+    return parse_schema(read_text_file(path), path)
 
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -199,9 +192,9 @@ def parse_schema(text: str, path: Path | str) -> tuple[Schema | None, list[Findi
     ctx = _Ctx(Path(path))
     try:
         try:  # libyaml when present (several times faster); its nodes carry the same lines
-            root = yaml.compose(text, Loader=_FAST_LOADER)
+            root = compose_yaml(text, path, _FAST_LOADER)
         except yaml.YAMLError:  # the pure-Python loader's message and mark, as always reported
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            root = compose_yaml(text, path, yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         ctx.add("SCH001", mark.line + 1 if mark else None, reason=str(exc.problem or exc).strip())
@@ -677,13 +670,8 @@ def _expand(paths: Iterable[Path | str]) -> list[Path]:
             found = sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file())
             if not found:
                 # A check that looked at nothing must not pass as a check that found nothing wrong.
-                raise InputError("The folder holds no schema file (*.yaml, *.yml).",
-                                 "フォルダにスキーマファイル (*.yaml, *.yml) がありません。",
-                                 location=Location(file=str(p)))
+                raise InputError.of("CORE116", Location(file=str(p)))
             files += found
-        elif p.exists():
-            files.append(p)
         else:
-            raise InputError("File or folder not found.", "ファイルまたはフォルダが見つかりません。",
-                             location=Location(file=str(p)))
+            files.append(check_input_file(p))
     return files

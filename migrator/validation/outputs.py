@@ -5,14 +5,53 @@ Every file is created readable by its owner only; values in them are the masked 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from migrator.errors import InputError
 from migrator.excel import SheetSpec, write_workbook
 from migrator.i18n import Lang
-from migrator.report import write_report
+from migrator.location import Location
+from migrator.report import Finding, make_finding, write_report
 from migrator.report.excel_out import report_sheets
-from migrator.validation.run import RunResult
+
+if TYPE_CHECKING:
+    from migrator.validation.run import RunResult
+
+# Characters no file name may hold on Windows or Linux, control characters, and ".." (a way out of --out).
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]|\.\.')
+_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                       *(f"LPT{i}" for i in range(1, 10))})
+
+
+def output_stem(name: str, out_dir: Path, taken: set[str]) -> tuple[str, list[Finding]]:
+    """A file-name stem for the outputs of ``name`` (a mapping ID, from user data) inside ``out_dir``.
+
+    The stem holds no separator, no ``..`` and no character Windows refuses, so ``<stem>.csv`` and
+    ``<stem>.rejects.csv`` resolve inside ``out_dir``; it differs (case-insensitively, as on Windows) from
+    every stem in ``taken``, to which it is added. A changed name is reported (CORE121, CORE122).
+    """
+    findings: list[Finding] = []
+    where = Location(file=str(out_dir))
+    safe = _UNSAFE.sub("_", name).strip(" .")[:100] or "output"
+    if safe.split(".")[0].upper() in _RESERVED:
+        safe = "_" + safe
+    if safe != name:
+        findings.append(make_finding("CORE121", where, name=name, safe=safe))
+    base, n = safe, 2
+    while {safe.casefold(), f"{safe}.rejects".casefold()} & taken:
+        safe, n = f"{base}-{n}", n + 1
+    if safe != base:
+        findings.append(make_finding("CORE122", where, name=base, safe=safe))
+    taken.update({safe.casefold(), f"{safe}.rejects".casefold()})
+    root = out_dir.resolve()
+    for suffix in (".csv", ".rejects.csv"):
+        if not (out_dir / f"{safe}{suffix}").resolve().is_relative_to(root):  # a symbolic link in --out
+            raise InputError.of("CORE120", Location(file=str(out_dir / f"{safe}{suffix}")),
+                                reason="it leads outside the output folder", reason_ja="出力フォルダの外を指しています")
+    return safe, findings
 
 
 def run_sheets(result: RunResult, lang: Lang = "en") -> list[SheetSpec]:

@@ -25,6 +25,7 @@ import polars as pl
 
 from migrator.errors import InputError
 from migrator.jp import Encoding, detect_encoding, resolve_encoding
+from migrator.limits import check_input_file
 from migrator.location import Location
 from migrator.report import Example, Finding, make_finding
 from migrator.schema import CodeTable, FileLayout, Table
@@ -81,6 +82,18 @@ class ReadOptions:
     batch_rows: int = DEFAULT_BATCH
 
 
+def _refuse_utf16(path: Path) -> None:
+    """Refuse a UTF-16 text (by its BOM, or the zero bytes every other byte of ASCII text has in UTF-16).
+
+    Read as UTF-8 or CP932 it would turn into a finding on every line instead of one clear answer.
+    """
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    zeros = head[1::2].count(0) + head[0::2].count(0)
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or (len(head) >= 64 and zeros * 4 > len(head)):
+        raise InputError.of("DAT014", Location(file=str(path), line=1))
+
+
 class ExtractReader:
     """One extract file, read lazily in batches. After iterating, ``findings``, ``rows``, ``checksum``."""
 
@@ -90,9 +103,7 @@ class ExtractReader:
         self.table = table
         self.code_tables = code_tables or {}
         self.options = options or ReadOptions()
-        if not self.path.is_file():
-            raise InputError(f"Extract not found: {self.path}", f"抽出ファイルが見つかりません: {self.path}",
-                             location=Location(file=str(self.path)))
+        check_input_file(self.path, "extract")
         layout = table.file if table is not None and table.file is not None else FileLayout()
         self.format = self.options.format or _format_of(self.path, table)
         self.header = layout.header if self.options.header is None else self.options.header
@@ -117,6 +128,8 @@ class ExtractReader:
             self.extra_findings.append(make_finding("DAT004", Location(file=str(self.path))))
             self.checksum = self._sha.hexdigest()
             return
+        if self.format != "xlsx":
+            _refuse_utf16(self.path)
         if self.format == "fixed":
             self._odd_frames: list[pl.DataFrame] = []
             yield from self._fixed()
@@ -273,7 +286,12 @@ class ExtractReader:
         if self.table is None:
             self.columns = [c or f"column{i + 1}" for i, c in enumerate(cells)]
             return self.columns, list(range(len(cells)))
-        where = {c: i for i, c in enumerate(cells)}
+        where: dict[str, int] = {}
+        for i, c in enumerate(cells):
+            if c in where and c:
+                self.extra_findings.append(make_finding("DAT015", Location(file=str(self.path), line=line),
+                                                        column=c, first=where[c] + 1, again=i + 1))
+            where.setdefault(c, i)
         idx: list[int | None] = []
         used: set[int] = set()
         for item in self.table.items:
@@ -285,7 +303,7 @@ class ExtractReader:
                 used.add(found)
             idx.append(found)
         for i, c in enumerate(cells):
-            if i not in used:
+            if i not in used and where.get(c) == i:
                 self.extra_findings.append(make_finding("DAT007", Location(file=str(self.path), line=line),
                                                         column=c))
         return list(self.table.item_names), idx

@@ -30,6 +30,7 @@ from migrator.report import Example, Finding, Report, make_finding
 from migrator.report.catalogue import catalogue
 from migrator.schema import CodeTable, Schema, Table
 from migrator.validation.checks import PUA_RE, build_schema, finding_code
+from migrator.validation.outputs import output_stem
 from migrator.validation.readers import LINE, ROW, ExtractReader, ReadOptions
 
 
@@ -117,8 +118,24 @@ class RunResult:
         return self.report.exit_code
 
 
+_FORMULA_LEAD = r"^[=+\-@\t\r＝＋－＠]"
+
+
+def spreadsheet_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with text cells a spreadsheet would run as a formula prefixed by ``'`` (OWASP CSV injection).
+
+    For files meant to be opened by people in Excel (the rejects); the converted standard-layout file is
+    data for the target system and keeps every value exact.
+    """
+    text = [c for c, t in frame.schema.items() if t == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(_FORMULA_LEAD)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c in text)
+
+
 def _create_private(path: Path) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # O_NOFOLLOW: a symbolic link planted in --out is refused rather than written through.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
     os.close(fd)
     os.chmod(path, 0o600)
 
@@ -274,10 +291,11 @@ class _TableRunner:
     """Runs one job batch by batch."""
 
     def __init__(self, job: Job, options: RunOptions, *, qualify: bool = False,
-                 tables: dict[str, pl.LazyFrame] | None = None) -> None:
+                 tables: dict[str, pl.LazyFrame] | None = None, stem: str | None = None) -> None:
         self.job = job
         self.tables = tables or {}  # other legacy tables the mapping derives values from (lookup, count)
         self.options = options
+        self.stem = stem or job.name
         c = job.compiled
         self.table = c.standard
         self.code_tables: dict[str, CodeTable] = dict(job.standard_schema.code_tables)
@@ -318,7 +336,7 @@ class _TableRunner:
         if out is None:
             return
         out.mkdir(parents=True, exist_ok=True)
-        stem = f"{self.job.name}"
+        stem = self.stem
         self.output = out / f"{stem}.csv"
         self.rejects = out / f"{stem}.rejects.csv"
         for p in (self.output, self.rejects):
@@ -343,7 +361,8 @@ class _TableRunner:
     def _write_rejects(self, frame: pl.DataFrame, reopen: bool = False) -> None:
         if self.rejects is None:
             return
-        shown = frame.rename({ROW: "行番号", LINE: "物理行", "codes": "指摘コード", "items": "指摘項目"})
+        shown = spreadsheet_safe(frame.rename({ROW: "行番号", LINE: "物理行", "codes": "指摘コード",
+                                               "items": "指摘項目"}))
         if reopen:
             with self.rejects.open("ab") as fh:
                 shown.write_csv(fh, include_header=self._rej_header)
@@ -856,10 +875,15 @@ def run_jobs(jobs: Sequence[Job], options: RunOptions | None = None, *, title: s
     findings: list[Finding] = []
     runs: list[TableRun] = []
     runners: list[_TableRunner] = []
+    taken: set[str] = set()
     for job in jobs:
         tables, missing = _derived_tables(job, jobs, options)
         findings += missing
-        runner = _TableRunner(job, options, qualify=len(jobs) > 1, tables=tables)
+        stem = None
+        if options.out_dir is not None:
+            stem, renamed = output_stem(job.name, options.out_dir, taken)
+            findings += renamed
+        runner = _TableRunner(job, options, qualify=len(jobs) > 1, tables=tables, stem=stem)
         result = runner.run()
         runners.append(runner)
         runs.append(result)

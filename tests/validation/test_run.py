@@ -71,10 +71,9 @@ def test_outputs_rejects_permissions_and_masking(tmp_path: Path, standard) -> No
     assert converted["世帯番号"].to_list() == ["000000000010014", "000000000010030"]
     rejects = pl.read_csv(out / "setai.rejects.csv", infer_schema=False)
     assert rejects.to_dicts() == [
-        {"行番号": "2", "物理行": "3", "世帯番号": "000000000010022", "指摘コード": "DAT107 MAP408",
-         "指摘項目": "世帯員数 住所_市区町村コード"},
-        {"行番号": "3", "物理行": "4", "世帯番号": "000000000010014", "指摘コード": "DAT107",
-         "指摘項目": "世帯主宛名番号"},
+        # 世帯番号 is the key but personal data: the rejects name rows and lines, never the resident's key.
+        {"行番号": "2", "物理行": "3", "指摘コード": "DAT107 MAP408", "指摘項目": "世帯員数 住所_市区町村コード"},
+        {"行番号": "3", "物理行": "4", "指摘コード": "DAT107", "指摘項目": "世帯主宛名番号"},
     ]
     for path in paths:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path

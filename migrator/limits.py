@@ -1,0 +1,400 @@
+"""The bounds on what migrator reads, declared once, and the safe opening of a user's file.
+
+Every reader asks this module before it touches a user's file: the file must be a regular file (a FIFO
+would block forever, ``/dev/zero`` never ends, a folder or a symlink loop is not a file) and no larger
+than its limit. The other limits bound what a small file can unpack into: the parts of an .xlsx (a zip),
+the cells a sheet really holds, the depth and size of a YAML tree, one CSV field, and how far a plan
+looks for an allowed cut-over day.
+
+Defaults are generous for real inputs (an inventory of every system of a prefecture, an extract of
+millions of residents) and small for what no real input needs. Each can be raised with an environment
+variable ``MIGRATOR_LIMIT_<NAME>`` (for example ``MIGRATOR_LIMIT_XLSX_CELLS=5000000``) or the root option
+``--limit NAME=VALUE`` (for example ``migrator --limit xlsx_cells=5000000 inventory import big.xlsx``).
+``docs/limits-and-safety.md`` lists them.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import os
+import re
+import stat
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+from migrator.errors import InputError
+from migrator.location import Location
+
+FileKind = Literal["text", "workbook", "extract"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds, with their defaults. Sizes are in bytes."""
+
+    text_bytes: int = 64 * 1024 * 1024
+    """A schema, mapping YAML, calendar, template, edges, progress or synonyms file."""
+    workbook_bytes: int = 256 * 1024 * 1024
+    """An .xlsx file as stored (compressed)."""
+    extract_bytes: int = 64 * 1024 * 1024 * 1024
+    """A legacy extract (CSV or fixed-width); extracts are read in batches, so this only stops the absurd."""
+    xlsx_part_bytes: int = 512 * 1024 * 1024
+    """One part of an .xlsx (a sheet's XML, the shared strings) once unpacked."""
+    xlsx_total_bytes: int = 1024 * 1024 * 1024
+    """All parts of an .xlsx together once unpacked."""
+    xlsx_ratio: int = 200
+    """How many times larger than stored a part over 10 MB may unpack to (a zip bomb unpacks thousands of times)."""
+    xlsx_cells: int = 1_000_000
+    """Cells a workbook really holds (counted in its XML, not taken from the sheet's dimension tag)."""
+    xlsx_rows: int = 200_000
+    """Rows one sheet really holds, empty styled rows included (each costs memory when the sheet is read)."""
+    yaml_depth: int = 64
+    """Nesting of mappings and lists in a YAML file."""
+    yaml_nodes: int = 2_000_000
+    """Values in a YAML file, aliases counted each time they are used."""
+    csv_field_bytes: int = 1024 * 1024
+    """One field of a CSV read by the csv module (progress files, schema CSVs, character lists)."""
+    plan_horizon_years: int = 20
+    """How far past its earliest day a task may be pushed looking for an allowed day."""
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+
+ENV_PREFIX = "MIGRATOR_LIMIT_"
+_current: Limits | None = None
+
+
+def _parse(name: str, raw: str, origin: str) -> int:
+    text = raw.strip().replace("_", "").lower()
+    scale = 1
+    for suffix, factor in (("k", 1024), ("m", 1024**2), ("g", 1024**3)):
+        if text.endswith(suffix + "b") or text.endswith(suffix):
+            text = text.removesuffix("b").removesuffix(suffix)
+            scale = factor
+            break
+    try:
+        value = int(text) * scale
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise InputError.of("CORE119", Location(file=origin), name=name, value=raw)
+    return value
+
+
+def from_environ(environ: Mapping[str, str] | None = None) -> Limits:
+    """The defaults overridden by ``MIGRATOR_LIMIT_<NAME>`` variables."""
+    env = os.environ if environ is None else environ
+    overrides = {name: _parse(name, env[ENV_PREFIX + name.upper()], ENV_PREFIX + name.upper())
+                 for name in Limits.names() if ENV_PREFIX + name.upper() in env}
+    return replace(Limits(), **overrides)
+
+
+def current() -> Limits:
+    """The limits in force: those set by :func:`using`, else the environment's."""
+    return _current if _current is not None else from_environ()
+
+
+def with_overrides(base: Limits, pairs: Mapping[str, str], origin: str = "--limit") -> Limits:
+    """``base`` with ``NAME=VALUE`` overrides (an unknown name is an input error listing the known ones)."""
+    overrides: dict[str, int] = {}
+    for name, raw in pairs.items():
+        key = name.strip().lower().replace("-", "_")
+        if key not in Limits.names():
+            raise InputError.of("CORE118", Location(file=origin), name=name, names=", ".join(Limits.names()))
+        overrides[key] = _parse(key, raw, origin)
+    return replace(base, **overrides)
+
+
+def install(limits: Limits | None) -> Limits | None:
+    """Put ``limits`` in force (None: back to the environment's); return the ones in force before."""
+    global _current
+    previous, _current = _current, limits
+    return previous
+
+
+@contextmanager
+def using(limits: Limits) -> Iterator[Limits]:
+    """Make ``limits`` the ones in force for the duration of the block."""
+    global _current
+    previous, _current = _current, limits
+    try:
+        yield limits
+    finally:
+        _current = previous
+
+
+def how_to_raise(name: str) -> str:
+    """The words that tell a user how to raise limit ``name``."""
+    return f"--limit {name}=N or {ENV_PREFIX}{name.upper()}=N"
+
+
+def exceeded(name: str, location: Location, *, actual: object) -> InputError:
+    """The located input error for ``name`` exceeded at ``location``."""
+    return InputError.of("CORE105", location, name=name, limit=getattr(current(), name), actual=actual,
+                         how=how_to_raise(name))
+
+
+def check_input_file(path: Path | str, kind: FileKind = "text") -> Path:
+    """Return ``path`` when it is a readable regular file within its size limit; else a located input error.
+
+    The file's real nature is what counts: a FIFO, a device, a socket, a folder and a symlink loop are
+    each named as such (reading a FIFO or ``/dev/zero`` would block or never end).
+    """
+    path = Path(path)
+    loc = Location(file=str(path))
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise InputError.of("CORE103", loc, detail=" (a symbolic link to a missing file)",
+                                detail_ja="(リンク先のないシンボリックリンク)") from None
+        raise InputError.of("CORE103", loc, detail="", detail_ja="") from None
+    except OSError as exc:
+        raise os_error(exc, path) from None
+    mode = st.st_mode
+    if not stat.S_ISREG(mode):
+        en, ja = nature(mode)
+        raise InputError.of("CORE101", loc, nature=en, nature_ja=ja)
+    if not os.access(path, os.R_OK):
+        raise InputError.of("CORE104", loc, reason="permission denied", reason_ja="読み取り権限がありません")
+    limit_name = {"text": "text_bytes", "workbook": "workbook_bytes", "extract": "extract_bytes"}[kind]
+    if st.st_size > getattr(current(), limit_name):
+        raise exceeded(limit_name, loc, actual=st.st_size)
+    return path
+
+
+def read_text_file(path: Path | str, *, encoding: str = "utf-8", what: str = "file") -> str:
+    """Check ``path`` (:func:`check_input_file`) and return its text; a decoding error names the byte offset."""
+    path = check_input_file(path, "text")
+    data = path.read_bytes()
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise decode_error(exc, path, data, encoding) from None
+
+
+def decode_error(exc: UnicodeDecodeError, path: Path | str, data: bytes, encoding: str) -> InputError:
+    """The located error for text that is not in ``encoding``: its line and what it looks like instead."""
+    line = data.count(b"\n", 0, exc.start) + 1
+    guess = "UTF-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[1:200:2].count(0) > 50 else None
+    if guess is None:
+        try:
+            data[: 1 << 20].decode("cp932")
+            guess = "Shift_JIS (CP932)" if encoding.lower().startswith("utf") else None
+        except UnicodeDecodeError:
+            guess = None
+    return InputError.of("CORE114", Location(file=str(path), line=line), encoding=encoding, offset=exc.start,
+                         looks=f" It looks like {guess}; save it as {encoding}." if guess else "",
+                         looks_ja=f"{guess} のようです。{encoding} で保存し直してください。" if guess else "")
+
+
+def nature(mode: int) -> tuple[str, str]:
+    """What a non-regular file is, in English and Japanese."""
+    if stat.S_ISDIR(mode):
+        return "a folder", "フォルダ"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)", "名前付きパイプ (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device", "デバイス"
+    if stat.S_ISSOCK(mode):
+        return "a socket", "ソケット"
+    return "not a regular file", "通常のファイルではないもの"
+
+
+_OS_REASONS: dict[int, tuple[str, str]] = {
+    errno.ELOOP: ("a symbolic link loop", "シンボリックリンクが循環しています"),
+    errno.EACCES: ("permission denied", "権限がありません"),
+    errno.EPERM: ("operation not permitted", "操作が許可されていません"),
+    errno.EROFS: ("the file system is read-only", "読み取り専用のファイルシステムです"),
+    errno.ENOTDIR: ("a part of the path is a file, not a folder", "パスの途中がフォルダではなくファイルです"),
+    errno.EISDIR: ("it is a folder", "フォルダです"),
+    errno.ENOSPC: ("no space left on the device", "ディスクの空きがありません"),
+    errno.ENAMETOOLONG: ("the name is too long", "名前が長すぎます"),
+    errno.ENOENT: ("not found", "見つかりません"),
+    errno.EEXIST: ("it already exists", "既に存在します"),
+    errno.EINVAL: ("the path is not valid here", "このパスは使えません"),
+}
+
+
+def os_error(exc: OSError, path: Path | str | None = None, *, writing: bool = False) -> InputError:
+    """The located input error an ``OSError`` on a user's path really is (read: CORE104, write: CORE120)."""
+    where = path if path is not None else exc.filename
+    en, ja = _OS_REASONS.get(exc.errno or -1, (exc.strerror or type(exc).__name__, exc.strerror or "OS エラー"))
+    if exc.errno == errno.ELOOP:
+        return InputError.of("CORE102", Location(file=str(where)))
+    if exc.errno == errno.ENOENT and not writing:
+        return InputError.of("CORE103", Location(file=str(where)), detail="", detail_ja="")
+    return InputError.of("CORE120" if writing else "CORE104", Location(file=str(where) if where else None),
+                         reason=en, reason_ja=ja)
+
+
+def check_yaml_tree(root: Node | None, path: Path | str) -> None:
+    """Refuse a composed YAML tree deeper than ``yaml_depth`` or with more than ``yaml_nodes`` values.
+
+    Values are counted as a loader would expand them, aliases included. A tree without aliases is walked
+    once; one with aliases is measured node by node (see :func:`_check_with_aliases`).
+    """
+    if root is None:
+        return
+    lim = current()
+    seen: set[int] = set()
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:  # an alias: expanding it here could cost as much as a "billion laughs"
+            _check_with_aliases(root, path)
+            return
+        seen.add(id(node))
+        if depth > lim.yaml_depth:
+            raise _yaml_limit("yaml_depth", node, path)
+        if len(seen) > lim.yaml_nodes:
+            raise _yaml_limit("yaml_nodes", node, path)
+        stack.extend((child, depth + 1) for child in _children(node))
+
+
+def _check_with_aliases(root: Node, path: Path | str) -> None:
+    """The YAML bounds on a tree with aliases: each node's expanded size and height are computed once,
+    so a "billion laughs" costs as much as its text; an alias of its own ancestor would expand forever and
+    is refused as over ``yaml_nodes``."""
+    lim = current()
+    measured: dict[int, tuple[int, int]] = {}  # id(node) → (values below and including it, height)
+    open_nodes: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        kids = _children(node)
+        if finished:
+            open_nodes.discard(key)
+            size = 1 + sum(measured[id(k)][0] for k in kids)
+            height = 1 + max((measured[id(k)][1] for k in kids), default=0)
+            measured[key] = (size, height)
+            if height > lim.yaml_depth:
+                raise _yaml_limit("yaml_depth", node, path)
+            if size > lim.yaml_nodes:
+                raise _yaml_limit("yaml_nodes", node, path)
+            continue
+        if key in measured:
+            continue
+        if key in open_nodes:  # an alias of its own ancestor
+            raise _yaml_limit("yaml_nodes", node, path)
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((k, False) for k in kids if id(k) not in measured)
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _yaml_limit(name: str, node: Node | None, path: Path | str) -> InputError:
+    line = node.start_mark.line + 1 if node is not None and node.start_mark is not None else None
+    return InputError.of("CORE108", Location(file=str(path), line=line), name=name,
+                         limit=getattr(current(), name), how=how_to_raise(name))
+
+
+def compose_yaml(text: str, path: Path | str, loader: type[Any] = yaml.SafeLoader) -> Node | None:
+    """``yaml.compose`` bounded by the YAML limits; nesting too deep for the parser is refused, located.
+
+    Syntax errors propagate as ``yaml.YAMLError`` for the caller to report as its own finding.
+    """
+    if _flow_depth(text) > current().yaml_depth:
+        raise _yaml_limit("yaml_depth", None, path)
+    try:
+        root = yaml.compose(text, Loader=loader)
+    except RecursionError:
+        raise _yaml_limit("yaml_depth", None, path) from None
+    check_yaml_tree(root, path)
+    return root
+
+
+
+@contextmanager
+def csv_field_limit() -> Iterator[int]:
+    """Bound the csv module's field size by ``csv_field_bytes`` for the block; yields the limit."""
+    limit = current().csv_field_bytes
+    previous = csv.field_size_limit(limit)
+    try:
+        yield limit
+    finally:
+        csv.field_size_limit(previous)
+
+
+_SYSTEM_FOLDERS = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
+def check_output_path(path: Path | str, *, folder: bool = False) -> Path:
+    """Return ``path`` when an output can be written there; else a located input error (CORE120).
+
+    ``folder`` says the path names a folder to write into (``--out``); otherwise a file (``-o``). What
+    exists must be of that kind, the nearest existing parent must be a folder we may write in, and the
+    kernel's folders (/proc, /sys, /dev) are never an output.
+    """
+    path = Path(path)
+    loc = Location(file=str(path))
+
+    def refuse(en: str, ja: str) -> InputError:
+        return InputError.of("CORE120", loc, reason=en, reason_ja=ja)
+
+    absolute = Path(os.path.abspath(path))
+    if any(absolute == f or f in absolute.parents for f in _SYSTEM_FOLDERS):
+        raise refuse("it is inside a system folder (/proc, /sys, /dev)", "システムのフォルダ (/proc, /sys, /dev) の中です")
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise os_error(exc, path, writing=True) from None
+    if st is not None:
+        if folder and not stat.S_ISDIR(st.st_mode):
+            en, ja = nature(st.st_mode) if not stat.S_ISREG(st.st_mode) else ("a file", "ファイル")
+            raise refuse(f"it is {en}, not a folder", f"フォルダではなく{ja}です")
+        if not folder and not stat.S_ISREG(st.st_mode):
+            en, ja = nature(st.st_mode)
+            raise refuse(f"it is {en}, not a file", f"ファイルではなく{ja}です")
+        if not os.access(path, os.W_OK):
+            raise refuse("permission denied", "書き込み権限がありません")
+        return path
+    parent = absolute.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise refuse(f"{parent} is a file, not a folder", f"{parent} はフォルダではなくファイルです")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise refuse(f"the folder {parent} is read-only for you", f"フォルダ {parent} に書き込めません")
+    return path
+
+
+_FLOW_TOKEN = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|[\[\]{}]")
+
+
+def _flow_depth(text: str) -> int:
+    """The deepest nesting of flow brackets (``[[[[``) outside quoted strings.
+
+    The pure-Python YAML scanner slows down with every open bracket (100,000 of them take seconds before
+    the parser even starts), so such a file is refused on this linear count first.
+    """
+    if "[" not in text and "{" not in text:
+        return 0
+    deepest = level = 0
+    for match in _FLOW_TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            level += 1
+            deepest = max(deepest, level)
+        elif token in "]}":
+            level = max(level - 1, 0)
+    return deepest

@@ -1,0 +1,47 @@
+"""Legacy extracts: the wrong encoding or a broken header gets one located answer, not a finding per line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.hostile import builders as b
+from tests.hostile.conftest import refused
+
+LINES = b.EXTRACT_CSV.read_text(encoding="utf-8").splitlines()[:21]  # the header and 20 records
+TEXT = "\n".join(LINES) + "\n"
+
+
+def _run(extract: Path, *options: str) -> list[str]:
+    return [*options, "mapping", "run", str(b.MAPPING_XLSX), str(extract), "--no-store"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_extract_is_refused_once(workdir: Path, encoding: str) -> None:
+    path = b.text_file(workdir, "utf16.csv", TEXT.encode(encoding))
+    refused(*_run(path), code="DAT014", places=(f"{path}:1", "UTF-16"))
+
+
+def test_column_named_twice_is_said_to_be(workdir: Path) -> None:
+    header, *rows = LINES
+    text = "\n".join([header + ",SETAI_NO", *(r + ",x" for r in rows)]) + "\n"
+    path = b.text_file(workdir, "dup.csv", text)
+    res = refused(*_run(path), code="DAT015", exit=1, places=(f"{path}:1", "SETAI_NO", "columns 2 and"))
+    assert "not in the legacy layout" not in res.stdout
+
+
+def test_extract_over_the_size_limit_is_refused(workdir: Path) -> None:
+    path = b.text_file(workdir, "big.csv", TEXT)
+    refused(*_run(path, "--limit", "extract_bytes=1k"), code="CORE105", places=(str(path), "extract_bytes"))
+
+
+def test_huge_field_is_a_located_finding(workdir: Path) -> None:
+    path = b.text_file(workdir, "field.csv", TEXT + '"' + "x" * (2 << 20) + "\n")
+    refused(*_run(path), code="DAT012", exit=1, places=(f"{path}:22",))
+
+
+def test_nul_bytes_in_a_cp932_extract_are_not_utf16(workdir: Path) -> None:
+    path = b.text_file(workdir, "nul.csv", (TEXT.replace("佐藤", "佐\x00藤", 1)).encode("cp932"))
+    res = refused(*_run(path), code="summary", exit=None)
+    assert res.exit_code in (0, 1) and "DAT014" not in res.stderr

@@ -1,0 +1,87 @@
+"""Workbooks (mappings, inventories, table definitions, progress): bombs, truncations, wrong formats, limits.
+
+Each is refused before openpyxl unpacks it, with the limit and how to raise it, or named for what it is
+(a truncated copy is not "not a workbook", an encrypted one is not "an old .xls").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+from tests.hostile import builders as b
+from tests.hostile.conftest import refused
+
+# command → (arguments with {f} for the workbook, the sound workbook the hostile one is made from)
+COMMANDS: dict[str, tuple[list[str], Path]] = {
+    "mapping check": (["mapping", "check", "{f}"], b.MAPPING_XLSX),
+    "mapping run": (["mapping", "run", "{f}", str(b.EXTRACT_CSV), "--no-store"], b.MAPPING_XLSX),
+    "inventory check": (["inventory", "check", "{f}"], b.INVENTORIES[0]),
+    "inventory import": (["inventory", "import", "{f}", "--dry-run"], b.INVENTORIES[0]),
+    "schema import": (["schema", "import", "{f}", "-o", "out.yaml"], b.MAPPING_XLSX),
+    "plan progress": (["plan", "progress", "{f}"], b.MAPPING_XLSX),
+}
+
+# kind → (builder(source, folder), code, words in the message, extra root options)
+KINDS: dict[str, tuple[Callable[[Path, Path], Path], str, str, list[str]]] = {
+    "zip bomb": (lambda src, d: b.zip_bomb(src, d), "CORE106", "times its stored size", []),
+    "part over limit": (lambda src, d: b.copy(src, d), "CORE106", "xlsx_part_bytes",
+                        ["--limit", "xlsx_part_bytes=2k"]),
+    "truncated": (b.truncated, "CORE110", "truncated", []),
+    "encrypted": (lambda _src, d: b.encrypted(d), "CORE111", "encrypted", []),
+    "old xls": (lambda _src, d: b.old_xls(d), "CORE112", ".xls", []),
+    "empty": (lambda _src, d: b.text_file(d, "empty.xlsx", b""), "CORE113", "empty", []),
+    "csv renamed": (lambda _src, d: b.text_file(d, "renamed.xlsx", "a,b\n1,2\n"), "CORE113", "save it as .xlsx", []),
+    "cell beyond XFD": (lambda src, d: b.edit_sheet(src, d, "beyond.xlsx", rb'<c r="A1"', b'<c r="XFE1"'),
+                        "CORE107", "XFE1", []),
+    "row beyond 1048576": (lambda src, d: b.edit_sheet(src, d, "below.xlsx", rb'<c r="A1"', b'<c r="A1048577"'),
+                           "CORE107", "A1048577", []),
+    "cells over limit": (lambda src, d: b.copy(src, d), "CORE105", "xlsx_cells", ["--limit", "xlsx_cells=5"]),
+    "rows over limit": (lambda src, d: b.many_rows(src, d, 300), "CORE105", "xlsx_rows", ["--limit", "xlsx_rows=100"]),
+    "file over limit": (lambda src, d: b.copy(src, d), "CORE105", "workbook_bytes",
+                        ["--limit", "workbook_bytes=1k"]),
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("command", COMMANDS)
+def test_hostile_workbook_is_refused_located(workdir: Path, command: str, kind: str) -> None:
+    args, source = COMMANDS[command]
+    build, code, words, options = KINDS[kind]
+    path = build(source, workdir)
+    res = refused(*options, *[str(path) if a == "{f}" else a for a in args], code=code, places=(str(path), words))
+    if code in ("CORE105", "CORE106"):  # a limit says how to raise it
+        assert "--limit" in res.stderr and "MIGRATOR_LIMIT_" in res.stderr
+
+
+def test_limit_raised_by_environment_lets_the_workbook_through(workdir: Path) -> None:
+    refused("mapping", "check", str(b.MAPPING_XLSX), code="CORE105", env={"MIGRATOR_LIMIT_XLSX_CELLS": "5"})
+    res = run_cli("mapping", "check", str(b.MAPPING_XLSX), "--format", "json", env={"MIGRATOR_LIMIT_XLSX_CELLS": "1m"})
+    assert '"valid": true' in res.stdout
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "lots", "1.5"])
+def test_bad_limit_value_is_refused(workdir: Path, value: str) -> None:
+    refused("--limit", f"xlsx_cells={value}", "mapping", "check", str(b.MAPPING_XLSX), code="CORE119",
+            places=("xlsx_cells", value))
+
+
+def test_unknown_limit_lists_the_known_ones(workdir: Path) -> None:
+    refused("--limit", "cells=9", "mapping", "check", str(b.MAPPING_XLSX), code="CORE118",
+            places=("cells", "xlsx_cells", "plan_horizon_years"))
+
+
+def test_dimension_claiming_a_million_rows_is_read_by_its_cells(workdir: Path) -> None:
+    path = b.claims_million_rows(b.MAPPING_XLSX, workdir)
+    res = run_cli("mapping", "check", str(path), "--format", "json")
+    assert '"valid": true' in res.stdout
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_hidden_item_sheet_of_a_mapping_is_said(workdir: Path, state: str) -> None:
+    path = b.hide_sheet(b.MAPPING_XLSX, workdir, "項目対応", state)
+    res = refused("mapping", "check", str(path), code="MAP013", exit=0, places=(str(path), "項目対応", state))
+    assert "warning" in res.stdout
