@@ -10,6 +10,18 @@ from migrator.cli.common import app, emit_table, output_options
 # pays for importing it.
 
 
+def upgrade(url: str, revision: str) -> str | None:
+    from migrator.store import upgrade as run
+
+    return run(url, revision)
+
+
+def downgrade(url: str, revision: str) -> str | None:
+    from migrator.store import downgrade as run
+
+    return run(url, revision)
+
+
 @click.group()
 def db() -> None:
     """Manage the database (SQLite by default, PostgreSQL through MIGRATOR_DATABASE_URL).
@@ -30,7 +42,7 @@ def upgrade_cmd(revision: str, fmt: str) -> None:
     Example:
       migrator db upgrade
     """
-    from migrator.store import StoreConfig, upgrade
+    from migrator.store import StoreConfig
     from migrator.store.db import redact
 
     config = StoreConfig.resolve(app().db_url)
@@ -49,7 +61,7 @@ def downgrade_cmd(revision: str, fmt: str) -> None:
     Example:
       migrator db downgrade base
     """
-    from migrator.store import StoreConfig, downgrade
+    from migrator.store import StoreConfig
     from migrator.store.db import redact
 
     config = StoreConfig.resolve(app().db_url)
