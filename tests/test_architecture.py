@@ -63,3 +63,23 @@ def test_jp_imports_nothing_of_ours() -> None:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     assert not alias.name.startswith("migrator") or alias.name.startswith("migrator.jp"), path
+
+
+def test_a_run_without_the_store_never_imports_it(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import DATA
+
+    script = (
+        "import sys\n"
+        "from migrator.cli.main import run\n"
+        "code = run(sys.argv[1:])\n"
+        "print(code, sorted(m for m in ('sqlalchemy', 'alembic') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "validate", str(DATA / "mappings" / "juki_rdb_jumin.xlsx"),
+         str(DATA / "sample_data" / "extracts" / "juki_rdb_clean_kojin.csv"), "--no-store", "--quiet",
+         "--format", "json", "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert done.stdout.strip().splitlines()[-1] in ("0 []", "1 []"), done.stdout[-500:] + done.stderr[-2000:]

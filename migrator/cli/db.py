@@ -5,8 +5,21 @@ from __future__ import annotations
 import click
 
 from migrator.cli.common import app, emit_table, output_options
-from migrator.store import StoreConfig, current_revision, downgrade, head_revision, make_engine, upgrade
-from migrator.store.db import redact
+
+# The store (SQLAlchemy, Alembic) is imported by the commands that use it: a run without the store never
+# pays for importing it.
+
+
+def upgrade(url: str, revision: str) -> str | None:
+    from migrator.store import upgrade as run
+
+    return run(url, revision)
+
+
+def downgrade(url: str, revision: str) -> str | None:
+    from migrator.store import downgrade as run
+
+    return run(url, revision)
 
 
 @click.group()
@@ -29,6 +42,9 @@ def upgrade_cmd(revision: str, fmt: str) -> None:
     Example:
       migrator db upgrade
     """
+    from migrator.store import StoreConfig
+    from migrator.store.db import redact
+
     config = StoreConfig.resolve(app().db_url)
     reached = upgrade(config.url, revision)
     emit_table(["database", "revision"], [[redact(config.url), reached or ""]], fmt,
@@ -49,6 +65,9 @@ def downgrade_cmd(revision: str, force: bool, fmt: str) -> None:
     Example:
       migrator db downgrade base
     """
+    from migrator.store import StoreConfig
+    from migrator.store.db import redact
+
     config = StoreConfig.resolve(app().db_url)
     reached = downgrade(config.url, revision, force=force)
     emit_table(["database", "revision"], [[redact(config.url), reached or "base"]], fmt,
@@ -64,6 +83,9 @@ def current_cmd(fmt: str) -> None:
     Example:
       migrator db current
     """
+    from migrator.store import StoreConfig, current_revision, head_revision, make_engine
+    from migrator.store.db import redact
+
     config = StoreConfig.resolve(app().db_url)
     engine = make_engine(config.url)
     try:

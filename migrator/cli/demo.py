@@ -8,7 +8,6 @@ import click
 
 from migrator.bundled import data_dir
 from migrator.cli.common import OutputPath, app, lang_option
-from migrator.demo import run_demo
 
 
 @click.command()
@@ -28,6 +27,8 @@ def demo(root: Path | None, out_dir: Path) -> None:
     ctx = app()
     store = ctx.store()
     try:
+        from migrator.demo import run_demo  # imports the store: only when the demo runs
+
         result = run_demo(root=root or data_dir(), out_dir=out_dir, store=store, lang=ctx.lang)
     finally:
         store.close()

@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import hashlib
 import re
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +81,8 @@ class ReadOptions:
     delimiter: str | None = None
     sheet: str | None = None
     batch_rows: int = DEFAULT_BATCH
+    csv_blocks: bool = True  # CSV: let polars parse plain blocks; False: every line through Python's csv
+    block_bytes: int = 8 << 20  # CSV: bytes of whole lines looked at (and parsed) at once
 
 
 def _refuse_utf16(path: Path) -> None:
@@ -115,7 +118,6 @@ class ExtractReader:
         self.columns: list[str] = list(table.item_names) if table is not None else []
         self.rows = 0  # data records seen (read or not)
         self.encoding: str | None = None
-        self._sha = hashlib.sha256()
         self.checksum: str | None = None
 
     @property
@@ -124,9 +126,10 @@ class ExtractReader:
 
     def batches(self) -> Iterator[pl.DataFrame]:
         """Yield the records as frames of at most ``batch_rows`` rows (all text, plus ``__row``/``__line``)."""
+        checksum = _Checksum(self.path)
         if self.path.stat().st_size == 0:
             self.extra_findings.append(make_finding("DAT004", Location(file=str(self.path))))
-            self.checksum = self._sha.hexdigest()
+            self.checksum = checksum.hexdigest()
             return
         if self.format != "xlsx":
             _refuse_utf16(self.path)
@@ -138,7 +141,7 @@ class ExtractReader:
             yield from self._excel()
         else:
             yield from self._csv()
-        self.checksum = self._sha.hexdigest()
+        self.checksum = checksum.hexdigest()
         if self.rows == 0 and not any(f.code == "DAT004" for f in self.extra_findings):
             self.extra_findings.append(make_finding("DAT005", Location(file=str(self.path), line=1)))
 
@@ -184,33 +187,129 @@ class ExtractReader:
     # ------------------------------------------------------------------ CSV
 
     def _csv(self) -> Iterator[pl.DataFrame]:
+        """CSV records, parsed by polars block by block where the block is plain, else by the exact line path.
+
+        A block (whole lines, ``block_bytes`` of them) is plain when it decodes strictly, has no NUL, no lone CR,
+        no quote left open at a line end, no quote the ``csv`` module would reject or read otherwise, no line
+        longer than the ``csv`` field limit, and every line has the header's number of fields (so no blank
+        line, no ragged row, no trailer). Such a block is decoded in one call and handed to polars' CSV
+        parser, all columns as text; any other block goes through ``_csv_lines`` (Python's ``csv`` per line),
+        which reports its bad bytes, ragged rows and broken quotes with their physical lines. Both paths give
+        the same rows, line numbers and findings.
+        """
         encoding = self.encoding = self._choose_encoding()
-        bad_lines: dict[int, str] = {}
-        hashed = [0]  # physical lines already in the checksum: a restart re-reads the file from the top
+        state = _CsvState()
+        batches = _Rebatch(self.options.batch_rows)
+        block = max(self.options.block_bytes, 1)
+        fast = self.options.csv_blocks and len(self.delimiter) == 1 and self.delimiter not in '"\r\n' and \
+            codecs.lookup(encoding).name in _BLOCK_ENCODINGS
+        size = self.path.stat().st_size
+        offset, line = 0, 0
+        with self.path.open("rb") as fh:
+            while offset < size:
+                stop: int | None = None  # the line the exact path may stop after (None: the end of the file)
+                if fast:
+                    fh.seek(offset)
+                    raw = fh.read(block)
+                    cut = raw.rfind(b"\n") + 1 if offset + len(raw) < size else len(raw)
+                    while cut == 0:  # one line longer than a block: read on to its end
+                        more = fh.read(block)
+                        raw += more
+                        cut = raw.rfind(b"\n") + 1 if more else len(raw)
+                    raw = raw[:cut]
+                    lines = raw.count(b"\n") + (not raw.endswith(b"\n"))
+                    frame = self._csv_block(raw, offset == 0, line, lines, state)
+                    if frame is not None:
+                        offset, line = offset + len(raw), line + lines
+                        yield from batches.add(frame)
+                        continue
+                    if state.expected is not None and state.expected < 2:
+                        fast = False  # one field per line: a blank line is not told from an empty field
+                    stop = line + lines
+                for frame in self._csv_lines(offset, line, stop, state):
+                    yield from batches.add(frame)
+                offset, line = state.offset, state.line
+        if state.pending is not None:
+            self._trailer_or_ragged(*state.pending, state.expected or 0)
+        yield from batches.flush()
+
+    def _csv_block(self, raw: bytes, first: bool, line0: int, lines: int,
+                   state: _CsvState) -> pl.DataFrame | None:
+        """The records of one plain block of whole lines as a frame, or None if the block is not plain."""
+        encoding = str(self.encoding)
+        try:
+            text = raw.decode(encoding if first else encoding.replace("-sig", ""))
+        except UnicodeDecodeError:
+            return None
+        utf8 = codecs.lookup(encoding).name == "utf-8"
+        data = (raw[3:] if raw.startswith(codecs.BOM_UTF8) and first else raw) if utf8 else text.encode("utf-8")
+        del text
+        if data.startswith(codecs.BOM_UTF8):  # a BOM the parser might take for the file's own
+            return None
+        if not data.endswith(b"\n"):
+            data += b"\n"
+        counts = _csv_fields(data, ord(self.delimiter))
+        if counts is None or len(counts) != lines:
+            return None
+        expected = state.expected if state.expected is not None else int(counts[0])
+        if expected < 2 or not bool((counts == expected).all()):
+            return None
+        parsed = pl.read_csv(data, has_header=False, separator=self.delimiter, quote_char='"',
+                             schema={f"f{i}": pl.String for i in range(expected)},
+                             raise_if_empty=False)
+        if parsed.height != lines:  # the parser read the lines otherwise than counted: leave it to Python
+            return None
+        first_line = line0 + 1
+        if state.expected is None:
+            record = ["" if v is None else v for v in parsed.row(0)]
+            if self.header:
+                state.names, state.mapping_idx = self._bind_header(record, first_line)
+            else:
+                state.names = [f"column{i + 1}" for i in range(expected)] if self.table is None else state.names
+                state.mapping_idx = self._bind_positions(expected, first_line)
+            state.expected = expected
+            if self.header:
+                parsed, first_line = parsed.slice(1), first_line + 1
+        if parsed.height and state.pending is not None:
+            self._ragged(*state.pending, expected)
+            state.pending = None
+        first_row = self.rows + 1
+        self.rows += parsed.height
+        cols = [pl.col(f"f{i}") if i is not None else pl.lit(None, dtype=pl.String) for i in state.mapping_idx]
+        return parsed.select(
+            *[pl.when(c.str.len_bytes() > 0).then(c).alias(name) for c, name in zip(cols, self.columns, strict=True)],
+            pl.int_range(first_row, first_row + parsed.height, dtype=pl.Int64).alias(ROW),
+            pl.int_range(first_line, first_line + parsed.height, dtype=pl.Int64).alias(LINE),
+        )
+
+    def _csv_lines(self, offset: int, line0: int, stop: int | None, state: _CsvState) -> Iterator[pl.DataFrame]:
+        """The exact path: Python's ``csv`` over decoded lines from ``offset`` (after physical line ``line0``)
+        until the first record ending at or after line ``stop`` (None: the end of the file).
+
+        Undecodable lines, ragged rows and broken quotes are reported with their physical lines; after a
+        broken quote the reading resumes on the line after the one where the broken record began. Leaves
+        ``state.offset``/``state.line`` at the line after the last record read.
+        """
+        encoding = str(self.encoding)
+        starts = [offset]  # byte offset of each physical line line0+1, line0+2, … (as far as read)
 
         def decoded_lines(skip: int) -> Iterator[str]:
             with self.path.open("rb") as fh:
-                for n, raw in enumerate(fh, start=1):
-                    if n > hashed[0]:
-                        self._sha.update(raw)
-                        hashed[0] = n
-                    if n <= skip:
-                        continue
+                fh.seek(starts[skip - line0])
+                for n, raw in enumerate(fh, start=skip + 1):
+                    if n - line0 == len(starts):
+                        starts.append(starts[-1] + len(raw))
                     try:
                         text = raw.decode(encoding if n == 1 else encoding.replace("-sig", ""))
                     except UnicodeDecodeError as exc:
-                        bad_lines[n] = raw[exc.start:exc.end].hex(" ").upper()
+                        state.bad_lines[n] = raw[exc.start:exc.end].hex(" ").upper()
                         text = "\n"
                     yield text
 
-        expected: int | None = None
-        names: list[str] = []
-        mapping_idx: list[int | None] = []
-        pending: tuple[int, list[str], int] | None = None  # the last ragged record, a trailer candidate
-        hint: str | None = None
         rows: list[list[str | None]] = []
         rows_meta: list[tuple[int, int]] = []
-        start = 0
+        start = line0
+        prev = start
         while True:
             reader = csv.reader(decoded_lines(start), delimiter=self.delimiter, strict=True)
             prev = start
@@ -218,35 +317,12 @@ class ExtractReader:
                 for record in reader:
                     line = prev + 1
                     prev = start + reader.line_num  # line_num counts from this reader's first line
-                    if line in bad_lines:
-                        self.rows += 1
-                        if hint is None:
-                            hint = self._hint(encoding)[0]
-                        self.issues.add("DAT001", line, self.rows, encoding=encoding, bytes=bad_lines[line],
-                                        hint=hint)
-                        continue
-                    if not record or (len(record) == 1 and not record[0].strip()):
-                        continue  # a blank line
-                    if expected is None and self.header:
-                        names, mapping_idx = self._bind_header(record, line)
-                        expected = len(record)
-                        continue
-                    if expected is None:
-                        expected = len(record)
-                        names = [f"column{i + 1}" for i in range(expected)] if self.table is None else names
-                        mapping_idx = self._bind_positions(expected, line)
-                    if pending is not None:
-                        self._ragged(*pending, expected)
-                        pending = None
-                    self.rows += 1
-                    if len(record) != expected:
-                        pending = (line, record, self.rows)
-                        continue
-                    rows.append([record[i] if i is not None else None for i in mapping_idx])
-                    rows_meta.append((self.rows, line))
+                    self._csv_record(record, line, state, rows, rows_meta)
                     if len(rows) >= self.options.batch_rows:
                         yield self._frame(rows, rows_meta)
                         rows, rows_meta = [], []
+                    if stop is not None and prev >= stop:
+                        break
             except csv.Error as exc:
                 self.rows += 1
                 self.issues.add("DAT003", prev + 1, self.rows) if "end of data" in str(exc) else \
@@ -254,15 +330,45 @@ class ExtractReader:
                 # Resume on the line after the one where the broken record began: the lines an unterminated
                 # quote swallowed are records of their own, not to be lost.
                 start = prev + 1
-                if pending is not None:
-                    self._ragged(*pending, expected or 0)
-                    pending = None
+                if state.pending is not None:
+                    self._ragged(*state.pending, state.expected or 0)
+                    state.pending = None
                 continue
             break
-        if pending is not None:
-            self._trailer_or_ragged(*pending, expected or 0)
         if rows:
             yield self._frame(rows, rows_meta)
+        state.line = prev
+        state.offset = starts[prev - line0] if prev - line0 < len(starts) else self.path.stat().st_size
+
+    def _csv_record(self, record: list[str], line: int, state: _CsvState, rows: list[list[str | None]],
+                    rows_meta: list[tuple[int, int]]) -> None:
+        """One record of the exact path: a bad line, a blank line, the header, a ragged row or a row."""
+        if line in state.bad_lines:
+            self.rows += 1
+            if state.hint is None:
+                state.hint = self._hint(str(self.encoding))[0]
+            self.issues.add("DAT001", line, self.rows, encoding=self.encoding, bytes=state.bad_lines[line],
+                            hint=state.hint)
+            return
+        if not record or (len(record) == 1 and not record[0].strip()):
+            return  # a blank line
+        if state.expected is None and self.header:
+            state.names, state.mapping_idx = self._bind_header(record, line)
+            state.expected = len(record)
+            return
+        if state.expected is None:
+            state.expected = len(record)
+            state.names = [f"column{i + 1}" for i in range(state.expected)] if self.table is None else state.names
+            state.mapping_idx = self._bind_positions(state.expected, line)
+        if state.pending is not None:
+            self._ragged(*state.pending, state.expected)
+            state.pending = None
+        self.rows += 1
+        if len(record) != state.expected:
+            state.pending = (line, record, self.rows)
+            return
+        rows.append([record[i] if i is not None else None for i in state.mapping_idx])
+        rows_meta.append((self.rows, line))
 
     def _ragged(self, line: int, record: list[str], row: int, expected: int) -> None:
         self.issues.add("DAT002", line, row, found=len(record), expected=expected)
@@ -357,7 +463,6 @@ class ExtractReader:
                     buffer.extend(bytes(kept + block_bytes + 1 - len(buffer)))
                     view = memoryview(buffer)
                 got = fh.readinto(view[kept:kept + block_bytes]) or 0
-                self._sha.update(view[kept:kept + got])
                 end = kept + got
                 if got == 0:
                     if end == 0:
@@ -524,7 +629,6 @@ class ExtractReader:
     def _excel(self) -> Iterator[pl.DataFrame]:
         from migrator.excel import find_header, read_workbook
 
-        self._sha.update(self.path.read_bytes())
         workbook = read_workbook(self.path)
         names = list(workbook.sheets)
         sheet_name = self.options.sheet or (self.table.name if self.table and self.table.name in names else names[0])
@@ -571,6 +675,100 @@ class ExtractReader:
                 pl.lit(None, dtype=pl.Int64).alias(ROW), pl.lit(None, dtype=pl.Int64).alias(LINE))
         return pl.concat(frames)
 
+
+_CSV_FIELD_LIMIT = 131_072  # csv.field_size_limit(): a longer line goes the exact way, which reports it
+_BLOCK_ENCODINGS = {"utf-8", "utf-8-sig", "cp932", "shift_jis"}  # ASCII bytes are always ASCII characters
+
+
+@dataclass
+class _CsvState:
+    """What the CSV paths share while reading one file."""
+
+    expected: int | None = None  # fields per record (the header's, or the first record's)
+    names: list[str] = field(default_factory=list)
+    mapping_idx: list[int | None] = field(default_factory=list)  # field of each column (None: absent)
+    pending: tuple[int, list[str], int] | None = None  # the last ragged record, a trailer candidate
+    hint: str | None = None
+    bad_lines: dict[int, str] = field(default_factory=dict)  # undecodable lines → their first bad bytes
+    offset: int = 0  # where the exact path stopped: byte offset …
+    line: int = 0  # … and physical lines before it
+
+
+class _Rebatch:
+    """Frames of any size in, frames of exactly ``rows`` rows out (the last one shorter)."""
+
+    def __init__(self, rows: int) -> None:
+        self.rows = max(rows, 1)
+        self.frames: list[pl.DataFrame] = []
+        self.height = 0
+
+    def add(self, frame: pl.DataFrame) -> Iterator[pl.DataFrame]:
+        if frame.height:
+            self.frames.append(frame)
+            self.height += frame.height
+        while self.height >= self.rows:
+            whole = self.frames[0] if len(self.frames) == 1 else pl.concat(self.frames, rechunk=False)
+            yield whole.slice(0, self.rows).rechunk()
+            rest = whole.slice(self.rows)
+            self.frames, self.height = ([rest] if rest.height else []), rest.height
+
+    def flush(self) -> Iterator[pl.DataFrame]:
+        if self.height:
+            yield pl.concat(self.frames).rechunk() if len(self.frames) > 1 else self.frames[0].rechunk()
+        self.frames, self.height = [], 0
+
+
+def _csv_fields(data: bytes, delimiter: int) -> np.ndarray | None:
+    """Fields per line of ``data`` (whole UTF-8 lines, each ending in LF), or None where Python's ``csv``
+    could read a line otherwise than polars: a NUL, a lone CR, a line longer than the field limit, a quoted
+    field left open at the line end, a quote that opens in the middle of a field or is not followed by a
+    delimiter or the line end when it closes."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(buf == 10)
+    if (buf == 0).any() or len(ends) == 0:
+        return None
+    if np.diff(ends, prepend=-1).max() > _CSV_FIELD_LIMIT:
+        return None
+    crs = np.flatnonzero(buf == 13)
+    if len(crs) and (buf[np.minimum(crs + 1, len(buf) - 1)] != 10).any():
+        return None
+    delims = np.flatnonzero(buf == delimiter)
+    quotes = np.flatnonzero(buf == 34)
+    if len(quotes):
+        if (np.searchsorted(quotes, ends) % 2).any():  # a quote still open at a line end
+            return None
+        opening, closing = quotes[0::2], quotes[1::2]
+        before = buf[np.maximum(opening - 1, 0)]
+        if not ((opening == 0) | (before == delimiter) | (before == 10) | (before == 34)).all():
+            return None
+        after = buf[closing + 1]  # never past the end: the data ends with LF
+        if not ((after == delimiter) | (after == 13) | (after == 10) | (after == 34)).all():
+            return None
+        delims = delims[np.searchsorted(quotes, delims) % 2 == 0]  # outside quotes only
+    return np.bincount(np.searchsorted(ends, delims), minlength=len(ends)) + 1
+
+
+class _Checksum:
+    """SHA-256 of a file, computed in a thread of its own beside the reading (hashlib releases the GIL)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._sha = hashlib.sha256()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="extract-checksum", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        try:
+            with self.path.open("rb") as fh:
+                while chunk := fh.read(1 << 22):
+                    self._sha.update(chunk)
+        except OSError as exc:  # the reader reports the file's own errors
+            self._error = exc
+
+    def hexdigest(self) -> str | None:
+        self._thread.join()
+        return None if self._error is not None else self._sha.hexdigest()
 
 
 def _info_encoding(path: Path, encoding: str, en: str, ja: str) -> Finding:

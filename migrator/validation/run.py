@@ -264,14 +264,14 @@ class _MemoPool:
         self.parses = [e.alias(name) for name, e in (parses or {}).items()]
         self.cache: pl.DataFrame | None = None
 
-    def add(self, keys: pl.DataFrame) -> None:
-        """Evaluate the pipes for the values of ``keys`` (one ``MEMO_KEY`` column) not seen before."""
-        if self.cache is not None:
-            keys = keys.join(self.cache.select(MEMO_KEY), on=MEMO_KEY, how="anti", nulls_equal=True)
-        if keys.height or self.cache is None:
-            found = keys.lazy().with_columns(*self.parses).select(pl.col(MEMO_KEY), *self.outputs).collect() \
-                if self.parses else keys.select(pl.col(MEMO_KEY), *self.outputs)
-            self.cache = found if self.cache is None else pl.concat([self.cache, found])
+    def table(self, keys: pl.LazyFrame) -> pl.LazyFrame:
+        """The per-value results for the values of ``keys`` (one ``MEMO_KEY`` column, distinct), as a plan:
+        the kept results, and the pipes evaluated for the values not seen before."""
+        new = keys if self.cache is None else keys.join(self.cache.lazy().select(MEMO_KEY), on=MEMO_KEY,
+                                                         how="anti", nulls_equal=True)
+        found = new.with_columns(*self.parses).select(pl.col(MEMO_KEY), *self.outputs) if self.parses \
+            else new.select(pl.col(MEMO_KEY), *self.outputs)
+        return found if self.cache is None else pl.concat([self.cache.lazy(), found])
 
 
 @dataclass
@@ -427,22 +427,23 @@ class _TableRunner:
                        if i not in memo_issues]
         legacy_exprs = [_legacy_text(legacy, self.columns.get(n)).alias(f"__leg{j}") for j, n in enumerate(self.names)]
         keys = [g.input.alias(g.key) for g in self.memo]
-        frame = legacy.lazy().select(pl.col(ROW), pl.col(LINE), *exprs, *issue_exprs, *legacy_exprs, *keys).collect()
+        base = legacy.lazy().with_columns(keys) if keys else legacy.lazy()
+        plan = base.select(pl.col(ROW), pl.col(LINE), *exprs, *issue_exprs, *legacy_exprs,
+                           *[pl.col(g.key) for g in self.memo])
+        # One query: each pool's table of per-value results (kept ones and the new values' ones) is joined
+        # in on the key column, and collected together with the batch (shared parts computed once).
         pools = list({id(g.pool): g.pool for g in self.memo if g.pool is not None}.values())
-        for pool in pools:
-            distinct = pl.concat([frame.select(pl.col(g.key).alias(MEMO_KEY)) for g in self.memo if g.pool is pool])
-            pool.add(distinct.unique())
+        tables = [pool.table(pl.concat([base.select(pl.col(g.key).alias(MEMO_KEY)) for g in self.memo
+                                        if g.pool is pool]).unique()) for pool in pools]
         for g in self.memo:
-            assert g.pool is not None and g.pool.cache is not None
-            # Joined on the key column alone (the table has one row per key, so rows keep their order),
-            # then put beside the wide frame: joining the wide frame would copy all of its columns.
-            found = frame.select(g.key).join(g.pool.cache, left_on=g.key, right_on=MEMO_KEY, how="left",
-                                             nulls_equal=True, maintain_order="left")
-            named = [found[f"__out{k}"].alias(e.meta.output_name()) for k, e in enumerate(g.outputs)]
-            frame = frame.drop(g.key).hstack(named)
-        for pool in pools:
-            if pool.cache is not None and pool.cache.height > _MEMO_LIMIT:  # too many distinct values: afresh
-                pool.cache = None
+            table = tables[pools.index(g.pool)]  # type: ignore[arg-type]
+            named = table.select(pl.col(MEMO_KEY).alias(g.key),
+                                 *[pl.col(f"__out{k}").alias(e.meta.output_name()) for k, e in enumerate(g.outputs)])
+            plan = plan.join(named, on=g.key, how="left", nulls_equal=True, maintain_order="left").drop(g.key)
+        frame, *found = pl.collect_all([plan, *tables])
+        for pool, cache in zip(pools, found, strict=True):
+            # too many distinct values: afresh next time (bounds memory)
+            pool.cache = cache if cache.height <= _MEMO_LIMIT else None
         flags = [f"__iss{i}" for i in sorted(memo_issues)]
         if flags:
             frame = frame.with_columns(pl.col(flags).fill_null(False))
@@ -549,12 +550,15 @@ class _TableRunner:
         text_cols = [n for n in self.names if self.table.item(n).type == "string"
                      and self.table.item(n).charset not in ("digits", "alnum")]
         if text_cols:
-            with_pua = converted.filter(pl.any_horizontal(pl.col(n).str.contains(PUA_RE) for n in text_cols)
-                                        .fill_null(False))
-            pua = pl.concat([with_pua.select(pl.col(n).str.extract_all(PUA_RE).alias("ch")).explode("ch")
-                             for n in text_cols]).drop_nulls()  # per column: a null item must not hide the others
-            if pua.height:
-                self.gaiji.update(dict(pua.group_by("ch").len().iter_rows()))
+            # One vectorised test first: most batches hold no 外字 at all, and then nothing else is done.
+            has_pua = converted.select(pl.any_horizontal(pl.col(n).str.contains(PUA_RE) for n in text_cols)
+                                       .fill_null(False).alias("pua")).to_series()
+            if has_pua.any():
+                with_pua = converted.filter(has_pua)
+                pua = pl.concat([with_pua.select(pl.col(n).str.extract_all(PUA_RE).alias("ch")).explode("ch")
+                                 for n in text_cols]).drop_nulls()  # per column: a null item must not hide others
+                if pua.height:
+                    self.gaiji.update(dict(pua.group_by("ch").len().iter_rows()))
         clock("gaiji count")
 
         bad = sorted(error_rows)
