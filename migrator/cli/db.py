@@ -16,10 +16,10 @@ def upgrade(url: str, revision: str) -> str | None:
     return run(url, revision)
 
 
-def downgrade(url: str, revision: str) -> str | None:
+def downgrade(url: str, revision: str, *, force: bool = False) -> str | None:
     from migrator.store import downgrade as run
 
-    return run(url, revision)
+    return run(url, revision, force=force)
 
 
 @click.group()

@@ -16,6 +16,7 @@ from migrator.cli.demo import demo
 from migrator.cli.inventory import inventory
 from migrator.cli.mapping import mapping
 from migrator.cli.plan import plan
+from migrator.cli.risk import risk
 from migrator.cli.run import run_cmd
 from migrator.cli.samples import samples
 from migrator.cli.schema import schema
@@ -59,7 +60,7 @@ def cli(ctx: click.Context, lang: Lang | None, debug: bool, db_url: str | None,
         limits.install(limits.with_overrides(limits.from_environ(), pairs))
 
 
-for group in (schema, mapping, inventory, plan, db, demo, samples):
+for group in (schema, mapping, inventory, plan, risk, db, demo, samples):
     cli.add_command(group)
 mapping.add_command(run_cmd, "run")
 cli.add_command(run_cmd, "validate")

@@ -36,10 +36,14 @@ from migrator.limits import check_input_file
               help="Read the extracts with this table of the legacy schema instead of the mapping's 現行テーブル "
                    "(the same items delivered in another physical form, e.g. fixed-width instead of CSV). "
                    "Repeatable; applies to the mappings whose legacy schema has the table.")
+@click.option("--municipality", "-m", metavar="CODE", default=None,
+              help="団体コード of the system the run migrates (links the run to it for the risk register).")
+@click.option("--system", "system_name", metavar="NAME", default=None,
+              help="Name of the system the run migrates, when the municipality has several of its business area.")
 @output_options
 def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconcile: bool, show_values: bool,
             encoding: str | None, examples: int, batch_rows: int, quiet: bool, no_store: bool, profile: str,
-            layouts: tuple[str, ...], fmt: str) -> None:
+            layouts: tuple[str, ...], municipality: str | None, system_name: str | None, fmt: str) -> None:
     """Run mapping WORKBOOK on EXTRACT (repeat the pair for related tables) and validate the result.
 
     Writes, with --out, the converted standard-layout CSV, a rejects file and the reports. Exit code 1
@@ -88,7 +92,8 @@ def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconc
 
             with store.transaction() as session:
                 save_run(session, mapping_id=",".join(t.job.name for t in result.tables), report=result.report,
-                         started_at=started)
+                         started_at=started, municipality_code=municipality, system_name=system_name,
+                         area_code=result.tables[0].job.standard_schema.business_area)
     finally:
         if store is not None:
             store.close()
