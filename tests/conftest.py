@@ -73,6 +73,9 @@ def run_cli(*args: str, expect: int | None = 0, env: dict[str, str] | None = Non
     ``expect`` is the exit code the caller requires (``None`` to skip the check).
     """
     runner = CliRunner()
+    # A wide terminal unless the test says otherwise: tests of content should not depend on where tables wrap
+    # (tests/report/test_text.py sets COLUMNS itself).
+    env = {"COLUMNS": "250", **(env or {})}
     with runner.isolation(input=input, env=env) as (out, err, _mixed):
         code = run(list(args))
     result = CliResult(exit_code=code, stdout=out.getvalue().decode("utf-8"),

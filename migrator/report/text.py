@@ -42,6 +42,9 @@ def _pad(text: str, width: int) -> str:
 
 # Narrowest a wrapped column gets; a table of many columns may still be wider than the terminal.
 MIN_COLUMN = 8
+# A word up to this width (an item name, a code) is never broken across lines; longer ones (paths, Japanese
+# sentences, which have no spaces) break where the column ends.
+WHOLE_WORD = 20
 GAP = 2
 
 
@@ -78,8 +81,9 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def _fit(natural: list[int], width: int) -> list[int]:
-    """Column widths within ``width``: narrow columns keep their width, the wide ones share what is left."""
+def _fit(natural: list[int], floors: list[int], width: int) -> list[int]:
+    """Column widths within ``width``: narrow columns keep their width, the wide ones share what is left, and
+    no column gets narrower than its ``floor`` (its longest word), even if the table then overflows."""
     budget = width - GAP * (len(natural) - 1)
     if sum(natural) <= budget:
         return natural
@@ -87,13 +91,19 @@ def _fit(natural: list[int], width: int) -> list[int]:
     wide = set(range(len(natural)))
     while wide:
         share = max((budget - sum(fitted[i] for i in range(len(natural)) if i not in wide)) // len(wide), MIN_COLUMN)
-        narrow = {i for i in wide if natural[i] <= share}
+        narrow = {i for i in wide if max(natural[i], floors[i]) <= share or floors[i] >= share}
         if not narrow:
             for i in wide:
                 fitted[i] = share
             break
+        for i in narrow:
+            fitted[i] = natural[i] if natural[i] <= share else floors[i]
         wide -= narrow
     return fitted
+
+
+def _longest_word(text: str) -> int:
+    return max((n for w in text.split(" ") if (n := display_width(w)) <= WHOLE_WORD), default=0)
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[Any]], *, width: int | None = None) -> str:
@@ -103,7 +113,8 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Any]], *, width: int | 
     """
     cells = [[("" if v is None else str(v)).replace("\n", " ") for v in row] for row in (header, *rows)]
     natural = [max(display_width(r[i]) for r in cells if i < len(r)) for i in range(len(header))]
-    widths = _fit(natural, width if width is not None else terminal_width())
+    floors = [max(_longest_word(r[i]) for r in cells if i < len(r)) for i in range(len(header))]
+    widths = _fit(natural, floors, width if width is not None else terminal_width())
     lines = []
     for n, row in enumerate(cells):
         wrapped = [wrap(c, widths[i]) for i, c in enumerate(row)]
