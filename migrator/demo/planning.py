@@ -32,6 +32,6 @@ def demo_step(ctx: DemoContext) -> DemoStep:
     outputs = tuple(write_plan(plan, ctx.out_dir / f"plan.{ext}", ext, ctx.lang) for ext in ("xlsx", "html"))
     s = plan.summary()
     detail = (f"{s['tasks']} tasks of {s['systems']} systems in {s['waves']} waves, {s['start']} → {s['finish']}, "
-              f"makespan {s['makespan_days']} business days (CPM bound {s['lower_bound_days']}), "
-              f"{s['late_tasks']} cut-overs late")
+              f"makespan {s['makespan_days']} business days (lower bound {s['bound_days']}, gap {s['gap_pct']} %), "
+              f"{s['late_tasks']} cut-overs late, each with the chain that holds it (PLN002)")
     return DemoStep(name="plan", detail=detail, outputs=outputs, report=result.report)

@@ -75,7 +75,7 @@ def _read_csv(path: Path) -> tuple[SheetData, list[int]]:
 
 
 def _unreadable(location: Location, key: str | None, ja: str, en: str) -> Finding:
-    return make_finding("PLN007", location, item=key, reason_ja=ja, reason_en=en)
+    return make_finding("PLN007", location, item=key, reason=en, reason_ja=ja)
 
 
 def read_progress(path: Path) -> tuple[dict[str, TaskProgress], list[Finding]]:
