@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import re
 from pathlib import Path
 
@@ -44,22 +43,29 @@ def _date(value: object) -> dt.date | None:
 
 
 def _read_csv(path: Path) -> tuple[SheetData, list[int]]:
-    """The CSV as a sheet, and the physical line each record starts on (a quoted cell may hold line breaks)."""
-    raw = check_input_file(path).read_bytes()
+    """The CSV as a sheet, and the physical line each record starts on (a quoted cell may hold line breaks).
+
+    The file is read as a stream (UTF-8, else CP932), so a huge field costs one line, not the whole file.
+    """
+    check_input_file(path)
     for enc in ("utf-8-sig", "cp932"):
         try:
-            text = raw.decode(enc)
+            rows, lines = _parse_csv(path, enc)
             break
         except UnicodeDecodeError:
             continue
     else:
         raise InputError("the CSV is neither UTF-8 nor CP932", "CSV が UTF-8 でも CP932 でもありません",
                          location=Location(file=str(path)))
-    reader = csv.reader(io.StringIO(text))
+    return SheetData(name=path.name, rows=rows, file=str(path)), lines
+
+
+def _parse_csv(path: Path, encoding: str) -> tuple[list[list[str]], list[int]]:
     rows: list[list[str]] = []
     lines: list[int] = []
     last = 0
-    with csv_field_limit() as limit:
+    with path.open(encoding=encoding, newline="") as fh, csv_field_limit() as limit:
+        reader = csv.reader(fh)
         try:
             for record in reader:
                 rows.append(list(record))
@@ -71,7 +77,7 @@ def _read_csv(path: Path) -> tuple[SheetData, list[int]]:
                                     reason=str(exc)) from None
             raise InputError.of("CORE109", Location(file=str(path), line=last + 1), limit=limit,
                                 how=how_to_raise("csv_field_bytes")) from None
-    return SheetData(name=path.name, rows=rows, file=str(path)), lines
+    return rows, lines
 
 
 def _unreadable(location: Location, key: str | None, ja: str, en: str) -> Finding:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -38,24 +39,35 @@ class Measured:
     peak_mb: float
 
 
+# Peak memory is read by a small launcher from its child's rusage: a child forked straight from the test
+# process would inherit the test process's own high-water mark (Linux keeps it across fork and exec).
+_LAUNCHER = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run([sys.executable, '-m', 'migrator', *sys.argv[1:]]).returncode\n"
+    "sys.stderr.write('\\nPEAK_KIB=%d\\n' % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(code)\n"
+)
+
+
 def measured(*args: str, cwd: Path, timeout: float = 300) -> Measured:
     """Run ``python -m migrator ARGS`` in a subprocess; return its exit code, output and peak resident memory."""
     env = {**os.environ, "MIGRATOR_LANG": "en", "PYTHONPATH": str(REPO)}
     env.pop("MIGRATOR_DATABASE_URL", None)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen([sys.executable, "-m", "migrator", *args], cwd=cwd, env=env, stdout=out,
-                                stderr=err, stdin=subprocess.DEVNULL)
-        timer = threading.Timer(timeout, proc.kill)  # a hang fails the test instead of the suite
+        proc = subprocess.Popen([sys.executable, "-c", _LAUNCHER, *args], cwd=cwd, env=env, stdout=out, stderr=err,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+        # A hang fails the test instead of the suite: the whole session (launcher and migrator) is killed.
+        timer = threading.Timer(timeout, lambda: os.killpg(proc.pid, signal.SIGKILL))
         timer.start()
         try:
-            _pid, status, usage = os.wait4(proc.pid, 0)
+            code = proc.wait()
         finally:
             timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Measured(proc.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                        usage.ru_maxrss / 1024)  # Linux reports KiB
+        stderr, _, peak = err.read().decode("utf-8", "replace").rpartition("\nPEAK_KIB=")
+        assert peak.strip().isdigit(), f"killed after {timeout} s (a hang?)\n{stderr}"
+        return Measured(code, out.read().decode("utf-8", "replace"), stderr, int(peak) / 1024)
 
 
 @pytest.fixture
