@@ -433,7 +433,8 @@ def parse_wareki_expr(expr: pl.Expr, *, policy: Policy | str = Policy.STRICT, ko
         code=f("text").str.extract_groups(_CODE_RE),
         west=f("text").str.extract_groups(_WESTERN_RE),
         kanji=f("text").str.extract_groups(_TEXT_RE),
-        fusho=f("text").str.extract_groups(_FUSHO_RE),
+        # Only the few values with a 不詳 mark go through the 不詳日 pattern (a null costs the regex nothing).
+        fusho=pl.when(f("text").str.contains(_FUSHO_MARK)).then(f("text")).str.extract_groups(_FUSHO_RE),
         blank=f("raw").is_null() | (f("text").str.strip_chars(" ") == ""),
         has_fusho=f("text").str.contains(_FUSHO, literal=True),
         has_mark=f("text").str.contains(_FUSHO_MARK),
@@ -488,13 +489,11 @@ def _resolve_expr(st: pl.Expr, policy: Policy, koseki: bool) -> pl.Expr:
         known_era=era_code.is_in([e.code for e in ERAS]),
         year=y + pl.when(era_code == 0).then(0).otherwise(_era_table_expr(era_code, "offset", pl.Int32)),
         all_zero=f("is_code") & (era_code == _NO_ERA) & (y == 0) & (mo == 0) & (d == 0),
-        first_int=pl.when(era_code == 0).then(pl.lit(10101, pl.Int32)).otherwise(
-            _era_table_expr(era_code, "first", pl.Date).dt.year() * 10000
-            + _era_table_expr(era_code, "first", pl.Date).dt.month().cast(pl.Int32) * 100
-            + _era_table_expr(era_code, "first", pl.Date).dt.day().cast(pl.Int32)),
-        last_int=pl.coalesce(_era_table_expr(era_code, "last", pl.Date), pl.lit(_FAR_FUTURE)).dt.year() * 10000
-        + pl.coalesce(_era_table_expr(era_code, "last", pl.Date), pl.lit(_FAR_FUTURE)).dt.month().cast(pl.Int32) * 100
-        + pl.coalesce(_era_table_expr(era_code, "last", pl.Date), pl.lit(_FAR_FUTURE)).dt.day().cast(pl.Int32),
+        first_int=era_code.replace_strict([0] + [e.code for e in ERAS], [10101] + [_ymd(e.first) for e in ERAS],
+                                          default=None, return_dtype=pl.Int32),
+        last_int=era_code.replace_strict([0] + [e.code for e in ERAS],
+                                         [_ymd(_FAR_FUTURE)] + [_ymd(e.last or _FAR_FUTURE) for e in ERAS],
+                                         default=_ymd(_FAR_FUTURE), return_dtype=pl.Int32),
     )
     year = f("year")
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
@@ -585,17 +584,17 @@ def _resolve_expr(st: pl.Expr, policy: Policy, koseki: bool) -> pl.Expr:
     date = (pl.when(has_date).then(safe)
             .when(with_internal & f("internal").is_not_null()).then(_date_of(f("internal")))
             .otherwise(pl.lit(None, pl.Date)))
-    iso = pl.when(non_cal).then(pl.concat_str(
-        year.cast(pl.String).str.zfill(4), pl.lit("-"), mo.cast(pl.String).str.zfill(2), pl.lit("-"),
-        d.cast(pl.String).str.zfill(2))).otherwise(date.dt.to_string("%Y-%m-%d"))
     st = st.struct.with_fields(
         date=date,
         status=status,
         reason=reason,
         fusho_text=fusho,
-        iso=iso,
     )
-    return st.struct.drop(_WORK_FIELDS)
+    # The date is materialised once above; its text form (or a non-calendar day as written) reads it.
+    iso = pl.when(non_cal).then(pl.concat_str(
+        year.cast(pl.String).str.zfill(4), pl.lit("-"), mo.cast(pl.String).str.zfill(2), pl.lit("-"),
+        d.cast(pl.String).str.zfill(2))).otherwise(f("date").cast(pl.String))
+    return st.struct.with_fields(iso=iso).struct.drop(_WORK_FIELDS)
 
 
 def wareki_to_date_expr(expr: pl.Expr, *, policy: Policy | str = Policy.STRICT) -> pl.Expr:

@@ -987,8 +987,7 @@ def run_mapping_files(pairs: Sequence[tuple[Path, Path]], options: RunOptions | 
     if len(jobs) < len(pairs):
         return RunResult(Report.of("mapping run", findings, subject=", ".join(str(w) for w, _ in pairs)), (), (), ())
     result = run_jobs(jobs, options)
-    if findings:
-        report = Report.of(result.report.title, [*findings, *result.report.findings], subject=result.report.subject,
-                           summary=result.report.summary)
-        result = RunResult(report, result.tables, result.outputs, result.gaiji)
-    return result
+    # The report says which rules it checked: the standard's own, or a municipality's stricter profile.
+    report = Report.of(result.report.title, [*findings, *result.report.findings], subject=result.report.subject,
+                       summary={**result.report.summary, "profile": profile})
+    return RunResult(report, result.tables, result.outputs, result.gaiji)

@@ -192,6 +192,7 @@ def test_existing_numbers_without_check_digit_pass_under_the_standard(workdir: P
     assert out is not None and out.height == 2
     found = _found(report)
     assert found[("DAT404", "宛名番号")] == 2 and found[("DAT404", "世帯番号")] == 2
+    assert report["summary"]["profile"] == "standard"
     assert all(f["severity"] == "info" for f in report["findings"])
 
 
@@ -201,6 +202,7 @@ def test_municipality_profile_asks_for_the_check_digit(workdir: Path) -> None:
     found = _found(report)
     assert found[("DAT107", "宛名番号")] == 2 and found[("DAT107", "世帯番号")] == 2
     assert ("DAT404", "宛名番号") not in found
+    assert report["summary"]["profile"] == "municipality-strict"
 
 
 def test_unknown_profile_is_an_input_error(workdir: Path) -> None:
