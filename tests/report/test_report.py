@@ -103,7 +103,7 @@ def test_json_has_documented_keys() -> None:
     finding = data["findings"][0]
     assert set(finding) == {"code", "severity", "message", "message_ja", "message_en", "location", "item",
                             "value", "count", "share", "examples", "source"}
-    assert set(finding["location"]) == {"file", "line", "sheet", "cell", "row", "column", "text"}
+    assert set(finding["location"]) == {"file", "line", "sheet", "cell", "row", "column", "bytes", "text"}
     doc = (REPO / "docs" / "report-format.md").read_text(encoding="utf-8")
     for key in [*data, *finding, *finding["location"]]:
         assert f"`{key}`" in doc, f"docs/report-format.md does not document {key}"

@@ -155,6 +155,6 @@ def test_excel_extract(workdir: Path) -> None:
     wb.save(workdir / "setai.xlsx")
     report, _ = _json(SETAI_MAP, "setai.xlsx", "--out", "out", expect=1)
     bad = _only(report, "MAP408")
-    assert _where(bad) == {"file": "setai.xlsx", "line": 4, "row": 2, "column": "世帯員数"}
+    assert _where(bad) == {"file": "setai.xlsx", "line": 4, "row": 2, "column": "NINZU"}  # the extract's column
     out = pl.read_csv(workdir / "out" / "juki-rdb-to-001-setai.csv", infer_schema=False)
     assert out.select("世帯番号", "世帯主宛名番号", "世帯員数").rows() == [("000000000005010", "000000000010014", "1")]
