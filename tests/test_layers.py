@@ -13,7 +13,7 @@ from tests.conftest import REPO
 PACKAGE = REPO / "migrator"
 
 # Pure domain packages: models, rules, algorithms. They never reach the database, the use cases or the demo.
-DOMAIN = {"jp", "schema", "mapping", "validation", "inventory", "planning"}
+DOMAIN = {"jp", "schema", "mapping", "validation", "inventory", "planning", "risk"}
 # Shared foundations every layer may use.
 FOUNDATION = {"errors", "i18n", "location", "bundled", "excel", "report"}
 # What each layer above the domain may not import.

@@ -15,6 +15,7 @@ from migrator.cli.demo import demo
 from migrator.cli.inventory import inventory
 from migrator.cli.mapping import mapping
 from migrator.cli.plan import plan
+from migrator.cli.risk import risk
 from migrator.cli.run import run_cmd
 from migrator.cli.samples import samples
 from migrator.cli.schema import schema
@@ -46,7 +47,7 @@ def cli(ctx: click.Context, lang: Lang | None, debug: bool, db_url: str | None) 
         existing.db_url = db_url or existing.db_url
 
 
-for group in (schema, mapping, inventory, plan, db, demo, samples):
+for group in (schema, mapping, inventory, plan, risk, db, demo, samples):
     cli.add_command(group)
 mapping.add_command(run_cmd, "run")
 cli.add_command(run_cmd, "validate")

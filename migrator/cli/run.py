@@ -28,9 +28,14 @@ from migrator.errors import InputError
               help="Rows per batch (bounds memory).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--no-store", is_flag=True, help="Do not record the run's summary in the database.")
+@click.option("--municipality", "-m", metavar="CODE", default=None,
+              help="団体コード of the system the run migrates (links the run to it for the risk register).")
+@click.option("--system", "system_name", metavar="NAME", default=None,
+              help="Name of the system the run migrates, when the municipality has several of its business area.")
 @output_options
 def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconcile: bool, show_values: bool,
-            encoding: str | None, examples: int, batch_rows: int, quiet: bool, no_store: bool, fmt: str) -> None:
+            encoding: str | None, examples: int, batch_rows: int, quiet: bool, no_store: bool, municipality: str | None,
+            system_name: str | None, fmt: str) -> None:
     """Run mapping WORKBOOK on EXTRACT (repeat the pair for related tables) and validate the result.
 
     Writes, with --out, the converted standard-layout CSV, a rejects file and the reports. Exit code 1
@@ -80,7 +85,8 @@ def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconc
 
             with store.transaction() as session:
                 save_run(session, mapping_id=",".join(t.job.name for t in result.tables), report=result.report,
-                         started_at=started)
+                         started_at=started, municipality_code=municipality, system_name=system_name,
+                         area_code=result.tables[0].job.standard_schema.business_area)
     finally:
         if store is not None:
             store.close()

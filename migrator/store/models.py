@@ -148,6 +148,10 @@ class ValidationRun(Base):
     exit_code: Mapped[int] = mapped_column(Integer, default=0)
     input_checksums: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     timings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The system the run migrates (for the risk register's data readiness); empty when the run was not linked.
+    municipality_code: Mapped[str | None] = mapped_column(String(6))
+    area_code: Mapped[str | None] = mapped_column(String(3))
+    system_name: Mapped[str | None] = mapped_column(String(200))
     findings: Mapped[list[FindingSummary]] = relationship(back_populates="run", cascade="all, delete-orphan")
 
 
@@ -209,3 +213,15 @@ class PlanTask(Base):
     actual_start: Mapped[dt.date | None] = mapped_column(Date)
     actual_finish: Mapped[dt.date | None] = mapped_column(Date)
     plan: Mapped[Plan] = relationship(back_populates="tasks")
+
+
+class RiskSnapshot(Base):
+    """One risk register as it was listed: its concerns as JSON, for ``migrator risk diff``."""
+
+    __tablename__ = "risk_snapshot"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    taken_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    municipality_code: Mapped[str | None] = mapped_column(String(6))
+    scenario: Mapped[str | None] = mapped_column(String(100))
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    concerns: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

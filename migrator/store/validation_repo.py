@@ -14,14 +14,19 @@ from migrator.store import models as m
 
 
 def save_run(session: Session, *, mapping_id: str, report: Report, started_at: dt.datetime,
-             finished_at: dt.datetime | None = None, status: str = "finished") -> int:
-    """Store the summary of one run (``report.summary`` holds rows, checksums and timings); return its id."""
+             finished_at: dt.datetime | None = None, status: str = "finished", municipality_code: str | None = None,
+             area_code: str | None = None, system_name: str | None = None) -> int:
+    """Store the summary of one run (``report.summary`` holds rows, checksums and timings); return its id.
+
+    ``municipality_code``, ``area_code`` and ``system_name`` link the run to the system it migrates.
+    """
     summary = report.summary
     run = m.ValidationRun(
         mapping_id=mapping_id[:100], started_at=started_at, finished_at=finished_at or dt.datetime.now(dt.UTC),
         status=status, rows_in=int(summary.get("rows_in", 0)), rows_out=int(summary.get("rows_out", 0)),
         rows_rejected=int(summary.get("rows_rejected", 0)), exit_code=report.exit_code,
         input_checksums=dict(summary.get("input_checksums", {})), timings=dict(summary.get("timings_s", {})),
+        municipality_code=municipality_code, area_code=area_code, system_name=system_name,
     )
     counts: Counter[tuple[str, str, str | None]] = Counter()
     for f in report.findings:

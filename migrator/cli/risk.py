@@ -1,0 +1,138 @@
+"""``migrator risk``: the 懸念点一覧 per system, from the stored inventory, validation runs and plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from migrator.cli.common import app, lang_option
+from migrator.errors import InputError
+from migrator.report.json_out import dumps
+from migrator.report.text import table
+
+FORMATS = ("text", "json", "xlsx", "html")
+_MUNICIPALITY = click.option("--municipality", "-m", metavar="CODE", default=None, help="Only this 団体コード.")
+_SCENARIO = click.option("--scenario", default="default", show_default=True,
+                         help="The stored plan the dates, chains and critical marks come from.")
+_RULES = click.option("--rules", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+                      help="A rules YAML overriding the shipped rules (docs/risks.md).")
+_AS_OF = click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                      help="The day the register is drawn up (default: today).")
+
+
+@click.group()
+def risk() -> None:
+    """The risk register (懸念点一覧): one row per concern per system."""
+
+
+def _write(register: object, fmt: str, out: Path | None) -> None:
+    from migrator.risk import Register
+    from migrator.risk.export import concern_header, concern_rows, write_html, write_xlsx
+
+    assert isinstance(register, Register)
+    lang = app().lang
+    if fmt == "json":
+        text = dumps(register.to_dict(lang))
+        if out is None:
+            click.echo(text, nl=False)
+            return
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    elif fmt in ("xlsx", "html"):
+        if out is None:
+            raise InputError(f"--format {fmt} writes a file: give --out.", f"--format {fmt} には --out が必要です。")
+        (write_xlsx if fmt == "xlsx" else write_html)(register, out, lang)
+    else:
+        rows = [[*r[:5], r[6], r[8], r[9]] for r in concern_rows(register, lang)]
+        header = concern_header(lang)
+        click.echo(table([*header[:5], header[6], header[8], header[9]], rows, max_width=80))
+        click.echo(", ".join(f"{k} {v}" for k, v in register.counts().items()))
+        if out is None:
+            return
+        out.write_text(table(header, concern_rows(register, lang), max_width=None), encoding="utf-8")
+    click.echo(("出力: " if lang == "ja" else "Written: ") + str(out), err=True)
+
+
+def _register(municipality: str | None, scenario: str, rules: Path | None, as_of: dt.datetime | None,
+              snapshot: bool) -> object:
+    from migrator.services.risk import build_register
+
+    store = app().store()
+    try:
+        return build_register(store, municipality=municipality, scenario=scenario, rules=rules,
+                              as_of=as_of.date() if as_of else None, snapshot=snapshot)
+    finally:
+        store.close()
+
+
+@risk.command("list")
+@_MUNICIPALITY
+@_SCENARIO
+@_RULES
+@_AS_OF
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (required for xlsx and html).")
+@click.option("--no-store", is_flag=True, help="Do not keep this register as a snapshot for `risk diff`.")
+@lang_option
+def list_cmd(municipality: str | None, scenario: str, rules: Path | None, as_of: dt.datetime | None, fmt: str,
+             out: Path | None, no_store: bool) -> None:
+    """List the concerns of every system (of one municipality) and keep the list as a snapshot.
+
+    \b
+    Example:
+      migrator risk list --municipality 132012
+    """
+    _write(_register(municipality, scenario, rules, as_of, not no_store), fmt, out)
+
+
+@risk.command("export")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@_MUNICIPALITY
+@_SCENARIO
+@_RULES
+@_AS_OF
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Default: from the file's suffix (.xlsx, .html, .json, else text).")
+@lang_option
+def export_cmd(out: Path, municipality: str | None, scenario: str, rules: Path | None, as_of: dt.datetime | None,
+               fmt: str | None) -> None:
+    """Write the register to OUT (Excel, HTML, JSON or text) without keeping a snapshot.
+
+    \b
+    Example:
+      migrator risk export 懸念点一覧.xlsx --municipality 132012
+    """
+    fmt = fmt or {".xlsx": "xlsx", ".html": "html", ".json": "json"}.get(out.suffix.lower(), "text")
+    _write(_register(municipality, scenario, rules, as_of, False), fmt, out)
+
+
+@risk.command("diff")
+@_MUNICIPALITY
+@click.option("--before", type=int, default=None, help="Snapshot id to compare from (default: the one before).")
+@click.option("--after", type=int, default=None, help="Snapshot id to compare to (default: the last).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@lang_option
+def diff_cmd(municipality: str | None, before: int | None, after: int | None, fmt: str) -> None:
+    """Show what was resolved, what is new and what got worse between two stored registers.
+
+    \b
+    Example:
+      migrator risk diff --municipality 132012
+    """
+    from migrator.risk.export import diff_lines
+    from migrator.services.risk import diff_snapshots
+
+    lang = app().lang
+    store = app().store()
+    try:
+        a, b, change = diff_snapshots(store, municipality=municipality, before=before, after=after)
+    finally:
+        store.close()
+    if fmt == "json":
+        click.echo(dumps({"before": a, "after": b, **change.to_dict(lang)}), nl=False)
+    else:
+        click.echo(f"#{a} → #{b}")
+        click.echo("\n".join(diff_lines(change, lang)))

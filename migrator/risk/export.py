@@ -1,0 +1,102 @@
+"""The register as a table, an Excel workbook and an HTML page; a register diff as text."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from migrator.excel.writer import SheetSpec, write_workbook
+from migrator.i18n import Lang
+from migrator.report.html import page
+from migrator.risk.model import Register, RegisterDiff
+
+_HEADER = {
+    "ja": ["コード", "重要度", "団体", "業務", "システム", "懸念点", "内容", "根拠", "担当", "対応期限"],
+    "en": ["code", "severity", "municipality", "area", "system", "concern", "message", "evidence", "owner", "due"],
+}
+_READY = {
+    "ja": ["団体", "業務", "システム", "実行", "マッピング", "実行日", "件数", "移行不可", "移行不可率", "未対応外字",
+           "照合", "指摘"],
+    "en": ["municipality", "area", "system", "run", "mapping", "run date", "rows in", "rejected", "reject share",
+           "unmapped 外字", "reconciliation", "findings"],
+}
+_FILLS = {"error": "F8CBAD", "warning": "FFE699", "info": "DDEBF7"}
+
+
+def concern_header(lang: Lang = "en") -> list[str]:
+    return list(_HEADER[lang])
+
+
+def concern_rows(register: Register, lang: Lang = "en") -> list[list[object]]:
+    """One row per concern, in the register's order."""
+    return [[c.code, c.severity, f"{c.municipality_code} {c.municipality_name}".strip(), c.area_name,
+             c.system_name, c.title(lang), c.message(lang), "\n".join(e.text() for e in c.evidence),
+             f"{c.owner} ({c.owner_role})", c.due] for c in register.concerns]
+
+
+def readiness_rows(register: Register) -> list[list[object]]:
+    return [[r.municipality_code, r.area_code, r.system_name, r.run_id, r.mapping_id, r.run_date, r.rows_in,
+             r.rows_rejected, f"{r.reject_share:.1%}" if r.reject_share is not None else "-", r.gaiji_unmapped,
+             r.reconciliation, ", ".join(f"{k}×{v}" for k, v in sorted(r.counts.items()))]
+            for r in register.readiness]
+
+
+def register_sheets(register: Register, lang: Lang = "ja") -> list[SheetSpec]:
+    """The 懸念点 sheet (one row per concern, coloured by severity) and the data readiness sheet."""
+    rows = concern_rows(register, lang)
+    fills = {(r, 2): _FILLS[c.severity] for r, c in enumerate(register.concerns, start=2)}
+    return [
+        SheetSpec(name="懸念点" if lang == "ja" else "Concerns", header=concern_header(lang), rows=rows, fills=fills,
+                  widths={5: 24, 6: 28, 7: 60, 8: 60, 9: 24, 10: 12}),
+        SheetSpec(name="データ準備状況" if lang == "ja" else "Data readiness", header=_READY[lang],
+                  rows=readiness_rows(register), widths={3: 24, 5: 24, 12: 40}),
+    ]
+
+
+def write_xlsx(register: Register, path: Path, lang: Lang = "ja") -> Path:
+    return write_workbook(path, register_sheets(register, lang))
+
+
+def _table(header: list[str], rows: list[list[object]], classes: list[str] | None = None) -> str:
+    def cell(v: object) -> str:
+        return escape("" if v is None else str(v)).replace("\n", "<br>")
+
+    body = "".join(
+        f'<tr class="{classes[i] if classes else ""}">' + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
+        for i, row in enumerate(rows))
+    return "<table><tr>" + "".join(f"<th>{escape(h)}</th>" for h in header) + "</tr>" + body + "</table>"
+
+
+def register_section(register: Register, lang: Lang = "ja") -> str:
+    """The 懸念点 section as an HTML fragment (for the register page and for other pages)."""
+    title = "懸念点一覧" if lang == "ja" else "Risk register"
+    counts = ", ".join(f"{k} {v}" for k, v in register.counts().items())
+    out = [f"<h2>{escape(title)}</h2>", f"<p>{escape(counts)}</p>"]
+    out.append(_table(concern_header(lang), concern_rows(register, lang), [c.severity for c in register.concerns]))
+    out.append(f"<h2>{'データ準備状況' if lang == 'ja' else 'Data readiness'}</h2>")
+    out.append(_table(_READY[lang], readiness_rows(register)))
+    return "\n".join(out)
+
+
+def to_html(register: Register, lang: Lang = "ja") -> str:
+    head = "懸念点一覧" if lang == "ja" else "Risk register"
+    sub = f"{register.municipality or ''} as of {register.as_of} plan {register.scenario or '-'}"
+    return page(head, f"<h1>{escape(head)}</h1><p>{escape(sub)}</p>\n" + register_section(register, lang), lang=lang)
+
+
+def write_html(register: Register, path: Path, lang: Lang = "ja") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(to_html(register, lang), encoding="utf-8")
+    return path
+
+
+def diff_lines(change: RegisterDiff, lang: Lang = "en") -> list[str]:
+    """The diff as lines: ``- resolved``, ``+ new``, ``! worse``."""
+    lines = [f"- {c.code} {c.severity} {c.system_name}: {c.message(lang)}" for c in change.resolved]
+    lines += [f"+ {c.code} {c.severity} {c.system_name}: {c.message(lang)}" for c in change.new]
+    lines += [f"! {w.after.code} {w.before.severity}→{w.after.severity} {w.after.system_name}: "
+              f"{w.before.measure}→{w.after.measure} {w.after.message(lang)}" for w in change.worse]
+    word = ("解消 {r} 件、新規 {n} 件、悪化 {w} 件、変化なし {u} 件" if lang == "ja"
+            else "resolved {r}, new {n}, worse {w}, unchanged {u}")
+    lines.append(word.format(r=len(change.resolved), n=len(change.new), w=len(change.worse), u=change.unchanged))
+    return lines

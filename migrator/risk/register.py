@@ -1,0 +1,240 @@
+"""Evaluating the rules: each system's facts from the inventory, its last validation run and the plan.
+
+Pure: the inventory, the runs (``RunRecord``) and the plan come in as values; the register comes out.
+A run is linked to a system by municipality + business area (+ system name when the run names one); a run
+without a municipality is linked when exactly one system of the inventory has its area.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from migrator.inventory.model import Inventory, System
+from migrator.planning.model import Plan, ScheduledTask
+from migrator.report.catalogue import spec
+from migrator.risk.model import (
+    SEVERITY_RANK,
+    Change,
+    Concern,
+    Evidence,
+    Readiness,
+    Register,
+    RegisterDiff,
+    RunRecord,
+)
+from migrator.risk.rules import FACTS, FINDING_CODES, Rule, RuleSet, holds, load_rules
+
+DONE = "完了"
+
+SystemKey = tuple[str, str, str]
+
+
+def link_runs(inventory: Inventory, runs: Iterable[RunRecord]) -> dict[SystemKey, RunRecord]:
+    """The last run of each system of ``inventory`` (by finish time, then id) among the runs linked to it."""
+    by_area: dict[str, list[System]] = {}
+    for s in inventory.systems:
+        by_area.setdefault(s.area_code, []).append(s)
+    last: dict[SystemKey, RunRecord] = {}
+    for run in runs:
+        if not run.area_code:
+            continue
+        candidates = [s for s in by_area.get(run.area_code, ())
+                      if (run.system_name is None or s.name == run.system_name)]
+        if run.municipality_code:
+            candidates = [s for s in candidates if s.municipality_code == run.municipality_code]
+        elif len(candidates) != 1:
+            continue
+        for s in candidates:
+            before = last.get(s.key)
+            if before is None or _order(run) > _order(before):
+                last[s.key] = run
+    return last
+
+
+def _order(run: RunRecord) -> tuple[dt.datetime, int]:
+    return (run.finished_at or dt.datetime.min.replace(tzinfo=dt.UTC), run.id)
+
+
+def _count(run: RunRecord, fact: str, codes: dict[str, tuple[str, ...]]) -> int:
+    return sum(run.counts.get(c, 0) for c in codes.get(fact, ()))
+
+
+def readiness_of(system: System, run: RunRecord | None,
+                 codes: dict[str, tuple[str, ...]] = FINDING_CODES) -> Readiness:
+    """The data readiness of ``system`` from its last linked run."""
+    if run is None:
+        return Readiness(system.municipality_code, system.area_code, system.name)
+    gaps = _count(run, "reconciliation_gaps", codes)
+    return Readiness(
+        system.municipality_code, system.area_code, system.name, run_id=run.id, mapping_id=run.mapping_id,
+        run_date=run.finished_at.date() if run.finished_at else None, rows_in=run.rows_in,
+        rows_rejected=run.rows_rejected, gaiji_unmapped=_count(run, "gaiji_unmapped", codes),
+        reconciliation="gaps" if gaps else "ok", counts=dict(run.counts),
+    )
+
+
+def _tasks_of(plan: Plan | None, system: System) -> list[ScheduledTask]:
+    if plan is None:
+        return []
+    return [t for t in plan.tasks if (t.municipality_code, t.area_code, t.system_name) == system.key]
+
+
+def _chain(plan: Plan, task: ScheduledTask, limit: int = 6) -> list[str]:
+    """The tasks that drive ``task``: walk back through the predecessor that finishes last."""
+    index = plan.index()
+    preds: dict[int, list[int]] = {}
+    for a, b, _rule in plan.edges:
+        preds.setdefault(b, []).append(a)
+    chain, node = [task.key], index[task.key]
+    while preds.get(node) and len(chain) < limit:
+        node = max(preds[node], key=lambda i: (plan.tasks[i].finish, plan.tasks[i].ef))
+        chain.append(plan.tasks[node].key)
+    return list(reversed(chain))
+
+
+def _interim_links(inventory: Inventory, system: System, markers: Sequence[str]) -> int:
+    ends = {system.name, system.area_name}
+    return sum(1 for i in inventory.interfaces
+               if i.municipality_code == system.municipality_code and (i.source in ends or i.target in ends)
+               and any(m in f"{i.method} {i.notes or ''}" for m in markers))
+
+
+def system_facts(system: System, *, inventory: Inventory, run: RunRecord | None, plan: Plan | None,
+                 as_of: dt.date, rules: RuleSet | None = None) -> dict[str, Any]:
+    """Every fact of ``system`` a rule may name (``rules.FACTS``); unknown ones are ``None``."""
+    rules = rules or load_rules()
+    facts: dict[str, Any] = dict.fromkeys(FACTS)
+    facts.update(
+        contract_end=system.contract_end, release_date=system.release_date, planned_date=system.planned_date,
+        current_vendor=system.current_vendor, target_vendor=system.target_vendor,
+        special_support=system.special_support,
+        special_deadline=system.deadline if system.special_support else None, record_count=system.record_count,
+        interim_links=_interim_links(inventory, system, rules.interim_markers),
+    )
+    if run is not None:
+        ready = readiness_of(system, run, rules.finding_codes)
+        facts.update(run_id=run.id, run_date=ready.run_date, rows_in=run.rows_in, rows_rejected=run.rows_rejected,
+                     reject_share=ready.reject_share, gaiji_unmapped=ready.gaiji_unmapped,
+                     code_unconverted=_count(run, "code_unconverted", rules.finding_codes),
+                     reconciliation_gaps=_count(run, "reconciliation_gaps", rules.finding_codes))
+    tasks = [t for t in _tasks_of(plan, system) if t.status != DONE]
+    if plan is not None and tasks:
+        rehearsals = sorted(t.start_date for t in tasks if t.kind == "rehearsal" and t.start_date)
+        if rehearsals:
+            upcoming = [d for d in rehearsals if d >= as_of] or rehearsals
+            facts.update(next_rehearsal=upcoming[0], days_to_rehearsal=(upcoming[0] - as_of).days)
+            if facts["run_date"] is not None:
+                facts["run_age_at_rehearsal"] = (upcoming[0] - facts["run_date"]).days
+        critical = [t for t in tasks if t.critical]
+        facts.update(critical=bool(critical), critical_tasks=", ".join(t.phase for t in critical) or None,
+                     slack=min(t.total_float for t in tasks), late_days=max(t.late_days for t in tasks))
+        cutover = next((t for t in tasks if t.kind == "cutover"), None)
+        if cutover is not None and cutover.start_date:
+            window = plan.calendar.freeze_window(system.area_code, cutover.start_date)
+            facts.update(cutover_date=cutover.start_date, cutover_freeze=window.name if window else None,
+                         chain=" → ".join(_chain(plan, cutover)))
+    return facts
+
+
+def _shown(value: Any, fact: str) -> str:
+    if value is None:
+        return "-"
+    if fact == "reject_share" and isinstance(value, float):
+        return f"{value:.1%}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _evidence(rule: Rule, system: System, facts: dict[str, Any], run: RunRecord | None, plan: Plan | None,
+              threatened: ScheduledTask | None) -> tuple[Evidence, ...]:
+    named = list(dict.fromkeys([*(c.fact for c in rule.when), *rule.evidence,
+                                *(str(c.value)[1:] for c in rule.when
+                                  if isinstance(c.value, str) and c.value.startswith("@"))]))
+    out = []
+    for source in ("inventory", "run", "plan"):
+        shown = [f"{f}={_shown(facts[f], f)}" for f in named if FACTS[f] == source]
+        if not shown:
+            continue
+        if source == "inventory":
+            ref = system.source or f"{system.municipality_code} {system.area_name} {system.name}"
+        elif source == "run" and run is not None:
+            stamp = run.finished_at.date().isoformat() if run.finished_at else "-"
+            ref = f"run #{run.id} {run.mapping_id} ({stamp})"
+            codes = ", ".join(f"{c}×{n}" for c, n in sorted(run.counts.items()))
+            shown.append(f"findings {codes or '-'}")
+        elif source == "plan" and plan is not None:
+            ref = f"plan {plan.scenario}" + (f": {threatened.key}" if threatened else "")
+        else:
+            ref = "-"
+        out.append(Evidence(source=source, ref=ref, detail=", ".join(shown)))
+    return tuple(out)
+
+
+def _owner(rule: Rule, system: System, inventory: Inventory) -> str:
+    if rule.owner == "current_vendor":
+        return system.current_vendor or "-"
+    if rule.owner == "target_vendor":
+        return system.target_vendor or "-"
+    return next((m.name for m in inventory.municipalities if m.code == system.municipality_code),
+                system.municipality_code)
+
+
+def evaluate(*, inventory: Inventory, runs: Sequence[RunRecord] = (), plan: Plan | None = None,
+             rules: RuleSet | None = None, as_of: dt.date, municipality: str | None = None) -> Register:
+    """Build the register: every enabled rule over every system (of ``municipality`` when given)."""
+    rules = rules or load_rules()
+    last = link_runs(inventory, runs)
+    names = {m.code: m.name for m in inventory.municipalities}
+    concerns: list[Concern] = []
+    readiness: list[Readiness] = []
+    systems = [s for s in inventory.systems if municipality is None or s.municipality_code == municipality]
+    for system in systems:
+        run = last.get(system.key)
+        readiness.append(readiness_of(system, run, rules.finding_codes))
+        facts = system_facts(system, inventory=inventory, run=run, plan=plan, as_of=as_of, rules=rules)
+        tasks = _tasks_of(plan, system)
+        label = f"{system.municipality_code} {system.area_name} {system.name}"
+        for rule in rules.rules:
+            if not rule.enabled or not all(holds(c, facts) for c in rule.when):
+                continue
+            threatened = next((t for t in tasks if t.phase_id == rule.threatens), None)
+            due = (plan.calendar.day(max(threatened.ls, 0))
+                   if plan is not None and threatened is not None and threatened.status != DONE else None)
+            entry = spec(rule.code)
+            fill = {**{f: _shown(v, f) for f, v in facts.items()}, "item": label}
+            measure = facts.get(rule.measure) if rule.measure else None
+            concerns.append(Concern(
+                code=rule.code, severity=rule.severity or entry.severity,
+                municipality_code=system.municipality_code,
+                municipality_name=names.get(system.municipality_code, ""), area_code=system.area_code,
+                area_name=system.area_name, system_name=system.name, title_ja=entry.title_ja,
+                title_en=entry.title_en, message_ja=entry.message_ja.format(**fill), message_en=entry.message_en.format(**fill),
+                evidence=_evidence(rule, system, facts, run, plan, threatened), owner_role=rule.owner,
+                owner=_owner(rule, system, inventory), due=due,
+                measure=float(measure) if isinstance(measure, (int, float)) else None,
+            ))
+    concerns.sort(key=lambda c: (c.municipality_code, c.area_code, c.system_name, -SEVERITY_RANK[c.severity],
+                                 c.code))
+    return Register(concerns=tuple(concerns), readiness=tuple(readiness), as_of=as_of,
+                    municipality=municipality, scenario=plan.scenario if plan else None)
+
+
+def diff(before: Sequence[Concern], after: Sequence[Concern]) -> RegisterDiff:
+    """What was resolved, what is new and what got worse (higher severity or larger measure)."""
+    old = {c.key: c for c in before}
+    new = {c.key: c for c in after}
+    worse = []
+    unchanged = 0
+    for key in old.keys() & new.keys():
+        a, b = old[key], new[key]
+        if (SEVERITY_RANK[b.severity] > SEVERITY_RANK[a.severity]
+                or (a.measure is not None and b.measure is not None and b.measure > a.measure)):
+            worse.append(Change(a, b))
+        else:
+            unchanged += 1
+    return RegisterDiff(resolved=tuple(old[k] for k in sorted(old.keys() - new.keys())),
+                        new=tuple(new[k] for k in sorted(new.keys() - old.keys())),
+                        worse=tuple(sorted(worse, key=lambda w: w.after.key)), unchanged=unchanged)
