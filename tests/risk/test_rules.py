@@ -1,0 +1,126 @@
+"""Each shipped rule fires exactly on its case and names its evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from migrator.errors import SpecError
+from migrator.inventory.model import Interface
+from migrator.risk import evaluate, load_rules
+from migrator.risk.rules import DEFAULT_RULES
+from tests.risk.facts import AS_OF, CODE, RUN, SYSTEM, inventory, plan, with_run
+
+# case → (inventory, runs, plan, as_of, the one code expected, what its evidence must say)
+CASES = {
+    "contract ends before the release": (
+        inventory(replace(SYSTEM, release_date=dt.date(2027, 6, 1))), [RUN], plan(), AS_OF, "RSK001",
+        ["inventory.xlsx システム一覧!A5", "contract_end=2027-03-31", "release_date=2027-06-01"]),
+    "no target vendor": (
+        inventory(replace(SYSTEM, target_vendor=None)), [RUN], plan(), AS_OF, "RSK002",
+        ["target_vendor=-", "current_vendor=株式会社エーシステム"]),
+    "interim linkage": (
+        inventory(interfaces=(Interface(CODE, "住民記録システム", "国保システム", "ファイル", notes="暫定連携"),)),
+        [RUN], plan(), AS_OF, "RSK003", ["interim_links=1"]),
+    "special migration support": (
+        inventory(replace(SYSTEM, special_support=True, special_deadline=dt.date(2030, 3, 31))), [RUN], plan(),
+        AS_OF, "RSK004", ["special_deadline=2030-03-31"]),
+    "contract ends before the cut-over": (
+        inventory(replace(SYSTEM, contract_end=dt.date(2025, 12, 31))), [RUN], plan(), AS_OF, "RSK005",
+        ["contract_end=2025-12-31", "cutover_date=2026-01-05", "plan t: 132012/001/住民記録システム/cutover"]),
+    "too many rows rejected": (
+        inventory(), [with_run(rows_rejected=50, rows_out=950)], plan(), AS_OF, "RSK010",
+        ["run #7 juki-to-001 (2025-06-20)", "reject_share=5.0%", "rows_rejected=50"]),
+    "unmapped 外字": (
+        inventory(), [with_run(counts={"MAP406": 2, "DAT108": 1})], plan(), AS_OF, "RSK011",
+        ["gaiji_unmapped=3", "findings DAT108×1, MAP406×2"]),
+    "code values without a conversion": (
+        inventory(), [with_run(counts={"MAP404": 4})], plan(), AS_OF, "RSK012", ["code_unconverted=4"]),
+    "reconciliation gaps": (
+        inventory(), [with_run(counts={"DAT302": 1, "DAT303": 2})], plan(), AS_OF, "RSK013",
+        ["reconciliation_gaps=3"]),
+    "run older than the next rehearsal": (
+        inventory(), [with_run(finished_at=dt.datetime(2025, 4, 1, tzinfo=dt.UTC))], plan(), AS_OF, "RSK014",
+        ["run_date=2025-04-01", "next_rehearsal=2025-09-01", "run_age_at_rehearsal=153"]),
+    "no run before a near rehearsal": (
+        inventory(), [], plan(), dt.date(2025, 7, 15), "RSK015", ["days_to_rehearsal=48"]),
+    "late cut-over": (
+        inventory(), [RUN], plan(late_days=5), AS_OF, "RSK020",
+        ["late_days=5", "chain=132012/001/住民記録システム/code_mapping → 132012/001/住民記録システム/rehearsal1 → "
+                        "132012/001/住民記録システム/cutover"]),
+    "on the critical path": (
+        inventory(), [RUN], plan(critical=True), AS_OF, "RSK021", ["critical_tasks=移行リハーサル1"]),
+    "cut-over in a busy season": (
+        inventory(), [RUN], plan(cutover=dt.date(2026, 3, 25)), AS_OF, "RSK022", ["cutover_freeze=転入転出期"]),
+}
+
+
+def test_the_clean_system_has_no_concern() -> None:
+    register = evaluate(inventory=inventory(), runs=[RUN], plan=plan(), as_of=AS_OF)
+    assert register.concerns == ()
+    assert register.readiness[0].run_id == RUN.id
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_each_rule_fires_exactly_on_its_case_and_names_its_evidence(case: str) -> None:
+    inv, runs, the_plan, as_of, code, evidence = CASES[case]
+    register = evaluate(inventory=inv, runs=runs, plan=the_plan, as_of=as_of)
+    assert [c.code for c in register.concerns] == [code]
+    text = "\n".join(e.text() for e in register.concerns[0].evidence)
+    for part in evidence:
+        assert part in text
+
+
+def test_every_shipped_rule_has_a_case() -> None:
+    assert {r.code for r in load_rules().rules} == {c[4] for c in CASES.values()}
+
+
+def test_the_due_date_is_the_latest_start_of_the_threatened_task() -> None:
+    the_plan = plan(late_days=3)
+    concern = evaluate(inventory=inventory(), runs=[RUN], plan=the_plan, as_of=AS_OF).concerns[0]
+    assert concern.due == the_plan.calendar.day(180)
+    assert (concern.owner_role, concern.owner) == ("target_vendor", "ビー情報サービス株式会社")
+    assert concern.measure == 3
+
+
+def test_without_a_plan_only_inventory_and_run_concerns_are_raised() -> None:
+    inv = inventory(replace(SYSTEM, contract_end=dt.date(2025, 1, 31)))
+    register = evaluate(inventory=inv, runs=[with_run(rows_rejected=30)], plan=None, as_of=AS_OF)
+    assert [c.code for c in register.concerns] == ["RSK001", "RSK010"]
+    assert all(c.due is None for c in register.concerns)
+
+
+def test_a_rules_file_overrides_switches_off_and_tightens(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text("rules:\n"
+                    "  - {code: RSK010, when: [[reject_share, '>', 0.001]], severity: warning}\n"
+                    "  - {code: RSK002, enabled: false}\n", encoding="utf-8")
+    rules = load_rules(path)
+    inv = inventory(replace(SYSTEM, target_vendor=None))
+    register = evaluate(inventory=inv, runs=[with_run(rows_rejected=5)], plan=plan(), rules=rules, as_of=AS_OF)
+    assert [(c.code, c.severity) for c in register.concerns] == [("RSK010", "warning")]
+    shipped = evaluate(inventory=inv, runs=[with_run(rows_rejected=5)], plan=plan(), as_of=AS_OF)
+    assert [c.code for c in shipped.concerns] == ["RSK002"]
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("rules:\n  - {code: RSK010, when: [[rejects, '>', 1]]}\n", "unknown fact 'rejects'"),
+    ("rules:\n  - {code: RSK010, when: [[reject_share, '~', 1]]}\n", "unknown operator"),
+    ("rules:\n  - {code: PLN002, when: [[late_days, '>', 1]]}\n", "RSK code"),
+    ("rules:\n  - {code: RSK010, owner: pmo}\n", "owner must be one of"),
+    ("rules: [\n", "invalid YAML"),
+])
+def test_a_wrong_rules_file_names_the_file_and_the_rule(tmp_path: Path, text: str, says: str) -> None:
+    path = tmp_path / "my-rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError) as err:
+        load_rules(path)
+    assert says in err.value.message("en")
+    assert "my-rules.yaml" in err.value.message("en")
+
+
+def test_the_shipped_rules_are_a_readable_file() -> None:
+    assert "RSK001" in DEFAULT_RULES.read_text(encoding="utf-8")
