@@ -66,10 +66,11 @@ def _steps() -> list[Callable[[DemoContext], DemoStep]]:
     from migrator.demo.inventory import demo_step as inventory_step
     from migrator.demo.mapping import demo_step as mapping_step
     from migrator.demo.planning import demo_step as plan_step
+    from migrator.demo.risk import demo_step as risk_step
     from migrator.demo.schema import demo_step as schema_step
     from migrator.demo.validation import demo_step as validation_step
 
-    return [step_store, schema_step, mapping_step, validation_step, inventory_step, plan_step]
+    return [step_store, schema_step, mapping_step, validation_step, inventory_step, plan_step, risk_step]
 
 
 def run_demo(*, root: Path, out_dir: Path, store: Store, lang: Lang = "en") -> DemoResult:

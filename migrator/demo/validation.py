@@ -16,10 +16,18 @@ RUNS = {
     "mainframe": [("juki_mainframe_jumin.xlsx", "juki_mainframe.dat")],
     "rdb": [("juki_rdb_jumin.xlsx", "juki_rdb_kojin.csv"), ("juki_rdb_setai.xlsx", "juki_rdb_setai.csv")],
 }
+MUNICIPALITIES = {"mainframe": "132012", "rdb": "132021"}
+"""The sample municipality whose 住民記録 each run migrates (八王子市 on the mainframe, 立川市 on an RDB)."""
 
 
 def demo_step(ctx: DemoContext) -> DemoStep:
-    """Run the sample mappings on the sample extracts, write converted files, rejects and reports."""
+    """Run the sample mappings on the sample extracts, write converted files, rejects and reports.
+
+    Each run is recorded in the store, linked to the system it migrates, for the risk register's data readiness.
+    """
+    import datetime as dt
+
+    from migrator.store.validation_repo import save_run
     from migrator.validation.outputs import write_run_reports
     from migrator.validation.run import RunOptions, run_mapping_files
 
@@ -33,7 +41,13 @@ def demo_step(ctx: DemoContext) -> DemoStep:
             details.append(f"{name}: skipped, missing {', '.join(missing)}")
             continue
         out = ctx.out_dir / "validation" / name
+        started = dt.datetime.now(dt.UTC)
         result = run_mapping_files(paths, RunOptions(out_dir=out, reconcile=True))
+        if result.tables:
+            with ctx.store.transaction() as session:
+                save_run(session, mapping_id=",".join(t.job.name for t in result.tables), report=result.report,
+                         started_at=started, municipality_code=MUNICIPALITIES[name],
+                         area_code=result.tables[0].job.standard_schema.business_area)
         outputs += [*result.outputs, *write_run_reports(result, out, ctx.lang)]
         findings += result.report.findings
         s = result.report.summary

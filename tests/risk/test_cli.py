@@ -1,0 +1,87 @@
+"""``migrator risk`` on a store holding the sample inventory and a validation run linked with ``validate -m``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import DATA, run_cli
+
+INVENTORY = sorted(str(p) for p in (DATA / "sample_data" / "inventory").glob("*.xlsx"))
+MAPPING = str(DATA / "mappings" / "juki_mainframe_jumin.xlsx")
+EXTRACT = str(DATA / "sample_data" / "extracts" / "juki_mainframe.dat")
+JUKI = "住民記録システム"
+
+
+def _register(*extra: str) -> dict:
+    out = run_cli("risk", "list", "-m", "132012", "--as-of", "2025-07-01", "--format", "json", *extra)
+    return json.loads(out.stdout)
+
+
+@pytest.fixture
+def store(workdir: Path) -> Path:
+    run_cli("inventory", "import", *INVENTORY, "--partial", "--format", "json", expect=None)
+    return workdir
+
+
+def test_a_linked_run_changes_the_systems_readiness_and_the_diff_shows_it(store: Path) -> None:
+    before = _register()
+    juki = next(r for r in before["readiness"] if r["system_name"] == JUKI)
+    assert juki["run_id"] is None
+    run_cli("validate", MAPPING, EXTRACT, "--reconcile", "--quiet", "-m", "132012", "--format", "json", expect=1)
+    after = _register()
+    juki = next(r for r in after["readiness"] if r["system_name"] == JUKI)
+    assert (juki["rows_in"], juki["rows_rejected"], juki["gaiji_unmapped"], juki["reconciliation"]) == (
+        3000, 10, 2, "gaps")
+    assert juki["counts"]["MAP404"] == 4
+    new = {(c["code"], c["system_name"]) for c in after["concerns"]} - {
+        (c["code"], c["system_name"]) for c in before["concerns"]}
+    assert new == {("RSK011", JUKI), ("RSK012", JUKI), ("RSK013", JUKI)}
+    change = json.loads(run_cli("risk", "diff", "-m", "132012", "--format", "json").stdout)
+    assert sorted(c["code"] for c in change["new"]) == ["RSK011", "RSK012", "RSK013"]
+    assert change["resolved"] == [] and change["worse"] == []
+    assert change["unchanged"] == len(before["concerns"])
+    text = run_cli("risk", "diff", "-m", "132012").stdout
+    assert "+ RSK011" in text and "resolved 0, new 3, worse 0" in text
+
+
+def test_a_run_of_another_municipality_does_not_touch_this_one(store: Path) -> None:
+    run_cli("validate", MAPPING, EXTRACT, "--quiet", "-m", "132021", "--format", "json", expect=1)
+    juki = next(r for r in _register("--no-store")["readiness"] if r["system_name"] == JUKI)
+    assert juki["run_id"] is None
+
+
+def test_excel_and_html_list_every_concern_once(store: Path) -> None:
+    run_cli("validate", MAPPING, EXTRACT, "--reconcile", "--quiet", "-m", "132012", "--format", "json", expect=1)
+    concerns = _register("--no-store")["concerns"]
+    assert concerns
+    run_cli("risk", "export", "risks.xlsx", "-m", "132012", "--as-of", "2025-07-01")
+    run_cli("risk", "list", "-m", "132012", "--as-of", "2025-07-01", "--format", "html", "--out", "risks.html",
+            "--no-store")
+    ws = openpyxl.load_workbook(store / "risks.xlsx")["Concerns"]
+    rows = [tuple(c.value for c in row) for row in ws.iter_rows(min_row=2)]
+    assert sorted((r[0], r[4]) for r in rows) == sorted((c["code"], c["system_name"]) for c in concerns)
+    assert len(set(rows)) == len(rows)
+    html = (store / "risks.html").read_text(encoding="utf-8")
+    for c in concerns:
+        assert html.count(f"<td>{c['code']}</td>") == sum(1 for d in concerns if d["code"] == c["code"])
+
+
+def test_risk_diff_needs_two_registers(store: Path) -> None:
+    _register()
+    out = run_cli("risk", "diff", "-m", "132012", expect=2)
+    assert "two stored registers" in out.stderr
+
+
+def test_a_wrong_rules_file_is_an_input_error(store: Path) -> None:
+    (store / "r.yaml").write_text("rules:\n  - {code: RSK010, when: [[nope, '>', 1]]}\n", encoding="utf-8")
+    out = run_cli("risk", "list", "--rules", "r.yaml", expect=2)
+    assert "r.yaml" in out.stderr and "unknown fact 'nope'" in out.stderr
+
+
+def test_xlsx_needs_an_output_file(store: Path) -> None:
+    out = run_cli("risk", "list", "--format", "xlsx", expect=2)
+    assert "--out" in out.stderr
