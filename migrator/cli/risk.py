@@ -24,7 +24,15 @@ _AS_OF = click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None
 
 @click.group()
 def risk() -> None:
-    """The risk register (懸念点一覧): one row per concern per system."""
+    """The risk register (懸念点一覧): one row per concern per system.
+
+    The concerns come from the stored inventory, the validation runs linked to the systems they migrate
+    (`migrator validate --municipality CODE`) and the stored plan; the rules are in docs/risks.md.
+
+    \b
+    Example:
+      migrator risk list --municipality 132012 --format xlsx --out 懸念点一覧.xlsx
+    """
 
 
 def _write(register: object, fmt: str, out: Path | None) -> None:
