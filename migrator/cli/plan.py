@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from migrator.cli.common import app, emit_report, emit_table, lang_option, output_options
+
+if TYPE_CHECKING:
+    from migrator.planning.model import ScheduledTask
+    from migrator.store import Store
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 _SCENARIO = click.option("--scenario", "-s", default="default", show_default=True, help="Name of the plan.")
@@ -82,8 +87,9 @@ def build(start: dt.datetime | None, deadline: dt.datetime | None, scenario: str
 @plan.command()
 @_SCENARIO
 @click.option("--limit", type=int, default=None, help="Show only the first N tasks.")
+@click.option("--concerns", is_flag=True, help="Only the tasks of systems with open concerns (`migrator risk list`).")
 @output_options
-def show(scenario: str, limit: int | None, fmt: str) -> None:
+def show(scenario: str, limit: int | None, concerns: bool, fmt: str) -> None:
     """Print the ordered task list: wave, start, finish, float, critical, vendor, checkpoint.
 
     \b
@@ -96,9 +102,12 @@ def show(scenario: str, limit: int | None, fmt: str) -> None:
     store = app().store()
     try:
         p = get_plan(store, scenario)
+        tasks = ordered(p)
+        if concerns:
+            tasks = _with_concerns(store, scenario, tasks)
     finally:
         store.close()
-    tasks = ordered(p)[:limit] if limit else ordered(p)
+    tasks = tasks[:limit] if limit else tasks
     header = (["ウェーブ", "タスク", "開始日", "終了日", "余裕日数", "クリティカル", "ベンダー", "チェックポイント",
                "期限", "遅延日数", "状況"] if app().lang == "ja" else
               ["wave", "task", "start", "finish", "float", "critical", "vendor", "checkpoint", "deadline", "late",
@@ -113,8 +122,10 @@ def show(scenario: str, limit: int | None, fmt: str) -> None:
 @_SCENARIO
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "json", "mermaid", "html"]), required=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--risks", is_flag=True,
+              help="xlsx/html: add the risk register (懸念点 sheet/section) and mark systems with open concerns.")
 @lang_option
-def export(scenario: str, fmt: str, output: Path) -> None:
+def export(scenario: str, fmt: str, output: Path, risks: bool) -> None:
     """Write the plan as Excel (tasks + weekly Gantt), JSON, a Mermaid gantt or a self-contained HTML page.
 
     \b
@@ -128,9 +139,24 @@ def export(scenario: str, fmt: str, output: Path) -> None:
     store = app().store()
     try:
         p = get_plan(store, scenario)
+        if risks and fmt in ("xlsx", "html"):
+            from migrator.risk.export import write_plan_with_register
+            from migrator.services.risk import build_register
+
+            register = build_register(store, scenario=scenario, snapshot=False)
+            click.echo(t("written", app().lang, path=write_plan_with_register(p, register, output, fmt, app().lang)))
+            return
     finally:
         store.close()
     click.echo(t("written", app().lang, path=write_plan(p, output, fmt, app().lang)))
+
+
+def _with_concerns(store: Store, scenario: str, tasks: list[ScheduledTask]) -> list[ScheduledTask]:
+    """The tasks of systems the risk register holds a concern for."""
+    from migrator.services.risk import build_register
+
+    systems = build_register(store, scenario=scenario, snapshot=False).systems_with_concerns()
+    return [t for t in tasks if (t.municipality_code, t.area_code, t.system_name) in systems]
 
 
 @plan.command()

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from migrator.excel.writer import SheetSpec, write_workbook
 from migrator.i18n import Lang
+from migrator.planning.export import plan_sheets
+from migrator.planning.export import to_html as plan_html
+from migrator.planning.model import Plan, ScheduledTask
 from migrator.report.html import page
 from migrator.risk.model import Register, RegisterDiff
 
@@ -100,3 +103,43 @@ def diff_lines(change: RegisterDiff, lang: Lang = "en") -> list[str]:
             else "resolved {r}, new {n}, worse {w}, unchanged {u}")
     lines.append(word.format(r=len(change.resolved), n=len(change.new), w=len(change.worse), u=change.unchanged))
     return lines
+
+
+# --- the register inside the plan's outputs ---------------------------------------------------------------
+# Kept apart from migrator.planning.export: the plan's own outputs stay as they are, these add the 懸念点
+# sheet/section and mark (⚠) the tasks of systems with open concerns wherever the plan names them.
+MARK = "⚠ "
+
+
+def _concerned_tasks(plan: Plan, register: Register) -> list[ScheduledTask]:
+    systems = register.systems_with_concerns()
+    return [t for t in plan.tasks if (t.municipality_code, t.area_code, t.system_name) in systems]
+
+
+def plan_sheets_with_register(plan: Plan, register: Register, lang: Lang = "ja") -> list[SheetSpec]:
+    """The plan's sheets with the tasks of concerned systems marked, then the 懸念点 and readiness sheets."""
+    tasks = _concerned_tasks(plan, register)
+    labels = {t.key for t in tasks} | {f"{t.municipality_code} {t.system_name}" for t in tasks}
+    sheets = plan_sheets(plan, lang)
+    for sheet in sheets:
+        sheet.rows = [[MARK + v if isinstance(v, str) and v in labels else v for v in row] for row in sheet.rows]
+    return [*sheets, *register_sheets(register, lang)]
+
+
+def plan_html_with_register(plan: Plan, register: Register, lang: Lang = "ja") -> str:
+    """The plan's page with the Gantt rows of concerned systems marked and the 懸念点 section at the end."""
+    html = plan_html(plan, lang)
+    for t in _concerned_tasks(plan, register):
+        label = escape(f"{t.municipality_code} {t.system_name} {t.phase}")
+        html = html.replace(f">{label}</text>", f">{MARK}{label}</text>")
+    note = ("⚠: 懸念点のあるシステム" if lang == "ja" else "⚠: systems with open concerns")
+    return html.replace("\n</body>", f"\n<p>{escape(note)}</p>\n{register_section(register, lang)}\n</body>", 1)
+
+
+def write_plan_with_register(plan: Plan, register: Register, path: Path, fmt: str, lang: Lang = "ja") -> Path:
+    """Write the plan with its register as ``xlsx`` or ``html``."""
+    if fmt == "xlsx":
+        return write_workbook(path, plan_sheets_with_register(plan, register, lang))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(plan_html_with_register(plan, register, lang), encoding="utf-8")
+    return path
