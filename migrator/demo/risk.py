@@ -6,8 +6,12 @@ migrate) and the plan of scenario ``demo``; the register is kept as a snapshot f
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from migrator.demo import DemoContext, DemoStep
-from migrator.risk.export import write_html, write_xlsx
+from migrator.errors import PlanError
+from migrator.risk.export import write_html, write_plan_with_register, write_xlsx
+from migrator.services.planning import get_plan
 from migrator.services.risk import build_register
 
 MUNICIPALITY = "132012"
@@ -15,10 +19,17 @@ MUNICIPALITY = "132012"
 
 
 def demo_step(ctx: DemoContext) -> DemoStep:
-    """Build, store and export the register of the sample municipality."""
+    """Build, store and export the register of the sample municipality, alone and inside the demo plan."""
     register = build_register(ctx.store, municipality=MUNICIPALITY, scenario="demo")
-    outputs = (write_xlsx(register, ctx.out_dir / "risks.xlsx", ctx.lang),
-               write_html(register, ctx.out_dir / "risks.html", ctx.lang))
+    outputs: tuple[Path, ...] = (write_xlsx(register, ctx.out_dir / "risks.xlsx", ctx.lang),
+                                 write_html(register, ctx.out_dir / "risks.html", ctx.lang))
+    try:
+        plan = get_plan(ctx.store, "demo")
+    except PlanError:  # the plan step found a cycle and stored no plan
+        plan = None
+    if plan is not None:
+        outputs += tuple(write_plan_with_register(plan, register, ctx.out_dir / f"plan-risks.{ext}", ext, ctx.lang)
+                         for ext in ("xlsx", "html"))
     counts = register.counts()
     ready = [r for r in register.readiness if r.run_id is not None]
     readiness = "; ".join(f"{r.system_name}: run #{r.run_id} {r.rows_in} rows, {r.rows_rejected} not migrated, "
