@@ -55,11 +55,11 @@ def _write(register: object, fmt: str, out: Path | None) -> None:
     else:
         rows = [[*r[:5], r[6], r[8], r[9]] for r in concern_rows(register, lang)]
         header = concern_header(lang)
-        click.echo(table([*header[:5], header[6], header[8], header[9]], rows, max_width=80))
+        click.echo(table([*header[:5], header[6], header[8], header[9]], rows))
         click.echo(", ".join(f"{k} {v}" for k, v in register.counts().items()))
         if out is None:
             return
-        out.write_text(table(header, concern_rows(register, lang), max_width=None), encoding="utf-8")
+        out.write_text(table(header, concern_rows(register, lang), width=240), encoding="utf-8")
     click.echo(("出力: " if lang == "ja" else "Written: ") + str(out), err=True)
 
 
