@@ -59,7 +59,7 @@ def _write(register: object, fmt: str, out: Path | None) -> None:
         click.echo(", ".join(f"{k} {v}" for k, v in register.counts().items()))
         if out is None:
             return
-        out.write_text(table(header, concern_rows(register, lang), width=10_000), encoding="utf-8")
+        out.write_text(table(header, concern_rows(register, lang), width=240), encoding="utf-8")
     click.echo(("出力: " if lang == "ja" else "Written: ") + str(out), err=True)
 
 

@@ -85,3 +85,18 @@ def test_a_wrong_rules_file_is_an_input_error(store: Path) -> None:
 def test_xlsx_needs_an_output_file(store: Path) -> None:
     out = run_cli("risk", "list", "--format", "xlsx", expect=2)
     assert "--out" in out.stderr
+
+
+def test_the_json_output_is_the_librarys_register(store: Path) -> None:
+    import datetime as dt
+
+    from migrator.services.risk import build_register
+    from migrator.store import open_store
+
+    shown = _register("--no-store")
+    opened = open_store()
+    try:
+        register = build_register(opened, municipality="132012", as_of=dt.date(2025, 7, 1), snapshot=False)
+    finally:
+        opened.close()
+    assert shown == json.loads(json.dumps(register.to_dict("en"), default=str))
