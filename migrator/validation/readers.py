@@ -205,10 +205,11 @@ class ExtractReader:
             codecs.lookup(encoding).name in _BLOCK_ENCODINGS
         size = self.path.stat().st_size
         offset, line = 0, 0
+        exact_until = 0  # the rest of a block whose plain lines were parsed: read the exact way up to here
         with self.path.open("rb") as fh:
             while offset < size:
                 stop: int | None = None  # the line the exact path may stop after (None: the end of the file)
-                if fast:
+                if fast and line >= exact_until:
                     fh.seek(offset)
                     raw = fh.read(block)
                     cut = raw.rfind(b"\n") + 1 if offset + len(raw) < size else len(raw)
@@ -218,14 +219,22 @@ class ExtractReader:
                         cut = raw.rfind(b"\n") + 1 if more else len(raw)
                     raw = raw[:cut]
                     lines = raw.count(b"\n") + (not raw.endswith(b"\n"))
-                    frame = self._csv_block(raw, offset == 0, line, lines, state)
+                    frame, good = self._csv_block(raw, offset == 0, line, lines, state)
+                    end_line = line + lines
+                    while frame is None and 0 < good < lines:  # the lines before the first suspect one
+                        lines = good
+                        raw = raw[:_line_end(raw, lines)]
+                        frame, good = self._csv_block(raw, offset == 0, line, lines, state)
                     if frame is not None:
                         offset, line = offset + len(raw), line + lines
+                        exact_until = end_line if line < end_line else 0
                         yield from batches.add(frame)
                         continue
                     if state.expected is not None and state.expected < 2:
                         fast = False  # one field per line: a blank line is not told from an empty field
-                    stop = line + lines
+                    stop = end_line
+                elif fast:
+                    stop = exact_until
                 for frame in self._csv_lines(offset, line, stop, state):
                     yield from batches.add(frame)
                 offset, line = state.offset, state.line
@@ -234,31 +243,34 @@ class ExtractReader:
         yield from batches.flush()
 
     def _csv_block(self, raw: bytes, first: bool, line0: int, lines: int,
-                   state: _CsvState) -> pl.DataFrame | None:
-        """The records of one plain block of whole lines as a frame, or None if the block is not plain."""
+                   state: _CsvState) -> tuple[pl.DataFrame | None, int]:
+        """The records of one plain block of whole lines as a frame, or (None, the number of leading lines
+        before the first line that makes it not plain)."""
         encoding = str(self.encoding)
         try:
             text = raw.decode(encoding if first else encoding.replace("-sig", ""))
-        except UnicodeDecodeError:
-            return None
+        except UnicodeDecodeError as exc:
+            return None, raw.count(b"\n", 0, exc.start)
         utf8 = codecs.lookup(encoding).name == "utf-8"
         data = (raw[3:] if raw.startswith(codecs.BOM_UTF8) and first else raw) if utf8 else text.encode("utf-8")
         del text
         if data.startswith(codecs.BOM_UTF8):  # a BOM the parser might take for the file's own
-            return None
+            return None, 0
         if not data.endswith(b"\n"):
             data += b"\n"
-        counts = _csv_fields(data, ord(self.delimiter))
+        counts, good = _csv_fields(data, ord(self.delimiter))
         if counts is None or len(counts) != lines:
-            return None
+            return None, good if counts is None else 0
         expected = state.expected if state.expected is not None else int(counts[0])
-        if expected < 2 or not bool((counts == expected).all()):
-            return None
+        if expected < 2:
+            return None, 0
+        wrong = np.flatnonzero(counts != expected)
+        if len(wrong):
+            return None, int(wrong[0])
         parsed = pl.read_csv(data, has_header=False, separator=self.delimiter, quote_char='"',
-                             schema={f"f{i}": pl.String for i in range(expected)},
-                             raise_if_empty=False)
+                             schema={f"f{i}": pl.String for i in range(expected)}, raise_if_empty=False)
         if parsed.height != lines:  # the parser read the lines otherwise than counted: leave it to Python
-            return None
+            return None, 0
         first_line = line0 + 1
         if state.expected is None:
             record = ["" if v is None else v for v in parsed.row(0)]
@@ -280,7 +292,7 @@ class ExtractReader:
             *[pl.when(c.str.len_bytes() > 0).then(c).alias(name) for c, name in zip(cols, self.columns, strict=True)],
             pl.int_range(first_row, first_row + parsed.height, dtype=pl.Int64).alias(ROW),
             pl.int_range(first_line, first_line + parsed.height, dtype=pl.Int64).alias(LINE),
-        )
+        ), lines
 
     def _csv_lines(self, offset: int, line0: int, stop: int | None, state: _CsvState) -> Iterator[pl.DataFrame]:
         """The exact path: Python's ``csv`` over decoded lines from ``offset`` (after physical line ``line0``)
@@ -718,34 +730,49 @@ class _Rebatch:
         self.frames, self.height = [], 0
 
 
-def _csv_fields(data: bytes, delimiter: int) -> np.ndarray | None:
-    """Fields per line of ``data`` (whole UTF-8 lines, each ending in LF), or None where Python's ``csv``
-    could read a line otherwise than polars: a NUL, a lone CR, a line longer than the field limit, a quoted
-    field left open at the line end, a quote that opens in the middle of a field or is not followed by a
-    delimiter or the line end when it closes."""
+def _csv_fields(data: bytes, delimiter: int) -> tuple[np.ndarray | None, int]:
+    """Fields per line of ``data`` (whole UTF-8 lines, each ending in LF), or (None, the number of lines
+    before the first one) where Python's ``csv`` could read a line otherwise than polars: a NUL, a lone CR,
+    a line longer than the field limit, a quoted field left open at the line end, a quote that opens in the
+    middle of a field or is not followed by a delimiter or the line end when it closes."""
     buf = np.frombuffer(data, dtype=np.uint8)
     ends = np.flatnonzero(buf == 10)
-    if (buf == 0).any() or len(ends) == 0:
-        return None
-    if np.diff(ends, prepend=-1).max() > _CSV_FIELD_LIMIT:
-        return None
+    if len(ends) == 0:
+        return None, 0
+    suspects: list[int] = []  # byte positions that make their line not plain
+
+    def first(where: np.ndarray, positions: np.ndarray) -> None:
+        hit = np.flatnonzero(where)
+        if len(hit):
+            suspects.append(int(positions[hit[0]]))
+
+    nul = np.flatnonzero(buf == 0)
+    if len(nul):
+        suspects.append(int(nul[0]))
+    first(np.diff(ends, prepend=-1) > _CSV_FIELD_LIMIT, ends)
     crs = np.flatnonzero(buf == 13)
-    if len(crs) and (buf[np.minimum(crs + 1, len(buf) - 1)] != 10).any():
-        return None
+    first(buf[np.minimum(crs + 1, len(buf) - 1)] != 10, crs)
     delims = np.flatnonzero(buf == delimiter)
+    counts = np.diff(np.searchsorted(delims, ends), prepend=0) + 1  # delimiters per line, plus one
     quotes = np.flatnonzero(buf == 34)
     if len(quotes):
-        if (np.searchsorted(quotes, ends) % 2).any():  # a quote still open at a line end
-            return None
+        first(np.searchsorted(quotes, ends) % 2 == 1, ends)  # a quote still open at a line end
         opening, closing = quotes[0::2], quotes[1::2]
         before = buf[np.maximum(opening - 1, 0)]
-        if not ((opening == 0) | (before == delimiter) | (before == 10) | (before == 34)).all():
-            return None
-        after = buf[closing + 1]  # never past the end: the data ends with LF
-        if not ((after == delimiter) | (after == 13) | (after == 10) | (after == 34)).all():
-            return None
-        delims = delims[np.searchsorted(quotes, delims) % 2 == 0]  # outside quotes only
-    return np.bincount(np.searchsorted(ends, delims), minlength=len(ends)) + 1
+        first(~((opening == 0) | (before == delimiter) | (before == 10) | (before == 34)), opening)
+        after = buf[np.minimum(closing + 1, len(buf) - 1)]
+        first(~((after == delimiter) | (after == 13) | (after == 10) | (after == 34)), closing)
+        if not suspects:  # delimiters between a pair of quotes are text, not field breaks
+            inside = np.searchsorted(delims, closing) - np.searchsorted(delims, opening)
+            counts -= np.bincount(np.searchsorted(ends, opening), weights=inside, minlength=len(ends)).astype(counts.dtype)
+    if suspects:
+        return None, int(np.searchsorted(ends, min(suspects)))
+    return counts, len(ends)
+
+
+def _line_end(raw: bytes, lines: int) -> int:
+    """The offset just after the first ``lines`` lines of ``raw``."""
+    return int(np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == 10)[lines - 1]) + 1
 
 
 class _Checksum:

@@ -264,14 +264,14 @@ class _MemoPool:
         self.parses = [e.alias(name) for name, e in (parses or {}).items()]
         self.cache: pl.DataFrame | None = None
 
-    def table(self, keys: pl.LazyFrame) -> pl.LazyFrame:
-        """The per-value results for the values of ``keys`` (one ``MEMO_KEY`` column, distinct), as a plan:
-        the kept results, and the pipes evaluated for the values not seen before."""
-        new = keys if self.cache is None else keys.join(self.cache.lazy().select(MEMO_KEY), on=MEMO_KEY,
-                                                         how="anti", nulls_equal=True)
-        found = new.with_columns(*self.parses).select(pl.col(MEMO_KEY), *self.outputs) if self.parses \
-            else new.select(pl.col(MEMO_KEY), *self.outputs)
-        return found if self.cache is None else pl.concat([self.cache.lazy(), found])
+    def add(self, keys: pl.DataFrame) -> None:
+        """Evaluate the pipes for the values of ``keys`` (one ``MEMO_KEY`` column) not seen before."""
+        if self.cache is not None:
+            keys = keys.join(self.cache.select(MEMO_KEY), on=MEMO_KEY, how="anti", nulls_equal=True)
+        if keys.height or self.cache is None:
+            found = keys.lazy().with_columns(*self.parses).select(pl.col(MEMO_KEY), *self.outputs).collect() \
+                if self.parses else keys.select(pl.col(MEMO_KEY), *self.outputs)
+            self.cache = found if self.cache is None else pl.concat([self.cache, found])
 
 
 @dataclass
@@ -427,23 +427,22 @@ class _TableRunner:
                        if i not in memo_issues]
         legacy_exprs = [_legacy_text(legacy, self.columns.get(n)).alias(f"__leg{j}") for j, n in enumerate(self.names)]
         keys = [g.input.alias(g.key) for g in self.memo]
-        base = legacy.lazy().with_columns(keys) if keys else legacy.lazy()
-        plan = base.select(pl.col(ROW), pl.col(LINE), *exprs, *issue_exprs, *legacy_exprs,
-                           *[pl.col(g.key) for g in self.memo])
-        # One query: each pool's table of per-value results (kept ones and the new values' ones) is joined
-        # in on the key column, and collected together with the batch (shared parts computed once).
+        frame = legacy.lazy().select(pl.col(ROW), pl.col(LINE), *exprs, *issue_exprs, *legacy_exprs, *keys).collect()
         pools = list({id(g.pool): g.pool for g in self.memo if g.pool is not None}.values())
-        tables = [pool.table(pl.concat([base.select(pl.col(g.key).alias(MEMO_KEY)) for g in self.memo
-                                        if g.pool is pool]).unique()) for pool in pools]
+        for pool in pools:
+            distinct = pl.concat([frame.select(pl.col(g.key).alias(MEMO_KEY)) for g in self.memo if g.pool is pool])
+            pool.add(distinct.unique())
         for g in self.memo:
-            table = tables[pools.index(g.pool)]  # type: ignore[arg-type]
-            named = table.select(pl.col(MEMO_KEY).alias(g.key),
-                                 *[pl.col(f"__out{k}").alias(e.meta.output_name()) for k, e in enumerate(g.outputs)])
-            plan = plan.join(named, on=g.key, how="left", nulls_equal=True, maintain_order="left").drop(g.key)
-        frame, *found = pl.collect_all([plan, *tables])
-        for pool, cache in zip(pools, found, strict=True):
-            # too many distinct values: afresh next time (bounds memory)
-            pool.cache = cache if cache.height <= _MEMO_LIMIT else None
+            assert g.pool is not None and g.pool.cache is not None
+            # Joined on the key column alone (the table has one row per key, so rows keep their order),
+            # then put beside the wide frame: joining the wide frame would copy all of its columns.
+            found = frame.select(g.key).join(g.pool.cache, left_on=g.key, right_on=MEMO_KEY, how="left",
+                                             nulls_equal=True, maintain_order="left")
+            named = [found[f"__out{k}"].alias(e.meta.output_name()) for k, e in enumerate(g.outputs)]
+            frame = frame.drop(g.key).hstack(named)
+        for pool in pools:
+            if pool.cache is not None and pool.cache.height > _MEMO_LIMIT:  # too many distinct values: afresh
+                pool.cache = None
         flags = [f"__iss{i}" for i in sorted(memo_issues)]
         if flags:
             frame = frame.with_columns(pl.col(flags).fill_null(False))
