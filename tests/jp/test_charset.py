@@ -22,7 +22,9 @@ from migrator.jp import (
     misplaced_vs,
     offending_chars,
     offending_chars_expr,
+    parse_char_notation,
     pua_chars,
+    pua_chars_expr,
     read_text,
     undecodable_bytes,
     unmapped_gaiji,
@@ -136,3 +138,27 @@ def test_undecodable_bytes_are_reported_with_offset_and_line() -> None:
     with pytest.raises(DecodeError, match="byte offset 12, line 2"):
         decode(data, "cp932")
     assert [(b.offset, b.line) for b in undecodable_bytes(data, "cp932")] == [(12, 2), (20, 3)]
+
+
+def test_decode_error_message_names_the_bytes_in_capitals_and_what_else_was_tried() -> None:
+    with pytest.raises(DecodeError) as info:
+        detect_encoding(b"ok\nline two \x82\nthree")
+    assert str(info.value) == ("cannot decode as cp932: bytes 82 at byte offset 12, line 2 "
+                               "(not UTF-8 either: byte offset 12, line 2)")
+    assert str(DecodeError("cp932", 0, 1, b"\xfc\xab")) == ("cannot decode as cp932: bytes FC AB at byte offset 0, "
+                                                           "line 1")
+
+
+def test_byte_order_mark_reason_in_both_languages() -> None:
+    detected = detect_encoding(b"\xef\xbb\xbf\xe5\xb1\xb1")
+    assert (detected.reason, detected.reason_ja) == ("starts with a UTF-8 byte order mark", "UTF-8のBOMで始まる")
+
+
+def test_pua_characters_of_a_null_are_an_empty_list() -> None:
+    frame = pl.DataFrame({"v": ["a\ue001b", None, "x"]}, schema={"v": pl.String})
+    assert frame.select(pua_chars_expr(pl.col("v"))).to_series().to_list() == [["\ue001"], [], []]
+
+
+def test_code_point_notation_in_lower_case() -> None:
+    assert parse_char_notation("U+e001") == parse_char_notation("U+E001") == "\ue001"
+    assert parse_char_notation("U+845b_U+e0100") == "葛\U000e0100"

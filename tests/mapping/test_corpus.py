@@ -273,3 +273,20 @@ def test_columns_joined_without_a_transform_add_up_their_lengths(tmp_path: Path)
     assert long_findings("氏\n旧氏") == []
     assert long_findings("氏\n名\n旧氏") == [
         "Standard item 旧氏 holds at most 50 characters but the result can be 75 long"]
+
+
+def test_substr_to_the_end_is_as_long_as_what_remains(tmp_path: Path) -> None:
+    # 住所_都道府県 holds 4; 町字名 holds 60: from character 56 on, 4 remain; from 55 on, 5.
+    def long_findings(transform: str) -> list[str]:
+        def change(wb) -> None:  # type: ignore[no-untyped-def]
+            _set("項目対応", "住所_都道府県", 3, "町字名")(wb)
+            _set("項目対応", "住所_都道府県", 4, transform)(wb)
+        path = _edit(tmp_path / "b.xlsx", SAMPLE, change)
+        ws = openpyxl.load_workbook(path)["項目対応"]
+        cell = f"D{_row(ws, '住所_都道府県')}"
+        return [f.message_en for f in check_workbook(path, registry=REGISTRY).findings
+                if f.code == "MAP302" and f.location.cell == cell]
+
+    assert long_findings("substr(56)") == []
+    assert long_findings("substr(55)") == [
+        "Standard item 住所_都道府県 holds at most 4 characters but the result can be 5 long"]

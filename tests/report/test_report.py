@@ -13,6 +13,7 @@ import pytest
 from migrator.location import Location
 from migrator.report import Report, make_finding, mask, render, write_report
 from migrator.report.catalogue import catalogue, markdown
+from migrator.report.masking import maybe_mask
 from tests.conftest import REPO
 
 SECRET_NUMBER = "123456789018"
@@ -75,6 +76,17 @@ def test_make_finding_fills_both_languages_and_checks_params() -> None:
         ("4010108", "auto", "*******"),
         ("12345678", "auto", "****5678"),  # eight digits: the shortest number that keeps its last four
         ("1234567", "number", "*******"),
+        ("090-1234-5678", "auto", "*********5678"),
+        (12345678, "auto", "****5678"),
+        ("17991231", "auto", "****1231"),  # not a year this century or the two before: a number
+        ("1980/4/1", "auto", "1980-**-**"),
+        ("2026.12.31", "auto", "2026-**-**"),
+        ("abc", "date", "***"),
+        ("山田", "name", "山**"),  # never fewer than two marks, so the length does not show
+        ("山", "name", "山**"),
+        (" 山田　太郎 ", "name", "山田　**"),
+        ("東京", "auto", "東**"),
+        ("東", "text", "東**"),
         ("東京都千代田区", "text", "東******"),
         ("12", "number", "**"),
         ("", "auto", ""),
@@ -83,6 +95,14 @@ def test_make_finding_fills_both_languages_and_checks_params() -> None:
 )
 def test_mask(value: object, kind: str, expected: str) -> None:
     assert mask(value, kind) == expected  # type: ignore[arg-type]
+
+
+def test_maybe_mask_masks_only_sensitive_values_unless_asked() -> None:
+    assert maybe_mask(None, sensitive=True) is None
+    assert maybe_mask(123, sensitive=False) == "123"
+    assert maybe_mask("123456789018", sensitive=True) == "********9018"
+    assert maybe_mask("123456789018", sensitive=True, show_values=True) == "123456789018"
+    assert maybe_mask("山田　太郎", sensitive=True, kind="name") == "山田　**"
 
 
 def test_report_counts_validity_and_exit_code() -> None:
