@@ -46,6 +46,18 @@ def _system_rows(conn: Connection, where: str) -> tuple[str, ...]:
     return tuple(f"system {i} ({code} {area} {name})" for i, code, area, name in found)
 
 
+def _undo_0005(conn: Connection) -> list[Loss]:
+    snapshots = conn.execute(text("SELECT id, municipality_code, taken_at FROM risk_snapshot ORDER BY id"))
+    runs = conn.execute(text("SELECT id, municipality_code, area_code FROM validation_run "
+                             "WHERE municipality_code IS NOT NULL ORDER BY id"))
+    return [
+        Loss("0005", "table risk_snapshot (the stored risk registers) would be dropped",
+             tuple(f"snapshot {i} ({code or '-'} {taken})" for i, code, taken in snapshots), False),
+        Loss("0005", "the link of validation runs to their systems would be dropped",
+             tuple(f"validation run {i} ({code} {area or '-'})" for i, code, area in runs), False),
+    ]
+
+
 def _undo_0004(conn: Connection) -> list[Loss]:
     rows = _system_rows(conn, "s.cells IS NOT NULL")
     return [Loss("0004", "system.cells (the cell each field was read from) would be dropped", rows, False)]
@@ -77,7 +89,7 @@ def _undo_0001(conn: Connection) -> list[Loss]:
 
 
 GUARDS: dict[str, Callable[[Connection], list[Loss]]] = {
-    "0001": _undo_0001, "0002": _undo_0002, "0003": _undo_0003, "0004": _undo_0004,
+    "0001": _undo_0001, "0002": _undo_0002, "0003": _undo_0003, "0004": _undo_0004, "0005": _undo_0005,
 }
 """Per revision, what undoing it would lose. A revision without a guard loses nothing when undone."""
 

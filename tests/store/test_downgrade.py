@@ -88,3 +88,21 @@ def test_the_importer_knows_the_widths_of_the_store_columns() -> None:
                "target_vendor": m.Vendor.name, "source": m.Interface.source_name,
                "target": m.Interface.target_name, "method": m.Interface.method}
     assert {f: c.property.columns[0].type.length for f, c in columns.items()} == MAX_LENGTHS
+
+
+def test_undoing_the_risk_register_revision_names_the_snapshots_it_would_drop(db_url: str, workdir: Path) -> None:
+    from sqlalchemy import text
+
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO risk_snapshot (taken_at, municipality_code, as_of, concerns) "
+                              "VALUES ('2026-04-01 09:00:00', '132012', '2026-04-01', '[]')"))
+    finally:
+        engine.dispose()
+    refused = run_cli("--db", db_url, "db", "downgrade", "0004", expect=2)
+    assert "risk_snapshot" in refused.stderr and "snapshot 1 (132012" in refused.stderr
+    assert _revision(db_url) == head_revision()
+    run_cli("--db", db_url, "db", "downgrade", "0004", "--force")
+    assert _revision(db_url) == "0004"
