@@ -290,3 +290,15 @@ def test_substr_to_the_end_is_as_long_as_what_remains(tmp_path: Path) -> None:
     assert long_findings("substr(56)") == []
     assert long_findings("substr(55)") == [
         "Standard item 住所_都道府県 holds at most 4 characters but the result can be 5 long"]
+
+
+def test_gaiji_entry_mapped_twice_to_different_characters(tmp_path: Path) -> None:
+    def change(wb) -> None:  # type: ignore[no-untyped-def]
+        ws = wb["外字対応"]
+        for row in (("U+E000", "髙"), ("U+E000", "高"), ("U+E001", "﨑"), ("U+E001", "﨑")):
+            ws.append(row)
+    path = _edit(tmp_path / "b.xlsx", SAMPLE, change)
+    report = check_workbook(path, registry=REGISTRY)
+    # the same pair twice is harmless; the same legacy character to two standard ones is not
+    assert [(f.message_en, f.location.cell) for f in report.findings if f.code == "MAP008"] == [
+        ("Invalid 外字 table entry: U+E000 is mapped twice", "A3")]
