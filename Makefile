@@ -54,7 +54,7 @@ typecheck: $(STAMP_TEST)
 
 ## make docs: regenerate the generated pages of docs/
 docs: $(STAMP_TEST)
-	$(BIN)/python -c "import sys; from migrator.report.catalogue import markdown; sys.stdout.write(markdown())" > docs/findings.md
+	$(BIN)/python -c "import sys; from migrator.catalogue import markdown; sys.stdout.write(markdown())" > docs/findings.md
 	$(BIN)/python -c "import sys; from migrator.cli.reference import markdown; sys.stdout.write(markdown())" > docs/cli.md
 
 clean:

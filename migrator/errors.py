@@ -36,7 +36,7 @@ class MigratorError(Exception):
     @classmethod
     def of(cls, code: str, location: Location | None = None, **params: object) -> Self:
         """The error of catalogue ``code`` (message templates filled from ``params``) at ``location``."""
-        from migrator.report.catalogue import spec  # the catalogue is data; imported late to stay a leaf
+        from migrator.catalogue import spec  # the catalogue is data; imported late
 
         entry = spec(code)
         return cls(entry.message_en.format(**params), entry.message_ja.format(**params), location=location,

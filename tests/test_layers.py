@@ -15,7 +15,7 @@ PACKAGE = REPO / "migrator"
 # Pure domain packages: models, rules, algorithms. They never reach the database, the use cases or the demo.
 DOMAIN = {"jp", "schema", "mapping", "validation", "inventory", "planning", "risk"}
 # Shared foundations every layer may use.
-FOUNDATION = {"errors", "i18n", "location", "bundled", "excel", "report"}
+FOUNDATION = {"errors", "i18n", "location", "bundled", "limits", "catalogue", "excel", "report"}
 # What each layer above the domain may not import.
 FORBIDDEN = {
     **{name: {"store", "services", "demo", "cli"} for name in DOMAIN | FOUNDATION},

@@ -1,6 +1,6 @@
 """Findings, reports and their renderers (terminal, JSON, Excel, HTML)."""
 
-from migrator.report.catalogue import CodeSpec, Severity, catalogue
+from migrator.catalogue import CodeSpec, Severity, catalogue
 from migrator.report.finding import Example, Finding, make_finding
 from migrator.report.masking import mask, maybe_mask
 from migrator.report.model import Report

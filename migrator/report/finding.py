@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from migrator.catalogue import Severity, spec
 from migrator.i18n import Lang
 from migrator.location import Location
-from migrator.report.catalogue import Severity, spec
 from migrator.report.masking import MaskKind, maybe_mask
 
 

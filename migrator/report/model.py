@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from migrator.catalogue import SEVERITIES
 from migrator.i18n import Lang
-from migrator.report.catalogue import SEVERITIES
 from migrator.report.finding import Finding
 
 REPORT_FORMAT = "migrator.report/1"

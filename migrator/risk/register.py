@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from migrator.catalogue import spec
 from migrator.inventory.model import Inventory, System
 from migrator.planning.model import Plan, ScheduledTask
-from migrator.report.catalogue import spec
 from migrator.risk.model import (
     SEVERITY_RANK,
     Change,

@@ -10,9 +10,9 @@ from typing import Any
 
 import yaml
 
+from migrator.catalogue import SEVERITIES, catalogue
 from migrator.errors import SpecError
 from migrator.location import Location
-from migrator.report.catalogue import SEVERITIES, catalogue
 
 OPS = ("<", "<=", ">", ">=", "==", "!=")
 TESTS = ("present", "missing")

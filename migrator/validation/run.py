@@ -24,10 +24,10 @@ from typing import Any, Protocol
 import pandera.polars as pa
 import polars as pl
 
+from migrator.catalogue import catalogue
 from migrator.location import Location
 from migrator.mapping.compiler import MEMO_KEY, Memo
 from migrator.report import Example, Finding, Report, make_finding
-from migrator.report.catalogue import catalogue
 from migrator.schema import CodeTable, Schema, Table
 from migrator.validation.checks import PUA_RE, build_schema, finding_code
 from migrator.validation.outputs import output_stem

@@ -10,9 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from migrator.catalogue import catalogue, markdown
 from migrator.location import Location
 from migrator.report import Report, make_finding, mask, render, write_report
-from migrator.report.catalogue import catalogue, markdown
 from migrator.report.masking import maybe_mask
 from tests.conftest import REPO
 
@@ -36,7 +36,7 @@ def _sensitive_report() -> Report:
 
 def test_docs_findings_page_matches_catalogue() -> None:
     page = (REPO / "docs" / "findings.md").read_text(encoding="utf-8")
-    assert page == markdown(), "run: python -m migrator.report.catalogue > docs/findings.md"
+    assert page == markdown(), "run: python -m migrator.catalogue > docs/findings.md"
 
 
 def test_catalogue_entries_are_complete() -> None:

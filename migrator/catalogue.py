@@ -1,7 +1,7 @@
 """The findings catalogue: every stable code with its severity and bilingual message templates.
 
-The catalogue is data, one YAML file per area in ``migrator/report/catalogue/``, merged into one table at
-first use. ``docs/findings.md`` is generated from it (``python -m migrator.report.catalogue``) and a test
+The catalogue is data, one YAML file per area in ``migrator/catalogue/``, merged into one table at
+first use. ``docs/findings.md`` is generated from it (``python -m migrator.catalogue``) and a test
 keeps the two equal.
 """
 
@@ -51,7 +51,7 @@ class CatalogueError(Exception):
 def catalogue() -> dict[str, CodeSpec]:
     """Return every finding code, sorted by code."""
     specs: dict[str, CodeSpec] = {}
-    folder = resources.files("migrator.report") / "catalogue"
+    folder = resources.files("migrator") / "catalogue"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue
@@ -93,7 +93,7 @@ def markdown() -> str:
     lines = [
         "# Findings catalogue / 指摘コード一覧",
         "",
-        "Generated from `migrator/report/catalogue/*.yaml` by `python -m migrator.report.catalogue`;"
+        "Generated from `migrator/catalogue/*.yaml` by `python -m migrator.catalogue`;"
         " a test keeps this page equal to the catalogue. Do not edit by hand.",
     ]
     current = None
