@@ -42,7 +42,7 @@ def test_exact_mode_proves_the_staff_limited_case() -> None:
 
 def test_exact_mode_through_the_cli(workdir: Path) -> None:
     samples = sorted((DATA / "sample_data" / "inventory").glob("*.xlsx"))
-    run_cli("inventory", "import", *map(str, samples), expect=None)
+    run_cli("inventory", "import", "--partial", *map(str, samples), expect=None)
     out = run_cli("plan", "build", "--start", "2025-04-01", "-m", "132021", "--staff-limit", "1",
                   "--solver", "exact", "--time-limit", "20").stdout
     assert "exact solver: optimum" in out

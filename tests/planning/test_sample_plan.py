@@ -11,7 +11,7 @@ SAMPLES = sorted((DATA / "sample_data" / "inventory").glob("*.xlsx"))
 
 
 def test_sample_plan_is_sane_and_its_text_summary_names_finish_bound_late_and_resources(workdir: Path) -> None:
-    run_cli("inventory", "import", *map(str, SAMPLES), expect=None)
+    run_cli("inventory", "import", "--partial", *map(str, SAMPLES), expect=None)
     text = run_cli("plan", "build", "--start", "2025-04-01", "-s", "s").stdout
     data = json.loads(run_cli("plan", "show", "-s", "s", "--format", "json").stdout)
     assert data["finish"] < "2027-04-01"  # the 特定移行支援 systems finish within FY2026
@@ -26,7 +26,7 @@ def test_sample_plan_is_sane_and_its_text_summary_names_finish_bound_late_and_re
     assert "binding resource: ビー情報サービス株式会社 (capacity 3)" in text
     exported = json.loads(Path(run_cli("plan", "export", "-s", "s", "--format", "json", "-o", "p.json")
                                .stdout.split()[-1]).read_text(encoding="utf-8"))
-    assert data["edges"] == len({(e["from"], e["to"]) for e in exported["edges"]}) < len(exported["edges"])
+    assert data["edges"] == len({(e["from"], e["to"]) for e in exported["edges"]})  # each edge counted once
 
     ja = run_cli("--lang", "ja", "plan", "build", "--start", "2025-04-01", "-s", "s").stdout
     assert f"完了予定: {data['finish']}" in ja and f"期限 2026-03-31: {len(due)} システム中 {len(late)} 件が遅延" in ja
@@ -35,7 +35,7 @@ def test_sample_plan_is_sane_and_its_text_summary_names_finish_bound_late_and_re
 def test_progress_reads_back_the_exported_workbook_in_either_language(workdir: Path) -> None:
     import openpyxl
 
-    run_cli("inventory", "import", *map(str, SAMPLES), expect=None)
+    run_cli("inventory", "import", "--partial", *map(str, SAMPLES), expect=None)
     run_cli("plan", "build", "--start", "2025-04-01")
     for lang, sheet, key_col, status_col, start_col, finish_col in (
             ("ja", "タスク", "タスクID", "状況", "実績開始日", "実績終了日"),
