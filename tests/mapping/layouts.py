@@ -19,7 +19,7 @@ SCHEMAS = LAYOUTS / "schemas"
 MAPPINGS = LAYOUTS / "mappings"
 
 ROMAJI_HEADER = ("ATENA_NO,SETAI_NO,JUMIN_SBT,JOTAI_KBN,IDO_YMD,IDO_JIYU_CD,SHIMEI_KJ,SEIBETSU_CD,SEINEN_YMD,"
-                 "ZOKUGARA_CD,JUSHO_CD,JUSHO_KJ,YUBIN_NO,SHOJO_YMD")
+                 "ZOKUGARA_CD,JUSHO_CD,JUSHO_KJ,YUBIN_NO,SHOJO_YMD,JUMIN_YMD")
 
 
 def number(serial: int) -> str:
@@ -29,10 +29,11 @@ def number(serial: int) -> str:
 
 
 def romaji_row(serial: int, *, name: str = "山田　太郎", postal: str = "916-0001", jotai: str = "1",
-               jiyu: str = "02", shojo: str = "", household: int | None = None, birth: str = "3600101") -> str:
+               jiyu: str = "02", shojo: str = "", household: int | None = None, birth: str = "3600101",
+               became: str = "4050401") -> str:
     """One resident of the romanised layout; keyword arguments plant defects."""
     return ",".join([number(serial), number(household or serial + 5000), "1", jotai, "4050401", jiyu, name, "1", birth, "01",
-                     "1820100010001", "福井県鯖江市本町一丁目1番", postal, shojo])
+                     "1820100010001", "福井県鯖江市本町一丁目1番", postal, shojo, became])
 
 
 def write_extract(path: Path, header: str, rows: list[str], encoding: str = "cp932") -> Path:
@@ -69,7 +70,7 @@ def layouts(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return workdir
 
 
-FIXED_WIDTHS = (15, 15, 1, 1, 7, 2, 40, 1, 7, 2, 13, 100, 8, 7)  # JUMIN_FIX: the fields of ROMAJI_HEADER, in bytes
+FIXED_WIDTHS = (15, 15, 1, 1, 7, 2, 40, 1, 7, 2, 13, 100, 8, 7, 7)  # JUMIN_FIX: the fields of ROMAJI_HEADER, in bytes
 
 
 def fixed_record(csv_row: str) -> str:

@@ -100,27 +100,28 @@ def _check_workbook(layouts: Path, items: list[dict], expect: int) -> list[dict]
 
 
 def test_check_predicts_that_every_row_would_be_rejected(layouts: Path) -> None:
-    items = _items(住所_町字コード={"excluded": True, "note": "町字コードは未整備"},
+    # 住所_市区町村コード and 住所_都道府県 may not be blank (1.1.6)
+    items = _items(住所_市区町村コード={"excluded": True, "note": "団体コードは後で付ける"},
                    住所_都道府県={"note": "後で決める"})
     found = _check_workbook(layouts, items, expect=1)
     assert [(f["code"], f["item"], f["location"]["cell"]) for f in found] == [
-        ("MAP042", "住所_町字コード", "C17"), ("MAP201", "住所_都道府県", "C18")]
+        ("MAP042", "住所_市区町村コード", "C16"), ("MAP201", "住所_都道府県", "C18")]
     # A declared placeholder runs, and the check says it is one, at the line of the default.
     extract = write_extract(layouts / "jumin.csv", ROMAJI_HEADER, [romaji_row(1), romaji_row(2)])
-    items_ok = _items(住所_町字コード={"default": "0000000"})
+    items_ok = _items(住所_市区町村コード={"default": "182010"})
     mapping = mapping_copy("romaji_jumin", layouts / "run.yaml", items=items_ok)  # type: ignore[arg-type]
     report = _validate(mapping, extract, expect=0)
     assert _codes(report) == {}
     check = json.loads(run_cli("mapping", "check", str(mapping), "--format", "json").stdout)
     placeholder = [f for f in check["findings"] if f["code"] == "MAP043"]
-    assert [(f["item"], f["severity"]) for f in placeholder] == [("住所_町字コード", "warning")]
+    assert [(f["item"], f["severity"]) for f in placeholder] == [("住所_市区町村コード", "warning")]
     line = mapping.read_text(encoding="utf-8").splitlines()[placeholder[0]["location"]["line"] - 1]
-    assert line.strip() == "default: '0000000'"
+    assert line.strip() == "default: '182010'"
 
 
 def test_a_constant_for_a_required_item_is_a_placeholder_too(layouts: Path) -> None:
-    found = _check_workbook(layouts, _items(住所_町字コード={"transform": 'const("0000000")'}), expect=0)
-    assert [(f["code"], f["item"], f["location"]["cell"]) for f in found] == [("MAP043", "住所_町字コード", "D17")]
+    found = _check_workbook(layouts, _items(住所_市区町村コード={"transform": 'const("182010")'}), expect=0)
+    assert [(f["code"], f["item"], f["location"]["cell"]) for f in found] == [("MAP043", "住所_市区町村コード", "D16")]
 
 
 def test_rules_of_the_legacy_layout_run_on_the_extract(layouts: Path) -> None:
@@ -161,13 +162,16 @@ def test_a_refused_wareki_says_why_without_showing_the_value(layouts: Path) -> N
             romaji_row(4, birth="3601301"), romaji_row(5)]
     extract = write_extract(layouts / "jumin.csv", ROMAJI_HEADER, rows)
     report = _validate(mapping_copy("romaji_jumin", layouts / "m.yaml"), extract, expect=1)
-    assert _codes(report) == {("MAP411", "生年月日"): 2, ("MAP412", "生年月日"): 1, ("MAP401", "生年月日"): 1}
+    # 生年月日 follows 戸籍 (1.1.8): 昭和60年2月30日 is kept as a non-calendar day (DAT401, information);
+    # month 13 is no day at all.
+    assert _codes(report) == {("MAP411", "生年月日"): 1, ("MAP412", "生年月日"): 1, ("MAP401", "生年月日"): 1}
+    assert any(f["code"] == "DAT401" and f["severity"] == "info" for f in report["findings"])
     for finding in report["findings"]:
         if finding["item"] == "生年月日":
             for example in finding["examples"]:
                 assert example["value"] not in ("3600230", "3640201", "X600101", "3601301")
     rows_of = {f["code"]: [e["location"]["row"] for e in f["examples"]] for f in report["findings"]}
-    assert (rows_of["MAP411"], rows_of["MAP412"], rows_of["MAP401"]) == ([1, 4], [2], [3])
+    assert (rows_of["MAP411"], rows_of["MAP412"], rows_of["MAP401"]) == ([4], [2], [3])
 
 
 def test_a_key_mismatch_gives_masked_example_keys_and_rows(layouts: Path) -> None:
