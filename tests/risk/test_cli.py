@@ -35,7 +35,7 @@ def test_a_linked_run_changes_the_systems_readiness_and_the_diff_shows_it(store:
     after = _register()
     juki = next(r for r in after["readiness"] if r["system_name"] == JUKI)
     assert (juki["rows_in"], juki["rows_rejected"], juki["gaiji_unmapped"], juki["reconciliation"]) == (
-        3000, 10, 2, "gaps")
+        3000, 12, 2, "gaps")
     assert juki["counts"]["MAP404"] == 4
     new = {(c["code"], c["system_name"]) for c in after["concerns"]} - {
         (c["code"], c["system_name"]) for c in before["concerns"]}

@@ -20,7 +20,7 @@ def test_the_demo_ends_with_the_register_of_the_sample_municipality(workdir: Pat
     juki = {r[0] for r in concerns if r[4] == "住民記録システム"}
     assert {"RSK011", "RSK012", "RSK013"} <= juki  # from the mainframe run linked to 八王子市
     ready = {r[2]: r for r in wb["Data readiness"].iter_rows(min_row=2, values_only=True)}
-    assert ready["住民記録システム"][6:8] == (3000, 10)
+    assert ready["住民記録システム"][6:8] == (3000, 12)
     assert ready["印鑑登録システム"][3] is None
     plan = openpyxl.load_workbook(workdir / "out" / "plan-risks.xlsx")
     assert len(list(plan["Concerns"].iter_rows(min_row=2))) == len(concerns)
