@@ -6,7 +6,7 @@ by side with their values on the row below. A cell that is itself a label is nev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,25 +71,25 @@ def find_label_value(
                     return LabelValue(tail.strip(), sheet.location(r, c), sheet.location(r, c))
             if fold(text) not in wanted:
                 continue
-            origin = (r, c)
-            for c2 in range(c + 1, sheet.max_col + 1):
-                if sheet.merged_origin.get((r, c2)) == origin:
-                    continue
-                value = sheet.value(r, c2)
-                shown = _text(value)
-                if shown is None:
-                    continue
-                if is_label(shown):
-                    break
-                return LabelValue(value, sheet.location(r, c), sheet.location(r, c2))
-            for r2 in range(r + 1, min(r + _BELOW, sheet.max_row) + 1):
-                if sheet.merged_origin.get((r2, c)) == origin:
-                    continue
-                value = sheet.value(r2, c)
-                shown = _text(value)
-                if shown is None:
-                    continue
-                if is_label(shown):
-                    break
-                return LabelValue(value, sheet.location(r, c), sheet.location(r2, c))
+            beside = ((r, c2) for c2 in range(c + 1, sheet.max_col + 1))
+            below = ((r2, c) for r2 in range(r + 1, min(r + _BELOW, sheet.max_row) + 1))
+            for cells in (beside, below):
+                hit = _first_value(sheet, cells, (r, c), is_label)
+                if hit is not None:
+                    (vr, vc), value = hit
+                    return LabelValue(value, sheet.location(r, c), sheet.location(vr, vc))
+    return None
+
+
+def _first_value(sheet: SheetData, cells: Iterable[tuple[int, int]], origin: tuple[int, int],
+                 is_label: Callable[[str], bool]) -> tuple[tuple[int, int], Any] | None:
+    """The first non-empty cell of ``cells`` outside the label's own merged block, unless a label comes first."""
+    for cell in cells:
+        if sheet.merged_origin.get(cell) == origin:
+            continue
+        value = sheet.value(*cell)
+        shown = _text(value)
+        if shown is None:
+            continue
+        return None if is_label(shown) else (cell, value)
     return None
