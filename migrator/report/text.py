@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -48,14 +50,19 @@ WHOLE_WORD = 20
 GAP = 2
 
 
-def terminal_width() -> int:
-    """Columns to fit: ``COLUMNS`` if set, else the terminal's, else 100 (output piped to a file or a program)."""
+def terminal_width() -> int | None:
+    """Columns to fit: ``COLUMNS`` if set, else the terminal's; ``None`` (no wrapping) when the output goes to a
+    file or a program, which want whole lines to search."""
+    if os.environ.get("COLUMNS", "").isdigit():
+        return int(os.environ["COLUMNS"])
+    if not sys.stdout.isatty():
+        return None
     return shutil.get_terminal_size((100, 24)).columns
 
 
-def wrap(text: str, width: int) -> list[str]:
+def wrap(text: str, width: int | None) -> list[str]:
     """``text`` in lines of at most ``width`` display columns, broken at spaces where possible, never cut."""
-    if width <= 0 or display_width(text) <= width:
+    if width is None or width <= 0 or display_width(text) <= width:
         return [text]
     lines: list[str] = []
     line = ""
@@ -82,23 +89,26 @@ def wrap(text: str, width: int) -> list[str]:
 
 
 def _fit(natural: list[int], floors: list[int], width: int) -> list[int]:
-    """Column widths within ``width``: narrow columns keep their width, the wide ones share what is left, and
-    no column gets narrower than its ``floor`` (its longest word), even if the table then overflows."""
+    """Column widths within ``width``: columns that fit keep their width, the others share what is left in
+    proportion to their text (messages get the most), and no column gets narrower than its ``floor`` (its
+    longest short word) or ``MIN_COLUMN``, even if the table then overflows."""
     budget = width - GAP * (len(natural) - 1)
     if sum(natural) <= budget:
         return natural
     fitted = list(natural)
     wide = set(range(len(natural)))
     while wide:
-        share = max((budget - sum(fitted[i] for i in range(len(natural)) if i not in wide)) // len(wide), MIN_COLUMN)
-        narrow = {i for i in wide if max(natural[i], floors[i]) <= share or floors[i] >= share}
-        if not narrow:
+        left = budget - sum(fitted[i] for i in range(len(natural)) if i not in wide)
+        total = sum(natural[i] for i in wide)
+        share = {i: left * natural[i] // total for i in wide}
+        settled = {i for i in wide if natural[i] <= share[i] or max(floors[i], MIN_COLUMN) >= share[i]}
+        if not settled:
             for i in wide:
-                fitted[i] = share
+                fitted[i] = share[i]
             break
-        for i in narrow:
-            fitted[i] = natural[i] if natural[i] <= share else floors[i]
-        wide -= narrow
+        for i in settled:
+            fitted[i] = natural[i] if natural[i] <= share[i] else min(max(floors[i], MIN_COLUMN), natural[i])
+        wide -= settled
     return fitted
 
 
@@ -107,14 +117,16 @@ def _longest_word(text: str) -> int:
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[Any]], *, width: int | None = None) -> str:
-    """Render rows as an aligned plain-text table that fits ``width`` columns (default: :func:`terminal_width`).
+    """Render rows as an aligned plain-text table that fits ``width`` columns (default: :func:`terminal_width`;
+    a table for a file or a program is not wrapped).
 
     Long cells wrap inside their column instead of widening the table; nothing is cut.
     """
     cells = [[("" if v is None else str(v)).replace("\n", " ") for v in row] for row in (header, *rows)]
     natural = [max(display_width(r[i]) for r in cells if i < len(r)) for i in range(len(header))]
     floors = [max(_longest_word(r[i]) for r in cells if i < len(r)) for i in range(len(header))]
-    widths = _fit(natural, floors, width if width is not None else terminal_width())
+    fit = width if width is not None else terminal_width()
+    widths = natural if fit is None else _fit(natural, floors, fit)
     lines = []
     for n, row in enumerate(cells):
         wrapped = [wrap(c, widths[i]) for i, c in enumerate(row)]
