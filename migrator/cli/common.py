@@ -13,7 +13,7 @@ from migrator.i18n import LANGS, Lang, t
 from migrator.limits import FileKind, check_input_file, check_output_path
 from migrator.report import Report, render
 from migrator.report.json_out import dumps
-from migrator.report.text import table
+from migrator.report.text import table, terminal_width, wrap
 
 if TYPE_CHECKING:
     from migrator.store import Store
@@ -112,8 +112,9 @@ def existing_files(*paths: Path | None) -> set[Path]:
 
 
 def emit_report(report: Report, fmt: str, *, outputs: Sequence[Path] = (),
-                replaced: Set[Path] = frozenset()) -> None:
-    """Print ``report`` in ``fmt``, then (text only) where any written files went; exit with its code.
+                replaced: Set[Path] = frozenset(), result: Sequence[str] = ()) -> None:
+    """Print ``report`` in ``fmt``, then (text only) where any written files went and the ``result`` lines that
+    end the command's output; exit with its code.
 
     ``replaced`` holds the files that existed before the command: those are said to be replaced, so an
     overwrite is never silent.
@@ -123,6 +124,9 @@ def emit_report(report: Report, fmt: str, *, outputs: Sequence[Path] = (),
     if fmt != "json":
         for path in outputs:
             click.echo(t("replaced" if path.resolve() in replaced else "written", lang, path=path))
+        for line in result:
+            for part in wrap(line, terminal_width()):
+                click.echo(part)
     raise SystemExit(report.exit_code)
 
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from migrator.cli.common import OutputPath, app, emit_report, existing_files, output_options
 from migrator.errors import InputError
+from migrator.i18n import Lang, shown_path
 from migrator.limits import check_input_file
+
+if TYPE_CHECKING:
+    from migrator.validation.run import RunResult
 
 
 @click.command()
@@ -97,7 +102,21 @@ def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconc
     finally:
         if store is not None:
             store.close()
-    emit_report(result.report, fmt, outputs=outputs, replaced=before)
+    emit_report(result.report, fmt, outputs=outputs, replaced=before, result=_table_lines(result, ctx.lang))
+
+
+def _table_lines(result: RunResult, lang: Lang) -> list[str]:
+    """One line per table: rows in, written to the standard layout, rejected, and where the output went."""
+    lines = []
+    for run in result.tables:
+        where = shown_path(run.output) if run.output is not None else "-"
+        if lang == "ja":
+            lines.append(f"{run.job.name}: 入力 {run.rows_in:,} 件、出力 {run.rows_out:,} 件、除外 {run.rows_rejected:,} 件"
+                         f" → {where}")
+        else:
+            lines.append(f"{run.job.name}: {run.rows_in:,} rows in, {run.rows_out:,} written, "
+                         f"{run.rows_rejected:,} rejected → {where}")
+    return lines
 
 
 _ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "utf-8-sig": "utf-8-sig", "utf8-sig": "utf-8-sig",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.conftest import DATA, run_cli
@@ -41,3 +42,19 @@ def test_a_new_sqlite_database_is_created_for_the_run(workdir: Path, tmp_path: P
     target = tmp_path / "new.db"
     run_cli("--db", f"sqlite:///{target}", "validate", MAPPING, EXTRACT, "--out", str(tmp_path / "out"))
     assert target.is_file()
+
+
+def test_the_run_ends_with_rows_in_written_and_rejected_per_table(workdir: Path) -> None:
+    kojin, setai = DATA / "sample_data" / "extracts" / "juki_rdb_kojin.csv", DATA / "sample_data" / "extracts" / "juki_rdb_setai.csv"
+    result = run_cli("validate", MAPPING, str(kojin), str(DATA / "mappings" / "juki_rdb_setai.xlsx"), str(setai),
+                     "--out", "run", "--no-store", expect=1, env={"COLUMNS": "200"})
+    data = json.loads(run_cli("validate", MAPPING, str(kojin), str(DATA / "mappings" / "juki_rdb_setai.xlsx"),
+                              str(setai), "--out", "run2", "--no-store", "--format", "json", expect=1).stdout)
+    last = result.stdout.rstrip().splitlines()[-2:]
+    s = data["summary"]
+    assert last[0].startswith("juki-rdb-to-001-jumin: 3,000 rows in, ")
+    assert last[1].startswith("juki-rdb-to-001-setai: 1,138 rows in, ")
+    assert last[0].endswith("→ run/juki-rdb-to-001-jumin.csv") and last[1].endswith("→ run/juki-rdb-to-001-setai.csv")
+    written = [int(line.split(", ")[1].split()[0].replace(",", "")) for line in last]
+    rejected = [int(line.split(", ")[2].split()[0].replace(",", "")) for line in last]
+    assert (sum(written), sum(rejected)) == (s["rows_out"], s["rows_rejected"])
