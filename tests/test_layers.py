@@ -64,3 +64,51 @@ def test_no_layer_imports_one_above_it() -> None:
 def test_no_import_circle_between_units() -> None:
     graph = nx.DiGraph([(src, dst) for src, targets in _graph().items() for dst in targets])
     assert list(nx.simple_cycles(graph)) == []
+
+
+def _validation_imports() -> dict[str, set[str]]:
+    """Module of ``migrator.validation`` → every module it imports (lazy imports too), by full name."""
+    out: dict[str, set[str]] = {}
+    for path in sorted((PACKAGE / "validation").glob("*.py")):
+        names: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module)
+                names.update(f"{node.module}.{a.name}" for a in node.names)
+            elif isinstance(node, ast.Import):
+                names.update(a.name for a in node.names)
+        out[path.stem] = names
+    return out
+
+
+def test_the_validation_modules_have_no_import_circle() -> None:
+    modules = _validation_imports()
+    graph = nx.DiGraph()
+    graph.add_nodes_from(modules)
+    for src, names in modules.items():
+        for name in names:
+            parts = name.split(".")
+            if parts[:2] == ["migrator", "validation"] and len(parts) > 2 and parts[2] in modules and parts[2] != src:
+                graph.add_edge(src, parts[2])
+    assert list(nx.simple_cycles(graph)) == []
+
+
+def test_the_validation_core_opens_no_file_starts_no_thread_and_knows_no_cli() -> None:
+    """The engine core (and what it imports of the package) runs anywhere: on a cluster's executors too."""
+    modules = _validation_imports()
+    core = {"engine"}
+    todo = ["engine"]
+    while todo:  # the package's modules the core reaches
+        for name in modules[todo.pop()]:
+            parts = name.split(".")
+            if parts[:2] == ["migrator", "validation"] and len(parts) > 2 and parts[2] in modules \
+                    and parts[2] not in core:
+                core.add(parts[2])
+                todo.append(parts[2])
+    assert core >= {"engine", "types", "checks"}
+    banned = ("click", "threading", "queue", "concurrent", "multiprocessing", "os", "shutil", "migrator.cli",
+              "migrator.excel", "migrator.validation.readers", "migrator.validation.outputs",
+              "migrator.validation.run", "migrator.report.writer")
+    found = sorted((module, name) for module in core for name in modules[module]
+                   if any(name == b or name.startswith(b + ".") for b in banned))
+    assert found == []

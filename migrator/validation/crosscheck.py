@@ -19,7 +19,7 @@ from migrator.report.masking import maybe_mask
 from migrator.validation.readers import LINE, ROW
 
 if TYPE_CHECKING:
-    from migrator.validation.run import Job, RunOptions
+    from migrator.validation.types import Job, RunOptions
 
 HEAD = "02"  # 続柄 of 世帯主 in the standard code table
 CURRENT = "1"  # 住民状態 住登者

@@ -18,7 +18,7 @@ from migrator.report import Finding, make_finding, write_report
 from migrator.report.excel_out import report_sheets
 
 if TYPE_CHECKING:
-    from migrator.validation.run import RunResult
+    from migrator.validation.types import RunResult
 
 # Characters no file name may hold on Windows or Linux, control characters, and ".." (a way out of --out).
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]|\.\.')

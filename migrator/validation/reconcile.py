@@ -18,12 +18,13 @@ from migrator.report.masking import maybe_mask
 from migrator.validation.readers import ROW
 
 if TYPE_CHECKING:
-    from migrator.validation.run import RunOptions, TableRun
+    from migrator.validation.types import RunOptions, TableRun
 
 
 def reconcile(result: TableRun, keys: pl.DataFrame, options: RunOptions) -> list[Finding]:
     """Reconciliation findings of one job (``keys``: the key/total columns kept by the run)."""
-    from migrator.validation.run import _legacy_key, recon_totals
+    from migrator.validation.types import legacy_key as key_of
+    from migrator.validation.types import recon_totals
 
     job = result.job
     where = Location(file=str(job.extract))
@@ -33,7 +34,7 @@ def reconcile(result: TableRun, keys: pl.DataFrame, options: RunOptions) -> list
     if result.rows_in != rows_out + result.rows_rejected:
         findings.append(make_finding("DAT301", where, rows_in=result.rows_in, rows_out=rows_out,
                                      rows_rejected=result.rows_rejected))
-    lk = _legacy_key(job.compiled)
+    lk = key_of(job.compiled)
     if lk and "__legacy_key" in keys.columns and lk[1] in keys.columns:  # stored only where it differs
         keys = keys.with_columns(pl.coalesce("__legacy_key", pl.col(lk[1]).cast(pl.String)).alias("__legacy_key"))
     if lk and "__legacy_key" in keys.columns and output is not None and lk[1] in job.compiled.standard.item_names:

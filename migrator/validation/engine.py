@@ -1,0 +1,638 @@
+"""The validation engine's core: one compiled mapping, one batch of an extract → what that batch gives.
+
+:class:`BatchEngine` takes a job (compiled mapping, schemas) and, batch by batch, an all-text frame of legacy
+records (with ``__row``/``__line``, the record and physical line numbers in the extract): it evaluates the
+compiled columns and the transform-issue expressions in one lazy pass, screens and validates the converted
+rows with the pandera (polars) schema of the standard table, aggregates the failures per (code, item) with
+masked examples, and returns the rows to write, the rejects and the key columns the cross-table checks and
+the reconciliation need. It opens no file, starts no thread and prints nothing, so a runner may call it in
+this process (``run.py``) or on the executors of a cluster (``spark.py``); an engine and its findings so far
+pickle, and :meth:`BatchEngine.merge` adds the findings of another engine of the same job (a later split).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandera.polars as pa
+import polars as pl
+
+from migrator.catalogue import catalogue
+from migrator.location import Location
+from migrator.mapping.compiler import MEMO_KEY, Memo
+from migrator.report import Example, Finding, make_finding
+from migrator.schema import CodeTable, Table
+from migrator.validation.checks import PUA_RE, build_schema, finding_code
+from migrator.validation.types import (
+    HOUSEHOLD_ITEMS,
+    LINE,
+    ROW,
+    Compiled,
+    Job,
+    RunOptions,
+    legacy_key,
+    recon_items,
+)
+from migrator.validation.types import roots as _roots
+
+
+@dataclass
+class _Agg:
+    code: str
+    item: str | None
+    source: str | None
+    sensitive: bool
+    check: str
+    count: int = 0
+    examples: list[Example] = field(default_factory=list)
+    severity: str = "error"
+
+
+
+
+class _Collector:
+    """Aggregates row-level failures of one table per (code, item, check)."""
+
+    def __init__(self, table: Table, sources: dict[str, str], file: str, options: RunOptions) -> None:
+        self.table = table
+        self.sources = sources
+        self.file = file
+        self.options = options
+        self.aggs: dict[tuple[str, str | None, str], _Agg] = {}
+        # Standard items fed by a sensitive legacy item (a former address into a free-text item): their
+        # values are as personal as their source, whatever the standard item says.
+        self.derived_sensitive: set[str] = set()
+        # Standard item → where its value comes from in the extract: the legacy column(s), and for a
+        # fixed-width layout the byte range(s). An example points at the extract, not at the standard layout.
+        self.places: dict[str, tuple[str | None, str | None]] = {}
+
+    def sensitive(self, item: str | None) -> bool:
+        """True for a sensitive standard item, or one computed from a sensitive legacy item."""
+        if not item:
+            return False
+        return item in self.derived_sensitive or (self.table.has_item(item) and self.table.item(item).sensitive)
+
+    def add(self, code: str, item: str | None, check: str, rows: pl.DataFrame, *, sensitive: bool | None = None,
+            source: str | None = None) -> None:
+        """``rows`` has ``__row``, ``__line``, ``legacy`` and ``converted`` (text) for each failing row."""
+        if rows.height == 0:
+            return
+        key = (code, item, check)
+        agg = self.aggs.get(key)
+        if agg is None:
+            sens = self.sensitive(item) if sensitive is None else sensitive
+            spec = catalogue().get(code)
+            agg = self.aggs[key] = _Agg(code, item, source or self.sources.get(item or ""), sens, check,
+                                        severity=spec.severity if spec else "error")
+        agg.count += rows.height
+        room = self.options.examples - len(agg.examples)
+        if room > 0:
+            from migrator.report.masking import maybe_mask
+
+            for r in rows.head(room).iter_rows(named=True):
+                column, span = self.places.get(item or "", (item, None))
+                agg.examples.append(Example(
+                    Location(file=self.file, line=r[LINE], row=r[ROW], column=column, bytes=span),
+                    maybe_mask(r.get("legacy"), sensitive=agg.sensitive, show_values=self.options.show_values),
+                    maybe_mask(r.get("converted"), sensitive=agg.sensitive, show_values=self.options.show_values),
+                ))
+
+    def merge(self, other: _Collector) -> None:
+        """Add the aggregates of ``other`` (the same table, later rows): counts add up, examples follow on."""
+        for key, theirs in other.aggs.items():
+            mine = self.aggs.get(key)
+            if mine is None:
+                mine = self.aggs[key] = _Agg(theirs.code, theirs.item, theirs.source, theirs.sensitive,
+                                             theirs.check, severity=theirs.severity)
+            mine.count += theirs.count
+            room = self.options.examples - len(mine.examples)
+            if room > 0:
+                mine.examples.extend(theirs.examples[:room])
+
+    def findings(self, total_rows: int) -> list[Finding]:
+        out = []
+        for agg in self.aggs.values():
+            first = agg.examples[0].location if agg.examples else Location(file=self.file)
+            value = None
+            if agg.examples:
+                first_example = agg.examples[0]
+                value = first_example.converted if first_example.converted is not None else first_example.value
+            params: dict[str, Any] = {"check": agg.check}
+            spec = catalogue().get(agg.code)
+            code = agg.code if spec else "DAT111"
+            if spec is None:
+                params["check"] = f"{agg.code} {agg.check}"
+            needed = catalogue()[code].params
+            extra = {k: v for k, v in {"table": self.table.name, "key": ", ".join(self.table.key),
+                                       "target": agg.check, "heads": agg.check, "what": agg.check}.items()
+                     if k in needed}
+            out.append(make_finding(
+                code, first, item=agg.item, value=value, severity=agg.severity if spec is None else None,  # type: ignore[arg-type]
+                count=agg.count, share=round(agg.count / total_rows, 6) if total_rows else None,
+                examples=tuple(agg.examples), source=agg.source, **{**params, **extra}))
+        return out
+
+
+
+def _legacy_text(frame: pl.DataFrame, expr: pl.Expr | None) -> pl.Expr:
+    """The legacy value(s) behind a converted item: its expression's input columns, joined by ' | '."""
+    if expr is None:
+        return pl.lit(None, dtype=pl.String)
+    try:
+        roots = [r for r in dict.fromkeys(expr.meta.root_names()) if r in frame.columns]
+    except Exception:  # an expression polars cannot introspect
+        roots = []
+    if not roots:
+        return pl.lit(None, dtype=pl.String)
+    if len(roots) == 1:
+        return pl.col(roots[0]).cast(pl.String)
+    return pl.concat_str([pl.col(r).cast(pl.String).fill_null("") for r in roots], separator=" | ")
+
+
+class _Clock:
+    """Adds the seconds since the previous call to ``stages[name]``."""
+
+    def __init__(self, stages: dict[str, float]) -> None:
+        self.stages = stages
+        self.last = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.stages[name] += now - self.last
+        self.last = now
+
+
+
+def timed(batches: Iterator[pl.DataFrame], stages: dict[str, float], name: str) -> Iterator[pl.DataFrame]:
+    """``batches``, with the time spent producing each added to ``stages[name]``."""
+    while True:
+        t0 = time.perf_counter()
+        batch = next(batches, None)
+        stages[name] += time.perf_counter() - t0
+        if batch is None:
+            return
+        yield batch
+
+
+_MEMO_LIMIT = 250_000  # per-value results kept per set of memoized pipes (then afresh: bounds memory)
+
+
+class _MemoPool:
+    """Per-value results of one set of memoized pipes (``__out0``, ``__out1`` … by ``MEMO_KEY``), kept
+    across batches."""
+
+    def __init__(self, outputs: list[pl.Expr], parses: dict[str, pl.Expr] | None = None) -> None:
+        self.bare = [e.meta.undo_aliases() for e in outputs]  # to compare pipes (not to run: it drops inner aliases)
+        self.outputs = [e.alias(f"__out{k}") for k, e in enumerate(outputs)]
+        # 和暦 parses the outputs read as columns (named by their content): computed once per value first
+        self.parses = [e.alias(name) for name, e in (parses or {}).items()]
+        self.cache: pl.DataFrame | None = None
+
+    def add(self, keys: pl.DataFrame) -> None:
+        """Evaluate the pipes for the values of ``keys`` (one ``MEMO_KEY`` column) not seen before."""
+        if self.cache is not None:
+            keys = keys.join(self.cache.select(MEMO_KEY), on=MEMO_KEY, how="anti", nulls_equal=True)
+        if keys.height or self.cache is None:
+            found = keys.lazy().with_columns(*self.parses).select(pl.col(MEMO_KEY), *self.outputs).collect() \
+                if self.parses else keys.select(pl.col(MEMO_KEY), *self.outputs)
+            self.cache = found if self.cache is None else pl.concat([self.cache, found])
+
+
+@dataclass
+class _MemoGroup:
+    """Memoized items reading the same legacy value: their outputs and the pool of their results."""
+
+    input: pl.Expr
+    key: str
+    outputs: list[pl.Expr] = field(default_factory=list)
+    items: set[str] = field(default_factory=set)
+    issues: set[int] = field(default_factory=set)
+    parses: dict[str, pl.Expr] = field(default_factory=dict)
+    pool: _MemoPool | None = None
+
+
+
+@dataclass
+class Partial:
+    """What an engine found over some batches, small enough to send from one process to another."""
+
+    aggs: dict[tuple[str, str | None, str], _Agg]
+    rows_out: int
+    rows_rejected: int
+    gaiji: Counter[str]
+    stages: dict[str, float]
+    keys: pl.DataFrame | None  # the compact key columns (None: not sent)
+
+
+@dataclass
+class BatchOut:
+    """What one batch gives a runner to write: the converted rows that passed, and the rejects."""
+
+    good: pl.DataFrame  # the standard items (text), in the extract's order
+    rejects: pl.DataFrame | None  # __row, __line, the non-sensitive key items, codes, items
+    rows: pl.Series | None = None  # the record numbers (__row) of ``good``
+
+
+class BatchEngine:
+    """Converts and validates one job's batches; keeps its findings, 外字 counts and key columns so far."""
+
+    def __init__(self, job: Job, options: RunOptions, *, qualify: bool = False,
+                 tables: dict[str, pl.LazyFrame] | None = None) -> None:
+        self.job = job
+        self.tables = tables or {}  # other legacy tables the mapping derives values from (lookup, count)
+        self.options = options
+        c = job.compiled
+        self.table = c.standard
+        self.code_tables: dict[str, CodeTable] = dict(job.standard_schema.code_tables)
+        self.schema = build_schema(self.table, self.code_tables)
+        self.screen = screen_expr(self.schema)
+        self.names = list(self.table.item_names)
+        self.columns = {n: c.columns[n] for n in self.names if n in c.columns}
+        # In a run of several workbooks a cell (項目対応!D3) names its workbook too.
+        self.book = Path(str(getattr(c.mapping, "path", "") or "")).name if qualify else ""
+        self.collector = _Collector(self.table, {k: self.qualify(v) for k, v in c.sources.items()},
+                                    str(job.extract), options)
+        self.memo = self._memo_groups()
+        self.legacy_rules = _legacy_rules(job)
+        self.stages: defaultdict[str, float] = defaultdict(float)  # seconds per stage of the batches
+        self.legacy_sensitive = {i.name for i in (c.legacy.items if c.legacy else ()) if i.sensitive}
+        self.collector.derived_sensitive = {
+            name for name, expr in c.columns.items() if any(r in self.legacy_sensitive for r in _roots(expr))}
+        self.collector.places = _legacy_places(c)
+        self.rows_out = 0
+        self.rows_rejected = 0
+        self.keys: list[pl.DataFrame] = []
+        self.gaiji: Counter[str] = Counter()
+
+    def qualify(self, cell: str) -> str:
+        return f"{self.book} {cell}" if self.book and "!" in cell else cell
+
+    def reject_columns(self) -> list[str]:
+        """The items a rejects file shows beside the row: the key items that are not personal data."""
+        return [k for k in self.table.key if not self.table.item(k).sensitive]
+
+    def findings(self, total_rows: int) -> list[Finding]:
+        """The aggregated findings of every batch so far (``total_rows``: the rows the shares are of)."""
+        return self.collector.findings(total_rows)
+
+    def partial(self, *, keys: bool = True) -> Partial:
+        """What this engine found so far, to merge into another engine of the same job (:meth:`merge`)."""
+        return Partial(dict(self.collector.aggs), self.rows_out, self.rows_rejected, Counter(self.gaiji),
+                       dict(self.stages), self.key_frame() if keys else None)
+
+    def merge(self, other: Partial) -> None:
+        """Add what another engine of the same job found over the batches after these (a later split)."""
+        theirs = _Collector(self.table, {}, self.collector.file, self.options)
+        theirs.aggs = other.aggs
+        self.collector.merge(theirs)
+        self.rows_out += other.rows_out
+        self.rows_rejected += other.rows_rejected
+        if other.keys is not None and other.keys.height:
+            self.keys.append(other.keys)
+        self.gaiji.update(other.gaiji)
+        for name, seconds in other.stages.items():
+            self.stages[name] += seconds
+
+    def key_frame(self) -> pl.DataFrame:
+        """The kept key columns of every batch, still compact: codes are categoricals, ``__legacy_key`` is
+        null where it equals the standard key (``reconcile`` fills it in)."""
+        if not self.keys:
+            return pl.DataFrame()
+        return pl.concat(self.keys, how="vertical_relaxed", rechunk=False)  # no copy of the pieces
+
+    # -------------------------------------------------------------- one batch
+    def _memo_groups(self) -> list[_MemoGroup]:
+        """The memoized items (和暦, dates) grouped by the legacy value they read, with their issues.
+
+        Groups whose pipes are the same (``trim | wareki`` over 生年月日 and over 異動年月日) share one
+        table of per-value results, so a batch evaluates the pipes once for the new values of all of them.
+        """
+        c = self.job.compiled
+        memos: dict[str, Memo] = dict(getattr(c, "memos", None) or {})
+        groups: list[_MemoGroup] = []
+        for name in self.names:
+            memo = memos.get(name)
+            if memo is None or name not in self.columns:
+                continue
+            group = next((g for g in groups if g.input.meta.eq(memo.input)), None)
+            if group is None:
+                group = _MemoGroup(memo.input, f"__memo{len(groups)}")
+                groups.append(group)
+            # The shared form when the pipe parses 和暦: each parse planned and run once for all outputs.
+            shared_value = getattr(memo, "shared_value", None)
+            shared = shared_value is not None
+            group.outputs.append((shared_value if shared_value is not None else memo.value).cast(pl.String)
+                                 .alias(name))
+            if shared:
+                group.parses.update(memo.parses)
+            group.items.add(name)
+            for i, issue in enumerate(c.issues):
+                if issue.item == name and issue.memo is not None:
+                    flag, value = (memo.shared_issues if shared else memo.issues)[issue.memo]
+                    group.outputs += [flag.cast(pl.Boolean).alias(f"__iss{i}"), value.alias(f"__issval{i}")]
+                    group.issues.add(i)
+        pools: list[_MemoPool] = []
+        for group in groups:
+            bare = [e.meta.undo_aliases() for e in group.outputs]
+            pool = next((p for p in pools if len(p.bare) == len(bare)
+                         and all(x.meta.eq(y) for x, y in zip(p.bare, bare, strict=True))), None)
+            if pool is None:
+                pool = _MemoPool(group.outputs, group.parses)
+                pools.append(pool)
+            group.pool = pool
+        return groups
+
+    def _evaluate(self, legacy: pl.DataFrame) -> pl.DataFrame:
+        """The converted items, issue flags and legacy texts of one batch, in one polars pass.
+
+        Memoized items are looked up in per-value results kept across batches: only the input values not
+        seen before are evaluated (the results are those of the compiled expressions).
+        """
+        c = self.job.compiled
+        memo_items = {n for g in self.memo for n in g.items}
+        memo_issues = {i for g in self.memo for i in g.issues}
+        exprs = [self.columns[n].cast(pl.String).alias(n) if n in self.columns
+                 else pl.lit(None, dtype=pl.String).alias(n) for n in self.names if n not in memo_items]
+        issue_exprs = [issue.expr.fill_null(False).alias(f"__iss{i}") for i, issue in enumerate(c.issues)
+                       if i not in memo_issues]
+        legacy_exprs = [_legacy_text(legacy, self.columns.get(n)).alias(f"__leg{j}") for j, n in enumerate(self.names)]
+        keys = [g.input.alias(g.key) for g in self.memo]
+        frame = legacy.lazy().select(pl.col(ROW), pl.col(LINE), *exprs, *issue_exprs, *legacy_exprs, *keys).collect()
+        pools = list({id(g.pool): g.pool for g in self.memo if g.pool is not None}.values())
+        for pool in pools:
+            distinct = pl.concat([frame.select(pl.col(g.key).alias(MEMO_KEY)) for g in self.memo if g.pool is pool])
+            pool.add(distinct.unique())
+        for g in self.memo:
+            assert g.pool is not None and g.pool.cache is not None
+            # Joined on the key column alone (the table has one row per key, so rows keep their order),
+            # then put beside the wide frame: joining the wide frame would copy all of its columns.
+            found = frame.select(g.key).join(g.pool.cache, left_on=g.key, right_on=MEMO_KEY, how="left",
+                                             nulls_equal=True, maintain_order="left")
+            named = [found[f"__out{k}"].alias(e.meta.output_name()) for k, e in enumerate(g.outputs)]
+            frame = frame.drop(g.key).hstack(named)
+        for pool in pools:
+            if pool.cache is not None and pool.cache.height > _MEMO_LIMIT:  # too many distinct values: afresh
+                pool.cache = None
+        flags = [f"__iss{i}" for i in sorted(memo_issues)]
+        if flags:
+            frame = frame.with_columns(pl.col(flags).fill_null(False))
+        return frame
+
+    # -------------------------------------------------------------- one batch
+    def batch(self, legacy: pl.DataFrame) -> BatchOut:
+        """Convert and validate one batch; its findings are added to the engine's."""
+        c = self.job.compiled
+        clock = _Clock(self.stages)
+        if getattr(c, "derived", ()):  # values from other tables of the run: joined in, row order kept
+            legacy = c.join_derived(legacy.lazy(), self.tables).collect()  # type: ignore[attr-defined]
+            clock("derive")
+        frame = self._evaluate(legacy)
+        clock("evaluate")
+        converted = frame.select(ROW, LINE, *self.names)
+        error_rows: dict[int, set[str]] = {}
+        item_rows: dict[int, set[str]] = {}
+
+        def note(positions: pl.Series, code: str, item: str | None, severity: str) -> None:
+            if severity != "error":
+                return
+            for p in positions.to_list():
+                error_rows.setdefault(p, set()).add(code)
+                if item:
+                    item_rows.setdefault(p, set()).add(item)
+
+        # Transform issues reported by the compiled mapping. A value the mapping already reported is not
+        # reported again by the schema check of the same item (one cause, one finding).
+        reported: dict[str, set[int]] = {}
+        flags = frame.select(pl.col(f"__iss{i}").any() for i in range(len(c.issues))).row(0) if c.issues else ()
+        for i, issue in enumerate(c.issues):
+            if not flags[i]:  # one pass over all flags; most issues never occur
+                continue
+            positions = frame[f"__iss{i}"].arg_true()
+            reported.setdefault(issue.item, set()).update(positions.to_list())
+            sens = self.collector.sensitive(issue.item) or any(
+                r in self.legacy_sensitive for r in _roots(issue.value))
+            if f"__issval{i}" in frame.columns:  # a memoized item: its value came with the lookup
+                values = frame[positions].select(pl.col(f"__issval{i}").alias("legacy"))
+            else:
+                values = legacy[positions].select(issue.value.cast(pl.String).alias("legacy"))  # the hit rows only
+            hit = frame[positions]
+            rows = pl.DataFrame([hit[ROW], hit[LINE], values["legacy"],
+                                 (hit[issue.item].cast(pl.String) if issue.item in self.names
+                                  else pl.Series([None] * hit.height, dtype=pl.String)).alias("converted")])
+            self.collector.add(issue.code, issue.item, issue.code, rows, sensitive=sens,
+                               source=self.qualify(issue.source))
+            spec = catalogue().get(issue.code)
+            note(positions, issue.code, issue.item, spec.severity if spec else "error")
+        clock("transform issues")
+
+        # Rules of the legacy layout, on the extract as read (before mapping): reported on its items.
+        for rule, ok, source in self.legacy_rules:
+            broken = legacy.select(ok.not_().fill_null(False)).to_series().arg_true()
+            if broken.len():
+                roots = [r for r in dict.fromkeys(_roots(ok)) if r in legacy.columns]
+                hit = legacy[broken]
+                rows = hit.select(ROW, LINE, pl.concat_str([pl.col(r).cast(pl.String).fill_null("") for r in roots],
+                                                           separator=" | ").alias("legacy"),
+                                  pl.lit(None, pl.String).alias("converted"))
+                self.collector.add("DAT050", rule.item or (roots[0] if roots else None),
+                                   f"{rule.kind}({', '.join(rule.items)})", rows, source=source,
+                                   sensitive=any(r in self.legacy_sensitive for r in roots))
+        clock("legacy rules")
+
+        # The pandera schema of the standard table, every failure collected.
+        failures = self._validate(converted)
+        clock("screen and pandera")
+        if failures is not None and failures.height:
+            failures = failures.filter(pl.col("index").is_not_null())
+            by = failures.group_by(["column", "check"], maintain_order=True).agg(pl.col("index"))
+            for column, check, index in by.iter_rows():
+                code = finding_code(check)
+                item = column if column in self.names else None
+                kept = set(index) - reported.get(item, set()) if item else set(index)
+                if not kept:
+                    continue
+                positions = pl.Series("__pos", sorted(kept), dtype=pl.UInt32)
+                if item is None and code == "DAT109":
+                    # A cross-item rule names its items: the finding takes the first, the example shows the
+                    # legacy values behind all of them and the mapping cells that produced them.
+                    involved = [n for n in _rule_items(check) if n in self.names]
+                    legs = [pl.col(f"__leg{self.names.index(n)}").fill_null("") for n in involved]
+                    rows = frame[positions].select(
+                        ROW, LINE, (pl.concat_str(legs, separator=" | ") if legs else pl.lit(None, pl.String))
+                        .alias("legacy"), pl.lit(None, dtype=pl.String).alias("converted"))
+                    cells = ", ".join(dict.fromkeys(self.collector.sources[n] for n in involved
+                                                    if n in self.collector.sources))
+                    self.collector.add(code, involved[0] if involved else None, check, rows, source=cells or None,
+                                       sensitive=any(self.collector.sensitive(n) for n in involved))
+                    note(positions, code, involved[0] if involved else None, catalogue()[code].severity)
+                    continue
+                leg = f"__leg{self.names.index(item)}" if item else None
+                rows = frame[positions].select(
+                    ROW, LINE, (pl.col(leg) if leg else pl.lit(None, dtype=pl.String)).alias("legacy"),
+                    (pl.col(item) if item else pl.lit(None, dtype=pl.String)).alias("converted"))
+                if item is None:  # a frame-wide rule: no single value to show
+                    rows = rows.with_columns(pl.lit(None, dtype=pl.String).alias("converted"))
+                self.collector.add(code, item, check, rows, source=self.collector.sources.get(item or ""))
+                note(positions, code, item, catalogue()[code].severity)
+        clock("schema findings")
+
+        # 外字 still in the output: counted per character for the 外字 list.
+        text_cols = [n for n in self.names if self.table.item(n).type == "string"
+                     and self.table.item(n).charset not in ("digits", "alnum")]
+        if text_cols:
+            # One vectorised test first: most batches hold no 外字 at all, and then nothing else is done.
+            has_pua = converted.select(pl.any_horizontal(pl.col(n).str.contains(PUA_RE) for n in text_cols)
+                                       .fill_null(False).alias("pua")).to_series()
+            if has_pua.any():
+                with_pua = converted.filter(has_pua)
+                pua = pl.concat([with_pua.select(pl.col(n).str.extract_all(PUA_RE).alias("ch")).explode("ch")
+                                 for n in text_cols]).drop_nulls()  # per column: a null item must not hide others
+                if pua.height:
+                    self.gaiji.update(dict(pua.group_by("ch").len().iter_rows()))
+        clock("gaiji count")
+
+        bad = sorted(error_rows)
+        mask = pl.Series("bad", [False] * converted.height)
+        if bad:
+            mask = mask.scatter(bad, True)
+        good = converted.filter(~mask)
+        self.rows_out += good.height
+        self.rows_rejected += len(bad)
+        rej = None
+        if bad:
+            rej = converted[pl.Series(bad, dtype=pl.UInt32)].select(ROW, LINE, *self.reject_columns()).with_columns(
+                pl.Series("codes", [" ".join(sorted(error_rows[p])) for p in bad], dtype=pl.String),
+                pl.Series("items", [" ".join(sorted(item_rows.get(p, ()))) for p in bad], dtype=pl.String))
+        self._keep_keys(legacy, converted, mask)
+        clock("keep keys")
+        return BatchOut(good.select(self.names), rej, good[ROW])
+
+    def _validate(self, frame: pl.DataFrame) -> pl.DataFrame | None:
+        """Pandera's failure cases (``index`` = position in ``frame``), every failure collected.
+
+        Every check of the schema is a row-level polars expression, so the rows that pass all of them are
+        found first in one polars pass (the screen); pandera then validates only the other rows, and its
+        failure cases are mapped back to positions in ``frame``. Without a screen, pandera sees every row.
+        """
+        if self.screen is None:
+            return self._pandera(frame)
+        ok = frame.select(self.screen).to_series()
+        if ok.all():
+            return None
+        positions = ok.not_().arg_true()
+        failures = self._pandera(frame[positions])
+        if failures is None:
+            return None
+        index = failures["index"]
+        gathered = positions.gather(index.fill_null(0).cast(pl.UInt32)).cast(pl.Int64)
+        mapped = pl.select(pl.when(index.is_not_null()).then(gathered).alias("index")).to_series()
+        return failures.with_columns(mapped)
+
+    def _pandera(self, frame: pl.DataFrame) -> pl.DataFrame | None:
+        try:
+            self.schema.validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            return exc.failure_cases
+        except pa.errors.SchemaError as exc:  # pragma: no cover - lazy=True collects, kept for safety
+            return exc.failure_cases
+        return None
+
+    def _keep_keys(self, legacy: pl.DataFrame, converted: pl.DataFrame, rejected: pl.Series) -> None:
+        """Keep what the cross-table checks and the reconciliation need: keys and reference items only."""
+        wanted = set(self.table.key) | {i.name for i in self.table.items if i.references} | set(HOUSEHOLD_ITEMS)
+        wanted |= set(recon_items(self.job.compiled))
+        cols = [n for n in self.names if n in wanted]
+        # Compact while the file is read: row/line as Int32, codes as categoricals, the legacy key only where
+        # it differs from the standard key (key_frame() restores the plain form).
+        ids = set(self.table.key) | {i.name for i in self.table.items if i.references}
+        keep = converted.select(pl.col(ROW, LINE).cast(pl.Int32), *[
+            pl.col(n) if n in ids else pl.col(n).cast(pl.Categorical) for n in cols]).with_columns(
+            rejected.alias("__rejected"))
+        lk = legacy_key(self.job.compiled)
+        if lk and lk[0] in legacy.columns:
+            key = legacy[lk[0]].str.strip_chars()
+            if lk[1] in converted.columns:
+                key = pl.select(pl.when(key.ne_missing(converted[lk[1]])).then(key)).to_series()
+            keep = keep.with_columns(key.alias("__legacy_key"))
+        self.keys.append(keep)
+
+
+class _Grab:
+    """Stands in for a LazyFrame: ``select(expr)`` hands back the expression a check builds."""
+
+    def __init__(self, key: str | None) -> None:
+        self.lazyframe = self
+        self.key = key
+
+    def select(self, *exprs: Any) -> Any:
+        if len(exprs) != 1 or not isinstance(exprs[0], pl.Expr):
+            raise TypeError("not a single expression")
+        return exprs[0]
+
+
+def screen_expr(schema: pa.DataFrameSchema) -> pl.Expr | None:
+    """One boolean expression, True where a row passes every check of ``schema`` (None: cannot screen).
+
+    A null check result counts as a failure here, so such rows are left to pandera to judge.
+    """
+    parts: list[pl.Expr] = []
+    try:
+        for name, column in schema.columns.items():
+            if not column.nullable:
+                parts.append(pl.col(name).is_not_null())
+            for check in column.checks:
+                parts.append(check._check_fn(_Grab(name)))
+        for check in schema.checks or ():
+            parts.append(check._check_fn(_Grab(None)))
+    except Exception:  # a check that is not one polars expression: let pandera see every row
+        return None
+    if not parts:
+        return None
+    return pl.all_horizontal([p.fill_null(False) for p in parts]).alias("__ok")
+
+
+def _legacy_places(compiled: Compiled) -> dict[str, tuple[str | None, str | None]]:
+    """Standard item → (legacy column(s), byte range(s) when fixed-width), from the items its value reads."""
+    legacy = compiled.legacy
+    if legacy is None:
+        return {}
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for name, expr in compiled.columns.items():
+        items = [legacy.item(r) for r in dict.fromkeys(_roots(expr)) if legacy.has_item(r)]
+        if not items:
+            continue
+        column = ", ".join(i.column or i.name for i in items)
+        spans = [f"{i.start}-{i.start + i.length - 1}" for i in items if i.start is not None and i.length]
+        out[name] = (column, ", ".join(spans) if len(spans) == len(items) else None)
+    return out
+
+
+
+def _rule_items(check: str) -> list[str]:
+    """The items of a rule check's label: ``rule:required_if(消除の異動年月日, 住民状態)`` → both names."""
+    inside = check.partition("(")[2].rpartition(")")[0]
+    return [n.strip() for n in inside.split(",") if n.strip()]
+
+
+def _legacy_rules(job: Job) -> list[tuple[Any, pl.Expr, str]]:
+    """The legacy layout's rules as (rule, expression over the extract, ``schema file:line``)."""
+    from migrator.validation.pandera_schema import rule_expr
+
+    table = job.compiled.legacy
+    if table is None:
+        return []
+    path = getattr(job.legacy_schema, "path", None)
+    out = []
+    for rule in table.rules:
+        if not all(table.has_item(n) for n in rule.items):
+            continue
+        expr = rule_expr(rule, table)
+        if expr is not None:
+            out.append((rule, expr, f"{path}:{rule.line}" if path else f"line {rule.line}"))
+    return out
+
