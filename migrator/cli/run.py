@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -45,10 +45,15 @@ if TYPE_CHECKING:
               help="団体コード of the system the run migrates (links the run to it for the risk register).")
 @click.option("--system", "system_name", metavar="NAME", default=None,
               help="Name of the system the run migrates, when the municipality has several of its business area.")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="Where to run: this process (local) or Apache Spark (spark; needs migrator[spark] and Java 17+).")
+@click.option("--master", default=None, metavar="URL",
+              help="Spark master for --engine spark (local[*], yarn, k8s://…, spark://…); default local[*].")
 @output_options
 def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconcile: bool, show_values: bool,
             encoding: str | None, examples: int, batch_rows: int, quiet: bool, no_store: bool, profile: str,
-            layouts: tuple[str, ...], municipality: str | None, system_name: str | None, fmt: str) -> None:
+            layouts: tuple[str, ...], municipality: str | None, system_name: str | None, engine: str,
+            master: str | None, fmt: str) -> None:
     """Run mapping WORKBOOK on EXTRACT (repeat the pair for related tables) and validate the result.
 
     Writes, with --out, the converted standard-layout CSV, a rejects file and the reports. Exit code 1
@@ -85,7 +90,7 @@ def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconc
                          profile=profile, layouts=layouts)
     try:
         try:
-            result = run_mapping_files(jobs, options)
+            result = run_mapping_files(jobs, options, runner=_runner(engine, master, municipality))
         finally:
             if bar is not None:
                 bar.render_finish()
@@ -103,6 +108,18 @@ def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconc
         if store is not None:
             store.close()
     emit_report(result.report, fmt, outputs=outputs, replaced=before, result=_table_lines(result, ctx.lang))
+
+
+def _runner(engine: str, master: str | None, municipality: str | None) -> Any:
+    """The runner of ``--engine``: None for the local one, the Spark runner bound to its master."""
+    if engine != "spark":
+        return None
+    from functools import partial
+
+    from migrator.validation.spark import DEFAULT_MASTER, run_jobs_spark, session
+
+    spark = session(master or DEFAULT_MASTER)  # before the mappings load: a missing Java stops the run up front
+    return partial(run_jobs_spark, spark=spark, municipality=municipality)
 
 
 def _table_lines(result: RunResult, lang: Lang) -> list[str]:

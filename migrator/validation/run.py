@@ -13,7 +13,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -282,7 +282,8 @@ def load_job(workbook: Path, extract: Path, *, registry: Any = None,
 
 
 def run_mapping_files(pairs: Sequence[tuple[Path, Path]], options: RunOptions | None = None, *,
-                      registry: Any = None) -> RunResult:
+                      registry: Any = None,
+                      runner: Callable[[Sequence[Job], RunOptions | None], RunResult] | None = None) -> RunResult:
     """Run each (mapping workbook, extract) pair as one run; mapping errors stop the run with a report.
 
     The standard schemas are checked under ``options.profile`` (see :func:`migrator.schema.apply_profile`).
@@ -300,7 +301,8 @@ def run_mapping_files(pairs: Sequence[tuple[Path, Path]], options: RunOptions | 
             jobs.append(job)
     if len(jobs) < len(pairs):
         return RunResult(Report.of("mapping run", findings, subject=", ".join(str(w) for w, _ in pairs)), (), (), ())
-    result = run_jobs(jobs, options)
+    # ``runner``: another runner of the same engine core (``migrator.validation.spark.run_jobs_spark``)
+    result = (runner or run_jobs)(jobs, options)
     # The report says which rules it checked: the standard's own, or a municipality's stricter profile.
     report = Report.of(result.report.title, [*findings, *result.report.findings], subject=result.report.subject,
                        summary={**result.report.summary, "profile": profile})

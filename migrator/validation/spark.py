@@ -1,0 +1,507 @@
+"""The Spark runner: the same engine core on the executors of a Spark cluster (or Spark's local mode).
+
+Each extract is cut into splits at record boundaries (fixed-width: multiples of the record length plus its
+line break; CSV: line boundaries, after checking that no quoted field holds a line break — otherwise the file
+is one split, DAT500). One Spark task per split reads its byte range with the same reader (the CSV header put
+before it), shifts the record and line numbers to the extract's, and runs :class:`BatchEngine` on it. Its
+output rows (``mapInArrow``) are the converted rows, the rejects, the key columns and one row carrying the
+split's findings; the converted rows are written as Parquet partitioned by municipality and table, the
+cross-table checks (duplicate keys, references, households) run as Spark aggregations and joins on the key
+rows, and the findings of the splits are merged in split order (:mod:`migrator.validation.merge`), so the
+report is the one the local runner gives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from migrator.errors import InputError
+from migrator.location import Location
+from migrator.report import Finding, make_finding
+from migrator.validation.crosscheck import CURRENT, HEAD, _aggregate
+from migrator.validation.engine import BatchEngine, Partial
+from migrator.validation.merge import JobResult, finish
+from migrator.validation.outputs import output_stem
+from migrator.validation.readers import ExtractReader, LineIssues, ReadOptions, trailer_code
+from migrator.validation.run import _create_private, derived_tables, spreadsheet_safe, with_parquet
+from migrator.validation.types import LINE, ROW, Job, RunOptions, RunResult, TableRun
+
+DEFAULT_MASTER = "local[*]"
+SPLIT_BYTES = 64 << 20  # bytes per split (a Spark task); the tests use smaller splits
+
+
+@dataclass(frozen=True)
+class Split:
+    """One byte range of one extract, read by one Spark task."""
+
+    job: int
+    index: int
+    start: int
+    end: int
+    rows_before: int  # data records before the range
+    line_shift: int  # added to the reader's physical line numbers (it may see a header line first)
+    head: bytes  # bytes put before the range (a CSV header line)
+    last: bool
+
+
+@dataclass
+class _Plan:
+    splits: list[Split]
+    encoding: str | None
+    findings: list[Finding]  # the file's own findings (encoding detected, DAT500)
+    declared: tuple[int, int] | None  # fixed-width trailer: (declared count, its line)
+
+
+def session(master: str = DEFAULT_MASTER, *, app: str = "migrator validate") -> Any:
+    """A Spark session for ``master``, or a clear error when pyspark or Java is missing (CORE130/131/132)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise InputError.of("CORE130", reason=str(exc), reason_ja=str(exc)) from None
+    java_home = os.environ.get("JAVA_HOME")
+    if not (java_home and Path(java_home, "bin", "java").exists()) and shutil.which("java") is None:
+        raise InputError.of("CORE131")
+    if master.startswith("local"):  # the executors are this machine's: this interpreter, with migrator on it
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    try:
+        return (SparkSession.builder.master(master).appName(app)
+                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+                .config("spark.sql.execution.arrow.pyspark.enabled", "true").getOrCreate())
+    except Exception as exc:  # the JVM did not start: a wrong master URL, no memory
+        raise InputError.of("CORE132", master=master, reason=str(exc).splitlines()[0][:300]) from None
+
+
+# ------------------------------------------------------------------ planning the splits
+
+def _reader(job: Job, options: RunOptions, path: Path | None = None, encoding: str | None = None) -> ExtractReader:
+    enc = encoding or options.encoding or getattr(job.compiled.mapping, "encoding", None)
+    return ExtractReader(path or job.extract, job.compiled.legacy,
+                         ReadOptions(encoding=enc, batch_rows=options.batch_rows),
+                         code_tables=job.legacy_schema.code_tables if job.legacy_schema else {})
+
+
+def _whole(job: int, reason: tuple[str, str] | None, where: str, encoding: str | None = None,
+           found: Sequence[Finding] = ()) -> _Plan:
+    """The whole extract as one split (``reason``: why it could not be split, DAT500)."""
+    why = [make_finding("DAT500", Location(file=where), reason=reason[0], reason_ja=reason[1])] if reason else []
+    return _Plan([Split(job, 0, 0, -1, 0, 0, b"", True)], encoding, [*found, *why], None)
+
+
+def plan_splits(job: Job, index: int, options: RunOptions, split_bytes: int = SPLIT_BYTES) -> _Plan:
+    """The splits of ``job``'s extract (``index``: the job's number in the run)."""
+    reader = _reader(job, options)
+    path = job.extract
+    size = path.stat().st_size
+    where = str(path)
+    if size <= split_bytes or reader.format == "xlsx":
+        return _whole(index, None, where)
+    if reader.format == "fixed":
+        return _plan_fixed(job, index, reader, size, split_bytes)
+    return _plan_csv(index, reader, size, split_bytes)
+
+
+def _plan_fixed(job: Job, index: int, reader: ExtractReader, size: int, split_bytes: int) -> _Plan:
+    table = job.compiled.legacy
+    where = str(job.extract)
+    if table is None or any(i.start is None for i in table.items):
+        return _whole(index, None, where)
+    length = reader.record_length or max(i.start + (i.length or 0) - 1 for i in table.items)  # type: ignore[operator]
+    with job.extract.open("rb") as fh:
+        first = fh.read(length + 2)
+        if first[length:length + 2] == b"\r\n":
+            stride = length + 2
+        elif first[length:length + 1] == b"\n":
+            stride = length + 1
+        else:
+            return _whole(index, ("records are not of the layout's length", "レコード長がレイアウトと異なる"),
+                                 where)
+        records = size // stride
+        per = max(split_bytes // stride, 1)
+        cuts = list(range(0, records, per))
+        for cut in cuts[1:]:  # every cut must fall on a line break
+            fh.seek(cut * stride - 1)
+            if fh.read(1) != b"\n":
+                return _whole(index, ("a record of another length", "長さの異なるレコードがある"), where)
+        fh.seek(max(size - stride, 0))
+        tail = fh.read()
+    declared = None
+    code = trailer_code(table, job.legacy_schema.code_tables if job.legacy_schema else {})
+    if code is not None and tail.startswith(code):
+        import re
+
+        digits = re.findall(rb"[0-9]+", tail[1:])
+        if digits:
+            declared = (int(digits[0]), records)
+    splits = [Split(index, k, cut * stride, (cuts[k + 1] * stride) if k + 1 < len(cuts) else -1, cut, cut, b"",
+                    k + 1 == len(cuts)) for k, cut in enumerate(cuts)]
+    return _Plan(splits, None, [], declared)
+
+
+def _plan_csv(index: int, reader: ExtractReader, size: int, split_bytes: int) -> _Plan:
+    path = reader.path
+    where = str(path)
+    encoding = reader._choose_encoding()  # strict detection over the whole file, as the local run does
+    found = list(reader.extra_findings)
+    from migrator.validation.readers import _decodes
+
+    if not _decodes(path, encoding.replace("-sig", "")):
+        return _whole(index, ("bytes that do not decode", "復号できないバイトがある"), where, None, found)
+    cuts: list[tuple[int, int]] = [(0, 0)]  # (byte offset, lines before)
+    lines = 0
+    head = b""
+    parity = 0
+    last_nl = -2
+    chunk = 64 << 20
+    with path.open("rb") as fh:
+        offset = 0
+        while offset < size:
+            data = fh.read(chunk)
+            arr = np.frombuffer(data, dtype=np.uint8)
+            nl = np.flatnonzero(arr == 10)
+            quotes = np.cumsum(arr == 34) + parity
+            if nl.size and (quotes[nl] % 2).any():
+                return _whole(index, ("a quoted field holds a line break", "引用符の中に改行がある"), where, None, found)
+            starts = np.concatenate(([last_nl - offset], nl[:-1])) if nl.size else nl
+            if nl.size and ((nl - starts <= 1) | ((nl - starts == 2) & (arr[np.maximum(nl - 1, 0)] == 13))).any():
+                return _whole(index, ("blank lines", "空行がある"), where, None, found)
+            if offset == 0 and reader.header and nl.size:
+                head = data[:int(nl[0]) + 1]
+            targets = np.arange((cuts[-1][0] // split_bytes + 1) * split_bytes, offset + len(data), split_bytes)
+            positions = np.searchsorted(nl + offset, targets)
+            for p in dict.fromkeys(int(x) for x in positions):
+                if p < nl.size and int(nl[p]) + offset + 1 < size and int(nl[p]) + offset + 1 > cuts[-1][0]:
+                    cuts.append((int(nl[p]) + offset + 1, lines + p + 1))
+            lines += int(nl.size)
+            parity = int(quotes[-1]) % 2 if quotes.size else parity
+            last_nl = int(nl[-1]) + offset if nl.size else last_nl
+            offset += len(data)
+    header = 1 if reader.header else 0
+    if len(cuts) > 1 and header and cuts[1][0] <= len(head):
+        cuts = [cuts[0], *cuts[2:]]
+    splits = []
+    for k, (start, before) in enumerate(cuts):
+        end = cuts[k + 1][0] if k + 1 < len(cuts) else -1
+        if k == 0:
+            splits.append(Split(index, 0, 0, end, 0, 0, b"", end == -1))
+        else:
+            splits.append(Split(index, k, start, end, before - header, before, head, end == -1))
+    return _Plan(splits, encoding, found, None)
+
+
+# ------------------------------------------------------------------ one split, on an executor
+
+@dataclass
+class _SplitResult:
+    partial: Partial
+    rows: int
+    counts: dict[Any, int]
+    lines: dict[Any, list[int]]
+    bad_rows: list[tuple[int, int, str]]
+    extra: list[Finding]
+    encoding: str | None
+
+
+def _run_split(job: Job, split: Split, options: RunOptions, tables: dict[str, pl.LazyFrame], qualify: bool,
+               encoding: str | None, keep_keys: bool) -> Iterator[tuple[str, pl.DataFrame | _SplitResult]]:
+    """Read and convert one split; yields ("row"|"reject"|"key", frame) and finally ("meta", result)."""
+    engine = BatchEngine(job, options, qualify=qualify, tables=tables)
+    tmp = None
+    path = job.extract
+    if split.start or split.end != -1:
+        fd, name = tempfile.mkstemp(suffix=job.extract.suffix, prefix="migrator-split-")
+        tmp = Path(name)
+        with os.fdopen(fd, "wb") as out, job.extract.open("rb") as src:
+            out.write(split.head)
+            src.seek(split.start)
+            left = (split.end - split.start) if split.end != -1 else -1
+            while left != 0:
+                block = src.read(min(8 << 20, left) if left > 0 else 8 << 20)
+                if not block:
+                    break
+                out.write(block)
+                left -= len(block) if left > 0 else 0
+        path = tmp
+    try:
+        reader = _reader(job, options, path, encoding)
+        reader.issues = LineIssues(str(job.extract))
+        head_lines = 1 if split.head else 0
+        shift_row, shift_line = split.rows_before, split.line_shift
+        for batch in reader.batches():
+            batch = batch.with_columns(pl.col(ROW) + shift_row, pl.col(LINE) + shift_line - head_lines)
+            done = engine.batch(batch)
+            if done.good.height:
+                yield "row", done.good.with_columns(done.rows)
+            if done.rejects is not None:
+                yield "reject", done.rejects
+        keys = engine.key_frame()
+        if keys.height:
+            yield "key", keys
+        lines = {k: [ln + shift_line - head_lines for ln in v] for k, v in reader.issues.lines.items()}
+        bad = [(r + shift_row, ln + shift_line - head_lines, c) for r, ln, c in reader.issues.bad_rows]
+        extra = [f for f in reader.extra_findings if f.code not in ("DAT013", "DAT009", "DAT005", "DAT006")
+                 or (f.code == "DAT013" and split.last)]
+        extra = [replace(f, location=replace(f.location, file=str(job.extract))) for f in extra]
+        yield "meta", _SplitResult(engine.partial(keys=keep_keys), reader.rows, dict(reader.issues.counts), lines,
+                                   bad, extra, reader.encoding)
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+
+# ------------------------------------------------------------------ the run
+
+def _columns(jobs: Sequence[Job]) -> int:
+    return max((len(j.compiled.standard.item_names) for j in jobs), default=0)
+
+
+def _schema(width: int) -> Any:
+    from pyspark.sql import types as T
+
+    return T.StructType([
+        T.StructField("kind", T.StringType()), T.StructField("job", T.IntegerType()),
+        T.StructField("split", T.IntegerType()), T.StructField(ROW, T.LongType()),
+        T.StructField(LINE, T.LongType()), T.StructField("rejected", T.BooleanType()),
+        T.StructField("legacy_key", T.StringType()), T.StructField("codes", T.StringType()),
+        T.StructField("items", T.StringType()), T.StructField("payload", T.BinaryType()),
+        *[T.StructField(f"v{i}", T.StringType()) for i in range(width)]])
+
+
+def _arrow(kind: str, job: int, split: int, frame: pl.DataFrame | None, names: list[str], width: int,
+           payload: bytes | None = None) -> Any:
+    n = frame.height if frame is not None else 1
+    cols: dict[str, pl.Series] = {
+        "kind": pl.Series([kind] * n, dtype=pl.String), "job": pl.Series([job] * n, dtype=pl.Int32),
+        "split": pl.Series([split] * n, dtype=pl.Int32)}
+    f = frame if frame is not None else pl.DataFrame()
+    for col, dtype in ((ROW, pl.Int64), (LINE, pl.Int64)):
+        cols[col] = f[col].cast(dtype) if col in f.columns else pl.Series([None] * n, dtype=dtype)
+    cols["rejected"] = f["__rejected"] if "__rejected" in f.columns else pl.Series([None] * n, dtype=pl.Boolean)
+    for col, src in (("legacy_key", "__legacy_key"), ("codes", "codes"), ("items", "items")):
+        cols[col] = f[src].cast(pl.String) if src in f.columns else pl.Series([None] * n, dtype=pl.String)
+    cols["payload"] = pl.Series([payload] * n, dtype=pl.Binary)
+    for i in range(width):
+        name = names[i] if i < len(names) else None
+        cols[f"v{i}"] = f[name].cast(pl.String) if name in f.columns else pl.Series([None] * n, dtype=pl.String)
+    return pl.DataFrame(cols).to_arrow().to_batches()
+
+
+def run_jobs_spark(jobs: Sequence[Job], options: RunOptions | None = None, *, master: str = DEFAULT_MASTER,
+                   spark: Any = None, municipality: str | None = None, split_bytes: int = SPLIT_BYTES,
+                   title: str = "mapping run") -> RunResult:
+    """Run every job on Spark; the same findings, converted rows and reports as :func:`run.run_jobs`."""
+    options = options or RunOptions()
+    options = replace(options, progress=None)  # a callback of this process cannot run on an executor
+    spark = spark or session(master)
+    started = time.perf_counter()
+    qualify = len(jobs) > 1
+    before: list[list[Finding]] = []
+    tables: list[dict[str, pl.LazyFrame]] = []
+    plans: list[_Plan] = []
+    for i, job in enumerate(jobs):
+        found_tables, missing = derived_tables(job, jobs, options)
+        tables.append(found_tables)
+        before.append(missing)
+        plans.append(plan_splits(job, i, options, split_bytes))
+    width = _columns(jobs)
+    names = [list(j.compiled.standard.item_names) for j in jobs]
+    job_list = list(jobs)
+    encodings = [p.encoding for p in plans]
+    keep_keys = options.reconcile
+
+    def work(batches: Iterator[Any]) -> Iterator[Any]:
+        for record_batch in batches:
+            for row in record_batch.to_pylist():
+                split: Split = pickle.loads(row["split"])
+                j = split.job
+                for kind, value in _run_split(job_list[j], split, options, tables[j], qualify, encodings[j],
+                                              keep_keys):
+                    if kind == "meta":
+                        yield from _arrow("meta", j, split.index, None, names[j], width, pickle.dumps(value))
+                    else:
+                        yield from _arrow(kind, j, split.index, value, names[j], width)  # type: ignore[arg-type]
+
+    splits = [s for p in plans for s in p.splits]
+    frame = spark.createDataFrame([(pickle.dumps(s),) for s in splits], "split binary").repartition(len(splits))
+    result = frame.mapInArrow(work, _schema(width)).persist()
+    try:
+        metas = result.filter("kind = 'meta'").select("job", "split", "payload").collect()
+        by_job: dict[int, list[tuple[int, _SplitResult]]] = {}
+        for m in metas:
+            by_job.setdefault(m["job"], []).append((m["split"], pickle.loads(m["payload"])))
+        parts: list[JobResult] = []
+        taken: set[str] = set()
+        for i, job in enumerate(jobs):
+            found = list(before[i])
+            stem = None
+            if options.out_dir is not None:
+                stem, renamed = output_stem(job.name, options.out_dir, taken)
+                found += renamed
+            engine = BatchEngine(job, options, qualify=qualify, tables=tables[i])
+            issues = LineIssues(str(job.extract))
+            extra: list[Finding] = list(plans[i].findings)
+            rows = 0
+            encoding = plans[i].encoding
+            for _, res in sorted(by_job.get(i, []), key=lambda t: t[0]):
+                engine.merge(res.partial)
+                rows += res.rows
+                encoding = encoding or res.encoding
+                for key, n in res.counts.items():
+                    target = next((k for k in issues.counts if k[0] == key[0]), None) if key[0] == "DAT001" else None
+                    target = target or key
+                    issues.counts[target] = issues.counts.get(target, 0) + n
+                    seen = issues.lines.setdefault(target, [])
+                    seen.extend(res.lines[key][:max(0, 5 - len(seen))])
+                issues.bad_rows += res.bad_rows
+                extra += [f for f in res.extra if all(not _same(f, g) for g in extra)]
+            declared = plans[i].declared
+            if declared is not None and declared[0] != rows and len(plans[i].splits) > 1:
+                extra.append(make_finding("DAT009", Location(file=str(job.extract), line=declared[1] + 1),
+                                          declared=declared[0], actual=rows))
+            if rows == 0 and not any(f.code in ("DAT004", "DAT005") for f in extra):
+                extra.append(make_finding("DAT005", Location(file=str(job.extract), line=1)))
+            engine.rows_rejected += len(issues.bad_rows)
+            output, rejects = _write_outputs(result, i, job, engine, issues, options, stem)
+            table = TableRun(job, rows, engine.rows_out, engine.rows_rejected, _sha256(job.extract), encoding,
+                             output, rejects, time.perf_counter() - started)
+            parts.append(JobResult(table, engine, [*extra, *issues.findings()], found))
+        if options.out_dir is not None:
+            _write_parquet(result, jobs, names, options.out_dir, municipality)
+
+        def cross(frames: Sequence[tuple[Job, pl.DataFrame]], opts: RunOptions) -> list[Finding]:
+            return spark_cross_table(result, jobs, names, opts)
+
+        return with_parquet(finish(parts, [], options, title=title, started=started, cross=cross), options)
+    finally:
+        result.unpersist()
+
+
+def _same(a: Finding, b: Finding) -> bool:
+    return a.code == b.code and a.message_en == b.message_en and a.location == b.location
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(8 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _collect(result: Any, kind: str, job: int, columns: list[str]) -> pl.DataFrame:
+    rows = result.filter(f"kind = '{kind}' AND job = {job}").select(*columns).orderBy(ROW)
+    return pl.from_arrow(rows.toArrow())  # type: ignore[return-value]
+
+
+def _write_outputs(result: Any, i: int, job: Job, engine: BatchEngine, issues: LineIssues, options: RunOptions,
+                   stem: str | None) -> tuple[Path | None, Path | None]:
+    """The converted and rejects CSV files the local run writes (read back from the cluster in row order)."""
+    if options.out_dir is None or stem is None:
+        return None, None
+    out = options.out_dir
+    out.mkdir(parents=True, exist_ok=True)
+    names = engine.names
+    output, rejects = out / f"{stem}.csv", out / f"{stem}.rejects.csv"
+    for p in (output, rejects):
+        _create_private(p)
+    good = _collect(result, "row", i, [ROW, *[f"v{k}" for k in range(len(names))]])
+    good = good.drop(ROW).rename({f"v{k}": n for k, n in enumerate(names)}) if good.height else \
+        pl.DataFrame(schema={n: pl.String for n in names})
+    with output.open("ab") as fh:
+        good.write_csv(fh)
+    keys = engine.reject_columns()
+    cols = [ROW, LINE, *[f"v{names.index(k)}" for k in keys], "codes", "items"]
+    rej = _collect(result, "reject", i, cols).rename({f"v{names.index(k)}": k for k in keys})
+    if not rej.height:
+        rej = pl.DataFrame(schema={ROW: pl.Int64, LINE: pl.Int64, **{k: pl.String for k in keys},
+                                   "codes": pl.String, "items": pl.String})
+    if issues.bad_rows:
+        bad = pl.DataFrame({ROW: [b[0] for b in issues.bad_rows], LINE: [b[1] for b in issues.bad_rows]},
+                           schema={ROW: pl.Int64, LINE: pl.Int64}).with_columns(
+            *[pl.lit(None, dtype=pl.String).alias(k) for k in keys],
+            pl.Series("codes", [b[2] for b in issues.bad_rows], dtype=pl.String), pl.lit("", dtype=pl.String)
+            .alias("items"))
+        rej = pl.concat([rej.select(bad.columns), bad])
+    shown = spreadsheet_safe(rej.rename({ROW: "行番号", LINE: "物理行", "codes": "指摘コード", "items": "指摘項目"}))
+    with rejects.open("ab") as fh:
+        shown.write_csv(fh)
+    return output, rejects
+
+
+def _write_parquet(result: Any, jobs: Sequence[Job], names: list[list[str]], out_dir: Path,
+                   municipality: str | None) -> None:
+    """The converted rows of every job as Parquet under ``out_dir/converted/municipality=…/table=…``."""
+    from pyspark.sql import functions as F
+
+    for i, job in enumerate(jobs):
+        rows = result.filter(f"kind = 'row' AND job = {i}").select(
+            *[F.col(f"v{k}").alias(n) for k, n in enumerate(names[i])],
+            F.lit(municipality or "-").alias("municipality"), F.lit(job.compiled.standard.name).alias("table"))
+        rows.write.mode("append").partitionBy("municipality", "table").parquet(str(out_dir / "converted"))
+
+
+def spark_cross_table(result: Any, jobs: Sequence[Job], names: list[list[str]], options: RunOptions) -> list[Finding]:
+    """DAT201/DAT202/DAT204/DAT203/DAT405 as Spark aggregations and joins on the key rows of the run."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    keys = result.filter("kind = 'key'")
+    findings: list[Finding] = []
+
+    def col(i: int, item: str) -> str:
+        return f"v{names[i].index(item)}"
+
+    def local(frame: Any, item: str) -> pl.DataFrame:
+        got = pl.from_arrow(frame.orderBy(ROW).toArrow())
+        return got  # type: ignore[return-value]
+
+    by_table = {(j.standard_schema.id, j.compiled.standard.name): i for i, j in enumerate(jobs)}
+    for i, job in enumerate(jobs):
+        table = job.compiled.standard
+        mine = keys.filter(F.col("job") == i)
+        key = [k for k in table.key if k in names[i]]
+        if key:
+            cols = [col(i, k) for k in key]
+            w = Window.partitionBy(*cols)
+            dup = mine.where(" AND ".join(f"{c} IS NOT NULL" for c in cols)).withColumn("n", F.count("*").over(w)) \
+                .filter("n > 1").select(ROW, LINE, F.col(cols[0]).alias(key[0]))
+            findings += _aggregate("DAT201", job, local(dup, key[0]), key[0], options, value_col=key[0],
+                                   table=table.name, key=", ".join(key))
+        for item in table.items:
+            ref = item.references
+            if ref is None or item.name not in names[i]:
+                continue
+            schema_id = ref.schema or job.standard_schema.id
+            t = by_table.get((schema_id, ref.table))
+            if t is None or ref.item not in names[t]:
+                continue
+            known = keys.filter(F.col("job") == t).select(F.col(col(t, ref.item)).alias("__known")) \
+                .where("__known IS NOT NULL").distinct()
+            missing = mine.where(F.col(col(i, item.name)).isNotNull()).join(
+                known, F.col(col(i, item.name)) == F.col("__known"), "left_anti").select(
+                ROW, LINE, F.col(col(i, item.name)).alias(item.name))
+            code = "DAT202" if schema_id == job.standard_schema.id else "DAT204"
+            findings += _aggregate(code, job, local(missing, item.name), item.name, options, value_col=item.name,
+                                   target=str(ref))
+        if all(c in names[i] for c in ("世帯番号", "続柄コード1", "住民状態")):
+            wrong = mine.filter(F.col(col(i, "住民状態")) == CURRENT).groupBy(F.col(col(i, "世帯番号")).alias("世帯番号")) \
+                .agg(F.sum((F.col(col(i, "続柄コード1")) == HEAD).cast("long")).alias("heads"),
+                     F.min(ROW).alias(ROW), F.min(LINE).alias(LINE)).filter("heads != 1")
+            got = local(wrong, "世帯番号")
+            for n, group in got.group_by("heads", maintain_order=True):
+                code = "DAT405" if n[0] == 0 else "DAT203"
+                findings += _aggregate(code, job, group, "世帯番号", options, value_col="世帯番号", heads=n[0])
+    return findings

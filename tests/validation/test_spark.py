@@ -1,0 +1,99 @@
+"""``--engine spark``: the same findings and converted rows as the local engine, on Spark's local mode.
+
+One SparkSession (``local[2]``) serves the whole test session. The tests are skipped, with the reason shown,
+only where pyspark or Java is missing (``make test`` installs pyspark; ``.ci/run`` installs Java).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from migrator.schema import SchemaRegistry
+from migrator.validation.run import RunOptions, RunResult, load_job, run_jobs
+from tests.conftest import DATA, run_cli
+
+EXTRACTS = DATA / "sample_data" / "extracts"
+MAPPINGS = DATA / "mappings"
+PAIRS = [(MAPPINGS / "juki_rdb_jumin.xlsx", EXTRACTS / "juki_rdb_kojin.csv"),
+         (MAPPINGS / "juki_rdb_setai.xlsx", EXTRACTS / "juki_rdb_setai.csv")]
+
+
+def _unavailable() -> str | None:
+    try:
+        import pyarrow  # noqa: F401
+        import pyspark  # noqa: F401
+    except ImportError as exc:
+        return f"pyspark is not installed ({exc}); install migrator[spark]"
+    if shutil.which("java") is None:
+        return "no java on PATH (apt-get install openjdk-17-jre-headless)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    reason = _unavailable()
+    if reason:
+        pytest.skip(reason)
+    from migrator.validation.spark import session
+
+    s = session("local[2]", app="migrator tests")
+    yield s
+    s.stop()
+
+
+def _findings(result: RunResult) -> list[str]:
+    return sorted(json.dumps(f.to_dict(), ensure_ascii=False, sort_keys=True, default=str)
+                  for f in result.report.findings)
+
+
+@pytest.fixture(scope="session")
+def both(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, RunResult, Path, Path]:
+    """The sample CSV pair with planted defects, run locally and on Spark (cut into several splits)."""
+    from migrator.validation.spark import run_jobs_spark
+
+    registry = SchemaRegistry.load()
+    jobs = [load_job(w, e, registry=registry)[0] for w, e in PAIRS]
+    assert all(jobs)
+    local_out, spark_out = tmp_path_factory.mktemp("local"), tmp_path_factory.mktemp("spark")
+    local = run_jobs([j for j in jobs if j], RunOptions(out_dir=local_out, reconcile=True))
+    on_spark = run_jobs_spark([j for j in jobs if j], RunOptions(out_dir=spark_out, reconcile=True), spark=spark,
+                              municipality="131016", split_bytes=300_000)
+    return local, on_spark, local_out, spark_out
+
+
+def test_spark_gives_the_local_findings(both: tuple[RunResult, RunResult, Path, Path]) -> None:
+    local, on_spark, _, _ = both
+    assert local.report.counts_by_code == on_spark.report.counts_by_code
+    assert local.report.counts_by_code  # the planted defects are found
+    assert _findings(on_spark) == _findings(local)  # codes, counts, rows, masked examples, mapping cells
+    assert on_spark.gaiji == local.gaiji
+    assert [(t.rows_in, t.rows_out, t.rows_rejected) for t in on_spark.tables] == \
+        [(t.rows_in, t.rows_out, t.rows_rejected) for t in local.tables]
+
+
+def test_spark_writes_the_local_rows_and_parquet_per_municipality_and_table(
+        both: tuple[RunResult, RunResult, Path, Path]) -> None:
+    local, _, local_out, spark_out = both
+    for t in local.tables:
+        assert t.output is not None and t.rejects is not None
+        for name in (t.output.name, t.rejects.name):
+            mine = (local_out / name).read_text(encoding="utf-8").splitlines()
+            theirs = (spark_out / name).read_text(encoding="utf-8").splitlines()
+            assert mine[0] == theirs[0] and sorted(mine[1:]) == sorted(theirs[1:])
+    tables = sorted(p.name for p in (spark_out / "converted" / "municipality=131016").iterdir())
+    assert tables == sorted(f"table={t.job.compiled.standard.name}" for t in local.tables)
+
+
+def test_spark_is_refused_clearly_without_java(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(workdir))
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    result = run_cli("validate", str(PAIRS[1][0]), str(PAIRS[1][1]), "--engine", "spark", "--no-store",
+                     expect=2)
+    assert "CORE13" in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
