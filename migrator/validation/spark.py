@@ -131,13 +131,14 @@ def _plan_fixed(job: Job, index: int, reader: ExtractReader, size: int, split_by
                                  where)
         records = size // stride
         per = max(split_bytes // stride, 1)
-        cuts = list(range(0, records, per))
-        for cut in cuts[1:]:  # every cut must fall on a line break
-            fh.seek(cut * stride - 1)
-            if fh.read(1) != b"\n":
-                return _whole(index, ("a record of another length", "長さの異なるレコードがある"), where)
-        fh.seek(max(size - stride, 0))
-        tail = fh.read()
+        cuts = [(c * stride, c) for c in range(0, records, per)]
+        for cut, _ in cuts[1:]:  # a cut at a multiple of the record length must fall on a line break
+            fh.seek(cut - 1)
+            if fh.read(1) != b"\n":  # records of another length: cut at line breaks, counted
+                cuts = _line_cuts(job.extract, size, split_bytes)
+                break
+        fh.seek(max(size - 2 * stride, 0))
+        tail = fh.read().rstrip(b"\r\n").rsplit(b"\n", 1)[-1]
     declared = None
     code = trailer_code(table, job.legacy_schema.code_tables if job.legacy_schema else {})
     if code is not None and tail.startswith(code):
@@ -145,10 +146,37 @@ def _plan_fixed(job: Job, index: int, reader: ExtractReader, size: int, split_by
 
         digits = re.findall(rb"[0-9]+", tail[1:])
         if digits:
-            declared = (int(digits[0]), records)
-    splits = [Split(index, k, cut * stride, (cuts[k + 1] * stride) if k + 1 < len(cuts) else -1, cut, cut, b"",
-                    k + 1 == len(cuts)) for k, cut in enumerate(cuts)]
+            declared = (int(digits[0]), _lines(job.extract))
+    splits = [Split(index, k, start, cuts[k + 1][0] if k + 1 < len(cuts) else -1, before, before, b"",
+                    k + 1 == len(cuts)) for k, (start, before) in enumerate(cuts)]
     return _Plan(splits, None, [], declared)
+
+
+def _lines(path: Path) -> int:
+    """Physical lines of ``path`` (a last line without a line break counts)."""
+    n, last = 0, b"\n"
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(64 << 20), b""):
+            n += block.count(b"\n")
+            last = block[-1:]
+    return n + (last != b"\n")
+
+
+def _line_cuts(path: Path, size: int, split_bytes: int) -> list[tuple[int, int]]:
+    """(byte offset, lines before) of the first line break after every ``split_bytes``."""
+    cuts = [(0, 0)]
+    lines = 0
+    with path.open("rb") as fh:
+        offset = 0
+        for block in iter(lambda: fh.read(64 << 20), b""):
+            nl = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+            targets = np.arange((cuts[-1][0] // split_bytes + 1) * split_bytes, offset + len(block), split_bytes)
+            for p in dict.fromkeys(int(x) for x in np.searchsorted(nl + offset, targets)):
+                if p < nl.size and cuts[-1][0] < int(nl[p]) + offset + 1 < size:
+                    cuts.append((int(nl[p]) + offset + 1, lines + p + 1))
+            lines += int(nl.size)
+            offset += len(block)
+    return cuts
 
 
 def _plan_csv(index: int, reader: ExtractReader, size: int, split_bytes: int) -> _Plan:
@@ -369,7 +397,7 @@ def run_jobs_spark(jobs: Sequence[Job], options: RunOptions | None = None, *, ma
                 extra += [f for f in res.extra if all(not _same(f, g) for g in extra)]
             declared = plans[i].declared
             if declared is not None and declared[0] != rows and len(plans[i].splits) > 1:
-                extra.append(make_finding("DAT009", Location(file=str(job.extract), line=declared[1] + 1),
+                extra.append(make_finding("DAT009", Location(file=str(job.extract), line=declared[1]),
                                           declared=declared[0], actual=rows))
             if rows == 0 and not any(f.code in ("DAT004", "DAT005") for f in extra):
                 extra.append(make_finding("DAT005", Location(file=str(job.extract), line=1)))
