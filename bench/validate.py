@@ -394,10 +394,10 @@ def bench_csv(rows: int, rounds: int, only: set[str], env: dict[str, str], tmp: 
     base = next(c for c in contenders if c.name == "migrator")
     if floor:
         print(f"  migrator / floor = {base.wall / floor.wall:.1f}x (goal <= 3x)")
-    for name, goal in (("GX", 10), ("frictionless", 15)):
+    for name, goal in (("pandera-polars", ""), ("GX", " (goal >= 10x)"), ("frictionless", " (goal >= 15x)")):
         peer = next((c for c in contenders if c.name == name), None)
         if peer:
-            print(f"  {name} / migrator = {peer.wall / base.wall:.1f}x (goal >= {goal}x)")
+            print(f"  {name} / migrator = {peer.wall / base.wall:.2f}x{goal}  ({peer.does})")
     print(f"  migrator rows out {summary.get('rows_out', '?')}, stages {summary.get('stages_s', {})}")
 
 

@@ -372,6 +372,12 @@ def pua_chars_expr(expr: pl.Expr) -> pl.Expr:
     return expr.cast(pl.String).str.extract_all(_PUA_RE).fill_null(pl.lit([], pl.List(pl.String)))
 
 
+def has_pua_expr(expr: pl.Expr) -> pl.Expr:
+    """True where the value holds a Private Use Area character (null: False): the vectorised test to run before
+    any per-character 外字 work (:func:`pua_chars_expr` builds a list for every row)."""
+    return expr.cast(pl.String).str.contains(_PUA_RE).fill_null(False)
+
+
 def misplaced_vs(text: str | None) -> list[str]:
     """Misplaced variation selectors: each match is the selector run (with no preceding character)."""
     if not text:

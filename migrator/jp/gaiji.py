@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from .charset import codepoints, pua_chars, pua_chars_expr
+from .charset import codepoints, has_pua_expr, pua_chars, pua_chars_expr
 from .errors import GaijiTableError
 
 _CP_NOTATION = re.compile(r"^\s*(?:U\+[0-9A-Fa-f]{4,6}(?:[\s_]+|$))+$")
@@ -103,7 +103,8 @@ def unmapped_gaiji_frame(frame: pl.DataFrame | pl.LazyFrame, column: str, table:
     """Polars form of :func:`unmapped_gaiji` over one column of a frame (same result, same order)."""
     lazy = frame.lazy().with_row_index("__row")
     found = (
-        lazy.select(pl.col("__row"), pua_chars_expr(apply_gaiji_expr(pl.col(column), table)).alias("__ch"))
+        lazy.filter(has_pua_expr(apply_gaiji_expr(pl.col(column), table)))  # most rows hold none: skip them first
+        .select(pl.col("__row"), pua_chars_expr(apply_gaiji_expr(pl.col(column), table)).alias("__ch"))
         .explode("__ch")
         .drop_nulls("__ch")
         .group_by("__ch")

@@ -224,7 +224,7 @@ def _gaiji(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
     out = jp.apply_gaiji_expr(e, env.gaiji)
     # An error rejects the row, so the standard output never holds a character the target cannot show,
     # unless the mapping's 外字方針 says to keep it (a warning, and the check reports the policy: MAP040).
-    _issue(env, "MAP410" if env.keep_gaiji else "MAP406", jp.pua_chars_expr(out).list.len() > 0, e)
+    _issue(env, "MAP410" if env.keep_gaiji else "MAP406", jp.has_pua_expr(out), e)
     return out
 
 
@@ -248,10 +248,10 @@ def _extract(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
 
 
 def _concat(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
-    parts = [_part(p) for p in a["parts"]]
-    element = pl.element()
-    joined = pl.concat_list(parts).list.eval(element.filter(_filled(element))).list.join(a["sep"])
-    return pl.when(joined.str.len_chars() > 0).then(joined)
+    # The filled parts joined by the separator: an empty part is left out like a null one (no list per row).
+    parts = [pl.when(_filled(part)).then(part) for part in (_part(p) for p in a["parts"])]
+    joined = pl.concat_str(parts, separator=a["sep"], ignore_nulls=True)
+    return pl.when(joined.str.len_bytes() > 0).then(joined)
 
 
 def _split(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:

@@ -79,6 +79,7 @@ def test_charset_parity(charset: str) -> None:
 def test_detector_parity() -> None:
     values = [_text(CHARS) for _ in range(N)]
     _check(values, jp.pua_chars, jp.pua_chars_expr)
+    _check([*values, None], lambda v: bool(jp.pua_chars(v)), jp.has_pua_expr)
     _check(values, jp.misplaced_vs, jp.misplaced_vs_expr)
     _check(values, jp.compat_ideographs, jp.compat_ideographs_expr)
 

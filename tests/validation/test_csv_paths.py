@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
@@ -94,3 +95,41 @@ def test_any_text_reads_alike(tmp_path: Path, rows: list[list[str]], quote: bool
     path = tmp_path / "any.csv"
     path.write_bytes(end.join([b"h1,h2,h3", *out]) + end)
     _same(path, block_bytes=block_bytes, batch_rows=3, encoding="cp932")
+
+
+def test_large_blocks_with_defects_read_alike_and_plain_blocks_skip_python(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks of realistic size: the plain ones go to polars, the ones holding bad bytes, a ragged row, quotes
+    spanning lines or an unterminated quote go the exact way, and every row, line number and finding is the
+    same as reading the whole file the exact way."""
+    lines = ["ATENA_NO,NAME,KANA,BIRTH,ADDRESS,KATAGAKI", *[_resident(i) for i in range(1, 3001)]]
+    lines[500] = _resident(500).replace("ﾔﾏﾀﾞ", "@BAD@")  # undecodable bytes, below
+    lines[900] = _resident(900) + ",extra"  # ragged
+    lines[1200] = '001200,"複数行の\r\n住所, 二行目",ｶﾅ,1990/01/01,"a ""b""",c'  # a quoted field over two lines
+    lines[1700] = ""  # a blank line
+    lines[2500] = '002500,"三行に\r\nまたがる\r\n住所",ｶﾅ,1990/01/01,a,b'
+    lines[2800] = '002800,"閉じない引用,ｶﾅ,1990/01/01,a,b'  # a broken quote: the lines after it are read again
+    lines.append("T,1")  # a trailer whose count is wrong
+    path = tmp_path / "kojin.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp932").replace(b"@BAD@", b"\x81\x20"))
+    calls = {"polars": 0, "python": 0}
+    block, exact = ExtractReader._csv_block, ExtractReader._csv_lines
+
+    def counted_block(self: ExtractReader, *args: object) -> object:
+        frame, good = block(self, *args)  # type: ignore[arg-type]
+        calls["polars"] += frame is not None
+        return frame, good
+
+    def counted_lines(self: ExtractReader, *args: object) -> object:
+        calls["python"] += 1
+        return exact(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ExtractReader, "_csv_block", counted_block)
+    monkeypatch.setattr(ExtractReader, "_csv_lines", counted_lines)
+    frame = _same(path, encoding="cp932", block_bytes=16 << 10, batch_rows=1000)
+    assert calls["polars"] >= 5 and calls["python"] >= 5  # both paths ran on this file
+    assert frame.filter(pl.col("ATENA_NO") == "001201")["__line"].to_list() == [1203]  # after a two-line record
+    assert frame.filter(pl.col("ATENA_NO") == "002501")["__line"].to_list() == [2505]
+    assert frame.filter(pl.col("ATENA_NO") == "002801")["__line"].to_list() == [2805]
+    codes = {code for code, _, _ in _read(path, blocks=True, encoding="cp932")[1]}
+    assert {"DAT001", "DAT002", "DAT009", "DAT012"} <= codes
