@@ -39,13 +39,14 @@ def plan() -> None:
 
 
 def _capacities(values: tuple[str, ...]) -> dict[str, int]:
+    from migrator.i18n import t
     from migrator.planning.config import MAX_CAPACITY
 
     out = {}
     for v in values:
         name, sep, num = v.rpartition("=")
         if not sep or not name or not num.isdigit() or not 1 <= int(num) <= MAX_CAPACITY:
-            raise click.BadParameter(f"{v!r}: expected VENDOR=N with N from 1 to {MAX_CAPACITY}",
+            raise click.BadParameter(t("bad_capacity", app().lang, value=v, most=MAX_CAPACITY),
                                      param_hint="--capacity")
         out[name] = int(num)
     return out
