@@ -101,11 +101,13 @@ def build(start: dt.datetime | None, deadline: dt.datetime | None, scenario: str
             solver=solver, time_limit=time_limit)
     finally:
         store.close()
+    lines: list[str] = []
     if fmt != "json" and result.plan is not None:
         from migrator.planning.export import summary_text
 
-        click.echo(summary_text(result.plan, app().lang))
-    emit_report(result.report, fmt)
+        lines = summary_text(result.plan, app().lang).splitlines()
+    # the result ends the output: finish date, makespan against the bound, late systems per deadline
+    emit_report(result.report, fmt, result=lines)
 
 
 @plan.command()
