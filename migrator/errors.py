@@ -30,7 +30,7 @@ class MigratorError(Exception):
         if self.code is not None:
             text = f"{text} [{self.code}]"
         if self.location is not None and not self.location.is_empty():
-            return f"{self.location}: {text}"
+            return f"{self.location.text(lang)}: {text}"
         return text
 
     @classmethod

@@ -41,6 +41,56 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "使い方は 'migrator --help' で確認できます。",
         "See 'migrator --help' for usage.",
     ),
+    "help_hint": ("'{command} --help' で使い方を確認できます。", "Try '{command} --help' for help."),
+    "limit_pair": ("{pair!r} は NAME=VALUE の形ではありません。", "{pair!r} is not NAME=VALUE."),
+    "bad_encoding": ("{value!r} は使えません。utf-8、utf-8-sig、cp932 (sjis、shift_jis、ms932) のいずれかです。",
+                     "{value!r} is not one of utf-8, utf-8-sig, cp932 (sjis, shift_jis, ms932)."),
+    "bad_capacity": ("{value!r}: VENDOR=N の形で、N は 1 から {most} です。",
+                     "{value!r}: expected VENDOR=N with N from 1 to {most}"),
+    "progress_rows": ("行", "rows"),
+    # the demo's progress lines (migrator demo)
+    "demo_store": ("データベース {db} (リビジョン {revision})", "database {db} at revision {revision}"),
+    "demo_schema": ("スキーマ {schemas} 件、項目 {items} 件を点検: エラー {errors} 件。テーブル定義書の往復 (個人): 構造の差 {changes} 件",
+                    "{schemas} schemas, {items} items checked: {errors} errors; テーブル定義書 round trip of 個人: "
+                    "{changes} structural differences"),
+    "demo_mapping_one": ("{name}: エラー {errors} 件", "{name}: {errors} errors"),
+    "demo_mapping_template": ("テンプレートの候補 {n} 件", "template with {n} suggestions"),
+    "demo_validation_skipped": ("{name}: 省略 ({missing} がありません)", "{name}: skipped, missing {missing}"),
+    "demo_validation_one": ("{name}: {rows_in} 件を読み、{rows_out} 件を変換、{rows_rejected} 件を移行できず。指摘 {counts}",
+                            "{name}: {rows_in} records, {rows_out} converted, {rows_rejected} rejected; "
+                            "findings {counts}"),
+    "demo_inventory": ("ブック {workbooks} 件を取り込み: 団体 {municipalities}、システム {systems}、連携 {interfaces}、"
+                       "ベンダー {vendors}。点検: エラー {errors} 件、警告 {warnings} 件",
+                       "imported {workbooks} workbooks: {municipalities} municipalities, {systems} systems, "
+                       "{interfaces} interfaces, {vendors} vendors; check: {errors} errors, {warnings} warnings"),
+    "demo_plan_cycle": ("依存関係が循環しているため計画を作れません", "the dependencies form a cycle; no plan"),
+    "demo_plan": ("システム {systems} 件のタスク {tasks} 件を {waves} 波で、{start} → {finish}。所要 {makespan} 営業日 "
+                  "(下限 {bound}、差 {gap} %)。期限に遅れる切替 {late} 件、それぞれを止めている連鎖つき (PLN002)",
+                  "{tasks} tasks of {systems} systems in {waves} waves, {start} → {finish}, makespan {makespan} "
+                  "business days (lower bound {bound}, gap {gap} %), {late} cut-overs late, each with the chain "
+                  "that holds it (PLN002)"),
+    "demo_risks": ("{municipality} の懸念 {concerns} 件 (エラー {error}、警告 {warning}、情報 {info}。{by_code})、"
+                   "{with_concerns} / {systems} システム。データの準備状況: {readiness}",
+                   "{concerns} concerns for {municipality} (error {error}, warning {warning}, info {info}; {by_code}) "
+                   "in {with_concerns} of {systems} systems; data readiness: {readiness}"),
+    "demo_readiness": ("{system}: 実行 #{run} {rows} 行、移行できず {rejected} 行、未対応の外字 {gaiji}、突合 {recon}",
+                       "{system}: run #{run} {rows} rows, {rejected} not migrated, {gaiji} unmapped 外字, "
+                       "reconciliation {recon}"),
+    "demo_no_run": ("結び付いた実行なし", "no linked run"),
+    "recon_ok": ("一致", "ok"),
+    "recon_gaps": ("不一致あり", "gaps"),
+    "demo_outputs": ("出力先: {path}", "Outputs: {path}"),
+    "demo_summary_html": ("まとめ (HTML): {path}", "Summary (HTML): {path}"),
+    "step_store": ("データベース", "store"),
+    "step_schema": ("スキーマ", "schema"),
+    "step_mapping": ("項目対応表", "mapping"),
+    "step_validation": ("移行と検証", "validation"),
+    "step_inventory": ("システム一覧", "inventory"),
+    "step_plan": ("移行計画", "plan"),
+    "step_risks": ("懸念点", "risks"),
+    "import_municipality": ("{code}: 追加 {added} 件、変更 {changed} 件", "{code}: {added} added, {changed} changed"),
+    "import_rejected": ("読めずに取り込まなかった行: {rejected} 件 (読んだ行 {read} 件)",
+                        "rows not imported (unreadable): {rejected} of {read} read"),
     "interrupted": ("中断しました。", "Interrupted."),
     "written": ("出力しました: {path}", "Wrote {path}"),
     "replaced": ("出力しました (既存のファイルを置き換え): {path}", "Wrote {path} (replaced the existing file)"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from migrator.i18n import Lang
+
 
 @dataclass(frozen=True)
 class Location:
@@ -32,10 +34,16 @@ class Location:
         return data
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: Lang = "en") -> str:
+        """The place as a person reads it, in ``lang``: ``file:line``, ``sheet!cell``, "row 7, column 氏名" /
+        "7 行目、列 氏名"."""
+        ja = lang == "ja"
         parts: list[str] = []
         head = self.file or ""
         if self.line is not None:
-            head = f"{head}:{self.line}" if head else f"line {self.line}"
+            head = f"{head}:{self.line}" if head else (f"{self.line} 行目" if ja else f"line {self.line}")
         if head:
             parts.append(head)
         if self.sheet is not None:
@@ -44,11 +52,11 @@ class Location:
             parts.append(self.cell)
         rc: list[str] = []
         if self.row is not None:
-            rc.append(f"row {self.row}")
+            rc.append(f"{self.row} 行目" if ja else f"row {self.row}")
         if self.column is not None:
-            rc.append(f"column {self.column}")
+            rc.append(f"列 {self.column}" if ja else f"column {self.column}")
         if self.bytes is not None:
-            rc.append(f"bytes {self.bytes}")
+            rc.append(f"{self.bytes} バイト目" if ja else f"bytes {self.bytes}")
         if rc:
-            parts.append(", ".join(rc))
+            parts.append(("、" if ja else ", ").join(rc))
         return " ".join(parts)

@@ -8,6 +8,7 @@ import click
 
 from migrator.bundled import data_dir
 from migrator.cli.common import OutputPath, app, lang_option
+from migrator.i18n import t
 
 
 @click.command()
@@ -33,9 +34,9 @@ def demo(root: Path | None, out_dir: Path) -> None:
     finally:
         store.close()
     for step in result.steps:
-        click.echo(f"[{step.name}] {step.detail}")
-    click.echo(("出力先: " if ctx.lang == "ja" else "Outputs: ") + str(out_dir.resolve()))
+        click.echo(f"[{t('step_' + step.name, ctx.lang)}] {step.detail}")
+    click.echo(t("demo_outputs", ctx.lang, path=str(out_dir.resolve())))
     for path in result.outputs:
         click.echo(f"  {path}")
-    click.echo(("まとめ (HTML): " if ctx.lang == "ja" else "Summary (HTML): ") + str(out_dir / "demo-summary.html"))
+    click.echo(t("demo_summary_html", ctx.lang, path=out_dir / "demo-summary.html"))
     raise SystemExit(result.exit_code)

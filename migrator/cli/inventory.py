@@ -16,6 +16,7 @@ from migrator.cli.common import (
     lang_option,
     output_options,
 )
+from migrator.i18n import t
 
 _WORKBOOKS = click.argument("workbooks", nargs=-1, required=True,
                             type=InputFile("workbook"))
@@ -59,7 +60,13 @@ def import_(workbooks: tuple[Path, ...], partial: bool, dry_run: bool, synonyms:
         report = import_inventory(list(workbooks), store=store, partial=partial, synonyms=table, dry_run=dry_run)
     finally:
         store.close()
-    emit_report(report, fmt)
+    lang = app().lang
+    # the result ends the output: per municipality what was added and changed, then the rows not read
+    lines = [t("import_municipality", lang, code=code, **row)
+             for code, row in sorted(report.summary.get("per_municipality", {}).items())]
+    lines.append(t("import_rejected", lang, rejected=report.summary.get("rows_rejected", 0),
+                   read=report.summary.get("rows_read", 0)))
+    emit_report(report, fmt, result=lines)
 
 
 @inventory.command()
@@ -133,7 +140,6 @@ def export(output: Path, municipality: str | None) -> None:
     Example:
       migrator inventory export -o inventory.xlsx
     """
-    from migrator.i18n import t
     from migrator.services.inventory import export_inventory, load
 
     store = app().store()

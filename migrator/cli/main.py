@@ -10,10 +10,11 @@ from collections.abc import Sequence
 import click
 
 from migrator import __version__, limits
-from migrator.cli.common import AppContext
+from migrator.cli.common import AppContext, app
 from migrator.cli.db import db
 from migrator.cli.demo import demo
 from migrator.cli.inventory import inventory
+from migrator.cli.localize import argv_lang, localize, show_usage_error
 from migrator.cli.mapping import mapping
 from migrator.cli.plan import plan
 from migrator.cli.risk import risk
@@ -21,7 +22,7 @@ from migrator.cli.run import run_cmd
 from migrator.cli.samples import samples
 from migrator.cli.schema import schema
 from migrator.errors import MigratorError
-from migrator.i18n import LANGS, Lang, as_lang, default_lang, t
+from migrator.i18n import LANGS, Lang, default_lang, t
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -51,11 +52,12 @@ def cli(ctx: click.Context, lang: Lang | None, debug: bool, db_url: str | None,
         existing.debug = debug or existing.debug
         existing.db_url = db_url or existing.db_url
     if limit_pairs:
+        app_lang = app(ctx).lang
         pairs: dict[str, str] = {}
         for pair in limit_pairs:
             name, sep, value = pair.partition("=")
             if not sep:
-                raise click.BadParameter(f"{pair!r} is not NAME=VALUE.", param_hint="--limit")
+                raise click.BadParameter(t("limit_pair", app_lang, pair=pair), param_hint="--limit")
             pairs[name] = value
         limits.install(limits.with_overrides(limits.from_environ(), pairs))
 
@@ -64,6 +66,7 @@ for group in (schema, mapping, inventory, plan, risk, db, demo, samples):
     cli.add_command(group)
 mapping.add_command(run_cmd, "run")
 cli.add_command(run_cmd, "validate")
+localize(cli)
 
 
 def _argv_flag(argv: Sequence[str], flag: str) -> bool:
@@ -71,12 +74,7 @@ def _argv_flag(argv: Sequence[str], flag: str) -> bool:
 
 
 def _argv_lang(argv: Sequence[str]) -> Lang:
-    for i, arg in enumerate(argv):
-        if arg == "--lang" and i + 1 < len(argv) and (lang := as_lang(argv[i + 1])):
-            return lang
-        if arg.startswith("--lang=") and (lang := as_lang(arg.split("=", 1)[1])):
-            return lang
-    return default_lang()
+    return argv_lang(argv) or default_lang()
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -98,8 +96,7 @@ def _run(args: list[str], obj: AppContext) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.UsageError as exc:
-        exc.show()
-        click.echo(t("usage_hint", obj.lang), err=True)
+        show_usage_error(exc, obj.lang)
         return 2
     except click.ClickException as exc:
         exc.show()

@@ -39,13 +39,14 @@ def plan() -> None:
 
 
 def _capacities(values: tuple[str, ...]) -> dict[str, int]:
+    from migrator.i18n import t
     from migrator.planning.config import MAX_CAPACITY
 
     out = {}
     for v in values:
         name, sep, num = v.rpartition("=")
         if not sep or not name or not num.isdigit() or not 1 <= int(num) <= MAX_CAPACITY:
-            raise click.BadParameter(f"{v!r}: expected VENDOR=N with N from 1 to {MAX_CAPACITY}",
+            raise click.BadParameter(t("bad_capacity", app().lang, value=v, most=MAX_CAPACITY),
                                      param_hint="--capacity")
         out[name] = int(num)
     return out
@@ -100,11 +101,13 @@ def build(start: dt.datetime | None, deadline: dt.datetime | None, scenario: str
             solver=solver, time_limit=time_limit)
     finally:
         store.close()
+    lines: list[str] = []
     if fmt != "json" and result.plan is not None:
         from migrator.planning.export import summary_text
 
-        click.echo(summary_text(result.plan, app().lang))
-    emit_report(result.report, fmt)
+        lines = summary_text(result.plan, app().lang).splitlines()
+    # the result ends the output: finish date, makespan against the bound, late systems per deadline
+    emit_report(result.report, fmt, result=lines)
 
 
 @plan.command()

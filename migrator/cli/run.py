@@ -11,7 +11,7 @@ import click
 
 from migrator.cli.common import OutputPath, app, emit_report, existing_files, output_options
 from migrator.errors import InputError
-from migrator.i18n import Lang, shown_path
+from migrator.i18n import Lang, shown_path, t
 from migrator.limits import check_input_file
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconc
     started = dt.datetime.now(dt.UTC)
     total = sum(_estimated_rows(p) for _, p in jobs)
     show_bar = not quiet and sys.stderr.isatty()
-    bar = click.progressbar(length=total, label="rows", file=sys.stderr) if show_bar else None
+    bar = click.progressbar(length=total, label=t("progress_rows", ctx.lang), file=sys.stderr) if show_bar else None
     progress = (lambda n: bar.update(n)) if bar is not None else None
     options = RunOptions(out_dir=out_dir, show_values=show_values, parquet=parquet, reconcile=reconcile,
                          examples=examples, batch_rows=batch_rows, encoding=encoding, progress=progress,
@@ -147,7 +147,7 @@ def _encoding(value: str | None) -> str | None:
         return None
     canonical = _ENCODINGS.get(value.strip().lower())
     if canonical is None:
-        raise click.BadParameter(f"{value!r} is not one of utf-8, utf-8-sig, cp932 (sjis, shift_jis, ms932).")
+        raise click.BadParameter(t("bad_encoding", app().lang, value=value))
     return canonical
 
 

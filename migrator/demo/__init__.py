@@ -13,10 +13,11 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from migrator.i18n import Lang
+from migrator.i18n import Lang, t
 from migrator.location import Location
 from migrator.report import Report, make_finding, write_report
 from migrator.report.html import page
+from migrator.report.labels import title_text
 from migrator.report.text import label
 from migrator.store import Store, head_revision
 
@@ -57,7 +58,7 @@ def step_store(ctx: DemoContext) -> DemoStep:
         session.connection()
     return DemoStep(
         name="store",
-        detail=f"database {ctx.store.config.url.removeprefix('sqlite:///')} at revision {head_revision()}",
+        detail=t("demo_store", ctx.lang, db=ctx.store.config.url.removeprefix("sqlite:///"), revision=head_revision()),
     )
 
 
@@ -121,11 +122,11 @@ def summary_html(summary: dict[str, Any], lang: Lang) -> str:
     rows = []
     for row in summary["steps"]:
         links = "<br>".join(f'<a href="{escape(p)}">{escape(p)}</a>' for p in row["outputs"])
-        rows.append(f"<tr><td>{escape(row['step'])}</td><td>{escape(row['detail'])}</td>"
-                    + "".join(f'<td class="{sev}">{row[sev]}</td>' for sev in SEVERITIES) + f"<td>{links}</td></tr>")
-    rows.append(f"<tr><th>{head('total')}</th><td></td>"
-                + "".join(f'<td class="{sev}">{totals[sev]}</td>' for sev in SEVERITIES) + "<td></td></tr>")
-    body = (f"<h1>migrator demo</h1>\n<p><strong>{escape(headline)}</strong></p>\n<table><tr>"
-            + "".join(f"<th>{head(k)}</th>" for k in ("step", "detail", *SEVERITIES, "outputs")) + "</tr>\n"
+        rows.append(f"<tr><td class=\"nw\">{escape(t('step_' + row['step'], lang))}</td><td>{escape(row['detail'])}</td>"
+                    + "".join(f'<td class="{sev} nw">{row[sev]}</td>' for sev in SEVERITIES) + f"<td>{links}</td></tr>")
+    rows.append(f"<tr><th class=\"nw\">{head('total')}</th><td></td>"
+                + "".join(f'<td class="{sev} nw">{totals[sev]}</td>' for sev in SEVERITIES) + "<td></td></tr>")
+    body = (f"<h1>{escape(title_text('migrator demo', lang))}</h1>\n<p><strong>{escape(headline)}</strong></p>\n<table><tr>"
+            + "".join(f'<th class="nw">{head(k)}</th>' for k in ("step", "detail", *SEVERITIES, "outputs")) + "</tr>\n"
             + "\n".join(rows) + "\n</table>")
-    return page("migrator demo", body, lang=lang)
+    return page(title_text("migrator demo", lang), body, lang=lang)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from migrator.i18n import t
 from migrator.report import write_report
 from migrator.services.inventory import check_store, export_inventory, import_inventory, load
 
@@ -26,7 +27,7 @@ def demo_step(ctx: DemoContext) -> DemoStep:
     )
     read = imported.summary["read"]
     counts = checked.counts_by_severity
-    detail = (f"imported {len(samples)} workbooks: {read['municipalities']} municipalities, {read['systems']} systems, "
-              f"{read['interfaces']} interfaces, {read['vendors']} vendors; check: {counts['error']} errors, "
-              f"{counts['warning']} warnings")
+    detail = t("demo_inventory", ctx.lang, workbooks=len(samples), municipalities=read["municipalities"],
+               systems=read["systems"], interfaces=read["interfaces"], vendors=read["vendors"],
+               errors=counts["error"], warnings=counts["warning"])
     return DemoStep(name="inventory", detail=detail, outputs=outputs, report=imported.merged(checked))

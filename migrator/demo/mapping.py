@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from migrator.i18n import t
 from migrator.report import Finding, Report
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def demo_step(ctx: DemoContext) -> DemoStep:
     for name in SAMPLES:
         report = check_workbook(ctx.root / "mappings" / f"{name}.xlsx", registry=registry)
         findings += report.findings
-        counts.append(f"{name}: {report.counts_by_severity['error']} errors")
+        counts.append(t("demo_mapping_one", ctx.lang, name=name, errors=report.counts_by_severity["error"]))
         written, _ = convert_mapping(ctx.root / "mappings" / f"{name}.xlsx", ctx.out_dir / f"{name}.yaml")
         if written:
             outputs.append(written)
@@ -34,5 +35,5 @@ def demo_step(ctx: DemoContext) -> DemoStep:
                                 out=ctx.out_dir / "mapping_template_rdb.xlsx", registry=registry)
     outputs.append(path)
     report = Report.of("mapping check", findings, subject="mappings/")
-    detail = "; ".join(counts) + f"; template with {sum(1 for r in made.items if r.legacy)} suggestions"
+    detail = "; ".join([*counts, t("demo_mapping_template", ctx.lang, n=sum(1 for r in made.items if r.legacy))])
     return DemoStep(name="mapping", detail=detail, outputs=tuple(outputs), report=report)

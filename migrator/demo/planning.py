@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from migrator.demo import DemoContext, DemoStep
+from migrator.i18n import t
 from migrator.planning.export import write_plan
 from migrator.services.planning import build_and_save
 
@@ -28,10 +29,10 @@ def demo_step(ctx: DemoContext) -> DemoStep:
     result = build_and_save(ctx.store, start=DEMO_START, scenario="demo")
     plan = result.plan
     if plan is None:
-        return DemoStep(name="plan", detail="the dependencies form a cycle; no plan", report=result.report)
+        return DemoStep(name="plan", detail=t("demo_plan_cycle", ctx.lang), report=result.report)
     outputs = tuple(write_plan(plan, ctx.out_dir / f"plan.{ext}", ext, ctx.lang) for ext in ("xlsx", "html"))
     s = plan.summary()
-    detail = (f"{s['tasks']} tasks of {s['systems']} systems in {s['waves']} waves, {s['start']} → {s['finish']}, "
-              f"makespan {s['makespan_days']} business days (lower bound {s['bound_days']}, gap {s['gap_pct']} %), "
-              f"{s['late_tasks']} cut-overs late, each with the chain that holds it (PLN002)")
+    detail = t("demo_plan", ctx.lang, tasks=s["tasks"], systems=s["systems"], waves=s["waves"], start=s["start"],
+               finish=s["finish"], makespan=s["makespan_days"], bound=s["bound_days"], gap=s["gap_pct"],
+               late=s["late_tasks"])
     return DemoStep(name="plan", detail=detail, outputs=outputs, report=result.report)

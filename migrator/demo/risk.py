@@ -10,6 +10,7 @@ from pathlib import Path
 
 from migrator.demo import DemoContext, DemoStep
 from migrator.errors import PlanError
+from migrator.i18n import t
 from migrator.risk.export import write_html, write_plan_with_register, write_xlsx
 from migrator.services.planning import get_plan
 from migrator.services.risk import build_register
@@ -32,13 +33,17 @@ def demo_step(ctx: DemoContext) -> DemoStep:
                          for ext in ("xlsx", "html"))
     counts = register.counts()
     ready = [r for r in register.readiness if r.run_id is not None]
-    readiness = "; ".join(f"{r.system_name}: run #{r.run_id} {r.rows_in} rows, {r.rows_rejected} not migrated, "
-                          f"{r.gaiji_unmapped} unmapped 外字, reconciliation {r.reconciliation}" for r in ready)
+    readiness = "; ".join(
+        t("demo_readiness", ctx.lang, system=r.system_name, run=r.run_id, rows=r.rows_in, rejected=r.rows_rejected,
+          gaiji=r.gaiji_unmapped,
+          recon=t(f"recon_{r.reconciliation}", ctx.lang) if r.reconciliation in ("ok", "gaps") else r.reconciliation)
+        for r in ready)
     by_code: dict[str, int] = {}
     for c in register.concerns:
         by_code[c.code] = by_code.get(c.code, 0) + 1
-    detail = (f"{len(register.concerns)} concerns for {MUNICIPALITY} (error {counts['error']}, warning "
-              f"{counts['warning']}, info {counts['info']}; {', '.join(f'{k} {v}' for k, v in sorted(by_code.items()))}) "
-              f"in {len(register.systems_with_concerns())} of {len(register.readiness)} systems; "
-              f"data readiness: {readiness or 'no linked run'}")
+    detail = t("demo_risks", ctx.lang, concerns=len(register.concerns), municipality=MUNICIPALITY,
+               error=counts["error"], warning=counts["warning"], info=counts["info"],
+               by_code=", ".join(f"{k} {v}" for k, v in sorted(by_code.items())),
+               with_concerns=len(register.systems_with_concerns()), systems=len(register.readiness),
+               readiness=readiness or t("demo_no_run", ctx.lang))
     return DemoStep(name="risks", detail=detail, outputs=outputs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from migrator.demo import DemoContext, DemoStep
+from migrator.i18n import t
 from migrator.report import write_report
 from migrator.schema.check import check_paths
 from migrator.schema.diff import diff_schemas
@@ -36,6 +37,6 @@ def demo_step(ctx: DemoContext) -> DemoStep:
         changes = [c for c in diff_schemas(replace(legacy, tables=(legacy.table("個人"),)), imported)
                    if c.code in _STRUCTURAL and not _same_size(c.old, c.new)]
     items = sum(len(t.items) for s in registry.schemas.values() for t in s.tables)
-    detail = (f"{len(registry.schemas)} schemas, {items} items checked: {report.counts_by_severity.get('error', 0)} "
-              f"errors; テーブル定義書 round trip of 個人: {len(changes)} structural differences")
+    detail = t("demo_schema", ctx.lang, schemas=len(registry.schemas), items=items,
+               errors=report.counts_by_severity.get("error", 0), changes=len(changes))
     return DemoStep(name="schema", detail=detail, outputs=(check_json, book), report=report)

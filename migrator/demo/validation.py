@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from migrator.demo import DemoContext, DemoStep
+from migrator.i18n import t
 from migrator.report import Finding, Report
 
 RUNS = {
@@ -38,7 +39,7 @@ def demo_step(ctx: DemoContext) -> DemoStep:
         paths = [(ctx.root / "mappings" / m, ctx.root / "sample_data" / "extracts" / x) for m, x in pairs]
         missing = [str(p) for pair in paths for p in pair if not p.is_file()]
         if missing:
-            details.append(f"{name}: skipped, missing {', '.join(missing)}")
+            details.append(t("demo_validation_skipped", ctx.lang, name=name, missing=", ".join(missing)))
             continue
         out = ctx.out_dir / "validation" / name
         started = dt.datetime.now(dt.UTC)
@@ -52,7 +53,7 @@ def demo_step(ctx: DemoContext) -> DemoStep:
         findings += result.report.findings
         s = result.report.summary
         counts = ", ".join(f"{c} {n}" for c, n in result.report.counts_by_code.items())
-        details.append(f"{name}: {s.get('rows_in', 0)} records, {s.get('rows_out', 0)} converted, "
-                       f"{s.get('rows_rejected', 0)} rejected; findings {counts}")
+        details.append(t("demo_validation_one", ctx.lang, name=name, rows_in=s.get("rows_in", 0),
+                         rows_out=s.get("rows_out", 0), rows_rejected=s.get("rows_rejected", 0), counts=counts))
     report = Report.of("validation demo", findings, subject="sample_data/extracts")
     return DemoStep(name="validation", detail="; ".join(details), outputs=tuple(outputs), report=report)

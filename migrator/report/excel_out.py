@@ -7,6 +7,7 @@ from pathlib import Path
 from migrator.excel import SheetSpec, has_invisible, write_workbook
 from migrator.i18n import Lang
 from migrator.report.finding import make_finding
+from migrator.report.labels import summary_label, summary_value, title_text
 from migrator.report.model import Report
 from migrator.report.text import label
 
@@ -18,7 +19,7 @@ def with_visibility_note(report: Report, lang: Lang = "en") -> Report:
     texts = [report.title, report.subject or "", *(str(k) for k in report.summary),
              *(str(v) for v in report.summary.values())]
     for f in report.findings:
-        texts += [f.message(lang), f.value or "", str(f.location), f.item or "", f.source or ""]
+        texts += [f.message(lang), f.value or "", f.location.text(lang), f.item or "", f.source or ""]
     values = sum(1 for text in texts if has_invisible(text))
     if not values:
         return report
@@ -31,24 +32,25 @@ def report_sheets(report: Report, lang: Lang = "en") -> list[SheetSpec]:
     ja = lang == "ja"
     report = with_visibility_note(report, lang)
     summary_rows: list[list[object]] = [
-        ["タイトル" if ja else "title", report.title],
-        ["対象" if ja else "subject", report.subject or ""],
-        ["判定" if ja else "valid", ("合格" if report.valid else "不合格") if ja else str(report.valid)],
+        ["タイトル" if ja else "Title", title_text(report.title, lang)],
+        ["対象" if ja else "Subject", report.subject or ""],
+        ["判定" if ja else "Result", ("合格" if report.valid else "不合格") if ja else ("valid" if report.valid else "not valid")],
     ]
     summary_rows += [[label(s, lang), n] for s, n in report.counts_by_severity.items()]
     summary_rows += [[code, n] for code, n in report.counts_by_code.items()]
-    summary_rows += [[str(k), v if isinstance(v, (int, float)) else str(v)] for k, v in report.summary.items()]
+    summary_rows += [[summary_label(str(k), lang), v if isinstance(v, int | float) else summary_value(v, lang)]
+                     for k, v in report.summary.items()]
     header = [label("code", lang), label("severity", lang), "項目" if ja else "item", label("location", lang),
               label("message", lang), label("count", lang), "値" if ja else "value",
               "対応行" if ja else "mapping row"]
     rows = []
     fills = {}
     for i, f in enumerate(report.findings, start=2):
-        rows.append([f.code, f.severity, f.item or "", str(f.location), f.message(lang), f.count, f.value or "",
+        rows.append([f.code, label(f.severity, lang), f.item or "", f.location.text(lang), f.message(lang), f.count, f.value or "",
                      f.source or ""])
         fills[(i, 2)] = SEVERITY_FILL[f.severity]
     return [
-        SheetSpec(name="概要" if ja else "Summary", header=["項目" if ja else "key", "値" if ja else "value"],
+        SheetSpec(name="概要" if ja else "Summary", header=["項目" if ja else "Figure", "値" if ja else "Value"],
                   rows=summary_rows, widths={1: 28, 2: 60}),
         SheetSpec(name="指摘一覧" if ja else "Findings", header=header, rows=rows, fills=fills,
                   widths={1: 10, 2: 10, 3: 22, 4: 36, 5: 70, 6: 8, 7: 20, 8: 16}),

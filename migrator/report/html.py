@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from html import escape
 
 from migrator.excel import visible
 from migrator.i18n import Lang
+from migrator.location import Location
 from migrator.report.excel_out import with_visibility_note
+from migrator.report.labels import summary_label, summary_value, title_text
 from migrator.report.model import Report
 from migrator.report.text import label
 
 CSS = """
 body{font-family:"Yu Gothic","Meiryo","Hiragino Sans","Hiragino Kaku Gothic ProN","Noto Sans CJK JP",\
-"Noto Sans JP","Source Han Sans JP","IPAexGothic","IPAGothic","TakaoGothic","VL Gothic",sans-serif;margin:2em;color:#222}
+"Noto Sans JP","Source Han Sans JP","IPAexGothic","IPAGothic","TakaoGothic","VL Gothic",sans-serif;margin:2em auto;
+max-width:1200px;padding:0 1em;color:#222;line-height:1.5}
 h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em}
 table{border-collapse:collapse;margin:.6em 0}th,td{border:1px solid #bbb;padding:.25em .6em;text-align:left;
 vertical-align:top}th{background:#ddebf7}.error{color:#b00020;font-weight:bold}.warning{color:#9a6700}
 .info{color:#555}.ok{color:#1a7f37;font-weight:bold}.bar{fill:#4a78c2}.barlabel{font-size:12px}
+.scroll{max-width:100%;overflow-x:auto}td{overflow-wrap:anywhere;white-space:pre-line}
+.headline{border:2px solid #bbb;border-radius:6px;padding:.4em 1em;margin:1em 0}.verdict{font-size:1.3em}
+.big{font-size:1.15em;font-weight:bold}.examples{font-size:.85em;color:#444}th[data-dir]{background:#c5d9f1}
+#findings th{cursor:pointer}td.nw,th.nw{white-space:nowrap}
+@media print{.noprint{display:none}body{margin:0;max-width:none}.scroll{overflow:visible}a{color:inherit}}
 """
 
 
@@ -33,7 +42,9 @@ def bar_chart(counts: dict[str, int], *, width: int = 520) -> str:
     top = max(counts.values()) or 1
     row_h, label_w = 22, 200
     height = row_h * len(counts) + 10
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + label_w + 60}" height="{height}" role="img">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + label_w + 60}" height="{height}" role="img">'
+    ]
     for i, (name, value) in enumerate(counts.items()):
         y = 5 + i * row_h
         w = max(int(width * value / top), 1)
@@ -52,36 +63,160 @@ def page(title: str, body: str, *, lang: Lang = "en") -> str:
     )
 
 
-def render_html(report: Report, lang: Lang = "en") -> str:
-    """Render ``report`` as one HTML page with a summary, a chart of findings per item and the findings."""
-    report = with_visibility_note(report, lang)
-    out = [f"<h1>{_e(report.title)}</h1>"]
-    if report.subject:
-        out.append(f"<p>{_e(report.subject)}</p>")
+_FILTER_SCRIPT = """
+(function(){var t=document.getElementById('findings');if(!t)return;var q=document.getElementById('filter'),
+s=document.getElementById('sev'),rows=Array.prototype.slice.call(t.tBodies[0].rows);
+function apply(){var x=q.value.toLowerCase(),v=s.value;rows.forEach(function(r){
+r.style.display=(r.textContent.toLowerCase().indexOf(x)>=0&&(!v||r.dataset.sev===v))?'':'none';});}
+q.addEventListener('input',apply);s.addEventListener('change',apply);
+Array.prototype.forEach.call(t.tHead.rows[0].cells,function(th,i){th.addEventListener('click',function(){
+var d=th.dataset.dir==='asc'?'desc':'asc';th.dataset.dir=d;rows.sort(function(a,b){
+var x=a.cells[i].dataset.key||a.cells[i].textContent,y=b.cells[i].dataset.key||b.cells[i].textContent;
+var n=parseFloat(x)-parseFloat(y);var c=isNaN(n)?x.localeCompare(y):n;return d==='asc'?c:-c;});
+rows.forEach(function(r){t.tBodies[0].appendChild(r);});});});})();
+"""
+
+_UI: dict[str, tuple[str, str]] = {
+    "valid": ("合格: 移行を止めるエラーはありません", "Valid: no error stops the migration"),
+    "invalid": ("不合格: エラーがあります", "Not valid: there are errors"),
+    "not_migrated": ("移行できなかった行: {n} / {total}", "Rows that could not be migrated: {n} of {total}"),
+    "counts": (
+        "エラー {error} 件、警告 {warning} 件、情報 {info} 件",
+        "{error} errors, {warning} warnings, {info} info",
+    ),
+    "top_items": ("指摘の多い項目: {items}", "Items with the most findings: {items}"),
+    "per_item": ("項目別の指摘件数", "Findings per item"),
+    "figures": ("数値", "Figures"),
+    "technical": (
+        "技術的な詳細 (チェックサム、文字コード、処理時間)",
+        "Technical details (checksums, encodings, timings)",
+    ),
+    "findings": ("指摘一覧", "Findings"),
+    "filter": ("絞り込み", "Filter"),
+    "all": ("すべて", "all"),
+    "item": ("項目", "item"),
+    "examples": ("例 (マスク済み)", "examples (masked)"),
+    "sort_hint": ("見出しをクリックすると並べ替えます。", "Click a heading to sort."),
+}
+
+
+def ui(key: str, lang: Lang, **params: object) -> str:
+    """A text of the HTML pages in ``lang``."""
+    ja, en = _UI[key]
+    return (ja if lang == "ja" else en).format(**params)
+
+
+# Summary figures for the engineer rather than the reader of the headline: shown folded.
+TECHNICAL = frozenset({"input_checksums", "encodings", "timings_s", "stages_s", "profile", "ids"})
+
+
+def _figures(figures: dict[str, object], lang: Lang) -> str:
+    return (
+        '<div class="scroll"><table class="figures">'
+        + "".join(
+            f"<tr><th>{_e(summary_label(str(k), lang))}</th><td>{_e(summary_value(v, lang))}</td></tr>"
+            for k, v in figures.items()
+        )
+        + "</table></div>"
+    )
+
+
+def _short_location(location: Location, lang: Lang) -> str:
+    """The place with the file by its name only (the page names the files in full at the top)."""
+    if location.file:
+        location = replace(location, file=location.file.replace("\\", "/").rsplit("/", 1)[-1])
+    return location.text(lang)
+
+
+def headline(report: Report, lang: Lang) -> str:
+    """The lines a reader takes in first: valid or not, rows not migrated, the counts and the top items."""
     counts = report.counts_by_severity
-    out.append("<table><tr>" + "".join(f"<th>{_e(label(s, lang))}</th>" for s in counts) + "</tr><tr>"
-               + "".join(f'<td class="{s}">{n}</td>' for s, n in counts.items()) + "</tr></table>")
+    lines = [
+        f'<p class="verdict {"ok" if report.valid else "error"}">'
+        f"{_e(ui('valid' if report.valid else 'invalid', lang))}</p>"
+    ]
+    if "rows_rejected" in report.summary and "rows_in" in report.summary:
+        rejected, total = report.summary["rows_rejected"], report.summary["rows_in"]
+        text = ui("not_migrated", lang, n=f"{rejected:,}", total=f"{total:,}")
+        lines.append(f'<p class="big">{_e(text)}</p>')
+    lines.append(f"<p>{_e(ui('counts', lang, **counts))}</p>")
+    per_item: Counter[str] = Counter()
+    for f in report.findings:
+        if f.item and f.severity != "info":
+            per_item[f.item] += f.count
+    if per_item:
+        top = ", ".join(f"{item} ({n:,})" for item, n in per_item.most_common(3))
+        lines.append(f"<p>{_e(ui('top_items', lang, items=top))}</p>")
+    return '<section class="headline">' + "".join(lines) + "</section>"
+
+
+def render_html(report: Report, lang: Lang = "en") -> str:
+    """Render ``report`` as one HTML page: a headline, the figures with human labels, a chart of findings per
+    item and the findings table (filter and sort inline, no external script)."""
+    report = with_visibility_note(report, lang)
+    heading = title_text(report.title, lang)
+    out = [f"<h1>{_e(heading)}</h1>"]
+    if report.subject:
+        out.append(f'<p class="subject">{_e(report.subject)}</p>')
+    out.append(headline(report, lang))
     if report.summary:
-        out.append("<table>" + "".join(
-            f"<tr><th>{_e(str(k))}</th><td>{_e(str(v))}</td></tr>" for k, v in report.summary.items()
-        ) + "</table>")
+        plain = {k: v for k, v in report.summary.items() if str(k) not in TECHNICAL}
+        technical = {k: v for k, v in report.summary.items() if str(k) in TECHNICAL}
+        if plain:
+            out.append(f"<h2>{_e(ui('figures', lang))}</h2>")
+            out.append(_figures(plain, lang))
+        if technical:
+            out.append(
+                f"<details><summary>{_e(ui('technical', lang))}</summary>{_figures(technical, lang)}</details>"
+            )
     if not report.findings:
         out.append(f'<p class="ok">{_e(label("ok", lang))}</p>')
-        return page(report.title, "\n".join(out), lang=lang)
+        return page(heading, "\n".join(out), lang=lang)
     per_item: Counter[str] = Counter()
     for f in report.findings:
         per_item[f.item or f.code] += f.count
-    out.append("<h2>" + ("項目別の指摘件数" if lang == "ja" else "Findings per item") + "</h2>")
-    out.append(bar_chart(dict(per_item.most_common(30))))
+    out.append(f"<h2>{_e(ui('per_item', lang))}</h2>")
+    out.append('<div class="scroll">' + bar_chart(dict(per_item.most_common(30))) + "</div>")
+    out.append(f"<h2>{_e(ui('findings', lang))}</h2>")
+    options = "".join(
+        f'<option value="{s}">{_e(label(s, lang))}</option>' for s in ("error", "warning", "info")
+    )
+    out.append(
+        f'<p class="noprint"><label>{_e(ui("filter", lang))} <input id="filter" type="search"></label> '
+        f'<select id="sev"><option value="">{_e(ui("all", lang))}</option>{options}</select> '
+        f"{_e(ui('sort_hint', lang))}</p>"
+    )
     with_sources = any(f.source for f in report.findings)
-    heads = ["code", "severity", "location", "message", "count", "value"] + (["source"] if with_sources else [])
-    out.append("<table><tr>" + "".join(f"<th>{_e(label(h, lang))}</th>" for h in heads) + "</tr>")
-    for f in report.findings:
+    heads = [
+        label("code", lang),
+        label("severity", lang),
+        ui("item", lang),
+        label("location", lang),
+        label("message", lang),
+        label("count", lang),
+        label("value", lang),
+    ]
+    heads += [label("source", lang)] if with_sources else []
+    heads += [ui("examples", lang)]
+    out.append(
+        '<div class="scroll"><table id="findings"><thead><tr>'
+        + "".join(f"<th>{_e(h)}</th>" for h in heads)
+        + "</tr></thead><tbody>"
+    )
+    order = {"error": 0, "warning": 1, "info": 2}
+    for f in sorted(report.findings, key=lambda f: (f.item or "\uffff", order[f.severity], f.code)):
         source = f"<td>{_e(f.source or '')}</td>" if with_sources else ""
-        out.append(
-            f"<tr><td>{_e(f.code)}</td><td class=\"{f.severity}\">{_e(label(f.severity, lang))}</td>"
-            f"<td>{_e(str(f.location))}</td><td>{_e(f.message(lang))}</td><td>{f.count}</td>"
-            f"<td>{_e(f.value or '')}</td>{source}</tr>"
+        examples = "<br>".join(
+            _e(f"{_short_location(e.location, lang)}: {e.value or ''}") for e in f.examples[:3]
         )
-    out.append("</table>")
-    return page(report.title, "\n".join(out), lang=lang)
+        out.append(
+            f'<tr data-sev="{f.severity}"><td class="nw">{_e(f.code)}</td>'
+            f'<td class="{f.severity} nw" data-key="{order[f.severity]}">{_e(label(f.severity, lang))}</td>'
+            f"<td>{_e(f.item or '')}</td><td>{_e(_short_location(f.location, lang))}</td>"
+            f"<td>{_e(f.message(lang))}</td>"
+            f'<td class="nw" data-key="{f.count}">{f.count:,}</td><td>{_e(f.value or "")}</td>{source}'
+            f'<td class="examples">{examples}</td></tr>'
+        )
+    out.append("</tbody></table></div>")
+    out.append(f"<script>{_FILTER_SCRIPT}</script>")
+    return page(heading, "\n".join(out), lang=lang)

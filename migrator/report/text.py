@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from migrator.i18n import Lang
+from migrator.report.labels import title_text
 from migrator.report.model import Report
 
 _LABELS: dict[str, tuple[str, str]] = {
@@ -140,7 +141,8 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Any]], *, width: int | 
 
 def render_text(report: Report, lang: Lang = "en") -> str:
     """The terminal form of a report: a findings table and a one-line summary."""
-    parts = wrap(f"{report.title}" + (f": {report.subject}" if report.subject else ""), terminal_width())
+    heading = title_text(report.title, lang)
+    parts = wrap(heading + (f": {report.subject}" if report.subject else ""), terminal_width())
     if report.findings:
         with_values = any(f.value is not None for f in report.findings)
         with_sources = any(f.source for f in report.findings)
@@ -149,7 +151,7 @@ def render_text(report: Report, lang: Lang = "en") -> str:
             message = f.message(lang)
             if f.count > 1:
                 message = f"{message} (×{f.count})"
-            row = [f.code, label(f.severity, lang), str(f.location), message]
+            row = [f.code, label(f.severity, lang), f.location.text(lang), message]
             row += [f.value or ""] if with_values else []
             row += [f.source or ""] if with_sources else []
             rows.append(row)

@@ -80,8 +80,26 @@ def import_inventory(paths: Sequence[Path], *, store: Store, partial: bool = Fal
         summary["created"] = sum(1 for c in changes if c.action == "created")
         summary["updated_fields"] = sum(1 for c in changes if c.action == "updated")
         summary["written"] = not dry_run and bool(changes)
+        summary["per_municipality"] = per_municipality(changes, [m.code for m in result.inventory.municipalities])
         findings += _change_findings(changes)
     return Report.of("inventory import", findings, subject=", ".join(str(p) for p in paths), summary=summary)
+
+
+def per_municipality(changes: Sequence[Any], codes: Sequence[str]) -> dict[str, dict[str, int]]:
+    """Per municipality of the workbooks: records added and records changed (a vendor belongs to none)."""
+    counts = {code: {"added": 0, "changed": 0} for code in codes}
+    changed: set[tuple[str, str]] = set()
+    for c in changes:
+        if c.kind not in ("municipality", "system", "interface"):
+            continue
+        code = c.key.split(" ", 1)[0]
+        row = counts.setdefault(code, {"added": 0, "changed": 0})
+        if c.action == "created":
+            row["added"] += 1
+        elif (c.kind, c.key) not in changed:
+            changed.add((c.kind, c.key))
+            row["changed"] += 1
+    return counts
 
 
 def _read_summary(result: ImportResult) -> dict[str, Any]:

@@ -63,7 +63,7 @@ def run_sheets(result: RunResult, lang: Lang = "en") -> list[SheetSpec]:
         slot = per_item[(f.item or "-", f.code)]
         slot[{"error": 0, "warning": 1, "info": 2}[f.severity]] += f.count
     by_item = [[item, code, e, w, i] for (item, code), (e, w, i) in sorted(per_item.items())]
-    examples = [[f.code, f.item or "", str(e.location), e.value or "", e.converted or "", f.source or ""]
+    examples = [[f.code, f.item or "", e.location.text(lang), e.value or "", e.converted or "", f.source or ""]
                 for f in report.findings for e in f.examples]
     gaiji = [[ch, cp, n] for ch, cp, n in result.gaiji]
     return [

@@ -46,7 +46,7 @@ def reconcile(result: TableRun, keys: pl.DataFrame, options: RunOptions) -> list
         joined = legacy.join(seen, on="k", how="left")
         lost = joined.filter(pl.col("len").is_null())
         many = joined.filter(pl.col("len") > 1).unique("k")
-        for frame, what in ((lost, "missing"), (many, "more than once")):
+        for frame, what, what_ja in ((lost, "missing", "欠落"), (many, "more than once", "重複")):
             if frame.height:
                 # Examples to follow: the extract's row and the key, masked (a key names a person or household).
                 examples = tuple(
@@ -54,7 +54,8 @@ def reconcile(result: TableRun, keys: pl.DataFrame, options: RunOptions) -> list
                             maybe_mask(r["k"], sensitive=True, show_values=options.show_values))
                     for r in frame.sort(ROW).head(options.examples).iter_rows(named=True))
                 findings.append(make_finding("DAT302", examples[0].location, item=legacy_key, count=frame.height,
-                                             what=what, examples=examples, value=examples[0].value))
+                                             what=what, what_ja=what_ja, examples=examples,
+                                             value=examples[0].value))
     totals, bad = recon_totals(job.compiled)
     for part in bad:
         findings.append(make_finding("DAT304", where, setting=part, reason="use 件数:ITEM or 合計:ITEM"))

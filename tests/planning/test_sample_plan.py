@@ -102,3 +102,23 @@ def test_charts_keep_work_done_before_the_replan_and_compare_counts_business_day
     m = next(m for k, m in moved.items() if k != done.key)
     assert m["shift_days"] == first.calendar.index(m["b_finish"]) - first.calendar.index(m["a_finish"])
     assert m["shift_days"] < (m["b_finish"] - m["a_finish"]).days
+
+
+def test_plan_build_and_inventory_import_end_with_their_result(workdir: Path) -> None:
+    first = run_cli("inventory", "import", "--partial", *map(str, SAMPLES), expect=None).stdout.splitlines()
+    assert any(" added, " in line and not line.endswith(": 0 added, 0 changed") for line in first)
+    imported = run_cli("inventory", "import", "--partial", *map(str, SAMPLES), expect=None).stdout.splitlines()
+    report = json.loads(run_cli("inventory", "import", "--partial", "--dry-run", *map(str, SAMPLES),
+                                "--format", "json", expect=None).stdout)
+    codes = sorted(report["summary"]["per_municipality"])
+    assert codes and imported[-1].startswith("rows not imported (unreadable): ")
+    assert [line.split(":")[0] for line in imported[-1 - len(codes):-1]] == codes
+    # the second import of the same workbooks adds and changes nothing
+    assert all(row == {"added": 0, "changed": 0} for row in report["summary"]["per_municipality"].values())
+    ja = run_cli("--lang", "ja", "inventory", "import", "--partial", *map(str, SAMPLES), expect=None).stdout
+    assert ja.splitlines()[-1].startswith("読めずに取り込まなかった行: ")
+    text = run_cli("plan", "build", "--start", "2025-04-01", "-s", "s").stdout.splitlines()
+    data = json.loads(run_cli("plan", "show", "-s", "s", "--format", "json").stdout)
+    findings_end = max(i for i, line in enumerate(text) if line.startswith("summary: "))
+    assert text[findings_end + 1].startswith(f"finish: {data['finish']} ")
+    assert any(line.startswith("deadline 2026-03-31: ") for line in text[findings_end + 1:])
