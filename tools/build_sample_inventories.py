@@ -79,11 +79,12 @@ def vendor_a(path: Path) -> None:
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = "作成日: 令和7年10月1日"
     header = ["団体コード", "団体名", "業務", "システム名", "現行ベンダー", "移行先ベンダー", "稼働形態", "契約満了日",
-              "標準準拠版提供予定日", "移行予定日", "データ件数", "連携先", "特定移行支援", "備考"]
+              "標準準拠版提供予定日", "移行予定日", "データ件数", "連携先", "特定移行支援", "備考", "情報担当職員数"]
     ws.append([])
     ws.append(header)
     for row in HACHIOJI:
-        ws.append([] if row is None else ["132012", "八王子市", *row])
+        # 情報担当職員数: the city's IT staff on the migration at once (approvals, acceptance, parallel runs).
+        ws.append([] if row is None else ["132012", "八王子市", *row, 10])
     ws.append([])
     ws.append(["※ 移行予定日は令和7年10月時点の見込みです。"])
     ws.append(["※ データ件数は概数です。"])
@@ -95,10 +96,11 @@ def vendor_a(path: Path) -> None:
     for link in HACHIOJI_LINKS:
         links.append(list(link))
     vendors = wb.create_sheet("ベンダー")
-    vendors.append(["ベンダー", "同時作業上限", "備考"])
-    # Teams working at the same time, as a vendor of this size would state them; B is a small vendor.
-    vendors.append([A, 10, "移行チーム10（本番移行も各チームが担当）"])
-    vendors.append([B, "３", None])
+    vendors.append(["ベンダー", "同時作業上限", "同時移行プロジェクト数", "週末本番移行上限", "月間本番移行上限", "備考"])
+    # As vendors of this size state them (docs/planning.md#resources): A is a national vendor with 10 teams
+    # running up to 16 systems' migrations and 6 cut-overs a weekend; B is a small regional vendor.
+    vendors.append([A, 10, 16, 6, None, "移行チーム10（本番移行も各チームが担当）"])
+    vendors.append([B, "３", 5, 2, 6, None])
     wb.save(path)
 
 
@@ -136,20 +138,20 @@ def vendor_b(path: Path) -> None:
     ws.title = "システム台帳"
     ws["A1"] = "標準化対象システム台帳　ビー情報サービス"
     groups = ["団体", None, "業務名", "システム名称", "事業者", None, "運用形態", "日程", None, None, "件数",
-              "特定移行支援対象", "備考", "担当課"]
+              "特定移行支援対象", "備考", "担当課", "担当職員数"]
     lower = ["団体コード", "団体名", None, None, "現行事業者", "移行先事業者", None, "契約終了日", "標準準拠版提供予定",
-             "移行予定時期", None, None, None, None]
+             "移行予定時期", None, None, None, None, None]
     ws.append(groups)
     ws.append(lower)
     for rng in ("A2:B2", "E2:F2", "H2:J2"):
         ws.merge_cells(rng)
-    for col in "CDGKLMN":
+    for col in "CDGKLMNO":
         ws.merge_cells(f"{col}2:{col}3")
     row = 4
-    for code, name, systems in (("132021", "立川市", TACHIKAWA), ("132039", "武蔵野市", MUSASHINO)):
+    for code, name, systems, staff in (("132021", "立川市", TACHIKAWA, 4), ("132039", "武蔵野市", MUSASHINO, "３名")):
         first = row
         for system in systems:
-            ws.append([code if row == first else None, name if row == first else None, *system, "情報政策課"])
+            ws.append([code if row == first else None, name if row == first else None, *system, "情報政策課", staff])
             row += 1
         ws.merge_cells(f"A{first}:A{row - 1}")
         ws.merge_cells(f"B{first}:B{row - 1}")

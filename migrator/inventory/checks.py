@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from migrator.inventory.areas import AREAS, CORE_AREAS, resolve_area
@@ -78,32 +79,48 @@ def _dates(inventory: Inventory) -> list[Finding]:
     return findings
 
 
-def cutovers_by_vendor_day(inventory: Inventory) -> dict[tuple[str, str], list[tuple[str, str]]]:
-    """Planned cut-overs per (vendor, date): each a (団体コード, システム名).
+def cutover_period(day: dt.date, kind: str) -> dt.date:
+    """The first day of the period a cut-over on ``day`` counts in: the day itself, its weekend (the last
+    Saturday on or before it: a weekend cut-over runs over the weekend before its first business day), or
+    its month. The planner counts cut-over slots by the same periods."""
+    if kind == "weekend":
+        return day - dt.timedelta(days=(day.weekday() - 5) % 7)
+    if kind == "month":
+        return day.replace(day=1)
+    return day
 
-    The vendor doing a migration is the target vendor, or the current one when none is named. Every system
-    counts: a cut-over takes one of the vendor's teams for its day (the resource model of the planner,
-    docs/planning.md), so a vendor cuts over at most 同時作業上限 systems on one day.
+
+def cutovers_by_vendor_period(inventory: Inventory, kind: str = "day") -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """Planned cut-overs per (vendor, first day of the period): each a (団体コード, システム名).
+
+    The vendor doing a migration is the target vendor, or the current one when none is named.
     """
     result: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
     for s in inventory.systems:
         vendor = s.target_vendor or s.current_vendor
         if vendor is None or s.planned_date is None:
             continue
-        result[(vendor, s.planned_date.isoformat())].add((s.municipality_code, s.name))
+        result[(vendor, cutover_period(s.planned_date, kind).isoformat())].add((s.municipality_code, s.name))
     return {k: sorted(v) for k, v in sorted(result.items())}
 
 
 def _capacity(inventory: Inventory) -> list[Finding]:
+    """Planned cut-overs against a vendor's cut-over slots (docs/planning.md#resources): per day the
+    本番移行上限 (else 同時作業上限: a cut-over takes one team for its day), per weekend and per month."""
     findings = []
-    for (vendor_name, day), cutovers in cutovers_by_vendor_day(inventory).items():
-        vendor = inventory.vendor(vendor_name)
-        if vendor is None or vendor.capacity is None or len(cutovers) <= vendor.capacity:
-            continue
-        findings.append(make_finding(
-            "INV105", Location(), item=vendor_name, vendor=vendor_name, day=day, n=len(cutovers),
-            capacity=vendor.capacity, cutovers="、".join(f"{c} {name}" for c, name in cutovers),
-        ))
+    for kind, code in (("day", "INV105"), ("weekend", "INV110"), ("month", "INV111")):
+        for (vendor_name, day), cutovers in cutovers_by_vendor_period(inventory, kind).items():
+            vendor = inventory.vendor(vendor_name)
+            if vendor is None:
+                continue
+            limit = {"day": vendor.cutovers_day or vendor.capacity, "weekend": vendor.cutovers_weekend,
+                     "month": vendor.cutovers_month}[kind]
+            if limit is None or len(cutovers) <= limit:
+                continue
+            findings.append(make_finding(
+                code, Location(), item=vendor_name, vendor=vendor_name, day=day, n=len(cutovers),
+                capacity=limit, cutovers="、".join(f"{c} {name}" for c, name in cutovers),
+            ))
     return findings
 
 

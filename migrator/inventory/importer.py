@@ -43,7 +43,12 @@ MIN_COLUMNS = {"systems": 2, "interfaces": 2, "vendors": 2}
 LABELS = {
     "contract_end": "契約満了日", "release_date": "標準準拠版提供予定日", "planned_date": "移行予定日",
     "special_deadline": "特定移行支援期限", "record_count": "データ件数", "special_support": "特定移行支援",
-    "capacity": "同時作業上限",
+    "capacity": "同時作業上限", "projects": "同時移行プロジェクト数", "cutovers_day": "本番移行上限",
+    "cutovers_weekend": "週末本番移行上限", "cutovers_month": "月間本番移行上限", "staff": "情報担当職員数",
+}
+LABELS_EN = {
+    "projects": "project slots", "cutovers_day": "cut-overs per day", "cutovers_weekend": "cut-overs per weekend",
+    "cutovers_month": "cut-overs per month", "staff": "IT staff",
 }
 _METHODS = {"ファイル": "ファイル", "file": "ファイル", "csv": "ファイル", "ファイル連携": "ファイル",
             "api": "API", "webapi": "API", "api連携": "API", "rest": "API",
@@ -337,18 +342,40 @@ def _read_code(builder: _Builder, row: _Row) -> str | None:
     return parsed.value
 
 
+def _limit(row: _Row, fieldname: str) -> int | None:
+    """A whole number from 1 to 10,000 (a limit of parallel work), or None with INV113 when it is not one."""
+    raw = row.raw(fieldname)
+    if raw is None or not text(raw):
+        return None
+    written = raw
+    if isinstance(raw, str):  # 3名, ３人, 2チーム, 4件 as people write counts
+        written = re.sub(r"\s*(名|人|チーム|件|社|団体|プロジェクト|本)\s*$", "", unicodedata.normalize("NFKC", raw))
+    value = parse_count(written).value
+    if value is None or not 1 <= value <= 10_000:
+        row.add("INV113", fieldname, value=text(raw), label=LABELS_EN[fieldname], label_ja=LABELS[fieldname])
+        return None
+    return value
+
+
 def _register_municipality(builder: _Builder, row: _Row, code: str) -> None:
     name = row.text("municipality_name")
+    staff = _limit(row, "staff")
     known = builder.municipalities.get(code)
     if known is None:
         if not name:
             row.add("INV014", "municipality_name", lg_code=code)
-        builder.municipalities[code] = Municipality(code=code, name=name or "")
+        builder.municipalities[code] = Municipality(code=code, name=name or "", staff=staff)
         builder.muni_where[code] = _where(row.sheet, row.row)
-    elif name and not known.name:
-        builder.municipalities[code] = Municipality(code=code, name=name)
+        return
+    if name and not known.name:
+        known = builder.municipalities[code] = Municipality(code=code, name=name, staff=known.staff)
     elif name and name != known.name:
         row.add("INV012", "municipality_name", value=name, lg_code=code, first=known.name)
+    if staff is not None and known.staff is None:
+        builder.municipalities[code] = Municipality(code=code, name=known.name, staff=staff)
+    elif staff is not None and staff != known.staff:
+        row.add("INV112", "staff", value=str(staff), lg_code=code, known=known.staff,
+                first=builder.muni_where.get(code, ""))
 
 
 def _read_system(builder: _Builder, row: _Row) -> System | None:
@@ -508,7 +535,10 @@ def _read_vendors(builder: _Builder, sheet: SheetData, header: Header) -> None:
         if capacity_raw is not None and text(capacity_raw) and (capacity is None or not 1 <= capacity <= 10_000):
             row.add("INV050", "capacity", value=text(capacity_raw), vendor=name)
             capacity = None
-        builder.vendors[key] = Vendor(name=name, capacity=capacity, notes=row.text("notes"))
+        builder.vendors[key] = Vendor(name=name, capacity=capacity, notes=row.text("notes"),
+                                      projects=_limit(row, "projects"), cutovers_day=_limit(row, "cutovers_day"),
+                                      cutovers_weekend=_limit(row, "cutovers_weekend"),
+                                      cutovers_month=_limit(row, "cutovers_month"))
         builder.vendor_where[key] = where
 
 

@@ -35,14 +35,25 @@ class Municipality:
     code: str
     """6-digit 全国地方公共団体コード (with its check digit)."""
     name: str
+    staff: int | None = None
+    """情報担当職員数: how many of the municipality's IT staff work on the migration at the same time (tasks
+    the municipality owns run at most this many at once); ``None`` when not declared."""
 
 
 @dataclass(frozen=True)
 class Vendor:
     name: str
     capacity: int | None = None
-    """How many migrations the vendor can run in parallel; ``None`` when not declared."""
+    """同時作業上限: the vendor's migration teams, i.e. its tasks of any phase on one day; ``None`` when not declared."""
     notes: str | None = None
+    projects: int | None = None
+    """同時移行プロジェクト数: systems in migration at once (from the first target-vendor task to the cut-over)."""
+    cutovers_day: int | None = None
+    """本番移行上限（日）: cut-overs on one day."""
+    cutovers_weekend: int | None = None
+    """本番移行上限（週末）: cut-overs in one weekend (one week)."""
+    cutovers_month: int | None = None
+    """本番移行上限（月）: cut-overs in one calendar month."""
 
 
 @dataclass(frozen=True)

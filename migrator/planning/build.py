@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from migrator.errors import PlanError
@@ -14,10 +16,18 @@ from migrator.planning.calendar import ONE_DAY, BusinessCalendar
 from migrator.planning.config import PlanningConfig, load_config
 from migrator.planning.graph import ExtraEdge, TaskGraph, analyse, build_graph
 from migrator.planning.model import Plan
-from migrator.planning.schedule import Problem, cpm, fact_overloads, levelled_float, schedule
+from migrator.planning.schedule import (
+    Cpm,
+    Problem,
+    cpm,
+    fact_overloads,
+    levelled_float,
+    project_spans,
+    schedule,
+)
 from migrator.report import Finding, Report, make_finding
 
-CHAIN_MAX = 12
+CHAIN_MAX = 14
 RESTARTS_MAX, RESTART_TASKS = 16, 50_000
 INF = 1 << 60
 STAFF = "団体職員"
@@ -91,20 +101,23 @@ def build_plan(
 
     cal = BusinessCalendar(start, config.calendar)
     n = len(tasks)
-    # Resources: one per vendor, and per municipality when an IT staff limit is set.
+    # Resources (docs/planning.md#resources): a vendor's teams (同時作業上限), the municipality's IT staff
+    # (情報担当職員数 or --staff-limit), a vendor's project slots and its cut-over slots per day/weekend/month.
     res_index: dict[str, int] = {}
     cap: list[int] = []
-    declared = {v.name: v.capacity for v in inventory.vendors if v.capacity}
+    vendors = {v.name: v for v in inventory.vendors}
+    declared = {v.name: v.capacity or v.projects for v in inventory.vendors if v.capacity or v.projects}
     declared.update(capacities or {})
+    staff = {m.code: m.staff for m in inventory.municipalities if m.staff}
     assumed: list[str] = []
     res = [-1] * n
     for i, t in enumerate(tasks):
         limit: int | None
         if t.owner == "municipality":
-            if staff_limit is None:
+            limit = staff_limit if staff_limit is not None else staff.get(t.municipality_code)
+            if limit is None:
                 continue
             name = f"{STAFF}:{t.municipality_code}"
-            limit = staff_limit
         else:
             if t.vendor is None:
                 continue
@@ -124,6 +137,36 @@ def build_plan(
         res[i] = res_index[name]
     for name in assumed:
         findings.append(make_finding("PLN005", Location(), item=name, capacity=cap[res_index[name]]))
+    slots = _Slots(cal)
+    proj = [-1] * n
+    proj_res: list[int] = []
+    proj_cap: list[int] = []
+    proj_close: list[int] = []
+    proj_names: dict[str, int] = {}
+    slot_of: dict[int, tuple[int, ...]] = {}
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        members[graph.system_of[i]].append(i)
+    for idx in members.values():
+        cut = next((i for i in idx if tasks[i].kind == "cutover"), None)
+        vendor = vendors.get(tasks[cut].vendor or "") if cut is not None else None
+        if cut is None or vendor is None or (progress.get(tasks[cut].key) or TaskProgress("")).status == "対象外":
+            continue
+        q = tuple(slots.resource(vendor.name, kind, limit) for kind, limit in
+                  (("day", vendor.cutovers_day), ("weekend", vendor.cutovers_weekend),
+                   ("month", vendor.cutovers_month)) if limit)
+        if q:
+            slot_of[cut] = q
+        if vendor.projects:
+            if vendor.name not in proj_names:
+                proj_names[vendor.name] = len(proj_cap)
+                proj_cap.append(vendor.projects)
+            pid = len(proj_close)
+            proj_res.append(proj_names[vendor.name])
+            proj_close.append(cut)
+            for i in idx[:idx.index(cut) + 1]:
+                if tasks[i].owner == "target_vendor":
+                    proj[i] = pid
 
     mask_ids: dict[tuple[str, str, int], int] = {}
     masks: list[bytearray] = []
@@ -168,7 +211,9 @@ def build_plan(
             preds[b].append(a)
             succs[a].append(b)
     problem = Problem(dur=dur, preds=preds, succs=succs, order=order, res=res, cap=cap, release=release,
-                      mask=mask, masks=masks, grow=cal.extend, fixed=fixed)
+                      mask=mask, masks=masks, grow=cal.extend, fixed=fixed, slot_of=slot_of, slot_cap=slots.cap,
+                      slot_period=slots.period, proj=proj, proj_res=proj_res, proj_cap=proj_cap,
+                      proj_close=proj_close)
     names = {r: name for name, r in res_index.items()}
     by_res: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for r, day, used in fact_overloads(problem):
@@ -190,10 +235,18 @@ def build_plan(
             after[r] = min(after[r], figures.tail[i] - dur[i])
     resource_bound = max((head[r] + -(-work[r] // cap[r]) + after[r] for r in range(len(cap)) if work[r]),
                          default=0)
+    resource_bound = max(resource_bound, _project_bound(problem, figures), _slot_bound(problem, figures))
     if restarts is None:
         restarts = min(RESTARTS_MAX, RESTART_TASKS // n)
-    sched = schedule(problem, priority=figures.tail, passes=passes, restarts=restarts)
+    deadlines = _deadlines(graph, deadline)
+    limits = [cal.due_index(d) if d is not None else None for d in deadlines]
+    sched = schedule(problem, priority=figures.tail, passes=passes, restarts=restarts,
+                     bound=max(figures.makespan, resource_bound))
     start_idx = sched.start
+    pnames = {r: name for name, r in proj_names.items()}
+    for r, count in sorted(sched.forced.items()):
+        findings.append(make_finding("PLN060", Location(), item=pnames[r], projects=proj_cap[r], extra=count))
+    links = sched.links
     exact: dict[str, object] = {}
     if solver == "exact":
         from migrator.planning.exact import solve_exact
@@ -201,15 +254,15 @@ def build_plan(
         found = solve_exact(problem, hint=start_idx, time_limit=time_limit)
         if found.makespan <= sched.makespan:
             start_idx = found.start
+            links = _lanes(problem, start_idx)
         exact = {"solver": "exact", "optimal": found.optimal, "solver_bound": found.bound,
                  "heuristic_makespan": sched.makespan}
     makespan = max((s + d for s, d in zip(start_idx, dur, strict=True)), default=0)
+    levelled = problem.with_links(links)
 
-    deadlines = _deadlines(graph, deadline)
     # Float against the levelled schedule: a cut-over may slip to its deadline (a late one not at all), the
     # rest to the finish of the plan; the CPM figures (es … lf) stay as the bound without capacity.
-    limits = [cal.due_index(d) if d is not None else None for d in deadlines]
-    tfloat = levelled_float(problem, start_idx, limits)
+    tfloat = levelled_float(levelled, start_idx, limits)
     late_chains: list[tuple[int, int, dt.date]] = []
     for i, t in enumerate(tasks):
         s, f = start_idx[i], start_idx[i] + dur[i]
@@ -231,7 +284,7 @@ def build_plan(
             if over > 0 and t.status != "対象外":
                 t.late_days = over
                 late_chains.append((i, over, due))
-    chains = _ChainTracer(problem, start_idx)
+    chains = _ChainTracer(levelled, start_idx, set(links))
     for i, over, due in late_chains:
         t = tasks[i]
         chain = chains.trace(i)
@@ -243,11 +296,13 @@ def build_plan(
         ))
     plan = Plan(
         scenario=scenario, start=start, calendar_settings=config.calendar, tasks=tasks, edges=edges,
-        critical_path=_critical_chain(problem, start_idx, chains), makespan=makespan, lower_bound=figures.makespan,
+        critical_path=_critical_chain(levelled, start_idx, chains), makespan=makespan, lower_bound=figures.makespan,
         greedy_makespan=sched.greedy_makespan, deadline=deadline,
         capacities={name: cap[r] for name, r in res_index.items()},
         params={"template": config.template.name, "passes": sched.passes, "restarts": restarts,
                 "resource_bound": resource_bound, "staff_limit": staff_limit, **exact,
+                "project_slots": {name: proj_cap[r] for name, r in proj_names.items()},
+                "cutover_slots": slots.describe(),
                 "rules": [r.name for r in config.rules.rules]},
         _calendar=cal,
     )
@@ -275,12 +330,161 @@ def _critical_chain(p: Problem, start: list[int], chains: _ChainTracer) -> list[
     return [v for v, _ in reversed(chains.trace(last, limit=p.n))]
 
 
+class _Slots:
+    """Cut-over slot resources of the vendors: periods of a day, a weekend (a week from Saturday) or a month."""
+
+    def __init__(self, cal: BusinessCalendar) -> None:
+        self.cal = cal
+        self.cap: list[int] = []
+        self.period: list[Callable[[int], tuple[int, int]]] = []
+        self.names: dict[tuple[str, str], int] = {}
+
+    def resource(self, vendor: str, kind: str, limit: int) -> int:
+        if (vendor, kind) not in self.names:
+            self.names[(vendor, kind)] = len(self.cap)
+            self.cap.append(limit)
+            self.period.append(self._day if kind == "day" else self._week if kind == "weekend" else self._month)
+        return self.names[(vendor, kind)]
+
+    def describe(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = defaultdict(dict)
+        for (vendor, kind), q in self.names.items():
+            out[vendor][kind] = self.cap[q]
+        return dict(out)
+
+    @staticmethod
+    def _day(t: int) -> tuple[int, int]:
+        return t, t + 1
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one calendar per build, the cache dies with it
+    def _week(self, t: int) -> tuple[int, int]:
+        # The weekend a cut-over belongs to: the last Saturday on or before its first day (a weekend
+        # cut-over starts on the first business day after the weekend it runs over).
+        day = self.cal.day(t)
+        sat = day - dt.timedelta(days=(day.weekday() - 5) % 7)
+        return self.cal.index(sat), self.cal.index(sat + dt.timedelta(days=7))
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019
+    def _month(self, t: int) -> tuple[int, int]:
+        day = self.cal.day(t)
+        first = day.replace(day=1)
+        nxt = (first + dt.timedelta(days=32)).replace(day=1)
+        return self.cal.index(first), self.cal.index(nxt)
+
+
+def _project_bound(p: Problem, figures: Cpm) -> int:
+    """Per vendor with project slots: the earliest start of its projects, plus the shortest span of each (the
+    longest path from one of its tasks to its cut-over's finish) summed over its slots, plus what must follow
+    the cut-over. Paths are followed through the project's tasks and up to three other tasks in a row
+    (the municipality's work between them); a shorter path only weakens the bound."""
+    if not p.proj_close:
+        return 0
+    pos = {v: i for i, v in enumerate(p.order)}
+    head = [INF] * len(p.proj_cap)
+    after = [INF] * len(p.proj_cap)
+    total = [0] * len(p.proj_cap)
+    for pid, c in enumerate(p.proj_close):
+        if c in p.fixed:
+            continue
+        depth = {c: 0}
+        stack = [c]
+        while stack:
+            v = stack.pop()
+            for u in p.preds[v]:
+                d = 0 if p.proj[u] == pid else depth[v] + 1
+                if d <= 3 and (u not in depth or d < depth[u]):
+                    depth[u] = d
+                    stack.append(u)
+        to_close: dict[int, int] = {}
+        for v in sorted(depth, key=lambda x: -pos[x]):
+            to_close[v] = p.dur[v] + max((to_close[w] for w in p.succs[v] if w in to_close), default=0)
+        own = [v for v in depth if p.proj[v] == pid and v not in p.fixed]
+        if not own:
+            continue
+        r = p.proj_res[pid]
+        total[r] += max(to_close[v] for v in own)
+        head[r] = min(head[r], min(figures.es[v] for v in own))
+        after[r] = min(after[r], figures.tail[c] - p.dur[c])
+    return max((head[r] + -(-total[r] // p.proj_cap[r]) + after[r] for r in range(len(p.proj_cap)) if total[r]),
+               default=0)
+
+
+def _slot_bound(p: Problem, figures: Cpm) -> int:
+    """Per cut-over slot: its cut-overs need ceil(n / limit) periods from the period of the earliest one;
+    the last of them starts no earlier than the first day of that period, and what must follow remains."""
+    by_q: dict[int, list[int]] = defaultdict(list)
+    for v, qs in p.slot_of.items():
+        if v not in p.fixed and p.dur[v]:
+            for q in qs:
+                by_q[q].append(v)
+    best = 0
+    for q, vs in by_q.items():
+        t = max(0, min(figures.es[v] for v in vs))
+        for _ in range(-(-len(vs) // p.slot_cap[q]) - 1):
+            t = p.slot_period[q](t)[1]
+        best = max(best, t + min(figures.tail[v] for v in vs))
+    return best
+
+
+def _lanes(p: Problem, start: list[int]) -> list[tuple[int, int]]:
+    """Project lanes of a schedule found otherwise (the exact solver) as edges, as the list schedule makes them."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for v, pid in enumerate(p.proj):
+        if pid >= 0:
+            members[pid].append(v)
+    lanes: dict[int, list[tuple[int, int]]] = defaultdict(list)  # resource → [(end, closing task)]
+    links: list[tuple[int, int]] = []
+    for pid, (a, b) in sorted(project_spans(p, start).items(), key=lambda x: x[1]):
+        own = lanes[p.proj_res[pid]]
+        fit = [k for k, (end, _) in enumerate(own) if end <= a]
+        if fit:
+            k = max(fit, key=lambda k: own[k][0])
+            links.extend((own[k][1], w) for w in members[pid] if w not in p.fixed)
+            own[k] = (b, p.proj_close[pid])
+        else:
+            own.append((b, p.proj_close[pid]))
+    return links
+
+
 class _ChainTracer:
     """Explains why a task finishes when it does: the predecessor, vendor capacity or freeze window that held it."""
 
-    def __init__(self, p: Problem, start: list[int]) -> None:
+    def __init__(self, p: Problem, start: list[int], links: set[tuple[int, int]] | None = None) -> None:
         self.p, self.start = p, start
+        self.links = links or set()
         self._by_res: dict[tuple[int, int], list[int]] | None = None
+        self._by_slot: dict[tuple[int, int], list[int]] | None = None
+        self._prefix: dict[int, list[int]] = {}
+        self._steps: dict[int, tuple[str, tuple[int, str] | None]] = {}
+
+    def _frozen_between(self, m: int, a: int, b: int) -> bool:
+        """Whether mask ``m`` forbids a day in ``a .. b-1`` (a prefix count: a cut-over may wait years)."""
+        mask = self.p.masks[m]
+        prefix = self._prefix.get(m)
+        if prefix is None or len(prefix) != len(mask) + 1:
+            prefix = self._prefix[m] = [0, *itertools.accumulate(1 - x for x in mask)]
+        b = min(b, len(mask))
+        return a < b and prefix[b] - prefix[a] > 0
+
+    def _slot_blocker(self, v: int, s: int) -> int | None:
+        """A cut-over of the previous period when the cut-over slots of that period are full."""
+        p = self.p
+        if v not in p.slot_of or s <= 0:
+            return None
+        if self._by_slot is None:
+            self._by_slot = defaultdict(list)
+            for w, qs in p.slot_of.items():
+                if self.start[w] >= 0 and p.dur[w]:
+                    for q in qs:
+                        self._by_slot[(q, p.slot_period[q](self.start[w])[0])].append(w)
+        for q in p.slot_of[v]:
+            lo, _ = p.slot_period[q](s)
+            if lo != s or lo <= 0:
+                continue
+            prev = self._by_slot.get((q, p.slot_period[q](lo - 1)[0]), [])
+            if len(prev) >= p.slot_cap[q]:
+                return max(prev, key=lambda w: (self.start[w], w))
+        return None
 
     def _res_finishing(self, r: int, day: int) -> list[int]:
         if self._by_res is None:
@@ -291,34 +495,50 @@ class _ChainTracer:
         return self._by_res.get((r, day), [])
 
     def trace(self, v: int, limit: int = CHAIN_MAX) -> list[tuple[int, str]]:
-        p, start = self.p, self.start
         chain: list[tuple[int, str]] = []
         why = ""
         while len(chain) < limit:
-            chain.append((v, why))
-            s = start[v]
-            if s <= 0 or v in p.fixed:
+            note, nxt = self._step(v)
+            chain.append((v, why + note))
+            if nxt is None:
                 break
-            ready = max((start[u] + p.dur[u] for u in p.preds[v]), default=p.release[v])
-            binding = [u for u in p.preds[v] if start[u] + p.dur[u] == s]
-            if binding:
-                v, why = max(binding), ""
-                continue
-            r, m = p.res[v], p.mask[v]
-            # A freeze window on the day before the start holds the task whatever the vendor was doing.
-            frozen = m >= 0 and s - 1 >= max(ready, 0) and not p.masks[m][s - 1]
-            blockers = self._res_finishing(r, s) if r >= 0 and not frozen else []
-            if blockers:
-                v, why = blockers[0], " [capacity]"
-                continue
-            if m >= 0 and any(not p.masks[m][k] for k in range(max(ready, 0), s)):
-                chain[-1] = (v, chain[-1][1] + " [freeze]")
-            elif r >= 0:
-                chain[-1] = (v, chain[-1][1] + " [capacity]")
-            if s == p.release[v] and s > ready:
-                chain[-1] = (v, chain[-1][1] + " [release]")
-                break
-            if not p.preds[v]:
-                break
-            v, why = max(p.preds[v], key=lambda u: (start[u] + p.dur[u], u)), ""
+            v, why = nxt
         return chain
+
+    def _step(self, v: int) -> tuple[str, tuple[int, str] | None]:
+        """What holds ``v``: a note on ``v`` itself and the next task of its chain with the link's label.
+        Computed once per task: the chains of many late cut-overs share their tails."""
+        found = self._steps.get(v)
+        if found is None:
+            found = self._steps[v] = self._explain(v)
+        return found
+
+    def _explain(self, v: int) -> tuple[str, tuple[int, str] | None]:
+        p, start = self.p, self.start
+        s = start[v]
+        if s <= 0 or v in p.fixed:
+            return "", None
+        ready = max((start[u] + p.dur[u] for u in p.preds[v]), default=p.release[v])
+        binding = [u for u in p.preds[v] if start[u] + p.dur[u] == s]
+        if binding:
+            u = max(binding, key=lambda u: ((u, v) not in self.links, u))
+            return "", (u, " [project slot]" if (u, v) in self.links else "")
+        held = self._slot_blocker(v, s)
+        if held is not None:
+            return "", (held, " [cut-over slot]")
+        r, m = p.res[v], p.mask[v]
+        # A freeze window on the day before the start holds the task whatever the vendor was doing.
+        frozen = m >= 0 and s - 1 >= max(ready, 0) and not p.masks[m][s - 1]
+        blockers = self._res_finishing(r, s) if r >= 0 and not frozen else []
+        if blockers:
+            return "", (blockers[0], " [capacity]")
+        note = ""
+        if m >= 0 and self._frozen_between(m, max(ready, 0), s):
+            note = " [freeze]"
+        elif r >= 0:
+            note = " [capacity]"
+        if s == p.release[v] and s > ready:
+            return note + " [release]", None
+        if not p.preds[v]:
+            return note, None
+        return note, (max(p.preds[v], key=lambda u: (start[u] + p.dur[u], u)), "")

@@ -66,6 +66,38 @@ def solve_exact(p: Problem, *, hint: list[int], time_limit: float, seed: int = 7
             by_res.setdefault(p.res[v], []).append(m.new_fixed_size_interval_var(start[v], p.dur[v], f"i{v}"))
     for r, intervals in by_res.items():
         m.add_cumulative(intervals, [1] * len(intervals), p.cap[r])
+    # Project slots: a project holds a slot from its first task's start to its cut-over's finish.
+    members: dict[int, list[int]] = {}
+    for v, pid in enumerate(p.proj):
+        if pid >= 0:
+            members.setdefault(pid, []).append(v)
+    spans: dict[int, list[cp_model.IntervalVar]] = {}
+    for pid, vs in members.items():
+        c = p.proj_close[pid]
+        first = m.new_int_var(-horizon, horizon, f"p{pid}")
+        m.add_min_equality(first, [start[v] for v in vs])
+        size = m.new_int_var(0, 2 * horizon, f"ps{pid}")
+        spans.setdefault(p.proj_res[pid], []).append(m.new_interval_var(first, size, start[c] + p.dur[c], f"pi{pid}"))
+    for r, intervals in spans.items():
+        m.add_cumulative(intervals, [1] * len(intervals), p.proj_cap[r])
+    # Cut-over slots: at most the limit of cut-overs start in one period.
+    in_period: dict[tuple[int, int], list[cp_model.IntVar]] = {}
+    for v, qs in p.slot_of.items():
+        if v in p.fixed or not p.dur[v]:
+            continue
+        for q in qs:
+            t, choices = max(p.release[v], 0), []
+            while t <= horizon - p.dur[v]:
+                lo, hi = p.slot_period[q](t)
+                b = m.new_bool_var(f"b{v}_{q}_{lo}")
+                m.add(start[v] >= lo).only_enforce_if(b)
+                m.add(start[v] < hi).only_enforce_if(b)
+                in_period.setdefault((q, lo), []).append(b)
+                choices.append(b)
+                t = hi
+            m.add_exactly_one(choices)
+    for (q, _), bs in in_period.items():
+        m.add(sum(bs) <= p.slot_cap[q])
     makespan = m.new_int_var(0, horizon, "makespan")
     for v in range(p.n):
         m.add(makespan >= start[v] + p.dur[v])

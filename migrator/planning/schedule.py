@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import random
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -33,12 +34,53 @@ class Problem:
     """Extends every mask to at least the given length (the calendar grows them)."""
     fixed: dict[int, int] = field(default_factory=dict)
     """Tasks whose start is a fact (finished or running work): task → start."""
+    slot_of: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    """Cut-over slots a task takes (a vendor's cut-overs per day, weekend or month): task → slot resources."""
+    slot_cap: list[int] = field(default_factory=list)
+    slot_period: list[Callable[[int], tuple[int, int]]] = field(default_factory=list)
+    """Per slot resource: day → (first day of its period, first day of the next period)."""
+    proj: list[int] = field(default_factory=list)
+    """Migration project per task (-1 for none): a project holds one of its vendor's project slots from the
+    start of its first task to the finish of its closing task (the cut-over)."""
+    proj_res: list[int] = field(default_factory=list)
+    """Project-slot resource per project."""
+    proj_cap: list[int] = field(default_factory=list)
+    proj_close: list[int] = field(default_factory=list)
+    """The task that closes each project (its cut-over)."""
 
     def __post_init__(self) -> None:
         n = len(self.dur)
         self.res = self.res or [-1] * n
         self.release = self.release or [0] * n
         self.mask = self.mask or [-1] * n
+        self.proj = self.proj or [-1] * n
+
+    def position(self) -> list[int]:
+        """Each task's place in ``order`` (computed once)."""
+        cached = self.__dict__.get("_position")
+        if cached is None:
+            cached = [0] * self.n
+            for i, v in enumerate(self.order):
+                cached[v] = i
+            self.__dict__["_position"] = cached
+        return cached
+
+    def with_links(self, links: Sequence[tuple[int, int]]) -> Problem:
+        """The same problem with ``links`` as precedence edges instead of project slots.
+
+        A list schedule puts the projects of a vendor in lanes (a slot holds one project after another);
+        with those lanes as edges the improvement passes and the levelled float keep every project slot.
+        """
+        if not self.proj_close:
+            return self
+        preds = [list(x) for x in self.preds]
+        succs = [list(x) for x in self.succs]
+        for a, b in links:
+            preds[b].append(a)
+            succs[a].append(b)
+        return Problem(dur=self.dur, preds=preds, succs=succs, order=self.order, res=self.res, cap=self.cap,
+                       release=self.release, mask=self.mask, masks=self.masks, grow=self.grow, fixed=self.fixed,
+                       slot_of=self.slot_of, slot_cap=self.slot_cap, slot_period=self.slot_period)
 
     @property
     def n(self) -> int:
@@ -132,6 +174,16 @@ class _Profile:
         self.usage: list[list[int]] = [[] for _ in p.cap]
         self.fwd: list[list[int]] = [[] for _ in p.cap]
         self.bwd: list[list[int]] = [[] for _ in p.cap]
+        self.slots: list[dict[int, int]] = [{} for _ in p.slot_cap]
+        """Cut-overs per period (keyed by the period's first day) per slot resource."""
+
+    def slot_full(self, v: int, t: int) -> tuple[int, int] | None:
+        """The period of a cut-over slot that is full on day ``t`` for task ``v``, or None."""
+        for q in self.p.slot_of.get(v, ()):
+            lo, hi = self.p.slot_period[q](t)
+            if self.slots[q].get(lo, 0) >= self.p.slot_cap[q]:
+                return lo, hi
+        return None
 
     def _row(self, r: int, upto: int) -> list[int]:
         row = self.usage[r]
@@ -170,19 +222,31 @@ class _Profile:
         return root
 
     def place(self, v: int, s: int) -> None:
-        r, d = self.p.res[v], self.p.dur[v]
+        p = self.p
+        r, d = p.res[v], p.dur[v]
+        if p.slot_of and d and s >= 0:
+            for q in p.slot_of.get(v, ()):
+                lo = p.slot_period[q](s)[0]
+                self.slots[q][lo] = self.slots[q].get(lo, 0) + 1
         if r < 0 or d == 0 or s + d <= 0:
             return
-        row, c = self._row(r, s + d), self.p.cap[r]
-        for k in range(max(s, 0), s + d):
-            row[k] += 1
-            if row[k] == c:
-                self.fwd[r][k] = k + 1
-                self.bwd[r][k] = k - 1
+        row, c = self._row(r, s + d), p.cap[r]
+        fwd, bwd = self.fwd[r], self.bwd[r]
+        for k in range(s if s > 0 else 0, s + d):
+            u = row[k] + 1
+            row[k] = u
+            if u == c:
+                fwd[k] = k + 1
+                bwd[k] = k - 1
 
     def overloads(self) -> list[tuple[int, int, int]]:
         """(resource, day, usage) of every day used beyond capacity."""
         return [(r, k, u) for r, row in enumerate(self.usage) for k, u in enumerate(row) if u > self.p.cap[r]]
+
+    def slot_overloads(self) -> list[tuple[int, int, int]]:
+        """(slot resource, first day of the period, cut-overs) of every period over its limit."""
+        return [(q, lo, u) for q, row in enumerate(self.slots) for lo, u in sorted(row.items())
+                if u > self.p.slot_cap[q]]
 
     def earliest(self, v: int, t: int) -> int:
         p = self.p
@@ -190,6 +254,11 @@ class _Profile:
         while True:
             if m >= 0:
                 t = p.next_allowed(m, t)
+            if p.slot_of and t >= 0 and d and v in p.slot_of:
+                full = self.slot_full(v, t)
+                if full is not None:
+                    t = full[1]
+                    continue
             if r < 0 or d == 0:
                 return t
             free = self._next_free(r, t)
@@ -215,6 +284,11 @@ class _Profile:
                 s = p.prev_allowed(m, s)
             if s < p.release[v]:
                 return None
+            if p.slot_of and s >= 0 and d and v in p.slot_of:
+                full = self.slot_full(v, s)
+                if full is not None:
+                    s = full[0] - 1
+                    continue
             if r < 0 or d == 0:
                 return s
             last = s + d - 1
@@ -246,10 +320,36 @@ def fact_overloads(p: Problem) -> list[tuple[int, int, int]]:
     return prof.overloads()
 
 
+@dataclass
+class _Lane:
+    end: int | None
+    """Finish of the lane's last project; None while a project holds it."""
+    close: int = -1
+    """The closing task of the lane's last project (-1 before the first)."""
+
+
+@dataclass(frozen=True)
+class ListSchedule:
+    start: list[int]
+    links: list[tuple[int, int]]
+    """Project lanes as edges: the closing task of a project → each task of the next project in its slot."""
+    forced: dict[int, int]
+    """Project-slot resource → projects admitted beyond its slots because dependencies left no other way."""
+
+
 def serial_schedule(p: Problem, priority: Sequence[float]) -> list[int]:
+    """List scheduling: repeatedly start the eligible task of highest priority as early as it fits."""
+    return list_schedule(p, priority).start
+
+
+def list_schedule(p: Problem, priority: Sequence[float]) -> ListSchedule:
     """List scheduling: repeatedly start the eligible task of highest priority as early as it fits.
 
-    Facts are reserved first, so a re-plan never puts new work on a resource that facts already fill.
+    Facts are reserved first, so a re-plan never puts new work on a resource that facts already fill. A
+    project takes a slot of its vendor when its first task is placed, not before the slot's previous
+    project closed; with every slot held it waits until one closes. When dependencies between projects
+    leave no project able to close, the waiting project of highest priority is admitted beyond the slots
+    (``forced``).
     """
     n = p.n
     indeg = [len(x) for x in p.preds]
@@ -258,8 +358,61 @@ def serial_schedule(p: Problem, priority: Sequence[float]) -> list[int]:
     start, finish = [0] * n, [0] * n
     prof = _Profile(p)
     _reserve_facts(p, prof, start)
-    while heap:
+    proj, close = p.proj, p.proj_close
+    admitted: list[int | None] = [None] * len(close)
+    lane_of: list[_Lane | None] = [None] * len(close)
+    lanes: list[list[_Lane]] = [[] for _ in p.proj_cap]
+    waiting: list[list[int]] = [[] for _ in p.proj_cap]
+    members: dict[int, list[int]] = defaultdict(list)
+    links: list[tuple[int, int]] = []
+    forced: dict[int, int] = {}
+    if close:
+        for v in range(n):
+            if proj[v] >= 0:
+                members[proj[v]].append(v)
+        # Projects with facts hold their slot from their first fact on.
+        facts: dict[int, int] = {}
+        for v, s in p.fixed.items():
+            if proj[v] >= 0:
+                facts[proj[v]] = min(s, facts.get(proj[v], s))
+        for pid, s in sorted(facts.items(), key=lambda x: (x[1], x[0])):
+            r = p.proj_res[pid]
+            if len(lanes[r]) >= p.proj_cap[r]:
+                forced[r] = forced.get(r, 0) + 1
+            lane = _Lane(end=None)
+            lanes[r].append(lane)
+            admitted[pid], lane_of[pid] = s, lane
+
+    def admit(pid: int, t0: int, force: bool = False) -> bool:
+        r = p.proj_res[pid]
+        own = lanes[r]
+        if len(own) < p.proj_cap[r] or force:
+            if force:
+                forced[r] = forced.get(r, 0) + 1
+            own.append(_Lane(end=t0))
+        free = [ln for ln in own if ln.end is not None]
+        if not free:
+            return False
+        fit = [ln for ln in free if ln.end is not None and ln.end <= t0]
+        lane = max(fit, key=lambda ln: ln.end or 0) if fit else min(free, key=lambda ln: ln.end or 0)
+        assert lane.end is not None
+        admitted[pid], lane_of[pid] = max(t0, lane.end), lane
+        if lane.close >= 0:
+            links.extend((lane.close, w) for w in members[pid])
+        lane.end = None
+        return True
+
+    while heap or any(waiting):
+        if not heap:  # every open project waits for one that waits: admit beyond the slots
+            r = next(r for r, w in enumerate(waiting) if w)
+            v = max(waiting[r], key=lambda x: (priority[x], -x))
+            waiting[r].remove(v)
+            t = max([p.release[v], *(finish[u] for u in p.preds[v])])
+            admit(proj[v], t, force=True)
+            heapq.heappush(heap, (-priority[v], v))
+            continue
         _, v = heapq.heappop(heap)
+        pid = proj[v]
         if v in p.fixed:
             s = p.fixed[v]
         else:
@@ -267,26 +420,49 @@ def serial_schedule(p: Problem, priority: Sequence[float]) -> list[int]:
             for u in p.preds[v]:
                 if finish[u] > t:
                     t = finish[u]
+            if pid >= 0:
+                a = admitted[pid]
+                if a is None:
+                    if not admit(pid, t):
+                        waiting[p.proj_res[pid]].append(v)
+                        continue
+                    a = admitted[pid]
+                    assert a is not None
+                if a > t:
+                    t = a
             s = prof.earliest(v, t)
             prof.place(v, s)
         start[v], finish[v] = s, s + p.dur[v]
+        if pid >= 0 and close[pid] == v:
+            held = lane_of[pid]
+            if held is not None:
+                held.end, held.close = finish[v], v
+            r = p.proj_res[pid]
+            for w in waiting[r]:
+                heapq.heappush(heap, (-priority[w], w))
+            waiting[r].clear()
         for w in p.succs[v]:
             indeg[w] -= 1
             if indeg[w] == 0:
                 heapq.heappush(heap, (-priority[w], w))
-    return start
+    return ListSchedule(start=start, links=links, forced=forced)
 
 
 def _makespan(p: Problem, start: Sequence[int]) -> int:
     return max((s + d for s, d in zip(start, p.dur, strict=True)), default=0)
 
 
+def _by_finish(p: Problem, start: Sequence[int]) -> list[int]:
+    """Tasks latest finish first; ties in reverse topological order."""
+    pos, dur = p.position(), p.dur
+    return sorted(range(p.n), key=lambda v: (-(start[v] + dur[v]), -pos[v]))
+
+
 def backward_pass(p: Problem, start: Sequence[int]) -> list[int] | None:
     """Right-justify ``start``: every task as late as it fits before its successors and the makespan."""
-    n, dur = p.n, p.dur
+    n = p.n
     makespan = _makespan(p, start)
-    pos = {v: i for i, v in enumerate(p.order)}
-    order = sorted(range(n), key=lambda v: (-(start[v] + dur[v]), -pos[v]))
+    order = _by_finish(p, start)
     prof = _Profile(p)
     new = [0] * n
     _reserve_facts(p, prof, new)
@@ -315,8 +491,7 @@ def levelled_float(p: Problem, start: Sequence[int], limit: Sequence[int | None]
     """
     n, dur = p.n, p.dur
     makespan = _makespan(p, start)
-    pos = {v: i for i, v in enumerate(p.order)}
-    order = sorted(range(n), key=lambda v: (-(start[v] + dur[v]), -pos[v]))
+    order = _by_finish(p, start)
     prof = _Profile(p)
     late = list(start)
     _reserve_facts(p, prof, late)
@@ -339,7 +514,7 @@ def levelled_float(p: Problem, start: Sequence[int], limit: Sequence[int | None]
 
 def forward_pass(p: Problem, start: Sequence[int]) -> list[int]:
     """Left-justify ``start``: every task, in order of its start, as early as it fits after its predecessors."""
-    pos = {v: i for i, v in enumerate(p.order)}
+    pos = p.position()
     order = sorted(range(p.n), key=lambda v: (start[v], pos[v]))
     prof = _Profile(p)
     new = [0] * p.n
@@ -364,6 +539,10 @@ class Schedule:
     makespan: int
     greedy_makespan: int
     passes: int
+    links: list[tuple[int, int]] = field(default_factory=list)
+    """Project lanes of the kept schedule as edges (see :meth:`Problem.with_links`)."""
+    forced: dict[int, int] = field(default_factory=dict)
+    """Project-slot resource → projects admitted beyond its slots (dependencies left no other order)."""
 
 
 def _improve(p: Problem, start: list[int], passes: int) -> tuple[list[int], int, int]:
@@ -385,26 +564,46 @@ def _improve(p: Problem, start: list[int], passes: int) -> tuple[list[int], int,
 
 
 def schedule(p: Problem, *, priority: Sequence[int], passes: int = 3, restarts: int = 0,
-             seed: int = 7) -> Schedule:
+             seed: int = 7, bound: int = 0) -> Schedule:
     """Greedy list schedule improved by forward–backward passes while they shorten the makespan.
 
     With ``restarts``, as many more list schedules run with the priorities randomly raised by up to half
-    (biased random sampling, seeded: the same inputs give the same plan), and the shortest one is kept. A
+    (biased random sampling, seeded: the same inputs give the same plan), and the shortest one is kept.
+    From the 17th on, every second one searches around the best schedule instead: its start days are the
+    priorities, shaken by a few days to a few weeks, so neighbouring tasks swap places (a staff limit
+    of 1 gains most from it). A
     priority rule that ignores resources loses most where a scarce resource (a municipality's staff, a
-    small vendor) should start its long chains first; the samples find such orders.
+    small vendor) should start its long chains first; the samples find such orders. The passes keep the
+    project lanes of their list schedule as edges, so they never break a project slot. A schedule that
+    reaches ``bound`` (a proven lower bound) is optimal: nothing more is tried.
     """
-    greedy = serial_schedule(p, priority)
-    best, best_ms, done = _improve(p, greedy, passes)
+    first = list_schedule(p, priority)
+    greedy = first.start
+    kept = first
+    if _makespan(p, greedy) <= bound and not first.forced:
+        return Schedule(start=greedy, makespan=_makespan(p, greedy), greedy_makespan=_makespan(p, greedy), passes=0,
+                        links=first.links, forced=first.forced)
+    best, best_ms, done = _improve(p.with_links(first.links), greedy, passes)
     rng = random.Random(seed)
-    for _ in range(restarts):
-        noisy = [x * (1 + 0.5 * rng.random()) for x in priority]
-        cand = serial_schedule(p, noisy)
+    for k in range(restarts):
+        if best_ms <= bound:
+            break
+        if k < 16 or k % 2 == 0:
+            noisy = [x * (1 + 0.5 * rng.random()) for x in priority]
+        else:
+            # Around the best schedule found: its start days as the priority (earlier first), shaken by
+            # up to an eighth, a twentieth or a fortieth of its length in turn, so that tasks near each
+            # other may change places.
+            amp = max(1.0, best_ms / (8, 20, 40)[k // 2 % 3])
+            noisy = [-(b + amp * rng.random()) for b in best]
+        cand = list_schedule(p, noisy)
         # Improvement passes only for a sample that is already as short as the best: they cost two schedules.
-        if _makespan(p, cand) <= best_ms:
-            cand, ms, k = _improve(p, cand, passes)
+        if _makespan(p, cand.start) <= best_ms and sum(cand.forced.values()) <= sum(kept.forced.values()):
+            start, ms, k = _improve(p.with_links(cand.links), cand.start, passes)
             if ms < best_ms:
-                best, best_ms, done = cand, ms, k
-    return Schedule(start=best, makespan=best_ms, greedy_makespan=_makespan(p, greedy), passes=done)
+                best, best_ms, done, kept = start, ms, k, cand
+    return Schedule(start=best, makespan=best_ms, greedy_makespan=_makespan(p, greedy), passes=done,
+                    links=kept.links, forced=kept.forced)
 
 
 def violations(p: Problem, start: Sequence[int]) -> list[str]:
@@ -430,4 +629,38 @@ def violations(p: Problem, start: Sequence[int]) -> list[str]:
     for (r, k), used in sorted(load.items()):
         if used > p.cap[r]:
             out.append(f"resource {r} runs {used} tasks on day {k}, capacity {p.cap[r]}")
+    slots: dict[tuple[int, int], int] = {}
+    for v, qs in p.slot_of.items():
+        if p.dur[v] and start[v] >= 0:
+            for q in qs:
+                key = (q, p.slot_period[q](start[v])[0])
+                slots[key] = slots.get(key, 0) + 1
+    for (q, lo), used in sorted(slots.items()):
+        if used > p.slot_cap[q]:
+            out.append(f"cut-over slot {q} has {used} cut-overs in the period from day {lo}, limit {p.slot_cap[q]}")
+    out.extend(project_overloads(p, start))
+    return out
+
+
+def project_spans(p: Problem, start: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """Project → (first day, exclusive finish): from its first task's start to its closing task's finish."""
+    first: dict[int, int] = {}
+    for v, pid in enumerate(p.proj):
+        if pid >= 0 and (pid not in first or start[v] < first[pid]):
+            first[pid] = start[v]
+    return {pid: (a, start[p.proj_close[pid]] + p.dur[p.proj_close[pid]]) for pid, a in first.items()}
+
+
+def project_overloads(p: Problem, start: Sequence[int]) -> list[str]:
+    """Days on which a vendor holds more projects open than its project slots."""
+    out: list[str] = []
+    events: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pid, (a, b) in project_spans(p, start).items():
+        events[p.proj_res[pid]] += [(a, 1), (b, -1)]
+    for r, ev in sorted(events.items()):
+        open_ = 0
+        for day, delta in sorted(ev):
+            open_ += delta
+            if open_ > p.proj_cap[r]:
+                out.append(f"project slots {r} hold {open_} projects on day {day}, limit {p.proj_cap[r]}")
     return out

@@ -46,6 +46,19 @@ def _system_rows(conn: Connection, where: str) -> tuple[str, ...]:
     return tuple(f"system {i} ({code} {area} {name})" for i, code, area, name in found)
 
 
+def _undo_0006(conn: Connection) -> list[Loss]:
+    vendors = conn.execute(text(
+        "SELECT id, name FROM vendor WHERE projects IS NOT NULL OR cutovers_day IS NOT NULL "
+        "OR cutovers_weekend IS NOT NULL OR cutovers_month IS NOT NULL ORDER BY id"))
+    munis = conn.execute(text("SELECT id, code FROM municipality WHERE staff IS NOT NULL ORDER BY id"))
+    return [
+        Loss("0006", "the vendors' project and cut-over slots would be dropped",
+             tuple(f"vendor {i} ({name})" for i, name in vendors), False),
+        Loss("0006", "the municipalities' IT staff would be dropped",
+             tuple(f"municipality {i} ({code})" for i, code in munis), False),
+    ]
+
+
 def _undo_0005(conn: Connection) -> list[Loss]:
     snapshots = conn.execute(text("SELECT id, municipality_code, taken_at FROM risk_snapshot ORDER BY id"))
     runs = conn.execute(text("SELECT id, municipality_code, area_code FROM validation_run "
@@ -90,6 +103,7 @@ def _undo_0001(conn: Connection) -> list[Loss]:
 
 GUARDS: dict[str, Callable[[Connection], list[Loss]]] = {
     "0001": _undo_0001, "0002": _undo_0002, "0003": _undo_0003, "0004": _undo_0004, "0005": _undo_0005,
+    "0006": _undo_0006,
 }
 """Per revision, what undoing it would lose. A revision without a guard loses nothing when undone."""
 

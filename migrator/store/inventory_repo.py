@@ -43,10 +43,12 @@ def load_inventory(session: Session, *, municipality: str | None = None) -> Inve
         if i.municipality_id in ids
     ]
     return Inventory(
-        municipalities=tuple(Municipality(code=x.code, name=x.name) for x in munis),
+        municipalities=tuple(Municipality(code=x.code, name=x.name, staff=x.staff) for x in munis),
         systems=tuple(systems),
         interfaces=tuple(interfaces),
-        vendors=tuple(Vendor(name=v.name, capacity=v.capacity, notes=v.notes) for v in vendors.values()),
+        vendors=tuple(Vendor(name=v.name, capacity=v.capacity, notes=v.notes, projects=v.projects,
+                             cutovers_day=v.cutovers_day, cutovers_weekend=v.cutovers_weekend,
+                             cutovers_month=v.cutovers_month) for v in vendors.values()),
     )
 
 
@@ -91,13 +93,16 @@ def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
     for muni in inventory.municipalities:
         row = munis.get(muni.code)
         if row is None:
-            row, created = _insert_once(session, m.Municipality, "code", code=muni.code, name=muni.name)
+            row, created = _insert_once(session, m.Municipality, "code", code=muni.code, name=muni.name,
+                                        staff=muni.staff)
             munis[muni.code] = row
             if created:
                 changes.append(Change("municipality", muni.code, "created", new=muni.name))
                 continue
         if muni.name:
             _set(row, "municipality", muni.code, "name", muni.name, changes)
+        if muni.staff is not None:
+            _set(row, "municipality", muni.code, "staff", muni.staff, changes)
 
     vendors = {v.name_key: v for v in session.scalars(select(m.Vendor))}
     for vendor in inventory.vendors:
@@ -105,14 +110,17 @@ def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
         row_v = vendors.get(key)
         if row_v is None:
             row_v, created = _insert_once(session, m.Vendor, "name_key", name=vendor.name, name_key=key,
-                                          capacity=vendor.capacity, notes=vendor.notes)
+                                          capacity=vendor.capacity, notes=vendor.notes, projects=vendor.projects,
+                                          cutovers_day=vendor.cutovers_day, cutovers_weekend=vendor.cutovers_weekend,
+                                          cutovers_month=vendor.cutovers_month)
             vendors[key] = row_v
             if created:
                 changes.append(Change("vendor", vendor.name, "created", new=vendor.name))
                 continue
         # A vendor named only in the system list declares no capacity: keep what the store knows.
-        if vendor.capacity is not None:
-            _set(row_v, "vendor", row_v.name, "capacity", vendor.capacity, changes)
+        for fieldname in ("capacity", "projects", "cutovers_day", "cutovers_weekend", "cutovers_month"):
+            if getattr(vendor, fieldname) is not None:
+                _set(row_v, "vendor", row_v.name, fieldname, getattr(vendor, fieldname), changes)
         if vendor.notes is not None:
             _set(row_v, "vendor", row_v.name, "notes", vendor.notes, changes)
     session.flush()

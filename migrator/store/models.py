@@ -47,6 +47,8 @@ class Municipality(Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(6), unique=True)
     name: Mapped[str] = mapped_column(String(100))
+    staff: Mapped[int | None] = mapped_column(Integer)
+    """情報担当職員数: IT staff working on the migration at the same time (revision 0006)."""
     systems: Mapped[list[System]] = relationship(back_populates="municipality", cascade="all, delete-orphan")
 
 
@@ -59,6 +61,10 @@ class Vendor(Timestamped, Base):
     name_key: Mapped[str] = mapped_column(String(200), unique=True)
     capacity: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
+    projects: Mapped[int | None] = mapped_column(Integer)
+    cutovers_day: Mapped[int | None] = mapped_column(Integer)
+    cutovers_weekend: Mapped[int | None] = mapped_column(Integer)
+    cutovers_month: Mapped[int | None] = mapped_column(Integer)
 
 
 class System(Timestamped, Base):

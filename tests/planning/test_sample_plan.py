@@ -17,7 +17,12 @@ def test_sample_plan_is_sane_and_its_text_summary_names_finish_bound_late_and_re
     assert data["finish"] < "2027-04-01"  # the 特定移行支援 systems finish within FY2026
     late = [t for t in data["tasks"] if t["late_days"]]
     due = [t for t in data["tasks"] if t["deadline"] == "2026-03-31"]
-    assert 0 < len(late) <= len(due) // 3 and max(t["late_days"] for t in late) <= 20
+    # Most systems on time; the late ones wait for a project slot of their vendor, and PLN002 says so.
+    assert 0 < len(late) <= len(due) // 3 and max(t["late_days"] for t in late) <= 40
+    findings = json.loads(run_cli("plan", "build", "--start", "2025-04-01", "-s", "s", "--format", "json").stdout)
+    chains = [f for f in findings["findings"] if f["code"] == "PLN002"]
+    assert len(chains) == len(late)
+    assert sum("[project slot]" in json.dumps(f, ensure_ascii=False) for f in chains) * 3 >= len(chains) * 2
     assert f"finish: {data['finish']} ({data['makespan_days']} business days from 2025-04-01)" in text
     bound = max(data["lower_bound_days"], data["resource_bound_days"])
     assert data["bound_days"] == bound

@@ -106,3 +106,23 @@ def test_undoing_the_risk_register_revision_names_the_snapshots_it_would_drop(db
     assert _revision(db_url) == head_revision()
     run_cli("--db", db_url, "db", "downgrade", "0004", "--force")
     assert _revision(db_url) == "0004"
+
+
+def test_undoing_the_resource_limits_names_the_vendors_and_municipalities(db_url: str, workdir: Path) -> None:
+    from sqlalchemy import text
+
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO municipality (code, name, staff, created_at, updated_at) "
+                              "VALUES ('132012', '八王子市', 3, '2026-04-01', '2026-04-01')"))
+            conn.execute(text("INSERT INTO vendor (name, name_key, projects, created_at, updated_at) "
+                              "VALUES ('エーシステム', 'エーシステム', 12, '2026-04-01', '2026-04-01')"))
+    finally:
+        engine.dispose()
+    refused = run_cli("--db", db_url, "db", "downgrade", "0005", expect=2)
+    assert "vendor 1 (エーシステム)" in refused.stderr and "municipality 1 (132012)" in refused.stderr
+    assert _revision(db_url) == head_revision()
+    run_cli("--db", db_url, "db", "downgrade", "0005", "--force")
+    assert _revision(db_url) == "0005"

@@ -1,0 +1,75 @@
+"""The resource columns of an inventory (docs/planning.md#resources): a vendor's teams, project slots and
+cut-over slots, a municipality's IT staff; read under the headings inventories use, stored, and checked
+against the planned dates by the same periods the planner counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+
+from migrator.inventory.checks import check_inventory, cutover_period
+from migrator.services.inventory import import_inventory
+from migrator.store import Store
+from migrator.store.inventory_repo import load_inventory
+
+HEADER = ["団体コード", "団体名", "業務", "システム名", "移行先ベンダー", "移行予定日", "担当職員数"]
+
+
+def _book(path: Path, rows: list[list[object]], vendors: list[list[object]]) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "システム一覧"
+    for row in [HEADER, *rows]:
+        ws.append(row)
+    sheet = wb.create_sheet("ベンダー")
+    for row in vendors:
+        sheet.append(row)
+    wb.save(path)
+    return path
+
+
+ROWS = [
+    # Three cut-overs in the weekend of 2026-01-10 (Mon 01-12 is a holiday: 01-13 is its first business day),
+    # two more in January: four in the month.
+    ["132012", "八王子市", "住記", "住民記録システム", "エーシステム", dt.date(2026, 1, 13), "3名"],
+    ["132012", "八王子市", "国保", "国保システム", "エーシステム", dt.date(2026, 1, 14), 3],
+    ["132012", "八王子市", "介護", "介護システム", "エーシステム", dt.date(2026, 1, 16), None],
+    ["132012", "八王子市", "後期", "後期高齢システム", "エーシステム", dt.date(2026, 1, 26), "４"],
+]
+
+
+def test_resource_columns_are_read_under_their_headings_and_stored(store: Store, tmp_path: Path) -> None:
+    vendors = [["ベンダー", "作業チーム数", "同時移行数", "本番移行上限", "週末移行上限", "月間対応上限"],
+               ["エーシステム", 8, "12プロジェクト", 2, 2, "３件"]]
+    report = import_inventory([_book(tmp_path / "a.xlsx", ROWS, vendors)], store=store, partial=True)
+    # 4 on one row of 八王子市 after 3 on the first: the first is kept.
+    assert [(f.code, f.location.cell) for f in report.findings if f.code.startswith("INV11")] == [("INV112", "G5")]
+    with store.reader() as session:
+        inv = load_inventory(session)
+    (vendor,) = inv.vendors
+    assert (vendor.capacity, vendor.projects, vendor.cutovers_day, vendor.cutovers_weekend,
+            vendor.cutovers_month) == (8, 12, 2, 2, 3)
+    assert [(m.code, m.staff) for m in inv.municipalities] == [("132012", 3)]
+    found = check_inventory(inv).findings
+    # Weekend of 2026-01-10: 住記, 国保, 介護 > 2 (INV110); January: 4 > 3 (INV111); no day has more than 2.
+    assert sorted((f.code, f.item) for f in found if f.code in ("INV105", "INV110", "INV111")) == [
+        ("INV110", "エーシステム"), ("INV111", "エーシステム")]
+    weekend = next(f for f in found if f.code == "INV110")
+    assert "2026-01-10" in weekend.message_en and "3 system cut-overs" in weekend.message_en
+
+
+def test_a_cutover_counts_in_the_weekend_before_it_and_in_its_month() -> None:
+    assert cutover_period(dt.date(2026, 1, 13), "weekend") == dt.date(2026, 1, 10)
+    assert cutover_period(dt.date(2026, 1, 10), "weekend") == dt.date(2026, 1, 10)
+    assert cutover_period(dt.date(2026, 1, 26), "month") == dt.date(2026, 1, 1)
+
+
+def test_an_unreadable_limit_is_an_error_at_its_cell(store: Store, tmp_path: Path) -> None:
+    vendors = [["ベンダー", "同時移行プロジェクト数", "月間本番移行上限"], ["エーシステム", "多数", 0]]
+    report = import_inventory([_book(tmp_path / "b.xlsx", ROWS[:1], vendors)], store=store, partial=True)
+    assert sorted((f.code, f.location.cell) for f in report.findings if f.code == "INV113") == [
+        ("INV113", "B2"), ("INV113", "C2")]
+    message = next(f for f in report.findings if f.code == "INV113" and f.location.cell == "B2")
+    assert message.message("ja").startswith("同時移行プロジェクト数「多数」") and "project slots" in message.message_en
