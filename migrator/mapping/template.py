@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping as Map
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from migrator.mapping.model import ItemRow, Mapping
 from migrator.mapping.terms import qualifiers, translate
@@ -36,6 +38,7 @@ MIN_FILL = 60  # below this the 現行項目名 cell stays empty (candidates in 
 MIN_CLEAR = 45  # … unless the candidate is at least this good and 10 points ahead of every other
 
 
+@lru_cache(maxsize=65536)
 def fold(name: str, *, legacy: bool = True) -> str:
     """The comparison key of an item name (script, width, synonyms, spaces and brackets folded).
 
@@ -54,25 +57,22 @@ def _bigrams(text: str) -> list[str]:
     return [text[i:i + 2] for i in range(len(text) - 1)] if len(text) > 1 else [text]
 
 
+@lru_cache(maxsize=65536)
 def _dice(a: str, b: str) -> float:
     if not a or not b:
         return 0.0
     if a == b:
         return 1.0
-    ga, gb = _bigrams(a), _bigrams(b)
-    rest = list(gb)
-    common = 0
-    for g in ga:
-        if g in rest:
-            rest.remove(g)
-            common += 1
-    return 2 * common / (len(ga) + len(gb))
+    ga, gb = Counter(_bigrams(a)), Counter(_bigrams(b))
+    common = sum((ga & gb).values())
+    return 2 * common / (ga.total() + gb.total())
 
 
 QUALIFIERS = ("不詳フラグ", "不詳表記")
 _GENERIC_LEAVES = ("フリガナ", "コード", "番号", "表記", "年", "月", "日")
 
 
+@lru_cache(maxsize=65536)
 def similarity(standard: str, legacy: str) -> int:
     """0–100: how likely ``legacy`` is the source of ``standard``."""
     std, leg = fold(standard, legacy=False), fold(legacy)
@@ -138,7 +138,8 @@ def _sample_shape(values: Sequence[str]) -> Shape | None:
     size = max(lengths)
     exact = len(lengths) == 1
     if all(v.isdigit() for v in vals):
-        if size == 7 and exact and sum(jp.parse_wareki(v, koseki=True).date is not None for v in vals) >= 0.9 * len(vals):
+        readable = sum(jp.parse_wareki(v, koseki=True).status not in ("invalid", "blank") for v in vals)
+        if size == 7 and exact and readable >= 0.9 * len(vals):
             return Shape("date", 7, True, "digits", wareki=True, date_format="GYYMMDD")
         if size == 8 and exact and all(v[:2] in ("18", "19", "20") and "01" <= v[4:6] <= "12" for v in vals):
             return Shape("date", 8, True, "digits", date_format="YYYYMMDD")
@@ -153,7 +154,7 @@ def _sample_shape(values: Sequence[str]) -> Shape | None:
     if all(re.fullmatch(r"[\u30a0-\u30ff\u3000 ]+", v) for v in vals):
         return Shape("string", size, False, "kana_full")
     distinct = set(vals)
-    if size <= 3 and len(distinct) <= 30 and len(distinct) * 3 <= len(vals):
+    if size <= 3 and len(distinct) <= 30 and len(distinct) * 2 <= len(vals):
         return Shape("code", size, exact, None, codes=frozenset(distinct))
     return None
 
@@ -242,10 +243,10 @@ def _evidence(std: Item, std_codes: Map[str, CodeTable], shape: Shape) -> int:
 
 def _qualified(score: int, std_text: str, legacy_text: str) -> int:
     """A pair whose names carry different qualifiers (転入前住所_郵便番号 for a plain 郵便番号) loses points; one
-    whose legacy name lacks a qualifier of the standard item is never convincing on its own (below MIN_FILL)."""
+    whose legacy name lacks a qualifier of the standard item is never convincing on its own (below MIN_CLEAR)."""
     ours, theirs = qualifiers(unicodedata.normalize("NFKC", std_text)), qualifiers(translate(legacy_text))
     score -= 20 * min(len(ours ^ theirs), 2)
-    return min(score, MIN_FILL - 5) if ours - theirs else score
+    return min(score, MIN_CLEAR - 1) if ours - theirs else score
 
 
 def _record_prefix(names: Sequence[str]) -> str:
@@ -288,6 +289,10 @@ def suggest(standard: Table, legacy: Table, *, limit: int = 3, standard_codes: M
             if evidence and best >= MIN_SCORE - 10:
                 score += _evidence(item, std_codes, shapes[li.name]) + round(2 * (1 - abs(si / n_std - lj / n_leg)))
                 score = _qualified(score, item.name, text)
+                if "_" in item.name and fold(text) == fold(item.name.split("_")[0], legacy=False) \
+                        and not item.name.endswith("_町字"):
+                    # a whole address for one of its parts: never convincing alone (the 町字 text takes it)
+                    score = min(score, MIN_CLEAR - 1)
             scored.append(Suggestion(li.name, max(0, min(100, score)), label))
         scored = [s for s in scored if s.score >= MIN_SCORE]
         scored.sort(key=lambda s: (-s.score, legacy.item_names.index(s.legacy)))

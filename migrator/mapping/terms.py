@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -110,6 +110,7 @@ def _latin(tokens: list[str], table: Terms) -> list[str]:
 _SEGMENT = re.compile(r"[A-Za-z]+|[0-9]+|[^A-Za-z0-9\s_\-.]+")
 
 
+@lru_cache(maxsize=65536)
 def translate(name: str) -> str:
     """``name`` with its romanised, English and variant Japanese words replaced by the standard's words."""
     table = terms()
@@ -143,6 +144,7 @@ def _join(words: list[str]) -> str:
     return text
 
 
+@lru_cache(maxsize=65536)
 def qualifiers(folded: str) -> frozenset[str]:
     """The qualifiers (転入前, 消除, 届出 …) a translated name carries."""
     return frozenset(q for q, words in terms().qualifiers.items() if any(w in folded for w in words))
