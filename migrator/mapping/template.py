@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from migrator.mapping.model import ItemRow, Mapping
+from migrator.mapping.model import CodeEntry, ItemRow, Mapping
 from migrator.mapping.terms import qualifiers, translate
 from migrator.schema import CodeTable, Item, Schema, Table
 
@@ -125,6 +125,7 @@ class Shape:
     date_format: str | None = None
     codes: frozenset[str] = frozenset()
     labels: tuple[str, ...] = ()
+    pairs: tuple[tuple[str, str], ...] = ()  # the layout's code table: code → label
 
 
 def _sample_shape(values: Sequence[str]) -> Shape | None:
@@ -166,7 +167,8 @@ def shape_of(item: Item, code_tables: Map[str, CodeTable], sample: Sequence[str]
     shape = Shape(item.type, item.size, item.length is not None, item.charset,
                   wareki=item.type == "date" and fmt in _WAREKI_FORMATS, date_format=item.format,
                   codes=frozenset(table.codes) if table else frozenset(),
-                  labels=tuple(label for _, label in table.values) if table else ())
+                  labels=tuple(label for _, label in table.values) if table else (),
+                  pairs=table.values if table else ())
     seen = _sample_shape(sample) if sample else None
     if seen is None:
         return shape
@@ -417,11 +419,35 @@ def _obvious(target: Item, shape: Shape, std_codes: Map[str, CodeTable],
             return "trim | substr(0, 6)"
         rest = shape.size - 6
         return f"trim | substr(6, {rest})" + (" | pad(7)" if rest < 7 else "")
-    if target.code_tables and (shape.codes or shape.labels):
-        table = std_codes.get(target.code_tables[0])
-        if table is not None and shape.codes and not shape.codes <= set(table.codes):
-            return f"trim | code({target.code_tables[0]})"
+    if target.code_tables and shape.codes:
+        known = {c: _label(lab) for t in target.code_tables if t in std_codes for c, lab in std_codes[t].values}
+        # a code the standard lacks, or one the standard means otherwise (02 転入 against 02 記載_国外転入等)
+        # (only when the labels are comparable: most of them name a standard label)
+        alike = [any(_label(label) in lab or lab in _label(label) for lab in known.values() if lab)
+                 for _, label in shape.pairs]
+        differs = sum(alike) * 2 >= len(alike) > 0 and any(
+            _label(label) not in known.get(code, "") and known.get(code, "") not in _label(label)
+            for code, label in shape.pairs)
+        if known and (not shape.codes <= set(known) or differs):
+            return f"trim | code({target.code_tables[0] if len(target.code_tables) == 1 else target.name})"
     return None
+
+
+def _code_rows(table: str, std: CodeTable | None, legacy: CodeTable | None, *, labels: bool) -> list[CodeEntry]:
+    """コード変換 rows proposed where a legacy label names exactly one standard code (世帯主 → 02), or, for a
+    表記 table (``labels``), the standard's label itself (1 男 → 男). Codes no label matches are left out."""
+    if std is None or legacy is None:
+        return []
+    rows = []
+    for code, label in legacy.values:
+        plain = unicodedata.normalize("NFKC", label).strip()
+        found = [(c, lab) for c, lab in std.values if unicodedata.normalize("NFKC", lab).strip() == plain]
+        if not found:
+            found = [(c, lab) for c, lab in std.values if _label(lab) == _label(label)]
+        if len(found) == 1:
+            value = found[0][1].strip() if labels else found[0][0]
+            rows.append(CodeEntry(table, code, value, note="候補(要確認): ラベル一致"))
+    return rows
 
 
 def build_template(standard_schema: Schema, table: str, legacy_schema: Schema, legacy_table: str, *,
@@ -453,6 +479,18 @@ def build_template(standard_schema: Schema, table: str, legacy_schema: Schema, l
             transform = picked.transform or _obvious(item, shapes[picked.legacy], standard_schema.code_tables,
                                                      users[picked.legacy])
         rows.append(ItemRow(item.name, (picked.legacy,) if picked else (), transform, None, note, no=n))
+    codes: list[CodeEntry] = []
+    for row in rows:
+        found = re.search(r"code\(([^,)]+)\)", row.transform or "")
+        if found is None or not row.legacy:
+            continue
+        table_name = found.group(1)
+        source = leg.item(row.legacy[0])
+        ours = legacy_schema.code_tables.get(source.code_table) if source.code_table else None
+        head = std.item(companions(std)[row.standard]) if row.standard in companions(std) else std.item(row.standard)
+        theirs = standard_schema.code_tables.get(head.code_tables[0]) if len(head.code_tables) == 1 else None
+        if table_name not in {c.table for c in codes}:
+            codes += _code_rows(table_name, theirs, ours, labels=row.standard in companions(std))
     settings = {"マッピングID": f"{leg.name}-to-{std.name}", "標準スキーマ": standard_schema.id, "標準テーブル": std.name,
                 "現行スキーマ": legacy_schema.id, "現行テーブル": leg.name}
     if leg.file is not None:
@@ -465,7 +503,7 @@ def build_template(standard_schema: Schema, table: str, legacy_schema: Schema, l
             settings["照合キー"] = f"{leg.key[0]}={std.key[0]}"
     return Mapping(id=settings["マッピングID"], standard_schema=standard_schema.id, standard_table=std.name,
                    legacy_schema=legacy_schema.id, legacy_table=leg.name, encoding=settings.get("文字コード"),
-                   settings=settings, items=tuple(rows))
+                   settings=settings, items=tuple(rows), codes=tuple(codes))
 
 
 def required_items(table: Table) -> set[str]:

@@ -74,6 +74,11 @@ def test_exact_suggestions_on_a_small_layout(small: Path) -> None:
         "住所_郵便番号": ("YUBIN", "postal"),
     }
     assert made.settings["照合キー"] == "ATENA_NO=宛名番号"
+    # コード変換 rows where a label of the layout names one standard code (世帯主 → 02) or its label (表記)
+    assert [(c.table, c.legacy, c.standard) for c in made.codes] == [
+        ("続柄", "01", "02"), ("続柄", "02", "12"), ("続柄", "03", "20"),
+        ("続柄表記", "01", "世帯主"), ("続柄表記", "02", "妻"), ("続柄表記", "03", "子")]
+    assert all(c.note == "候補(要確認): ラベル一致" for c in made.codes)
 
 
 def test_weak_candidates_stay_empty_with_their_candidates_in_the_note(small: Path) -> None:
