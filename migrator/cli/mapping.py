@@ -90,12 +90,16 @@ def import_(source: Path, out: Path, fmt: str) -> None:
 @click.option("--legacy", required=True, help="Legacy schema (id or file stem).")
 @click.option("--legacy-table", required=True, help="Legacy table.")
 @click.option("-o", "--output", "out", type=_OUT, required=True, help="The workbook (.xlsx) to write.")
-def template(standard: str, table: str, legacy: str, legacy_table: str, out: Path) -> None:
+@click.option("--sample", type=InputFile("extract"), default=None,
+              help="An extract of the legacy table: its values (dates, digits, kana, codes) count as evidence too.")
+def template(standard: str, table: str, legacy: str, legacy_table: str, out: Path, sample: Path | None) -> None:
     """Write a pre-filled mapping workbook with suggested legacy items (confirm each one).
 
-    Every standard item is listed (required ones highlighted); the best-matching legacy item is filled
-    in and the candidates with their scores are written in 備考. Drop-downs offer legacy item names and
-    transform names.
+    Every standard item is listed (required ones highlighted). A legacy item is filled in only when the
+    evidence is convincing (names in Japanese, romaji, English or abbreviated; type, length, characters,
+    code lists; with --sample, the extract's values), each legacy item for one standard item, with the
+    obvious transform (wareki, zenkaku, postal, code(...)); otherwise the cell stays empty. The candidates
+    with their scores are written in 備考. Drop-downs offer legacy item names and transform names.
 
     \b
     Example:
@@ -104,7 +108,13 @@ def template(standard: str, table: str, legacy: str, legacy_table: str, out: Pat
     from migrator.i18n import t
     from migrator.mapping import write_template
 
-    path, made = write_template(standard=standard, table=table, legacy=legacy, legacy_table=legacy_table, out=out)
+    samples = None
+    if sample is not None:
+        from migrator.services.mapping import read_samples
+
+        samples = read_samples(sample, legacy=legacy, legacy_table=legacy_table)
+    path, made = write_template(standard=standard, table=table, legacy=legacy, legacy_table=legacy_table, out=out,
+                                samples=samples)
     suggested = sum(1 for r in made.items if r.legacy)
     lang = app().lang
     click.echo(f"{len(made.items)} 標準項目 / {suggested} 候補あり" if lang == "ja"

@@ -57,8 +57,11 @@ def convert_mapping(source: Path, target: Path) -> tuple[Path | None, Report]:
 
 
 def write_template(*, standard: str, table: str, legacy: str, legacy_table: str, out: Path,
-                   registry: SchemaRegistry | None = None) -> tuple[Path, Mapping]:
+                   registry: SchemaRegistry | None = None,
+                   samples: dict[str, list[str]] | None = None) -> tuple[Path, Mapping]:
     """Write a pre-filled mapping workbook (see :mod:`migrator.mapping.template`).
+
+    ``samples`` (legacy item → values from an extract) adds the evidence of the values to the names'.
 
     Raises:
         SpecError: a schema or table is unknown.
@@ -71,7 +74,7 @@ def write_template(*, standard: str, table: str, legacy: str, legacy_table: str,
     std = resolve_schema(registry, standard) or registry.get(standard)
     leg = resolve_schema(registry, legacy) or registry.get(legacy)
     try:
-        mapping = build_template(std, table, leg, legacy_table)
+        mapping = build_template(std, table, leg, legacy_table, samples=samples)
     except KeyError as exc:
         raise SpecError(str(exc.args[0]), f"テーブルが見つかりません: {exc.args[0]}") from exc
     std_table = std.table(table)
