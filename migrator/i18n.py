@@ -101,6 +101,19 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+_ROLES: dict[str, tuple[str, str]] = {
+    "municipality": ("団体", "municipality"),
+    "current_vendor": ("現行ベンダー", "current vendor"),
+    "target_vendor": ("移行先ベンダー", "target vendor"),
+}
+
+
+def role_name(role: str, lang: Lang) -> str:
+    """Who owns a task or a concern (``municipality``, ``current_vendor``, ``target_vendor``) for people."""
+    pair = _ROLES.get(role)
+    return role if pair is None else pair[0 if lang == "ja" else 1]
+
+
 def t(key: str, lang: Lang, **params: object) -> str:
     """Return the CLI message ``key`` in ``lang`` with ``params`` filled in.
 

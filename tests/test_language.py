@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from migrator.catalogue import catalogue
 from migrator.cli.main import cli
 from tests.conftest import REPO, run_cli
+from tests.shared_demo import demo_folder, in_folder
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]+")
 # Technical names that stay in Latin letters in Japanese text (formats, products, encodings, placeholders).
@@ -336,9 +337,15 @@ def test_help_follows_a_lang_given_after_help() -> None:
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_sample_reports_are_in_one_language(workdir: Path, lang: str) -> None:
-    stdout = run_cli("--lang", lang, "demo", "--out", "out", expect=None).stdout
-    out = workdir / "out"
+def test_sample_reports_are_in_one_language(tmp_path_factory: pytest.TempPathFactory, lang: str) -> None:
+    folder = demo_folder(lang, tmp_path_factory)
+    with in_folder(folder):
+        _sample_reports_are_in(lang, folder)
+
+
+def _sample_reports_are_in(lang: str, folder: Path) -> None:
+    stdout = (folder / "demo-stdout.txt").read_text(encoding="utf-8")
+    out = folder / "out"
     values = _sample_values(out) | {"out"} | _inventory_values() | _item_names()
     check(stdout, lang, where="migrator demo", allowed=values)
     pages = [out / "demo-summary.html", out / "inventory-check.html", *sorted(out.rglob("report.html"))]

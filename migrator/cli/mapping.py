@@ -13,6 +13,7 @@ from migrator.cli.common import (
     emit_report,
     emit_table,
     existing_files,
+    lang_option,
     output_options,
 )
 
@@ -92,6 +93,7 @@ def import_(source: Path, out: Path, fmt: str) -> None:
 @click.option("-o", "--output", "out", type=_OUT, required=True, help="The workbook (.xlsx) to write.")
 @click.option("--sample", type=InputFile("extract"), default=None,
               help="An extract of the legacy table: its values (dates, digits, kana, codes) count as evidence too.")
+@lang_option
 def template(standard: str, table: str, legacy: str, legacy_table: str, out: Path, sample: Path | None) -> None:
     """Write a pre-filled mapping workbook with suggested legacy items (confirm each one).
 
@@ -136,4 +138,6 @@ def transforms(fmt: str) -> None:
     lang = app().lang
     rows = [[t.signature(), "source" if t.is_source else "/".join(t.accepts),
              t.returns, t.summary_ja if lang == "ja" else t.summary_en] for t in REGISTRY.values()]
-    emit_table(["transform", "takes", "gives", "summary"], rows, fmt)
+    keys = ["transform", "takes", "gives", "summary"]  # the JSON keys stay the same in either language
+    header = ["変換", "入力", "出力", "説明"] if lang == "ja" else keys
+    emit_table(header, rows, fmt, data=[dict(zip(keys, r, strict=True)) for r in rows])

@@ -6,11 +6,12 @@ from html import escape
 from pathlib import Path
 
 from migrator.excel.writer import SheetSpec, write_workbook
-from migrator.i18n import Lang
+from migrator.i18n import Lang, role_name
 from migrator.planning.export import plan_sheets
 from migrator.planning.export import to_html as plan_html
 from migrator.planning.model import Plan, ScheduledTask
 from migrator.report.html import page
+from migrator.report.text import label
 from migrator.risk.model import Register, RegisterDiff
 
 _HEADER = {
@@ -32,9 +33,9 @@ def concern_header(lang: Lang = "en") -> list[str]:
 
 def concern_rows(register: Register, lang: Lang = "en") -> list[list[object]]:
     """One row per concern, in the register's order."""
-    return [[c.code, c.severity, f"{c.municipality_code} {c.municipality_name}".strip(), c.area_name,
+    return [[c.code, label(c.severity, lang), f"{c.municipality_code} {c.municipality_name}".strip(), c.area_name,
              c.system_name, c.title(lang), c.message(lang), "\n".join(e.text() for e in c.evidence),
-             f"{c.owner} ({c.owner_role})", c.due] for c in register.concerns]
+             f"{c.owner} ({role_name(c.owner_role, lang)})", c.due] for c in register.concerns]
 
 
 def readiness_rows(register: Register) -> list[list[object]]:
@@ -95,9 +96,10 @@ def write_html(register: Register, path: Path, lang: Lang = "ja") -> Path:
 
 def diff_lines(change: RegisterDiff, lang: Lang = "en") -> list[str]:
     """The diff as lines: ``- resolved``, ``+ new``, ``! worse``."""
-    lines = [f"- {c.code} {c.severity} {c.system_name}: {c.message(lang)}" for c in change.resolved]
-    lines += [f"+ {c.code} {c.severity} {c.system_name}: {c.message(lang)}" for c in change.new]
-    lines += [f"! {w.after.code} {w.before.severity}→{w.after.severity} {w.after.system_name}: "
+    lines = [f"- {c.code} {label(c.severity, lang)} {c.system_name}: {c.message(lang)}" for c in change.resolved]
+    lines += [f"+ {c.code} {label(c.severity, lang)} {c.system_name}: {c.message(lang)}" for c in change.new]
+    lines += [f"! {w.after.code} {label(w.before.severity, lang)}→{label(w.after.severity, lang)} "
+              f"{w.after.system_name}: "
               f"{w.before.measure}→{w.after.measure} {w.after.message(lang)}" for w in change.worse]
     word = ("解消 {r} 件、新規 {n} 件、悪化 {w} 件、変化なし {u} 件" if lang == "ja"
             else "resolved {r}, new {n}, worse {w}, unchanged {u}")

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
+from tests.shared_demo import demo_folder, in_folder
 
 CHROMIUM = next(
     (p for name in ("chromium", "chromium-browser", "google-chrome") if (p := shutil.which(name))), None
@@ -101,18 +102,13 @@ def static_urls(page: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One demo run in Japanese (the language that needs fonts and wraps), its outputs in a temporary folder."""
-    folder = tmp_path_factory.mktemp("browser")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.chdir(folder)
-        mp.delenv("MIGRATOR_DATABASE_URL", raising=False)
-        run_cli("--lang", "ja", "demo", "--out", "out", expect=None)
+    """The outputs of a demo run in Japanese (the language that needs fonts and wraps)."""
+    folder = demo_folder("ja", tmp_path_factory)
+    with in_folder(folder):
         plan = json.loads(
             run_cli("plan", "show", "--scenario", "demo", "--limit", "1", "--format", "json").stdout
         )
-    (folder / "out" / "plan-summary.json").write_text(
-        json.dumps({k: v for k, v in plan.items() if k != "tasks"})
-    )
+    (folder / "plan-summary.json").write_text(json.dumps({k: v for k, v in plan.items() if k != "tasks"}))
     yield folder / "out"
 
 
@@ -142,7 +138,7 @@ def test_validation_report_in_a_browser(demo_out: Path) -> None:
 
 
 def test_plan_page_in_a_browser(demo_out: Path) -> None:
-    plan = json.loads((demo_out / "plan-summary.json").read_text(encoding="utf-8"))
+    plan = json.loads((demo_out.parent / "plan-summary.json").read_text(encoding="utf-8"))
     _check(demo_out / "plan.html", [str(plan["finish"]), str(plan["makespan_days"])])
 
 
