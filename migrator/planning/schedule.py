@@ -78,7 +78,15 @@ class Problem:
         for a, b in links:
             preds[b].append(a)
             succs[a].append(b)
-        return Problem(dur=self.dur, preds=preds, succs=succs, order=self.order, res=self.res, cap=self.cap,
+        # A topological order with the lanes: the passes break ties of equal days by it.
+        indeg = [len(x) for x in preds]
+        order = [v for v in self.order if indeg[v] == 0]
+        for v in order:
+            for w in succs[v]:
+                indeg[w] -= 1
+                if indeg[w] == 0:
+                    order.append(w)
+        return Problem(dur=self.dur, preds=preds, succs=succs, order=order, res=self.res, cap=self.cap,
                        release=self.release, mask=self.mask, masks=self.masks, grow=self.grow, fixed=self.fixed,
                        slot_of=self.slot_of, slot_cap=self.slot_cap, slot_period=self.slot_period)
 
