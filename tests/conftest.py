@@ -36,15 +36,19 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # A user's clone has nothing beside it: a test (or the code it runs) that opens a file next to the repository
 # would pass here and fail there. Every open() of this process is watched; the session fails if one reached
 # beside the repository.
+# The interpreter and its installed packages are not beside the repository, wherever the virtual environment
+# lives: make mutation runs the tests from a copy (mutants/) while the environment stays in the clone's .venv.
 _BESIDE = os.path.join(str(REPO.parent), "")
 _INSIDE = os.path.join(str(REPO), "")
+_ENVIRONMENT = tuple({os.path.join(os.path.abspath(p), "") for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
 _READ_BESIDE: set[str] = set()
 
 
 def _watch_opens(event: str, args: tuple[object, ...]) -> None:
     if event == "open" and args and isinstance(args[0], str):
         path = os.path.abspath(args[0])
-        if path.startswith(_BESIDE) and not os.path.join(path, "").startswith(_INSIDE):
+        if (path.startswith(_BESIDE) and not os.path.join(path, "").startswith(_INSIDE)
+                and not path.startswith(_ENVIRONMENT)):
             _READ_BESIDE.add(path)
 
 

@@ -31,6 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 MUTANTS = REPO / "mutants"
 EQUIVALENT = REPO / "tests" / "mutation_equivalent.yaml"
 REPORT = REPO / "mutation-report.md"
+LOG = MUTANTS / "mutmut.log"
 MUTMUT = [sys.executable, "-c", "import sys; from mutmut.__main__ import cli; sys.exit(cli())"]
 # mutmut's exit codes of one mutant's test run (mutmut/stats.py)
 KILLED = {1, 3, 36, 37, -24, 24, 152, 255}  # tests failed, or ran past the time limit, or type check failed
@@ -49,9 +50,10 @@ class Score:
     survivors: list[str] | None = None
 
     @property
-    def percent(self) -> float:
+    def percent(self) -> str:
+        """The share of the non-equivalent mutants tried that a test killed ("n/a" when none was tried)."""
         counted = self.run - self.equivalent
-        return 100.0 * self.killed / counted if counted else 100.0
+        return f"{100.0 * self.killed / counted:.0f} %" if counted else "n/a"
 
 
 def modules() -> list[str]:
@@ -78,11 +80,17 @@ def results(module: str) -> dict[str, int | None]:
     return json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
 
 
-def run(names: list[str]) -> None:
-    """Let mutmut test these mutants, one worker at a time and at low priority (the machine is shared)."""
-    subprocess.run(["nice", "-n", "15", *MUTMUT, "run", "--max-children", "1", *names],
-                   cwd=REPO, check=False, env={**os.environ, "HYPOTHESIS_PROFILE": "mutation"},
-                   stdout=subprocess.DEVNULL)
+def run(names: list[str]) -> int:
+    """Let mutmut test these mutants, one worker at a time and at low priority (the machine is shared).
+
+    mutmut's own output goes to ``mutants/mutmut.log``: when its clean run of the tests fails, no mutant is
+    tried and the log says which test failed.
+    """
+    with LOG.open("w", encoding="utf-8") as log:
+        done = subprocess.run(["nice", "-n", "15", *MUTMUT, "run", "--max-children", "1", *names],
+                              cwd=REPO, check=False, env={**os.environ, "HYPOTHESIS_PROFILE": "mutation"},
+                              stdout=log, stderr=subprocess.STDOUT)
+    return done.returncode
 
 
 def diff(name: str) -> str:
@@ -112,7 +120,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{module}: {len(picked)} of {len(results(module))} mutants", flush=True)
         # one mutmut run for all of them: it sets up (clean run of the tests involved) once, then tries
         # the mutants one after another
-        run([name for picked in picked_by_module.values() for name in picked])
+        if run([name for picked in picked_by_module.values() for name in picked]) != 0:
+            print(f"mutmut stopped before trying every mutant: see {LOG.relative_to(REPO)}", file=sys.stderr)
+            return 1
     scores: list[Score] = []
     for module, picked in picked_by_module.items():
         names = sorted(results(module))
@@ -131,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 score.survivors.append(name)  # type: ignore[union-attr]
         scores.append(score)
-        print(f"{module}: {score.killed}/{score.run - score.equivalent} killed ({score.percent:.0f} %), "
+        print(f"{module}: {score.killed}/{score.run - score.equivalent} killed ({score.percent}), "
               f"{score.equivalent} equivalent, {len(score.survivors or [])} survived "
               f"({score.no_tests} reached by no test); {score.run} of {score.total} mutants run", flush=True)
     write_report(scores, equivalent, sample=args.sample, seed=args.seed)
@@ -145,7 +155,7 @@ def write_report(scores: list[Score], equivalent: dict[str, str], *, sample: int
              "| module | mutants | run | killed | equivalent | survived | score |", "|---|---|---|---|---|---|---|"]
     for s in scores:
         lines.append(f"| {s.module} | {s.total} | {s.run} | {s.killed} | {s.equivalent} | "
-                     f"{len(s.survivors or [])} | {s.percent:.0f} % |")
+                     f"{len(s.survivors or [])} | {s.percent} |")
     for s in scores:
         for name in s.survivors or []:
             lines += ["", f"## {name}", "", "```diff", diff(name), "```"]

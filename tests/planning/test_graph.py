@@ -1,0 +1,120 @@
+"""The task graph: interface edges between systems, and the user's extra edges file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from migrator.errors import SpecError
+from migrator.inventory.model import Interface, Inventory, Municipality, System, Vendor
+from migrator.location import Location
+from migrator.planning import load_config
+from migrator.planning.graph import (
+    INTERFACE_READY_RULE,
+    INTERFACE_TEST_RULE,
+    ExtraEdge,
+    build_graph,
+    load_extra_edges,
+)
+
+MUNI = "131016"
+
+
+def _inventory(*interfaces: Interface) -> Inventory:
+    systems = tuple(System(municipality_code=MUNI, area_code=code, area_name=area, name=name, current_vendor="A社",
+                           target_vendor="A社", record_count=10_000)
+                    for code, area, name in (("001", "住民基本台帳", "住記A"), ("001", "住民基本台帳", "住記B"),
+                                             ("024", "国民健康保険", "国保")))
+    return Inventory(municipalities=(Municipality(MUNI, "千代田区"),), systems=systems, interfaces=interfaces,
+                     vendors=(Vendor("A社", 3),))
+
+
+def _interface_edges(inventory: Inventory) -> set[tuple[str, str, str]]:
+    graph = build_graph(inventory, load_config())
+    keys = [t.key for t in graph.tasks]
+    return {(keys[a].split("/")[2] + ":" + keys[a].split("/")[3], keys[b].split("/")[2] + ":" + keys[b].split("/")[3],
+             rule) for a, b, rule in graph.edges if rule in (INTERFACE_TEST_RULE, INTERFACE_READY_RULE)}
+
+
+def _phases() -> tuple[str, str, str, str]:
+    ir = load_config().rules.interfaces
+    return ir.rehearsal, ir.link_test, ir.ready, ir.cutover
+
+
+def _expected(x: str, y: str, *, ready: bool = True) -> set[tuple[str, str, str]]:
+    rehearsal, link_test, ready_phase, cutover = _phases()
+    out = {(f"{x}:{rehearsal}", f"{y}:{link_test}", INTERFACE_TEST_RULE),
+           (f"{y}:{rehearsal}", f"{x}:{link_test}", INTERFACE_TEST_RULE)}
+    if ready:
+        out |= {(f"{x}:{ready_phase}", f"{y}:{cutover}", INTERFACE_READY_RULE),
+                (f"{y}:{ready_phase}", f"{x}:{cutover}", INTERFACE_READY_RULE)}
+    return out
+
+
+def test_an_end_naming_an_area_links_each_of_its_systems_but_not_a_system_to_itself() -> None:
+    # 住記A → 住民基本台帳 (both 住記A and 住記B): only 住記A ↔ 住記B, whichever comes first
+    found = _interface_edges(_inventory(Interface(MUNI, "住記A", "住民基本台帳", "ファイル")))
+    assert found == _expected("住記A", "住記B")
+    found = _interface_edges(_inventory(Interface(MUNI, "住民基本台帳", "住記B", "ファイル")))
+    assert found == _expected("住記A", "住記B")
+
+
+def test_an_interface_links_both_directions_with_readiness() -> None:
+    found = _interface_edges(_inventory(Interface(MUNI, "住記A", "国保", "API")))
+    assert found == _expected("住記A", "国保")
+
+
+@pytest.mark.parametrize("field", ["method", "notes", "frequency"])
+def test_an_interim_marker_in_any_field_drops_the_readiness_edges(field: str) -> None:
+    values = {"method": "ファイル", "notes": None, "frequency": None, field: "暫定（interim）"}
+    found = _interface_edges(_inventory(Interface(MUNI, "住記A", "国保", **values)))  # type: ignore[arg-type]
+    assert found == _expected("住記A", "国保", ready=False)
+
+
+def test_an_unknown_end_is_named_in_a_finding() -> None:
+    graph = build_graph(_inventory(Interface(MUNI, "住記A", "どこにもない", "ファイル")), load_config())
+    (finding,) = [f for f in graph.findings if f.code == "PLN003"]
+    assert "どこにもない" in finding.message_en and "住記A → どこにもない" in finding.message_en
+
+
+def test_extra_edges_are_read_with_their_row(tmp_path: Path) -> None:
+    path = tmp_path / "edges.yaml"
+    path.write_text("edges:\n  - {from: a, to: b}\n  - {from: 1, to: c}\n", encoding="utf-8")
+    assert load_extra_edges(path) == [ExtraEdge("a", "b", Location(file=str(path), row=1)),
+                                      ExtraEdge("1", "c", Location(file=str(path), row=2))]
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("", encoding="utf-8")
+    assert load_extra_edges(empty) == []
+
+
+@pytest.mark.parametrize(("text", "key", "en", "ja"), [
+    ("- {from: a, to: b}\n", "edges", "the file must be a mapping with a list edges: [{from: KEY, to: KEY}]",
+     "edges: [{from: キー, to: キー}] の形のマッピングにしてください"),
+    ("edges: a->b\n", "edges", "the file must be a mapping with a list edges: [{from: KEY, to: KEY}]",
+     "edges: [{from: キー, to: キー}] の形のマッピングにしてください"),
+    ("edges:\n  - {from: a, to: b}\n  - {from: a}\n", "edges[1]", "needs from and to", "from と to が必要です"),
+    ("edges:\n  - {to: a}\n", "edges[0]", "needs from and to", "from と to が必要です"),
+    ("edges:\n  - a\n", "edges[0]", "needs from and to", "from と to が必要です"),
+])
+def test_a_malformed_edges_file_is_refused_naming_the_place(tmp_path: Path, text: str, key: str, en: str,
+                                                           ja: str) -> None:
+    path = tmp_path / "edges.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError) as exc:
+        load_extra_edges(path)
+    assert exc.value.code == "PLN050"
+    assert exc.value.location == Location(file=str(path))
+    assert exc.value.en == f"{key}: {en}"
+    assert exc.value.ja == f"{key}: {ja}"
+
+
+def test_invalid_yaml_in_the_edges_file_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "edges.yaml"
+    path.write_text("edges:\n  - {from: a, to: b\n", encoding="utf-8")
+    with pytest.raises(SpecError) as exc:
+        load_extra_edges(path)
+    assert exc.value.code == "CORE115"
+    assert exc.value.location is not None and exc.value.location.file == str(path)
+    assert exc.value.location.line == 3
+    assert "expected ',' or '}'" in exc.value.en

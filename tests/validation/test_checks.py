@@ -1,0 +1,160 @@
+"""The checks the validation run composes into a table's pandera schema (``migrator.validation.checks``)."""
+
+from __future__ import annotations
+
+import pandera.polars as pa
+import polars as pl
+import pytest
+
+from migrator.schema import parse_schema
+from migrator.validation import checks
+from migrator.validation import pandera_schema as ps
+from migrator.validation.checks import build_schema, finding_code
+
+SCHEMA = """format: migrator.schema/1
+id: t
+kind: standard
+business_area: '001'
+title: t
+version: '1'
+provenance: {source: test, verified: false}
+tables:
+  - name: 個人
+    items:
+      - {name: 氏名, type: string}
+      - {name: 氏名_基本, type: string, charset: jis_x0208}
+      - {name: 氏名_拡張, type: string, charset: jis_x0213}
+      - {name: カナ, type: string, charset: kana_full}
+      - {name: 個人番号, type: string, charset: digits, checks: [mynumber]}
+      - {name: 団体コード, type: string, charset: digits, checks: [lg_code]}
+      - {name: 法人番号, type: string, charset: digits, checks: [corporate_number]}
+      - {name: 宛名番号, type: string, charset: digits, checks: [m11w27]}
+      - {name: 郵便番号, type: string, charset: digits, checks: [postal_code]}
+      - {name: 在留カード番号, type: string, charset: alnum, checks: [residence_card]}
+      - {name: 状態, type: code, code_table: 状態}
+  - name: 番号だけ
+    items:
+      - {name: 番号, type: string, charset: digits}
+code_tables:
+  状態: {values: {'1': 住登者}}
+"""
+
+GOOD = {"氏名": "山田　太郎", "氏名_基本": "山田", "氏名_拡張": "①山田", "カナ": "ヤマダ", "個人番号": "123456789018",
+        "団体コード": "131016", "法人番号": "7000012050002", "宛名番号": "000000000000019", "郵便番号": "1000001",
+        "在留カード番号": "AB12345678CD", "状態": "1"}
+
+
+@pytest.fixture(autouse=True)
+def unregistered():
+    """Each test registers the jp checks itself, from a builder that knows only its own built-in checks."""
+    saved = dict(ps._NAMED), dict(ps._CHARSETS)
+    for name in ("mynumber", "lg_code", "corporate_number", "m11w27"):
+        ps._NAMED.pop(name, None)
+    for name in ("jis_x0208", "jis_x0213"):
+        ps._CHARSETS.pop(name, None)
+    registered = checks._REGISTERED
+    checks._REGISTERED = False
+    yield
+    checks._REGISTERED = registered
+    ps._NAMED.clear()
+    ps._NAMED.update(saved[0])
+    ps._CHARSETS.clear()
+    ps._CHARSETS.update(saved[1])
+
+
+def _table(name: str = "個人"):  # type: ignore[no-untyped-def]
+    schema, findings = parse_schema(SCHEMA, "t.yaml")
+    assert schema is not None, findings
+    return schema.table(name), schema.code_tables
+
+
+def _failures(rows: list[dict[str, str | None]]) -> set[tuple[str, str, int]]:
+    table, code_tables = _table()
+    frame = pl.DataFrame(rows, schema={k: pl.String for k in GOOD})
+    try:
+        build_schema(table, code_tables).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        return {(r["column"], r["check"], r["index"]) for r in exc.failure_cases.iter_rows(named=True)}
+    return set()
+
+
+def test_a_clean_row_passes_every_jp_check() -> None:
+    assert _failures([GOOD, dict(GOOD, 氏名=None, 氏名_基本=None)]) == set()
+
+
+def test_each_registered_check_rejects_its_bad_value() -> None:
+    bad = dict(GOOD, 氏名_基本="①山田", 氏名_拡張="髙橋", 個人番号="123456789012", 団体コード="131015",
+               法人番号="7000012050003", 宛名番号="000000000000018", 郵便番号="100000", 在留カード番号="ab12345678cd")
+    assert _failures([GOOD, bad]) == {
+        ("氏名_基本", "charset:jis_x0208", 1),
+        ("氏名_拡張", "charset:jis_x0213", 1),
+        ("個人番号", "check:mynumber", 1),
+        ("団体コード", "check:lg_code", 1),
+        ("法人番号", "check:corporate_number", 1),
+        ("宛名番号", "check:m11w27", 1),
+        ("郵便番号", "check:postal_code", 1),
+        ("在留カード番号", "check:residence_card", 1),
+    }
+
+
+def test_registration_leaves_no_check_unchecked_and_happens_once() -> None:
+    table, _ = _table()
+    assert {u.what for u in ps.unchecked(table)} == {"charset:jis_x0208", "charset:jis_x0213", "check:mynumber",
+                                                       "check:lg_code", "check:corporate_number", "check:m11w27"}
+    checks.register_jp_checks()
+    assert ps.unchecked(table) == []
+    assert checks._REGISTERED is True
+    ps._NAMED.pop("mynumber")
+    checks.register_jp_checks()  # already done: not again
+    assert "mynumber" not in ps._NAMED
+
+
+@pytest.mark.parametrize("character", ["\ue000", "\uf8ff", "\U000f0000", "\U000ffffd", "\U00100000", "\U0010fffd"])
+def test_gaiji_check_finds_each_private_use_area_on_text_items_only(character: str) -> None:
+    bad = dict(GOOD, 氏名=f"山{character}", カナ=f"ヤ{character}", 氏名_基本=f"山{character}")
+    found = _failures([GOOD, bad])
+    assert {(c, k) for c, k, _ in found if k == "gaiji"} == {("氏名", "gaiji"), ("カナ", "gaiji"), ("氏名_基本", "gaiji")}
+
+
+def test_gaiji_check_spares_the_edges_of_the_private_use_areas() -> None:
+    # the characters just outside each area are ordinary (or unassigned, not private) code points
+    assert _failures([dict(GOOD, 氏名="\uf900\U000effff\U000ffffe\U000fffff\U0010fffe")]) == set()
+
+
+def test_items_of_digits_or_alphanumerics_get_no_gaiji_check() -> None:
+    table, code_tables = _table()
+    built = build_schema(table, code_tables)
+    with_gaiji = {name for name, column in built.columns.items() if any(c.name == "gaiji" for c in column.checks)}
+    assert with_gaiji == {"氏名", "氏名_基本", "氏名_拡張", "カナ"}
+    only_digits, _ = _table("番号だけ")
+    plain = build_schema(only_digits, {})
+    assert [c.name for c in plain.columns["番号"].checks] == ["charset:digits"]
+
+
+@pytest.mark.parametrize(("check", "code"), [
+    ("accepted:non_calendar(令和)", "DAT401"),
+    ("accepted:unknown_date(生年月日)", "DAT403"),
+    ("accepted:check:mynumber(section)", "DAT404"),
+    ("not_nullable", "DAT101"),
+    ("required", "DAT101"),
+    ("length(6)", "DAT102"),
+    ("max_length(15)", "DAT102"),
+    ("str_length(1, 5)", "DAT102"),
+    ("integer", "DAT103"),
+    ("decimal", "DAT103"),
+    ("date(%Y-%m-%d)", "DAT103"),
+    ("datetime(%Y-%m-%dT%H:%M:%S)", "DAT103"),
+    ("flag", "DAT103"),
+    ("dtype('String')", "DAT103"),
+    ("code_table(状態)", "DAT104"),
+    ("pattern([A-Z]{2})", "DAT105"),
+    ("charset:jis_x0208", "DAT106"),
+    ("check:mynumber", "DAT107"),
+    ("gaiji", "DAT108"),
+    ("rule:date_order(生年月日, 消除日)", "DAT109"),
+    ("accepted:other", "DAT110"),
+    ("a check:mynumber", "DAT110"),
+    ("unique", "DAT110"),
+])
+def test_finding_code_of_each_check_name(check: str, code: str) -> None:
+    assert finding_code(check) == code
