@@ -65,9 +65,12 @@ def instance(munis: int, vendors: int = 50, seed: int = 7, cap: int | list[int] 
     caps = cap if isinstance(cap, list) else [cap or max(2, round(munis * 20 / vendors / 8))] * vendors
     for m in range(munis):
         code = f"{10000 + m:05d}0"
-        v = rng.choices(range(vendors), weights=caps)[0]
+        v = rng.randrange(vendors)
         for a in AREAS:
-            vendor = f"V{(v + rng.randrange(3)) % vendors:02d}"
+            # A municipality works with a few vendors; with sizes given, each system's vendor is drawn in
+            # proportion to the vendors' teams (their market share).
+            w = rng.choices(range(vendors), weights=caps)[0] if isinstance(cap, list) else (v + rng.randrange(3)) % vendors
+            vendor = f"V{w:02d}"
             systems.append(System(code, a, a, f"S{a}", current_vendor=vendor, target_vendor=vendor,
                                   record_count=rng.choice([10_000, 100_000, 1_000_000])))
         interfaces += [Interface(code, "S001", "S024"), Interface(code, "S010", "S023")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -71,7 +73,7 @@ def slotted(draw) -> tuple[Problem, int]:  # type: ignore[no-untyped-def]
     proj = [-1] * p.n
     close = []
     for pid, g in enumerate(groups):
-        for a, b in zip(g, g[1:], strict=False):  # a chain inside the project, in index (topological) order
+        for a, b in itertools.pairwise(g):  # a chain inside the project, in index (topological) order
             if a not in p.preds[b]:
                 p.preds[b].append(a)
                 p.succs[a].append(b)
