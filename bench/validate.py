@@ -23,6 +23,14 @@ per round, so a neighbour's load on the shared machine falls on all of them alik
     .venv/bin/python bench/validate.py                              # 1,000,000 rows, both layouts, 3 rounds
     .venv/bin/python bench/validate.py --rows 20000 --rounds 1      # a quick look
     .venv/bin/python bench/validate.py --layout fixed --rows 5000000 --only floor,migrator   # 5M: time, memory
+
+``--engine spark`` measures instead the Spark runner against the local one (``pip install -e '.[spark]'``, Java 17):
+the same fixed-width extract through ``migrator validate`` and ``migrator validate --engine spark --master
+local[2]`` (the overhead ratio on one machine, the JVM's start included), and a batch of 20 municipalities
+(``--batch-jobs``, each an extract of ``--job-rows`` residents) through ``migrator batch`` on the local process
+pool (``--workers 2``) and on Spark ``local[2]``:
+
+    .venv/bin/python bench/validate.py --engine spark --rows 100000 --rounds 1
 """
 
 from __future__ import annotations
@@ -343,7 +351,7 @@ def run_rounds(contenders: list[Contender], rounds: int, env: dict[str, str],
                after: Callable[[Contender, str], None] | None = None) -> None:
     for r in range(rounds):
         for c in contenders:
-            wall, peak, text = measure(c.command, env, (0, 1) if c.name == "migrator" else (0,))  # 1: findings
+            wall, peak, text = measure(c.command, env, (0, 1) if c.name.startswith("migrator") else (0,))  # 1: findings
             c.results.append((wall, peak))
             if after:
                 after(c, text)
@@ -445,6 +453,33 @@ def bench_fixed(rows: int, rounds: int, only: set[str], env: dict[str, str], tmp
     print(f"  migrator rows out {summary.get('rows_out', '?')}, stages {summary.get('stages_s', {})}")
 
 
+def bench_spark(rows: int, rounds: int, env: dict[str, str], tmp: Path, jobs: int, job_rows: int) -> None:
+    """Local engine vs Spark local[2]: one extract, then a batch of ``jobs`` municipalities."""
+    migrator = str(Path(PY).with_name("migrator"))
+    mapping = str(MAPPINGS / "juki_mainframe_jumin.xlsx")
+    extract = fixed_extract(rows)
+    one = [Contender("migrator", [migrator, "validate", mapping, str(extract), "--out", str(tmp / "l"),
+                                  "--no-store", "--quiet"], "the local engine", []),
+           Contender("migrator spark", [migrator, "validate", mapping, str(extract), "--out", str(tmp / "s"),
+                                        "--no-store", "--quiet", "--engine", "spark", "--master", "local[2]"],
+                     "Spark local[2], the JVM's start included", [])]
+    run_rounds(one, rounds, env)
+    table(f"one extract, fixed-width, {rows:,} rows", one, rounds)
+    small = fixed_extract(job_rows)
+    manifest = tmp / "batch.csv"
+    manifest.write_text("job,municipality,mapping,extract\n" + "".join(
+        f"m{k:02d},{130000 + k},{mapping},{small}\n" for k in range(1, jobs + 1)), encoding="utf-8")
+    many = [Contender("migrator", [migrator, "batch", str(manifest), "--out", str(tmp / "bl"), "--workers", "2"],
+                      "local process pool, 2 workers", []),
+            Contender("migrator spark", [migrator, "batch", str(manifest), "--out", str(tmp / "bs"), "--engine",
+                                         "spark", "--master", "local[2]"], "Spark local[2], the JVM's start included",
+                      [])]
+    run_rounds(many, rounds, env)
+    table(f"batch of {jobs} municipalities, {job_rows:,} rows each", many, rounds)
+    print(f"overhead ratio, one extract (spark / local): {one[1].wall / one[0].wall:.2f}")
+    print(f"ratio, {jobs}-municipality batch (spark / local pool): {many[1].wall / many[0].wall:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -454,11 +489,18 @@ def main() -> None:
                         "floor,pandera-polars,GX,frictionless,naive")
     parser.add_argument("--naive-rows", default="20000,50000", help="the naive baseline's two sample sizes")
     parser.add_argument("--batch-rows", type=int, default=100_000)
+    parser.add_argument("--engine", choices=["local", "spark"], default="local",
+                        help="spark: the Spark runner against the local one instead of the peers")
+    parser.add_argument("--batch-jobs", type=int, default=20, help="--engine spark: municipalities in the batch")
+    parser.add_argument("--job-rows", type=int, default=5000, help="--engine spark: rows per municipality")
     args = parser.parse_args()
     only = {s.strip() for s in args.only.split(",") if s.strip()}
     small, large = (int(n) for n in args.naive_rows.split(","))
     env = {**os.environ, "MIGRATOR_LANG": "en", "GX_ANALYTICS_ENABLED": "false"}
     with tempfile.TemporaryDirectory() as tmp:
+        if args.engine == "spark":
+            bench_spark(args.rows, args.rounds, env, Path(tmp), args.batch_jobs, args.job_rows)
+            return
         if args.layout in ("csv", "both"):
             bench_csv(args.rows, args.rounds, only, env, Path(tmp), args.batch_rows)
         if args.layout in ("fixed", "both"):

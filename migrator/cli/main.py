@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import click
 
 from migrator import __version__, limits
+from migrator.cli.batch import batch_cmd
 from migrator.cli.common import AppContext, app
 from migrator.cli.db import db
 from migrator.cli.demo import demo
@@ -66,6 +67,7 @@ for group in (schema, mapping, inventory, plan, risk, db, demo, samples):
     cli.add_command(group)
 mapping.add_command(run_cmd, "run")
 cli.add_command(run_cmd, "validate")
+cli.add_command(batch_cmd, "batch")
 localize(cli)
 
 

@@ -78,9 +78,10 @@ def session(master: str = DEFAULT_MASTER, *, app: str = "migrator validate") -> 
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     try:
-        return (SparkSession.builder.master(master).appName(app)
-                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-                .config("spark.sql.execution.arrow.pyspark.enabled", "true").getOrCreate())
+        builder = SparkSession.builder.master(master).appName(app).config("spark.ui.enabled", "false")
+        if master.startswith("local"):  # few cores: few shuffle partitions (a cluster keeps its own setting)
+            builder = builder.config("spark.sql.shuffle.partitions", "2")
+        return builder.getOrCreate()
     except Exception as exc:  # the JVM did not start: a wrong master URL, no memory
         raise InputError.of("CORE132", master=master, reason=str(exc).splitlines()[0][:300]) from None
 
@@ -363,10 +364,17 @@ def run_jobs_spark(jobs: Sequence[Job], options: RunOptions | None = None, *, ma
                         yield from _arrow(kind, j, split.index, value, names[j], width)  # type: ignore[arg-type]
 
     splits = [s for p in plans for s in p.splits]
-    frame = spark.createDataFrame([(pickle.dumps(s),) for s in splits], "split binary").repartition(len(splits))
+    from pyspark.sql import types as T
+
+    rdd = spark.sparkContext.parallelize([(pickle.dumps(s),) for s in splits], len(splits))  # a task per split
+    frame = spark.createDataFrame(rdd, T.StructType([T.StructField("split", T.BinaryType())]))
     result = frame.mapInArrow(work, _schema(width)).persist()
     try:
-        metas = result.filter("kind = 'meta'").select("job", "split", "payload").collect()
+        # One action brings what the driver needs: the splits' findings and, with --out, the rows to write.
+        wanted = "kind != 'key'" if options.out_dir is not None else "kind = 'meta'"
+        local = pl.from_arrow(result.filter(wanted).toArrow())
+        assert isinstance(local, pl.DataFrame)
+        metas = local.filter(pl.col("kind") == "meta").select("job", "split", "payload").iter_rows(named=True)
         by_job: dict[int, list[tuple[int, _SplitResult]]] = {}
         for m in metas:
             by_job.setdefault(m["job"], []).append((m["split"], pickle.loads(m["payload"])))
@@ -402,7 +410,7 @@ def run_jobs_spark(jobs: Sequence[Job], options: RunOptions | None = None, *, ma
             if rows == 0 and not any(f.code in ("DAT004", "DAT005") for f in extra):
                 extra.append(make_finding("DAT005", Location(file=str(job.extract), line=1)))
             engine.rows_rejected += len(issues.bad_rows)
-            output, rejects = _write_outputs(result, i, job, engine, issues, options, stem)
+            output, rejects = _write_outputs(local, i, job, engine, issues, options, stem)
             table = TableRun(job, rows, engine.rows_out, engine.rows_rejected, _sha256(job.extract), encoding,
                              output, rejects, time.perf_counter() - started)
             parts.append(JobResult(table, engine, [*extra, *issues.findings()], found))
@@ -429,12 +437,11 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _collect(result: Any, kind: str, job: int, columns: list[str]) -> pl.DataFrame:
-    rows = result.filter(f"kind = '{kind}' AND job = {job}").select(*columns).orderBy(ROW)
-    return pl.from_arrow(rows.toArrow())  # type: ignore[return-value]
+def _collect(result: pl.DataFrame, kind: str, job: int, columns: list[str]) -> pl.DataFrame:
+    return result.filter((pl.col("kind") == kind) & (pl.col("job") == job)).select(columns).sort(ROW)
 
 
-def _write_outputs(result: Any, i: int, job: Job, engine: BatchEngine, issues: LineIssues, options: RunOptions,
+def _write_outputs(result: pl.DataFrame, i: int, job: Job, engine: BatchEngine, issues: LineIssues, options: RunOptions,
                    stem: str | None) -> tuple[Path | None, Path | None]:
     """The converted and rejects CSV files the local run writes (read back from the cluster in row order)."""
     if options.out_dir is None or stem is None:

@@ -117,3 +117,16 @@ def test_spark_is_refused_clearly_without_java(workdir: Path, monkeypatch: pytes
                      expect=2)
     assert "CORE13" in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_a_batch_on_spark_gives_the_local_rollup(spark: Any, tmp_path: Path) -> None:
+    from migrator.validation.batch import read_manifest, run_batch
+    from tests.validation.test_batch import _manifest
+
+    jobs = read_manifest(_manifest(tmp_path))
+    local = run_batch(jobs, RunOptions(), out_dir=tmp_path / "local", workers=1)
+    on_spark = run_batch(jobs, RunOptions(), out_dir=tmp_path / "spark", engine="spark")
+    assert on_spark.report.counts_by_code == local.report.counts_by_code and local.report.counts_by_code
+    assert [(j["job"], j["rows_in"], j["rows_out"], j["exit_code"]) for j in on_spark.jobs] == \
+        [(j["job"], j["rows_in"], j["rows_out"], j["exit_code"]) for j in local.jobs]
+    assert (tmp_path / "spark" / "hachioji" / "converted" / "municipality=132012").is_dir()

@@ -1,0 +1,162 @@
+"""Many validation runs in one command: a manifest of jobs (municipality, mapping workbooks, extracts).
+
+Each job is one ordinary run (``run_mapping_files``) with its own output folder and reports; the roll-up
+report gathers every job's findings and a line per job. On the local engine the jobs run in a pool of
+worker processes (``workers`` at most, each streaming its extracts batch by batch as a single run does); on
+Spark they run one after the other on one Spark session, each cut into splits over the cluster.
+"""
+
+from __future__ import annotations
+
+import csv
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from migrator.errors import InputError
+from migrator.i18n import Lang
+from migrator.location import Location
+from migrator.report import Finding, Report
+from migrator.validation.types import RunOptions, RunResult
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    """One job of a manifest: its name, municipality and (mapping workbook, extract) pairs."""
+
+    name: str
+    municipality: str | None
+    pairs: tuple[tuple[Path, Path], ...]
+    where: str = ""  # the manifest place that declared it
+
+
+@dataclass
+class BatchResult:
+    report: Report  # the roll-up
+    jobs: list[dict[str, Any]] = field(default_factory=list)  # per job: name, municipality, counts, exit code
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return self.report.exit_code
+
+
+def _error(path: Path, line: int | None, en: str, ja: str) -> InputError:
+    return InputError.of("DAT501", Location(file=str(path), line=line), reason=en, reason_ja=ja)
+
+
+def read_manifest(path: Path) -> list[BatchJob]:
+    """The jobs of a CSV (``job,municipality,mapping,extract``; rows of one job together) or YAML manifest
+    (``jobs: [{name, municipality, pairs: [{mapping, extract}]}]``); paths are relative to the manifest."""
+    base = path.parent
+    raw: list[tuple[str, str | None, str, str, int | None]] = []  # name, municipality, mapping, extract, line
+    if path.suffix.lower() in (".yaml", ".yml"):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise _error(path, mark.line + 1 if mark else None, "not valid YAML", "YAML として読めない") from None
+        jobs = data.get("jobs") if isinstance(data, dict) else None
+        if not isinstance(jobs, list) or not jobs:
+            raise _error(path, None, "no list 'jobs'", "jobs の一覧がない")
+        for n, job in enumerate(jobs, start=1):
+            pairs = job.get("pairs") if isinstance(job, dict) else None
+            if not isinstance(pairs, list) or not pairs:
+                raise _error(path, None, f"job {n} has no list 'pairs'", f"{n} 番目のジョブに pairs がない")
+            for pair in pairs:
+                if not isinstance(pair, dict) or not pair.get("mapping") or not pair.get("extract"):
+                    raise _error(path, None, f"job {n}: each pair needs mapping and extract",
+                                 f"{n} 番目のジョブ: 各組に mapping と extract が必要")
+                muni = job.get("municipality")
+                raw.append((str(job.get("name") or muni or f"job{n}"), str(muni) if muni is not None else None,
+                            str(pair["mapping"]), str(pair["extract"]), None))
+    else:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh))
+        if not rows or {"mapping", "extract"} - {c.strip() for c in rows[0]}:
+            raise _error(path, 1, "the header needs the columns mapping and extract (and job, municipality)",
+                         "見出しに mapping と extract（と job, municipality）の列が必要")
+        head = [c.strip() for c in rows[0]]
+        for line, row in enumerate(rows[1:], start=2):
+            if not any(c.strip() for c in row):
+                continue
+            if len(row) != len(head):
+                raise _error(path, line, f"{len(row)} fields, the header has {len(head)}",
+                             f"項目数 {len(row)}（見出しは {len(head)}）")
+            rec = dict(zip(head, (c.strip() for c in row), strict=True))
+            if not rec["mapping"] or not rec["extract"]:
+                raise _error(path, line, "mapping and extract are required", "mapping と extract は必須")
+            muni = rec.get("municipality") or None
+            raw.append((rec.get("job") or muni or f"job{line}", muni, rec["mapping"], rec["extract"], line))
+    out: dict[str, BatchJob] = {}
+    for name, muni, mapping, extract, at in raw:
+        where = f"{path}:{at}" if at else str(path)
+        for p in (mapping, extract):
+            if not (base / p).is_file():
+                raise _error(path, at, f"job {name}: {p} is not a file", f"ジョブ {name}: {p} はファイルではない")
+        pair = (base / mapping, base / extract)
+        job = out.get(name)
+        out[name] = BatchJob(name, muni, ((*job.pairs, pair) if job else (pair,)), job.where if job else where)
+    return list(out.values())
+
+
+def _run_one(job: BatchJob, options: RunOptions, out_dir: Path | None, lang: Lang,
+             runner: Any = None) -> tuple[dict[str, Any], list[Finding], list[Path]]:
+    from dataclasses import replace
+
+    from migrator.validation.outputs import output_stem, write_run_reports
+    from migrator.validation.run import run_mapping_files
+
+    folder = None
+    if out_dir is not None:
+        stem, _ = output_stem(job.name, out_dir, set())
+        folder = out_dir / stem
+    result: RunResult = run_mapping_files(list(job.pairs), replace(options, out_dir=folder, progress=None),
+                                          runner=runner)
+    outputs = list(result.outputs)
+    if folder is not None:
+        outputs += write_run_reports(result, folder, lang)
+    summary = result.report.summary
+    line = {"job": job.name, "municipality": job.municipality, "exit_code": result.exit_code,
+            "rows_in": summary.get("rows_in", 0), "rows_out": summary.get("rows_out", 0),
+            "rows_rejected": summary.get("rows_rejected", 0), **result.report.counts_by_severity}
+    return line, list(result.report.findings), outputs
+
+
+def run_batch(jobs: list[BatchJob], options: RunOptions, *, out_dir: Path | None, lang: Lang = "en",
+              engine: str = "local", workers: int = 2, master: str | None = None) -> BatchResult:
+    """Run every job; per-job reports in ``out_dir/<job>/`` and the roll-up in ``out_dir/rollup.*``."""
+    done: list[tuple[dict[str, Any], list[Finding], list[Path]]] = []
+    if engine == "spark":
+        from functools import partial
+
+        from migrator.validation.spark import DEFAULT_MASTER, run_jobs_spark, session
+
+        spark = session(master or DEFAULT_MASTER)
+        for job in jobs:
+            done.append(_run_one(job, options, out_dir, lang,
+                                 partial(run_jobs_spark, spark=spark, municipality=job.municipality)))
+    elif workers <= 1 or len(jobs) <= 1:
+        done = [_run_one(job, options, out_dir, lang) for job in jobs]
+    else:
+        # spawn: a fresh interpreter per worker (polars' thread pool does not survive a fork)
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(_run_one, job, options, out_dir, lang) for job in jobs]
+            done = [f.result() for f in futures]
+    findings = [f for _, found, _ in done for f in found]
+    lines = [line for line, _, _ in done]
+    report = Report.of("batch run", findings, subject=", ".join(j.name for j in jobs),
+                       summary={"jobs": lines, "rows_in": sum(x["rows_in"] for x in lines),
+                                "rows_out": sum(x["rows_out"] for x in lines),
+                                "rows_rejected": sum(x["rows_rejected"] for x in lines), "engine": engine})
+    outputs = [p for _, _, paths in done for p in paths]
+    if out_dir is not None:
+        from migrator.validation.outputs import write_run_reports
+
+        outputs += write_run_reports(RunResult(report, (), (), ()), out_dir, lang, stem="rollup")
+    return BatchResult(report, lines, outputs)

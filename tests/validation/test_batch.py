@@ -1,0 +1,62 @@
+"""``migrator batch MANIFEST``: several municipalities' runs in one command, per-job reports and a roll-up."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from migrator.errors import InputError
+from migrator.validation.batch import read_manifest
+from tests.conftest import DATA, run_cli
+
+EXTRACTS = DATA / "sample_data" / "extracts"
+MAPPINGS = DATA / "mappings"
+
+
+def _manifest(folder: Path) -> Path:
+    path = folder / "night.csv"
+    path.write_text(
+        "job,municipality,mapping,extract\n"
+        f"chiyoda,131016,{MAPPINGS / 'juki_rdb_jumin.xlsx'},{EXTRACTS / 'juki_rdb_clean_kojin.csv'}\n"
+        f"chiyoda,131016,{MAPPINGS / 'juki_rdb_setai.xlsx'},{EXTRACTS / 'juki_rdb_clean_setai.csv'}\n"
+        f"hachioji,132012,{MAPPINGS / 'juki_rdb_jumin.xlsx'},{EXTRACTS / 'juki_rdb_kojin.csv'}\n"
+        f"hachioji,132012,{MAPPINGS / 'juki_rdb_setai.xlsx'},{EXTRACTS / 'juki_rdb_setai.csv'}\n", encoding="utf-8")
+    return path
+
+
+def test_a_batch_on_a_process_pool_gives_each_job_its_reports_and_a_rollup(workdir: Path) -> None:
+    manifest = _manifest(workdir)
+    result = run_cli("batch", str(manifest), "--out", "night", "--workers", "2", "--format", "json", expect=1)
+    rollup = json.loads((workdir / "night" / "rollup.json").read_text(encoding="utf-8"))
+    jobs = {j["job"]: j for j in rollup["summary"]["jobs"]}
+    assert set(jobs) == {"chiyoda", "hachioji"}
+    assert jobs["chiyoda"]["exit_code"] == 0 and jobs["hachioji"]["exit_code"] == 1
+    single = json.loads((workdir / "night" / "hachioji" / "report.json").read_text(encoding="utf-8"))
+    assert single["summary"]["rows_in"] == jobs["hachioji"]["rows_in"] > 0
+    assert sum(f["count"] for f in single["findings"]) == sum(f["count"] for f in rollup["findings"])
+    assert (workdir / "night" / "chiyoda" / "report.xlsx").is_file()
+    assert json.loads(result.stdout)["summary"]["jobs"] == rollup["summary"]["jobs"]
+
+
+def test_a_manifest_error_names_the_file_and_row(workdir: Path) -> None:
+    manifest = workdir / "bad.csv"
+    manifest.write_text(f"job,municipality,mapping,extract\na,131016,{MAPPINGS / 'juki_rdb_jumin.xlsx'},nowhere.csv\n",
+                        encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_manifest(manifest)
+    assert caught.value.location is not None and caught.value.location.line == 2
+    result = run_cli("batch", str(manifest), expect=2)
+    assert "bad.csv" in result.stderr + result.stdout and "DAT501" in result.stderr + result.stdout
+
+
+def test_a_yaml_manifest_groups_the_pairs_of_a_job(workdir: Path) -> None:
+    manifest = workdir / "night.yaml"
+    manifest.write_text(
+        "jobs:\n  - name: chiyoda\n    municipality: '131016'\n    pairs:\n"
+        f"      - {{mapping: {MAPPINGS / 'juki_rdb_jumin.xlsx'}, extract: {EXTRACTS / 'juki_rdb_clean_kojin.csv'}}}\n"
+        f"      - {{mapping: {MAPPINGS / 'juki_rdb_setai.xlsx'}, extract: {EXTRACTS / 'juki_rdb_clean_setai.csv'}}}\n",
+        encoding="utf-8")
+    jobs = read_manifest(manifest)
+    assert [(j.name, j.municipality, len(j.pairs)) for j in jobs] == [("chiyoda", "131016", 2)]
