@@ -13,6 +13,7 @@ from migrator.jp import (
     IssueKind,
     apply_gaiji,
     character_issues,
+    codepoints,
     compat_ideographs,
     decode,
     detect_encoding,
@@ -145,6 +146,10 @@ def test_decode_error_message_names_the_bytes_in_capitals_and_what_else_was_trie
         detect_encoding(b"ok\nline two \x82\nthree")
     assert str(info.value) == ("cannot decode as cp932: bytes 82 at byte offset 12, line 2 "
                                "(not UTF-8 either: byte offset 12, line 2)")
+    assert (info.value.encoding, info.value.tried) == ("cp932", "not UTF-8 either: byte offset 12, line 2")
+    with pytest.raises(DecodeError) as strict:
+        decode(b"ab\x82", "shift_jis")
+    assert (strict.value.encoding, strict.value.offset, strict.value.line, strict.value.tried) == ("cp932", 2, 1, "")
     assert str(DecodeError("cp932", 0, 1, b"\xfc\xab")) == ("cannot decode as cp932: bytes FC AB at byte offset 0, "
                                                            "line 1")
 
@@ -162,3 +167,62 @@ def test_pua_characters_of_a_null_are_an_empty_list() -> None:
 def test_code_point_notation_in_lower_case() -> None:
     assert parse_char_notation("U+e001") == parse_char_notation("U+E001") == "\ue001"
     assert parse_char_notation("U+845b_U+e0100") == "葛\U000e0100"
+
+
+def test_mj_table_from_code_point_columns(tmp_path) -> None:
+    # The MJ 文字情報一覧表 writes code points (実装したUCS, 実装したSVS/IVS) in several notations.
+    path = tmp_path / "mj_ucs.csv"
+    path.write_text("\ufeffMJ文字図形名,実装したUCS,実装したSVS/IVS\n"
+                    "MJ000001,U+3404,u+3404_U+e0101\n"
+                    "MJ000002, 9ad9 ,\n"
+                    "MJ000003,20BB7,20bb7 E0100\n", encoding="utf-8")
+    table = load_mj_table(path)
+    assert table.units == {"\u3404", "\u3404\U000e0101", "髙", "𠮷", "𠮷\U000e0100"}
+    assert table.bases == {"\u3404", "髙", "𠮷"}
+    other = tmp_path / "mj_other.csv"
+    other.write_text("対応するUCS\nU+5C71\n", encoding="utf-8")
+    assert load_mj_table(other).units == {"山"}
+    bad = tmp_path / "mj_bad.csv"
+    bad.write_text("ucs\n5C71\nU+XYZ\n", encoding="utf-8")
+    with pytest.raises(CharsetError, match=r"mj_bad\.csv:3: bad code point notation in 'ucs'"):
+        load_mj_table(bad)
+    empty = tmp_path / "mj_empty.csv"
+    empty.write_text("ucs\n\n", encoding="utf-8")
+    with pytest.raises(CharsetError, match="the MJ table is empty"):
+        load_mj_table(empty)
+
+
+def test_code_point_notation_and_mj_issues_with_a_loaded_table() -> None:
+    assert codepoints("葛\U000e0100") == "U+845B U+E0100"
+    assert codepoints("") == ""
+    table = load_mj_table(MJ)
+    # checked against the table given (no MIGRATOR_MJ_TABLE needed): 𠮷 and 野 are in it, the 外字 is the issue
+    issues = character_issues("𠮷野\ue001", "mj", mj=table)
+    assert [(i.kind, i.codepoints, i.position) for i in issues] == [(IssueKind.PUA, "U+E001", 2)]
+
+
+def test_line_of_a_bad_byte_counts_a_newline_at_the_very_start() -> None:
+    with pytest.raises(DecodeError) as info:
+        decode(b"\nab\x82", "cp932")
+    assert (info.value.offset, info.value.line) == (3, 2)
+
+
+def test_encoding_reasons_in_both_languages() -> None:
+    cp932 = detect_encoding("髙橋".encode("cp932"))
+    assert (cp932.reason, cp932.reason_ja) == ("not valid UTF-8 (byte offset 0); decodes as CP932 without error",
+                                               "UTF-8として不正（0バイト目）、CP932として誤りなく読める")
+    ascii_only = detect_encoding(b"abc")
+    assert (ascii_only.reason, ascii_only.reason_ja) == ("ASCII only (read as UTF-8)", "ASCIIのみ（UTF-8として読む）")
+    utf8 = detect_encoding("山田".encode())
+    assert (utf8.reason, utf8.reason_ja) == ("valid UTF-8 with non-ASCII characters", "UTF-8として正しい")
+
+
+def test_unmapped_gaiji_lists_at_most_max_rows_rows() -> None:
+    table = GaijiTable.from_pairs([("U+E001", "葛")])
+    values = ["\ue003", "\ue003\ue003", "x\ue003", "\ue003"]
+    (found,) = unmapped_gaiji(values, table, max_rows=2)
+    assert (found.count, found.rows) == (5, (0, 1))
+    (found,) = unmapped_gaiji(values, table, max_rows=4)
+    assert found.rows == (0, 1, 2, 3)
+    assert unmapped_gaiji_frame(pl.DataFrame({"v": values}), "v", table, max_rows=2) == [found.__class__(
+        found.char, found.codepoint, 5, (0, 1))]

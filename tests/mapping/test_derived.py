@@ -101,6 +101,9 @@ def test_an_unknown_table_or_item_is_an_error_at_its_cell(layouts: Path) -> None
     check = json.loads(run_cli("mapping", "check", str(path), "--format", "json", expect=1).stdout)
     got = [(f["code"], f["item"]) for f in check["findings"] if f["severity"] == "error"]
     assert got == [("MAP045", "JUMlN"), ("MAP045", "SETAI")]
+    ja = json.loads(run_cli("--lang", "ja", "mapping", "check", str(path), "--format", "json", expect=1).stdout)
+    messages = [f["message"] for f in ja["findings"] if f["code"] == "MAP045"]
+    assert messages[0].startswith("テーブル JUMlN は現行スキーマにありません(JUMIN の誤りでは?)"), messages
 
 
 def test_the_plans_are_joins_and_group_bys_without_python_functions(layouts: Path) -> None:
