@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -293,6 +294,8 @@ def build_plan(
             task=f"{t.municipality_code} {t.system_name} {t.phase}", finish=t.finish_date.isoformat()
             if t.finish_date else "", deadline=due.isoformat(), days=over,
             chain=" ← ".join(f"{tasks[v].municipality_code} {tasks[v].system_name} {tasks[v].phase}{why}" for v, why in chain),
+            chain_ja=" ← ".join(f"{tasks[v].municipality_code} {tasks[v].system_name} {tasks[v].phase}{_why_ja(why)}"
+                                for v, why in chain),
         ))
     plan = Plan(
         scenario=scenario, start=start, calendar_settings=config.calendar, tasks=tasks, edges=edges,
@@ -444,6 +447,16 @@ def _lanes(p: Problem, start: list[int]) -> list[tuple[int, int]]:
         else:
             own.append((b, p.proj_close[pid]))
     return links
+
+
+# The marks of a PLN002 chain (what holds each task) as the Japanese message writes them.
+_WHY_JA = {"capacity": "作業量上限", "freeze": "凍結期間", "release": "着手可能日", "project slot": "移行プロジェクト枠",
+           "cut-over slot": "本番移行枠"}
+
+
+def _why_ja(why: str) -> str:
+    """`` [capacity] [release]`` → `` [作業量上限] [着手可能日]``."""
+    return re.sub(r"\[([^\]]+)\]", lambda m: f"[{_WHY_JA.get(m.group(1), m.group(1))}]", why)
 
 
 class _ChainTracer:
