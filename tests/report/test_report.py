@@ -85,6 +85,8 @@ def test_make_finding_fills_both_languages_and_checks_params() -> None:
         ("山田", "name", "山**"),  # never fewer than two marks, so the length does not show
         ("山", "name", "山**"),
         (" 山田　太郎 ", "name", "山田　**"),
+        ("山田　太郎　次郎", "name", "山田　**"),  # only the family name shows, however many given names follow
+        ("Maria Santos Cruz", "name", "Maria **"),
         ("東京", "auto", "東**"),
         ("東", "text", "東**"),
         ("東京都千代田区", "text", "東******"),
