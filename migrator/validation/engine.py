@@ -27,7 +27,7 @@ from migrator.location import Location
 from migrator.mapping.compiler import MEMO_KEY, Memo
 from migrator.report import Example, Finding, make_finding
 from migrator.schema import CodeTable, Table
-from migrator.validation.checks import PUA_RE, build_schema, finding_code
+from migrator.validation.checks import PUA_RE, NotOnePass, build_schema, failure_cases, finding_code
 from migrator.validation.types import (
     HOUSEHOLD_ITEMS,
     LINE,
@@ -365,16 +365,18 @@ class BatchEngine:
         frame = legacy.lazy().select(pl.col(ROW), pl.col(LINE), *exprs, *issue_exprs, *legacy_exprs, *keys).collect()
         pools = list({id(g.pool): g.pool for g in self.memo if g.pool is not None}.values())
         for pool in pools:
-            distinct = pl.concat([frame.select(pl.col(g.key).alias(MEMO_KEY)) for g in self.memo if g.pool is pool])
-            pool.add(distinct.unique())
+            distinct = pl.concat([frame.get_column(g.key).alias(MEMO_KEY) for g in self.memo if g.pool is pool])
+            pool.add(distinct.unique().to_frame())
+        named: list[pl.Series] = []
         for g in self.memo:
             assert g.pool is not None and g.pool.cache is not None
             # Joined on the key column alone (the table has one row per key, so rows keep their order),
             # then put beside the wide frame: joining the wide frame would copy all of its columns.
-            found = frame.select(g.key).join(g.pool.cache, left_on=g.key, right_on=MEMO_KEY, how="left",
-                                             nulls_equal=True, maintain_order="left")
-            named = [found[f"__out{k}"].alias(e.meta.output_name()) for k, e in enumerate(g.outputs)]
-            frame = frame.drop(g.key).hstack(named)
+            found = frame.get_column(g.key).to_frame().join(g.pool.cache, left_on=g.key, right_on=MEMO_KEY,
+                                                            how="left", nulls_equal=True, maintain_order="left")
+            named += [found.get_column(f"__out{k}").alias(e.meta.output_name()) for k, e in enumerate(g.outputs)]
+        if self.memo:  # one new frame for all the groups, not one per group
+            frame = frame.drop([g.key for g in self.memo]).hstack(named)
         for pool in pools:
             if pool.cache is not None and pool.cache.height > _MEMO_LIMIT:  # too many distinct values: afresh
                 pool.cache = None
@@ -525,7 +527,10 @@ class BatchEngine:
         if ok.all():
             return None
         positions = ok.not_().arg_true()
-        failures = self._pandera(frame[positions])
+        try:  # pandera's failures found in one polars pass (pandera runs one query per check)
+            failures = failure_cases(self.schema, frame[positions])
+        except NotOnePass:
+            failures = self._pandera(frame[positions])
         if failures is None:
             return None
         index = failures["index"]
