@@ -293,6 +293,8 @@ def build_plan(
             task=f"{t.municipality_code} {t.system_name} {t.phase}", finish=t.finish_date.isoformat()
             if t.finish_date else "", deadline=due.isoformat(), days=over,
             chain=" ← ".join(f"{tasks[v].municipality_code} {tasks[v].system_name} {tasks[v].phase}{why}" for v, why in chain),
+            chain_ja=" ← ".join(f"{tasks[v].municipality_code} {tasks[v].system_name} {tasks[v].phase}{_why_ja(why)}"
+                                for v, why in chain),
         ))
     plan = Plan(
         scenario=scenario, start=start, calendar_settings=config.calendar, tasks=tasks, edges=edges,
@@ -308,6 +310,17 @@ def build_plan(
     )
     summary = plan.summary()
     return PlanResult(plan, Report.of(f"plan {scenario}", findings, subject=scenario, summary=summary))
+
+
+_WHY_JA = {" [project slot]": " [プロジェクト枠]", " [cut-over slot]": " [切替枠]", " [capacity]": " [資源の上限]",
+           " [freeze]": " [凍結期間]", " [release]": " [提供開始待ち]"}
+
+
+def _why_ja(why: str) -> str:
+    """The notes of a chain link (what held the task) in Japanese."""
+    for en, ja in _WHY_JA.items():
+        why = why.replace(en, ja)
+    return why
 
 
 def _deadlines(graph: TaskGraph, override: dt.date | None) -> list[dt.date | None]:
