@@ -30,7 +30,7 @@ def demo_step(ctx: DemoContext) -> DemoStep:
     plan = result.plan
     if plan is None:
         return DemoStep(name="plan", detail=t("demo_plan_cycle", ctx.lang), report=result.report)
-    outputs = tuple(write_plan(plan, ctx.out_dir / f"plan.{ext}", ext, ctx.lang) for ext in ("xlsx", "html"))
+    outputs = tuple(write_plan(plan, ctx.out_dir / f"plan.{ext}", ext, ctx.lang, result.report.findings) for ext in ("xlsx", "html"))
     s = plan.summary()
     detail = t("demo_plan", ctx.lang, tasks=s["tasks"], systems=s["systems"], waves=s["waves"], start=s["start"],
                finish=s["finish"], makespan=s["makespan_days"], bound=s["bound_days"], gap=s["gap_pct"],

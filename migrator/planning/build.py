@@ -313,6 +313,17 @@ def build_plan(
     return PlanResult(plan, Report.of(f"plan {scenario}", findings, subject=scenario, summary=summary))
 
 
+_WHY_JA = {" [project slot]": " [プロジェクト枠]", " [cut-over slot]": " [切替枠]", " [capacity]": " [資源の上限]",
+           " [freeze]": " [凍結期間]", " [release]": " [提供開始待ち]"}
+
+
+def _why_ja(why: str) -> str:
+    """The notes of a chain link (what held the task) in Japanese."""
+    for en, ja in _WHY_JA.items():
+        why = why.replace(en, ja)
+    return why
+
+
 def _deadlines(graph: TaskGraph, override: dt.date | None) -> list[dt.date | None]:
     out: list[dt.date | None] = []
     for i in range(len(graph.tasks)):

@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 from migrator.excel import SheetSpec, write_workbook
-from migrator.i18n import Lang
+from migrator.i18n import Lang, role_name
 from migrator.planning.calendar import ONE_DAY
 from migrator.planning.model import Plan, ScheduledTask
-from migrator.report.html import page
+from migrator.report.finding import Finding
+from migrator.report.html import FILTER_SCRIPT, filter_bar, page
+from migrator.report.labels import summary_label, summary_value, title_text
 
 GANTT_MAX_ROWS = 3000
 """Rows drawn in a Gantt (Excel, HTML); the task table always holds every task."""
@@ -54,6 +56,11 @@ class PlanComparison(TypedDict):
 def summary_text(plan: Plan, lang: Lang = "ja", *, resources: int = 3) -> str:
     """The plan in a few lines: finish, makespan against the bound, late systems per deadline, binding
     resources (those full on the most days)."""
+    return "\n".join(summary_lines(plan, lang, resources=resources)) + "\n"
+
+
+def summary_lines(plan: Plan, lang: Lang = "ja", *, resources: int = 3) -> list[str]:
+    """The lines of :func:`summary_text` (also the headline of the HTML page)."""
     s = plan.summary()
     ja = lang == "ja"
     bound_kind = ("資源" if ja else "resource") if s["bound_days"] > s["lower_bound_days"] else "CPM"
@@ -79,7 +86,7 @@ def summary_text(plan: Plan, lang: Lang = "ja", *, resources: int = 3) -> str:
                          f" {busy} 稼働日のうち {full} 日が満杯" if ja else
                          f"binding resource: {name} (capacity {plan.capacities.get(name, plan.params.get('staff_limit'))})"
                          f" full on {full} of its {busy} working days")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def ordered(plan: Plan) -> list[ScheduledTask]:
@@ -87,9 +94,11 @@ def ordered(plan: Plan) -> list[ScheduledTask]:
     return sorted(plan.tasks, key=lambda t: (t.start_date or dt.date.min, t.wave, t.key))
 
 
-def task_row(plan: Plan, t: ScheduledTask) -> list[object]:
+def task_row(plan: Plan, t: ScheduledTask, lang: Lang = "ja") -> list[object]:
+    """One task as the cells of :data:`HEAD` (the owner by its role name in ``lang``)."""
     cal = plan.calendar
-    return [t.wave, t.key, t.municipality_code, t.area_name or t.area_code, t.system_name, t.phase, t.owner,
+    return [t.wave, t.key, t.municipality_code, t.area_name or t.area_code, t.system_name, t.phase,
+            role_name(t.owner, lang),
             t.vendor or "", "○" if t.checkpoint else "", t.duration, t.start_date, t.finish_date,
             cal.day(max(t.es, 0)), cal.day(max(t.ls, 0)), t.total_float, "★" if t.critical else "", t.deadline,
             t.late_days or "", t.status or "", t.actual_start, t.actual_finish, t.baseline_start, t.baseline_finish]
@@ -147,7 +156,7 @@ def _weeks(plan: Plan) -> list[dt.date]:
 def plan_sheets(plan: Plan, lang: Lang = "ja") -> list[SheetSpec]:
     """The task table, a weekly Gantt (critical path red, freeze windows grey), freeze windows and edges."""
     tasks = ordered(plan)
-    rows = [task_row(plan, t) for t in tasks]
+    rows = [task_row(plan, t, lang) for t in tasks]
     table = SheetSpec(name="タスク" if lang == "ja" else "Tasks", header=HEAD[lang], rows=rows,
                       widths={2: 44, 5: 22, 6: 18}, freeze="C2")
     weeks = _weeks(plan)
@@ -275,36 +284,101 @@ def _svg_graph(plan: Plan) -> str:
     return "".join(out)
 
 
-def to_html(plan: Plan, lang: Lang = "ja") -> str:
-    """One self-contained page: summary, SVG Gantt, system dependency graph and the task table."""
+_PAGE: dict[str, tuple[str, str]] = {
+    "on_time": ("すべてのシステムが期限内に切り替わります", "Every system cuts over by its deadline"),
+    "late": ("期限に遅れるシステム: {late} / {systems}", "Systems late against their deadlines: {late} of {systems}"),
+    "figures": ("数値", "Figures"),
+    "late_head": ("期限に遅れるシステム (遅れの大きい順)", "Late systems (most late first)"),
+    "why": ("遅れの原因となる連鎖", "The chain that holds it"),
+    "gantt": ("ガントチャート", "Gantt chart"),
+    "legend": ("赤: クリティカルパス、橙: 期限超過、緑: 完了、灰色の帯: 凍結期間・年末年始",
+               "red: critical path, orange: late, green: done, grey bands: freeze windows and 年末年始"),
+    "graph": ("システム間の依存関係", "Dependencies between systems"),
+    "tasks": ("タスク一覧 (遅延するシステムのタスクが先、赤の縦線: クリティカル)",
+              "Tasks (those of late systems first; red edge: critical)"),
+    "more": ("… ほか {n} 件のタスクは Excel 出力にあります", "… {n} more tasks in the Excel output"),
+}
+
+
+def _p(key: str, lang: Lang, **params: object) -> str:
+    ja, en = _PAGE[key]
+    return escape((ja if lang == "ja" else en).format(**params))
+
+
+def _system(t: ScheduledTask) -> tuple[str, str, str]:
+    return (t.municipality_code, t.area_code, t.system_name)
+
+
+def to_html(plan: Plan, lang: Lang = "ja", findings: tuple[Finding, ...] | list[Finding] = ()) -> str:
+    """One self-contained page: a headline (finish, makespan against the bound, late systems, binding resources),
+    the late systems with the chains that hold them (``findings``: PLN002 of the build, when at hand), the
+    figures with human labels, a Gantt that scrolls in its own box, the system graph and the task table (late
+    systems first, critical tasks marked, filter and sort inline)."""
     tasks = ordered(plan)
-    title = f"移行計画 {plan.scenario}" if lang == "ja" else f"Migration plan {plan.scenario}"
-    body = [f"<h1>{escape(title)}</h1>", "<table>"]
-    body += [f"<tr><th>{escape(str(k))}</th><td>{escape(str(v))}</td></tr>" for k, v in plan.summary().items()]
-    body.append("</table>")
-    body.append("<h2>" + ("ガントチャート" if lang == "ja" else "Gantt chart") + "</h2>")
-    body.append("<p>" + ("赤: クリティカルパス、橙: 期限超過、緑: 完了、灰色の帯: 凍結期間・年末年始" if lang == "ja" else
-                         "red: critical path, orange: late, green: done, grey bands: freeze windows and 年末年始")
-                + "</p>")
+    s = plan.summary()
+    title = title_text(f"plan {plan.scenario}", lang)
+    late_systems = {_system(t) for t in plan.tasks if t.late_days > 0}
+    due_systems = {_system(t) for t in plan.tasks if t.deadline is not None and t.status != "対象外"}
+    lines = summary_lines(plan, lang)
+    verdict = (_p("late", lang, late=len(late_systems), systems=len(due_systems)) if late_systems
+               else _p("on_time", lang))
+    body = [f"<h1>{escape(title)}</h1>", '<section class="headline">',
+            f'<p class="verdict {"error" if late_systems else "ok"}">{verdict}</p>',
+            f'<p class="big">{escape(lines[0])}</p>', *(f"<p>{escape(line)}</p>" for line in lines[1:]), "</section>"]
+    late = sorted((t for t in plan.tasks if t.late_days > 0), key=lambda t: (-t.late_days, t.key))
+    if late:
+        chains: dict[str, list[str]] = defaultdict(list)
+        for f in findings:
+            if f.code == "PLN002" and f.item:
+                chains[f.item].append(f.message(lang))
+        body.append(f"<h2>{_p('late_head', lang)}</h2>")
+        heads = [HEAD[lang][i] for i in (2, 4, 5, 11, 16, 17)] + ([_p("why", lang)] if chains else [])
+        body.append('<div class="scroll"><table class="tasks"><thead><tr>'
+                    + "".join(f"<th>{escape(h)}</th>" for h in heads) + "</tr></thead><tbody>")
+        for t in late:
+            label = f"{t.municipality_code} {t.system_name} {t.phase} "
+            chain = next((m for m in chains.get(t.system_name, ()) if m.startswith(label)), "")
+            why = f'<td class="chain">{escape(chain)}</td>' if chains else ""
+            body.append(f'<tr class="late"><td>{escape(t.municipality_code)}</td>'
+                        f'<td class="name">{escape(t.system_name)}</td><td>{escape(t.phase)}</td>'
+                        f"<td>{t.finish_date or ''}</td><td>{t.deadline or ''}</td><td>{t.late_days}</td>{why}</tr>")
+        body.append("</tbody></table></div>")
+    body.append(f"<details><summary>{_p('figures', lang)}</summary><div class=\"scroll\"><table>")
+    body += [f"<tr><th>{escape(summary_label(str(k), lang))}</th><td>{escape(summary_value(v, lang))}</td></tr>"
+             for k, v in s.items()]
+    body.append("</table></div></details>")
+    body.append(f"<h2>{_p('gantt', lang)}</h2><p>{_p('legend', lang)}</p>")
     # The chart keeps its scale and scrolls sideways in its own box instead of being cut at the page edge.
-    body.append('<div style="overflow-x:auto;max-width:100%">' + _svg_gantt(plan, tasks[:GANTT_MAX_ROWS]) + "</div>")
-    body.append("<h2>" + ("システム間の依存関係" if lang == "ja" else "Dependencies between systems") + "</h2>")
-    body.append(_svg_graph(plan))
-    body.append("<h2>" + ("タスク一覧" if lang == "ja" else "Tasks") + "</h2><table><tr>"
-                + "".join(f"<th>{escape(h)}</th>" for h in HEAD[lang]) + "</tr>")
-    for t in tasks[:GANTT_MAX_ROWS]:
-        cells = ["" if v is None else str(v) for v in task_row(plan, t)]
-        body.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
-    body.append("</table>")
+    body.append('<div class="scroll" style="overflow-x:auto;max-width:100%">'
+                + _svg_gantt(plan, tasks[:GANTT_MAX_ROWS]) + "</div>")
+    body.append(f"<h2>{_p('graph', lang)}</h2>")
+    body.append('<div class="scroll">' + _svg_graph(plan) + "</div>")
+    body.append(f"<h2>{_p('tasks', lang)}</h2>")
+    body.append(filter_bar(lang, "task-filter"))
+    names = {4, 5}  # system and phase: long Japanese texts wrap at a readable width
+    body.append('<div class="scroll"><table class="tasks" id="tasks" data-filter="task-filter"><thead><tr>'
+                + "".join(f"<th>{escape(h)}</th>" for h in HEAD[lang]) + "</tr></thead><tbody>")
+    shown = sorted(tasks, key=lambda t: _system(t) not in late_systems)[:GANTT_MAX_ROWS]  # stable: order kept
+    for t in shown:
+        cells = ["" if v is None else str(v) for v in task_row(plan, t, lang)]
+        marks = " ".join(m for m, on in (("late", _system(t) in late_systems), ("crit", t.critical)) if on)
+        body.append((f'<tr class="{marks}">' if marks else "<tr>") + "".join(f'<td class="name">{escape(c)}</td>' if i in names else f"<td>{escape(c)}</td>"
+                            for i, c in enumerate(cells)) + "</tr>")
+    body.append("</tbody></table></div>")
+    if len(tasks) > GANTT_MAX_ROWS:
+        body.append(f"<p>{_p('more', lang, n=len(tasks) - GANTT_MAX_ROWS)}</p>")
+    body.append(f"<script>{FILTER_SCRIPT}</script>")
     return page(title, "\n".join(body), lang=lang)
 
 
-def write_plan(plan: Plan, path: Path, fmt: str, lang: Lang = "ja") -> Path:
-    """Write ``plan`` as ``fmt`` (xlsx, json, mermaid, html) to ``path``."""
+def write_plan(plan: Plan, path: Path, fmt: str, lang: Lang = "ja",
+               findings: tuple[Finding, ...] | list[Finding] = ()) -> Path:
+    """Write ``plan`` as ``fmt`` (xlsx, json, mermaid, html) to ``path``; the HTML page shows the PLN002 chains of
+    ``findings`` next to the late systems."""
     if fmt == "xlsx":
         return write_xlsx(plan, path, lang)
     text = {"json": to_json, "mermaid": to_mermaid}.get(fmt)
-    content = text(plan) if text else to_html(plan, lang)
+    content = text(plan) if text else to_html(plan, lang, findings)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(content, encoding="utf-8")
     return path

@@ -10,7 +10,8 @@ from migrator.excel import visible
 from migrator.i18n import Lang
 from migrator.location import Location
 from migrator.report.excel_out import with_visibility_note
-from migrator.report.labels import summary_label, summary_value, title_text
+from migrator.report.finding import Finding
+from migrator.report.labels import part_label, summary_label, summary_value, title_text
 from migrator.report.model import Report
 from migrator.report.text import label
 
@@ -25,8 +26,12 @@ vertical-align:top}th{background:#ddebf7}.error{color:#b00020;font-weight:bold}.
 .scroll{max-width:100%;overflow-x:auto}td{overflow-wrap:anywhere;white-space:pre-line}
 .headline{border:2px solid #bbb;border-radius:6px;padding:.4em 1em;margin:1em 0}.verdict{font-size:1.3em}
 .big{font-size:1.15em;font-weight:bold}.examples{font-size:.85em;color:#444}th[data-dir]{background:#c5d9f1}
-#findings th{cursor:pointer}td.nw,th.nw{white-space:nowrap}
-@media print{.noprint{display:none}body{margin:0;max-width:none}.scroll{overflow:visible}a{color:inherit}}
+table[data-filter] th{cursor:pointer}td.nw,th.nw{white-space:nowrap}
+table.tasks td{overflow-wrap:normal;white-space:nowrap}table.tasks td.name{white-space:normal;min-width:11em}
+table.tasks th{white-space:nowrap}tr.late td{background:#fff2cc}tr.crit td:first-child{border-left:4px solid #c00000}
+table.tasks td.chain{font-size:.9em;white-space:normal;min-width:24em}
+@media print{.noprint{display:none}body{margin:0;max-width:none}.scroll{overflow:visible}a{color:inherit}
+tr.late td{background:none}svg{max-width:100%;height:auto}}
 """
 
 
@@ -63,18 +68,30 @@ def page(title: str, body: str, *, lang: Lang = "en") -> str:
     )
 
 
-_FILTER_SCRIPT = """
-(function(){var t=document.getElementById('findings');if(!t)return;var q=document.getElementById('filter'),
-s=document.getElementById('sev'),rows=Array.prototype.slice.call(t.tBodies[0].rows);
-function apply(){var x=q.value.toLowerCase(),v=s.value;rows.forEach(function(r){
+FILTER_SCRIPT = """
+(function(){Array.prototype.forEach.call(document.querySelectorAll('table[data-filter]'),function(t){
+var q=document.getElementById(t.dataset.filter),s=t.dataset.select?document.getElementById(t.dataset.select):null,
+rows=Array.prototype.slice.call(t.tBodies[0].rows);
+function apply(){var x=q.value.toLowerCase(),v=s?s.value:'';rows.forEach(function(r){
 r.style.display=(r.textContent.toLowerCase().indexOf(x)>=0&&(!v||r.dataset.sev===v))?'':'none';});}
-q.addEventListener('input',apply);s.addEventListener('change',apply);
+q.addEventListener('input',apply);if(s)s.addEventListener('change',apply);
 Array.prototype.forEach.call(t.tHead.rows[0].cells,function(th,i){th.addEventListener('click',function(){
 var d=th.dataset.dir==='asc'?'desc':'asc';th.dataset.dir=d;rows.sort(function(a,b){
 var x=a.cells[i].dataset.key||a.cells[i].textContent,y=b.cells[i].dataset.key||b.cells[i].textContent;
 var n=parseFloat(x)-parseFloat(y);var c=isNaN(n)?x.localeCompare(y):n;return d==='asc'?c:-c;});
-rows.forEach(function(r){t.tBodies[0].appendChild(r);});});});})();
+rows.forEach(function(r){t.tBodies[0].appendChild(r);});});});});})();
 """
+"""Filter and sort for every ``<table data-filter="input id" [data-select="select id"]>`` of a page: inline, no
+external script. A select filters rows by their ``data-sev``; a cell's ``data-key`` sorts it (numbers as numbers)."""
+
+
+def filter_bar(lang: Lang, input_id: str, select: str = "") -> str:
+    """The filter box (and an optional ``select`` element) above a table that :data:`FILTER_SCRIPT` serves."""
+    return (
+        f'<p class="noprint"><label>{_e(ui("filter", lang))} <input id="{input_id}" type="search"></label> '
+        f"{select} {_e(ui('sort_hint', lang))}</p>"
+    )
+
 
 _UI: dict[str, tuple[str, str]] = {
     "valid": ("合格: 移行を止めるエラーはありません", "Valid: no error stops the migration"),
@@ -97,6 +114,14 @@ _UI: dict[str, tuple[str, str]] = {
     "item": ("項目", "item"),
     "examples": ("例 (マスク済み)", "examples (masked)"),
     "sort_hint": ("見出しをクリックすると並べ替えます。", "Click a heading to sort."),
+    "table_head": ("表 {name}", "Table {name}"),
+    "table_rows": (
+        "読み込み {rows_in} 行、移行 {rows_out} 行、移行できず {rows_rejected} 行",
+        "{rows_in} rows in, {rows_out} written, {rows_rejected} rejected",
+    ),
+    "no_findings": ("この表に指摘はありません", "No findings on this table"),
+    "other_findings": ("表をまたぐ指摘・その他", "Findings across tables and others"),
+    "findings_col": ("指摘", "findings"),
 }
 
 
@@ -108,6 +133,8 @@ def ui(key: str, lang: Lang, **params: object) -> str:
 
 # Summary figures for the engineer rather than the reader of the headline: shown folded.
 TECHNICAL = frozenset({"input_checksums", "encodings", "timings_s", "stages_s", "profile", "ids"})
+# Shown as sections of their own rather than as figures.
+SECTIONS = frozenset({"per_table"})
 
 
 def _figures(figures: dict[str, object], lang: Lang) -> str:
@@ -119,6 +146,62 @@ def _figures(figures: dict[str, object], lang: Lang) -> str:
         )
         + "</table></div>"
     )
+
+
+def _by_item(findings: list[Finding], lang: Lang) -> str:
+    """``findings`` grouped by item: per item the count and each code with its severity, count and message."""
+    groups: dict[str, list[Finding]] = {}
+    order = {"error": 0, "warning": 1, "info": 2}
+    for f in sorted(findings, key=lambda f: (order[f.severity], f.code)):
+        groups.setdefault(f.item or f.code, []).append(f)
+    rows = sorted(groups.items(), key=lambda kv: (-sum(f.count for f in kv[1]), kv[0]))
+    out = [
+        f'<div class="scroll"><table><thead><tr><th class="nw">{_e(ui("item", lang))}</th>'
+        f'<th class="nw">{_e(label("count", lang))}</th><th>{_e(ui("findings_col", lang))}</th></tr></thead><tbody>'
+    ]
+    for item, fs in rows:
+        lines = "<br>".join(
+            f'<span class="{f.severity}">{_e(f.code)} {_e(label(f.severity, lang))}</span> '
+            f"({f.count:,}) {_e(f.message(lang))}"
+            for f in fs
+        )
+        out.append(
+            f'<tr><td class="nw">{_e(item)}</td><td class="nw">{sum(f.count for f in fs):,}</td>'
+            f"<td>{lines}</td></tr>"
+        )
+    out.append("</tbody></table></div>")
+    return "".join(out)
+
+
+def _same_file(a: str | None, b: str) -> bool:
+    if not a:
+        return False
+    a, b = a.replace("\\", "/"), b.replace("\\", "/")
+    return a == b or a.rsplit("/", 1)[-1] == b.rsplit("/", 1)[-1]
+
+
+def table_sections(report: Report, lang: Lang) -> str:
+    """One section per table of a run of several tables (``summary["per_table"]``): rows in / written /
+    rejected, the output files and the table's findings grouped by item; then the findings of no single table."""
+    tables = report.summary.get("per_table")
+    if not isinstance(tables, list) or len(tables) < 2:
+        return ""
+    rest = list(report.findings)
+    out = []
+    for row in tables:
+        extract = str(row.get("extract", ""))
+        mine = [f for f in rest if _same_file(f.location.file, extract)]
+        rest = [f for f in rest if not _same_file(f.location.file, extract)]
+        figures = {k: row.get(k) for k in ("extract", "output", "rejects") if row.get(k)}
+        counts = {k: f"{row.get(k, 0):,}" for k in ("rows_in", "rows_out", "rows_rejected")}
+        out.append(f'<section class="table"><h2>{_e(ui("table_head", lang, name=row.get("table", "")))}</h2>')
+        out.append(f'<p class="big">{_e(ui("table_rows", lang, **counts))}</p>')
+        out.append(_figures({k: part_label(str(v), lang) for k, v in figures.items()}, lang))
+        out.append(_by_item(mine, lang) if mine else f'<p class="ok">{_e(ui("no_findings", lang))}</p>')
+        out.append("</section>")
+    if rest:
+        out.append(f"<h2>{_e(ui('other_findings', lang))}</h2>{_by_item(rest, lang)}")
+    return "\n".join(out)
 
 
 def _short_location(location: Location, lang: Lang) -> str:
@@ -160,7 +243,7 @@ def render_html(report: Report, lang: Lang = "en") -> str:
         out.append(f'<p class="subject">{_e(report.subject)}</p>')
     out.append(headline(report, lang))
     if report.summary:
-        plain = {k: v for k, v in report.summary.items() if str(k) not in TECHNICAL}
+        plain = {k: v for k, v in report.summary.items() if str(k) not in TECHNICAL | SECTIONS}
         technical = {k: v for k, v in report.summary.items() if str(k) in TECHNICAL}
         if plain:
             out.append(f"<h2>{_e(ui('figures', lang))}</h2>")
@@ -169,6 +252,9 @@ def render_html(report: Report, lang: Lang = "en") -> str:
             out.append(
                 f"<details><summary>{_e(ui('technical', lang))}</summary>{_figures(technical, lang)}</details>"
             )
+    sections = table_sections(report, lang)
+    if sections:
+        out.append(sections)
     if not report.findings:
         out.append(f'<p class="ok">{_e(label("ok", lang))}</p>')
         return page(heading, "\n".join(out), lang=lang)
@@ -182,9 +268,11 @@ def render_html(report: Report, lang: Lang = "en") -> str:
         f'<option value="{s}">{_e(label(s, lang))}</option>' for s in ("error", "warning", "info")
     )
     out.append(
-        f'<p class="noprint"><label>{_e(ui("filter", lang))} <input id="filter" type="search"></label> '
-        f'<select id="sev"><option value="">{_e(ui("all", lang))}</option>{options}</select> '
-        f"{_e(ui('sort_hint', lang))}</p>"
+        filter_bar(
+            lang,
+            "filter",
+            f'<select id="sev"><option value="">{_e(ui("all", lang))}</option>{options}</select>',
+        )
     )
     with_sources = any(f.source for f in report.findings)
     heads = [
@@ -199,7 +287,7 @@ def render_html(report: Report, lang: Lang = "en") -> str:
     heads += [label("source", lang)] if with_sources else []
     heads += [ui("examples", lang)]
     out.append(
-        '<div class="scroll"><table id="findings"><thead><tr>'
+        '<div class="scroll"><table id="findings" data-filter="filter" data-select="sev"><thead><tr>'
         + "".join(f"<th>{_e(h)}</th>" for h in heads)
         + "</tr></thead><tbody>"
     )
@@ -218,5 +306,5 @@ def render_html(report: Report, lang: Lang = "en") -> str:
             f'<td class="examples">{examples}</td></tr>'
         )
     out.append("</tbody></table></div>")
-    out.append(f"<script>{_FILTER_SCRIPT}</script>")
+    out.append(f"<script>{FILTER_SCRIPT}</script>")
     return page(heading, "\n".join(out), lang=lang)

@@ -33,6 +33,11 @@ _SUMMARY: dict[str, tuple[str, str]] = {
     "files": ("ファイル", "Files"),
     "schemas": ("スキーマ", "Schemas"),
     "tables": ("表", "Tables"),
+    "per_table": ("表ごとの件数", "Per table"),
+    "table": ("表", "Table"),
+    "extract": ("入力ファイル", "Input file"),
+    "output": ("出力ファイル", "Output file"),
+    "rejects": ("除外行のファイル", "Rejected rows file"),
     "items": ("項目", "Items"),
     "ids": ("ID", "Ids"),
     "steps": ("手順", "Steps"),
@@ -46,6 +51,11 @@ _SUMMARY: dict[str, tuple[str, str]] = {
     "bound_days": ("下限 (営業日)", "Lower bound (business days)"),
     "gap_pct": ("下限との差 (%)", "Gap to the bound (%)"),
     "late_tasks": ("期限に遅れる切替", "Late cut-overs"),
+    "edges": ("依存関係", "Dependencies"),
+    "lower_bound_days": ("CPM 下限 (営業日)", "CPM lower bound (business days)"),
+    "greedy_makespan_days": ("初期解の所要営業日", "Makespan of the first schedule (business days)"),
+    "resource_bound_days": ("資源による下限 (営業日)", "Resource lower bound (business days)"),
+    "critical_tasks": ("クリティカルなタスク", "Critical tasks"),
     "scenario": ("シナリオ", "Scenario"),
     "rows": ("行", "Rows"),
     "municipalities": ("団体", "Municipalities"),
@@ -93,6 +103,8 @@ def summary_label(key: str, lang: Lang) -> str:
 
 def summary_value(value: Any, lang: Lang) -> str:
     """A summary value as text: a mapping as ``name: value`` lines (file paths by their name), a list joined."""
+    if value is None:
+        return "-"
     if isinstance(value, dict):
         return "\n".join(f"{part_label(str(k), lang)}: {summary_value(v, lang)}" for k, v in value.items())
     if isinstance(value, list | tuple):
@@ -106,7 +118,7 @@ def summary_value(value: Any, lang: Lang) -> str:
 
 def part_label(key: str, lang: Lang) -> str:
     """A stage or job name in ``lang``; a file path by its name; anything else as it is."""
-    pair = _PARTS.get(key)
+    pair = _PARTS.get(key) or _SUMMARY.get(key)
     if pair is not None:
         return pair[0 if lang == "ja" else 1]
     return key.replace("\\", "/").rsplit("/", 1)[-1]

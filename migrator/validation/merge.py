@@ -79,6 +79,10 @@ def finish(parts: Sequence[JobResult], findings: Sequence[Finding], options: Run
         "timings_s": timings,
         "stages_s": {name: round(sum(s[name] for s in stages), 3)
                      for name in dict.fromkeys(n for s in stages for n in s)},
+        "per_table": [{"table": r.job.name, "extract": str(r.job.extract), "rows_in": r.rows_in,
+                       "rows_out": r.rows_out, "rows_rejected": r.rows_rejected,
+                       "output": str(r.output) if r.output else None,
+                       "rejects": str(r.rejects) if r.rejects else None} for r in runs],
     }
     report = Report.of(title, out, subject=", ".join(str(r.job.extract) for r in runs), summary=summary)
     outputs = tuple(p for r in runs for p in (r.output, r.rejects) if p is not None)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import json
+import re
 from pathlib import Path
 
 from tests.conftest import DATA, run_cli
@@ -35,6 +37,35 @@ def test_sample_plan_is_sane_and_its_text_summary_names_finish_bound_late_and_re
 
     ja = run_cli("--lang", "ja", "plan", "build", "--start", "2025-04-01", "-s", "s").stdout
     assert f"完了予定: {data['finish']}" in ja and f"期限 2026-03-31: {len(due)} システム中 {len(late)} 件が遅延" in ja
+
+    # The HTML page: its headline carries the same figures as the plan's JSON, in either language.
+    late_systems = {(t["municipality_code"], t["area_code"], t["system_name"]) for t in late}
+    due_systems = {(t["municipality_code"], t["area_code"], t["system_name"]) for t in data["tasks"]
+                   if t["deadline"] and t["status"] != "対象外"}
+    kind = ("resource", "資源") if bound > data["lower_bound_days"] else ("CPM", "CPM")
+    for lang, expected in (
+        ("en", [f"Systems late against their deadlines: {len(late_systems)} of {len(due_systems)}",
+                f"finish: {data['finish']} ({data['makespan_days']} business days from 2025-04-01)",
+                f"lower bound: {bound} business days ({kind[0]}), gap {data['gap_pct']} %",
+                f"deadline 2026-03-31: {len(late)} of {len(due)} systems late",
+                "binding resource: ビー情報サービス株式会社 (capacity 3)"]),
+        ("ja", [f"期限に遅れるシステム: {len(late_systems)} / {len(due_systems)}",
+                f"完了予定: {data['finish']}（2025-04-01 から {data['makespan_days']} 営業日）",
+                f"下限: {bound} 営業日（{kind[1]}）、差 {data['gap_pct']} %",
+                f"期限 2026-03-31: {len(due)} システム中 {len(late)} 件が遅延"]),
+    ):
+        run_cli("--lang", lang, "plan", "export", "-s", "s", "--format", "html", "-o", f"p_{lang}.html")
+        page = (workdir / f"p_{lang}.html").read_text(encoding="utf-8")
+        headline = page[page.index('<section class="headline">'):page.index("</section>")]
+        for line in expected:
+            assert html_lib.escape(line) in headline, (lang, line)
+        assert "makespan_days" not in page and "current_vendor" not in page
+        # late systems first in the task table, then the rest; the critical tasks marked
+        table = page[page.index('id="tasks"'):]
+        rows = re.findall(r"<tr(?: class=\"([a-z ]*)\")?><td>", table)
+        marks = ["late" in r for r in rows]
+        assert marks == sorted(marks, reverse=True) and marks.count(True) >= len(late)
+        assert sum("crit" in r for r in rows) == sum(t["critical"] for t in data["tasks"])
 
 
 def test_progress_reads_back_the_exported_workbook_in_either_language(workdir: Path) -> None:
@@ -91,7 +122,8 @@ def test_charts_keep_work_done_before_the_replan_and_compare_counts_business_day
     assert first is not None
     done = next(t for t in first.tasks if t.phase_id == "extract_spec")
     progress = {done.key: TaskProgress("完了", dt.date(2025, 4, 1), dt.date(2025, 4, 14))}
-    plan = build_plan(inv, start=dt.date(2025, 6, 2), progress=progress).plan
+    result = build_plan(inv, start=dt.date(2025, 6, 2), progress=progress)
+    plan = result.plan
     assert plan is not None
     gantt = plan_sheets(plan, "en")[1]
     assert gantt.name == "Gantt" and gantt.header[5] == "25/03/31"  # the week of the finished work
@@ -99,6 +131,13 @@ def test_charts_keep_work_done_before_the_replan_and_compare_counts_business_day
     assert gantt.fills[(row, 6)] == gantt.fills[(row, 7)] == "A9D08E"  # green: done, weeks of 03-31 and 04-07
     html = to_html(plan, "en")
     assert 'overflow-x:auto' in html
+    # Given the build's findings, each late system names the chain that holds it (PLN002).
+    late = [t for t in plan.tasks if t.late_days]
+    with_chains = to_html(plan, "en", result.report.findings)
+    chains = re.findall(r'<td class="chain">([^<]*)</td>', with_chains)
+    assert late and len(chains) == len(late)
+    assert all(c.startswith(f"{t.municipality_code} {t.system_name} {t.phase} ") and "Chain: " in c
+               for c, t in zip(chains, sorted(late, key=lambda t: (-t.late_days, t.key)), strict=True))
     label_w = 330
     assert all(float(x) >= label_w for x in re.findall(r'<rect x="([\d.]+)" y="\d+" width="[\d.]+" height="12"', html))
 

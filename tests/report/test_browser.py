@@ -105,10 +105,9 @@ def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The outputs of a demo run in Japanese (the language that needs fonts and wraps)."""
     folder = demo_folder("ja", tmp_path_factory)
     with in_folder(folder):
-        plan = json.loads(
-            run_cli("plan", "show", "--scenario", "demo", "--limit", "1", "--format", "json").stdout
-        )
+        plan = json.loads(run_cli("plan", "show", "--scenario", "demo", "--format", "json").stdout)
     (folder / "plan-summary.json").write_text(json.dumps({k: v for k, v in plan.items() if k != "tasks"}))
+    (folder / "plan-tasks.json").write_text(json.dumps(plan["tasks"], ensure_ascii=False), encoding="utf-8")
     yield folder / "out"
 
 
@@ -139,7 +138,21 @@ def test_validation_report_in_a_browser(demo_out: Path) -> None:
 
 def test_plan_page_in_a_browser(demo_out: Path) -> None:
     plan = json.loads((demo_out.parent / "plan-summary.json").read_text(encoding="utf-8"))
-    _check(demo_out / "plan.html", [str(plan["finish"]), str(plan["makespan_days"])])
+    late = [t for t in plan_tasks(demo_out) if t["late_days"]]
+    headline = [
+        f"完了予定: {plan['finish']}",
+        f"{plan['makespan_days']} 営業日",
+        f"下限: {plan['bound_days']} 営業日",
+        f"差 {plan['gap_pct']} %",
+        f"期限に遅れるシステム: {len({(t['municipality_code'], t['area_code'], t['system_name']) for t in late})}"
+        if late
+        else "すべてのシステムが期限内に切り替わります",
+    ]
+    _check(demo_out / "plan.html", headline)
+
+
+def plan_tasks(demo_out: Path) -> list[dict[str, object]]:
+    return json.loads((demo_out.parent / "plan-tasks.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
 def test_demo_summary_in_a_browser(demo_out: Path) -> None:

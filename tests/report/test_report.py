@@ -191,3 +191,30 @@ def test_mapping_row_is_shown_where_findings_carry_one() -> None:
     assert "<td>項目対応!D12</td>" in render(report, "html", "en")
     plain = Report.of("run", [make_finding("CORE002", reason="r")])
     assert "mapping row" not in render(plain, "text", "en")
+
+
+def test_a_run_of_two_tables_has_a_section_per_table_with_its_figures_and_findings(workdir: Path) -> None:
+    from tests.conftest import DATA, run_cli
+
+    pairs = [(DATA / "mappings" / "juki_rdb_jumin.xlsx", DATA / "sample_data" / "extracts" / "juki_rdb_kojin.csv"),
+             (DATA / "mappings" / "juki_rdb_setai.xlsx", DATA / "sample_data" / "extracts" / "juki_rdb_setai.csv")]
+    run_cli("--lang", "ja", "validate", *(str(p) for pair in pairs for p in pair), "--out", "out", "--no-store",
+            "--quiet", expect=None)
+    report = json.loads((workdir / "out" / "report.json").read_text(encoding="utf-8"))
+    tables = report["summary"]["per_table"]
+    assert [t["extract"] for t in tables] == [str(extract) for _, extract in pairs]
+    # the old keys stay, and are the totals of the tables
+    for key in ("rows_in", "rows_out", "rows_rejected"):
+        assert report["summary"][key] == sum(t[key] for t in tables)
+    page = (workdir / "out" / "report.html").read_text(encoding="utf-8")
+    sections = re.findall(r'<section class="table">(.*?)</section>', page, re.S)
+    assert len(sections) == 2
+    for section, table, (_, extract) in zip(sections, tables, pairs, strict=True):
+        assert f"<h2>表 {table['table']}</h2>" in section
+        counts = f"読み込み {table['rows_in']:,} 行、移行 {table['rows_out']:,} 行、移行できず {table['rows_rejected']:,} 行"
+        assert counts in section
+        assert Path(table["output"]).name in section
+        # the table's findings, grouped by item: every item of a finding on this extract, and no other's
+        items = {f["item"] or f["code"] for f in report["findings"]
+                 if (f["location"].get("file") or "").endswith(extract.name)}
+        assert items and set(re.findall(r'<tr><td class="nw">([^<]*)</td>', section)) == items
