@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -458,16 +457,6 @@ def _lanes(p: Problem, start: list[int]) -> list[tuple[int, int]]:
         else:
             own.append((b, p.proj_close[pid]))
     return links
-
-
-# The marks of a PLN002 chain (what holds each task) as the Japanese message writes them.
-_WHY_JA = {"capacity": "作業量上限", "freeze": "凍結期間", "release": "着手可能日", "project slot": "移行プロジェクト枠",
-           "cut-over slot": "本番移行枠"}
-
-
-def _why_ja(why: str) -> str:
-    """`` [capacity] [release]`` → `` [作業量上限] [着手可能日]``."""
-    return re.sub(r"\[([^\]]+)\]", lambda m: f"[{_WHY_JA.get(m.group(1), m.group(1))}]", why)
 
 
 class _ChainTracer:
