@@ -93,6 +93,7 @@ except pa.errors.SchemaErrors as exc:
 
 GX = """
 import json, sys
+sys.modules["pyspark"] = None  # GX on pandas: its optional Spark support stays out (pyspark 4 without grpc exits on import)
 import pandas as pd
 import great_expectations as gx
 import great_expectations.expectations as gxe
@@ -267,8 +268,10 @@ class Contender:
         return max(p for _, p in self.results)
 
 
-def measure(args: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS in MB, stdout) of one child process; an exit code not in ``ok`` stops."""
+def measure(args: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,),
+            expect: str | None = None) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS in MB, stdout) of one child process; an exit code not in ``ok``, or a stdout
+    without ``expect`` (a peer that stopped before its result, e.g. a library exiting on import), stops."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(args, stdout=out, stderr=err, env=env, cwd=ROOT)
@@ -279,6 +282,10 @@ def measure(args: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) ->
             raise SystemExit(f"{args[:4]} failed:\n{err.read().decode('utf-8', 'replace')[-2000:]}")
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
+        if expect is not None and expect not in text:
+            err.seek(0)
+            raise SystemExit(f"{args[:4]} printed no result ({expect!r}): it did not do its job, so it is not "
+                             f"timed:\n{err.read().decode('utf-8', 'replace')[-2000:]}")
     return wall, usage.ru_maxrss / 1024, text
 
 
@@ -351,7 +358,9 @@ def run_rounds(contenders: list[Contender], rounds: int, env: dict[str, str],
                after: Callable[[Contender, str], None] | None = None) -> None:
     for r in range(rounds):
         for c in contenders:
-            wall, peak, text = measure(c.command, env, (0, 1) if c.name.startswith("migrator") else (0,))  # 1: findings
+            peer = c.name in ("pandera-polars", "GX", "frictionless")  # each prints "failures N" when done
+            wall, peak, text = measure(c.command, env, (0, 1) if c.name.startswith("migrator") else (0,),  # 1: findings
+                                       expect="failures" if peer else None)
             c.results.append((wall, peak))
             if after:
                 after(c, text)
