@@ -113,6 +113,7 @@ class ExtractReader:
         self.delimiter = self.options.delimiter or layout.delimiter
         self.record_length = layout.record_length
         self.declared_encoding = self.options.encoding or (layout.encoding if table and table.file else None)
+        self.proven_decodes = False  # choose_encoding() decoded the whole file strictly with the chosen encoding
         self.issues = LineIssues(str(self.path))
         self.extra_findings: list[Finding] = []
         self.columns: list[str] = list(table.item_names) if table is not None else []
@@ -147,7 +148,7 @@ class ExtractReader:
 
     # ------------------------------------------------------------------ encoding
 
-    def _choose_encoding(self) -> str:
+    def choose_encoding(self) -> str:
         """The declared encoding, or the strictly detected one (BOM → UTF-8 → CP932), streaming the file."""
         if self.declared_encoding:
             enc = resolve_encoding(self.declared_encoding)
@@ -162,7 +163,8 @@ class ExtractReader:
         else:
             chosen: tuple[Encoding, tuple[str, str]] | None = None
             for enc in (Encoding.UTF8, Encoding.CP932):
-                if _decodes(self.path, str(enc)):
+                if decodes(self.path, str(enc)):
+                    self.proven_decodes = True
                     why = ("decodes as UTF-8 without error", "UTF-8として誤りなく読める") if enc is Encoding.UTF8 \
                         else ("not valid UTF-8; decodes as CP932 without error", "UTF-8として不正、CP932として誤りなく読める")
                     chosen = (enc, why)
@@ -179,7 +181,7 @@ class ExtractReader:
 
     def _hint(self, encoding: str) -> tuple[str, str]:
         other = "cp932" if encoding.startswith("utf") else "utf-8"
-        if _decodes(self.path, other):
+        if decodes(self.path, other):
             return (f" The file decodes as {other} without error: was {other} meant?",
                     f"このファイルは {other} として誤りなく読めます。{other} の指定ではありませんか。")
         return "", ""
@@ -197,7 +199,7 @@ class ExtractReader:
         which reports its bad bytes, ragged rows and broken quotes with their physical lines. Both paths give
         the same rows, line numbers and findings.
         """
-        encoding = self.encoding = self._choose_encoding()
+        encoding = self.encoding = self.choose_encoding()
         state = _CsvState()
         batches = _Rebatch(self.options.batch_rows)
         block = max(self.options.block_bytes, 1)
@@ -803,7 +805,8 @@ def _info_encoding(path: Path, encoding: str, en: str, ja: str) -> Finding:
     return Finding(**{**f.__dict__, "message_ja": f"文字コード {encoding}: {ja}"})
 
 
-def _decodes(path: Path, encoding: str) -> bool:
+def decodes(path: Path, encoding: str) -> bool:
+    """Whether the whole file decodes strictly as ``encoding`` (streamed, 1 MB at a time)."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     try:
         with path.open("rb") as fh:

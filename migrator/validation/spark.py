@@ -35,7 +35,7 @@ from migrator.validation.crosscheck import CURRENT, HEAD, _aggregate
 from migrator.validation.engine import BatchEngine, Partial
 from migrator.validation.merge import JobResult, finish
 from migrator.validation.outputs import output_stem
-from migrator.validation.readers import ExtractReader, LineIssues, ReadOptions, trailer_code
+from migrator.validation.readers import ExtractReader, LineIssues, ReadOptions, decodes, trailer_code
 from migrator.validation.run import _create_private, derived_tables, spreadsheet_safe, with_parquet
 from migrator.validation.types import LINE, ROW, Job, RunOptions, RunResult, TableRun
 
@@ -183,11 +183,10 @@ def _line_cuts(path: Path, size: int, split_bytes: int) -> list[tuple[int, int]]
 def _plan_csv(index: int, reader: ExtractReader, size: int, split_bytes: int) -> _Plan:
     path = reader.path
     where = str(path)
-    encoding = reader._choose_encoding()  # strict detection over the whole file, as the local run does
+    encoding = reader.choose_encoding()  # strict detection over the whole file, as the local run does
     found = list(reader.extra_findings)
-    from migrator.validation.readers import _decodes
-
-    if not _decodes(path, encoding.replace("-sig", "")):
+    # a declared encoding (or one read as CP932 because nothing decoded) is not proven yet: decode once here
+    if not (reader.proven_decodes or decodes(path, encoding.replace("-sig", ""))):
         return _whole(index, ("bytes that do not decode", "復号できないバイトがある"), where, None, found)
     cuts: list[tuple[int, int]] = [(0, 0)]  # (byte offset, lines before)
     lines = 0
