@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from migrator.cli.common import OutputPath, app, emit_report, existing_files, output_options
+from migrator.i18n import t
 from migrator.limits import check_input_file
 
 
@@ -42,9 +43,8 @@ def batch_cmd(manifest: Path, out_dir: Path | None, engine: str, workers: int, m
     before = existing_files(out_dir)
     result = run_batch(jobs, RunOptions(reconcile=reconcile, batch_rows=batch_rows), out_dir=out_dir,
                        lang=ctx.lang, engine=engine, workers=workers, master=master)
-    ja = ctx.lang == "ja"
-    lines = [(f"{j['job']} ({j['municipality'] or '-'}): 入力 {j['rows_in']:,} 件、出力 {j['rows_out']:,} 件、"
-              f"除外 {j['rows_rejected']:,} 件、エラー {j['error']:,}") if ja else
-             (f"{j['job']} ({j['municipality'] or '-'}): {j['rows_in']:,} rows in, {j['rows_out']:,} written, "
-              f"{j['rows_rejected']:,} rejected, {j['error']:,} errors") for j in result.jobs]
+    sep = "、" if ctx.lang == "ja" else ", "
+    lines = [t("table_result", ctx.lang, name=f"{j['job']} ({j['municipality'] or '-'})", rows_in=j["rows_in"],
+               rows_out=j["rows_out"], rejected=j["rows_rejected"]) + sep + t("job_errors", ctx.lang, errors=j["error"])
+             for j in result.jobs]
     emit_report(result.report, fmt, outputs=result.outputs, replaced=before, result=lines)

@@ -127,12 +127,9 @@ def _table_lines(result: RunResult, lang: Lang) -> list[str]:
     lines = []
     for run in result.tables:
         where = shown_path(run.output) if run.output is not None else "-"
-        if lang == "ja":
-            lines.append(f"{run.job.name}: 入力 {run.rows_in:,} 件、出力 {run.rows_out:,} 件、除外 {run.rows_rejected:,} 件"
-                         f" → {where}")
-        else:
-            lines.append(f"{run.job.name}: {run.rows_in:,} rows in, {run.rows_out:,} written, "
-                         f"{run.rows_rejected:,} rejected → {where}")
+        counts = t("table_result", lang, name=run.job.name, rows_in=run.rows_in, rows_out=run.rows_out,
+                   rejected=run.rows_rejected)
+        lines.append(f"{counts} → {where}")
     return lines
 
 
