@@ -20,7 +20,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -65,8 +65,12 @@ class _Plan:
     declared: tuple[int, int] | None  # fixed-width trailer: (declared count, its line)
 
 
-def session(master: str = DEFAULT_MASTER, *, app: str = "migrator validate") -> Any:
-    """A Spark session for ``master``, or a clear error when pyspark or Java is missing (CORE130/131/132)."""
+def session(master: str = DEFAULT_MASTER, *, app: str = "migrator validate",
+            conf: Mapping[str, str] | None = None) -> Any:
+    """A Spark session for ``master``, or a clear error when pyspark or Java is missing (CORE130/131/132).
+
+    ``conf`` adds Spark settings, e.g. ``spark.driver.extraJavaOptions`` for a short-lived driver JVM (they
+    reach the JVM because pyspark starts it for this session)."""
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
@@ -81,6 +85,8 @@ def session(master: str = DEFAULT_MASTER, *, app: str = "migrator validate") -> 
         builder = SparkSession.builder.master(master).appName(app).config("spark.ui.enabled", "false")
         if master.startswith("local"):  # few cores: few shuffle partitions (a cluster keeps its own setting)
             builder = builder.config("spark.sql.shuffle.partitions", "2")
+        for key, value in (conf or {}).items():
+            builder = builder.config(key, value)
         return builder.getOrCreate()
     except Exception as exc:  # the JVM did not start: a wrong master URL, no memory
         raise InputError.of("CORE132", master=master, reason=str(exc).splitlines()[0][:300]) from None
