@@ -29,7 +29,7 @@ import polars as pl
 
 from migrator import jp
 from migrator.mapping import CodeEntry, ItemRow, Mapping, compile_mapping, load_mapping
-from migrator.mapping.template import build_template, suggest
+from migrator.mapping.template import accuracy
 from migrator.schema import SchemaRegistry
 
 REPO = Path(__file__).resolve().parent.parent
@@ -87,27 +87,14 @@ def measure(path: Path, registry: SchemaRegistry, sample: Path | None = None
     key, _ = load_mapping(path)
     assert key is not None and key.legacy_schema and key.legacy_table
     std_schema, leg_schema = registry.get(key.standard_schema), registry.get(key.legacy_schema)
-    std, leg = std_schema.table(key.standard_table), leg_schema.table(key.legacy_table)
-    answer = {row.standard: set(row.legacy) for row in key.items if row.legacy and not row.excluded}
     samples = None
     if sample is not None:
         from migrator.services.mapping import read_samples
 
-        samples = read_samples(sample, legacy=leg_schema.id, legacy_table=leg.name, registry=registry)
-    ranked = suggest(std, leg, limit=3, standard_codes=std_schema.code_tables, legacy_codes=leg_schema.code_tables,
-                     samples=samples)
-    names = suggest(std, leg, limit=3, evidence=False)
-    template = {row.standard: set(row.legacy) for row in build_template(std_schema, std.name, leg_schema,
-                                                                         leg.name, samples=samples).items}
-    with_source = [i.name for i in std.items if i.name in answer]
-    without = [i.name for i in std.items if i.name not in answer]
-    top1 = sum(bool(template.get(n) and template[n] <= answer[n]) for n in with_source)
-    top3 = sum(any(s.legacy in answer[n] for s in ranked[n][:3]) for n in with_source)
-    filled = sum(bool(template.get(n)) for n in without)
-    base1 = sum(bool(names[n]) and names[n][0].legacy in answer[n] for n in with_source)
-    base_filled = sum(bool(names[n]) for n in without)
-    return (path.stem, len(with_source), top1 / len(with_source), top3 / len(with_source),
-            filled / max(len(without), 1), base1 / len(with_source), base_filled / max(len(without), 1))
+        samples = read_samples(sample, legacy=leg_schema.id, legacy_table=key.legacy_table, registry=registry)
+    found = accuracy(key, std_schema, leg_schema, samples=samples)
+    return (path.stem, found.with_source, found.top1, found.top3, found.filled_without_source,
+            found.baseline_top1, found.baseline_filled)
 
 
 def suggestions() -> None:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from migrator.mapping.model import CodeEntry, ItemRow, Mapping
-from migrator.mapping.terms import label as vendor_label
 from migrator.mapping.terms import initials_fit, qualifiers, translate
+from migrator.mapping.terms import label as vendor_label
 from migrator.schema import CodeTable, Item, Schema, Table
 
 _SYNONYMS = (
@@ -553,3 +553,45 @@ def build_template(standard_schema: Schema, table: str, legacy_schema: Schema, l
 
 def required_items(table: Table) -> set[str]:
     return {i.name for i in table.items if i.required}
+
+
+# ---------------------------------------------------------------------------------------------- accuracy
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    """How a template's suggestions compare with a correct mapping (an answer key) of the same layout."""
+
+    with_source: int  # standard items the key gives a legacy source
+    top1: float  # share of them whose filled cell is right
+    top3: float  # share of them whose right item is among the first three candidates
+    filled_without_source: float  # share of the items the key leaves without a source that still got a fill
+    baseline_top1: float  # the name ranking alone (every item filled with its best name)
+    baseline_filled: float
+
+    def meets(self, *, top1: float = 0.9, filled: float = 0.1) -> bool:
+        """The goal of the suggestions: top-1 ≥ 90 % and at most 10 % of the source-less items filled."""
+        return self.top1 >= top1 and self.filled_without_source <= filled
+
+
+def accuracy(answer: Mapping, standard_schema: Schema, legacy_schema: Schema, *,
+             samples: Map[str, Sequence[str]] | None = None) -> Accuracy:
+    """The :class:`Accuracy` of :func:`build_template` on ``answer``'s layout against ``answer``."""
+    assert answer.legacy_table is not None
+    std, leg = standard_schema.table(answer.standard_table), legacy_schema.table(answer.legacy_table)
+    key = {row.standard: set(row.legacy) for row in answer.items if row.legacy and not row.excluded}
+    ranked = suggest(std, leg, limit=3, standard_codes=standard_schema.code_tables,
+                     legacy_codes=legacy_schema.code_tables, samples=samples)
+    names = suggest(std, leg, limit=3, evidence=False)
+    made = {row.standard: set(row.legacy) for row in build_template(standard_schema, std.name, legacy_schema,
+                                                                     leg.name, samples=samples).items}
+    with_source = [i.name for i in std.items if i.name in key]
+    without = [i.name for i in std.items if i.name not in key]
+    n, m = max(len(with_source), 1), max(len(without), 1)
+    return Accuracy(
+        len(with_source),
+        sum(bool(made.get(s) and made[s] <= key[s]) for s in with_source) / n,
+        sum(any(c.legacy in key[s] for c in ranked[s][:3]) for s in with_source) / n,
+        sum(bool(made.get(s)) for s in without) / m,
+        sum(bool(names[s]) and names[s][0].legacy in key[s] for s in with_source) / n,
+        sum(bool(names[s]) for s in without) / m)
