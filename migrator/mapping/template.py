@@ -319,6 +319,9 @@ def suggest(standard: Table, legacy: Table, *, limit: int = 3, standard_codes: M
                 texts.append((li.column, ""))
             if li.description and len(li.description) <= 20:
                 texts.append((li.description, li.description))
+            lead = re.split(r"[。、,，:：;；\n]", li.description or "")[0].strip()
+            if lead != li.description and 2 <= len(lead) <= 20:
+                texts.append((lead, lead))  # a comment's first phrase: 生年月日。和暦で格納 …
             best, label, text = max((similarity(item.name, t), lab, t) for t, lab in texts)
             shape = shapes[li.name]
             if evidence and best < CODE_TABLE_SCORE and _same_codes(item, std_codes, shape):

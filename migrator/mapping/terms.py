@@ -24,6 +24,7 @@ _MAX_PHRASE = 5
 @dataclass(frozen=True)
 class Terms:
     phrases: dict[tuple[str, ...], str]  # lower-case latin token sequence → Japanese word
+    roman: dict[tuple[str, ...], str]  # the romaji phrases folded by :func:`fold_roman` → Japanese word
     romaji: dict[str, str]  # single romanised word → Japanese word (for abbreviations)
     japanese: dict[str, str]  # Japanese variant (NFKC) → the standard's word
     japanese_re: re.Pattern[str]
@@ -41,6 +42,7 @@ def terms() -> Terms:
     """The dictionary of ``terms.yaml`` (loaded once)."""
     data = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))
     phrases: dict[tuple[str, ...], str] = {}
+    roman: dict[tuple[str, ...], str] = {}
     romaji: dict[str, str] = {}
     japanese: dict[str, str] = {}
     for word, spellings in data["terms"].items():
@@ -50,6 +52,8 @@ def terms() -> Terms:
         for kind in ("romaji", "english"):
             for spelling in spellings.get(kind) or ():
                 phrases.setdefault(_tokens(str(spelling)), word)
+                if kind == "romaji":
+                    roman.setdefault(tuple(fold_roman(t) for t in _tokens(str(spelling))), word)
                 if kind == "romaji" and " " not in str(spelling) and len(str(spelling)) >= 3:
                     romaji.setdefault(str(spelling).lower(), word)
         for variant in spellings.get("japanese") or ():
@@ -60,7 +64,21 @@ def terms() -> Terms:
     labels = {unicodedata.normalize("NFKC", str(v)): unicodedata.normalize("NFKC", str(k))
               for k, vs in (data.get("labels") or {}).items() for v in vs}
     suffixes = tuple(sorted((str(x).lower() for x in data.get("suffixes") or ()), key=len, reverse=True))
-    return Terms(phrases, romaji, japanese, pattern, qualifiers, labels, suffixes)
+    return Terms(phrases, roman, romaji, japanese, pattern, qualifiers, labels, suffixes)
+
+
+_KUNREI = (("jy", "zy"), ("shi", "si"), ("sh", "sy"), ("chi", "ti"), ("ch", "ty"), ("tsu", "tu"), ("fu", "hu"),
+           ("ji", "zi"), ("j", "zy"), ("ou", "o"), ("oo", "o"), ("uu", "u"))
+
+
+@lru_cache(maxsize=65536)
+def fold_roman(token: str) -> str:
+    """A romanised word in one spelling whatever the family: Hepburn read as 訓令式 (shi → si, cho → tyo,
+    tsu → tu, fu → hu, ji → zi, ju → zyu) and long vowels written out or not (juusho, jusho, zyuusyo, zyusyo
+    all become zyusyo). For comparing names only."""
+    for hepburn, kunrei in _KUNREI:
+        token = token.replace(hepburn, kunrei)
+    return token
 
 
 _VOWELS = set("aeiou")
@@ -100,6 +118,9 @@ def _latin(tokens: list[str], table: Terms) -> list[str]:
     while i < len(tokens):
         for n in range(min(_MAX_PHRASE, len(tokens) - i), 0, -1):
             word = table.phrases.get(tuple(tokens[i:i + n]))
+            if word is None and all(t.isalpha() for t in tokens[i:i + n]):
+                # the same romaji in another family's spelling (SYOUZYO for shojo, ZYUSYO for jusho)
+                word = table.roman.get(tuple(fold_roman(t) for t in tokens[i:i + n]))
             if word is not None:
                 out.append(word)
                 i += n

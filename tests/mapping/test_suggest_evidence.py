@@ -102,9 +102,21 @@ def test_a_composite_address_code_described_in_the_comment_feeds_both_parts(tmp_
                       "国籍等_国名コード": ("F05", None)}
 
 
+def test_a_long_comment_counts_by_its_first_phrase(tmp_path: Path) -> None:
+    filled = _template(tmp_path, """\
+      - {name: C1, type: date, length: 7, format: GYYMMDD, description: 生年月日。和暦（元号コード＋年月日）で格納する}
+      - {name: C2, type: string, max_length: 40, charset: kana_half, description: 氏名カナ、半角カナで姓と名の間は空白1桁}
+""")
+    assert filled["生年月日"] == ("C1", "trim | wareki")
+    assert filled["氏名_フリガナ"] == ("C2", "trim | zenkaku")
+
+
 @pytest.mark.parametrize(("legacy", "japanese"), [
     ("消除ＹＭＤ", "消除の異動年月日"), ("SHJ-YMD", "消除の異動年月日"),  # words of two scripts read as one variant
     ("国籍ＣＤ", "国籍等_国名コード"), ("SEIBETUCD", "性別コード"), ("TNYU-MAE-SCD", "転入前住所Sコード"),
+    # 訓令式 and long vowels written out read as the Hepburn spellings of terms.yaml
+    ("SYOUZYO_YMD", "消除の異動年月日"), ("ZYUSYO_SITYOUSON_CD", "住所市区町村コード"), ("TUUSYOU", "通称"),
+    ("YUUBIN_NO", "郵便番号"), ("SEIBETU", "性別"),
 ])
 def test_variants_made_of_two_scripts_and_suffixed_abbreviations(legacy: str, japanese: str) -> None:
     assert translate(legacy) == japanese
