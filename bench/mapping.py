@@ -5,7 +5,8 @@ Suggestions: for each layout with a known correct mapping (the shipped samples, 
 tests/data/layouts: romanised, English, numbered fields) top-1 and top-3 accuracy over the standard items
 whose answer key has a legacy item, and the share of items *without* a source that still got a suggestion;
 the baseline is the name ranking alone (every item filled), measured in the same run. The layouts the
-suggester was tuned on and the held-out ones (tests/data/layouts/heldout, never tuned on) are printed apart;
+suggester was tuned on, the ones held out from an earlier tuning and looked at since, and the one never tuned
+on (tests/data/layouts/heldout, see its README) are printed apart;
 then the two shipped layouts again with a sample of their clean extracts (``--sample``).
 
 Run: .venv/bin/python bench/mapping.py [ROWS]   (default 1,000,000)
@@ -77,9 +78,13 @@ def _dates(first: dt.date, days: int, every: int) -> list[str]:
 KEYS = [REPO / "migrator" / "data" / "mappings" / f"{n}.yaml"
         for n in ("juki_mainframe_jumin", "juki_rdb_jumin", "juki_rdb_setai")]
 KEYS += sorted((REPO / "tests" / "data" / "layouts" / "mappings").glob("*.yaml"))
-# Layouts written before the suggester was last tuned and never looked at while tuning it: their figures are
-# the honest estimate of what a new vendor's layout gets.
-HELD_OUT = sorted((REPO / "tests" / "data" / "layouts" / "heldout" / "mappings").glob("*.yaml"))
+# Layouts written before the suggester was last tuned. The newest was never looked at while tuning it: its
+# figure is the honest estimate of what a new vendor's layout gets. The older ones were held out from an earlier
+# tuning and their misses were looked at since (docs/mapping-format.md), so they are printed apart from both.
+NEVER_TUNED = ("kunrei_jumin",)
+_HELD = sorted((REPO / "tests" / "data" / "layouts" / "heldout" / "mappings").glob("*.yaml"))
+HELD_OUT = [p for p in _HELD if p.stem in NEVER_TUNED]
+EARLIER = [p for p in _HELD if p.stem not in NEVER_TUNED]
 
 
 def measure(path: Path, registry: SchemaRegistry, sample: Path | None = None
@@ -102,7 +107,8 @@ def suggestions() -> None:
     registry = SchemaRegistry.load(layouts / "schemas", layouts / "heldout" / "schemas",
                                    REPO / "migrator" / "data" / "schemas")
     print("mapping template suggestions against answer keys (baseline: the name ranking alone, every item filled)")
-    for title, keys in (("tuned on", KEYS), ("held out (never tuned on)", HELD_OUT)):
+    for title, keys in (("tuned on", KEYS), ("held out earlier, seen since", EARLIER),
+                        ("held out (never tuned on)", HELD_OUT)):
         print(f"{title:26} {'items':>5} {'top-1':>6} {'top-3':>6} {'filled w/o source':>18} "
               f"{'baseline top-1':>15} {'baseline filled':>16}")
         for path in keys:
