@@ -4,7 +4,10 @@ The dictionary is data (``terms.yaml`` beside this module, with its sources): th
 standard's item names and their romanised, English and Japanese variant spellings. :func:`translate` turns
 ``SEINEN_YMD``, ``DATE_OF_BIRTH``, ``birthDate``, ``JK-SNGP`` or ``ｱﾃﾅ番号`` into Japanese words; a romanised token
 that is in no list may still be an abbreviation of one (a subsequence keeping the first letter and at least
-half the consonants: ``STI`` of ``SETAI``, ``YBN`` of ``YUBIN``).
+half the consonants: ``STI`` of ``SETAI``, ``YBN`` of ``YUBIN``). Romaji of another family (訓令式 ``SYOUZYO``,
+long vowels written out) is folded to one spelling (:func:`fold_roman`) before it is looked up; a token that is
+no word is split before an abbreviation suffix (``SCD``: ``S`` + ``CD``). :func:`label` reads a vendor's code
+label as the standard code table's word (現存 → 住登).
 """
 
 from __future__ import annotations
