@@ -5,7 +5,8 @@ Suggestions: for each layout with a known correct mapping (the shipped samples, 
 tests/data/layouts: romanised, English, numbered fields) top-1 and top-3 accuracy over the standard items
 whose answer key has a legacy item, and the share of items *without* a source that still got a suggestion;
 the baseline is the name ranking alone (every item filled), measured in the same run. The layouts the
-suggester was tuned on and the held-out ones (tests/data/layouts/heldout, never tuned on) are printed apart;
+suggester was tuned on, the ones held out from an earlier tuning and looked at since, and the one never tuned
+on (tests/data/layouts/heldout, see its README) are printed apart;
 then the two shipped layouts again with a sample of their clean extracts (``--sample``).
 
 Run: .venv/bin/python bench/mapping.py [ROWS]   (default 1,000,000)
@@ -29,7 +30,7 @@ import polars as pl
 
 from migrator import jp
 from migrator.mapping import CodeEntry, ItemRow, Mapping, compile_mapping, load_mapping
-from migrator.mapping.template import build_template, suggest
+from migrator.mapping.template import accuracy
 from migrator.schema import SchemaRegistry
 
 REPO = Path(__file__).resolve().parent.parent
@@ -77,9 +78,13 @@ def _dates(first: dt.date, days: int, every: int) -> list[str]:
 KEYS = [REPO / "migrator" / "data" / "mappings" / f"{n}.yaml"
         for n in ("juki_mainframe_jumin", "juki_rdb_jumin", "juki_rdb_setai")]
 KEYS += sorted((REPO / "tests" / "data" / "layouts" / "mappings").glob("*.yaml"))
-# Layouts written before the suggester was last tuned and never looked at while tuning it: their figures are
-# the honest estimate of what a new vendor's layout gets.
-HELD_OUT = sorted((REPO / "tests" / "data" / "layouts" / "heldout" / "mappings").glob("*.yaml"))
+# Layouts written before the suggester was last tuned. The newest was never looked at while tuning it: its
+# figure is the honest estimate of what a new vendor's layout gets. The older ones were held out from an earlier
+# tuning and their misses were looked at since (docs/mapping-format.md), so they are printed apart from both.
+NEVER_TUNED = ("kunrei_jumin",)
+_HELD = sorted((REPO / "tests" / "data" / "layouts" / "heldout" / "mappings").glob("*.yaml"))
+HELD_OUT = [p for p in _HELD if p.stem in NEVER_TUNED]
+EARLIER = [p for p in _HELD if p.stem not in NEVER_TUNED]
 
 
 def measure(path: Path, registry: SchemaRegistry, sample: Path | None = None
@@ -87,27 +92,14 @@ def measure(path: Path, registry: SchemaRegistry, sample: Path | None = None
     key, _ = load_mapping(path)
     assert key is not None and key.legacy_schema and key.legacy_table
     std_schema, leg_schema = registry.get(key.standard_schema), registry.get(key.legacy_schema)
-    std, leg = std_schema.table(key.standard_table), leg_schema.table(key.legacy_table)
-    answer = {row.standard: set(row.legacy) for row in key.items if row.legacy and not row.excluded}
     samples = None
     if sample is not None:
         from migrator.services.mapping import read_samples
 
-        samples = read_samples(sample, legacy=leg_schema.id, legacy_table=leg.name, registry=registry)
-    ranked = suggest(std, leg, limit=3, standard_codes=std_schema.code_tables, legacy_codes=leg_schema.code_tables,
-                     samples=samples)
-    names = suggest(std, leg, limit=3, evidence=False)
-    template = {row.standard: set(row.legacy) for row in build_template(std_schema, std.name, leg_schema,
-                                                                         leg.name, samples=samples).items}
-    with_source = [i.name for i in std.items if i.name in answer]
-    without = [i.name for i in std.items if i.name not in answer]
-    top1 = sum(bool(template.get(n) and template[n] <= answer[n]) for n in with_source)
-    top3 = sum(any(s.legacy in answer[n] for s in ranked[n][:3]) for n in with_source)
-    filled = sum(bool(template.get(n)) for n in without)
-    base1 = sum(bool(names[n]) and names[n][0].legacy in answer[n] for n in with_source)
-    base_filled = sum(bool(names[n]) for n in without)
-    return (path.stem, len(with_source), top1 / len(with_source), top3 / len(with_source),
-            filled / max(len(without), 1), base1 / len(with_source), base_filled / max(len(without), 1))
+        samples = read_samples(sample, legacy=leg_schema.id, legacy_table=key.legacy_table, registry=registry)
+    found = accuracy(key, std_schema, leg_schema, samples=samples)
+    return (path.stem, found.with_source, found.top1, found.top3, found.filled_without_source,
+            found.baseline_top1, found.baseline_filled)
 
 
 def suggestions() -> None:
@@ -115,7 +107,8 @@ def suggestions() -> None:
     registry = SchemaRegistry.load(layouts / "schemas", layouts / "heldout" / "schemas",
                                    REPO / "migrator" / "data" / "schemas")
     print("mapping template suggestions against answer keys (baseline: the name ranking alone, every item filled)")
-    for title, keys in (("tuned on", KEYS), ("held out (never tuned on)", HELD_OUT)):
+    for title, keys in (("tuned on", KEYS), ("held out earlier, seen since", EARLIER),
+                        ("held out (never tuned on)", HELD_OUT)):
         print(f"{title:26} {'items':>5} {'top-1':>6} {'top-3':>6} {'filled w/o source':>18} "
               f"{'baseline top-1':>15} {'baseline filled':>16}")
         for path in keys:

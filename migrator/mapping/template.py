@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from migrator.mapping.model import CodeEntry, ItemRow, Mapping
-from migrator.mapping.terms import qualifiers, translate
+from migrator.mapping.terms import initials_fit, qualifiers, translate
+from migrator.mapping.terms import label as vendor_label
 from migrator.schema import CodeTable, Item, Schema, Table
 
 _SYNONYMS = (
@@ -36,6 +37,7 @@ _SYNONYMS = (
 MIN_SCORE = 30
 MIN_FILL = 60  # below this the 現行項目名 cell stays empty (candidates in 備考 only) …
 MIN_CLEAR = 45  # … unless the candidate is at least this good and 10 points ahead of every other
+MIN_FREED = 55  # … or this good and 10 ahead of every other that a better pair has not taken
 
 
 @lru_cache(maxsize=65536)
@@ -185,18 +187,23 @@ def shape_of(item: Item, code_tables: Map[str, CodeTable], sample: Sequence[str]
 
 
 def _label(text: str) -> str:
+    """A code label compared: width folded, 者/住民/人 and a bracketed remark dropped, a vendor's word replaced
+    by the standard table's (現存 → 住登, 職権消除 → 消除; terms.yaml ``labels``)."""
     text = unicodedata.normalize("NFKC", text).strip()
-    return re.sub(r"(\(.*?\)|者|住民|人)$", "", text) or text
+    text = re.sub(r"(\(.*?\)|者|住民|人)$", "", text) or text
+    return vendor_label(text)
 
 
-def _code_overlap(std: CodeTable | None, shape: Shape) -> float | None:
-    """How far a legacy code list agrees with the standard's table (labels first, else codes); None: unknown."""
+def _code_overlap(std: CodeTable | None, shape: Shape, *, exact: bool = False) -> float | None:
+    """How far a legacy code list agrees with the standard's table (labels first, else codes); None: unknown.
+    ``exact``: a label counts only when it is a standard label (not when one contains the other)."""
     if std is None or not (shape.labels or shape.codes):
         return None
     if shape.labels:
         ours = [_label(label) for label in shape.labels]
         theirs = [_label(label) for _, label in std.values]
-        hits = sum(any(a == b or (len(a) > 1 and a in b) or (len(b) > 1 and b in a) for b in theirs) for a in ours)
+        hits = sum(any(a == b or (not exact and ((len(a) > 1 and a in b) or (len(b) > 1 and b in a)))
+                       for b in theirs) for a in ours)
         return hits / len(ours)
     return len(shape.codes & set(std.codes)) / len(shape.codes)
 
@@ -225,11 +232,15 @@ def _evidence(std: Item, std_codes: Map[str, CodeTable], shape: Shape) -> int:
             points -= 10
         elif shape.size > 2 * std.length + 2 and not _composite(std.name, shape):
             points -= 15  # an address text for a 7-digit code
+        elif shape.size > std.length and std.charset == "digits" and not _composite(std.name, shape):
+            points -= 8  # a 7-digit 町字コード for the 6-digit 市区町村コード
     elif std.max_length is not None and shape.size is not None:
         if std.max_length <= 5 and shape.size > 2 * std.max_length + 2:
             points -= 30  # a 40-character text for a 3-character code
         elif shape.size > 3 * std.max_length + 10:
             points -= 15
+        elif shape.size > std.max_length:
+            points -= 5  # would not fit: a 60-character 方書 for the 20-character 方書コード
     if std.charset == "kana_full":
         points += 12 if shape.charset in ("kana_full", "kana_half") else (-30 if shape.charset == "digits" else 0)
     elif std.charset == "digits" and shape.charset in ("kana_full", "kana_half"):
@@ -241,6 +252,28 @@ def _evidence(std: Item, std_codes: Map[str, CodeTable], shape: Shape) -> int:
             best = max(known)
             points += round(20 * best) if best > 0 else -10
     return points
+
+
+CODE_TABLE_SCORE = 40  # a name that says nothing, but a code table whose labels are the standard's
+
+
+def _same_codes(std: Item, std_codes: Map[str, CodeTable], shape: Shape) -> bool:
+    """The layout's own code table for this item has (nearly) the standard item's labels, label by label: the
+    evidence of a 現存区分 {現存, 転出, 死亡, 職権消除} for 住民状態 when its name says nothing."""
+    if not std.code_tables or len(shape.labels) < 2:
+        return False
+    found = [_code_overlap(std_codes.get(t), shape, exact=True) for t in std.code_tables]
+    return max((o for o in found if o is not None), default=0.0) >= 0.75
+
+
+_PART_WORDS = {"市区町村コード": ("市区町村", "市町村", "団体"), "町字コード": ("町字", "町丁", "大字")}
+
+
+def _names_part(name: str, text: str) -> bool:
+    """A composite address code whose name or description names this part (住所ＣＤ（市町村６＋町字５）)."""
+    words = next((w for part, w in _PART_WORDS.items() if name.endswith(part)), ())
+    folded = unicodedata.normalize("NFKC", text)
+    return any(w in folded for w in words)
 
 
 def _qualified(score: int, std_text: str, legacy_text: str) -> int:
@@ -286,10 +319,21 @@ def suggest(standard: Table, legacy: Table, *, limit: int = 3, standard_codes: M
                 texts.append((li.column, ""))
             if li.description and len(li.description) <= 20:
                 texts.append((li.description, li.description))
+            lead = re.split(r"[。、,，:：;；\n]", li.description or "")[0].strip()
+            if lead != li.description and 2 <= len(lead) <= 20:
+                texts.append((lead, lead))  # a comment's first phrase: 生年月日。和暦で格納 …
             best, label, text = max((similarity(item.name, t), lab, t) for t, lab in texts)
+            shape = shapes[li.name]
+            if evidence and best < CODE_TABLE_SCORE and _same_codes(item, std_codes, shape):
+                best = CODE_TABLE_SCORE
             score = best
             if evidence and best >= MIN_SCORE - 10:
-                score += _evidence(item, std_codes, shapes[li.name]) + round(2 * (1 - abs(si / n_std - lj / n_leg)))
+                score += _evidence(item, std_codes, shape) + round(2 * (1 - abs(si / n_std - lj / n_leg)))
+                if _composite(item.name, shape) and any(_names_part(item.name, t) for t, _ in texts):
+                    score += 10
+                fits = initials_fit(item.name, translate(text))
+                if fits is not None:
+                    score += 8 if fits else -8  # S of JSHO-SCD: 市区町村 (shichoson), not 方書 (katagaki)
                 score = _qualified(score, item.name, text)
                 if "_" in item.name and fold(text) == fold(item.name.split("_")[0], legacy=False) \
                         and not item.name.endswith("_町字"):
@@ -363,18 +407,22 @@ def assign(standard: Table, ranked: dict[str, list[Suggestion]],
     shapes = shapes or {}
     follow = companions(standard)
 
+    chosen: dict[str, Choice] = {}
+    owner: dict[str, list[str]] = {}
+
     def convincing(found: list[Suggestion], s: Suggestion) -> bool:
-        others = [o.score for o in found if o.legacy != s.legacy]
-        return s.score >= MIN_FILL or (s.score >= MIN_CLEAR and s.score - max(others, default=0) >= 10)
+        others = [o for o in found if o.legacy != s.legacy]
+        free = [o.score for o in others if o.legacy not in owner]
+        # 10 ahead of every other candidate; or, at MIN_FREED, of those a better-scored pair has not taken
+        return s.score >= MIN_FILL or (s.score >= MIN_CLEAR and s.score - max((o.score for o in others), default=0)
+                                       >= 10) or (s.score >= MIN_FREED and s.score - max(free, default=0) >= 10)
 
     index = {n: k for k, n in enumerate(standard.item_names)}
     pairs = sorted(((s.score, -index[name], name, s) for name, found in ranked.items() for s in found
-                    if name not in follow and convincing(found, s) and _numbered(name, s)),
+                    if name not in follow and s.score >= MIN_CLEAR and _numbered(name, s)),
                    key=lambda p: (p[0], p[1]), reverse=True)
-    chosen: dict[str, Choice] = {}
-    owner: dict[str, list[str]] = {}
     for _, _, name, s in pairs:
-        if name in chosen:
+        if name in chosen or not convincing(ranked[name], s):
             continue
         taken = owner.get(s.legacy, [])
         shape = shapes.get(s.legacy, Shape("string"))
@@ -508,3 +556,45 @@ def build_template(standard_schema: Schema, table: str, legacy_schema: Schema, l
 
 def required_items(table: Table) -> set[str]:
     return {i.name for i in table.items if i.required}
+
+
+# ---------------------------------------------------------------------------------------------- accuracy
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    """How a template's suggestions compare with a correct mapping (an answer key) of the same layout."""
+
+    with_source: int  # standard items the key gives a legacy source
+    top1: float  # share of them whose filled cell is right
+    top3: float  # share of them whose right item is among the first three candidates
+    filled_without_source: float  # share of the items the key leaves without a source that still got a fill
+    baseline_top1: float  # the name ranking alone (every item filled with its best name)
+    baseline_filled: float
+
+    def meets(self, *, top1: float = 0.9, filled: float = 0.1) -> bool:
+        """The goal of the suggestions: top-1 ≥ 90 % and at most 10 % of the source-less items filled."""
+        return self.top1 >= top1 and self.filled_without_source <= filled
+
+
+def accuracy(answer: Mapping, standard_schema: Schema, legacy_schema: Schema, *,
+             samples: Map[str, Sequence[str]] | None = None) -> Accuracy:
+    """The :class:`Accuracy` of :func:`build_template` on ``answer``'s layout against ``answer``."""
+    assert answer.legacy_table is not None
+    std, leg = standard_schema.table(answer.standard_table), legacy_schema.table(answer.legacy_table)
+    key = {row.standard: set(row.legacy) for row in answer.items if row.legacy and not row.excluded}
+    ranked = suggest(std, leg, limit=3, standard_codes=standard_schema.code_tables,
+                     legacy_codes=legacy_schema.code_tables, samples=samples)
+    names = suggest(std, leg, limit=3, evidence=False)
+    made = {row.standard: set(row.legacy) for row in build_template(standard_schema, std.name, legacy_schema,
+                                                                     leg.name, samples=samples).items}
+    with_source = [i.name for i in std.items if i.name in key]
+    without = [i.name for i in std.items if i.name not in key]
+    n, m = max(len(with_source), 1), max(len(without), 1)
+    return Accuracy(
+        len(with_source),
+        sum(bool(made.get(s) and made[s] <= key[s]) for s in with_source) / n,
+        sum(any(c.legacy in key[s] for c in ranked[s][:3]) for s in with_source) / n,
+        sum(bool(made.get(s)) for s in without) / m,
+        sum(bool(names[s]) and names[s][0].legacy in key[s] for s in with_source) / n,
+        sum(bool(names[s]) for s in without) / m)

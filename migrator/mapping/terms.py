@@ -4,7 +4,10 @@ The dictionary is data (``terms.yaml`` beside this module, with its sources): th
 standard's item names and their romanised, English and Japanese variant spellings. :func:`translate` turns
 ``SEINEN_YMD``, ``DATE_OF_BIRTH``, ``birthDate``, ``JK-SNGP`` or ``ｱﾃﾅ番号`` into Japanese words; a romanised token
 that is in no list may still be an abbreviation of one (a subsequence keeping the first letter and at least
-half the consonants: ``STI`` of ``SETAI``, ``YBN`` of ``YUBIN``).
+half the consonants: ``STI`` of ``SETAI``, ``YBN`` of ``YUBIN``). Romaji of another family (訓令式 ``SYOUZYO``,
+long vowels written out) is folded to one spelling (:func:`fold_roman`) before it is looked up; a token that is
+no word is split before an abbreviation suffix (``SCD``: ``S`` + ``CD``). :func:`label` reads a vendor's code
+label as the standard code table's word (現存 → 住登).
 """
 
 from __future__ import annotations
@@ -24,10 +27,13 @@ _MAX_PHRASE = 5
 @dataclass(frozen=True)
 class Terms:
     phrases: dict[tuple[str, ...], str]  # lower-case latin token sequence → Japanese word
+    roman: dict[tuple[str, ...], str]  # the romaji phrases folded by :func:`fold_roman` → Japanese word
     romaji: dict[str, str]  # single romanised word → Japanese word (for abbreviations)
     japanese: dict[str, str]  # Japanese variant (NFKC) → the standard's word
     japanese_re: re.Pattern[str]
     qualifiers: dict[str, tuple[str, ...]]
+    labels: dict[str, str]  # a vendor's code label (NFKC) → the standard code table's word
+    suffixes: tuple[str, ...]  # abbreviations a romanised token may end with (scd: s + cd)
 
 
 def _tokens(text: str) -> tuple[str, ...]:
@@ -39,6 +45,7 @@ def terms() -> Terms:
     """The dictionary of ``terms.yaml`` (loaded once)."""
     data = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))
     phrases: dict[tuple[str, ...], str] = {}
+    roman: dict[tuple[str, ...], str] = {}
     romaji: dict[str, str] = {}
     japanese: dict[str, str] = {}
     for word, spellings in data["terms"].items():
@@ -48,6 +55,8 @@ def terms() -> Terms:
         for kind in ("romaji", "english"):
             for spelling in spellings.get(kind) or ():
                 phrases.setdefault(_tokens(str(spelling)), word)
+                if kind == "romaji":
+                    roman.setdefault(tuple(fold_roman(t) for t in _tokens(str(spelling))), word)
                 if kind == "romaji" and " " not in str(spelling) and len(str(spelling)) >= 3:
                     romaji.setdefault(str(spelling).lower(), word)
         for variant in spellings.get("japanese") or ():
@@ -55,7 +64,24 @@ def terms() -> Terms:
     pattern = re.compile("|".join(re.escape(v) for v in sorted(japanese, key=len, reverse=True)))
     qualifiers = {str(k): tuple(unicodedata.normalize("NFKC", str(w)) for w in v)
                   for k, v in (data.get("qualifiers") or {}).items()}
-    return Terms(phrases, romaji, japanese, pattern, qualifiers)
+    labels = {unicodedata.normalize("NFKC", str(v)): unicodedata.normalize("NFKC", str(k))
+              for k, vs in (data.get("labels") or {}).items() for v in vs}
+    suffixes = tuple(sorted((str(x).lower() for x in data.get("suffixes") or ()), key=len, reverse=True))
+    return Terms(phrases, roman, romaji, japanese, pattern, qualifiers, labels, suffixes)
+
+
+_KUNREI = (("jy", "zy"), ("shi", "si"), ("sh", "sy"), ("chi", "ti"), ("ch", "ty"), ("tsu", "tu"), ("fu", "hu"),
+           ("ji", "zi"), ("j", "zy"), ("ou", "o"), ("oo", "o"), ("uu", "u"))
+
+
+@lru_cache(maxsize=65536)
+def fold_roman(token: str) -> str:
+    """A romanised word in one spelling whatever the family: Hepburn read as 訓令式 (shi → si, cho → tyo,
+    tsu → tu, fu → hu, ji → zi, ju → zyu) and long vowels written out or not (juusho, jusho, zyuusyo, zyusyo
+    all become zyusyo). For comparing names only."""
+    for hepburn, kunrei in _KUNREI:
+        token = token.replace(hepburn, kunrei)
+    return token
 
 
 _VOWELS = set("aeiou")
@@ -95,6 +121,9 @@ def _latin(tokens: list[str], table: Terms) -> list[str]:
     while i < len(tokens):
         for n in range(min(_MAX_PHRASE, len(tokens) - i), 0, -1):
             word = table.phrases.get(tuple(tokens[i:i + n]))
+            if word is None and all(t.isalpha() for t in tokens[i:i + n]):
+                # the same romaji in another family's spelling (SYOUZYO for shojo, ZYUSYO for jusho)
+                word = table.roman.get(tuple(fold_roman(t) for t in tokens[i:i + n]))
             if word is not None:
                 out.append(word)
                 i += n
@@ -102,9 +131,45 @@ def _latin(tokens: list[str], table: Terms) -> list[str]:
         else:
             token = tokens[i]
             guess = _abbreviation(token, table) if not token.isdigit() else None
-            out.append(guess if guess is not None else token.upper())
+            if guess is None and (suffix := _suffix(token, table)):
+                head = token[:-len(suffix)]
+                out.append((_abbreviation(head, table) or head.upper()) + table.phrases[(suffix,)])
+            else:
+                out.append(guess if guess is not None else token.upper())
             i += 1
     return out
+
+
+def _suffix(token: str, table: Terms) -> str | None:
+    """The abbreviation a token that is no word ends with (``scd`` → ``cd``), or None."""
+    return next((x for x in table.suffixes if token.endswith(x) and len(token) > len(x) and token.isalpha()
+                 and (x,) in table.phrases), None)
+
+
+def label(text: str) -> str:
+    """A code label with a vendor's word replaced by the standard code table's (現存 → 住登)."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    return terms().labels.get(folded, folded)
+
+
+@cache
+def _initials() -> tuple[tuple[str, frozenset[str]], ...]:
+    """Japanese word → the first letters of its romanised spellings (市区町村: s, d; 町字: c, m)."""
+    found: dict[str, set[str]] = {}
+    for word, japanese in terms().romaji.items():
+        found.setdefault(japanese, set()).add(word[0])
+    return tuple(sorted(((w, frozenset(v)) for w, v in found.items() if w), key=lambda kv: -len(kv[0])))
+
+
+def initials_fit(standard: str, translated: str) -> bool | None:
+    """Whether the lone letters a translated legacy name kept (住所Sコード of JSHO-SCD) stand for words of the
+    standard name the legacy name lacks (S: 市区町村 of 住所_市区町村コード); None when it kept none."""
+    letters = [m.lower() for m in re.findall(r"(?<![A-Za-z])[A-Z]{1,2}(?![A-Za-z])", translated)]
+    if not letters:
+        return None
+    std = unicodedata.normalize("NFKC", standard)
+    missing = {w: first for w, first in _initials() if w in std and w not in translated}
+    return all(any(letter[0] in first for first in missing.values()) for letter in letters)
 
 
 _SEGMENT = re.compile(r"[A-Za-z]+|[0-9]+|[^A-Za-z0-9\s_\-.]+")
@@ -132,7 +197,9 @@ def translate(name: str) -> str:
         out.append(table.japanese_re.sub(lambda m: table.japanese[m.group(0)], seg))
     if latin:
         out += _latin(latin, table)
-    return _join(out)
+    # once more over the whole: words of two scripts may make one variant (消除ＹＭＤ: 消除 + 年月日 → 消除年月日,
+    # the standard's 消除の異動年月日; 国籍ＣＤ → 国籍コード). The standard's words map to themselves.
+    return table.japanese_re.sub(lambda m: table.japanese[m.group(0)], _join(out))
 
 
 def _join(words: list[str]) -> str:
