@@ -149,7 +149,13 @@ class ExtractReader:
     # ------------------------------------------------------------------ encoding
 
     def choose_encoding(self) -> str:
-        """The declared encoding, or the strictly detected one (BOM → UTF-8 → CP932), streaming the file."""
+        """The declared encoding, or the strictly detected one (BOM → UTF-8 → CP932) on a bounded sample.
+
+        The sample is ``_DETECT_SAMPLE`` bytes from the first non-ASCII byte, looked for in the first
+        ``_DETECT_SCAN`` bytes (ASCII reads the same in both); no whole extra pass over the file. Bytes
+        beyond the sample that do not decode are the reader's DAT001 findings, with their lines.
+        ``proven_decodes``: the sample reached the end of the file, so the whole file decodes.
+        """
         if self.declared_encoding:
             enc = resolve_encoding(self.declared_encoding)
             with self.path.open("rb") as fh:
@@ -160,24 +166,34 @@ class ExtractReader:
             head = fh.read(1 << 16)
         if head.startswith(codecs.BOM_UTF8):
             detection = detect_encoding(head)
+            self.extra_findings.append(_info_encoding(self.path, str(detection.encoding), detection.reason,
+                                                      detection.reason_ja))
+            return str(detection.encoding)
+        sample, whole = _encoding_sample(self.path)
+        if sample is None:
+            enc = Encoding.UTF8
+            self.proven_decodes = whole
+            why = ("ASCII only, which reads the same in UTF-8 and CP932", "ASCIIのみ（UTF-8でもCP932でも同じ）") if whole \
+                else (f"ASCII only in the first {_DETECT_SCAN >> 20} MiB; read as UTF-8",
+                      f"先頭{_DETECT_SCAN >> 20}MiBはASCIIのみ。UTF-8として読む")
         else:
-            chosen: tuple[Encoding, tuple[str, str]] | None = None
-            for enc in (Encoding.UTF8, Encoding.CP932):
-                if decodes(self.path, str(enc)):
-                    self.proven_decodes = True
-                    why = ("decodes as UTF-8 without error", "UTF-8として誤りなく読める") if enc is Encoding.UTF8 \
-                        else ("not valid UTF-8; decodes as CP932 without error", "UTF-8として不正、CP932として誤りなく読める")
-                    chosen = (enc, why)
-                    break
-            if chosen is None:  # neither: read as CP932 and report the bad lines
-                chosen = (Encoding.CP932, ("neither UTF-8 nor CP932 throughout; read as CP932",
-                                           "UTF-8でもCP932でもない箇所がある。CP932として読む"))
-            enc, (en, ja) = chosen
-            self.extra_findings.append(_info_encoding(self.path, str(enc), en, ja))
-            return str(enc)
-        self.extra_findings.append(_info_encoding(self.path, str(detection.encoding), detection.reason,
-                                                  detection.reason_ja))
-        return str(detection.encoding)
+            where = ("throughout", "全体") if whole else \
+                (f"in {len(sample) >> 10:,} KiB from the first non-ASCII byte",
+                 f"最初の非ASCIIバイトから{len(sample) >> 10:,}KiB")
+            decoded = True
+            if _sample_decodes(sample, "utf-8", whole):
+                enc, why = Encoding.UTF8, (f"decodes as UTF-8 without error {where[0]}",
+                                           f"UTF-8として誤りなく読める（{where[1]}）")
+            elif _sample_decodes(sample, "cp932", whole):
+                enc, why = Encoding.CP932, (f"not valid UTF-8; decodes as CP932 without error {where[0]}",
+                                            f"UTF-8として不正、CP932として誤りなく読める（{where[1]}）")
+            else:  # neither: read as CP932 and report the bad lines
+                decoded = False
+                enc, why = Encoding.CP932, (f"neither UTF-8 nor CP932 {where[0]}; read as CP932",
+                                            f"UTF-8でもCP932でもない箇所がある（{where[1]}）。CP932として読む")
+            self.proven_decodes = whole and decoded
+        self.extra_findings.append(_info_encoding(self.path, str(enc), *why))
+        return str(enc)
 
     def _hint(self, encoding: str) -> tuple[str, str]:
         other = "cp932" if encoding.startswith("utf") else "utf-8"
@@ -736,7 +752,10 @@ def _csv_fields(data: bytes, delimiter: int) -> tuple[np.ndarray | None, int]:
     """Fields per line of ``data`` (whole UTF-8 lines, each ending in LF), or (None, the number of lines
     before the first one) where Python's ``csv`` could read a line otherwise than polars: a NUL, a lone CR,
     a line longer than the field limit, a quoted field left open at the line end, a quote that opens in the
-    middle of a field or is not followed by a delimiter or the line end when it closes."""
+    middle of a field or is not followed by a delimiter or the line end when it closes.
+
+    NUL, CR and quotes are first looked for with ``bytes.find`` (memchr): most blocks have none of them.
+    """
     buf = np.frombuffer(data, dtype=np.uint8)
     ends = np.flatnonzero(buf == 10)
     if len(ends) == 0:
@@ -748,16 +767,17 @@ def _csv_fields(data: bytes, delimiter: int) -> tuple[np.ndarray | None, int]:
         if len(hit):
             suspects.append(int(positions[hit[0]]))
 
-    nul = np.flatnonzero(buf == 0)
-    if len(nul):
-        suspects.append(int(nul[0]))
+    nul = data.find(b"\0")
+    if nul >= 0:
+        suspects.append(nul)
     first(np.diff(ends, prepend=-1) > _CSV_FIELD_LIMIT, ends)
-    crs = np.flatnonzero(buf == 13)
-    first(buf[np.minimum(crs + 1, len(buf) - 1)] != 10, crs)
+    if data.find(b"\r") >= 0:
+        crs = np.flatnonzero(buf == 13)
+        first(buf[np.minimum(crs + 1, len(buf) - 1)] != 10, crs)
     delims = np.flatnonzero(buf == delimiter)
     counts = np.diff(np.searchsorted(delims, ends), prepend=0) + 1  # delimiters per line, plus one
-    quotes = np.flatnonzero(buf == 34)
-    if len(quotes):
+    if data.find(b'"') >= 0:
+        quotes = np.flatnonzero(buf == 34)
         first(np.searchsorted(quotes, ends) % 2 == 1, ends)  # a quote still open at a line end
         opening, closing = quotes[0::2], quotes[1::2]
         before = buf[np.maximum(opening - 1, 0)]
@@ -803,6 +823,36 @@ class _Checksum:
 def _info_encoding(path: Path, encoding: str, en: str, ja: str) -> Finding:
     f = make_finding("DAT008", Location(file=str(path)), encoding=encoding, reason=en)
     return Finding(**{**f.__dict__, "message_ja": f"文字コード {encoding}: {ja}"})
+
+
+_DETECT_SCAN = 16 << 20  # bytes looked through for the first non-ASCII byte
+_DETECT_SAMPLE = 1 << 20  # bytes decoded from there to choose the encoding
+
+
+def _encoding_sample(path: Path) -> tuple[bytes | None, bool]:
+    """The bytes encoding detection looks at: ``_DETECT_SAMPLE`` bytes from the first non-ASCII byte among
+    the first ``_DETECT_SCAN`` (None: none there), and whether they reach the end of the file."""
+    with path.open("rb") as fh:
+        seen = 0
+        while seen < _DETECT_SCAN and (chunk := fh.read(min(1 << 20, _DETECT_SCAN - seen))):
+            seen += len(chunk)
+            if chunk.isascii():
+                continue
+            first = int(np.argmax(np.frombuffer(chunk, dtype=np.uint8) >= 0x80))
+            sample = chunk[first:]
+            if len(sample) < _DETECT_SAMPLE:
+                sample += fh.read(_DETECT_SAMPLE - len(sample))
+            return sample, not fh.read(1)
+        return None, not fh.read(1)
+
+
+def _sample_decodes(sample: bytes, encoding: str, whole: bool) -> bool:
+    """Whether ``sample`` decodes strictly; a character cut at its end counts as good unless it is the file's end."""
+    try:
+        codecs.getincrementaldecoder(encoding)(errors="strict").decode(sample, final=whole)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def decodes(path: Path, encoding: str) -> bool:

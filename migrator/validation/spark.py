@@ -189,7 +189,7 @@ def _line_cuts(path: Path, size: int, split_bytes: int) -> list[tuple[int, int]]
 def _plan_csv(index: int, reader: ExtractReader, size: int, split_bytes: int) -> _Plan:
     path = reader.path
     where = str(path)
-    encoding = reader.choose_encoding()  # strict detection over the whole file, as the local run does
+    encoding = reader.choose_encoding()  # strict detection on a bounded sample, as the local run does
     found = list(reader.extra_findings)
     # a declared encoding (or one read as CP932 because nothing decoded) is not proven yet: decode once here
     if not (reader.proven_decodes or decodes(path, encoding.replace("-sig", ""))):

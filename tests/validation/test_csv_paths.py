@@ -133,3 +133,81 @@ def test_large_blocks_with_defects_read_alike_and_plain_blocks_skip_python(tmp_p
     assert frame.filter(pl.col("ATENA_NO") == "002801")["__line"].to_list() == [2805]
     codes = {code for code, _, _ in _read(path, blocks=True, encoding="cp932")[1]}
     assert {"DAT001", "DAT002", "DAT009", "DAT012"} <= codes
+
+
+def _edge_file(encoding: str, newline: bytes, final_newline: bool) -> bytes:
+    """A small extract with every defect the block path must hand to Python, in ``encoding``."""
+    rows = [
+        "番号,氏名,住所",
+        '001,山田 太郎,"東京都千代田区, 丸の内"',  # a delimiter inside quotes, multi-byte characters
+        '002,"髙橋 ""はしご""",ｱｲｳ',  # doubled quotes, half-width kana (one byte each in CP932)
+        '003,"複数行の@NL@住所",大阪',  # a quoted field over two lines
+        "004,佐藤,札幌,余分",  # ragged
+        "005,@BAD@,名古屋",  # undecodable bytes
+        "006,鈴木,福岡",
+        "007,\"閉じない,仙台",  # an unterminated quote: the lines after it are read again
+        "008,伊藤,那覇",
+        "T,9",  # a trailer whose count is wrong
+    ]
+    body = (newline.decode().join(rows) + (newline.decode() if final_newline else "")).encode(encoding)
+    bad = b"\x81\x20" if encoding == "cp932" else b"\xff\xfe"
+    return body.replace(b"@NL@", newline).replace(b"@BAD@", bad)
+
+
+@pytest.mark.parametrize("encoding", ["cp932", "utf-8", "utf-8-sig"])
+@pytest.mark.parametrize("newline", [b"\r\n", b"\n"])
+@pytest.mark.parametrize("final_newline", [True, False])
+def test_every_block_boundary_reads_alike(tmp_path: Path, encoding: str, newline: bytes,
+                                          final_newline: bool) -> None:
+    """Block sizes from one byte up, so that a block ends inside every multi-byte character, every quoted
+    field and every line break; a BOM, LF or CR LF, with or without a final line break."""
+    data = _edge_file(encoding, newline, final_newline)
+    path = tmp_path / "edge.csv"
+    path.write_bytes(data)
+    whole = _read(path, blocks=False, block_bytes=1 << 20, batch_rows=4, encoding=encoding)
+    assert whole[0]["番号"].to_list() == ["001", "002", "003", "006", "008"]
+    assert whole[0]["住所"].to_list()[:3] == ["東京都千代田区, 丸の内", "ｱｲｳ", "大阪"]
+    assert whole[0]["氏名"][2] == f"複数行の{newline.decode()}住所"
+    codes = {code for code, _, _ in whole[1]}
+    assert {"DAT001", "DAT002", "DAT003", "DAT009"} <= codes
+    for block_bytes in [*range(1, len(data) + 2), 1 << 20]:
+        fast = _read(path, blocks=True, block_bytes=block_bytes, batch_rows=4, encoding=encoding)
+        assert_frame_equal(fast[0], whole[0])
+        assert fast[1:] == whole[1:], block_bytes
+
+
+def test_plain_lines_around_each_boundary_read_alike(tmp_path: Path) -> None:
+    """A plain CP932 file (no defect, so every block goes to polars): any block size gives the same rows."""
+    lines = ["番号,氏名,ｶﾅ", *[f'{i:04d},"髙橋{i}, 様",ﾀｶﾊｼ' for i in range(40)]]
+    data = ("\n".join(lines)).encode("cp932")  # LF, no final newline
+    path = tmp_path / "plain.csv"
+    path.write_bytes(data)
+    whole = _read(path, blocks=False, block_bytes=1 << 20, batch_rows=9, encoding="cp932")
+    assert whole[0].height == 40 and whole[0]["氏名"][39] == "髙橋39, 様"
+    for block_bytes in range(1, 90):
+        fast = _read(path, blocks=True, block_bytes=block_bytes, batch_rows=9, encoding="cp932")
+        assert_frame_equal(fast[0], whole[0])
+        assert fast[1:] == whole[1:]
+
+
+def test_encoding_detected_on_a_sample_and_later_bad_bytes_reported(tmp_path: Path) -> None:
+    """Detection decodes a bounded sample from the first non-ASCII byte, not the whole file: a UTF-8 file
+    with CP932 bytes far beyond the sample is read as UTF-8, and those lines are DAT001 with their numbers."""
+    rows = ["番号,氏名", *[f"{i:06d},山田{i}" for i in range(120_000)]]
+    data = ("\n".join(rows) + "\n").encode("utf-8") + "999999,髙橋\n".encode("cp932")
+    assert len(data) > 2 << 20  # longer than the sample
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(data)
+    reader = ExtractReader(path)
+    frame = reader.read_all()
+    assert reader.encoding == "utf-8" and frame.height == 120_000
+    found = {f.code: f for f in reader.findings}
+    assert found["DAT001"].location.line == 120_002
+    assert "from the first non-ASCII byte" in found["DAT008"].message_en
+    small = tmp_path / "small.csv"
+    small.write_bytes("番号,氏名\n1,髙橋\n".encode("cp932"))
+    reader = ExtractReader(small)
+    reader.read_all()
+    assert reader.encoding == "cp932" and reader.proven_decodes  # the sample reached the end of the file
+    assert [f.code for f in reader.findings] == ["DAT008"]
+    assert "throughout" in reader.findings[0].message_en

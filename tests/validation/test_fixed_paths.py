@@ -1,0 +1,91 @@
+"""Fixed-width extracts read the same in any block size, and as a record-by-record reading says.
+
+The reader cuts whole blocks of lines with numpy and polars; these tests force blocks of one record up to
+the whole file, so that block ends fall inside records, inside CP932 characters, between a CR and its LF
+and just before the trailer, and compare every row, line number and finding with an oracle written
+record by record in Python.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from migrator.schema import SchemaRegistry
+from migrator.validation.readers import ExtractReader, ReadOptions
+from tests.conftest import DATA
+
+CLEAN = DATA / "sample_data" / "extracts" / "juki_mainframe_clean.dat"
+SCHEMA = SchemaRegistry.load(DATA / "schemas").get("legacy-juki-mainframe")
+TABLE = SCHEMA.table()
+
+
+def _read(path: Path, batch_rows: int) -> tuple[pl.DataFrame, list[tuple[str, int | None, int]], int]:
+    reader = ExtractReader(path, TABLE, ReadOptions(batch_rows=batch_rows), code_tables=SCHEMA.code_tables)
+    frames = list(reader.batches())
+    frame = pl.concat(frames).sort("__row")
+    findings = sorted((f.code, f.location.line, f.count) for f in reader.findings)
+    return frame, findings, reader.rows
+
+
+def _extract(newline: bytes, final_newline: bool) -> bytes:
+    lines = CLEAN.read_bytes().split(b"\r\n")[:-1]  # 3000 records and the trailer (count 3000)
+    records, trailer = lines[:24], b"9" + b"%010d" % 23 + lines[-1][11:]
+    bad = bytearray(records[4])
+    bad[40:42] = b"\x85\x40"  # not a CP932 character, inside 氏名
+    records[4] = bytes(bad)
+    records[9] = records[9][:500]  # a record of the wrong length
+    records[13] = b"   "  # a blank line (not a record)
+    body = newline.join([*records, trailer])
+    return body + newline if final_newline else body
+
+
+def _oracle(data: bytes) -> tuple[list[int], list[str | None], list[str | None]]:
+    """Lines, 宛名番号 and 氏名 of the good records, read record by record."""
+    names = {i.name: i for i in TABLE.items}
+    lines, ids, kanji = [], [], []
+    for n, line in enumerate(data.splitlines(), start=1):
+        if not line.strip() or line.startswith(b"9"):
+            continue
+        try:
+            line.decode("cp932")
+        except UnicodeDecodeError:
+            continue
+        if len(line) != 851:
+            continue
+        cut = [line[(i.start or 1) - 1:(i.start or 1) - 1 + (i.length or 0)].decode("cp932").rstrip(" \u3000") or None
+               for i in (names["宛名番号"], names["氏名"])]
+        lines.append(n)
+        ids.append(cut[0])
+        kanji.append(cut[1])
+    return lines, ids, kanji
+
+
+@pytest.mark.parametrize("newline", [b"\r\n", b"\n"])
+@pytest.mark.parametrize("final_newline", [True, False])
+def test_any_block_size_reads_as_record_by_record(tmp_path: Path, newline: bytes, final_newline: bool) -> None:
+    data = _extract(newline, final_newline)
+    path = tmp_path / "juki.dat"
+    path.write_bytes(data)
+    lines, ids, kanji = _oracle(data)
+    whole = _read(path, 1000)
+    assert whole[0]["__line"].to_list() == lines
+    assert whole[0]["宛名番号"].to_list() == ids and whole[0]["氏名"].to_list() == kanji
+    assert whole[0]["__row"].to_list() == [r for r in range(1, 24) if r not in (5, 10)]  # rows 5 and 10 unread
+    assert whole[1] == [("DAT001", 5, 1), ("DAT010", 10, 1)] and whole[2] == 23  # the trailer's count agrees
+    for batch_rows in (1, 2, 3, 4, 5, 7, 11, 13, 23, 24, 25):
+        got = _read(path, batch_rows)
+        assert_frame_equal(got[0], whole[0])
+        assert got[1:] == whole[1:], batch_rows
+
+
+def test_a_trailer_count_that_disagrees_is_found_in_any_block_size(tmp_path: Path) -> None:
+    data = _extract(b"\r\n", True).replace(b"\r\n9" + b"%010d" % 23, b"\r\n9" + b"%010d" % 99)
+    path = tmp_path / "juki.dat"
+    path.write_bytes(data)
+    for batch_rows in (1, 6, 1000):
+        frame, findings, rows = _read(path, batch_rows)
+        assert ("DAT009", 25, 1) in findings and rows == 23 and frame.height == 21
