@@ -181,4 +181,4 @@ def _check_expr(check: pa.Check, key: str) -> pl.Expr:
     expr = check._check_fn(_Grab(key), **check._check_kwargs)
     if not isinstance(expr, pl.Expr):
         raise NotOnePass(str(check))
-    return (expr | expr.is_null()) if check.ignore_na else expr.fill_null(False)
+    return expr.fill_null(True) if check.ignore_na else expr.fill_null(False)  # (expr | is_null) without expr twice
