@@ -8,7 +8,7 @@ Character classes (JIS X 0208, JIS X 0213, MJ) and named check digits (個人番
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import pandera.polars as pa
 import polars as pl
@@ -135,15 +135,20 @@ class OnePass:
         self.exprs.append((~ok).fill_null(False).alias(f"__c{len(self.exprs)}"))
         self.named.append((column, label))
 
-    def failures(self, frame: pl.DataFrame) -> pl.DataFrame | None:
+    def failures(self, frame: pl.DataFrame, *, given: Collection[int] = ()) -> pl.DataFrame | None:
         """``column``, ``check`` (the check's error label, as pandera names it) and ``index`` (the row's
         position in ``frame``) of every failure, in pandera's order (per column: ``not_nullable``, then its
-        checks; then the frame-wide checks), or None when every row passes."""
+        checks; then the frame-wide checks), or None when every row passes.
+
+        ``given``: checks whose result ``frame`` already holds, as the Boolean column ``__c{k}`` (True where
+        the row fails check ``k``, as ``exprs[k]`` computes it): a caller that judged the check once per
+        distinct value."""
         for name in self.columns:
             if name not in frame.columns or frame.schema[name] != pl.String:
                 raise NotOnePass(name)
+        exprs = [pl.col(f"__c{k}") if k in given else e for k, e in enumerate(self.exprs)]
         try:
-            failed = frame.lazy().select(self.exprs).collect(engine="in-memory")
+            failed = frame.lazy().select(exprs).collect(engine="in-memory")
         except Exception as exc:  # a check polars cannot run on this frame
             raise NotOnePass(str(exc)) from exc
         hit = failed.select(pl.all().any()).row(0) if failed.width else ()

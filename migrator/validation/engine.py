@@ -199,6 +199,13 @@ class _MemoPool:
         # 和暦 parses the outputs read as columns (named by their content): computed once per value first
         self.parses: dict[str, pl.Expr] = {}
         self.cache: pl.DataFrame | None = None
+        # Checks of the standard table that read only one memoized item: judged once per value, here.
+        self.checks: list[tuple[str, str, pl.Expr]] = []  # (item, pool column of its value, failed flag)
+
+    def check(self, item: str, value: str, failed: pl.Expr) -> str:
+        """The pool's column holding ``failed`` (a check's flag over ``pl.col(item)``) for ``item``'s value."""
+        self.checks.append((item, value, failed))
+        return f"__chk{len(self.checks) - 1}"
 
     def column(self, output: pl.Expr) -> str:
         """The pool's column holding ``output`` (added unless an equal output is already there)."""
@@ -217,7 +224,13 @@ class _MemoPool:
             keys = keys.join(self.cache.lazy().select(MEMO_KEY), on=MEMO_KEY, how="anti", nulls_equal=True)
         if self.parses:
             keys = keys.with_columns(e.alias(name) for name, e in self.parses.items())
-        return keys.select(pl.col(MEMO_KEY), *self.outputs)
+        found = keys.select(pl.col(MEMO_KEY), *self.outputs)
+        if self.checks:
+            items = dict.fromkeys((item, value) for item, value, _ in self.checks)
+            found = found.with_columns(pl.col(value).alias(item) for item, value in items).with_columns(
+                failed.alias(f"__chk{n}") for n, (_, _, failed) in enumerate(self.checks)).drop(
+                [item for item, _ in items])
+        return found
 
     def add(self, found: pl.DataFrame) -> None:
         self.cache = found if self.cache is None else pl.concat([self.cache, found])
@@ -283,6 +296,7 @@ class BatchEngine:
         self.collector = _Collector(self.table, {k: self.qualify(v) for k, v in c.sources.items()},
                                     str(job.extract), options)
         self.memo = self._memo_groups()
+        self.judged = self._memo_checks()  # one-pass checks judged per value in the memo pools
         self.legacy_rules = _legacy_rules(job)
         self.stages: defaultdict[str, float] = defaultdict(float)  # seconds per stage of the batches
         self.legacy_sensitive = {i.name for i in (c.legacy.items if c.legacy else ()) if i.sensitive}
@@ -385,6 +399,25 @@ class BatchEngine:
                 else:
                     group.columns[column] = group.pool.column(output)
         return groups
+
+    def _memo_checks(self) -> set[int]:
+        """Put into the memo pools the one-pass checks that read a memoized item and nothing else: a value
+        proven clean once is not checked again on every row that holds it. Returns the checks so judged."""
+        if self.one_pass is None:
+            return set()
+        group_of = {item: g for g in self.memo for item in g.items}
+        judged: set[int] = set()
+        for k, ((column, _), failed) in enumerate(zip(self.one_pass.named, self.one_pass.exprs, strict=True)):
+            g = group_of.get(column)
+            try:
+                roots = set(failed.meta.root_names())
+            except Exception:  # an expression polars cannot introspect: checked on the rows
+                continue
+            if g is None or roots != {column} or column not in g.columns:
+                continue
+            g.columns[f"__c{k}"] = g.pool.check(column, g.columns[column], failed)
+            judged.add(k)
+        return judged
 
     def _pools(self) -> list[_MemoPool]:
         return list({id(g.pool): g.pool for g in self.memo}.values())
@@ -511,7 +544,7 @@ class BatchEngine:
         clock("legacy rules")
 
         # The pandera schema of the standard table, every failure collected.
-        failures = self._validate(converted)
+        failures = self._validate(converted.hstack([frame.get_column(f"__c{k}") for k in sorted(self.judged)]))
         clock("screen and pandera")
         if failures is not None and failures.height:
             failures = failures.filter(pl.col("index").is_not_null())
@@ -588,7 +621,7 @@ class BatchEngine:
         """
         if self.one_pass is not None:
             try:
-                return self.one_pass.failures(frame)
+                return self.one_pass.failures(frame, given=[k for k in self.judged if f"__c{k}" in frame.columns])
             except NotOnePass:
                 pass
         if self.screen is None:
