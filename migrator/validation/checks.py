@@ -8,7 +8,7 @@ Character classes (JIS X 0208, JIS X 0213, MJ) and named check digits (個人番
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import pandera.polars as pa
 import polars as pl
@@ -100,50 +100,79 @@ class _Grab:
         return exprs[0]
 
 
+class OnePass:
+    """The checks of a pandera schema as one polars pass: pandera's failure cases without pandera.
+
+    Built once per schema (raises ``NotOnePass`` when pandera must judge: a check that is not one polars
+    expression, a unique or typed column, frame-wide uniqueness or parsers); :meth:`failures` then runs on
+    any number of frames. Pandera runs one query per check; on a batch and 250 checks that fixed cost is what
+    the validation time was.
+    """
+
+    def __init__(self, schema: pa.DataFrameSchema) -> None:
+        self.named: list[tuple[str, str]] = []  # (column, check label) of each check
+        self.exprs: list[pl.Expr] = []  # True where a row fails the check, as pandera counts it
+        self.columns: list[str] = []
+        try:
+            for name, column in schema.columns.items():
+                if column.unique or column.dtype is None or column.dtype.type != pl.String:
+                    raise NotOnePass(name)
+                self.columns.append(name)
+                if not column.nullable:
+                    self._add(name, "not_nullable", pl.col(name).is_not_null())
+                for check in column.checks:
+                    self._add(name, _label(check), _check_expr(check, name))
+            for check in schema.checks or ():
+                self._add(str(schema.name), _label(check), _check_expr(check, "*"))
+        except NotOnePass:
+            raise
+        except Exception as exc:  # a check polars cannot run as one expression
+            raise NotOnePass(str(exc)) from exc
+        if schema.unique or getattr(schema, "parsers", None):
+            raise NotOnePass("frame-wide uniqueness or parsers")
+
+    def _add(self, column: str, label: str, ok: pl.Expr) -> None:
+        self.exprs.append((~ok).fill_null(False).alias(f"__c{len(self.exprs)}"))
+        self.named.append((column, label))
+
+    def failures(self, frame: pl.DataFrame, *, given: Collection[int] = ()) -> pl.DataFrame | None:
+        """``column``, ``check`` (the check's error label, as pandera names it) and ``index`` (the row's
+        position in ``frame``) of every failure, in pandera's order (per column: ``not_nullable``, then its
+        checks; then the frame-wide checks), or None when every row passes.
+
+        ``given``: checks whose result ``frame`` already holds, as the Boolean column ``__c{k}`` (True where
+        the row fails check ``k``, as ``exprs[k]`` computes it): a caller that judged the check once per
+        distinct value."""
+        for name in self.columns:
+            if name not in frame.columns or frame.schema[name] != pl.String:
+                raise NotOnePass(name)
+        exprs = [pl.col(f"__c{k}") if k in given else e for k, e in enumerate(self.exprs)]
+        try:
+            failed = frame.lazy().select(exprs).collect(engine="in-memory")
+        except Exception as exc:  # a check polars cannot run on this frame
+            raise NotOnePass(str(exc)) from exc
+        hit = failed.select(pl.all().any()).row(0) if failed.width else ()
+        keys = [f"__c{k}" for k, h in enumerate(hit) if h]  # the checks that fail somewhere
+        if not keys:
+            return None
+        # Column by column (pandera's order: per check, the rows in order), only the failures.
+        long = failed.select(keys).with_row_index("index").filter(pl.any_horizontal(keys)).unpivot(
+            keys, index="index", variable_name="k", value_name="failed").filter(pl.col("failed"))
+        k = pl.col("k")
+        return long.select(
+            k.replace_strict(keys, [self.named[int(c[3:])][0] for c in keys], return_dtype=pl.String).alias("column"),
+            k.replace_strict(keys, [self.named[int(c[3:])][1] for c in keys], return_dtype=pl.String).alias("check"),
+            pl.col("index").cast(pl.Int32))
+
+
 def failure_cases(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> pl.DataFrame | None:
     """The failures pandera's ``schema.validate(frame, lazy=True)`` reports, found in one polars pass.
 
     Returns ``column``, ``check`` (the check's error label, as pandera names it) and ``index`` (the row's
-    position in ``frame``) for every failure, in pandera's order (per column: ``not_nullable``, then its
-    checks; then the frame-wide checks), or None when every row passes. Pandera runs one query per check; on a
-    batch of a few hundred failing rows and 250 checks that fixed cost is what the validation time is. Raises
-    ``NotOnePass`` when pandera must judge (a check that is not one polars expression, a unique or typed
-    column, a column missing or not text).
+    position in ``frame``) for every failure, in pandera's order, or None when every row passes. Raises
+    ``NotOnePass`` when pandera must judge (see :class:`OnePass`; also a column missing or not text).
     """
-    named: list[tuple[str, str]] = []  # (column, check label) of each output
-    exprs: list[pl.Expr] = []
-    try:
-        for name, column in schema.columns.items():
-            if column.unique or name not in frame.columns or frame.schema[name] != pl.String or \
-                    column.dtype is None or column.dtype.type != pl.String:
-                raise NotOnePass(name)
-            if not column.nullable:
-                named.append((name, "not_nullable"))
-                exprs.append(pl.col(name).is_not_null())
-            for check in column.checks:
-                exprs.append(_check_expr(check, name))
-                named.append((name, _label(check)))
-        for check in schema.checks or ():
-            exprs.append(_check_expr(check, "*"))
-            named.append((str(schema.name), _label(check)))
-        if schema.unique or getattr(schema, "parsers", None):
-            raise NotOnePass("frame-wide uniqueness or parsers")
-        failed = frame.select((~e).fill_null(False).alias(f"__c{k}") for k, e in enumerate(exprs))
-    except NotOnePass:
-        raise
-    except Exception as exc:  # a check polars cannot run as one expression
-        raise NotOnePass(str(exc)) from exc
-    # Column by column (pandera's order: per check, the rows in order), only the failures.
-    keys = [f"__c{k}" for k in range(len(named))]
-    long = failed.with_row_index("index").unpivot(keys, index="index", variable_name="k", value_name="failed")
-    long = long.filter(pl.col("failed"))
-    if long.height == 0:
-        return None
-    k = pl.col("k")
-    return long.select(
-        k.replace_strict(keys, [c for c, _ in named], return_dtype=pl.String).alias("column"),
-        k.replace_strict(keys, [c for _, c in named], return_dtype=pl.String).alias("check"),
-        pl.col("index").cast(pl.Int32))
+    return OnePass(schema).failures(frame)
 
 
 def _label(check: pa.Check) -> str:
@@ -157,4 +186,4 @@ def _check_expr(check: pa.Check, key: str) -> pl.Expr:
     expr = check._check_fn(_Grab(key), **check._check_kwargs)
     if not isinstance(expr, pl.Expr):
         raise NotOnePass(str(check))
-    return (expr | expr.is_null()) if check.ignore_na else expr.fill_null(False)
+    return expr.fill_null(True) if check.ignore_na else expr.fill_null(False)  # (expr | is_null) without expr twice

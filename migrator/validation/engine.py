@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pandera.polars as pa
 import polars as pl
@@ -27,7 +27,7 @@ from migrator.location import Location
 from migrator.mapping.compiler import MEMO_KEY, Memo
 from migrator.report import Example, Finding, make_finding
 from migrator.schema import CodeTable, Table
-from migrator.validation.checks import PUA_RE, NotOnePass, build_schema, failure_cases, finding_code
+from migrator.validation.checks import PUA_RE, NotOnePass, OnePass, build_schema, failure_cases, finding_code
 from migrator.validation.types import (
     HOUSEHOLD_ITEMS,
     LINE,
@@ -179,42 +179,76 @@ def timed(batches: Iterator[pl.DataFrame], stages: dict[str, float], name: str) 
         yield batch
 
 
-_MEMO_LIMIT = 250_000  # per-value results kept per set of memoized pipes (then afresh: bounds memory)
+_MEMO_LIMIT = 250_000  # per-value results kept per pool of memoized pipes (then afresh: bounds memory)
+_IN_MEMORY: Final = "in-memory"  # a batch is in memory: polars' streaming engine only adds a fixed cost per query
 
 
 class _MemoPool:
-    """Per-value results of one set of memoized pipes (``__out0``, ``__out1`` … by ``MEMO_KEY``), kept
-    across batches."""
+    """Per-value results of memoized pipes (columns ``__out0``, ``__out1`` … by ``MEMO_KEY``), kept across
+    batches.
 
-    def __init__(self, outputs: list[pl.Expr], parses: dict[str, pl.Expr] | None = None) -> None:
-        self.bare = [e.meta.undo_aliases() for e in outputs]  # to compare pipes (not to run: it drops inner aliases)
-        self.outputs = [e.alias(f"__out{k}") for k, e in enumerate(outputs)]
+    The pipes of items that read the same kind of value share a pool: the same pipes (``trim | gaiji`` over
+    氏名, 旧氏, 通称), or pipes over the same 和暦 parse (a date, its 不詳 flag and 不詳 text, and the other
+    dates parsed by the same policy). A pool's outputs are the union of its pipes', an output written twice
+    kept once; a new value is evaluated once for all of them, and each 和暦 parse is planned once per batch.
+    """
+
+    def __init__(self) -> None:
+        self.bare: list[pl.Expr] = []  # to compare pipes (not to run: it drops inner aliases)
+        self.outputs: list[pl.Expr] = []
         # 和暦 parses the outputs read as columns (named by their content): computed once per value first
-        self.parses = [e.alias(name) for name, e in (parses or {}).items()]
+        self.parses: dict[str, pl.Expr] = {}
         self.cache: pl.DataFrame | None = None
+        # Checks of the standard table that read only one memoized item: judged once per value, here.
+        self.checks: list[tuple[str, str, pl.Expr]] = []  # (item, pool column of its value, failed flag)
 
-    def add(self, keys: pl.DataFrame) -> None:
-        """Evaluate the pipes for the values of ``keys`` (one ``MEMO_KEY`` column) not seen before."""
+    def check(self, item: str, value: str, failed: pl.Expr) -> str:
+        """The pool's column holding ``failed`` (a check's flag over ``pl.col(item)``) for ``item``'s value."""
+        self.checks.append((item, value, failed))
+        return f"__chk{len(self.checks) - 1}"
+
+    def column(self, output: pl.Expr) -> str:
+        """The pool's column holding ``output`` (added unless an equal output is already there)."""
+        bare = output.meta.undo_aliases()
+        for k, known in enumerate(self.bare):
+            if known.meta.eq(bare):
+                return f"__out{k}"
+        self.bare.append(bare)
+        self.outputs.append(output.alias(f"__out{len(self.outputs)}"))
+        return self.outputs[-1].meta.output_name()
+
+    def new_values(self, keys: pl.LazyFrame) -> pl.LazyFrame:
+        """The pipes' results for the distinct values of ``keys`` (one ``MEMO_KEY`` column) not seen before."""
+        keys = keys.unique()
         if self.cache is not None:
-            keys = keys.join(self.cache.select(MEMO_KEY), on=MEMO_KEY, how="anti", nulls_equal=True)
-        if keys.height or self.cache is None:
-            found = keys.lazy().with_columns(*self.parses).select(pl.col(MEMO_KEY), *self.outputs).collect() \
-                if self.parses else keys.select(pl.col(MEMO_KEY), *self.outputs)
-            self.cache = found if self.cache is None else pl.concat([self.cache, found])
+            keys = keys.join(self.cache.lazy().select(MEMO_KEY), on=MEMO_KEY, how="anti", nulls_equal=True)
+        if self.parses:
+            keys = keys.with_columns(e.alias(name) for name, e in self.parses.items())
+        found = keys.select(pl.col(MEMO_KEY), *self.outputs)
+        if self.checks:
+            items = dict.fromkeys((item, value) for item, value, _ in self.checks)
+            found = found.with_columns(pl.col(value).alias(item) for item, value in items).with_columns(
+                failed.alias(f"__chk{n}") for n, (_, _, failed) in enumerate(self.checks)).drop(
+                [item for item, _ in items])
+        return found
+
+    def add(self, found: pl.DataFrame) -> None:
+        self.cache = found if self.cache is None else pl.concat([self.cache, found])
 
 
 @dataclass
 class _MemoGroup:
-    """Memoized items reading the same legacy value: their outputs and the pool of their results."""
+    """Memoized items reading the same legacy value, and the pool their per-value results are kept in."""
 
     input: pl.Expr
     key: str
-    outputs: list[pl.Expr] = field(default_factory=list)
+    pool: _MemoPool
+    columns: dict[str, str] = field(default_factory=dict)  # frame column (item, ``__iss{i}``) → pool column
+    issue_values: dict[int, str] = field(default_factory=dict)  # issue → pool column of its legacy value
     items: set[str] = field(default_factory=set)
     issues: set[int] = field(default_factory=set)
     parses: dict[str, pl.Expr] = field(default_factory=dict)
-    pool: _MemoPool | None = None
-
+    outputs: list[tuple[str, pl.Expr]] = field(default_factory=list)  # (frame column, output), before pooling
 
 
 @dataclass
@@ -251,6 +285,10 @@ class BatchEngine:
         self.code_tables: dict[str, CodeTable] = dict(job.standard_schema.code_tables)
         self.schema = build_schema(self.table, self.code_tables)
         self.screen = screen_expr(self.schema)
+        try:  # the schema's checks as one polars pass (pandera itself only where a check is not one expression)
+            self.one_pass: OnePass | None = OnePass(self.schema)
+        except NotOnePass:
+            self.one_pass = None
         self.names = list(self.table.item_names)
         self.columns = {n: c.columns[n] for n in self.names if n in c.columns}
         # In a run of several workbooks a cell (項目対応!D3) names its workbook too.
@@ -258,6 +296,7 @@ class BatchEngine:
         self.collector = _Collector(self.table, {k: self.qualify(v) for k, v in c.sources.items()},
                                     str(job.extract), options)
         self.memo = self._memo_groups()
+        self.judged = self._memo_checks()  # one-pass checks judged per value in the memo pools
         self.legacy_rules = _legacy_rules(job)
         self.stages: defaultdict[str, float] = defaultdict(float)  # seconds per stage of the batches
         self.legacy_sensitive = {i.name for i in (c.legacy.items if c.legacy else ()) if i.sensitive}
@@ -307,11 +346,8 @@ class BatchEngine:
 
     # -------------------------------------------------------------- one batch
     def _memo_groups(self) -> list[_MemoGroup]:
-        """The memoized items (和暦, dates) grouped by the legacy value they read, with their issues.
-
-        Groups whose pipes are the same (``trim | wareki`` over 生年月日 and over 異動年月日) share one
-        table of per-value results, so a batch evaluates the pipes once for the new values of all of them.
-        """
+        """The memoized items (和暦, dates, kana, 外字, regex) grouped by the legacy value they read, with their
+        issues, and the pools of per-value results the groups share (see :class:`_MemoPool`)."""
         c = self.job.compiled
         memos: dict[str, Memo] = dict(getattr(c, "memos", None) or {})
         groups: list[_MemoGroup] = []
@@ -321,37 +357,78 @@ class BatchEngine:
                 continue
             group = next((g for g in groups if g.input.meta.eq(memo.input)), None)
             if group is None:
-                group = _MemoGroup(memo.input, f"__memo{len(groups)}")
+                group = _MemoGroup(memo.input, f"__memo{len(groups)}", _MemoPool())
                 groups.append(group)
             # The shared form when the pipe parses 和暦: each parse planned and run once for all outputs.
             shared_value = getattr(memo, "shared_value", None)
             shared = shared_value is not None
-            group.outputs.append((shared_value if shared_value is not None else memo.value).cast(pl.String)
-                                 .alias(name))
+            group.outputs.append((name, (shared_value if shared_value is not None else memo.value).cast(pl.String)))
             if shared:
                 group.parses.update(memo.parses)
             group.items.add(name)
             for i, issue in enumerate(c.issues):
                 if issue.item == name and issue.memo is not None:
                     flag, value = (memo.shared_issues if shared else memo.issues)[issue.memo]
-                    group.outputs += [flag.cast(pl.Boolean).alias(f"__iss{i}"), value.alias(f"__issval{i}")]
+                    group.outputs += [(f"__iss{i}", flag.cast(pl.Boolean)), (f"__issval{i}", value)]
                     group.issues.add(i)
-        pools: list[_MemoPool] = []
-        for group in groups:
-            bare = [e.meta.undo_aliases() for e in group.outputs]
-            pool = next((p for p in pools if len(p.bare) == len(bare)
-                         and all(x.meta.eq(y) for x, y in zip(p.bare, bare, strict=True))), None)
-            if pool is None:
-                pool = _MemoPool(group.outputs, group.parses)
-                pools.append(pool)
-            group.pool = pool
+        # Groups share a pool when their pipes are the same or read the same 和暦 parse (union-find).
+        parent = list(range(len(groups)))
+
+        def root(k: int) -> int:
+            while parent[k] != k:
+                parent[k] = parent[parent[k]]
+                k = parent[k]
+            return k
+
+        def same_pipes(a: _MemoGroup, b: _MemoGroup) -> bool:
+            return len(a.outputs) == len(b.outputs) and all(
+                x.meta.undo_aliases().meta.eq(y.meta.undo_aliases())
+                for (_, x), (_, y) in zip(a.outputs, b.outputs, strict=True))
+
+        for j, b in enumerate(groups):
+            for i, a in enumerate(groups[:j]):
+                if set(a.parses) & set(b.parses) or same_pipes(a, b):
+                    parent[root(j)] = root(i)
+        pools: dict[int, _MemoPool] = {}
+        for k, group in enumerate(groups):
+            group.pool = pools.setdefault(root(k), group.pool)
+            group.pool.parses.update(group.parses)
+            for column, output in group.outputs:
+                if column.startswith("__issval"):
+                    group.issue_values[int(column.removeprefix("__issval"))] = group.pool.column(output)
+                else:
+                    group.columns[column] = group.pool.column(output)
         return groups
 
-    def _evaluate(self, legacy: pl.DataFrame) -> pl.DataFrame:
-        """The converted items, issue flags and legacy texts of one batch, in one polars pass.
+    def _memo_checks(self) -> set[int]:
+        """Put into the memo pools the one-pass checks that read a memoized item and nothing else: a value
+        proven clean once is not checked again on every row that holds it. Returns the checks so judged."""
+        if self.one_pass is None:
+            return set()
+        group_of = {item: g for g in self.memo for item in g.items}
+        judged: set[int] = set()
+        for k, ((column, _), failed) in enumerate(zip(self.one_pass.named, self.one_pass.exprs, strict=True)):
+            g = group_of.get(column)
+            try:
+                roots = set(failed.meta.root_names())
+            except Exception:  # an expression polars cannot introspect: checked on the rows
+                continue
+            if g is None or roots != {column} or column not in g.columns:
+                continue
+            g.columns[f"__c{k}"] = g.pool.check(column, g.columns[column], failed)
+            judged.add(k)
+        return judged
 
-        Memoized items are looked up in per-value results kept across batches: only the input values not
-        seen before are evaluated (the results are those of the compiled expressions).
+    def _pools(self) -> list[_MemoPool]:
+        return list({id(g.pool): g.pool for g in self.memo}.values())
+
+    def _evaluate(self, legacy: pl.DataFrame) -> pl.DataFrame:
+        """The converted items, issue flags, legacy texts and legacy rule flags of one batch.
+
+        One query computes the batch's columns and, for each pool of memoized pipes, their results for the
+        input values not seen before (the batch's distinct values, less the pool's); the memoized items are
+        then looked up in the pools by a join on the key column alone (the results are those of the
+        compiled expressions).
         """
         c = self.job.compiled
         memo_items = {n for g in self.memo for n in g.items}
@@ -361,29 +438,43 @@ class BatchEngine:
         issue_exprs = [issue.expr.fill_null(False).alias(f"__iss{i}") for i, issue in enumerate(c.issues)
                        if i not in memo_issues]
         legacy_exprs = [_legacy_text(legacy, self.columns.get(n)).alias(f"__leg{j}") for j, n in enumerate(self.names)]
+        rule_exprs = [ok.not_().fill_null(False).alias(f"__rule{k}") for k, (_, ok, _) in enumerate(self.legacy_rules)]
         keys = [g.input.alias(g.key) for g in self.memo]
-        frame = legacy.lazy().select(pl.col(ROW), pl.col(LINE), *exprs, *issue_exprs, *legacy_exprs, *keys).collect()
-        pools = list({id(g.pool): g.pool for g in self.memo if g.pool is not None}.values())
-        for pool in pools:
-            distinct = pl.concat([frame.get_column(g.key).alias(MEMO_KEY) for g in self.memo if g.pool is pool])
-            pool.add(distinct.unique().to_frame())
-        named: list[pl.Series] = []
-        for g in self.memo:
-            assert g.pool is not None and g.pool.cache is not None
-            # Joined on the key column alone (the table has one row per key, so rows keep their order),
-            # then put beside the wide frame: joining the wide frame would copy all of its columns.
-            found = frame.get_column(g.key).to_frame().join(g.pool.cache, left_on=g.key, right_on=MEMO_KEY,
-                                                            how="left", nulls_equal=True, maintain_order="left")
-            named += [found.get_column(f"__out{k}").alias(e.meta.output_name()) for k, e in enumerate(g.outputs)]
-        if self.memo:  # one new frame for all the groups, not one per group
-            frame = frame.drop([g.key for g in self.memo]).hstack(named)
+        source = legacy.lazy()
+        main = source.select(pl.col(ROW), pl.col(LINE), *exprs, *issue_exprs, *legacy_exprs, *rule_exprs, *keys)
+        pools = self._pools()
         for pool in pools:
             if pool.cache is not None and pool.cache.height > _MEMO_LIMIT:  # too many distinct values: afresh
                 pool.cache = None
+        news = [pool.new_values(pl.concat([source.select(g.input.alias(MEMO_KEY)) for g in self.memo
+                                           if g.pool is pool])) for pool in pools]
+        frame, *found = pl.collect_all([main, *news], engine=_IN_MEMORY)
+        for pool, new in zip(pools, found, strict=True):
+            pool.add(new)
+        named: list[pl.Series] = []
+        for g in self.memo:
+            assert g.pool.cache is not None
+            # Joined on the key column alone (the table has one row per key, so rows keep their order),
+            # then put beside the wide frame: joining the wide frame would copy all of its columns.
+            wanted = g.pool.cache.select(MEMO_KEY, *dict.fromkeys(g.columns.values()))
+            found_ = frame.get_column(g.key).to_frame().join(wanted, left_on=g.key, right_on=MEMO_KEY, how="left",
+                                                             nulls_equal=True, maintain_order="left")
+            named += [found_.get_column(out).alias(column) for column, out in g.columns.items()]
+        if self.memo:  # one new frame for all the groups, not one per group
+            frame = frame.hstack(named)
         flags = [f"__iss{i}" for i in sorted(memo_issues)]
         if flags:
             frame = frame.with_columns(pl.col(flags).fill_null(False))
         return frame
+
+    def _memo_issue_values(self, i: int, frame: pl.DataFrame, positions: pl.Series) -> pl.Series:
+        """The legacy values of memoized issue ``i`` at ``positions`` (looked up in its pool, for those rows only)."""
+        g = next(g for g in self.memo if i in g.issue_values)
+        assert g.pool.cache is not None
+        column = g.issue_values[i]
+        return frame[positions].select(g.key).join(g.pool.cache.select(MEMO_KEY, column), left_on=g.key,
+                                                   right_on=MEMO_KEY, how="left", nulls_equal=True,
+                                                   maintain_order="left").get_column(column).alias("legacy")
 
     # -------------------------------------------------------------- one batch
     def batch(self, legacy: pl.DataFrame) -> BatchOut:
@@ -410,6 +501,7 @@ class BatchEngine:
         # Transform issues reported by the compiled mapping. A value the mapping already reported is not
         # reported again by the schema check of the same item (one cause, one finding).
         reported: dict[str, set[int]] = {}
+        memo_issues = {i for g in self.memo for i in g.issues}
         flags = frame.select(pl.col(f"__iss{i}").any() for i in range(len(c.issues))).row(0) if c.issues else ()
         for i, issue in enumerate(c.issues):
             if not flags[i]:  # one pass over all flags; most issues never occur
@@ -418,8 +510,8 @@ class BatchEngine:
             reported.setdefault(issue.item, set()).update(positions.to_list())
             sens = self.collector.sensitive(issue.item) or any(
                 r in self.legacy_sensitive for r in _roots(issue.value))
-            if f"__issval{i}" in frame.columns:  # a memoized item: its value came with the lookup
-                values = frame[positions].select(pl.col(f"__issval{i}").alias("legacy"))
+            if i in memo_issues:  # a memoized item: its value is kept in the pool
+                values = self._memo_issue_values(i, frame, positions).to_frame()
             else:
                 values = legacy[positions].select(issue.value.cast(pl.String).alias("legacy"))  # the hit rows only
             hit = frame[positions]
@@ -433,8 +525,13 @@ class BatchEngine:
         clock("transform issues")
 
         # Rules of the legacy layout, on the extract as read (before mapping): reported on its items.
-        for rule, ok, source in self.legacy_rules:
-            broken = legacy.select(ok.not_().fill_null(False)).to_series().arg_true()
+        # Their flags came with the batch's query; one pass tells which rules any row breaks.
+        rules = frame.select(pl.col(f"__rule{k}").any() for k in range(len(self.legacy_rules))).row(0) \
+            if self.legacy_rules else ()
+        for k, (rule, ok, source) in enumerate(self.legacy_rules):
+            if not rules[k]:
+                continue
+            broken = frame.get_column(f"__rule{k}").arg_true()
             if broken.len():
                 roots = [r for r in dict.fromkeys(_roots(ok)) if r in legacy.columns]
                 hit = legacy[broken]
@@ -447,7 +544,7 @@ class BatchEngine:
         clock("legacy rules")
 
         # The pandera schema of the standard table, every failure collected.
-        failures = self._validate(converted)
+        failures = self._validate(converted.hstack([frame.get_column(f"__c{k}") for k in sorted(self.judged)]))
         clock("screen and pandera")
         if failures is not None and failures.height:
             failures = failures.filter(pl.col("index").is_not_null())
@@ -483,19 +580,18 @@ class BatchEngine:
                 note(positions, code, item, catalogue()[code].severity)
         clock("schema findings")
 
-        # 外字 still in the output: counted per character for the 外字 list.
-        text_cols = [n for n in self.names if self.table.item(n).type == "string"
-                     and self.table.item(n).charset not in ("digits", "alnum")]
-        if text_cols:
-            # One vectorised test first: most batches hold no 外字 at all, and then nothing else is done.
-            has_pua = converted.select(pl.any_horizontal(pl.col(n).str.contains(PUA_RE) for n in text_cols)
-                                       .fill_null(False).alias("pua")).to_series()
-            if has_pua.any():
-                with_pua = converted.filter(has_pua)
-                pua = pl.concat([with_pua.select(pl.col(n).str.extract_all(PUA_RE).alias("ch")).explode("ch")
-                                 for n in text_cols]).drop_nulls()  # per column: a null item must not hide others
-                if pua.height:
-                    self.gaiji.update(dict(pua.group_by("ch").len().iter_rows()))
+        # 外字 still in the output: counted per character for the 外字 list. Every text item has the 外字
+        # check, so the rows and items holding a private-use character are its failures: nothing else is read.
+        if failures is not None and failures.height:
+            pua_at = failures.filter(pl.col("check") == "gaiji")
+            if pua_at.height:
+                found = [converted.get_column(column).gather(pl.Series(index, dtype=pl.UInt32))
+                         .str.extract_all(PUA_RE).explode().drop_nulls()
+                         for column, index in pua_at.group_by("column", maintain_order=True).agg("index").iter_rows()
+                         if column in converted.columns]
+                pua = pl.concat(found) if found else pl.Series(dtype=pl.String)
+                if pua.len():
+                    self.gaiji.update(dict(pua.value_counts().iter_rows()))
         clock("gaiji count")
 
         bad = sorted(error_rows)
@@ -517,10 +613,17 @@ class BatchEngine:
     def _validate(self, frame: pl.DataFrame) -> pl.DataFrame | None:
         """Pandera's failure cases (``index`` = position in ``frame``), every failure collected.
 
-        Every check of the schema is a row-level polars expression, so the rows that pass all of them are
-        found first in one polars pass (the screen); pandera then validates only the other rows, and its
-        failure cases are mapped back to positions in ``frame``. Without a screen, pandera sees every row.
+        Every check of the schema is a row-level polars expression, so pandera's failure cases are found in
+        one polars pass over the batch (:class:`checks.OnePass`). Where a check is not one expression, the
+        rows that pass all checks are found first in one polars pass (the screen); pandera then validates only
+        the other rows, and its failure cases are mapped back to positions in ``frame``. Without a screen,
+        pandera sees every row.
         """
+        if self.one_pass is not None:
+            try:
+                return self.one_pass.failures(frame, given=[k for k in self.judged if f"__c{k}" in frame.columns])
+            except NotOnePass:
+                pass
         if self.screen is None:
             return self._pandera(frame)
         ok = frame.select(self.screen).to_series()

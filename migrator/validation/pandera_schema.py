@@ -139,7 +139,7 @@ def _date_checks(item: Item, fmt: str) -> list[pa.Check]:
     (2月29日 of a common year) and a 不詳日, each accepted one reported as information with the rule."""
 
     def calendar(c: pl.Expr) -> pl.Expr:
-        return c.str.to_date(fmt, strict=False).is_not_null()
+        return _parse_date(c, fmt).is_not_null()
 
     koseki = item.date_rule == "koseki"
     allowed: pl.Expr = pl.lit(koseki) if item.dates_when is None else _holds(item.dates_when)
@@ -241,8 +241,13 @@ def _as_date(item: Item) -> pl.Expr:
     fmt = _DATE_FORMATS.get(item.format) if item.type == "date" else None
     if fmt is None:
         return col.cast(pl.String)  # unknown text form: compare as text (YYYY-MM-DD and GYYMMDD sort right)
-    return pl.when(col.cast(pl.String).str.len_chars() > 0).then(
-        col.cast(pl.String).str.to_date(fmt, strict=False))
+    return _parse_date(col, fmt)  # an empty text is no date either
+
+
+def _parse_date(col: pl.Expr, fmt: str) -> pl.Expr:
+    """The date of a text column, null where it is none. Written the same way for the date checks and the
+    rules, so one polars pass parses each column once (common subexpressions are computed once)."""
+    return col.cast(pl.String).str.to_date(fmt, strict=False)
 
 
 def _rule_check(rule: Rule, expr: pl.Expr) -> pa.Check:
