@@ -89,3 +89,39 @@ def test_a_trailer_count_that_disagrees_is_found_in_any_block_size(tmp_path: Pat
     for batch_rows in (1, 6, 1000):
         frame, findings, rows = _read(path, batch_rows)
         assert ("DAT009", 25, 1) in findings and rows == 23 and frame.height == 21
+
+
+def _with_names(names: dict[int, bytes]) -> bytes:
+    """Six clean records and their trailer; ``names``: new bytes from byte 39 (氏名, 40 bytes) on, per record."""
+    lines = CLEAN.read_bytes().split(b"\r\n")[:-1]
+    records = [bytearray(r) for r in lines[:6]]
+    for k, name in names.items():
+        records[k][38:38 + max(len(name), 40)] = name.ljust(40, b" ")
+    return b"\r\n".join([*map(bytes, records), b"9" + b"%010d" % 6 + lines[-1][11:]]) + b"\r\n"
+
+
+def test_a_character_across_a_field_boundary_is_a_decoding_finding(tmp_path: Path) -> None:
+    kanji, across = "山田".encode("cp932"), "亜".encode("cp932")
+    # 亜 at bytes 78–79: its first byte ends 氏名, its second begins 氏名カナ
+    data = _with_names({1: kanji, 2: kanji.ljust(39, b" ") + across, 3: kanji})
+    data.splitlines()[2].decode("cp932")  # the record as a whole decodes; its fields do not
+    path = tmp_path / "juki.dat"
+    path.write_bytes(data)
+    for batch_rows in (1, 2, 3, 7):
+        frame, findings, rows = _read(path, batch_rows)
+        assert findings == [("DAT001", 3, 1)] and rows == 6, batch_rows
+        assert frame["__row"].to_list() == [1, 2, 4, 5, 6]
+        assert frame["氏名"].to_list()[1:3] == ["山田", "山田"]
+
+
+def test_a_unit_separator_inside_a_field_is_kept(tmp_path: Path) -> None:
+    data = _with_names({1: "山田".encode("cp932") + b"\x1f", 2: "山田".encode("cp932"), 3: b"\x1f\x1f"})
+    path = tmp_path / "juki.dat"
+    path.write_bytes(data)
+    lines, ids, kanji = _oracle(data)
+    assert kanji[1:4] == ["山田\x1f", "山田", "\x1f\x1f"]
+    for batch_rows in (1, 2, 3, 7):
+        frame, findings, rows = _read(path, batch_rows)
+        assert findings == [] and rows == 6, batch_rows
+        assert frame["__line"].to_list() == lines
+        assert frame["宛名番号"].to_list() == ids and frame["氏名"].to_list() == kanji
