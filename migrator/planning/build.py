@@ -20,7 +20,9 @@ from migrator.planning.schedule import (
     Cpm,
     Problem,
     cpm,
+    energy_bound,
     fact_overloads,
+    horizon_bound,
     levelled_float,
     project_spans,
     schedule,
@@ -28,8 +30,7 @@ from migrator.planning.schedule import (
 from migrator.report import Finding, Report, make_finding
 
 CHAIN_MAX = 14
-RESTARTS_MAX, RESTART_TASKS = 16, 50_000
-INF = 1 << 60
+RESTARTS_MAX, RESTART_TASKS = 400, 50_000
 STAFF = "団体職員"
 
 
@@ -224,18 +225,17 @@ def build_plan(
             first=cal.day(days[0][0]).isoformat(), last=cal.day(days[-1][0]).isoformat(),
         ))
     figures = cpm(problem)
-    # Resource bound: a resource cannot start its work before the earliest of its tasks may start, needs
-    # its work over its capacity in days, and after its last task the shortest path to the end remains.
-    work, head, after = [0] * len(cap), [INF] * len(cap), [INF] * len(cap)
+    # Resource bound: the tasks of a resource that may start on day t or later and leave at least q days
+    # after them need their work over its capacity in days between the two (energy_bound), per resource;
+    # then the same against deadlines from a horizon, freeze windows included (horizon_bound).
+    items: list[list[tuple[int, int, int]]] = [[] for _ in cap]
     for i in range(n):
         r = res[i]
         if r >= 0 and i not in fixed and dur[i] > 0:
-            work[r] += dur[i]
-            head[r] = min(head[r], figures.es[i])
-            after[r] = min(after[r], figures.tail[i] - dur[i])
-    resource_bound = max((head[r] + -(-work[r] // cap[r]) + after[r] for r in range(len(cap)) if work[r]),
-                         default=0)
+            items[r].append((figures.es[i], dur[i], figures.tail[i] - dur[i]))
+    resource_bound = max((energy_bound(items[r], cap[r]) for r in range(len(cap))), default=0)
     resource_bound = max(resource_bound, _project_bound(problem, figures), _slot_bound(problem, figures))
+    resource_bound = max(resource_bound, horizon_bound(problem, figures.es, max(resource_bound, figures.makespan)))
     if restarts is None:
         restarts = min(RESTARTS_MAX, RESTART_TASKS // n)
     deadlines = _deadlines(graph, deadline)
@@ -386,16 +386,14 @@ class _Slots:
 
 
 def _project_bound(p: Problem, figures: Cpm) -> int:
-    """Per vendor with project slots: the earliest start of its projects, plus the shortest span of each (the
-    longest path from one of its tasks to its cut-over's finish) summed over its slots, plus what must follow
-    the cut-over. Paths are followed through the project's tasks and up to three other tasks in a row
+    """Per vendor with project slots: its projects as the tasks of :func:`energy_bound`, each with the earliest
+    start of its tasks, its shortest span (the longest path from one of its tasks to its cut-over's finish)
+    and what must follow its cut-over. Paths are followed through the project's tasks and up to three other tasks in a row
     (the municipality's work between them); a shorter path only weakens the bound."""
     if not p.proj_close:
         return 0
     pos = {v: i for i, v in enumerate(p.order)}
-    head = [INF] * len(p.proj_cap)
-    after = [INF] * len(p.proj_cap)
-    total = [0] * len(p.proj_cap)
+    items: list[list[tuple[int, int, int]]] = [[] for _ in p.proj_cap]
     for pid, c in enumerate(p.proj_close):
         if c in p.fixed:
             continue
@@ -414,12 +412,9 @@ def _project_bound(p: Problem, figures: Cpm) -> int:
         own = [v for v in depth if p.proj[v] == pid and v not in p.fixed]
         if not own:
             continue
-        r = p.proj_res[pid]
-        total[r] += max(to_close[v] for v in own)
-        head[r] = min(head[r], min(figures.es[v] for v in own))
-        after[r] = min(after[r], figures.tail[c] - p.dur[c])
-    return max((head[r] + -(-total[r] // p.proj_cap[r]) + after[r] for r in range(len(p.proj_cap)) if total[r]),
-               default=0)
+        items[p.proj_res[pid]].append((min(figures.es[v] for v in own), max(to_close[v] for v in own),
+                                        figures.tail[c] - p.dur[c]))
+    return max((energy_bound(items[r], p.proj_cap[r]) for r in range(len(p.proj_cap))), default=0)
 
 
 def _slot_bound(p: Problem, figures: Cpm) -> int:
