@@ -78,7 +78,7 @@ def build_plan(
         baseline: planned (start, finish) per task key of an earlier build, kept for baseline vs actual.
         passes: forward–backward improvement passes after the greedy list schedule.
         restarts: further list schedules with randomised priorities (default: as many as fit in about
-            50,000 scheduled tasks, at most 16; none from 50,000 tasks on).
+            50,000 scheduled tasks, at most 400; none from 50,000 tasks on).
         solver: ``heuristic``, or ``exact``: then OR-Tools CP-SAT improves the heuristic plan for up to
             ``time_limit`` seconds and proves its optimum or a lower bound (plans up to 3,000 tasks).
     """
@@ -296,6 +296,15 @@ def build_plan(
             chain_ja=" ← ".join(f"{tasks[v].municipality_code} {tasks[v].system_name} {tasks[v].phase}{_why_ja(why)}"
                                 for v, why in chain),
         ))
+    # What holds each critical or late task (the export's 要因 / binding column): the predecessor, or the
+    # vendor's, staff's or slot's previous task, with the link's label, and its own freeze or release note.
+    binding: dict[str, str] = {}
+    for i, t in enumerate(tasks):
+        if t.critical or t.late_days:
+            note, nxt = chains._step(i)
+            text = f"{tasks[nxt[0]].key}{nxt[1]}{note}" if nxt is not None else note.strip()
+            if text:
+                binding[t.key] = text
     plan = Plan(
         scenario=scenario, start=start, calendar_settings=config.calendar, tasks=tasks, edges=edges,
         critical_path=_critical_chain(levelled, start_idx, chains), makespan=makespan, lower_bound=figures.makespan,
@@ -305,7 +314,7 @@ def build_plan(
                 "resource_bound": resource_bound, "staff_limit": staff_limit, **exact,
                 "project_slots": {name: proj_cap[r] for name, r in proj_names.items()},
                 "cutover_slots": slots.describe(),
-                "rules": [r.name for r in config.rules.rules]},
+                "rules": [r.name for r in config.rules.rules], "binding": binding},
         _calendar=cal,
     )
     summary = plan.summary()
@@ -314,6 +323,11 @@ def build_plan(
 
 _WHY_JA = {" [project slot]": " [プロジェクト枠]", " [cut-over slot]": " [切替枠]", " [capacity]": " [資源の上限]",
            " [freeze]": " [凍結期間]", " [release]": " [提供開始待ち]"}
+
+
+def why_text(why: str, lang: str = "ja") -> str:
+    """The notes of a chain link (what held the task: ``[capacity]`` …) in ``lang``."""
+    return _why_ja(why) if lang == "ja" else why
 
 
 def _why_ja(why: str) -> str:
