@@ -662,8 +662,9 @@ def schedule(p: Problem, *, priority: Sequence[float], passes: int = 3, restarts
              seed: int = 7, bound: int = 0) -> Schedule:
     """Greedy list schedule improved by forward–backward passes while they shorten the makespan.
 
-    A second priority rule follows — the earliest latest start against a horizon of ``bound`` (see
-    :func:`latest_starts`), the longest remaining path breaking ties — and its schedule is kept when shorter.
+    A second priority rule follows — the earliest latest start (see :func:`latest_starts`) against horizons
+    just below the best makespan, halfway to ``bound`` and at ``bound``, the longest remaining path breaking
+    ties — and its schedule is kept when shorter.
     With ``restarts``, as many more list schedules run, each improved by the passes: one in four (the
     first) samples the first rule with the priorities randomly raised by up to half, which breaks the ties
     of systems alike; the others search around the best schedule found (its start days as the priority,
@@ -681,11 +682,16 @@ def schedule(p: Problem, *, priority: Sequence[float], passes: int = 3, restarts
         return Schedule(start=greedy, makespan=_makespan(p, greedy), greedy_makespan=_makespan(p, greedy), passes=0,
                         links=first.links, forced=first.forced)
     best, best_ms, done = _improve(p.with_links(first.links), greedy, passes)
-    if bound > 0 and best_ms > bound:
-        late = latest_starts(p, bound)
-        scale = 1 + max(priority, default=0)
+    scale = 1 + max(priority, default=0)
+    for step in range(3 if bound > 0 else 0):
+        # Horizons just below the best makespan, halfway to the bound, and the bound: too tight a horizon
+        # makes every task urgent, too loose one none.
+        horizon = (best_ms - 1, (best_ms + bound) // 2, bound)[step]
+        if best_ms <= bound or (step and horizon >= best_ms - 1):
+            break
+        late = latest_starts(p, horizon)
         cand = list_schedule(p, [priority[v] - scale * late[v] for v in range(p.n)])
-        if sum(cand.forced.values()) <= sum(kept.forced.values()):
+        if sum(cand.forced.values()) <= sum(kept.forced.values()) and _makespan(p, cand.start) <= best_ms + 1:
             start, ms, k = _improve(p.with_links(cand.links), cand.start, passes)
             if ms < best_ms:
                 best, best_ms, done, kept = start, ms, k, cand
