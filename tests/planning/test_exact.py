@@ -13,7 +13,7 @@ from migrator.planning import build_plan
 from migrator.planning.schedule import Problem, cpm, energy_bound, horizon_bound, schedule, violations
 from tests.conftest import DATA, run_cli
 from tests.planning.test_levelled import _two_systems
-from tests.planning.test_schedule_properties import problems
+from tests.planning.test_schedule_properties import problems, slotted
 
 pytest.importorskip("ortools")
 
@@ -87,3 +87,16 @@ def test_horizon_bound_sees_a_cut_over_wait_for_the_end_of_a_freeze() -> None:
     assert energy_bound([(0, 10, 1), (0, 10, 1)], 1) == 21
     assert horizon_bound(p, figures.es, 21) == 31
     assert schedule(p, priority=figures.tail, bound=31).makespan == 31
+
+
+@settings(max_examples=30, deadline=None)
+@given(slotted())
+def test_the_project_slot_bound_never_exceeds_the_optimum(case: tuple[Problem, int]) -> None:
+    from migrator.planning.build import _project_bound
+
+    p, _ = case
+    figures = cpm(p)
+    heuristic = schedule(p, priority=figures.tail, restarts=10)
+    found = solve_exact(p, hint=heuristic.start, time_limit=5)
+    if not heuristic.forced and found.makespan:  # dependencies that force a project beyond its slots void it
+        assert _project_bound(p, figures) <= found.makespan
