@@ -20,7 +20,9 @@ from migrator.planning.schedule import (
     Cpm,
     Problem,
     cpm,
+    energy_bound,
     fact_overloads,
+    horizon_bound,
     levelled_float,
     project_spans,
     schedule,
@@ -28,8 +30,7 @@ from migrator.planning.schedule import (
 from migrator.report import Finding, Report, make_finding
 
 CHAIN_MAX = 14
-RESTARTS_MAX, RESTART_TASKS = 16, 50_000
-INF = 1 << 60
+RESTARTS_MAX, RESTART_TASKS = 400, 50_000
 STAFF = "団体職員"
 
 
@@ -77,7 +78,7 @@ def build_plan(
         baseline: planned (start, finish) per task key of an earlier build, kept for baseline vs actual.
         passes: forward–backward improvement passes after the greedy list schedule.
         restarts: further list schedules with randomised priorities (default: as many as fit in about
-            50,000 scheduled tasks, at most 16; none from 50,000 tasks on).
+            50,000 scheduled tasks, at most 400; none from 50,000 tasks on).
         solver: ``heuristic``, or ``exact``: then OR-Tools CP-SAT improves the heuristic plan for up to
             ``time_limit`` seconds and proves its optimum or a lower bound (plans up to 3,000 tasks).
     """
@@ -224,18 +225,17 @@ def build_plan(
             first=cal.day(days[0][0]).isoformat(), last=cal.day(days[-1][0]).isoformat(),
         ))
     figures = cpm(problem)
-    # Resource bound: a resource cannot start its work before the earliest of its tasks may start, needs
-    # its work over its capacity in days, and after its last task the shortest path to the end remains.
-    work, head, after = [0] * len(cap), [INF] * len(cap), [INF] * len(cap)
+    # Resource bound: the tasks of a resource that may start on day t or later and leave at least q days
+    # after them need their work over its capacity in days between the two (energy_bound), per resource;
+    # then the same against deadlines from a horizon, freeze windows included (horizon_bound).
+    items: list[list[tuple[int, int, int]]] = [[] for _ in cap]
     for i in range(n):
         r = res[i]
         if r >= 0 and i not in fixed and dur[i] > 0:
-            work[r] += dur[i]
-            head[r] = min(head[r], figures.es[i])
-            after[r] = min(after[r], figures.tail[i] - dur[i])
-    resource_bound = max((head[r] + -(-work[r] // cap[r]) + after[r] for r in range(len(cap)) if work[r]),
-                         default=0)
+            items[r].append((figures.es[i], dur[i], figures.tail[i] - dur[i]))
+    resource_bound = max((energy_bound(items[r], cap[r]) for r in range(len(cap))), default=0)
     resource_bound = max(resource_bound, _project_bound(problem, figures), _slot_bound(problem, figures))
+    resource_bound = max(resource_bound, horizon_bound(problem, figures.es, max(resource_bound, figures.makespan)))
     if restarts is None:
         restarts = min(RESTARTS_MAX, RESTART_TASKS // n)
     deadlines = _deadlines(graph, deadline)
@@ -296,6 +296,15 @@ def build_plan(
             chain_ja=" ← ".join(f"{tasks[v].municipality_code} {tasks[v].system_name} {tasks[v].phase}{_why_ja(why)}"
                                 for v, why in chain),
         ))
+    # What holds each critical or late task (the export's 要因 / binding column): the predecessor, or the
+    # vendor's, staff's or slot's previous task, with the link's label, and its own freeze or release note.
+    binding: dict[str, str] = {}
+    for i, t in enumerate(tasks):
+        if t.critical or t.late_days:
+            note, nxt = chains._step(i)
+            text = f"{tasks[nxt[0]].key}{nxt[1]}{note}" if nxt is not None else note.strip()
+            if text:
+                binding[t.key] = text
     plan = Plan(
         scenario=scenario, start=start, calendar_settings=config.calendar, tasks=tasks, edges=edges,
         critical_path=_critical_chain(levelled, start_idx, chains), makespan=makespan, lower_bound=figures.makespan,
@@ -305,7 +314,7 @@ def build_plan(
                 "resource_bound": resource_bound, "staff_limit": staff_limit, **exact,
                 "project_slots": {name: proj_cap[r] for name, r in proj_names.items()},
                 "cutover_slots": slots.describe(),
-                "rules": [r.name for r in config.rules.rules]},
+                "rules": [r.name for r in config.rules.rules], "binding": binding},
         _calendar=cal,
     )
     summary = plan.summary()
@@ -314,6 +323,11 @@ def build_plan(
 
 _WHY_JA = {" [project slot]": " [プロジェクト枠]", " [cut-over slot]": " [切替枠]", " [capacity]": " [資源の上限]",
            " [freeze]": " [凍結期間]", " [release]": " [提供開始待ち]"}
+
+
+def why_text(why: str, lang: str = "ja") -> str:
+    """The notes of a chain link (what held the task: ``[capacity]`` …) in ``lang``."""
+    return _why_ja(why) if lang == "ja" else why
 
 
 def _why_ja(why: str) -> str:
@@ -386,16 +400,14 @@ class _Slots:
 
 
 def _project_bound(p: Problem, figures: Cpm) -> int:
-    """Per vendor with project slots: the earliest start of its projects, plus the shortest span of each (the
-    longest path from one of its tasks to its cut-over's finish) summed over its slots, plus what must follow
-    the cut-over. Paths are followed through the project's tasks and up to three other tasks in a row
+    """Per vendor with project slots: its projects as the tasks of :func:`energy_bound`, each with the earliest
+    start of its tasks, its shortest span (the longest path from one of its tasks to its cut-over's finish)
+    and what must follow its cut-over. Paths are followed through the project's tasks and up to three other tasks in a row
     (the municipality's work between them); a shorter path only weakens the bound."""
     if not p.proj_close:
         return 0
     pos = {v: i for i, v in enumerate(p.order)}
-    head = [INF] * len(p.proj_cap)
-    after = [INF] * len(p.proj_cap)
-    total = [0] * len(p.proj_cap)
+    items: list[list[tuple[int, int, int]]] = [[] for _ in p.proj_cap]
     for pid, c in enumerate(p.proj_close):
         if c in p.fixed:
             continue
@@ -414,12 +426,9 @@ def _project_bound(p: Problem, figures: Cpm) -> int:
         own = [v for v in depth if p.proj[v] == pid and v not in p.fixed]
         if not own:
             continue
-        r = p.proj_res[pid]
-        total[r] += max(to_close[v] for v in own)
-        head[r] = min(head[r], min(figures.es[v] for v in own))
-        after[r] = min(after[r], figures.tail[c] - p.dur[c])
-    return max((head[r] + -(-total[r] // p.proj_cap[r]) + after[r] for r in range(len(p.proj_cap)) if total[r]),
-               default=0)
+        items[p.proj_res[pid]].append((min(figures.es[v] for v in own), max(to_close[v] for v in own),
+                                        figures.tail[c] - p.dur[c]))
+    return max((energy_bound(items[r], p.proj_cap[r]) for r in range(len(p.proj_cap))), default=0)
 
 
 def _slot_bound(p: Problem, figures: Cpm) -> int:

@@ -12,6 +12,7 @@ from typing import Any, TypedDict
 
 from migrator.excel import SheetSpec, write_workbook
 from migrator.i18n import Lang, role_name
+from migrator.planning.build import why_text
 from migrator.planning.calendar import ONE_DAY
 from migrator.planning.model import Plan, ScheduledTask
 from migrator.report.finding import Finding
@@ -24,10 +25,10 @@ FILL_BAR, FILL_CRITICAL, FILL_DONE, FILL_FREEZE, FILL_LATE = "9BC2E6", "FF7C80",
 
 HEAD = {
     "ja": ["ウェーブ", "タスクID", "団体コード", "業務", "システム名", "工程", "担当", "ベンダー", "チェックポイント",
-           "日数", "開始日", "終了日", "最早開始日", "最遅開始日", "余裕日数", "クリティカル", "期限", "遅延日数", "状況",
+           "日数", "開始日", "終了日", "最早開始日", "最遅開始日", "余裕日数", "クリティカル", "期限", "遅延日数", "要因", "状況",
            "実績開始日", "実績終了日", "基準開始日", "基準終了日"],
     "en": ["wave", "task", "municipality", "area", "system", "phase", "owner", "vendor", "checkpoint", "days",
-           "start", "finish", "early start", "late start", "float", "critical", "deadline", "late days", "status",
+           "start", "finish", "early start", "late start", "float", "critical", "deadline", "late days", "binding", "status",
            "actual start", "actual finish", "baseline start", "baseline finish"],
 }
 
@@ -95,13 +96,16 @@ def ordered(plan: Plan) -> list[ScheduledTask]:
 
 
 def task_row(plan: Plan, t: ScheduledTask, lang: Lang = "ja") -> list[object]:
-    """One task as the cells of :data:`HEAD` (the owner by its role name in ``lang``)."""
+    """One task as the cells of :data:`HEAD` (the owner by its role name in ``lang``; for a critical or late task,
+    what holds it: the predecessor, or ``[capacity]``/``[project slot]``/``[cut-over slot]`` with the task that
+    held the resource, ``[freeze]``, ``[release]``)."""
     cal = plan.calendar
     return [t.wave, t.key, t.municipality_code, t.area_name or t.area_code, t.system_name, t.phase,
             role_name(t.owner, lang),
             t.vendor or "", "○" if t.checkpoint else "", t.duration, t.start_date, t.finish_date,
             cal.day(max(t.es, 0)), cal.day(max(t.ls, 0)), t.total_float, "★" if t.critical else "", t.deadline,
-            t.late_days or "", t.status or "", t.actual_start, t.actual_finish, t.baseline_start, t.baseline_finish]
+            t.late_days or "", why_text(plan.params.get("binding", {}).get(t.key, ""), lang), t.status or "",
+            t.actual_start, t.actual_finish, t.baseline_start, t.baseline_finish]
 
 
 def to_json(plan: Plan) -> str:

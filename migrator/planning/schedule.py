@@ -14,6 +14,11 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
+GRID = 256
+"""Thresholds per side of :func:`energy_bound` (more distinct heads or tails are rounded down to them)."""
+
 
 @dataclass
 class Problem:
@@ -166,6 +171,88 @@ def cpm(p: Problem) -> Cpm:
                 s0 = p.prev_allowed(mask[v], s0)
         ls[v], lf[v] = s0, s0 + dur[v]
     return Cpm(es=es, ef=ef, ls=ls, lf=lf, tail=tail, makespan=makespan)
+
+
+def latest_starts(p: Problem, horizon: int) -> list[int]:
+    """The latest start of every task that still lets the plan finish by ``horizon`` (precedence, start masks;
+    no capacity). Against a horizon near the bound this sees what the longest remaining path does not: a
+    cut-over that misses its last day before a freeze window waits for the window's end."""
+    ls = [0] * p.n
+    fixed = p.fixed
+    for v in reversed(p.order):
+        f = horizon
+        for w in p.succs[v]:
+            if ls[w] < f and w not in fixed:  # a fact's start binds nothing before it
+                f = ls[w]
+        s = f - p.dur[v]
+        if p.mask[v] >= 0:
+            s = p.prev_allowed(p.mask[v], s)
+        ls[v] = s
+    return ls
+
+
+def energy_bound(items: Sequence[tuple[int, int, int]], capacity: int) -> int:
+    """A lower bound on the makespan from one resource: ``items`` are (head, work, tail) of its tasks.
+
+    For every pair of thresholds (t, q), the tasks whose head is at least t and whose tail is at least q
+    start on day t or later, need their work over the capacity in days, and the last of them to finish
+    is followed by at least q days: the plan lasts at least t + ceil(work / capacity) + q. The maximum over
+    the pairs (heads and tails as thresholds; beyond ``GRID`` distinct values, rounded down to as many, which
+    only weakens it) — the single pair (earliest head, shortest tail) is the plain bound.
+    """
+    if not items:
+        return 0
+    arr = np.asarray(items, dtype=np.int64)
+    heads, work, tails = arr[:, 0], arr[:, 1], arr[:, 2]
+    ths = [np.unique(x) for x in (heads, tails)]
+    ths = [u if len(u) <= GRID else np.unique(u[np.linspace(0, len(u) - 1, GRID).astype(np.int64)]) for u in ths]
+    hi = np.searchsorted(ths[0], heads, side="right") - 1
+    qi = np.searchsorted(ths[1], tails, side="right") - 1
+    grid = np.zeros((len(ths[0]), len(ths[1])), dtype=np.int64)
+    np.add.at(grid, (hi, qi), work)
+    grid = grid[::-1].cumsum(axis=0)[::-1]
+    grid = grid[:, ::-1].cumsum(axis=1)[:, ::-1]
+    days = -(-grid // capacity)
+    cand = np.where(grid > 0, ths[0][:, None] + days + ths[1][None, :], 0)
+    return int(cand.max())
+
+
+def horizon_bound(p: Problem, head: Sequence[int], lo: int) -> int:
+    """The least horizon from ``lo`` on that no resource's energy refutes (a lower bound on the makespan).
+
+    A horizon T gives every task a deadline, its latest finish by :func:`latest_starts` — freeze windows
+    included, so a cut-over that cannot be done before a window must wait for its end. T is impossible when a
+    task's deadline comes before its earliest finish (``head`` + duration), or when a resource's tasks that
+    may start on day t or later and must finish by day d have more work than its capacity fits between
+    the two (:func:`energy_bound` with d as T minus the tail). Deadlines only grow with T, so the least
+    horizon not refuted is found by doubling steps, then halving.
+    """
+
+    def refuted(horizon: int) -> bool:
+        late = latest_starts(p, horizon)
+        items: list[list[tuple[int, int, int]]] = [[] for _ in p.cap]
+        for v in range(p.n):
+            if v in p.fixed or p.dur[v] <= 0:
+                continue
+            if late[v] < head[v]:
+                return True
+            if p.res[v] >= 0:
+                items[p.res[v]].append((head[v], p.dur[v], horizon - late[v] - p.dur[v]))
+        return any(energy_bound(items[r], p.cap[r]) > horizon for r in range(len(p.cap)))
+
+    if not refuted(lo):
+        return lo
+    step, limit = 1, lo + lo // 2 + 16
+    while lo + step < limit and refuted(lo + step):
+        lo, step = lo + step, step * 2
+    hi = min(lo + step, limit)  # refuted(lo), and hi not refuted (or the search's end)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if refuted(mid):
+            lo = mid
+        else:
+            hi = mid
+    return hi
 
 
 class _Profile:
@@ -571,19 +658,22 @@ def _improve(p: Problem, start: list[int], passes: int) -> tuple[list[int], int,
     return best, best_ms, done
 
 
-def schedule(p: Problem, *, priority: Sequence[int], passes: int = 3, restarts: int = 0,
+def schedule(p: Problem, *, priority: Sequence[float], passes: int = 3, restarts: int = 0,
              seed: int = 7, bound: int = 0) -> Schedule:
     """Greedy list schedule improved by forward–backward passes while they shorten the makespan.
 
-    With ``restarts``, as many more list schedules run with the priorities randomly raised by up to half
-    (biased random sampling, seeded: the same inputs give the same plan), and the shortest one is kept.
-    From the 17th on, every second one searches around the best schedule instead: its start days are the
-    priorities, shaken by a few days to a few weeks, so neighbouring tasks swap places (a staff limit
-    of 1 gains most from it). A
-    priority rule that ignores resources loses most where a scarce resource (a municipality's staff, a
-    small vendor) should start its long chains first; the samples find such orders. The passes keep the
-    project lanes of their list schedule as edges, so they never break a project slot. A schedule that
-    reaches ``bound`` (a proven lower bound) is optimal: nothing more is tried.
+    A second priority rule follows — the earliest latest start (see :func:`latest_starts`) against horizons
+    just below the best makespan, halfway to ``bound`` and at ``bound``, the longest remaining path breaking
+    ties — and its schedule is kept when shorter.
+    With ``restarts``, as many more list schedules run, each improved by the passes: one in four (the
+    first) samples the first rule with the priorities randomly raised by up to half, which breaks the ties
+    of systems alike; the others search around the best schedule found (its start days as the priority,
+    shaken by up to an eighth, a twentieth or a fortieth of its length in turn, so that neighbouring tasks
+    change places; a schedule as short as the best becomes the new centre). Seeded: the same inputs give
+    the same plan. A rule that ignores resources loses most where a scarce resource (a municipality's
+    staff, a small vendor) should start its long chains first; the search finds such orders. The passes keep the project lanes of their list schedule as
+    edges, so they never break a project slot. A schedule that reaches ``bound`` (a proven lower bound) is
+    optimal: nothing more is tried.
     """
     first = list_schedule(p, priority)
     greedy = first.start
@@ -592,24 +682,36 @@ def schedule(p: Problem, *, priority: Sequence[int], passes: int = 3, restarts: 
         return Schedule(start=greedy, makespan=_makespan(p, greedy), greedy_makespan=_makespan(p, greedy), passes=0,
                         links=first.links, forced=first.forced)
     best, best_ms, done = _improve(p.with_links(first.links), greedy, passes)
+    scale = 1 + max(priority, default=0)
+    for step in range(3 if bound > 0 else 0):
+        # Horizons just below the best makespan, halfway to the bound, and the bound: too tight a horizon
+        # makes every task urgent, too loose one none.
+        horizon = (best_ms - 1, (best_ms + bound) // 2, bound)[step]
+        if best_ms <= bound or (step and horizon >= best_ms - 1):
+            break
+        late = latest_starts(p, horizon)
+        cand = list_schedule(p, [priority[v] - scale * late[v] for v in range(p.n)])
+        if sum(cand.forced.values()) <= sum(kept.forced.values()) and _makespan(p, cand.start) <= best_ms + 1:
+            start, ms, k = _improve(p.with_links(cand.links), cand.start, passes)
+            if ms < best_ms:
+                best, best_ms, done, kept = start, ms, k, cand
     rng = random.Random(seed)
     for k in range(restarts):
         if best_ms <= bound:
             break
-        if k < 16 or k % 2 == 0:
+        if k % 4 == 0:
             noisy = [x * (1 + 0.5 * rng.random()) for x in priority]
         else:
-            # Around the best schedule found: its start days as the priority (earlier first), shaken by
-            # up to an eighth, a twentieth or a fortieth of its length in turn, so that tasks near each
-            # other may change places.
-            amp = max(1.0, best_ms / (8, 20, 40)[k // 2 % 3])
+            amp = max(1.0, best_ms / (8, 20, 40)[k % 3])
             noisy = [-(b + amp * rng.random()) for b in best]
         cand = list_schedule(p, noisy)
-        # Improvement passes only for a sample that is already as short as the best: they cost two schedules.
-        if _makespan(p, cand.start) <= best_ms and sum(cand.forced.values()) <= sum(kept.forced.values()):
-            start, ms, k = _improve(p.with_links(cand.links), cand.start, passes)
+        if sum(cand.forced.values()) > sum(kept.forced.values()):
+            continue
+        start, ms, n_passes = _improve(p.with_links(cand.links), cand.start, passes)
+        if ms <= best_ms:
             if ms < best_ms:
-                best, best_ms, done, kept = start, ms, k, cand
+                done = n_passes
+            best, best_ms, kept = start, ms, cand
     return Schedule(start=best, makespan=best_ms, greedy_makespan=_makespan(p, greedy), passes=done,
                     links=kept.links, forced=kept.forced)
 
