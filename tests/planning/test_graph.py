@@ -13,7 +13,10 @@ from migrator.planning import load_config
 from migrator.planning.graph import (
     INTERFACE_READY_RULE,
     INTERFACE_TEST_RULE,
+    USER_RULE,
+    Cycle,
     ExtraEdge,
+    analyse,
     build_graph,
     load_extra_edges,
 )
@@ -22,19 +25,42 @@ MUNI = "131016"
 
 
 def _inventory(*interfaces: Interface) -> Inventory:
-    systems = tuple(System(municipality_code=MUNI, area_code=code, area_name=area, name=name, current_vendor="A社",
-                           target_vendor="A社", record_count=10_000)
-                    for code, area, name in (("001", "住民基本台帳", "住記A"), ("001", "住民基本台帳", "住記B"),
-                                             ("024", "国民健康保険", "国保")))
-    return Inventory(municipalities=(Municipality(MUNI, "千代田区"),), systems=systems, interfaces=interfaces,
-                     vendors=(Vendor("A社", 3),))
+    systems = tuple(
+        System(
+            municipality_code=MUNI,
+            area_code=code,
+            area_name=area,
+            name=name,
+            current_vendor="A社",
+            target_vendor="A社",
+            record_count=10_000,
+        )
+        for code, area, name in (
+            ("001", "住民基本台帳", "住記A"),
+            ("001", "住民基本台帳", "住記B"),
+            ("024", "国民健康保険", "国保"),
+        )
+    )
+    return Inventory(
+        municipalities=(Municipality(MUNI, "千代田区"),),
+        systems=systems,
+        interfaces=interfaces,
+        vendors=(Vendor("A社", 3),),
+    )
 
 
 def _interface_edges(inventory: Inventory) -> set[tuple[str, str, str]]:
     graph = build_graph(inventory, load_config())
     keys = [t.key for t in graph.tasks]
-    return {(keys[a].split("/")[2] + ":" + keys[a].split("/")[3], keys[b].split("/")[2] + ":" + keys[b].split("/")[3],
-             rule) for a, b, rule in graph.edges if rule in (INTERFACE_TEST_RULE, INTERFACE_READY_RULE)}
+    return {
+        (
+            keys[a].split("/")[2] + ":" + keys[a].split("/")[3],
+            keys[b].split("/")[2] + ":" + keys[b].split("/")[3],
+            rule,
+        )
+        for a, b, rule in graph.edges
+        if rule in (INTERFACE_TEST_RULE, INTERFACE_READY_RULE)
+    }
 
 
 def _phases() -> tuple[str, str, str, str]:
@@ -44,11 +70,15 @@ def _phases() -> tuple[str, str, str, str]:
 
 def _expected(x: str, y: str, *, ready: bool = True) -> set[tuple[str, str, str]]:
     rehearsal, link_test, ready_phase, cutover = _phases()
-    out = {(f"{x}:{rehearsal}", f"{y}:{link_test}", INTERFACE_TEST_RULE),
-           (f"{y}:{rehearsal}", f"{x}:{link_test}", INTERFACE_TEST_RULE)}
+    out = {
+        (f"{x}:{rehearsal}", f"{y}:{link_test}", INTERFACE_TEST_RULE),
+        (f"{y}:{rehearsal}", f"{x}:{link_test}", INTERFACE_TEST_RULE),
+    }
     if ready:
-        out |= {(f"{x}:{ready_phase}", f"{y}:{cutover}", INTERFACE_READY_RULE),
-                (f"{y}:{ready_phase}", f"{x}:{cutover}", INTERFACE_READY_RULE)}
+        out |= {
+            (f"{x}:{ready_phase}", f"{y}:{cutover}", INTERFACE_READY_RULE),
+            (f"{y}:{ready_phase}", f"{x}:{cutover}", INTERFACE_READY_RULE),
+        }
     return out
 
 
@@ -81,24 +111,43 @@ def test_an_unknown_end_is_named_in_a_finding() -> None:
 def test_extra_edges_are_read_with_their_row(tmp_path: Path) -> None:
     path = tmp_path / "edges.yaml"
     path.write_text("edges:\n  - {from: a, to: b}\n  - {from: 1, to: c}\n", encoding="utf-8")
-    assert load_extra_edges(path) == [ExtraEdge("a", "b", Location(file=str(path), row=1)),
-                                      ExtraEdge("1", "c", Location(file=str(path), row=2))]
+    assert load_extra_edges(path) == [
+        ExtraEdge("a", "b", Location(file=str(path), row=1)),
+        ExtraEdge("1", "c", Location(file=str(path), row=2)),
+    ]
     empty = tmp_path / "empty.yaml"
     empty.write_text("", encoding="utf-8")
     assert load_extra_edges(empty) == []
 
 
-@pytest.mark.parametrize(("text", "key", "en", "ja"), [
-    ("- {from: a, to: b}\n", "edges", "the file must be a mapping with a list edges: [{from: KEY, to: KEY}]",
-     "edges: [{from: キー, to: キー}] の形のマッピングにしてください"),
-    ("edges: a->b\n", "edges", "the file must be a mapping with a list edges: [{from: KEY, to: KEY}]",
-     "edges: [{from: キー, to: キー}] の形のマッピングにしてください"),
-    ("edges:\n  - {from: a, to: b}\n  - {from: a}\n", "edges[1]", "needs from and to", "from と to が必要です"),
-    ("edges:\n  - {to: a}\n", "edges[0]", "needs from and to", "from と to が必要です"),
-    ("edges:\n  - a\n", "edges[0]", "needs from and to", "from と to が必要です"),
-])
-def test_a_malformed_edges_file_is_refused_naming_the_place(tmp_path: Path, text: str, key: str, en: str,
-                                                           ja: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "key", "en", "ja"),
+    [
+        (
+            "- {from: a, to: b}\n",
+            "edges",
+            "the file must be a mapping with a list edges: [{from: KEY, to: KEY}]",
+            "edges: [{from: キー, to: キー}] の形のマッピングにしてください",
+        ),
+        (
+            "edges: a->b\n",
+            "edges",
+            "the file must be a mapping with a list edges: [{from: KEY, to: KEY}]",
+            "edges: [{from: キー, to: キー}] の形のマッピングにしてください",
+        ),
+        (
+            "edges:\n  - {from: a, to: b}\n  - {from: a}\n",
+            "edges[1]",
+            "needs from and to",
+            "from と to が必要です",
+        ),
+        ("edges:\n  - {to: a}\n", "edges[0]", "needs from and to", "from と to が必要です"),
+        ("edges:\n  - a\n", "edges[0]", "needs from and to", "from と to が必要です"),
+    ],
+)
+def test_a_malformed_edges_file_is_refused_naming_the_place(
+    tmp_path: Path, text: str, key: str, en: str, ja: str
+) -> None:
     path = tmp_path / "edges.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SpecError) as exc:
@@ -117,4 +166,58 @@ def test_invalid_yaml_in_the_edges_file_names_the_line(tmp_path: Path) -> None:
     assert exc.value.code == "CORE115"
     assert exc.value.location is not None and exc.value.location.file == str(path)
     assert exc.value.location.line == 3
-    assert "expected ',' or '}'" in exc.value.en
+    assert exc.value.en == "Cannot read as YAML: expected ',' or '}', but got '<stream end>'"
+    assert exc.value.ja == "YAML として読めません: expected ',' or '}', but got '<stream end>'"
+
+
+def test_an_extra_edge_naming_an_unknown_task_is_a_finding_naming_that_end() -> None:
+    inventory = _inventory()
+    graph = build_graph(inventory, load_config())
+    known_a, known_b = graph.tasks[0].key, graph.tasks[-1].key
+    at = Location(file="edges.yaml", row=2)
+    extra = [
+        ExtraEdge(known_a, known_b),
+        ExtraEdge("131016/001/ない/cutover", known_b, at),
+        ExtraEdge(known_a, "131016/001/住記A/ない", at),
+    ]
+    graph = build_graph(inventory, load_config(), extra_edges=extra)
+    missing = [(f.code, f.item, f.location) for f in graph.findings]
+    assert missing == [("PLN004", "131016/001/ない/cutover", at), ("PLN004", "131016/001/住記A/ない", at)]
+    assert [e for e in graph.edges if e[2] == USER_RULE] == [(0, len(graph.tasks) - 1, USER_RULE)]
+
+
+def test_a_system_without_any_vendor_is_a_finding() -> None:
+    inventory = _inventory()
+    orphan = System(
+        municipality_code=MUNI, area_code="024", area_name="国民健康保険", name="国保", record_count=10_000
+    )
+    inventory = Inventory(
+        municipalities=inventory.municipalities,
+        vendors=inventory.vendors,
+        systems=(*inventory.systems[:2], orphan),
+    )
+    graph = build_graph(inventory, load_config())
+    assert [(f.code, f.item) for f in graph.findings] == [("PLN006", "国保")]
+    assert "131016" in graph.findings[0].message_en and "国民健康保険" in graph.findings[0].message_en
+
+
+def test_every_task_knows_whether_its_phase_waits_for_the_release() -> None:
+    config = load_config()
+    graph = build_graph(_inventory(), config)
+    releases = [ph.release for ph in config.template.phases]
+    assert True in releases and False in releases
+    assert graph.phase_release == releases * 3
+    assert graph.phase_due == [ph.due for ph in config.template.phases] * 3
+
+
+def test_separate_cycles_are_each_reported_in_order_of_their_tasks() -> None:
+    edges = [(3, 4, "b"), (4, 3, "b"), (0, 1, "a"), (1, 0, "a"), (1, 0, "c"), (2, 2, "self"), (5, 0, "x")]
+    assert analyse(6, edges) == (
+        [],
+        [],
+        [
+            Cycle(nodes=(0, 1), edges=((0, 1, "a"), (1, 0, "a; c"))),
+            Cycle(nodes=(2,), edges=((2, 2, "self"),)),
+            Cycle(nodes=(3, 4), edges=((3, 4, "b"), (4, 3, "b"))),
+        ],
+    )
