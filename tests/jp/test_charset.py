@@ -39,25 +39,22 @@ from tests.conftest import REFERENCE
 MJ = REFERENCE / "mj" / "moji_fixture.csv"  # real rows of the MJ table (reference/README.md)
 
 
-@pytest.mark.parametrize(
-    ("text", "charset", "bad"),
-    [
-        ("0123", "digits", []),
-        ("０１２", "digits", ["０", "１", "２"]),
-        ("١٢", "digits", ["١", "٢"]),
-        ("Ab9", "alnum", []),
-        ("ヤマダ　タロウ・ー", "kana_full", []),
-        ("ﾔﾏﾀﾞ", "kana_full", ["ﾔ", "ﾏ", "ﾀ", "ﾞ"]),
-        ("ﾔﾏﾀﾞ ﾀﾛｳ", "kana_half", []),
-        ("山田　太郎～〜", "jis_x0208", []),
-        ("髙橋", "jis_x0208", ["髙"]),
-        ("剝がす", "jis_x0208", ["剝"]),
-        ("剝がす", "jis_x0213", []),
-        ("𠮷野", "jis_x0213", ["𠮷"]),
-        ("\ue001", "jis_x0213", ["\ue001"]),
-        ("anything 𠮷", "any", []),
-    ],
-)
+@pytest.mark.parametrize(("text", "charset", "bad"), [
+    ("0123", "digits", []),
+    ("０１２", "digits", ["０", "１", "２"]),
+    ("١٢", "digits", ["١", "٢"]),
+    ("Ab9", "alnum", []),
+    ("ヤマダ　タロウ・ー", "kana_full", []),
+    ("ﾔﾏﾀﾞ", "kana_full", ["ﾔ", "ﾏ", "ﾀ", "ﾞ"]),
+    ("ﾔﾏﾀﾞ ﾀﾛｳ", "kana_half", []),
+    ("山田　太郎～〜", "jis_x0208", []),
+    ("髙橋", "jis_x0208", ["髙"]),
+    ("剝がす", "jis_x0208", ["剝"]),
+    ("剝がす", "jis_x0213", []),
+    ("𠮷野", "jis_x0213", ["𠮷"]),
+    ("\ue001", "jis_x0213", ["\ue001"]),
+    ("anything 𠮷", "any", []),
+])
 def test_charset_cases(text: str, charset: str, bad: list[str]) -> None:
     assert offending_chars(text, charset) == bad
     assert in_charset(text, charset) is (not bad)
@@ -150,30 +147,19 @@ def test_undecodable_bytes_are_reported_with_offset_and_line() -> None:
 def test_decode_error_message_names_the_bytes_in_capitals_and_what_else_was_tried() -> None:
     with pytest.raises(DecodeError) as info:
         detect_encoding(b"ok\nline two \x82\nthree")
-    assert str(info.value) == (
-        "cannot decode as cp932: bytes 82 at byte offset 12, line 2 "
-        "(not UTF-8 either: byte offset 12, line 2)"
-    )
+    assert str(info.value) == ("cannot decode as cp932: bytes 82 at byte offset 12, line 2 "
+                               "(not UTF-8 either: byte offset 12, line 2)")
     assert (info.value.encoding, info.value.tried) == ("cp932", "not UTF-8 either: byte offset 12, line 2")
     with pytest.raises(DecodeError) as strict:
         decode(b"ab\x82", "shift_jis")
-    assert (strict.value.encoding, strict.value.offset, strict.value.line, strict.value.tried) == (
-        "cp932",
-        2,
-        1,
-        "",
-    )
-    assert str(DecodeError("cp932", 0, 1, b"\xfc\xab")) == (
-        "cannot decode as cp932: bytes FC AB at byte offset 0, line 1"
-    )
+    assert (strict.value.encoding, strict.value.offset, strict.value.line, strict.value.tried) == ("cp932", 2, 1, "")
+    assert str(DecodeError("cp932", 0, 1, b"\xfc\xab")) == ("cannot decode as cp932: bytes FC AB at byte offset 0, "
+                                                           "line 1")
 
 
 def test_byte_order_mark_reason_in_both_languages() -> None:
     detected = detect_encoding(b"\xef\xbb\xbf\xe5\xb1\xb1")
-    assert (detected.reason, detected.reason_ja) == (
-        "starts with a UTF-8 byte order mark",
-        "UTF-8のBOMで始まる",
-    )
+    assert (detected.reason, detected.reason_ja) == ("starts with a UTF-8 byte order mark", "UTF-8のBOMで始まる")
 
 
 def test_pua_characters_of_a_null_are_an_empty_list() -> None:
@@ -189,13 +175,10 @@ def test_code_point_notation_in_lower_case() -> None:
 def test_mj_table_from_code_point_columns(tmp_path) -> None:
     # The MJ 文字情報一覧表 writes code points (実装したUCS, 実装したSVS/IVS) in several notations.
     path = tmp_path / "mj_ucs.csv"
-    path.write_text(
-        "\ufeffMJ文字図形名,実装したUCS,実装したSVS/IVS\n"
-        "MJ000001,U+3404,u+3404_U+e0101\n"
-        "MJ000002, 9ad9 ,\n"
-        "MJ000003,20BB7,20bb7 E0100\n",
-        encoding="utf-8",
-    )
+    path.write_text("\ufeffMJ文字図形名,実装したUCS,実装したSVS/IVS\n"
+                    "MJ000001,U+3404,u+3404_U+e0101\n"
+                    "MJ000002, 9ad9 ,\n"
+                    "MJ000003,20BB7,20bb7 E0100\n", encoding="utf-8")
     table = load_mj_table(path)
     assert table.units == {"\u3404", "\u3404\U000e0101", "髙", "𠮷", "𠮷\U000e0100"}
     assert table.bases == {"\u3404", "髙", "𠮷"}
@@ -229,15 +212,10 @@ def test_line_of_a_bad_byte_counts_a_newline_at_the_very_start() -> None:
 
 def test_encoding_reasons_in_both_languages() -> None:
     cp932 = detect_encoding("髙橋".encode("cp932"))
-    assert (cp932.reason, cp932.reason_ja) == (
-        "not valid UTF-8 (byte offset 0); decodes as CP932 without error",
-        "UTF-8として不正（0バイト目）、CP932として誤りなく読める",
-    )
+    assert (cp932.reason, cp932.reason_ja) == ("not valid UTF-8 (byte offset 0); decodes as CP932 without error",
+                                               "UTF-8として不正（0バイト目）、CP932として誤りなく読める")
     ascii_only = detect_encoding(b"abc")
-    assert (ascii_only.reason, ascii_only.reason_ja) == (
-        "ASCII only (read as UTF-8)",
-        "ASCIIのみ（UTF-8として読む）",
-    )
+    assert (ascii_only.reason, ascii_only.reason_ja) == ("ASCII only (read as UTF-8)", "ASCIIのみ（UTF-8として読む）")
     utf8 = detect_encoding("山田".encode())
     assert (utf8.reason, utf8.reason_ja) == ("valid UTF-8 with non-ASCII characters", "UTF-8として正しい")
 
@@ -249,9 +227,8 @@ def test_unmapped_gaiji_lists_at_most_max_rows_rows() -> None:
     assert (found.count, found.rows) == (5, (0, 1))
     (found,) = unmapped_gaiji(values, table, max_rows=4)
     assert found.rows == (0, 1, 2, 3)
-    assert unmapped_gaiji_frame(pl.DataFrame({"v": values}), "v", table, max_rows=2) == [
-        found.__class__(found.char, found.codepoint, 5, (0, 1))
-    ]
+    assert unmapped_gaiji_frame(pl.DataFrame({"v": values}), "v", table, max_rows=2) == [found.__class__(
+        found.char, found.codepoint, 5, (0, 1))]
 
 
 def test_the_class_any_holds_every_value_and_null() -> None:

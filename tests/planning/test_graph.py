@@ -25,42 +25,19 @@ MUNI = "131016"
 
 
 def _inventory(*interfaces: Interface) -> Inventory:
-    systems = tuple(
-        System(
-            municipality_code=MUNI,
-            area_code=code,
-            area_name=area,
-            name=name,
-            current_vendor="A社",
-            target_vendor="A社",
-            record_count=10_000,
-        )
-        for code, area, name in (
-            ("001", "住民基本台帳", "住記A"),
-            ("001", "住民基本台帳", "住記B"),
-            ("024", "国民健康保険", "国保"),
-        )
-    )
-    return Inventory(
-        municipalities=(Municipality(MUNI, "千代田区"),),
-        systems=systems,
-        interfaces=interfaces,
-        vendors=(Vendor("A社", 3),),
-    )
+    systems = tuple(System(municipality_code=MUNI, area_code=code, area_name=area, name=name, current_vendor="A社",
+                           target_vendor="A社", record_count=10_000)
+                    for code, area, name in (("001", "住民基本台帳", "住記A"), ("001", "住民基本台帳", "住記B"),
+                                             ("024", "国民健康保険", "国保")))
+    return Inventory(municipalities=(Municipality(MUNI, "千代田区"),), systems=systems, interfaces=interfaces,
+                     vendors=(Vendor("A社", 3),))
 
 
 def _interface_edges(inventory: Inventory) -> set[tuple[str, str, str]]:
     graph = build_graph(inventory, load_config())
     keys = [t.key for t in graph.tasks]
-    return {
-        (
-            keys[a].split("/")[2] + ":" + keys[a].split("/")[3],
-            keys[b].split("/")[2] + ":" + keys[b].split("/")[3],
-            rule,
-        )
-        for a, b, rule in graph.edges
-        if rule in (INTERFACE_TEST_RULE, INTERFACE_READY_RULE)
-    }
+    return {(keys[a].split("/")[2] + ":" + keys[a].split("/")[3], keys[b].split("/")[2] + ":" + keys[b].split("/")[3],
+             rule) for a, b, rule in graph.edges if rule in (INTERFACE_TEST_RULE, INTERFACE_READY_RULE)}
 
 
 def _phases() -> tuple[str, str, str, str]:
@@ -70,15 +47,11 @@ def _phases() -> tuple[str, str, str, str]:
 
 def _expected(x: str, y: str, *, ready: bool = True) -> set[tuple[str, str, str]]:
     rehearsal, link_test, ready_phase, cutover = _phases()
-    out = {
-        (f"{x}:{rehearsal}", f"{y}:{link_test}", INTERFACE_TEST_RULE),
-        (f"{y}:{rehearsal}", f"{x}:{link_test}", INTERFACE_TEST_RULE),
-    }
+    out = {(f"{x}:{rehearsal}", f"{y}:{link_test}", INTERFACE_TEST_RULE),
+           (f"{y}:{rehearsal}", f"{x}:{link_test}", INTERFACE_TEST_RULE)}
     if ready:
-        out |= {
-            (f"{x}:{ready_phase}", f"{y}:{cutover}", INTERFACE_READY_RULE),
-            (f"{y}:{ready_phase}", f"{x}:{cutover}", INTERFACE_READY_RULE),
-        }
+        out |= {(f"{x}:{ready_phase}", f"{y}:{cutover}", INTERFACE_READY_RULE),
+                (f"{y}:{ready_phase}", f"{x}:{cutover}", INTERFACE_READY_RULE)}
     return out
 
 
@@ -111,43 +84,24 @@ def test_an_unknown_end_is_named_in_a_finding() -> None:
 def test_extra_edges_are_read_with_their_row(tmp_path: Path) -> None:
     path = tmp_path / "edges.yaml"
     path.write_text("edges:\n  - {from: a, to: b}\n  - {from: 1, to: c}\n", encoding="utf-8")
-    assert load_extra_edges(path) == [
-        ExtraEdge("a", "b", Location(file=str(path), row=1)),
-        ExtraEdge("1", "c", Location(file=str(path), row=2)),
-    ]
+    assert load_extra_edges(path) == [ExtraEdge("a", "b", Location(file=str(path), row=1)),
+                                      ExtraEdge("1", "c", Location(file=str(path), row=2))]
     empty = tmp_path / "empty.yaml"
     empty.write_text("", encoding="utf-8")
     assert load_extra_edges(empty) == []
 
 
-@pytest.mark.parametrize(
-    ("text", "key", "en", "ja"),
-    [
-        (
-            "- {from: a, to: b}\n",
-            "edges",
-            "the file must be a mapping with a list edges: [{from: KEY, to: KEY}]",
-            "edges: [{from: キー, to: キー}] の形のマッピングにしてください",
-        ),
-        (
-            "edges: a->b\n",
-            "edges",
-            "the file must be a mapping with a list edges: [{from: KEY, to: KEY}]",
-            "edges: [{from: キー, to: キー}] の形のマッピングにしてください",
-        ),
-        (
-            "edges:\n  - {from: a, to: b}\n  - {from: a}\n",
-            "edges[1]",
-            "needs from and to",
-            "from と to が必要です",
-        ),
-        ("edges:\n  - {to: a}\n", "edges[0]", "needs from and to", "from と to が必要です"),
-        ("edges:\n  - a\n", "edges[0]", "needs from and to", "from と to が必要です"),
-    ],
-)
-def test_a_malformed_edges_file_is_refused_naming_the_place(
-    tmp_path: Path, text: str, key: str, en: str, ja: str
-) -> None:
+@pytest.mark.parametrize(("text", "key", "en", "ja"), [
+    ("- {from: a, to: b}\n", "edges", "the file must be a mapping with a list edges: [{from: KEY, to: KEY}]",
+     "edges: [{from: キー, to: キー}] の形のマッピングにしてください"),
+    ("edges: a->b\n", "edges", "the file must be a mapping with a list edges: [{from: KEY, to: KEY}]",
+     "edges: [{from: キー, to: キー}] の形のマッピングにしてください"),
+    ("edges:\n  - {from: a, to: b}\n  - {from: a}\n", "edges[1]", "needs from and to", "from と to が必要です"),
+    ("edges:\n  - {to: a}\n", "edges[0]", "needs from and to", "from と to が必要です"),
+    ("edges:\n  - a\n", "edges[0]", "needs from and to", "from と to が必要です"),
+])
+def test_a_malformed_edges_file_is_refused_naming_the_place(tmp_path: Path, text: str, key: str, en: str,
+                                                           ja: str) -> None:
     path = tmp_path / "edges.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SpecError) as exc:

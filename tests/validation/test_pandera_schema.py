@@ -37,7 +37,6 @@ def builtin_checks_only():
     ps._CHARSETS.clear()
     ps._CHARSETS.update(saved[1])
 
-
 SCHEMA = """format: migrator.schema/1
 id: t
 kind: standard
@@ -68,18 +67,8 @@ code_tables:
   事由: {values: {'01': 転入, '23': 死亡}}
 """
 
-GOOD = {
-    "宛名番号": "000000000000019",
-    "住民状態": "1",
-    "異動事由": "01",
-    "生年月日": "1980-02-29",
-    "消除日": None,
-    "金額": "12.50",
-    "人数": "3",
-    "郵便番号": "1000001",
-    "不詳フラグ": "0",
-    "記号": "AB",
-}
+GOOD = {"宛名番号": "000000000000019", "住民状態": "1", "異動事由": "01", "生年月日": "1980-02-29", "消除日": None,
+        "金額": "12.50", "人数": "3", "郵便番号": "1000001", "不詳フラグ": "0", "記号": "AB"}
 
 
 def _schema():  # type: ignore[no-untyped-def]
@@ -113,17 +102,8 @@ def test_a_clean_frame_passes() -> None:
 
 
 def test_each_kind_of_violation_is_named() -> None:
-    bad = dict(
-        GOOD,
-        住民状態="7",
-        生年月日="1981-02-29",
-        金額="1.234",
-        人数="三",
-        郵便番号="100-0001",
-        不詳フラグ="2",
-        記号="abc",
-        宛名番号="12345678901234567",
-    )
+    bad = dict(GOOD, 住民状態="7", 生年月日="1981-02-29", 金額="1.234", 人数="三", 郵便番号="100-0001",
+               不詳フラグ="2", 記号="abc", 宛名番号="12345678901234567")
     found = _failures([GOOD, bad])
     assert found == {
         ("宛名番号", "max_length(15)", 1),
