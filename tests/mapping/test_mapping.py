@@ -267,3 +267,14 @@ def test_a_gaiji_entry_without_its_legacy_character_is_named_at_its_cell() -> No
 ])
 def test_the_source_of_a_value_is_its_cell_or_its_line(location: Location, shown: str) -> None:
     assert source_of(location) == shown
+
+
+def test_a_legacy_item_read_only_by_a_transform_argument_is_used() -> None:
+    def unused(transform: str) -> set[str]:
+        mapping = Mapping(id="t", standard_schema="std-001-juki", standard_table="住民",
+                          legacy_schema="legacy-juki-rdb", legacy_table="個人",
+                          items=(ItemRow("氏名", ("氏",), transform),))
+        return {f.item for f in check_mapping(mapping, registry=REGISTRY_S).findings if f.code == "MAP206"}
+
+    assert "名" in unused("trim") and "氏" not in unused("trim")
+    assert "名" not in unused('concat(氏, 名, sep=" ")')
