@@ -19,6 +19,7 @@ import fnmatch
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -117,6 +118,18 @@ def modules() -> list[str]:
 
 def generate() -> None:
     """Copy the package into mutants/ and generate every mutant, without running any test."""
+    # mutmut copies a data file of the package (catalogue, YAML tables …) only when mutants/ lacks it: bring the
+    # changed ones up to date, or the tests run against the old ones
+    for source in (REPO / "migrator").rglob("*"):
+        copy = MUTANTS / source.relative_to(REPO)
+        if (
+            source.is_file()
+            and source.suffix != ".py"
+            and "__pycache__" not in source.parts
+            and copy.exists()
+            and copy.read_bytes() != source.read_bytes()
+        ):
+            shutil.copy2(source, copy)
     code = (
         "from mutmut.__main__ import copy_src_dir, copy_also_copy_files, setup_source_paths, "
         "store_lines_covered_by_tests, create_mutants, set_mutant_under_test\n"
