@@ -22,7 +22,7 @@ from migrator.mapping import (
     parse_pipe,
     write_mapping,
 )
-from migrator.mapping.compiler import source_of
+from migrator.mapping.compiler import gaiji_table, source_of
 from migrator.mapping.language import TransformSyntaxError
 from migrator.mapping.template import suggest
 from migrator.mapping.transforms import reference_markdown
@@ -278,3 +278,21 @@ def test_a_legacy_item_read_only_by_a_transform_argument_is_used() -> None:
 
     assert "名" in unused("trim") and "氏" not in unused("trim")
     assert "名" not in unused('concat(氏, 名, sep=" ")')
+
+
+def test_the_gaiji_entries_after_a_broken_one_are_still_read() -> None:
+    mapping = Mapping(id="t", standard_schema="std-001-juki", standard_table="住民", items=(ItemRow("氏名", ("a",)),),
+                      gaiji=(GaijiEntry("U+E000", "髙"), GaijiEntry(" ", "髙"), GaijiEntry("U+E000", "﨑"),
+                             GaijiEntry("U+E001", "﨑"), GaijiEntry("U+E001", "髙")))
+    table, findings = gaiji_table(mapping)
+    assert dict(table.mapping) == {"\ue000": "髙", "\ue001": "﨑"}
+    assert [f.message_en for f in findings] == ["Invalid 外字 table entry: empty 現行文字",
+                                                "Invalid 外字 table entry: U+E000 is mapped twice",
+                                                "Invalid 外字 table entry: U+E001 is mapped twice"]
+
+
+def test_joined_legacy_items_without_a_legacy_schema_have_no_known_length() -> None:
+    mapping = Mapping(id="t", standard_schema="std-001-juki", standard_table="住民",
+                      items=(ItemRow("氏名", ("氏", "名")),))
+    codes = [f.code for f in check_mapping(mapping, registry=REGISTRY_S).findings]
+    assert "MAP208" in codes and "MAP302" not in codes
