@@ -19,6 +19,7 @@ import fnmatch
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -33,6 +34,57 @@ EQUIVALENT = REPO / "tests" / "mutation_equivalent.yaml"
 REPORT = REPO / "mutation-report.md"
 LOG = MUTANTS / "mutmut.log"
 MUTMUT = [sys.executable, "-c", "import sys; from mutmut.__main__ import cli; sys.exit(cli())"]
+# mutmut run with the test selection of pyproject replaced by the one in MIGRATOR_MUTATION_TESTS (a JSON list):
+# mutmut traces every selected test once to learn which tests reach which function, so a smaller selection
+# makes one module's run take minutes instead of half an hour on a loaded machine
+MUTMUT_RUN = [
+    sys.executable,
+    "-c",
+    (
+        "import json, os, sys\n"
+        "import mutmut.configuration as configuration\n"
+        "load = configuration._load_config\n"
+        "def restricted():\n"
+        "    config = load()\n"
+        "    config.pytest_add_cli_args_test_selection = json.loads(os.environ['MIGRATOR_MUTATION_TESTS'])\n"
+        "    return config\n"
+        "configuration._load_config = restricted\n"
+        "from mutmut.__main__ import cli\n"
+        "sys.exit(cli())\n"
+    ),
+]
+# The tests related to each module (a path ending in "/" stands for every module under it): the tests that can
+# kill its mutants, the ones mirroring it first. A module not listed here is run against pyproject's whole
+# selection (pytest_add_cli_args_test_selection).
+RELATED: dict[str, list[str]] = {
+    "migrator/jp/": ["tests/jp"],
+    "migrator/report/masking.py": ["tests/report/test_report.py", "tests/mapping/test_layouts.py"],
+    "migrator/mapping/compiler.py": ["tests/mapping"],
+    "migrator/mapping/transforms.py": ["tests/mapping"],
+    "migrator/validation/pandera_schema.py": [
+        "tests/validation/test_pandera_schema.py",
+        "tests/validation/test_checks.py",
+    ],
+    "migrator/validation/checks.py": ["tests/validation/test_checks.py"],
+    "migrator/planning/graph.py": [
+        "tests/planning/test_graph.py",
+        "tests/planning/test_plan_invariants.py",
+        "tests/planning/test_resources.py",
+        "tests/planning/test_schedule_properties.py",
+    ],
+    "migrator/planning/schedule.py": [
+        "tests/planning/test_calendar_cpm.py",
+        "tests/planning/test_exact.py",
+        "tests/planning/test_levelled.py",
+        "tests/planning/test_replan.py",
+        "tests/planning/test_resources.py",
+        "tests/planning/test_violations.py",
+        "tests/planning/test_schedule_properties.py",
+        "tests/planning/test_plan_invariants.py",
+    ],
+    "migrator/inventory/values.py": ["tests/inventory/test_values.py", "tests/inventory/test_rows.py"],
+    "migrator/inventory/vendors.py": ["tests/inventory/test_values.py", "tests/inventory/test_concurrent.py"],
+}
 # mutmut's exit codes of one mutant's test run (mutmut/stats.py)
 KILLED = {1, 3, 36, 37, -24, 24, 152, 255}  # tests failed, or ran past the time limit, or type check failed
 SURVIVED = {0}
@@ -66,12 +118,28 @@ def modules() -> list[str]:
 
 def generate() -> None:
     """Copy the package into mutants/ and generate every mutant, without running any test."""
-    code = ("from mutmut.__main__ import copy_src_dir, copy_also_copy_files, setup_source_paths, "
-            "store_lines_covered_by_tests, create_mutants, set_mutant_under_test\n"
-            "import os; os.makedirs('mutants', exist_ok=True); set_mutant_under_test('mutant_generation')\n"
-            "copy_src_dir(); copy_also_copy_files(); setup_source_paths(); store_lines_covered_by_tests()\n"
-            "create_mutants(1)\n")
-    subprocess.run(["nice", "-n", "15", sys.executable, "-c", code], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    # mutmut copies a data file of the package (catalogue, YAML tables …) only when mutants/ lacks it: bring the
+    # changed ones up to date, or the tests run against the old ones
+    for source in (REPO / "migrator").rglob("*"):
+        copy = MUTANTS / source.relative_to(REPO)
+        if (
+            source.is_file()
+            and source.suffix != ".py"
+            and "__pycache__" not in source.parts
+            and copy.exists()
+            and copy.read_bytes() != source.read_bytes()
+        ):
+            shutil.copy2(source, copy)
+    code = (
+        "from mutmut.__main__ import copy_src_dir, copy_also_copy_files, setup_source_paths, "
+        "store_lines_covered_by_tests, create_mutants, set_mutant_under_test\n"
+        "import os; os.makedirs('mutants', exist_ok=True); set_mutant_under_test('mutant_generation')\n"
+        "copy_src_dir(); copy_also_copy_files(); setup_source_paths(); store_lines_covered_by_tests()\n"
+        "create_mutants(1)\n"
+    )
+    subprocess.run(
+        ["nice", "-n", "15", sys.executable, "-c", code], cwd=REPO, check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def results(module: str) -> dict[str, int | None]:
@@ -81,16 +149,44 @@ def results(module: str) -> dict[str, int | None]:
     return json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
 
 
-def run(names: list[str]) -> int:
-    """Let mutmut test these mutants, one worker at a time and at low priority (the machine is shared).
+def related_tests(chosen: list[str]) -> list[str]:
+    """The test selection for these modules: the union of their related tests (``RELATED``), or pyproject's
+    whole selection as soon as one of them has none listed."""
+    selection: list[str] = []
+    for module in chosen:
+        tests = next(
+            (
+                t
+                for prefix, t in RELATED.items()
+                if module == prefix or (prefix.endswith("/") and module.startswith(prefix))
+            ),
+            None,
+        )
+        if tests is None:
+            config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
+            return list(config["pytest_add_cli_args_test_selection"])
+        selection += [t for t in tests if t not in selection]
+    return selection
+
+
+def run(names: list[str], tests: list[str]) -> int:
+    """Let mutmut test these mutants against these tests, one worker at a time and at low priority (the
+    machine is shared).
 
     mutmut's own output goes to ``mutants/mutmut.log``: when its clean run of the tests fails, no mutant is
-    tried and the log says which test failed.
+    tried and the log says which test failed. A test selection other than the last run's makes mutmut forget
+    every earlier result (and trace the new selection again): score one set of modules per run.
     """
+    env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation", "MIGRATOR_MUTATION_TESTS": json.dumps(tests)}
     with LOG.open("w", encoding="utf-8") as log:
-        done = subprocess.run(["nice", "-n", "15", *MUTMUT, "run", "--max-children", "1", *names],
-                              cwd=REPO, check=False, env={**os.environ, "HYPOTHESIS_PROFILE": "mutation"},
-                              stdout=log, stderr=subprocess.STDOUT)
+        done = subprocess.run(
+            ["nice", "-n", "15", *MUTMUT_RUN, "run", "--max-children", "1", *names],
+            cwd=REPO,
+            check=False,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     return done.returncode
 
 
@@ -114,14 +210,19 @@ def main(argv: list[str] | None = None) -> int:
     for module in chosen:
         names = sorted(results(module))
         if names:
-            picked_by_module[module] = names if args.sample <= 0 or args.sample >= len(names) else sorted(
-                random.Random(f"{args.seed}:{module}").sample(names, args.sample))
+            picked_by_module[module] = (
+                names
+                if args.sample <= 0 or args.sample >= len(names)
+                else sorted(random.Random(f"{args.seed}:{module}").sample(names, args.sample))
+            )
     if not args.report_only:
         for module, picked in picked_by_module.items():
             print(f"{module}: {len(picked)} of {len(results(module))} mutants", flush=True)
         # one mutmut run for all of them: it sets up (clean run of the tests involved) once, then tries
         # the mutants one after another
-        if run([name for picked in picked_by_module.values() for name in picked]) != 0:
+        tests = related_tests(list(picked_by_module))
+        print(f"tests: {' '.join(tests)}", flush=True)
+        if run([name for picked in picked_by_module.values() for name in picked], tests) != 0:
             print(f"mutmut stopped before trying every mutant: see {LOG.relative_to(REPO)}", file=sys.stderr)
             return 1
     scores: list[Score] = []
@@ -145,22 +246,32 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 score.survivors.append(name)  # type: ignore[union-attr]
         scores.append(score)
-        print(f"{module}: {score.killed}/{score.run - score.equivalent} killed ({score.percent}), "
-              f"{score.equivalent} equivalent ({score.unmeasurable} of them not measurable), "
-              f"{len(score.survivors or [])} survived "
-              f"({score.no_tests} reached by no test); {score.run} of {score.total} mutants run", flush=True)
+        print(
+            f"{module}: {score.killed}/{score.run - score.equivalent} killed ({score.percent}), "
+            f"{score.equivalent} equivalent ({score.unmeasurable} of them not measurable), "
+            f"{len(score.survivors or [])} survived "
+            f"({score.no_tests} reached by no test); {score.run} of {score.total} mutants run",
+            flush=True,
+        )
     write_report(scores, equivalent, sample=args.sample, seed=args.seed)
     print(f"survivors written to {REPORT.relative_to(REPO)}")
     return 0
 
 
 def write_report(scores: list[Score], equivalent: dict[str, str], *, sample: int, seed: int) -> None:
-    lines = ["# Surviving mutants", "",
-             f"Sample: {'all mutants' if sample <= 0 else f'{sample} per module'}, seed {seed}.", "",
-             "| module | mutants | run | killed | equivalent | survived | score |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "# Surviving mutants",
+        "",
+        f"Sample: {'all mutants' if sample <= 0 else f'{sample} per module'}, seed {seed}.",
+        "",
+        "| module | mutants | run | killed | equivalent | survived | score |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for s in scores:
-        lines.append(f"| {s.module} | {s.total} | {s.run} | {s.killed} | {s.equivalent} | "
-                     f"{len(s.survivors or [])} | {s.percent} |")
+        lines.append(
+            f"| {s.module} | {s.total} | {s.run} | {s.killed} | {s.equivalent} | "
+            f"{len(s.survivors or [])} | {s.percent} |"
+        )
     for s in scores:
         for name in s.survivors or []:
             lines += ["", f"## {name}", "", "```diff", diff(name), "```"]

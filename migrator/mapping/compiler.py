@@ -107,6 +107,11 @@ def _kind_label(kind: str) -> str:
             "integer": "an integer", "text": "text"}[kind]
 
 
+def _kind_label_ja(kind: str) -> str:
+    return {"date_text": "現行の文字形式の日付", "date_iso": "日付(文字列)", "date": "日付", "integer": "整数",
+            "text": "文字列"}[kind]
+
+
 def analyze_row(row: ItemRow, *, mapping: Mapping, env: Env, legacy: Table | None, target: Item | None,
                 standard_codes: dict[str, tuple[str, ...]], dedupe: bool = True) -> RowPlan:
     """Parse, bind and build the row's pipe; findings name the row's cells.
@@ -172,7 +177,8 @@ def analyze_row(row: ItemRow, *, mapping: Mapping, env: Env, legacy: Table | Non
             accepts = tuple(transform.accepts) + (("date_iso",) if "date_text" in transform.accepts else ())
             if not transform.is_source and kind not in accepts:
                 plan.findings.append(make_finding("MAP104", tcell, name=transform.name,
-                                                  accepts="/".join(transform.accepts), got=_kind_label(kind)))
+                                                  accepts="/".join(transform.accepts), got=_kind_label(kind),
+                                                  got_ja=_kind_label_ja(kind)))
             for param in transform.params:
                 values = args.get(param.name)
                 values = values if isinstance(values, list) else [values]
@@ -310,7 +316,7 @@ def _type_findings(plan: RowPlan, target: Item) -> list[Finding]:
         bad = True
     if bad:
         out.append(make_finding("MAP301", loc, item=target.name, target=target.type, got=_kind_label(kind),
-                                hint=hint, hint_ja=hint_ja))
+                                got_ja=_kind_label_ja(kind), hint=hint, hint_ja=hint_ja))
     size = target.size
     if size is not None and plan.length is not None and plan.length > size and target.type not in ("date",):
         out.append(make_finding("MAP302", loc, item=target.name, target=size, got=plan.length))

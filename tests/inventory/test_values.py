@@ -9,7 +9,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from migrator.inventory.areas import resolve_area
-from migrator.inventory.values import lg_check_digit, parse_count, parse_date, parse_flag, parse_lg_code
+from migrator.inventory.values import (
+    UNDECIDED,
+    Parsed,
+    digits,
+    lg_check_digit,
+    parse_count,
+    parse_date,
+    parse_flag,
+    parse_lg_code,
+    text,
+)
 from migrator.inventory.vendors import vendor_key
 
 
@@ -93,3 +103,196 @@ def test_vendor_key_folds_case() -> None:
 def test_vendor_key_drops_spaces_and_the_punctuation_around_the_company_form() -> None:
     assert vendor_key("エー システム 株式会社") == vendor_key("エーシステム") == vendor_key("エー・システム")
     assert vendor_key("ABC Systems, Inc.") == vendor_key("ABC Systems") == vendor_key("ABC Systems Co., Ltd.")
+
+
+TRUE_WORDS = ["○", "〇", "◯", "●", "◎", "有", "あり", "有り", "該当", "対象", "yes", "y", "true", "1", "はい"]
+FALSE_WORDS = [
+    "×",
+    "✕",
+    "✗",
+    "－",
+    "-",
+    "―",
+    "—",
+    "‐",
+    "ー",
+    "無",
+    "なし",
+    "無し",
+    "非該当",
+    "対象外",
+    "no",
+    "n",
+    "false",
+    "0",
+    "いいえ",
+]
+
+
+@pytest.mark.parametrize("word", TRUE_WORDS)
+def test_every_yes_word_is_true(word: str) -> None:
+    assert parse_flag(word) == Parsed(True)
+    assert parse_flag(f"\u3000{word.upper()} ") == Parsed(True)
+
+
+@pytest.mark.parametrize("word", FALSE_WORDS)
+def test_every_no_word_is_false(word: str) -> None:
+    assert parse_flag(word) == Parsed(False)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (True, Parsed(True)),
+        (False, Parsed(False)),
+        ("１", Parsed(True)),
+        ("０", Parsed(False)),
+        ("　", Parsed(False)),
+        ("要確認", Parsed(None, "bad_flag")),
+        (2, Parsed(None, "bad_flag")),
+    ],
+)
+def test_flags_of_other_kinds(raw: object, expected: Parsed[bool]) -> None:
+    assert parse_flag(raw) == expected
+
+
+@pytest.mark.parametrize("word", sorted(UNDECIDED))
+def test_every_undecided_word_has_no_date_and_no_count(word: str) -> None:
+    assert parse_date(word) == Parsed(None, "undecided")
+    assert parse_count(word) == Parsed(None, "undecided")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (20260331, Parsed(dt.date(2026, 3, 31))),
+        (20260331.0, Parsed(dt.date(2026, 3, 31))),
+        (19000101, Parsed(dt.date(1900, 1, 1))),
+        (21001231, Parsed(dt.date(2100, 12, 31))),
+        (19000100, Parsed(None, "bad_date")),
+        (21001232, Parsed(None, "bad_date")),
+        (20260230, Parsed(None, "bad_date")),
+        (45000, Parsed(None, "bad_date")),
+        (True, Parsed(None, "bad_date")),
+        ("", Parsed(None)),
+        ("　", Parsed(None)),
+        ("2026 / 3 / 31", Parsed(dt.date(2026, 3, 31))),
+        ("2026.3.31", Parsed(dt.date(2026, 3, 31))),
+        ("2026年3月31日", Parsed(dt.date(2026, 3, 31))),
+        ("２０２６年３月３１日", Parsed(dt.date(2026, 3, 31))),
+        ("2026/3", Parsed(dt.date(2026, 3, 31), "month_only")),
+        ("2024年2月", Parsed(dt.date(2024, 2, 29), "month_only")),
+        ("2026年13月", Parsed(None, "bad_date")),
+        ("20261301", Parsed(None, "bad_date")),
+        ("R元.5.1", Parsed(dt.date(2019, 5, 1))),
+        ("令和元年5月", Parsed(dt.date(2019, 5, 31), "month_only")),
+        ("H31.4", Parsed(dt.date(2019, 4, 30), "month_only")),
+        ("s64.1.7", Parsed(dt.date(1989, 1, 7))),
+        ("M1.1.25", Parsed(dt.date(1868, 1, 25))),
+        ("明治45年7月29日", Parsed(dt.date(1912, 7, 29))),
+        ("大正15年12月24日", Parsed(dt.date(1926, 12, 24))),
+        ("T1.7.30", Parsed(dt.date(1912, 7, 30))),
+        ("平成元年1月8日", Parsed(dt.date(1989, 1, 8))),
+        ("令和7年2月29日", Parsed(None, "bad_date")),
+        ("平成31年5月1日", Parsed(None, "era_range", {"era": "平成"})),
+        ("平成31年5月", Parsed(None, "era_range", {"era": "平成"})),
+        ("令和元年4月30日", Parsed(None, "era_range", {"era": "令和"})),
+        ("令和元年4月", Parsed(None, "era_range", {"era": "令和"})),
+        ("S64.1.8", Parsed(None, "era_range", {"era": "昭和"})),
+        ("M1.1.24", Parsed(None, "era_range", {"era": "明治"})),
+        ("大正15年12月25日", Parsed(None, "era_range", {"era": "大正"})),
+    ],
+)
+def test_dates_at_their_edges(raw: object, expected: Parsed[dt.date]) -> None:
+    assert parse_date(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (True, Parsed(None)),
+        (0, Parsed(0)),
+        (-1, Parsed(None, "bad_count")),
+        (0.0, Parsed(0)),
+        (-1.0, Parsed(None, "bad_count")),
+        (1.5, Parsed(None, "bad_count")),
+        ("", Parsed(None)),
+        ("約 1,200 人", Parsed(1200)),
+        ("12世帯", Parsed(12)),
+        ("30レコード", Parsed(30)),
+        ("5 records", Parsed(5)),
+        ("1record", Parsed(1)),
+        ("１，２３４件", Parsed(1234)),
+        ("1,2345", Parsed(None, "bad_count")),
+        ("1234,567", Parsed(None, "bad_count")),
+        ("999,999", Parsed(999999)),
+        ("-5", Parsed(None, "bad_count")),
+    ],
+)
+def test_counts_at_their_edges(raw: object, expected: Parsed[int]) -> None:
+    assert parse_count(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (True, Parsed(None)),
+        (131016.0, Parsed("131016")),
+        (11002.0, Parsed("011002")),
+        (131016.5, Parsed(None, "bad_code")),
+        (1310, Parsed(None, "bad_code")),
+        ("", Parsed(None)),
+        ("1310160", Parsed(None, "bad_code")),
+        ("1234", Parsed(None, "bad_code")),
+        (" 13101 ", Parsed("131016", "completed")),
+        ("１３－１０１６", Parsed("131016")),
+        ("13 1016", Parsed("131016")),
+        ("131017", Parsed(None, "check_digit", {"expected": "6"})),
+    ],
+)
+def test_lg_codes_at_their_edges(raw: object, expected: Parsed[str]) -> None:
+    assert parse_lg_code(raw) == expected
+
+
+def test_a_check_digit_needs_five_digits() -> None:
+    assert lg_check_digit("13101") == "6"
+    with pytest.raises(ValueError, match=r"^not five digits: '1310'$"):
+        lg_check_digit("1310")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (None, None),
+        (3.0, "3"),
+        (3.5, "3.5"),
+        (7, "7"),
+        ("\u3000山田 \u3000", "山田"),
+        (" \u3000 ", None),
+    ],
+)
+def test_a_cell_as_text(raw: object, expected: str | None) -> None:
+    assert text(raw) == expected
+
+
+def test_digits_fold_full_width_numbers_and_separators_only() -> None:
+    assert digits("２０２６／０３．３１－１，０：０　ア") == "2026/03.31-1,0:0 ア"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "有限会社シー",
+        "シー合同会社",
+        "(有)シー",
+        "(同)シー",
+        "シー kabushikikaisha",
+        "シー Co.,Ltd.",
+        "シー co ltd",
+        "シー Inc",
+        "㈲シー",
+        "シー（株）",
+    ],
+)
+def test_vendor_key_drops_every_company_form(name: str) -> None:
+    assert vendor_key(name) == "シー"

@@ -8,6 +8,7 @@ import pytest
 from migrator.jp import (
     CharsetError,
     DecodeError,
+    Encoding,
     GaijiTable,
     GaijiTableError,
     IssueKind,
@@ -18,6 +19,7 @@ from migrator.jp import (
     decode,
     detect_encoding,
     in_charset,
+    in_charset_expr,
     jis_x0213_level,
     load_mj_table,
     misplaced_vs,
@@ -27,6 +29,7 @@ from migrator.jp import (
     pua_chars,
     pua_chars_expr,
     read_text,
+    resolve_encoding,
     undecodable_bytes,
     unmapped_gaiji,
     unmapped_gaiji_frame,
@@ -226,3 +229,33 @@ def test_unmapped_gaiji_lists_at_most_max_rows_rows() -> None:
     assert found.rows == (0, 1, 2, 3)
     assert unmapped_gaiji_frame(pl.DataFrame({"v": values}), "v", table, max_rows=2) == [found.__class__(
         found.char, found.codepoint, 5, (0, 1))]
+
+
+def test_the_class_any_holds_every_value_and_null() -> None:
+    frame = pl.DataFrame({"v": ["𠮷\ue001", "", None]}, schema={"v": pl.String})
+    assert frame.select(in_charset_expr(pl.col("v"), "any")).to_series().to_list() == [True, True, True]
+    assert frame.select(offending_chars_expr(pl.col("v"), "any")).to_series().to_list() == [[], [], []]
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [
+        ("Shift_JIS", Encoding.CP932),
+        ("shift-jis", Encoding.CP932),
+        (" SJIS ", Encoding.CP932),
+        ("Windows-31J", Encoding.CP932),
+        ("MS932", Encoding.CP932),
+        ("cp932", Encoding.CP932),
+        ("UTF8", Encoding.UTF8),
+        ("utf_8", Encoding.UTF8),
+        ("UTF-8-SIG", Encoding.UTF8_BOM),
+        ("utf8-bom", Encoding.UTF8_BOM),
+    ],
+)
+def test_encoding_names_as_users_write_them(name: str, encoding: Encoding) -> None:
+    assert resolve_encoding(name) is encoding
+
+
+def test_an_unknown_encoding_name_is_refused_with_the_supported_ones() -> None:
+    with pytest.raises(ValueError, match=r"^unsupported encoding 'euc-jp'; use utf-8, utf-8-sig or cp932$"):
+        resolve_encoding("euc-jp")

@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from migrator.location import Location
 from migrator.mapping import (
     REGISTRY,
     CodeEntry,
@@ -21,6 +22,7 @@ from migrator.mapping import (
     parse_pipe,
     write_mapping,
 )
+from migrator.mapping.compiler import gaiji_table, source_of
 from migrator.mapping.language import TransformSyntaxError
 from migrator.mapping.template import suggest
 from migrator.mapping.transforms import reference_markdown
@@ -218,3 +220,79 @@ def test_demo_step(tmp_path: Path) -> None:
     assert {p.name for p in step.outputs} == {"juki_mainframe_jumin.yaml", "juki_rdb_jumin.yaml",
                                               "juki_rdb_setai.yaml", "mapping_template_rdb.xlsx"}
     assert (tmp_path / "juki_rdb_jumin.yaml").read_bytes() == (DATA / "mappings" / "juki_rdb_jumin.yaml").read_bytes()
+
+
+def _row_findings(transform: str, *, item: str = "氏名") -> list[tuple[str, str, str, str]]:
+    cell = Location(sheet="項目対応", cell="D5")
+    mapping = Mapping(id="t", standard_schema="std-001-juki", standard_table="住民",
+                      items=(ItemRow(item, ("a",), transform, cells={"transform": cell}),))
+    report = check_mapping(mapping, registry=REGISTRY_S)
+    return [(f.code, source_of(f.location), f.message_en, f.message_ja) for f in report.findings
+            if f.code in ("MAP101", "MAP102", "MAP103", "MAP104", "MAP301")]
+
+
+@pytest.mark.parametrize(("transform", "finding"), [
+    ("trim | code(性別", ("MAP101", "項目対応!D5", "Transform 'trim | code(性別', character 12: '(' is never closed",
+                          "変換式 'trim | code(性別' の 12 文字目: '(' が閉じていません")),
+    ('trim | const("1")', ("MAP103", "項目対応!D5",
+                           "const: takes no input, so it must be the first step (character 8)",
+                           "const: 入力を取らないので先頭に置いてください(8 文字目)")),
+    ("integer | wareki", ("MAP104", "項目対応!D5", "wareki takes text/date_text but the previous step gives an integer",
+                          "wareki は text/date_text を受け取りますが、前段の結果は 整数 です")),
+    ("trim | nosuch", ("MAP102", "項目対応!D5", "There is no transform 'nosuch'", "変換 'nosuch' はありません")),
+])
+def test_a_broken_pipe_is_named_at_its_cell_in_both_languages(transform: str, finding: tuple[str, ...]) -> None:
+    assert _row_findings(transform) == [finding]
+
+
+def test_a_type_mismatch_names_what_the_pipe_gives_in_both_languages() -> None:
+    ((code, _, en, ja),) = _row_findings("integer", item="生年月日")
+    assert code == "MAP301"
+    assert "would receive an integer" in en
+    assert "に 整数 を入れようとしています" in ja
+
+
+def test_a_gaiji_entry_without_its_legacy_character_is_named_at_its_cell() -> None:
+    mapping = Mapping(id="t", standard_schema="std-001-juki", standard_table="住民", items=(ItemRow("氏名", ("a",)),),
+                      gaiji=(GaijiEntry(" ", "髙", cells={"legacy": Location(sheet="外字対応", cell="A3")}),
+                             GaijiEntry("U+E000", "髙")))
+    found = [f for f in check_mapping(mapping, registry=REGISTRY_S).findings if f.code == "MAP008"]
+    assert [(source_of(f.location), f.message_en, f.message_ja) for f in found] == [
+        ("外字対応!A3", "Invalid 外字 table entry: empty 現行文字", "外字対応表の行が不正です: 現行文字が空です")]
+
+
+@pytest.mark.parametrize(("location", "shown"), [
+    (Location(sheet="項目対応", cell="D12"), "項目対応!D12"), (Location(sheet="項目対応"), "項目対応"),
+    (Location(file="m.yaml", line=3), str(Location(file="m.yaml", line=3))),
+])
+def test_the_source_of_a_value_is_its_cell_or_its_line(location: Location, shown: str) -> None:
+    assert source_of(location) == shown
+
+
+def test_a_legacy_item_read_only_by_a_transform_argument_is_used() -> None:
+    def unused(transform: str) -> set[str]:
+        mapping = Mapping(id="t", standard_schema="std-001-juki", standard_table="住民",
+                          legacy_schema="legacy-juki-rdb", legacy_table="個人",
+                          items=(ItemRow("氏名", ("氏",), transform),))
+        return {f.item for f in check_mapping(mapping, registry=REGISTRY_S).findings if f.code == "MAP206"}
+
+    assert "名" in unused("trim") and "氏" not in unused("trim")
+    assert "名" not in unused('concat(氏, 名, sep=" ")')
+
+
+def test_the_gaiji_entries_after_a_broken_one_are_still_read() -> None:
+    mapping = Mapping(id="t", standard_schema="std-001-juki", standard_table="住民", items=(ItemRow("氏名", ("a",)),),
+                      gaiji=(GaijiEntry("U+E000", "髙"), GaijiEntry(" ", "髙"), GaijiEntry("U+E000", "﨑"),
+                             GaijiEntry("U+E001", "﨑"), GaijiEntry("U+E001", "髙")))
+    table, findings = gaiji_table(mapping)
+    assert dict(table.mapping) == {"\ue000": "髙", "\ue001": "﨑"}
+    assert [f.message_en for f in findings] == ["Invalid 外字 table entry: empty 現行文字",
+                                                "Invalid 外字 table entry: U+E000 is mapped twice",
+                                                "Invalid 外字 table entry: U+E001 is mapped twice"]
+
+
+def test_joined_legacy_items_without_a_legacy_schema_have_no_known_length() -> None:
+    mapping = Mapping(id="t", standard_schema="std-001-juki", standard_table="住民",
+                      items=(ItemRow("氏名", ("氏", "名")),))
+    codes = [f.code for f in check_mapping(mapping, registry=REGISTRY_S).findings]
+    assert "MAP208" in codes and "MAP302" not in codes

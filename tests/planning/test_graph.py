@@ -13,7 +13,10 @@ from migrator.planning import load_config
 from migrator.planning.graph import (
     INTERFACE_READY_RULE,
     INTERFACE_TEST_RULE,
+    USER_RULE,
+    Cycle,
     ExtraEdge,
+    analyse,
     build_graph,
     load_extra_edges,
 )
@@ -117,4 +120,58 @@ def test_invalid_yaml_in_the_edges_file_names_the_line(tmp_path: Path) -> None:
     assert exc.value.code == "CORE115"
     assert exc.value.location is not None and exc.value.location.file == str(path)
     assert exc.value.location.line == 3
-    assert "expected ',' or '}'" in exc.value.en
+    assert exc.value.en == "Cannot read as YAML: expected ',' or '}', but got '<stream end>'"
+    assert exc.value.ja == "YAML として読めません: expected ',' or '}', but got '<stream end>'"
+
+
+def test_an_extra_edge_naming_an_unknown_task_is_a_finding_naming_that_end() -> None:
+    inventory = _inventory()
+    graph = build_graph(inventory, load_config())
+    known_a, known_b = graph.tasks[0].key, graph.tasks[-1].key
+    at = Location(file="edges.yaml", row=2)
+    extra = [
+        ExtraEdge(known_a, known_b),
+        ExtraEdge("131016/001/ない/cutover", known_b, at),
+        ExtraEdge(known_a, "131016/001/住記A/ない", at),
+    ]
+    graph = build_graph(inventory, load_config(), extra_edges=extra)
+    missing = [(f.code, f.item, f.location) for f in graph.findings]
+    assert missing == [("PLN004", "131016/001/ない/cutover", at), ("PLN004", "131016/001/住記A/ない", at)]
+    assert [e for e in graph.edges if e[2] == USER_RULE] == [(0, len(graph.tasks) - 1, USER_RULE)]
+
+
+def test_a_system_without_any_vendor_is_a_finding() -> None:
+    inventory = _inventory()
+    orphan = System(
+        municipality_code=MUNI, area_code="024", area_name="国民健康保険", name="国保", record_count=10_000
+    )
+    inventory = Inventory(
+        municipalities=inventory.municipalities,
+        vendors=inventory.vendors,
+        systems=(*inventory.systems[:2], orphan),
+    )
+    graph = build_graph(inventory, load_config())
+    assert [(f.code, f.item) for f in graph.findings] == [("PLN006", "国保")]
+    assert "131016" in graph.findings[0].message_en and "国民健康保険" in graph.findings[0].message_en
+
+
+def test_every_task_knows_whether_its_phase_waits_for_the_release() -> None:
+    config = load_config()
+    graph = build_graph(_inventory(), config)
+    releases = [ph.release for ph in config.template.phases]
+    assert True in releases and False in releases
+    assert graph.phase_release == releases * 3
+    assert graph.phase_due == [ph.due for ph in config.template.phases] * 3
+
+
+def test_separate_cycles_are_each_reported_in_order_of_their_tasks() -> None:
+    edges = [(3, 4, "b"), (4, 3, "b"), (0, 1, "a"), (1, 0, "a"), (1, 0, "c"), (2, 2, "self"), (5, 0, "x")]
+    assert analyse(6, edges) == (
+        [],
+        [],
+        [
+            Cycle(nodes=(0, 1), edges=((0, 1, "a"), (1, 0, "a; c"))),
+            Cycle(nodes=(2,), edges=((2, 2, "self"),)),
+            Cycle(nodes=(3, 4), edges=((3, 4, "b"), (4, 3, "b"))),
+        ],
+    )

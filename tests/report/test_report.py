@@ -218,3 +218,22 @@ def test_a_run_of_two_tables_has_a_section_per_table_with_its_figures_and_findin
         items = {f["item"] or f["code"] for f in report["findings"]
                  if (f["location"].get("file") or "").endswith(extract.name)}
         assert items and set(re.findall(r'<tr><td class="nw">([^<]*)</td>', section)) == items
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("18000101", "1800****"),  # the first year a compact date may have
+        ("20991231", "2099****"),
+        ("21001231", "****1231"),  # not a birth date this century or the two before: a number
+        ("19601931", "1960****"),  # a month 10–19 still hides as a date
+        ("19602031", "****2031"),
+        ("１２３４５６７８", "****５６７８"),  # full-width digits are a number too
+        ("1234 5678", "*****5678"),
+        ("2026-1-5", "2026-**-**"),
+        ("山田 太郎", "山田 **"),
+        ("Alice", "A****"),
+    ],
+)
+def test_mask_recognises_each_kind_at_its_edges(value: str, expected: str) -> None:
+    assert mask(value) == expected

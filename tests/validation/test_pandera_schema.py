@@ -152,3 +152,135 @@ def test_typed_mode_checks_dtypes() -> None:
     built = build_pandera_schema(schema.table("住民"), code_tables=schema.code_tables, typed=True)
     assert str(built.columns["生年月日"].dtype) == "Date"
     assert str(built.columns["人数"].dtype) == "Int64"
+
+
+KOSEKI = """format: migrator.schema/1
+id: k
+kind: standard
+business_area: '001'
+title: k
+version: '1'
+provenance: {source: test, verified: false}
+tables:
+  - name: 戸籍
+    key: [番号]
+    items:
+      - {name: 番号, type: string}
+      - {name: 生年月日, type: date, required: true, dates: koseki, unknown_flag: 生年月日不詳}
+      - {name: 生年月日不詳, type: flag}
+      - {name: 消除日, type: date, unknown_flag: 消除日不詳}
+      - {name: 消除日不詳, type: flag}
+      - {name: 届出日, type: date, required: true}
+      - {name: 記録日時, type: datetime}
+      - {name: 新番号, type: string, checks_new_numbers: [postal_code]}
+      - {name: 種別, type: string}
+      - {name: 転出日, type: date, dates: koseki, dates_when: {item: 種別, in: ['2']}}
+      - {name: 金額, type: decimal}
+    rules:
+      - {kind: empty_if, item: 転出日, when: {item: 種別, in: ['1']}}
+      - {kind: code_consistency, when: {item: 種別, in: ['3']}, then: {item: 番号, in: ['9']}}
+"""
+
+KOSEKI_ROW: dict[str, str | None] = {
+    "番号": "1",
+    "生年月日": "1980-01-01",
+    "生年月日不詳": "0",
+    "消除日": None,
+    "消除日不詳": None,
+    "届出日": "2000-01-01",
+    "記録日時": None,
+    "新番号": None,
+    "種別": None,
+    "転出日": None,
+    "金額": None,
+}
+
+
+def _koseki():  # type: ignore[no-untyped-def]
+    schema, findings = parse_schema(KOSEKI, "k.yaml")
+    assert schema is not None, findings
+    return schema
+
+
+def _koseki_failures(rows: list[dict[str, str | None]]) -> set[tuple[str, str, int]]:
+    frame = pl.DataFrame([dict(KOSEKI_ROW, **row) for row in rows], schema={k: pl.String for k in KOSEKI_ROW})
+    try:
+        schema_for(_koseki(), "戸籍").validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        return {(r["column"], r["check"], r["index"]) for r in exc.failure_cases.iter_rows(named=True)}
+    return set()
+
+
+def test_each_check_has_its_stable_name_and_the_label_of_its_rule() -> None:
+    built = schema_for(_koseki(), "戸籍")
+    checks = {name: [(c.name, c.error) for c in column.checks] for name, column in built.columns.items()}
+    assert checks["生年月日"] == [
+        ("required", "required"),
+        ("date", "date(%Y-%m-%d; non-calendar days, 1.1.8)"),
+        ("accepted:non_calendar", "accepted:non_calendar(1.1.8)"),
+        ("accepted:unknown_date", "accepted:unknown_date(1.1.8)"),
+        ("date_unknown", "date(不詳 only on the dates it lists, 1.1.8)"),
+    ]
+    assert checks["消除日"] == [
+        ("date", "date(%Y-%m-%d)"),
+        ("date_unknown", "date(不詳 only on the dates it lists, 1.1.8)"),
+    ]
+    assert checks["届出日"] == [("required", "required"), ("date", "date(%Y-%m-%d)")]
+    assert checks["記録日時"] == [("datetime", "datetime(%Y-%m-%dT%H:%M:%S)")]
+    assert checks["新番号"] == [("accepted:check:postal_code", "accepted:check:postal_code(1.1.13)")]
+    assert checks["転出日"] == [
+        ("date", "date(%Y-%m-%d; non-calendar days when 種別 in ['2'], 1.1.8)"),
+        ("accepted:non_calendar", "accepted:non_calendar(1.1.8)"),
+    ]
+    assert [(c.name, c.error) for c in built.checks] == [
+        ("rule:empty_if", "rule:empty_if(転出日, 種別)"),
+        ("rule:code_consistency", "rule:code_consistency(種別, 番号)"),
+    ]
+
+
+def test_koseki_dates_unknown_dates_and_what_is_accepted() -> None:
+    found = _koseki_failures(
+        [
+            {},  # 0: clean, 生年月日不詳 0 with a date and 消除日不詳 null pass
+            {"生年月日": "1981-02-29"},  # 1: a non-calendar day where the item follows 戸籍: accepted
+            {"生年月日": None, "生年月日不詳": "1"},  # 2: 不詳 fills a required 戸籍 date: accepted
+            {"生年月日": " ", "生年月日不詳": "0"},  # 3: blank and not 不詳: required and not a date
+            {"消除日": None, "消除日不詳": "1"},  # 4: 不詳 on a date that does not follow 戸籍
+            {"消除日": "2000-01-01", "消除日不詳": None},  # 5: a null flag says nothing
+            {"届出日": " "},  # 6: required date, blank
+            {"記録日時": "2020-01-01 10:00:00"},  # 7: not the datetime format
+            {"新番号": "100-0001"},  # 8: a number that fails a check for new numbers only
+            {"種別": "1", "転出日": "2020-01-01"},  # 9: empty_if
+            {"種別": "2", "転出日": "1981-02-29"},  # 10: non-calendar accepted when the condition holds
+            {"種別": "3", "転出日": "1981-02-29"},  # 11: ... not otherwise; one-way rule broken
+            {"番号": "9"},  # 12: the converse of a one-way rule is no rule
+        ]
+    )
+    assert found == {
+        ("生年月日", "accepted:non_calendar(1.1.8)", 1),
+        ("生年月日", "accepted:unknown_date(1.1.8)", 2),
+        ("生年月日", "required", 3),
+        ("生年月日", "date(%Y-%m-%d; non-calendar days, 1.1.8)", 3),
+        ("消除日", "date(不詳 only on the dates it lists, 1.1.8)", 4),
+        ("届出日", "required", 6),
+        ("届出日", "date(%Y-%m-%d)", 6),
+        ("記録日時", "datetime(%Y-%m-%dT%H:%M:%S)", 7),
+        ("新番号", "accepted:check:postal_code(1.1.13)", 8),
+        ("戸籍", "rule:empty_if(転出日, 種別)", 9),
+        ("転出日", "accepted:non_calendar(1.1.8)", 10),
+        ("転出日", "date(%Y-%m-%d; non-calendar days when 種別 in ['2'], 1.1.8)", 11),
+        ("戸籍", "rule:code_consistency(種別, 番号)", 11),
+    }
+
+
+def test_a_missing_item_is_an_error() -> None:
+    frame = pl.DataFrame([KOSEKI_ROW], schema={k: pl.String for k in KOSEKI_ROW}).drop("金額")
+    with pytest.raises(pa.errors.SchemaErrors) as exc:
+        schema_for(_koseki(), "戸籍").validate(frame, lazy=True)
+    cases = list(exc.value.failure_cases.iter_rows(named=True))
+    assert [(r["check"], r["failure_case"]) for r in cases] == [("column_in_dataframe", "金額")]
+
+
+def test_typed_decimal_without_scale_is_whole() -> None:
+    built = schema_for(_koseki(), "戸籍", typed=True)
+    assert built.columns["金額"].dtype.type.scale == 0
