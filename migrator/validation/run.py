@@ -14,6 +14,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,7 @@ class _TableRunner:
         self.rejects: Path | None = None
         self._out_fh: Any = None
         self._rej_fh: Any = None
+        self._sink: _Sink | None = None
 
     # -------------------------------------------------------------- outputs
     def _open_outputs(self) -> None:
@@ -112,24 +114,26 @@ class _TableRunner:
     def _write_rejects(self, frame: pl.DataFrame, reopen: bool = False) -> None:
         if self.rejects is None:
             return
-        shown = spreadsheet_safe(frame.rename({ROW: "行番号", LINE: "物理行", "codes": "指摘コード",
-                                               "items": "指摘項目"}))
+        header, self._rej_header = self._rej_header, False
         if reopen:
             with self.rejects.open("ab") as fh:
-                shown.write_csv(fh, include_header=self._rej_header)
+                _write_rejects(frame, fh, header)
+        elif self._sink is not None:
+            self._sink.put(partial(_write_rejects, frame, self._rej_fh, header))
         else:
-            shown.write_csv(self._rej_fh, include_header=self._rej_header)
-        self._rej_header = False
+            _write_rejects(frame, self._rej_fh, header)
 
     # -------------------------------------------------------------- whole table
     def run(self) -> TableRun:
         t0 = time.perf_counter()
         self._open_outputs()
+        if self._out_fh is not None:
+            self._sink = _Sink()
         try:
             for legacy in prefetch(timed(self.reader.batches(), self.stages, "read (reader thread)")):
                 out = self.engine.batch(legacy)
-                if self._out_fh is not None and out.good.height:
-                    out.good.write_csv(self._out_fh, include_header=False)
+                if self._sink is not None and out.good.height:
+                    self._sink.put(partial(out.good.write_csv, self._out_fh, include_header=False))
                 if out.rejects is not None:
                     self._write_rejects(out.rejects)
                 if self.options.progress:
@@ -143,10 +147,60 @@ class _TableRunner:
                                                  schema={ROW: pl.Int64, LINE: pl.Int64}).with_columns(
                     *[pl.lit(None, dtype=pl.String).alias(k) for k in self.engine.reject_columns()],
                     pl.Series("codes", [b[2] for b in bad], dtype=pl.String), pl.lit("", dtype=pl.String).alias("items")))
-            self._close()
+            try:
+                if self._sink is not None:
+                    self._sink.close()
+            finally:
+                self._sink = None
+                self._close()
         return TableRun(self.job, self.reader.rows, self.engine.rows_out, self.engine.rows_rejected, self.reader.checksum,
                         self.reader.encoding, self.output, self.rejects, time.perf_counter() - t0)
 
+
+
+def _write_rejects(frame: pl.DataFrame, fh: Any, header: bool) -> None:
+    shown = spreadsheet_safe(frame.rename({ROW: "行番号", LINE: "物理行", "codes": "指摘コード", "items": "指摘項目"}))
+    shown.write_csv(fh, include_header=header)
+
+
+class _Sink:
+    """Writes a run's output files in a thread of its own, in the order the writes are given.
+
+    Polars writes CSV without holding the GIL, so the converted rows of one batch are written while the next
+    batch is converted (the write was a sixth of the main thread's time). At most ``depth`` writes wait, so
+    memory stays bounded; an error of a write is raised by the next :meth:`put` or by :meth:`close`, and the
+    writes after it are dropped.
+    """
+
+    def __init__(self, depth: int = 2) -> None:
+        self._queue: queue.Queue[Callable[[], object] | None] = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._raised = False
+        self._thread = threading.Thread(target=self._work, name="output-writer", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        while (write := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    write()
+                except BaseException as exc:  # handed to the producer
+                    self._error = exc
+
+    def _raise(self) -> None:
+        if self._error is not None and not self._raised:
+            self._raised = True
+            raise self._error
+
+    def put(self, write: Callable[[], object]) -> None:
+        self._raise()
+        self._queue.put(write)
+
+    def close(self) -> None:
+        """Wait for the writes given so far; raise the error of one of them, if any."""
+        self._queue.put(None)
+        self._thread.join()
+        self._raise()
 
 
 def prefetch(batches: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
