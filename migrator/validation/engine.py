@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -166,17 +165,6 @@ class _Clock:
         self.stages[name] += now - self.last
         self.last = now
 
-
-
-def timed(batches: Iterator[pl.DataFrame], stages: dict[str, float], name: str) -> Iterator[pl.DataFrame]:
-    """``batches``, with the time spent producing each added to ``stages[name]``."""
-    while True:
-        t0 = time.perf_counter()
-        batch = next(batches, None)
-        stages[name] += time.perf_counter() - t0
-        if batch is None:
-            return
-        yield batch
 
 
 _MEMO_LIMIT = 250_000  # per-value results kept per pool of memoized pipes (then afresh: bounds memory)

@@ -13,16 +13,16 @@ import os
 import queue
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from migrator.location import Location
 from migrator.report import Finding, Report, make_finding
-from migrator.validation.engine import BatchEngine, screen_expr, timed
 from migrator.validation.outputs import output_stem
 from migrator.validation.readers import LINE, ROW, ExtractReader, ReadOptions
 from migrator.validation.types import (
@@ -38,9 +38,24 @@ from migrator.validation.types import (
     recon_totals,
 )
 
+if TYPE_CHECKING:
+    from migrator.validation.engine import BatchEngine
+
 __all__ = ["CURRENT_RESIDENT", "HOUSEHOLD_HEAD", "Compiled", "Job", "RunOptions", "RunResult", "TableRun",
            "legacy_key", "load_job", "parse_totals", "prefetch", "recon_totals", "run_jobs", "run_mapping_files",
-           "screen_expr", "spreadsheet_safe"]
+           "spreadsheet_safe"]
+
+
+
+def __getattr__(name: str) -> Any:
+    # The engine (and pandera with it) is imported when a run builds one, not with this module: the
+    # extract's first batch is read meanwhile (see ``_TableRunner``).
+    if name == "screen_expr":
+        from migrator.validation.engine import screen_expr
+
+        return screen_expr
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _FORMULA_LEAD = r"^[=+\-@\t\r＝＋－＠]"
 
@@ -73,13 +88,23 @@ class _TableRunner:
         self.job = job
         self.options = options
         self.stem = stem or job.name
-        self.engine = BatchEngine(job, options, qualify=qualify, tables=tables)
-        self.names = self.engine.names
         enc = options.encoding or getattr(job.compiled.mapping, "encoding", None)
         self.reader = ExtractReader(job.extract, job.compiled.legacy,
                                     ReadOptions(encoding=enc, batch_rows=options.batch_rows),
                                     code_tables=job.legacy_schema.code_tables if job.legacy_schema else {})
-        self.stages = self.engine.stages
+        self.stages: defaultdict[str, float] = defaultdict(float)
+        # The extract is read from now on, while pandera is imported and the engine is built (the first
+        # batch is ready sooner); the reading stops if the engine cannot be built.
+        self.batches = prefetch(timed(self.reader.batches(), self.stages, "read (reader thread)"))
+        try:
+            from migrator.validation.engine import BatchEngine
+
+            self.engine: BatchEngine = BatchEngine(job, options, qualify=qualify, tables=tables)
+        except BaseException:
+            self.batches.close()
+            raise
+        self.engine.stages = self.stages
+        self.names = self.engine.names
         self.output: Path | None = None
         self.rejects: Path | None = None
         self._out_fh: Any = None
@@ -130,7 +155,7 @@ class _TableRunner:
         if self._out_fh is not None:
             self._sink = _Sink()
         try:
-            for legacy in prefetch(timed(self.reader.batches(), self.stages, "read (reader thread)")):
+            for legacy in self.batches:
                 out = self.engine.batch(legacy)
                 if self._sink is not None and out.good.height:
                     self._sink.put(partial(out.good.write_csv, self._out_fh, include_header=False))
@@ -147,6 +172,7 @@ class _TableRunner:
                                                  schema={ROW: pl.Int64, LINE: pl.Int64}).with_columns(
                     *[pl.lit(None, dtype=pl.String).alias(k) for k in self.engine.reject_columns()],
                     pl.Series("codes", [b[2] for b in bad], dtype=pl.String), pl.lit("", dtype=pl.String).alias("items")))
+            self.batches.close()
             try:
                 if self._sink is not None:
                     self._sink.close()
@@ -203,46 +229,69 @@ class _Sink:
         self._raise()
 
 
-def prefetch(batches: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
-    """Read the next batch in a thread while this one is converted (polars releases the GIL as it works).
+def timed(batches: Iterator[pl.DataFrame], stages: dict[str, float], name: str) -> Iterator[pl.DataFrame]:
+    """``batches``, with the time spent producing each added to ``stages[name]``."""
+    while True:
+        t0 = time.perf_counter()
+        batch = next(batches, None)
+        stages[name] += time.perf_counter() - t0
+        if batch is None:
+            return
+        yield batch
 
-    At most one batch waits, so memory stays bounded; an error of the reader is raised here.
+
+def prefetch(batches: Iterator[pl.DataFrame]) -> _Prefetch:
+    """Read the batches in a thread, from now on, while the caller converts the previous one (polars releases
+    the GIL as it works).
+
+    At most one batch waits, so memory stays bounded; an error of the reader is raised by ``next``. The
+    reading stops at the end, at an error or at ``close()`` (call it when not iterating to the end).
     """
-    slot: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
-    stop = threading.Event()
+    return _Prefetch(batches)
 
-    def work() -> None:
+
+class _Prefetch(Iterator[pl.DataFrame]):
+    def __init__(self, batches: Iterator[pl.DataFrame]) -> None:
+        self._slot: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._done = False
+        self._thread = threading.Thread(target=self._work, args=(batches,), name="extract-reader", daemon=True)
+        self._thread.start()
+
+    def _work(self, batches: Iterator[pl.DataFrame]) -> None:
         try:
             for batch in batches:
-                while not stop.is_set():
+                while not self._stop.is_set():
                     try:
-                        slot.put(("batch", batch), timeout=0.1)
+                        self._slot.put(("batch", batch), timeout=0.1)
                         break
                     except queue.Full:
                         continue
-                if stop.is_set():
+                if self._stop.is_set():
                     return
-            slot.put(("end", None))
+            self._slot.put(("end", None))
         except BaseException as exc:  # handed to the consumer
-            slot.put(("error", exc))
+            self._slot.put(("error", exc))
 
-    thread = threading.Thread(target=work, name="extract-reader", daemon=True)
-    thread.start()
-    try:
-        while True:
-            kind, value = slot.get()
-            if kind == "end":
-                return
-            if kind == "error":
-                raise value
-            yield value
-    finally:
-        stop.set()
-        while thread.is_alive():
+    def __next__(self) -> pl.DataFrame:
+        if self._done:
+            raise StopIteration
+        kind, value = self._slot.get()
+        if kind == "batch":
+            return value
+        self.close()
+        if kind == "error":
+            raise value
+        raise StopIteration
+
+    def close(self) -> None:
+        self._done = True
+        self._stop.set()
+        while self._thread.is_alive():
             try:
-                slot.get_nowait()
+                self._slot.get_nowait()
             except queue.Empty:
-                thread.join(0.05)
+                self._thread.join(0.05)
 
 
 
