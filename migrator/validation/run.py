@@ -151,7 +151,11 @@ class _TableRunner:
     # -------------------------------------------------------------- whole table
     def run(self) -> TableRun:
         t0 = time.perf_counter()
-        self._open_outputs()
+        try:
+            self._open_outputs()
+        except BaseException:
+            self.batches.close()
+            raise
         if self._out_fh is not None:
             self._sink = _Sink()
         try:
