@@ -143,8 +143,9 @@ class OnePass:
         ``given``: checks whose result ``frame`` already holds, as the Boolean column ``__c{k}`` (True where
         the row fails check ``k``, as ``exprs[k]`` computes it): a caller that judged the check once per
         distinct value."""
+        schema = frame.schema  # built once: a frame's schema is made afresh on every access
         for name in self.columns:
-            if name not in frame.columns or frame.schema[name] != pl.String:
+            if schema.get(name) != pl.String:
                 raise NotOnePass(name)
         exprs = [pl.col(f"__c{k}") if k in given else e for k, e in enumerate(self.exprs)]
         try:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -139,12 +139,13 @@ class _Collector:
 
 
 
-def _legacy_text(frame: pl.DataFrame, expr: pl.Expr | None) -> pl.Expr:
-    """The legacy value(s) behind a converted item: its expression's input columns, joined by ' | '."""
+def _legacy_text(columns: Collection[str], expr: pl.Expr | None) -> pl.Expr:
+    """The legacy value(s) behind a converted item: its expression's input columns (of ``columns``, the
+    batch's), joined by ' | '."""
     if expr is None:
         return pl.lit(None, dtype=pl.String)
     try:
-        roots = [r for r in dict.fromkeys(expr.meta.root_names()) if r in frame.columns]
+        roots = [r for r in dict.fromkeys(expr.meta.root_names()) if r in columns]
     except Exception:  # an expression polars cannot introspect
         roots = []
     if not roots:
@@ -166,17 +167,6 @@ class _Clock:
         self.stages[name] += now - self.last
         self.last = now
 
-
-
-def timed(batches: Iterator[pl.DataFrame], stages: dict[str, float], name: str) -> Iterator[pl.DataFrame]:
-    """``batches``, with the time spent producing each added to ``stages[name]``."""
-    while True:
-        t0 = time.perf_counter()
-        batch = next(batches, None)
-        stages[name] += time.perf_counter() - t0
-        if batch is None:
-            return
-        yield batch
 
 
 _MEMO_LIMIT = 250_000  # per-value results kept per pool of memoized pipes (then afresh: bounds memory)
@@ -437,7 +427,8 @@ class BatchEngine:
                  else pl.lit(None, dtype=pl.String).alias(n) for n in self.names if n not in memo_items]
         issue_exprs = [issue.expr.fill_null(False).alias(f"__iss{i}") for i, issue in enumerate(c.issues)
                        if i not in memo_issues]
-        legacy_exprs = [_legacy_text(legacy, self.columns.get(n)).alias(f"__leg{j}") for j, n in enumerate(self.names)]
+        present = set(legacy.columns)  # once: a frame's column list is made afresh on every access
+        legacy_exprs = [_legacy_text(present, self.columns.get(n)).alias(f"__leg{j}") for j, n in enumerate(self.names)]
         rule_exprs = [ok.not_().fill_null(False).alias(f"__rule{k}") for k, (_, ok, _) in enumerate(self.legacy_rules)]
         keys = [g.input.alias(g.key) for g in self.memo]
         source = legacy.lazy()

@@ -13,15 +13,16 @@ import os
 import queue
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from migrator.location import Location
 from migrator.report import Finding, Report, make_finding
-from migrator.validation.engine import BatchEngine, screen_expr, timed
 from migrator.validation.outputs import output_stem
 from migrator.validation.readers import LINE, ROW, ExtractReader, ReadOptions
 from migrator.validation.types import (
@@ -37,9 +38,24 @@ from migrator.validation.types import (
     recon_totals,
 )
 
+if TYPE_CHECKING:
+    from migrator.validation.engine import BatchEngine
+
 __all__ = ["CURRENT_RESIDENT", "HOUSEHOLD_HEAD", "Compiled", "Job", "RunOptions", "RunResult", "TableRun",
            "legacy_key", "load_job", "parse_totals", "prefetch", "recon_totals", "run_jobs", "run_mapping_files",
-           "screen_expr", "spreadsheet_safe"]
+           "spreadsheet_safe"]
+
+
+
+def __getattr__(name: str) -> Any:
+    # The engine (and pandera with it) is imported when a run builds one, not with this module: the
+    # extract's first batch is read meanwhile (see ``_TableRunner``).
+    if name == "screen_expr":
+        from migrator.validation.engine import screen_expr
+
+        return screen_expr
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _FORMULA_LEAD = r"^[=+\-@\t\r＝＋－＠]"
 
@@ -72,17 +88,28 @@ class _TableRunner:
         self.job = job
         self.options = options
         self.stem = stem or job.name
-        self.engine = BatchEngine(job, options, qualify=qualify, tables=tables)
-        self.names = self.engine.names
         enc = options.encoding or getattr(job.compiled.mapping, "encoding", None)
         self.reader = ExtractReader(job.extract, job.compiled.legacy,
                                     ReadOptions(encoding=enc, batch_rows=options.batch_rows),
                                     code_tables=job.legacy_schema.code_tables if job.legacy_schema else {})
-        self.stages = self.engine.stages
+        self.stages: defaultdict[str, float] = defaultdict(float)
+        # The extract is read from now on, while pandera is imported and the engine is built (the first
+        # batch is ready sooner); the reading stops if the engine cannot be built.
+        self.batches = prefetch(timed(self.reader.batches(), self.stages, "read (reader thread)"))
+        try:
+            from migrator.validation.engine import BatchEngine
+
+            self.engine: BatchEngine = BatchEngine(job, options, qualify=qualify, tables=tables)
+        except BaseException:
+            self.batches.close()
+            raise
+        self.engine.stages = self.stages
+        self.names = self.engine.names
         self.output: Path | None = None
         self.rejects: Path | None = None
         self._out_fh: Any = None
         self._rej_fh: Any = None
+        self._sink: _Sink | None = None
 
     # -------------------------------------------------------------- outputs
     def _open_outputs(self) -> None:
@@ -112,24 +139,30 @@ class _TableRunner:
     def _write_rejects(self, frame: pl.DataFrame, reopen: bool = False) -> None:
         if self.rejects is None:
             return
-        shown = spreadsheet_safe(frame.rename({ROW: "行番号", LINE: "物理行", "codes": "指摘コード",
-                                               "items": "指摘項目"}))
+        header, self._rej_header = self._rej_header, False
         if reopen:
             with self.rejects.open("ab") as fh:
-                shown.write_csv(fh, include_header=self._rej_header)
+                _write_rejects(frame, fh, header)
+        elif self._sink is not None:
+            self._sink.put(partial(_write_rejects, frame, self._rej_fh, header))
         else:
-            shown.write_csv(self._rej_fh, include_header=self._rej_header)
-        self._rej_header = False
+            _write_rejects(frame, self._rej_fh, header)
 
     # -------------------------------------------------------------- whole table
     def run(self) -> TableRun:
         t0 = time.perf_counter()
-        self._open_outputs()
         try:
-            for legacy in prefetch(timed(self.reader.batches(), self.stages, "read (reader thread)")):
+            self._open_outputs()
+        except BaseException:
+            self.batches.close()
+            raise
+        if self._out_fh is not None:
+            self._sink = _Sink()
+        try:
+            for legacy in self.batches:
                 out = self.engine.batch(legacy)
-                if self._out_fh is not None and out.good.height:
-                    out.good.write_csv(self._out_fh, include_header=False)
+                if self._sink is not None and out.good.height:
+                    self._sink.put(partial(out.good.write_csv, self._out_fh, include_header=False))
                 if out.rejects is not None:
                     self._write_rejects(out.rejects)
                 if self.options.progress:
@@ -143,52 +176,126 @@ class _TableRunner:
                                                  schema={ROW: pl.Int64, LINE: pl.Int64}).with_columns(
                     *[pl.lit(None, dtype=pl.String).alias(k) for k in self.engine.reject_columns()],
                     pl.Series("codes", [b[2] for b in bad], dtype=pl.String), pl.lit("", dtype=pl.String).alias("items")))
-            self._close()
+            self.batches.close()
+            try:
+                if self._sink is not None:
+                    self._sink.close()
+            finally:
+                self._sink = None
+                self._close()
         return TableRun(self.job, self.reader.rows, self.engine.rows_out, self.engine.rows_rejected, self.reader.checksum,
                         self.reader.encoding, self.output, self.rejects, time.perf_counter() - t0)
 
 
 
-def prefetch(batches: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
-    """Read the next batch in a thread while this one is converted (polars releases the GIL as it works).
+def _write_rejects(frame: pl.DataFrame, fh: Any, header: bool) -> None:
+    shown = spreadsheet_safe(frame.rename({ROW: "行番号", LINE: "物理行", "codes": "指摘コード", "items": "指摘項目"}))
+    shown.write_csv(fh, include_header=header)
 
-    At most one batch waits, so memory stays bounded; an error of the reader is raised here.
+
+class _Sink:
+    """Writes a run's output files in a thread of its own, in the order the writes are given.
+
+    Polars writes CSV without holding the GIL, so the converted rows of one batch are written while the next
+    batch is converted (the write was a sixth of the main thread's time). At most ``depth`` writes wait, so
+    memory stays bounded; an error of a write is raised by the next :meth:`put` or by :meth:`close`, and the
+    writes after it are dropped.
     """
-    slot: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
-    stop = threading.Event()
 
-    def work() -> None:
+    def __init__(self, depth: int = 2) -> None:
+        self._queue: queue.Queue[Callable[[], object] | None] = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._raised = False
+        self._thread = threading.Thread(target=self._work, name="output-writer", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        while (write := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    write()
+                except BaseException as exc:  # handed to the producer
+                    self._error = exc
+
+    def _raise(self) -> None:
+        if self._error is not None and not self._raised:
+            self._raised = True
+            raise self._error
+
+    def put(self, write: Callable[[], object]) -> None:
+        self._raise()
+        self._queue.put(write)
+
+    def close(self) -> None:
+        """Wait for the writes given so far; raise the error of one of them, if any."""
+        self._queue.put(None)
+        self._thread.join()
+        self._raise()
+
+
+def timed(batches: Iterator[pl.DataFrame], stages: dict[str, float], name: str) -> Iterator[pl.DataFrame]:
+    """``batches``, with the time spent producing each added to ``stages[name]``."""
+    while True:
+        t0 = time.perf_counter()
+        batch = next(batches, None)
+        stages[name] += time.perf_counter() - t0
+        if batch is None:
+            return
+        yield batch
+
+
+def prefetch(batches: Iterator[pl.DataFrame]) -> _Prefetch:
+    """Read the batches in a thread, from now on, while the caller converts the previous one (polars releases
+    the GIL as it works).
+
+    At most one batch waits, so memory stays bounded; an error of the reader is raised by ``next``. The
+    reading stops at the end, at an error or at ``close()`` (call it when not iterating to the end).
+    """
+    return _Prefetch(batches)
+
+
+class _Prefetch(Iterator[pl.DataFrame]):
+    def __init__(self, batches: Iterator[pl.DataFrame]) -> None:
+        self._slot: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._done = False
+        self._thread = threading.Thread(target=self._work, args=(batches,), name="extract-reader", daemon=True)
+        self._thread.start()
+
+    def _work(self, batches: Iterator[pl.DataFrame]) -> None:
         try:
             for batch in batches:
-                while not stop.is_set():
+                while not self._stop.is_set():
                     try:
-                        slot.put(("batch", batch), timeout=0.1)
+                        self._slot.put(("batch", batch), timeout=0.1)
                         break
                     except queue.Full:
                         continue
-                if stop.is_set():
+                if self._stop.is_set():
                     return
-            slot.put(("end", None))
+            self._slot.put(("end", None))
         except BaseException as exc:  # handed to the consumer
-            slot.put(("error", exc))
+            self._slot.put(("error", exc))
 
-    thread = threading.Thread(target=work, name="extract-reader", daemon=True)
-    thread.start()
-    try:
-        while True:
-            kind, value = slot.get()
-            if kind == "end":
-                return
-            if kind == "error":
-                raise value
-            yield value
-    finally:
-        stop.set()
-        while thread.is_alive():
+    def __next__(self) -> pl.DataFrame:
+        if self._done:
+            raise StopIteration
+        kind, value = self._slot.get()
+        if kind == "batch":
+            return value
+        self.close()
+        if kind == "error":
+            raise value
+        raise StopIteration
+
+    def close(self) -> None:
+        self._done = True
+        self._stop.set()
+        while self._thread.is_alive():
             try:
-                slot.get_nowait()
+                self._slot.get_nowait()
             except queue.Empty:
-                thread.join(0.05)
+                self._thread.join(0.05)
 
 
 

@@ -164,3 +164,25 @@ def test_reference_to_another_business_area(tmp_path: Path) -> None:
     assert "住民.宛名番号" in ref.message_en
     alone = run_jobs([tax], RunOptions())  # without the 住民 extract the reference cannot be checked
     assert not any(f.code == "DAT204" for f in alone.report.findings)
+
+
+@pytest.mark.parametrize("header", [True, False], ids=["header", "rows"])
+def test_an_error_writing_the_converted_file_stops_the_run_and_its_threads(tmp_path: Path, standard, monkeypatch,
+                                                                          header: bool) -> None:
+    # The header is written before the first batch, the rows by a thread of their own: either error is the
+    # run's, and no thread of the run (reader, writer) is left behind.
+    import threading
+
+    write_csv = pl.DataFrame.write_csv
+
+    def full(self, *args, **kwargs):
+        if kwargs.get("include_header", True) == header:
+            raise OSError(28, "No space left on device")
+        return write_csv(self, *args, **kwargs)
+
+    monkeypatch.setattr(pl.DataFrame, "write_csv", full)
+    before = set(threading.enumerate())
+    with pytest.raises(OSError, match="No space left"):
+        _run(tmp_path, standard)
+    left = {t.name for t in set(threading.enumerate()) - before}
+    assert not left & {"extract-reader", "output-writer"}
