@@ -109,3 +109,21 @@ def test_staff_declared_in_the_inventory_limits_the_municipality() -> None:
     # --staff-limit overrides the inventory.
     wider = build_plan(_inventory(Vendor("A社", 10), staff=1), start=D(2025, 4, 1), config=CONFIG, staff_limit=3).plan
     assert wider is not None and wider.makespan == 6
+
+
+def test_a_project_waiting_for_a_slot_takes_the_one_that_frees_first() -> None:
+    # two project slots; projects 0 (10 days) and 1 (3 days) take them on day 0, project 2 comes last: its
+    # slot is project 1's, free from day 3, not project 0's, free from day 10
+    p = Problem(dur=[10, 3, 1], preds=[[], [], []], succs=[[], [], []], order=[0, 1, 2], proj=[0, 1, 2],
+                proj_res=[0, 0, 0], proj_cap=[2], proj_close=[0, 1, 2])
+    assert list_schedule(p, [3, 2, 1]).start == [0, 0, 3]
+
+
+def test_with_links_orders_every_task_after_its_predecessors_and_lanes() -> None:
+    p = Problem(dur=[1, 1, 1, 1], preds=[[], [0], [0, 1], []], succs=[[1, 2], [2], [], []], order=[0, 1, 2, 3],
+                proj=[0, 0, 1, 1], proj_res=[0, 0], proj_cap=[1], proj_close=[2, 3])
+    linked = p.with_links([(2, 3)])
+    assert sorted(linked.order) == [0, 1, 2, 3]
+    place = {v: i for i, v in enumerate(linked.order)}
+    assert all(place[u] < place[v] for v in range(4) for u in linked.preds[v])
+    assert linked.preds[3] == [2] and 3 in linked.succs[2]

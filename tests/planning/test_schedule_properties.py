@@ -8,7 +8,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from migrator.planning.graph import analyse
-from migrator.planning.schedule import Problem, cpm, levelled_float, schedule, violations
+from migrator.planning.schedule import (
+    GRID,
+    Problem,
+    cpm,
+    energy_bound,
+    horizon_bound,
+    latest_starts,
+    levelled_float,
+    schedule,
+    violations,
+)
 
 
 @st.composite
@@ -104,3 +114,64 @@ def test_project_and_cutover_slots_hold_through_the_passes_and_the_float(case: t
     floats = levelled_float(levelled, s.start, [None] * p.n)
     for v in range(p.n):
         assert floats[v] >= 0
+
+
+def _every_threshold(items: list[tuple[int, int, int]], capacity: int) -> int:
+    """energy_bound by its definition: every (head, tail) pair of thresholds, no grid."""
+    best = 0
+    for t in {h for h, _, _ in items}:
+        for q in {x for _, _, x in items}:
+            work = sum(w for h, w, x in items if h >= t and x >= q)
+            if work:
+                best = max(best, t + -(-work // capacity) + q)
+    return best
+
+
+@settings(max_examples=settings().max_examples * 3 // 5)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 9), st.integers(0, 30)), min_size=1, max_size=25),
+       st.integers(1, 4))
+def test_energy_bound_is_the_best_pair_of_thresholds(items: list[tuple[int, int, int]], capacity: int) -> None:
+    assert energy_bound(items, capacity) == _every_threshold(items, capacity)
+
+
+def test_energy_bound_by_hand_rounds_up_the_days_and_ignores_idle_thresholds() -> None:
+    # 7 days of work for 2 teams take 4 days; the tail after the last of them adds its days
+    assert energy_bound([(0, 3, 0), (0, 4, 2)], 2) == 4  # (0, 0): 0 + ceil(7 / 2) + 0; (0, 2): 0 + 2 + 2
+    assert energy_bound([(0, 3, 0), (0, 5, 2)], 2) == 5  # (0, 2): 0 + ceil(5 / 2) + 2 = 5 > 0 + 4 + 0
+    assert energy_bound([(2, 1, 0), (5, 3, 1)], 1) == 9  # (5, 1): 5 + 3 + 1
+    assert energy_bound([(4, 6, 3)], 3) == 9
+
+
+def test_energy_bound_beyond_the_grid_only_weakens() -> None:
+    # 300 one-day tasks with heads 0..299, and a 50-day task that may start on day 298 with 5 days after it:
+    # the pair (298, 5) gives 353, but 298 is not among the GRID thresholds kept (297 and 299 are), so the
+    # bound falls back to the next threshold down, never above the definition and never below the plain bound
+    items = [(h, 1, 0) for h in range(300)] + [(298, 50, 5)]
+    assert len({h for h, _, _ in items}) > GRID
+    assert _every_threshold(items, 1) == 353
+    assert 350 <= energy_bound(items, 1) < 353
+
+
+def test_horizon_bound_searches_up_from_lo_to_the_least_horizon_not_refuted() -> None:
+    # a 3-day task then a 4-day one, no team: every horizon below 7 leaves the second a deadline before its
+    # earliest finish; from 0 the search doubles (1, 2, 4, 8 …) then halves back to 7
+    p = Problem(dur=[3, 4], preds=[[], [0]], succs=[[1], []], order=[0, 1])
+    head = cpm(p).es
+    assert latest_starts(p, 10) == [3, 6]
+    assert [horizon_bound(p, head, lo) for lo in (0, 5, 6, 7, 9)] == [7, 7, 7, 7, 9]
+    # one team for three 5-day tasks, each followed by a 2-day task of nobody's team: 15 days of work, then
+    # the follower of the last, 17; the CPM alone says 7
+    p = Problem(dur=[5, 5, 5, 2, 2, 2], preds=[[], [], [], [0], [1], [2]], succs=[[3], [4], [5], [], [], []],
+                order=[0, 1, 2, 3, 4, 5], res=[0, 0, 0, -1, -1, -1], cap=[1])
+    figures = cpm(p)
+    assert figures.makespan == 7
+    assert horizon_bound(p, figures.es, figures.makespan) == 17
+    assert schedule(p, priority=figures.tail).makespan == 17
+
+
+@settings(max_examples=settings().max_examples * 3 // 5)
+@given(problems())
+def test_horizon_bound_lies_between_the_cpm_and_any_feasible_schedule(p: Problem) -> None:
+    figures = cpm(p)
+    bound = horizon_bound(p, figures.es, figures.makespan)
+    assert figures.makespan <= bound <= schedule(p, priority=figures.tail).makespan

@@ -23,3 +23,12 @@ def test_precedence_release_and_mask_are_each_named() -> None:
     assert violations(p, [0, 5]) == []
     fixed = Problem(dur=[2, 1], preds=[[], [0]], succs=[[1], []], order=[0, 1], fixed={1: 1})
     assert violations(fixed, [0, 1]) == []  # a fixed task is a fact, not a choice
+
+
+def test_cut_over_slots_count_the_cut_overs_of_one_period_not_milestones() -> None:
+    # one cut-over slot per 5-day period; a zero-day milestone takes none
+    p = Problem(dur=[1, 0, 1], preds=[[], [], []], succs=[[], [], []], order=[0, 1, 2],
+                slot_of={0: (0,), 1: (0,), 2: (0,)}, slot_cap=[1],
+                slot_period=[lambda day: (day - day % 5, day - day % 5 + 5)])
+    assert violations(p, [1, 2, 5]) == []
+    assert violations(p, [1, 2, 4]) == ["cut-over slot 0 has 2 cut-overs in the period from day 0, limit 1"]

@@ -105,6 +105,8 @@ def test_maybe_mask_masks_only_sensitive_values_unless_asked() -> None:
     assert maybe_mask("123456789018", sensitive=True) == "********9018"
     assert maybe_mask("123456789018", sensitive=True, show_values=True) == "123456789018"
     assert maybe_mask("山田　太郎", sensitive=True, kind="name") == "山田　**"
+    # the kind asked for wins over the one auto would guess from the value
+    assert maybe_mask("123456789018", sensitive=True, kind="text") == "1***********"
 
 
 def test_report_counts_validity_and_exit_code() -> None:
