@@ -65,7 +65,8 @@ RELATED: dict[str, list[str]] = {
         "tests/validation/test_pandera_schema.py",
         "tests/validation/test_checks.py",
     ],
-    "migrator/validation/checks.py": ["tests/validation/test_checks.py"],
+    "migrator/validation/checks.py": ["tests/validation/test_checks.py", "tests/validation/test_pandera_schema.py",
+                                     "tests/validation/test_samples.py"],
     "migrator/planning/graph.py": [
         "tests/planning/test_graph.py",
         "tests/planning/test_plan_invariants.py",
