@@ -47,16 +47,6 @@ __all__ = ["CURRENT_RESIDENT", "HOUSEHOLD_HEAD", "Compiled", "Job", "RunOptions"
 
 
 
-def __getattr__(name: str) -> Any:
-    # The engine (and pandera with it) is imported when a run builds one, not with this module: the
-    # extract's first batch is read meanwhile (see ``_TableRunner``).
-    if name == "screen_expr":
-        from migrator.validation.engine import screen_expr
-
-        return screen_expr
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 _FORMULA_LEAD = r"^[=+\-@\t\r＝＋－＠]"
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from migrator.schema import SchemaRegistry
 from migrator.validation.checks import NotOnePass, build_schema, failure_cases
-from migrator.validation.run import screen_expr
+from migrator.validation.engine import screen_expr
 from tests.conftest import DATA
 
 
