@@ -148,6 +148,7 @@ class _TableRunner:
             raise
         if self._out_fh is not None:
             self._sink = _Sink()
+        failed = False
         try:
             for legacy in self.batches:
                 out = self.engine.batch(legacy)
@@ -157,6 +158,9 @@ class _TableRunner:
                     self._write_rejects(out.rejects)
                 if self.options.progress:
                     self.options.progress(legacy.height)
+        except BaseException:
+            failed = True  # this error is the one to raise, not a write's that it may have caused
+            raise
         finally:
             # Unreadable records are rejects too (with their line and code), so counts reconcile.
             bad = self.reader.issues.bad_rows
@@ -169,7 +173,7 @@ class _TableRunner:
             self.batches.close()
             try:
                 if self._sink is not None:
-                    self._sink.close()
+                    self._sink.close(check=not failed)
             finally:
                 self._sink = None
                 self._close()
@@ -216,11 +220,12 @@ class _Sink:
         self._raise()
         self._queue.put(write)
 
-    def close(self) -> None:
-        """Wait for the writes given so far; raise the error of one of them, if any."""
+    def close(self, *, check: bool = True) -> None:
+        """Wait for the writes given so far; with ``check``, raise the error of one of them, if any."""
         self._queue.put(None)
         self._thread.join()
-        self._raise()
+        if check:
+            self._raise()
 
 
 def timed(batches: Iterator[pl.DataFrame], stages: dict[str, float], name: str) -> Iterator[pl.DataFrame]:
