@@ -158,3 +158,89 @@ def test_items_of_digits_or_alphanumerics_get_no_gaiji_check() -> None:
 ])
 def test_finding_code_of_each_check_name(check: str, code: str) -> None:
     assert finding_code(check) == code
+
+
+TYPED = """format: migrator.schema/1
+id: t
+kind: standard
+business_area: '001'
+title: t
+version: '1'
+provenance: {source: test, verified: false}
+tables:
+  - name: 番号
+    items:
+      - {name: 郵便番号, type: integer, code_table: 郵便, checks: [postal_code]}
+      - {name: 在留カード番号, type: integer, code_table: 郵便, checks: [residence_card]}
+code_tables:
+  郵便: {values: {'1000001': 千代田, '5': 仮}}
+"""
+
+
+def test_registered_shape_checks_read_a_typed_item_as_text() -> None:
+    """The jp postal code and residence card checks replace the builder's plain ones: they read the text form
+    of a typed (integer) item row by row, where the plain ones cannot run on a number at all."""
+    schema, findings = parse_schema(TYPED, "t.yaml")
+    assert schema is not None, findings
+    for name in ("postal_code", "residence_card"):
+        ps._NAMED.pop(name, None)  # only what the registration brings (the fixture restores the built-in ones)
+    checks.register_jp_checks()
+    built = ps.build_pandera_schema(schema.table("番号"), code_tables=schema.code_tables, typed=True)
+    frame = pl.DataFrame({"郵便番号": [1000001, 5], "在留カード番号": [1000001, 5]})
+    with pytest.raises(pa.errors.SchemaErrors) as caught:
+        built.validate(frame, lazy=True)
+    assert caught.value.failure_cases.select("column", "check", "index").rows() == [
+        ("郵便番号", "check:postal_code", 1),
+        ("在留カード番号", "check:residence_card", 0),
+        ("在留カード番号", "check:residence_card", 1),
+    ]
+
+
+def _pandera_cases(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> list[tuple[str, str, int]] | None:
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        return exc.failure_cases.select("column", "check", "index").rows()
+    return None
+
+
+def _short(data):  # type: ignore[no-untyped-def]
+    return data.lazyframe.select(pl.col(data.key).str.len_chars() <= 2)
+
+
+def test_one_pass_reports_required_column_and_frame_checks_as_pandera_does() -> None:
+    """A required column's nulls, a column check (nulls pass) and a frame-wide check (named after the schema),
+    in pandera's order; the same found once for several frames."""
+    schema = pa.DataFrameSchema(
+        {"a": pa.Column(pl.String, nullable=False, checks=pa.Check(_short, name="short")),
+         "b": pa.Column(pl.String, nullable=True)},
+        checks=[pa.Check(lambda data: data.lazyframe.select(pl.col("a") != pl.col("b")), name="differ")],
+        name="表")
+    frame = pl.DataFrame({"a": ["x", None, "xyz", "y"], "b": ["q", "q", None, "y"]})
+    expected = [("a", "not_nullable", 1), ("a", "short", 2), ("表", "differ", 3)]
+    assert _pandera_cases(schema, frame) == expected
+    found = checks.failure_cases(schema, frame)
+    assert found is not None
+    assert found.schema == pl.Schema({"column": pl.String, "check": pl.String, "index": pl.Int32})
+    assert found.rows() == expected
+    one_pass = checks.OnePass(schema)
+    assert one_pass.failures(frame.reverse()).rows() == [  # type: ignore[union-attr]
+        ("a", "not_nullable", 2), ("a", "short", 1), ("表", "differ", 0)]
+    assert one_pass.failures(frame.head(1)) is None
+
+
+def test_one_pass_counts_a_null_as_a_failure_where_the_check_does_not_ignore_nulls() -> None:
+    schema = pa.DataFrameSchema(
+        {"a": pa.Column(pl.String, nullable=True, checks=pa.Check(_short, name="short", ignore_na=False))})
+    frame = pl.DataFrame({"a": ["x", None, "xyz"]}, schema={"a": pl.String})
+    assert _pandera_cases(schema, frame) == [("a", "short", 1), ("a", "short", 2)]
+    found = checks.failure_cases(schema, frame)
+    assert found is not None
+    assert found.rows() == [("a", "short", 1), ("a", "short", 2)]
+
+
+def test_one_pass_of_a_schema_without_any_check_finds_nothing() -> None:
+    schema = pa.DataFrameSchema({"a": pa.Column(pl.String, nullable=True)})
+    frame = pl.DataFrame({"a": ["x", None]}, schema={"a": pl.String})
+    assert _pandera_cases(schema, frame) is None
+    assert checks.failure_cases(schema, frame) is None
