@@ -18,6 +18,7 @@ from migrator.jp import (
     is_valid_lg_code,
     is_valid_lg_code_expr,
     is_valid_m11w27,
+    is_valid_m11w27_expr,
     is_valid_mynumber,
     is_valid_residence_card_number,
     lg_code_check_digit,
@@ -86,6 +87,16 @@ def test_m11w27_length() -> None:
     number = "12345678901234" + str(m11w27_check_digit("12345678901234"))
     assert is_valid_m11w27(number, length=15)
     assert not is_valid_m11w27(number, length=14)
+
+
+@pytest.mark.parametrize(("value", "length", "valid"), [
+    ("19", 2, True),  # the shortest number: one serial digit (1 × 2 = 2, 11 − 2 = 9) and its check digit
+    ("18", 2, False), ("19", None, True), ("9", None, False), ("19", 1, False), ("19", 3, False),
+    ("0" * 19, 19, True), ("0" * 19, None, True), ("0" * 20, 20, False), ("0" * 20, None, False),
+])
+def test_m11w27_shortest_and_longest_lengths(value: str, length: int | None, valid: bool) -> None:
+    assert is_valid_m11w27(value, length=length) is valid
+    assert pl.select(is_valid_m11w27_expr(pl.lit(value), length=length)).item() is valid
 
 
 @pytest.mark.parametrize(("value", "valid"), [

@@ -19,6 +19,7 @@ from migrator.jp import (
     format_wareki_expr,
     parse_wareki,
     parse_wareki_expr,
+    shared_wareki_parses,
 )
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "wareki.yaml").read_text(encoding="utf-8"))
@@ -114,3 +115,21 @@ def test_round_trip_property(date: dt.date, form: WarekiForm) -> None:
 @given(st.dates(min_value=dt.date(1868, 1, 25), max_value=dt.date(1872, 12, 31)))
 def test_pre_solar_flagged(date: dt.date) -> None:
     assert parse_wareki(format_wareki(date, "kanji")).status == "pre_solar"
+
+
+def test_shared_parses_keep_each_policy_and_koseki_apart() -> None:
+    """Within shared_wareki_parses, one named column per (input, policy, koseki): the same parse shares it,
+    a parse under another policy or the 戸籍 rule gets its own, with its own results."""
+    values = ["明治45年7月30日", "平成31年5月1日", "平成元年2月30日", "4010108"]
+    frame = pl.DataFrame({"v": values})
+    with shared_wareki_parses() as parses:
+        refs = {mode: parse_wareki_expr(pl.col("v"), policy=mode[0], koseki=mode[1]) for mode in MODES}
+        again = parse_wareki_expr(pl.col("v"))
+    assert len(parses) == len(MODES)
+    assert again.meta.eq(refs[("strict", False)])
+    parsed = frame.with_columns(*[e.alias(name) for name, e in parses.items()])
+    for (policy, koseki), ref in refs.items():
+        got = parsed.select(ref.alias("r")).unnest("r").to_dicts()
+        assert got == [parse_wareki(v, policy=policy, koseki=koseki).as_dict() for v in values], (policy, koseki)
+    koseki_row = parsed.select(refs[("strict", True)].alias("r")).unnest("r").row(0, named=True)
+    assert (koseki_row["date"], koseki_row["reason"]) == (dt.date(1912, 7, 30), "era_change")
