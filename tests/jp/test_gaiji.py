@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
 from migrator.jp import (
     GaijiTable,
+    GaijiTableError,
     UnmappedGaiji,
     apply_gaiji,
     apply_gaiji_expr,
@@ -34,3 +36,10 @@ def test_unmapped_characters_of_equal_count_in_code_point_order() -> None:
                 UnmappedGaiji("\ue005", "U+E005", 1, (0,))]
     assert unmapped_gaiji(values, GaijiTable.from_pairs([])) == expected
     assert unmapped_gaiji_frame(pl.DataFrame({"v": values}), "v", GaijiTable.from_pairs([])) == expected
+
+
+def test_table_errors_name_the_entry_counted_from_one() -> None:
+    with pytest.raises(GaijiTableError, match=r"^entry 1: empty 現行文字$"):
+        GaijiTable.from_pairs([(" ", "a")])
+    with pytest.raises(GaijiTableError, match=r"^entry 3: U\+E001 is mapped twice \(U\+0061 and U\+0062\)$"):
+        GaijiTable.from_pairs([("U+E001", "a"), ("U+E002", "c"), ("\ue001", "b")])

@@ -20,6 +20,8 @@ from migrator.jp import (
     is_valid_m11w27,
     is_valid_m11w27_expr,
     is_valid_mynumber,
+    is_valid_postal_code,
+    is_valid_postal_code_expr,
     is_valid_residence_card_number,
     lg_code_check_digit,
     m11w27_check_digit,
@@ -157,3 +159,14 @@ def test_generated_atena_and_single_digit_changes(serial: str) -> None:
     assert is_valid_m11w27(number, remainder_one="reject")
     # with the reject policy every single-digit change is caught (11 is prime, weights 2–7 are not 0 mod 11)
     assert not any(is_valid_m11w27(c, remainder_one="reject") for c in _mutations(number))
+
+
+@pytest.mark.parametrize(("value", "valid"), [
+    ("0600000", True), ("060-0000", False), ("０６０００００", False), ("600000", False), ("06000000", False),
+    (600000, False), (None, False),
+])
+def test_postal_code_stored_form(value: object, valid: bool) -> None:
+    assert is_valid_postal_code(value) is valid
+    if isinstance(value, str) or value is None:
+        column = pl.DataFrame({"v": [value]}, schema={"v": pl.String})
+        assert column.select(is_valid_postal_code_expr(pl.col("v"))).item() is valid

@@ -20,6 +20,7 @@ from migrator.jp import (
     parse_wareki,
     parse_wareki_expr,
     shared_wareki_parses,
+    wareki_to_date_expr,
 )
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "wareki.yaml").read_text(encoding="utf-8"))
@@ -76,6 +77,8 @@ def test_fusho_flag_and_integers() -> None:
     (dt.date(1912, 7, 30), "kanji", "大正元年7月30日"),  # shared change day: the new era
     (dt.date(1926, 12, 25), "kanji", "昭和元年12月25日"),
     (dt.date(2100, 12, 31), "code", "5821231"),
+    (dt.date(2117, 1, 1), "code", "5990101"),  # 令和99年: the last year a 2-digit year holds
+    (dt.date(2117, 12, 31), "alpha", "R99.12.31"),
     (dt.date(2026, 3, 31), "western", "2026-03-31"),
 ])
 def test_format(date: dt.date, form: str, text: str) -> None:
@@ -86,6 +89,20 @@ def test_format(date: dt.date, form: str, text: str) -> None:
 def test_format_before_meiji_is_an_error() -> None:
     with pytest.raises(WarekiFormatError, match="before 明治"):
         era_of(dt.date(1868, 1, 24))
+
+
+def test_a_3_digit_year_does_not_fit_the_numeric_forms() -> None:
+    with pytest.raises(WarekiFormatError, match="令和100年 does not fit a 2-digit year"):
+        format_wareki(dt.date(2118, 1, 1), "code")
+    assert format_wareki(dt.date(2118, 1, 1), "alpha_short") == "R100.1.1"
+
+
+def test_wareki_to_date_expr_follows_the_policy() -> None:
+    frame = pl.DataFrame({"v": ["平成31年5月1日", "H01.01.08", "不詳"]})
+    strict = frame.select(wareki_to_date_expr(pl.col("v")).alias("d"))["d"].to_list()
+    lenient = frame.select(wareki_to_date_expr(pl.col("v"), policy="lenient").alias("d"))["d"].to_list()
+    assert strict == [None, dt.date(1989, 1, 8), None]
+    assert lenient == [dt.date(2019, 5, 1), dt.date(1989, 1, 8), None]
 
 
 @pytest.mark.parametrize("form", list(WarekiForm))
