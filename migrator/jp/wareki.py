@@ -539,7 +539,8 @@ def _resolve_expr(st: pl.Expr, policy: Policy, koseki: bool) -> pl.Expr:
         (is_fusho, WarekiStatus.UNKNOWN, None),
         (f("has_mark") & f("has_fusho"), WarekiStatus.UNKNOWN, None),
         (f("has_mark"), WarekiStatus.INVALID, "format"),
-        (~f("matched"), WarekiStatus.INVALID, "format"),
+        # a text form whose year, month or day is not a number (平成十十年): null there, "format" as in parse_wareki
+        (~f("matched") | y.is_null() | mo.is_null() | d.is_null(), WarekiStatus.INVALID, "format"),
         (f("all_zero"), WarekiStatus.UNKNOWN, None),
         ((era_code != 0) & ~known, WarekiStatus.INVALID, "era_code"),
         (known & (y == 0), WarekiStatus.INVALID, "date"),

@@ -105,16 +105,6 @@ def _apply_expr(expr: pl.Expr, table: Mapping[str, str]) -> pl.Expr:
     return expr.str.replace_many(keys, [table[k] for k in keys], leftmost=True)
 
 
-def _combine(*tables: Mapping[str, str]) -> dict[str, str]:
-    merged: dict[str, str] = {}
-    for table in tables:
-        merged.update(table)
-    return merged
-
-
-_KANA_FULL_TABLE = _combine(COMPOSE_MARKS, HALF_TO_FULL_KANA)
-
-
 def to_fullwidth_kana(text: str) -> str:
     """Convert half-width katakana to full-width, composing voiced marks (ｶﾞ→ガ, ﾊﾟ→パ, ｳﾞ→ヴ, ﾜﾞ→ヷ).
 

@@ -18,7 +18,10 @@ from migrator.jp import (
     is_valid_lg_code,
     is_valid_lg_code_expr,
     is_valid_m11w27,
+    is_valid_m11w27_expr,
     is_valid_mynumber,
+    is_valid_postal_code,
+    is_valid_postal_code_expr,
     is_valid_residence_card_number,
     lg_code_check_digit,
     m11w27_check_digit,
@@ -88,6 +91,16 @@ def test_m11w27_length() -> None:
     assert not is_valid_m11w27(number, length=14)
 
 
+@pytest.mark.parametrize(("value", "length", "valid"), [
+    ("19", 2, True),  # the shortest number: one serial digit (1 × 2 = 2, 11 − 2 = 9) and its check digit
+    ("18", 2, False), ("19", None, True), ("9", None, False), ("19", 1, False), ("19", 3, False),
+    ("0" * 19, 19, True), ("0" * 19, None, True), ("0" * 20, 20, False), ("0" * 20, None, False),
+])
+def test_m11w27_shortest_and_longest_lengths(value: str, length: int | None, valid: bool) -> None:
+    assert is_valid_m11w27(value, length=length) is valid
+    assert pl.select(is_valid_m11w27_expr(pl.lit(value), length=length)).item() is valid
+
+
 @pytest.mark.parametrize(("value", "valid"), [
     ("AB12345678CD", True), ("ab12345678cd", False), ("AB1234567CD", False), ("ＡＢ12345678CD", False),
 ])
@@ -146,3 +159,14 @@ def test_generated_atena_and_single_digit_changes(serial: str) -> None:
     assert is_valid_m11w27(number, remainder_one="reject")
     # with the reject policy every single-digit change is caught (11 is prime, weights 2–7 are not 0 mod 11)
     assert not any(is_valid_m11w27(c, remainder_one="reject") for c in _mutations(number))
+
+
+@pytest.mark.parametrize(("value", "valid"), [
+    ("0600000", True), ("060-0000", False), ("０６０００００", False), ("600000", False), ("06000000", False),
+    (600000, False), (None, False),
+])
+def test_postal_code_stored_form(value: object, valid: bool) -> None:
+    assert is_valid_postal_code(value) is valid
+    if isinstance(value, str) or value is None:
+        column = pl.DataFrame({"v": [value]}, schema={"v": pl.String})
+        assert column.select(is_valid_postal_code_expr(pl.col("v"))).item() is valid

@@ -19,6 +19,8 @@ from migrator.jp import (
     format_wareki_expr,
     parse_wareki,
     parse_wareki_expr,
+    shared_wareki_parses,
+    wareki_to_date_expr,
 )
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "wareki.yaml").read_text(encoding="utf-8"))
@@ -75,6 +77,8 @@ def test_fusho_flag_and_integers() -> None:
     (dt.date(1912, 7, 30), "kanji", "大正元年7月30日"),  # shared change day: the new era
     (dt.date(1926, 12, 25), "kanji", "昭和元年12月25日"),
     (dt.date(2100, 12, 31), "code", "5821231"),
+    (dt.date(2117, 1, 1), "code", "5990101"),  # 令和99年: the last year a 2-digit year holds
+    (dt.date(2117, 12, 31), "alpha", "R99.12.31"),
     (dt.date(2026, 3, 31), "western", "2026-03-31"),
 ])
 def test_format(date: dt.date, form: str, text: str) -> None:
@@ -85,6 +89,20 @@ def test_format(date: dt.date, form: str, text: str) -> None:
 def test_format_before_meiji_is_an_error() -> None:
     with pytest.raises(WarekiFormatError, match="before 明治"):
         era_of(dt.date(1868, 1, 24))
+
+
+def test_a_3_digit_year_does_not_fit_the_numeric_forms() -> None:
+    with pytest.raises(WarekiFormatError, match="令和100年 does not fit a 2-digit year"):
+        format_wareki(dt.date(2118, 1, 1), "code")
+    assert format_wareki(dt.date(2118, 1, 1), "alpha_short") == "R100.1.1"
+
+
+def test_wareki_to_date_expr_follows_the_policy() -> None:
+    frame = pl.DataFrame({"v": ["平成31年5月1日", "H01.01.08", "不詳"]})
+    strict = frame.select(wareki_to_date_expr(pl.col("v")).alias("d"))["d"].to_list()
+    lenient = frame.select(wareki_to_date_expr(pl.col("v"), policy="lenient").alias("d"))["d"].to_list()
+    assert strict == [None, dt.date(1989, 1, 8), None]
+    assert lenient == [dt.date(2019, 5, 1), dt.date(1989, 1, 8), None]
 
 
 @pytest.mark.parametrize("form", list(WarekiForm))
@@ -114,3 +132,21 @@ def test_round_trip_property(date: dt.date, form: WarekiForm) -> None:
 @given(st.dates(min_value=dt.date(1868, 1, 25), max_value=dt.date(1872, 12, 31)))
 def test_pre_solar_flagged(date: dt.date) -> None:
     assert parse_wareki(format_wareki(date, "kanji")).status == "pre_solar"
+
+
+def test_shared_parses_keep_each_policy_and_koseki_apart() -> None:
+    """Within shared_wareki_parses, one named column per (input, policy, koseki): the same parse shares it,
+    a parse under another policy or the 戸籍 rule gets its own, with its own results."""
+    values = ["明治45年7月30日", "平成31年5月1日", "平成元年2月30日", "4010108"]
+    frame = pl.DataFrame({"v": values})
+    with shared_wareki_parses() as parses:
+        refs = {mode: parse_wareki_expr(pl.col("v"), policy=mode[0], koseki=mode[1]) for mode in MODES}
+        again = parse_wareki_expr(pl.col("v"))
+    assert len(parses) == len(MODES)
+    assert again.meta.eq(refs[("strict", False)])
+    parsed = frame.with_columns(*[e.alias(name) for name, e in parses.items()])
+    for (policy, koseki), ref in refs.items():
+        got = parsed.select(ref.alias("r")).unnest("r").to_dicts()
+        assert got == [parse_wareki(v, policy=policy, koseki=koseki).as_dict() for v in values], (policy, koseki)
+    koseki_row = parsed.select(refs[("strict", True)].alias("r")).unnest("r").row(0, named=True)
+    assert (koseki_row["date"], koseki_row["reason"]) == (dt.date(1912, 7, 30), "era_change")

@@ -16,6 +16,8 @@ CASES = [
     ("to_fullwidth_kana", "カ\u3099は\u309a", "ガぱ"),
     ("to_fullwidth_kana", "ｱﾞ", "ア゛"),
     ("to_fullwidth_kana", "神\ufa19㈱", "神\ufa19㈱"),
+    # marks only: a separate mark after a full-width kana is composed, half-width kana are kept
+    ("compose_kana_marks", "カ゛は\u309aカﾞｶﾞヰ゛", "ガぱガｶﾞヸ"),
     ("to_halfwidth_kana", "ガパヴヤマダ　ー・", "ｶﾞﾊﾟｳﾞﾔﾏﾀﾞ　ｰ･"),
     ("hiragana_to_katakana", "やまだ　たろう・ゞー", "ヤマダ　タロウ・ヾー"),
     ("katakana_to_hiragana", "ヤマダ　タロウヴ", "やまだ　たろうゔ"),

@@ -1,0 +1,45 @@
+"""外字 substitution: the longest key first at each position, and the unmapped PUA characters in their order."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from migrator.jp import (
+    GaijiTable,
+    GaijiTableError,
+    UnmappedGaiji,
+    apply_gaiji,
+    apply_gaiji_expr,
+    unmapped_gaiji,
+    unmapped_gaiji_frame,
+)
+
+
+def test_the_longest_key_wins_at_each_position() -> None:
+    # the single character listed first: only the ordering by length can make the pair win
+    table = GaijiTable.from_pairs([("U+E001", "A"), ("U+E001 U+E001", "B")])
+    assert apply_gaiji("\ue001\ue001\ue001", table) == "BA"
+    assert pl.select(apply_gaiji_expr(pl.lit("\ue001\ue001\ue001"), table)).item() == "BA"
+
+
+def test_unmapped_rows_default_to_the_first_five() -> None:
+    values = ["\ue003"] * 7
+    expected = [UnmappedGaiji("\ue003", "U+E003", 7, (0, 1, 2, 3, 4))]
+    assert unmapped_gaiji(values, GaijiTable.from_pairs([])) == expected
+    assert unmapped_gaiji_frame(pl.DataFrame({"v": values}), "v", GaijiTable.from_pairs([])) == expected
+
+
+def test_unmapped_characters_of_equal_count_in_code_point_order() -> None:
+    values = ["\ue005", "\ue004", "\ue006\ue006"]  # U+E005 seen first, U+E004 as often
+    expected = [UnmappedGaiji("\ue006", "U+E006", 2, (2,)), UnmappedGaiji("\ue004", "U+E004", 1, (1,)),
+                UnmappedGaiji("\ue005", "U+E005", 1, (0,))]
+    assert unmapped_gaiji(values, GaijiTable.from_pairs([])) == expected
+    assert unmapped_gaiji_frame(pl.DataFrame({"v": values}), "v", GaijiTable.from_pairs([])) == expected
+
+
+def test_table_errors_name_the_entry_counted_from_one() -> None:
+    with pytest.raises(GaijiTableError, match=r"^entry 1: empty 現行文字$"):
+        GaijiTable.from_pairs([(" ", "a")])
+    with pytest.raises(GaijiTableError, match=r"^entry 3: U\+E001 is mapped twice \(U\+0061 and U\+0062\)$"):
+        GaijiTable.from_pairs([("U+E001", "a"), ("U+E002", "c"), ("\ue001", "b")])
