@@ -169,6 +169,17 @@ def test_horizon_bound_searches_up_from_lo_to_the_least_horizon_not_refuted() ->
     assert schedule(p, priority=figures.tail).makespan == 17
 
 
+def test_horizon_bound_halves_in_whole_days_up_to_the_end_of_its_search() -> None:
+    # one 30-day task searched from day 10: the doubling steps refute 11, 13, 17 and 25, then stop at the
+    # search's end (10 + 10 // 2 + 16 = 31); halving between 25 and 31 (28, 29, 30) finds 30 in whole days
+    p = Problem(dur=[30], preds=[[]], succs=[[]], order=[0])
+    assert horizon_bound(p, [0], 10) == 30
+    assert isinstance(horizon_bound(p, [0], 10), int)
+    # a 40-day task: every horizon up to 31 is refuted, and the search stops there (a weaker bound, not 40)
+    p = Problem(dur=[40], preds=[[]], succs=[[]], order=[0])
+    assert horizon_bound(p, [0], 10) == 31
+
+
 @settings(max_examples=settings().max_examples * 3 // 5)
 @given(problems())
 def test_horizon_bound_lies_between_the_cpm_and_any_feasible_schedule(p: Problem) -> None:
