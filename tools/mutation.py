@@ -38,7 +38,7 @@ MUTMUT = [sys.executable, "-c", "import sys; from mutmut.__main__ import cli; sy
 # mutmut traces every selected test once to learn which tests reach which function, so a smaller selection
 # makes one module's run take minutes instead of half an hour on a loaded machine
 # how many times mutmut's wall-clock limit a module with a time limit of its own (TIMEOUT, below) gets
-WALL = 10
+WALL = 30
 MUTMUT_RUN = [
     sys.executable,
     "-c",
@@ -101,8 +101,8 @@ RELATED: dict[str, list[str]] = {
 # traced run, several times their plain run. Its defaults (15 and 1 s) let a mutant that loops run for half an
 # hour when the estimate is minutes: per module, (multiplier, constant) instead. With a setting of its own, a
 # module's wall-clock limit is raised WALL times, so that the CPU limit decides: at nice 15 on a loaded machine
-# a mutant whose tests pass can take several times its CPU time in wall-clock time, and would be counted as a
-# timeout, hence killed. Runs of several modules take the most lenient of theirs; a module not listed keeps
+# a mutant whose tests pass can take many times its CPU time in wall-clock time (one that fails at once, 5 s of CPU
+# by hand, ran past 10 times the limit among un-niced jobs), and would be counted as a timeout, hence killed. Runs of several modules take the most lenient of theirs; a module not listed keeps
 # mutmut's defaults.
 TIMEOUT: dict[str, tuple[float, float]] = {
     # traced estimate up to 160 s for the scheduler's functions (hypothesis problems), their plain run about
