@@ -37,6 +37,8 @@ MUTMUT = [sys.executable, "-c", "import sys; from mutmut.__main__ import cli; sy
 # mutmut run with the test selection of pyproject replaced by the one in MIGRATOR_MUTATION_TESTS (a JSON list):
 # mutmut traces every selected test once to learn which tests reach which function, so a smaller selection
 # makes one module's run take minutes instead of half an hour on a loaded machine
+# how many times mutmut's wall-clock limit a module with a time limit of its own (TIMEOUT, below) gets
+WALL = 30
 MUTMUT_RUN = [
     sys.executable,
     "-c",
@@ -47,8 +49,15 @@ MUTMUT_RUN = [
         "def restricted():\n"
         "    config = load()\n"
         "    config.pytest_add_cli_args_test_selection = json.loads(os.environ['MIGRATOR_MUTATION_TESTS'])\n"
+        "    if os.environ.get('MIGRATOR_MUTATION_TIMEOUT'):\n"
+        "        config.timeout_multiplier, config.timeout_constant = json.loads(os.environ['MIGRATOR_MUTATION_TIMEOUT'])\n"
         "    return config\n"
         "configuration._load_config = restricted\n"
+        f"WALL = {WALL}\n"
+        "if os.environ.get('MIGRATOR_MUTATION_TIMEOUT'):\n"
+        "    import mutmut.workers.isolation as isolation\n"
+        "    register = isolation.register_timeout\n"
+        "    isolation.register_timeout = lambda pid, timeout_s: register(pid, timeout_s * WALL)\n"
         "from mutmut.__main__ import cli\n"
         "sys.exit(cli())\n"
     ),
@@ -85,6 +94,21 @@ RELATED: dict[str, list[str]] = {
     ],
     "migrator/inventory/values.py": ["tests/inventory/test_values.py", "tests/inventory/test_rows.py"],
     "migrator/inventory/vendors.py": ["tests/inventory/test_values.py", "tests/inventory/test_concurrent.py"],
+}
+# mutmut stops a mutant's tests after 2 * (estimate + timeout_constant) * timeout_multiplier seconds of CPU time
+# (RLIMIT_CPU), or half as many seconds of wall-clock time, whichever comes first, and counts it as killed
+# ("timeout"). The estimate is the wall-clock time the tests that reach the mutated function took in mutmut's
+# traced run, several times their plain run. Its defaults (15 and 1 s) let a mutant that loops run for half an
+# hour when the estimate is minutes: per module, (multiplier, constant) instead. With a setting of its own, a
+# module's wall-clock limit is raised WALL times, so that the CPU limit decides: at nice 15 on a loaded machine
+# a mutant whose tests pass can take many times its CPU time in wall-clock time (one that fails at once, 5 s of CPU
+# by hand, ran past 10 times the limit among un-niced jobs), and would be counted as a timeout, hence killed. Runs of several modules take the most lenient of theirs; a module not listed keeps
+# mutmut's defaults.
+TIMEOUT: dict[str, tuple[float, float]] = {
+    # traced estimate up to 160 s for the scheduler's functions (hypothesis problems), their plain run about
+    # 15 s of CPU: a mutant that loops (a search that never ends) is stopped after 0.5 * estimate + 15 s of CPU
+    # time, 20 s to 1.6 minutes
+    "migrator/planning/schedule.py": (0.25, 30.0),
 }
 # mutmut's exit codes of one mutant's test run (mutmut/stats.py)
 KILLED = {1, 3, 36, 37, -24, 24, 152, 255}  # tests failed, or ran past the time limit, or type check failed
@@ -170,7 +194,15 @@ def related_tests(chosen: list[str]) -> list[str]:
     return selection
 
 
-def run(names: list[str], tests: list[str]) -> int:
+def timeout(chosen: list[str]) -> tuple[float, float] | None:
+    """The (multiplier, constant) of mutmut's time limit for these modules (``TIMEOUT``), None for mutmut's."""
+    limits = [TIMEOUT.get(module) for module in chosen]
+    if not limits or None in limits:
+        return None
+    return max(limits)  # type: ignore[type-var]
+
+
+def run(names: list[str], tests: list[str], limit: tuple[float, float] | None = None) -> int:
     """Let mutmut test these mutants against these tests, one worker at a time and at low priority (the
     machine is shared).
 
@@ -179,6 +211,8 @@ def run(names: list[str], tests: list[str]) -> int:
     every earlier result (and trace the new selection again): score one set of modules per run.
     """
     env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation", "MIGRATOR_MUTATION_TESTS": json.dumps(tests)}
+    if limit is not None:
+        env["MIGRATOR_MUTATION_TIMEOUT"] = json.dumps(limit)
     with LOG.open("w", encoding="utf-8") as log:
         done = subprocess.run(
             ["nice", "-n", "15", *MUTMUT_RUN, "run", "--max-children", "1", *names],
@@ -223,7 +257,10 @@ def main(argv: list[str] | None = None) -> int:
         # the mutants one after another
         tests = related_tests(list(picked_by_module))
         print(f"tests: {' '.join(tests)}", flush=True)
-        if run([name for picked in picked_by_module.values() for name in picked], tests) != 0:
+        limit = timeout(list(picked_by_module))
+        if limit is not None:
+            print(f"time limit: (estimate + {limit[1]:g} s) x {limit[0]:g}", flush=True)
+        if run([name for picked in picked_by_module.values() for name in picked], tests, limit) != 0:
             print(f"mutmut stopped before trying every mutant: see {LOG.relative_to(REPO)}", file=sys.stderr)
             return 1
     scores: list[Score] = []

@@ -127,3 +127,14 @@ def test_with_links_orders_every_task_after_its_predecessors_and_lanes() -> None
     place = {v: i for i, v in enumerate(linked.order)}
     assert all(place[u] < place[v] for v in range(4) for u in linked.preds[v])
     assert linked.preds[3] == [2] and 3 in linked.succs[2]
+
+
+def test_a_project_with_facts_holds_its_slot_from_its_first_fact() -> None:
+    # one project slot; project 0 has started (task 0 ran days 0-1, a fact), project 1 has the higher priority
+    # but waits for project 0's cut-over (task 1, day 2) before its first task (days 3-5) and its cut-over (day 6)
+    p = Problem(dur=[2, 1, 3, 1], preds=[[], [0], [], [2]], succs=[[1], [], [3], []], order=[0, 1, 2, 3],
+                proj=[0, 0, 1, 1], proj_res=[0, 0], proj_cap=[1], proj_close=[1, 3], fixed={0: 0})
+    done = list_schedule(p, [1, 1, 4, 1])
+    assert done.start == [0, 2, 3, 6]
+    assert done.links == [(1, 2), (1, 3)] and done.forced == {}
+    assert violations(p, done.start) == []

@@ -169,9 +169,39 @@ def test_horizon_bound_searches_up_from_lo_to_the_least_horizon_not_refuted() ->
     assert schedule(p, priority=figures.tail).makespan == 17
 
 
+def test_horizon_bound_halves_in_whole_days_up_to_the_end_of_its_search() -> None:
+    # one 30-day task searched from day 10: the doubling steps refute 11, 13, 17 and 25, then stop at the
+    # search's end (10 + 10 // 2 + 16 = 31); halving between 25 and 31 (28, 29, 30) finds 30 in whole days
+    p = Problem(dur=[30], preds=[[]], succs=[[]], order=[0])
+    assert horizon_bound(p, [0], 10) == 30
+    assert isinstance(horizon_bound(p, [0], 10), int)
+    # a 40-day task: every horizon up to 31 is refuted, and the search stops there (a weaker bound, not 40)
+    p = Problem(dur=[40], preds=[[]], succs=[[]], order=[0])
+    assert horizon_bound(p, [0], 10) == 31
+
+
 @settings(max_examples=settings().max_examples * 3 // 5)
 @given(problems())
 def test_horizon_bound_lies_between_the_cpm_and_any_feasible_schedule(p: Problem) -> None:
     figures = cpm(p)
     bound = horizon_bound(p, figures.es, figures.makespan)
     assert figures.makespan <= bound <= schedule(p, priority=figures.tail).makespan
+
+
+def test_the_latest_start_rule_starts_a_cut_over_before_its_freeze_window() -> None:
+    # one team (resource 1) for a 4-day cut-over (task 0: released on day 3, may not start on days 5-21, a freeze
+    # window) and a 6-day task after a 2-day task of another team. The longest remaining path puts the 6-day task
+    # first (days 4-9): the cut-over then misses day 4, its last day before the freeze, and waits for day 22. The
+    # latest starts against the bound 13 give the cut-over day 4 at the latest: it goes first (days 3-6) and the
+    # 6-day task follows (days 7-12), 13 days
+    mask = bytearray(0 if 5 <= t < 22 else 1 for t in range(60))
+    p = Problem(dur=[4, 2, 6], preds=[[], [], [1]], succs=[[], [2], []], order=[0, 1, 2], res=[1, 0, 1], cap=[1, 1],
+                release=[3, 2, 0], mask=[0, -1, -1], masks=[mask])
+    figures = cpm(p)
+    assert (figures.tail, figures.makespan) == ([4, 8, 6], 10)
+    assert horizon_bound(p, figures.es, figures.makespan) == 13
+    assert latest_starts(p, 13) == [4, 5, 7]
+    ruled = schedule(p, priority=figures.tail, bound=13)
+    assert (ruled.start, ruled.makespan, ruled.greedy_makespan) == ([3, 2, 7], 13, 26)
+    # without a bound the rule is not tried: the greedy schedule stays
+    assert schedule(p, priority=figures.tail).start == [22, 2, 4]
