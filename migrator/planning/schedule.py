@@ -699,9 +699,9 @@ def schedule(p: Problem, *, priority: Sequence[float], passes: int = 3, restarts
     A second priority rule follows — the earliest latest start (see :func:`latest_starts`) against horizons
     just below the best makespan, halfway to ``bound`` and at ``bound``, the longest remaining path breaking
     ties — and its schedule is kept when shorter. Its schedules are improved when they are at most a day
-    longer than the best; with ``restarts``, also one far longer against a horizon halfway to the bound or
-    at it, in place of the first restart, by passes that keep its cut-overs before their freeze windows
-    (ordered by latest starts, such a schedule can start far longer and end shorter).
+    longer than the best; with ``restarts``, also the first far longer one against a horizon halfway to the
+    bound or at it, by passes that keep its cut-overs before their freeze windows (ordered by latest starts,
+    such a schedule can start far longer and end shorter).
     With ``restarts``, as many more list schedules run, each improved by the passes: one in four (the
     first) samples the first rule with the priorities randomly raised by up to half, which breaks the ties
     of systems alike; the others search around the best schedule found (its start days as the priority,
@@ -720,7 +720,7 @@ def schedule(p: Problem, *, priority: Sequence[float], passes: int = 3, restarts
                         links=first.links, forced=first.forced)
     best, best_ms, done = _improve(p.with_links(first.links), greedy, passes)
     scale = 1 + max(priority, default=0)
-    budget = restarts
+    far = restarts > 0
     for step in range(3 if bound > 0 else 0):
         # Horizons just below the best makespan, halfway to the bound, and the bound: too tight a horizon
         # makes every task urgent, too loose one none.
@@ -729,17 +729,17 @@ def schedule(p: Problem, *, priority: Sequence[float], passes: int = 3, restarts
             break
         late = latest_starts(p, horizon)
         cand = list_schedule(p, [priority[v] - scale * late[v] for v in range(p.n)])
-        # A candidate far longer than the best, against a horizon halfway to the bound or at it, is improved
-        # in place of a restart while any is left: one that keeps the cut-overs before their freeze windows
-        # may start longer and end shorter.
+        # One candidate far longer than the best, against a horizon halfway to the bound or at it, is improved
+        # too when the plan is small enough for restarts: one that keeps the cut-overs before their freeze
+        # windows may start longer and end shorter.
         near = _makespan(p, cand.start) <= best_ms + 1
-        if sum(cand.forced.values()) <= sum(kept.forced.values()) and (near or (step and budget > 0)):
-            budget -= 0 if near else 1
+        if sum(cand.forced.values()) <= sum(kept.forced.values()) and (near or (step and far)):
+            far = far and near
             start, ms, k = _improve(p.with_links(cand.links), cand.start, passes, freeze=not near)
             if ms < best_ms:
                 best, best_ms, done, kept = start, ms, k, cand
     rng = random.Random(seed)
-    for k in range(max(budget, 0)):
+    for k in range(restarts):
         if best_ms <= bound:
             break
         if k % 4 == 0:
