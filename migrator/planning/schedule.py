@@ -653,10 +653,21 @@ def freeze_due(p: Problem, start: Sequence[int]) -> list[int]:
     window's end, and hold its successors with it. Other tasks get a day past any finish."""
     free = 1 << 40
     due = [free] * p.n
-    cache: dict[int, list[int]] = p.__dict__.setdefault("_next_forbidden", {})
+    nxt = _next_forbidden(p)
     for v, m in enumerate(p.mask):
         if m < 0 or v in p.fixed:
             continue
+        row, s = nxt(m), start[v]
+        if 0 <= s < len(row) - 1 and row[s] < len(row) - 1:
+            due[v] = row[s] - 1 + p.dur[v]
+    return due
+
+
+def _next_forbidden(p: Problem) -> Callable[[int], list[int]]:
+    """Per mask, the first day on or after each day that the mask forbids (its length when none is known)."""
+    cache: dict[int, list[int]] = p.__dict__.setdefault("_next_forbidden", {})
+
+    def row(m: int) -> list[int]:
         mask = p.masks[m]
         nxt = cache.get(m)
         if nxt is None or len(nxt) != len(mask) + 1:
@@ -664,10 +675,21 @@ def freeze_due(p: Problem, start: Sequence[int]) -> list[int]:
             for k in range(len(mask) - 1, -1, -1):
                 nxt[k] = k if not mask[k] else nxt[k + 1]
             cache[m] = nxt
-        s = start[v]
-        if 0 <= s < len(mask) and nxt[s] < len(mask):
-            due[v] = nxt[s] - 1 + p.dur[v]
-    return due
+        return nxt
+
+    return row
+
+
+def _waits_out_window(p: Problem, start: Sequence[int], late: Sequence[int]) -> bool:
+    """Whether a task with a start mask (a cut-over) of ``start`` starts after a day its mask forbids that
+    comes after its latest start ``late``: it waits out a freeze window it would have to be before."""
+    nxt = _next_forbidden(p)
+    for v, m in enumerate(p.mask):
+        if m >= 0 and v not in p.fixed and 0 <= late[v] < start[v]:
+            row = nxt(m)
+            if late[v] < len(row) - 1 and row[late[v]] < start[v]:
+                return True
+    return False
 
 
 def _improve(p: Problem, start: list[int], passes: int, freeze: bool = False) -> tuple[list[int], int, int]:
@@ -733,6 +755,8 @@ def schedule(p: Problem, *, priority: Sequence[float], passes: int = 3, restarts
         # too when the plan is small enough for restarts: one that keeps the cut-overs before their freeze
         # windows may start longer and end shorter.
         near = _makespan(p, cand.start) <= best_ms + 1
+        if not near and step and far and not _waits_out_window(p, best, late):
+            continue
         if sum(cand.forced.values()) <= sum(kept.forced.values()) and (near or (step and far)):
             far = far and near
             start, ms, k = _improve(p.with_links(cand.links), cand.start, passes, freeze=not near)
