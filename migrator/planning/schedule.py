@@ -722,8 +722,9 @@ def schedule(p: Problem, *, priority: Sequence[float], passes: int = 3, restarts
     just below the best makespan, halfway to ``bound`` and at ``bound``, the longest remaining path breaking
     ties — and its schedule is kept when shorter. Its schedules are improved when they are at most a day
     longer than the best; with ``restarts``, also the first far longer one against a horizon halfway to the
-    bound or at it, by passes that keep its cut-overs before their freeze windows (ordered by latest starts,
-    such a schedule can start far longer and end shorter).
+    bound or at it when a cut-over of the best schedule waits out a freeze window that its latest start comes
+    before, by passes that keep its cut-overs before their freeze windows (ordered by latest starts, such a
+    schedule can start far longer and end shorter).
     With ``restarts``, as many more list schedules run, each improved by the passes: one in four (the
     first) samples the first rule with the priorities randomly raised by up to half, which breaks the ties
     of systems alike; the others search around the best schedule found (its start days as the priority,
@@ -752,12 +753,12 @@ def schedule(p: Problem, *, priority: Sequence[float], passes: int = 3, restarts
         late = latest_starts(p, horizon)
         cand = list_schedule(p, [priority[v] - scale * late[v] for v in range(p.n)])
         # One candidate far longer than the best, against a horizon halfway to the bound or at it, is improved
-        # too when the plan is small enough for restarts: one that keeps the cut-overs before their freeze
-        # windows may start longer and end shorter.
+        # too when the plan is small enough for restarts and a cut-over of the best waits out a freeze window
+        # that its latest start comes before: the candidate keeps such cut-overs before their windows, and
+        # may start longer and end shorter.
         near = _makespan(p, cand.start) <= best_ms + 1
-        if not near and step and far and not _waits_out_window(p, best, late):
-            continue
-        if sum(cand.forced.values()) <= sum(kept.forced.values()) and (near or (step and far)):
+        reach = not near and step and far and _waits_out_window(p, best, late)
+        if sum(cand.forced.values()) <= sum(kept.forced.values()) and (near or reach):
             far = far and near
             start, ms, k = _improve(p.with_links(cand.links), cand.start, passes, freeze=not near)
             if ms < best_ms:
