@@ -553,8 +553,13 @@ def _by_finish(p: Problem, start: Sequence[int]) -> list[int]:
     return sorted(range(p.n), key=lambda v: (-(start[v] + dur[v]), -pos[v]))
 
 
-def backward_pass(p: Problem, start: Sequence[int]) -> list[int] | None:
-    """Right-justify ``start``: every task as late as it fits before its successors and the makespan."""
+def backward_pass(p: Problem, start: Sequence[int], due: Sequence[int] | None = None) -> list[int] | None:
+    """Right-justify ``start``: every task as late as it fits before its successors and the makespan.
+
+    With ``due`` (an exclusive finish per task, e.g. :func:`freeze_due`), a task that finishes by its due day
+    in ``start`` is not moved past it. Placed latest finish first, each task still finds its own place of
+    ``start`` free, so a due day never leaves a task without a place.
+    """
     n = p.n
     makespan = _makespan(p, start)
     order = _by_finish(p, start)
@@ -565,6 +570,8 @@ def backward_pass(p: Problem, start: Sequence[int]) -> list[int] | None:
         if v in p.fixed:
             continue
         f = makespan
+        if due is not None and due[v] < f:
+            f = max(due[v], start[v] + p.dur[v])
         for w in p.succs[v]:
             if new[w] < f:
                 f = new[w]
@@ -640,11 +647,60 @@ class Schedule:
     """Project-slot resource → projects admitted beyond its slots (dependencies left no other order)."""
 
 
-def _improve(p: Problem, start: list[int], passes: int) -> tuple[list[int], int, int]:
-    """Forward–backward passes while they shorten the makespan: (schedule, makespan, passes done)."""
+def freeze_due(p: Problem, start: Sequence[int]) -> list[int]:
+    """Due days for :func:`backward_pass` that keep each task with a start mask (a cut-over) of ``start``
+    before the next day its mask forbids (a freeze window): pushed past the window it would wait for the
+    window's end, and hold its successors with it. Other tasks get a day past any finish."""
+    free = 1 << 40
+    due = [free] * p.n
+    nxt = _next_forbidden(p)
+    for v, m in enumerate(p.mask):
+        if m < 0 or v in p.fixed:
+            continue
+        row, s = nxt(m), start[v]
+        if 0 <= s < len(row) - 1 and row[s] < len(row) - 1:
+            due[v] = row[s] - 1 + p.dur[v]
+    return due
+
+
+def _next_forbidden(p: Problem) -> Callable[[int], list[int]]:
+    """Per mask, the first day on or after each day that the mask forbids (its length when none is known)."""
+    cache: dict[int, list[int]] = p.__dict__.setdefault("_next_forbidden", {})
+
+    def row(m: int) -> list[int]:
+        mask = p.masks[m]
+        nxt = cache.get(m)
+        if nxt is None or len(nxt) != len(mask) + 1:
+            nxt = [len(mask)] * (len(mask) + 1)
+            for k in range(len(mask) - 1, -1, -1):
+                nxt[k] = k if not mask[k] else nxt[k + 1]
+            cache[m] = nxt
+        return nxt
+
+    return row
+
+
+def _waits_out_window(p: Problem, start: Sequence[int], late: Sequence[int]) -> bool:
+    """Whether a task with a start mask (a cut-over) of ``start`` starts after a day its mask forbids that
+    comes after its latest start ``late``: it waits out a freeze window it would have to be before."""
+    nxt = _next_forbidden(p)
+    for v, m in enumerate(p.mask):
+        if m >= 0 and v not in p.fixed and 0 <= late[v] < start[v]:
+            row = nxt(m)
+            if late[v] < len(row) - 1 and row[late[v]] < start[v]:
+                return True
+    return False
+
+
+def _improve(p: Problem, start: list[int], passes: int, freeze: bool = False) -> tuple[list[int], int, int]:
+    """Forward–backward passes while they shorten the makespan: (schedule, makespan, passes done).
+
+    With ``freeze`` the backward passes keep each cut-over before the freeze window that follows it (see
+    :func:`freeze_due`); a forward pass in order of start moves no task later, so the result keeps them.
+    """
     best, best_ms, done = start, _makespan(p, start), 0
     for _ in range(passes):
-        back = backward_pass(p, best)
+        back = backward_pass(p, best, freeze_due(p, best) if freeze else None)
         if back is None:
             break
         fwd = forward_pass(p, back)
@@ -664,7 +720,11 @@ def schedule(p: Problem, *, priority: Sequence[float], passes: int = 3, restarts
 
     A second priority rule follows — the earliest latest start (see :func:`latest_starts`) against horizons
     just below the best makespan, halfway to ``bound`` and at ``bound``, the longest remaining path breaking
-    ties — and its schedule is kept when shorter.
+    ties — and its schedule is kept when shorter. Its schedules are improved when they are at most a day
+    longer than the best; with ``restarts``, also the first far longer one against a horizon halfway to the
+    bound or at it when a cut-over of the best schedule waits out a freeze window that its latest start comes
+    before, by passes that keep its cut-overs before their freeze windows (ordered by latest starts, such a
+    schedule can start far longer and end shorter).
     With ``restarts``, as many more list schedules run, each improved by the passes: one in four (the
     first) samples the first rule with the priorities randomly raised by up to half, which breaks the ties
     of systems alike; the others search around the best schedule found (its start days as the priority,
@@ -683,6 +743,7 @@ def schedule(p: Problem, *, priority: Sequence[float], passes: int = 3, restarts
                         links=first.links, forced=first.forced)
     best, best_ms, done = _improve(p.with_links(first.links), greedy, passes)
     scale = 1 + max(priority, default=0)
+    far = restarts > 0
     for step in range(3 if bound > 0 else 0):
         # Horizons just below the best makespan, halfway to the bound, and the bound: too tight a horizon
         # makes every task urgent, too loose one none.
@@ -691,8 +752,15 @@ def schedule(p: Problem, *, priority: Sequence[float], passes: int = 3, restarts
             break
         late = latest_starts(p, horizon)
         cand = list_schedule(p, [priority[v] - scale * late[v] for v in range(p.n)])
-        if sum(cand.forced.values()) <= sum(kept.forced.values()) and _makespan(p, cand.start) <= best_ms + 1:
-            start, ms, k = _improve(p.with_links(cand.links), cand.start, passes)
+        # One candidate far longer than the best, against a horizon halfway to the bound or at it, is improved
+        # too when the plan is small enough for restarts and a cut-over of the best waits out a freeze window
+        # that its latest start comes before: the candidate keeps such cut-overs before their windows, and
+        # may start longer and end shorter.
+        near = _makespan(p, cand.start) <= best_ms + 1
+        reach = not near and step and far and _waits_out_window(p, best, late)
+        if sum(cand.forced.values()) <= sum(kept.forced.values()) and (near or reach):
+            far = far and near
+            start, ms, k = _improve(p.with_links(cand.links), cand.start, passes, freeze=not near)
             if ms < best_ms:
                 best, best_ms, done, kept = start, ms, k, cand
     rng = random.Random(seed)

@@ -11,8 +11,10 @@ from migrator.planning.graph import analyse
 from migrator.planning.schedule import (
     GRID,
     Problem,
+    backward_pass,
     cpm,
     energy_bound,
+    freeze_due,
     horizon_bound,
     latest_starts,
     levelled_float,
@@ -67,6 +69,37 @@ def test_without_capacity_the_schedule_meets_the_cpm_bound(p: Problem) -> None:
     p.res = [-1] * p.n
     s = schedule(p, priority=cpm(p).tail)
     assert s.makespan == cpm(p).makespan
+
+
+@settings(max_examples=settings().max_examples * 3 // 5)
+@given(problems(), st.data())
+def test_backward_pass_keeps_every_task_that_meets_its_due_day_before_it(p: Problem, data: st.DataObject) -> None:
+    start = schedule(p, priority=cpm(p).tail, passes=0).start
+    makespan = max((a + d for a, d in zip(start, p.dur, strict=True)), default=0)
+    due = data.draw(st.lists(st.integers(0, makespan + 3), min_size=p.n, max_size=p.n))
+    for limit in (due, freeze_due(p, start)):  # drawn due days; a cut-over before its next day off
+        new = backward_pass(p, start, limit)
+        assert new is not None
+        assert violations(p, new) == []
+        for v in range(p.n):
+            assert start[v] <= new[v] and new[v] + p.dur[v] <= makespan
+            if start[v] + p.dur[v] <= limit[v]:
+                assert new[v] + p.dur[v] <= limit[v]
+            if limit is not due and p.mask[v] >= 0 and v not in p.fixed:
+                assert all(p.masks[p.mask[v]][k] for k in range(start[v], new[v] + 1))
+
+
+def test_backward_pass_does_not_push_a_cutover_past_its_freeze_window() -> None:
+    # a one-day cut-over (task 0) may start on days 0-14 and from 40 on (a freeze window in between); its
+    # successor (1) and a 50-day task of its own (2) make the plan 50 days long. Right-justified without
+    # due days the cut-over crosses the window to day 48; with freeze_due it stays before it, on day 14.
+    mask = bytearray(int(k < 15 or k >= 40) for k in range(100))
+    p = Problem(dur=[1, 1, 50], preds=[[], [0], []], succs=[[1], [], []], order=[0, 1, 2], mask=[0, -1, -1],
+                masks=[mask])
+    start = [5, 6, 0]
+    assert backward_pass(p, start) == backward_pass(p, start, [50, 50, 50]) == [48, 49, 0]
+    assert backward_pass(p, start, freeze_due(p, start)) == [14, 49, 0]
+    assert backward_pass(p, start, [3, 10, 50]) == [5, 9, 0]  # a task already past its due day stays put
 
 
 @st.composite
