@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 
-import pandera.polars as pa
 import polars as pl
 
 from migrator import jp
 from migrator.schema import CodeTable, Item, Table
 from migrator.validation import pandera_schema as ps
+from migrator.validation.pandera_polars import pa
 
 _REGISTERED = False
 PUA_RE = r"[\x{E000}-\x{F8FF}\x{F0000}-\x{FFFFD}\x{100000}-\x{10FFFD}]"

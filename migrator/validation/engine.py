@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-import pandera.polars as pa
 import polars as pl
 
 from migrator.catalogue import catalogue
@@ -28,6 +27,7 @@ from migrator.mapping.compiler import MEMO_KEY, Memo
 from migrator.report import Example, Finding, make_finding
 from migrator.schema import CodeTable, Table
 from migrator.validation.checks import PUA_RE, NotOnePass, OnePass, build_schema, failure_cases, finding_code
+from migrator.validation.pandera_polars import pa
 from migrator.validation.types import (
     HOUSEHOLD_ITEMS,
     LINE,
