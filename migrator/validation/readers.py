@@ -589,20 +589,25 @@ class ExtractReader:
         encoding = str(self.encoding)
         if whole is None:  # numpy bytes drop trailing NULs: a non-NUL last byte keeps every field whole
             whole = np.concatenate([records, np.ones((n, 1), dtype=np.uint8)], axis=1)
-        high = records.max(axis=0) >= 0x80 if n else np.zeros(records.shape[1], dtype=bool)
+        top = records.max(axis=0) if n else np.zeros(records.shape[1], dtype=np.uint8)
+        high = top >= 0x80
         spans = [((item.start or 1) - 1, item.length or 0) for item in self.table.items]
         width = records.shape[1]
         cut_at = [(start, min(start + length, width)) for start, length in spans]
         whole_fields = [k for k, (start, stop) in enumerate(cut_at) if stop > start]
-        # Per field, from its first and last bytes only: does any value end in a space (padding to strip),
-        # and might every value be blank.
+        # Per field: does any value end in a space (padding to strip; from its last bytes), and is it blank on
+        # every record (every byte position of it a space in every record: one pass for all fields).
+        # A last byte whose range over the records leaves out the space never is one (digits: '0'-'9').
         trailing = np.ones(len(spans), dtype=bool)
-        blank_ends = np.zeros(len(spans), dtype=bool)
-        if n and whole_fields:
-            firsts = records[:, [cut_at[k][0] for k in whole_fields]] == 32
-            lasts = records[:, [cut_at[k][1] - 1 for k in whole_fields]] == 32
-            trailing[whole_fields] = lasts.any(axis=0)
-            blank_ends[whole_fields] = firsts.all(axis=0) & lasts.all(axis=0)
+        bottom = records.min(axis=0) if n else np.zeros(width, dtype=np.uint8)
+        spaces = (top == 32) & (bottom == 32)
+        blank = [n > 0 and stop > start and bool(spaces[start:stop].all()) for start, stop in cut_at]
+        if n:
+            last = {k: cut_at[k][1] - 1 for k in whole_fields}
+            maybe = [k for k, j in last.items() if bottom[j] <= 32 <= top[j]]
+            trailing[[k for k in last if k not in maybe]] = False
+            if maybe:
+                trailing[maybe] = (records[:, [last[k] for k in maybe]] == 32).any(axis=0)
         raw = pl.Series("__rec", whole.view(f"S{whole.shape[1]}").ravel(), dtype=pl.Binary)
         other: list[str] = []
         slices: list[pl.Expr] = []
@@ -612,7 +617,7 @@ class ExtractReader:
             cut = pl.col("__rec").bin.slice(start, length)
             if high[start:start + length].any():
                 other.append(item.name)
-            elif blank_ends[k] and bool((records[:, start:stop] == 32).all()):  # blank on every row: null
+            elif blank[k]:  # blank on every record: null
                 empty.append(pl.repeat(None, n, dtype=pl.String, eager=True).alias(item.name))
                 continue
             elif stop > start and not trailing[k]:  # no value ends in a space: none to strip, none blank
