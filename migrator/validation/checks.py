@@ -182,9 +182,10 @@ class OnePass:
             failed = frame.lazy().select(exprs).collect(engine="in-memory") if exprs else pl.DataFrame()
         except Exception as exc:  # a check polars cannot run on this frame
             raise NotOnePass(str(exc)) from exc
-        if any(constant.values()):  # failing every row
-            failed = failed.with_columns(pl.repeat(True, frame.height, dtype=pl.Boolean, eager=True).alias(f"__c{k}")
-                                         for k, fails in constant.items() if fails)
+        always = [pl.repeat(True, frame.height, dtype=pl.Boolean, eager=True).alias(f"__c{k}")
+                  for k, fails in constant.items() if fails]  # failing every row
+        if always:
+            failed = failed.hstack(always) if failed.width else pl.DataFrame(always)
         ran = dict(zip(failed.columns, failed.select(pl.all().any()).row(0), strict=True)) if failed.width else {}
         keys = [f"__c{k}" for k in range(len(self.exprs)) if ran.get(f"__c{k}")]  # the checks that fail somewhere
         if not keys:

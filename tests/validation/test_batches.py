@@ -137,3 +137,28 @@ def test_items_blank_on_every_row_of_a_batch_give_what_one_batch_gives(tmp_path:
     converted = pl.read_csv(one[1].encode("utf-8"), infer_schema=False)
     assert converted.height == 30 and one[2].count("\n") == 11  # 10 rejects and the header
     assert converted["旧氏"].drop_nulls().to_list() == ["山田"] * 5
+
+
+def test_a_batch_null_on_every_item_fails_the_checks_pandera_fails() -> None:
+    """With every item null, no check runs on the rows (each is answered once, as for a null value): the
+    failures are still pandera's own, and a batch of no rows has none."""
+    from migrator.validation.engine import BatchEngine
+    from migrator.validation.pandera_polars import pa
+    from migrator.validation.run import load_job
+
+    job, _ = load_job(MAPPING, EXTRACT)
+    assert job is not None
+    engine = BatchEngine(job, RunOptions())
+    assert engine.one_pass is not None
+    columns = engine.one_pass.columns
+    for rows in (3, 0):
+        frame = pl.DataFrame({c: [None] * rows for c in columns}, schema=dict.fromkeys(columns, pl.String))
+        got = engine.one_pass.failures(frame)
+        try:
+            engine.schema.validate(frame, lazy=True)
+            expected: set[tuple] = set()
+        except pa.errors.SchemaErrors as exc:
+            expected = {r for r in exc.failure_cases.select("column", "check", "index").rows() if r[2] is not None}
+        assert (set() if got is None else set(got.rows())) == expected
+        assert bool(expected) == bool(rows)  # the required items fail on every row, each once per row
+        assert not rows or len(expected) % rows == 0
