@@ -44,7 +44,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -258,6 +258,11 @@ class Contender:
     does: str
     results: list[tuple[float, float]]  # (wall seconds, peak MB) per round
     note: str = ""
+    cpu: list[float] = field(default_factory=list)  # CPU seconds (user + system) per round
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else float("nan")
 
     @property
     def wall(self) -> float:
@@ -269,8 +274,8 @@ class Contender:
 
 
 def measure(args: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,),
-            expect: str | None = None) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS in MB, stdout) of one child process; an exit code not in ``ok``, or a stdout
+            expect: str | None = None) -> tuple[float, float, str, float]:
+    """(wall seconds, peak RSS in MB, stdout, CPU seconds: user + system) of one child process; an exit code not in ``ok``, or a stdout
     without ``expect`` (a peer that stopped before its result, e.g. a library exiting on import), stops."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
@@ -286,7 +291,7 @@ def measure(args: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,),
             err.seek(0)
             raise SystemExit(f"{args[:4]} printed no result ({expect!r}): it did not do its job, so it is not "
                              f"timed:\n{err.read().decode('utf-8', 'replace')[-2000:]}")
-    return wall, usage.ru_maxrss / 1024, text
+    return wall, usage.ru_maxrss / 1024, text, usage.ru_utime + usage.ru_stime
 
 
 def fixed_extract(rows: int) -> Path:
@@ -359,21 +364,23 @@ def run_rounds(contenders: list[Contender], rounds: int, env: dict[str, str],
     for r in range(rounds):
         for c in contenders:
             peer = c.name in ("pandera-polars", "GX", "frictionless")  # each prints "failures N" when done
-            wall, peak, text = measure(c.command, env, (0, 1) if c.name.startswith("migrator") else (0,),  # 1: findings
-                                       expect="failures" if peer else None)
+            wall, peak, text, cpu = measure(c.command, env, (0, 1) if c.name.startswith("migrator") else (0,),
+                                            expect="failures" if peer else None)  # migrator exits 1 on findings
             c.results.append((wall, peak))
+            c.cpu.append(cpu)
             if after:
                 after(c, text)
             said = text.strip().splitlines()[-1][:60] if text.strip() and not text.lstrip().startswith("{") else ""
-            print(f"  round {r + 1}: {c.name:<15} {wall:7.2f} s  {peak:6.0f} MB   {said}", flush=True)
+            print(f"  round {r + 1}: {c.name:<15} {wall:7.2f} s  {cpu:7.2f} s CPU  {peak:6.0f} MB   {said}", flush=True)
 
 
 def table(title: str, contenders: list[Contender], rounds: int) -> None:
     base = next(c for c in contenders if c.name == "migrator")
     print(f"\n{title}: median of {rounds} alternating round(s)")
-    print(f"  {'contender':<15} {'median wall':>12} {'vs migrator':>12} {'peak MB':>8}   what it does")
+    print(f"  {'contender':<15} {'median wall':>12} {'vs migrator':>12} {'median CPU':>11} {'peak MB':>8}   what it does")
     for c in contenders:
-        print(f"  {c.name:<15} {c.wall:10.2f} s {c.wall / base.wall:11.2f}x {c.peak:8.0f}   {c.does}{c.note}")
+        print(f"  {c.name:<15} {c.wall:10.2f} s {c.wall / base.wall:11.2f}x {c.cpu_median:9.2f} s {c.peak:8.0f}   "
+              f"{c.does}{c.note}")
 
 
 def bench_csv(rows: int, rounds: int, only: set[str], env: dict[str, str], tmp: Path, batch_rows: int) -> None:
@@ -410,7 +417,8 @@ def bench_csv(rows: int, rounds: int, only: set[str], env: dict[str, str], tmp: 
     floor = next((c for c in contenders if c.name == "floor"), None)
     base = next(c for c in contenders if c.name == "migrator")
     if floor:
-        print(f"  migrator / floor = {base.wall / floor.wall:.1f}x (goal <= 3x)")
+        print(f"  migrator / floor = {base.wall / floor.wall:.1f}x (goal <= 3x); CPU seconds "
+              f"{base.cpu_median / floor.cpu_median:.1f}x (on a loaded machine the steadier of the two)")
     for name, goal in (("pandera-polars", ""), ("GX", " (goal >= 10x)"), ("frictionless", " (goal >= 15x)")):
         peer = next((c for c in contenders if c.name == name), None)
         if peer:
@@ -457,7 +465,8 @@ def bench_fixed(rows: int, rounds: int, only: set[str], env: dict[str, str], tmp
     floor = next((c for c in contenders if c.name == "floor"), None)
     base = next(c for c in contenders if c.name == "migrator")
     if floor:
-        print(f"  migrator / floor = {base.wall / floor.wall:.1f}x (goal <= 4x)")
+        print(f"  migrator / floor = {base.wall / floor.wall:.1f}x (goal <= 4x); CPU seconds "
+              f"{base.cpu_median / floor.cpu_median:.1f}x (on a loaded machine the steadier of the two)")
     print(f"  migrator peak {base.peak / 1024:.2f} GB (goal < 2 GB at 5M rows)")
     print(f"  migrator rows out {summary.get('rows_out', '?')}, stages {summary.get('stages_s', {})}")
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 
-import pandera.polars as pa
 import polars as pl
 
 from migrator import jp
 from migrator.schema import CodeTable, Item, Table
 from migrator.validation import pandera_schema as ps
+from migrator.validation.pandera_polars import pa
 
 _REGISTERED = False
 PUA_RE = r"[\x{E000}-\x{F8FF}\x{F0000}-\x{FFFFD}\x{100000}-\x{10FFFD}]"
@@ -130,6 +130,30 @@ class OnePass:
             raise NotOnePass(str(exc)) from exc
         if schema.unique or getattr(schema, "parsers", None):
             raise NotOnePass("frame-wide uniqueness or parsers")
+        # The column a check reads alone (None: several, or none): on a frame where that column is null on
+        # every row, the check says the same of every row, which is what it says of a null value.
+        self.single: list[str | None] = []
+        for e in self.exprs:
+            try:
+                roots = set(e.meta.root_names())
+            except Exception:  # an expression polars cannot introspect: run on the rows
+                roots = set()
+            self.single.append(roots.pop() if len(roots) == 1 and roots <= set(self.columns) else None)
+        self._on_null: list[bool | None] | None = None
+
+    def on_null(self) -> list[bool | None]:
+        """Per check, whether it fails a row whose column is null (None: not known, run on the rows)."""
+        if self._on_null is None:
+            nulls = pl.DataFrame({c: [None] for c in self.columns}, schema={c: pl.String for c in self.columns})
+            out: list[bool | None] = []
+            for k, e in enumerate(self.exprs):
+                try:
+                    value = nulls.select(e).to_series() if self.single[k] is not None else None
+                except Exception:  # a check that cannot run on a null row: run on the rows
+                    value = None
+                out.append(bool(value[0]) if value is not None and value.len() == 1 else None)
+            self._on_null = out
+        return self._on_null
 
     def _add(self, column: str, label: str, ok: pl.Expr) -> None:
         self.exprs.append((~ok).fill_null(False).alias(f"__c{len(self.exprs)}"))
@@ -147,13 +171,23 @@ class OnePass:
         for name in self.columns:
             if schema.get(name) != pl.String:
                 raise NotOnePass(name)
-        exprs = [pl.col(f"__c{k}") if k in given else e for k, e in enumerate(self.exprs)]
+        # A check reading only a column that is null on every row (the items a legacy system never held) is
+        # not run: its answer is the one it gives a null value, the same on every row.
+        empty = {name for name in self.columns if frame.get_column(name).null_count() == frame.height}
+        on_null = self.on_null() if empty else []
+        constant = {k: on_null[k] for k, column in enumerate(self.single)
+                    if column in empty and k not in given and on_null[k] is not None}
+        exprs = [pl.col(f"__c{k}") if k in given else e for k, e in enumerate(self.exprs) if k not in constant]
         try:
-            failed = frame.lazy().select(exprs).collect(engine="in-memory")
+            failed = frame.lazy().select(exprs).collect(engine="in-memory") if exprs else pl.DataFrame()
         except Exception as exc:  # a check polars cannot run on this frame
             raise NotOnePass(str(exc)) from exc
-        hit = failed.select(pl.all().any()).row(0) if failed.width else ()
-        keys = [f"__c{k}" for k, h in enumerate(hit) if h]  # the checks that fail somewhere
+        always = [pl.repeat(True, frame.height, dtype=pl.Boolean, eager=True).alias(f"__c{k}")
+                  for k, fails in constant.items() if fails]  # failing every row
+        if always:
+            failed = failed.hstack(always) if failed.width else pl.DataFrame(always)
+        ran = dict(zip(failed.columns, failed.select(pl.all().any()).row(0), strict=True)) if failed.width else {}
+        keys = [f"__c{k}" for k in range(len(self.exprs)) if ran.get(f"__c{k}")]  # the checks that fail somewhere
         if not keys:
             return None
         # Column by column (pandera's order: per check, the rows in order), only the failures.

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-import pandera.polars as pa
 import polars as pl
 
 from migrator.catalogue import catalogue
@@ -28,6 +27,7 @@ from migrator.mapping.compiler import MEMO_KEY, Memo
 from migrator.report import Example, Finding, make_finding
 from migrator.schema import CodeTable, Table
 from migrator.validation.checks import PUA_RE, NotOnePass, OnePass, build_schema, failure_cases, finding_code
+from migrator.validation.pandera_polars import pa
 from migrator.validation.types import (
     HOUSEHOLD_ITEMS,
     LINE,
@@ -448,6 +448,13 @@ class BatchEngine:
             # Joined on the key column alone (the table has one row per key, so rows keep their order),
             # then put beside the wide frame: joining the wide frame would copy all of its columns.
             wanted = g.pool.cache.select(MEMO_KEY, *dict.fromkeys(g.columns.values()))
+            key = frame.get_column(g.key)
+            if frame.height and key.null_count() == frame.height:  # blank on every row: one value, repeated
+                blank = wanted.filter(pl.col(MEMO_KEY).is_null())
+                if blank.height == 1:
+                    named += [blank.get_column(out).new_from_index(0, frame.height).alias(column)
+                              for column, out in g.columns.items()]
+                    continue
             found_ = frame.get_column(g.key).to_frame().join(wanted, left_on=g.key, right_on=MEMO_KEY, how="left",
                                                              nulls_equal=True, maintain_order="left")
             named += [found_.get_column(out).alias(column) for column, out in g.columns.items()]

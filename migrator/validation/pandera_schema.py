@@ -21,10 +21,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import pandera.polars as pa
 import polars as pl
 
 from migrator.schema.model import CodeTable, Condition, Item, Rule, Schema, Table
+from migrator.validation.pandera_polars import pa
 
 ExprCheck = Callable[[pl.Expr], pl.Expr]
 """Given a column expression, return a boolean expression: True where the value is acceptable."""

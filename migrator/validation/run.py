@@ -153,7 +153,7 @@ class _TableRunner:
             for legacy in self.batches:
                 out = self.engine.batch(legacy)
                 if self._sink is not None and out.good.height:
-                    self._sink.put(partial(out.good.write_csv, self._out_fh, include_header=False))
+                    self._sink.put(partial(_null_typed(out.good).write_csv, self._out_fh, include_header=False))
                 if out.rejects is not None:
                     self._write_rejects(out.rejects)
                 if self.options.progress:
@@ -180,6 +180,17 @@ class _TableRunner:
         return TableRun(self.job, self.reader.rows, self.engine.rows_out, self.engine.rows_rejected, self.reader.checksum,
                         self.reader.encoding, self.output, self.rejects, time.perf_counter() - t0)
 
+
+
+def _null_typed(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with its columns that are null on every row typed ``pl.Null``: the same CSV text (empty
+    fields), written in about half the time when most of the standard items are empty, as the items a legacy
+    system never held are (null counts are kept by polars: no pass over the data)."""
+    empty = [name for name, column in zip(frame.columns, frame.get_columns(), strict=True)
+             if column.null_count() == frame.height and column.dtype != pl.Null]
+    if not empty:
+        return frame
+    return frame.with_columns(pl.lit(None, dtype=pl.Null).alias(name) for name in empty)
 
 
 def _write_rejects(frame: pl.DataFrame, fh: Any, header: bool) -> None:

@@ -94,3 +94,71 @@ def test_memoized_items_over_shared_wareki_parses_equal_the_self_contained_form(
         via = parsed.select(memo.shared_value.alias("v"),
                             *[f.alias(f"f{k}") for k, (f, _) in enumerate(memo.shared_issues)])
         assert via.equals(plain), name
+
+
+def _blanked_extract(path: Path) -> Path:
+    """40 records of the sample extract (no trailer), with items blank on every row of some batches of 5 and
+    filled in others: a required item (宛名番号), a memoized 和暦 date (生年月日) and an item the sample
+    never fills (旧氏, filled in records 11–15)."""
+    lines = EXTRACT.read_bytes().split(b"\r\n")[:40]
+    records = [bytearray(r) for r in lines]
+
+    def put(k: int, start: int, length: int, value: bytes) -> None:
+        records[k][start - 1:start - 1 + length] = value.ljust(length, b" ")
+
+    for k in range(10):
+        put(k, 159, 7, b"")  # 生年月日
+        put(k, 226, 7, b"")  # 住民となった年月日
+    for k in range(5):
+        put(k, 2, 15, b"")  # 宛名番号
+    for k in range(10, 15):
+        put(k, 119, 20, "山田".encode("cp932"))  # 旧氏
+    path.write_bytes(b"".join(bytes(r) + b"\r\n" for r in records))
+    return path
+
+
+def test_items_blank_on_every_row_of_a_batch_give_what_one_batch_gives(tmp_path: Path) -> None:
+    """Checks of an item null on every row of a batch are answered once for the batch, memoized items blank on
+    every row are not looked up, the fixed-width reader does not cut fields blank on every row, and the
+    converted file writes such items as typed nulls: the findings and files are those of one batch."""
+    extract = _blanked_extract(tmp_path / "blanked.dat")
+
+    def run(out: Path, batch_rows: int) -> tuple[list[tuple], str, str]:
+        result = run_mapping_files([(MAPPING, extract)], RunOptions(out_dir=out, batch_rows=batch_rows))
+        findings = sorted((f.code, f.item or "", f.count or 0, f.message_en) for f in result.report.findings)
+        files = sorted(out.glob("*.csv"))
+        return findings, files[0].read_text(encoding="utf-8"), files[1].read_text(encoding="utf-8")
+
+    one = run(tmp_path / "one", 100_000)
+    for batch_rows in (1, 5, 7):
+        assert run(tmp_path / f"b{batch_rows}", batch_rows) == one, batch_rows
+    required = {(item, count) for code, item, count, _ in one[0] if code == "DAT101"}
+    assert required == {("宛名番号", 5), ("生年月日", 10)}  # a blank required item fails on every row
+    converted = pl.read_csv(one[1].encode("utf-8"), infer_schema=False)
+    assert converted.height == 30 and one[2].count("\n") == 11  # 10 rejects and the header
+    assert converted["旧氏"].drop_nulls().to_list() == ["山田"] * 5
+
+
+def test_a_batch_null_on_every_item_fails_the_checks_pandera_fails() -> None:
+    """With every item null, no check runs on the rows (each is answered once, as for a null value): the
+    failures are still pandera's own, and a batch of no rows has none."""
+    from migrator.validation.engine import BatchEngine
+    from migrator.validation.pandera_polars import pa
+    from migrator.validation.run import load_job
+
+    job, _ = load_job(MAPPING, EXTRACT)
+    assert job is not None
+    engine = BatchEngine(job, RunOptions())
+    assert engine.one_pass is not None
+    columns = engine.one_pass.columns
+    for rows in (3, 0):
+        frame = pl.DataFrame({c: [None] * rows for c in columns}, schema=dict.fromkeys(columns, pl.String))
+        got = engine.one_pass.failures(frame)
+        try:
+            engine.schema.validate(frame, lazy=True)
+            expected: set[tuple] = set()
+        except pa.errors.SchemaErrors as exc:
+            expected = {r for r in exc.failure_cases.select("column", "check", "index").rows() if r[2] is not None}
+        assert (set() if got is None else set(got.rows())) == expected
+        assert bool(expected) == bool(rows)  # the required items fail on every row, each once per row
+        assert not rows or len(expected) % rows == 0

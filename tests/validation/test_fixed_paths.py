@@ -125,3 +125,43 @@ def test_a_unit_separator_inside_a_field_is_kept(tmp_path: Path) -> None:
         assert findings == [] and rows == 6, batch_rows
         assert frame["__line"].to_list() == lines
         assert frame["宛名番号"].to_list() == ids and frame["氏名"].to_list() == kanji
+
+
+def _oracle_fields(data: bytes) -> list[dict[str, str | None]]:
+    """Every item of every record, cut and decoded record by record (padding removed, blank → null)."""
+    out = []
+    for line in data.splitlines():
+        if line.startswith(b"9") or not line.strip():
+            continue
+        out.append({i.name: line[(i.start or 1) - 1:(i.start or 1) - 1 + (i.length or 0)].decode("cp932")
+                    .rstrip(" \u3000") or None for i in TABLE.items})
+    return out
+
+
+def test_fields_read_as_record_by_record_whatever_their_padding(tmp_path: Path) -> None:
+    """The reader cuts a field without stripping when no value of the block ends in a space, and leaves a field
+    blank on every record of the block null without cutting it: every value is still the one a record-by-record
+    reading gives, in any block size, whether a field is padded, full, blank or padded with leading spaces."""
+    lines = CLEAN.read_bytes().split(b"\r\n")[:-1]
+    records = [bytearray(r) for r in lines[:12]]
+
+    def put(k: int, start: int, length: int, value: bytes) -> None:
+        records[k][start - 1:start - 1 + length] = value.ljust(length, b" ")
+
+    for k in range(12):
+        put(k, 817, 4, b"1234" if k % 3 else b"12")  # 地区コード: full on most records, padded on some
+        put(k, 821, 3, b" 7 " if k == 5 else b"007")  # 行政区コード: a leading space kept, a trailing one not
+        put(k, 119, 20, b"A B" if k >= 8 else b"")  # 旧氏: blank on records 1-8, then text with a space inside
+        put(k, 832, 20, b"")  # 予備: blank everywhere
+    records[10][38:78] = "山田　".encode("cp932").ljust(40, b" ")  # 氏名 padded with an ideographic space too
+    data = b"".join(bytes(r) + b"\r\n" for r in records) + b"9" + b"%010d" % 12 + lines[-1][11:] + b"\r\n"
+    path = tmp_path / "padded.dat"
+    path.write_bytes(data)
+    expected = _oracle_fields(data)
+    assert expected[0]["地区コード"] == "12" and expected[5]["行政区コード"] == " 7" and expected[0]["旧氏"] is None
+    assert expected[8]["旧氏"] == "A B" and expected[10]["氏名"] == "山田" and expected[3]["予備"] is None
+    for batch_rows in (1, 2, 3, 4, 8, 12, 1000):
+        frame, findings, rows = _read(path, batch_rows)
+        assert findings == [] and rows == 12, batch_rows
+        assert frame.select(TABLE.item_names).to_dicts() == expected, batch_rows
+        assert frame.select(TABLE.item_names).dtypes == [pl.String] * len(TABLE.items)

@@ -284,3 +284,28 @@ def test_a_missing_item_is_an_error() -> None:
 def test_typed_decimal_without_scale_is_whole() -> None:
     built = schema_for(_koseki(), "戸籍", typed=True)
     assert built.columns["金額"].dtype.type.scale == 0
+
+
+def test_the_engine_imports_pandera_without_pandas_which_stays_importable() -> None:
+    """The engine's start does not pay for pandas, pyspark or hypothesis (pandera's polars API needs none of
+    them); a program that wants pandas afterwards still gets it, and the schema still validates."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+import migrator.validation.engine
+from migrator.validation.pandera_polars import pa
+import polars as pl
+print(sorted(m for m in ("pandas", "pyspark", "hypothesis") if m in sys.modules))
+schema = pa.DataFrameSchema({"a": pa.Column(pl.String, [pa.Check.str_length(max_value=2)], nullable=False)})
+try:
+    schema.validate(pl.DataFrame({"a": ["abc", None]}), lazy=True)
+except pa.errors.SchemaErrors as exc:
+    print(sorted(exc.failure_cases["check"].to_list()))
+import pandas
+print(pandas.DataFrame({"x": [1]}).shape)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.splitlines() == ["[]", "['not_nullable', 'str_length(None, 2)']", "(1, 1)"]
