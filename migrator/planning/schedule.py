@@ -111,6 +111,19 @@ class Problem:
                 return t
             t += 1
 
+    def next_forbidden(self, m: int) -> list[int]:
+        """Per day, the first day on or after it that mask ``m`` forbids (the mask's length when none is known
+        yet); computed once per length of the mask."""
+        cache: dict[int, list[int]] = self.__dict__.setdefault("_next_forbidden", {})
+        mask = self.masks[m]
+        row = cache.get(m)
+        if row is None or len(row) != len(mask) + 1:
+            row = [len(mask)] * (len(mask) + 1)
+            for k in range(len(mask) - 1, -1, -1):
+                row[k] = k if not mask[k] else row[k + 1]
+            cache[m] = row
+        return row
+
     def prev_allowed(self, m: int, t: int) -> int:
         mask = self.masks[m]
         if t >= len(mask) and self.grow is not None:
@@ -653,40 +666,21 @@ def freeze_due(p: Problem, start: Sequence[int]) -> list[int]:
     window's end, and hold its successors with it. Other tasks get a day past any finish."""
     free = 1 << 40
     due = [free] * p.n
-    nxt = _next_forbidden(p)
     for v, m in enumerate(p.mask):
         if m < 0 or v in p.fixed:
             continue
-        row, s = nxt(m), start[v]
+        row, s = p.next_forbidden(m), start[v]
         if 0 <= s < len(row) - 1 and row[s] < len(row) - 1:
             due[v] = row[s] - 1 + p.dur[v]
     return due
 
 
-def _next_forbidden(p: Problem) -> Callable[[int], list[int]]:
-    """Per mask, the first day on or after each day that the mask forbids (its length when none is known)."""
-    cache: dict[int, list[int]] = p.__dict__.setdefault("_next_forbidden", {})
-
-    def row(m: int) -> list[int]:
-        mask = p.masks[m]
-        nxt = cache.get(m)
-        if nxt is None or len(nxt) != len(mask) + 1:
-            nxt = [len(mask)] * (len(mask) + 1)
-            for k in range(len(mask) - 1, -1, -1):
-                nxt[k] = k if not mask[k] else nxt[k + 1]
-            cache[m] = nxt
-        return nxt
-
-    return row
-
-
 def _waits_out_window(p: Problem, start: Sequence[int], late: Sequence[int]) -> bool:
     """Whether a task with a start mask (a cut-over) of ``start`` starts after a day its mask forbids that
     comes after its latest start ``late``: it waits out a freeze window it would have to be before."""
-    nxt = _next_forbidden(p)
     for v, m in enumerate(p.mask):
         if m >= 0 and v not in p.fixed and 0 <= late[v] < start[v]:
-            row = nxt(m)
+            row = p.next_forbidden(m)
             if late[v] < len(row) - 1 and row[late[v]] < start[v]:
                 return True
     return False
