@@ -11,7 +11,7 @@ from migrator.validation import checks
 from migrator.validation import pandera_schema as ps
 from migrator.validation.checks import build_schema, finding_code
 
-SCHEMA = """format: migrator.schema/1
+HEADER = """format: migrator.schema/1
 id: t
 kind: standard
 business_area: '001'
@@ -19,7 +19,9 @@ title: t
 version: '1'
 provenance: {source: test, verified: false}
 tables:
-  - name: 個人
+"""
+
+SCHEMA = HEADER + """  - name: 個人
     items:
       - {name: 氏名, type: string}
       - {name: 氏名_基本, type: string, charset: jis_x0208}
@@ -160,15 +162,7 @@ def test_finding_code_of_each_check_name(check: str, code: str) -> None:
     assert finding_code(check) == code
 
 
-TYPED = """format: migrator.schema/1
-id: t
-kind: standard
-business_area: '001'
-title: t
-version: '1'
-provenance: {source: test, verified: false}
-tables:
-  - name: 番号
+TYPED = HEADER + """  - name: 番号
     items:
       - {name: 郵便番号, type: integer, code_table: 郵便, checks: [postal_code]}
       - {name: 在留カード番号, type: integer, code_table: 郵便, checks: [residence_card]}
