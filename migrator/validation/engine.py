@@ -207,11 +207,15 @@ class _MemoPool:
         self.outputs.append(output.alias(f"__out{len(self.outputs)}"))
         return self.outputs[-1].meta.output_name()
 
-    def new_values(self, keys: pl.LazyFrame) -> pl.LazyFrame:
-        """The pipes' results for the distinct values of ``keys`` (one ``MEMO_KEY`` column) not seen before."""
+    def unseen(self, keys: pl.LazyFrame) -> pl.LazyFrame:
+        """The distinct values of ``keys`` (one ``MEMO_KEY`` column) not seen before."""
         keys = keys.unique()
         if self.cache is not None:
             keys = keys.join(self.cache.lazy().select(MEMO_KEY), on=MEMO_KEY, how="anti", nulls_equal=True)
+        return keys
+
+    def new_values(self, keys: pl.LazyFrame) -> pl.LazyFrame:
+        """The pipes' results for the values of ``keys`` (distinct, one ``MEMO_KEY`` column)."""
         if self.parses:
             keys = keys.with_columns(e.alias(name) for name, e in self.parses.items())
         found = keys.select(pl.col(MEMO_KEY), *self.outputs)
@@ -415,10 +419,10 @@ class BatchEngine:
     def _evaluate(self, legacy: pl.DataFrame) -> pl.DataFrame:
         """The converted items, issue flags, legacy texts and legacy rule flags of one batch.
 
-        One query computes the batch's columns and, for each pool of memoized pipes, their results for the
-        input values not seen before (the batch's distinct values, less the pool's); the memoized items are
-        then looked up in the pools by a join on the key column alone (the results are those of the
-        compiled expressions).
+        One query computes the batch's columns and, for each pool of memoized pipes, the input values not
+        seen before (the batch's distinct values, less the pool's); a second computes the pools' results
+        for those values, when there are any; the memoized items are then looked up in the pools by a join
+        on the key column alone (the results are those of the compiled expressions).
         """
         c = self.job.compiled
         memo_items = {n for g in self.memo for n in g.items}
@@ -437,10 +441,15 @@ class BatchEngine:
         for pool in pools:
             if pool.cache is not None and pool.cache.height > _MEMO_LIMIT:  # too many distinct values: afresh
                 pool.cache = None
-        news = [pool.new_values(pl.concat([source.select(g.input.alias(MEMO_KEY)) for g in self.memo
-                                           if g.pool is pool])) for pool in pools]
-        frame, *found = pl.collect_all([main, *news], engine=_IN_MEMORY)
-        for pool, new in zip(pools, found, strict=True):
+        unseen = [pool.unseen(pl.concat([source.select(g.input.alias(MEMO_KEY)) for g in self.memo
+                                         if g.pool is pool])) for pool in pools]
+        frame, *fresh = pl.collect_all([main, *unseen], engine=_IN_MEMORY)
+        # The pipes run on the values not seen before, and only when there are some: planning a pool's
+        # query costs as much as running it on a batch's distinct values (a 和暦 parse is a large
+        # expression), and after the first batches most hold none.
+        todo = [(pool, new) for pool, new in zip(pools, fresh, strict=True) if new.height or pool.cache is None]
+        found = pl.collect_all([pool.new_values(new.lazy()) for pool, new in todo], engine=_IN_MEMORY)
+        for (pool, _), new in zip(todo, found, strict=True):
             pool.add(new)
         named: list[pl.Series] = []
         for g in self.memo:
