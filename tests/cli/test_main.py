@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import click
 import pytest
 
@@ -95,3 +99,17 @@ def test_cli_reference_is_current() -> None:
 
     page = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
     assert page == markdown(), "run: make docs"
+
+
+@pytest.mark.parametrize("given", [None, "dirty_decay_ms:0"])
+def test_the_command_keeps_freed_memory_for_reuse_unless_the_user_says_otherwise(given: str | None) -> None:
+    """polars' allocator is told, before polars is loaded, to keep freed pages five seconds (the user's own
+    setting wins)."""
+    env = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+    if given is not None:
+        env["_RJEM_MALLOC_CONF"] = given
+    code = "import migrator.cli.main, os; print(os.environ['_RJEM_MALLOC_CONF'])"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    settings = out.strip().split(",")
+    assert settings[-1] == (given or "muzzy_decay_ms:5000")  # polars puts its defaults first, ours after
+    assert ("dirty_decay_ms:5000" in settings) is (given is None)
