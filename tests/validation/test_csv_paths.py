@@ -190,6 +190,26 @@ def test_plain_lines_around_each_boundary_read_alike(tmp_path: Path) -> None:
         assert fast[1:] == whole[1:]
 
 
+@pytest.mark.parametrize("newline", ["\r\n", "\n"])
+def test_a_line_with_a_field_more_beside_one_with_a_field_less_is_found(tmp_path: Path, newline: str) -> None:
+    """Unquoted lines whose delimiters add up to the right total (one line a field short, another a field
+    over, or blank): still each reported ragged on its own line, whatever the block size."""
+    lines = ["番号,氏名,ｶﾅ", *[f"{i:04d},山田{i},ﾔﾏﾀﾞ" for i in range(60)]]
+    lines[10] = "0009,山田9"  # a field short (line 11)
+    lines[40] = "0039,山田39,ﾔﾏﾀﾞ,余分"  # a field over (line 41)
+    lines[50] = ",,,,"  # two fields over (line 51) ...
+    lines[55] = ""  # ... and a blank line (line 56): two fewer
+    path = tmp_path / "ragged.csv"
+    path.write_bytes((newline.join(lines) + newline).encode("cp932"))
+    for block_bytes in (1 << 20, 200, 37):
+        frame = _same(path, block_bytes=block_bytes, batch_rows=9, encoding="cp932")
+        assert not {11, 41, 51, 56} & set(frame["__line"].to_list())
+        assert frame.height == 56
+        ragged = [line for code, line, _ in _read(path, blocks=True, block_bytes=block_bytes, batch_rows=9,
+                                                  encoding="cp932")[1] if code == "DAT002"]
+        assert ragged == [11, 41, 51], block_bytes
+
+
 def test_encoding_detected_on_a_sample_and_later_bad_bytes_reported(tmp_path: Path) -> None:
     """Detection decodes a bounded sample from the first non-ASCII byte, not the whole file: a UTF-8 file
     with CP932 bytes far beyond the sample is read as UTF-8, and those lines are DAT001 with their numbers."""
