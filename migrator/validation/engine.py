@@ -180,7 +180,8 @@ class _MemoPool:
     The pipes of items that read the same kind of value share a pool: the same pipes (``trim | gaiji`` over
     氏名, 旧氏, 通称), or pipes over the same 和暦 parse (a date, its 不詳 flag and 不詳 text, and the other
     dates parsed by the same policy). A pool's outputs are the union of its pipes', an output written twice
-    kept once; a new value is evaluated once for all of them, and each 和暦 parse is planned once per batch.
+    kept once; a new value is evaluated once for all of them, and each 和暦 parse is planned once for a batch
+    that holds new values (not at all for one that holds none).
     """
 
     def __init__(self) -> None:

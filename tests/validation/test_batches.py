@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from migrator.mapping import compile_mapping, load_mapping
 from migrator.schema import SchemaRegistry
@@ -162,3 +163,33 @@ def test_a_batch_null_on_every_item_fails_the_checks_pandera_fails() -> None:
         assert (set() if got is None else set(got.rows())) == expected
         assert bool(expected) == bool(rows)  # the required items fail on every row, each once per row
         assert not rows or len(expected) % rows == 0
+
+
+def test_a_batch_of_values_seen_before_runs_no_memoized_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pools' pipes run on the values a batch holds that no batch before held; a batch of none runs none,
+    and converts as the first did."""
+    from migrator.validation import engine as engine_module
+    from migrator.validation.run import load_job
+
+    job, _ = load_job(MAPPING, EXTRACT)
+    assert job is not None
+    engine = engine_module.BatchEngine(job, RunOptions())
+    batch = ExtractReader(EXTRACT, job.compiled.legacy, ReadOptions(encoding="cp932"),
+                          code_tables=job.legacy_schema.code_tables).read_all().head(500)
+    ran: list[int] = []
+    real = engine_module._MemoPool.new_values
+
+    def counted(pool: engine_module._MemoPool, keys: pl.LazyFrame) -> pl.LazyFrame:
+        ran.append(id(pool))
+        return real(pool, keys)
+
+    monkeypatch.setattr(engine_module._MemoPool, "new_values", counted)
+    first = engine.batch(batch)
+    assert len(ran) == len(engine._pools()) > 0
+    ran.clear()
+    again = engine.batch(batch)
+    assert ran == []
+    assert again.good.equals(first.good)
+    ran.clear()
+    engine.batch(batch.head(499).vstack(batch.tail(1).with_columns(pl.lit("R070101").alias("生年月日"))))
+    assert len(ran) == 1  # one unseen 生年月日: only the pool of the dates
