@@ -17,13 +17,31 @@ import polars as pl
 from .charset import codepoints, has_pua_expr, pua_chars, pua_chars_expr
 from .errors import GaijiTableError
 
-_CP_NOTATION = re.compile(r"^\s*(?:U\+[0-9A-Fa-f]{4,6}(?:[\s_]+|$))+$")
+_CP_NOTATION = re.compile(r"^\s*(?:[Uu]\+[0-9A-Fa-f]{4,6}(?:[\s_]+|$))+$")
+_CP_LIKE = re.compile(r"^\s*[Uu]\+")
 
 
 def parse_char_notation(text: str) -> str:
-    """``U+E001`` (or ``U+845B U+E0100``, ``U+845B_U+E0100``) → the characters; anything else is literal."""
+    """``U+E001`` (or ``U+845B U+E0100``, ``U+845B_U+E0100``, ``u+e001``) → the characters; anything else is
+    literal.
+
+    Raises:
+        GaijiTableError: U+ notation of no character (beyond U+10FFFF, or a surrogate), text that starts like
+            the notation but is not (``U+ZZZZ``), or a lone surrogate in literal text (no character either).
+    """
     if _CP_NOTATION.match(text):
-        return "".join(chr(int(p, 16)) for p in re.findall(r"U\+([0-9A-Fa-f]{4,6})", text))
+        points = [int(p, 16) for p in re.findall(r"[Uu]\+([0-9A-Fa-f]{4,6})", text)]
+        for point in points:
+            if point > 0x10FFFF or 0xD800 <= point <= 0xDFFF:
+                raise GaijiTableError(f"U+{point:04X} is no character (code points end at U+10FFFF; "
+                                      "U+D800-U+DFFF are surrogates)")
+        return "".join(map(chr, points))
+    if _CP_LIKE.match(text):
+        shown = text.strip()
+        shown = shown if len(shown) <= 20 else shown[:20] + "…"
+        raise GaijiTableError(f"{shown!r} is not U+ notation (U+ and 4 to 6 hexadecimal digits per character)")
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        raise GaijiTableError("a lone surrogate (U+D800-U+DFFF) is no character")
     return text
 
 

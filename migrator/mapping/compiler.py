@@ -328,8 +328,20 @@ def gaiji_table(mapping: Mapping) -> tuple[jp.GaijiTable, list[Finding]]:
     findings: list[Finding] = []
     pairs: dict[str, str] = {}
     for entry in mapping.gaiji:
-        key = jp.parse_char_notation(entry.legacy.strip())
-        value = jp.parse_char_notation(entry.standard.strip())
+        parsed: list[str] = []
+        for side in ("legacy", "standard"):
+            text = str(getattr(entry, side)).strip()
+            try:
+                parsed.append(jp.parse_char_notation(text))
+            except jp.GaijiTableError as exc:
+                shown = text if len(text) <= 20 else text[:20] + "…"
+                findings.append(make_finding(
+                    "MAP008", entry.place(side), reason=str(exc),
+                    reason_ja=f"'{shown}' は文字になりません(U+ と16進4〜6桁で、U+10FFFF まで。U+D800〜U+DFFF は除く)"))
+                break
+        if len(parsed) < 2:
+            continue
+        key, value = parsed
         if not key:
             findings.append(make_finding("MAP008", entry.place("legacy"), reason="empty 現行文字",
                                          reason_ja="現行文字が空です"))

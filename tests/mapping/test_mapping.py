@@ -261,6 +261,31 @@ def test_a_gaiji_entry_without_its_legacy_character_is_named_at_its_cell() -> No
         ("外字対応!A3", "Invalid 外字 table entry: empty 現行文字", "外字対応表の行が不正です: 現行文字が空です")]
 
 
+@pytest.mark.parametrize(("legacy", "standard", "cell", "said"), [
+    ("U+110000", "髙", "A4", "U+110000 is no character"),  # beyond the last code point
+    ("U+E001", "U+D800", "B4", "U+D800 is no character"),  # a surrogate
+    ("U+ZZZZ", "髙", "A4", "'U+ZZZZ' is not U+ notation"),  # starts like the notation, is none
+    ("\ue002", "\ud800", "B4", "a lone surrogate"),
+])
+def test_a_gaiji_entry_of_no_character_is_named_at_its_cell(legacy: str, standard: str, cell: str, said: str) -> None:
+    cells = {"legacy": Location(sheet="外字対応", cell="A4"), "standard": Location(sheet="外字対応", cell="B4")}
+    mapping = Mapping(id="t", standard_schema="std-001-juki", standard_table="住民", items=(ItemRow("氏名", ("a",)),),
+                      gaiji=(GaijiEntry(legacy, standard, cells=cells), GaijiEntry("U+E000", "髙")))
+    found = [f for f in check_mapping(mapping, registry=REGISTRY_S).findings if f.code == "MAP008"]
+    assert [source_of(f.location) for f in found] == [f"外字対応!{cell}"]
+    assert said in found[0].message_en and "は文字になりません" in found[0].message_ja
+
+
+@pytest.mark.parametrize(("written", "error"), [("euc-jp", True), ("ＣＰ９３２", True), ("Shift_JIS", False),
+                                                ("utf-8-sig", False)])
+def test_an_encoding_migrator_does_not_read_is_named_at_its_setting(written: str, error: bool) -> None:
+    mapping = Mapping(id="t", standard_schema="std-001-juki", standard_table="住民", items=(ItemRow("氏名", ("a",)),),
+                      encoding=written, setting_cells={"文字コード": Location(sheet="概要", cell="B7")})
+    found = [f for f in check_mapping(mapping, registry=REGISTRY_S).findings if f.code == "MAP014"]
+    assert [source_of(f.location) for f in found] == (["概要!B7"] if error else [])
+    assert not error or f"'{written}' is not supported" in found[0].message_en
+
+
 @pytest.mark.parametrize(("location", "shown"), [
     (Location(sheet="項目対応", cell="D12"), "項目対応!D12"), (Location(sheet="項目対応"), "項目対応"),
     (Location(file="m.yaml", line=3), str(Location(file="m.yaml", line=3))),
