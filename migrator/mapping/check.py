@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from migrator.jp.encoding import resolve_encoding
 from migrator.location import Location
 from migrator.mapping.compiled import Resolved, load_mapping, plan_rows, resolve, standard_code_values
 from migrator.mapping.compiler import RowPlan
@@ -17,6 +18,11 @@ def check_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None) -
     """Check ``mapping`` against its standard and legacy schemas; every finding names ``sheet!cell``."""
     resolved = resolve(mapping, registry)
     findings: list[Finding] = list(resolved.findings)
+    if mapping.encoding:
+        try:
+            resolve_encoding(mapping.encoding)
+        except ValueError:
+            findings.append(make_finding("MAP014", mapping.setting_place("文字コード"), encoding=mapping.encoding))
     plans, gaiji_findings = plan_rows(mapping, resolved)
     findings += gaiji_findings
     for plan in plans:

@@ -17,6 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from migrator.errors import InputError
+from migrator.jp.encoding import resolve_encoding
 from migrator.limits import check_input_file, compose_yaml, read_text_file
 from migrator.location import Location
 from migrator.report import Finding, make_finding
@@ -339,9 +340,10 @@ def _file_layout(ctx: _Ctx, node: Node) -> FileLayout | None:
         ctx.add("SCH004", body["format"], key="file.format", reason=f"use one of {', '.join(FILE_FORMATS)}")
     encoding = _text(ctx, body.get("encoding"), "encoding") or "utf-8"
     try:
-        "".encode(encoding)
-    except LookupError:
-        ctx.add("SCH004", body["encoding"], key="file.encoding", reason=f"unknown encoding {encoding!r}")
+        resolve_encoding(encoding)
+    except ValueError:
+        ctx.add("SCH004", body["encoding"], key="file.encoding",
+                reason=f"unsupported encoding {encoding!r}: use utf-8, utf-8-sig or cp932 (Shift_JIS)")
     return FileLayout(
         format=fmt,
         encoding=encoding,
