@@ -156,7 +156,7 @@ class ExtractReader:
         ``proven_decodes``: the sample reached the end of the file, so the whole file decodes.
         """
         if self.declared_encoding:
-            enc = resolve_encoding(self.declared_encoding)
+            enc = _declared(self.declared_encoding, self.path)
             with self.path.open("rb") as fh:
                 if enc is Encoding.UTF8 and fh.read(3) == codecs.BOM_UTF8:
                     enc = Encoding.UTF8_BOM
@@ -265,7 +265,7 @@ class ExtractReader:
         before the first line that makes it not plain)."""
         encoding = str(self.encoding)
         try:
-            text = raw.decode(encoding if first else encoding.replace("-sig", ""))
+            text = _decode(raw, encoding if first else encoding.replace("-sig", ""))
         except UnicodeDecodeError as exc:
             return None, raw.count(b"\n", 0, exc.start)
         utf8 = codecs.lookup(encoding).name == "utf-8"
@@ -329,7 +329,7 @@ class ExtractReader:
                     if n - line0 == len(starts):
                         starts.append(starts[-1] + len(raw))
                     try:
-                        text = raw.decode(encoding if n == 1 else encoding.replace("-sig", ""))
+                        text = _decode(raw, encoding if n == 1 else encoding.replace("-sig", ""))
                     except UnicodeDecodeError as exc:
                         state.bad_lines[n] = raw[exc.start:exc.end].hex(" ").upper()
                         text = "\n"
@@ -473,7 +473,7 @@ class ExtractReader:
             raise InputError("A fixed-width extract needs a legacy layout with byte positions (start, length).",
                              "固定長の抽出ファイルには開始位置と長さのある現行レイアウトが必要です。",
                              location=Location(file=str(self.path)))
-        self.encoding = str(resolve_encoding(self.declared_encoding or "cp932"))
+        self.encoding = str(_declared(self.declared_encoding or "cp932", self.path))
         record_length = self.record_length or max(i.start + (i.length or 0) - 1 for i in self.table.items)  # type: ignore[operator]
         trailer = trailer_code(self.table, self.code_tables)
         block_bytes = max(self.options.batch_rows, 1) * (record_length + 2)
@@ -653,15 +653,23 @@ class ExtractReader:
             pl.Series(ROW, rows, dtype=pl.Int64), pl.Series(LINE, lines, dtype=pl.Int64))
         if bad.any():
             for k in np.flatnonzero(bad).tolist():
-                raw_rec = records[k].tobytes()
-                try:
-                    raw_rec.decode(encoding)
-                    shown = ""
-                except UnicodeDecodeError as exc:
-                    shown = raw_rec[exc.start:exc.end].hex(" ").upper()
-                self.issues.add("DAT001", int(lines[k]), int(rows[k]), encoding=encoding, bytes=shown, hint="")
+                self.issues.add("DAT001", int(lines[k]), int(rows[k]), encoding=encoding,
+                                bytes=self._bad_field(records[k].tobytes(), encoding), hint="")
             frame = frame.filter(pl.Series(~bad))
         return frame
+
+    def _bad_field(self, record: bytes, encoding: str) -> str:
+        """The first field of a fixed-width ``record`` that does not decode: its bytes that do not (hex), its
+        name and its byte range (1-based), e.g. ``氏名 39-78: 8B`` for a character cut at the field's end."""
+        assert self.table is not None
+        for item in self.table.items:
+            start, length = (item.start or 1) - 1, item.length or 0
+            field_bytes = record[start:start + length]
+            try:
+                _decode(field_bytes, encoding)
+            except UnicodeDecodeError as exc:
+                return f"{item.name} {start + 1}-{start + length}: {field_bytes[exc.start:exc.end].hex(' ').upper()}"
+        return ""
 
     @staticmethod
     def _decode_distinct(name: str, binary: pl.Series, encoding: str) -> tuple[pl.Series, np.ndarray | None]:
@@ -682,7 +690,8 @@ class ExtractReader:
         if len(texts) != len(keys):
             texts = [raw.decode(encoding, errors="replace") for raw in keys]
         out = pl.Series(texts, dtype=pl.String).str.strip_chars_end(_PAD).replace("", None)
-        broken = out.str.contains("\ufffd", literal=True).fill_null(False)
+        broken = out.str.contains("[\ufffd\x80\uf8f0-\uf8f3]" if codecs.lookup(encoding).name == "cp932"
+                                  else "\ufffd", literal=False).fill_null(False)
         values = binary.replace_strict(distinct, out, return_dtype=pl.String)
         hit = binary.is_in(distinct.filter(broken).implode()).to_numpy() if broken.any() else None
         return values.alias(name), hit
@@ -823,6 +832,37 @@ def _csv_fields(data: bytes, delimiter: int) -> tuple[np.ndarray | None, int]:
     if suspects:
         return None, int(np.searchsorted(ends, min(suspects)))
     return counts, len(ends)
+
+
+# Python's cp932 codec decodes five single bytes that are no Shift_JIS character (Windows' best fit): 0x80 →
+# U+0080, 0xA0 → U+F8F0, 0xFD-0xFF → U+F8F1-U+F8F3. No legacy system writes them as text, so they are read as
+# undecodable bytes (DAT001), not as a control character or a 外字 to look up in vain.
+_CP932_STRAY = {b"\x80": "\x80", b"\xa0": "\uf8f0", b"\xfd": "\uf8f1", b"\xfe": "\uf8f2", b"\xff": "\uf8f3"}
+
+
+def _decode(raw: bytes, encoding: str) -> str:
+    """``raw`` decoded strictly, as ``bytes.decode`` does, except that CP932's stray single bytes raise
+    ``UnicodeDecodeError`` too (at their byte offset). A byte looked for in the text only when it is in ``raw``
+    (0x80 and 0xA0 are also second bytes of kanji)."""
+    text = raw.decode(encoding)
+    if encoding == "cp932":
+        found = [at for byte, char in _CP932_STRAY.items() if raw.find(byte) >= 0 and (at := text.find(char)) >= 0]
+        if found:
+            start = len(text[:min(found)].encode(encoding))
+            raise UnicodeDecodeError(encoding, raw, start, start + 1, "no Shift_JIS character")
+    return text
+
+
+def _declared(name: str, path: Path) -> Encoding:
+    """The codec of a declared encoding (a mapping's 文字コード, a layout's ``file.encoding``); an input error
+    naming it when migrator reads no such encoding."""
+    try:
+        return resolve_encoding(name)
+    except ValueError:
+        raise InputError(f"The extract's declared encoding {name!r} is not supported: use utf-8, utf-8-sig or cp932 "
+                         "(Shift_JIS).",
+                         f"抽出ファイルに指定された文字コード '{name}' には対応していません。utf-8、utf-8-sig、cp932"
+                         "(Shift_JIS)のどれかを指定してください。", location=Location(file=str(path))) from None
 
 
 def _line_end(raw: bytes, lines: int) -> int:

@@ -231,3 +231,23 @@ def test_encoding_detected_on_a_sample_and_later_bad_bytes_reported(tmp_path: Pa
     assert reader.encoding == "cp932" and reader.proven_decodes  # the sample reached the end of the file
     assert [f.code for f in reader.findings] == ["DAT008"]
     assert "throughout" in reader.findings[0].message_en
+
+
+@pytest.mark.parametrize("stray", [b"\x80", b"\xa0", b"\xfd", b"\xfe", b"\xff"])
+def test_bytes_cp932_decodes_to_no_shift_jis_character_are_undecodable(tmp_path: Path, stray: bytes) -> None:
+    """Python's cp932 turns 0x80, 0xA0 and 0xFD-0xFF into a control character or a private-use one (a 外字
+    to look up in vain); they are no text of a legacy system, so both paths report them as DAT001. The same
+    bytes as the second byte of a kanji (0x80, 0xA0) are text."""
+    lines = ["番号,氏名", *[f"{i:04d},山田{i}" for i in range(30)]]
+    body = ("\r\n".join(lines) + "\r\n").encode("cp932")
+    kanji = "園旺".encode("cp932")  # 0x8980, 0x89A0: 0x80 and 0xA0 as second bytes
+    assert b"\x80" in kanji and b"\xa0" in kanji
+    path = tmp_path / "stray.csv"
+    path.write_bytes(body.replace("山田7".encode("cp932"), b"\x8eR" + stray + b"7")  # 山 + the stray byte
+                     .replace("山田20".encode("cp932"), kanji + b"20"))
+    for block_bytes in (1 << 20, 64):
+        frame = _same(path, block_bytes=block_bytes, encoding="cp932")
+        assert 9 not in frame["__line"].to_list() and frame.height == 29
+        assert "園旺20" in frame["氏名"].to_list()
+    findings = _read(path, blocks=True, encoding="cp932")[1]
+    assert findings[0][:2] == ("DAT001", 9)

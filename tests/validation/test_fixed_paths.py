@@ -114,6 +114,23 @@ def test_a_character_across_a_field_boundary_is_a_decoding_finding(tmp_path: Pat
         assert frame["氏名"].to_list()[1:3] == ["山田", "山田"]
 
 
+def test_the_decoding_finding_names_the_field_its_bytes_and_the_stray_bytes_of_cp932(tmp_path: Path) -> None:
+    """A character cut at a field's end, and the single bytes Python's cp932 decodes to no Shift_JIS
+    character (0x80, 0xA0, 0xFD-0xFF: a control or private-use character), are DAT001 with the field, its byte
+    range and the bytes; 0x80 and 0xA0 as the second byte of a kanji are text."""
+    kanji, across = "山田".encode("cp932"), "亜".encode("cp932")
+    data = _with_names({1: kanji.ljust(39, b" ") + across, 2: kanji + b"\xfd", 3: "園旺".encode("cp932"),
+                        4: b"\x80" + kanji})
+    path = tmp_path / "juki.dat"
+    path.write_bytes(data)
+    reader = ExtractReader(path, TABLE, ReadOptions(batch_rows=3), code_tables=SCHEMA.code_tables)
+    frame = pl.concat(list(reader.batches()))
+    (finding,) = [f for f in reader.findings if f.code == "DAT001"]
+    assert finding.count == 3 and [e.location.line for e in finding.examples] == [2, 3, 5]
+    assert "(氏名 39-78: 88)" in finding.message_en  # the first byte of 亜, the first record shown
+    assert frame["__line"].to_list() == [1, 4, 6] and frame["氏名"][1] == "園旺"
+
+
 def test_a_unit_separator_inside_a_field_is_kept(tmp_path: Path) -> None:
     data = _with_names({1: "山田".encode("cp932") + b"\x1f", 2: "山田".encode("cp932"), 3: b"\x1f\x1f"})
     path = tmp_path / "juki.dat"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from migrator.errors import InputError
 from migrator.schema import SchemaRegistry
 from migrator.validation.readers import ExtractReader, ReadOptions
 from tests.conftest import DATA
@@ -134,7 +137,7 @@ def test_fixed_width_undecodable_bytes_reported_and_the_rest_read(tmp_path: Path
     assert frame.height == 2998 and reader.rows == 3000
     (finding,) = [f for f in reader.findings if f.code == "DAT001"]
     assert finding.count == 2 and [e.location.line for e in finding.examples] == [5, 10]
-    assert "not valid cp932 (85)" in finding.message_en
+    assert "not valid cp932 (氏名 39-78: 85)" in finding.message_en
     assert 5 not in frame["__line"].to_list() and 6 in frame["__line"].to_list()
 
 
@@ -148,3 +151,15 @@ def test_fixed_width_truncated_file_and_blank_lines(tmp_path: Path) -> None:
     codes = {f.code: f for f in reader.findings}
     assert set(codes) == {"DAT010", "DAT013"}
     assert codes["DAT010"].location.line == 8 and codes["DAT013"].location.line == 8
+
+
+@pytest.mark.parametrize("fmt", ["csv", "fixed"])
+def test_a_declared_encoding_migrator_does_not_read_is_an_input_error(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"a,b\r\n1,2\r\n")
+    table = SchemaRegistry.load(DATA / "schemas").get("legacy-juki-mainframe").table() if fmt == "fixed" else None
+    reader = ExtractReader(path, table, ReadOptions(encoding="euc-jp", format=fmt))
+    with pytest.raises(InputError) as caught:
+        list(reader.batches())
+    assert "'euc-jp' is not supported" in caught.value.en and caught.value.location is not None
+    assert caught.value.location.file == str(path)
