@@ -17,19 +17,24 @@ _DATE = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")
 # YYYYMMDD: checked before the number rule, which would keep the month and day of a birth date.
 _COMPACT_DATE = re.compile(r"^((?:18|19|20)[0-9]{2})(?:0[0-9]|1[0-9])[0-9]{2}$")
 _NAME_SEP = re.compile(r"[ 　]")
+_JOINED = " | "  # how the values of several items are shown together
 
 
 def mask(value: object, kind: MaskKind = "auto") -> str:
     """Return ``value`` masked; ``None`` and empty strings are returned as ``""``.
 
     Examples: ``mask("123456789018")`` → ``********9018``; ``mask("山田　太郎", "name")`` → ``山田　**``;
-    ``mask("1980-04-01")`` → ``1980-**-**``; ``mask("19600231")`` → ``1960****``; ``mask("東京都千代田区")`` → ``東******``.
+    ``mask("1980-04-01")`` → ``1980-**-**``; ``mask("19600231")`` → ``1960****``; ``mask("東京都千代田区")`` → ``東******``;
+    values of several items joined by `` | `` are masked one by one: ``mask("2024/12/25 | 5010501")`` →
+    ``2024-**-** | *******``.
     """
     if value is None:
         return ""
     text = str(value)
     if not text:
         return ""
+    if _JOINED in text:  # the values of several items, joined (a cross-item rule's example): each masked
+        return _JOINED.join(mask(part, kind) for part in text.split(_JOINED))
     if kind == "auto":
         if _DATE.match(text) or _COMPACT_DATE.match(text):
             kind = "date"

@@ -93,6 +93,9 @@ def test_make_finding_fills_both_languages_and_checks_params() -> None:
         ("12", "number", "**"),
         ("", "auto", ""),
         (None, "auto", ""),
+        ("2024/12/25 | 5010501", "auto", "2024-**-** | *******"),  # a cross-item rule's values, one by one
+        ("山田 太郎 | 2024-12-25 | ", "auto", "山田 ** | 2024-**-** | "),
+        ("山田 | 東京", "name", "山** | 東**"),
     ],
 )
 def test_mask(value: object, kind: str, expected: str) -> None:
