@@ -9,6 +9,7 @@ Spark they run one after the other on one Spark session, each cut into splits ov
 from __future__ import annotations
 
 import csv
+import io
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ import yaml
 
 from migrator.errors import InputError
 from migrator.i18n import Lang
+from migrator.limits import read_text_file
 from migrator.location import Location
 from migrator.report import Finding, Report
 from migrator.validation.types import RunOptions, RunResult
@@ -56,7 +58,7 @@ def read_manifest(path: Path) -> list[BatchJob]:
     raw: list[tuple[str, str | None, str, str, int | None]] = []  # name, municipality, mapping, extract, line
     if path.suffix.lower() in (".yaml", ".yml"):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.safe_load(read_text_file(path, what="manifest"))
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise _error(path, mark.line + 1 if mark else None, "not valid YAML", "YAML として読めない") from None
@@ -75,8 +77,8 @@ def read_manifest(path: Path) -> list[BatchJob]:
                 raw.append((str(job.get("name") or muni or f"job{n}"), str(muni) if muni is not None else None,
                             str(pair["mapping"]), str(pair["extract"]), None))
     else:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.reader(fh))
+        text = read_text_file(path, what="manifest").removeprefix("\ufeff")  # a BOM as Excel writes it
+        rows = list(csv.reader(io.StringIO(text, newline="")))
         if not rows or {"mapping", "extract"} - {c.strip() for c in rows[0]}:
             raise _error(path, 1, "the header needs the columns mapping and extract (and job, municipality)",
                          "見出しに mapping と extract（と job, municipality）の列が必要")

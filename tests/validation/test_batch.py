@@ -60,3 +60,15 @@ def test_a_yaml_manifest_groups_the_pairs_of_a_job(workdir: Path) -> None:
         encoding="utf-8")
     jobs = read_manifest(manifest)
     assert [(j.name, j.municipality, len(j.pairs)) for j in jobs] == [("chiyoda", "131016", 2)]
+
+
+@pytest.mark.parametrize("name", ["jobs.csv", "jobs.yaml"])
+def test_a_manifest_saved_as_shift_jis_is_named_as_such(tmp_path: Path, name: str) -> None:
+    text = "job,municipality,mapping,extract\n住基,132012,m.xlsx,e.csv\n" if name.endswith("csv") else \
+        "jobs:\n  - name: 住基\n    pairs: [{mapping: m.xlsx, extract: e.csv}]\n"
+    path = tmp_path / name
+    path.write_bytes(text.encode("cp932"))
+    with pytest.raises(InputError) as caught:
+        read_manifest(path)
+    assert caught.value.code == "CORE114" and "Shift_JIS" in caught.value.en
+    assert caught.value.location is not None and caught.value.location.line == 2  # the first non-ASCII byte
