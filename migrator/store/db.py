@@ -20,9 +20,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.script.revision import RevisionError
+from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -122,7 +124,7 @@ def current_revision(engine: Engine) -> str | None:
     try:
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
-    except OperationalError as exc:
+    except DatabaseError as exc:  # unreachable, or a file that is no database
         raise _unreachable(engine.url.render_as_string(hide_password=True), exc) from exc
 
 
@@ -130,6 +132,13 @@ def _unreachable(url: str, exc: Exception) -> StoreError:
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return StoreError(f"Cannot connect to the database {url}: {reason}",
                       f"データベース {url} に接続できません: {reason}")
+
+
+def _no_revision(revision: str) -> StoreError:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    known = ", ".join(["base", *reversed([r.revision for r in script.walk_revisions()]), "head"])
+    return StoreError(f"No revision {revision!r} of the database schema; the revisions are: {known}.",
+                      f"データベースのリビジョン '{revision}' はありません。リビジョン: {known}。")
 
 
 def _migrate(url: str, step: Callable[[Config, str], None], revision: str) -> str | None:
@@ -140,8 +149,10 @@ def _migrate(url: str, step: Callable[[Config, str], None], revision: str) -> st
             cfg.attributes["connection"] = conn
             step(cfg, revision)
         return current_revision(engine)
-    except OperationalError as exc:
+    except DatabaseError as exc:
         raise _unreachable(redact(url), exc) from exc
+    except (CommandError, RevisionError) as exc:
+        raise _no_revision(revision) from exc
     finally:
         engine.dispose()
 
@@ -166,10 +177,13 @@ def downgrade(url: str, revision: str, *, force: bool = False) -> str | None:
     try:
         current = current_revision(engine)
         script = ScriptDirectory.from_config(alembic_config(url))
-        undone = [r.revision for r in script.iterate_revisions(current, revision)] if current else []
+        try:
+            undone = [r.revision for r in script.iterate_revisions(current, revision)] if current else []
+        except (CommandError, RevisionError) as exc:
+            raise _no_revision(revision) from exc
         with engine.connect() as conn:
             losses = downgrade_losses(conn, undone)
-    except OperationalError as exc:
+    except DatabaseError as exc:
         raise _unreachable(redact(url), exc) from exc
     finally:
         engine.dispose()

@@ -126,3 +126,26 @@ def test_undoing_the_resource_limits_names_the_vendors_and_municipalities(db_url
     assert _revision(db_url) == head_revision()
     run_cli("--db", db_url, "db", "downgrade", "0005", "--force")
     assert _revision(db_url) == "0005"
+
+
+@pytest.mark.parametrize("step", [upgrade, downgrade])
+def test_an_unknown_revision_is_named_with_the_known_ones(tmp_path: Path, step: object) -> None:
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    upgrade(url)
+    with pytest.raises(StoreError) as caught:
+        step(url, "nonsense")  # type: ignore[operator]
+    assert "'nonsense'" in caught.value.en and "base, 0001" in caught.value.en and head_revision() in caught.value.en
+    assert _revision(url) == head_revision()
+    result = run_cli("--db", url, "db", "downgrade", "nonsense", expect=2)
+    assert "Traceback" not in result.stderr and "nonsense" in result.stderr
+
+
+def test_a_file_that_is_no_database_is_a_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("garbage", encoding="utf-8")
+    with pytest.raises(StoreError) as caught:
+        upgrade(f"sqlite:///{path}")
+    assert "not a database" in caught.value.en
+    result = run_cli("--db", f"sqlite:///{path}", "inventory", "list", expect=2)
+    assert "Traceback" not in result.stderr and "Internal error" not in result.stderr + result.stdout
+    assert path.read_text(encoding="utf-8") == "garbage"
