@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -90,71 +91,95 @@ def _fitting_width(values: Iterable[Any]) -> float:
     return max(widest + 2, 8)
 
 
-def _list_range(wb: Any, options: Sequence[str]) -> str:
-    lists = wb["_lists"] if "_lists" in wb.sheetnames else wb.create_sheet("_lists")
-    lists.sheet_state = "hidden"
-    col = lists.max_column + 1 if lists.max_row > 1 or lists.cell(1, 1).value is not None else 1
-    for r, option in enumerate(options, start=1):
-        cell = lists.cell(row=r, column=col)
-        cell.value = option
+def _cell(ws: Any, value: Any, *, font: Font | None = None, fill: PatternFill | None = None,
+          alignment: Alignment | None = None) -> Any:
+    """``value`` as a streamed sheet stores it: text stays text (openpyxl would take ``=...`` for a formula),
+    a date shows as a date; a plain value where nothing needs saying (most cells: no cell object)."""
+    value = safe_cell(value)
+    text = isinstance(value, str)
+    if not (font or fill or alignment or isinstance(value, dt.date) or (text and value.startswith("="))):
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    if text:
         cell.data_type = "s"
-    letter = get_column_letter(col)
-    return f"'_lists'!${letter}$1:${letter}${max(len(options), 1)}"
+    if isinstance(value, dt.date):
+        cell.number_format = "yyyy-mm-dd"
+    if font:
+        cell.font = font
+    if fill:
+        cell.fill = fill
+    if alignment:
+        cell.alignment = alignment
+    return cell
 
 
 def write_workbook(path: Path, sheets: Sequence[SheetSpec], *, private: bool = False) -> Path:
-    """Write ``sheets`` to ``path`` (.xlsx). ``private`` creates the file readable by its owner only."""
-    wb = openpyxl.Workbook()
-    default = wb.active
-    if default is not None:
-        wb.remove(default)
+    """Write ``sheets`` to ``path`` (.xlsx). ``private`` creates the file readable by its owner only.
+
+    The sheets are streamed (openpyxl's write-only mode: memory grows with the rows given, not with a cell
+    object per value, so a plan of 100,000 tasks is written in seconds) to a file beside ``path`` that
+    replaces it only when complete: an interrupted write leaves no half-written workbook.
+    """
+    wb = openpyxl.Workbook(write_only=True)
+    lists: list[Sequence[str]] = []  # option lists too long to write inline: one column each of a hidden sheet
+    header_font, bold = Font(bold=True), Font(bold=True)
+    header_fill = PatternFill("solid", fgColor=HEADER_FILL)
+    header_alignment = Alignment(vertical="top", wrap_text=True)
     for spec in sheets:
         ws = wb.create_sheet(title=sheet_title(spec.name))
         all_rows = [list(spec.header), *[list(r) for r in spec.rows]] if spec.header else [list(r) for r in spec.rows]
-        for r, row in enumerate(all_rows, start=1):
-            for c, value in enumerate(row, start=1):
-                cell = ws.cell(row=r, column=c)
-                cell.value = safe_cell(value)
-                if isinstance(cell.value, str):
-                    # Force text: openpyxl would otherwise mark "=..." as a formula.
-                    cell.data_type = "s"
-                if isinstance(value, dt.date):
-                    cell.number_format = "yyyy-mm-dd"
-        if spec.header:
-            for c in range(1, len(spec.header) + 1):
-                cell = ws.cell(row=1, column=c)
-                cell.font = Font(bold=True)
-                cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
-        for r in spec.bold_rows:
-            for c in range(1, ws.max_column + 1):
-                ws.cell(row=r, column=c).font = Font(bold=True)
-        for (r, c), rgb in spec.fills.items():
-            ws.cell(row=r, column=c).fill = PatternFill("solid", fgColor=rgb)
-        for c, width in spec.widths.items():
-            ws.column_dimensions[get_column_letter(c)].width = width
-        for rng, options in spec.validations.items():
-            formula = '"' + ",".join(options) + '"'
-            if len(formula) > 255 or any("," in o or '"' in o for o in options):
-                # Excel caps inline lists at 255 characters: keep long lists on a hidden sheet.
-                formula = _list_range(wb, options)
-            dv = DataValidation(type="list", formula1=formula, allow_blank=True)
-            ws.add_data_validation(dv)
-            dv.add(rng)
-        if spec.freeze and spec.header:
-            ws.freeze_panes = spec.freeze
+        width = max((len(r) for r in all_rows), default=0)
+        # A streamed sheet writes its top first: column widths and the frozen header before any row.
+        for c, w in spec.widths.items():
+            ws.column_dimensions[get_column_letter(c)].width = w
         if spec.header:
             # A table sheet: a filter on its header, and columns wide enough for their (Japanese) text.
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(spec.header))}{max(len(all_rows), 2)}"
             for c in range(1, len(spec.header) + 1):
                 if c not in spec.widths:
                     ws.column_dimensions[get_column_letter(c)].width = _fitting_width(row[c - 1] for row in all_rows
                                                                                       if c - 1 < len(row))
+            if spec.freeze:
+                ws.freeze_panes = spec.freeze
+        fills: dict[int, dict[int, PatternFill]] = {}
+        for (r, c), rgb in spec.fills.items():
+            fills.setdefault(r, {})[c] = PatternFill("solid", fgColor=rgb)
+        for r, row in enumerate(all_rows, start=1):
+            styled = fills.get(r, {})
+            heading = r == 1 and bool(spec.header)
+            span = max(len(row), width if r in spec.bold_rows else 0, max(styled, default=0))
+            values = [*row, *[None] * (span - len(row))]
+            ws.append([_cell(ws, v, font=header_font if heading and c <= len(spec.header) else
+                             bold if r in spec.bold_rows else None, fill=styled.get(c) or (
+                                 header_fill if heading and c <= len(spec.header) else None),
+                             alignment=header_alignment if heading and c <= len(spec.header) else None)
+                       for c, v in enumerate(values, start=1)])
+        for rng, options in spec.validations.items():
+            formula = '"' + ",".join(options) + '"'
+            if len(formula) > 255 or any("," in o or '"' in o for o in options):
+                # Excel caps inline lists at 255 characters: keep long lists on a hidden sheet.
+                lists.append(options)
+                letter = get_column_letter(len(lists))
+                formula = f"'_lists'!${letter}$1:${letter}${max(len(options), 1)}"
+            dv = DataValidation(type="list", formula1=formula, allow_blank=True)
+            dv.add(rng)
+            ws.data_validations.append(dv)
+        if spec.header:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(spec.header))}{max(len(all_rows), 2)}"
+    if lists:
+        hidden = wb.create_sheet(title="_lists")
+        hidden.sheet_state = "hidden"
+        for r in range(max(len(o) for o in lists)):
+            hidden.append([_cell(hidden, str(o[r])) if r < len(o) else None for o in lists])
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if private:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_EXCL, 0o600 if private else 0o666)
         os.close(fd)
-        os.chmod(path, 0o600)
-    wb.save(path)
+        if private:
+            os.chmod(part, 0o600)
+        wb.save(part)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
     return path
