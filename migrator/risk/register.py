@@ -123,8 +123,10 @@ def system_facts(system: System, *, inventory: Inventory, run: RunRecord | None,
     if plan is not None and tasks:
         rehearsals = sorted(t.start_date for t in tasks if t.kind == "rehearsal" and t.start_date)
         if rehearsals:
+            # A rehearsal not done whose day has passed is the next one still, due now (0 days away), not
+            # "-448 days away".
             upcoming = [d for d in rehearsals if d >= as_of] or rehearsals
-            facts.update(next_rehearsal=upcoming[0], days_to_rehearsal=(upcoming[0] - as_of).days)
+            facts.update(next_rehearsal=upcoming[0], days_to_rehearsal=max((upcoming[0] - as_of).days, 0))
             if facts["run_date"] is not None:
                 facts["run_age_at_rehearsal"] = (upcoming[0] - facts["run_date"]).days
         critical = [t for t in tasks if t.critical]

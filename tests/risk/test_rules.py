@@ -47,6 +47,8 @@ CASES = {
         ["run_date=2025-04-01", "next_rehearsal=2025-09-01", "run_age_at_rehearsal=153"]),
     "no run before a near rehearsal": (
         inventory(), [], plan(), dt.date(2025, 7, 15), "RSK015", ["days_to_rehearsal=48"]),
+    "no run and the rehearsal's day passed (not done): due now, not days ago": (
+        inventory(), [], plan(), dt.date(2026, 11, 30), "RSK015", ["next_rehearsal=2025-09-01", "days_to_rehearsal=0"]),
     "late cut-over": (
         inventory(), [RUN], plan(late_days=5), AS_OF, "RSK020",
         ["late_days=5", "chain=132012/001/住民記録システム/code_mapping → 132012/001/住民記録システム/rehearsal1 → "
