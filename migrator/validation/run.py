@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from migrator.errors import InputError
 from migrator.location import Location
 from migrator.report import Finding, Report, make_finding
 from migrator.validation.outputs import output_stem
@@ -414,6 +415,13 @@ def run_mapping_files(pairs: Sequence[tuple[Path, Path]], options: RunOptions | 
             jobs.append(job)
     if len(jobs) < len(pairs):
         return RunResult(Report.of("mapping run", findings, subject=", ".join(str(w) for w, _ in pairs)), (), (), ())
+    known = sorted({t for job in jobs if job.legacy_schema is not None for t in job.legacy_schema.table_names})
+    unknown = [t for t in (options.layouts if options else ()) if t not in known]
+    if unknown:  # a typo would otherwise read the extract with the mapping's own layout, without a word
+        raise InputError(f"--layout {unknown[0]}: no legacy table of that name in the legacy schemas of this run's "
+                         f"mappings (their tables: {', '.join(known) or '-'}).",
+                         f"--layout {unknown[0]}: この実行のマッピングの現行スキーマに、その名前の現行テーブルはありません"
+                         f"（テーブル: {', '.join(known) or '-'}）。")
     # ``runner``: another runner of the same engine core (``migrator.validation.spark.run_jobs_spark``)
     result = (runner or run_jobs)(jobs, options)
     # The report says which rules it checked: the standard's own, or a municipality's stricter profile.

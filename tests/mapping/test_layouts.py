@@ -248,3 +248,14 @@ def test_one_mapping_serves_the_csv_and_the_fixed_width_delivery(layouts: Path) 
     assert (layouts / "csv" / "romaji-jumin.csv").read_bytes() == (layouts / "fixed" / "romaji-jumin.csv").read_bytes()
     place = next(f for f in by_fixed["findings"] if f["code"] == "MAP405")["examples"][0]["location"]
     assert (place["row"], place["column"], place["bytes"]) == (2, "YUBIN_NO", "205-212")
+
+
+def test_a_layout_no_mapping_of_the_run_has_is_an_error_naming_those_there_are(layouts: Path) -> None:
+    rows = [romaji_row(1)]
+    csv = write_extract(layouts / "jumin.csv", ROMAJI_HEADER, rows)
+    mapping = mapping_copy("romaji_jumin", layouts / "m.yaml")
+    result = run_cli("--lang", "en", "validate", str(mapping), str(csv), "--layout", "JUMIN_FXI", "--out", "typo",
+                     "--no-store", expect=2)
+    said = result.stderr + result.stdout
+    assert "--layout JUMIN_FXI" in said and "JUMIN_FIX" in said and "Traceback" not in said
+    assert not (layouts / "typo").exists() or not any((layouts / "typo").iterdir())
