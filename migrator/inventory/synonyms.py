@@ -32,21 +32,40 @@ class Synonyms:
         """This table with the sheet names and labels of ``other`` (same shape as the YAML) added."""
         sheets = {k: list(v) for k, v in self.sheets.items()}
         columns = {k: {f: list(ls) for f, ls in v.items()} for k, v in self.columns.items()}
-        for kind, names in (other.get("sheets") or {}).items():
+        for kind, names in _mapping(other.get("sheets"), "sheets").items():
             if kind not in KINDS:
                 raise ValueError(f"unknown sheet kind {kind!r} (use {', '.join(KINDS)})")
-            sheets[kind] += [str(n) for n in names or []]
-        for kind, fields in (other.get("columns") or {}).items():
+            sheets[kind] += _labels(names, f"sheets.{kind}")
+        for kind, fields in _mapping(other.get("columns"), "columns").items():
             if kind not in KINDS:
                 raise ValueError(f"unknown sheet kind {kind!r} (use {', '.join(KINDS)})")
-            for fieldname, labels in (fields or {}).items():
+            for fieldname, labels in _mapping(fields, f"columns.{kind}").items():
                 if fieldname not in columns[kind]:
                     raise ValueError(f"unknown column {kind}.{fieldname} (use {', '.join(columns[kind])})")
-                columns[kind][fieldname] += [str(label) for label in labels or []]
+                columns[kind][fieldname] += _labels(labels, f"columns.{kind}.{fieldname}")
         return Synonyms(
             sheets={k: tuple(v) for k, v in sheets.items()},
             columns={k: {f: tuple(ls) for f, ls in v.items()} for k, v in columns.items()},
         )
+
+
+def _mapping(value: object, key: str) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f"{key} must be a mapping of names, not {type(value).__name__} {value!r}")
+    return value
+
+
+def _labels(value: object, key: str) -> list[str]:
+    """A list of labels (or one label), as text."""
+    if value is None:
+        return []
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return [str(value)]
+    if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
+        raise ValueError(f"{key} must be a list of labels, not {type(value).__name__} {value!r}")
+    return [str(v) for v in value if v is not None]
 
 
 def _parse(raw: dict) -> Synonyms:

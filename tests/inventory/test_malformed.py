@@ -177,3 +177,13 @@ def test_user_synonyms_extend_the_table(workdir: Path) -> None:
     bad.write_text("columns:\n  systems:\n    nosuch: [x]\n", encoding="utf-8")
     error = run_cli("inventory", "check", str(path), "--synonyms", str(bad), expect=2)
     assert "bad.yaml" in error.stderr and "nosuch" in error.stderr
+    one = workdir / "one.yaml"  # one label, not a list: taken as a list of one
+    one.write_text("columns:\n  systems:\n    planned_date: サービスイン目標\n", encoding="utf-8")
+    result = run_cli("inventory", "check", str(path), "--synonyms", str(one), "--format", "json", expect=0)
+    assert '"INV003"' not in result.stdout
+    for body, key in (("columns:\n  systems:\n    planned_date: {a: 1}\n", "columns.systems.planned_date"),
+                      ("columns:\n  systems: [planned_date]\n", "columns.systems"), ("sheets: 42\n", "sheets")):
+        wrong = workdir / "wrong.yaml"
+        wrong.write_text(body, encoding="utf-8")
+        error = run_cli("--lang", "en", "inventory", "check", str(path), "--synonyms", str(wrong), expect=2)
+        assert key in error.stderr and "wrong.yaml" in error.stderr and "object is not" not in error.stderr
