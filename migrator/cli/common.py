@@ -29,11 +29,12 @@ class AppContext:
     debug: bool = False
     db_url: str | None = None
 
-    def store(self) -> Store:
-        """Open the store (the embedded SQLite default unless --db or MIGRATOR_DATABASE_URL says otherwise)."""
+    def store(self, *, read_only: bool = False) -> Store:
+        """Open the store (the embedded SQLite default unless --db or MIGRATOR_DATABASE_URL says otherwise);
+        ``read_only``: a command that only reads, which does not create a SQLite file that is not there."""
         from migrator.store import open_store
 
-        return open_store(self.db_url)
+        return open_store(self.db_url, create=not read_only)
 
 
 class InputFile(click.ParamType):

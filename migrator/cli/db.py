@@ -84,18 +84,21 @@ def current_cmd(fmt: str) -> None:
       migrator db current
     """
     from migrator.store import StoreConfig, current_revision, head_revision, make_engine
-    from migrator.store.db import redact
+    from migrator.store.db import missing_store, redact
 
     config = StoreConfig.resolve(app().db_url)
-    engine = make_engine(config.url)
-    try:
-        current = current_revision(engine)
-    finally:
-        engine.dispose()
+    current = None
+    absent = missing_store(config.url) is not None  # looked at, not created
+    if not absent:
+        engine = make_engine(config.url)
+        try:
+            current = current_revision(engine)
+        finally:
+            engine.dispose()
     head = head_revision()
     emit_table(
         ["database", "current", "head", "up_to_date"],
-        [[redact(config.url), current or "(empty)", head, "yes" if current == head else "no"]],
+        [[redact(config.url), "(no file)" if absent else current or "(empty)", head, "yes" if current == head else "no"]],
         fmt,
         data={"database": redact(config.url), "current": current, "head": head, "up_to_date": current == head},
     )

@@ -112,7 +112,7 @@ def list_(municipality: str | None, vendor: str | None, fmt: str) -> None:
     """
     from migrator.services.inventory import SYSTEM_HEADER, load, system_rows
 
-    store = app().store()
+    store = app().store(read_only=True)
     try:
         inv = load(store, municipality=municipality, vendor=vendor)
     finally:
@@ -142,7 +142,7 @@ def export(output: Path, municipality: str | None) -> None:
     """
     from migrator.services.inventory import export_inventory, load
 
-    store = app().store()
+    store = app().store(read_only=True)
     try:
         inv = load(store, municipality=municipality)
     finally:

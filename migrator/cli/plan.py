@@ -125,7 +125,7 @@ def show(scenario: str, limit: int | None, concerns: bool, fmt: str) -> None:
     from migrator.planning.export import ordered
     from migrator.services.planning import get_plan
 
-    store = app().store()
+    store = app().store(read_only=True)
     try:
         p = get_plan(store, scenario)
         tasks = ordered(p)
@@ -162,7 +162,7 @@ def export(scenario: str, fmt: str, output: Path, risks: bool) -> None:
     from migrator.planning.export import write_plan
     from migrator.services.planning import get_plan
 
-    store = app().store()
+    store = app().store(read_only=True)
     try:
         p = get_plan(store, scenario)
         if risks and fmt in ("xlsx", "html"):
@@ -201,7 +201,7 @@ def compare(scenario_a: str, scenario_b: str, limit: int, fmt: str) -> None:
     from migrator.planning.export import compare as diff
     from migrator.services.planning import get_plan
 
-    store = app().store()
+    store = app().store(read_only=True)
     try:
         a, b = get_plan(store, scenario_a), get_plan(store, scenario_b)
     finally:

@@ -67,7 +67,7 @@ def _register(municipality: str | None, scenario: str, rules: Path | None, as_of
               snapshot: bool) -> object:
     from migrator.services.risk import build_register
 
-    store = app().store()
+    store = app().store(read_only=not snapshot)  # a snapshot is written to the store
     try:
         return build_register(store, municipality=municipality, scenario=scenario, rules=rules,
                               as_of=as_of.date() if as_of else None, snapshot=snapshot)
@@ -134,7 +134,7 @@ def diff_cmd(municipality: str | None, before: int | None, after: int | None, fm
     from migrator.services.risk import diff_snapshots
 
     lang = app().lang
-    store = app().store()
+    store = app().store(read_only=True)
     try:
         a, b, change = diff_snapshots(store, municipality=municipality, before=before, after=after)
     finally:

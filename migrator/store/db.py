@@ -267,13 +267,39 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(url: str | None = None, *, cwd: Path | None = None) -> Store:
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for a server database or an in-memory one)."""
+    url = normalize_url(url)
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        return Path(url[len("sqlite:///"):].split("?", 1)[0])
+    return None
+
+
+def missing_store(url: str) -> StoreError | None:
+    """The error for a SQLite store whose file does not exist (a command that only reads does not create one:
+    a mistyped --db path would otherwise show an empty store), else None."""
+    path = sqlite_file(url)
+    if path is None or path.exists():
+        return None
+    return StoreError(f"There is no store at {path}: nothing has been imported there (check --db or "
+                      "MIGRATOR_DATABASE_URL). A command that only reads does not create one.",
+                      f"{path} にストアがありません。まだ何も取り込まれていません(--db または MIGRATOR_DATABASE_URL を"
+                      "確認してください)。読むだけのコマンドはストアを作りません。")
+
+
+def open_store(url: str | None = None, *, cwd: Path | None = None, create: bool = True) -> Store:
     """Open the store at head: a SQLite database is created/upgraded; a server database must be current.
 
+    ``create=False`` (a command that only reads): a SQLite file that does not exist is an error, not a new
+    empty store.
+
     Raises:
-        StoreError: the database is unreachable, or a non-default database is behind the head revision.
+        StoreError: the database is unreachable, or a non-default database is behind the head revision, or
+            (``create=False``) there is no SQLite file.
     """
     config = StoreConfig.resolve(url, cwd=cwd)
+    if not create and (missing := missing_store(config.url)) is not None:
+        raise missing
     head = head_revision()
     if config.embedded:
         upgrade(config.url)

@@ -149,3 +149,17 @@ def test_a_file_that_is_no_database_is_a_store_error(tmp_path: Path) -> None:
     result = run_cli("--db", f"sqlite:///{path}", "inventory", "list", expect=2)
     assert "Traceback" not in result.stderr and "Internal error" not in result.stderr + result.stdout
     assert path.read_text(encoding="utf-8") == "garbage"
+
+
+def test_a_command_that_only_reads_does_not_create_a_store_at_a_mistyped_path(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'typo' / 'm.db'}"
+    for command in (["inventory", "list"], ["plan", "show", "-s", "base"], ["plan", "compare", "a", "b"]):
+        result = run_cli("--lang", "en", "--db", url, *command, expect=2)
+        assert "There is no store at" in result.stderr and "Traceback" not in result.stderr
+    current = run_cli("--db", url, "db", "current", "--format", "json", expect=0)
+    assert '"current": null' in current.stdout
+    assert not (tmp_path / "typo").exists()
+    with pytest.raises(StoreError):
+        open_store(url, create=False)
+    open_store(url).close()  # a command that writes creates it
+    assert (tmp_path / "typo" / "m.db").exists()
