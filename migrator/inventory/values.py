@@ -28,6 +28,9 @@ _WESTERN = re.compile(r"^([0-9]{4})\s*[/.\-年]\s*([0-9]{1,2})\s*(?:[/.\-月]\s*
 _ERA_KANJI = re.compile(r"^(明治|大正|昭和|平成|令和)\s*([0-9]{1,2}|元)\s*年\s*([0-9]{1,2})\s*月(?:\s*([0-9]{1,2})\s*日)?$")
 _ERA_LETTER = re.compile(r"^([MTSHRmtshr])\s*([0-9]{1,2}|元)\s*[./\-年]\s*([0-9]{1,2})\s*(?:[./\-月]\s*([0-9]{1,2})\s*日?|月?)$")
 _COMPACT = re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})$")
+_FULLWIDTH_ERA = str.maketrans("ＭＴＳＨＲｍｔｓｈｒ", "MTSHRmtshr")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's count (its 1900 leap-year bug before March 1900 aside)
+_SERIAL_FIRST, _SERIAL_LAST = 36526, 73050  # 2000-01-01 to 2099-12-31: no count or code of a date column
 UNDECIDED = frozenset({"未定", "調整中", "検討中", "未確定", "tbd", "TBD", "未定義"})
 _TRUE = frozenset({"○", "〇", "◯", "●", "◎", "有", "あり", "有り", "該当", "対象", "yes", "y", "true", "1", "はい"})
 _FALSE = frozenset({"×", "✕", "✗", "－", "-", "―", "—", "‐", "ー", "無", "なし", "無し", "非該当", "対象外",
@@ -105,13 +108,26 @@ def parse_date(value: object) -> Parsed[dt.date]:
             match = _COMPACT.match(str(number))
             if match:
                 return _make(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        if _SERIAL_FIRST <= number <= _SERIAL_LAST and number == value:
+            # A date in a cell formatted as General (or typed as its number): Excel's day count.
+            return Parsed(_EXCEL_EPOCH + dt.timedelta(days=number))
         return Parsed(None, "bad_date")
     raw = text(value)
     if raw is None:
         return Parsed(None)
     if raw in UNDECIDED:
         return Parsed(None, "undecided")
-    folded = digits(raw).replace(" ", "")
+    folded = digits(raw).translate(_FULLWIDTH_ERA).replace(" ", "")
+    # 令和8年3月末, 2026年3月末: the month's last day, as written (not a day left out).
+    month_end = folded.endswith("月末")
+    folded = folded[:-1] if month_end else folded
+    parsed = _parse_folded(folded)
+    if month_end and parsed.problem == "month_only":
+        return Parsed(parsed.value)
+    return parsed
+
+
+def _parse_folded(folded: str) -> Parsed[dt.date]:
     match = _WESTERN.match(folded)
     if match:
         day = int(match.group(3)) if match.group(3) else None

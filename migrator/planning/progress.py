@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 from pathlib import Path
 
 from migrator.errors import InputError
 from migrator.excel import SheetData, find_header, read_workbook
+from migrator.inventory.values import parse_date
 from migrator.limits import check_input_file, csv_field_limit, how_to_raise
 from migrator.location import Location
 from migrator.planning.build import TaskProgress
@@ -26,20 +26,17 @@ STATUS_WORDS = {
     "未着手": "未着手", "not started": "未着手", "todo": "未着手",
     "対象外": "対象外", "n/a": "対象外", "na": "対象外", "not applicable": "対象外",
 }
-_DATE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*$")
 
 
 def _date(value: object) -> dt.date | None:
+    """A day as the inventory reads one (2026/3/31, R7.12.22, 令和8年1月9日, full-width digits, an Excel
+    date); a month without its day is no actual date of work."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    match = _DATE.match(str(value).translate(str.maketrans("０１２３４５６７８９／－", "0123456789/-")))
-    if not match:
+    parsed = parse_date(value)
+    if parsed.value is None or parsed.problem == "month_only":
         raise ValueError(str(value))
-    return dt.date(*(int(x) for x in match.groups()))
+    return parsed.value
 
 
 def _read_csv(path: Path) -> tuple[SheetData, list[int]]:

@@ -172,7 +172,17 @@ def test_every_undecided_word_has_no_date_and_no_count(word: str) -> None:
         (19000100, Parsed(None, "bad_date")),
         (21001232, Parsed(None, "bad_date")),
         (20260230, Parsed(None, "bad_date")),
-        (45000, Parsed(None, "bad_date")),
+        (45000, Parsed(dt.date(2023, 3, 15))),  # an Excel day count (a date in a General cell)
+        (36526, Parsed(dt.date(2000, 1, 1))),
+        (73050, Parsed(dt.date(2099, 12, 31))),
+        (36525, Parsed(None, "bad_date")),  # outside the years a plan speaks of: no date
+        (73051, Parsed(None, "bad_date")),
+        (46112.5, Parsed(None, "bad_date")),  # a day count has no fraction here
+        ("Ｒ８．３．３１", Parsed(dt.date(2026, 3, 31))),  # full-width era letter
+        ("ｈ３１．４．３０", Parsed(dt.date(2019, 4, 30))),
+        ("令和８年３月末", Parsed(dt.date(2026, 3, 31))),  # the month's end, as written: no day left out
+        ("2024年2月末", Parsed(dt.date(2024, 2, 29))),
+        ("R8.3末", Parsed(None, "bad_date")),
         (True, Parsed(None, "bad_date")),
         ("", Parsed(None)),
         ("　", Parsed(None)),

@@ -29,3 +29,15 @@ def test_csv_line_numbers_count_line_breaks_inside_quoted_cells(tmp_path: Path) 
                     'a/001/x/cutover,不明,\n', encoding="utf-8")
     _progress, findings = read_progress(path)
     assert _codes_lines(findings) == [("PLN007", 2), ("PLN007", 4)]
+
+
+def test_actual_dates_read_as_the_inventory_reads_them(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("タスクID,状況,実績開始日,実績終了日\n"
+                    "a/001/x/spec,完了,R7.12.22,令和8年1月9日\n"
+                    "a/001/x/code,完了,２０２６／１／１３,2026-01-20\n"
+                    "a/001/x/test,完了,令和8年1月,2026-01-30\n", encoding="utf-8")
+    progress, findings = read_progress(path)
+    assert list(progress) == ["a/001/x/spec", "a/001/x/code"]
+    assert _codes_lines(findings) == [("PLN007", 4)]  # a month without its day is no actual date
+    assert "令和8年1月" in findings[0].message_en
