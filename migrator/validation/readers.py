@@ -26,7 +26,7 @@ import polars as pl
 
 from migrator.errors import InputError
 from migrator.jp import Encoding, detect_encoding, resolve_encoding
-from migrator.limits import check_input_file
+from migrator.limits import check_input_file, csv_field_limit
 from migrator.location import Location
 from migrator.report import Example, Finding, make_finding
 from migrator.schema import CodeTable, FileLayout, Table
@@ -214,6 +214,10 @@ class ExtractReader:
         which reports its bad bytes, ragged rows and broken quotes with their physical lines. Both paths give
         the same rows, line numbers and findings.
         """
+        with csv_field_limit():  # the user's --limit csv_field_bytes, for the csv module and the block path
+            yield from self._csv_read()
+
+    def _csv_read(self) -> Iterator[pl.DataFrame]:
         encoding = self.encoding = self.choose_encoding()
         state = _CsvState()
         batches = _Rebatch(self.options.batch_rows)
@@ -275,7 +279,7 @@ class ExtractReader:
             return None, 0
         if not data.endswith(b"\n"):
             data += b"\n"
-        counts, good = _csv_fields(data, ord(self.delimiter))
+        counts, good = _csv_fields(data, ord(self.delimiter), csv.field_size_limit())
         if counts is None or len(counts) != lines:
             return None, good if counts is None else 0
         expected = state.expected if state.expected is not None else int(counts[0])
@@ -355,7 +359,7 @@ class ExtractReader:
             except csv.Error as exc:
                 self.rows += 1
                 self.issues.add("DAT003", prev + 1, self.rows) if "end of data" in str(exc) else \
-                    self.issues.add("DAT012", prev + 1, self.rows, reason=str(exc))
+                    self.issues.add("DAT012", prev + 1, self.rows, **_csv_reason(exc))
                 # Resume on the line after the one where the broken record began: the lines an unterminated
                 # quote swallowed are records of their own, not to be lost.
                 start = prev + 1
@@ -748,7 +752,6 @@ class ExtractReader:
         return pl.concat(frames)
 
 
-_CSV_FIELD_LIMIT = 131_072  # csv.field_size_limit(): a longer line goes the exact way, which reports it
 _BLOCK_ENCODINGS = {"utf-8", "utf-8-sig", "cp932", "shift_jis"}  # ASCII bytes are always ASCII characters
 
 
@@ -790,10 +793,10 @@ class _Rebatch:
         self.frames, self.height = [], 0
 
 
-def _csv_fields(data: bytes, delimiter: int) -> tuple[np.ndarray | None, int]:
+def _csv_fields(data: bytes, delimiter: int, limit: int = 131_072) -> tuple[np.ndarray | None, int]:
     """Fields per line of ``data`` (whole UTF-8 lines, each ending in LF), or (None, the number of lines
     before the first one) where Python's ``csv`` could read a line otherwise than polars: a NUL, a lone CR,
-    a line longer than the field limit, a quoted field left open at the line end, a quote that opens in the
+    a line longer than ``limit`` (the csv module's field limit, ``--limit csv_field_bytes``), a quoted field left open at the line end, a quote that opens in the
     middle of a field or is not followed by a delimiter or the line end when it closes.
 
     NUL, CR and quotes are first looked for with ``bytes.find`` (memchr): most blocks have none of them.
@@ -812,7 +815,7 @@ def _csv_fields(data: bytes, delimiter: int) -> tuple[np.ndarray | None, int]:
     nul = data.find(b"\0")
     if nul >= 0:
         suspects.append(nul)
-    first(np.diff(ends, prepend=-1) > _CSV_FIELD_LIMIT, ends)
+    first(np.diff(ends, prepend=-1) > limit, ends)
     if data.find(b"\r") >= 0:
         crs = np.flatnonzero(buf == 13)
         first(buf[np.minimum(crs + 1, len(buf) - 1)] != 10, crs)
@@ -838,6 +841,24 @@ def _csv_fields(data: bytes, delimiter: int) -> tuple[np.ndarray | None, int]:
 # U+0080, 0xA0 → U+F8F0, 0xFD-0xFF → U+F8F1-U+F8F3. No legacy system writes them as text, so they are read as
 # undecodable bytes (DAT001), not as a control character or a 外字 to look up in vain.
 _CP932_STRAY = {b"\x80": "\x80", b"\xa0": "\uf8f0", b"\xfd": "\uf8f1", b"\xfe": "\uf8f2", b"\xff": "\uf8f3"}
+
+
+def _csv_reason(exc: csv.Error) -> dict[str, str]:
+    """What the csv module's error means, in both languages (its own text is English and not for users)."""
+    text = str(exc)
+    if "new-line character seen in unquoted field" in text:
+        return {"reason": "a line break (CR) inside an unquoted field: do the lines end in CR only?",
+                "reason_ja": "引用符で囲まれていない項目の中に改行(CR)があります。行末が CR だけのファイルではありませんか"}
+    if "field larger than field limit" in text:
+        limit = f"{csv.field_size_limit():,}"
+        return {"reason": f"a field over {limit} characters; --limit csv_field_bytes=N raises it",
+                "reason_ja": f"{limit} 文字を超える項目があります。--limit csv_field_bytes=N で上限を上げられます"}
+    if "expected after" in text:
+        return {"reason": "a closing quote not followed by the delimiter or the line end",
+                "reason_ja": "閉じる引用符の後に区切り文字も行末もありません"}
+    if "NUL" in text:
+        return {"reason": "a NUL byte", "reason_ja": "NUL バイトがあります"}
+    return {"reason": text, "reason_ja": f"CSV の構文の誤り: {text}"}
 
 
 def _decode(raw: bytes, encoding: str) -> str:

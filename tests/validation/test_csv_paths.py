@@ -251,3 +251,27 @@ def test_bytes_cp932_decodes_to_no_shift_jis_character_are_undecodable(tmp_path:
         assert "園旺20" in frame["氏名"].to_list()
     findings = _read(path, blocks=True, encoding="cp932")[1]
     assert findings[0][:2] == ("DAT001", 9)
+
+
+def test_a_csv_syntax_error_is_said_in_the_language_asked_and_the_field_limit_is_the_users(tmp_path: Path) -> None:
+    import dataclasses
+
+    from migrator import limits
+
+    path = tmp_path / "cr.csv"
+    path.write_bytes(b"a,b\r\n1,x\ry\r\n2,z\r\n")  # a lone CR inside an unquoted field
+    reader = ExtractReader(path, options=ReadOptions(encoding="utf-8", csv_blocks=False))
+    list(reader.batches())
+    (finding,) = [f for f in reader.findings if f.code == "DAT012"]
+    assert "do the lines end in CR only?" in finding.message_en
+    assert "行末が CR だけのファイル" in finding.message_ja and "new-line" not in finding.message_ja
+    long = tmp_path / "long.csv"
+    long.write_text("a,b\n1," + "x" * 200_000 + "\n2,y\n", encoding="utf-8")
+    for blocks in (True, False):
+        with limits.using(dataclasses.replace(limits.current(), csv_field_bytes=100_000)):
+            small = ExtractReader(long, options=ReadOptions(encoding="utf-8", csv_blocks=blocks))
+            assert sum(r.height for r in small.batches()) == 1
+            assert [f.code for f in small.findings if f.code == "DAT012"] == ["DAT012"]
+        with limits.using(dataclasses.replace(limits.current(), csv_field_bytes=300_000)):
+            large = ExtractReader(long, options=ReadOptions(encoding="utf-8", csv_blocks=blocks))
+            assert sum(r.height for r in large.batches()) == 2 and not large.findings
