@@ -124,8 +124,16 @@ def current_revision(engine: Engine) -> str | None:
     try:
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
-    except DatabaseError as exc:  # unreachable, or a file that is no database
+    except DatabaseError as exc:
+        if not _cannot_open(exc):
+            raise
         raise _unreachable(engine.url.render_as_string(hide_password=True), exc) from exc
+
+
+def _cannot_open(exc: DatabaseError) -> bool:
+    """The database cannot be reached or opened: unreachable, or a file that is no SQLite database (not a
+    statement that failed inside a reachable one, such as a constraint)."""
+    return isinstance(exc, OperationalError) or "not a database" in str(exc.orig)
 
 
 def _unreachable(url: str, exc: Exception) -> StoreError:
@@ -150,6 +158,8 @@ def _migrate(url: str, step: Callable[[Config, str], None], revision: str) -> st
             step(cfg, revision)
         return current_revision(engine)
     except DatabaseError as exc:
+        if not _cannot_open(exc):
+            raise
         raise _unreachable(redact(url), exc) from exc
     except (CommandError, RevisionError) as exc:
         raise _no_revision(revision) from exc
@@ -184,6 +194,8 @@ def downgrade(url: str, revision: str, *, force: bool = False) -> str | None:
         with engine.connect() as conn:
             losses = downgrade_losses(conn, undone)
     except DatabaseError as exc:
+        if not _cannot_open(exc):
+            raise
         raise _unreachable(redact(url), exc) from exc
     finally:
         engine.dispose()
