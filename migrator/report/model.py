@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -13,6 +14,18 @@ from migrator.report.finding import Finding
 
 REPORT_FORMAT = "migrator.report/1"
 _ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)")
+
+
+def _cell_order(cell: str | None) -> tuple[int, int]:
+    """(row, column) of a cell reference such as ``A10``, so that A9 comes before A10 (not as text)."""
+    match = _CELL.match(cell or "")
+    if match is None:
+        return (0, 0)
+    column = 0
+    for letter in match.group(1).upper():
+        column = column * 26 + ord(letter) - 64
+    return (int(match.group(2)), column)
 
 
 @dataclass(frozen=True)
@@ -31,7 +44,7 @@ class Report:
         ordered = sorted(
             findings,
             key=lambda f: (_ORDER[f.severity], str(f.location.file or ""), f.location.line or 0,
-                           f.location.sheet or "", f.location.row or 0, f.code),
+                           f.location.sheet or "", f.location.row or 0, *_cell_order(f.location.cell), f.code),
         )
         return cls(title=title, findings=tuple(ordered), subject=subject, summary=dict(summary or {}))
 

@@ -15,16 +15,16 @@ A = "vendor_a_hachioji.xlsx"
 B = "vendor_b_tachikawa_musashino.xlsx"
 IMPORT_FINDINGS = [
     ("INV035", f"{A} システム一覧!K16"),
+    ("INV032", f"{B} システム台帳!H7"),  # in the order of the rows of each sheet
     ("INV030", f"{B} システム台帳!I9"),
-    ("INV032", f"{B} システム台帳!H7"),
     ("INV034", f"{B} システム台帳!L15"),
     ("INV040", f"{B} 連携!D6"),
     ("INV005", f"{A} システム一覧!A27"),
     ("INV005", f"{A} システム一覧!A28"),
     ("INV003", f"{B} システム台帳!N2"),
-    ("INV005", f"{B} システム台帳!A17"),
     ("INV031", f"{B} システム台帳!J6"),
     ("INV033", f"{B} システム台帳!J8"),
+    ("INV005", f"{B} システム台帳!A17"),
 ]
 CHECK_FINDINGS = [
     ("INV103", f"{A} システム一覧!H12"),  # the cell of the contract end

@@ -242,3 +242,10 @@ def test_a_run_of_two_tables_has_a_section_per_table_with_its_figures_and_findin
 )
 def test_mask_recognises_each_kind_at_its_edges(value: str, expected: str) -> None:
     assert mask(value) == expected
+
+
+def test_findings_of_a_sheet_follow_its_rows_and_columns_not_the_text_of_the_cell() -> None:
+    cells = ["A10", "A100", "B9", "A9", "AA1", "Z1", "A1000", None]
+    report = Report.of("t", [make_finding("MAP203", Location(file="b.xlsx", sheet="項目対応", cell=c), item="x",
+                                          table="t", hint="", hint_ja="") for c in cells])
+    assert [f.location.cell for f in report.findings] == [None, "Z1", "AA1", "A9", "B9", "A10", "A100", "A1000"]
