@@ -55,6 +55,7 @@ _METHODS = {"ファイル": "ファイル", "file": "ファイル", "csv": "フ�
             "db": "DB", "db連携": "DB", "データベース": "DB", "データベース連携": "DB"}
 _LINK_SPLIT = re.compile(r"[、,，/／\n]+")
 _NOTE_MARK = re.compile(r"^[※＊*注]|^(備考|注記|注意|記入例)")
+_TOTAL = re.compile(r"^(合計|総計|小計|計|総数|件数計|total|sum|subtotal)[:：]?$", re.IGNORECASE)
 
 
 @dataclass
@@ -257,6 +258,11 @@ def _is_note(row: _Row, keys: Sequence[str]) -> str | None:
     if not texts:
         return None
     marked = bool(_NOTE_MARK.search(texts[0]))
+    if _TOTAL.match(texts[0].replace(" ", "").replace("\u3000", "")):
+        # 合計 and its kin under a table, with the sums beside them: no system, whatever else the row holds
+        # (no system row has the word itself as its 業務 or システム名).
+        return None if any(row.text(k) not in (None, texts[0]) for k in keys if k in row.columns) \
+            else " ".join(dict.fromkeys(texts))
     if len(set(texts)) > 1 and not marked:
         return None
     for key in keys:

@@ -187,3 +187,12 @@ def test_user_synonyms_extend_the_table(workdir: Path) -> None:
         wrong.write_text(body, encoding="utf-8")
         error = run_cli("--lang", "en", "inventory", "check", str(path), "--synonyms", str(wrong), expect=2)
         assert key in error.stderr and "wrong.yaml" in error.stderr and "object is not" not in error.stderr
+
+
+@pytest.mark.parametrize("word", ["合計", "計", "総計", "Total"])
+def test_a_totals_row_under_the_table_is_skipped_as_a_note(workdir: Path, word: str) -> None:
+    path = _book(workdir / "t.xlsx", [HEADER, _row(), [word, None, None, None, 12345]])
+    result = run_cli("--lang", "en", "inventory", "check", str(path), "--format", "json", expect=0)
+    assert '"INV005"' in result.stdout and '"INV010"' not in result.stdout and '"INV021"' not in result.stdout
+    named = _book(workdir / "n.xlsx", [HEADER, _row(), [word, "八王子市", "住記", "合計管理システム"]])
+    assert '"INV005"' not in run_cli("inventory", "check", str(named), "--format", "json", expect=None).stdout
