@@ -47,6 +47,8 @@ class SheetData:
     file: str | None = None
     state: str = "visible"
     """``visible``, ``hidden`` or ``veryHidden`` (hidden so that only a macro can show it)."""
+    hidden_rows: frozenset[int] = frozenset()
+    """The 1-based rows hidden in the sheet (a reader of the book does not see them)."""
 
     @property
     def max_row(self) -> int:
@@ -237,8 +239,9 @@ def read_workbook(path: Path, *, fill_merged: bool = True, sheets: list[str] | N
                         while len(grid[r - 1]) < c:
                             grid[r - 1].append(None)
                         grid[r - 1][c - 1] = top_value
+        hidden = frozenset(r for r, dim in ws.row_dimensions.items() if dim.hidden and r <= len(grid))
         result[ws.title] = SheetData(name=ws.title, rows=grid, merged_origin=origin, file=str(path),
-                                     state=str(ws.sheet_state or "visible"))
+                                     state=str(ws.sheet_state or "visible"), hidden_rows=hidden)
     values_wb.close()
     formula_wb.close()
     return WorkbookData(path=path, sheets=result)

@@ -319,6 +319,8 @@ def _read_systems(builder: _Builder, plan: _SheetPlan, sheet: SheetData,
         if note is not None:
             builder.add("INV005", sheet.location(r, 1), value=note[:80])
             continue
+        if r in sheet.hidden_rows:  # read as any other (a vendor may have hidden a withdrawn system): said
+            builder.add("INV007", sheet.location(r, 1), row=r)
         builder.rows_read += 1
         system = _read_system(builder, row)
         if system is None:

@@ -196,3 +196,12 @@ def test_a_totals_row_under_the_table_is_skipped_as_a_note(workdir: Path, word: 
     assert '"INV005"' in result.stdout and '"INV010"' not in result.stdout and '"INV021"' not in result.stdout
     named = _book(workdir / "n.xlsx", [HEADER, _row(), [word, "八王子市", "住記", "合計管理システム"]])
     assert '"INV005"' not in run_cli("inventory", "check", str(named), "--format", "json", expect=None).stdout
+
+
+def test_a_hidden_row_is_read_and_said(workdir: Path) -> None:
+    path = _book(workdir / "h.xlsx", [HEADER, _row(), _row(システム名="国保システム", 業務="国保")])
+    wb = openpyxl.load_workbook(path)
+    wb.active.row_dimensions[3].hidden = True
+    wb.save(path)
+    result = run_cli("--lang", "en", "inventory", "check", str(path), "--format", "json", expect=0)
+    assert '"INV007"' in result.stdout and "h.xlsx" in result.stdout and "システム一覧!A3" in result.stdout
