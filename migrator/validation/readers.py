@@ -703,7 +703,7 @@ class ExtractReader:
     # ------------------------------------------------------------------ Excel
 
     def _excel(self) -> Iterator[pl.DataFrame]:
-        from migrator.excel import find_header, read_workbook
+        from migrator.excel import Formula, find_header, read_workbook
 
         workbook = read_workbook(self.path)
         names = list(workbook.sheets)
@@ -731,17 +731,40 @@ class ExtractReader:
             self.columns = list(cols)
         rows: list[list[str | None]] = []
         meta: list[tuple[int, int]] = []
+        # Text items typed as numbers (leading zeros gone) and formulas a script wrote without their values:
+        # item → [count, first cell], formula text → [count, first cell].
+        text_items = {i.name for i in self.table.items if i.type in ("string", "code")} if self.table else set()
+        numbers: dict[str, list[Any]] = {}
+        formulas: dict[str, list[Any]] = {}
         for r in range(header_row + 1, sheet.max_row + 1):
             if sheet.is_blank_row(r):
                 continue
             self.rows += 1
-            rows.append([_cell_text(sheet.value(r, c)) if c else None for c in cols.values()])
+            values = [(name, c, sheet.value(r, c) if c else None) for name, c in cols.items()]
+            formula = next(((c, v) for _, c, v in values if isinstance(v, Formula)), None)
+            if formula is not None:
+                seen = formulas.setdefault(str(formula[1]), [0, (r, formula[0])])
+                seen[0] += 1
+                self.issues.bad_rows.append((self.rows, r, "DAT016"))
+                continue
+            for name, c, v in values:
+                if name in text_items and isinstance(v, (int, float)) and not isinstance(v, bool):
+                    seen = numbers.setdefault(name, [0, (r, c)])
+                    seen[0] += 1
+            rows.append([_cell_text(v) for _, _, v in values])
             meta.append((self.rows, r))
             if len(rows) >= self.options.batch_rows:
                 yield self._frame(rows, meta)
                 rows, meta = [], []
         if rows:
             yield self._frame(rows, meta)
+        if formulas:  # the formulas themselves not shown: they may hold personal data
+            count = sum(n for n, _ in formulas.values())
+            r, c = min(cell for _, cell in formulas.values())
+            self.extra_findings.append(make_finding("DAT016", sheet.location(r, c), count=count, rows=count))
+        for name, (count, (r, c)) in numbers.items():  # no value shown: it may be personal data
+            self.extra_findings.append(make_finding("DAT017", sheet.location(r, c), item=name, count=count,
+                                                    rows=count))
 
     def read_all(self) -> pl.DataFrame:
         """Every readable record in one frame (for small files and tests)."""

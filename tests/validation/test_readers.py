@@ -163,3 +163,26 @@ def test_a_declared_encoding_migrator_does_not_read_is_an_input_error(tmp_path: 
         list(reader.batches())
     assert "'euc-jp' is not supported" in caught.value.en and caught.value.location is not None
     assert caught.value.location.file == str(path)
+
+
+def test_an_excel_extract_reports_formulas_without_values_and_text_typed_as_numbers(tmp_path: Path) -> None:
+    import openpyxl
+
+    table = SchemaRegistry.load(DATA / "schemas").get("legacy-juki-rdb").table("世帯")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "世帯"
+    ws.append(["SETAI_NO", "NUSHI_ATENA_NO", "NUSHI_NAME", "NINZU"])
+    ws.append(["0001", "000000000010014", "山田", 2])
+    ws.append([2, 10022, "佐藤", 3])  # codes typed as numbers: leading zeros gone; 世帯人数 is a number
+    ws.append(["0003", "000000000010030", '=C2&"様"', 1])  # a formula written by a script: no value
+    ws.append([4, "000000000010049", "鈴木", 1])
+    path = tmp_path / "setai.xlsx"
+    wb.save(path)
+    reader = ExtractReader(path, table)
+    frame = reader.read_all()
+    assert frame["__line"].to_list() == [2, 3, 5] and reader.rows == 4
+    assert reader.issues.bad_rows == [(3, 4, "DAT016")]  # unread, so it is a reject with its code
+    found = {(f.code, f.item, f.count, f.location.cell) for f in reader.findings if f.code != "DAT006"}
+    assert found == {("DAT016", None, 1, "C4"), ("DAT017", "世帯番号", 2, "A3"), ("DAT017", "世帯主宛名番号", 1, "B3")}
+    assert all("10022" not in f.message_en for f in reader.findings)  # no value shown: it may be personal data
