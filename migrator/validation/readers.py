@@ -383,8 +383,8 @@ class ExtractReader:
             self.issues.add("DAT001", line, self.rows, encoding=self.encoding, bytes=state.bad_lines[line],
                             hint=state.hint)
             return
-        if not record or (len(record) == 1 and not record[0].strip()):
-            return  # a blank line
+        if not record or (len(record) == 1 and not record[0].strip().strip("\x1a")):
+            return  # a blank line, or the end-of-file mark (Ctrl-Z) older DOS/Windows tools write
         if state.expected is None and self.header:
             state.names, state.mapping_idx = self._bind_header(record, line)
             state.expected = len(record)
@@ -549,7 +549,7 @@ class ExtractReader:
         blank = lengths == 0
         short = np.flatnonzero(~blank & (lengths < 64))
         for i in short:
-            if not bytes(data[starts[i]:stops[i]]).strip():
+            if not bytes(data[starts[i]:stops[i]]).strip().strip(b"\x1a"):  # a Ctrl-Z end-of-file mark too
                 blank[i] = True
         keep = np.flatnonzero(~blank)
         if pending is not None and len(keep):  # a "trailer" followed by more data was an ordinary record

@@ -275,3 +275,13 @@ def test_a_csv_syntax_error_is_said_in_the_language_asked_and_the_field_limit_is
         with limits.using(dataclasses.replace(limits.current(), csv_field_bytes=300_000)):
             large = ExtractReader(long, options=ReadOptions(encoding="utf-8", csv_blocks=blocks))
             assert sum(r.height for r in large.batches()) == 2 and not large.findings
+
+
+@pytest.mark.parametrize("tail", [b"\x1a", b"\x1a\r\n"])
+def test_the_end_of_file_mark_of_dos_tools_is_no_record(tmp_path: Path, tail: bytes) -> None:
+    path = tmp_path / "eof.csv"
+    path.write_bytes(("\r\n".join(["番号,氏名", *[f"{i:04d},山田{i}" for i in range(20)]]) + "\r\n").encode("cp932") + tail)
+    for block_bytes in (1 << 20, 50):
+        frame = _same(path, block_bytes=block_bytes, encoding="cp932")
+        assert frame.height == 20
+        assert not _read(path, blocks=True, block_bytes=block_bytes, encoding="cp932")[1]

@@ -182,3 +182,11 @@ def test_fields_read_as_record_by_record_whatever_their_padding(tmp_path: Path) 
         assert findings == [] and rows == 12, batch_rows
         assert frame.select(TABLE.item_names).to_dicts() == expected, batch_rows
         assert frame.select(TABLE.item_names).dtypes == [pl.String] * len(TABLE.items)
+
+
+def test_the_end_of_file_mark_of_dos_tools_is_no_record(tmp_path: Path) -> None:
+    path = tmp_path / "juki.dat"
+    path.write_bytes(_with_names({}) + b"\x1a")
+    for batch_rows in (1, 4, 1000):
+        frame, findings, rows = _read(path, batch_rows)
+        assert findings == [] and rows == 6 and frame.height == 6, batch_rows
