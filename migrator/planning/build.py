@@ -14,7 +14,7 @@ from migrator.inventory.model import Inventory
 from migrator.location import Location
 from migrator.planning.calendar import ONE_DAY, BusinessCalendar
 from migrator.planning.config import PlanningConfig, load_config
-from migrator.planning.graph import ExtraEdge, TaskGraph, analyse, build_graph
+from migrator.planning.graph import ExtraEdge, TaskGraph, analyse, build_graph, rule_label
 from migrator.planning.model import Plan
 from migrator.planning.schedule import (
     Cpm,
@@ -95,7 +95,8 @@ def build_plan(
             findings.append(make_finding(
                 "PLN001", Location(), item=tasks[c.nodes[0]].key, count=1, size=len(c.nodes),
                 nodes=", ".join(tasks[v].key for v in c.nodes),
-                edges="; ".join(f"{tasks[a].key} → {tasks[b].key} [{r}]" for a, b, r in c.edges),
+                edges="; ".join(f"{tasks[a].key} → {tasks[b].key} [{rule_label(r, 'en')}]" for a, b, r in c.edges),
+                edges_ja="; ".join(f"{tasks[a].key} → {tasks[b].key} [{r}]" for a, b, r in c.edges),
             ))
         return PlanResult(None, Report.of(f"plan {scenario}", findings, subject=scenario,
                                           summary={"scenario": scenario, "tasks": len(tasks), "cycles": len(cycles)}))

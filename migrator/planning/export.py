@@ -14,6 +14,7 @@ from migrator.excel import SheetSpec, write_workbook
 from migrator.i18n import Lang, role_name
 from migrator.planning.build import why_text
 from migrator.planning.calendar import ONE_DAY
+from migrator.planning.graph import rule_label
 from migrator.planning.model import Plan, ScheduledTask
 from migrator.report.finding import Finding
 from migrator.report.html import FILTER_SCRIPT, filter_bar, page
@@ -201,7 +202,8 @@ def plan_sheets(plan: Plan, lang: Lang = "ja") -> list[SheetSpec]:
     )
     deps = SheetSpec(name="依存関係" if lang == "ja" else "Dependencies",
                      header=["先行タスク", "後続タスク", "規則"] if lang == "ja" else ["from", "to", "rule"],
-                     rows=[[plan.tasks[a].key, plan.tasks[b].key, r] for a, b, r in plan.edges], widths={1: 44, 2: 44})
+                     rows=[[plan.tasks[a].key, plan.tasks[b].key, rule_label(r, lang)] for a, b, r in plan.edges],
+                     widths={1: 44, 2: 44})
     return [table, gantt, legend, deps]
 
 

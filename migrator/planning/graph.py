@@ -25,6 +25,14 @@ PHASE_RULE = "工程順"
 INTERFACE_TEST_RULE = "連携テスト前提"
 INTERFACE_READY_RULE = "連携先準備"
 USER_RULE = "利用者指定"
+# The rules are stored in Japanese (they are data of the plan); shown in English where English is asked.
+RULE_LABELS_EN = {PHASE_RULE: "phase order", INTERFACE_TEST_RULE: "interface test first",
+                  INTERFACE_READY_RULE: "partner ready", USER_RULE: "user-declared"}
+
+
+def rule_label(rule: str, lang: str) -> str:
+    """A dependency rule as shown in ``lang`` (a rule of no known name as it is)."""
+    return RULE_LABELS_EN.get(rule, rule) if lang == "en" else rule
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,10 @@ def test_build_show_export_compare(imported: Path) -> None:
     colours = {c.fill.fgColor.rgb[-6:] for row in gantt.iter_rows(min_row=2) for c in row if c.fill.fill_type}
     assert {"FF7C80", "D9D9D9", "9BC2E6"} <= colours  # critical, freeze window, other work
     assert gantt.cell(1, 6).value is not None and gantt.cell(1, 1).value == "システム"
+    assert "工程順" in {r[2] for r in wb["依存関係"].iter_rows(min_row=2, values_only=True)}
+    run_cli("plan", "export", "-s", "base", "--format", "xlsx", "-o", "p_en.xlsx", "--lang", "en")
+    rules = {r[2] for r in openpyxl.load_workbook("p_en.xlsx")["Dependencies"].iter_rows(min_row=2, values_only=True)}
+    assert "phase order" in rules and not {"工程順", "連携先準備", "利用者指定"} & rules
 
 
 def test_progress_keeps_finished_work_and_shows_baseline(imported: Path) -> None:
@@ -135,7 +139,7 @@ def test_cycle_exits_1_and_stores_nothing(imported: Path, tmp_path: Path) -> Non
     res = run_cli("plan", "build", "--start", "2025-04-01", "--edges", str(edges), "--format", "json", expect=1)
     report = json.loads(res.stdout)
     assert report["counts_by_code"]["PLN001"] == 1
-    assert "[利用者指定]" in report["findings"][0]["message"]
+    assert "[利用者指定]" in report["findings"][0]["message_ja"] and "[user-declared]" in report["findings"][0]["message_en"]
     run_cli("plan", "show", expect=2)
 
 
