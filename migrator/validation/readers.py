@@ -819,8 +819,9 @@ class _Rebatch:
 def _csv_fields(data: bytes, delimiter: int, limit: int = 131_072) -> tuple[np.ndarray | None, int]:
     """Fields per line of ``data`` (whole UTF-8 lines, each ending in LF), or (None, the number of lines
     before the first one) where Python's ``csv`` could read a line otherwise than polars: a NUL, a lone CR,
-    a line longer than ``limit`` (the csv module's field limit, ``--limit csv_field_bytes``), a quoted field left open at the line end, a quote that opens in the
-    middle of a field or is not followed by a delimiter or the line end when it closes.
+    a line longer than ``limit`` (the csv module's field limit, ``--limit csv_field_bytes``), a quoted field
+    left open at the line end, a quote that opens in the middle of a field or is not followed by a delimiter
+    or the line end when it closes.
 
     NUL, CR and quotes are first looked for with ``bytes.find`` (memchr): most blocks have none of them.
     """
