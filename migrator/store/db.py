@@ -88,11 +88,19 @@ def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -
     cursor.close()
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for a server database or an in-memory one)."""
+    url = normalize_url(url)
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        return Path(url[len("sqlite:///"):].split("?", 1)[0])
+    return None
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets foreign keys switched on and its folder created."""
     url = normalize_url(url)
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+    if (file := sqlite_file(url)) is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
     try:
         # hide_parameters: a failed statement must never echo the row's values (personal data) in a message.
         engine = create_engine(url, future=True, hide_parameters=True)
@@ -277,14 +285,6 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-def sqlite_file(url: str) -> Path | None:
-    """The file of a SQLite URL (None for a server database or an in-memory one)."""
-    url = normalize_url(url)
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        return Path(url[len("sqlite:///"):].split("?", 1)[0])
-    return None
 
 
 def missing_store(url: str) -> StoreError | None:
