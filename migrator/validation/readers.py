@@ -694,8 +694,7 @@ class ExtractReader:
         if len(texts) != len(keys):
             texts = [raw.decode(encoding, errors="replace") for raw in keys]
         out = pl.Series(texts, dtype=pl.String).str.strip_chars_end(_PAD).replace("", None)
-        broken = out.str.contains("[\ufffd\x80\uf8f0-\uf8f3]" if codecs.lookup(encoding).name == "cp932"
-                                  else "\ufffd", literal=False).fill_null(False)
+        broken = out.str.contains(_UNDECODED[codecs.lookup(encoding).name == "cp932"]).fill_null(False)
         values = binary.replace_strict(distinct, out, return_dtype=pl.String)
         hit = binary.is_in(distinct.filter(broken).implode()).to_numpy() if broken.any() else None
         return values.alias(name), hit
@@ -865,6 +864,8 @@ def _csv_fields(data: bytes, delimiter: int, limit: int = 131_072) -> tuple[np.n
 # U+0080, 0xA0 → U+F8F0, 0xFD-0xFF → U+F8F1-U+F8F3. No legacy system writes them as text, so they are read as
 # undecodable bytes (DAT001), not as a control character or a 外字 to look up in vain.
 _CP932_STRAY = {b"\x80": "\x80", b"\xa0": "\uf8f0", b"\xfd": "\uf8f1", b"\xfe": "\uf8f2", b"\xff": "\uf8f3"}
+# What a decoded value holds where its bytes did not decode (errors="replace"): U+FFFD, and in CP932 the strays.
+_UNDECODED = {False: "\ufffd", True: "[\ufffd" + "".join(_CP932_STRAY.values()) + "]"}
 
 
 def _csv_reason(exc: csv.Error) -> dict[str, str]:
@@ -890,7 +891,7 @@ def _decode(raw: bytes, encoding: str) -> str:
     ``UnicodeDecodeError`` too (at their byte offset). A byte looked for in the text only when it is in ``raw``
     (0x80 and 0xA0 are also second bytes of kanji)."""
     text = raw.decode(encoding)
-    if encoding == "cp932":
+    if codecs.lookup(encoding).name == "cp932":
         found = [at for byte, char in _CP932_STRAY.items() if raw.find(byte) >= 0 and (at := text.find(char)) >= 0]
         if found:
             start = len(text[:min(found)].encode(encoding))
