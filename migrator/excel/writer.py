@@ -122,7 +122,7 @@ def write_workbook(path: Path, sheets: Sequence[SheetSpec], *, private: bool = F
     """
     wb = openpyxl.Workbook(write_only=True)
     lists: list[Sequence[str]] = []  # option lists too long to write inline: one column each of a hidden sheet
-    header_font, bold = Font(bold=True), Font(bold=True)
+    bold = Font(bold=True)
     header_fill = PatternFill("solid", fgColor=HEADER_FILL)
     header_alignment = Alignment(vertical="top", wrap_text=True)
     for spec in sheets:
@@ -145,14 +145,13 @@ def write_workbook(path: Path, sheets: Sequence[SheetSpec], *, private: bool = F
             fills.setdefault(r, {})[c] = PatternFill("solid", fgColor=rgb)
         for r, row in enumerate(all_rows, start=1):
             styled = fills.get(r, {})
-            heading = r == 1 and bool(spec.header)
-            span = max(len(row), width if r in spec.bold_rows else 0, max(styled, default=0))
-            values = [*row, *[None] * (span - len(row))]
-            ws.append([_cell(ws, v, font=header_font if heading and c <= len(spec.header) else
-                             bold if r in spec.bold_rows else None, fill=styled.get(c) or (
-                                 header_fill if heading and c <= len(spec.header) else None),
-                             alignment=header_alignment if heading and c <= len(spec.header) else None)
-                       for c, v in enumerate(values, start=1)])
+            heading = len(spec.header) if r == 1 else 0  # the header's cells: bold, filled, wrapped
+            font = bold if r in spec.bold_rows else None  # a bold row is bold across the sheet's width
+            span = max(len(row), width if font else 0, max(styled, default=0))
+            ws.append([_cell(ws, v, font=bold if c <= heading else font,
+                             fill=styled.get(c) or (header_fill if c <= heading else None),
+                             alignment=header_alignment if c <= heading else None)
+                       for c, v in enumerate([*row, *[None] * (span - len(row))], start=1)])
         for rng, options in spec.validations.items():
             formula = '"' + ",".join(options) + '"'
             if len(formula) > 255 or any("," in o or '"' in o for o in options):
