@@ -333,11 +333,10 @@ def gaiji_table(mapping: Mapping) -> tuple[jp.GaijiTable, list[Finding]]:
             text = str(getattr(entry, side)).strip()
             try:
                 parsed.append(jp.parse_char_notation(text))
-            except jp.GaijiTableError as exc:
-                shown = text if len(text) <= 20 else text[:20] + "…"
+            except jp.GaijiTableError as exc:  # the cell is named by the location; its text by the English reason
                 findings.append(make_finding(
                     "MAP008", entry.place(side), reason=str(exc),
-                    reason_ja=f"'{shown}' は文字になりません(U+ と16進4〜6桁で、U+10FFFF まで。U+D800〜U+DFFF は除く)"))
+                    reason_ja="このセルは文字になりません(U+ と16進4〜6桁で、U+10FFFF まで。U+D800〜U+DFFF は除く)"))
                 break
         if len(parsed) < 2:
             continue
