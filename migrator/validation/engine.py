@@ -170,6 +170,7 @@ class _Clock:
 
 
 _MEMO_LIMIT = 250_000  # per-value results kept per pool of memoized pipes (then afresh: bounds memory)
+_SEEN: Final = "__seen"  # in a memo pool: True on every value it holds
 _IN_MEMORY: Final = "in-memory"  # a batch is in memory: polars' streaming engine only adds a fixed cost per query
 
 
@@ -208,13 +209,6 @@ class _MemoPool:
         self.outputs.append(output.alias(f"__out{len(self.outputs)}"))
         return self.outputs[-1].meta.output_name()
 
-    def unseen(self, keys: pl.LazyFrame) -> pl.LazyFrame:
-        """The distinct values of ``keys`` (one ``MEMO_KEY`` column) not seen before."""
-        keys = keys.unique()
-        if self.cache is not None:
-            keys = keys.join(self.cache.lazy().select(MEMO_KEY), on=MEMO_KEY, how="anti", nulls_equal=True)
-        return keys
-
     def new_values(self, keys: pl.LazyFrame) -> pl.LazyFrame:
         """The pipes' results for the values of ``keys`` (distinct, one ``MEMO_KEY`` column)."""
         if self.parses:
@@ -228,7 +222,20 @@ class _MemoPool:
         return found
 
     def add(self, found: pl.DataFrame) -> None:
+        found = found.with_columns(pl.lit(True).alias(_SEEN))  # what a lookup that finds the value gets
         self.cache = found if self.cache is None else pl.concat([self.cache, found])
+
+    def lookup(self, key: pl.Series, columns: Collection[str]) -> pl.DataFrame:
+        """The pool's ``columns`` for each value of ``key`` (row order kept), and ``_SEEN``: null where the
+        value is not in the pool yet. A join on the key column alone (the pool has one row per value)."""
+        assert self.cache is not None
+        wanted = self.cache.select(MEMO_KEY, *dict.fromkeys(columns), _SEEN)
+        if key.len() and key.null_count() == key.len():  # blank on every row: one value, repeated
+            blank = wanted.filter(pl.col(MEMO_KEY).is_null())
+            if blank.height == 1:
+                return blank.drop(MEMO_KEY).select(pl.all().gather(pl.zeros(key.len(), dtype=pl.UInt32)))
+        return key.to_frame().join(wanted, left_on=key.name, right_on=MEMO_KEY, how="left", nulls_equal=True,
+                                   maintain_order="left")
 
 
 @dataclass
@@ -420,10 +427,10 @@ class BatchEngine:
     def _evaluate(self, legacy: pl.DataFrame) -> pl.DataFrame:
         """The converted items, issue flags, legacy texts and legacy rule flags of one batch.
 
-        One query computes the batch's columns and, for each pool of memoized pipes, the input values not
-        seen before (the batch's distinct values, less the pool's); a second computes the pools' results
-        for those values, when there are any; the memoized items are then looked up in the pools by a join
-        on the key column alone (the results are those of the compiled expressions).
+        One query computes the batch's columns, with the input value of each group of memoized items; the
+        groups' values are looked up in their pools (a join on the key column alone); a second query computes
+        the pools' results for the values the lookups missed, when there are any, and only those groups are
+        looked up again (the results are those of the compiled expressions).
         """
         c = self.job.compiled
         memo_items = {n for g in self.memo for n in g.items}
@@ -436,38 +443,41 @@ class BatchEngine:
         legacy_exprs = [_legacy_text(present, self.columns.get(n)).alias(f"__leg{j}") for j, n in enumerate(self.names)]
         rule_exprs = [ok.not_().fill_null(False).alias(f"__rule{k}") for k, (_, ok, _) in enumerate(self.legacy_rules)]
         keys = [g.input.alias(g.key) for g in self.memo]
-        source = legacy.lazy()
-        main = source.select(pl.col(ROW), pl.col(LINE), *exprs, *issue_exprs, *legacy_exprs, *rule_exprs, *keys)
+        frame = legacy.lazy().select(pl.col(ROW), pl.col(LINE), *exprs, *issue_exprs, *legacy_exprs, *rule_exprs,
+                                     *keys).collect(engine=_IN_MEMORY)
         pools = self._pools()
         for pool in pools:
             if pool.cache is not None and pool.cache.height > _MEMO_LIMIT:  # too many distinct values: afresh
                 pool.cache = None
-        unseen = [pool.unseen(pl.concat([source.select(g.input.alias(MEMO_KEY)) for g in self.memo
-                                         if g.pool is pool])) for pool in pools]
-        frame, *fresh = pl.collect_all([main, *unseen], engine=_IN_MEMORY)
-        # The pipes run on the values not seen before, and only when there are some: planning a pool's
-        # query costs as much as running it on a batch's distinct values (a 和暦 parse is a large
-        # expression), and after the first batches most hold none.
-        todo = [(pool, new) for pool, new in zip(pools, fresh, strict=True) if new.height or pool.cache is None]
-        found = pl.collect_all([pool.new_values(new.lazy()) for pool, new in todo], engine=_IN_MEMORY)
-        for (pool, _), new in zip(todo, found, strict=True):
+        # Each group's values are looked up in its pool; the values a lookup misses are the ones not seen
+        # before. The pipes run on those alone, once per distinct value, and only when there are some:
+        # planning a pool's query costs as much as running it on a batch's distinct values (a 和暦 parse is
+        # a large expression), and after the first batches most pools miss none.
+        found: dict[str, pl.DataFrame] = {}
+        missed: dict[int, list[pl.Series]] = {}
+        for g in self.memo:
+            key = frame.get_column(g.key)
+            if g.pool.cache is None:
+                missed.setdefault(id(g.pool), []).append(key)
+                continue
+            hit = g.pool.lookup(key, g.columns.values())
+            seen = hit.get_column(_SEEN)
+            if seen.null_count():
+                missed.setdefault(id(g.pool), []).append(key.filter(seen.is_null()))
+            else:
+                found[g.key] = hit
+        todo = [pool for pool in pools if id(pool) in missed]
+        new_keys = [pl.concat(missed[id(pool)]).unique().alias(MEMO_KEY).to_frame().lazy() for pool in todo]
+        fresh = pl.collect_all([pool.new_values(keys) for pool, keys in zip(todo, new_keys, strict=True)],
+                               engine=_IN_MEMORY)
+        for pool, new in zip(todo, fresh, strict=True):
             pool.add(new)
         named: list[pl.Series] = []
         for g in self.memo:
-            assert g.pool.cache is not None
-            # Joined on the key column alone (the table has one row per key, so rows keep their order),
-            # then put beside the wide frame: joining the wide frame would copy all of its columns.
-            wanted = g.pool.cache.select(MEMO_KEY, *dict.fromkeys(g.columns.values()))
-            key = frame.get_column(g.key)
-            if frame.height and key.null_count() == frame.height:  # blank on every row: one value, repeated
-                blank = wanted.filter(pl.col(MEMO_KEY).is_null())
-                if blank.height == 1:
-                    named += [blank.get_column(out).new_from_index(0, frame.height).alias(column)
-                              for column, out in g.columns.items()]
-                    continue
-            found_ = frame.get_column(g.key).to_frame().join(wanted, left_on=g.key, right_on=MEMO_KEY, how="left",
-                                                             nulls_equal=True, maintain_order="left")
-            named += [found_.get_column(out).alias(column) for column, out in g.columns.items()]
+            looked = found.get(g.key)
+            if looked is None:
+                looked = g.pool.lookup(frame.get_column(g.key), g.columns.values())
+            named += [looked.get_column(out).alias(column) for column, out in g.columns.items()]
         if self.memo:  # one new frame for all the groups, not one per group
             frame = frame.hstack(named)
         flags = [f"__iss{i}" for i in sorted(memo_issues)]
