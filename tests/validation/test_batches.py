@@ -33,6 +33,17 @@ def test_small_batches_equal_one_batch(tmp_path: Path) -> None:
     assert any(code == "MAP411" for code, *_ in one[0])  # the memoized 和暦 issue is among them
 
 
+def test_small_batches_equal_one_batch_when_the_pools_start_afresh(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pool that outgrows its limit is emptied and filled again from the next batch's values: the results
+    stay those of one batch (the lookups that miss, the values computed again, the blank values)."""
+    from migrator.validation import engine as engine_module
+
+    one = _run(tmp_path / "one", 100_000)
+    monkeypatch.setattr(engine_module, "_MEMO_LIMIT", 50)
+    assert _run(tmp_path / "small", 120) == one
+
+
 def test_memoized_items_equal_their_compiled_expressions() -> None:
     registry = SchemaRegistry.load()
     mapping, _ = load_mapping(MAPPING)
