@@ -322,6 +322,24 @@ def compose_yaml(text: str, path: Path | str, loader: type[Any] = yaml.SafeLoade
 
 
 
+def csv_reason(exc: csv.Error) -> dict[str, str]:
+    """What the csv module's error means, in both languages (its own text is English and not for users)."""
+    text = str(exc)
+    if "new-line character seen in unquoted field" in text:
+        return {"reason": "a line break (CR) inside an unquoted field: do the lines end in CR only?",
+                "reason_ja": "引用符で囲まれていない項目の中に改行(CR)があります。行末が CR だけのファイルではありませんか"}
+    if "field larger than field limit" in text:
+        limit = f"{csv.field_size_limit():,}"
+        return {"reason": f"a field over {limit} characters; --limit csv_field_bytes=N raises it",
+                "reason_ja": f"{limit} 文字を超える項目があります。--limit csv_field_bytes=N で上限を上げられます"}
+    if "expected after" in text:
+        return {"reason": "a closing quote not followed by the delimiter or the line end",
+                "reason_ja": "閉じる引用符の後に区切り文字も行末もありません"}
+    if "NUL" in text:
+        return {"reason": "a NUL byte", "reason_ja": "NUL バイトがあります"}
+    return {"reason": text, "reason_ja": f"CSV の構文の誤り: {text}"}
+
+
 @contextmanager
 def csv_field_limit() -> Iterator[int]:
     """Bound the csv module's field size by ``csv_field_bytes`` for the block; yields the limit."""

@@ -224,11 +224,15 @@ def compare(scenario_a: str, scenario_b: str, limit: int, fmt: str) -> None:
 @plan.command()
 @click.argument("file", type=InputFile("workbook"))
 @_SCENARIO
+@click.option("--as-of", "as_of", type=_DATE, default=None,
+              help="Day the progress was taken: no actual date may be later (default: today).")
 @output_options
-def progress(file: Path, scenario: str, fmt: str) -> None:
+def progress(file: Path, scenario: str, as_of: dt.datetime | None, fmt: str) -> None:
     """Record actual status per task (完了/作業中/未着手/対象外, actual dates) from a workbook or CSV.
 
     Columns: タスクID, 状況, 実績開始日, 実績終了日. The next `plan build` keeps finished work fixed.
+    Nothing is recorded while a row is wrong (a day that does not exist, a finish before its start, a day
+    after --as-of, dates that contradict the status); every such cell is reported.
 
     \b
     Example:
@@ -238,7 +242,7 @@ def progress(file: Path, scenario: str, fmt: str) -> None:
 
     store = app().store()
     try:
-        report = import_progress(store, file, scenario=scenario)
+        report = import_progress(store, file, scenario=scenario, as_of=as_of.date() if as_of else None)
     finally:
         store.close()
     emit_report(report, fmt)

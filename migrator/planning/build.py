@@ -7,7 +7,7 @@ import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from migrator.errors import PlanError
 from migrator.inventory.model import Inventory
@@ -41,6 +41,8 @@ class TaskProgress:
     status: str
     actual_start: dt.date | None = None
     actual_finish: dt.date | None = None
+    location: Location | None = field(default=None, compare=False)
+    """Where the progress file recorded it (its row), for findings about the task."""
 
 
 @dataclass(frozen=True)

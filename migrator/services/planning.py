@@ -69,13 +69,16 @@ def get_plan(store: Store, scenario: str = "default") -> Plan:
         return load_plan(session, scenario)
 
 
-def import_progress(store: Store, path: Path, *, scenario: str = "default") -> Report:
-    """Record the progress file in the stored plan of ``scenario``; nothing is written when a row is wrong."""
-    progress, findings = read_progress(path)
-    if not any(f.severity == "error" for f in findings):
-        with store.transaction() as session:
-            unknown = record_progress(session, scenario, progress)
-        findings += [make_finding("PLN008", Location(file=str(path)), item=k, scenario=scenario) for k in unknown]
+def import_progress(store: Store, path: Path, *, scenario: str = "default", as_of: dt.date | None = None) -> Report:
+    """Record the progress file in the stored plan of ``scenario``; nothing is written when a row is wrong,
+    but every wrong row is reported, tasks not in the plan too. ``as_of``: no actual date may lie after it
+    (default today)."""
+    progress, findings = read_progress(path, as_of=as_of)
+    write = not any(f.severity == "error" for f in findings)
+    with store.transaction() as session:
+        unknown = record_progress(session, scenario, progress, write=write)
+    findings += [make_finding("PLN008", progress[k].location or Location(file=str(path)), item=k, scenario=scenario)
+                 for k in unknown]
     counts: dict[str, int] = {}
     for p in progress.values():
         counts[p.status] = counts.get(p.status, 0) + 1

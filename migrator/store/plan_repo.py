@@ -103,8 +103,10 @@ def load_plan(session: Session, scenario: str) -> Plan:
     return plan
 
 
-def record_progress(session: Session, scenario: str, progress: dict[str, TaskProgress]) -> list[str]:
-    """Set the actual status and dates of tasks of ``scenario``; return the keys not in the plan."""
+def record_progress(session: Session, scenario: str, progress: dict[str, TaskProgress], *,
+                    write: bool = True) -> list[str]:
+    """Set the actual status and dates of tasks of ``scenario`` (only check them unless ``write``); return the
+    keys not in the plan."""
     row = session.scalar(select(m.Plan).where(m.Plan.scenario == scenario))
     if row is None:
         load_plan(session, scenario)  # raises the helpful error
@@ -116,7 +118,8 @@ def record_progress(session: Session, scenario: str, progress: dict[str, TaskPro
         if t is None:
             unknown.append(key)
             continue
-        t.status, t.actual_start, t.actual_finish = pr.status, pr.actual_start, pr.actual_finish
+        if write:
+            t.status, t.actual_start, t.actual_finish = pr.status, pr.actual_start, pr.actual_finish
     return unknown
 
 

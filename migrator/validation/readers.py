@@ -26,7 +26,7 @@ import polars as pl
 
 from migrator.errors import InputError
 from migrator.jp import Encoding, detect_encoding, resolve_encoding
-from migrator.limits import check_input_file, csv_field_limit
+from migrator.limits import check_input_file, csv_field_limit, csv_reason
 from migrator.location import Location
 from migrator.report import Example, Finding, make_finding
 from migrator.schema import CodeTable, FileLayout, Table
@@ -359,7 +359,7 @@ class ExtractReader:
             except csv.Error as exc:
                 self.rows += 1
                 self.issues.add("DAT003", prev + 1, self.rows) if "end of data" in str(exc) else \
-                    self.issues.add("DAT012", prev + 1, self.rows, **_csv_reason(exc))
+                    self.issues.add("DAT012", prev + 1, self.rows, **csv_reason(exc))
                 # Resume on the line after the one where the broken record began: the lines an unterminated
                 # quote swallowed are records of their own, not to be lost.
                 start = prev + 1
@@ -866,24 +866,6 @@ def _csv_fields(data: bytes, delimiter: int, limit: int = 131_072) -> tuple[np.n
 _CP932_STRAY = {b"\x80": "\x80", b"\xa0": "\uf8f0", b"\xfd": "\uf8f1", b"\xfe": "\uf8f2", b"\xff": "\uf8f3"}
 # What a decoded value holds where its bytes did not decode (errors="replace"): U+FFFD, and in CP932 the strays.
 _UNDECODED = {False: "\ufffd", True: "[\ufffd" + "".join(_CP932_STRAY.values()) + "]"}
-
-
-def _csv_reason(exc: csv.Error) -> dict[str, str]:
-    """What the csv module's error means, in both languages (its own text is English and not for users)."""
-    text = str(exc)
-    if "new-line character seen in unquoted field" in text:
-        return {"reason": "a line break (CR) inside an unquoted field: do the lines end in CR only?",
-                "reason_ja": "引用符で囲まれていない項目の中に改行(CR)があります。行末が CR だけのファイルではありませんか"}
-    if "field larger than field limit" in text:
-        limit = f"{csv.field_size_limit():,}"
-        return {"reason": f"a field over {limit} characters; --limit csv_field_bytes=N raises it",
-                "reason_ja": f"{limit} 文字を超える項目があります。--limit csv_field_bytes=N で上限を上げられます"}
-    if "expected after" in text:
-        return {"reason": "a closing quote not followed by the delimiter or the line end",
-                "reason_ja": "閉じる引用符の後に区切り文字も行末もありません"}
-    if "NUL" in text:
-        return {"reason": "a NUL byte", "reason_ja": "NUL バイトがあります"}
-    return {"reason": text, "reason_ja": f"CSV の構文の誤り: {text}"}
 
 
 def _decode(raw: bytes, encoding: str) -> str:

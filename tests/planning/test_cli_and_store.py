@@ -119,6 +119,19 @@ def test_bad_progress_row_names_the_cell_and_writes_nothing(imported: Path) -> N
     assert not any(t["status"] for t in tasks)
 
 
+def test_progress_reports_unknown_tasks_at_their_row_beside_wrong_rows(imported: Path) -> None:
+    run_cli("plan", "build", "--start", "2025-04-01")
+    Path("p.csv").write_text("タスクID,状況,実績開始日,実績終了日\n"
+                             "132012/001/住民記録システム/extract_spec,完了,2025-04-01,2025-04-20\n"
+                             "nope/001/x/cutover,未着手,,\n"
+                             "132012/002/印鑑登録システム/extract_spec,完了,2025-04-01,2025-04-20\n",
+                             encoding="utf-8")
+    res = run_cli("plan", "progress", "p.csv", "--as-of", "2025-04-10", "--format", "json", expect=1)
+    found = [(f["code"], f["location"]["line"], f["location"]["column"]) for f in json.loads(res.stdout)["findings"]]
+    assert found == [("PLN007", 2, "実績終了日"), ("PLN007", 4, "実績終了日"), ("PLN008", 3, None)]
+    assert not any(t["status"] for t in json.loads(run_cli("plan", "show", "--format", "json").stdout)["tasks"])
+
+
 def test_errors_are_messages_not_tracebacks(workdir: Path, tmp_path: Path) -> None:
     res = run_cli("plan", "build", "--start", "2025-04-01", expect=2)
     assert "inventory import" in res.stderr
