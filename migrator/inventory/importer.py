@@ -365,22 +365,28 @@ def _limit(row: _Row, fieldname: str) -> int | None:
     return value
 
 
+def _cell_text(loc: Location) -> str:
+    """A cell's location as a record's source is written (``file sheet!B5``)."""
+    return f"{loc.file or ''} {loc.sheet}!{loc.cell}"
+
+
 def _register_municipality(builder: _Builder, row: _Row, code: str) -> None:
     name = row.text("municipality_name")
     staff = _limit(row, "staff")
     known = builder.municipalities.get(code)
+    cells = {"name": _cell_text(row.loc("municipality_name")), "staff": _cell_text(row.loc("staff"))}
     if known is None:
         if not name:
             row.add("INV014", "municipality_name", lg_code=code)
-        builder.municipalities[code] = Municipality(code=code, name=name or "", staff=staff)
+        builder.municipalities[code] = Municipality(code=code, name=name or "", staff=staff, cells=cells)
         builder.muni_where[code] = _where(row.sheet, row.row)
         return
     if name and not known.name:
-        known = builder.municipalities[code] = Municipality(code=code, name=name, staff=known.staff)
+        known = builder.municipalities[code] = replace(known, name=name, cells={**known.cells, "name": cells["name"]})
     elif name and name != known.name:
         row.add("INV012", "municipality_name", value=name, lg_code=code, first=known.name)
     if staff is not None and known.staff is None:
-        builder.municipalities[code] = Municipality(code=code, name=known.name, staff=staff)
+        builder.municipalities[code] = replace(known, staff=staff, cells={**known.cells, "staff": cells["staff"]})
     elif staff is not None and staff != known.staff:
         row.add("INV112", "staff", value=str(staff), lg_code=code, known=known.staff,
                 first=builder.muni_where.get(code, ""))
@@ -546,7 +552,8 @@ def _read_vendors(builder: _Builder, sheet: SheetData, header: Header) -> None:
         builder.vendors[key] = Vendor(name=name, capacity=capacity, notes=row.text("notes"),
                                       projects=_limit(row, "projects"), cutovers_day=_limit(row, "cutovers_day"),
                                       cutovers_weekend=_limit(row, "cutovers_weekend"),
-                                      cutovers_month=_limit(row, "cutovers_month"))
+                                      cutovers_month=_limit(row, "cutovers_month"),
+                                      cells={f: _cell_text(row.loc(f)) for f in columns})
         builder.vendor_where[key] = where
 
 

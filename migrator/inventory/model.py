@@ -38,6 +38,8 @@ class Municipality:
     staff: int | None = None
     """情報担当職員数: how many of the municipality's IT staff work on the migration at the same time (tasks
     the municipality owns run at most this many at once); ``None`` when not declared."""
+    cells: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    """Where each field was read (``name`` → ``file sheet!B5``) while the workbook is at hand; not stored."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class Vendor:
     """本番移行上限（週末）: cut-overs in one weekend (one week)."""
     cutovers_month: int | None = None
     """本番移行上限（月）: cut-overs in one calendar month."""
+    cells: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    """Where each field was read (``capacity`` → ``file sheet!B5``) while the workbook is at hand; not stored."""
 
 
 @dataclass(frozen=True)

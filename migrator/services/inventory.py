@@ -19,6 +19,20 @@ if TYPE_CHECKING:
     from migrator.store import Store
 
 _KIND_JA = {"municipality": "団体", "vendor": "ベンダー", "system": "システム", "interface": "連携"}
+# The stored fields an update may change, as each language names them (INV091).
+_FIELDS = {
+    "name": ("名称", "name"), "staff": ("情報担当職員数", "IT staff"), "capacity": ("同時作業上限", "teams"),
+    "projects": ("同時移行プロジェクト数", "project slots"), "cutovers_day": ("本番移行上限", "cut-overs per day"),
+    "cutovers_weekend": ("週末本番移行上限", "cut-overs per weekend"),
+    "cutovers_month": ("月間本番移行上限", "cut-overs per month"), "notes": ("備考", "notes"),
+    "area_name": ("業務名", "area name"), "hosting": ("稼働形態", "hosting"),
+    "contract_end": ("契約満了日", "contract end"), "release_date": ("標準準拠版提供予定日", "release date"),
+    "planned_date": ("移行予定日", "planned date"), "record_count": ("データ件数", "record count"),
+    "special_support": ("特定移行支援", "special support"), "special_deadline": ("特定移行支援期限", "special deadline"),
+    "current_vendor_id": ("現行ベンダー", "current vendor"), "target_vendor_id": ("移行先ベンダー", "target vendor"),
+    "method": ("方式", "method"), "frequency": ("頻度", "frequency"),
+    "source_system_id": ("連携元システム", "source system"), "target_system_id": ("連携先システム", "target system"),
+}
 
 
 def _change_findings(changes: Sequence[Any]) -> list[Finding]:
@@ -30,9 +44,10 @@ def _change_findings(changes: Sequence[Any]) -> list[Finding]:
         if change.action == "created":
             created[change.kind] = created.get(change.kind, 0) + 1
             continue
+        field_ja, field_en = _FIELDS.get(change.field, (change.field, change.field))
         findings.append(make_finding("INV091", source_location(change.source), item=change.key, kind=change.kind,
-                                     key=change.key, field=change.field, old=_show(change.old),
-                                     new=_show(change.new)))
+                                     kind_ja=_KIND_JA.get(change.kind, change.kind), key=change.key, field=field_en,
+                                     field_ja=field_ja, old=_show(change.old), new=_show(change.new)))
     for kind in ("municipality", "vendor", "system", "interface"):
         if created.get(kind):
             findings.append(make_finding("INV090", Location(), kind=kind, n=created[kind]))

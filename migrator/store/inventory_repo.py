@@ -100,9 +100,9 @@ def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
                 changes.append(Change("municipality", muni.code, "created", new=muni.name))
                 continue
         if muni.name:
-            _set(row, "municipality", muni.code, "name", muni.name, changes)
+            _set(row, "municipality", muni.code, "name", muni.name, changes, muni.cells.get("name"))
         if muni.staff is not None:
-            _set(row, "municipality", muni.code, "staff", muni.staff, changes)
+            _set(row, "municipality", muni.code, "staff", muni.staff, changes, muni.cells.get("staff"))
 
     vendors = {v.name_key: v for v in session.scalars(select(m.Vendor))}
     for vendor in inventory.vendors:
@@ -120,9 +120,10 @@ def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
         # A vendor named only in the system list declares no capacity: keep what the store knows.
         for fieldname in ("capacity", "projects", "cutovers_day", "cutovers_weekend", "cutovers_month"):
             if getattr(vendor, fieldname) is not None:
-                _set(row_v, "vendor", row_v.name, fieldname, getattr(vendor, fieldname), changes)
+                _set(row_v, "vendor", row_v.name, fieldname, getattr(vendor, fieldname), changes,
+                     vendor.cells.get(fieldname))
         if vendor.notes is not None:
-            _set(row_v, "vendor", row_v.name, "notes", vendor.notes, changes)
+            _set(row_v, "vendor", row_v.name, "notes", vendor.notes, changes, vendor.cells.get("notes"))
     session.flush()
 
     def vendor_id(name: str | None) -> int | None:
@@ -150,7 +151,9 @@ def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
             continue
         before = len(changes)
         for fieldname, new in values.items():
-            _set(row_s, "system", key_text, fieldname, new, changes, system.source)
+            # the field's own cell (移行予定日 at J5), not the row's first cell
+            column = {"area_name": "area"}.get(fieldname, fieldname.removesuffix("_id"))
+            _set(row_s, "system", key_text, fieldname, new, changes, system.cell(column))
         if len(changes) > before or row_s.cells is None:
             # Where the latest change came from (rows imported before systems kept their cells get them).
             row_s.source = system.source

@@ -110,6 +110,8 @@ def test_interfaces_are_keyed_on_the_systems_they_join(store: Store, tmp_path: P
     updated = import_inventory([newer], store=store)
     assert [f.message_en for f in updated.findings if f.code == "INV091"] == [
         "interface '132012 住民記録システム → 国民健康保険': method changed from 'ファイル' to 'API'."]
+    assert [f.message_ja for f in updated.findings if f.code == "INV091"] == [
+        "連携「132012 住民記録システム → 国民健康保険」の 方式 を「ファイル」から「API」に更新しました。"]
     with store.reader() as session:
         (iface,) = load_inventory(session).interfaces
     assert iface.method == "API"

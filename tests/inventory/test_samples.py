@@ -102,13 +102,21 @@ def test_newer_workbook_updates_changed_fields_and_reports_them(store: Store, tm
     wb = openpyxl.load_workbook(SAMPLES[0])
     wb["システム一覧"]["J16"] = "2026/3/2"  # 健康管理: planned date moved forward
     wb["システム一覧"]["N16"] = None
+    wb["システム一覧"]["O5"] = 12  # 情報担当職員数 of the municipality
+    wb["ベンダー"]["B2"] = 9  # 同時作業上限 of the first vendor
     wb.save(newer)
     report = import_inventory([newer], store=store, partial=True)
-    updates = [(f.code, f.message_en) for f in report.findings if f.code == "INV091"]
-    assert updates == [
-        ("INV091", "system '132012 019 健康管理システム': planned_date changed from '2026-05-06' to '2026-03-02'."),
-        ("INV091", "system '132012 019 健康管理システム': notes changed from '移行時期を再調整中' to ''."),
-    ]
+    updates = [(f.location.text(), f.message_en) for f in report.findings if f.code == "INV091"]
+    # each update names the cell of the field that changed, not the first cell of its row
+    assert sorted(updates) == sorted([
+        (f"{newer} システム一覧!O5", "municipality '132012': IT staff changed from '10' to '12'."),
+        (f"{newer} ベンダー!B2", "vendor '株式会社エーシステム': teams changed from '10' to '9'."),
+        (f"{newer} システム一覧!J16",
+         "system '132012 019 健康管理システム': planned date changed from '2026-05-06' to '2026-03-02'."),
+        (f"{newer} システム一覧!N16", "system '132012 019 健康管理システム': notes changed from '移行時期を再調整中' to ''."),
+    ])
+    assert "システム「132012 019 健康管理システム」の 移行予定日 を「2026-05-06」から「2026-03-02」に更新しました。" in [
+        f.message_ja for f in report.findings if f.code == "INV091"]
     assert _snapshot(store)["counts"] == COUNTS
 
 
