@@ -7,6 +7,7 @@ and the rule that picks the default language from the locale.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
@@ -135,3 +136,8 @@ def shown_path(path: str | os.PathLike[str]) -> str:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(path)
+
+
+def join_list(items: Iterable[object], lang: Lang) -> str:
+    """``items`` as a list in ``lang``: joined with 、 in Japanese, with a comma and a space in English."""
+    return ("、" if lang == "ja" else ", ").join(str(x) for x in items)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from migrator.i18n import join_list
 from migrator.inventory.areas import AREAS, CORE_AREAS, resolve_area
 from migrator.inventory.model import DEFAULT_DEADLINE, Inventory, System
 from migrator.location import Location
-from migrator.report import Finding, Report, make_finding
+from migrator.report import Example, Finding, Report, make_finding
 
 
 def source_location(source: str | None) -> Location:
@@ -34,7 +35,8 @@ def _coverage(inventory: Inventory) -> list[Finding]:
         if missing:
             findings.append(make_finding(
                 "INV101", Location(), item=muni.code, lg_code=muni.code, name=muni.name, n=len(missing),
-                areas="、".join(f"{a} {AREAS[a]}" for a in missing),
+                areas=join_list((f"{a} {AREAS[a]}" for a in missing), "en"),
+                areas_ja=join_list((f"{a} {AREAS[a]}" for a in missing), "ja"),
             ))
     return findings
 
@@ -90,38 +92,46 @@ def cutover_period(day: dt.date, kind: str) -> dt.date:
     return day
 
 
-def cutovers_by_vendor_period(inventory: Inventory, kind: str = "day") -> dict[tuple[str, str], list[tuple[str, str]]]:
-    """Planned cut-overs per (vendor, first day of the period): each a (団体コード, システム名).
-
-    The vendor doing a migration is the target vendor, or the current one when none is named.
-    """
-    result: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
-    for s in inventory.systems:
-        vendor = s.target_vendor or s.current_vendor
-        if vendor is None or s.planned_date is None:
-            continue
-        result[(vendor, cutover_period(s.planned_date, kind).isoformat())].add((s.municipality_code, s.name))
-    return {k: sorted(v) for k, v in sorted(result.items())}
-
-
 def _capacity(inventory: Inventory) -> list[Finding]:
     """Planned cut-overs against a vendor's cut-over slots (docs/planning.md#resources): per day the
-    本番移行上限 (else 同時作業上限: a cut-over takes one team for its day), per weekend and per month."""
+    本番移行上限 (else 同時作業上限: a cut-over takes one team for its day), per weekend and per month.
+
+    A finding points at the 移行予定日 cell of the first cut-over over the limit and lists every cut-over of the
+    period with the cell of its planned date."""
     findings = []
     for kind, code in (("day", "INV105"), ("weekend", "INV110"), ("month", "INV111")):
-        for (vendor_name, day), cutovers in cutovers_by_vendor_period(inventory, kind).items():
+        periods: dict[tuple[str, dt.date], list[System]] = defaultdict(list)
+        for s in inventory.systems:
+            vendor_name = s.target_vendor or s.current_vendor
+            if vendor_name is not None and s.planned_date is not None:
+                periods[(vendor_name, cutover_period(s.planned_date, kind))].append(s)
+        for (vendor_name, day), systems in sorted(periods.items()):
             vendor = inventory.vendor(vendor_name)
             if vendor is None:
                 continue
             limit = {"day": vendor.cutovers_day or vendor.capacity, "weekend": vendor.cutovers_weekend,
                      "month": vendor.cutovers_month}[kind]
-            if limit is None or len(cutovers) <= limit:
+            # one system named twice (two rows) cuts over once
+            unique = list({(x.municipality_code, x.name): x for x in
+                           sorted(systems, key=lambda x: (x.planned_date, x.municipality_code, x.name))}.values())
+            if limit is None or len(unique) <= limit:
                 continue
+            shown = [f"{x.municipality_code} {x.name} ({_cell_of(x, 'planned_date')})" for x in
+                     sorted(unique, key=lambda x: (x.municipality_code, x.name))]
             findings.append(make_finding(
-                code, Location(), item=vendor_name, vendor=vendor_name, day=day, n=len(cutovers),
-                capacity=limit, cutovers="、".join(f"{c} {name}" for c, name in cutovers),
+                code, source_location(unique[limit].cell("planned_date")), item=vendor_name, vendor=vendor_name,
+                day=day.isoformat(), n=len(unique), capacity=limit, cutovers=join_list(shown, "en"),
+                cutovers_ja=join_list(shown, "ja"),
+                examples=tuple(Example(source_location(x.cell("planned_date")), x.planned_date.isoformat())
+                               for x in unique if x.planned_date is not None),
             ))
     return findings
+
+
+def _cell_of(system: System, fieldname: str) -> str:
+    """``sheet!J5`` of a field (the file is the finding's), or ``-`` when not known."""
+    loc = source_location(system.cell(fieldname))
+    return f"{loc.sheet}!{loc.cell}" if loc.sheet else "-"
 
 
 def check_inventory(inventory: Inventory, *, subject: str | None = None) -> Report:

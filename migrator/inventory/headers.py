@@ -125,7 +125,7 @@ def find_header(sheet: SheetData, lookup: Lookup, *, required: Sequence[str], ma
     return best
 
 
-def best_guess(sheet: SheetData, lookups: Mapping[str, Lookup], *, max_rows: int) -> tuple[int, str] | None:
+def best_guess(sheet: SheetData, lookups: Mapping[str, Lookup], *, max_rows: int) -> tuple[int, list[str]] | None:
     """For a sheet that matched no kind: the row with the most filled cells in the top rows and its labels."""
     best: tuple[int, int] | None = None
     for r in range(1, min(max_rows, sheet.max_row) + 1):
@@ -135,4 +135,4 @@ def best_guess(sheet: SheetData, lookups: Mapping[str, Lookup], *, max_rows: int
     if best is None:
         return None
     labels = [str(v).strip() for v in sheet.rows[best[0] - 1] if v is not None and str(v).strip()]
-    return best[0], "、".join(dict.fromkeys(labels))[:120]
+    return best[0], list(dict.fromkeys(labels))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from migrator.excel import Formula, SheetData, WorkbookData, cell_ref, find_label_value, read_workbook
+from migrator.i18n import join_list
 from migrator.inventory.areas import area_name, resolve_area
 from migrator.inventory.headers import Header, Lookup, best_guess, find_header, fold_label, stem_label
 from migrator.inventory.model import (
@@ -151,8 +152,9 @@ def _report_unrecognised(builder: _Builder, plan: _SheetPlan) -> None:
         if sheet.name in plan.used:
             continue
         guess = best_guess(sheet, builder.lookups, max_rows=HEADER_ROWS)
-        row, labels = guess if guess is not None else (1, "")
-        builder.add("INV015", sheet.location(row, 1), sheet=sheet.name, row=row, labels=labels or "-")
+        row, labels = guess if guess is not None else (1, [])
+        builder.add("INV015", sheet.location(row, 1), sheet=sheet.name, row=row,
+                    labels=join_list(labels, "en")[:120] or "-", labels_ja=join_list(labels, "ja")[:120] or "-")
 
 
 def _sheet_kind(name: str, synonyms: Synonyms) -> str | None:
@@ -183,9 +185,10 @@ def _classify(builder: _Builder, book: WorkbookData) -> _SheetPlan:
             kind = max(found, key=lambda k: (len(found[k].columns), -KINDS.index(k)))
         else:
             if named is not None:  # named like an inventory sheet, but its header is not there
-                required = "、".join(builder.synonyms.columns[named][f][0] for f in REQUIRED[named])
+                required = [builder.synonyms.columns[named][f][0] for f in REQUIRED[named]]
                 builder.add("INV002", Location(file=sheet.file, sheet=sheet.name), sheet=sheet.name,
-                            rows=HEADER_ROWS, required=required)
+                            rows=HEADER_ROWS, required=join_list(required, "en"),
+                            required_ja=join_list(required, "ja"))
             elif any(not sheet.is_blank_row(r) for r in range(1, sheet.max_row + 1)):
                 plan.unrecognised.append(sheet)
             continue
@@ -582,8 +585,8 @@ def _read_book(builder: _Builder, plan: _SheetPlan) -> None:
     """Read the system lists of one workbook, then its interface lists and the 連携先 columns."""
     if not plan.sheets["systems"]:
         if not any(f.code == "INV002" and f.location.file == str(plan.book.path) for f in builder.findings):
-            names = "、".join(plan.book.sheets) or "-"
-            builder.add("INV001", Location(file=str(plan.book.path)), sheets=names)
+            builder.add("INV001", Location(file=str(plan.book.path)), sheets=join_list(plan.book.sheets, "en") or "-",
+                        sheets_ja=join_list(plan.book.sheets, "ja") or "-")
         return
     before = set(builder.systems)
     links: list[tuple[str, str, str, int, SheetData]] = []

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from migrator.errors import MigratorError
 from migrator.excel import SheetSpec, write_workbook
+from migrator.i18n import join_list
 from migrator.inventory.checks import check_inventory
 from migrator.inventory.importer import ImportResult, read_inventory
 from migrator.inventory.model import Inventory
@@ -125,11 +126,12 @@ def _read_summary(result: ImportResult) -> dict[str, Any]:
 
 
 def _unknown_municipality(code: str, known: Sequence[str]) -> MigratorError:
-    shown = "、".join(known[:10]) + (" …" if len(known) > 10 else "") if known else "-"
+    more = " …" if len(known) > 10 else ""
+    shown, shown_ja = (join_list(known[:10], "en") + more, join_list(known[:10], "ja") + more) if known else ("-", "-")
     return MigratorError(
         f"The store holds no municipality {code} (municipalities in the store: {shown}). "
         "See `migrator inventory list`.",
-        f"団体コード {code} の団体は登録されていません（登録済み: {shown}）。`migrator inventory list` で確認できます。")
+        f"団体コード {code} の団体は登録されていません（登録済み: {shown_ja}）。`migrator inventory list` で確認できます。")
 
 
 def load(store: Store, *, municipality: str | None = None, vendor: str | None = None) -> Inventory:

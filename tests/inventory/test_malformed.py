@@ -205,3 +205,17 @@ def test_a_hidden_row_is_read_and_said(workdir: Path) -> None:
     wb.save(path)
     result = run_cli("--lang", "en", "inventory", "check", str(path), "--format", "json", expect=0)
     assert '"INV007"' in result.stdout and "h.xlsx" in result.stdout and "システム一覧!A3" in result.stdout
+
+
+def test_lists_in_messages_are_joined_in_the_language_of_the_message(store: Store, tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "集計"
+    wb.active.append(["区分", "件数", "備考"])
+    wb.create_sheet("メモ").append(["a"])
+    wb.save(tmp_path / "x.xlsx")
+    report = import_inventory([_book(tmp_path / "e.xlsx", []), tmp_path / "x.xlsx"], store=store)
+    by_code = {f.code: f for f in report.findings}
+    assert "(sheets: 集計, メモ)" in by_code["INV001"].message_en
+    assert "（シート: 集計、メモ）" in by_code["INV001"].message_ja
+    assert "区分, 件数, 備考" in by_code["INV015"].message_en and "区分、件数、備考" in by_code["INV015"].message_ja
+    assert "(required columns: 業務)" in by_code["INV002"].message_en

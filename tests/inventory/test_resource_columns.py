@@ -58,6 +58,17 @@ def test_resource_columns_are_read_under_their_headings_and_stored(store: Store,
         ("INV110", "エーシステム"), ("INV111", "エーシステム")]
     weekend = next(f for f in found if f.code == "INV110")
     assert "2026-01-10" in weekend.message_en and "3 system cut-overs" in weekend.message_en
+    # At the planned date of the third cut-over (over the 2 a weekend takes), listing each with its cell, the
+    # list in the language of the message.
+    book = str(tmp_path / "a.xlsx")
+    assert (weekend.location.file, weekend.location.sheet, weekend.location.cell) == (book, "システム一覧", "F4")
+    assert [(e.location.cell, e.value) for e in weekend.examples] == [
+        ("F2", "2026-01-13"), ("F3", "2026-01-14"), ("F4", "2026-01-16")]
+    assert weekend.message_en.endswith("132012 介護システム (システム一覧!F4), 132012 住民記録システム (システム一覧!F2), "
+                                       "132012 国保システム (システム一覧!F3)")
+    assert "、" not in weekend.message_en and "(システム一覧!F4)、132012 住民記録システム" in weekend.message_ja
+    month = next(f for f in found if f.code == "INV111")
+    assert month.location.cell == "F5" and len(month.examples) == 4
 
 
 def test_a_cutover_counts_in_the_weekend_before_it_and_in_its_month() -> None:

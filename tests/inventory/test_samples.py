@@ -30,10 +30,12 @@ CHECK_FINDINGS = [
     ("INV103", f"{A} システム一覧!H12"),  # the cell of the contract end
     ("INV104", f"{A} システム一覧!J16"),  # the cell of the planned date
     ("INV103", f"{B} システム台帳!H5"),
-    ("INV101", ""), ("INV101", ""), ("INV105", ""),
-    # Cut-overs per weekend over the vendors' stated slots: B 4 > 2 on 02-14; A 10 > 6 on 01-03, 7 > 6 on 01-31.
-    ("INV110", ""), ("INV110", ""), ("INV110", ""),
+    ("INV101", ""), ("INV101", ""),
+    # Cut-overs per weekend over the vendors' stated slots: A 7 > 6 on 01-31, 10 > 6 on 01-03; B 4 > 2 on
+    # 02-14; each at the planned date of the first cut-over over the limit.
+    ("INV110", f"{A} システム一覧!J19"), ("INV110", f"{A} システム一覧!J23"),
     ("INV102", f"{A} 連携一覧!A4"),
+    ("INV110", f"{B} システム台帳!J13"), ("INV105", f"{B} システム台帳!J15"),
 ]
 
 
