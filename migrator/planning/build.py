@@ -10,12 +10,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from migrator.errors import PlanError
+from migrator.i18n import Lang
 from migrator.inventory.model import Inventory
 from migrator.location import Location
 from migrator.planning.calendar import ONE_DAY, BusinessCalendar
 from migrator.planning.config import PlanningConfig, load_config
-from migrator.planning.graph import ExtraEdge, TaskGraph, analyse, build_graph, rule_label
-from migrator.planning.model import Plan
+from migrator.planning.graph import Cycle, ExtraEdge, TaskGraph, analyse, build_graph, rule_label
+from migrator.planning.model import Plan, ScheduledTask
 from migrator.planning.schedule import (
     Cpm,
     Problem,
@@ -43,6 +44,25 @@ class TaskProgress:
     actual_finish: dt.date | None = None
     location: Location | None = field(default=None, compare=False)
     """Where the progress file recorded it (its row), for findings about the task."""
+
+
+def _cycle_finding(cycle: Cycle, tasks: Sequence[ScheduledTask], origins: Mapping[tuple[int, int], Location]) -> Finding:
+    """PLN001 at the place that declared an edge of the cycle (a line of --edges before an interface's row),
+    each edge with the place it was declared where it has one."""
+    def edge(a: int, b: int, rule: str, lang: Lang) -> str:
+        label = "; ".join(rule_label(r, lang) for r in rule.split("; "))
+        place = origins.get((a, b))
+        at = f"{'、' if lang == 'ja' else ', '}{place.text(lang)}" if place is not None else ""
+        return f"{tasks[a].key} → {tasks[b].key} [{label}{at}]"
+
+    declared = [origins[(a, b)] for a, b, _ in cycle.edges if (a, b) in origins]
+    first = next((p for p in declared if p.line is not None), declared[0] if declared else Location())
+    return make_finding(
+        "PLN001", first, item=tasks[cycle.nodes[0]].key, count=1, size=len(cycle.nodes),
+        nodes=", ".join(tasks[v].key for v in cycle.nodes),
+        edges="; ".join(edge(a, b, r, "en") for a, b, r in cycle.edges),
+        edges_ja="; ".join(edge(a, b, r, "ja") for a, b, r in cycle.edges),
+    )
 
 
 @dataclass(frozen=True)
@@ -94,12 +114,7 @@ def build_plan(
     order, wave, cycles = analyse(len(tasks), edges)
     if cycles:
         for c in cycles:
-            findings.append(make_finding(
-                "PLN001", Location(), item=tasks[c.nodes[0]].key, count=1, size=len(c.nodes),
-                nodes=", ".join(tasks[v].key for v in c.nodes),
-                edges="; ".join(f"{tasks[a].key} → {tasks[b].key} [{rule_label(r, 'en')}]" for a, b, r in c.edges),
-                edges_ja="; ".join(f"{tasks[a].key} → {tasks[b].key} [{r}]" for a, b, r in c.edges),
-            ))
+            findings.append(_cycle_finding(c, tasks, graph.origins))
         return PlanResult(None, Report.of(f"plan {scenario}", findings, subject=scenario,
                                           summary={"scenario": scenario, "tasks": len(tasks), "cycles": len(cycles)}))
 

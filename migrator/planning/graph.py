@@ -14,6 +14,7 @@ import yaml
 
 from migrator.errors import SpecError
 from migrator.inventory.areas import resolve_area
+from migrator.inventory.checks import source_location
 from migrator.inventory.model import Interface, Inventory, System
 from migrator.limits import compose_yaml, read_text_file
 from migrator.location import Location
@@ -53,6 +54,8 @@ class TaskGraph:
     phase_due: list[bool]
     phase_release: list[bool]
     findings: list[Finding] = field(default_factory=list)
+    origins: dict[tuple[int, int], Location] = field(default_factory=dict)
+    """Where an edge was declared: the line of the --edges file, or the interface's row in the inventory."""
 
 
 def task_key(system: System, phase_id: str) -> str:
@@ -63,7 +66,7 @@ def load_extra_edges(path: Path) -> list[ExtraEdge]:
     """Read user edges: ``edges: [{from: KEY, to: KEY}]`` (keys as ``migrator plan show`` prints them)."""
     text = read_text_file(path)
     try:
-        compose_yaml(text, path)
+        root = compose_yaml(text, path)
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -75,12 +78,23 @@ def load_extra_edges(path: Path) -> list[ExtraEdge]:
                            reason="the file must be a mapping with a list edges: [{from: KEY, to: KEY}]",
                            reason_ja="edges: [{from: キー, to: キー}] の形のマッピングにしてください")
     out = []
+    lines = _item_lines(root, "edges", len(edges or []))
     for i, raw in enumerate(edges or []):
         if not isinstance(raw, dict) or "from" not in raw or "to" not in raw:
-            raise SpecError.of("PLN050", Location(file=str(path)), key=f"edges[{i}]", reason="needs from and to",
+            raise SpecError.of("PLN050", Location(file=str(path), line=lines[i]), key=f"edges[{i}]",
+                               reason="needs from and to",
                                reason_ja="from と to が必要です")
-        out.append(ExtraEdge(str(raw["from"]), str(raw["to"]), Location(file=str(path), row=i + 1)))
+        out.append(ExtraEdge(str(raw["from"]), str(raw["to"]), Location(file=str(path), line=lines[i])))
     return out
+
+
+def _item_lines(root: yaml.Node | None, key: str, count: int) -> list[int | None]:
+    """The line each item of the list under ``key`` of a YAML mapping starts on (None where not known)."""
+    if isinstance(root, yaml.MappingNode):
+        for k, v in root.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key and isinstance(v, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in v.value][:count] + [None] * (count - len(v.value))
+    return [None] * count
 
 
 def _resolve(end: str, systems: list[int], all_systems: list[System]) -> list[int]:
@@ -152,12 +166,15 @@ def build_graph(inventory: Inventory, config: PlanningConfig, *,
                     if a != b:
                         edges.append((tid(a, rule.from_phase), tid(b, rule.to_phase), rule.name))
 
+    origins: dict[tuple[int, int], Location] = {}
     ir = config.rules.interfaces
     have = {ph.id for ph in tpl.phases}
     if {ir.rehearsal, ir.link_test, ir.ready, ir.cutover} <= have:
         for itf in inventory.interfaces:
-            edges.extend(_interface_edges(itf, by_muni.get(itf.municipality_code, []), systems, tid, config,
-                                          findings))
+            linked = _interface_edges(itf, by_muni.get(itf.municipality_code, []), systems, tid, config, findings)
+            edges.extend(linked)
+            for a, b, _ in linked:
+                origins.setdefault((a, b), source_location(itf.origin))
 
     keys = {t.key: i for i, t in enumerate(tasks)}
     for e in extra_edges:
@@ -167,8 +184,10 @@ def build_graph(inventory: Inventory, config: PlanningConfig, *,
             findings.append(make_finding("PLN004", e.location, item=missing))
             continue
         edges.append((src, dst, USER_RULE))
+        if e.location is not None:
+            origins[(src, dst)] = e.location  # the user's line says more than an interface's row
     return TaskGraph(tasks=tasks, edges=edges, systems=systems, system_of=system_of, phase_due=due,
-                     phase_release=rel, findings=findings)
+                     phase_release=rel, findings=findings, origins=origins)
 
 
 def _interface_edges(itf: Interface, members: list[int], systems: list[System], tid: Callable[[int, str], int],
@@ -178,7 +197,8 @@ def _interface_edges(itf: Interface, members: list[int], systems: list[System], 
     for end in (itf.source, itf.target):
         found = _resolve(end, members, systems)
         if not found:
-            findings.append(make_finding("PLN003", Location(), item=end, municipality=itf.municipality_code,
+            findings.append(make_finding("PLN003", source_location(itf.origin), item=end,
+                                         municipality=itf.municipality_code,
                                          interface=f"{itf.source} → {itf.target}"))
         ends.append(found)
     text = " ".join(x for x in (itf.method, itf.notes or "", itf.frequency or "") if x)

@@ -152,7 +152,11 @@ def test_cycle_exits_1_and_stores_nothing(imported: Path, tmp_path: Path) -> Non
     res = run_cli("plan", "build", "--start", "2025-04-01", "--edges", str(edges), "--format", "json", expect=1)
     report = json.loads(res.stdout)
     assert report["counts_by_code"]["PLN001"] == 1
-    assert "[利用者指定]" in report["findings"][0]["message_ja"] and "[user-declared]" in report["findings"][0]["message_en"]
+    # at the line of the edges file that closes the cycle, which the list of edges names too
+    finding = report["findings"][0]
+    assert (finding["location"]["file"], finding["location"]["line"]) == (str(edges), 2)
+    assert f"[利用者指定、{edges}:2]" in finding["message_ja"] and f"[user-declared, {edges}:2]" in finding["message_en"]
+    assert "連携一覧!A" in finding["message_en"]  # an interface's edge names the interface's row
     run_cli("plan", "show", expect=2)
 
 

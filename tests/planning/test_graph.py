@@ -75,39 +75,41 @@ def test_an_interim_marker_in_any_field_drops_the_readiness_edges(field: str) ->
     assert found == _expected("住記A", "国保", ready=False)
 
 
-def test_an_unknown_end_is_named_in_a_finding() -> None:
-    graph = build_graph(_inventory(Interface(MUNI, "住記A", "どこにもない", "ファイル")), load_config())
+def test_an_unknown_end_is_named_in_a_finding_at_the_row_of_the_interface() -> None:
+    itf = Interface(MUNI, "住記A", "どこにもない", "ファイル", origin="/in/inv.xlsx 連携一覧!A7")
+    graph = build_graph(_inventory(itf), load_config())
     (finding,) = [f for f in graph.findings if f.code == "PLN003"]
     assert "どこにもない" in finding.message_en and "住記A → どこにもない" in finding.message_en
+    assert finding.location == Location(file="/in/inv.xlsx", sheet="連携一覧", cell="A7")
 
 
-def test_extra_edges_are_read_with_their_row(tmp_path: Path) -> None:
+def test_extra_edges_are_read_with_their_line(tmp_path: Path) -> None:
     path = tmp_path / "edges.yaml"
-    path.write_text("edges:\n  - {from: a, to: b}\n  - {from: 1, to: c}\n", encoding="utf-8")
-    assert load_extra_edges(path) == [ExtraEdge("a", "b", Location(file=str(path), row=1)),
-                                      ExtraEdge("1", "c", Location(file=str(path), row=2))]
+    path.write_text("# mine\nedges:\n  - {from: a, to: b}\n  - from: 1\n    to: c\n", encoding="utf-8")
+    assert load_extra_edges(path) == [ExtraEdge("a", "b", Location(file=str(path), line=3)),
+                                      ExtraEdge("1", "c", Location(file=str(path), line=4))]
     empty = tmp_path / "empty.yaml"
     empty.write_text("", encoding="utf-8")
     assert load_extra_edges(empty) == []
 
 
-@pytest.mark.parametrize(("text", "key", "en", "ja"), [
-    ("- {from: a, to: b}\n", "edges", "the file must be a mapping with a list edges: [{from: KEY, to: KEY}]",
+@pytest.mark.parametrize(("text", "key", "line", "en", "ja"), [
+    ("- {from: a, to: b}\n", "edges", None, "the file must be a mapping with a list edges: [{from: KEY, to: KEY}]",
      "edges: [{from: キー, to: キー}] の形のマッピングにしてください"),
-    ("edges: a->b\n", "edges", "the file must be a mapping with a list edges: [{from: KEY, to: KEY}]",
+    ("edges: a->b\n", "edges", None, "the file must be a mapping with a list edges: [{from: KEY, to: KEY}]",
      "edges: [{from: キー, to: キー}] の形のマッピングにしてください"),
-    ("edges:\n  - {from: a, to: b}\n  - {from: a}\n", "edges[1]", "needs from and to", "from と to が必要です"),
-    ("edges:\n  - {to: a}\n", "edges[0]", "needs from and to", "from と to が必要です"),
-    ("edges:\n  - a\n", "edges[0]", "needs from and to", "from と to が必要です"),
+    ("edges:\n  - {from: a, to: b}\n  - {from: a}\n", "edges[1]", 3, "needs from and to", "from と to が必要です"),
+    ("edges:\n  - {to: a}\n", "edges[0]", 2, "needs from and to", "from と to が必要です"),
+    ("edges:\n  - a\n", "edges[0]", 2, "needs from and to", "from と to が必要です"),
 ])
-def test_a_malformed_edges_file_is_refused_naming_the_place(tmp_path: Path, text: str, key: str, en: str,
-                                                           ja: str) -> None:
+def test_a_malformed_edges_file_is_refused_naming_the_place(tmp_path: Path, text: str, key: str, line: int | None,
+                                                           en: str, ja: str) -> None:
     path = tmp_path / "edges.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SpecError) as exc:
         load_extra_edges(path)
     assert exc.value.code == "PLN050"
-    assert exc.value.location == Location(file=str(path))
+    assert exc.value.location == Location(file=str(path), line=line)
     assert exc.value.en == f"{key}: {en}"
     assert exc.value.ja == f"{key}: {ja}"
 
