@@ -110,7 +110,7 @@ def list_(municipality: str | None, vendor: str | None, fmt: str) -> None:
     Example:
       migrator inventory list --municipality 132012
     """
-    from migrator.services.inventory import SYSTEM_HEADER, load, system_rows
+    from migrator.services.inventory import SYSTEM_HEADER, load, system_header, system_rows
 
     store = app().store(read_only=True)
     try:
@@ -125,7 +125,7 @@ def list_(municipality: str | None, vendor: str | None, fmt: str) -> None:
                         "method": i.method, "frequency": i.frequency} for i in inv.interfaces],
         "vendors": [{"name": v.name, "capacity": v.capacity} for v in inv.vendors],
     }
-    emit_table(SYSTEM_HEADER, [["" if v is None else v for v in r] for r in rows], fmt, data=data)
+    emit_table(system_header(app().lang), [["" if v is None else v for v in r] for r in rows], fmt, data=data)
 
 
 @inventory.command()
@@ -134,7 +134,8 @@ def list_(municipality: str | None, vendor: str | None, fmt: str) -> None:
 @click.option("--municipality", "-m", metavar="CODE", default=None, help="Only this 団体コード.")
 @lang_option
 def export(output: Path, municipality: str | None) -> None:
-    """Export the normalized inventory to Excel (システム一覧, 連携一覧, ベンダー).
+    """Export the normalized inventory to Excel (システム一覧, 連携一覧, ベンダー; systems, interfaces, vendors
+    with --lang en); it imports back unchanged.
 
     \b
     Example:
@@ -148,4 +149,4 @@ def export(output: Path, municipality: str | None) -> None:
     finally:
         store.close()
     key = "replaced" if existing_files(output) else "written"
-    click.echo(t(key, app().lang, path=export_inventory(inv, output)))
+    click.echo(t(key, app().lang, path=export_inventory(inv, output, app().lang)))

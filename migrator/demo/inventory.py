@@ -23,7 +23,7 @@ def demo_step(ctx: DemoContext) -> DemoStep:
     outputs = (
         write_report(imported, ctx.out_dir / "inventory-import.html", ctx.lang),
         write_report(checked, ctx.out_dir / "inventory-check.html", ctx.lang),
-        export_inventory(load(ctx.store), ctx.out_dir / "inventory.xlsx"),
+        export_inventory(load(ctx.store), ctx.out_dir / "inventory.xlsx", ctx.lang),
     )
     read = imported.summary["read"]
     counts = checked.counts_by_severity

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from migrator.errors import MigratorError
 from migrator.excel import SheetSpec, write_workbook
-from migrator.i18n import join_list
+from migrator.i18n import Lang, join_list
 from migrator.inventory.checks import check_inventory
 from migrator.inventory.importer import ImportResult, read_inventory
 from migrator.inventory.model import Inventory
@@ -172,6 +173,37 @@ def check_workbooks(paths: Sequence[Path], *, synonyms: Synonyms | None = None) 
 
 SYSTEM_HEADER = ("団体コード", "団体名", "業務", "システム名", "現行ベンダー", "移行先ベンダー", "稼働形態", "契約満了日",
                  "標準準拠版提供予定日", "移行予定日", "データ件数", "特定移行支援", "特定移行支援期限", "備考")
+"""The columns of a system row; also the keys of ``inventory list --format json`` (stable in any language)."""
+SYSTEM_HEADER_EN = ("municipality code", "municipality name", "business area", "system name", "current vendor",
+                    "target vendor", "hosting", "contract end", "release date", "planned date", "record count",
+                    "special support", "special deadline", "notes")
+"""The same columns in English: each is a label the importer reads (migrator/inventory/synonyms.yaml)."""
+@dataclass(frozen=True)
+class _Layout:
+    """Sheet names and the columns of the interface and vendor lists in one language; each a label the
+    importer reads back."""
+
+    sheets: tuple[str, str, str]
+    staff: str
+    interfaces: tuple[str, ...]
+    vendors: tuple[str, ...]
+
+
+_EXPORT = {
+    "ja": _Layout(("システム一覧", "連携一覧", "ベンダー"), "情報担当職員数",
+                  ("団体コード", "連携元", "連携先", "方式", "頻度", "備考"),
+                  ("ベンダー", "同時作業上限", "同時移行プロジェクト数", "本番移行上限", "週末本番移行上限",
+                   "月間本番移行上限", "備考")),
+    "en": _Layout(("systems", "interfaces", "vendors"), "it staff",
+                  ("municipality code", "source", "target", "method", "frequency", "notes"),
+                  ("vendor", "teams", "project slots", "cut-overs per day", "cut-overs per weekend",
+                   "cut-overs per month", "notes")),
+}
+
+
+def system_header(lang: Lang) -> tuple[str, ...]:
+    """The columns of :func:`system_rows` as ``lang`` names them."""
+    return SYSTEM_HEADER if lang == "ja" else SYSTEM_HEADER_EN
 
 
 def system_rows(inventory: Inventory) -> list[list[Any]]:
@@ -185,16 +217,21 @@ def system_rows(inventory: Inventory) -> list[list[Any]]:
     ]
 
 
-def export_inventory(inventory: Inventory, path: Path) -> Path:
-    """Write the normalized inventory to an .xlsx in the import layout (it imports back unchanged)."""
-    systems = SheetSpec(name="システム一覧", header=SYSTEM_HEADER, rows=system_rows(inventory),
+def export_inventory(inventory: Inventory, path: Path, lang: Lang = "ja") -> Path:
+    """Write the normalized inventory to an .xlsx in the import layout, sheets and columns named in ``lang``
+    (it imports back unchanged, the municipalities' IT staff and the vendors' limits included)."""
+    names = _EXPORT[lang]
+    staff = {m.code: m.staff for m in inventory.municipalities}
+    systems = SheetSpec(name=names.sheets[0], header=(*system_header(lang), names.staff),
+                        rows=[[*row, staff.get(row[0])] for row in system_rows(inventory)],
                         widths={3: 22, 4: 24, 5: 22, 6: 22, 14: 30})
     interfaces = SheetSpec(
-        name="連携一覧", header=("団体コード", "連携元", "連携先", "方式", "頻度", "備考"),
+        name=names.sheets[1], header=names.interfaces,
         rows=[[i.municipality_code, i.source, i.target, i.method, i.frequency, i.notes]
               for i in inventory.interfaces],
         widths={2: 24, 3: 24},
     )
-    vendors = SheetSpec(name="ベンダー", header=("ベンダー", "同時作業上限", "備考"),
-                        rows=[[v.name, v.capacity, v.notes] for v in inventory.vendors], widths={1: 30})
+    vendors = SheetSpec(name=names.sheets[2], header=names.vendors,
+                        rows=[[v.name, v.capacity, v.projects, v.cutovers_day, v.cutovers_weekend, v.cutovers_month,
+                               v.notes] for v in inventory.vendors], widths={1: 30})
     return write_workbook(path, [systems, interfaces, vendors])

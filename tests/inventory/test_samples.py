@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 from migrator.services.inventory import check_store, import_inventory
 from migrator.store import Store
@@ -150,3 +153,33 @@ def test_demo_step_writes_reports_and_export(store: Store, tmp_path: Path) -> No
     assert step.detail == ("imported 2 workbooks: 3 municipalities, 31 systems, 10 interfaces, 2 vendors; "
                            "check: 3 errors, 7 warnings")
     assert all(p.is_file() for p in step.outputs)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_list_and_export_speak_one_language_and_export_imports_back_whole(workdir: Path, lang: str) -> None:
+    import openpyxl
+
+    run_cli("inventory", "import", "--partial", *map(str, SAMPLES), expect=1)
+    header = run_cli("--lang", lang, "inventory", "list", "-m", "132039").stdout.splitlines()[0]
+    assert header.startswith("団体コード" if lang == "ja" else "municipality")
+    if lang == "en":
+        assert not any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in header)
+    run_cli("--lang", lang, "inventory", "export", "-o", "out.xlsx")
+    wb = openpyxl.load_workbook("out.xlsx")
+    assert wb.sheetnames == (["システム一覧", "連携一覧", "ベンダー"] if lang == "ja" else ["systems", "interfaces", "vendors"])
+    vendors = [[c.value for c in row] for row in wb.worksheets[2].iter_rows()]
+    assert vendors[0][:3] == (["ベンダー", "同時作業上限", "同時移行プロジェクト数"] if lang == "ja"
+                              else ["vendor", "teams", "project slots"])
+    # the vendor's limits go with it: teams, project slots, cut-overs per day, weekend, month
+    assert {r[0]: r[1:6] for r in vendors[1:]} == {"株式会社エーシステム": [10, 16, None, 6, None],
+                                                   "ビー情報サービス株式会社": [3, 5, None, 2, 6]}
+    # Into a fresh store, the export gives back the same inventory: limits and IT staff included.
+    first = json.loads(run_cli("inventory", "list", "--format", "json").stdout)
+    fresh = run_cli("--db", "sqlite:///fresh.db", "inventory", "import", "out.xlsx", "--format", "json")
+    assert json.loads(fresh.stdout)["counts"]["error"] == 0
+    again = json.loads(run_cli("--db", "sqlite:///fresh.db", "inventory", "list", "--format", "json").stdout)
+    assert (again["systems"], again["interfaces"]) == (first["systems"], first["interfaces"])
+    run_cli("--db", "sqlite:///fresh.db", "--lang", lang, "inventory", "export", "-o", "again.xlsx")
+    back = openpyxl.load_workbook("again.xlsx")
+    assert [[[c.value for c in row] for row in ws.iter_rows()] for ws in back.worksheets] == [
+        [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets]
