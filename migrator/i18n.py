@@ -118,6 +118,17 @@ def role_name(role: str, lang: Lang) -> str:
     return role if pair is None else pair[0 if lang == "ja" else 1]
 
 
+_STATUSES = {"完了": "done", "作業中": "in progress", "未着手": "not started", "対象外": "n/a"}
+
+
+def status_name(status: str | None, lang: Lang) -> str:
+    """A task's recorded status (stored as 完了/作業中/未着手/対象外) for people; the English words are ones
+    ``plan progress`` reads back."""
+    if not status:
+        return ""
+    return status if lang == "ja" else _STATUSES.get(status, status)
+
+
 def t(key: str, lang: Lang, **params: object) -> str:
     """Return the CLI message ``key`` in ``lang`` with ``params`` filled in.
 

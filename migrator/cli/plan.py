@@ -122,6 +122,7 @@ def show(scenario: str, limit: int | None, concerns: bool, fmt: str) -> None:
     Example:
       migrator plan show --scenario base --limit 30
     """
+    from migrator.i18n import status_name
     from migrator.planning.export import ordered
     from migrator.services.planning import get_plan
 
@@ -139,7 +140,8 @@ def show(scenario: str, limit: int | None, concerns: bool, fmt: str) -> None:
               ["wave", "task", "start", "finish", "float", "critical", "vendor", "checkpoint", "deadline", "late",
                "status"])
     rows = [[t.wave, t.key, t.start_date, t.finish_date, t.total_float, "★" if t.critical else "",
-             t.vendor or "", "○" if t.checkpoint else "", t.deadline or "", t.late_days or "", t.status or ""]
+             t.vendor or "", "○" if t.checkpoint else "", t.deadline or "", t.late_days or "",
+             status_name(t.status, app().lang)]
             for t in tasks]
     emit_table(header, rows, fmt, data={**p.summary(), "tasks": [t.to_dict() for t in tasks]})
 
@@ -211,10 +213,13 @@ def compare(scenario_a: str, scenario_b: str, limit: int, fmt: str) -> None:
         emit_table([], [], fmt, data=result)
         return
     sa, sb = result["a"], result["b"]
-    keys = ["finish", "makespan_days", "lower_bound_days", "late_tasks", "critical_tasks", "tasks"]
-    emit_table(["", scenario_a, scenario_b], [[k, sa[k], sb[k]] for k in keys], fmt)
-    moved = result["moved"]
     ja = app().lang == "ja"
+    labels = {"finish": ("完了予定日", "finish"), "makespan_days": ("所要営業日数", "makespan (business days)"),
+              "lower_bound_days": ("下限 (営業日)", "lower bound (business days)"),
+              "late_tasks": ("期限超過のタスク", "late tasks"), "critical_tasks": ("クリティカルなタスク", "critical tasks"),
+              "tasks": ("タスク", "tasks")}
+    emit_table(["", scenario_a, scenario_b], [[labels[k][0 if ja else 1], sa[k], sb[k]] for k in labels], fmt)
+    moved = result["moved"]
     click.echo(f"{'移動したタスク' if ja else 'moved'}: {len(moved)}")
     emit_table(["タスク", "終了日 A", "終了日 B", "移動 (営業日)"] if ja else
                ["task", "finish A", "finish B", "shift (business days)"],

@@ -339,8 +339,9 @@ def build_plan(
     return PlanResult(plan, Report.of(f"plan {scenario}", findings, subject=scenario, summary=summary))
 
 
-_WHY_JA = {" [project slot]": " [プロジェクト枠]", " [cut-over slot]": " [切替枠]", " [capacity]": " [資源の上限]",
-           " [freeze]": " [凍結期間]", " [release]": " [提供開始待ち]"}
+# The tags of a chain link, wherever they stand (a note of its own is stored stripped: "[capacity]").
+_WHY_JA = {"[project slot]": "[プロジェクト枠]", "[cut-over slot]": "[切替枠]", "[capacity]": "[資源の上限]",
+           "[freeze]": "[凍結期間]", "[release]": "[提供開始待ち]"}
 
 
 def why_text(why: str, lang: str = "ja") -> str:

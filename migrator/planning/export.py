@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 from migrator.excel import SheetSpec, write_workbook
-from migrator.i18n import Lang, role_name
+from migrator.i18n import Lang, role_name, status_name
 from migrator.planning.build import why_text
 from migrator.planning.calendar import ONE_DAY
 from migrator.planning.graph import rule_label
@@ -105,7 +105,7 @@ def task_row(plan: Plan, t: ScheduledTask, lang: Lang = "ja") -> list[object]:
             role_name(t.owner, lang),
             t.vendor or "", "○" if t.checkpoint else "", t.duration, t.start_date, t.finish_date,
             cal.day(max(t.es, 0)), cal.day(max(t.ls, 0)), t.total_float, "★" if t.critical else "", t.deadline,
-            t.late_days or "", why_text(plan.params.get("binding", {}).get(t.key, ""), lang), t.status or "",
+            t.late_days or "", why_text(plan.params.get("binding", {}).get(t.key, ""), lang), status_name(t.status, lang),
             t.actual_start, t.actual_finish, t.baseline_start, t.baseline_finish]
 
 
@@ -123,9 +123,10 @@ def _mermaid_text(text: str) -> str:
     return re.sub(r"[<>&\"%`]", lambda m: _MERMAID_ENTITIES[m.group()], text)
 
 
-def to_mermaid(plan: Plan) -> str:
+def to_mermaid(plan: Plan, lang: Lang = "ja") -> str:
     """A Mermaid ``gantt`` with absolute dates, one section per system, critical tasks marked ``crit``."""
-    out = ["gantt", f"    title 移行計画 {_mermaid_text(plan.scenario)}", "    dateFormat YYYY-MM-DD",
+    title = "移行計画" if lang == "ja" else "Migration plan"
+    out = ["gantt", f"    title {title} {_mermaid_text(plan.scenario)}", "    dateFormat YYYY-MM-DD",
            "    axisFormat %Y-%m"]
     sections: dict[str, list[ScheduledTask]] = defaultdict(list)
     for t in ordered(plan):
@@ -195,9 +196,11 @@ def plan_sheets(plan: Plan, lang: Lang = "ja") -> list[SheetSpec]:
     legend = SheetSpec(
         name="凍結期間" if lang == "ja" else "Freeze windows",
         header=["名称", "業務", "開始(毎年)", "終了(毎年)"] if lang == "ja" else ["name", "areas", "from", "to"],
-        rows=[[w.name, " ".join(w.areas), "{:02d}-{:02d}".format(*w.start), "{:02d}-{:02d}".format(*w.end)]
+        rows=[[window_label(w.name, lang), " ".join(w.areas), "{:02d}-{:02d}".format(*w.start),
+               "{:02d}-{:02d}".format(*w.end)]
               for w in plan.calendar_settings.freeze_windows]
-        + [["年末年始", "*", "{:02d}-{:02d}".format(*plan.calendar_settings.year_end[0]),
+        + [["年末年始" if lang == "ja" else "year-end holidays", "*",
+            "{:02d}-{:02d}".format(*plan.calendar_settings.year_end[0]),
             "{:02d}-{:02d}".format(*plan.calendar_settings.year_end[1])]],
     )
     deps = SheetSpec(name="依存関係" if lang == "ja" else "Dependencies",
@@ -205,6 +208,15 @@ def plan_sheets(plan: Plan, lang: Lang = "ja") -> list[SheetSpec]:
                      rows=[[plan.tasks[a].key, plan.tasks[b].key, rule_label(r, lang)] for a, b, r in plan.edges],
                      widths={1: 44, 2: 44})
     return [table, gantt, legend, deps]
+
+
+# The shipped freeze windows (calendar.yaml) in English; a window of the user's own is shown as named.
+WINDOW_LABELS_EN = {"確定申告": "tax return season", "転入転出期": "moving season", "当初賦課": "initial tax levy"}
+
+
+def window_label(name: str, lang: Lang) -> str:
+    """A freeze window's name as shown in ``lang``."""
+    return WINDOW_LABELS_EN.get(name, name) if lang == "en" else name
 
 
 def write_xlsx(plan: Plan, path: Path, lang: Lang = "ja") -> Path:
@@ -298,7 +310,7 @@ _PAGE: dict[str, tuple[str, str]] = {
     "why": ("遅れの原因となる連鎖", "The chain that holds it"),
     "gantt": ("ガントチャート", "Gantt chart"),
     "legend": ("赤: クリティカルパス、橙: 期限超過、緑: 完了、灰色の帯: 凍結期間・年末年始",
-               "red: critical path, orange: late, green: done, grey bands: freeze windows and 年末年始"),
+               "red: critical path, orange: late, green: done, grey bands: freeze windows and year-end holidays"),
     "graph": ("システム間の依存関係", "Dependencies between systems"),
     "tasks": ("タスク一覧 (遅延するシステムのタスクが先、赤の縦線: クリティカル)",
               "Tasks (those of late systems first; red edge: critical)"),
@@ -383,8 +395,12 @@ def write_plan(plan: Plan, path: Path, fmt: str, lang: Lang = "ja",
     ``findings`` next to the late systems."""
     if fmt == "xlsx":
         return write_xlsx(plan, path, lang)
-    text = {"json": to_json, "mermaid": to_mermaid}.get(fmt)
-    content = text(plan) if text else to_html(plan, lang, findings)
+    if fmt == "json":
+        content = to_json(plan)
+    elif fmt == "mermaid":
+        content = to_mermaid(plan, lang)
+    else:
+        content = to_html(plan, lang, findings)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(content, encoding="utf-8")
     return path

@@ -27,8 +27,12 @@ INTERFACE_TEST_RULE = "連携テスト前提"
 INTERFACE_READY_RULE = "連携先準備"
 USER_RULE = "利用者指定"
 # The rules are stored in Japanese (they are data of the plan); shown in English where English is asked.
+# The shipped rules (rules.yaml) too; a rule of the user's own is shown as its file names it.
 RULE_LABELS_EN = {PHASE_RULE: "phase order", INTERFACE_TEST_RULE: "interface test first",
-                  INTERFACE_READY_RULE: "partner ready", USER_RULE: "user-declared"}
+                  INTERFACE_READY_RULE: "partner ready", USER_RULE: "user-declared",
+                  "住記が宛名の提供元": "resident records first (the address source)",
+                  "住記リハーサル先行": "resident records rehearse first",
+                  "個人住民税が賦課の所得源": "resident tax first (the income source of levies)"}
 
 
 def rule_label(rule: str, lang: str) -> str:

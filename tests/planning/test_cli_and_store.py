@@ -53,7 +53,7 @@ def test_build_show_export_compare(imported: Path) -> None:
     big = [f"--capacity={v}=8" for v in sorted(vendors)]
     run_cli("plan", "build", "--start", "2025-04-01", "--scenario", "more", *big)
     text = run_cli("plan", "compare", "base", "more").stdout
-    assert "makespan_days" in text and "moved:" in text
+    assert "makespan (business days)" in text and "moved:" in text and "makespan_days" not in text
     diff = json.loads(run_cli("plan", "compare", "base", "more", "--format", "json").stdout)
     assert diff["b"]["makespan_days"] <= diff["a"]["makespan_days"] and diff["moved"]
 
@@ -188,3 +188,29 @@ def test_capacity_names_match_like_the_inventory_and_typos_are_refused(imported:
 def test_unknown_municipality_is_named(imported: Path) -> None:
     result = run_cli("plan", "build", "--start", "2025-04-01", "-m", "999999", expect=2)
     assert "999999" in result.stderr and "inventory list" in result.stderr
+
+
+def test_plan_outputs_speak_one_language_at_a_time(imported: Path) -> None:
+    run_cli("plan", "build", "--start", "2025-04-01", "-s", "a")
+    Path("p.csv").write_text("タスクID,状況,実績開始日,実績終了日\n"
+                             "132012/001/住民記録システム/extract_spec,完了,2025-04-01,2025-04-10\n", encoding="utf-8")
+    run_cli("plan", "progress", "p.csv", "-s", "a")
+    run_cli("plan", "build", "--start", "2025-05-01", "-s", "a")
+    run_cli("plan", "build", "--start", "2025-05-01", "-s", "b")
+    shown = run_cli("--lang", "en", "plan", "show", "-s", "a", "--format", "text").stdout
+    assert " done" in shown and "完了" not in shown
+    assert "完了" in run_cli("--lang", "ja", "plan", "show", "-s", "a").stdout
+    en = run_cli("--lang", "en", "plan", "compare", "a", "b").stdout
+    ja = run_cli("--lang", "ja", "plan", "compare", "a", "b").stdout
+    assert "lower bound (business days)" in en and "下限 (営業日)" in ja and "makespan_days" not in ja
+    for lang, title in (("en", "title Migration plan a"), ("ja", "title 移行計画 a")):
+        run_cli("--lang", lang, "plan", "export", "-s", "a", "--format", "mermaid", "-o", f"{lang}.mmd")
+        assert Path(f"{lang}.mmd").read_text(encoding="utf-8").splitlines()[1].strip() == title
+    run_cli("--lang", "en", "plan", "export", "-s", "a", "--format", "xlsx", "-o", "en.xlsx")
+    wb = openpyxl.load_workbook("en.xlsx")
+    windows = {r[0] for r in wb["Freeze windows"].iter_rows(min_row=2, values_only=True)}
+    assert windows == {"tax return season", "moving season", "initial tax levy", "year-end holidays"}
+    rules = {r[2] for r in wb["Dependencies"].iter_rows(min_row=2, values_only=True)}
+    assert not any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for rule in rules for ch in rule), rules
+    statuses = {r[19] for r in wb["Tasks"].iter_rows(min_row=2, values_only=True)}
+    assert statuses == {"done", None}

@@ -119,3 +119,11 @@ def test_a_multi_day_cutover_never_runs_into_a_freeze_window() -> None:
     for t in cut:
         for k in range(t.start, t.finish):
             assert plan.calendar.freeze_window(t.area_code, plan.calendar.day(k)) is None, (t.key, k)
+
+
+def test_a_chain_tag_standing_alone_is_said_in_japanese_too() -> None:
+    from migrator.planning.build import why_text
+
+    assert why_text("[capacity]", "ja") == "[資源の上限]"
+    assert why_text("a/b [cut-over slot] [freeze]", "ja") == "a/b [切替枠] [凍結期間]"
+    assert why_text("[capacity]", "en") == "[capacity]"
