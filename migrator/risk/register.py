@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from migrator.catalogue import spec
+from migrator.i18n import Lang, join_list
 from migrator.inventory.model import Inventory, System
 from migrator.planning.model import Plan, ScheduledTask
 from migrator.risk.model import (
@@ -130,7 +131,7 @@ def system_facts(system: System, *, inventory: Inventory, run: RunRecord | None,
             if facts["run_date"] is not None:
                 facts["run_age_at_rehearsal"] = (upcoming[0] - facts["run_date"]).days
         critical = [t for t in tasks if t.critical]
-        facts.update(critical=bool(critical), critical_tasks=", ".join(t.phase for t in critical) or None,
+        facts.update(critical=bool(critical), critical_tasks=tuple(t.phase for t in critical) or None,
                      slack=min(t.total_float for t in tasks), late_days=max(t.late_days for t in tasks))
         cutover = next((t for t in tasks if t.kind == "cutover"), None)
         if cutover is not None and cutover.start_date:
@@ -140,9 +141,12 @@ def system_facts(system: System, *, inventory: Inventory, run: RunRecord | None,
     return facts
 
 
-def _shown(value: Any, fact: str) -> str:
+def _shown(value: Any, fact: str, lang: Lang = "en") -> str:
+    """A fact as a message or the evidence shows it (a list joined as ``lang`` joins lists)."""
     if value is None:
         return "-"
+    if isinstance(value, tuple):
+        return join_list(value, lang)
     if fact == "reject_share" and isinstance(value, float):
         return f"{value:.1%}"
     if isinstance(value, dt.date):
@@ -207,13 +211,14 @@ def evaluate(*, inventory: Inventory, runs: Sequence[RunRecord] = (), plan: Plan
                    if plan is not None and threatened is not None and threatened.status != DONE else None)
             entry = spec(rule.code)
             fill = {**{f: _shown(v, f) for f, v in facts.items()}, "item": label}
+            fill_ja = {**{f: _shown(v, f, "ja") for f, v in facts.items()}, "item": label}
             measure = facts.get(rule.measure) if rule.measure else None
             concerns.append(Concern(
                 code=rule.code, severity=rule.severity or entry.severity,
                 municipality_code=system.municipality_code,
                 municipality_name=names.get(system.municipality_code, ""), area_code=system.area_code,
                 area_name=system.area_name, system_name=system.name, title_ja=entry.title_ja,
-                title_en=entry.title_en, message_ja=entry.message_ja.format(**fill), message_en=entry.message_en.format(**fill),
+                title_en=entry.title_en, message_ja=entry.message_ja.format(**fill_ja), message_en=entry.message_en.format(**fill),
                 evidence=_evidence(rule, system, facts, run, plan, threatened), owner_role=rule.owner,
                 owner=_owner(rule, system, inventory), due=due,
                 measure=float(measure) if isinstance(measure, (int, float)) else None,

@@ -126,3 +126,13 @@ def test_a_wrong_rules_file_names_the_file_and_the_rule(tmp_path: Path, text: st
 
 def test_the_shipped_rules_are_a_readable_file() -> None:
     assert "RSK001" in DEFAULT_RULES.read_text(encoding="utf-8")
+
+
+def test_a_list_in_a_concern_is_joined_as_its_language_joins_lists() -> None:
+    from dataclasses import replace as swap
+
+    the_plan = plan(critical=True)
+    the_plan = swap(the_plan, tasks=[swap(t, critical=True) if t.phase_id == "cutover" else t for t in the_plan.tasks])
+    (concern,) = evaluate(inventory=inventory(), runs=[RUN], plan=the_plan, as_of=AS_OF).concerns
+    assert "（移行リハーサル1、本番移行）" in concern.message_ja
+    assert "(移行リハーサル1, 本番移行)" in concern.message_en
