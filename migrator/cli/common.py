@@ -113,15 +113,16 @@ def existing_files(*paths: Path | None) -> set[Path]:
 
 
 def emit_report(report: Report, fmt: str, *, outputs: Sequence[Path] = (),
-                replaced: Set[Path] = frozenset(), result: Sequence[str] = ()) -> None:
+                replaced: Set[Path] = frozenset(), result: Sequence[str] = (), limit: int | None = None) -> None:
     """Print ``report`` in ``fmt``, then (text only) where any written files went and the ``result`` lines that
-    end the command's output; exit with its code.
+    end the command's output; exit with its code. ``limit`` caps the findings the text prints (with a count of
+    the rest) for commands whose findings can run into thousands.
 
     ``replaced`` holds the files that existed before the command: those are said to be replaced, so an
     overwrite is never silent.
     """
     lang = app().lang
-    click.echo(render(report, "json" if fmt == "json" else "text", lang), nl=False)
+    click.echo(render(report, "json" if fmt == "json" else "text", lang, limit=limit), nl=False)
     if fmt != "json":
         for path in outputs:
             click.echo(t("replaced" if path.resolve() in replaced else "written", lang, path=path))

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 _SCENARIO = click.option("--scenario", "-s", default="default", show_default=True, help="Name of the plan.")
 _FILE = InputFile()
+FINDINGS_SHOWN = 50
+"""Findings ``plan build`` prints in text at most (``--format json`` gives them all)."""
 
 
 @click.group()
@@ -106,8 +108,9 @@ def build(start: dt.datetime | None, deadline: dt.datetime | None, scenario: str
         from migrator.planning.export import summary_text
 
         lines = summary_text(result.plan, app().lang).splitlines()
-    # the result ends the output: finish date, makespan against the bound, late systems per deadline
-    emit_report(result.report, fmt, result=lines)
+    # the result ends the output: finish date, makespan against the bound, late systems per deadline; a plan
+    # late in thousands of systems prints the first findings only, so that the summary stays on screen
+    emit_report(result.report, fmt, result=lines, limit=FINDINGS_SHOWN)
 
 
 @plan.command()

@@ -18,14 +18,14 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 OutputFormat = Literal["text", "json", "html", "xlsx"]
 
 
-def render(report: Report, fmt: OutputFormat, lang: Lang = "en") -> str:
-    """Return the text, JSON or HTML form of ``report``."""
+def render(report: Report, fmt: OutputFormat, lang: Lang = "en", *, limit: int | None = None) -> str:
+    """Return the text, JSON or HTML form of ``report``; ``limit`` caps the findings the text form prints."""
     if fmt == "json":
         return _whole_characters(render_json(report, lang))
     if fmt == "html":
         return render_html(report, lang)
     if fmt == "text":
-        return _whole_characters(render_text(report, lang))
+        return _whole_characters(render_text(report, lang, limit=limit))
     raise ValueError(f"{fmt} is written to a file, not rendered to text")
 
 

@@ -139,15 +139,28 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Any]], *, width: int | 
     return "\n".join(lines)
 
 
-def render_text(report: Report, lang: Lang = "en") -> str:
-    """The terminal form of a report: a findings table and a one-line summary."""
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def render_text(report: Report, lang: Lang = "en", *, limit: int | None = None) -> str:
+    """The terminal form of a report: a findings table and a one-line summary.
+
+    ``limit``: print at most that many findings (errors first, then warnings, then information, each in
+    report order) and say how many more there are, so that the summary stays on screen; the JSON, HTML and
+    Excel forms always hold them all.
+    """
     heading = title_text(report.title, lang)
     parts = wrap(heading + (f": {report.subject}" if report.subject else ""), terminal_width())
+    shown = list(report.findings)
+    if limit is not None and len(shown) > limit:
+        shown = sorted(shown, key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))[:limit]
+        kept = set(map(id, shown))
+        shown = [f for f in report.findings if id(f) in kept]  # report order among those kept
     if report.findings:
-        with_values = any(f.value is not None for f in report.findings)
-        with_sources = any(f.source for f in report.findings)
+        with_values = any(f.value is not None for f in shown)
+        with_sources = any(f.source for f in shown)
         rows = []
-        for f in report.findings:
+        for f in shown:
             message = f.message(lang)
             if f.count > 1:
                 message = f"{message} (×{f.count})"
@@ -160,6 +173,10 @@ def render_text(report: Report, lang: Lang = "en") -> str:
         header += [label("source", lang)] if with_sources else []
         # Never cut a finding: its location and message are what the user acts on; long ones wrap.
         parts.append(table(header, rows))
+        if len(shown) < len(report.findings):
+            rest = len(report.findings) - len(shown)
+            parts.append(f"… ほか {rest} 件の指摘は表示していません（--format json ですべて出力します）" if lang == "ja" else
+                         f"… {rest} more findings not shown (--format json lists them all)")
     else:
         parts.append(label("ok", lang))
     counts = report.counts_by_severity

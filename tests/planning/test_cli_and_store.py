@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -214,3 +215,19 @@ def test_plan_outputs_speak_one_language_at_a_time(imported: Path) -> None:
     assert not any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for rule in rules for ch in rule), rules
     statuses = {r[19] for r in wb["Tasks"].iter_rows(min_row=2, values_only=True)}
     assert statuses == {"done", None}
+
+
+def test_build_prints_the_first_findings_and_counts_the_rest(imported: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import migrator.cli.plan
+
+    monkeypatch.setattr(migrator.cli.plan, "FINDINGS_SHOWN", 3)
+    out = run_cli("plan", "build", "--start", "2025-04-01", "--deadline", "2025-06-30").stdout
+    late = json.loads(run_cli("plan", "build", "--start", "2025-04-01", "--deadline", "2025-06-30",
+                              "--format", "json").stdout)["counts_by_code"]["PLN002"]
+    total = sum(json.loads(run_cli("plan", "build", "--start", "2025-04-01", "--deadline", "2025-06-30",
+                                   "--format", "json").stdout)["counts_by_code"].values())
+    rows = [line for line in out.splitlines() if re.match(r"[A-Z]{3}\d{3} ", line)]
+    assert late > 3 and len(rows) == 3
+    assert f"… {total - 3} more findings not shown (--format json lists them all)" in out
+    # the summary and the plan's figures stay at the end of the output
+    assert out.rstrip().splitlines()[-1].startswith(("binding resource", "deadline"))

@@ -48,3 +48,21 @@ def test_no_line_of_the_main_commands_exceeds_a_100_column_terminal(workdir: Pat
     assert result.exit_code in (0, 1), result.stderr
     too_long = [line for line in result.stdout.splitlines() if display_width(line) > 100]
     assert too_long == []
+
+
+def test_a_capped_report_prints_errors_first_counts_the_rest_and_keeps_the_full_summary() -> None:
+    from migrator.location import Location
+    from migrator.report import Report, make_finding
+    from migrator.report.text import render_text
+
+    late = [make_finding("PLN002", Location(file=f"s{i}"), item=f"s{i}", task=f"t{i}", finish="2026-04-01",
+                         deadline="2026-03-31", days=i, chain="-", chain_ja="-") for i in range(1, 8)]
+    cycle = make_finding("PLN051", Location(), start="2025-04-01", years=10, how="--limit plan_years=N")
+    report = Report.of("plan x", [*late, cycle])
+    text = render_text(report, "en", limit=3)
+    assert text.count("PLN002") == 2 and "PLN051" in text  # the error is never the one left out
+    assert "… 5 more findings not shown (--format json lists them all)" in text
+    assert text.rstrip().splitlines()[-1] == "summary: error 1, warning 7, info 0"
+    ja = render_text(report, "ja", limit=3)
+    assert "ほか 5 件の指摘は表示していません" in ja and "more findings" not in ja
+    assert "more findings" not in render_text(report, "en", limit=8)
