@@ -133,8 +133,9 @@ def using(limits: Limits) -> Iterator[Limits]:
 
 
 def how_to_raise(name: str) -> str:
-    """The words that tell a user how to raise limit ``name``."""
-    return f"--limit {name}=N or {ENV_PREFIX}{name.upper()}=N"
+    """How a user raises limit ``name``: the option and the environment variable, with no word of either
+    language between them (the messages of both languages quote it)."""
+    return f"--limit {name}=N / {ENV_PREFIX}{name.upper()}=N"
 
 
 def exceeded(name: str, location: Location, *, actual: object) -> InputError:

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from migrator import limits
 from migrator.errors import PlanError
 from migrator.i18n import Lang
 from migrator.inventory.model import Inventory
@@ -233,109 +234,114 @@ def build_plan(
                       mask=mask, masks=masks, grow=cal.extend, fixed=fixed, slot_of=slot_of, slot_cap=slots.cap,
                       slot_period=slots.period, proj=proj, proj_res=proj_res, proj_cap=proj_cap,
                       proj_close=proj_close)
-    names = {r: name for name, r in res_index.items()}
-    by_res: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for r, day, used in fact_overloads(problem):
-        by_res[r].append((day, used))
-    for r, days in sorted(by_res.items()):
-        findings.append(make_finding(
-            "PLN009", Location(), item=names[r], capacity=cap[r], days=len(days), peak=max(u for _, u in days),
-            first=cal.day(days[0][0]).isoformat(), last=cal.day(days[-1][0]).isoformat(),
-        ))
-    figures = cpm(problem)
-    # Resource bound: the tasks of a resource that may start on day t or later and leave at least q days
-    # after them need their work over its capacity in days between the two (energy_bound), per resource;
-    # then the same against deadlines from a horizon, freeze windows included (horizon_bound).
-    items: list[list[tuple[int, int, int]]] = [[] for _ in cap]
-    for i in range(n):
-        r = res[i]
-        if r >= 0 and i not in fixed and dur[i] > 0:
-            items[r].append((figures.es[i], dur[i], figures.tail[i] - dur[i]))
-    resource_bound = max((energy_bound(items[r], cap[r]) for r in range(len(cap))), default=0)
-    resource_bound = max(resource_bound, _project_bound(problem, figures), _slot_bound(problem, figures))
-    resource_bound = max(resource_bound, horizon_bound(problem, figures.es, max(resource_bound, figures.makespan)))
-    if restarts is None:
-        restarts = min(RESTARTS_MAX, RESTART_TASKS // n)
-    deadlines = _deadlines(graph, deadline)
-    limits = [cal.due_index(d) if d is not None else None for d in deadlines]
-    sched = schedule(problem, priority=figures.tail, passes=passes, restarts=restarts,
-                     bound=max(figures.makespan, resource_bound))
-    start_idx = sched.start
-    pnames = {r: name for name, r in proj_names.items()}
-    for r, count in sorted(sched.forced.items()):
-        findings.append(make_finding("PLN060", Location(), item=pnames[r], projects=proj_cap[r], extra=count))
-    links = sched.links
-    exact: dict[str, object] = {}
-    if solver == "exact":
-        from migrator.planning.exact import solve_exact
+    try:  # a task or chain past the planning horizon is named (the calendar knows no task)
+        names = {r: name for name, r in res_index.items()}
+        by_res: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for r, day, used in fact_overloads(problem):
+            by_res[r].append((day, used))
+        for r, days in sorted(by_res.items()):
+            findings.append(make_finding(
+                "PLN009", Location(), item=names[r], capacity=cap[r], days=len(days), peak=max(u for _, u in days),
+                first=cal.day(days[0][0]).isoformat(), last=cal.day(days[-1][0]).isoformat(),
+            ))
+        figures = cpm(problem)
+        # Resource bound: the tasks of a resource that may start on day t or later and leave at least q days
+        # after them need their work over its capacity in days between the two (energy_bound), per resource;
+        # then the same against deadlines from a horizon, freeze windows included (horizon_bound).
+        items: list[list[tuple[int, int, int]]] = [[] for _ in cap]
+        for i in range(n):
+            r = res[i]
+            if r >= 0 and i not in fixed and dur[i] > 0:
+                items[r].append((figures.es[i], dur[i], figures.tail[i] - dur[i]))
+        resource_bound = max((energy_bound(items[r], cap[r]) for r in range(len(cap))), default=0)
+        resource_bound = max(resource_bound, _project_bound(problem, figures), _slot_bound(problem, figures))
+        resource_bound = max(resource_bound, horizon_bound(problem, figures.es, max(resource_bound, figures.makespan)))
+        if restarts is None:
+            restarts = min(RESTARTS_MAX, RESTART_TASKS // n)
+        deadlines = _deadlines(graph, deadline)
+        limits = [cal.due_index(d) if d is not None else None for d in deadlines]
+        sched = schedule(problem, priority=figures.tail, passes=passes, restarts=restarts,
+                         bound=max(figures.makespan, resource_bound))
+        start_idx = sched.start
+        pnames = {r: name for name, r in proj_names.items()}
+        for r, count in sorted(sched.forced.items()):
+            findings.append(make_finding("PLN060", Location(), item=pnames[r], projects=proj_cap[r], extra=count))
+        links = sched.links
+        exact: dict[str, object] = {}
+        if solver == "exact":
+            from migrator.planning.exact import solve_exact
 
-        found = solve_exact(problem, hint=start_idx, time_limit=time_limit)
-        if found.makespan <= sched.makespan:
-            start_idx = found.start
-            links = _lanes(problem, start_idx)
-        exact = {"solver": "exact", "optimal": found.optimal, "solver_bound": found.bound,
-                 "heuristic_makespan": sched.makespan}
-    makespan = max((s + d for s, d in zip(start_idx, dur, strict=True)), default=0)
-    levelled = problem.with_links(links)
+            found = solve_exact(problem, hint=start_idx, time_limit=time_limit)
+            if found.makespan <= sched.makespan:
+                start_idx = found.start
+                links = _lanes(problem, start_idx)
+            exact = {"solver": "exact", "optimal": found.optimal, "solver_bound": found.bound,
+                     "heuristic_makespan": sched.makespan}
+        makespan = max((s + d for s, d in zip(start_idx, dur, strict=True)), default=0)
+        levelled = problem.with_links(links)
 
-    # Float against the levelled schedule: a cut-over may slip to its deadline (a late one not at all), the
-    # rest to the finish of the plan; the CPM figures (es … lf) stay as the bound without capacity.
-    tfloat = levelled_float(levelled, start_idx, limits)
-    late_chains: list[tuple[int, int, dt.date]] = []
-    for i, t in enumerate(tasks):
-        s, f = start_idx[i], start_idx[i] + dur[i]
-        t.wave, t.es, t.ef, t.ls, t.lf = wave[i], figures.es[i], figures.ef[i], figures.ls[i], figures.lf[i]
-        t.total_float, t.critical = tfloat[i], tfloat[i] == 0 and i not in fixed and dur[i] > 0
-        t.start, t.finish, t.duration = s, f, dur[i]
-        t.start_date = t.actual_start if i in fixed and s < 0 and t.actual_start else cal.day(max(s, 0))
-        t.finish_date = t.actual_finish if t.status == "完了" and t.actual_finish else cal.finish_date(max(f, s + 1))
-        if t.status == "対象外":
-            t.finish_date = t.start_date
-        if baseline and t.key in baseline:
-            t.baseline_start, t.baseline_finish = baseline[t.key]
-        else:
-            t.baseline_start, t.baseline_finish = t.start_date, t.finish_date
-        due = deadlines[i]
-        if due is not None:
-            t.deadline = due
-            over = f - cal.due_index(due)
-            if over > 0 and t.status != "対象外":
-                t.late_days = over
-                late_chains.append((i, over, due))
-    chains = _ChainTracer(levelled, start_idx, set(links))
-    for i, over, due in late_chains:
-        t = tasks[i]
-        chain = chains.trace(i)
-        findings.append(make_finding(
-            "PLN002", Location(file=graph.systems[graph.system_of[i]].source), item=t.system_name,
-            task=f"{t.municipality_code} {t.system_name} {t.phase}", finish=t.finish_date.isoformat()
-            if t.finish_date else "", deadline=due.isoformat(), days=over,
-            chain=" ← ".join(f"{tasks[v].municipality_code} {tasks[v].system_name} {tasks[v].phase}{why}" for v, why in chain),
-            chain_ja=" ← ".join(f"{tasks[v].municipality_code} {tasks[v].system_name} {tasks[v].phase}{_why_ja(why)}"
-                                for v, why in chain),
-        ))
-    # What holds each critical or late task (the export's 要因 / binding column): the predecessor, or the
-    # vendor's, staff's or slot's previous task, with the link's label, and its own freeze or release note.
-    binding: dict[str, str] = {}
-    for i, t in enumerate(tasks):
-        if t.critical or t.late_days:
-            note, nxt = chains._step(i)
-            text = f"{tasks[nxt[0]].key}{nxt[1]}{note}" if nxt is not None else note.strip()
-            if text:
-                binding[t.key] = text
-    plan = Plan(
-        scenario=scenario, start=start, calendar_settings=config.calendar, tasks=tasks, edges=edges,
-        critical_path=_critical_chain(levelled, start_idx, chains), makespan=makespan, lower_bound=figures.makespan,
-        greedy_makespan=sched.greedy_makespan, deadline=deadline,
-        capacities={name: cap[r] for name, r in res_index.items()},
-        params={"template": config.template.name, "passes": sched.passes, "restarts": restarts,
-                "resource_bound": resource_bound, "staff_limit": staff_limit, **exact,
-                "project_slots": {name: proj_cap[r] for name, r in proj_names.items()},
-                "cutover_slots": slots.describe(),
-                "rules": [r.name for r in config.rules.rules], "binding": binding},
-        _calendar=cal,
-    )
-    summary = plan.summary()
+        # Float against the levelled schedule: a cut-over may slip to its deadline (a late one not at all), the
+        # rest to the finish of the plan; the CPM figures (es … lf) stay as the bound without capacity.
+        tfloat = levelled_float(levelled, start_idx, limits)
+        late_chains: list[tuple[int, int, dt.date]] = []
+        for i, t in enumerate(tasks):
+            s, f = start_idx[i], start_idx[i] + dur[i]
+            t.wave, t.es, t.ef, t.ls, t.lf = wave[i], figures.es[i], figures.ef[i], figures.ls[i], figures.lf[i]
+            t.total_float, t.critical = tfloat[i], tfloat[i] == 0 and i not in fixed and dur[i] > 0
+            t.start, t.finish, t.duration = s, f, dur[i]
+            t.start_date = t.actual_start if i in fixed and s < 0 and t.actual_start else cal.day(max(s, 0))
+            t.finish_date = t.actual_finish if t.status == "完了" and t.actual_finish else cal.finish_date(max(f, s + 1))
+            if t.status == "対象外":
+                t.finish_date = t.start_date
+            if baseline and t.key in baseline:
+                t.baseline_start, t.baseline_finish = baseline[t.key]
+            else:
+                t.baseline_start, t.baseline_finish = t.start_date, t.finish_date
+            due = deadlines[i]
+            if due is not None:
+                t.deadline = due
+                over = f - cal.due_index(due)
+                if over > 0 and t.status != "対象外":
+                    t.late_days = over
+                    late_chains.append((i, over, due))
+        chains = _ChainTracer(levelled, start_idx, set(links))
+        for i, over, due in late_chains:
+            t = tasks[i]
+            chain = chains.trace(i)
+            findings.append(make_finding(
+                "PLN002", Location(file=graph.systems[graph.system_of[i]].source), item=t.system_name,
+                task=f"{t.municipality_code} {t.system_name} {t.phase}", finish=t.finish_date.isoformat()
+                if t.finish_date else "", deadline=due.isoformat(), days=over,
+                chain=" ← ".join(f"{tasks[v].municipality_code} {tasks[v].system_name} {tasks[v].phase}{why}" for v, why in chain),
+                chain_ja=" ← ".join(f"{tasks[v].municipality_code} {tasks[v].system_name} {tasks[v].phase}{_why_ja(why)}"
+                                    for v, why in chain),
+            ))
+        # What holds each critical or late task (the export's 要因 / binding column): the predecessor, or the
+        # vendor's, staff's or slot's previous task, with the link's label, and its own freeze or release note.
+        binding: dict[str, str] = {}
+        for i, t in enumerate(tasks):
+            if t.critical or t.late_days:
+                note, nxt = chains._step(i)
+                text = f"{tasks[nxt[0]].key}{nxt[1]}{note}" if nxt is not None else note.strip()
+                if text:
+                    binding[t.key] = text
+        plan = Plan(
+            scenario=scenario, start=start, calendar_settings=config.calendar, tasks=tasks, edges=edges,
+            critical_path=_critical_chain(levelled, start_idx, chains), makespan=makespan, lower_bound=figures.makespan,
+            greedy_makespan=sched.greedy_makespan, deadline=deadline,
+            capacities={name: cap[r] for name, r in res_index.items()},
+            params={"template": config.template.name, "passes": sched.passes, "restarts": restarts,
+                    "resource_bound": resource_bound, "staff_limit": staff_limit, **exact,
+                    "project_slots": {name: proj_cap[r] for name, r in proj_names.items()},
+                    "cutover_slots": slots.describe(),
+                    "rules": [r.name for r in config.rules.rules], "binding": binding},
+            _calendar=cal,
+        )
+        summary = plan.summary()
+    except PlanError as exc:
+        if exc.code != "PLN051":
+            raise
+        raise _past_horizon(tasks, problem, cal) or exc from None
     return PlanResult(plan, Report.of(f"plan {scenario}", findings, subject=scenario, summary=summary))
 
 
@@ -354,6 +360,34 @@ def _why_ja(why: str) -> str:
     for en, ja in _WHY_JA.items():
         why = why.replace(en, ja)
     return why
+
+
+def _past_horizon(tasks: Sequence[ScheduledTask], p: Problem, cal: BusinessCalendar) -> PlanError | None:
+    """PLN051 naming the first task (in dependency order) that cannot end within the planning horizon even with
+    no other work competing: a cut-over no day of the horizon allows, or a task whose chain of predecessors
+    ends past it; None when every task fits alone (the vendors' capacity pushes the plan past it)."""
+    days = len(cal)  # the calendar reached the horizon when it refused to grow
+    ef = [0] * len(tasks)
+    for v in p.order:
+        es = p.fixed.get(v, max([p.release[v], *(ef[u] for u in p.preds[v])]))
+        if p.mask[v] >= 0 and p.dur[v] > 0:
+            allowed = p.masks[p.mask[v]].find(1, max(es, 0))
+            if allowed < 0:
+                return _horizon_error(cal, f" (no day of it allows the cut-over {tasks[v].key})",
+                                      f"（本番移行 {tasks[v].key} を置ける日が期間内にありません）")
+            es = allowed
+        ef[v] = es + p.dur[v]
+        if ef[v] > days:
+            return _horizon_error(cal, f" (task {tasks[v].key} is the first to end past it, its chain of "
+                                       f"predecessors included)",
+                                  f"（先行タスクの連鎖を含めて、タスク {tasks[v].key} が最初に期間を越えます）")
+    return None
+
+
+def _horizon_error(cal: BusinessCalendar, task: str, task_ja: str) -> PlanError:
+    years = limits.current().plan_horizon_years
+    return PlanError.of("PLN051", None, years=years, start=cal.start.isoformat(), task=task, task_ja=task_ja,
+                        how=limits.how_to_raise("plan_horizon_years"))
 
 
 def _deadlines(graph: TaskGraph, override: dt.date | None) -> list[dt.date | None]:

@@ -70,8 +70,8 @@ class BusinessCalendar:
         while len(self._days) < n:
             if (self._next - self.start).days > years * 366:
                 if len(self._days) == before:
-                    raise PlanError.of("PLN051", None, years=years, start=self.start.isoformat(),
-                                       how=limits.how_to_raise("plan_horizon_years"))
+                    raise PlanError.of("PLN051", None, years=years, start=self.start.isoformat(), task="",
+                                       task_ja="", how=limits.how_to_raise("plan_horizon_years"))
                 break
             if self.is_business_day(self._next):
                 self._days.append(self._next)

@@ -76,7 +76,12 @@ def import_progress(store: Store, path: Path, *, scenario: str = "default", as_o
     progress, findings = read_progress(path, as_of=as_of)
     write = not any(f.severity == "error" for f in findings)
     with store.transaction() as session:
-        unknown = record_progress(session, scenario, progress, write=write)
+        try:
+            unknown = record_progress(session, scenario, progress, write=write)
+        except PlanError:
+            if write:
+                raise
+            unknown = []  # no plan yet: the wrong rows are what there is to say
     findings += [make_finding("PLN008", progress[k].location or Location(file=str(path)), item=k, scenario=scenario)
                  for k in unknown]
     counts: dict[str, int] = {}

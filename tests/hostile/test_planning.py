@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO
 from tests.hostile import builders as b
 from tests.hostile.conftest import refused
 
@@ -138,3 +139,19 @@ def test_progress_csv_field_limit_can_be_raised(imported: Path) -> None:
 @pytest.mark.parametrize("value", ["ベンダーA=100000000000000000000", "ベンダーA=0", "ベンダーA=many", "=3"])
 def test_capacity_option_is_bounded(workdir: Path, value: str) -> None:
     refused("plan", "build", "--capacity", value, code="--capacity", places=(value, "1 to 10000"))
+
+
+def test_the_horizon_error_names_the_task_that_cannot_fit(imported: Path) -> None:
+    template = (REPO / "migrator" / "planning" / "templates.yaml").read_text(encoding="utf-8").replace(
+        "{id: parallel_run, name: 並行稼働・突合, owner: municipality, days: 20",
+        "{id: parallel_run, name: 並行稼働・突合, owner: municipality, days: 1000")
+    path = b.text_file(imported, "tpl.yaml", template)
+    res = refused("--limit", "plan_horizon_years=2", "plan", "build", "--start", "2025-04-01", "--template", str(path),
+                  code="PLN051", places=("2 years",))
+    assert "(task 132012/001/住民記録システム/parallel_run is the first to end past it" in res.stderr
+    freeze = b.text_file(imported, "calendar.yaml", 'freeze_windows: [{name: 長期, areas: ["001"], '
+                                                    'from: "01-01", to: "12-31"}]\n')
+    res = refused("--lang", "ja", "--limit", "plan_horizon_years=2", "plan", "build", "--start", "2025-04-01",
+                  "--calendar", str(freeze), code="PLN051", places=("2 年",))
+    assert "本番移行 132012/001/住民記録システム/cutover を置ける日が期間内にありません" in res.stderr
+    assert " or " not in res.stderr and "年末年始" in res.stderr
