@@ -9,6 +9,7 @@ blank rows are skipped, and rows that are not systems (notes at the bottom) are 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -35,6 +36,10 @@ from migrator.inventory.vendors import vendor_key
 from migrator.location import Location
 from migrator.report import Finding, make_finding
 
+EARLIEST_DATE = dt.date(2000, 1, 1)
+"""Dates of an inventory before this are warned of (INV036): contracts, releases and migrations of the standard
+systems all lie in this century; 1900 is what Excel shows for an empty date cell."""
+
 HEADER_ROWS = 30
 """How many rows from the top are searched for the header row."""
 
@@ -48,8 +53,10 @@ LABELS = {
     "cutovers_weekend": "週末本番移行上限", "cutovers_month": "月間本番移行上限", "staff": "情報担当職員数",
 }
 LABELS_EN = {
-    "projects": "project slots", "cutovers_day": "cut-overs per day", "cutovers_weekend": "cut-overs per weekend",
-    "cutovers_month": "cut-overs per month", "staff": "IT staff",
+    "contract_end": "contract end", "release_date": "release date", "planned_date": "planned date",
+    "special_deadline": "special deadline", "record_count": "record count", "special_support": "special support",
+    "capacity": "teams", "projects": "project slots", "cutovers_day": "cut-overs per day",
+    "cutovers_weekend": "cut-overs per weekend", "cutovers_month": "cut-overs per month", "staff": "IT staff",
 }
 _METHODS = {"ファイル": "ファイル", "file": "ファイル", "csv": "ファイル", "ファイル連携": "ファイル",
             "api": "API", "webapi": "API", "api連携": "API", "rest": "API",
@@ -238,6 +245,10 @@ class _Row:
         raw = self.raw(fieldname)
         result = reader(raw)
         if result.problem is None:
+            if isinstance(result.value, dt.date) and result.value < EARLIEST_DATE:
+                shown = raw.isoformat() if hasattr(raw, "isoformat") else text(raw)
+                self.add("INV036", fieldname, item=LABELS.get(fieldname, fieldname),
+                         item_en=LABELS_EN.get(fieldname, fieldname), value=shown, earliest=EARLIEST_DATE.isoformat())
             return result.value
         label = LABELS.get(fieldname, fieldname)
         shown = text(raw) if not hasattr(raw, "isoformat") else raw.isoformat()
@@ -246,7 +257,8 @@ class _Row:
         # month_only always carries the month-end date it settled on.
         month_end = result.value if result.problem == "month_only" else None
         extra = {"date": month_end.isoformat()} if month_end is not None else {}
-        self.add(code, fieldname, item=label, value=shown, **result.params, **extra)
+        self.add(code, fieldname, item=label, item_en=LABELS_EN.get(fieldname, fieldname), value=shown,
+                 **result.params, **extra)
         return result.value
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from migrator import limits
 from migrator.errors import PlanError
 from migrator.i18n import Lang
+from migrator.inventory.checks import source_location
 from migrator.inventory.model import Inventory
 from migrator.location import Location
 from migrator.planning.calendar import ONE_DAY, BusinessCalendar
@@ -119,6 +120,7 @@ def build_plan(
         return PlanResult(None, Report.of(f"plan {scenario}", findings, subject=scenario,
                                           summary={"scenario": scenario, "tasks": len(tasks), "cycles": len(cycles)}))
 
+    findings += _stale_planned_dates(graph, progress, start)
     cal = BusinessCalendar(start, config.calendar)
     n = len(tasks)
     # Resources (docs/planning.md#resources): a vendor's teams (同時作業上限), the municipality's IT staff
@@ -360,6 +362,17 @@ def _why_ja(why: str) -> str:
     for en, ja in _WHY_JA.items():
         why = why.replace(en, ja)
     return why
+
+
+def _stale_planned_dates(graph: TaskGraph, progress: Mapping[str, TaskProgress], start: dt.date) -> list[Finding]:
+    """PLN010 for each system the inventory plans to migrate before the plan starts (at its 移行予定日 cell),
+    unless its cut-over is recorded done or not applicable."""
+    done = {graph.system_of[i] for i, t in enumerate(graph.tasks)
+            if t.kind == "cutover" and (progress.get(t.key) or TaskProgress("")).status in ("完了", "対象外")}
+    return [make_finding("PLN010", source_location(s.cell("planned_date")), item=f"{s.municipality_code} {s.name}",
+                         planned=s.planned_date.isoformat(), start=start.isoformat())
+            for si, s in enumerate(graph.systems)
+            if s.planned_date is not None and s.planned_date < start and si not in done]
 
 
 def _past_horizon(tasks: Sequence[ScheduledTask], p: Problem, cal: BusinessCalendar) -> PlanError | None:

@@ -150,3 +150,20 @@ def test_a_text_longer_than_the_store_keeps_is_an_error_at_its_cell(store: Store
          "an error for this field.")]
     with store.reader() as session:
         assert inventory_counts(session)["systems"] == 0
+
+
+def test_dates_before_2000_are_warned_at_their_cell_and_imported_as_written(store: Store, tmp_path: Path) -> None:
+    from migrator.inventory.checks import source_location
+
+    rows = [[*GOOD[:5], dt.datetime(1900, 1, 1), "1985/4/1", *GOOD[7:]],
+            ["132012", "八王子市", "国保", "国保システム", "株式会社エーシステム", "R8.3.31", "1999-12-31", 10, "×", None]]
+    report = import_inventory([_book(tmp_path / "old.xlsx", rows)], store=store)
+    warned = [(f.location.cell, f.value) for f in report.findings if f.code == "INV036"]
+    assert warned == [("F2", "1900-01-01"), ("G2", "1985/4/1"), ("G3", "1999-12-31")]
+    first = next(f for f in report.findings if f.code == "INV036")
+    assert first.message_en.startswith("contract end '1900-01-01' is before 2000-01-01")
+    assert first.message_ja.startswith("契約満了日「1900-01-01」は 2000-01-01 より前の日付です")
+    with store.reader() as session:
+        systems = {s.name: s for s in load_inventory(session).systems}
+    assert systems["住民記録システム"].planned_date == dt.date(1985, 4, 1)  # a warning: kept as written
+    assert source_location(systems["国保システム"].cell("planned_date")).cell == "G3"

@@ -127,3 +127,19 @@ def test_a_chain_tag_standing_alone_is_said_in_japanese_too() -> None:
     assert why_text("[capacity]", "ja") == "[資源の上限]"
     assert why_text("a/b [cut-over slot] [freeze]", "ja") == "a/b [切替枠] [凍結期間]"
     assert why_text("[capacity]", "en") == "[capacity]"
+
+
+def test_a_planned_date_before_the_plan_start_is_warned_at_its_cell_unless_cut_over() -> None:
+    from migrator.inventory.model import Inventory
+    from migrator.location import Location
+
+    inv = sample_inventory(municipalities=1)
+    old = [dataclasses.replace(s, planned_date=dt.date(1900, 1, 1), source="/in/a.xlsx システム一覧!A5", cells={"planned_date": "J5"})
+           if s.area_code in ("001", "002") else s for s in inv.systems]
+    inventory = Inventory(municipalities=inv.municipalities, systems=tuple(old), interfaces=inv.interfaces,
+                          vendors=inv.vendors)
+    done = {"131016/002/印鑑登録システム/cutover": TaskProgress("完了", dt.date(2025, 3, 1), dt.date(2025, 3, 2))}
+    report = build_plan(inventory, start=dt.date(2025, 4, 1), progress=done).report
+    (stale,) = [f for f in report.findings if f.code == "PLN010"]
+    assert stale.location == Location(file="/in/a.xlsx", sheet="システム一覧", cell="J5")
+    assert stale.message_en.startswith("The inventory plans 131016 住民基本台帳システム for 1900-01-01, before the plan's start")
