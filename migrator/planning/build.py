@@ -311,7 +311,7 @@ def build_plan(
             t = tasks[i]
             chain = chains.trace(i)
             findings.append(make_finding(
-                "PLN002", Location(file=graph.systems[graph.system_of[i]].source), item=t.system_name,
+                "PLN002", source_location(graph.systems[graph.system_of[i]].source), item=t.system_name,
                 task=f"{t.municipality_code} {t.system_name} {t.phase}", finish=t.finish_date.isoformat()
                 if t.finish_date else "", deadline=due.isoformat(), days=over,
                 chain=" ← ".join(f"{tasks[v].municipality_code} {tasks[v].system_name} {tasks[v].phase}{why}" for v, why in chain),

@@ -129,7 +129,7 @@ def build_graph(inventory: Inventory, config: PlanningConfig, *,
         target = s.target_vendor or s.current_vendor
         current = s.current_vendor or s.target_vendor
         if target is None:
-            findings.append(make_finding("PLN006", Location(file=s.source), item=s.name,
+            findings.append(make_finding("PLN006", source_location(s.source), item=s.name,
                                          municipality=s.municipality_code, area=s.area_name))
         first.append(len(tasks))
         for ph in tpl.phases:

@@ -177,3 +177,11 @@ def test_separate_cycles_are_each_reported_in_order_of_their_tasks() -> None:
             Cycle(nodes=(3, 4), edges=((3, 4, "b"), (4, 3, "b"))),
         ],
     )
+
+
+def test_a_system_without_a_vendor_is_located_at_its_row() -> None:
+    system = System(municipality_code=MUNI, area_code="001", area_name="住民基本台帳", name="住記",
+                    record_count=10, source="/in/inv.xlsx システム一覧!A9")
+    graph = build_graph(Inventory(municipalities=(Municipality(MUNI, "千代田区"),), systems=(system,)), load_config())
+    (finding,) = [f for f in graph.findings if f.code == "PLN006"]
+    assert finding.location == Location(file="/in/inv.xlsx", sheet="システム一覧", cell="A9")
