@@ -248,7 +248,8 @@ class _Row:
             if isinstance(result.value, dt.date) and result.value < EARLIEST_DATE:
                 shown = raw.isoformat() if hasattr(raw, "isoformat") else text(raw)
                 self.add("INV036", fieldname, item=LABELS.get(fieldname, fieldname),
-                         item_en=LABELS_EN.get(fieldname, fieldname), value=shown, earliest=EARLIEST_DATE.isoformat())
+                         label=LABELS_EN.get(fieldname, fieldname), label_ja=LABELS.get(fieldname, fieldname),
+                         value=shown, earliest=EARLIEST_DATE.isoformat())
             return result.value
         label = LABELS.get(fieldname, fieldname)
         shown = text(raw) if not hasattr(raw, "isoformat") else raw.isoformat()
@@ -257,7 +258,7 @@ class _Row:
         # month_only always carries the month-end date it settled on.
         month_end = result.value if result.problem == "month_only" else None
         extra = {"date": month_end.isoformat()} if month_end is not None else {}
-        self.add(code, fieldname, item=label, item_en=LABELS_EN.get(fieldname, fieldname), value=shown,
+        self.add(code, fieldname, item=label, label=LABELS_EN.get(fieldname, fieldname), label_ja=label, value=shown,
                  **result.params, **extra)
         return result.value
 
