@@ -142,9 +142,10 @@ def t(key: str, lang: Lang, **params: object) -> str:
 
 
 def shown_path(path: str | os.PathLike[str]) -> str:
-    """``path`` relative to the working folder when it is inside it, else unchanged."""
+    """``path`` relative to the working folder when it is inside it, else unchanged (a symbolic link is named
+    as such, not by its target)."""
     try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(path)
 

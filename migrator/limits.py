@@ -20,7 +20,7 @@ import errno
 import os
 import re
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -417,3 +417,32 @@ def _flow_depth(text: str) -> int:
         elif token in "]}":
             level = max(level - 1, 0)
     return deepest
+
+
+def replace_output(path: Path | str, write: Callable[[Path], object], *, private: bool = False) -> Path:
+    """Write an output to ``path`` atomically: ``write`` fills a new file beside it, which then takes its name.
+
+    The named path is replaced, never followed: a symbolic link there becomes the output (its target stays
+    untouched), and a reader never sees a half-written file. ``private`` makes the file readable by its owner
+    only. The folder is created when missing.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                     0o600 if private else 0o666)
+        os.close(fd)
+        if private:
+            os.chmod(part, 0o600)
+        write(part)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+    return path
+
+
+def write_output_text(path: Path | str, text: str, *, private: bool = False) -> Path:
+    """Write UTF-8 ``text`` to ``path`` atomically, replacing (never following) what is there; see
+    :func:`replace_output`."""
+    return replace_output(path, lambda part: part.write_text(text, encoding="utf-8"), private=private)

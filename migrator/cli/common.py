@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,16 +101,24 @@ def output_options(func: F) -> F:
 
 
 def existing_files(*paths: Path | None) -> set[Path]:
-    """The files that exist now at ``paths`` or inside those that are folders (to tell 'replaced' later)."""
+    """The files that exist now at ``paths`` or inside those that are folders (to tell 'replaced' later).
+
+    A symbolic link counts as itself, not as its target: an output replaces the link, never follows it.
+    """
     found: set[Path] = set()
     for path in paths:
         if path is None:
             continue
-        if path.is_dir():
-            found.update(p.resolve() for p in path.iterdir() if p.is_file())
-        elif path.is_file():
-            found.add(path.resolve())
+        if path.is_dir() and not path.is_symlink():
+            found.update(_named(p) for p in path.iterdir() if p.is_file() or p.is_symlink())
+        elif path.is_file() or path.is_symlink():
+            found.add(_named(path))
     return found
+
+
+def _named(path: Path) -> Path:
+    """``path`` made absolute without following a symbolic link at its end (the file an output replaces)."""
+    return Path(os.path.abspath(path))
 
 
 def emit_report(report: Report, fmt: str, *, outputs: Sequence[Path] = (),
@@ -125,7 +134,7 @@ def emit_report(report: Report, fmt: str, *, outputs: Sequence[Path] = (),
     click.echo(render(report, "json" if fmt == "json" else "text", lang, limit=limit), nl=False)
     if fmt != "json":
         for path in outputs:
-            click.echo(t("replaced" if path.resolve() in replaced else "written", lang, path=path))
+            click.echo(t("replaced" if _named(path) in replaced else "written", lang, path=path))
         for line in result:
             for part in wrap(line, terminal_width()):
                 click.echo(part)

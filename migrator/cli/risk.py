@@ -9,6 +9,7 @@ import click
 
 from migrator.cli.common import app, lang_option
 from migrator.errors import InputError
+from migrator.limits import write_output_text
 from migrator.report.json_out import dumps
 from migrator.report.text import table
 
@@ -46,8 +47,7 @@ def _write(register: object, fmt: str, out: Path | None) -> None:
         if out is None:
             click.echo(text, nl=False)
             return
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        write_output_text(out, text)
     elif fmt in ("xlsx", "html"):
         if out is None:
             raise InputError(f"--format {fmt} writes a file: give --out.", f"--format {fmt} には --out が必要です。")
@@ -59,7 +59,7 @@ def _write(register: object, fmt: str, out: Path | None) -> None:
         click.echo(", ".join(f"{k} {v}" for k, v in register.counts().items()))
         if out is None:
             return
-        out.write_text(table(header, concern_rows(register, lang), width=240), encoding="utf-8")
+        write_output_text(out, table(header, concern_rows(register, lang), width=240))
     click.echo(("出力: " if lang == "ja" else "Written: ") + str(out), err=True)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from migrator.i18n import Lang, t
+from migrator.limits import write_output_text
 from migrator.location import Location
 from migrator.report import Report, make_finding, write_report
 from migrator.report.html import page
@@ -88,7 +89,7 @@ def run_demo(*, root: Path, out_dir: Path, store: Store, lang: Lang = "en") -> D
     report = Report.of("migrator demo", findings, subject=str(root), summary=summary)
     outputs = [write_report(report, out_dir / f"demo-summary.{ext}", lang) for ext in ("json", "xlsx")]
     html = out_dir / "demo-summary.html"
-    html.write_text(summary_html(summary, lang), encoding="utf-8")
+    write_output_text(html, summary_html(summary, lang))
     all_outputs = (*(p for s in steps for p in s.outputs), *outputs, html)
     return DemoResult(steps=steps, report=report, outputs=all_outputs)
 

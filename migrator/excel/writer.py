@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -16,6 +15,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from migrator.limits import replace_output
 
 _FORMULA_START = ("=", "+", "-", "@")
 HEADER_FILL = "DDEBF7"
@@ -169,16 +170,4 @@ def write_workbook(path: Path, sheets: Sequence[SheetSpec], *, private: bool = F
         hidden.sheet_state = "hidden"
         for r in range(max(len(o) for o in lists)):
             hidden.append([_cell(hidden, str(o[r])) if r < len(o) else None for o in lists])
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_EXCL, 0o600 if private else 0o666)
-        os.close(fd)
-        if private:
-            os.chmod(part, 0o600)
-        wb.save(part)
-        os.replace(part, path)
-    finally:
-        part.unlink(missing_ok=True)
-    return path
+    return replace_output(path, wb.save, private=private)

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from migrator.limits import compose_yaml, read_text_file
+from migrator.limits import compose_yaml, read_text_file, write_output_text
 from migrator.location import Location
 from migrator.mapping.model import (
     SETTING_KEYS,
@@ -81,10 +81,7 @@ def dump_mapping(mapping: Mapping) -> str:
 
 
 def write_mapping_yaml(mapping: Mapping, path: Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dump_mapping(mapping), encoding="utf-8")
-    return path
+    return write_output_text(path, dump_mapping(mapping))
 
 
 def _value(node: Node) -> Any:

@@ -12,6 +12,7 @@ from typing import Any, TypedDict
 
 from migrator.excel import SheetSpec, write_workbook
 from migrator.i18n import Lang, role_name, status_name
+from migrator.limits import write_output_text
 from migrator.planning.build import why_text
 from migrator.planning.calendar import ONE_DAY
 from migrator.planning.graph import rule_label
@@ -401,9 +402,7 @@ def write_plan(plan: Plan, path: Path, fmt: str, lang: Lang = "ja",
         content = to_mermaid(plan, lang)
     else:
         content = to_html(plan, lang, findings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content, encoding="utf-8")
-    return path
+    return write_output_text(path, content)
 
 
 def compare(a: Plan, b: Plan) -> PlanComparison:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Literal
 
 from migrator.i18n import Lang
+from migrator.limits import write_output_text
 from migrator.report.excel_out import write_excel
 from migrator.report.html import render_html
 from migrator.report.json_out import render_json
@@ -49,11 +49,6 @@ def write_report(report: Report, path: Path, lang: Lang = "en", *, private: bool
 
 
 def write_private_text(path: Path, text: str, *, private: bool = False) -> None:
-    """Write UTF-8 ``text``; ``private`` creates the file readable by its owner only."""
-    if private:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.chmod(path, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    else:
-        path.write_text(text, encoding="utf-8")
+    """Write UTF-8 ``text`` atomically (a link at ``path`` is replaced, never followed); ``private`` creates the
+    file readable by its owner only."""
+    write_output_text(path, text, private=private)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from migrator.excel.writer import SheetSpec, write_workbook
 from migrator.i18n import Lang, role_name
+from migrator.limits import write_output_text
 from migrator.planning.export import plan_sheets
 from migrator.planning.export import to_html as plan_html
 from migrator.planning.model import Plan, ScheduledTask
@@ -89,9 +90,7 @@ def to_html(register: Register, lang: Lang = "ja") -> str:
 
 
 def write_html(register: Register, path: Path, lang: Lang = "ja") -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(to_html(register, lang), encoding="utf-8")
-    return path
+    return write_output_text(path, to_html(register, lang))
 
 
 def diff_lines(change: RegisterDiff, lang: Lang = "en") -> list[str]:
@@ -142,6 +141,4 @@ def write_plan_with_register(plan: Plan, register: Register, path: Path, fmt: st
     """Write the plan with its register as ``xlsx`` or ``html``."""
     if fmt == "xlsx":
         return write_workbook(path, plan_sheets_with_register(plan, register, lang))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(plan_html_with_register(plan, register, lang), encoding="utf-8")
-    return path
+    return write_output_text(path, plan_html_with_register(plan, register, lang))

@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from migrator.limits import write_output_text
 from migrator.schema.model import FORMAT, Condition, FileLayout, Item, Rule, Schema, Table
 
 
@@ -177,7 +178,4 @@ def dump_schema(schema: Schema, *, header: str | None = None) -> str:
 
 def write_schema(schema: Schema, path: Path, *, header: str | None = None) -> Path:
     """Write ``schema`` to ``path`` as YAML and return the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dump_schema(schema, header=header), encoding="utf-8")
-    return path
+    return write_output_text(path, dump_schema(schema, header=header))

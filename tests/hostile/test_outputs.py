@@ -102,3 +102,37 @@ def test_symlink_planted_in_out_is_not_written_through(workdir: Path) -> None:
     refused("mapping", "run", str(b.MAPPING_XLSX), str(b.EXTRACT_CSV), "--out", str(out), "--no-store",
             code="CORE120", places=("juki-rdb-to-001-jumin.csv", "outside the output folder"))
     assert victim.read_text(encoding="utf-8") == "precious"
+
+
+@pytest.mark.parametrize("command", ["mapping export", "mapping import", "schema import"])
+def test_symlink_at_an_output_file_is_replaced_never_written_through(workdir: Path, command: str) -> None:
+    victim = workdir / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    name = "out.xlsx" if command == "mapping import" else "out.yaml"
+    (workdir / name).symlink_to(victim)
+    args = [name if a == "{o}" else a for a in FILE_OUTPUTS[command]]
+    if command == "schema import":  # a table-definition workbook, so that there is something to write
+        args[2] = str(b.DATA / "schemas" / "examples" / "juki_rdb_table_definition.xlsx")
+    res = run_cli(*args, expect=None)
+    assert res.exit_code in (0, 1), res.stdout + res.stderr
+    assert victim.read_text(encoding="utf-8") == "precious"
+    assert not (workdir / name).is_symlink() and (workdir / name).stat().st_size > 0
+    assert f"Wrote {name} (replaced the existing file)" in res.stdout
+    assert [p.name for p in workdir.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_symlink_at_a_report_or_export_file_is_replaced(workdir: Path) -> None:
+    from migrator.limits import write_output_text
+    from migrator.report import Report, write_report
+
+    victim = workdir / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    for name in ("r.json", "r.html", "r.xlsx", "r.txt", "plain.md"):
+        (workdir / name).symlink_to(victim)
+        if name == "plain.md":
+            write_output_text(workdir / name, "text", private=True)
+            assert (workdir / name).stat().st_mode & 0o777 == 0o600
+        else:
+            write_report(Report.of("probe", []), workdir / name, private=True)
+        assert not (workdir / name).is_symlink(), name
+    assert victim.read_text(encoding="utf-8") == "precious"
