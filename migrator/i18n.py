@@ -141,6 +141,15 @@ def t(key: str, lang: Lang, **params: object) -> str:
     return (ja if lang == "ja" else en).format(**params)
 
 
+SHOWN_CHARS = 40  # how much of a text read from an input a message echoes
+
+
+def shorten(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text`` as a message echoes it: its first ``limit`` characters and ``…`` when it is longer (a
+    40,000-character cell is named in a few words; the message's location says where the whole is)."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def shown_path(path: str | os.PathLike[str]) -> str:
     """``path`` relative to the working folder when it is inside it, else unchanged (a symbolic link is named
     as such, not by its target)."""

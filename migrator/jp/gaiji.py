@@ -37,8 +37,8 @@ def parse_char_notation(text: str) -> str:
                                       "U+D800-U+DFFF are surrogates)")
         return "".join(map(chr, points))
     if _CP_LIKE.match(text):
-        shown = text.strip()
-        shown = shown if len(shown) <= 20 else shown[:20] + "…"
+        shown = text.strip()  # shortened as migrator.i18n.shorten does (jp imports nothing of ours)
+        shown = shown if len(shown) <= 40 else shown[:40] + "…"
         raise GaijiTableError(f"{shown!r} is not U+ notation (U+ and 4 to 6 hexadecimal digits per character)")
     if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
         raise GaijiTableError("a lone surrogate (U+D800-U+DFFF) is no character")

@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from migrator import jp
+from migrator.i18n import shorten
 from migrator.location import Location
 from migrator.mapping.language import TransformSyntaxError, parse_pipe
 from migrator.mapping.model import ItemRow, Mapping
@@ -347,8 +348,8 @@ def gaiji_table(mapping: Mapping) -> tuple[jp.GaijiTable, list[Finding]]:
             continue
         if key in pairs and pairs[key] != value:
             findings.append(make_finding("MAP008", entry.place("legacy"),
-                                         reason=f"{entry.legacy} is mapped twice",
-                                         reason_ja=f"{entry.legacy} が2回対応付けられています"))
+                                         reason=f"{shorten(str(entry.legacy))} is mapped twice",
+                                         reason_ja=f"{shorten(str(entry.legacy))} が2回対応付けられています"))
             continue
         pairs[key] = value
     return jp.GaijiTable(pairs), findings

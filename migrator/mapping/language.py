@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from migrator.i18n import shorten
+
 _SPECIAL = set('|(),="\'')
 
 
@@ -116,8 +118,8 @@ def parse_pipe(text: str) -> Pipe:
         nonlocal k
         tok = toks[k]
         if tok.kind != "word":
-            found = "the end" if tok.kind == "end" else repr(tok.text)
-            found_ja = "末尾" if tok.kind == "end" else f"'{tok.text}'"
+            found = "the end" if tok.kind == "end" else repr(shorten(tok.text))
+            found_ja = "末尾" if tok.kind == "end" else f"'{shorten(tok.text)}'"
             raise TransformSyntaxError(text, tok.pos, f"expected {what}, found {found}",
                                        f"{what_ja}が必要ですが {found_ja} があります")
         k += 1
@@ -148,8 +150,8 @@ def parse_pipe(text: str) -> Pipe:
                         if tok.kind == "end":
                             raise TransformSyntaxError(text, depth_open[-1], "'(' is never closed",
                                                        "'(' が閉じていません")
-                        raise TransformSyntaxError(text, tok.pos, f"expected an argument, found {tok.text!r}",
-                                                   f"引数が必要ですが '{tok.text}' があります")
+                        raise TransformSyntaxError(text, tok.pos, f"expected an argument, found {shorten(tok.text)!r}",
+                                                   f"引数が必要ですが '{shorten(tok.text)}' があります")
                     args.append(Arg(tok.text, tok.kind == "string", arg_name, tok.pos))
                     k += 1
                     tok = toks[k]
@@ -163,8 +165,8 @@ def parse_pipe(text: str) -> Pipe:
                     if tok.kind == "end":
                         raise TransformSyntaxError(text, depth_open[-1], "'(' is never closed",
                                                    "'(' が閉じていません")
-                    raise TransformSyntaxError(text, tok.pos, f"expected ',' or ')', found {tok.text!r}",
-                                               f"',' か ')' が必要ですが '{tok.text}' があります")
+                    raise TransformSyntaxError(text, tok.pos, f"expected ',' or ')', found {shorten(tok.text)!r}",
+                                               f"',' か ')' が必要ですが '{shorten(tok.text)}' があります")
         steps.append(Step(name.text, tuple(args), name.pos, has_parens))
         tok = toks[k]
         if tok.kind == "end":
@@ -174,8 +176,8 @@ def parse_pipe(text: str) -> Pipe:
             continue
         if tok.kind == "op" and tok.text == ")":
             raise TransformSyntaxError(text, tok.pos, "')' without a matching '('", "対応する '(' のない ')' です")
-        raise TransformSyntaxError(text, tok.pos, f"expected '|' between transforms, found {tok.text!r}",
-                                   f"変換の間には '|' が必要ですが '{tok.text}' があります")
+        raise TransformSyntaxError(text, tok.pos, f"expected '|' between transforms, found {shorten(tok.text)!r}",
+                                   f"変換の間には '|' が必要ですが '{shorten(tok.text)}' があります")
     return Pipe(text, tuple(steps))
 
 

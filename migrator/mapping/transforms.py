@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 
 from migrator import jp
+from migrator.i18n import shorten
 from migrator.mapping.language import Arg
 
 TEXT_KINDS = ("text", "date_text")
@@ -582,7 +583,7 @@ def bind(transform: Transform, args: tuple[Arg, ...], pos: int) -> tuple[dict[st
     for arg in keyword:
         assert arg.name is not None
         if arg.name not in by_name or by_name[arg.name].variadic:
-            errors.append(ArgError(f"unknown argument {arg.name!r} (takes {transform.signature()})",
+            errors.append(ArgError(f"unknown argument {shorten(arg.name)!r} (takes {transform.signature()})",
                                    f"引数 {arg.name} はありません({transform.signature()})", arg.pos))
             continue
         if arg.name in raw:
@@ -624,14 +625,14 @@ def bind(transform: Transform, args: tuple[Arg, ...], pos: int) -> tuple[dict[st
 def _convert(param: Param, arg: Arg, errors: list[ArgError]) -> Any:
     if param.kind == "int":
         if arg.quoted or not re.fullmatch(r"-?[0-9]+", arg.value):
-            errors.append(ArgError(f"{param.name} must be a whole number, not {arg.value!r}",
-                                   f"{param.name} は整数にしてください('{arg.value}')", arg.pos))
+            errors.append(ArgError(f"{param.name} must be a whole number, not {shorten(arg.value)!r}",
+                                   f"{param.name} は整数にしてください('{shorten(arg.value)}')", arg.pos))
             return None
         return int(arg.value)
     if param.kind == "choice":
         if arg.value not in param.choices:
-            errors.append(ArgError(f"{param.name} must be one of {', '.join(param.choices)}, not {arg.value!r}",
-                                   f"{param.name} は {', '.join(param.choices)} のいずれかです('{arg.value}')", arg.pos))
+            errors.append(ArgError(f"{param.name} must be one of {', '.join(param.choices)}, not {shorten(arg.value)!r}",
+                                   f"{param.name} は {', '.join(param.choices)} のいずれかです('{shorten(arg.value)}')", arg.pos))
         return arg.value
     if param.kind == "part":
         return ("text" if arg.quoted else "column", arg.value)

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from migrator.i18n import shorten
 from migrator.limits import compose_yaml, read_text_file, write_output_text
 from migrator.location import Location
 from migrator.mapping.model import (
@@ -239,6 +240,6 @@ def _entry(node: Node, keys: tuple[str, ...], where: str, findings: list[Finding
     unknown = [k for k in data if k not in keys]
     if unknown:
         findings.append(make_finding("MAP009", loc(node),
-                                     reason=f"unknown key(s) {', '.join(unknown)} in {where} (allowed: {', '.join(keys)})"))
+                                     reason=f"unknown key(s) {shorten(', '.join(map(str, unknown)))} in {where} (allowed: {', '.join(keys)})"))
         return None
     return data

@@ -6,9 +6,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from migrator.catalogue import Severity, spec
-from migrator.i18n import Lang
+from migrator.i18n import Lang, shorten
 from migrator.location import Location
 from migrator.report.masking import MaskKind, maybe_mask
+
+# The message parameters that echo a text read from an input (a cell, a field, a YAML scalar): a message shows
+# each shortened (i18n.shorten), whatever its length in the input; the location names the place of the rest.
+ECHOED = frozenset({
+    "item", "value", "name", "table", "legacy", "standard", "target", "key", "text", "formula", "encoding",
+    "old", "new", "code_value", "value_text", "label", "sheet", "field", "column", "setting", "charset",
+    "attribute", "type", "schema_id", "mapping", "vendor", "tag",
+})
 
 
 @dataclass(frozen=True)
@@ -83,7 +91,8 @@ def make_finding(
     """
     entry = spec(code)
     shown = maybe_mask(value, sensitive=sensitive, show_values=show_values, kind=mask_kind)
-    fill = {"item": item, **params, "value": shown}
+    fill = {k: shorten(v) if k in ECHOED and isinstance(v, str) else v
+            for k, v in {"item": item, **params, "value": shown}.items()}
     missing = entry.params - fill.keys()
     if missing:
         raise KeyError(f"finding {code} needs parameters {sorted(missing)}")
@@ -94,7 +103,7 @@ def make_finding(
         message_en=entry.message_en.format(**fill),
         location=location or Location(),
         item=item,
-        value=shown,
+        value=shown if shown is None else shorten(shown),
         count=count,
         share=share,
         examples=examples,

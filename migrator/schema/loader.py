@@ -17,6 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from migrator.errors import InputError
+from migrator.i18n import shorten
 from migrator.jp.encoding import resolve_encoding
 from migrator.limits import check_input_file, compose_yaml, read_text_file
 from migrator.location import Location
@@ -130,7 +131,7 @@ def _int(ctx: _Ctx, node: Node | None, key: str, *, minimum: int = 0) -> int | N
     try:
         value = int(raw.strip())
     except ValueError:
-        ctx.add("SCH004", node, key=key, reason=f"expected a whole number, found {raw!r}")
+        ctx.add("SCH004", node, key=key, reason=f"expected a whole number, found {shorten(raw)!r}")
         return None
     if value < minimum:
         ctx.add("SCH004", node, key=key, reason=f"must be at least {minimum}, found {value}")
@@ -147,7 +148,7 @@ def _bool(ctx: _Ctx, node: Node | None, key: str, default: bool = False) -> bool
         return True
     if folded in _FALSE:
         return False
-    ctx.add("SCH004", node, key=key, reason=f"expected true or false, found {raw!r}")
+    ctx.add("SCH004", node, key=key, reason=f"expected true or false, found {shorten(raw)!r}")
     return default
 
 
@@ -343,7 +344,7 @@ def _file_layout(ctx: _Ctx, node: Node) -> FileLayout | None:
         resolve_encoding(encoding)
     except ValueError:
         ctx.add("SCH004", body["encoding"], key="file.encoding",
-                reason=f"unsupported encoding {encoding!r}: use utf-8, utf-8-sig or cp932 (Shift_JIS)")
+                reason=f"unsupported encoding {shorten(encoding)!r}: use utf-8, utf-8-sig or cp932 (Shift_JIS)")
     return FileLayout(
         format=fmt,
         encoding=encoding,

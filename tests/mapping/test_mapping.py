@@ -321,3 +321,28 @@ def test_joined_legacy_items_without_a_legacy_schema_have_no_known_length() -> N
                       items=(ItemRow("氏名", ("氏", "名")),))
     codes = [f.code for f in check_mapping(mapping, registry=REGISTRY_S).findings]
     assert "MAP208" in codes and "MAP302" not in codes
+
+
+def test_a_huge_cell_is_echoed_shortened_in_every_message(workdir: Path) -> None:
+    import json
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(DATA / "mappings" / "juki_rdb_jumin.xlsx")
+    items, codes = book["項目対応"], book["コード変換"]
+    items["B2"], items["C3"], items["D4"], items["E5"] = "あ" * 40000, "い" * 40000, "x" * 40000, "う" * 40000
+    items["D6"] = "trim | code(" + "y" * 40000
+    codes["A2"], codes["C4"] = "表" * 40000, "標" * 40000
+    book["外字対応"].append(["U+" + "Z" * 40000, "髙"])
+    book.save("long.xlsx")
+    for lang in ("en", "ja"):
+        res = run_cli("--lang", lang, "mapping", "check", "long.xlsx", "--format", "json", expect=1)
+        findings = json.loads(res.stdout)["findings"]
+        by_cell = {f["location"]["cell"]: f for f in findings}
+        for cell in ("B2", "C3", "D4", "E5", "D6", "A2", "C4"):
+            assert cell in by_cell, (cell, sorted(by_cell))
+        for f in findings:
+            assert len(f["message"]) < 400 and len(f["value"] or "") <= 41, (f["code"], f["message"][:80])
+        assert "あ" * 40 + "…" in by_cell["B2"]["message"] and by_cell["B2"]["code"] == "MAP203"
+        text = run_cli("--lang", lang, "mapping", "check", "long.xlsx", expect=1).stdout
+        assert max(len(line) for line in text.splitlines()) < 600
