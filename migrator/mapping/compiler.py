@@ -7,6 +7,7 @@ expression and row issues), so what ``migrator mapping check`` accepts is exactl
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -324,10 +325,16 @@ def _type_findings(plan: RowPlan, target: Item) -> list[Finding]:
     return out
 
 
+# What belongs to the character before it: variation selectors (standardized and the IVS of 異体字) and
+# combining marks (゙ ゚), so that 葛󠄀 (U+845B U+E0100) counts as one character.
+_GRAPHEME_TAIL = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef\u0300-\u036f\u3099\u309a]")
+
+
 def gaiji_table(mapping: Mapping) -> tuple[jp.GaijiTable, list[Finding]]:
     """The 外字 table of the mapping, with findings for entries that cannot be used."""
     findings: list[Finding] = []
     pairs: dict[str, str] = {}
+    first: dict[str, Location] = {}
     for entry in mapping.gaiji:
         parsed: list[str] = []
         for side in ("legacy", "standard"):
@@ -346,10 +353,22 @@ def gaiji_table(mapping: Mapping) -> tuple[jp.GaijiTable, list[Finding]]:
             findings.append(make_finding("MAP008", entry.place("legacy"), reason="empty 現行文字",
                                          reason_ja="現行文字が空です"))
             continue
-        if key in pairs and pairs[key] != value:
-            findings.append(make_finding("MAP008", entry.place("legacy"),
-                                         reason=f"{shorten(str(entry.legacy))} is mapped twice",
-                                         reason_ja=f"{shorten(str(entry.legacy))} が2回対応付けられています"))
+        if key in pairs:
+            where = source_of(first[key]) or "-"
+            if pairs[key] != value:
+                findings.append(make_finding("MAP008", entry.place("legacy"),
+                                             reason=f"{shorten(str(entry.legacy))} is mapped twice (first at {where})",
+                                             reason_ja=f"{shorten(str(entry.legacy))} が2回対応付けられています"
+                                                       f"(最初は {where})"))
+            else:
+                findings.append(make_finding("MAP015", entry.place("legacy"), value=jp.codepoints(key), first=where))
             continue
+        if key == value:
+            findings.append(make_finding("MAP017", entry.place("standard"), value=jp.codepoints(key)))
+        characters = _GRAPHEME_TAIL.sub("", value)
+        if len(characters) > 1:
+            findings.append(make_finding("MAP016", entry.place("standard"), value=jp.codepoints(key),
+                                         count_chars=len(characters), target=jp.codepoints(value)))
         pairs[key] = value
+        first[key] = entry.place("legacy")
     return jp.GaijiTable(pairs), findings

@@ -312,8 +312,8 @@ def test_the_gaiji_entries_after_a_broken_one_are_still_read() -> None:
     table, findings = gaiji_table(mapping)
     assert dict(table.mapping) == {"\ue000": "髙", "\ue001": "﨑"}
     assert [f.message_en for f in findings] == ["Invalid 外字 table entry: empty 現行文字",
-                                                "Invalid 外字 table entry: U+E000 is mapped twice",
-                                                "Invalid 外字 table entry: U+E001 is mapped twice"]
+                                                "Invalid 外字 table entry: U+E000 is mapped twice (first at -)",
+                                                "Invalid 外字 table entry: U+E001 is mapped twice (first at -)"]
 
 
 def test_joined_legacy_items_without_a_legacy_schema_have_no_known_length() -> None:
@@ -346,3 +346,22 @@ def test_a_huge_cell_is_echoed_shortened_in_every_message(workdir: Path) -> None
         assert "あ" * 40 + "…" in by_cell["B2"]["message"] and by_cell["B2"]["code"] == "MAP203"
         text = run_cli("--lang", lang, "mapping", "check", "long.xlsx", expect=1).stdout
         assert max(len(line) for line in text.splitlines()) < 600
+
+
+def test_gaiji_rows_that_repeat_widen_or_change_nothing_are_named_at_their_cells() -> None:
+    def cells(r: int) -> dict[str, Location]:
+        return {"legacy": Location(sheet="外字対応", cell=f"A{r}"), "standard": Location(sheet="外字対応", cell=f"B{r}")}
+
+    rows = [("U+E001", "髙"), ("\ue001", "髙"), ("U+E002", "髙橋"), ("U+E003", "U+E003"), ("U+E004", "U+845B U+E0100"),
+            ("U+E005", "ﾊﾟ"), ("U+E006", "パ"), ("U+E000", "髙"), ("U+E000", "﨑")]
+    mapping = Mapping(id="t", standard_schema="std-001-juki", standard_table="住民", items=(ItemRow("氏名", ("a",)),),
+                      gaiji=tuple(GaijiEntry(a, b, cells=cells(r)) for r, (a, b) in enumerate(rows, start=2)))
+    table, findings = gaiji_table(mapping)
+    assert [(f.code, f.severity, source_of(f.location)) for f in findings] == [
+        ("MAP015", "warning", "外字対応!A3"), ("MAP016", "warning", "外字対応!B4"), ("MAP017", "warning", "外字対応!B5"),
+        ("MAP016", "warning", "外字対応!B7"), ("MAP008", "error", "外字対応!A10")]
+    assert "first at 外字対応!A2" in findings[0].message_en and "最初は 外字対応!A2" in findings[0].message_ja
+    assert "2 characters (U+9AD9 U+6A4B)" in findings[1].message_en and "2 文字" in findings[1].message_ja
+    assert "U+E003 is mapped to itself" in findings[2].message_en and "自分自身" in findings[2].message_ja
+    assert "first at 外字対応!A9" in findings[4].message_en
+    assert table.mapping["\ue001"] == "髙" and table.mapping["\ue004"] == "\u845b\U000e0100"
