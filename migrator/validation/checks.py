@@ -2,7 +2,8 @@
 
 Character classes (JIS X 0208, JIS X 0213, MJ) and named check digits (個人番号, 団体コード, 法人番号,
 宛名番号 modulus 11) are registered as pandera extension points; every text item also gets a ``gaiji`` check
-(no unresolved Private Use Area character). Each pandera check name is turned into a finding code here.
+(no unresolved Private Use Area character) and, without a character class, a ``control`` check (no control
+character). Each pandera check name is turned into a finding code here.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from migrator.validation.pandera_polars import pa
 
 _REGISTERED = False
 PUA_RE = r"[\x{E000}-\x{F8FF}\x{F0000}-\x{FFFFD}\x{100000}-\x{10FFFD}]"
+# Control characters (C0 with TAB, CR and LF, DEL, C1): no text item of the standard allows one. An item with a
+# character class finds them through its class (DAT106); one with none (or ``any``) is checked for them alone.
+CONTROL_RE = r"[\x00-\x1F\x7F-\x9F]"
 
 
 def register_jp_checks() -> None:
@@ -54,7 +58,10 @@ def build_schema(table: Table, code_tables: Mapping[str, CodeTable]) -> pa.DataF
     schema = ps.build_pandera_schema(table, code_tables=code_tables)
     gaiji = pa.Check(lambda data: data.lazyframe.select(~pl.col(data.key).str.contains(PUA_RE).fill_null(False)),
                      name="gaiji", error="gaiji")
-    updates = {item.name: {"checks": [*schema.columns[item.name].checks, gaiji]}
+    control = pa.Check(lambda data: data.lazyframe.select(~pl.col(data.key).str.contains(CONTROL_RE).fill_null(False)),
+                       name="control", error="control")
+    updates = {item.name: {"checks": [*schema.columns[item.name].checks, gaiji,
+                                      *([control] if item.charset in (None, "any") else [])]}
                for item in table.items if _is_text(item)}
     return schema.update_columns(updates) if updates else schema  # one copy of the schema, not one per item
 
@@ -71,6 +78,7 @@ _CODES = [
     (re.compile(r"^charset:"), "DAT106"),
     (re.compile(r"^check:"), "DAT107"),
     (re.compile(r"^gaiji"), "DAT108"),
+    (re.compile(r"^control"), "DAT112"),
     (re.compile(r"^rule:"), "DAT109"),
 ]
 

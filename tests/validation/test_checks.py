@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pandera.polars as pa
 import polars as pl
 import pytest
@@ -10,6 +13,7 @@ from migrator.schema import parse_schema
 from migrator.validation import checks
 from migrator.validation import pandera_schema as ps
 from migrator.validation.checks import build_schema, finding_code
+from tests.conftest import DATA, run_cli
 
 HEADER = """format: migrator.schema/1
 id: t
@@ -123,6 +127,36 @@ def test_gaiji_check_spares_the_edges_of_the_private_use_areas() -> None:
     assert _failures([dict(GOOD, 氏名="\uf900\U000effff\U000ffffe\U000fffff\U0010fffe")]) == set()
 
 
+@pytest.mark.parametrize("character", ["\x00", "\x01", "\t", "\n", "\r", "\x1b", "\x1f", "\x7f", "\x85", "\x9f"])
+def test_a_control_character_fails_a_text_item_without_a_character_class(character: str) -> None:
+    bad = dict(GOOD, 氏名=f"山{character}田", 氏名_基本=f"山{character}田", カナ=f"ヤ{character}")
+    found = {(c, k) for c, k, _ in _failures([GOOD, bad])}
+    assert ("氏名", "control") in found  # no class: the control check says it
+    assert ("氏名_基本", "charset:jis_x0208") in found and ("カナ", "charset:kana_full") in found  # its class does
+    assert {c for c, k in found if k == "control"} == {"氏名"}
+
+
+def test_the_characters_next_to_the_controls_pass() -> None:
+    assert _failures([dict(GOOD, 氏名=" ~\xa0山田\u3000太郎")]) == set()
+
+
+def test_extract_with_control_characters_reports_each_at_its_row_and_column(workdir: Path) -> None:
+    lines = (DATA / "sample_data" / "extracts" / "juki_rdb_clean_kojin.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    rows = [line.split(",") for line in lines[1:4]]
+    rows[0][header.index("TOWN")] = "九段\x7f南"
+    rows[1][header.index("ZOKU_TEXT")] = "世帯\x0b主"
+    Path("ctrl.csv").write_text("\n".join([lines[0], *(",".join(r) for r in rows)]) + "\n", encoding="utf-8")
+    res = run_cli("validate", str(DATA / "mappings" / "juki_rdb_jumin.xlsx"), "ctrl.csv", "--out", "out",
+                  "--no-store", "--format", "json", expect=1)
+    found = [(f["code"], f["item"], f["location"]["file"], f["location"]["row"], f["location"]["column"])
+             for f in json.loads(res.stdout)["findings"]]
+    assert found == [("DAT112", "住所_町字", "ctrl.csv", 1, "TOWN"), ("DAT112", "続柄表記", "ctrl.csv", 2, "ZOKU_TEXT")]
+    ja = run_cli("--lang", "ja", "validate", str(DATA / "mappings" / "juki_rdb_jumin.xlsx"), "ctrl.csv", "--out",
+                 "out", "--no-store", expect=1).stdout
+    assert "制御文字" in ja and "ctrl.csv" in ja
+
+
 def test_items_of_digits_or_alphanumerics_get_no_gaiji_check() -> None:
     table, code_tables = _table()
     built = build_schema(table, code_tables)
@@ -153,6 +187,7 @@ def test_items_of_digits_or_alphanumerics_get_no_gaiji_check() -> None:
     ("charset:jis_x0208", "DAT106"),
     ("check:mynumber", "DAT107"),
     ("gaiji", "DAT108"),
+    ("control", "DAT112"),
     ("rule:date_order(生年月日, 消除日)", "DAT109"),
     ("accepted:other", "DAT110"),
     ("a check:mynumber", "DAT110"),
