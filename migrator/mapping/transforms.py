@@ -20,6 +20,7 @@ import polars as pl
 
 from migrator import jp
 from migrator.i18n import shorten
+from migrator.jp.ids import MAX_M11_LENGTH
 from migrator.mapping.language import Arg
 
 TEXT_KINDS = ("text", "date_text")
@@ -237,8 +238,27 @@ _CHECKS = {
 }
 
 
+# The digits of each kind: 宛名番号/世帯番号 (m11w27) any length from 2 to 19, the others one length.
+_CHECK_LENGTHS = {"m11w27": (2, MAX_M11_LENGTH), "mynumber": (12, 12), "lg_code": (6, 6),
+                  "corporate_number": (13, 13)}
+
+
 def _checkdigit(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
-    _issue(env, "MAP407", _filled(e) & ~_CHECKS[a["kind"]](e), e)
+    # Each problem its own code, checked in turn: not half-width digits (MAP413), the wrong number of digits
+    # (MAP414), a 団体コード whose prefecture is not 01-47 (MAP415), and only then the check digit (MAP407).
+    kind = a["kind"]
+    low, high = _CHECK_LENGTHS[kind]
+    filled = _filled(e)
+    digits = e.str.contains(r"^[0-9]+$").fill_null(False)
+    sized = digits & e.str.len_chars().is_between(low, high)
+    _issue(env, "MAP413", filled & ~digits, e)
+    _issue(env, "MAP414", filled & digits & ~sized, e)
+    formed = filled & sized
+    if kind == "lg_code":
+        prefecture = e.str.slice(0, 2).cast(pl.Int32, strict=False).is_between(1, 47).fill_null(False)
+        _issue(env, "MAP415", formed & ~prefecture, e)
+        formed = formed & prefecture
+    _issue(env, "MAP407", formed & ~_CHECKS[kind](e), e)
     return e
 
 
@@ -448,10 +468,13 @@ _REGISTRY: tuple[Transform, ...] = (
               TEXT_KINDS, "text",
               _code, length=_code_len, issues=("MAP404",)),
     Transform("checkdigit", "Check the check digit (m11w27: 宛名番号/世帯番号, mynumber, lg_code, "
-              "corporate_number); the value passes unchanged, wrong ones are reported (MAP407).",
-              "検査数字を確かめる(値は変えない)。誤りを報告する(MAP407)。", "checkdigit(m11w27)",
+              "corporate_number); the value passes unchanged. Each problem is reported with its own code: not "
+              "half-width digits (MAP413), the wrong number of digits (MAP414), a 団体コード whose prefecture is not "
+              "01-47 (MAP415), a wrong check digit (MAP407).",
+              "検査数字を確かめる(値は変えない)。誤りは種類ごとに報告する: 半角数字でない(MAP413)、桁数が違う(MAP414)、"
+              "団体コードの都道府県が01〜47でない(MAP415)、検査数字が合わない(MAP407)。", "checkdigit(m11w27)",
               (Param("kind", "choice", "which check digit", choices=tuple(_CHECKS)),), TEXT_KINDS, "same",
-              _checkdigit, issues=("MAP407",)),
+              _checkdigit, issues=("MAP413", "MAP414", "MAP415", "MAP407")),
     Transform("pad", "Pad on the left (or side=right) to width with a one-character fill (default \"0\"); "
               "empty values stay empty.", "指定の桁数まで左(side=right なら右)を埋める。空の値は空のまま。",
               'pad(15, "0")', (Param("width", "int", "target width"),

@@ -365,3 +365,29 @@ def test_gaiji_rows_that_repeat_widen_or_change_nothing_are_named_at_their_cells
     assert "U+E003 is mapped to itself" in findings[2].message_en and "自分自身" in findings[2].message_ja
     assert "first at 外字対応!A9" in findings[4].message_en
     assert table.mapping["\ue001"] == "髙" and table.mapping["\ue004"] == "\u845b\U000e0100"
+
+
+@pytest.mark.parametrize(("kind", "value", "code"), [
+    ("mynumber", "123456789018", None), ("mynumber", "123456789012", "MAP407"),
+    ("mynumber", "１２３４５６７８９０１８", "MAP413"), ("mynumber", "1234-5678-9018", "MAP413"),
+    ("mynumber", "12345678901", "MAP414"), ("mynumber", "1234567890180", "MAP414"),
+    ("lg_code", "131016", None), ("lg_code", "131015", "MAP407"), ("lg_code", "481015", "MAP415"),
+    ("lg_code", "001015", "MAP415"), ("lg_code", "13101", "MAP414"),
+    ("corporate_number", "7000012050002", None), ("corporate_number", "7000012050003", "MAP407"),
+    ("corporate_number", "700001205000", "MAP414"), ("m11w27", "000000000000019", None),
+    ("m11w27", "000000000000018", "MAP407"), ("m11w27", "1", "MAP414"), ("m11w27", "A00000000000019", "MAP413"),
+    ("m11w27", "", None),
+])
+def test_each_check_digit_problem_has_its_own_code(kind: str, value: str, code: str | None) -> None:
+    _, compiled = _compile("a", f"checkdigit({kind})")
+    frame = pl.LazyFrame({"a": [value], "b": [None]}, schema={"a": pl.String, "b": pl.String})
+    hits = {i.code for i in compiled.issues  # type: ignore[attr-defined]
+            if frame.select(i.expr).collect().to_series()[0]}
+    assert hits == ({code} if code else set())
+
+
+def test_the_check_digit_problems_say_different_things_in_both_languages() -> None:
+    from migrator.catalogue import spec
+
+    codes = ("MAP407", "MAP413", "MAP414", "MAP415")
+    assert len({spec(c).message_en for c in codes}) == len({spec(c).message_ja for c in codes}) == 4
