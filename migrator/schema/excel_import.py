@@ -41,6 +41,7 @@ class HeaderSynonyms:
     marks: frozenset[str]
     table_id_labels: tuple[str, ...] = ()
     title_labels: tuple[str, ...] = ()
+    no_marks: frozenset[str] = frozenset()
 
     def merged(self, other: HeaderSynonyms) -> HeaderSynonyms:
         profiles = {name: dict(fields) for name, fields in self.profiles.items()}
@@ -55,6 +56,7 @@ class HeaderSynonyms:
             marks=self.marks | other.marks,
             table_id_labels=(*self.table_id_labels, *other.table_id_labels),
             title_labels=(*self.title_labels, *other.title_labels),
+            no_marks=self.no_marks | other.no_marks,
         )
 
 
@@ -76,6 +78,7 @@ def _parse_synonyms(raw: Any, source: str) -> HeaderSynonyms:
         marks=frozenset(normalize_header(m) for m in raw.get("marks") or ()),
         table_id_labels=tuple(str(x) for x in raw.get("table_id_labels") or ()),
         title_labels=tuple(str(x) for x in raw.get("title_labels") or ()),
+        no_marks=frozenset(normalize_header(m) for m in raw.get("no_marks") or ()),
     )
 
 
@@ -135,6 +138,11 @@ def _to_int(text: str) -> int:
     return int(unicodedata.normalize("NFKC", text))  # header-like cell (a number), not a data value
 
 
+def _has_wide_digits(text: str) -> bool:
+    """Whether ``text`` has full-width digits or separators (read as their half-width forms)."""
+    return any(c in "０１２３４５６７８９，．" for c in text)
+
+
 def _slug(text: str) -> str:
     slug = re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-_")
     return slug or "imported"
@@ -182,6 +190,7 @@ def _import_sheet(sheet: SheetData, syn: HeaderSynonyms, findings: list[Finding]
     items: list[Item] = []
     key: list[str] = []
     first_at: dict[str, str] = {}
+    blanks: dict[str, list[Location]] = {}
     for r in range(best.first_data_row, sheet.max_row + 1):
         if sheet.is_blank_row(r):
             continue
@@ -203,9 +212,15 @@ def _import_sheet(sheet: SheetData, syn: HeaderSynonyms, findings: list[Finding]
                                          first=first_at[name]))
             continue
         first_at[name] = str(where("name" if "name" in cols else "column")).split(" ", 1)[-1]
-        items.append(_item(name, r, cols, sheet, syn, findings, cell, where))
+        items.append(_item(name, r, cols, sheet, syn, findings, cell, where, blanks))
         if "key" in cols and _is_mark(cell("key"), syn):
             key.append(name)
+    for flag, places in blanks.items():  # one finding a column: a blank flag is how most workbooks say "no"
+        label = _text(sheet.value(best.row, cols[flag])) or flag  # the column as the workbook names it
+        findings.append(make_finding("SCH109", places[0], sheet=sheet.name, field=label, rows=len(places),
+                                     read=f"required: {'false' if flag == 'required' else 'true'}",
+                                     cells=", ".join(p.cell or "" for p in places[:10])
+                                     + (" …" if len(places) > 10 else "")))
     table_name = _table_name(sheet, best.row - best.rows_used + 1, syn)
     findings.append(make_finding("SCH106", sheet.location(best.row, 1), sheet=sheet.name, table=table_name,
                                  items=len(items)))
@@ -213,11 +228,20 @@ def _import_sheet(sheet: SheetData, syn: HeaderSynonyms, findings: list[Finding]
 
 
 def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: HeaderSynonyms,
-          findings: list[Finding], cell: Any, where: Any) -> Item:
+          findings: list[Finding], cell: Any, where: Any, blanks: dict[str, list[Location]]) -> Item:
+    """One item row. Every cell read otherwise than written (full-width digits, a scale or length the type
+    drops, a length beside the type's own, an unknown flag) is SCH108 at its cell; nothing changes silently."""
+
+    def read_as(fieldname: str, found: str, read: str, read_ja: str) -> None:
+        findings.append(make_finding("SCH108", where(fieldname), item=name, field=fieldname, found=found, read=read,
+                                     read_ja=read_ja))
+
     raw_type = _text(cell("type"))
     itype, type_size, scale = (None, None, None)
     if raw_type is not None:
         itype, type_size, scale = _map_type(raw_type, syn)
+        if itype is not None and _has_wide_digits(raw_type):
+            read_as("type", raw_type, f"size {type_size}", f"桁数 {type_size}")
     if itype == "binary":
         # The schema model has no binary type: the item is kept (so the layout stays whole) and flagged.
         findings.append(make_finding("SCH060", where("type"), item=name, found=raw_type))
@@ -227,11 +251,19 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
         itype = "string"
     size = type_size
     raw_len = _text(cell("length"))
+    len_scale = None
     if raw_len is not None:
         m = _SIZE.match(raw_len)
         if m:
             size = _to_int(m["size"])
-            scale = _to_int(m["scale"]) if m["scale"] else scale
+            len_scale = _to_int(m["scale"]) if m["scale"] else None
+            scale = len_scale if len_scale is not None else scale
+            if type_size is not None and type_size != size:
+                read_as("length", raw_len, f"max_length: {size} (not the {type_size} of type {raw_type})",
+                        f"max_length: {size}(型 {raw_type} の {type_size} ではなく)")
+            elif _has_wide_digits(raw_len):
+                shown = f"{size}" if len_scale is None else f"{size},{len_scale}"
+                read_as("length", raw_len, shown, shown)
         else:
             findings.append(make_finding("SCH103", where("length"), item=name, found=raw_len))
     elif "length" in cols and isinstance(cell("length"), Formula):
@@ -240,24 +272,39 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
     if raw_scale is not None:
         if _SIZE.match(raw_scale):
             scale = _to_int(raw_scale)
+            if _has_wide_digits(raw_scale):
+                read_as("scale", raw_scale, str(scale), str(scale))
         else:
             findings.append(make_finding("SCH107", where("scale"), item=name, field="scale", found=raw_scale))
     if itype == "integer" and scale:
+        read_as("type", str(raw_type), f"decimal (scale {scale})", f"decimal(小数 {scale} 桁)")
         itype = "decimal"
+    if itype in ("date", "datetime", "flag") and size is not None and raw_len is not None:
+        read_as("length", raw_len, f"no length (type {itype})", f"桁数なし(型 {itype})")
     if itype in ("date", "datetime", "flag"):
         size = None
-    if itype != "decimal":
+    if itype != "decimal" and scale is not None:
+        if len_scale is not None and raw_len is not None:
+            read_as("length", raw_len, f"max_length: {size} (no scale for type {itype})",
+                    f"max_length: {size}(型 {itype} に小数桁はありません)")
         scale = None
     code_table = _text(cell("code_table"))
     if itype == "code" and code_table is None:
         findings.append(make_finding("SCH107", where("type"), item=name, field="code_table", found="(blank)"))
         itype = "string"
-    if "required" in cols:
-        required = _is_mark(cell("required"), syn)
-    elif "nullable" in cols:
-        required = not _is_mark(cell("nullable"), syn)
-    else:
-        required = False
+    required = False
+    for flag in ("required", "nullable"):
+        if flag not in cols:
+            continue
+        text = _text(cell(flag))
+        yes = text is not None and _is_mark(text, syn) and normalize_header(text) not in syn.no_marks
+        if text is None:  # blank: the column's default (not required; not nullable, so required), said per sheet
+            blanks.setdefault(flag, []).append(where(flag))
+        elif not yes and normalize_header(text) not in syn.no_marks:
+            findings.append(make_finding("SCH108", where(flag), item=name, field=flag, found=text,
+                                         read=f"{flag}: false", read_ja=f"{flag}: false(印なし)"))
+        required = yes if flag == "required" else not yes
+        break
     if "key" in cols and _is_mark(cell("key"), syn):
         required = True
     start = None
@@ -265,6 +312,8 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
     if raw_start is not None:
         if _SIZE.match(raw_start):
             start = _to_int(raw_start)
+            if _has_wide_digits(raw_start):
+                read_as("start", raw_start, str(start), str(start))
         else:
             findings.append(make_finding("SCH107", where("start"), item=name, field="start", found=raw_start))
     column = _text(cell("column")) if "name" in cols else None
