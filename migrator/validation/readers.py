@@ -30,6 +30,7 @@ from migrator.limits import check_input_file, csv_field_limit, csv_reason
 from migrator.location import Location
 from migrator.report import Example, Finding, make_finding
 from migrator.schema import CodeTable, FileLayout, Table
+from migrator.validation.sniff import layout_hints
 
 ROW = "__row"
 LINE = "__line"
@@ -219,6 +220,7 @@ class ExtractReader:
 
     def _csv_read(self) -> Iterator[pl.DataFrame]:
         encoding = self.encoding = self.choose_encoding()
+        self.extra_findings += layout_hints(self.path, self.delimiter, encoding)
         state = _CsvState()
         batches = _Rebatch(self.options.batch_rows)
         block = max(self.options.block_bytes, 1)

@@ -286,8 +286,8 @@ def _run_split(job: Job, split: Split, options: RunOptions, tables: dict[str, pl
             yield "key", keys
         lines = {k: [ln + shift_line - head_lines for ln in v] for k, v in reader.issues.lines.items()}
         bad = [(r + shift_row, ln + shift_line - head_lines, c) for r, ln, c in reader.issues.bad_rows]
-        extra = [f for f in reader.extra_findings if f.code not in ("DAT013", "DAT009", "DAT005", "DAT006")
-                 or (f.code == "DAT013" and split.last)]
+        extra = [f for f in reader.extra_findings if f.code not in ("DAT013", "DAT009", "DAT005", "DAT006", "DAT018")
+                 or (f.code == "DAT013" and split.last) or (f.code == "DAT018" and not split.start)]
         extra = [replace(f, location=replace(f.location, file=str(job.extract))) for f in extra]
         yield "meta", _SplitResult(engine.partial(keys=keep_keys), reader.rows, dict(reader.issues.counts), lines,
                                    bad, extra, reader.encoding)
