@@ -15,7 +15,7 @@ from migrator.report.masking import MaskKind, maybe_mask
 ECHOED = frozenset({
     "item", "value", "name", "table", "legacy", "standard", "target", "key", "text", "formula", "encoding",
     "old", "new", "code_value", "value_text", "label", "sheet", "field", "column", "setting", "charset",
-    "attribute", "type", "schema_id", "mapping", "vendor", "tag",
+    "attribute", "type", "schema_id", "mapping", "vendor", "tag", "found",
 })
 
 

@@ -236,3 +236,16 @@ def test_every_cell_read_otherwise_than_written_is_a_warning_at_its_cell(workdir
     ja = run_cli("--lang", "ja", "schema", "import", "def.xlsx", "-o", "def.yaml").stdout
     assert "'10,2' を max_length: 10(型 string に小数桁はありません) として読みました" in ja
     assert "必須 列が空の 2 項目を required: false として読みました(D6, D12)" in ja
+
+
+def test_a_huge_cell_is_echoed_shortened(workdir: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "住民"
+    ws.append(["項目名", "型", "桁数", "必須"])
+    ws.append(["宛名番号", "T" * 40000, "1" * 30000 + "x", "y" * 30000])
+    _save(wb, workdir / "long.xlsx")
+    findings = json.loads(run_cli("schema", "import", "long.xlsx", "-o", "long.yaml", "--format", "json").stdout)
+    shown = {f["code"]: f["message"] for f in findings["findings"]}
+    assert "'" + "T" * 40 + "…'" in shown["SCH102"] and "'" + "1" * 40 + "…'" in shown["SCH103"]
+    assert all(len(message) < 300 for message in shown.values())
