@@ -299,6 +299,7 @@ def test_gaiji_entry_mapped_twice_to_different_characters(tmp_path: Path) -> Non
             ws.append(row)
     path = _edit(tmp_path / "b.xlsx", SAMPLE, change)
     report = check_workbook(path, registry=REGISTRY)
-    # the same pair twice is harmless; the same legacy character to two standard ones is not
+    # the same legacy character to two standard ones is an error; the same pair twice a warning (a row not used)
     assert [(f.message_en, f.location.cell) for f in report.findings if f.code == "MAP008"] == [
-        ("Invalid 外字 table entry: U+E000 is mapped twice", "A3")]
+        ("Invalid 外字 table entry: U+E000 is mapped twice (first at 外字対応!A2)", "A3")]
+    assert [(f.severity, f.location.cell) for f in report.findings if f.code == "MAP015"] == [("warning", "A5")]
