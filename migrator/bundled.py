@@ -15,6 +15,8 @@ from functools import cache
 from importlib.resources import as_file, files
 from pathlib import Path
 
+from migrator.limits import replace_output
+
 SCHEMAS_ENV = "MIGRATOR_SCHEMAS"
 
 # The folders copy_samples writes, as they sit in the package's data folder.
@@ -51,10 +53,11 @@ def copy_samples(target: Path, *, force: bool = False) -> list[Path]:
     written: list[Path] = []
     for rel in sample_files():
         dest = target / rel
-        if dest.exists() and not force:
+        if (dest.exists() or dest.is_symlink()) and not force:
             continue
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(bundled(*rel.parts), dest)
+        source = bundled(*rel.parts)
+        # Replaced, never written through: a symbolic link at dest becomes the copy, its target stays as it was.
+        replace_output(dest, lambda part, source=source: shutil.copyfile(source, part))
         written.append(dest)
     return written
 

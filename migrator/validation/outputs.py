@@ -47,7 +47,7 @@ def output_stem(name: str, out_dir: Path, taken: set[str]) -> tuple[str, list[Fi
         findings.append(make_finding("CORE122", where, name=base, safe=safe))
     taken.update({safe.casefold(), f"{safe}.rejects".casefold()})
     root = out_dir.resolve()
-    for suffix in (".csv", ".rejects.csv"):
+    for suffix in (".csv", ".rejects.csv", ".parquet"):
         if not (out_dir / f"{safe}{suffix}").resolve().is_relative_to(root):  # a symbolic link in --out
             raise InputError.of("CORE120", Location(file=str(out_dir / f"{safe}{suffix}")),
                                 reason="it leads outside the output folder", reason_ja="出力フォルダの外を指しています")

@@ -136,3 +136,30 @@ def test_symlink_at_a_report_or_export_file_is_replaced(workdir: Path) -> None:
             write_report(Report.of("probe", []), workdir / name, private=True)
         assert not (workdir / name).is_symlink(), name
     assert victim.read_text(encoding="utf-8") == "precious"
+
+
+def test_samples_replace_a_symbolic_link_never_write_through_it(workdir: Path) -> None:
+    victim = workdir / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    (workdir / "tour" / "mappings").mkdir(parents=True)
+    planted = workdir / "tour" / "mappings" / "juki_rdb_jumin.yaml"
+    planted.symlink_to(victim)
+    dangling = workdir / "tour" / "mappings" / "juki_rdb_setai.yaml"
+    dangling.symlink_to(workdir / "nothing-here.txt")
+    run_cli("samples", "tour")  # without --force: the links stay links, nothing is created through them
+    assert planted.is_symlink() and dangling.is_symlink() and not (workdir / "nothing-here.txt").exists()
+    run_cli("samples", "tour", "--force")
+    assert not planted.is_symlink() and planted.read_text(encoding="utf-8").startswith("format: migrator.mapping/1")
+    assert not dangling.is_symlink() and not (workdir / "nothing-here.txt").exists()
+    assert victim.read_text(encoding="utf-8") == "precious"
+
+
+def test_symlink_planted_in_out_for_the_parquet_output_is_refused(workdir: Path) -> None:
+    out = workdir / "out"
+    out.mkdir()
+    victim = workdir / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    (out / "juki-rdb-to-001-jumin.parquet").symlink_to(victim)
+    refused("mapping", "run", str(b.MAPPING_XLSX), str(b.EXTRACT_CSV), "--out", str(out), "--no-store", "--parquet",
+            code="CORE120", places=("juki-rdb-to-001-jumin.parquet", "outside the output folder"))
+    assert victim.read_text(encoding="utf-8") == "precious"
