@@ -109,7 +109,7 @@ def existing_files(*paths: Path | None) -> set[Path]:
     for path in paths:
         if path is None:
             continue
-        if path.is_dir() and not path.is_symlink():
+        if path.is_dir():  # a folder, or a link to one (--out may be a link): the files in it
             found.update(_named(p) for p in path.iterdir() if p.is_file() or p.is_symlink())
         elif path.is_file() or path.is_symlink():
             found.add(_named(path))

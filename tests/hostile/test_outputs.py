@@ -163,3 +163,11 @@ def test_symlink_planted_in_out_for_the_parquet_output_is_refused(workdir: Path)
     refused("mapping", "run", str(b.MAPPING_XLSX), str(b.EXTRACT_CSV), "--out", str(out), "--no-store", "--parquet",
             code="CORE120", places=("juki-rdb-to-001-jumin.parquet", "outside the output folder"))
     assert victim.read_text(encoding="utf-8") == "precious"
+
+
+def test_an_out_folder_given_as_a_link_still_says_what_it_replaced(workdir: Path) -> None:
+    (workdir / "real").mkdir()
+    (workdir / "linked").symlink_to(workdir / "real")
+    args = ("mapping", "run", str(b.MAPPING_XLSX), str(b.EXTRACT_CSV), "--out", "linked", "--no-store")
+    assert "replaced" not in run_cli(*args, expect=None).stdout
+    assert "Wrote linked/juki-rdb-to-001-jumin.csv (replaced the existing file)" in run_cli(*args, expect=None).stdout
