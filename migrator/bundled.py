@@ -11,7 +11,7 @@ import atexit
 import os
 import shutil
 from contextlib import ExitStack
-from functools import cache
+from functools import cache, partial
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -55,9 +55,8 @@ def copy_samples(target: Path, *, force: bool = False) -> list[Path]:
         dest = target / rel
         if (dest.exists() or dest.is_symlink()) and not force:
             continue
-        source = bundled(*rel.parts)
         # Replaced, never written through: a symbolic link at dest becomes the copy, its target stays as it was.
-        replace_output(dest, lambda part, source=source: shutil.copyfile(source, part))
+        replace_output(dest, partial(shutil.copyfile, bundled(*rel.parts)))
         written.append(dest)
     return written
 
