@@ -227,8 +227,8 @@ def test_every_cell_read_otherwise_than_written_is_a_warning_at_its_cell(workdir
     _save(wb, workdir / "def.xlsx")
     res = run_cli("schema", "import", "def.xlsx", "-o", "def.yaml", "--format", "json")
     got = [(f["code"], f["location"]["cell"]) for f in json.loads(res.stdout)["findings"] if f["code"] != "SCH106"]
-    assert got == [("SCH108", "C3"), ("SCH108", "C4"), ("SCH102", "B5"), ("SCH109", "D6"), ("SCH108", "B7"),
-                   ("SCH108", "C9"), ("SCH108", "C10"), ("SCH108", "D11"), ("SCH108", "B12")]
+    assert got == [("SCH108", "C3"), ("SCH108", "C4"), ("SCH102", "B5"), ("SCH108", "B7"), ("SCH108", "C9"),
+                   ("SCH108", "C10"), ("SCH108", "D11"), ("SCH108", "B12"), ("SCH109", "D6")]  # the note last
     table = load_schema(workdir / "def.yaml")[0].table("住民")  # type: ignore[union-attr]
     assert [table.item(n).required for n in ("件数", "住所", "方書", "備考")] == [False, False, False, False]
     assert table.item("氏名").max_length == 10 and table.item("氏名").scale is None
