@@ -312,11 +312,10 @@ def build_plan(
             chain = chains.trace(i)
             findings.append(make_finding(
                 "PLN002", source_location(graph.systems[graph.system_of[i]].source), item=t.system_name,
-                task=f"{t.municipality_code} {t.system_name} {t.phase}", finish=t.finish_date.isoformat()
-                if t.finish_date else "", deadline=due.isoformat(), days=over,
-                chain=" ← ".join(f"{tasks[v].municipality_code} {tasks[v].system_name} {tasks[v].phase}{why}" for v, why in chain),
-                chain_ja=" ← ".join(f"{tasks[v].municipality_code} {tasks[v].system_name} {tasks[v].phase}{_why_ja(why)}"
-                                    for v, why in chain),
+                task=t.label("en"), task_ja=t.label("ja"),
+                finish=t.finish_date.isoformat() if t.finish_date else "", deadline=due.isoformat(), days=over,
+                chain=" ← ".join(f"{tasks[v].label('en')}{why}" for v, why in chain),
+                chain_ja=" ← ".join(f"{tasks[v].label('ja')}{_why_ja(why)}" for v, why in chain),
             ))
         # What holds each critical or late task (the export's 要因 / binding column): the predecessor, or the
         # vendor's, staff's or slot's previous task, with the link's label, and its own freeze or release note.

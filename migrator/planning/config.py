@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,8 @@ class Phase:
     window: str = "business_day"
     after: tuple[str, ...] | None = None
     """Phases this one follows; ``None`` means the previous phase of the list."""
+    name_en: str | None = None
+    """The phase's name in English (``None``: ``name`` is shown in both languages)."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,15 @@ class FreezeWindow:
         if self.start <= self.end:
             return self.start <= md <= self.end
         return md >= self.start or md <= self.end
+
+
+# The shipped freeze windows (calendar.yaml) in English; a window of the user's own is shown as named.
+WINDOW_LABELS_EN = {"確定申告": "tax return season", "転入転出期": "moving season", "当初賦課": "initial tax levy"}
+
+
+def window_label(name: str, lang: str) -> str:
+    """A freeze window's name as shown in ``lang``."""
+    return WINDOW_LABELS_EN.get(name, name) if lang == "en" else name
 
 
 @dataclass(frozen=True)
@@ -214,11 +226,16 @@ def load_template(path: Path | None = None) -> Template:
             raise _fail(path, where, f"window must be one of {WINDOWS}", f"window は {WINDOWS} のいずれかです")
         days = _whole(path, f"{where}.days", days, 0, MAX_PHASE_DAYS)
         after = raw.get("after")
+        name_en = raw.get("name_en")
+        if name_en is not None and (not isinstance(name_en, (str, int)) or not str(name_en).strip()):
+            raise _fail(path, f"{where}.name_en", f"must be a text, got {name_en!r}",
+                        f"文字列にしてください (値: {name_en!r})")
         phases.append(Phase(
             id=str(raw["id"]), name=str(raw["name"]), owner=owner, days=days,
             checkpoint=bool(raw.get("checkpoint", False)), kind=kind, due=bool(raw.get("due", False)),
             release=bool(raw.get("release", False)), scale=bool(raw.get("scale", True)), window=window,
             after=tuple(str(a) for a in after) if after is not None else None,
+            name_en=str(name_en).strip() if name_en is not None else shipped_phase_name_en(str(raw["name"])),
         ))
     ids = [p.id for p in phases]
     if len(set(ids)) != len(ids):
@@ -238,6 +255,18 @@ def load_template(path: Path | None = None) -> Template:
         for i, s in enumerate(raw_sizes)
     )
     return Template(name=str(data.get("name", path.stem)), phases=tuple(phases), size_classes=sizes)
+
+
+@functools.cache
+def _shipped_names_en() -> dict[str, str]:
+    data = yaml.safe_load(read_text_file(DEFAULT_TEMPLATE))
+    return {str(p["name"]): str(p["name_en"]) for p in data["phases"] if p.get("name_en")}
+
+
+def shipped_phase_name_en(name: str) -> str | None:
+    """The English name of a phase of the shipped template by its Japanese ``name`` (a project's template that
+    keeps a shipped phase's name, or a plan stored before phases had English names), else None."""
+    return _shipped_names_en().get(name)
 
 
 def _areas(value: Any) -> tuple[str, ...] | None:

@@ -15,6 +15,7 @@ from migrator.i18n import Lang, role_name, status_name
 from migrator.limits import write_output_text
 from migrator.planning.build import why_text
 from migrator.planning.calendar import ONE_DAY
+from migrator.planning.config import window_label
 from migrator.planning.graph import rule_label
 from migrator.planning.model import Plan, ScheduledTask
 from migrator.report.finding import Finding
@@ -102,7 +103,7 @@ def task_row(plan: Plan, t: ScheduledTask, lang: Lang = "ja") -> list[object]:
     what holds it: the predecessor, or ``[capacity]``/``[project slot]``/``[cut-over slot]`` with the task that
     held the resource, ``[freeze]``, ``[release]``)."""
     cal = plan.calendar
-    return [t.wave, t.key, t.municipality_code, t.area_name or t.area_code, t.system_name, t.phase,
+    return [t.wave, t.key, t.municipality_code, t.area_name or t.area_code, t.system_name, t.phase_label(lang),
             role_name(t.owner, lang),
             t.vendor or "", "○" if t.checkpoint else "", t.duration, t.start_date, t.finish_date,
             cal.day(max(t.es, 0)), cal.day(max(t.ls, 0)), t.total_float, "★" if t.critical else "", t.deadline,
@@ -139,7 +140,7 @@ def to_mermaid(plan: Plan, lang: Lang = "ja") -> str:
             tags = [x for x in ("done" if t.status == "完了" else "", "crit" if t.critical else "") if x]
             start = t.start_date or plan.start
             end = (t.finish_date or start) + ONE_DAY  # Mermaid end dates are exclusive
-            out.append(f"    {_mermaid_text(t.phase)} :{', '.join([*tags, f't{index[t.key]}'])}, "
+            out.append(f"    {_mermaid_text(t.phase_label(lang))} :{', '.join([*tags, f't{index[t.key]}'])}, "
                        f"{start.isoformat()}, {end.isoformat()}")
     return "\n".join(out) + "\n"
 
@@ -174,7 +175,7 @@ def plan_sheets(plan: Plan, lang: Lang = "ja") -> list[SheetSpec]:
     fills: dict[tuple[int, int], str] = {}
     frozen_weeks: dict[str, set[int]] = {}
     for r, t in enumerate(tasks[:GANTT_MAX_ROWS], start=2):
-        g_row: list[object] = [f"{t.municipality_code} {t.system_name}", t.phase, t.start_date, t.finish_date,
+        g_row: list[object] = [f"{t.municipality_code} {t.system_name}", t.phase_label(lang), t.start_date, t.finish_date,
                                "★" if t.critical else ""]
         g_rows.append(g_row + [""] * len(weeks))
         if t.area_code not in frozen_weeks:
@@ -211,20 +212,11 @@ def plan_sheets(plan: Plan, lang: Lang = "ja") -> list[SheetSpec]:
     return [table, gantt, legend, deps]
 
 
-# The shipped freeze windows (calendar.yaml) in English; a window of the user's own is shown as named.
-WINDOW_LABELS_EN = {"確定申告": "tax return season", "転入転出期": "moving season", "当初賦課": "initial tax levy"}
-
-
-def window_label(name: str, lang: Lang) -> str:
-    """A freeze window's name as shown in ``lang``."""
-    return WINDOW_LABELS_EN.get(name, name) if lang == "en" else name
-
-
 def write_xlsx(plan: Plan, path: Path, lang: Lang = "ja") -> Path:
     return write_workbook(path, plan_sheets(plan, lang))
 
 
-def _svg_gantt(plan: Plan, tasks: list[ScheduledTask]) -> str:
+def _svg_gantt(plan: Plan, tasks: list[ScheduledTask], lang: Lang = "ja") -> str:
     if not tasks:
         return ""
     first = _first_day(plan)
@@ -254,7 +246,7 @@ def _svg_gantt(plan: Plan, tasks: list[ScheduledTask]) -> str:
         s, f = t.start_date or first, (t.finish_date or first) + ONE_DAY
         color = ("#70ad47" if t.status == "完了" else "#ed7d31" if t.late_days else
                  "#c00000" if t.critical else "#4a78c2")
-        label = escape(f"{t.municipality_code} {t.system_name} {t.phase}")
+        label = escape(t.label(lang))
         out.append(f'<text x="0" y="{y + 11}">{label}</text>')
         out.append(f'<rect x="{label_w + (s - first).days * scale:.1f}" y="{y + 2}" '
                    f'width="{max((f - s).days * scale, 1.5):.1f}" height="{row_h - 4}" fill="{color}">'
@@ -355,11 +347,11 @@ def to_html(plan: Plan, lang: Lang = "ja", findings: tuple[Finding, ...] | list[
         body.append('<div class="scroll"><table class="tasks"><thead><tr>'
                     + "".join(f"<th>{escape(h)}</th>" for h in heads) + "</tr></thead><tbody>")
         for t in late:
-            label = f"{t.municipality_code} {t.system_name} {t.phase} "
+            label = f"{t.label(lang)} "
             chain = next((m for m in chains.get(t.system_name, ()) if m.startswith(label)), "")
             why = f'<td class="chain">{escape(chain)}</td>' if chains else ""
             body.append(f'<tr class="late"><td>{escape(t.municipality_code)}</td>'
-                        f'<td class="name">{escape(t.system_name)}</td><td>{escape(t.phase)}</td>'
+                        f'<td class="name">{escape(t.system_name)}</td><td>{escape(t.phase_label(lang))}</td>'
                         f"<td>{t.finish_date or ''}</td><td>{t.deadline or ''}</td><td>{t.late_days}</td>{why}</tr>")
         body.append("</tbody></table></div>")
     body.append(f"<details><summary>{_p('figures', lang)}</summary><div class=\"scroll\"><table>")
@@ -369,7 +361,7 @@ def to_html(plan: Plan, lang: Lang = "ja", findings: tuple[Finding, ...] | list[
     body.append(f"<h2>{_p('gantt', lang)}</h2><p>{_p('legend', lang)}</p>")
     # The chart keeps its scale and scrolls sideways in its own box instead of being cut at the page edge.
     body.append('<div class="scroll" style="overflow-x:auto;max-width:100%">'
-                + _svg_gantt(plan, tasks[:GANTT_MAX_ROWS]) + "</div>")
+                + _svg_gantt(plan, tasks[:GANTT_MAX_ROWS], lang) + "</div>")
     body.append(f"<h2>{_p('graph', lang)}</h2>")
     body.append('<div class="scroll">' + _svg_graph(plan) + "</div>")
     body.append(f"<h2>{_p('tasks', lang)}</h2>")

@@ -137,7 +137,7 @@ def build_graph(inventory: Inventory, config: PlanningConfig, *,
             tasks.append(ScheduledTask(
                 key=task_key(s, ph.id), municipality_code=s.municipality_code, area_code=s.area_code,
                 area_name=s.area_name, system_name=s.name, phase_id=ph.id, phase=ph.name, owner=ph.owner,
-                vendor=vendor, checkpoint=ph.checkpoint, kind=ph.kind, duration=tpl.duration(ph, size),
+                phase_en=ph.name_en or "", vendor=vendor, checkpoint=ph.checkpoint, kind=ph.kind, duration=tpl.duration(ph, size),
                 window=ph.window if ph.kind == "cutover" else None,
             ))
             system_of.append(si)

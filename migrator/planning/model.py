@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from migrator.planning.calendar import BusinessCalendar
-from migrator.planning.config import CalendarSettings
+from migrator.planning.config import CalendarSettings, shipped_phase_name_en
 
 STATUSES = ("完了", "作業中", "未着手", "対象外")
 """Progress states of the national progress model (完了済み/作業中/未着手/対象外)."""
@@ -49,6 +49,19 @@ class ScheduledTask:
     baseline_finish: dt.date | None = None
     window: str | None = None
     """For a cut-over: ``business_day`` or ``weekend`` (then the cut-over runs over the days before start)."""
+    phase_en: str = ""
+    """The phase's name in English (empty: the template gave none)."""
+
+    def phase_label(self, lang: str) -> str:
+        """The phase's name as shown in ``lang``: the template's English name under ``en`` (the shipped one for a
+        phase of the shipped template's name), else the name as the template wrote it."""
+        if lang == "ja":
+            return self.phase
+        return self.phase_en or shipped_phase_name_en(self.phase) or self.phase
+
+    def label(self, lang: str) -> str:
+        """The task as people read it: municipality code, system and phase name in ``lang``."""
+        return f"{self.municipality_code} {self.system_name} {self.phase_label(lang)}"
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -131,7 +131,7 @@ def plan_html_with_register(plan: Plan, register: Register, lang: Lang = "ja") -
     """The plan's page with the Gantt rows of concerned systems marked and the 懸念点 section at the end."""
     html = plan_html(plan, lang)
     for t in _concerned_tasks(plan, register):
-        label = escape(f"{t.municipality_code} {t.system_name} {t.phase}")
+        label = escape(t.label(lang))
         html = html.replace(f">{label}</text>", f">{MARK}{label}</text>")
     note = ("⚠: 懸念点のあるシステム" if lang == "ja" else "⚠: systems with open concerns")
     return html.replace("\n</body>", f"\n<p>{escape(note)}</p>\n{register_section(register, lang)}\n</body>", 1)

@@ -14,6 +14,7 @@ from typing import Any
 from migrator.catalogue import spec
 from migrator.i18n import Lang, join_list
 from migrator.inventory.model import Inventory, System
+from migrator.planning.config import window_label
 from migrator.planning.model import Plan, ScheduledTask
 from migrator.risk.model import (
     SEVERITY_RANK,
@@ -28,6 +29,18 @@ from migrator.risk.model import (
 from migrator.risk.rules import FACTS, FINDING_CODES, Rule, RuleSet, holds, load_rules
 
 DONE = "完了"
+
+
+class Label(str):
+    """A fact that people read in their language (a phase's or a freeze window's name): the text is the name as
+    written (what a rule compares), ``en`` its English name."""
+
+    en: str
+
+    def __new__(cls, ja: str, en: str) -> Label:
+        label = super().__new__(cls, ja)
+        label.en = en
+        return label
 
 SystemKey = tuple[str, str, str]
 
@@ -131,12 +144,14 @@ def system_facts(system: System, *, inventory: Inventory, run: RunRecord | None,
             if facts["run_date"] is not None:
                 facts["run_age_at_rehearsal"] = (upcoming[0] - facts["run_date"]).days
         critical = [t for t in tasks if t.critical]
-        facts.update(critical=bool(critical), critical_tasks=tuple(t.phase for t in critical) or None,
+        facts.update(critical=bool(critical),
+                     critical_tasks=tuple(Label(t.phase, t.phase_label("en")) for t in critical) or None,
                      slack=min(t.total_float for t in tasks), late_days=max(t.late_days for t in tasks))
         cutover = next((t for t in tasks if t.kind == "cutover"), None)
         if cutover is not None and cutover.start_date:
             window = plan.calendar.freeze_window(system.area_code, cutover.start_date)
-            facts.update(cutover_date=cutover.start_date, cutover_freeze=window.name if window else None,
+            facts.update(cutover_date=cutover.start_date,
+                         cutover_freeze=Label(window.name, window_label(window.name, "en")) if window else None,
                          chain=" → ".join(_chain(plan, cutover)))
     return facts
 
@@ -145,8 +160,10 @@ def _shown(value: Any, fact: str, lang: Lang = "en") -> str:
     """A fact as a message or the evidence shows it (a list joined as ``lang`` joins lists)."""
     if value is None:
         return "-"
+    if isinstance(value, Label):
+        return str.__str__(value) if lang == "ja" else value.en
     if isinstance(value, tuple):
-        return join_list(value, lang)
+        return join_list((_shown(v, fact, lang) for v in value), lang)
     if fact == "reject_share" and isinstance(value, float):
         return f"{value:.1%}"
     if isinstance(value, dt.date):

@@ -31,7 +31,7 @@ def save_plan(session: Session, plan: Plan) -> int:
         session.delete(old)
         session.flush()
     extra = [[t.area_name, t.phase_id, t.kind, t.window, t.late_days, _iso(t.baseline_start),
-              _iso(t.baseline_finish)] for t in plan.tasks]
+              _iso(t.baseline_finish), t.phase_en] for t in plan.tasks]
     row = m.Plan(
         scenario=plan.scenario, start_date=plan.start, deadline=plan.deadline, finish_date=plan.finish_date,
         makespan_days=plan.makespan, lower_bound_days=plan.lower_bound,
@@ -75,8 +75,9 @@ def load_plan(session: Session, scenario: str) -> Plan:
     rows = session.scalars(select(m.PlanTask).where(m.PlanTask.plan_id == row.id).order_by(m.PlanTask.id))
     cal_start = row.start_date
     for i, r in enumerate(rows):
-        area_name, phase_id, kind, window, late, bs, bf = extra[i] if i < len(extra) else ("", "", "work", None,
-                                                                                        0, None, None)
+        # a plan stored before phases had English names has seven fields (its phases are named as shipped)
+        area_name, phase_id, kind, window, late, bs, bf, phase_en = (
+            [*extra[i], ""][:8] if i < len(extra) else ("", "", "work", None, 0, None, None, ""))
         tasks.append(ScheduledTask(
             key=r.task_key, municipality_code=r.municipality_code or "", area_code=r.area_code or "",
             area_name=area_name, system_name=r.system_name or "", phase_id=phase_id, phase=r.phase,
@@ -85,7 +86,7 @@ def load_plan(session: Session, scenario: str) -> Plan:
             lf=r.late_finish or 0, total_float=r.total_float or 0, critical=r.critical,
             start_date=r.start_date, finish_date=r.finish_date, deadline=r.deadline, late_days=late,
             status=r.status, actual_start=r.actual_start, actual_finish=r.actual_finish,
-            baseline_start=_date(bs), baseline_finish=_date(bf), window=window,
+            baseline_start=_date(bs), baseline_finish=_date(bf), window=window, phase_en=phase_en or "",
         ))
     plan = Plan(
         scenario=row.scenario, start=cal_start, calendar_settings=calendar_from_dict(params.pop("calendar", {})),

@@ -143,8 +143,8 @@ def test_capacity_option_is_bounded(workdir: Path, value: str) -> None:
 
 def test_the_horizon_error_names_the_task_that_cannot_fit(imported: Path) -> None:
     template = (REPO / "migrator" / "planning" / "templates.yaml").read_text(encoding="utf-8").replace(
-        "{id: parallel_run, name: 並行稼働・突合, owner: municipality, days: 20",
-        "{id: parallel_run, name: 並行稼働・突合, owner: municipality, days: 1000")
+        "owner: municipality, days: 20, checkpoint: true}", "owner: municipality, days: 1000, checkpoint: true}")
+    assert "days: 1000" in template
     path = b.text_file(imported, "tpl.yaml", template)
     res = refused("--limit", "plan_horizon_years=2", "plan", "build", "--start", "2025-04-01", "--template", str(path),
                   code="PLN051", places=("2 years",))

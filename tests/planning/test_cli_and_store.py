@@ -231,3 +231,79 @@ def test_build_prints_the_first_findings_and_counts_the_rest(imported: Path, mon
     assert f"… {total - 3} more findings not shown (--format json lists them all)" in out
     # the summary and the plan's figures stay at the end of the output
     assert out.rstrip().splitlines()[-1].startswith(("binding resource", "deadline"))
+
+
+_PHASES_JA = ("抽出仕様確定", "抽出サンプル提供", "項目マッピング合意", "コード変換表合意", "文字同定結果承認", "移行リハーサル",
+              "連携テスト", "受入", "本番移行", "並行稼働・突合", "旧システム停止")
+
+
+def test_phases_are_named_in_the_language_asked(imported: Path, tmp_path: Path) -> None:
+    def phases_in(text: str) -> set[str]:
+        return {p for p in _PHASES_JA if p in text}
+
+    built = run_cli("--lang", "en", "plan", "build", "--start", "2025-04-01", "--deadline", "2025-09-30",
+                    "-s", "a", "--format", "json").stdout
+    late = [f for f in json.loads(built)["findings"] if f["code"] == "PLN002"]
+    assert late
+    assert all(not phases_in(f["message_en"]) for f in late), late[0]["message_en"]
+    assert any(" cut-over finishes on " in f["message_en"] for f in late)
+    assert all(" 本番移行 の終了 " in f["message_ja"] for f in late) and "cut-over" not in late[0]["message_ja"]
+    text = run_cli("--lang", "en", "plan", "build", "--start", "2025-04-01", "--deadline", "2025-09-30",
+                   "-s", "a").stdout
+    assert "Chain: " in text and not phases_in(text)
+    tasks = json.loads(run_cli("plan", "show", "-s", "a", "--format", "json").stdout)["tasks"]
+    assert {(t["phase"], t["phase_en"]) for t in tasks if t["phase_id"] == "cutover"} == {("本番移行", "cut-over")}
+
+    for fmt, name in (("mermaid", "p.mmd"), ("html", "p.html"), ("xlsx", "p.xlsx")):
+        run_cli("--lang", "en", "plan", "export", "-s", "a", "--format", fmt, "-o", f"en_{name}")
+        run_cli("--lang", "ja", "plan", "export", "-s", "a", "--format", fmt, "-o", f"ja_{name}")
+    for name in ("p.mmd", "p.html"):
+        en, ja = (Path(f"{lang}_{name}").read_text(encoding="utf-8") for lang in ("en", "ja"))
+        assert not phases_in(en) and "extraction spec agreed" in en and "legacy system shutdown" in en, name
+        assert phases_in(ja) == set(_PHASES_JA) and "extraction spec agreed" not in ja, name
+    wb = openpyxl.load_workbook("en_p.xlsx")
+    shown = {r[5] for r in wb["Tasks"].iter_rows(min_row=2, values_only=True)}
+    shown |= {r[1] for r in wb["Gantt"].iter_rows(min_row=2, values_only=True)}
+    assert "cut-over" in shown and not phases_in(" ".join(map(str, shown)))
+    shown = {r[5] for r in openpyxl.load_workbook("ja_p.xlsx")["タスク"].iter_rows(min_row=2, values_only=True)}
+    assert "本番移行" in shown and "cut-over" not in shown
+    # a project's template: its own English name, else its one name in both languages; a shipped phase's
+    # name keeps its English name
+    tpl = tmp_path / "tpl.yaml"
+    tpl.write_text("phases:\n  - {id: prep, name: 準備, name_en: preparation, days: 2}\n"
+                   "  - {id: check, name: 点検, days: 1}\n"
+                   "  - {id: cutover, name: 本番移行, days: 1, kind: cutover, due: true}\n", encoding="utf-8")
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules: []\n", encoding="utf-8")
+    run_cli("plan", "build", "--start", "2025-04-01", "-s", "own", "--template", str(tpl), "--rules", str(rules))
+    run_cli("--lang", "en", "plan", "export", "-s", "own", "--format", "mermaid", "-o", "own.mmd")
+    lines = Path("own.mmd").read_text(encoding="utf-8")
+    assert "    preparation :" in lines and "    点検 :" in lines and "    cut-over :" in lines
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("phases:\n  - {id: prep, name: 準備, name_en: [a], days: 2}\n", encoding="utf-8")
+    res = run_cli("plan", "build", "--template", str(bad), expect=2)
+    assert "phases[0].name_en" in res.stderr
+
+
+def test_a_plan_stored_before_phases_had_english_names_shows_the_shipped_ones(db_url: str) -> None:
+    from sqlalchemy import select
+
+    from migrator.planning.export import to_mermaid
+    from migrator.store import models
+
+    upgrade(db_url)
+    plan = build_plan(sample_inventory(municipalities=1), start=dt.date(2025, 4, 1)).plan
+    assert plan is not None
+    store = open_store(db_url)
+    try:
+        with store.transaction() as session:
+            save_plan(session, plan)
+            row = session.scalar(select(models.Plan))
+            assert row is not None
+            row.params = {**row.params, "task_extra": [e[:7] for e in row.params["task_extra"]]}
+        with store.reader() as session:
+            back = load_plan(session, "default")
+    finally:
+        store.close()
+    assert {t.phase_en for t in back.tasks} == {""}
+    assert to_mermaid(back, "en") == to_mermaid(plan, "en") and "    cut-over :" in to_mermaid(back, "en")

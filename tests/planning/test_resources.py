@@ -71,7 +71,9 @@ def test_a_late_cutover_is_explained_by_the_slots_that_held_it() -> None:
     late = [f for f in result.report.findings if f.code == "PLN002"]
     assert len(late) == 1 and late[0].item == "児童手当システム"
     chain = late[0].message_en
-    assert "就学システム 本番移行 [cut-over slot]" in chain and "選挙人名簿管理システム 本番移行 [cut-over slot]" in chain
+    assert "就学システム cut-over [cut-over slot]" in chain and "選挙人名簿管理システム cut-over [cut-over slot]" in chain
+    chain = late[0].message_ja
+    assert "就学システム 本番移行 [切替枠]" in chain and "選挙人名簿管理システム 本番移行 [切替枠]" in chain
 
 
 def test_project_slots_as_lanes_and_the_waiting_project() -> None:

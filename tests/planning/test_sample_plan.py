@@ -137,7 +137,7 @@ def test_charts_keep_work_done_before_the_replan_and_compare_counts_business_day
     with_chains = to_html(plan, "en", result.report.findings)
     chains = re.findall(r'<td class="chain">([^<]*)</td>', with_chains)
     assert late and len(chains) == len(late)
-    assert all(c.startswith(f"{t.municipality_code} {t.system_name} {t.phase} ") and "Chain: " in c
+    assert all(c.startswith(f"{t.label('en')} ") and "Chain: " in c
                for c, t in zip(chains, sorted(late, key=lambda t: (-t.late_days, t.key)), strict=True))
     label_w = 330
     assert all(float(x) >= label_w for x in re.findall(r'<rect x="([\d.]+)" y="\d+" width="[\d.]+" height="12"', html))

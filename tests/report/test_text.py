@@ -55,7 +55,7 @@ def test_a_capped_report_prints_errors_first_counts_the_rest_and_keeps_the_full_
     from migrator.report import Report, make_finding
     from migrator.report.text import render_text
 
-    late = [make_finding("PLN002", Location(file=f"s{i}"), item=f"s{i}", task=f"t{i}", finish="2026-04-01",
+    late = [make_finding("PLN002", Location(file=f"s{i}"), item=f"s{i}", task=f"t{i}", task_ja=f"t{i}", finish="2026-04-01",
                          deadline="2026-03-31", days=i, chain="-", chain_ja="-") for i in range(1, 8)]
     cycle = make_finding("PLN051", Location(), start="2025-04-01", years=10, task="", task_ja="",
                          how="--limit plan_horizon_years=N")

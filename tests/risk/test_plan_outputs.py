@@ -46,8 +46,10 @@ def test_the_plan_page_gains_the_register_section_and_gantt_marks(tmp_path: Path
     register = evaluate(inventory=inv, runs=[], plan=p, as_of=AS_OF)
     html = write_plan_with_register(p, register, tmp_path / "plan.html", "html", "en").read_text(  # type: ignore[arg-type]
         encoding="utf-8")
-    assert f">⚠ {CODE} {SYSTEM.name} 本番移行</text>" in html
-    assert f">{CODE} {CALM.name} 本番移行</text>" in html
+    assert f">⚠ {CODE} {SYSTEM.name} cut-over</text>" in html
+    assert f">{CODE} {CALM.name} cut-over</text>" in html and "本番移行" not in html
+    ja = write_plan_with_register(p, register, tmp_path / "ja.html", "html", "ja").read_text(encoding="utf-8")  # type: ignore[arg-type]
+    assert f">⚠ {CODE} {SYSTEM.name} 本番移行</text>" in ja
     assert html.count("<td>RSK020</td>") == 1
     assert "<h2>Risk register</h2>" in html
 

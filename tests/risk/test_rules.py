@@ -54,9 +54,9 @@ CASES = {
         ["late_days=5", "chain=132012/001/住民記録システム/code_mapping → 132012/001/住民記録システム/rehearsal1 → "
                         "132012/001/住民記録システム/cutover"]),
     "on the critical path": (
-        inventory(), [RUN], plan(critical=True), AS_OF, "RSK021", ["critical_tasks=移行リハーサル1"]),
+        inventory(), [RUN], plan(critical=True), AS_OF, "RSK021", ["critical_tasks=migration rehearsal 1"]),
     "cut-over in a busy season": (
-        inventory(), [RUN], plan(cutover=dt.date(2026, 3, 25)), AS_OF, "RSK022", ["cutover_freeze=転入転出期"]),
+        inventory(), [RUN], plan(cutover=dt.date(2026, 3, 25)), AS_OF, "RSK022", ["cutover_freeze=moving season"]),
 }
 
 
@@ -135,4 +135,12 @@ def test_a_list_in_a_concern_is_joined_as_its_language_joins_lists() -> None:
     the_plan = swap(the_plan, tasks=[swap(t, critical=True) if t.phase_id == "cutover" else t for t in the_plan.tasks])
     (concern,) = evaluate(inventory=inventory(), runs=[RUN], plan=the_plan, as_of=AS_OF).concerns
     assert "（移行リハーサル1、本番移行）" in concern.message_ja
-    assert "(移行リハーサル1, 本番移行)" in concern.message_en
+    assert "(migration rehearsal 1, cut-over)" in concern.message_en  # the phases' English names
+
+
+def test_a_busy_season_is_named_in_the_language_of_the_message() -> None:
+    (concern,) = evaluate(inventory=inventory(), runs=[RUN], plan=plan(cutover=dt.date(2026, 3, 25)),
+                          as_of=AS_OF).concerns
+    assert concern.code == "RSK022"
+    assert "転入転出期" in concern.message_ja and "moving season" not in concern.message_ja
+    assert "moving season" in concern.message_en and "転入転出期" not in concern.message_en
