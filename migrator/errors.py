@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Self
 
-from migrator.i18n import Lang
+from migrator.i18n import Lang, in_lang
 from migrator.location import Location
 
 
@@ -35,12 +35,13 @@ class MigratorError(Exception):
 
     @classmethod
     def of(cls, code: str, location: Location | None = None, **params: object) -> Self:
-        """The error of catalogue ``code`` (message templates filled from ``params``) at ``location``."""
+        """The error of catalogue ``code`` (message templates filled from ``params``; a list is joined as the
+        language of each message joins lists) at ``location``."""
         from migrator.catalogue import spec  # the catalogue is data; imported late
 
         entry = spec(code)
-        return cls(entry.message_en.format(**params), entry.message_ja.format(**params), location=location,
-                   code=code)
+        return cls(entry.message_en.format(**in_lang(params, "en")), entry.message_ja.format(**in_lang(params, "ja")),
+                   location=location, code=code)
 
 
 class InputError(MigratorError):

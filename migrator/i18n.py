@@ -162,3 +162,8 @@ def shown_path(path: str | os.PathLike[str]) -> str:
 def join_list(items: Iterable[object], lang: Lang) -> str:
     """``items`` as a list in ``lang``: joined with 、 in Japanese, with a comma and a space in English."""
     return ("、" if lang == "ja" else ", ").join(str(x) for x in items)
+
+
+def in_lang(params: dict[str, object], lang: Lang) -> dict[str, object]:
+    """A message's parameters as ``lang`` shows them: a list or tuple is joined as ``lang`` joins lists."""
+    return {k: join_list(v, lang) if isinstance(v, (list, tuple)) else v for k, v in params.items()}

@@ -109,7 +109,7 @@ def with_overrides(base: Limits, pairs: Mapping[str, str], origin: str = "--limi
     for name, raw in pairs.items():
         key = name.strip().lower().replace("-", "_")
         if key not in Limits.names():
-            raise InputError.of("CORE118", Location(file=origin), name=name, names=", ".join(Limits.names()))
+            raise InputError.of("CORE118", Location(file=origin), name=name, names=tuple(Limits.names()))
         overrides[key] = _parse(key, raw, origin)
     return replace(base, **overrides)
 

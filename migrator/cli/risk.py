@@ -38,7 +38,7 @@ def risk() -> None:
 
 def _write(register: object, fmt: str, out: Path | None) -> None:
     from migrator.risk import Register
-    from migrator.risk.export import concern_header, concern_rows, write_html, write_xlsx
+    from migrator.risk.export import concern_header, concern_rows, severity_counts, write_html, write_xlsx
 
     assert isinstance(register, Register)
     lang = app().lang
@@ -56,7 +56,7 @@ def _write(register: object, fmt: str, out: Path | None) -> None:
         rows = [[*r[:5], r[6], r[8], r[9]] for r in concern_rows(register, lang)]
         header = concern_header(lang)
         click.echo(table([*header[:5], header[6], header[8], header[9]], rows))
-        click.echo(", ".join(f"{k} {v}" for k, v in register.counts().items()))
+        click.echo(severity_counts(register, lang))
         if out is None:
             return
         write_output_text(out, table(header, concern_rows(register, lang), width=240))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from migrator.demo import DemoContext, DemoStep
 from migrator.errors import PlanError
-from migrator.i18n import t
+from migrator.i18n import join_list, t
 from migrator.risk.export import write_html, write_plan_with_register, write_xlsx
 from migrator.services.planning import get_plan
 from migrator.services.risk import build_register
@@ -43,7 +43,7 @@ def demo_step(ctx: DemoContext) -> DemoStep:
         by_code[c.code] = by_code.get(c.code, 0) + 1
     detail = t("demo_risks", ctx.lang, concerns=len(register.concerns), municipality=MUNICIPALITY,
                error=counts["error"], warning=counts["warning"], info=counts["info"],
-               by_code=", ".join(f"{k} {v}" for k, v in sorted(by_code.items())),
+               by_code=join_list((f"{k} {v}" for k, v in sorted(by_code.items())), ctx.lang),
                with_concerns=len(register.systems_with_concerns()), systems=len(register.readiness),
                readiness=readiness or t("demo_no_run", ctx.lang))
     return DemoStep(name="risks", detail=detail, outputs=outputs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from migrator.demo import DemoContext, DemoStep
-from migrator.i18n import t
+from migrator.i18n import join_list, t
 from migrator.report import Finding, Report
 
 RUNS = {
@@ -39,7 +39,7 @@ def demo_step(ctx: DemoContext) -> DemoStep:
         paths = [(ctx.root / "mappings" / m, ctx.root / "sample_data" / "extracts" / x) for m, x in pairs]
         missing = [str(p) for pair in paths for p in pair if not p.is_file()]
         if missing:
-            details.append(t("demo_validation_skipped", ctx.lang, name=name, missing=", ".join(missing)))
+            details.append(t("demo_validation_skipped", ctx.lang, name=name, missing=join_list(missing, ctx.lang)))
             continue
         out = ctx.out_dir / "validation" / name
         started = dt.datetime.now(dt.UTC)
@@ -52,7 +52,7 @@ def demo_step(ctx: DemoContext) -> DemoStep:
         outputs += [*result.outputs, *write_run_reports(result, out, ctx.lang)]
         findings += result.report.findings
         s = result.report.summary
-        counts = ", ".join(f"{c} {n}" for c, n in result.report.counts_by_code.items())
+        counts = join_list((f"{c} {n}" for c, n in result.report.counts_by_code.items()), ctx.lang)
         details.append(t("demo_validation_one", ctx.lang, name=name, rows_in=s.get("rows_in", 0),
                          rows_out=s.get("rows_out", 0), rows_rejected=s.get("rows_rejected", 0), counts=counts))
     report = Report.of("validation demo", findings, subject="sample_data/extracts")

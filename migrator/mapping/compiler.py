@@ -246,13 +246,13 @@ def _derived_findings(args: dict[str, Any], env: Env, cell: Location) -> list[Fi
     if table not in env.tables:
         hint, hint_ja = _hint(table, list(env.tables))
         return [make_finding("MAP045", cell, item=table, what="table", what_ja="テーブル",
-                             known=", ".join(env.tables) or "-", hint=hint, hint_ja=hint_ja)]
+                             known=tuple(env.tables) or "-", hint=hint, hint_ja=hint_ja)]
     out = []
     for name in (args.get("item"), args.get("on") or args.get("key")):
         if name and name not in env.tables[table]:
             hint, hint_ja = _hint(name, list(env.tables[table]))
             out.append(make_finding("MAP045", cell, item=name, what=f"item of {table}", what_ja=f"{table} の項目",
-                                    known=", ".join(env.tables[table]), hint=hint, hint_ja=hint_ja))
+                                    known=tuple(env.tables[table]) or "-", hint=hint, hint_ja=hint_ja))
     return out
 
 

@@ -138,7 +138,7 @@ def read_mapping_workbook(path: Path) -> tuple[Mapping | None, list[Finding]]:
     path = Path(path)
     book = read_workbook(path)
     reader = _Reader(path)
-    found = ", ".join(book.sheets) or "-"
+    found = tuple(book.sheets) or "-"
     sheets: dict[str, SheetData | None] = {}
     for name, aliases in SHEETS.items():
         sheets[name] = book.sheet(name, *aliases)

@@ -61,7 +61,7 @@ def _cycle_finding(cycle: Cycle, tasks: Sequence[ScheduledTask], origins: Mappin
     first = next((p for p in declared if p.line is not None), declared[0] if declared else Location())
     return make_finding(
         "PLN001", first, item=tasks[cycle.nodes[0]].key, count=1, size=len(cycle.nodes),
-        nodes=", ".join(tasks[v].key for v in cycle.nodes),
+        nodes=tuple(tasks[v].key for v in cycle.nodes),
         edges="; ".join(edge(a, b, r, "en") for a, b, r in cycle.edges),
         edges_ja="; ".join(edge(a, b, r, "ja") for a, b, r in cycle.edges),
     )

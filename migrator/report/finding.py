@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from migrator.catalogue import Severity, spec
-from migrator.i18n import Lang, shorten
+from migrator.i18n import Lang, in_lang, shorten
 from migrator.location import Location
 from migrator.report.masking import MaskKind, maybe_mask
 
@@ -83,7 +83,8 @@ def make_finding(
     source: str | None = None,
     **params: object,
 ) -> Finding:
-    """Create a finding of catalogue ``code``; message templates are filled from ``params``.
+    """Create a finding of catalogue ``code``; message templates are filled from ``params`` (a list or tuple is
+    joined as the language of each message joins lists).
 
     ``value`` is masked when ``sensitive`` unless ``show_values``; the masked form is also what the
     ``{value}`` placeholder of a message sees, so a message can never leak what the finding hides.
@@ -99,8 +100,8 @@ def make_finding(
     return Finding(
         code=code,
         severity=severity or entry.severity,
-        message_ja=entry.message_ja.format(**fill),
-        message_en=entry.message_en.format(**fill),
+        message_ja=entry.message_ja.format(**in_lang(fill, "ja")),
+        message_en=entry.message_en.format(**in_lang(fill, "en")),
         location=location or Location(),
         item=item,
         value=shown if shown is None else shorten(shown),

@@ -7,7 +7,7 @@ from dataclasses import replace
 from html import escape
 
 from migrator.excel import visible
-from migrator.i18n import Lang
+from migrator.i18n import Lang, join_list
 from migrator.location import Location
 from migrator.report.excel_out import with_visibility_note
 from migrator.report.finding import Finding
@@ -228,7 +228,7 @@ def headline(report: Report, lang: Lang) -> str:
         if f.item and f.severity != "info":
             per_item[f.item] += f.count
     if per_item:
-        top = ", ".join(f"{item} ({n:,})" for item, n in per_item.most_common(3))
+        top = join_list((f"{item} ({n:,})" for item, n in per_item.most_common(3)), lang)
         lines.append(f"<p>{_e(ui('top_items', lang, items=top))}</p>")
     return '<section class="headline">' + "".join(lines) + "</section>"
 

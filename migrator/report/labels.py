@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from migrator.i18n import Lang
+from migrator.i18n import Lang, join_list
 
 _TITLES: dict[str, tuple[str, str]] = {
     "mapping run": ("移行と検証の結果", "Migration and validation run"),
@@ -108,7 +108,7 @@ def summary_value(value: Any, lang: Lang) -> str:
     if isinstance(value, dict):
         return "\n".join(f"{part_label(str(k), lang)}: {summary_value(v, lang)}" for k, v in value.items())
     if isinstance(value, list | tuple):
-        return ", ".join(summary_value(v, lang) for v in value)
+        return join_list((summary_value(v, lang) for v in value), lang)
     if isinstance(value, bool):
         return ("はい" if value else "いいえ") if lang == "ja" else ("yes" if value else "no")
     if isinstance(value, int):

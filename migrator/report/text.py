@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from migrator.i18n import Lang
+from migrator.i18n import Lang, join_list
 from migrator.report.labels import title_text
 from migrator.report.model import Report
 
@@ -182,6 +182,6 @@ def render_text(report: Report, lang: Lang = "en", *, limit: int | None = None) 
     counts = report.counts_by_severity
     parts.append(
         f"{label('summary', lang)}: "
-        + ", ".join(f"{label(s, lang)} {n}" for s, n in counts.items())
+        + join_list((f"{label(s, lang)} {n}" for s, n in counts.items()), lang)
     )
     return "\n".join(parts) + "\n"

@@ -6,7 +6,7 @@ from html import escape
 from pathlib import Path
 
 from migrator.excel.writer import SheetSpec, write_workbook
-from migrator.i18n import Lang, role_name
+from migrator.i18n import Lang, join_list, role_name
 from migrator.limits import write_output_text
 from migrator.planning.export import plan_sheets
 from migrator.planning.export import to_html as plan_html
@@ -72,10 +72,15 @@ def _table(header: list[str], rows: list[list[object]], classes: list[str] | Non
     return "<table><tr>" + "".join(f"<th>{escape(h)}</th>" for h in header) + "</tr>" + body + "</table>"
 
 
+def severity_counts(register: Register, lang: Lang = "ja") -> str:
+    """The register's concerns per severity, as ``lang`` names severities and joins lists."""
+    return join_list((f"{label(k, lang)} {v}" for k, v in register.counts().items()), lang)
+
+
 def register_section(register: Register, lang: Lang = "ja") -> str:
     """The 懸念点 section as an HTML fragment (for the register page and for other pages)."""
     title = "懸念点一覧" if lang == "ja" else "Risk register"
-    counts = ", ".join(f"{k} {v}" for k, v in register.counts().items())
+    counts = severity_counts(register, lang)
     out = [f"<h2>{escape(title)}</h2>", f"<p>{escape(counts)}</p>"]
     out.append(_table(concern_header(lang), concern_rows(register, lang), [c.severity for c in register.concerns]))
     out.append(f"<h2>{'データ準備状況' if lang == 'ja' else 'Data readiness'}</h2>")

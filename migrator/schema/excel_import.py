@@ -21,6 +21,7 @@ import yaml
 
 from migrator.errors import InputError, SpecError
 from migrator.excel import Formula, SheetData, find_header, find_label_value, normalize_header, read_workbook
+from migrator.i18n import join_list
 from migrator.location import Location
 from migrator.report import Finding, Report, make_finding
 from migrator.schema.model import CodeTable, Item, Provenance, Schema, Table
@@ -352,8 +353,8 @@ def import_workbook(path: Path, *, sheet: str | None = None, schema_id: str | No
     if sheet is not None:
         found = book.sheet(sheet)
         if found is None:
-            names = ", ".join(book.sheets)
-            raise InputError(f"No sheet {sheet!r} (sheets: {names}).", f"シート {sheet!r} がありません(シート: {names})。",
+            raise InputError(f"No sheet {sheet!r} (sheets: {join_list(book.sheets, 'en')}).",
+                             f"シート {sheet!r} がありません(シート: {join_list(book.sheets, 'ja')})。",
                              location=Location(file=str(path)))
         sheets = [found]
     else:

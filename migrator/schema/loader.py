@@ -102,7 +102,7 @@ def _mapping(ctx: _Ctx, node: Node, allowed: Sequence[str], where: str,
             ctx.add("SCH021", knode, key=key, where=where, first=_line(out[key]))
             continue
         if key not in allowed:
-            ctx.add("SCH002", knode, key=key, where=where, allowed=", ".join(allowed))
+            ctx.add("SCH002", knode, key=key, where=where, allowed=tuple(allowed))
             continue
         out[key] = vnode
     for key in required:
@@ -229,7 +229,7 @@ def _schema(ctx: _Ctx, root: Node) -> Schema | None:
         ctx.add("SCH004", top["id"], key="id", reason="use lower-case letters, digits, '-' and '_' only")
     kind = _text(ctx, top.get("kind"), "kind") or ""
     if kind and kind not in KINDS:
-        ctx.add("SCH031", top["kind"], kind=kind, allowed=", ".join(KINDS))
+        ctx.add("SCH031", top["kind"], kind=kind, allowed=tuple(KINDS))
     area = _text(ctx, top.get("business_area"), "business_area")
     if area is not None and (not AREA_RE.match(area) or not 1 <= int(area) <= 37):
         ctx.add("SCH014", top["business_area"], area=area)
@@ -291,7 +291,7 @@ def _profiles(ctx: _Ctx, node: Node | None) -> dict[str, Profile]:
                 names = []
                 for check, knode in _texts(ctx, cnode, "checks"):
                     if check not in NAMED_CHECKS:
-                        ctx.add("SCH007", knode, item=target, check=check, allowed=", ".join(NAMED_CHECKS))
+                        ctx.add("SCH007", knode, item=target, check=check, allowed=tuple(NAMED_CHECKS))
                     names.append(check)
                 checks.append((target, tuple(names)))
         out[name] = Profile(name=name, description=_text(ctx, pbody.get("description"), "description"),
@@ -400,14 +400,14 @@ def _items(ctx: _Ctx, node: Node, where: str) -> list[Item]:
     at = f"{where}, item {name}"
     itype = _text(ctx, body.get("type"), "type") or ""
     if itype and itype not in ITEM_TYPES:
-        ctx.add("SCH005", body["type"], item=name, type=itype, allowed=", ".join(ITEM_TYPES))
+        ctx.add("SCH005", body["type"], item=name, type=itype, allowed=tuple(ITEM_TYPES))
     charset = _text(ctx, body.get("charset"), "charset")
     if charset is not None and charset not in CHARSETS:
-        ctx.add("SCH006", body["charset"], item=name, charset=charset, allowed=", ".join(CHARSETS))
+        ctx.add("SCH006", body["charset"], item=name, charset=charset, allowed=tuple(CHARSETS))
     checks = []
     for check, cnode in _texts(ctx, body.get("checks"), "checks"):
         if check not in NAMED_CHECKS:
-            ctx.add("SCH007", cnode, item=name, check=check, allowed=", ".join(NAMED_CHECKS))
+            ctx.add("SCH007", cnode, item=name, check=check, allowed=tuple(NAMED_CHECKS))
         checks.append(check)
     pattern = _text(ctx, body.get("pattern"), "pattern")
     if pattern is not None:
@@ -418,7 +418,7 @@ def _items(ctx: _Ctx, node: Node, where: str) -> list[Item]:
     applies = []
     for who, wnode in _texts(ctx, body.get("applies_to"), "applies_to"):
         if who not in APPLIES_TO:
-            ctx.add("SCH027", wnode, item=name, value_text=who, allowed=", ".join(APPLIES_TO))
+            ctx.add("SCH027", wnode, item=name, value_text=who, allowed=tuple(APPLIES_TO))
         applies.append(who)
     reference = None
     ref_text = _text(ctx, body.get("references"), "references")
@@ -431,11 +431,11 @@ def _items(ctx: _Ctx, node: Node, where: str) -> list[Item]:
             reference = Reference(table=m["table"], item=m["item"], schema=m["schema"])
     dates = _text(ctx, body.get("dates"), "dates")
     if dates is not None and (dates not in DATE_RULES or itype not in ("date", "")):
-        ctx.add("SCH050", body["dates"], item=name, value_text=dates, allowed=", ".join(DATE_RULES))
+        ctx.add("SCH050", body["dates"], item=name, value_text=dates, allowed=tuple(DATE_RULES))
     new_checks = []
     for check, cnode in _texts(ctx, body.get("checks_new_numbers"), "checks_new_numbers"):
         if check not in NAMED_CHECKS:
-            ctx.add("SCH007", cnode, item=name, check=check, allowed=", ".join(NAMED_CHECKS))
+            ctx.add("SCH007", cnode, item=name, check=check, allowed=tuple(NAMED_CHECKS))
         new_checks.append(check)
     basis: list[tuple[str, str]] = []
     if body.get("basis") is not None:
@@ -519,7 +519,7 @@ def _rule(ctx: _Ctx, node: Node, where: str) -> Rule | None:
         return None
     kind = _text(ctx, body.get("kind"), "kind") or ""
     if kind not in RULE_KINDS:
-        ctx.add("SCH017", body.get("kind", node), kind=kind, allowed=", ".join(RULE_KINDS))
+        ctx.add("SCH017", body.get("kind", node), kind=kind, allowed=tuple(RULE_KINDS))
         return None
     need = {"required_if": ("item", "when"), "empty_if": ("item", "when"), "date_order": ("earlier", "later"),
             "code_consistency": ("when", "then")}[kind]

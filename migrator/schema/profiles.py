@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from migrator.errors import InputError
+from migrator.i18n import join_list
 from migrator.schema.model import STANDARD_PROFILE, Item, Profile, Schema, Table
 
 
@@ -32,9 +33,9 @@ def apply_profile(schema: Schema, name: str = STANDARD_PROFILE) -> Schema:
         return schema
     profile = schema.profiles.get(name)
     if profile is None:
-        known = ", ".join(profile_names(schema))
-        raise InputError(f"Schema {schema.id} has no profile {name!r} (known: {known}).",
-                         f"スキーマ {schema.id} にプロファイル {name!r} はありません(あるもの: {known})。")
+        known = profile_names(schema)
+        raise InputError(f"Schema {schema.id} has no profile {name!r} (known: {join_list(known, 'en')}).",
+                         f"スキーマ {schema.id} にプロファイル {name!r} はありません(あるもの: {join_list(known, 'ja')})。")
     return replace(schema, tables=tuple(_table(t, profile) for t in schema.tables), profile=name)
 
 

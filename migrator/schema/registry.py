@@ -8,6 +8,7 @@ from pathlib import Path
 from migrator.bundled import SCHEMAS_ENV as ENV_VAR
 from migrator.bundled import schema_dirs as default_schema_dirs
 from migrator.errors import InputError, SpecError
+from migrator.i18n import join_list
 from migrator.report import Finding
 from migrator.schema.loader import load_schemas
 from migrator.schema.model import STANDARD_PROFILE, Schema
@@ -55,10 +56,10 @@ class SchemaRegistry:
         """
         if schema_id in self.schemas:
             return self.schemas[schema_id]
-        known = ", ".join(self.ids) or "-"
+        known, known_ja = join_list(self.ids, "en") or "-", join_list(self.ids, "ja") or "-"
         raise SpecError(f"No schema with id {schema_id!r} (known: {known}). Put your own schema files in a folder "
                         f"named by {ENV_VAR} or --schemas.",
-                        f"スキーマID {schema_id!r} は見つかりません(あるもの: {known})。独自のスキーマファイルは "
+                        f"スキーマID {schema_id!r} は見つかりません(あるもの: {known_ja})。独自のスキーマファイルは "
                         f"{ENV_VAR} または --schemas で指定したフォルダに置いてください。")
 
     def with_profile(self, name: str) -> SchemaRegistry:

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from migrator.errors import PlanError
+from migrator.i18n import join_list
 from migrator.inventory.model import Inventory
 from migrator.inventory.vendors import vendor_key
 from migrator.location import Location
@@ -104,8 +105,8 @@ def _stored_vendor_names(inventory: Inventory, capacities: Mapping[str, int]) ->
     for given, limit in capacities.items():
         stored = by_key.get(vendor_key(given))
         if stored is None:
-            known = ", ".join(sorted(names))
-            raise PlanError(f"--capacity names vendor '{given}', which is not in the inventory ({known}).",
-                            f"--capacity のベンダー「{given}」は在庫にありません（{known}）。")
+            raise PlanError(f"--capacity names vendor '{given}', which is not in the inventory "
+                            f"({join_list(sorted(names), 'en')}).",
+                            f"--capacity のベンダー「{given}」は在庫にありません（{join_list(sorted(names), 'ja')}）。")
         out[stored] = limit
     return out

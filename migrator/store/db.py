@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from migrator.errors import StoreError
+from migrator.i18n import join_list
 
 T = TypeVar("T")
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -152,9 +153,9 @@ def _unreachable(url: str, exc: Exception) -> StoreError:
 
 def _no_revision(revision: str) -> StoreError:
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    known = ", ".join(["base", *reversed([r.revision for r in script.walk_revisions()]), "head"])
-    return StoreError(f"No revision {revision!r} of the database schema; the revisions are: {known}.",
-                      f"データベースのリビジョン '{revision}' はありません。リビジョン: {known}。")
+    known = ["base", *reversed([r.revision for r in script.walk_revisions()]), "head"]
+    return StoreError(f"No revision {revision!r} of the database schema; the revisions are: {join_list(known, 'en')}.",
+                      f"データベースのリビジョン '{revision}' はありません。リビジョン: {join_list(known, 'ja')}。")
 
 
 def _migrate(url: str, step: Callable[[Config, str], None], revision: str) -> str | None:

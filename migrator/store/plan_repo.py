@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from migrator.errors import PlanError
+from migrator.i18n import join_list
 from migrator.planning.build import TaskProgress
 from migrator.planning.config import calendar_from_dict
 from migrator.planning.model import Plan, ScheduledTask
@@ -66,9 +67,11 @@ def load_plan(session: Session, scenario: str) -> Plan:
     """The stored plan of ``scenario``; PlanError when there is none."""
     row = session.scalar(select(m.Plan).where(m.Plan.scenario == scenario))
     if row is None:
-        known = ", ".join(p["scenario"] for p in list_plans(session)) or "-"
-        raise PlanError(f"no plan for scenario {scenario!r} (stored: {known}); run `migrator plan build` first",
-                        f"シナリオ {scenario!r} の計画がありません (保存済み: {known})。先に `migrator plan build` を実行してください")
+        known = [p["scenario"] for p in list_plans(session)]
+        raise PlanError(f"no plan for scenario {scenario!r} (stored: {join_list(known, 'en') or '-'}); "
+                        "run `migrator plan build` first",
+                        f"シナリオ {scenario!r} の計画がありません (保存済み: {join_list(known, 'ja') or '-'})。"
+                        "先に `migrator plan build` を実行してください")
     params = dict(row.params or {})
     extra = params.pop("task_extra", [])
     tasks = []

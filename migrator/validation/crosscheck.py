@@ -61,7 +61,7 @@ def cross_table_findings(frames: Sequence[tuple[Job, pl.DataFrame]], options: Ru
             dup = frame.lazy().filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key) & duplicated).sort(
                 ROW).collect()
             findings += _aggregate("DAT201", job, dup, key[0], options, value_col=key[0], table=table.name,
-                                   key=", ".join(key))
+                                   key=tuple(key))
         for item in table.items:
             ref = item.references
             if ref is None or item.name not in frame.columns:

@@ -128,7 +128,7 @@ class _Collector:
             if spec is None:
                 params["check"] = f"{agg.code} {agg.check}"
             needed = catalogue()[code].params
-            extra = {k: v for k, v in {"table": self.table.name, "key": ", ".join(self.table.key),
+            extra = {k: v for k, v in {"table": self.table.name, "key": tuple(self.table.key),
                                        "target": agg.check, "heads": agg.check, "what": agg.check}.items()
                      if k in needed}
             out.append(make_finding(

@@ -519,7 +519,7 @@ def spark_cross_table(result: Any, jobs: Sequence[Job], names: list[list[str]], 
             dup = mine.where(" AND ".join(f"{c} IS NOT NULL" for c in cols)).withColumn("n", F.count("*").over(w)) \
                 .filter("n > 1").select(ROW, LINE, F.col(cols[0]).alias(key[0]))
             findings += _aggregate("DAT201", job, local(dup, key[0]), key[0], options, value_col=key[0],
-                                   table=table.name, key=", ".join(key))
+                                   table=table.name, key=tuple(key))
         for item in table.items:
             ref = item.references
             if ref is None or item.name not in names[i]:

@@ -158,6 +158,9 @@ def test_cycle_exits_1_and_stores_nothing(imported: Path, tmp_path: Path) -> Non
     assert (finding["location"]["file"], finding["location"]["line"]) == (str(edges), 2)
     assert f"[利用者指定、{edges}:2]" in finding["message_ja"] and f"[user-declared, {edges}:2]" in finding["message_en"]
     assert "連携一覧!A" in finding["message_en"]  # an interface's edge names the interface's row
+    # the tasks of the cycle are joined as each language joins lists
+    assert ", 132012/" in finding["message_en"] and "、132012/" in finding["message_ja"]
+    assert ", 132012/" not in finding["message_ja"]
     run_cli("plan", "show", expect=2)
 
 

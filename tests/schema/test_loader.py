@@ -45,6 +45,7 @@ def test_broken_file_yields_expected_finding_and_line(path: Path) -> None:
 def test_unknown_key_message_names_key_and_allowed_keys() -> None:
     _, findings = load_schema(BROKEN / "01_unknown_item_key.yaml")
     assert findings[0].message_en.startswith("Unknown key 'colour' in table 住民 item (allowed: name, id,")
+    assert "(使えるキー: name、id、" in findings[0].message_ja and ", " not in findings[0].message_ja
     assert str(findings[0].location).endswith("01_unknown_item_key.yaml:12")
 
 
