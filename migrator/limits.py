@@ -29,7 +29,7 @@ from typing import Any, Literal
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from migrator.errors import InputError
+from migrator.errors import InputError, SpecError
 from migrator.location import Location
 
 FileKind = Literal["text", "workbook", "extract"]
@@ -339,6 +339,60 @@ def csv_reason(exc: csv.Error) -> dict[str, str]:
     if "NUL" in text:
         return {"reason": "a NUL byte", "reason_ja": "NUL バイトがあります"}
     return {"reason": text, "reason_ja": f"CSV の構文の誤り: {text}"}
+
+
+# The YAML parser's common problems (its own text is English): the start of its message → what it means.
+_YAML_REASONS_JA: tuple[tuple[str, str], ...] = (
+    ("could not find expected ':'", "「キー: 値」の「:」がありません (前の行の字下げか、閉じていない引用符を確かめてください)"),
+    ("mapping values are not allowed here", "ここには「キー: 値」を書けません (値の中の「: 」は引用符で囲んでください)"),
+    ("found character '\\t' that cannot start any token", "字下げにタブ文字があります。空白で字下げしてください"),
+    ("found character", "この文字で値を始めることはできません (値を引用符で囲んでください)"),
+    ("found unexpected end of stream", "引用符が閉じられないままファイルが終わっています"),
+    ("found unknown escape character", "二重引用符の中に使えないエスケープ (\\ の後の文字) があります"),
+    ("expected ',' or ']'", "[ ] の並びが閉じていないか、要素の間に「,」がありません"),
+    ("expected ',' or '}'", "{ } の並びが閉じていないか、要素の間に「,」がありません"),
+    ("expected the node content", "値があるべき位置で終わっています ([ ] や { } が閉じていません)"),
+    ("expected <block end>", "字下げがそろっていません (同じ階層のキーは同じ字下げにしてください)"),
+    ("expected '<document start>'", "文書の途中に書けない行があります (「%」で始まる行など)"),
+    ("found undefined alias", "定義されていない別名 (*名前) を参照しています"),
+    ("second occurrence", "同じアンカー (&名前) が二度定義されています"),
+    ("expected alphabetic or numeric character", "アンカーまたは別名 (& や *) の後に名前がありません"),
+    ("could not determine a constructor for the tag", "使えないタグ (!! で始まる型指定) があります"),
+    ("found unhashable key", "キーに一覧やマッピングは使えません"),
+)
+
+
+def yaml_reason(exc: Exception, text: str | None = None) -> dict[str, Any]:
+    """What the YAML parser's error means, in both languages, with the line and column it points at
+    (``line``, ``column``: 1-based, None when the parser names no place). The parser's own text is English:
+    it stays in ``reason`` only; ``reason_ja`` says what the common problems mean in Japanese."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = column = None
+    if mark is not None:
+        line, column = mark.line + 1, mark.column + 1
+    elif text is not None and isinstance(getattr(exc, "position", None), int):  # a ReaderError: a character
+        before = text[:exc.position]  # type: ignore[attr-defined]
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    english = str(problem) if problem else str(exc).split("\n")[0]
+    if problem and str(context or "").startswith("found"):  # "found duplicate anchor 'x'; first occurrence"
+        english = f"{context}, {problem}"
+    if isinstance(exc, yaml.reader.ReaderError):
+        ja = "YAML に使えない文字 (制御文字など) があります"
+    else:
+        ja = next((meaning for start, meaning in _YAML_REASONS_JA if str(problem or "").startswith(start)),
+                  "YAML の構文の誤りです")
+    where_en = f" (line {line}, column {column})" if line is not None else ""
+    where_ja = f" ({line} 行 {column} 桁目)" if line is not None else ""
+    return {"reason": english.strip() + where_en, "reason_ja": ja + where_ja, "line": line, "column": column}
+
+
+def yaml_error(exc: Exception, path: Path | str, text: str | None = None) -> SpecError:
+    """CORE115 at the line of ``path`` the YAML parser's error points at, its reason in both languages."""
+    why = yaml_reason(exc, text)
+    return SpecError.of("CORE115", Location(file=str(path), line=why["line"]), what="YAML", what_ja="YAML ",
+                        reason=why["reason"], reason_ja=why["reason_ja"])
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from migrator.errors import SpecError
+from migrator.limits import yaml_error
 from migrator.location import Location
 
 KINDS = ("systems", "interfaces", "vendors")
@@ -92,11 +93,15 @@ def load_synonyms(path: Path | None = None) -> Synonyms:
         return base
     loc = Location(file=str(path))
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        text = Path(path).read_text(encoding="utf-8")
+        try:
+            raw = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            raise yaml_error(exc, path, text) from None
         if not isinstance(raw, dict):
             raise ValueError("the file must hold a mapping with 'sheets' and/or 'columns'")
         return base.extended(raw)
     except FileNotFoundError as exc:
         raise SpecError("Synonym file not found.", "同義語ファイルが見つかりません。", location=loc) from exc
-    except (yaml.YAMLError, ValueError, TypeError, AttributeError) as exc:
+    except (ValueError, TypeError, AttributeError) as exc:
         raise SpecError(f"Invalid synonym file: {exc}", f"同義語ファイルが不正です: {exc}", location=loc) from exc

@@ -22,7 +22,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from migrator.i18n import shorten
-from migrator.limits import compose_yaml, read_text_file, write_output_text
+from migrator.limits import compose_yaml, read_text_file, write_output_text, yaml_reason
 from migrator.location import Location
 from migrator.mapping.model import (
     SETTING_KEYS,
@@ -133,9 +133,9 @@ def read_mapping_yaml(path: Path) -> tuple[Mapping | None, list[Finding]]:
     try:
         root = compose_yaml(text, path)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        findings.append(make_finding("MAP009", Location(file=str(path), line=mark.line + 1 if mark else None),
-                                     reason=str(getattr(exc, "problem", None) or exc).strip()))
+        why = yaml_reason(exc, text)
+        findings.append(make_finding("MAP009", Location(file=str(path), line=why["line"]), reason=why["reason"],
+                                     reason_ja=why["reason_ja"]))
         return None, findings
     tagged = _foreign_tags(root)
     if tagged:

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from migrator.errors import SpecError
-from migrator.limits import compose_yaml, read_text_file
+from migrator.limits import compose_yaml, read_text_file, yaml_error
 from migrator.location import Location
 
 HERE = Path(__file__).parent
@@ -164,10 +164,7 @@ def _load(path: Path) -> Any:
         compose_yaml(text, path)  # bounded first: depth and size of the tree
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise SpecError(f"invalid YAML: {getattr(exc, 'problem', exc)}", f"YAML の書式が不正です: {exc}",
-                        location=Location(file=str(path), line=line)) from None
+        raise yaml_error(exc, path, text) from None
 
 
 def _fail(path: Path, where: str, en: str, ja: str) -> SpecError:

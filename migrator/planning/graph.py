@@ -16,7 +16,7 @@ from migrator.errors import SpecError
 from migrator.inventory.areas import resolve_area
 from migrator.inventory.checks import source_location
 from migrator.inventory.model import Interface, Inventory, System
-from migrator.limits import compose_yaml, read_text_file
+from migrator.limits import compose_yaml, read_text_file, yaml_error
 from migrator.location import Location
 from migrator.planning.config import PlanningConfig
 from migrator.planning.model import ScheduledTask
@@ -73,9 +73,7 @@ def load_extra_edges(path: Path) -> list[ExtraEdge]:
         root = compose_yaml(text, path)
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise SpecError.of("CORE115", Location(file=str(path), line=mark.line + 1 if mark else None),
-                           what="YAML", what_ja="YAML ", reason=str(getattr(exc, "problem", None) or exc)) from None
+        raise yaml_error(exc, path, text) from None
     edges = data.get("edges") if isinstance(data, dict) else None
     if not isinstance(data, dict) or not isinstance(edges, list | None):
         raise SpecError.of("PLN050", Location(file=str(path)), key="edges",

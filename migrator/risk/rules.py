@@ -12,6 +12,7 @@ import yaml
 
 from migrator.catalogue import SEVERITIES, catalogue
 from migrator.errors import SpecError
+from migrator.limits import yaml_error
 from migrator.location import Location
 
 OPS = ("<", "<=", ">", ">=", "==", "!=")
@@ -79,9 +80,7 @@ def _read(text: str, path: str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise SpecError(f"invalid YAML: {getattr(exc, 'problem', exc)}", f"YAML の書式が不正です: {exc}",
-                        location=Location(file=path, line=mark.line + 1 if mark else None)) from None
+        raise yaml_error(exc, path, text) from None
     if not isinstance(data, dict) or not isinstance(data.get("rules", []), list):
         raise _fail(path, "rules", "expected a mapping with a list `rules:`", "`rules:` の一覧が必要です")
     return data

@@ -22,6 +22,7 @@ import yaml
 from migrator.errors import InputError, SpecError
 from migrator.excel import Formula, SheetData, find_header, find_label_value, normalize_header, read_workbook
 from migrator.i18n import join_list
+from migrator.limits import yaml_error
 from migrator.location import Location
 from migrator.report import Finding, Report, make_finding
 from migrator.schema.model import CodeTable, Item, Provenance, Schema, Table
@@ -95,12 +96,12 @@ def load_header_synonyms(extra: Path | None = None) -> HeaderSynonyms:
     if extra is None:
         return base
     try:
-        raw = yaml.safe_load(Path(extra).read_text(encoding="utf-8"))
+        text = Path(extra).read_text(encoding="utf-8")
+        raw = yaml.safe_load(text)
     except FileNotFoundError:
         raise InputError("File not found.", "ファイルが見つかりません。", location=Location(file=str(extra))) from None
     except yaml.YAMLError as exc:
-        raise SpecError(f"Not valid YAML: {exc}", f"YAML として読めません: {exc}",
-                        location=Location(file=str(extra))) from None
+        raise yaml_error(exc, extra, text) from None
     return base.merged(_parse_synonyms(raw, str(extra)))
 
 

@@ -19,7 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from migrator.errors import InputError
 from migrator.i18n import shorten
 from migrator.jp.encoding import resolve_encoding
-from migrator.limits import check_input_file, compose_yaml, read_text_file
+from migrator.limits import check_input_file, compose_yaml, read_text_file, yaml_reason
 from migrator.location import Location
 from migrator.report import Finding, make_finding
 from migrator.schema.model import (
@@ -197,12 +197,9 @@ def parse_schema(text: str, path: Path | str) -> tuple[Schema | None, list[Findi
             root = compose_yaml(text, path, _FAST_LOADER)
         except yaml.YAMLError:  # the pure-Python loader's message and mark, as always reported
             root = compose_yaml(text, path, yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        ctx.add("SCH001", mark.line + 1 if mark else None, reason=str(exc.problem or exc).strip())
-        return None, ctx.findings
     except yaml.YAMLError as exc:
-        ctx.add("SCH001", None, reason=str(exc))
+        why = yaml_reason(exc, text)
+        ctx.add("SCH001", why["line"], reason=why["reason"], reason_ja=why["reason_ja"])
         return None, ctx.findings
     if root is None:
         ctx.add("SCH003", 1, key="format", where="file")

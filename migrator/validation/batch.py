@@ -20,7 +20,7 @@ import yaml
 
 from migrator.errors import InputError
 from migrator.i18n import Lang
-from migrator.limits import read_text_file
+from migrator.limits import read_text_file, yaml_reason
 from migrator.location import Location
 from migrator.report import Finding, Report
 from migrator.validation.types import RunOptions, RunResult
@@ -60,8 +60,9 @@ def read_manifest(path: Path) -> list[BatchJob]:
         try:
             data = yaml.safe_load(read_text_file(path, what="manifest"))
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise _error(path, mark.line + 1 if mark else None, "not valid YAML", "YAML として読めない") from None
+            why = yaml_reason(exc)
+            raise _error(path, why["line"], f"not valid YAML: {why['reason']}",
+                         f"YAML として読めない: {why['reason_ja']}") from None
         jobs = data.get("jobs") if isinstance(data, dict) else None
         if not isinstance(jobs, list) or not jobs:
             raise _error(path, None, "no list 'jobs'", "jobs の一覧がない")

@@ -122,8 +122,8 @@ def test_invalid_yaml_in_the_edges_file_names_the_line(tmp_path: Path) -> None:
     assert exc.value.code == "CORE115"
     assert exc.value.location is not None and exc.value.location.file == str(path)
     assert exc.value.location.line == 3
-    assert exc.value.en == "Cannot read as YAML: expected ',' or '}', but got '<stream end>'"
-    assert exc.value.ja == "YAML として読めません: expected ',' or '}', but got '<stream end>'"
+    assert exc.value.en == "Cannot read as YAML: expected ',' or '}', but got '<stream end>' (line 3, column 1)"
+    assert exc.value.ja == "YAML として読めません: { } の並びが閉じていないか、要素の間に「,」がありません (3 行 1 桁目)"
 
 
 def test_an_extra_edge_naming_an_unknown_task_is_a_finding_naming_that_end() -> None:

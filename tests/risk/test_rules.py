@@ -113,7 +113,7 @@ def test_a_rules_file_overrides_switches_off_and_tightens(tmp_path: Path) -> Non
     ("rules:\n  - {code: RSK010, when: [[reject_share, '~', 1]]}\n", "unknown operator"),
     ("rules:\n  - {code: PLN002, when: [[late_days, '>', 1]]}\n", "RSK code"),
     ("rules:\n  - {code: RSK010, owner: pmo}\n", "owner must be one of"),
-    ("rules: [\n", "invalid YAML"),
+    ("rules: [\n", "Cannot read as YAML: expected the node content, but found '<stream end>' (line 2, column 1)"),
 ])
 def test_a_wrong_rules_file_names_the_file_and_the_rule(tmp_path: Path, text: str, says: str) -> None:
     path = tmp_path / "my-rules.yaml"
@@ -122,6 +122,16 @@ def test_a_wrong_rules_file_names_the_file_and_the_rule(tmp_path: Path, text: st
         load_rules(path)
     assert says in err.value.message("en")
     assert "my-rules.yaml" in err.value.message("en")
+
+
+def test_a_rules_file_that_is_no_yaml_is_said_in_japanese_at_its_line() -> None:
+    from migrator.risk.rules import parse_rules
+
+    with pytest.raises(SpecError) as err:
+        parse_rules("rules:\n  - {code: RSK010\n", source="my-rules.yaml")
+    assert err.value.code == "CORE115" and err.value.location is not None and err.value.location.line == 3
+    assert err.value.message("ja") == ("my-rules.yaml:3: YAML として読めません: { } の並びが閉じていないか、要素の間に「,」が"
+                                       "ありません (3 行 1 桁目) [CORE115]")
 
 
 def test_the_shipped_rules_are_a_readable_file() -> None:
