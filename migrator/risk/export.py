@@ -35,7 +35,7 @@ def concern_header(lang: Lang = "en") -> list[str]:
 def concern_rows(register: Register, lang: Lang = "en") -> list[list[object]]:
     """One row per concern, in the register's order."""
     return [[c.code, label(c.severity, lang), f"{c.municipality_code} {c.municipality_name}".strip(), c.area_name,
-             c.system_name, c.title(lang), c.message(lang), "\n".join(e.text() for e in c.evidence),
+             c.system_name, c.title(lang), c.message(lang), "\n".join(e.text(lang) for e in c.evidence),
              f"{c.owner} ({role_name(c.owner_role, lang)})", c.due] for c in register.concerns]
 
 

@@ -56,16 +56,28 @@ class Readiness:
         return data
 
 
+_SOURCES = {"inventory": ("システム一覧", "inventory"), "run": ("検証", "run"), "plan": ("計画", "plan")}
+
+
 @dataclass(frozen=True)
 class Evidence:
-    """What a concern rests on: ``inventory`` (a cell), ``run`` (a validation run) or ``plan`` (a task)."""
+    """What a concern rests on: ``inventory`` (a cell), ``run`` (a validation run) or ``plan`` (a task).
+
+    ``ref`` and ``detail`` are in English, ``ref_ja`` and ``detail_ja`` in Japanese (empty in a register stored
+    before evidence spoke Japanese: the English is shown then)."""
 
     source: str
     ref: str
     detail: str
+    ref_ja: str = ""
+    detail_ja: str = ""
 
-    def text(self) -> str:
-        return f"[{self.source}] {self.ref}: {self.detail}"
+    def text(self, lang: Lang = "en") -> str:
+        ja = lang == "ja"
+        source = _SOURCES.get(self.source, (self.source, self.source))[0 if ja else 1]
+        ref = (self.ref_ja or self.ref) if ja else self.ref
+        detail = (self.detail_ja or self.detail) if ja else self.detail
+        return f"[{source}] {ref}: {detail}"
 
 
 @dataclass(frozen=True)
@@ -142,7 +154,8 @@ class Register:
             "municipality": self.municipality,
             "scenario": self.scenario,
             "counts": self.counts(),
-            "concerns": [{**c.to_dict(), "title": c.title(lang), "message": c.message(lang)} for c in self.concerns],
+            "concerns": [{**c.to_dict(), "title": c.title(lang), "message": c.message(lang),
+                          "evidence_text": [e.text(lang) for e in c.evidence]} for c in self.concerns],
             "readiness": [r.to_dict() for r in self.readiness],
         }
 

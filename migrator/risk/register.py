@@ -13,6 +13,7 @@ from typing import Any
 
 from migrator.catalogue import spec
 from migrator.i18n import Lang, join_list
+from migrator.inventory.importer import LABELS, LABELS_EN
 from migrator.inventory.model import Inventory, System
 from migrator.planning.config import window_label
 from migrator.planning.model import Plan, ScheduledTask
@@ -171,28 +172,75 @@ def _shown(value: Any, fact: str, lang: Lang = "en") -> str:
     return str(value)
 
 
+# What people call each fact: an inventory field as the inventory's header names it, the rest as the register's
+# columns and the plan's outputs do.
+FACT_LABELS: dict[str, tuple[str, str]] = {
+    **{f: (LABELS[f], LABELS_EN[f]) for f in ("contract_end", "release_date", "planned_date", "record_count",
+                                              "special_support", "special_deadline")},
+    "current_vendor": ("現行ベンダー", "current vendor"), "target_vendor": ("移行先ベンダー", "target vendor"),
+    "interim_links": ("暫定連携の数", "interim links"),
+    "run_id": ("実行", "run"), "run_date": ("実行日", "run date"), "rows_in": ("件数", "rows in"),
+    "rows_rejected": ("移行不可", "rejected"), "reject_share": ("移行不可率", "reject share"),
+    "gaiji_unmapped": ("未対応外字", "unmapped gaiji"), "code_unconverted": ("未変換コード", "unconverted codes"),
+    "reconciliation_gaps": ("照合の不一致", "reconciliation gaps"),
+    "run_age_at_rehearsal": ("リハーサル時点の実行の経過日数", "run age at the rehearsal (days)"),
+    "next_rehearsal": ("次のリハーサル", "next rehearsal"), "days_to_rehearsal": ("リハーサルまでの日数", "days to rehearsal"),
+    "cutover_date": ("本番移行日", "cut-over date"), "late_days": ("遅延日数", "late days"), "chain": ("連鎖", "chain"),
+    "critical": ("クリティカル", "critical"), "critical_tasks": ("クリティカルなタスク", "critical tasks"),
+    "slack": ("余裕日数", "float"), "cutover_freeze": ("凍結期間", "freeze window"),
+}
+
+
+def fact_label(fact: str, lang: Lang) -> str:
+    """A fact as people call it in ``lang`` (an inventory field by the inventory's header)."""
+    pair = FACT_LABELS.get(fact)
+    return fact if pair is None else pair[0 if lang == "ja" else 1]
+
+
+def _stated(facts: dict[str, Any], names: Sequence[str], lang: Lang) -> str:
+    """``label=value`` of each fact of ``names``, joined as ``lang`` joins lists (yes/no in words)."""
+    def value(fact: str) -> str:
+        v = facts[fact]
+        if isinstance(v, bool):
+            return ("はい" if v else "いいえ") if lang == "ja" else ("yes" if v else "no")
+        return _shown(v, fact, lang)
+
+    return join_list((f"{fact_label(f, lang)}={value(f)}" for f in names), lang)
+
+
 def _evidence(rule: Rule, system: System, facts: dict[str, Any], run: RunRecord | None, plan: Plan | None,
               threatened: ScheduledTask | None) -> tuple[Evidence, ...]:
+    """What the concern rests on: each inventory field the rule read at its own cell (the others at the row),
+    the run's figures at the run, the plan's at the task it threatens; named and said in both languages."""
     named = list(dict.fromkeys([*(c.fact for c in rule.when), *rule.evidence,
                                 *(str(c.value)[1:] for c in rule.when
                                   if isinstance(c.value, str) and c.value.startswith("@"))]))
     out = []
+    row = system.source or f"{system.municipality_code} {system.area_name} {system.name}"
+    at_cells = [f for f in named if FACTS[f] == "inventory" and system.source and f in system.cells]
+    for f in at_cells:
+        out.append(Evidence(source="inventory", ref=system.cell(f) or row, detail=_stated(facts, [f], "en"),
+                            detail_ja=_stated(facts, [f], "ja")))
     for source in ("inventory", "run", "plan"):
-        shown = [f"{f}={_shown(facts[f], f)}" for f in named if FACTS[f] == source]
+        shown = [f for f in named if FACTS[f] == source and f not in at_cells]
         if not shown:
             continue
+        detail, detail_ja = _stated(facts, shown, "en"), _stated(facts, shown, "ja")
         if source == "inventory":
-            ref = system.source or f"{system.municipality_code} {system.area_name} {system.name}"
+            ref = ref_ja = row
         elif source == "run" and run is not None:
             stamp = run.finished_at.date().isoformat() if run.finished_at else "-"
             ref = f"run #{run.id} {run.mapping_id} ({stamp})"
-            codes = ", ".join(f"{c}×{n}" for c, n in sorted(run.counts.items()))
-            shown.append(f"findings {codes or '-'}")
+            ref_ja = f"実行 #{run.id} {run.mapping_id} ({stamp})"
+            counts = [f"{c}×{n}" for c, n in sorted(run.counts.items())]
+            detail += f", findings {join_list(counts, 'en') or '-'}"
+            detail_ja += f"、指摘 {join_list(counts, 'ja') or '-'}"
         elif source == "plan" and plan is not None:
             ref = f"plan {plan.scenario}" + (f": {threatened.key}" if threatened else "")
+            ref_ja = f"計画 {plan.scenario}" + (f": {threatened.key}" if threatened else "")
         else:
-            ref = "-"
-        out.append(Evidence(source=source, ref=ref, detail=", ".join(shown)))
+            ref = ref_ja = "-"
+        out.append(Evidence(source=source, ref=ref, detail=detail, ref_ja=ref_ja, detail_ja=detail_ja))
     return tuple(out)
 
 

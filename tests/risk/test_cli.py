@@ -100,3 +100,19 @@ def test_the_json_output_is_the_librarys_register(store: Path) -> None:
     finally:
         opened.close()
     assert shown == json.loads(json.dumps(register.to_dict("en"), default=str))
+
+
+def test_inventory_evidence_is_at_the_cell_of_the_field_in_the_language_asked(store: Path) -> None:
+    def evidence(lang: str) -> list[str]:
+        out = run_cli("--lang", lang, "risk", "list", "-m", "132012", "--as-of", "2025-07-01", "--format", "json",
+                      "--no-store").stdout
+        return [e for c in json.loads(out)["concerns"] for e in c["evidence_text"] if "システム一覧!" in e]
+
+    en, ja = evidence("en"), evidence("ja")
+    assert en and len(en) == len(ja)
+    # 特定移行支援 at its cell (column M); the sheet has no 特定移行支援期限 column: the default is at the row
+    assert [e.split("!", 1)[1] for e in en] == ["M7: special support=yes", "A7: special deadline=2031-03-31",
+                                                "M8: special support=yes", "A8: special deadline=2031-03-31"]
+    assert [e.split("!", 1)[1] for e in ja] == ["M7: 特定移行支援=はい", "A7: 特定移行支援期限=2031-03-31",
+                                                "M8: 特定移行支援=はい", "A8: 特定移行支援期限=2031-03-31"]
+    assert all(e.startswith("[システム一覧] ") for e in ja) and all(e.startswith("[inventory] ") for e in en)

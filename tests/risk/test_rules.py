@@ -18,45 +18,45 @@ from tests.risk.facts import AS_OF, CODE, RUN, SYSTEM, inventory, plan, with_run
 CASES = {
     "contract ends before the release": (
         inventory(replace(SYSTEM, release_date=dt.date(2027, 6, 1))), [RUN], plan(), AS_OF, "RSK001",
-        ["inventory.xlsx システム一覧!A5", "contract_end=2027-03-31", "release_date=2027-06-01"]),
+        ["inventory.xlsx システム一覧!A5", "contract end=2027-03-31", "release date=2027-06-01"]),
     "no target vendor": (
         inventory(replace(SYSTEM, target_vendor=None)), [RUN], plan(), AS_OF, "RSK002",
-        ["target_vendor=-", "current_vendor=株式会社エーシステム"]),
+        ["target vendor=-", "current vendor=株式会社エーシステム"]),
     "interim linkage": (
         inventory(interfaces=(Interface(CODE, "住民記録システム", "国保システム", "ファイル", notes="暫定連携"),)),
-        [RUN], plan(), AS_OF, "RSK003", ["interim_links=1"]),
+        [RUN], plan(), AS_OF, "RSK003", ["interim links=1"]),
     "special migration support": (
         inventory(replace(SYSTEM, special_support=True, special_deadline=dt.date(2030, 3, 31))), [RUN], plan(),
-        AS_OF, "RSK004", ["special_deadline=2030-03-31"]),
+        AS_OF, "RSK004", ["special deadline=2030-03-31"]),
     "contract ends before the cut-over": (
         inventory(replace(SYSTEM, contract_end=dt.date(2025, 12, 31))), [RUN], plan(), AS_OF, "RSK005",
-        ["contract_end=2025-12-31", "cutover_date=2026-01-05", "plan t: 132012/001/住民記録システム/cutover"]),
+        ["contract end=2025-12-31", "cut-over date=2026-01-05", "plan t: 132012/001/住民記録システム/cutover"]),
     "too many rows rejected": (
         inventory(), [with_run(rows_rejected=50, rows_out=950)], plan(), AS_OF, "RSK010",
-        ["run #7 juki-to-001 (2025-06-20)", "reject_share=5.0%", "rows_rejected=50"]),
+        ["run #7 juki-to-001 (2025-06-20)", "reject share=5.0%", "rejected=50"]),
     "unmapped 外字": (
         inventory(), [with_run(counts={"MAP406": 2, "DAT108": 1})], plan(), AS_OF, "RSK011",
-        ["gaiji_unmapped=3", "findings DAT108×1, MAP406×2"]),
+        ["unmapped gaiji=3", "findings DAT108×1, MAP406×2"]),
     "code values without a conversion": (
-        inventory(), [with_run(counts={"MAP404": 4})], plan(), AS_OF, "RSK012", ["code_unconverted=4"]),
+        inventory(), [with_run(counts={"MAP404": 4})], plan(), AS_OF, "RSK012", ["unconverted codes=4"]),
     "reconciliation gaps": (
         inventory(), [with_run(counts={"DAT302": 1, "DAT303": 2})], plan(), AS_OF, "RSK013",
-        ["reconciliation_gaps=3"]),
+        ["reconciliation gaps=3"]),
     "run older than the next rehearsal": (
         inventory(), [with_run(finished_at=dt.datetime(2025, 4, 1, tzinfo=dt.UTC))], plan(), AS_OF, "RSK014",
-        ["run_date=2025-04-01", "next_rehearsal=2025-09-01", "run_age_at_rehearsal=153"]),
+        ["run date=2025-04-01", "next rehearsal=2025-09-01", "run age at the rehearsal (days)=153"]),
     "no run before a near rehearsal": (
-        inventory(), [], plan(), dt.date(2025, 7, 15), "RSK015", ["days_to_rehearsal=48"]),
+        inventory(), [], plan(), dt.date(2025, 7, 15), "RSK015", ["days to rehearsal=48"]),
     "no run and the rehearsal's day passed (not done): due now, not days ago": (
-        inventory(), [], plan(), dt.date(2026, 11, 30), "RSK015", ["next_rehearsal=2025-09-01", "days_to_rehearsal=0"]),
+        inventory(), [], plan(), dt.date(2026, 11, 30), "RSK015", ["next rehearsal=2025-09-01", "days to rehearsal=0"]),
     "late cut-over": (
         inventory(), [RUN], plan(late_days=5), AS_OF, "RSK020",
-        ["late_days=5", "chain=132012/001/住民記録システム/code_mapping → 132012/001/住民記録システム/rehearsal1 → "
+        ["late days=5", "chain=132012/001/住民記録システム/code_mapping → 132012/001/住民記録システム/rehearsal1 → "
                         "132012/001/住民記録システム/cutover"]),
     "on the critical path": (
-        inventory(), [RUN], plan(critical=True), AS_OF, "RSK021", ["critical_tasks=migration rehearsal 1"]),
+        inventory(), [RUN], plan(critical=True), AS_OF, "RSK021", ["critical tasks=migration rehearsal 1"]),
     "cut-over in a busy season": (
-        inventory(), [RUN], plan(cutover=dt.date(2026, 3, 25)), AS_OF, "RSK022", ["cutover_freeze=moving season"]),
+        inventory(), [RUN], plan(cutover=dt.date(2026, 3, 25)), AS_OF, "RSK022", ["freeze window=moving season"]),
 }
 
 
@@ -154,3 +154,23 @@ def test_a_busy_season_is_named_in_the_language_of_the_message() -> None:
     assert concern.code == "RSK022"
     assert "転入転出期" in concern.message_ja and "moving season" not in concern.message_ja
     assert "moving season" in concern.message_en and "転入転出期" not in concern.message_en
+
+
+def test_evidence_points_at_the_cell_of_each_field_read_and_names_it_as_the_inventory_does() -> None:
+    system = replace(SYSTEM, special_support=True, special_deadline=dt.date(2030, 3, 31),
+                     cells={"special_support": "M5", "special_deadline": "N5", "contract_end": "H5"})
+    (concern,) = evaluate(inventory=inventory(system), runs=[RUN], plan=plan(system), as_of=AS_OF).concerns
+    assert concern.code == "RSK004"
+    en = [e.text("en") for e in concern.evidence]
+    ja = [e.text("ja") for e in concern.evidence]
+    assert en == ["[inventory] inventory.xlsx システム一覧!M5: special support=yes",
+                  "[inventory] inventory.xlsx システム一覧!N5: special deadline=2030-03-31"]
+    assert ja == ["[システム一覧] inventory.xlsx システム一覧!M5: 特定移行支援=はい",
+                  "[システム一覧] inventory.xlsx システム一覧!N5: 特定移行支援期限=2030-03-31"]
+    # a field read nowhere (no cell) stays at the row; a run's and a plan's evidence speak the language asked
+    (concern,) = evaluate(inventory=inventory(), runs=[with_run(counts={"MAP404": 4})], plan=plan(),
+                          as_of=AS_OF).concerns
+    assert [e.text("ja") for e in concern.evidence] == [
+        "[検証] 実行 #7 juki-to-001 (2025-06-20): 未変換コード=4、指摘 MAP404×4"]
+    (concern,) = evaluate(inventory=inventory(), runs=[RUN], plan=plan(late_days=5), as_of=AS_OF).concerns
+    assert concern.evidence[0].text("ja").startswith("[計画] 計画 t: 132012/001/住民記録システム/cutover: 遅延日数=5、")
