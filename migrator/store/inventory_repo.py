@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,10 +73,14 @@ _SYSTEM_FIELDS = ("area_name", "hosting", "contract_end", "release_date", "plann
 
 
 def _set(record: object, kind: str, key: str, fieldname: str, new: object, changes: list[Change],
-         source: str | None = None) -> None:
+         source: str | None = None, shown: Callable[[object], object] | None = None) -> None:
+    """Write ``new`` into ``fieldname`` of ``record`` when it differs, and record the change (old and new as
+    ``shown`` gives them to people: a vendor's or a system's name for its id)."""
     old = getattr(record, fieldname)
     if old != new:
         setattr(record, fieldname, new)
+        if shown is not None:
+            old, new = shown(old), shown(new)
         changes.append(Change(kind, key, "updated", fieldname, old, new, source))
 
 
@@ -129,6 +134,14 @@ def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
     def vendor_id(name: str | None) -> int | None:
         return vendors[vendor_key(name)].id if name else None
 
+    def vendor_name(vendor: object) -> object:
+        row = session.get(m.Vendor, vendor) if isinstance(vendor, int) else None
+        return row.name if row is not None else vendor
+
+    def system_name(system: object) -> object:
+        row = session.get(m.System, system) if isinstance(system, int) else None
+        return f"{row.area_code} {row.name}" if row is not None else system
+
     codes = {s.municipality_code for s in inventory.systems} | {i.municipality_code for i in inventory.interfaces}
     muni_ids = [munis[c].id for c in codes]
     existing = {
@@ -153,7 +166,8 @@ def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
         for fieldname, new in values.items():
             # the field's own cell (移行予定日 at J5), not the row's first cell
             column = {"area_name": "area"}.get(fieldname, fieldname.removesuffix("_id"))
-            _set(row_s, "system", key_text, fieldname, new, changes, system.cell(column))
+            _set(row_s, "system", key_text, fieldname, new, changes, system.cell(column),
+                 vendor_name if fieldname.endswith("_vendor_id") else None)
         if len(changes) > before or row_s.cells is None:
             # Where the latest change came from (rows imported before systems kept their cells get them).
             row_s.source = system.source
@@ -187,7 +201,8 @@ def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
         key_text = f"{iface.municipality_code} {row_i.source_name} → {row_i.target_name}"
         for fieldname, new in (("method", iface.method), ("frequency", iface.frequency), ("notes", iface.notes),
                                ("source_system_id", src), ("target_system_id", dst)):
-            _set(row_i, "interface", key_text, fieldname, new, changes, iface.origin)
+            _set(row_i, "interface", key_text, fieldname, new, changes, iface.origin,
+                 system_name if fieldname.endswith("_system_id") else None)
         if row_i.origin is None:
             row_i.origin = iface.origin  # rows imported before interfaces kept their cell
     session.flush()

@@ -125,6 +125,23 @@ def test_newer_workbook_updates_changed_fields_and_reports_them(store: Store, tm
     assert _snapshot(store)["counts"] == COUNTS
 
 
+def test_a_vendor_change_names_the_vendors_not_their_ids(store: Store, tmp_path: Path) -> None:
+    import openpyxl
+
+    import_inventory(SAMPLES, store=store, partial=True)
+    newer = tmp_path / A
+    wb = openpyxl.load_workbook(SAMPLES[0])
+    wb["システム一覧"]["F16"] = "ビー情報サービス株式会社"  # 健康管理: another target vendor
+    wb.save(newer)
+    report = import_inventory([newer], store=store, partial=True)
+    changed = [f for f in report.findings if f.code == "INV091"]
+    assert [(f.location.text(), f.message_en) for f in changed] == [
+        (f"{newer} システム一覧!F16", "system '132012 019 健康管理システム': target vendor changed from "
+                                     "'株式会社エーシステム' to 'ビー情報サービス株式会社'.")]
+    assert changed[0].message_ja == ("システム「132012 019 健康管理システム」の 移行先ベンダー を「株式会社エーシステム」から"
+                                     "「ビー情報サービス株式会社」に更新しました。")
+
+
 def test_cli_import_list_check_export(workdir: Path) -> None:
     run_cli("inventory", "import", *map(str, SAMPLES), expect=1)
     assert "Nothing was written" in run_cli("inventory", "import", *map(str, SAMPLES), expect=1).stdout
