@@ -50,10 +50,10 @@ def _interfaces(inventory: Inventory) -> list[Finding]:
         systems = by_muni.get(iface.municipality_code, [])
         names = {s.name for s in systems}
         areas = {s.area_code for s in systems}
-        for end in (iface.source, iface.target):
+        for side, end in (("source", iface.source), ("target", iface.target)):
             if end in names or resolve_area(end) in areas:
                 continue
-            findings.append(make_finding("INV102", source_location(iface.origin), item=iface.municipality_code,
+            findings.append(make_finding("INV102", source_location(iface.cell(side)), item=iface.municipality_code,
                                          value=end,
                                          from_end=iface.source, to_end=iface.target,
                                          lg_code=iface.municipality_code))

@@ -319,13 +319,14 @@ def _title_block(builder: _Builder, plan: _SheetPlan, sheet: SheetData,
 
 
 def _read_systems(builder: _Builder, plan: _SheetPlan, sheet: SheetData,
-                  header: Header) -> list[tuple[str, str, str, int]]:
-    """Read one system list; return the 連携先 column entries (code, system, target, row) for interfaces."""
+                  header: Header) -> list[tuple[str, str, str, int, dict[str, str]]]:
+    """Read one system list; return the 連携先 column entries (code, system, target, row, the cells of the
+    system's name and of the 連携先 entry) for interfaces."""
     for col, label in sorted(header.unmatched.items()):
         builder.add("INV003", sheet.location(header.row, col), label=label)
     columns = dict(header.columns)
     fixed = _title_block(builder, plan, sheet, header)
-    links: list[tuple[str, str, str, int]] = []
+    links: list[tuple[str, str, str, int, dict[str, str]]] = []
     rows = _data_rows(sheet, header.first_data_row)
     if not rows:
         builder.add("INV004", Location(file=sheet.file, sheet=sheet.name), sheet=sheet.name)
@@ -342,9 +343,10 @@ def _read_systems(builder: _Builder, plan: _SheetPlan, sheet: SheetData,
         if system is None:
             builder.rows_rejected += 1
             continue
+        cells = {end: cell_ref(r, columns[f]) for end, f in (("source", "name"), ("target", "links")) if f in columns}
         for target in _LINK_SPLIT.split(row.text("links") or ""):
             if target.strip():
-                links.append((system.municipality_code, system.name, target.strip(), r))
+                links.append((system.municipality_code, system.name, target.strip(), r, cells))
     return links
 
 
@@ -535,7 +537,8 @@ def _read_interfaces(builder: _Builder, sheet: SheetData, header: Header, book_m
         if code not in builder.municipalities:
             _register_municipality(builder, row, code)
         interface = Interface(municipality_code=code, source=source, target=target, method=method,
-                              frequency=row.text("frequency"), notes=row.text("notes"))
+                              frequency=row.text("frequency"), notes=row.text("notes"),
+                              cells={f: cell_ref(r, c) for f, c in columns.items()})
         _add_interface(builder, interface, _where(sheet, r), row.loc("source"))
 
 
@@ -602,12 +605,12 @@ def _read_book(builder: _Builder, plan: _SheetPlan) -> None:
                         sheets_ja=join_list(plan.book.sheets, "ja") or "-")
         return
     before = set(builder.systems)
-    links: list[tuple[str, str, str, int, SheetData]] = []
+    links: list[tuple[str, str, str, int, dict[str, str], SheetData]] = []
     for sheet, header in plan.sheets["systems"]:
         links += [(*link, sheet) for link in _read_systems(builder, plan, sheet, header)]
     book_munis = {builder.systems[k].municipality_code for k in set(builder.systems) - before}
     for sheet, header in plan.sheets["interfaces"]:
         _read_interfaces(builder, sheet, header, book_munis)
-    for code, source, target, r, sheet in links:
-        interface = Interface(municipality_code=code, source=source, target=target)
+    for code, source, target, r, cells, sheet in links:
+        interface = Interface(municipality_code=code, source=source, target=target, cells=cells)
         _add_interface(builder, interface, _where(sheet, r), _own(sheet, r, 1), from_column=True)

@@ -113,6 +113,15 @@ class Interface:
     notes: str | None = None
     origin: str | None = None
     """Where the row came from (``file sheet!A5``), for findings."""
+    cells: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    """The cell of each field read in the sheet of ``origin`` (``source`` → ``B5``, ``target`` → ``C5``; for a
+    system list's 連携先 column, the system's name and the 連携先 cell)."""
+
+    def cell(self, fieldname: str) -> str | None:
+        """Where ``fieldname`` was read (``file sheet!C5``), else where the row was read."""
+        if self.origin and fieldname in self.cells:
+            return f"{self.origin.rsplit('!', 1)[0]}!{self.cells[fieldname]}"
+        return self.origin
 
 
 @dataclass(frozen=True)

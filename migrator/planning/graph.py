@@ -176,7 +176,7 @@ def build_graph(inventory: Inventory, config: PlanningConfig, *,
             linked = _interface_edges(itf, by_muni.get(itf.municipality_code, []), systems, tid, config, findings)
             edges.extend(linked)
             for a, b, _ in linked:
-                origins.setdefault((a, b), source_location(itf.origin))
+                origins.setdefault((a, b), source_location(itf.cell("target")))  # the 連携先 that declares it
 
     keys = {t.key: i for i, t in enumerate(tasks)}
     for e in extra_edges:
@@ -196,10 +196,10 @@ def _interface_edges(itf: Interface, members: list[int], systems: list[System], 
                      config: PlanningConfig, findings: list[Finding]) -> list[tuple[int, int, str]]:
     ir = config.rules.interfaces
     ends: list[list[int]] = []
-    for end in (itf.source, itf.target):
+    for side, end in (("source", itf.source), ("target", itf.target)):
         found = _resolve(end, members, systems)
         if not found:
-            findings.append(make_finding("PLN003", source_location(itf.origin), item=end,
+            findings.append(make_finding("PLN003", source_location(itf.cell(side)), item=end,
                                          municipality=itf.municipality_code,
                                          interface=f"{itf.source} → {itf.target}"))
         ends.append(found)

@@ -46,6 +46,11 @@ def _system_rows(conn: Connection, where: str) -> tuple[str, ...]:
     return tuple(f"system {i} ({code} {area} {name})" for i, code, area, name in found)
 
 
+def _undo_0007(conn: Connection) -> list[Loss]:
+    rows = _interface_rows(conn, "i.cells IS NOT NULL")
+    return [Loss("0007", "interface.cells (the cells of each interface's ends) would be dropped", rows, False)]
+
+
 def _undo_0006(conn: Connection) -> list[Loss]:
     vendors = conn.execute(text(
         "SELECT id, name FROM vendor WHERE projects IS NOT NULL OR cutovers_day IS NOT NULL "
@@ -103,7 +108,7 @@ def _undo_0001(conn: Connection) -> list[Loss]:
 
 GUARDS: dict[str, Callable[[Connection], list[Loss]]] = {
     "0001": _undo_0001, "0002": _undo_0002, "0003": _undo_0003, "0004": _undo_0004, "0005": _undo_0005,
-    "0006": _undo_0006,
+    "0006": _undo_0006, "0007": _undo_0007,
 }
 """Per revision, what undoing it would lose. A revision without a guard loses nothing when undone."""
 

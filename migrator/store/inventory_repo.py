@@ -39,7 +39,7 @@ def load_inventory(session: Session, *, municipality: str | None = None) -> Inve
         ))
     interfaces = [
         Interface(municipality_code=ids[i.municipality_id], source=i.source_name, target=i.target_name,
-                  method=i.method, frequency=i.frequency, notes=i.notes, origin=i.origin)
+                  method=i.method, frequency=i.frequency, notes=i.notes, origin=i.origin, cells=dict(i.cells or {}))
         for i in session.scalars(select(m.Interface).order_by(m.Interface.id))
         if i.municipality_id in ids
     ]
@@ -193,18 +193,23 @@ def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
         if row_i is None:
             row_i = m.Interface(municipality_id=muni_id, source_name=iface.source, target_name=iface.target,
                                 method=iface.method, frequency=iface.frequency, notes=iface.notes,
-                                source_system_id=src, target_system_id=dst, origin=iface.origin)
+                                source_system_id=src, target_system_id=dst, origin=iface.origin,
+                                cells=dict(iface.cells) or None)
             session.add(row_i)
             interfaces[key_i] = row_i
             changes.append(Change("interface", key_text, "created"))
             continue
         key_text = f"{iface.municipality_code} {row_i.source_name} → {row_i.target_name}"
+        before = len(changes)
         for fieldname, new in (("method", iface.method), ("frequency", iface.frequency), ("notes", iface.notes),
                                ("source_system_id", src), ("target_system_id", dst)):
-            _set(row_i, "interface", key_text, fieldname, new, changes, iface.origin,
+            column = {"source_system_id": "source", "target_system_id": "target"}.get(fieldname, fieldname)
+            _set(row_i, "interface", key_text, fieldname, new, changes, iface.cell(column),
                  system_name if fieldname.endswith("_system_id") else None)
-        if row_i.origin is None:
-            row_i.origin = iface.origin  # rows imported before interfaces kept their cell
+        if len(changes) > before or row_i.origin is None or row_i.cells is None:
+            # where the latest change came from (rows imported before interfaces kept their cells get them)
+            row_i.origin = iface.origin
+            row_i.cells = dict(iface.cells) or None
     session.flush()
     return changes
 

@@ -110,6 +110,8 @@ class Interface(Timestamped, Base):
     frequency: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
     origin: Mapped[str | None] = mapped_column(String(500))
+    cells: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    """The cell each field was read from (``source`` → ``B5``, ``target`` → ``C5``) in the sheet of ``origin``."""
 
 
 class SchemaFile(Timestamped, Base):

@@ -37,7 +37,7 @@ CHECK_FINDINGS = [
     # Cut-overs per weekend over the vendors' stated slots: A 7 > 6 on 01-31, 10 > 6 on 01-03; B 4 > 2 on
     # 02-14; each at the planned date of the first cut-over over the limit.
     ("INV110", f"{A} システム一覧!J19"), ("INV110", f"{A} システム一覧!J23"),
-    ("INV102", f"{A} 連携一覧!A4"),
+    ("INV102", f"{A} 連携一覧!B4"),  # the 連携先 cell that names no system
     ("INV110", f"{B} システム台帳!J13"), ("INV105", f"{B} システム台帳!J15"),
 ]
 

@@ -157,7 +157,7 @@ def test_cycle_exits_1_and_stores_nothing(imported: Path, tmp_path: Path) -> Non
     finding = report["findings"][0]
     assert (finding["location"]["file"], finding["location"]["line"]) == (str(edges), 2)
     assert f"[利用者指定、{edges}:2]" in finding["message_ja"] and f"[user-declared, {edges}:2]" in finding["message_en"]
-    assert "連携一覧!A" in finding["message_en"]  # an interface's edge names the interface's row
+    assert "連携一覧!B" in finding["message_en"]  # an interface's edge names its 連携先 cell
     # the tasks of the cycle are joined as each language joins lists
     assert ", 132012/" in finding["message_en"] and "、132012/" in finding["message_ja"]
     assert ", 132012/" not in finding["message_ja"]
@@ -310,3 +310,23 @@ def test_a_plan_stored_before_phases_had_english_names_shows_the_shipped_ones(db
         store.close()
     assert {t.phase_en for t in back.tasks} == {""}
     assert to_mermaid(back, "en") == to_mermaid(plan, "en") and "    cut-over :" in to_mermaid(back, "en")
+
+
+def test_an_unknown_interface_end_is_reported_at_the_cell_that_names_it(workdir: Path, db_url: str) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "システム一覧"
+    ws.append(["団体コード", "団体名", "業務", "システム名", "連携先"])
+    ws.append(["132012", "八王子市", "住民基本台帳", "住民記録システム", "どこにもない"])
+    ws.append(["132012", "八王子市", "国民健康保険", "国保システム", None])
+    links = wb.create_sheet("連携一覧")
+    links.append(["連携元", "連携先", "方式"])
+    links.append(["消えたシステム", "国保システム", "ファイル"])
+    wb.save("inv.xlsx")
+    upgrade(db_url)  # a server's store is upgraded by `migrator db upgrade`, never on first use
+    run_cli("--db", db_url, "inventory", "import", "inv.xlsx")  # stored, then read back by plan build
+    out = run_cli("--db", db_url, "plan", "build", "--start", "2025-04-01", "--format", "json").stdout
+    found = sorted((f["location"]["sheet"], f["location"]["cell"], f["item"])
+                   for f in json.loads(out)["findings"] if f["code"] == "PLN003")
+    # the 連携先 cell of the system's row, and the 連携元 cell of the list's row
+    assert found == [("システム一覧", "E2", "どこにもない"), ("連携一覧", "A2", "消えたシステム")]

@@ -75,12 +75,28 @@ def test_an_interim_marker_in_any_field_drops_the_readiness_edges(field: str) ->
     assert found == _expected("住記A", "国保", ready=False)
 
 
-def test_an_unknown_end_is_named_in_a_finding_at_the_row_of_the_interface() -> None:
-    itf = Interface(MUNI, "住記A", "どこにもない", "ファイル", origin="/in/inv.xlsx 連携一覧!A7")
+def test_an_unknown_end_is_named_in_a_finding_at_the_cell_that_names_it() -> None:
+    cells = {"source": "B7", "target": "C7"}
+    itf = Interface(MUNI, "住記A", "どこにもない", "ファイル", origin="/in/inv.xlsx 連携一覧!A7", cells=cells)
     graph = build_graph(_inventory(itf), load_config())
     (finding,) = [f for f in graph.findings if f.code == "PLN003"]
     assert "どこにもない" in finding.message_en and "住記A → どこにもない" in finding.message_en
-    assert finding.location == Location(file="/in/inv.xlsx", sheet="連携一覧", cell="A7")
+    assert finding.location == Location(file="/in/inv.xlsx", sheet="連携一覧", cell="C7")
+    itf = Interface(MUNI, "どこにもない", "国保", "ファイル", origin="/in/inv.xlsx 連携一覧!A8",
+                    cells={"source": "B8", "target": "C8"})
+    (finding,) = [f for f in build_graph(_inventory(itf), load_config()).findings if f.code == "PLN003"]
+    assert finding.location == Location(file="/in/inv.xlsx", sheet="連携一覧", cell="B8")
+    # an interface stored before its cells were: the row
+    itf = Interface(MUNI, "住記A", "どこにもない", "ファイル", origin="/in/inv.xlsx 連携一覧!A9")
+    (finding,) = [f for f in build_graph(_inventory(itf), load_config()).findings if f.code == "PLN003"]
+    assert finding.location == Location(file="/in/inv.xlsx", sheet="連携一覧", cell="A9")
+
+
+def test_an_interfaces_edges_are_declared_at_its_target_cell() -> None:
+    itf = Interface(MUNI, "住記A", "国保", "ファイル", origin="/in/inv.xlsx 連携一覧!A7",
+                    cells={"source": "B7", "target": "C7"})
+    graph = build_graph(_inventory(itf), load_config())
+    assert graph.origins and set(graph.origins.values()) == {Location(file="/in/inv.xlsx", sheet="連携一覧", cell="C7")}
 
 
 def test_extra_edges_are_read_with_their_line(tmp_path: Path) -> None:

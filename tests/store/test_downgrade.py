@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import openpyxl
@@ -126,6 +127,29 @@ def test_undoing_the_resource_limits_names_the_vendors_and_municipalities(db_url
     assert _revision(db_url) == head_revision()
     run_cli("--db", db_url, "db", "downgrade", "0005", "--force")
     assert _revision(db_url) == "0005"
+
+
+def test_undoing_the_interface_cells_names_the_interfaces_and_keeps_the_rest(db_url: str, tmp_path: Path,
+                                                                               workdir: Path) -> None:
+    from sqlalchemy import text
+
+    _seed(db_url, tmp_path)
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            stored = conn.execute(text("SELECT cells FROM interface")).scalar_one()
+    finally:
+        engine.dispose()
+    stored = stored if isinstance(stored, dict) else json.loads(stored)
+    assert stored == {"source": "A2", "target": "B2", "method": "C2"}
+    before = _counts(db_url)
+    refused = run_cli("--db", db_url, "db", "downgrade", "0006", expect=2)
+    assert "interface.cells" in refused.stderr and "interface 1 (132012 住民記録システム → 国保システム)" in refused.stderr
+    assert _revision(db_url) == head_revision()
+    run_cli("--db", db_url, "db", "downgrade", "0006", "--force")
+    assert _revision(db_url) == "0006"
+    upgrade(db_url)
+    assert _counts(db_url) == before  # only the cells went
 
 
 @pytest.mark.parametrize("step", [upgrade, downgrade])
