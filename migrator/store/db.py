@@ -210,12 +210,13 @@ def downgrade(url: str, revision: str, *, force: bool = False) -> str | None:
         engine.dispose()
     blocking = [loss for loss in losses if loss.truncates or not force]
     if blocking:
-        detail = "; ".join(loss.describe() for loss in blocking)
+        detail = "; ".join(loss.describe("en") for loss in blocking)
+        detail_ja = "。".join(loss.describe("ja") for loss in blocking)
         hint = ("Shorten those values first." if all(loss.truncates for loss in blocking)
                 else "Use --force to accept losing them." if not any(loss.truncates for loss in blocking)
                 else "Shorten the values that would be cut first; use --force to accept losing the rest.")
         raise StoreError(f"The downgrade to {revision} would lose data; nothing was changed: {detail}. {hint}",
-                         f"{revision} へのダウングレードではデータが失われるため、何も変更していません: {detail}。"
+                         f"{revision} へのダウングレードではデータが失われるため、何も変更していません: {detail_ja}。"
                          + ("先に値を短くしてください。" if any(loss.truncates for loss in blocking)
                             else "失ってよい場合は --force を指定してください。"))
     return _migrate(url, command.downgrade, revision)

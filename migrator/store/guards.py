@@ -13,42 +13,72 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, inspect, text
 
+from migrator.i18n import Lang, join_list
+
 SHOWN = 10
 """How many rows a message names before it says how many more there are."""
 
 
+_KINDS_JA = {"interface": "連携", "system": "システム", "vendor": "ベンダー", "municipality": "団体",
+             "snapshot": "懸念点一覧の記録", "validation run": "検証の実行"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """A stored row a downgrade would touch: its kind, id and what tells it apart (``interface 1 (132012 A → B)``);
+    ``kind`` ``rows`` stands for a count of rows (``ident``) of a table."""
+
+    kind: str
+    ident: object
+    detail: str = ""
+
+    def text(self, lang: Lang = "en") -> str:
+        if self.kind == "rows":
+            return f"{self.ident} 行" if lang == "ja" else f"{self.ident} row(s)"
+        kind = _KINDS_JA.get(self.kind, self.kind) if lang == "ja" else self.kind
+        return f"{kind} {self.ident} ({self.detail})"
+
+
 @dataclass(frozen=True)
 class Loss:
-    """Data that undoing ``revision`` would lose: what, and which rows."""
+    """Data that undoing ``revision`` would lose: what (in English and Japanese), and which rows."""
 
     revision: str
     what: str
-    rows: tuple[str, ...]
+    what_ja: str
+    rows: tuple[Row, ...]
     truncates: bool
     """True when values would be cut (never forced); False when a column or table would be dropped."""
 
-    def describe(self) -> str:
-        shown = ", ".join(self.rows[:SHOWN]) + (f" and {len(self.rows) - SHOWN} more" if len(self.rows) > SHOWN else "")
-        return f"undoing {self.revision}: {self.what} in {len(self.rows)} row(s): {shown}"
+    def describe(self, lang: Lang = "en") -> str:
+        """What would be lost and the first rows, joined as ``lang`` joins lists."""
+        shown = join_list((r.text(lang) for r in self.rows[:SHOWN]), lang)
+        more = len(self.rows) - SHOWN
+        if lang == "ja":
+            return (f"{self.revision} の取り消しで {self.what_ja} ({len(self.rows)} 件: {shown}"
+                    + (f"、ほか {more} 件" if more > 0 else "") + ")")
+        return (f"undoing {self.revision}: {self.what} in {len(self.rows)} row(s): {shown}"
+                + (f" and {more} more" if more > 0 else ""))
 
 
-def _interface_rows(conn: Connection, where: str) -> tuple[str, ...]:
+def _interface_rows(conn: Connection, where: str) -> tuple[Row, ...]:
     found = conn.execute(text(
         "SELECT i.id, m.code, i.source_name, i.target_name FROM interface i "
         f"JOIN municipality m ON m.id = i.municipality_id WHERE {where} ORDER BY i.id"))
-    return tuple(f"interface {i} ({code} {src} → {dst})" for i, code, src, dst in found)
+    return tuple(Row("interface", i, f"{code} {src} → {dst}") for i, code, src, dst in found)
 
 
-def _system_rows(conn: Connection, where: str) -> tuple[str, ...]:
+def _system_rows(conn: Connection, where: str) -> tuple[Row, ...]:
     found = conn.execute(text(
         "SELECT s.id, m.code, s.area_code, s.name FROM system s "
         f"JOIN municipality m ON m.id = s.municipality_id WHERE {where} ORDER BY s.id"))
-    return tuple(f"system {i} ({code} {area} {name})" for i, code, area, name in found)
+    return tuple(Row("system", i, f"{code} {area} {name}") for i, code, area, name in found)
 
 
 def _undo_0007(conn: Connection) -> list[Loss]:
     rows = _interface_rows(conn, "i.cells IS NOT NULL")
-    return [Loss("0007", "interface.cells (the cells of each interface's ends) would be dropped", rows, False)]
+    return [Loss("0007", "interface.cells (the cells of each interface's ends) would be dropped",
+                 "interface.cells (各連携の連携元・連携先のセル) が削除されます", rows, False)]
 
 
 def _undo_0006(conn: Connection) -> list[Loss]:
@@ -58,9 +88,10 @@ def _undo_0006(conn: Connection) -> list[Loss]:
     munis = conn.execute(text("SELECT id, code FROM municipality WHERE staff IS NOT NULL ORDER BY id"))
     return [
         Loss("0006", "the vendors' project and cut-over slots would be dropped",
-             tuple(f"vendor {i} ({name})" for i, name in vendors), False),
-        Loss("0006", "the municipalities' IT staff would be dropped",
-             tuple(f"municipality {i} ({code})" for i, code in munis), False),
+             "ベンダーの同時移行プロジェクト数と本番移行上限が削除されます",
+             tuple(Row("vendor", i, name) for i, name in vendors), False),
+        Loss("0006", "the municipalities' IT staff would be dropped", "団体の情報担当職員数が削除されます",
+             tuple(Row("municipality", i, code) for i, code in munis), False),
     ]
 
 
@@ -70,29 +101,33 @@ def _undo_0005(conn: Connection) -> list[Loss]:
                              "WHERE municipality_code IS NOT NULL ORDER BY id"))
     return [
         Loss("0005", "table risk_snapshot (the stored risk registers) would be dropped",
-             tuple(f"snapshot {i} ({code or '-'} {taken})" for i, code, taken in snapshots), False),
+             "テーブル risk_snapshot (保存した懸念点一覧) が削除されます",
+             tuple(Row("snapshot", i, f"{code or '-'} {taken}") for i, code, taken in snapshots), False),
         Loss("0005", "the link of validation runs to their systems would be dropped",
-             tuple(f"validation run {i} ({code} {area or '-'})" for i, code, area in runs), False),
+             "検証の実行とシステムの結び付きが削除されます",
+             tuple(Row("validation run", i, f"{code} {area or '-'}") for i, code, area in runs), False),
     ]
 
 
 def _undo_0004(conn: Connection) -> list[Loss]:
     rows = _system_rows(conn, "s.cells IS NOT NULL")
-    return [Loss("0004", "system.cells (the cell each field was read from) would be dropped", rows, False)]
+    return [Loss("0004", "system.cells (the cell each field was read from) would be dropped",
+                 "system.cells (各項目を読んだセル) が削除されます", rows, False)]
 
 
 def _undo_0003(conn: Connection) -> list[Loss]:
     rows = _interface_rows(conn, "i.origin IS NOT NULL")
-    return [Loss("0003", "interface.origin (the cell each interface was read from) would be dropped", rows, False)]
+    return [Loss("0003", "interface.origin (the cell each interface was read from) would be dropped",
+                 "interface.origin (各連携を読んだセル) が削除されます", rows, False)]
 
 
 def _undo_0002(conn: Connection) -> list[Loss]:
     return [
-        Loss("0002", "interface.method is longer than 20 characters",
+        Loss("0002", "interface.method is longer than 20 characters", "interface.method (方式) が 20 文字を超えています",
              _interface_rows(conn, "length(i.method) > 20"), True),
         Loss("0002", "interface.frequency is longer than 50 characters",
-             _interface_rows(conn, "length(i.frequency) > 50"), True),
-        Loss("0002", "system.hosting is longer than 50 characters",
+             "interface.frequency (頻度) が 50 文字を超えています", _interface_rows(conn, "length(i.frequency) > 50"), True),
+        Loss("0002", "system.hosting is longer than 50 characters", "system.hosting (稼働形態) が 50 文字を超えています",
              _system_rows(conn, "length(s.hosting) > 50"), True),
     ]
 
@@ -102,7 +137,8 @@ def _undo_0001(conn: Connection) -> list[Loss]:
     for table in sorted(set(inspect(conn).get_table_names()) - {"alembic_version"}):
         count = conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()
         if count:
-            losses.append(Loss("0001", f"table {table} would be dropped", (f"{count} row(s)",), False))
+            losses.append(Loss("0001", f"table {table} would be dropped", f"テーブル {table} が削除されます",
+                               (Row("rows", count),), False))
     return losses
 
 

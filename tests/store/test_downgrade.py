@@ -145,6 +145,10 @@ def test_undoing_the_interface_cells_names_the_interfaces_and_keeps_the_rest(db_
     before = _counts(db_url)
     refused = run_cli("--db", db_url, "db", "downgrade", "0006", expect=2)
     assert "interface.cells" in refused.stderr and "interface 1 (132012 住民記録システム → 国保システム)" in refused.stderr
+    ja = run_cli("--lang", "ja", "--db", db_url, "db", "downgrade", "0006", expect=2).stderr
+    assert ("0007 の取り消しで interface.cells (各連携の連携元・連携先のセル) が削除されます "
+            "(1 件: 連携 1 (132012 住民記録システム → 国保システム))") in ja
+    assert "undoing" not in ja and "would be dropped" not in ja
     assert _revision(db_url) == head_revision()
     run_cli("--db", db_url, "db", "downgrade", "0006", "--force")
     assert _revision(db_url) == "0006"
