@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from migrator.i18n import join_list
 from migrator.mapping.model import CodeEntry, ItemRow, Mapping
 from migrator.mapping.terms import initials_fit, qualifiers, translate
 from migrator.mapping.terms import label as vendor_label
@@ -520,7 +521,7 @@ def build_template(standard_schema: Schema, table: str, legacy_schema: Schema, l
         best = ranked[item.name]
         note = None
         if best:
-            note = "候補(要確認): " + ", ".join(f"{s.legacy} {s.score}" for s in best)
+            note = "候補(要確認): " + join_list((f"{s.legacy} {s.score}" for s in best), "ja")  # a Japanese workbook
         picked = chosen.get(item.name)
         transform = None
         if picked is not None:

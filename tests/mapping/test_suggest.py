@@ -94,6 +94,9 @@ def test_weak_candidates_stay_empty_with_their_candidates_in_the_note(small: Pat
         assert candidate in rows[name].note, name
     # an item nothing resembles has no note
     assert rows["在留資格等コード"].note is None and rows["在留資格等コード"].legacy == ()
+    # candidates are listed as the (Japanese) workbook lists them
+    notes = [r.note for r in made.items if r.note]
+    assert not any(", " in n for n in notes) and any("、" in n for n in notes)
 
 
 def _shared(rows: tuple[ItemRow, ...], standard: str, table: str) -> dict[str, list[str]]:
