@@ -613,7 +613,7 @@ class BatchEngine:
         clock("gaiji count")
 
         bad = sorted(error_rows)
-        mask = pl.Series("bad", [False] * converted.height)
+        mask = pl.Series("bad", [False] * converted.height, dtype=pl.Boolean)
         if bad:
             mask = mask.scatter(bad, True)
         good = converted.filter(~mask)

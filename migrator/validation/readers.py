@@ -515,7 +515,7 @@ class ExtractReader:
                 tail = bytes(view[cut:end])
                 view[:len(tail)] = tail
                 kept = len(tail)
-                if block is not None:
+                if block is not None and block.height:  # every record of a block may be unreadable
                     yield block
                 if got == 0:
                     break

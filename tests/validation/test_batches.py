@@ -176,6 +176,21 @@ def test_a_batch_null_on_every_item_fails_the_checks_pandera_fails() -> None:
         assert not rows or len(expected) % rows == 0
 
 
+def test_a_batch_of_no_rows_converts_to_nothing() -> None:
+    """A batch with no row (every record of its block unreadable) gives no row, no reject and no finding."""
+    from migrator.validation.engine import BatchEngine
+    from migrator.validation.run import load_job
+
+    job, _ = load_job(MAPPING, EXTRACT)
+    assert job is not None
+    engine = BatchEngine(job, RunOptions())
+    batch = ExtractReader(EXTRACT, job.compiled.legacy, ReadOptions(encoding="cp932"),
+                          code_tables=job.legacy_schema.code_tables).read_all()
+    out = engine.batch(batch.head(0))
+    assert out.good.height == 0 and out.rejects is None and engine.findings(0) == []
+    assert engine.batch(batch.head(300)).good.equals(BatchEngine(job, RunOptions()).batch(batch.head(300)).good)
+
+
 def test_a_batch_of_values_seen_before_runs_no_memoized_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
     """The pools' pipes run on the values a batch holds that no batch before held; a batch of none runs none,
     and converts as the first did."""

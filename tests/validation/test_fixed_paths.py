@@ -8,6 +8,7 @@ record by record in Python.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -129,6 +130,34 @@ def test_the_decoding_finding_names_the_field_its_bytes_and_the_stray_bytes_of_c
     assert finding.count == 3 and [e.location.line for e in finding.examples] == [2, 3, 5]
     assert "(氏名 39-78: 88)" in finding.message_en  # the first byte of 亜, the first record shown
     assert frame["__line"].to_list() == [1, 4, 6] and frame["氏名"][1] == "園旺"
+
+
+def test_a_block_whose_every_record_is_unreadable_gives_no_batch_and_the_run_goes_on(tmp_path: Path) -> None:
+    """Records 2-4 hold a byte no CP932 character has: with blocks of three records the second block has no
+    good record; it is reported, the blocks around it are read, and the whole run reports instead of failing."""
+    from tests.conftest import run_cli
+
+    bad = "山田".encode("cp932") + b"\xff"
+    path = tmp_path / "juki.dat"
+    path.write_bytes(_with_names({2: bad, 3: bad, 4: bad}))
+    reader = ExtractReader(path, TABLE, ReadOptions(batch_rows=3), code_tables=SCHEMA.code_tables)
+    frames = list(reader.batches())
+    assert all(f.height for f in frames)
+    assert pl.concat(frames)["__line"].to_list() == [1, 2, 6]
+    (finding,) = [f for f in reader.findings if f.code == "DAT001"]
+    assert finding.count == 3
+    # The command, in its smallest batches (1000): the second thousand records all unreadable.
+    lines = CLEAN.read_bytes().split(b"\r\n")[:-1]
+    records = [bytearray(r) for r in lines[:3000]]
+    for record in records[1000:2000]:
+        record[38:38 + len(bad)] = bad
+    path.write_bytes(b"\r\n".join([*map(bytes, records), lines[3000]]) + b"\r\n")  # and the trailer
+    mapping = DATA / "mappings" / "juki_mainframe_jumin.xlsx"
+    result = run_cli("--lang", "en", "validate", str(mapping), str(path), "--batch-rows", "1000", "--no-store",
+                     "--format", "json", expect=1)
+    report = json.loads(result.stdout)
+    assert report["counts_by_code"]["DAT001"] == 1000
+    assert (report["summary"]["rows_in"], report["summary"]["rows_rejected"]) == (3000, 1000)
 
 
 def test_a_unit_separator_inside_a_field_is_kept(tmp_path: Path) -> None:
