@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from migrator.catalogue import Severity, spec
-from migrator.i18n import Lang, in_lang, shorten
+from migrator.i18n import SHOWN_CHARS, Lang, in_lang, shorten
 from migrator.location import Location
 from migrator.report.masking import MaskKind, maybe_mask
 
@@ -17,6 +17,10 @@ ECHOED = frozenset({
     "old", "new", "code_value", "value_text", "label", "sheet", "field", "column", "setting", "charset",
     "attribute", "type", "schema_id", "mapping", "vendor", "tag", "found",
 })
+# Names (an item, a table, a sheet) are shown whole up to a length no name of the standard reaches: a message
+# names an item exactly as the standard writes it; only a cell that is no name at all is cut.
+NAMES = frozenset({"item", "name", "table", "legacy", "standard", "target", "sheet", "field", "column"})
+NAME_CHARS = 120
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,7 @@ def make_finding(
     """
     entry = spec(code)
     shown = maybe_mask(value, sensitive=sensitive, show_values=show_values, kind=mask_kind)
-    fill = {k: shorten(v) if k in ECHOED and isinstance(v, str) else v
+    fill = {k: shorten(v, NAME_CHARS if k in NAMES else SHOWN_CHARS) if k in ECHOED and isinstance(v, str) else v
             for k, v in {"item": item, **params, "value": shown}.items()}
     missing = entry.params - fill.keys()
     if missing:

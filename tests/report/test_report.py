@@ -258,3 +258,18 @@ def test_findings_of_a_sheet_follow_its_rows_and_columns_not_the_text_of_the_cel
     report = Report.of("t", [make_finding("MAP203", Location(file="b.xlsx", sheet="項目対応", cell=c), item="x",
                                           table="t", hint="", hint_ja="") for c in cells])
     assert [f.location.cell for f in report.findings] == [None, "Z1", "AA1", "A9", "B9", "A10", "A100", "A1000"]
+
+
+def test_a_message_names_an_item_whole_and_cuts_only_what_no_name_reaches() -> None:
+    """Names (an item, a table) are shown as written up to 120 characters; any other echoed text, and longer
+    names, are cut at 40 (120) characters with '…'."""
+    from migrator.location import Location
+    from migrator.report import make_finding
+
+    long_name = "転出先住所（予定）_" * 6  # 60 characters: longer than any name of the standard, still a name
+    f = make_finding("MAP203", Location(sheet="項目対応", cell="B2"), item=long_name, table="住民", hint="", hint_ja="")
+    assert long_name in f.message_en and long_name in f.message_ja
+    f = make_finding("MAP203", Location(sheet="項目対応", cell="B2"), item="あ" * 500, table="住民", hint="", hint_ja="")
+    assert "あ" * 120 + "…" in f.message_en and "あ" * 121 not in f.message_en
+    f = make_finding("DAT106", Location(file="x.csv", line=2), item="氏名", value="か" * 100, check="jis_x_0208")
+    assert f.value == "か" * 40 + "…"
