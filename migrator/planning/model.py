@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+import functools
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from migrator.planning.calendar import BusinessCalendar
@@ -64,11 +65,18 @@ class ScheduledTask:
         return f"{self.municipality_code} {self.system_name} {self.phase_label(lang)}"
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        """The task's fields, dates as ISO text. Every field is a plain value: no deep copy (``asdict``'s took
+        most of a national plan's JSON export)."""
+        data = {name: getattr(self, name) for name in _task_fields()}
         for k, v in data.items():
             if isinstance(v, dt.date):
                 data[k] = v.isoformat()
         return data
+
+
+@functools.cache
+def _task_fields() -> tuple[str, ...]:
+    return tuple(f.name for f in fields(ScheduledTask))
 
 
 @dataclass
