@@ -90,7 +90,7 @@ def _resolve_side(registry: SchemaRegistry, mapping: Mapping, findings: list[Fin
     schema = resolve_schema(registry, schema_id)
     if schema is None:
         findings.append(make_finding("MAP207", mapping.setting_place(settings[0]), what=f"{side} schema",
-                                     name=schema_id, known=tuple(registry.ids) or "-",
+                                     what_ja=settings[0], name=schema_id, known=tuple(registry.ids) or "-",
                                      hint=f". Put your own schema files in a folder named by {SCHEMAS_ENV}",
                                      hint_ja=f"。独自のスキーマファイルは {SCHEMAS_ENV} で指定したフォルダに置いてください"))
         return None, None
@@ -98,7 +98,7 @@ def _resolve_side(registry: SchemaRegistry, mapping: Mapping, findings: list[Fin
         return schema, schema.table(table_name)
     except KeyError:
         findings.append(make_finding("MAP207", mapping.setting_place(settings[1]), what=f"{side} table",
-                                     name=table_name or "", known=tuple(schema.table_names) or "-", hint="", hint_ja=""))
+                                     what_ja=settings[1], name=table_name or "", known=tuple(schema.table_names) or "-", hint="", hint_ja=""))
         return schema, None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import polars as pl
@@ -391,3 +392,18 @@ def test_the_check_digit_problems_say_different_things_in_both_languages() -> No
 
     codes = ("MAP407", "MAP413", "MAP414", "MAP415")
     assert len({spec(c).message_en for c in codes}) == len({spec(c).message_ja for c in codes}) == 4
+
+
+@pytest.mark.parametrize(("side", "ja", "en"), [
+    ({"standard_schema": "std-none"}, "標準スキーマ 'std-none'", "standard schema 'std-none'"),
+    ({"standard_table": "なし"}, "標準テーブル 'なし'", "standard table 'なし'"),
+    ({"legacy_schema": "legacy-none", "legacy_table": "個人"}, "現行スキーマ 'legacy-none'", "legacy schema 'legacy-none'"),
+    ({"legacy_schema": "legacy-juki-rdb", "legacy_table": "なし"}, "現行テーブル 'なし'", "legacy table 'なし'"),
+])
+def test_a_missing_schema_or_table_is_named_in_the_language_of_the_message(side: dict[str, str], ja: str,
+                                                                            en: str) -> None:
+    mapping = Mapping(id="t", **{"standard_schema": "std-001-juki", "standard_table": "住民", **side},
+                      items=(ItemRow("氏名", ("a",)),))
+    (found,) = [f for f in check_mapping(mapping, registry=REGISTRY_S).findings if f.code == "MAP207"]
+    assert found.message_ja.startswith(ja) and found.message_en.startswith(en)
+    assert not re.search(r"[A-Za-z]+ (schema|table)", found.message_ja)
