@@ -9,10 +9,12 @@ from pathlib import Path
 import yaml
 
 from migrator.errors import SpecError
+from migrator.i18n import join_list, shorten
 from migrator.limits import yaml_error
 from migrator.location import Location
 
 KINDS = ("systems", "interfaces", "vendors")
+TOP_KEYS = ("sheets", "columns")
 REQUIRED: dict[str, tuple[str, ...]] = {
     "systems": ("area",),
     "interfaces": ("source", "target"),
@@ -30,19 +32,27 @@ class Synonyms:
     columns: dict[str, dict[str, tuple[str, ...]]]
 
     def extended(self, other: dict) -> Synonyms:
-        """This table with the sheet names and labels of ``other`` (same shape as the YAML) added."""
+        """This table with the sheet names and labels of ``other`` (same shape as the YAML) added.
+
+        Raises:
+            SynonymsError: ``other`` has a key, sheet kind or column the table has not, or a value of the wrong shape.
+        """
         sheets = {k: list(v) for k, v in self.sheets.items()}
         columns = {k: {f: list(ls) for f, ls in v.items()} for k, v in self.columns.items()}
+        unknown = [str(k) for k in other if k not in TOP_KEYS]
+        if unknown:
+            raise SynonymsError(f"unknown key {unknown[0]!r} (use {join_list(TOP_KEYS, 'en')})",
+                                f"未知のキー '{unknown[0]}' があります(使えるキー: {join_list(TOP_KEYS, 'ja')})")
         for kind, names in _mapping(other.get("sheets"), "sheets").items():
-            if kind not in KINDS:
-                raise ValueError(f"unknown sheet kind {kind!r} (use {', '.join(KINDS)})")
+            _known_kind(kind)
             sheets[kind] += _labels(names, f"sheets.{kind}")
         for kind, fields in _mapping(other.get("columns"), "columns").items():
-            if kind not in KINDS:
-                raise ValueError(f"unknown sheet kind {kind!r} (use {', '.join(KINDS)})")
+            _known_kind(kind)
             for fieldname, labels in _mapping(fields, f"columns.{kind}").items():
                 if fieldname not in columns[kind]:
-                    raise ValueError(f"unknown column {kind}.{fieldname} (use {', '.join(columns[kind])})")
+                    raise SynonymsError(
+                        f"unknown column {kind}.{fieldname} (use {join_list(columns[kind], 'en')})",
+                        f"未知の列 {kind}.{fieldname} があります(使える列: {join_list(columns[kind], 'ja')})")
                 columns[kind][fieldname] += _labels(labels, f"columns.{kind}.{fieldname}")
         return Synonyms(
             sheets={k: tuple(v) for k, v in sheets.items()},
@@ -50,11 +60,39 @@ class Synonyms:
         )
 
 
+class SynonymsError(ValueError):
+    """A synonyms file that cannot extend the table, said in English and in Japanese."""
+
+    def __init__(self, en: str, ja: str) -> None:
+        super().__init__(en)
+        self.en = en
+        self.ja = ja
+
+
+_YAML_TYPES = {"str": ("text", "文字列"), "int": ("a number", "数値"), "float": ("a number", "数値"),
+               "bool": ("true/false", "真偽値"), "list": ("a list", "リスト"), "dict": ("a mapping", "対応表")}
+
+
+def _shape(value: object) -> tuple[str, str]:
+    """What a YAML value is, in English and in Japanese (the value itself shortened)."""
+    en, ja = _YAML_TYPES.get(type(value).__name__, (type(value).__name__, type(value).__name__))
+    shown = shorten(repr(value))
+    return f"{en} {shown}", f"{ja} {shown}"
+
+
+def _known_kind(kind: object) -> None:
+    if kind not in KINDS:
+        raise SynonymsError(f"unknown sheet kind {str(kind)!r} (use {join_list(KINDS, 'en')})",
+                            f"未知のシートの種類 '{kind}' があります(使える種類: {join_list(KINDS, 'ja')})")
+
+
 def _mapping(value: object, key: str) -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ValueError(f"{key} must be a mapping of names, not {type(value).__name__} {value!r}")
+        en, ja = _shape(value)
+        raise SynonymsError(f"{key} must be a mapping of names, not {en}",
+                            f"{key} は名前の対応表 (キー: 値) にしてください({ja} になっています)")
     return value
 
 
@@ -65,7 +103,9 @@ def _labels(value: object, key: str) -> list[str]:
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return [str(value)]
     if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
-        raise ValueError(f"{key} must be a list of labels, not {type(value).__name__} {value!r}")
+        en, ja = _shape(value)
+        raise SynonymsError(f"{key} must be a list of labels, not {en}",
+                            f"{key} は見出しのリストにしてください({ja} になっています)")
     return [str(v) for v in value if v is not None]
 
 
@@ -99,9 +139,13 @@ def load_synonyms(path: Path | None = None) -> Synonyms:
         except yaml.YAMLError as exc:
             raise yaml_error(exc, path, text) from None
         if not isinstance(raw, dict):
-            raise ValueError("the file must hold a mapping with 'sheets' and/or 'columns'")
+            raise SynonymsError("the file must hold a mapping with 'sheets' and/or 'columns'",
+                                "ファイルには sheets と columns の一方または両方を対応表 (キー: 値) で書いてください")
         return base.extended(raw)
     except FileNotFoundError as exc:
         raise SpecError("Synonym file not found.", "同義語ファイルが見つかりません。", location=loc) from exc
+    except SynonymsError as exc:
+        raise SpecError(f"Invalid synonym file: {exc.en}", f"同義語ファイルが不正です: {exc.ja}", location=loc) from exc
     except (ValueError, TypeError, AttributeError) as exc:
-        raise SpecError(f"Invalid synonym file: {exc}", f"同義語ファイルが不正です: {exc}", location=loc) from exc
+        raise SpecError(f"Invalid synonym file: {exc}", "同義語ファイルの形が読めません (docs/inventory.md の例の形で書いてください)",
+                        location=loc) from exc

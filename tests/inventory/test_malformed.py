@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -219,3 +220,27 @@ def test_lists_in_messages_are_joined_in_the_language_of_the_message(store: Stor
     assert "（シート: 集計、メモ）" in by_code["INV001"].message_ja
     assert "区分, 件数, 備考" in by_code["INV015"].message_en and "区分、件数、備考" in by_code["INV015"].message_ja
     assert "(required columns: 業務)" in by_code["INV002"].message_en
+
+
+@pytest.mark.parametrize(("body", "ja", "en"), [
+    ("column:\n  systems:\n    planned_date: [x]\n", "未知のキー 'column' があります(使えるキー: sheets、columns)",
+     "unknown key 'column' (use sheets, columns)"),
+    ("sheets:\n  system: [調査票]\n", "未知のシートの種類 'system' があります(使える種類: systems、interfaces、vendors)",
+     "unknown sheet kind 'system' (use systems, interfaces, vendors)"),
+    ("columns:\n  vendor:\n    name: [x]\n", "未知のシートの種類 'vendor'", "unknown sheet kind 'vendor'"),
+    ("columns:\n  vendors:\n    nosuch: [x]\n", "未知の列 vendors.nosuch があります(使える列: ", "unknown column vendors.nosuch (use "),
+    ("sheets: 42\n", "sheets は名前の対応表 (キー: 値) にしてください(数値 42 になっています)",
+     "sheets must be a mapping of names, not a number 42"),
+    ("columns:\n  systems:\n    planned_date: {a: 1}\n", "columns.systems.planned_date は見出しのリストにしてください",
+     "columns.systems.planned_date must be a list of labels"),
+    ("- sheets\n", "sheets と columns の一方または両方", "the file must hold a mapping"),
+])
+def test_a_wrong_synonyms_file_is_said_in_one_language(workdir: Path, body: str, ja: str, en: str) -> None:
+    path = _book(workdir / "s.xlsx", [HEADER, _row()])
+    wrong = workdir / "wrong.yaml"
+    wrong.write_text(body, encoding="utf-8")
+    said_ja = run_cli("--lang", "ja", "inventory", "check", str(path), "--synonyms", str(wrong), expect=2).stderr
+    said_en = run_cli("--lang", "en", "inventory", "check", str(path), "--synonyms", str(wrong), expect=2).stderr
+    assert "wrong.yaml" in said_ja and ja in said_ja and en in said_en
+    assert not re.search(r"\b(unknown|must|use|not a)\b", said_ja), said_ja
+    assert not re.search(r"[ぁ-ん]", said_en), said_en
