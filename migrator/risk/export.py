@@ -7,6 +7,7 @@ from pathlib import Path
 
 from migrator.excel.writer import SheetSpec, write_workbook
 from migrator.i18n import Lang, join_list, role_name
+from migrator.i18n import t as say
 from migrator.limits import write_output_text
 from migrator.planning.export import plan_sheets
 from migrator.planning.export import to_html as plan_html
@@ -39,10 +40,13 @@ def concern_rows(register: Register, lang: Lang = "en") -> list[list[object]]:
              f"{c.owner} ({role_name(c.owner_role, lang)})", c.due] for c in register.concerns]
 
 
-def readiness_rows(register: Register) -> list[list[object]]:
+def readiness_rows(register: Register, lang: Lang = "en") -> list[list[object]]:
+    """One row per system: its last linked run's figures, the reconciliation's outcome said and the findings
+    listed as ``lang`` says and lists them."""
     return [[r.municipality_code, r.area_code, r.system_name, r.run_id, r.mapping_id, r.run_date, r.rows_in,
              r.rows_rejected, f"{r.reject_share:.1%}" if r.reject_share is not None else "-", r.gaiji_unmapped,
-             r.reconciliation, ", ".join(f"{k}×{v}" for k, v in sorted(r.counts.items()))]
+             say(f"recon_{r.reconciliation}", lang) if r.reconciliation in ("ok", "gaps") else r.reconciliation,
+             join_list((f"{k}×{v}" for k, v in sorted(r.counts.items())), lang)]
             for r in register.readiness]
 
 
@@ -54,7 +58,7 @@ def register_sheets(register: Register, lang: Lang = "ja") -> list[SheetSpec]:
         SheetSpec(name="懸念点" if lang == "ja" else "Concerns", header=concern_header(lang), rows=rows, fills=fills,
                   widths={5: 24, 6: 28, 7: 60, 8: 60, 9: 24, 10: 12}),
         SheetSpec(name="データ準備状況" if lang == "ja" else "Data readiness", header=_READY[lang],
-                  rows=readiness_rows(register), widths={3: 24, 5: 24, 12: 40}),
+                  rows=readiness_rows(register, lang), widths={3: 24, 5: 24, 12: 40}),
     ]
 
 
@@ -84,7 +88,7 @@ def register_section(register: Register, lang: Lang = "ja") -> str:
     out = [f"<h2>{escape(title)}</h2>", f"<p>{escape(counts)}</p>"]
     out.append(_table(concern_header(lang), concern_rows(register, lang), [c.severity for c in register.concerns]))
     out.append(f"<h2>{'データ準備状況' if lang == 'ja' else 'Data readiness'}</h2>")
-    out.append(_table(_READY[lang], readiness_rows(register)))
+    out.append(_table(_READY[lang], readiness_rows(register, lang)))
     return "\n".join(out)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from migrator.i18n import Lang
 from migrator.inventory.model import Inventory, Municipality
 from migrator.risk import Concern, diff, evaluate, link_runs
 from tests.risk.facts import AS_OF, CODE, RUN, SYSTEM, inventory, plan, with_run
@@ -76,3 +77,17 @@ def test_a_concern_survives_its_snapshot_form() -> None:
                         as_of=AS_OF)
     concern = register.concerns[0]
     assert Concern.from_dict(concern.to_dict()) == concern
+
+
+def test_the_readiness_sheet_lists_findings_and_says_reconciliation_as_the_language_does() -> None:
+    from migrator.risk.export import register_sheets, to_html
+
+    run = with_run(rows_rejected=20, counts={"DAT108": 2, "DAT301": 1})
+    register = evaluate(inventory=inventory(), runs=[run], plan=None, as_of=AS_OF)
+    said: tuple[tuple[Lang, str, str], ...] = (("ja", "DAT108×2、DAT301×1", "不一致あり"),
+                                               ("en", "DAT108×2, DAT301×1", "gaps"))
+    for lang, findings, recon in said:
+        (_, ready) = register_sheets(register, lang)
+        (row,) = ready.rows
+        assert (row[-2], row[-1]) == (recon, findings)
+        assert findings in to_html(register, lang)
