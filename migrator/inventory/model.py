@@ -88,6 +88,20 @@ class System:
             return f"{self.source.rsplit('!', 1)[0]}!{self.cells[fieldname]}"
         return self.source
 
+    def set_at(self, fieldname: str) -> str | None:
+        """Where the value of ``fieldname`` was set (``file sheet!J5``): its own cell, or the cell of the field that
+        implies it (the special-support deadline that no 特定移行支援期限 cell gives is set by the 特定移行支援 cell);
+        None when no such cell was read."""
+        if fieldname == "special_deadline" and (self.special_deadline is None or fieldname not in self.cells):
+            fieldname = "special_support"
+        return self.cell(fieldname) if self.source and fieldname in self.cells else None
+
+    def deadline_at(self) -> str | None:
+        """Where the deadline a cut-over is held to comes from: the 特定移行支援期限 or 特定移行支援 cell of a
+        special-support system, else (FY2025's end, or a plan's own deadline, is no cell's) the 移行予定日 cell the
+        deadline is weighed against; the row when neither was read."""
+        return self.set_at("special_deadline" if self.special_support else "planned_date") or self.source
+
     @property
     def key(self) -> tuple[str, str, str]:
         """Natural key: 団体コード + 業務 + システム名."""

@@ -311,7 +311,7 @@ def build_plan(
             t = tasks[i]
             chain = chains.trace(i)
             findings.append(make_finding(
-                "PLN002", source_location(graph.systems[graph.system_of[i]].source), item=t.system_name,
+                "PLN002", source_location(graph.systems[graph.system_of[i]].deadline_at()), item=t.system_name,
                 task=t.label("en"), task_ja=t.label("ja"),
                 finish=t.finish_date.isoformat() if t.finish_date else "", deadline=due.isoformat(), days=over,
                 chain=" ← ".join(f"{tasks[v].label('en')}{why}" for v, why in chain),

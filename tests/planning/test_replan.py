@@ -143,3 +143,29 @@ def test_a_planned_date_before_the_plan_start_is_warned_at_its_cell_unless_cut_o
     (stale,) = [f for f in report.findings if f.code == "PLN010"]
     assert stale.location == Location(file="/in/a.xlsx", sheet="システム一覧", cell="J5")
     assert stale.message_en.startswith("The inventory plans 131016 住民基本台帳システム for 1900-01-01, before the plan's start")
+
+
+def test_a_late_cut_over_is_named_at_the_cell_that_set_its_deadline_or_its_planned_date() -> None:
+    from migrator.inventory.model import Inventory
+    from migrator.location import Location
+
+    inv = sample_inventory(municipalities=1)
+    cells = {"planned_date": "J5", "special_support": "M5", "special_deadline": "N5"}
+    placed = []
+    for n, s in enumerate(inv.systems):
+        special = {"special_support": True, "special_deadline": dt.date(2025, 6, 30)} if n % 3 == 1 else (
+            {"special_support": True, "special_deadline": None} if n % 3 == 2 else {"special_support": False})
+        placed.append(dataclasses.replace(s, source=f"/in/a.xlsx システム一覧!A{n + 5}", **special,
+                                          cells={k: f"{v[0]}{n + 5}" for k, v in cells.items()}))
+    inventory = Inventory(municipalities=inv.municipalities, systems=tuple(placed), interfaces=inv.interfaces,
+                          vendors=inv.vendors)
+    report = build_plan(inventory, start=dt.date(2025, 4, 1), deadline=dt.date(2025, 6, 30)).report
+    late = [f for f in report.findings if f.code == "PLN002"]
+    by_name = {s.name: (n, s) for n, s in enumerate(placed)}
+    columns = set()
+    for f in late:
+        n, s = by_name[f.item or ""]
+        column = "J" if not s.special_support else ("N" if s.special_deadline else "M")
+        assert f.location == Location(file="/in/a.xlsx", sheet="システム一覧", cell=f"{column}{n + 5}"), f.message_en
+        columns.add(column)
+    assert columns >= {"J", "N"}
