@@ -217,9 +217,9 @@ def _evidence(rule: Rule, system: System, facts: dict[str, Any], run: RunRecord 
                                   if isinstance(c.value, str) and c.value.startswith("@"))]))
     out = []
     row = system.source or f"{system.municipality_code} {system.area_name} {system.name}"
-    at_cells = [f for f in named if FACTS[f] == "inventory" and system.source and f in system.cells]
+    at_cells = [f for f in named if FACTS[f] == "inventory" and system.set_at(f)]
     for f in at_cells:
-        out.append(Evidence(source="inventory", ref=system.cell(f) or row, detail=_stated(facts, [f], "en"),
+        out.append(Evidence(source="inventory", ref=system.set_at(f) or row, detail=_stated(facts, [f], "en"),
                             detail_ja=_stated(facts, [f], "ja")))
     for source in ("inventory", "run", "plan"):
         shown = [f for f in named if FACTS[f] == source and f not in at_cells]

@@ -110,9 +110,10 @@ def test_inventory_evidence_is_at_the_cell_of_the_field_in_the_language_asked(st
 
     en, ja = evidence("en"), evidence("ja")
     assert en and len(en) == len(ja)
-    # 特定移行支援 at its cell (column M); the sheet has no 特定移行支援期限 column: the default is at the row
-    assert [e.split("!", 1)[1] for e in en] == ["M7: special support=yes", "A7: special deadline=2031-03-31",
-                                                "M8: special support=yes", "A8: special deadline=2031-03-31"]
-    assert [e.split("!", 1)[1] for e in ja] == ["M7: 特定移行支援=はい", "A7: 特定移行支援期限=2031-03-31",
-                                                "M8: 特定移行支援=はい", "A8: 特定移行支援期限=2031-03-31"]
+    # 特定移行支援 at its cell (column M); the sheet has no 特定移行支援期限 column: the default deadline is set by
+    # the 特定移行支援 cell, so it is at that cell too
+    assert [e.split("!", 1)[1] for e in en] == ["M7: special support=yes", "M7: special deadline=2031-03-31",
+                                                "M8: special support=yes", "M8: special deadline=2031-03-31"]
+    assert [e.split("!", 1)[1] for e in ja] == ["M7: 特定移行支援=はい", "M7: 特定移行支援期限=2031-03-31",
+                                                "M8: 特定移行支援=はい", "M8: 特定移行支援期限=2031-03-31"]
     assert all(e.startswith("[システム一覧] ") for e in ja) and all(e.startswith("[inventory] ") for e in en)

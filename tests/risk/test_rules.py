@@ -167,6 +167,14 @@ def test_evidence_points_at_the_cell_of_each_field_read_and_names_it_as_the_inve
                   "[inventory] inventory.xlsx システム一覧!N5: special deadline=2030-03-31"]
     assert ja == ["[システム一覧] inventory.xlsx システム一覧!M5: 特定移行支援=はい",
                   "[システム一覧] inventory.xlsx システム一覧!N5: 特定移行支援期限=2030-03-31"]
+    # no 特定移行支援期限 cell (or a blank one and the default deadline): the deadline is at the 特定移行支援 cell
+    for cells, deadline in (({"special_support": "M5"}, dt.date(2030, 3, 31)),
+                            ({"special_support": "M5", "special_deadline": "N5"}, None)):
+        system = replace(SYSTEM, special_support=True, special_deadline=deadline, cells=cells)
+        (concern,) = evaluate(inventory=inventory(system), runs=[RUN], plan=plan(system), as_of=AS_OF).concerns
+        assert [e.text("en").split(" ", 2)[2] for e in concern.evidence] == [
+            "システム一覧!M5: special support=yes",
+            f"システム一覧!M5: special deadline={(deadline or system.deadline).isoformat()}"]
     # a field read nowhere (no cell) stays at the row; a run's and a plan's evidence speak the language asked
     (concern,) = evaluate(inventory=inventory(), runs=[with_run(counts={"MAP404": 4})], plan=plan(),
                           as_of=AS_OF).concerns
