@@ -115,13 +115,14 @@ def template(standard: str, table: str, legacy: str, legacy_table: str, out: Pat
         from migrator.services.mapping import read_samples
 
         samples = read_samples(sample, legacy=legacy, legacy_table=legacy_table)
+    key = "replaced" if existing_files(out) else "written"
     path, made = write_template(standard=standard, table=table, legacy=legacy, legacy_table=legacy_table, out=out,
                                 samples=samples)
     suggested = sum(1 for r in made.items if r.legacy)
     lang = app().lang
     click.echo(f"{len(made.items)} 標準項目 / {suggested} 候補あり" if lang == "ja"
                else f"{len(made.items)} standard items, {suggested} with a suggestion")
-    click.echo(t("written", lang, path=path))
+    click.echo(t(key, lang, path=path))
 
 
 @mapping.command()

@@ -407,3 +407,13 @@ def test_a_missing_schema_or_table_is_named_in_the_language_of_the_message(side:
     (found,) = [f for f in check_mapping(mapping, registry=REGISTRY_S).findings if f.code == "MAP207"]
     assert found.message_ja.startswith(ja) and found.message_en.startswith(en)
     assert not re.search(r"[A-Za-z]+ (schema|table)", found.message_ja)
+
+
+def test_the_template_says_when_it_replaced_an_existing_workbook(workdir: Path) -> None:
+    args = ("mapping", "template", "--standard", "001_juki", "--table", "住民", "--legacy", "juki_rdb",
+            "--legacy-table", "個人", "-o", "t.xlsx")
+    first = run_cli("--lang", "en", *args).stdout
+    assert "Wrote t.xlsx" in first and "replaced" not in first
+    again = run_cli("--lang", "en", *args).stdout
+    assert "Wrote t.xlsx (replaced the existing file)" in again
+    assert "出力しました (既存のファイルを置き換え): t.xlsx" in run_cli("--lang", "ja", *args).stdout
