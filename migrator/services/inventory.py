@@ -52,7 +52,7 @@ def _change_findings(changes: Sequence[Any]) -> list[Finding]:
                                      field_ja=field_ja, old=_show(change.old), new=_show(change.new)))
     for kind in ("municipality", "vendor", "system", "interface"):
         if created.get(kind):
-            findings.append(make_finding("INV090", Location(), kind=kind, n=created[kind]))
+            findings.append(make_finding("INV090", Location(), kind=kind, kind_ja=_KIND_JA[kind], n=created[kind]))
     return findings
 
 

@@ -68,6 +68,9 @@ def test_samples_import_with_documented_counts_and_findings(store: Store) -> Non
     created = {f.message_en for f in report.findings if f.code == "INV090"}
     assert created == {"Created 3 record(s) of municipality.", "Created 2 record(s) of vendor.",
                        "Created 31 record(s) of system.", "Created 10 record(s) of interface."}
+    assert {f.message_ja for f in report.findings if f.code == "INV090"} == {
+        "団体 を 3 件新規に登録しました。", "ベンダー を 2 件新規に登録しました。", "システム を 31 件新規に登録しました。",
+        "連携 を 10 件新規に登録しました。"}
     first = _snapshot(store)
     assert first["counts"] == COUNTS
     hachioji = [s for s in first["inventory"].systems if s.municipality_code == "132012"]
@@ -80,6 +83,8 @@ def test_samples_import_with_documented_counts_and_findings(store: Store) -> Non
 
     checked = check_store(store)
     assert _found(checked) == CHECK_FINDINGS
+    (late,) = [f for f in checked.findings if f.code == "INV104"]
+    assert "（2025年度末）" in late.message_ja and "(FY2025)" in late.message_en
     assert checked.counts_by_severity == {"error": 3, "warning": 7, "info": 0}
 
 
