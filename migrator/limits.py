@@ -341,6 +341,45 @@ def csv_reason(exc: csv.Error) -> dict[str, str]:
     return {"reason": text, "reason_ja": f"CSV の構文の誤り: {text}"}
 
 
+# The regular-expression compiler's problems (its own text is English): the start of its message → what it means.
+_REGEX_REASONS_JA: tuple[tuple[str, str], ...] = (
+    ("missing ), unterminated subpattern", "「(」が閉じられていません"),
+    ("unbalanced parenthesis", "対応する「(」のない「)」があります"),
+    ("unterminated character set", "「[」が閉じられていません"),
+    ("nothing to repeat", "繰り返し (*、+、? や {n}) の前に繰り返すものがありません"),
+    ("multiple repeat", "繰り返し (*、+、? や {n}) が重なっています"),
+    ("bad escape", "使えないエスケープ (\\ の後の文字) があります"),
+    ("bad character range", "文字範囲 (a-z など) の始めと終わりが逆です"),
+    ("unknown extension", "「(?」の後に使えない指定があります"),
+    ("missing group name", "グループ名がありません"),
+    ("bad character in group name", "グループ名に使えない文字があります"),
+    ("redefinition of group name", "同じグループ名が二度使われています"),
+    ("unknown group name", "定義されていないグループ名を参照しています"),
+    ("invalid group reference", "存在しないグループを参照しています"),
+    ("cannot refer to an open group", "閉じていないグループを参照しています"),
+    ("look-behind requires fixed-width pattern", "後読み (?<= や ?<!) の中は固定の長さにしてください"),
+    ("min repeat greater than max repeat", "繰り返し回数 {m,n} の m が n より大きくなっています"),
+    ("global flags not at the start of the expression", "(?i) などのフラグは式の先頭に書いてください"),
+    ("missing >, unterminated name", "グループ名の「>」がありません"),
+)
+
+
+def regex_reason(exc: Exception) -> dict[str, str]:
+    """What compiling a regular expression failed on, in both languages (``re.error``; also the OverflowError of
+    a too large repetition count and the RecursionError of a too deeply nested pattern, which ``re`` raises
+    as they are). The compiler's own text is English: it stays in ``reason`` only."""
+    if isinstance(exc, OverflowError):
+        return {"reason": "a repetition count is too large", "reason_ja": "繰り返し回数が大きすぎます"}
+    if isinstance(exc, RecursionError):
+        return {"reason": "the pattern is nested too deeply", "reason_ja": "( ) の入れ子が深すぎます"}
+    msg = str(getattr(exc, "msg", None) or exc)
+    pos = getattr(exc, "pos", None)
+    ja = next((meaning for start, meaning in _REGEX_REASONS_JA if msg.startswith(start)), "正規表現の構文の誤りです")
+    if isinstance(pos, int):
+        return {"reason": f"{msg} at character {pos + 1} of the pattern", "reason_ja": f"{ja} (パターンの {pos + 1} 文字目)"}
+    return {"reason": msg, "reason_ja": ja}
+
+
 # The YAML parser's common problems (its own text is English): the start of its message → what it means.
 _YAML_REASONS_JA: tuple[tuple[str, str], ...] = (
     ("could not find expected ':'", "「キー: 値」の「:」がありません (前の行の字下げか、閉じていない引用符を確かめてください)"),

@@ -21,6 +21,7 @@ import polars as pl
 from migrator import jp
 from migrator.i18n import shorten
 from migrator.jp.ids import MAX_M11_LENGTH
+from migrator.limits import regex_reason
 from migrator.mapping.language import Arg
 
 TEXT_KINDS = ("text", "date_text")
@@ -352,7 +353,7 @@ def regex_group_width(pattern: str, group: int) -> int | None:
         from re import _parser as parser  # type: ignore[attr-defined]
 
         tree = parser.parse(pattern)
-    except (ImportError, re.error):
+    except (ImportError, re.error, OverflowError, RecursionError):
         return None
 
     def find(node: Any) -> Any:
@@ -637,8 +638,10 @@ def bind(transform: Transform, args: tuple[Arg, ...], pos: int) -> tuple[dict[st
             if isinstance(bound.get("group"), int) and bound["group"] > compiled.groups:
                 errors.append(ArgError(f"the pattern has {compiled.groups} group(s), not {bound['group']}",
                                        f"正規表現のグループは {compiled.groups} 個です", pos))
-        except re.error as exc:
-            errors.append(ArgError(f"invalid regular expression: {exc}", f"正規表現が不正です: {exc}", pos))
+        except (re.error, OverflowError, RecursionError) as exc:
+            why = regex_reason(exc)
+            errors.append(ArgError(f"invalid regular expression: {why['reason']}", f"正規表現が不正です: {why['reason_ja']}",
+                                   pos))
     if transform.name == "date" and isinstance(bound.get("format"), str) and "%" not in bound["format"]:
         errors.append(ArgError("the format has no % directive (e.g. \"%Y/%m/%d\")",
                                "書式に % の指定がありません(例: \"%Y/%m/%d\")", pos))

@@ -14,7 +14,7 @@ from migrator.report.masking import MaskKind, maybe_mask
 # each shortened (i18n.shorten), whatever its length in the input; the location names the place of the rest.
 ECHOED = frozenset({
     "item", "value", "name", "table", "legacy", "standard", "target", "key", "text", "formula", "encoding",
-    "old", "new", "code_value", "value_text", "label", "sheet", "field", "column", "setting", "charset",
+    "key_ja", "old", "new", "code_value", "value_text", "label", "sheet", "field", "column", "setting", "charset",
     "attribute", "type", "schema_id", "mapping", "vendor", "tag", "found",
 })
 # Names (an item, a table, a sheet) are shown whole up to a length no name of the standard reaches: a message

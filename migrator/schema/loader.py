@@ -19,7 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from migrator.errors import InputError
 from migrator.i18n import shorten
 from migrator.jp.encoding import resolve_encoding
-from migrator.limits import check_input_file, compose_yaml, read_text_file, yaml_reason
+from migrator.limits import check_input_file, compose_yaml, read_text_file, regex_reason, yaml_reason
 from migrator.location import Location
 from migrator.report import Finding, make_finding
 from migrator.schema.model import (
@@ -78,6 +78,9 @@ class _Ctx:
         return Location(file=str(self.path), line=line)
 
     def add(self, code: str, node: Node | int | None, **params: Any) -> None:
+        """Add finding ``code``; a ``key`` given without ``key_ja`` is a YAML key, the same in both languages."""
+        if "key" in params:
+            params.setdefault("key_ja", params["key"])
         self.findings.append(make_finding(code, self.loc(node), **params))
 
     @property
@@ -89,25 +92,34 @@ def _line(node: Node) -> int:
     return node.start_mark.line + 1
 
 
-def _mapping(ctx: _Ctx, node: Node, allowed: Sequence[str], where: str,
+# A place in a schema file as findings name it: (English, Japanese).
+_Where = tuple[str, str]
+
+
+def _key(where: _Where) -> dict[str, str]:
+    return {"key": where[0], "key_ja": where[1]}
+
+
+def _mapping(ctx: _Ctx, node: Node, allowed: Sequence[str], where: _Where,
              required: Sequence[str] = ()) -> dict[str, Node] | None:
     """Return a mapping node's entries by key, reporting unknown, duplicate and missing keys."""
     if not isinstance(node, MappingNode):
-        ctx.add("SCH004", node, key=where, reason="expected a mapping (key: value)")
+        ctx.add("SCH004", node, **_key(where), reason="expected a mapping (key: value)",
+                reason_ja="「キー: 値」の形 (マッピング) で書いてください")
         return None
     out: dict[str, Node] = {}
     for knode, vnode in node.value:
         key = str(knode.value) if isinstance(knode, ScalarNode) else repr(knode.value)
         if key in out:
-            ctx.add("SCH021", knode, key=key, where=where, first=_line(out[key]))
+            ctx.add("SCH021", knode, key=key, where=where[0], where_ja=where[1], first=_line(out[key]))
             continue
         if key not in allowed:
-            ctx.add("SCH002", knode, key=key, where=where, allowed=tuple(allowed))
+            ctx.add("SCH002", knode, key=key, where=where[0], where_ja=where[1], allowed=tuple(allowed))
             continue
         out[key] = vnode
     for key in required:
         if key not in out:
-            ctx.add("SCH003", node, key=key, where=where)
+            ctx.add("SCH003", node, key=key, where=where[0], where_ja=where[1])
     return out
 
 
@@ -119,7 +131,8 @@ def _text(ctx: _Ctx, node: Node | None, key: str) -> str | None:
     if node is None or _is_null(node):
         return None
     if not isinstance(node, ScalarNode):
-        ctx.add("SCH004", node, key=key, reason="expected a single value")
+        ctx.add("SCH004", node, key=key, reason="expected a single value",
+                reason_ja="値を一つだけ書いてください (一覧やマッピングは書けません)")
         return None
     return str(node.value)
 
@@ -131,10 +144,12 @@ def _int(ctx: _Ctx, node: Node | None, key: str, *, minimum: int = 0) -> int | N
     try:
         value = int(raw.strip())
     except ValueError:
-        ctx.add("SCH004", node, key=key, reason=f"expected a whole number, found {shorten(raw)!r}")
+        ctx.add("SCH004", node, key=key, reason=f"expected a whole number, found {shorten(raw)!r}",
+                reason_ja=f"整数を書いてください ({shorten(raw)!r} は整数ではありません)")
         return None
     if value < minimum:
-        ctx.add("SCH004", node, key=key, reason=f"must be at least {minimum}, found {value}")
+        ctx.add("SCH004", node, key=key, reason=f"must be at least {minimum}, found {value}",
+                reason_ja=f"{minimum} 以上にしてください ({value} です)")
         return None
     return value
 
@@ -148,7 +163,8 @@ def _bool(ctx: _Ctx, node: Node | None, key: str, default: bool = False) -> bool
         return True
     if folded in _FALSE:
         return False
-    ctx.add("SCH004", node, key=key, reason=f"expected true or false, found {shorten(raw)!r}")
+    ctx.add("SCH004", node, key=key, reason=f"expected true or false, found {shorten(raw)!r}",
+            reason_ja=f"true か false を書いてください ({shorten(raw)!r} です)")
     return default
 
 
@@ -171,7 +187,7 @@ def _seq(ctx: _Ctx, node: Node | None, key: str) -> list[Node]:
     if node is None or _is_null(node):
         return []
     if not isinstance(node, SequenceNode):
-        ctx.add("SCH004", node, key=key, reason="expected a list")
+        ctx.add("SCH004", node, key=key, reason="expected a list", reason_ja="一覧 (リスト) で書いてください")
         return []
     return list(node.value)
 
@@ -202,7 +218,7 @@ def parse_schema(text: str, path: Path | str) -> tuple[Schema | None, list[Findi
         ctx.add("SCH001", why["line"], reason=why["reason"], reason_ja=why["reason_ja"])
         return None, ctx.findings
     if root is None:
-        ctx.add("SCH003", 1, key="format", where="file")
+        ctx.add("SCH003", 1, key="format", where="file", where_ja="ファイル")
         return None, ctx.findings
     schema = _schema(ctx, root)
     if schema is not None:
@@ -213,7 +229,7 @@ def parse_schema(text: str, path: Path | str) -> tuple[Schema | None, list[Findi
 
 
 def _schema(ctx: _Ctx, root: Node) -> Schema | None:
-    top = _mapping(ctx, root, FILE_KEYS, "file",
+    top = _mapping(ctx, root, FILE_KEYS, ("file", "ファイル"),
                    required=("format", "id", "kind", "title", "version", "provenance", "tables"))
     if top is None:
         return None
@@ -223,7 +239,8 @@ def _schema(ctx: _Ctx, root: Node) -> Schema | None:
         return None
     sid = _text(ctx, top.get("id"), "id") or ""
     if sid and not ID_RE.match(sid):
-        ctx.add("SCH004", top["id"], key="id", reason="use lower-case letters, digits, '-' and '_' only")
+        ctx.add("SCH004", top["id"], key="id", reason="use lower-case letters, digits, '-' and '_' only",
+                reason_ja="英小文字、数字、'-'、'_' だけを使ってください")
     kind = _text(ctx, top.get("kind"), "kind") or ""
     if kind and kind not in KINDS:
         ctx.add("SCH031", top["kind"], kind=kind, allowed=tuple(KINDS))
@@ -231,10 +248,10 @@ def _schema(ctx: _Ctx, root: Node) -> Schema | None:
     if area is not None and (not AREA_RE.match(area) or not 1 <= int(area) <= 37):
         ctx.add("SCH014", top["business_area"], area=area)
     if kind == "standard" and area is None and "business_area" not in top:
-        ctx.add("SCH003", root, key="business_area", where="file (kind: standard)")
+        ctx.add("SCH003", root, key="business_area", where="file (kind: standard)", where_ja="ファイル (kind: standard)")
     provenance = Provenance(source="")
     if "provenance" in top:
-        prov = _mapping(ctx, top["provenance"], PROVENANCE_KEYS, "provenance", required=("source", "verified"))
+        prov = _mapping(ctx, top["provenance"], PROVENANCE_KEYS, ("provenance", "provenance"), required=("source", "verified"))
         if prov is not None:
             provenance = Provenance(
                 source=_text(ctx, prov.get("source"), "source") or "",
@@ -255,7 +272,8 @@ def _schema(ctx: _Ctx, root: Node) -> Schema | None:
         seen_tables[table.name] = _line(tnode)
         tables.append(table)
     if "tables" in top and not tables and not ctx.failed:
-        ctx.add("SCH004", top["tables"], key="tables", reason="declare at least one table")
+        ctx.add("SCH004", top["tables"], key="tables", reason="declare at least one table",
+                reason_ja="テーブルを一つ以上宣言してください")
     return Schema(
         id=sid,
         kind=kind,
@@ -275,16 +293,18 @@ def _profiles(ctx: _Ctx, node: Node | None) -> dict[str, Profile]:
     """``profiles: {NAME: {description, required: [TABLE.ITEM], checks: {TABLE.ITEM: [check]}}}``."""
     if node is None or _is_null(node):
         return {}
-    body = _mapping(ctx, node, _AnyKey(), "profiles")
+    body = _mapping(ctx, node, _AnyKey(), ("profiles", "profiles"))
     out: dict[str, Profile] = {}
     for name, pnode in (body or {}).items():
         if name == STANDARD_PROFILE:
-            ctx.add("SCH004", pnode, key=f"profiles.{name}", reason="the standard profile is built in; choose another name")
+            ctx.add("SCH004", pnode, key=f"profiles.{name}", reason="the standard profile is built in; choose another name",
+                    reason_ja="standard プロファイルは組み込みです。別の名前にしてください")
             continue
-        pbody = _mapping(ctx, pnode, PROFILE_KEYS, f"profile {name}") or {}
+        pbody = _mapping(ctx, pnode, PROFILE_KEYS, (f"profile {name}", f"プロファイル {name}")) or {}
         checks: list[tuple[str, tuple[str, ...]]] = []
         if pbody.get("checks") is not None:
-            for target, cnode in (_mapping(ctx, pbody["checks"], _AnyKey(), f"profile {name}: checks") or {}).items():
+            for target, cnode in (_mapping(ctx, pbody["checks"], _AnyKey(),
+                                               (f"profile {name}: checks", f"プロファイル {name} の checks")) or {}).items():
                 names = []
                 for check, knode in _texts(ctx, cnode, "checks"):
                     if check not in NAMED_CHECKS:
@@ -301,15 +321,15 @@ def _code_tables(ctx: _Ctx, node: Node | None) -> dict[str, CodeTable]:
     out: dict[str, CodeTable] = {}
     if node is None or _is_null(node):
         return out
-    entries = _mapping(ctx, node, _AnyKey(), "code_tables")
+    entries = _mapping(ctx, node, _AnyKey(), ("code_tables", "code_tables"))
     for name, cnode in (entries or {}).items():
-        body = _mapping(ctx, cnode, CODE_TABLE_KEYS, f"code table {name}", required=("values",))
+        body = _mapping(ctx, cnode, CODE_TABLE_KEYS, (f"code table {name}", f"コード表 {name}"), required=("values",))
         if body is None:
             continue
         values: list[tuple[str, str]] = []
         vnode = body.get("values")
         if vnode is not None:
-            codes = _mapping(ctx, vnode, _AnyKey(), f"code table {name}") or {}
+            codes = _mapping(ctx, vnode, _AnyKey(), (f"code table {name}: values", f"コード表 {name} の values")) or {}
             for code, lnode in codes.items():
                 values.append((code, _text(ctx, lnode, f"code {code}") or ""))
             if not values:
@@ -330,18 +350,21 @@ class _AnyKey(tuple[str, ...]):
 
 
 def _file_layout(ctx: _Ctx, node: Node) -> FileLayout | None:
-    body = _mapping(ctx, node, FILE_LAYOUT_KEYS, "file", required=("format",))
+    body = _mapping(ctx, node, FILE_LAYOUT_KEYS, ("table file", "テーブルの file"), required=("format",))
     if body is None:
         return None
     fmt = _text(ctx, body.get("format"), "format") or "csv"
     if fmt not in FILE_FORMATS:
-        ctx.add("SCH004", body["format"], key="file.format", reason=f"use one of {', '.join(FILE_FORMATS)}")
+        ctx.add("SCH004", body["format"], key="file.format", reason=f"use one of {', '.join(FILE_FORMATS)}",
+                reason_ja=f"{'、'.join(FILE_FORMATS)} のいずれかにしてください")
     encoding = _text(ctx, body.get("encoding"), "encoding") or "utf-8"
     try:
         resolve_encoding(encoding)
     except ValueError:
         ctx.add("SCH004", body["encoding"], key="file.encoding",
-                reason=f"unsupported encoding {shorten(encoding)!r}: use utf-8, utf-8-sig or cp932 (Shift_JIS)")
+                reason=f"unsupported encoding {shorten(encoding)!r}: use utf-8, utf-8-sig or cp932 (Shift_JIS)",
+                reason_ja=f"文字コード {shorten(encoding)!r} には対応していません。utf-8、utf-8-sig、cp932 (Shift_JIS) の"
+                          "いずれかにしてください")
     return FileLayout(
         format=fmt,
         encoding=encoding,
@@ -352,13 +375,13 @@ def _file_layout(ctx: _Ctx, node: Node) -> FileLayout | None:
 
 
 def _table(ctx: _Ctx, node: Node) -> Table | None:
-    body = _mapping(ctx, node, TABLE_KEYS, "table", required=("name", "items"))
+    body = _mapping(ctx, node, TABLE_KEYS, ("table", "テーブル"), required=("name", "items"))
     if body is None:
         return None
     name = _text(ctx, body.get("name"), "name")
     if not name:
         return None
-    where = f"table {name}"
+    where = (f"table {name}", f"テーブル {name}")
     items: list[Item] = []
     first_line: dict[str, int] = {}
     for inode in _seq(ctx, body.get("items"), "items"):
@@ -386,15 +409,15 @@ def _table(ctx: _Ctx, node: Node) -> Table | None:
     )
 
 
-def _items(ctx: _Ctx, node: Node, where: str) -> list[Item]:
+def _items(ctx: _Ctx, node: Node, where: _Where) -> list[Item]:
     """One declared item, expanded to ``count`` items when it has ``repeat``."""
-    body = _mapping(ctx, node, ITEM_KEYS, f"{where} item", required=("name", "type"))
+    body = _mapping(ctx, node, ITEM_KEYS, (f"{where[0]} item", f"{where[1]} の項目"), required=("name", "type"))
     if body is None:
         return []
     name = _text(ctx, body.get("name"), "name")
     if not name:
         return []
-    at = f"{where}, item {name}"
+    at = (f"{where[0]}, item {name}", f"{where[1]} の項目 {name}")
     itype = _text(ctx, body.get("type"), "type") or ""
     if itype and itype not in ITEM_TYPES:
         ctx.add("SCH005", body["type"], item=name, type=itype, allowed=tuple(ITEM_TYPES))
@@ -410,8 +433,8 @@ def _items(ctx: _Ctx, node: Node, where: str) -> list[Item]:
     if pattern is not None:
         try:
             re.compile(pattern)
-        except re.error as exc:
-            ctx.add("SCH016", body["pattern"], item=name, reason=str(exc))
+        except (re.error, OverflowError, RecursionError) as exc:
+            ctx.add("SCH016", body["pattern"], item=name, **regex_reason(exc))
     applies = []
     for who, wnode in _texts(ctx, body.get("applies_to"), "applies_to"):
         if who not in APPLIES_TO:
@@ -422,8 +445,9 @@ def _items(ctx: _Ctx, node: Node, where: str) -> list[Item]:
     if ref_text is not None:
         m = REF_RE.match(ref_text)
         if m is None:
-            ctx.add("SCH004", body["references"], key=f"{at}: references",
-                    reason="write TABLE.ITEM or SCHEMA_ID:TABLE.ITEM")
+            ctx.add("SCH004", body["references"], key=f"{at[0]}: references", key_ja=f"{at[1]} の references",
+                    reason="write TABLE.ITEM or SCHEMA_ID:TABLE.ITEM",
+                    reason_ja="テーブル名.項目名 か スキーマID:テーブル名.項目名 の形で書いてください")
         else:
             reference = Reference(table=m["table"], item=m["item"], schema=m["schema"])
     dates = _text(ctx, body.get("dates"), "dates")
@@ -436,12 +460,14 @@ def _items(ctx: _Ctx, node: Node, where: str) -> list[Item]:
         new_checks.append(check)
     basis: list[tuple[str, str]] = []
     if body.get("basis") is not None:
-        for prop, bnode in (_mapping(ctx, body["basis"], BASIS_KEYS, f"{at}: basis") or {}).items():
+        for prop, bnode in (_mapping(ctx, body["basis"], BASIS_KEYS, (f"{at[0]}: basis", f"{at[1]} の basis")) or {}).items():
             basis.append((prop, _text(ctx, bnode, f"basis.{prop}") or ""))
     length = _int(ctx, body.get("length"), "length", minimum=1)
     max_length = _int(ctx, body.get("max_length"), "max_length", minimum=1)
     if length is not None and max_length is not None:
-        ctx.add("SCH004", body["max_length"], key=f"{at}: max_length", reason="declare length or max_length, not both")
+        ctx.add("SCH004", body["max_length"], key=f"{at[0]}: max_length", key_ja=f"{at[1]} の max_length",
+                reason="declare length or max_length, not both",
+                reason_ja="length と max_length はどちらか一方だけにしてください")
     base = Item(
         name=name,
         type=itype,
@@ -464,7 +490,7 @@ def _items(ctx: _Ctx, node: Node, where: str) -> list[Item]:
         start=_int(ctx, body.get("start"), "start", minimum=1),
         description=_text(ctx, body.get("description"), "description"),
         dates=dates,
-        dates_when=_condition(ctx, body.get("dates_when"), f"{at}: dates_when"),
+        dates_when=_condition(ctx, body.get("dates_when"), (f"{at[0]}: dates_when", f"{at[1]} の dates_when")),
         new_number_checks=tuple(new_checks),
         basis=tuple(basis),
         line=_line(node),
@@ -473,7 +499,7 @@ def _items(ctx: _Ctx, node: Node, where: str) -> list[Item]:
         return [base]
     rnode = body["repeat"]
     if isinstance(rnode, MappingNode):
-        rep = _mapping(ctx, rnode, REPEAT_KEYS, f"{at}: repeat", required=("count",)) or {}
+        rep = _mapping(ctx, rnode, REPEAT_KEYS, (f"{at[0]}: repeat", f"{at[1]} の repeat"), required=("count",)) or {}
         count = _int(ctx, rep.get("count"), "repeat.count", minimum=1)
         required_count = _int(ctx, rep.get("required"), "repeat.required") if "required" in rep else None
     else:
@@ -497,7 +523,7 @@ def _replace(item: Item, **changes: Any) -> Item:
     return replace(item, **changes)
 
 
-def _condition(ctx: _Ctx, node: Node | None, where: str) -> Condition | None:
+def _condition(ctx: _Ctx, node: Node | None, where: _Where) -> Condition | None:
     if node is None:
         return None
     body = _mapping(ctx, node, CONDITION_KEYS, where, required=("item",))
@@ -506,12 +532,13 @@ def _condition(ctx: _Ctx, node: Node | None, where: str) -> Condition | None:
     item = _text(ctx, body.get("item"), "item") or ""
     values = tuple(v for v, _ in _texts(ctx, body.get("in"), "in"))
     if not values and not _bool(ctx, body.get("present"), "present"):
-        ctx.add("SCH004", node, key=where, reason="give 'in: [codes]' or 'present: true'")
+        ctx.add("SCH004", node, **_key(where), reason="give 'in: [codes]' or 'present: true'",
+                reason_ja="'in: [コード]' か 'present: true' を書いてください")
     return Condition(item=item, values=values)
 
 
-def _rule(ctx: _Ctx, node: Node, where: str) -> Rule | None:
-    body = _mapping(ctx, node, RULE_KEYS, f"{where} rule", required=("kind",))
+def _rule(ctx: _Ctx, node: Node, where: _Where) -> Rule | None:
+    body = _mapping(ctx, node, RULE_KEYS, (f"{where[0]} rule", f"{where[1]} のルール"), required=("kind",))
     if body is None:
         return None
     kind = _text(ctx, body.get("kind"), "kind") or ""
@@ -522,14 +549,14 @@ def _rule(ctx: _Ctx, node: Node, where: str) -> Rule | None:
             "code_consistency": ("when", "then")}[kind]
     for key in need:
         if key not in body:
-            ctx.add("SCH003", node, key=key, where=f"{where} rule {kind}")
+            ctx.add("SCH003", node, key=key, where=f"{where[0]} rule {kind}", where_ja=f"{where[1]} のルール {kind}")
     if not all(k in body for k in need):
         return None
     return Rule(
         kind=kind,
         item=_text(ctx, body.get("item"), "item"),
-        when=_condition(ctx, body.get("when"), f"{kind}.when"),
-        then=_condition(ctx, body.get("then"), f"{kind}.then"),
+        when=_condition(ctx, body.get("when"), (f"{kind}.when", f"{kind}.when")),
+        then=_condition(ctx, body.get("then"), (f"{kind}.then", f"{kind}.then")),
         earlier=_text(ctx, body.get("earlier"), "earlier"),
         later=_text(ctx, body.get("later"), "later"),
         both_ways=_bool(ctx, body.get("both_ways"), "both_ways"),
@@ -553,7 +580,8 @@ def _check_semantics(ctx: _Ctx, schema: Schema) -> None:
                         ctx.add("SCH029", item.line, item=item.name, table=ct, code_value=too_long[0],
                                 size=item.size)
             if item.type == "code" and not item.code_tables:
-                ctx.add("SCH003", item.line, key="code_table", where=f"item {item.name} (type: code)")
+                ctx.add("SCH003", item.line, key="code_table", where=f"item {item.name} (type: code)",
+                        where_ja=f"項目 {item.name} (type: code)")
             ref = item.references
             if ref is not None and ref.schema in (None, schema.id):
                 _check_reference(ctx, item, ref, tables)
@@ -561,7 +589,8 @@ def _check_semantics(ctx: _Ctx, schema: Schema) -> None:
                 if companion is not None and not table.has_item(companion):
                     ctx.add("SCH020", item.line, item=item.name, companion=companion, table=table.name)
             if item.dates_when is not None and not table.has_item(item.dates_when.item):
-                ctx.add("SCH051", item.line, item=item.name, target=item.dates_when.item, where="dates_when")
+                ctx.add("SCH051", item.line, item=item.name, target=item.dates_when.item, where="dates_when",
+                        where_ja="dates_when")
         for rule in table.rules:
             for name in rule.items:
                 if not table.has_item(name):
@@ -580,7 +609,8 @@ def _check_semantics(ctx: _Ctx, schema: Schema) -> None:
         for target in targets:
             table_name, _, item_name = target.partition(".")
             if table_name not in tables or not tables[table_name].has_item(item_name):
-                ctx.add("SCH051", profile.line, item=profile.name, target=target, where=f"profile {profile.name}")
+                ctx.add("SCH051", profile.line, item=profile.name, target=target, where=f"profile {profile.name}",
+                        where_ja=f"プロファイル {profile.name}")
 
 
 def _codes_of(schema: Schema, item: Item) -> set[str] | None:
@@ -608,18 +638,22 @@ def _check_fixed(ctx: _Ctx, table: Table) -> None:
     for item in table.items:
         if item.start is None or item.length is None:
             ctx.add("SCH022", item.line, table=table.name,
-                    reason=f"item {item.name} needs start and length (bytes) in a fixed-width table")
+                    reason=f"item {item.name} needs start and length (bytes) in a fixed-width table",
+                    reason_ja=f"固定長のテーブルでは項目 {item.name} に start と length (バイト) が必要です")
             continue
         spans.append((item.start, item.start + item.length - 1, item))
     spans.sort(key=lambda s: s[0])
     for (_s1, e1, a), (s2, _e2, b) in itertools.pairwise(spans):
         if s2 <= e1:
             ctx.add("SCH022", b.line, table=table.name,
-                    reason=f"item {b.name} (byte {s2}) overlaps {a.name} (ends at byte {e1})")
+                    reason=f"item {b.name} (byte {s2}) overlaps {a.name} (ends at byte {e1})",
+                    reason_ja=f"項目 {b.name} ({s2} バイト目から) が {a.name} ({e1} バイト目まで) と重なっています")
     record = table.file.record_length if table.file else None
     if record is not None and spans and spans[-1][1] > record:
         ctx.add("SCH022", spans[-1][2].line, table=table.name,
-                reason=f"item {spans[-1][2].name} ends at byte {spans[-1][1]}, beyond record_length {record}")
+                reason=f"item {spans[-1][2].name} ends at byte {spans[-1][1]}, beyond record_length {record}",
+                reason_ja=f"項目 {spans[-1][2].name} が {spans[-1][1]} バイト目で終わり、record_length {record} を"
+                          "超えています")
 
 
 def load_schemas(paths: Iterable[Path | str], *, resolve: Callable[[str], Schema | None] | None = None,

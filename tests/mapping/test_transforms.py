@@ -28,8 +28,10 @@ def _argument_errors(transform: str) -> list[tuple[str, str, str]]:
     ("trim | pad", "pad: missing argument 'width' (takes pad(width, char='0', side='left')) (character 8)",
      "pad: 引数 width がありません(pad(width, char='0', side='left'))(8 文字目)"),
     ('extract("(")',
-     "extract: invalid regular expression: missing ), unterminated subpattern at position 0 (character 1)",
-     "extract: 正規表現が不正です: missing ), unterminated subpattern at position 0(1 文字目)"),
+     "extract: invalid regular expression: missing ), unterminated subpattern at character 1 of the pattern (character 1)",
+     "extract: 正規表現が不正です: 「(」が閉じられていません (パターンの 1 文字目)(1 文字目)"),
+    ('extract("a{99999999999}")', "extract: invalid regular expression: a repetition count is too large (character 1)",
+     "extract: 正規表現が不正です: 繰り返し回数が大きすぎます(1 文字目)"),
 ])
 def test_an_argument_error_is_named_in_both_languages(transform: str, en: str, ja: str) -> None:
     assert _argument_errors(transform) == [("MAP103", en, ja)]

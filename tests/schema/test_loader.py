@@ -135,3 +135,60 @@ def test_check_reads_yml_files_and_refuses_an_empty_folder(tmp_path: Path) -> No
     (folder / "bad.yml").write_text("format: migrator.schema/1\nid: x\nkind: nonsense\n", encoding="utf-8")
     result = run_cli("schema", "check", str(folder), expect=1)
     assert "bad.yml" in result.stdout
+
+
+_KANA_KANJI = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+_ENGLISH_PHRASE = re.compile(r"\b[A-Za-z]{2,}\s+[a-z]{2,}\b")  # two English words in a row: a leaked sentence
+
+
+def _one_language_each(findings: list, code: str) -> tuple[str, str]:
+    hit = next(f for f in findings if f.code == code)
+    assert not _KANA_KANJI.search(hit.message_en), hit.message_en
+    assert not _ENGLISH_PHRASE.search(hit.message_ja), hit.message_ja
+    return hit.message_ja, hit.message_en
+
+
+T = "tables:\n  - name: t1\n    items:\n"
+
+
+@pytest.mark.parametrize(("code", "body", "ja", "en"), [
+    ("SCH004", T + "      - {name: a, type: string, max_length: many}\n", "整数", "expected a whole number"),
+    ("SCH004", T + "      - {name: a, type: string, length: 0}\n", "1 以上", "at least 1"),
+    ("SCH004", T + "      - {name: a, type: string, required: maybe}\n", "true か false", "true or false"),
+    ("SCH004", T + "      - {name: a, type: string, length: 2, max_length: 3}\n", "どちらか一方", "not both"),
+    ("SCH004", T + "      - {name: a, type: string, references: nodot}\n", "テーブル t1 の項目 a の references",
+     "table t1, item a: references"),
+    ("SCH004", T + "      - {name: a, type: string, dates_when: {item: a}}\n", "present: true", "present: true"),
+    ("SCH004", "tables:\n  - name: t1\n    file: {format: xml}\n    items:\n      - {name: a, type: string}\n",
+     "いずれか", "use one of"),
+    ("SCH004", "profiles: [a, b]\n" + T + "      - {name: a, type: string}\n", "マッピング", "expected a mapping"),
+    ("SCH016", T + "      - {name: a, type: string, pattern: '(ab'}\n", "「(」が閉じられていません (パターンの 1 文字目)",
+     "unterminated subpattern at character 1 of the pattern"),
+    ("SCH016", T + "      - {name: a, type: string, pattern: 'a{99999999999}'}\n", "大きすぎ", "too large"),
+    ("SCH022", "tables:\n  - name: t1\n    file: {format: fixed}\n    items:\n      - {name: a, type: string}\n",
+     "start と length", "needs start and length"),
+    ("SCH022", "tables:\n  - name: t1\n    file: {format: fixed}\n    items:\n"
+     "      - {name: a, type: string, start: 1, length: 4}\n      - {name: b, type: string, start: 3, length: 4}\n",
+     "重なって", "overlaps"),
+    ("SCH022", "tables:\n  - name: t1\n    file: {format: fixed, record_length: 3}\n    items:\n"
+     "      - {name: a, type: string, start: 1, length: 4}\n", "超えて", "beyond record_length"),
+    ("SCH002", T + "      - {name: a, type: string, colour: red}\n", "テーブル t1 の項目 に", "table t1 item"),
+    ("SCH003", T.replace("name: t1\n    ", "name: t1\n    rules: [{kind: required_if}]\n    ")
+     + "      - {name: a, type: string}\n", "テーブル t1 のルール required_if", "table t1 rule required_if"),
+    ("SCH003", T + "      - {name: a, type: code}\n", "項目 a (type: code)", "item a (type: code)"),
+    ("SCH021", "code_tables:\n  c1:\n    values: {'1': x, '1': y}\n" + T + "      - {name: a, type: string}\n",
+     "コード表 c1 の values", "code table c1: values"),
+    ("SCH051", "profiles:\n  p1: {required: [t1.zz]}\n" + T + "      - {name: a, type: string}\n",
+     "プロファイル p1", "profile p1"),
+])
+def test_schema_finding_is_in_one_language_each(code: str, body: str, ja: str, en: str) -> None:
+    _, findings = parse_schema(HEAD + body, "s.yaml")
+    message_ja, message_en = _one_language_each(findings, code)
+    assert ja in message_ja and en in message_en
+
+
+def test_standard_file_without_business_area_is_told_in_each_language() -> None:
+    _, findings = parse_schema(HEAD.replace("business_area: '001'\n", "") + T + "      - {name: a, type: string}\n",
+                               "s.yaml")
+    message_ja, message_en = _one_language_each(findings, "SCH003")
+    assert "ファイル (kind: standard)" in message_ja and "file (kind: standard)" in message_en
