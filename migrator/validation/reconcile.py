@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from migrator.validation.types import RunOptions, TableRun
 
 
+# A measure as the 照合集計 setting writes it (DAT303 names it the same way).
+_WORDS = {"count": "件数", "sum": "合計"}
+
+
 def reconcile(result: TableRun, keys: pl.DataFrame, options: RunOptions) -> list[Finding]:
     """Reconciliation findings of one job (``keys``: the key/total columns kept by the run)."""
     from migrator.validation.types import legacy_key as key_of
@@ -58,11 +62,13 @@ def reconcile(result: TableRun, keys: pl.DataFrame, options: RunOptions) -> list
                                              value=examples[0].value))
     totals, bad = recon_totals(job.compiled)
     for part in bad:
-        findings.append(make_finding("DAT304", where, setting=part, reason="use 件数:ITEM or 合計:ITEM"))
+        findings.append(make_finding("DAT304", where, setting=part, reason="use 件数:ITEM or 合計:ITEM",
+                                     reason_ja="件数:項目名 か 合計:項目名 の形で書いてください"))
     for measure, item, written in totals:
         if item not in keys.columns:
-            findings.append(make_finding("DAT304", where, setting=f"{measure}:{written}",
-                                         reason=f"{item} is not a standard item of {job.compiled.standard.name}"))
+            findings.append(make_finding("DAT304", where, setting=f"{_WORDS[measure]}:{written}",
+                                         reason=f"{item} is not a standard item of {job.compiled.standard.name}",
+                                         reason_ja=f"{item} は {job.compiled.standard.name} の標準項目ではありません"))
             continue
         # The output file read back; without --out, the rows the run would have written.
         out = output.select(pl.col(item)).collect() if output is not None else \

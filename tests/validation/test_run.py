@@ -186,3 +186,17 @@ def test_an_error_writing_the_converted_file_stops_the_run_and_its_threads(tmp_p
         _run(tmp_path, standard)
     left = {t.name for t in set(threading.enumerate()) - before}
     assert not left & {"extract-reader", "output-writer"}
+
+
+def test_an_unusable_reconciliation_setting_is_told_in_each_language(tmp_path: Path, standard) -> None:
+    path = tmp_path / "setai.csv"
+    path.write_text(HEADER + ROWS[0] + "\n", encoding="utf-8")
+    compiled = identity(standard.table("世帯"), settings={"照合集計": "平均:世帯員数; 件数:nosuch"}, mapping_id="setai")
+    result = run_jobs([Job(compiled, path, standard)], RunOptions(out_dir=tmp_path / "out", reconcile=True))
+    bad = sorted((f.message_ja, f.message_en) for f in result.report.findings if f.code == "DAT304")
+    assert bad == [
+        ("照合設定「件数:nosuch」を解釈できません: nosuch は 世帯 の標準項目ではありません",
+         "Reconciliation setting 件数:nosuch cannot be used: nosuch is not a standard item of 世帯"),
+        ("照合設定「平均:世帯員数」を解釈できません: 件数:項目名 か 合計:項目名 の形で書いてください",
+         "Reconciliation setting 平均:世帯員数 cannot be used: use 件数:ITEM or 合計:ITEM"),
+    ]
