@@ -129,6 +129,14 @@ def status_name(status: str | None, lang: Lang) -> str:
     return status if lang == "ja" else _STATUSES.get(status, status)
 
 
+_SHEET_STATES_JA = {"hidden": "シートの再表示で表示できます", "veryHidden": "Excel の画面からは再表示できません"}
+
+
+def sheet_state_ja(state: str) -> str:
+    """A hidden sheet's state as openpyxl names it (``hidden``, ``veryHidden``) said in Japanese."""
+    return _SHEET_STATES_JA.get(state, "非表示")
+
+
 def t(key: str, lang: Lang, **params: object) -> str:
     """Return the CLI message ``key`` in ``lang`` with ``params`` filled in.
 

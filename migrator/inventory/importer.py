@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from migrator.excel import Formula, SheetData, WorkbookData, cell_ref, find_label_value, read_workbook
-from migrator.i18n import join_list
+from migrator.i18n import join_list, sheet_state_ja
 from migrator.inventory.areas import area_name, resolve_area
 from migrator.inventory.headers import Header, Lookup, best_guess, find_header, fold_label, stem_label
 from migrator.inventory.model import (
@@ -178,7 +178,8 @@ def _classify(builder: _Builder, book: WorkbookData) -> _SheetPlan:
     plan = _SheetPlan(book=book)
     for sheet in book.sheets.values():
         if sheet.state != "visible":
-            builder.add("INV016", Location(file=sheet.file, sheet=sheet.name), sheet=sheet.name, state=sheet.state)
+            builder.add("INV016", Location(file=sheet.file, sheet=sheet.name), sheet=sheet.name, state=sheet.state,
+                        state_ja=sheet_state_ja(sheet.state))
             continue
         named = _sheet_kind(sheet.name, builder.synonyms)
         found: dict[str, Header] = {}

@@ -15,6 +15,7 @@ from migrator.excel import (
     read_workbook,
     write_workbook,
 )
+from migrator.i18n import sheet_state_ja
 from migrator.location import Location
 from migrator.mapping.model import (
     EXCLUDED,
@@ -150,7 +151,8 @@ def read_mapping_workbook(path: Path) -> tuple[Mapping | None, list[Finding]]:
     sheet_cells = {name: Location(file=str(path), sheet=s.name, cell="A1") for name, s in sheets.items() if s}
     for name, sheet in sheets.items():
         if sheet is not None and sheet.state != "visible":
-            reader.findings.append(make_finding("MAP013", sheet_cells[name], sheet=sheet.name, state=sheet.state))
+            reader.findings.append(make_finding("MAP013", sheet_cells[name], sheet=sheet.name, state=sheet.state,
+                                                     state_ja=sheet_state_ja(sheet.state)))
     settings: dict[str, str] = {}
     setting_cells: dict[str, Location] = {}
     if sheets["概要"] is not None:

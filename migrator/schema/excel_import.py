@@ -21,7 +21,7 @@ import yaml
 
 from migrator.errors import InputError, SpecError
 from migrator.excel import Formula, SheetData, find_header, find_label_value, normalize_header, read_workbook
-from migrator.i18n import join_list
+from migrator.i18n import join_list, sheet_state_ja
 from migrator.limits import yaml_error
 from migrator.location import Location
 from migrator.report import Finding, Report, make_finding
@@ -365,10 +365,12 @@ def import_workbook(path: Path, *, sheet: str | None = None, schema_id: str | No
     for data in sheets:
         if sheet is None and data.state != "visible":
             # Hidden sheets hold lookup lists and superseded versions: skipped unless named with --sheet.
-            findings.append(make_finding("SCH061", data.location(1, 1), sheet=data.name, state=data.state))
+            findings.append(make_finding("SCH061", data.location(1, 1), sheet=data.name, state=data.state,
+                                         state_ja=sheet_state_ja(data.state)))
             continue
         if data.state != "visible":  # named with --sheet: read, and said so
-            findings.append(make_finding("SCH063", data.location(1, 1), sheet=data.name, state=data.state))
+            findings.append(make_finding("SCH063", data.location(1, 1), sheet=data.name, state=data.state,
+                                         state_ja=sheet_state_ja(data.state)))
         table = _import_sheet(data, syn, findings, report_missing=sheet is not None)
         if table is None and sheet is None:
             findings.append(make_finding("SCH062", data.location(1, 1), sheet=data.name, rows=HEADER_ROWS))

@@ -6,6 +6,7 @@ Each is refused before openpyxl unpacks it, with the limit and how to raise it, 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -85,3 +86,7 @@ def test_hidden_item_sheet_of_a_mapping_is_said(workdir: Path, state: str) -> No
     path = b.hide_sheet(b.MAPPING_XLSX, workdir, "項目対応", state)
     res = refused("mapping", "check", str(path), code="MAP013", exit=0, places=(str(path), "項目対応", state))
     assert "warning" in res.stdout
+    told = {"hidden": "シートの再表示で表示できます", "veryHidden": "Excel の画面からは再表示できません"}[state]
+    ja = refused("--lang", "ja", "mapping", "check", str(path), "--format", "json", code="MAP013", exit=0)
+    (message,) = [f["message"] for f in json.loads(ja.stdout)["findings"] if f["code"] == "MAP013"]
+    assert message.startswith(f"シート 項目対応 は非表示 ({told}) です") and "hidden" not in message.lower()

@@ -271,3 +271,14 @@ def test_corpus_imports_through_the_cli_without_a_synonyms_file(workdir: Path) -
     listed = json.loads(run_cli("inventory", "list", "--format", "json").stdout)
     assert {k: len(v) for k, v in listed.items()} == {"municipalities": 8, "systems": 25, "interfaces": 6,
                                                        "vendors": 9}
+
+
+def test_a_hidden_sheet_is_told_in_each_language(tmp_path: Path) -> None:
+    result = read_inventory([prefecture_rollup(tmp_path / "rollup.xlsx")])
+    hidden = {f.location.sheet: (f.message_ja, f.message_en) for f in result.findings if f.code == "INV016"}
+    assert hidden == {
+        "作業用": ("シート 作業用 は非表示（シートの再表示で表示できます）のため読み飛ばしました。取り込むには再表示してください。",
+                "Sheet 作業用 is hidden (hidden) and was skipped; unhide it to import it."),
+        "凡例": ("シート 凡例 は非表示（Excel の画面からは再表示できません）のため読み飛ばしました。取り込むには再表示してください。",
+               "Sheet 凡例 is hidden (veryHidden) and was skipped; unhide it to import it."),
+    }

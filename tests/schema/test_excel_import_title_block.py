@@ -116,10 +116,17 @@ def test_hidden_sheets_are_skipped_with_a_finding_and_read_when_named(tmp_path: 
         ("SCH061", "旧版", "Sheet 旧版 is hidden (hidden) and was skipped; name it with --sheet to import it"),
         ("SCH061", "リスト", "Sheet リスト is hidden (veryHidden) and was skipped; name it with --sheet to import it"),
     ]
+    assert [f.message_ja for f in result.findings if f.code == "SCH061"] == [
+        "シート 旧版 は非表示(シートの再表示で表示できます)のため読み飛ばしました。取り込むには --sheet でシート名を指定してください",
+        "シート リスト は非表示(Excel の画面からは再表示できません)のため読み飛ばしました。取り込むには --sheet でシート名を指定してください",
+    ]
     named = import_workbook(path, sheet="旧版")
     assert named.schema is not None and named.schema.table_names == ("住民(旧)",)
     assert [(f.code, f.location.sheet) for f in named.findings if f.code.startswith("SCH06")] == [
         ("SCH063", "旧版"), ("SCH060", "旧版")]
+    said = next(f for f in named.findings if f.code == "SCH063")
+    assert said.message_ja == "シート 旧版 は非表示(シートの再表示で表示できます)ですが、指定されたため読みました"
+    assert said.message_en == "Sheet 旧版 is hidden (hidden) and was read because it was named"
 
 
 def test_cli_import_names_tables_from_the_title_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
