@@ -12,7 +12,7 @@ from typing import Any
 
 from migrator.location import Location
 from migrator.report import Finding, Report, make_finding
-from migrator.schema.model import Item, Schema, Table
+from migrator.schema.model import Item, Schema, Table, attribute_ja
 
 # Attributes compared beyond type, length, required and code table (reported as SCH214).
 OTHER_ATTRIBUTES = ("scale", "charset", "pattern", "checks", "references", "sensitive", "applies_to",
@@ -35,7 +35,8 @@ class Change:
 
     def to_finding(self, file: str | None) -> Finding:
         params: dict[str, Any] = {"table": self.table, "old": self.old, "new": self.new,
-                                  "attribute": self.attribute, "code_value": self.code_value, "label": self.label}
+                                  "attribute": self.attribute, "code_value": self.code_value, "label": self.label,
+                                  "attribute_ja": None if self.attribute is None else attribute_ja(self.attribute)}
         fill: dict[str, Any] = {k: ("-" if v is None else v) for k, v in params.items()}
         return make_finding(self.code, Location(file=file, line=self.line), item=self.item, **fill)
 

@@ -25,7 +25,7 @@ from migrator.i18n import join_list, sheet_state_ja
 from migrator.limits import yaml_error
 from migrator.location import Location
 from migrator.report import Finding, Report, make_finding
-from migrator.schema.model import CodeTable, Item, Provenance, Schema, Table
+from migrator.schema.model import CodeTable, Item, Provenance, Schema, Table, attribute_ja
 
 SYNONYMS_FORMAT = "migrator.header-synonyms/1"
 HEADER_ROWS = 30
@@ -218,11 +218,13 @@ def _import_sheet(sheet: SheetData, syn: HeaderSynonyms, findings: list[Finding]
         if "key" in cols and _is_mark(cell("key"), syn):
             key.append(name)
     for flag, places in blanks.items():  # one finding a column: a blank flag is how most workbooks say "no"
-        label = _text(sheet.value(best.row, cols[flag])) or flag  # the column as the workbook names it
-        findings.append(make_finding("SCH109", places[0], sheet=sheet.name, field=label, rows=len(places),
-                                     read=f"required: {'false' if flag == 'required' else 'true'}",
-                                     cells=", ".join(p.cell or "" for p in places[:10])
-                                     + (" …" if len(places) > 10 else "")))
+        label = _text(sheet.value(best.row, cols[flag]))  # the column as the workbook names it
+        required = flag != "required"
+        findings.append(make_finding("SCH109", places[0], sheet=sheet.name, field=label or flag,
+                                     field_ja=label or attribute_ja(flag), rows=len(places),
+                                     read=f"required: {'true' if required else 'false'}",
+                                     read_ja=f"{'必須' if required else '必須でない'} (required: {str(required).lower()})",
+                                     cells=tuple(p.cell or "" for p in places[:10]) + (("…",) if len(places) > 10 else ())))
     table_name = _table_name(sheet, best.row - best.rows_used + 1, syn)
     findings.append(make_finding("SCH106", sheet.location(best.row, 1), sheet=sheet.name, table=table_name,
                                  items=len(items)))
@@ -235,8 +237,8 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
     drops, a length beside the type's own, an unknown flag) is SCH108 at its cell; nothing changes silently."""
 
     def read_as(fieldname: str, found: str, read: str, read_ja: str) -> None:
-        findings.append(make_finding("SCH108", where(fieldname), item=name, field=fieldname, found=found, read=read,
-                                     read_ja=read_ja))
+        findings.append(make_finding("SCH108", where(fieldname), item=name, field=fieldname,
+                                     field_ja=attribute_ja(fieldname), found=found, read=read, read_ja=read_ja))
 
     raw_type = _text(cell("type"))
     itype, type_size, scale = (None, None, None)
@@ -277,7 +279,8 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
             if _has_wide_digits(raw_scale):
                 read_as("scale", raw_scale, str(scale), str(scale))
         else:
-            findings.append(make_finding("SCH107", where("scale"), item=name, field="scale", found=raw_scale))
+            findings.append(make_finding("SCH107", where("scale"), item=name, field="scale",
+                                         field_ja=attribute_ja("scale"), found=raw_scale, found_ja=raw_scale))
     if itype == "integer" and scale:
         read_as("type", str(raw_type), f"decimal (scale {scale})", f"decimal(小数 {scale} 桁)")
         itype = "decimal"
@@ -292,7 +295,8 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
         scale = None
     code_table = _text(cell("code_table"))
     if itype == "code" and code_table is None:
-        findings.append(make_finding("SCH107", where("type"), item=name, field="code_table", found="(blank)"))
+        findings.append(make_finding("SCH107", where("type"), item=name, field="code_table",
+                                     field_ja=attribute_ja("code_table"), found="(blank)", found_ja="(空欄)"))
         itype = "string"
     required = False
     for flag in ("required", "nullable"):
@@ -303,7 +307,7 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
         if text is None:  # blank: the column's default (not required; not nullable, so required), said per sheet
             blanks.setdefault(flag, []).append(where(flag))
         elif not yes and normalize_header(text) not in syn.no_marks:
-            findings.append(make_finding("SCH108", where(flag), item=name, field=flag, found=text,
+            findings.append(make_finding("SCH108", where(flag), item=name, field=flag, field_ja=attribute_ja(flag), found=text,
                                          read=f"{flag}: false", read_ja=f"{flag}: false(印なし)"))
         required = yes if flag == "required" else not yes
         break
@@ -317,7 +321,8 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
             if _has_wide_digits(raw_start):
                 read_as("start", raw_start, str(start), str(start))
         else:
-            findings.append(make_finding("SCH107", where("start"), item=name, field="start", found=raw_start))
+            findings.append(make_finding("SCH107", where("start"), item=name, field="start",
+                                         field_ja=attribute_ja("start"), found=raw_start, found_ja=raw_start))
     column = _text(cell("column")) if "name" in cols else None
     return Item(
         name=name,

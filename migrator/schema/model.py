@@ -22,6 +22,20 @@ DATE_RULES = ("calendar", "koseki")
 a non-calendar day (2月29日 of a common year), 明治45年7月30日 and 大正15年12月25日, and 不詳日."""
 STANDARD_PROFILE = "standard"
 
+# An item's attributes as Japanese messages name them (the schema file's key follows in brackets).
+_ATTRIBUTES_JA = {
+    "name": "項目名", "type": "型", "length": "桁数", "max_length": "最大桁数", "scale": "小数桁", "required": "必須",
+    "nullable": "NULL 可", "charset": "文字種", "code_table": "コード表", "pattern": "正規表現", "checks": "検査",
+    "references": "参照先", "sensitive": "機微情報", "applies_to": "対象", "unknown_flag": "不明フラグの項目",
+    "unknown_text": "不明時の記載の項目", "format": "書式", "start": "開始位置", "id": "項目 ID", "column": "カラム名",
+}
+
+
+def attribute_ja(name: str) -> str:
+    """An item attribute named for a Japanese message: ``小数桁 (scale)``; an unknown one as it is."""
+    ja = _ATTRIBUTES_JA.get(name)
+    return name if ja is None else f"{ja} ({name})"
+
 
 @dataclass(frozen=True)
 class Provenance:

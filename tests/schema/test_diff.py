@@ -101,6 +101,9 @@ def test_other_attribute_change() -> None:
                       "{name: 宛名番号, type: string, max_length: 15, required: true, charset: digits}")
     assert [(c.code, c.attribute, c.old, c.new) for c in diff_schemas(_load(OLD), _load(new))] == [
         ("SCH214", "charset", "-", "digits")]
+    (found,) = diff_report(_load(OLD), _load(new)).findings
+    assert found.message_ja == "項目 宛名番号 の 文字種 (charset) が - から digits に変わりました"
+    assert found.message_en == "charset of item 宛名番号 changed from - to digits"
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])

@@ -235,7 +235,30 @@ def test_every_cell_read_otherwise_than_written_is_a_warning_at_its_cell(workdir
     assert (table.item("番地").max_length, table.item("カナ").max_length) == (10, 10)
     ja = run_cli("--lang", "ja", "schema", "import", "def.xlsx", "-o", "def.yaml").stdout
     assert "'10,2' を max_length: 10(型 string に小数桁はありません) として読みました" in ja
-    assert "必須 列が空の 2 項目を required: false として読みました(D6, D12)" in ja
+    assert "必須 列が空の 2 項目を 必須でない (required: false) として読みました(D6、D12)" in ja
+    assert "項目 方書 の 必須 (required) 'たぶん' を required: false(印なし) として読みました" in ja
+    en = run_cli("--lang", "en", "schema", "import", "def.xlsx", "-o", "def.yaml").stdout
+    assert "with a blank 必須 cell were read as required: false: 2 (D6, D12)" in en
+
+
+def test_a_value_left_out_is_told_in_each_language(workdir: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "住民"
+    for row in [["項目名", "型", "桁数", "小数桁", "コード表"], ["金額", "NUMBER", "12", "二", None],
+                ["性別", "CODE", "1", None, None]]:
+        ws.append(row)
+    _save(wb, workdir / "def.xlsx")
+    messages = {}
+    for lang in ("ja", "en"):
+        res = run_cli("--lang", lang, "schema", "import", "def.xlsx", "-o", "def.yaml", "--format", "json")
+        messages[lang] = [f["message"] for f in json.loads(res.stdout)["findings"] if f["code"] == "SCH107"]
+    assert messages == {
+        "ja": ["項目 金額 の 小数桁 (scale) '二' を解釈できないため省略しました",
+               "項目 性別 の コード表 (code_table) '(空欄)' を解釈できないため省略しました"],
+        "en": ["scale '二' of item 金額 is not understood; left out",
+               "code_table '(blank)' of item 性別 is not understood; left out"],
+    }
 
 
 def test_a_huge_cell_is_echoed_shortened(workdir: Path) -> None:
