@@ -381,9 +381,9 @@ class ExtractReader:
         if line in state.bad_lines:
             self.rows += 1
             if state.hint is None:
-                state.hint = self._hint(str(self.encoding))[0]
+                state.hint = self._hint(str(self.encoding))
             self.issues.add("DAT001", line, self.rows, encoding=self.encoding, bytes=state.bad_lines[line],
-                            hint=state.hint)
+                            hint=state.hint[0], hint_ja=state.hint[1])
             return
         if not record or (len(record) == 1 and not record[0].strip().strip("\x1a")):
             return  # a blank line, or the end-of-file mark (Ctrl-Z) older DOS/Windows tools write
@@ -660,7 +660,7 @@ class ExtractReader:
         if bad.any():
             for k in np.flatnonzero(bad).tolist():
                 self.issues.add("DAT001", int(lines[k]), int(rows[k]), encoding=encoding,
-                                bytes=self._bad_field(records[k].tobytes(), encoding), hint="")
+                                bytes=self._bad_field(records[k].tobytes(), encoding), hint="", hint_ja="")
             frame = frame.filter(pl.Series(~bad))
         return frame
 
@@ -787,7 +787,7 @@ class _CsvState:
     names: list[str] = field(default_factory=list)
     mapping_idx: list[int | None] = field(default_factory=list)  # field of each column (None: absent)
     pending: tuple[int, list[str], int] | None = None  # the last ragged record, a trailer candidate
-    hint: str | None = None
+    hint: tuple[str, str] | None = None  # DAT001's hint (English, Japanese), looked for once
     bad_lines: dict[int, str] = field(default_factory=dict)  # undecodable lines → their first bad bytes
     offset: int = 0  # where the exact path stopped: byte offset …
     line: int = 0  # … and physical lines before it
@@ -924,8 +924,7 @@ class _Checksum:
 
 
 def _info_encoding(path: Path, encoding: str, en: str, ja: str) -> Finding:
-    f = make_finding("DAT008", Location(file=str(path)), encoding=encoding, reason=en)
-    return Finding(**{**f.__dict__, "message_ja": f"文字コード {encoding}: {ja}"})
+    return make_finding("DAT008", Location(file=str(path)), encoding=encoding, reason=en, reason_ja=ja)
 
 
 _DETECT_SCAN = 16 << 20  # bytes looked through for the first non-ASCII byte

@@ -158,3 +158,12 @@ def test_excel_extract(workdir: Path) -> None:
     assert _where(bad) == {"file": "setai.xlsx", "line": 4, "row": 2, "column": "NINZU"}  # the extract's column
     out = pl.read_csv(workdir / "out" / "juki-rdb-to-001-setai.csv", infer_schema=False)
     assert out.select("世帯番号", "世帯主宛名番号", "世帯員数").rows() == [("000000000005010", "000000000010014", "1")]
+
+
+def test_the_hint_of_undecodable_bytes_is_told_in_each_language(workdir: Path) -> None:
+    text = CLEAN_KOJIN.read_text(encoding="utf-8").replace("𠮷", "吉")
+    (workdir / "kojin.csv").write_bytes("\r\n".join(text.splitlines()[:3]).encode("cp932") + b"\r\n")
+    declared, _ = _json(KOJIN_MAP, "kojin.csv", "--encoding", "utf-8", expect=1)
+    bad = _only(declared, "DAT001")
+    assert bad["message_ja"].endswith("この行は処理していません。このファイルは cp932 として誤りなく読めます。cp932 の指定ではありませんか。")
+    assert bad["message_en"].endswith("the line was not processed. The file decodes as cp932 without error: was cp932 meant?")

@@ -230,7 +230,8 @@ def test_encoding_detected_on_a_sample_and_later_bad_bytes_reported(tmp_path: Pa
     reader.read_all()
     assert reader.encoding == "cp932" and reader.proven_decodes  # the sample reached the end of the file
     assert [f.code for f in reader.findings] == ["DAT008"]
-    assert "throughout" in reader.findings[0].message_en
+    assert reader.findings[0].message_en == "Encoding cp932: not valid UTF-8; decodes as CP932 without error throughout"
+    assert reader.findings[0].message_ja == "文字コード cp932: UTF-8として不正、CP932として誤りなく読める（全体）"
 
 
 @pytest.mark.parametrize("stray", [b"\x80", b"\xa0", b"\xfd", b"\xfe", b"\xff"])
