@@ -21,11 +21,11 @@ import yaml
 
 from migrator.errors import InputError, SpecError
 from migrator.excel import Formula, SheetData, find_header, find_label_value, normalize_header, read_workbook
-from migrator.i18n import join_list, sheet_state_ja
-from migrator.limits import yaml_error
+from migrator.i18n import join_list, sheet_state_ja, shorten
+from migrator.limits import read_text_file, yaml_error
 from migrator.location import Location
 from migrator.report import Finding, Report, make_finding
-from migrator.schema.model import CodeTable, Item, Provenance, Schema, Table, attribute_ja
+from migrator.schema.model import ITEM_TYPES, CodeTable, Item, Provenance, Schema, Table, attribute_ja
 
 SYNONYMS_FORMAT = "migrator.header-synonyms/1"
 HEADER_ROWS = 30
@@ -62,25 +62,88 @@ class HeaderSynonyms:
         )
 
 
+# What a header-synonyms file may hold: its top-level keys, the fields of a profile, the kinds of a type name.
+SYNONYMS_KEYS = ("format", "profiles", "table_name_labels", "table_id_labels", "title_labels", "types", "marks",
+                 "no_marks")
+SYNONYM_FIELDS = ("no", "name", "column", "item_id", "type", "length", "scale", "required", "nullable", "key",
+                  "code_table", "start", "format", "note")
+SYNONYM_TYPES = (*ITEM_TYPES, "binary")
+_SHAPES = {"str": ("text", "文字列"), "int": ("a number", "数値"), "float": ("a number", "数値"),
+           "bool": ("true/false", "真偽値"), "list": ("a list", "リスト"), "dict": ("a mapping", "マッピング")}
+
+
+def _synonyms_error(source: str, en: str, ja: str) -> SpecError:
+    return SpecError(f"Invalid header-synonyms file: {en}.", f"見出し同義語ファイルが不正です: {ja}。",
+                     location=Location(file=source))
+
+
+def _shape(value: object) -> tuple[str, str]:
+    """What a YAML value is, in English and in Japanese, the value itself shortened."""
+    en, ja = _SHAPES.get(type(value).__name__, (type(value).__name__, type(value).__name__))
+    shown = shorten(repr(value))
+    return f"{en} {shown}", f"{ja} {shown}"
+
+
+def _names(value: Any, key: str, source: str, known: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """``value`` (at ``key``), a mapping of names, each one of ``known`` when given."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        en, ja = _shape(value)
+        raise _synonyms_error(source, f"{key} must be a mapping (name: ...), not {en}",
+                              f"{key} はマッピング (名前: …) にしてください ({ja} が書かれています)")
+    if known is not None and "no" in known:  # YAML 1.1 reads an unquoted key no as false: the field no
+        value = {"no" if k is False else k: v for k, v in value.items()}
+    for name in value:
+        if known is not None and name not in known:
+            raise _synonyms_error(source, f"{key} has an unknown name {shorten(str(name))!r} (use {join_list(known, 'en')})",
+                                  f"{key} に未知の名前 '{shorten(str(name))}' があります (使える名前: {join_list(known, 'ja')})")
+    return {str(k): v for k, v in value.items()}
+
+
+def _labels(value: Any, key: str, source: str) -> tuple[str, ...]:
+    """A list of labels (or one label), as text."""
+    if value is None:
+        return ()
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return (str(value),)
+    if not isinstance(value, list) or any(isinstance(v, (Mapping, list)) for v in value):
+        en, ja = _shape(value)
+        raise _synonyms_error(source, f"{key} must be a list of labels, not {en}",
+                              f"{key} は見出しの一覧 (リスト) にしてください ({ja} が書かれています)")
+    return tuple(str(v) for v in value if v is not None)
+
+
 def _parse_synonyms(raw: Any, source: str) -> HeaderSynonyms:
+    """A header-synonyms file's content, checked: a wrong shape is a SpecError naming the key, in both languages."""
     if not isinstance(raw, Mapping) or raw.get("format") != SYNONYMS_FORMAT:
         raise SpecError(f"Not a header-synonyms file (expected format: {SYNONYMS_FORMAT}).",
                         f"見出し同義語ファイルではありません(format: {SYNONYMS_FORMAT} が必要です)。",
                         location=Location(file=source))
+    unknown = [str(k) for k in raw if k not in SYNONYMS_KEYS]
+    if unknown:
+        raise _synonyms_error(source, f"unknown key {shorten(unknown[0])!r} (use {join_list(SYNONYMS_KEYS, 'en')})",
+                              f"未知のキー '{shorten(unknown[0])}' があります (使えるキー: {join_list(SYNONYMS_KEYS, 'ja')})")
     profiles = {
-        str(name): {str(f): tuple(str(label) for label in labels or ()) for f, labels in (fields or {}).items()}
-        for name, fields in (raw.get("profiles") or {}).items()
+        name: {field: _labels(labels, f"profiles.{name}.{field}", source)
+               for field, labels in _names(fields, f"profiles.{name}", source, SYNONYM_FIELDS).items()}
+        for name, fields in _names(raw.get("profiles"), "profiles", source).items()
     }
-    types = {normalize_header(label): str(kind) for kind, labels in (raw.get("types") or {}).items()
-             for label in labels or ()}
+    types = {normalize_header(label): kind
+             for kind, labels in _names(raw.get("types"), "types", source, SYNONYM_TYPES).items()
+             for label in _labels(labels, f"types.{kind}", source)}
+
+    def labels(key: str) -> tuple[str, ...]:
+        return _labels(raw.get(key), key, source)
+
     return HeaderSynonyms(
         profiles=profiles,
-        table_name_labels=tuple(str(x) for x in raw.get("table_name_labels") or ()),
+        table_name_labels=labels("table_name_labels"),
         types=types,
-        marks=frozenset(normalize_header(m) for m in raw.get("marks") or ()),
-        table_id_labels=tuple(str(x) for x in raw.get("table_id_labels") or ()),
-        title_labels=tuple(str(x) for x in raw.get("title_labels") or ()),
-        no_marks=frozenset(normalize_header(m) for m in raw.get("no_marks") or ()),
+        marks=frozenset(normalize_header(m) for m in labels("marks")),
+        table_id_labels=labels("table_id_labels"),
+        title_labels=labels("title_labels"),
+        no_marks=frozenset(normalize_header(m) for m in labels("no_marks")),
     )
 
 
@@ -96,7 +159,7 @@ def load_header_synonyms(extra: Path | None = None) -> HeaderSynonyms:
     if extra is None:
         return base
     try:
-        text = Path(extra).read_text(encoding="utf-8")
+        text = read_text_file(extra)  # bounded by text_bytes; text that is not UTF-8 is refused, located
         raw = yaml.safe_load(text)
     except FileNotFoundError:
         raise InputError("File not found.", "ファイルが見つかりません。", location=Location(file=str(extra))) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -272,3 +273,50 @@ def test_a_huge_cell_is_echoed_shortened(workdir: Path) -> None:
     shown = {f["code"]: f["message"] for f in findings["findings"]}
     assert "'" + "T" * 40 + "…'" in shown["SCH102"] and "'" + "1" * 40 + "…'" in shown["SCH103"]
     assert all(len(message) < 300 for message in shown.values())
+
+
+@pytest.mark.parametrize(("body", "ja", "en"), [
+    ("profiles: [a, b]", "profiles はマッピング (名前: …) にしてください (リスト ['a', 'b'] が書かれています)",
+     "profiles must be a mapping (name: ...), not a list ['a', 'b']"),
+    ("profiles: 3", "profiles はマッピング (名前: …) にしてください (数値 3 が書かれています)",
+     "profiles must be a mapping (name: ...), not a number 3"),
+    ("profiles: {table_definition: [a]}", "profiles.table_definition はマッピング",
+     "profiles.table_definition must be a mapping"),
+    ("profiles: {table_definition: {name: [[x]]}}", "profiles.table_definition.name は見出しの一覧 (リスト) にしてください",
+     "profiles.table_definition.name must be a list of labels"),
+    ("profiles: {table_definition: {nmae: [x]}}", "profiles.table_definition に未知の名前 'nmae' があります",
+     "profiles.table_definition has an unknown name 'nmae'"),
+    ("types: {strin: [TEXT2]}", "types に未知の名前 'strin' があります", "types has an unknown name 'strin'"),
+    ("marks: [[a]]", "marks は見出しの一覧", "marks must be a list of labels"),
+    ("profile: {}", "未知のキー 'profile' があります", "unknown key 'profile'"),
+])
+def test_a_malformed_synonyms_file_is_refused_in_each_language(workdir: Path, body: str, ja: str, en: str) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.append(["項目名", "型"])
+    _save(wb, workdir / "def.xlsx")
+    (workdir / "syn.yaml").write_text(f"format: migrator.header-synonyms/1\n{body}\n", encoding="utf-8")
+    told = {lang: run_cli("--lang", lang, "schema", "import", "def.xlsx", "-o", "def.yaml", "--synonyms", "syn.yaml",
+                           expect=2).stderr
+            for lang in ("ja", "en")}
+    assert told["ja"].startswith("エラー: syn.yaml: 見出し同義語ファイルが不正です: ") and ja in told["ja"]
+    assert told["en"].startswith("Error: syn.yaml: Invalid header-synonyms file: ") and en in told["en"]
+    assert "Internal error" not in told["en"] and not re.search(r"[\u3040-\u30ff]", told["en"])
+    assert "must be" not in told["ja"] and "unknown" not in told["ja"]
+
+
+def test_a_synonyms_file_may_name_the_number_field_unquoted(tmp_path: Path) -> None:
+    """YAML reads an unquoted ``no:`` as false; as a field of a profile it is the field ``no``."""
+    extra = tmp_path / "syn.yaml"
+    extra.write_text("format: migrator.header-synonyms/1\nprofiles:\n  table_definition:\n    no: [行番号]\n",
+                     encoding="utf-8")
+    assert "行番号" in load_header_synonyms(extra).profiles["table_definition"]["no"]
+    assert "False" not in load_header_synonyms().profiles["table_definition"]
+
+
+def test_a_synonyms_file_not_in_utf8_is_refused_at_its_line(workdir: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.append(["項目名", "型"])
+    _save(wb, workdir / "def.xlsx")
+    (workdir / "syn.yaml").write_bytes("format: migrator.header-synonyms/1\nmarks: [有]\n".encode("cp932"))
+    res = run_cli("--lang", "en", "schema", "import", "def.xlsx", "-o", "def.yaml", "--synonyms", "syn.yaml", expect=2)
+    assert "syn.yaml:2:" in res.stderr and "CORE114" in res.stderr and "Internal error" not in res.stderr
