@@ -320,3 +320,13 @@ def test_a_synonyms_file_not_in_utf8_is_refused_at_its_line(workdir: Path) -> No
     (workdir / "syn.yaml").write_bytes("format: migrator.header-synonyms/1\nmarks: [有]\n".encode("cp932"))
     res = run_cli("--lang", "en", "schema", "import", "def.xlsx", "-o", "def.yaml", "--synonyms", "syn.yaml", expect=2)
     assert "syn.yaml:2:" in res.stderr and "CORE114" in res.stderr and "Internal error" not in res.stderr
+
+
+def test_a_row_holding_only_its_number_is_no_item(tmp_path: Path) -> None:
+    """Templates number their rows ahead: a row with a № and nothing else is no item and no finding."""
+    wb = openpyxl.Workbook()
+    for row in [["No", "項目名", "型"], [1, "宛名番号", "CHAR"], [2, None, None]]:
+        wb.active.append(row)
+    result = import_workbook(_save(wb, tmp_path / "def.xlsx"))
+    assert result.schema is not None and result.schema.tables[0].item_names == ("宛名番号",)
+    assert [f.code for f in result.findings] == ["SCH106"]
