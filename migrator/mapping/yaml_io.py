@@ -143,12 +143,14 @@ def read_mapping_yaml(path: Path) -> tuple[Mapping | None, list[Finding]]:
         findings += [make_finding("MAP012", loc(node), tag=node.tag) for node in tagged]
         return None, findings
     if not isinstance(root, MappingNode):
-        findings.append(make_finding("MAP009", loc(root), reason="the file is not a YAML mapping"))
+        findings.append(make_finding("MAP009", loc(root), reason="the file is not a YAML mapping",
+                                     reason_ja="ファイルが YAML のマッピング(キー: 値)ではありません"))
         return None, findings
     top = {str(_value(k)): v for k, v in root.value}
     fmt = _value(top["format"]) if "format" in top else None
     if fmt != FORMAT:
-        findings.append(make_finding("MAP009", loc(top.get("format", root)), reason=f"format must be {FORMAT}"))
+        findings.append(make_finding("MAP009", loc(top.get("format", root)), reason=f"format must be {FORMAT}",
+                                     reason_ja=f"format は {FORMAT} にしてください"))
         return None, findings
     settings: dict[str, str] = {}
     setting_cells: dict[str, Location] = {}
@@ -227,19 +229,23 @@ def _seq(node: Node | None, key: str, findings: list[Finding], loc: Any) -> list
     if node is None or (isinstance(node, ScalarNode) and _value(node) is None):
         return []
     if not isinstance(node, SequenceNode):
-        findings.append(make_finding("MAP009", loc(node), reason=f"{key} must be a list"))
+        findings.append(make_finding("MAP009", loc(node), reason=f"{key} must be a list",
+                                     reason_ja=f"{key} は一覧(リスト)にしてください"))
         return []
     return list(node.value)
 
 
 def _entry(node: Node, keys: tuple[str, ...], where: str, findings: list[Finding], loc: Any) -> dict[str, Any] | None:
     if not isinstance(node, MappingNode):
-        findings.append(make_finding("MAP009", loc(node), reason=f"each entry of {where} must be a mapping"))
+        findings.append(make_finding("MAP009", loc(node), reason=f"each entry of {where} must be a mapping",
+                                     reason_ja=f"{where} の各項目はマッピング(キー: 値)にしてください"))
         return None
     data = _value(node)
     unknown = [k for k in data if k not in keys]
     if unknown:
         findings.append(make_finding("MAP009", loc(node),
-                                     reason=f"unknown key(s) {shorten(', '.join(map(str, unknown)))} in {where} (allowed: {', '.join(keys)})"))
+                                     reason=f"unknown key(s) {shorten(', '.join(map(str, unknown)))} in {where} (allowed: {', '.join(keys)})",
+                                     reason_ja=f"{where} に不明なキー {shorten('、'.join(map(str, unknown)))} があります"
+                                               f"(使えるキー: {'、'.join(keys)})"))
         return None
     return data

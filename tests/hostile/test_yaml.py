@@ -114,3 +114,18 @@ def test_a_yaml_syntax_error_is_said_in_the_language_asked_at_its_line_and_colum
     japanese = refused("--lang", "ja", *args, code=code, exit=exit,
                        places=(f"{path}:{line}", ja, f"({line} 行 {column} 桁目)"))
     assert en.split()[0] + " " not in japanese.stdout + japanese.stderr  # no word of the parser's English
+
+
+@pytest.mark.parametrize(("text", "en", "ja"), [
+    ("format: wrong/1\n", "format must be", "format は"),
+    ("- a\n", "not a YAML mapping", "マッピング(キー: 値)ではありません"),
+    ("format: migrator.mapping/1\nitems: 3\n", "items must be a list", "items は一覧"),
+    ("format: migrator.mapping/1\nitems:\n  - 3\n", "each entry of items must be a mapping", "items の各項目は"),
+    ("format: migrator.mapping/1\nitems:\n  - {zzz: 1}\n", "unknown key(s) zzz in items", "不明なキー zzz"),
+])
+def test_a_mapping_yaml_of_the_wrong_shape_is_map009_in_each_language(workdir: Path, text: str, en: str,
+                                                                      ja: str) -> None:
+    (workdir / "m.yaml").write_text(text, encoding="utf-8")
+    for lang, want, other in (("en", en, ja), ("ja", ja, en)):
+        res = run_cli("--lang", lang, "mapping", "check", "m.yaml", expect=1)
+        assert "MAP009" in res.stdout and want in res.stdout and other not in res.stdout
