@@ -111,6 +111,11 @@ def _labels(value: Any, key: str, source: str) -> tuple[str, ...]:
         en, ja = _shape(value)
         raise _synonyms_error(source, f"{key} must be a list of labels, not {en}",
                               f"{key} は見出しの一覧 (リスト) にしてください ({ja} が書かれています)")
+    if any(isinstance(v, bool) for v in value):  # YES, No, TRUE … unquoted: YAML made them true/false
+        raise _synonyms_error(source, f"{key}: quote YES, NO, TRUE, FALSE, On and Off ('NO'); unquoted YAML reads "
+                                      "them as true or false, not as the text of a cell",
+                              f"{key}: YES、NO、TRUE、FALSE、On、Off は引用符で囲んでください ('NO')。囲まないと YAML "
+                              "はセルの文字ではなく真偽値として読みます")
     return tuple(str(v) for v in value if v is not None)
 
 

@@ -289,6 +289,7 @@ def test_a_huge_cell_is_echoed_shortened(workdir: Path) -> None:
     ("types: {strin: [TEXT2]}", "types に未知の名前 'strin' があります", "types has an unknown name 'strin'"),
     ("marks: [[a]]", "marks は見出しの一覧", "marks must be a list of labels"),
     ("profile: {}", "未知のキー 'profile' があります", "unknown key 'profile'"),
+    ("no_marks: [NO, 否]", "no_marks: YES、NO、TRUE、FALSE、On、Off は引用符で囲んでください", "no_marks: quote YES, NO"),
 ])
 def test_a_malformed_synonyms_file_is_refused_in_each_language(workdir: Path, body: str, ja: str, en: str) -> None:
     wb = openpyxl.Workbook()
@@ -311,6 +312,23 @@ def test_a_synonyms_file_may_name_the_number_field_unquoted(tmp_path: Path) -> N
                      encoding="utf-8")
     assert "行番号" in load_header_synonyms(extra).profiles["table_definition"]["no"]
     assert "False" not in load_header_synonyms().profiles["table_definition"]
+
+
+def test_the_shipped_yes_and_no_marks_are_read_as_written(workdir: Path) -> None:
+    """YES / NO / TRUE / FALSE in a required column mean yes and no (YAML would have made the shipped marks
+    true and false, so YES was read as no with a warning)."""
+    wb = openpyxl.Workbook()
+    wb.active.title = "住民"
+    for row in [["No", "項目名", "型", "桁数", "必須"], [1, "宛名番号", "CHAR", 15, "YES"], [2, "氏名", "VARCHAR", 40, "NO"],
+                [3, "カナ", "VARCHAR", 40, "TRUE"], [4, "旧氏", "VARCHAR", 40, "FALSE"]]:
+        wb.active.append(row)
+    _save(wb, workdir / "def.xlsx")
+    res = run_cli("schema", "import", "def.xlsx", "-o", "def.yaml", "--format", "json")
+    assert not [f for f in json.loads(res.stdout)["findings"] if f["code"] == "SCH108"]
+    table = load_schema(workdir / "def.yaml")[0].table("住民")  # type: ignore[union-attr]
+    assert [table.item(n).required for n in ("宛名番号", "氏名", "カナ", "旧氏")] == [True, False, True, False]
+    labels = load_header_synonyms().profiles["table_definition"]["no"]
+    assert "No" in labels and "NO" in labels and "False" not in labels
 
 
 def test_a_synonyms_file_not_in_utf8_is_refused_at_its_line(workdir: Path) -> None:
