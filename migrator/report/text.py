@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from migrator.excel.writer import visible
 from migrator.i18n import Lang, join_list
 from migrator.report.labels import title_text
 from migrator.report.model import Report
@@ -121,9 +122,10 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Any]], *, width: int | 
     """Render rows as an aligned plain-text table that fits ``width`` columns (default: :func:`terminal_width`;
     a table for a file or a program is not wrapped).
 
-    Long cells wrap inside their column instead of widening the table; nothing is cut.
+    Long cells wrap inside their column instead of widening the table; nothing is cut. Control characters are
+    shown as symbols (an ESC read from an extract must not drive the terminal).
     """
-    cells = [[("" if v is None else str(v)).replace("\n", " ") for v in row] for row in (header, *rows)]
+    cells = [[visible(("" if v is None else str(v)).replace("\n", " ")) for v in row] for row in (header, *rows)]
     natural = [max(display_width(r[i]) for r in cells if i < len(r)) for i in range(len(header))]
     floors = [max(_longest_word(r[i]) for r in cells if i < len(r)) for i in range(len(header))]
     fit = width if width is not None else terminal_width()
@@ -150,7 +152,7 @@ def render_text(report: Report, lang: Lang = "en", *, limit: int | None = None) 
     Excel forms always hold them all.
     """
     heading = title_text(report.title, lang)
-    parts = wrap(heading + (f": {report.subject}" if report.subject else ""), terminal_width())
+    parts = wrap(visible(heading + (f": {report.subject}" if report.subject else "")), terminal_width())
     shown = list(report.findings)
     if limit is not None and len(shown) > limit:
         shown = sorted(shown, key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))[:limit]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from migrator.report.text import display_width, table, wrap
+from migrator.report.text import display_width, render_text, table, wrap
 from tests.conftest import DATA, run_cli
 
 CHAIN = "住民記録 要件定義 → 住民記録 移行設計 → 住民記録 データ移行リハーサル → 本番切替 " * 4
@@ -67,3 +67,16 @@ def test_a_capped_report_prints_errors_first_counts_the_rest_and_keeps_the_full_
     ja = render_text(report, "ja", limit=3)
     assert "ほか 5 件の指摘は表示していません" in ja and "more findings" not in ja
     assert "more findings" not in render_text(report, "en", limit=8)
+
+
+def test_control_characters_read_from_an_input_do_not_reach_the_terminal() -> None:
+    """A value or message holding ESC, BEL or a carriage return (an extract's bytes) is printed with them as
+    symbols: the terminal shows them and is not driven by them."""
+    from migrator.location import Location
+    from migrator.report import Report, make_finding
+
+    f = make_finding("DAT112", Location(file="x.csv", line=2, column="続柄表記"), item="続柄表記",
+                     value="世帯主\x1b[31mX\x07\r")
+    text = render_text(Report.of("mapping run", [f], subject="x\x1b]0;title\x07.csv"), "en")
+    assert "\x1b" not in text and "\x07" not in text and "\r" not in text
+    assert "␛[31mX" in text
