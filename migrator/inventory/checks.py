@@ -67,16 +67,16 @@ def _dates(inventory: Inventory) -> list[Finding]:
         if s.planned_date is None:
             continue
         if s.contract_end is not None and s.contract_end < s.planned_date:
-            findings.append(make_finding("INV103", source_location(s.cell("contract_end")), item=s.name, value=_label(s),
+            findings.append(make_finding("INV103", source_location(s.cell("contract_end")), item=s.name, value=_label(s), system=_label(s),
                                          contract_end=s.contract_end.isoformat(), planned=s.planned_date.isoformat()))
         if s.planned_date > s.deadline:
             kind, kind_ja = ("special support", "特定移行支援") if s.special_support else (
                 ("FY2025", "2025年度末") if s.deadline == DEFAULT_DEADLINE else ("", ""))
-            findings.append(make_finding("INV104", loc, item=s.name, value=_label(s),
+            findings.append(make_finding("INV104", loc, item=s.name, value=_label(s), system=_label(s),
                                          planned=s.planned_date.isoformat(), deadline=s.deadline.isoformat(),
                                          kind=kind, kind_ja=kind_ja))
         if s.release_date is not None and s.release_date > s.planned_date:
-            findings.append(make_finding("INV106", source_location(s.cell("release_date")), item=s.name, value=_label(s),
+            findings.append(make_finding("INV106", source_location(s.cell("release_date")), item=s.name, value=_label(s), system=_label(s),
                                          release=s.release_date.isoformat(), planned=s.planned_date.isoformat()))
     return findings
 

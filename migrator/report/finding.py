@@ -15,12 +15,21 @@ from migrator.report.masking import MaskKind, maybe_mask
 ECHOED = frozenset({
     "item", "value", "name", "table", "legacy", "standard", "target", "key", "text", "formula", "encoding",
     "key_ja", "old", "new", "code_value", "value_text", "label", "sheet", "field", "column", "setting", "charset",
-    "attribute", "type", "schema_id", "mapping", "vendor", "tag", "found",
+    "attribute", "type", "schema_id", "mapping", "vendor", "tag", "found", "system",
 })
 # Names (an item, a table, a sheet) are shown whole up to a length no name of the standard reaches: a message
 # names an item exactly as the standard writes it; only a cell that is no name at all is cut.
-NAMES = frozenset({"item", "name", "table", "legacy", "standard", "target", "sheet", "field", "column"})
+NAMES = frozenset({"item", "name", "table", "legacy", "standard", "target", "sheet", "field", "column", "system",
+                   "key"})  # ``key``: a YAML key, or the place the schema loader names (table X, item Y: attr)
 NAME_CHARS = 120
+
+
+def _echoed(key: str, value: object) -> object:
+    """A message parameter as the message shows it: a text echoed from an input shortened (a ``_ja`` twin by the
+    rule of its English parameter)."""
+    if key not in ECHOED or not isinstance(value, str):
+        return value
+    return shorten(value, NAME_CHARS if key in NAMES else SHOWN_CHARS)
 
 
 @dataclass(frozen=True)
@@ -96,8 +105,7 @@ def make_finding(
     """
     entry = spec(code)
     shown = maybe_mask(value, sensitive=sensitive, show_values=show_values, kind=mask_kind)
-    fill = {k: shorten(v, NAME_CHARS if k in NAMES else SHOWN_CHARS) if k in ECHOED and isinstance(v, str) else v
-            for k, v in {"item": item, **params, "value": shown}.items()}
+    fill = {k: _echoed(k.removesuffix("_ja"), v) for k, v in {"item": item, **params, "value": shown}.items()}
     missing = entry.params - fill.keys()
     if missing:
         raise KeyError(f"finding {code} needs parameters {sorted(missing)}")

@@ -273,3 +273,22 @@ def test_a_message_names_an_item_whole_and_cuts_only_what_no_name_reaches() -> N
     assert "あ" * 120 + "…" in f.message_en and "あ" * 121 not in f.message_en
     f = make_finding("DAT106", Location(file="x.csv", line=2), item="氏名", value="か" * 100, check="jis_x_0208")
     assert f.value == "か" * 40 + "…"
+
+
+def test_a_japanese_twin_is_shortened_as_its_english_parameter_and_places_stay_whole() -> None:
+    """``found_ja`` is cut like ``found`` (a 500-character cell); a place the loader names (``key``) and a
+    system's label (``system``) are names, shown whole."""
+    from migrator.location import Location
+    from migrator.report import make_finding
+
+    cell = "桁" * 500
+    f = make_finding("SCH107", Location(sheet="住民", cell="C3"), item="氏名", field="length", field_ja="桁数",
+                     found=cell, found_ja=cell)
+    assert len(f.message_ja) < 120 and len(f.message_en) < 120 and "桁" * 40 + "…" in f.message_ja
+    place = "table JUMIN_KOJIN_KIHON_JOHO, item SETAI_NUSHI_SHIMEI: max_length"
+    f = make_finding("SCH004", Location(file="s.yaml", line=3), key=place, key_ja=place, reason="r", reason_ja="r")
+    assert place in f.message_en and place in f.message_ja
+    label = "132021 立川市 住民基本台帳システム（住基ネット連携サーバを含む）"
+    f = make_finding("INV103", Location(sheet="システム一覧", cell="K5"), item="住民基本台帳", value=label,
+                     system=label, contract_end="2025-03-31", planned="2026-01-04")
+    assert label in f.message_ja and label in f.message_en
