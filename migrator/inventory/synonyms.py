@@ -10,7 +10,7 @@ import yaml
 
 from migrator.errors import SpecError
 from migrator.i18n import join_list, shorten
-from migrator.limits import yaml_error
+from migrator.limits import read_text_file, yaml_error
 from migrator.location import Location
 
 KINDS = ("systems", "interfaces", "vendors")
@@ -132,8 +132,8 @@ def load_synonyms(path: Path | None = None) -> Synonyms:
     if path is None:
         return base
     loc = Location(file=str(path))
+    text = read_text_file(path)  # missing, a folder, too large or not UTF-8: a located error of its own
     try:
-        text = Path(path).read_text(encoding="utf-8")
         try:
             raw = yaml.safe_load(text) or {}
         except yaml.YAMLError as exc:
@@ -142,8 +142,6 @@ def load_synonyms(path: Path | None = None) -> Synonyms:
             raise SynonymsError("the file must hold a mapping with 'sheets' and/or 'columns'",
                                 "ファイルには sheets と columns の一方または両方を対応表 (キー: 値) で書いてください")
         return base.extended(raw)
-    except FileNotFoundError as exc:
-        raise SpecError("Synonym file not found.", "同義語ファイルが見つかりません。", location=loc) from exc
     except SynonymsError as exc:
         raise SpecError(f"Invalid synonym file: {exc.en}", f"同義語ファイルが不正です: {exc.ja}", location=loc) from exc
     except (ValueError, TypeError, AttributeError) as exc:

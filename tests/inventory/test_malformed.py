@@ -14,7 +14,7 @@ from migrator.errors import InputError
 from migrator.services.inventory import import_inventory
 from migrator.store import Store
 from migrator.store.inventory_repo import inventory_counts, load_inventory
-from tests.conftest import run_cli
+from tests.conftest import DATA, run_cli
 
 HEADER = ["団体コード", "団体名", "業務", "システム名", "現行ベンダー", "移行予定日"]
 GOOD = ["132012", "八王子市", "住記", "住民記録システム", "株式会社エーシステム", dt.date(2026, 1, 5)]
@@ -244,3 +244,14 @@ def test_a_wrong_synonyms_file_is_said_in_one_language(workdir: Path, body: str,
     assert "wrong.yaml" in said_ja and ja in said_ja and en in said_en
     assert not re.search(r"\b(unknown|must|use|not a)\b", said_ja), said_ja
     assert not re.search(r"[ぁ-ん]", said_en), said_en
+
+
+def test_a_synonyms_file_not_in_utf8_or_missing_is_said_as_such_in_each_language(tmp_path: Path) -> None:
+    syn = tmp_path / "syn.yaml"
+    syn.write_bytes("sheets:\n  systems: [一覧表]\n".encode("cp932"))
+    sample = sorted((DATA / "sample_data" / "inventory").glob("*.xlsx"))[0]
+    for lang, want in (("en", "Not utf-8"), ("ja", "utf-8 として読めないバイト")):
+        res = run_cli("--lang", lang, "inventory", "check", str(sample), "--synonyms", str(syn), expect=2)
+        assert "CORE114" in res.stderr and want in res.stderr and "syn.yaml:2" in res.stderr
+    res = run_cli("--lang", "ja", "inventory", "check", str(sample), "--synonyms", str(tmp_path / "no.yaml"), expect=2)
+    assert "CORE103" in res.stderr
