@@ -261,7 +261,7 @@ def build_plan(
         if restarts is None:
             restarts = min(RESTARTS_MAX, RESTART_TASKS // n)
         deadlines = _deadlines(graph, deadline)
-        limits = [cal.due_index(d) if d is not None else None for d in deadlines]
+        due_index = [cal.due_index(d) if d is not None else None for d in deadlines]
         sched = schedule(problem, priority=figures.tail, passes=passes, restarts=restarts,
                          bound=max(figures.makespan, resource_bound))
         start_idx = sched.start
@@ -284,7 +284,7 @@ def build_plan(
 
         # Float against the levelled schedule: a cut-over may slip to its deadline (a late one not at all), the
         # rest to the finish of the plan; the CPM figures (es … lf) stay as the bound without capacity.
-        tfloat = levelled_float(levelled, start_idx, limits)
+        tfloat = levelled_float(levelled, start_idx, due_index)
         late_chains: list[tuple[int, int, dt.date]] = []
         for i, t in enumerate(tasks):
             s, f = start_idx[i], start_idx[i] + dur[i]
