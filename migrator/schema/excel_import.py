@@ -197,11 +197,13 @@ def _text(value: Any) -> str | None:
 
 
 def _is_mark(value: Any, syn: HeaderSynonyms) -> bool:
+    """A yes in a required, nullable or key column: a mark (○, YES, PK …) or a number (a key's order), and not a
+    no-mark (``0``, ×, NO …)."""
     text = _text(value)
     if text is None:
         return False
     folded = normalize_header(text)
-    return folded in syn.marks or folded.isdigit()
+    return (folded in syn.marks or folded.isdigit()) and folded not in syn.no_marks
 
 
 def _to_int(text: str) -> int:
@@ -371,7 +373,7 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
         if flag not in cols:
             continue
         text = _text(cell(flag))
-        yes = text is not None and _is_mark(text, syn) and normalize_header(text) not in syn.no_marks
+        yes = _is_mark(text, syn)
         if text is None:  # blank: the column's default (not required; not nullable, so required), said per sheet
             blanks.setdefault(flag, []).append(where(flag))
         elif not yes and normalize_header(text) not in syn.no_marks:
@@ -379,8 +381,13 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
                                          read=f"{flag}: false", read_ja=f"{flag}: false(印なし)"))
         required = yes if flag == "required" else not yes
         break
-    if "key" in cols and _is_mark(cell("key"), syn):
-        required = True
+    if "key" in cols:
+        key_text = _text(cell("key"))
+        if _is_mark(key_text, syn):
+            required = True
+        elif key_text is not None and normalize_header(key_text) not in syn.no_marks:
+            findings.append(make_finding("SCH108", where("key"), item=name, field="key", field_ja=attribute_ja("key"),
+                                         found=key_text, read="key: false", read_ja="key: false(印なし)"))
     start = None
     raw_start = _text(cell("start"))
     if raw_start is not None:

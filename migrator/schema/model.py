@@ -27,7 +27,7 @@ _ATTRIBUTES_JA = {
     "name": "項目名", "type": "型", "length": "桁数", "max_length": "最大桁数", "scale": "小数桁", "required": "必須",
     "nullable": "NULL 可", "charset": "文字種", "code_table": "コード表", "pattern": "正規表現", "checks": "検査",
     "references": "参照先", "sensitive": "機微情報", "applies_to": "対象", "unknown_flag": "不明フラグの項目",
-    "unknown_text": "不明時の記載の項目", "format": "書式", "start": "開始位置", "id": "項目 ID", "column": "カラム名",
+    "unknown_text": "不明時の記載の項目", "format": "書式", "start": "開始位置", "id": "項目 ID", "column": "カラム名", "key": "主キー",
 }
 
 

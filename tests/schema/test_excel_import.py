@@ -331,6 +331,23 @@ def test_the_shipped_yes_and_no_marks_are_read_as_written(workdir: Path) -> None
     assert "No" in labels and "NO" in labels and "False" not in labels
 
 
+def test_a_no_mark_in_the_key_column_is_no_key_and_an_unknown_one_is_said(workdir: Path) -> None:
+    """``0`` (a no-mark) in the 主キー column is no key and does not make the item required; a number is a key
+    (its order); text that is neither a mark nor a no-mark is read as no, with SCH108 at its cell."""
+    wb = openpyxl.Workbook()
+    wb.active.title = "住民"
+    for row in [["項目名", "型", "桁数", "必須", "主キー"], ["宛名番号", "CHAR", 15, "○", 1], ["氏名", "VARCHAR", 40, "0", 0],
+                ["カナ", "VARCHAR", 40, None, "たぶん"]]:
+        wb.active.append(row)
+    _save(wb, workdir / "def.xlsx")
+    res = run_cli("--lang", "ja", "schema", "import", "def.xlsx", "-o", "def.yaml", "--format", "json")
+    assert [(f["code"], f["location"]["cell"]) for f in json.loads(res.stdout)["findings"] if f["code"] == "SCH108"] \
+        == [("SCH108", "E4")]
+    table = load_schema(workdir / "def.yaml")[0].table("住民")  # type: ignore[union-attr]
+    assert table.key == ("宛名番号",)
+    assert (table.item("氏名").required, table.item("カナ").required) == (False, False)
+
+
 def test_a_synonyms_file_not_in_utf8_is_refused_at_its_line(workdir: Path) -> None:
     wb = openpyxl.Workbook()
     wb.active.append(["項目名", "型"])
