@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 
 from migrator.i18n import join_list
@@ -11,11 +12,18 @@ from migrator.inventory.model import DEFAULT_DEADLINE, Inventory, System
 from migrator.location import Location
 from migrator.report import Example, Finding, Report, make_finding
 
+# ``file sheet!A5`` as the importer writes it: the workbook's name ends in its Excel extension, so a space in
+# the file's name or in the sheet's does not move the split between them.
+_SOURCE = re.compile(r"(?P<file>.*?\.xls[xm]) (?P<sheet>.+)!(?P<cell>\$?[A-Z]{1,3}\$?[0-9]+)", re.IGNORECASE)
+
 
 def source_location(source: str | None) -> Location:
     """The location of a record's ``source`` (``file sheet!A5``, as the importer writes it)."""
     if not source:
         return Location()
+    m = _SOURCE.fullmatch(source)
+    if m is not None:
+        return Location(file=m["file"], sheet=m["sheet"], cell=m["cell"])
     file, _, cell_ref = source.rpartition(" ")
     if "!" in cell_ref:
         sheet, cell = cell_ref.split("!", 1)

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from migrator.services.inventory import import_inventory
 from migrator.store import Store
@@ -167,3 +168,16 @@ def test_dates_before_2000_are_warned_at_their_cell_and_imported_as_written(stor
         systems = {s.name: s for s in load_inventory(session).systems}
     assert systems["住民記録システム"].planned_date == dt.date(1985, 4, 1)  # a warning: kept as written
     assert source_location(systems["国保システム"].cell("planned_date")).cell == "G3"
+
+
+@pytest.mark.parametrize(("source", "file", "sheet", "cell"), [
+    ("/data/book.xlsx システム 一覧!J5", "/data/book.xlsx", "システム 一覧", "J5"),
+    ("/data/my book.xlsx システム一覧!J5", "/data/my book.xlsx", "システム一覧", "J5"),
+    ("C:/業者 A/一覧 2026.XLSM Sheet 1!AB12", "C:/業者 A/一覧 2026.XLSM", "Sheet 1", "AB12"),
+])
+def test_a_record_source_is_split_into_file_sheet_and_cell_whatever_spaces_they_hold(source: str, file: str,
+                                                                                       sheet: str, cell: str) -> None:
+    from migrator.inventory.checks import source_location
+
+    where = source_location(source)
+    assert (where.file, where.sheet, where.cell) == (file, sheet, cell)
