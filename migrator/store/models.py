@@ -88,7 +88,7 @@ class System(Timestamped, Base):
     special_deadline: Mapped[dt.date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(String(500))
-    cells: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    cells: Mapped[dict[str, str] | None] = mapped_column(JSON(none_as_null=True))  # no cells: SQL NULL, not the JSON text null
     """The cell each field was read from (``planned_date`` → ``J5``) in the workbook of ``source``."""
     municipality: Mapped[Municipality] = relationship(back_populates="systems")
     current_vendor: Mapped[Vendor | None] = relationship(foreign_keys=[current_vendor_id])
@@ -110,7 +110,7 @@ class Interface(Timestamped, Base):
     frequency: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
     origin: Mapped[str | None] = mapped_column(String(500))
-    cells: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    cells: Mapped[dict[str, str] | None] = mapped_column(JSON(none_as_null=True))
     """The cell each field was read from (``source`` → ``B5``, ``target`` → ``C5``) in the sheet of ``origin``."""
 
 

@@ -189,3 +189,24 @@ def test_the_plain_alembic_command_honours_the_url_it_is_given(workdir: Path, ho
     assert current_revision_of(url) == head_revision()
     assert not (workdir / "not-this.db").exists()
     assert not (workdir / ".migrator").exists()
+
+
+def test_a_record_without_cells_stores_sql_null_so_a_downgrade_sees_nothing_to_lose(db_url: str) -> None:
+    """``cells`` of None is SQL NULL (not the JSON text ``null``), which is what the downgrade guards of
+    0004 and 0007 count as no data."""
+    from sqlalchemy import text
+
+    from migrator.store import models
+
+    upgrade(db_url)
+    store = open_store(db_url)
+    try:
+        with store.transaction() as session:
+            muni = models.Municipality(code="999991", name="試験市")
+            session.add(muni)
+            session.flush()
+            session.add(models.Interface(municipality_id=muni.id, source_name="a", target_name="b", cells=None))
+        with store.reader() as session:
+            assert session.execute(text("SELECT COUNT(*) FROM interface WHERE cells IS NULL")).scalar() == 1
+    finally:
+        store.close()
