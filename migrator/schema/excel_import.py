@@ -206,6 +206,16 @@ def _is_mark(value: Any, syn: HeaderSynonyms) -> bool:
     return (folded in syn.marks or folded.isdigit()) and folded not in syn.no_marks
 
 
+# Type names that hold a decimal as well as an integer: with a scale they are a decimal, as written.
+_NUMBER_TYPES = frozenset({"NUMBER", "NUMERIC", "DECIMAL", "DEC", "NUM", "数値", "数字", "数値型", "NUMBER型"})
+
+
+def _type_base(raw_type: object) -> str:
+    """A type cell's name without its size (``NUMBER(10,2)`` → ``NUMBER``), folded to half-width upper case."""
+    text = unicodedata.normalize("NFKC", str(raw_type or "")).strip().upper()
+    return re.split(r"[(\s]", text, maxsplit=1)[0]
+
+
 def _to_int(text: str) -> int:
     return int(unicodedata.normalize("NFKC", text))  # header-like cell (a number), not a data value
 
@@ -352,7 +362,10 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
             findings.append(make_finding("SCH107", where("scale"), item=name, field="scale",
                                          field_ja=attribute_ja("scale"), found=raw_scale, found_ja=raw_scale))
     if itype == "integer" and scale:
-        read_as("type", str(raw_type), f"decimal (scale {scale})", f"decimal(小数 {scale} 桁)")
+        # NUMBER(10,2) is how most definitions write a decimal: read so without a word; a type that names an
+        # integer (INTEGER, SMALLINT …) given a scale is a reinterpretation, said at its cell.
+        if _type_base(raw_type) not in _NUMBER_TYPES:
+            read_as("type", str(raw_type), f"decimal (scale {scale})", f"decimal(小数 {scale} 桁)")
         itype = "decimal"
     if itype in ("date", "datetime", "flag") and size is not None and raw_len is not None:
         read_as("length", raw_len, f"no length (type {itype})", f"桁数なし(型 {itype})")

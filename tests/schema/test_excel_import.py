@@ -88,8 +88,9 @@ def test_header_on_row_10_with_formulas_merged_title_and_marks(definition_book: 
     assert list(table.items) == EXPECTED
     assert table.key == ("宛名番号",)
     assert [(f.code, str(f.location.sheet), f.location.cell) for f in result.findings] == [
-        ("SCH062", "表紙", "A1"), ("SCH108", "住民", "E13"), ("SCH108", "住民", "E14"), ("SCH108", "住民", "D15"),
-        ("SCH109", "住民", "F11"), ("SCH106", "住民", "A10")]  # DATE 8, ３, NUMBER 12,2 and blank NULL許可: each said
+        ("SCH062", "表紙", "A1"), ("SCH108", "住民", "E13"), ("SCH108", "住民", "E14"),
+        ("SCH109", "住民", "F11"), ("SCH106", "住民", "A10")]  # DATE 8, ３ and blank NULL許可: each said (NUMBER 12,2
+    # is how definitions write a decimal: read so without a word)
 
 
 def test_import_then_diff_against_hand_written_yaml_reports_no_change(definition_book: Path, tmp_path: Path,
@@ -222,17 +223,18 @@ def test_every_cell_read_otherwise_than_written_is_a_warning_at_its_cell(workdir
     ws.title = "住民"
     for row in [["項目名", "型", "桁数", "必須"], ["宛名番号", "VARCHAR", "15", "○"], ["氏名", "VARCHAR", "10,2", "○"],
                 ["カナ", "VARCHAR", "１０", "○"], ["謎", "FOOBAR", "5", "○"], ["備考", "VARCHAR", "5", None],
-                ["金額", "NUMBER", "12,2", "任意"], ["件数", "INTEGER", "3", "0"], ["生年月日", "DATE", "8", "○"],
+                ["金額", "NUMBER", "12,2", "任意"], ["件数", "INTEGER", "3,1", "0"], ["生年月日", "DATE", "8", "○"],
                 ["住所", "VARCHAR(10)", "20", "×"], ["方書", "VARCHAR", "5", "たぶん"], ["番地", "CHAR(１０)", None, None]]:
         ws.append(row)
     _save(wb, workdir / "def.xlsx")
     res = run_cli("schema", "import", "def.xlsx", "-o", "def.yaml", "--format", "json")
     got = [(f["code"], f["location"]["cell"]) for f in json.loads(res.stdout)["findings"] if f["code"] != "SCH106"]
-    assert got == [("SCH108", "C3"), ("SCH108", "C4"), ("SCH102", "B5"), ("SCH108", "B7"), ("SCH108", "C9"),
+    assert got == [("SCH108", "C3"), ("SCH108", "C4"), ("SCH102", "B5"), ("SCH108", "B8"), ("SCH108", "C9"),
                    ("SCH108", "C10"), ("SCH108", "D11"), ("SCH108", "B12"), ("SCH109", "D6")]  # the note last
     table = load_schema(workdir / "def.yaml")[0].table("住民")  # type: ignore[union-attr]
     assert [table.item(n).required for n in ("件数", "住所", "方書", "備考")] == [False, False, False, False]
     assert table.item("氏名").max_length == 10 and table.item("氏名").scale is None
+    assert (table.item("金額").type, table.item("金額").scale, table.item("件数").type) == ("decimal", 2, "decimal")
     assert (table.item("番地").max_length, table.item("カナ").max_length) == (10, 10)
     ja = run_cli("--lang", "ja", "schema", "import", "def.xlsx", "-o", "def.yaml").stdout
     assert "'10,2' を max_length: 10(型 string に小数桁はありません) として読みました" in ja
