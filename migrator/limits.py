@@ -30,6 +30,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from migrator.errors import InputError, SpecError
+from migrator.i18n import shorten
 from migrator.location import Location
 
 FileKind = Literal["text", "workbook", "extract"]
@@ -425,6 +426,28 @@ def yaml_reason(exc: Exception, text: str | None = None) -> dict[str, Any]:
     where_en = f" (line {line}, column {column})" if line is not None else ""
     where_ja = f" ({line} 行 {column} 桁目)" if line is not None else ""
     return {"reason": english.strip() + where_en, "reason_ja": ja + where_ja, "line": line, "column": column}
+
+
+_YAML_SHAPES = {"str": ("text", "文字列"), "int": ("a number", "数値"), "float": ("a number", "数値"),
+                "bool": ("true/false", "真偽値"), "list": ("a list", "リスト"), "dict": ("a mapping", "マッピング")}
+
+
+def yaml_shape(value: object) -> tuple[str, str]:
+    """What a YAML value is, in English and in Japanese, the value itself shortened (``a list ['a', 'b']``)."""
+    en, ja = _YAML_SHAPES.get(type(value).__name__, (type(value).__name__, type(value).__name__))
+    shown = shorten(repr(value))
+    return f"{en} {shown}", f"{ja} {shown}"
+
+
+def unquoted_flags(key: str, values: list[Any]) -> tuple[str, str] | None:
+    """The reason, in English and Japanese, to refuse a list of labels holding a YES, NO, TRUE … that YAML read
+    as true or false (the text of a cell was meant); None when there is none."""
+    if not any(isinstance(v, bool) for v in values):
+        return None
+    return (f"{key}: quote YES, NO, TRUE, FALSE, On and Off ('NO'); unquoted YAML reads them as true or false, "
+            "not as the text of a cell",
+            f"{key}: YES、NO、TRUE、FALSE、On、Off は引用符で囲んでください ('NO')。囲まないと YAML はセルの文字ではなく"
+            "真偽値として読みます")
 
 
 def yaml_error(exc: Exception, path: Path | str, text: str | None = None) -> SpecError:

@@ -9,8 +9,8 @@ from pathlib import Path
 import yaml
 
 from migrator.errors import SpecError
-from migrator.i18n import join_list, shorten
-from migrator.limits import read_text_file, yaml_error
+from migrator.i18n import join_list
+from migrator.limits import read_text_file, unquoted_flags, yaml_error, yaml_shape
 from migrator.location import Location
 
 KINDS = ("systems", "interfaces", "vendors")
@@ -69,17 +69,6 @@ class SynonymsError(ValueError):
         self.ja = ja
 
 
-_YAML_TYPES = {"str": ("text", "文字列"), "int": ("a number", "数値"), "float": ("a number", "数値"),
-               "bool": ("true/false", "真偽値"), "list": ("a list", "リスト"), "dict": ("a mapping", "対応表")}
-
-
-def _shape(value: object) -> tuple[str, str]:
-    """What a YAML value is, in English and in Japanese (the value itself shortened)."""
-    en, ja = _YAML_TYPES.get(type(value).__name__, (type(value).__name__, type(value).__name__))
-    shown = shorten(repr(value))
-    return f"{en} {shown}", f"{ja} {shown}"
-
-
 def _known_kind(kind: object) -> None:
     if kind not in KINDS:
         raise SynonymsError(f"unknown sheet kind {str(kind)!r} (use {join_list(KINDS, 'en')})",
@@ -90,7 +79,7 @@ def _mapping(value: object, key: str) -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        en, ja = _shape(value)
+        en, ja = yaml_shape(value)
         raise SynonymsError(f"{key} must be a mapping of names, not {en}",
                             f"{key} は名前の対応表 (キー: 値) にしてください({ja} になっています)")
     return value
@@ -103,9 +92,12 @@ def _labels(value: object, key: str) -> list[str]:
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return [str(value)]
     if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
-        en, ja = _shape(value)
+        en, ja = yaml_shape(value)
         raise SynonymsError(f"{key} must be a list of labels, not {en}",
                             f"{key} は見出しのリストにしてください({ja} になっています)")
+    flags = unquoted_flags(key, value)
+    if flags is not None:
+        raise SynonymsError(*flags)
     return [str(v) for v in value if v is not None]
 
 

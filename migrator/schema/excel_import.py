@@ -22,7 +22,7 @@ import yaml
 from migrator.errors import InputError, SpecError
 from migrator.excel import Formula, SheetData, find_header, find_label_value, normalize_header, read_workbook
 from migrator.i18n import join_list, sheet_state_ja, shorten
-from migrator.limits import read_text_file, yaml_error
+from migrator.limits import read_text_file, unquoted_flags, yaml_error, yaml_shape
 from migrator.location import Location
 from migrator.report import Finding, Report, make_finding
 from migrator.schema.model import ITEM_TYPES, CodeTable, Item, Provenance, Schema, Table, attribute_ja
@@ -68,8 +68,6 @@ SYNONYMS_KEYS = ("format", "profiles", "table_name_labels", "table_id_labels", "
 SYNONYM_FIELDS = ("no", "name", "column", "item_id", "type", "length", "scale", "required", "nullable", "key",
                   "code_table", "start", "format", "note")
 SYNONYM_TYPES = (*ITEM_TYPES, "binary")
-_SHAPES = {"str": ("text", "文字列"), "int": ("a number", "数値"), "float": ("a number", "数値"),
-           "bool": ("true/false", "真偽値"), "list": ("a list", "リスト"), "dict": ("a mapping", "マッピング")}
 
 
 def _synonyms_error(source: str, en: str, ja: str) -> SpecError:
@@ -77,19 +75,12 @@ def _synonyms_error(source: str, en: str, ja: str) -> SpecError:
                      location=Location(file=source))
 
 
-def _shape(value: object) -> tuple[str, str]:
-    """What a YAML value is, in English and in Japanese, the value itself shortened."""
-    en, ja = _SHAPES.get(type(value).__name__, (type(value).__name__, type(value).__name__))
-    shown = shorten(repr(value))
-    return f"{en} {shown}", f"{ja} {shown}"
-
-
 def _names(value: Any, key: str, source: str, known: tuple[str, ...] | None = None) -> dict[str, Any]:
     """``value`` (at ``key``), a mapping of names, each one of ``known`` when given."""
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        en, ja = _shape(value)
+        en, ja = yaml_shape(value)
         raise _synonyms_error(source, f"{key} must be a mapping (name: ...), not {en}",
                               f"{key} はマッピング (名前: …) にしてください ({ja} が書かれています)")
     if known is not None and "no" in known:  # YAML 1.1 reads an unquoted key no as false: the field no
@@ -108,14 +99,12 @@ def _labels(value: Any, key: str, source: str) -> tuple[str, ...]:
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return (str(value),)
     if not isinstance(value, list) or any(isinstance(v, (Mapping, list)) for v in value):
-        en, ja = _shape(value)
+        en, ja = yaml_shape(value)
         raise _synonyms_error(source, f"{key} must be a list of labels, not {en}",
                               f"{key} は見出しの一覧 (リスト) にしてください ({ja} が書かれています)")
-    if any(isinstance(v, bool) for v in value):  # YES, No, TRUE … unquoted: YAML made them true/false
-        raise _synonyms_error(source, f"{key}: quote YES, NO, TRUE, FALSE, On and Off ('NO'); unquoted YAML reads "
-                                      "them as true or false, not as the text of a cell",
-                              f"{key}: YES、NO、TRUE、FALSE、On、Off は引用符で囲んでください ('NO')。囲まないと YAML "
-                              "はセルの文字ではなく真偽値として読みます")
+    flags = unquoted_flags(key, value)
+    if flags is not None:
+        raise _synonyms_error(source, *flags)
     return tuple(str(v) for v in value if v is not None)
 
 

@@ -234,6 +234,9 @@ def test_lists_in_messages_are_joined_in_the_language_of_the_message(store: Stor
     ("columns:\n  systems:\n    planned_date: {a: 1}\n", "columns.systems.planned_date は見出しのリストにしてください",
      "columns.systems.planned_date must be a list of labels"),
     ("- sheets\n", "sheets と columns の一方または両方", "the file must hold a mapping"),
+    ("columns:\n  systems:\n    special_support: [特定移行, YES]\n",
+     "columns.systems.special_support: YES、NO、TRUE、FALSE、On、Off は引用符で囲んでください",
+     "columns.systems.special_support: quote YES, NO, TRUE, FALSE, On and Off"),
 ])
 def test_a_wrong_synonyms_file_is_said_in_one_language(workdir: Path, body: str, ja: str, en: str) -> None:
     path = _book(workdir / "s.xlsx", [HEADER, _row()])
