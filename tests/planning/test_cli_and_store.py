@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import asdict
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from migrator.planning import build_plan
+from migrator.planning.export import to_json
 from migrator.store import open_store, upgrade
 from migrator.store.plan_repo import list_plans, load_plan, save_plan
 from tests.conftest import DATA, run_cli
@@ -37,6 +39,12 @@ def test_plan_store_round_trip(db_url: str) -> None:
     assert [t.to_dict() for t in back.tasks] == [t.to_dict() for t in plan.tasks]
     assert back.edges == plan.edges and back.critical_path == plan.critical_path
     assert back.summary() == plan.summary()
+    # The JSON export of the stored plan: the same content as an indented dump, one task (one edge) a line.
+    text = to_json(back)
+    assert json.loads(text) == json.loads(json.dumps(back.to_dict(), ensure_ascii=False, indent=2))
+    first = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in asdict(back.tasks[0]).items()}
+    assert json.loads(text)["tasks"][0] == first
+    assert sum(1 for line in text.splitlines() if line.startswith('    {"key": ')) == len(plan.tasks)
 
 
 @pytest.fixture
@@ -331,32 +339,3 @@ def test_an_unknown_interface_end_is_reported_at_the_cell_that_names_it(workdir:
     # the 連携先 cell of the system's row, and the 連携元 cell of the list's row
     assert found == [("システム一覧", "E2", "どこにもない"), ("連携一覧", "A2", "消えたシステム")]
 
-
-def test_the_json_export_holds_the_plan_one_task_a_line_and_reads_back_whole(db_url: str) -> None:
-    """The stored plan, loaded and written as JSON: every field of every task (dates as ISO text) and every
-    edge, each element of a list on its own line."""
-    import json
-    from dataclasses import asdict
-
-    from migrator.planning.export import to_json
-
-    upgrade(db_url)
-    plan = build_plan(sample_inventory(municipalities=2), start=dt.date(2025, 4, 1)).plan
-    assert plan is not None
-    store = open_store(db_url)
-    try:
-        with store.transaction() as session:
-            save_plan(session, plan)
-        with store.reader() as session:
-            back = load_plan(session, "default")
-    finally:
-        store.close()
-    text = to_json(back)
-    data = json.loads(text)
-    assert data == json.loads(json.dumps(back.to_dict(), ensure_ascii=False, indent=2))
-    first = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in asdict(back.tasks[0]).items()}
-    assert data["tasks"][0] == first and len(data["tasks"]) == len(plan.tasks)
-    assert [t["key"] for t in data["tasks"]] == [t.key for t in plan.tasks]
-    assert len(data["edges"]) == len(plan.edges) > 0
-    lines = text.splitlines()
-    assert sum(1 for line in lines if line.startswith('    {"key": ')) == len(plan.tasks)
