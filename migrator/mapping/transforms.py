@@ -396,6 +396,11 @@ _REGISTRY: tuple[Transform, ...] = (
               lambda env, e, a: e.str.strip_chars(SPACES)),
     Transform("rtrim", "Remove trailing spaces only (fixed-width padding).", "末尾の空白だけを除く(固定長の埋め草)。",
               "rtrim", (), TEXT_KINDS, "same", lambda env, e, a: e.str.strip_chars_end(SPACES)),
+    Transform("controls", "Replace each control character (TAB, line breaks, NUL, ESC, DEL …) by a space: no text "
+              "item of the standard may hold one (DAT112), and free-text legacy fields (備考, 方書) often do.",
+              "制御文字(TAB、改行、NUL、ESC、DEL など)をそれぞれ空白にする。標準の文字項目には使えず(DAT112)、"
+              "現行の備考や方書などにはよくあります。", "controls | trim", (), TEXT_KINDS, "same",
+              lambda env, e, a: e.str.replace_all(r"[\x00-\x1F\x7F-\x9F]", " ")),
     Transform("upper", "Upper-case ASCII letters.", "英字を大文字にする。", "upper", (), TEXT_KINDS, "same",
               lambda env, e, a: e.str.to_uppercase()),
     Transform("lower", "Lower-case ASCII letters.", "英字を小文字にする。", "lower", (), TEXT_KINDS, "same",

@@ -130,6 +130,7 @@ def test_docs_transforms_is_generated_from_the_registry() -> None:
 CASES = {
     "trim": ("a", "trim", [" x　", None], ["x", None]),
     "rtrim": ("a", "rtrim", [" x ", ""], [" x", None]),
+    "controls": ("a", "controls", ["a\tb\r\n", "x"], ["a b  ", "x"]),
     "upper": ("a", "upper", ["ab", "C"], ["AB", "C"]),
     "lower": ("a", "lower", ["AB", "c"], ["ab", "c"]),
     "hankaku_to_zenkaku": ("a", "hankaku_to_zenkaku", ["ｶﾞｯｺｳ1", "ﾊﾟ"], ["ガッコウ１", "パ"]),

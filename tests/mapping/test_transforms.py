@@ -87,3 +87,17 @@ def test_a_date_outside_koseki_rules_keeps_no_non_calendar_day() -> None:
 ])
 def test_the_width_of_a_regex_group(pattern: str, group: int, width: int | None) -> None:
     assert regex_group_width(pattern, group) == width
+
+
+def test_controls_makes_each_control_character_a_space_so_the_value_passes_the_standard() -> None:
+    """``controls`` turns TAB, CR, LF, NUL, ESC, DEL and C1 controls into spaces (DAT112 then has nothing to
+    find); other text, full-width spaces and 外字 included, is kept."""
+    from migrator.validation.checks import CONTROL_RE
+
+    mapping = Mapping(id="t", standard_schema="std-001-juki", standard_table="住民",
+                      items=(ItemRow("住所_方書", ("a",), "controls | trim"),))
+    compiled = compile_mapping(mapping, registry=REGISTRY_S)
+    values = ["コーポ\t201号\r\n", "\x00A\x1b[31m\x7f\x85", "全角\u3000空白\ue000", None]
+    out = compiled.apply(pl.LazyFrame({"a": values}, schema={"a": pl.String})).collect()["住所_方書"].to_list()
+    assert out == ["コーポ 201号", "A [31m", "全角\u3000空白\ue000", None]
+    assert not any(v is not None and pl.Series([v]).str.contains(CONTROL_RE)[0] for v in out)
