@@ -93,12 +93,18 @@ def test_two_jobs_of_one_run_never_share_an_output(workdir: Path) -> None:
     assert (out / "juki-rdb-to-001-jumin.csv").read_bytes() == (out / "juki-rdb-to-001-jumin-2.csv").read_bytes()
 
 
-def test_symlink_planted_in_out_is_not_written_through(workdir: Path) -> None:
+def _planted(workdir: Path, name: str) -> tuple[Path, Path]:
+    """``workdir/out`` with a link named ``name`` to a precious file beside it: (out, the file)."""
     out = workdir / "out"
     out.mkdir()
     victim = workdir / "victim.txt"
     victim.write_text("precious", encoding="utf-8")
-    (out / "juki-rdb-to-001-jumin.csv").symlink_to(victim)
+    (out / name).symlink_to(victim)
+    return out, victim
+
+
+def test_symlink_planted_in_out_is_not_written_through(workdir: Path) -> None:
+    out, victim = _planted(workdir, "juki-rdb-to-001-jumin.csv")
     refused("mapping", "run", str(b.MAPPING_XLSX), str(b.EXTRACT_CSV), "--out", str(out), "--no-store",
             code="CORE120", places=("juki-rdb-to-001-jumin.csv", "outside the output folder"))
     assert victim.read_text(encoding="utf-8") == "precious"
@@ -155,11 +161,7 @@ def test_samples_replace_a_symbolic_link_never_write_through_it(workdir: Path) -
 
 
 def test_symlink_planted_in_out_for_the_parquet_output_is_refused(workdir: Path) -> None:
-    out = workdir / "out"
-    out.mkdir()
-    victim = workdir / "victim.txt"
-    victim.write_text("precious", encoding="utf-8")
-    (out / "juki-rdb-to-001-jumin.parquet").symlink_to(victim)
+    out, victim = _planted(workdir, "juki-rdb-to-001-jumin.parquet")
     refused("mapping", "run", str(b.MAPPING_XLSX), str(b.EXTRACT_CSV), "--out", str(out), "--no-store", "--parquet",
             code="CORE120", places=("juki-rdb-to-001-jumin.parquet", "outside the output folder"))
     assert victim.read_text(encoding="utf-8") == "precious"

@@ -13,7 +13,8 @@ import pytest
 
 from migrator.planning import build_plan
 from migrator.planning.export import to_json
-from migrator.store import open_store, upgrade
+from migrator.planning.model import Plan
+from migrator.store import Store, open_store, upgrade
 from migrator.store.plan_repo import list_plans, load_plan, save_plan
 from tests.conftest import DATA, run_cli
 from tests.planning.inventories import sample_inventory
@@ -21,11 +22,16 @@ from tests.planning.inventories import sample_inventory
 SAMPLES = sorted((DATA / "sample_data" / "inventory").glob("*.xlsx"))
 
 
-def test_plan_store_round_trip(db_url: str) -> None:
+def _sample_plan_and_store(db_url: str) -> tuple[Plan, Store]:
+    """A plan of the sample inventory (one municipality) and an open store at ``db_url``, upgraded."""
     upgrade(db_url)
     plan = build_plan(sample_inventory(municipalities=1), start=dt.date(2025, 4, 1)).plan
     assert plan is not None
-    store = open_store(db_url)
+    return plan, open_store(db_url)
+
+
+def test_plan_store_round_trip(db_url: str) -> None:
+    plan, store = _sample_plan_and_store(db_url)
     try:
         with store.transaction() as session:
             save_plan(session, plan)
@@ -302,10 +308,7 @@ def test_a_plan_stored_before_phases_had_english_names_shows_the_shipped_ones(db
     from migrator.planning.export import to_mermaid
     from migrator.store import models
 
-    upgrade(db_url)
-    plan = build_plan(sample_inventory(municipalities=1), start=dt.date(2025, 4, 1)).plan
-    assert plan is not None
-    store = open_store(db_url)
+    plan, store = _sample_plan_and_store(db_url)
     try:
         with store.transaction() as session:
             save_plan(session, plan)
