@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from migrator.excel import Formula, SheetData, WorkbookData, cell_ref, find_label_value, read_workbook
-from migrator.i18n import join_list, sheet_state_ja
+from migrator.i18n import join_list, sheet_state_ja, shorten
 from migrator.inventory.areas import area_name, resolve_area
 from migrator.inventory.headers import Header, Lookup, best_guess, find_header, fold_label, stem_label
 from migrator.inventory.model import (
@@ -161,7 +161,8 @@ def _report_unrecognised(builder: _Builder, plan: _SheetPlan) -> None:
         guess = best_guess(sheet, builder.lookups, max_rows=HEADER_ROWS)
         row, labels = guess if guess is not None else (1, [])
         builder.add("INV015", sheet.location(row, 1), sheet=sheet.name, row=row,
-                    labels=join_list(labels, "en")[:120] or "-", labels_ja=join_list(labels, "ja")[:120] or "-")
+                    labels=shorten(join_list(labels, "en"), 120) or "-",
+                    labels_ja=shorten(join_list(labels, "ja"), 120) or "-")
 
 
 def _sheet_kind(name: str, synonyms: Synonyms) -> str | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from migrator.errors import InputError
 from migrator.excel import SheetData, cell_ref, find_header, read_workbook
+from migrator.i18n import shorten
 from migrator.inventory.values import parse_date
 from migrator.limits import check_input_file, csv_field_limit, csv_reason, how_to_raise
 from migrator.location import Location
@@ -153,8 +154,8 @@ def _read_row(values: list[object], cols: dict[str, int], at: Callable[[int], Lo
     # A blank 状況 is work not started: the plan's own export leaves it blank until someone reports.
     status = (STATUS_WORDS.get(raw_status.casefold()) or STATUS_WORDS.get(raw_status)) if raw_status else "未着手"
     if status is None:
-        bad(cols["status"], f"状況 {raw_status!r} は 完了/作業中/未着手/対象外 ではありません",
-            f"status {raw_status!r} is not one of 完了 (done), 作業中 (in progress), "
+        bad(cols["status"], f"状況 {shorten(raw_status)!r} は 完了/作業中/未着手/対象外 ではありません",
+            f"status {shorten(raw_status)!r} is not one of 完了 (done), 作業中 (in progress), "
             "未着手 (not started), 対象外 (not applicable)")
     dates: dict[str, dt.date | None] = {"actual_start": None, "actual_finish": None}
     for fieldname, ja_name, en_name in (("actual_start", "実績開始日", "actual start"),
@@ -166,8 +167,8 @@ def _read_row(values: list[object], cols: dict[str, int], at: Callable[[int], Lo
         try:
             day = _date(raw)
         except ValueError:
-            bad(c, f"{ja_name} {raw!r} を日付として読めません（存在しない日付、または日のない年月）",
-                f"cannot read the {en_name} {raw!r} as a day that exists (or it is a month without its day)")
+            bad(c, f"{ja_name} {shorten(str(raw))!r} を日付として読めません（存在しない日付、または日のない年月）",
+                f"cannot read the {en_name} {shorten(str(raw))!r} as a day that exists (or it is a month without its day)")
             wrong.add(fieldname)
             continue
         if day is not None and day > as_of:
