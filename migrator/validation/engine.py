@@ -225,11 +225,14 @@ class _MemoPool:
         found = found.with_columns(pl.lit(True).alias(_SEEN))  # what a lookup that finds the value gets
         self.cache = found if self.cache is None else pl.concat([self.cache, found])
 
-    def lookup(self, key: pl.Series, columns: Collection[str]) -> pl.DataFrame:
+    def lookup(self, key: pl.Series, columns: Collection[str], among: pl.DataFrame | None = None) -> pl.DataFrame:
         """The pool's ``columns`` for each value of ``key`` (row order kept), and ``_SEEN``: null where the
-        value is not in the pool yet. A join on the key column alone (the pool has one row per value)."""
+        value is not in the pool yet. A join on the key column alone (the pool has one row per value).
+
+        ``among``: some of the pool's values (one row per value, without ``_SEEN``) to look in instead."""
         assert self.cache is not None
-        wanted = self.cache.select(MEMO_KEY, *dict.fromkeys(columns), _SEEN)
+        source = self.cache if among is None else among.with_columns(pl.lit(True).alias(_SEEN))
+        wanted = source.select(MEMO_KEY, *dict.fromkeys(columns), _SEEN)
         if key.len() and key.null_count() == key.len():  # blank on every row: one value, repeated
             blank = wanted.filter(pl.col(MEMO_KEY).is_null())
             if blank.height == 1:
@@ -453,7 +456,8 @@ class BatchEngine:
         # before. The pipes run on those alone, once per distinct value, and only when there are some:
         # planning a pool's query costs as much as running it on a batch's distinct values (a 和暦 parse is
         # a large expression), and after the first batches most pools miss none.
-        found: dict[str, pl.DataFrame] = {}
+        found: dict[str, pl.DataFrame] = {}  # every value found
+        partly: dict[str, pl.DataFrame] = {}  # some values found: the others come from the pool's new values
         missed: dict[int, list[pl.Series]] = {}
         for g in self.memo:
             key = frame.get_column(g.key)
@@ -464,18 +468,29 @@ class BatchEngine:
             seen = hit.get_column(_SEEN)
             if seen.null_count():
                 missed.setdefault(id(g.pool), []).append(key.filter(seen.is_null()))
+                partly[g.key] = hit
             else:
                 found[g.key] = hit
         todo = [pool for pool in pools if id(pool) in missed]
         new_keys = [pl.concat(missed[id(pool)]).unique().alias(MEMO_KEY).to_frame().lazy() for pool in todo]
         fresh = pl.collect_all([pool.new_values(keys) for pool, keys in zip(todo, new_keys, strict=True)],
                                engine=_IN_MEMORY)
+        new_of: dict[int, pl.DataFrame] = {}
         for pool, new in zip(todo, fresh, strict=True):
             pool.add(new)
+            new_of[id(pool)] = new
         named: list[pl.Series] = []
         for g in self.memo:
             looked = found.get(g.key)
-            if looked is None:
+            part = partly.get(g.key)
+            if part is not None:
+                # The values the first lookup missed are looked up in the pool's new values alone (a few
+                # thousand rows, not the whole pool) and put in the rows that missed.
+                outs = list(dict.fromkeys(g.columns.values()))
+                extra = g.pool.lookup(frame.get_column(g.key), outs, new_of[id(g.pool)])
+                looked = part.with_columns(pl.when(pl.col(_SEEN).is_null()).then(extra.get_column(out))
+                                          .otherwise(pl.col(out)).alias(out) for out in outs)
+            elif looked is None:  # a pool started afresh: every value is in its new values
                 looked = g.pool.lookup(frame.get_column(g.key), g.columns.values())
             named += [looked.get_column(out).alias(column) for column, out in g.columns.items()]
         if self.memo:  # one new frame for all the groups, not one per group
