@@ -110,7 +110,7 @@ def list_(municipality: str | None, vendor: str | None, fmt: str) -> None:
     Example:
       migrator inventory list --municipality 132012
     """
-    from migrator.services.inventory import SYSTEM_HEADER, load, system_header, system_rows
+    from migrator.services.inventory import load, system_header, system_records, system_rows
 
     store = app().store(read_only=True)
     try:
@@ -118,9 +118,10 @@ def list_(municipality: str | None, vendor: str | None, fmt: str) -> None:
     finally:
         store.close()
     rows = [[v.isoformat() if hasattr(v, "isoformat") else v for v in row] for row in system_rows(inv)]
+    # the JSON keys are the same identifiers in every language, as in the product's other JSON outputs
     data = {
         "municipalities": [{"code": m.code, "name": m.name} for m in inv.municipalities],
-        "systems": [dict(zip(SYSTEM_HEADER, r, strict=True)) for r in rows],
+        "systems": system_records(inv),
         "interfaces": [{"municipality": i.municipality_code, "source": i.source, "target": i.target,
                         "method": i.method, "frequency": i.frequency} for i in inv.interfaces],
         "vendors": [{"name": v.name, "capacity": v.capacity} for v in inv.vendors],

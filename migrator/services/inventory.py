@@ -18,6 +18,8 @@ from migrator.location import Location
 from migrator.report import Finding, Report, make_finding
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from migrator.store import Store
 
 _KIND_JA = {"municipality": "団体", "vendor": "ベンダー", "system": "システム", "interface": "連携"}
@@ -173,7 +175,7 @@ def check_workbooks(paths: Sequence[Path], *, synonyms: Synonyms | None = None) 
 
 SYSTEM_HEADER = ("団体コード", "団体名", "業務", "システム名", "現行ベンダー", "移行先ベンダー", "稼働形態", "契約満了日",
                  "標準準拠版提供予定日", "移行予定日", "データ件数", "特定移行支援", "特定移行支援期限", "備考")
-"""The columns of a system row; also the keys of ``inventory list --format json`` (stable in any language)."""
+"""The columns of a system row as Japanese names them (the table, the export and the import read them)."""
 SYSTEM_HEADER_EN = ("municipality code", "municipality name", "business area", "system name", "current vendor",
                     "target vendor", "hosting", "contract end", "release date", "planned date", "record count",
                     "special support", "special deadline", "notes")
@@ -213,6 +215,26 @@ def system_rows(inventory: Inventory) -> list[list[Any]]:
         [s.municipality_code, names.get(s.municipality_code, ""), f"{s.area_code} {s.area_name}", s.name,
          s.current_vendor, s.target_vendor, s.hosting, s.contract_end, s.release_date, s.planned_date,
          s.record_count, "○" if s.special_support else "×", s.special_deadline, s.notes]
+        for s in sorted(inventory.systems, key=lambda s: s.key)
+    ]
+
+
+def system_records(inventory: Inventory) -> list[dict[str, Any]]:
+    """One record per system, in :func:`system_rows` order, for ``inventory list --format json``: its keys are
+    the same identifiers in every language, as in the other JSON outputs (report, plan, risks); dates as ISO
+    text, the flag as a boolean."""
+    names = {m.code: m.name for m in inventory.municipalities}
+
+    def iso(day: dt.date | None) -> str | None:
+        return day.isoformat() if day else None
+
+    return [
+        {"municipality_code": s.municipality_code, "municipality_name": names.get(s.municipality_code, ""),
+         "area_code": s.area_code, "area_name": s.area_name, "system_name": s.name,
+         "current_vendor": s.current_vendor, "target_vendor": s.target_vendor, "hosting": s.hosting,
+         "contract_end": iso(s.contract_end), "release_date": iso(s.release_date),
+         "planned_date": iso(s.planned_date), "record_count": s.record_count,
+         "special_support": s.special_support, "special_deadline": iso(s.special_deadline), "notes": s.notes}
         for s in sorted(inventory.systems, key=lambda s: s.key)
     ]
 

@@ -156,7 +156,7 @@ def test_cli_import_list_check_export(workdir: Path) -> None:
     import json
 
     data = json.loads(listed.stdout)
-    assert [s["システム名"] for s in data["systems"]] == [
+    assert [s["system_name"] for s in data["systems"]] == [
         "住民情報システム", "戸籍システム", "住民税システム", "児童手当システム", "子育て支援システム"]
     by_vendor = json.loads(run_cli("inventory", "list", "--vendor", "(株)エーシステム", "--format", "json").stdout)
     assert len(by_vendor["systems"]) == 24
@@ -175,6 +175,27 @@ def test_demo_step_writes_reports_and_export(store: Store, tmp_path: Path) -> No
     assert step.detail == ("imported 2 workbooks: 3 municipalities, 31 systems, 10 interfaces, 2 vendors; "
                            "check: 3 errors, 7 warnings")
     assert all(p.is_file() for p in step.outputs)
+
+
+SYSTEM_KEYS = ["municipality_code", "municipality_name", "area_code", "area_name", "system_name", "current_vendor",
+               "target_vendor", "hosting", "contract_end", "release_date", "planned_date", "record_count",
+               "special_support", "special_deadline", "notes"]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_list_json_keys_are_the_same_identifiers_in_either_language(workdir: Path, lang: str) -> None:
+    run_cli("inventory", "import", "--partial", *map(str, SAMPLES), expect=1)
+    data = json.loads(run_cli("--lang", lang, "inventory", "list", "-m", "132039", "--format", "json").stdout)
+    assert list(data) == ["municipalities", "systems", "interfaces", "vendors"]
+    assert all(list(s) == SYSTEM_KEYS for s in data["systems"])
+    first = data["systems"][0]
+    assert (first["municipality_code"], first["area_code"], first["area_name"], first["system_name"]) == (
+        "132039", "001", "住民基本台帳", "住民情報システム")
+    assert isinstance(first["special_support"], bool)
+    assert all(k.isascii() for row in (*data["municipalities"], *data["interfaces"], *data["vendors"]) for k in row)
+    # the data is the data: the other language lists exactly the same JSON
+    other = "en" if lang == "ja" else "ja"
+    assert json.loads(run_cli("--lang", other, "inventory", "list", "-m", "132039", "--format", "json").stdout) == data
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
