@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from migrator.validation.types import RunOptions, TableRun
 
 
-# A measure as the 照合集計 setting writes it (DAT303 names it the same way).
-_WORDS = {"count": "件数", "sum": "合計"}
+# A measure as each language names it in a message (DAT303); the 照合集計 setting accepts either word.
+_WORDS = {"count": ("count of", "件数"), "sum": ("sum of", "合計")}
 
 
 def reconcile(result: TableRun, keys: pl.DataFrame, options: RunOptions) -> list[Finding]:
@@ -62,14 +62,15 @@ def reconcile(result: TableRun, keys: pl.DataFrame, options: RunOptions) -> list
                                              value=examples[0].value))
     totals, bad = recon_totals(job.compiled)
     for part in bad:
-        findings.append(make_finding("DAT304", where, setting=part, reason="use 件数:ITEM or 合計:ITEM",
+        findings.append(make_finding("DAT304", where, setting=part, reason="write count:ITEM or sum:ITEM",
                                      reason_ja="件数:項目名 か 合計:項目名 の形で書いてください"))
     for measure, item, written in totals:
         if item not in keys.columns:
-            findings.append(make_finding("DAT304", where, setting=f"{_WORDS[measure]}:{written}",
+            findings.append(make_finding("DAT304", where, setting=written,
                                          reason=f"{item} is not a standard item of {job.compiled.standard.name}",
                                          reason_ja=f"{item} は {job.compiled.standard.name} の標準項目ではありません"))
             continue
+        named, named_ja = (f"{word} {item}" for word in _WORDS[measure])
         # The output file read back; without --out, the rows the run would have written.
         out = output.select(pl.col(item)).collect() if output is not None else \
             keys.filter(~pl.col("__rejected")).select(item)
@@ -79,12 +80,12 @@ def reconcile(result: TableRun, keys: pl.DataFrame, options: RunOptions) -> list
             both = exp.join(act, on=item, how="full", coalesce=True, nulls_equal=True).fill_null(0)
             for group, expected, actual in both.sort(item, nulls_last=True).iter_rows():
                 if expected != actual:
-                    findings.append(make_finding("DAT303", where, item=item, measure=f"件数 {item}",
+                    findings.append(make_finding("DAT303", where, item=item, measure=named, measure_ja=named_ja,
                                                  group=f"{item}={group}", expected=expected, actual=actual))
         else:
             expected = keys.select(pl.col(item).cast(pl.String).cast(pl.Decimal(scale=6), strict=False).sum()).item()
             actual = out.select(pl.col(item).cast(pl.String).cast(pl.Decimal(scale=6), strict=False).sum()).item()
             if expected != actual:
-                findings.append(make_finding("DAT303", where, item=item, measure=f"合計 {item}", group="-",
-                                             expected=expected, actual=actual))
+                findings.append(make_finding("DAT303", where, item=item, measure=named, measure_ja=named_ja,
+                                             group="-", expected=expected, actual=actual))
     return findings

@@ -126,20 +126,21 @@ def recon_items(compiled: Compiled) -> list[str]:
 
 
 def recon_totals(compiled: Compiled) -> tuple[list[tuple[str, str, str]], list[str]]:
-    """The 照合集計 setting resolved to standard items: [(measure, standard item, as written)], unreadable parts.
+    """The 照合集計 setting resolved to standard items: [(measure, standard item, the part as written)],
+    unreadable parts.
 
     An item may be written by its standard name or by the legacy item it is converted from (the first
     standard item, in schema order, whose expression reads only that legacy item).
     """
-    totals, bad = parse_totals((getattr(compiled.mapping, "settings", {}) or {}).get("照合集計"))
+    totals, bad = _totals((getattr(compiled.mapping, "settings", {}) or {}).get("照合集計"))
     names = list(compiled.standard.item_names)
     out = []
-    for measure, item in totals:
+    for measure, item, part in totals:
         target = item
         if item not in names:
             target = next((n for n in names if n in compiled.columns
                            and list(dict.fromkeys(roots(compiled.columns[n]))) == [item]), item)
-        out.append((measure, target, item))
+        out.append((measure, target, part))
     return out, bad
 
 
@@ -149,7 +150,13 @@ _MEASURES = {"件数": "count", "count": "count", "合計": "sum", "sum": "sum"}
 def parse_totals(text: str | None) -> tuple[list[tuple[str, str]], list[str]]:
     """``件数:住民状態; 合計:税額`` → [("count", "住民状態"), ("sum", "税額")], plus unreadable parts.
 
-    A bare item (``住民状態``) means a count per group."""
+    A bare item (``住民状態``) means a count per group; ``count:`` and ``sum:`` may be written for 件数 and 合計."""
+    totals, bad = _totals(text)
+    return [(measure, item) for measure, item, _ in totals], bad
+
+
+def _totals(text: str | None) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """:func:`parse_totals` with each part as written (a message echoes the setting as the user wrote it)."""
     out, bad = [], []
     for part in (text or "").replace("；", ";").replace(",", ";").split(";"):
         part = part.strip()
@@ -159,7 +166,7 @@ def parse_totals(text: str | None) -> tuple[list[tuple[str, str]], list[str]]:
         if not colon:  # a bare item: count per group
             measure, item = "件数", measure
         if measure.strip() in _MEASURES and item.strip():
-            out.append((_MEASURES[measure.strip()], item.strip()))
+            out.append((_MEASURES[measure.strip()], item.strip(), part))
         else:
             bad.append(part)
     return out, bad

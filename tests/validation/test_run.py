@@ -33,12 +33,12 @@ def standard():
     return apply_profile(SchemaRegistry.load(DATA / "schemas").get("std-001-juki"), "municipality-strict")
 
 
-def _run(tmp_path: Path, standard, **opts):
+def _run(tmp_path: Path, standard, totals: str = "件数:世帯員数", **opts):
     path = tmp_path / "setai.csv"
     path.write_text(HEADER + "\n".join(ROWS) + "\n", encoding="utf-8")
     issue = FakeIssue("世帯員数", "MAP408", ~pl.col("世帯員数").str.contains("^[0-9]+$"), pl.col("世帯員数"),
                       "項目対応!D5")
-    compiled = identity(standard.table("世帯"), settings={"照合集計": "件数:世帯員数", "照合キー": "世帯番号"},
+    compiled = identity(standard.table("世帯"), settings={"照合集計": totals, "照合キー": "世帯番号"},
                         issues=[issue], mapping_id="setai")
     options = RunOptions(out_dir=tmp_path / "out", reconcile=True, **opts)
     return run_jobs([Job(compiled, path, standard)], options)
@@ -100,9 +100,28 @@ def test_reconciliation_counts_groups(tmp_path: Path, standard) -> None:
     recon = {(f.code, f.message_en) for f in result.report.findings if f.code.startswith("DAT30")}
     assert recon == {
         ("DAT302", "A value of the key 世帯番号 does not appear exactly once in output or rejects (more than once)."),
-        ("DAT303", "Reconciliation 件数 世帯員数 (世帯員数=1): extract 1, output 0."),
-        ("DAT303", "Reconciliation 件数 世帯員数 (世帯員数=x): extract 1, output 0."),
+        ("DAT303", "Reconciliation count of 世帯員数 (世帯員数=1): extract 1, output 0."),
+        ("DAT303", "Reconciliation count of 世帯員数 (世帯員数=x): extract 1, output 0."),
     }
+
+
+@pytest.mark.parametrize("totals", ["件数:世帯員数; 合計:世帯員数", "count:世帯員数; sum:世帯員数", "世帯員数; 合計：世帯員数"])
+def test_a_group_total_that_differs_is_told_in_the_language_of_each_message(tmp_path: Path, standard,
+                                                                           totals: str) -> None:
+    # Either word of the setting gives the same findings: the measure is named in the message's language.
+    result = _run(tmp_path, standard, totals=totals)
+    totals_found = [f for f in result.report.findings if f.code == "DAT303"]
+    assert sorted(f.message("ja") for f in totals_found) == [
+        "集計照合 件数 世帯員数（世帯員数=1）: 抽出 1、出力 0。",
+        "集計照合 件数 世帯員数（世帯員数=x）: 抽出 1、出力 0。",
+        "集計照合 合計 世帯員数（-）: 抽出 6.000000、出力 5.000000。",
+    ]
+    assert sorted(f.message("en") for f in totals_found) == [
+        "Reconciliation count of 世帯員数 (世帯員数=1): extract 1, output 0.",
+        "Reconciliation count of 世帯員数 (世帯員数=x): extract 1, output 0.",
+        "Reconciliation sum of 世帯員数 (-): extract 6.000000, output 5.000000.",
+    ]
+    assert not any(word in f.message_en for f in totals_found for word in ("件数", "合計", "照合"))
 
 
 def test_household_heads_and_references(tmp_path: Path, standard) -> None:
@@ -191,12 +210,18 @@ def test_an_error_writing_the_converted_file_stops_the_run_and_its_threads(tmp_p
 def test_an_unusable_reconciliation_setting_is_told_in_each_language(tmp_path: Path, standard) -> None:
     path = tmp_path / "setai.csv"
     path.write_text(HEADER + ROWS[0] + "\n", encoding="utf-8")
-    compiled = identity(standard.table("世帯"), settings={"照合集計": "平均:世帯員数; 件数:nosuch"}, mapping_id="setai")
+    compiled = identity(standard.table("世帯"), settings={"照合集計": "平均:世帯員数; 件数:nosuch; sum:gone; absent"},
+                        mapping_id="setai")
     result = run_jobs([Job(compiled, path, standard)], RunOptions(out_dir=tmp_path / "out", reconcile=True))
     bad = sorted((f.message_ja, f.message_en) for f in result.report.findings if f.code == "DAT304")
+    # the setting is echoed as it was written; the reason is in the language of each message
     assert bad == [
+        ("照合設定「absent」を解釈できません: absent は 世帯 の標準項目ではありません",
+         "Reconciliation setting absent cannot be used: absent is not a standard item of 世帯"),
+        ("照合設定「sum:gone」を解釈できません: gone は 世帯 の標準項目ではありません",
+         "Reconciliation setting sum:gone cannot be used: gone is not a standard item of 世帯"),
         ("照合設定「件数:nosuch」を解釈できません: nosuch は 世帯 の標準項目ではありません",
          "Reconciliation setting 件数:nosuch cannot be used: nosuch is not a standard item of 世帯"),
         ("照合設定「平均:世帯員数」を解釈できません: 件数:項目名 か 合計:項目名 の形で書いてください",
-         "Reconciliation setting 平均:世帯員数 cannot be used: use 件数:ITEM or 合計:ITEM"),
+         "Reconciliation setting 平均:世帯員数 cannot be used: write count:ITEM or sum:ITEM"),
     ]
