@@ -114,3 +114,20 @@ def test_rdb_clean_sample_passes_with_reconciliation(workdir: Path) -> None:
 def test_mapping_run_is_the_same_command(workdir: Path, clean: bool) -> None:
     extract = "juki_mainframe_clean.dat" if clean else "juki_mainframe.dat"
     run_cli("mapping", "run", MAINFRAME[0], str(EXTRACTS / extract), "--no-store", expect=0 if clean else 1)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_group_total_that_differs_is_told_in_the_language_asked(workdir: Path, lang: str) -> None:
+    # The mapping's 照合集計 is 住民状態: the rejected rows leave its groups short in the output.
+    result = run_cli("--lang", lang, "validate", *MAINFRAME, "--reconcile", "--no-store", "--format", "json",
+                     expect=1)
+    totals = sorted(f["message"] for f in json.loads(result.stdout)["findings"] if f["code"] == "DAT303")
+    assert totals == ([
+        "集計照合 件数 住民状態（住民状態=1）: 抽出 2955、出力 2945。",
+        "集計照合 件数 住民状態（住民状態=3）: 抽出 1、出力 0。",
+    ] if lang == "ja" else [
+        "Reconciliation count of 住民状態 (住民状態=1): extract 2955, output 2945.",
+        "Reconciliation count of 住民状態 (住民状態=3): extract 1, output 0.",
+    ])
+    text = run_cli("--lang", lang, "validate", *MAINFRAME, "--reconcile", "--no-store", expect=1).stdout
+    assert ("件数 住民状態" in text) == (lang == "ja") and ("count of 住民状態" in text) == (lang == "en")
