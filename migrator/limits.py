@@ -20,14 +20,14 @@ import errno
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from migrator.errors import InputError, SpecError
 from migrator.i18n import shorten
@@ -455,6 +455,79 @@ def yaml_error(exc: Exception, path: Path | str, text: str | None = None) -> Spe
     why = yaml_reason(exc, text)
     return SpecError.of("CORE115", Location(file=str(path), line=why["line"]), what="YAML", what_ja="YAML ",
                         reason=why["reason"], reason_ja=why["reason_ja"])
+
+
+def _key_reader() -> Callable[[Node], object]:
+    """Read a mapping key as ``yaml.safe_load`` does (``no`` is False, ``1`` is 1); None for a key that is no
+    scalar. One reader serves one walk of one tree (its loader remembers what it built)."""
+    loader = yaml.SafeLoader("")
+
+    def read(node: Node) -> object:
+        if not isinstance(node, ScalarNode):
+            return None
+        try:
+            return loader.construct_object(node)
+        except yaml.YAMLError:
+            return node.value
+
+    return read
+
+
+def yaml_node_at(root: Node | None, keys: Sequence[object], *, key: bool = False) -> Node | None:
+    """The node of a composed YAML tree at ``keys`` — mapping keys as ``yaml.safe_load`` reads them, list
+    indexes — or the deepest node on the way there when the rest is not found (None without a tree).
+    ``key`` asks for the last mapping key's own node rather than its value (an unknown or repeated key)."""
+    node, read = root, _key_reader()
+    for i, step in enumerate(keys):
+        last = i == len(keys) - 1
+        if isinstance(node, MappingNode):
+            pairs = [(k, v) for k, v in node.value
+                     if (kv := read(k)) == step and type(kv) is type(step)]  # True is no key 1
+            if not pairs:
+                return node
+            knode, vnode = pairs[-1]  # a repeated key: the loader keeps the last
+            node = knode if key and last else vnode
+        elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+            node = node.value[step]
+        else:
+            return node
+    return node
+
+
+def yaml_location(path: Path | str, root: Node | None, keys: Sequence[object] = (), *,
+                  key: bool = False) -> tuple[Location, int | None]:
+    """``path`` at the line of the entry at ``keys`` of its composed tree (:func:`yaml_node_at`), and the entry's
+    1-based column (several entries share a line in flow style: ``{systems: [a, YES]}``); the file alone and
+    None when the tree is not known."""
+    node = yaml_node_at(root, keys, key=key)
+    if node is None:
+        return Location(file=str(path)), None
+    return Location(file=str(path), line=node.start_mark.line + 1), node.start_mark.column + 1
+
+
+def yaml_repeated_key(root: Node | None) -> tuple[list[object], Node, Node] | None:
+    """The first key written twice in one mapping of a composed tree — its path (as :func:`yaml_node_at` takes
+    it), its second and first key nodes — or None. ``yaml.safe_load`` keeps the last silently: what the first
+    held is lost without a word."""
+    stack: list[tuple[Node, list[object]]] = [(root, [])] if root is not None else []
+    found: list[tuple[list[object], Node, Node]] = []
+    read = _key_reader()
+    while stack:
+        node, at = stack.pop()
+        if isinstance(node, MappingNode):
+            seen: dict[tuple[type, object], Node] = {}
+            for knode, vnode in node.value:
+                kv = read(knode)
+                marker = (type(kv), kv) if isinstance(knode, ScalarNode) else (object, id(knode))
+                if marker in seen:
+                    found.append(([*at, kv], knode, seen[marker]))
+                seen.setdefault(marker, knode)
+                stack.append((vnode, [*at, kv]))
+        elif isinstance(node, SequenceNode):
+            stack.extend((child, [*at, i]) for i, child in enumerate(node.value))
+    if not found:
+        return None
+    return min(found, key=lambda f: (f[1].start_mark.line, f[1].start_mark.column))
 
 
 @contextmanager

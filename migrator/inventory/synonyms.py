@@ -10,7 +10,15 @@ import yaml
 
 from migrator.errors import SpecError
 from migrator.i18n import join_list
-from migrator.limits import read_text_file, unquoted_flags, yaml_error, yaml_shape
+from migrator.limits import (
+    compose_yaml,
+    read_text_file,
+    unquoted_flags,
+    yaml_error,
+    yaml_location,
+    yaml_repeated_key,
+    yaml_shape,
+)
 from migrator.location import Location
 
 KINDS = ("systems", "interfaces", "vendors")
@@ -39,21 +47,23 @@ class Synonyms:
         """
         sheets = {k: list(v) for k, v in self.sheets.items()}
         columns = {k: {f: list(ls) for f, ls in v.items()} for k, v in self.columns.items()}
-        unknown = [str(k) for k in other if k not in TOP_KEYS]
+        unknown = [k for k in other if k not in TOP_KEYS]
         if unknown:
-            raise SynonymsError(f"unknown key {unknown[0]!r} (use {join_list(TOP_KEYS, 'en')})",
-                                f"未知のキー '{unknown[0]}' があります(使えるキー: {join_list(TOP_KEYS, 'ja')})")
-        for kind, names in _mapping(other.get("sheets"), "sheets").items():
-            _known_kind(kind)
-            sheets[kind] += _labels(names, f"sheets.{kind}")
-        for kind, fields in _mapping(other.get("columns"), "columns").items():
-            _known_kind(kind)
-            for fieldname, labels in _mapping(fields, f"columns.{kind}").items():
+            raise SynonymsError(f"unknown key {str(unknown[0])!r} (use {join_list(TOP_KEYS, 'en')})",
+                                f"未知のキー '{unknown[0]}' があります(使えるキー: {join_list(TOP_KEYS, 'ja')})",
+                                at=(unknown[0],), key=True)
+        for kind, names in _mapping(other.get("sheets"), ("sheets",)).items():
+            _known_kind(kind, ("sheets", kind))
+            sheets[kind] += _labels(names, ("sheets", kind))
+        for kind, fields in _mapping(other.get("columns"), ("columns",)).items():
+            _known_kind(kind, ("columns", kind))
+            for fieldname, labels in _mapping(fields, ("columns", kind)).items():
                 if fieldname not in columns[kind]:
                     raise SynonymsError(
                         f"unknown column {kind}.{fieldname} (use {join_list(columns[kind], 'en')})",
-                        f"未知の列 {kind}.{fieldname} があります(使える列: {join_list(columns[kind], 'ja')})")
-                columns[kind][fieldname] += _labels(labels, f"columns.{kind}.{fieldname}")
+                        f"未知の列 {kind}.{fieldname} があります(使える列: {join_list(columns[kind], 'ja')})",
+                        at=("columns", kind, fieldname), key=True)
+                columns[kind][fieldname] += _labels(labels, ("columns", kind, fieldname))
         return Synonyms(
             sheets={k: tuple(v) for k, v in sheets.items()},
             columns={k: {f: tuple(ls) for f, ls in v.items()} for k, v in columns.items()},
@@ -61,43 +71,57 @@ class Synonyms:
 
 
 class SynonymsError(ValueError):
-    """A synonyms file that cannot extend the table, said in English and in Japanese."""
+    """A synonyms file that cannot extend the table, said in English and in Japanese; ``at`` is the path of the
+    entry at fault (keys and list indexes, as :func:`migrator.limits.yaml_node_at` takes it), ``key`` says the
+    fault is the entry's key rather than its value."""
 
-    def __init__(self, en: str, ja: str) -> None:
+    def __init__(self, en: str, ja: str, *, at: tuple[object, ...] = (), key: bool = False) -> None:
         super().__init__(en)
         self.en = en
         self.ja = ja
+        self.at = at
+        self.key = key
 
 
-def _known_kind(kind: object) -> None:
+def _dotted(at: tuple[object, ...]) -> str:
+    return ".".join(str(k) for k in at)
+
+
+def _known_kind(kind: object, at: tuple[object, ...]) -> None:
     if kind not in KINDS:
         raise SynonymsError(f"unknown sheet kind {str(kind)!r} (use {join_list(KINDS, 'en')})",
-                            f"未知のシートの種類 '{kind}' があります(使える種類: {join_list(KINDS, 'ja')})")
+                            f"未知のシートの種類 '{kind}' があります(使える種類: {join_list(KINDS, 'ja')})",
+                            at=at, key=True)
 
 
-def _mapping(value: object, key: str) -> dict:
+def _mapping(value: object, at: tuple[object, ...]) -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict):
         en, ja = yaml_shape(value)
+        key = _dotted(at)
         raise SynonymsError(f"{key} must be a mapping of names, not {en}",
-                            f"{key} は名前の対応表 (キー: 値) にしてください({ja} になっています)")
+                            f"{key} は名前の対応表 (キー: 値) にしてください({ja} になっています)", at=at)
     return value
 
 
-def _labels(value: object, key: str) -> list[str]:
+def _labels(value: object, at: tuple[object, ...]) -> list[str]:
     """A list of labels (or one label), as text."""
     if value is None:
         return []
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return [str(value)]
+    key = _dotted(at)
+    if isinstance(value, bool):  # one unquoted YES or NO: a label YAML read as true or false
+        raise SynonymsError(*unquoted_flags(key, [value]) or ("", ""), at=at)
     if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
         en, ja = yaml_shape(value)
         raise SynonymsError(f"{key} must be a list of labels, not {en}",
-                            f"{key} は見出しのリストにしてください({ja} になっています)")
+                            f"{key} は見出しのリストにしてください({ja} になっています)", at=at)
     flags = unquoted_flags(key, value)
     if flags is not None:
-        raise SynonymsError(*flags)
+        first = next(i for i, v in enumerate(value) if isinstance(v, bool))
+        raise SynonymsError(*flags, at=(*at, first))
     return [str(v) for v in value if v is not None]
 
 
@@ -125,17 +149,30 @@ def load_synonyms(path: Path | None = None) -> Synonyms:
         return base
     loc = Location(file=str(path))
     text = read_text_file(path)  # missing, a folder, too large or not UTF-8: a located error of its own
+    root = None
     try:
         try:
+            root = compose_yaml(text, path)  # bounded, and each entry keeps its line for the errors below
             raw = yaml.safe_load(text) or {}
         except yaml.YAMLError as exc:
             raise yaml_error(exc, path, text) from None
         if not isinstance(raw, dict):
             raise SynonymsError("the file must hold a mapping with 'sheets' and/or 'columns'",
                                 "ファイルには sheets と columns の一方または両方を対応表 (キー: 値) で書いてください")
+        repeated = yaml_repeated_key(root)
+        if repeated is not None:
+            at, _, first = repeated
+            raise SynonymsError(
+                f"{_dotted(tuple(at))} is written twice (first at line {first.start_mark.line + 1}); YAML keeps only "
+                "the last, so the labels of the first would be lost: merge them into one entry",
+                f"{_dotted(tuple(at))} が二度書かれています (最初は {first.start_mark.line + 1} 行目)。YAML は後のものだけを"
+                "読むため、最初の見出しが失われます。一つにまとめてください", at=tuple(at), key=True)
         return base.extended(raw)
     except SynonymsError as exc:
-        raise SpecError(f"Invalid synonym file: {exc.en}", f"同義語ファイルが不正です: {exc.ja}", location=loc) from exc
+        where, column = yaml_location(path, root, exc.at, key=exc.key)
+        en, ja = (f" (column {column})", f" ({column} 桁目)") if column is not None else ("", "")
+        raise SpecError(f"Invalid synonym file{en}: {exc.en}", f"同義語ファイルが不正です{ja}: {exc.ja}",
+                        location=where) from exc
     except (ValueError, TypeError, AttributeError) as exc:
         raise SpecError(f"Invalid synonym file: {exc}", "同義語ファイルの形が読めません (docs/inventory.md の例の形で書いてください)",
                         location=loc) from exc

@@ -22,7 +22,15 @@ import yaml
 from migrator.errors import InputError, SpecError
 from migrator.excel import Formula, SheetData, find_header, find_label_value, normalize_header, read_workbook
 from migrator.i18n import join_list, sheet_state_ja, shorten
-from migrator.limits import read_text_file, unquoted_flags, yaml_error, yaml_shape
+from migrator.limits import (
+    compose_yaml,
+    read_text_file,
+    unquoted_flags,
+    yaml_error,
+    yaml_location,
+    yaml_repeated_key,
+    yaml_shape,
+)
 from migrator.location import Location
 from migrator.report import Finding, Report, make_finding
 from migrator.schema.model import ITEM_TYPES, CodeTable, Item, Provenance, Schema, Table, attribute_ja
@@ -70,65 +78,97 @@ SYNONYM_FIELDS = ("no", "name", "column", "item_id", "type", "length", "scale", 
 SYNONYM_TYPES = (*ITEM_TYPES, "binary")
 
 
-def _synonyms_error(source: str, en: str, ja: str) -> SpecError:
-    return SpecError(f"Invalid header-synonyms file: {en}.", f"見出し同義語ファイルが不正です: {ja}。",
-                     location=Location(file=source))
+class _WrongEntry(ValueError):
+    """A wrong entry of a header-synonyms file: the reason in both languages and the path of the entry (keys as
+    YAML read them, list indexes); ``key`` says the fault is the entry's key rather than its value."""
+
+    def __init__(self, en: str, ja: str, at: tuple[object, ...] = (), *, key: bool = False) -> None:
+        super().__init__(en)
+        self.en, self.ja, self.at, self.key = en, ja, at, key
 
 
-def _names(value: Any, key: str, source: str, known: tuple[str, ...] | None = None) -> dict[str, Any]:
-    """``value`` (at ``key``), a mapping of names, each one of ``known`` when given."""
+def _dotted(at: tuple[object, ...]) -> str:
+    return ".".join("no" if k is False else str(k) for k in at)
+
+
+def _names(value: Any, at: tuple[object, ...], known: tuple[str, ...] | None = None) -> dict[object, Any]:
+    """``value`` (at ``at``), a mapping of names, each one of ``known`` when given; keys as YAML read them."""
     if value is None:
         return {}
+    key = _dotted(at)
     if not isinstance(value, Mapping):
         en, ja = yaml_shape(value)
-        raise _synonyms_error(source, f"{key} must be a mapping (name: ...), not {en}",
-                              f"{key} はマッピング (名前: …) にしてください ({ja} が書かれています)")
-    if known is not None and "no" in known:  # YAML 1.1 reads an unquoted key no as false: the field no
-        value = {"no" if k is False else k: v for k, v in value.items()}
+        raise _WrongEntry(f"{key} must be a mapping (name: ...), not {en}",
+                          f"{key} はマッピング (名前: …) にしてください ({ja} が書かれています)", at)
     for name in value:
-        if known is not None and name not in known:
-            raise _synonyms_error(source, f"{key} has an unknown name {shorten(str(name))!r} (use {join_list(known, 'en')})",
-                                  f"{key} に未知の名前 '{shorten(str(name))}' があります (使える名前: {join_list(known, 'ja')})")
-    return {str(k): v for k, v in value.items()}
+        shown = "no" if name is False and known is not None and "no" in known else name
+        if known is not None and shown not in known:
+            raise _WrongEntry(f"{key} has an unknown name {shorten(str(name))!r} (use {join_list(known, 'en')})",
+                              f"{key} に未知の名前 '{shorten(str(name))}' があります (使える名前: {join_list(known, 'ja')})",
+                              (*at, name), key=True)
+    return dict(value)
 
 
-def _labels(value: Any, key: str, source: str) -> tuple[str, ...]:
+def _labels(value: Any, at: tuple[object, ...]) -> tuple[str, ...]:
     """A list of labels (or one label), as text."""
     if value is None:
         return ()
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return (str(value),)
+    key = _dotted(at)
+    if isinstance(value, bool):  # one unquoted YES or NO: a label YAML read as true or false
+        raise _WrongEntry(*unquoted_flags(key, [value]) or ("", ""), at)
     if not isinstance(value, list) or any(isinstance(v, (Mapping, list)) for v in value):
         en, ja = yaml_shape(value)
-        raise _synonyms_error(source, f"{key} must be a list of labels, not {en}",
-                              f"{key} は見出しの一覧 (リスト) にしてください ({ja} が書かれています)")
+        raise _WrongEntry(f"{key} must be a list of labels, not {en}",
+                          f"{key} は見出しの一覧 (リスト) にしてください ({ja} が書かれています)", at)
     flags = unquoted_flags(key, value)
     if flags is not None:
-        raise _synonyms_error(source, *flags)
+        raise _WrongEntry(*flags, (*at, next(i for i, v in enumerate(value) if isinstance(v, bool))))
     return tuple(str(v) for v in value if v is not None)
 
 
-def _parse_synonyms(raw: Any, source: str) -> HeaderSynonyms:
-    """A header-synonyms file's content, checked: a wrong shape is a SpecError naming the key, in both languages."""
+def _parse_synonyms(raw: Any, source: str, root: yaml.Node | None = None) -> HeaderSynonyms:
+    """A header-synonyms file's content, checked: a wrong entry is a SpecError naming its key, in both languages,
+    at its line of the file when the composed tree ``root`` is given."""
+    try:
+        return _checked_synonyms(raw, source, root)
+    except _WrongEntry as exc:
+        where, column = yaml_location(source, root, exc.at, key=exc.key)
+        en, ja = (f" (column {column})", f" ({column} 桁目)") if column is not None else ("", "")
+        raise SpecError(f"Invalid header-synonyms file{en}: {exc.en}.", f"見出し同義語ファイルが不正です{ja}: {exc.ja}。",
+                        location=where) from None
+
+
+def _checked_synonyms(raw: Any, source: str, root: yaml.Node | None) -> HeaderSynonyms:
     if not isinstance(raw, Mapping) or raw.get("format") != SYNONYMS_FORMAT:
         raise SpecError(f"Not a header-synonyms file (expected format: {SYNONYMS_FORMAT}).",
                         f"見出し同義語ファイルではありません(format: {SYNONYMS_FORMAT} が必要です)。",
-                        location=Location(file=source))
-    unknown = [str(k) for k in raw if k not in SYNONYMS_KEYS]
+                        location=yaml_location(source, root, ("format",) if isinstance(raw, Mapping) else ())[0])
+    repeated = yaml_repeated_key(root)
+    if repeated is not None:
+        at, _, first = repeated
+        where, line = _dotted(tuple(at)), first.start_mark.line + 1
+        raise _WrongEntry(f"{where} is written twice (first at line {line}); YAML keeps only the last, so what the "
+                          "first holds would be lost: merge them into one entry",
+                          f"{where} が二度書かれています (最初は {line} 行目)。YAML は後のものだけを読むため、最初の内容が"
+                          "失われます。一つにまとめてください", tuple(at), key=True)
+    unknown = [k for k in raw if k not in SYNONYMS_KEYS]
     if unknown:
-        raise _synonyms_error(source, f"unknown key {shorten(unknown[0])!r} (use {join_list(SYNONYMS_KEYS, 'en')})",
-                              f"未知のキー '{shorten(unknown[0])}' があります (使えるキー: {join_list(SYNONYMS_KEYS, 'ja')})")
+        raise _WrongEntry(f"unknown key {shorten(str(unknown[0]))!r} (use {join_list(SYNONYMS_KEYS, 'en')})",
+                          f"未知のキー '{shorten(str(unknown[0]))}' があります (使えるキー: {join_list(SYNONYMS_KEYS, 'ja')})",
+                          (unknown[0],), key=True)
     profiles = {
-        name: {field: _labels(labels, f"profiles.{name}.{field}", source)
-               for field, labels in _names(fields, f"profiles.{name}", source, SYNONYM_FIELDS).items()}
-        for name, fields in _names(raw.get("profiles"), "profiles", source).items()
+        str(name): {"no" if field is False else str(field): _labels(labels, ("profiles", name, field))
+                    for field, labels in _names(fields, ("profiles", name), SYNONYM_FIELDS).items()}
+        for name, fields in _names(raw.get("profiles"), ("profiles",)).items()
     }
-    types = {normalize_header(label): kind
-             for kind, labels in _names(raw.get("types"), "types", source, SYNONYM_TYPES).items()
-             for label in _labels(labels, f"types.{kind}", source)}
+    types = {normalize_header(label): str(kind)
+             for kind, labels in _names(raw.get("types"), ("types",), SYNONYM_TYPES).items()
+             for label in _labels(labels, ("types", kind))}
 
     def labels(key: str) -> tuple[str, ...]:
-        return _labels(raw.get(key), key, source)
+        return _labels(raw.get(key), (key,))
 
     return HeaderSynonyms(
         profiles=profiles,
@@ -154,12 +194,13 @@ def load_header_synonyms(extra: Path | None = None) -> HeaderSynonyms:
         return base
     try:
         text = read_text_file(extra)  # bounded by text_bytes; text that is not UTF-8 is refused, located
+        root = compose_yaml(text, extra)  # bounded, and each entry keeps its line for the errors of a wrong one
         raw = yaml.safe_load(text)
     except FileNotFoundError:
         raise InputError("File not found.", "ファイルが見つかりません。", location=Location(file=str(extra))) from None
     except yaml.YAMLError as exc:
         raise yaml_error(exc, extra, text) from None
-    return base.merged(_parse_synonyms(raw, str(extra)))
+    return base.merged(_parse_synonyms(raw, str(extra), root))
 
 
 @dataclass(frozen=True)

@@ -258,3 +258,31 @@ def test_a_synonyms_file_not_in_utf8_or_missing_is_said_as_such_in_each_language
         assert "CORE114" in res.stderr and want in res.stderr and "syn.yaml:2" in res.stderr
     res = run_cli("--lang", "ja", "inventory", "check", str(sample), "--synonyms", str(tmp_path / "no.yaml"), expect=2)
     assert "CORE103" in res.stderr
+
+
+# Synonyms files as another organisation writes them: comments, its own key order, flow style, Japanese labels.
+# Each names the wrong entry's line (and column) of the file, in both languages.
+@pytest.mark.parametrize(("body", "line", "column", "said"), [
+    ("# 当団体の調査票に合わせた同義語\ncolumns:\n  # ベンダー一覧\n  vendors:\n    name: [事業者名]\n  systems:\n"
+     "    planned_date:\n      - サービスイン目標\n      - 本番稼働日\n    special_support: [特定移行, YES]\n",
+     10, 29, "columns.systems.special_support: quote YES"),
+    ("sheets: {systems: [調査票], vendors: [事業者一覧]}\ncolumns: {systems: {業務名: [業務区分]}}\n",
+     2, 21, "unknown column systems.業務名"),
+    ("columns:\n  systems:\n    planned_date: [移行予定]\nsheets:\n  systems: [調査票]\n"
+     "columns:   # 追記\n  vendors:\n    name: [会社名]\n", 6, 1, "columns is written twice (first at line 1)"),
+    ("sheets:\n  systems:\n    - 調査票\n  interfaces: 連携一覧\n  ベンダー: [委託先一覧]\n", 5, 3, "unknown sheet kind 'ベンダー'"),
+    ("columns:\n  vendors:\n    name: 事業者名\n  systems:\n    planned_date:\n      本番: 稼働日\n", 6, 7,
+     "columns.systems.planned_date must be a list of labels"),
+    ("sheets:\n  systems: [調査票]\n\ncolumn:\n  systems: {}\n", 4, 1, "unknown key 'column'"),
+    ("columns:\n  systems:\n    special_support: NO   # 特定移行支援の有無\n", 3, 22, "columns.systems.special_support: quote"),
+])
+def test_a_wrong_synonyms_entry_is_named_at_its_line(workdir: Path, body: str, line: int, column: int,
+                                                    said: str) -> None:
+    path = _book(workdir / "s.xlsx", [HEADER, _row()])
+    (workdir / "同義語.yaml").write_text(body, encoding="utf-8")
+    args = ("inventory", "check", str(path), "--synonyms", "同義語.yaml")
+    en = run_cli("--lang", "en", *args, expect=2).stderr
+    ja = run_cli("--lang", "ja", *args, expect=2).stderr
+    assert en.startswith(f"Error: 同義語.yaml:{line}: Invalid synonym file (column {column}): ") and said in en, en
+    assert ja.startswith(f"エラー: 同義語.yaml:{line}: 同義語ファイルが不正です ({column} 桁目): "), ja
+    assert not re.search(r"[ぁ-ん]", en.split(".yaml", 1)[1]) and not re.search(r"\b(unknown|must|quote)\b", ja)

@@ -301,10 +301,40 @@ def test_a_malformed_synonyms_file_is_refused_in_each_language(workdir: Path, bo
     told = {lang: run_cli("--lang", lang, "schema", "import", "def.xlsx", "-o", "def.yaml", "--synonyms", "syn.yaml",
                            expect=2).stderr
             for lang in ("ja", "en")}
-    assert told["ja"].startswith("エラー: syn.yaml: 見出し同義語ファイルが不正です: ") and ja in told["ja"]
-    assert told["en"].startswith("Error: syn.yaml: Invalid header-synonyms file: ") and en in told["en"]
+    assert re.match(r"エラー: syn\.yaml:2: 見出し同義語ファイルが不正です \(\d+ 桁目\): ", told["ja"]) and ja in told["ja"]
+    assert re.match(r"Error: syn\.yaml:2: Invalid header-synonyms file \(column \d+\): ", told["en"]) and en in told["en"]
     assert "Internal error" not in told["en"] and not re.search(r"[\u3040-\u30ff]", told["en"])
     assert "must be" not in told["ja"] and "unknown" not in told["ja"]
+
+
+# Header-synonyms files as another vendor writes them: comments, its own key order, flow style, Japanese labels.
+# Each names the wrong entry's line (and column) of the file, in both languages.
+@pytest.mark.parametrize(("body", "line", "column", "said"), [
+    ("# 自社テンプレート用\nmarks: [有, '○']\nformat: migrator.header-synonyms/1\nprofiles:\n  table_definition:\n"
+     "    no: [行番号]\n    name: [フィールド和名]   # 論理名\n    nmae: [誤記]\n", 8, 5,
+     "profiles.table_definition has an unknown name 'nmae'"),
+    ("format: migrator.header-synonyms/1\ntypes: {string: [文字型], integer: [数値型], decimal: [小数型]}\n"
+     "no_marks: [否, 'NO',\n  OFF]\n", 4, 3, "no_marks: quote YES, NO"),
+    ("format: migrator.header-synonyms/1\nprofiles:\n  table_definition:\n    name: [和名]\n"
+     "title_labels: [作成部署]\nprofiles:\n  table_definition:\n    type: [型名]\n", 6, 1,
+     "profiles is written twice (first at line 2)"),
+    ("format: migrator.header-synonyms/1\ntypes:\n  文字列: [全角文字]\n", 3, 3, "types has an unknown name '文字列'"),
+    ("format: migrator.header-synonyms/1\nprofiles:\n  ベンダーA:\n    - 項目名\n    - 型\n", 4, 5,
+     "profiles.ベンダーA must be a mapping"),
+    ("format: migrator.header-synonyms/1\nmarks: YES\n", 2, 8, "marks: quote YES"),
+])
+def test_a_wrong_synonyms_entry_is_named_at_its_line(workdir: Path, body: str, line: int, column: int,
+                                                    said: str) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.append(["項目名", "型"])
+    _save(wb, workdir / "def.xlsx")
+    (workdir / "見出し.yaml").write_text(body, encoding="utf-8")
+    args = ("schema", "import", "def.xlsx", "-o", "def.yaml", "--synonyms", "見出し.yaml")
+    en = run_cli("--lang", "en", *args, expect=2).stderr
+    ja = run_cli("--lang", "ja", *args, expect=2).stderr
+    assert en.startswith(f"Error: 見出し.yaml:{line}: Invalid header-synonyms file (column {column}): ") and said in en, en
+    assert ja.startswith(f"エラー: 見出し.yaml:{line}: 見出し同義語ファイルが不正です ({column} 桁目): "), ja
+    assert not re.search(r"[ぁ-ん]", en.split(".yaml", 1)[1]) and not re.search(r"\b(unknown|must|quote)\b", ja)
 
 
 def test_a_synonyms_file_may_name_the_number_field_unquoted(tmp_path: Path) -> None:
