@@ -158,6 +158,27 @@ def shorten(text: str, limit: int = SHOWN_CHARS) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+POSITION_MARK = "▶"
+"""Put before the character an error points at in an excerpt of a long text (:func:`excerpt`)."""
+
+
+def excerpt(text: str, pos: int, limit: int = SHOWN_CHARS) -> str:
+    """``text`` as a message echoes it when pointing at its 0-based character ``pos`` (``len(text)``: its end).
+
+    A text of at most ``limit`` characters is shown whole (the message's position counts from its start). A
+    longer one is shown as a window that holds ``pos`` — more of what comes before it than after — with ``…``
+    where cut and :data:`POSITION_MARK` before the character at ``pos``, at most ``limit`` characters in all:
+    however long the text and wherever the error, the message shows the spot (:func:`shorten` would cut a long
+    text at its start, where an error near the end is out of sight)."""
+    if len(text) <= limit:
+        return text
+    pos = max(0, min(pos, len(text)))
+    body = limit - 3  # the two ellipses and the mark
+    start = max(0, min(pos - body * 2 // 3, len(text) - body))
+    end = min(len(text), start + body)
+    return ("…" if start else "") + text[start:pos] + POSITION_MARK + text[pos:end] + ("…" if end < len(text) else "")
+
+
 def shown_path(path: str | os.PathLike[str]) -> str:
     """``path`` relative to the working folder when it is inside it, else unchanged (a symbolic link is named
     as such, not by its target)."""

@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from migrator import jp
-from migrator.i18n import shorten
+from migrator.i18n import excerpt, shorten
 from migrator.location import Location
 from migrator.mapping.language import TransformSyntaxError, parse_pipe
 from migrator.mapping.model import ItemRow, Mapping
@@ -156,7 +156,7 @@ def analyze_row(row: ItemRow, *, mapping: Mapping, env: Env, legacy: Table | Non
         try:
             pipe = parse_pipe(row.transform)
         except TransformSyntaxError as exc:
-            plan.findings.append(make_finding("MAP101", tcell, text=row.transform, position=exc.position,
+            plan.findings.append(make_finding("MAP101", tcell, text=excerpt(row.transform, exc.pos), position=exc.position,
                                               reason=exc.reason, reason_ja=exc.reason_ja))
             return plan
         for index, step in enumerate(pipe.steps):

@@ -350,6 +350,40 @@ def test_a_huge_cell_is_echoed_shortened_in_every_message(workdir: Path) -> None
         assert max(len(line) for line in text.splitlines()) < 600
 
 
+# A long pipe as a vendor writes one (cleaning steps chained before the code table), broken near its end: the
+# message shows a window of it around the spot, marked, in both languages; a short one is shown whole.
+_LONG = 'nfkc | controls | trim | replace("　", " ") | replace("ｰ", "ー") | upper | pad(2, "0") | code(性別'
+
+
+@pytest.mark.parametrize(("transform", "position", "shown"), [
+    (_LONG, 92, '… "ー") | upper | pad(2, "0") | code▶(性別'),
+    (_LONG.replace("code(性別", "code(性別))"), 96, '…ー") | upper | pad(2, "0") | code(性別)▶)'),
+    (_LONG.replace('pad(2, "0")', 'pad(2 "0")'), 80, '…", "ー") | upper | pad(2 ▶"0") | code(性…'),
+    ("trim | code(性別", 12, "trim | code(性別"),
+])
+def test_a_syntax_error_in_a_long_pipe_is_shown_where_it_is(workdir: Path, transform: str, position: int,
+                                                            shown: str) -> None:
+    import json
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(DATA / "mappings" / "juki_rdb_jumin.xlsx")
+    book["項目対応"]["D6"] = transform
+    book.save("long.xlsx")
+    said = {}
+    for lang in ("en", "ja"):
+        res = run_cli("--lang", lang, "mapping", "check", "long.xlsx", "--format", "json", expect=1)
+        said[lang] = next(f["message"] for f in json.loads(res.stdout)["findings"]
+                          if f["code"] == "MAP101" and f["location"]["cell"] == "D6")
+    assert said["en"].startswith(f"Transform '{shown}', character {position}: "), said["en"]
+    assert said["ja"].startswith(f"変換式 '{shown}' の {position} 文字目: "), said["ja"]
+    assert len(shown) <= 40
+    if "▶" in shown:  # the mark stands where the position points in the whole text
+        before = shown.split("▶")[0].lstrip("…")
+        assert transform[:position - 1].endswith(before) and transform[position - 1:].startswith(
+            shown.split("▶")[1].rstrip("…"))
+
+
 def test_gaiji_rows_that_repeat_widen_or_change_nothing_are_named_at_their_cells() -> None:
     def cells(r: int) -> dict[str, Location]:
         return {"legacy": Location(sheet="外字対応", cell=f"A{r}"), "standard": Location(sheet="外字対応", cell=f"B{r}")}
