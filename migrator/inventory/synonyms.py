@@ -9,7 +9,8 @@ from pathlib import Path
 import yaml
 
 from migrator.errors import SpecError
-from migrator.i18n import join_list
+from migrator.i18n import join_list, shorten
+from migrator.inventory.headers import fold_label
 from migrator.limits import (
     compose_yaml,
     read_text_file,
@@ -57,13 +58,26 @@ class Synonyms:
             sheets[kind] += _labels(names, ("sheets", kind))
         for kind, fields in _mapping(other.get("columns"), ("columns",)).items():
             _known_kind(kind, ("columns", kind))
+            owner = {fold_label(label): f for f, ls in columns[kind].items() for label in ls}
             for fieldname, labels in _mapping(fields, ("columns", kind)).items():
+                at = ("columns", kind, fieldname)
                 if fieldname not in columns[kind]:
                     raise SynonymsError(
                         f"unknown column {kind}.{fieldname} (use {join_list(columns[kind], 'en')})",
                         f"未知の列 {kind}.{fieldname} があります(使える列: {join_list(columns[kind], 'ja')})",
-                        at=("columns", kind, fieldname), key=True)
-                columns[kind][fieldname] += _labels(labels, ("columns", kind, fieldname))
+                        at=at, key=True)
+                added = _labels(labels, at)
+                for n, label in enumerate(added):
+                    taken = owner.setdefault(fold_label(label), fieldname)
+                    if taken != fieldname:  # a header cell names one column: this label would do nothing
+                        raise SynonymsError(
+                            f"{_dotted(at)}: the label {shorten(label)!r} is already one of {kind}.{taken}; a header "
+                            "cell can name one column only",
+                            f"{_dotted(at)}: 見出し '{shorten(label)}' は既に {kind}.{taken} の見出しです。一つの見出しは"
+                            "一つの列にしか使えません",
+                            at=(*at, [i for i, v in enumerate(labels) if v is not None][n])
+                            if isinstance(labels, list) else at)
+                columns[kind][fieldname] += added
         return Synonyms(
             sheets={k: tuple(v) for k, v in sheets.items()},
             columns={k: {f: tuple(ls) for f, ls in v.items()} for k, v in columns.items()},

@@ -128,11 +128,14 @@ def _labels(value: Any, at: tuple[object, ...]) -> tuple[str, ...]:
     return tuple(str(v) for v in value if v is not None)
 
 
-def _parse_synonyms(raw: Any, source: str, root: yaml.Node | None = None) -> HeaderSynonyms:
+def _parse_synonyms(raw: Any, source: str, root: yaml.Node | None = None,
+                    base: HeaderSynonyms | None = None) -> HeaderSynonyms:
     """A header-synonyms file's content, checked: a wrong entry is a SpecError naming its key, in both languages,
-    at its line of the file when the composed tree ``root`` is given."""
+    at its line of the file when the composed tree ``root`` is given. A label may not name two fields of a
+    profile (of this file, or of this file and ``base``, the table it extends): a header cell would mean one of
+    them and the other label would silently do nothing."""
     try:
-        return _checked_synonyms(raw, source, root)
+        return _checked_synonyms(raw, source, root, base)
     except _WrongEntry as exc:
         where, column = yaml_location(source, root, exc.at, key=exc.key)
         en, ja = (f" (column {column})", f" ({column} 桁目)") if column is not None else ("", "")
@@ -140,7 +143,7 @@ def _parse_synonyms(raw: Any, source: str, root: yaml.Node | None = None) -> Hea
                         location=where) from None
 
 
-def _checked_synonyms(raw: Any, source: str, root: yaml.Node | None) -> HeaderSynonyms:
+def _checked_synonyms(raw: Any, source: str, root: yaml.Node | None, base: HeaderSynonyms | None) -> HeaderSynonyms:
     if not isinstance(raw, Mapping) or raw.get("format") != SYNONYMS_FORMAT:
         raise SpecError(f"Not a header-synonyms file (expected format: {SYNONYMS_FORMAT}).",
                         f"見出し同義語ファイルではありません(format: {SYNONYMS_FORMAT} が必要です)。",
@@ -158,27 +161,60 @@ def _checked_synonyms(raw: Any, source: str, root: yaml.Node | None) -> HeaderSy
         raise _WrongEntry(f"unknown key {shorten(str(unknown[0]))!r} (use {join_list(SYNONYMS_KEYS, 'en')})",
                           f"未知のキー '{shorten(str(unknown[0]))}' があります (使えるキー: {join_list(SYNONYMS_KEYS, 'ja')})",
                           (unknown[0],), key=True)
-    profiles = {
-        str(name): {"no" if field is False else str(field): _labels(labels, ("profiles", name, field))
-                    for field, labels in _names(fields, ("profiles", name), SYNONYM_FIELDS).items()}
-        for name, fields in _names(raw.get("profiles"), ("profiles",)).items()
-    }
-    types = {normalize_header(label): str(kind)
-             for kind, labels in _names(raw.get("types"), ("types",), SYNONYM_TYPES).items()
-             for label in _labels(labels, ("types", kind))}
+    profiles: dict[str, dict[str, tuple[str, ...]]] = {}
+    for name, fields in _names(raw.get("profiles"), ("profiles",)).items():
+        known = (base.profiles.get(str(name), {}) if base is not None else {})
+        owner = {normalize_header(label): f for f, ls in known.items() for label in (f, *ls)}
+        profile = profiles[str(name)] = {}
+        for field_key, value in _names(fields, ("profiles", name), SYNONYM_FIELDS).items():
+            entry: tuple[object, ...] = ("profiles", name, field_key)
+            field_name = "no" if field_key is False else str(field_key)
+            owner.setdefault(normalize_header(field_name), field_name)
+            profile[field_name] = _labels(value, entry)
+            for n, label in enumerate(profile[field_name]):
+                other = owner.setdefault(normalize_header(label), field_name)
+                if other != field_name:
+                    raise _WrongEntry(
+                        f"{_dotted(entry)}: the label {shorten(label)!r} is already one of profiles.{name}.{other}; a "
+                        "header cell can name one field only",
+                        f"{_dotted(entry)}: 見出し '{shorten(label)}' は既に profiles.{name}.{other} の見出しです。一つの見出しは"
+                        "一つの項目にしか使えません", _nth_label(entry, value, n))
+    types: dict[str, str] = {}
+    for kind, value in _names(raw.get("types"), ("types",), SYNONYM_TYPES).items():
+        for n, label in enumerate(_labels(value, ("types", kind))):
+            other = types.setdefault(normalize_header(label), str(kind))
+            if other != kind:  # a shipped type name may be given another kind; one file gives it one
+                raise _WrongEntry(
+                    f"types.{kind}: the type name {shorten(label)!r} is already given as types.{other}",
+                    f"types.{kind}: 型名 '{shorten(label)}' は既に types.{other} に書かれています",
+                    _nth_label(("types", kind), value, n))
 
     def labels(key: str) -> tuple[str, ...]:
         return _labels(raw.get(key), (key,))
 
+    marks, no_marks = labels("marks"), labels("no_marks")
+    yes = {normalize_header(m) for m in marks} | (base.marks if base is not None else frozenset())
+    for n, label in enumerate(no_marks):
+        if normalize_header(label) in yes:
+            raise _WrongEntry(f"no_marks: {shorten(label)!r} is a mark of yes (marks) already",
+                              f"no_marks: '{shorten(label)}' は既に「はい」の印 (marks) です",
+                              _nth_label(("no_marks",), raw.get("no_marks"), n))
     return HeaderSynonyms(
         profiles=profiles,
         table_name_labels=labels("table_name_labels"),
         types=types,
-        marks=frozenset(normalize_header(m) for m in labels("marks")),
+        marks=frozenset(normalize_header(m) for m in marks),
         table_id_labels=labels("table_id_labels"),
         title_labels=labels("title_labels"),
-        no_marks=frozenset(normalize_header(m) for m in labels("no_marks")),
+        no_marks=frozenset(normalize_header(m) for m in no_marks),
     )
+
+
+def _nth_label(at: tuple[object, ...], value: Any, n: int) -> tuple[object, ...]:
+    """The path of the ``n``-th label :func:`_labels` read from ``value`` (empty entries skipped)."""
+    if not isinstance(value, list):
+        return at
+    return (*at, [i for i, v in enumerate(value) if v is not None][n])
 
 
 @cache
@@ -200,7 +236,7 @@ def load_header_synonyms(extra: Path | None = None) -> HeaderSynonyms:
         raise InputError("File not found.", "ファイルが見つかりません。", location=Location(file=str(extra))) from None
     except yaml.YAMLError as exc:
         raise yaml_error(exc, extra, text) from None
-    return base.merged(_parse_synonyms(raw, str(extra), root))
+    return base.merged(_parse_synonyms(raw, str(extra), root, base))
 
 
 @dataclass(frozen=True)

@@ -275,6 +275,9 @@ def test_a_synonyms_file_not_in_utf8_or_missing_is_said_as_such_in_each_language
      "columns.systems.planned_date must be a list of labels"),
     ("sheets:\n  systems: [調査票]\n\ncolumn:\n  systems: {}\n", 4, 1, "unknown key 'column'"),
     ("columns:\n  systems:\n    special_support: NO   # 特定移行支援の有無\n", 3, 22, "columns.systems.special_support: quote"),
+    ("columns:\n  systems:\n    # 業務の列\n    area:\n      - 業務区分\n      - システム名\n", 6, 9,
+     "columns.systems.area: the label 'システム名' is already one of systems.name"),
+    ("columns:\n  vendors: {name: [委託先], notes: [担当者, 委託先]}\n", 2, 39, "is already one of vendors.name"),
 ])
 def test_a_wrong_synonyms_entry_is_named_at_its_line(workdir: Path, body: str, line: int, column: int,
                                                     said: str) -> None:

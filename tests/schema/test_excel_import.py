@@ -322,6 +322,11 @@ def test_a_malformed_synonyms_file_is_refused_in_each_language(workdir: Path, bo
     ("format: migrator.header-synonyms/1\nprofiles:\n  ベンダーA:\n    - 項目名\n    - 型\n", 4, 5,
      "profiles.ベンダーA must be a mapping"),
     ("format: migrator.header-synonyms/1\nmarks: YES\n", 2, 8, "marks: quote YES"),
+    ("format: migrator.header-synonyms/1\nprofiles:\n  table_definition:\n    note: [補足, 型]\n", 4, 16,
+     "profiles.table_definition.note: the label '型' is already one of profiles.table_definition.type"),
+    ("format: migrator.header-synonyms/1\ntypes:\n  string: [文字型]\n  integer:\n    - 整数型\n    - 文字型\n", 6, 7,
+     "types.integer: the type name '文字型' is already given as types.string"),
+    ("format: migrator.header-synonyms/1\nno_marks: [否, ○]\n", 2, 15, "no_marks: '○' is a mark of yes"),
 ])
 def test_a_wrong_synonyms_entry_is_named_at_its_line(workdir: Path, body: str, line: int, column: int,
                                                     said: str) -> None:
