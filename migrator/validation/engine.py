@@ -28,6 +28,7 @@ from migrator.report import Example, Finding, make_finding
 from migrator.schema import CodeTable, Table
 from migrator.validation.checks import PUA_RE, NotOnePass, OnePass, build_schema, failure_cases, finding_code
 from migrator.validation.pandera_polars import pa
+from migrator.validation.pandera_schema import check_text
 from migrator.validation.types import (
     HOUSEHOLD_ITEMS,
     LINE,
@@ -122,11 +123,12 @@ class _Collector:
             if agg.examples:
                 first_example = agg.examples[0]
                 value = first_example.converted if first_example.converted is not None else first_example.value
-            params: dict[str, Any] = {"check": agg.check}
+            # The check as each message's language says it; the label (agg.check) stays the key of the finding.
+            params: dict[str, Any] = {"check": check_text(agg.check, "en"), "check_ja": check_text(agg.check, "ja")}
             spec = catalogue().get(agg.code)
             code = agg.code if spec else "DAT111"
             if spec is None:
-                params["check"] = f"{agg.code} {agg.check}"
+                params = {k: f"{agg.code} {v}" for k, v in params.items()}
             needed = catalogue()[code].params
             extra = {k: v for k, v in {"table": self.table.name, "key": tuple(self.table.key),
                                        "target": agg.check, "heads": agg.check, "what": agg.check}.items()

@@ -17,12 +17,15 @@ Every check has a stable name (``max_length``, ``code_table``, ``charset:digits`
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
+from migrator.i18n import Lang
 from migrator.schema.model import CodeTable, Condition, Item, Rule, Schema, Table
 from migrator.validation.pandera_polars import pa
 
@@ -162,6 +165,70 @@ def _date_checks(item: Item, fmt: str) -> list[pa.Check]:
         checks.append(_check("date_unknown", lambda c: ~flag | allowed,
                              f"date(不詳 only{where or ' on the dates it lists'}, {section})", nulls_pass=False))
     return checks
+
+
+# The labels of the date checks that say a rule in words, and of the checks that report what they accepted:
+# :func:`check_text` says them in the language of a message. The other labels are the schema's own terms
+# (``length(6)``, ``pattern(...)``, ``code_table(性別)``, ``charset:jis_x0208``, ``check:mynumber``,
+# ``rule:date_order(生年月日, 異動年月日)``), written the same in both languages, as the schema file writes them.
+_NON_CALENDAR_RE = re.compile(r"^date\((?P<fmt>[^;]+); non-calendar days(?: when (?P<when>.+))?, (?P<section>[^,]+)\)$")
+_UNKNOWN_ONLY_RE = re.compile(r"^date\(不詳 only(?: when (?P<when>.+)| on the dates it lists), (?P<section>[^,]+)\)$")
+_ACCEPTED_RE = re.compile(r"^accepted:(?P<what>non_calendar|unknown_date|check:[^(]+)\((?P<section>[^)]*)\)$")
+_WHEN_IN_RE = re.compile(r"^(?P<item>.+) in (?P<values>\[.*\])$")
+
+
+def _when_text(when: str, lang: Lang) -> str:
+    """A condition as :meth:`Condition.describe` writes it (``異動事由 in ['03', '23']``, ``X present``) said in
+    ``lang`` (in Japanese with its ``とき``); the item's name and its codes stay as the standard writes them."""
+    found = _WHEN_IN_RE.match(when)
+    if found is not None:
+        try:
+            values = [str(v) for v in ast.literal_eval(found["values"])]
+        except (ValueError, SyntaxError):
+            values = []
+        if values:
+            head, last = values[:-1], values[-1]
+            if lang == "ja":
+                return f"{found['item']} が {'、'.join(head) + ' または ' if head else ''}{last} のとき"
+            return f"{found['item']} is {', '.join(head) + ' or ' if head else ''}{last}"
+    if when.endswith(" present"):
+        item = when.removesuffix(" present")
+        return f"{item} に値があるとき" if lang == "ja" else f"{item} is filled"
+    return when
+
+
+def check_text(label: str, lang: Lang) -> str:
+    """The label of a check as a message in ``lang`` shows it (its ``{check}``).
+
+    The label itself (the failure cases' ``check``, which :func:`migrator.validation.checks.finding_code` reads)
+    is one fixed string; this says its words in one language: ``date(%Y-%m-%d; non-calendar days when 異動事由
+    in ['03', '23'], 1.1.8)`` is ``date(%Y-%m-%d、異動事由 が 03 または 23 のときは暦にない日付も可、1.1.8)`` in
+    Japanese. Item names, code-table names and section numbers stay as the standard writes them; a label of
+    the schema's own terms (``length(6)``, ``check:mynumber``) and one this does not know are shown as they are.
+    """
+    found = _NON_CALENDAR_RE.match(label)
+    if found is not None:
+        fmt, when, section = found["fmt"], found["when"], found["section"]
+        if lang == "ja":
+            where = f"{_when_text(when, lang)}は" if when else ""
+            return f"date({fmt}、{where}暦にない日付も可、{section})"
+        where = f" when {_when_text(when, lang)}" if when else ""
+        return f"date({fmt}; non-calendar days{where}, {section})"
+    found = _UNKNOWN_ONLY_RE.match(label)
+    if found is not None:
+        when, section = found["when"], found["section"]
+        if lang == "ja":
+            return (f"date(不詳日は {_when_text(when, lang)}のみ、{section})" if when
+                    else f"date(不詳日は {section} が定める日付の項目のみ)")
+        return (f"date(unknown dates only when {_when_text(when, lang)}, {section})" if when
+                else f"date(unknown dates only on the dates section {section} lists)")
+    found = _ACCEPTED_RE.match(label)
+    if found is not None:
+        what, section = found["what"], found["section"]
+        if what.startswith("check:"):  # the check digit the number fails, and the section that exempts it
+            return f"{what}{'、' if lang == 'ja' else ', '}{section}"
+        return section
+    return label
 
 
 def _new_number_checks(item: Item) -> list[pa.Check]:

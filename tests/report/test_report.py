@@ -271,7 +271,8 @@ def test_a_message_names_an_item_whole_and_cuts_only_what_no_name_reaches() -> N
     assert long_name in f.message_en and long_name in f.message_ja
     f = make_finding("MAP203", Location(sheet="項目対応", cell="B2"), item="あ" * 500, table="住民", hint="", hint_ja="")
     assert "あ" * 120 + "…" in f.message_en and "あ" * 121 not in f.message_en
-    f = make_finding("DAT106", Location(file="x.csv", line=2), item="氏名", value="か" * 100, check="jis_x_0208")
+    f = make_finding("DAT106", Location(file="x.csv", line=2), item="氏名", value="か" * 100, check="charset:jis_x0208",
+                     check_ja="charset:jis_x0208")
     assert f.value == "か" * 40 + "…"
 
 
