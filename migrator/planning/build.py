@@ -289,7 +289,7 @@ def build_plan(
         for i, t in enumerate(tasks):
             s, f = start_idx[i], start_idx[i] + dur[i]
             t.wave, t.es, t.ef, t.ls, t.lf = wave[i], figures.es[i], figures.ef[i], figures.ls[i], figures.lf[i]
-            t.total_float, t.critical = tfloat[i], tfloat[i] == 0 and i not in fixed and dur[i] > 0
+            t.total_float, t.critical = tfloat[i], tfloat[i] == 0 and i not in fixed and t.status != "対象外"
             t.start, t.finish, t.duration = s, f, dur[i]
             t.start_date = t.actual_start if i in fixed and s < 0 and t.actual_start else cal.day(max(s, 0))
             t.finish_date = t.actual_finish if t.status == "完了" and t.actual_finish else cal.finish_date(max(f, s + 1))

@@ -152,7 +152,9 @@ def render_text(report: Report, lang: Lang = "en", *, limit: int | None = None) 
     Excel forms always hold them all.
     """
     heading = title_text(report.title, lang)
-    parts = wrap(visible(heading + (f": {report.subject}" if report.subject else "")), terminal_width())
+    # A title that already names its subject ("plan base" → "Migration plan: base") does not repeat it.
+    named = report.subject and not heading.endswith(f": {report.subject}")
+    parts = wrap(visible(heading + (f": {report.subject}" if named else "")), terminal_width())
     shown = list(report.findings)
     if limit is not None and len(shown) > limit:
         shown = sorted(shown, key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))[:limit]

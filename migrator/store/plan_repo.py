@@ -104,7 +104,9 @@ def load_plan(session: Session, scenario: str) -> Plan:
         if t.start_date:
             t.start = cal.index(t.start_date)
         if t.finish_date:
-            t.finish = cal.index(t.finish_date) + 1
+            # A zero-day task (a milestone, or 対象外 work) is dated on its start day but ends where it starts,
+            # as the build left it: finish - start is its duration.
+            t.finish = t.start if t.duration == 0 and t.start_date else cal.index(t.finish_date) + 1
     return plan
 
 
