@@ -17,7 +17,7 @@ _TITLES: dict[str, tuple[str, str]] = {
     "inventory import": ("システム一覧の取り込み", "Inventory import"),
     "validation demo": ("移行と検証 (デモ)", "Validation (demo)"),
     "migrator demo": ("migrator デモのまとめ", "migrator demo summary"),
-    "plan progress": ("進捗の記録", "Progress recorded"),
+    "plan progress": ("進捗の記録", "Plan progress"),
     "plan": ("移行計画", "Migration plan"),
 }
 

@@ -94,7 +94,8 @@ def register_section(register: Register, lang: Lang = "ja") -> str:
 
 def to_html(register: Register, lang: Lang = "ja") -> str:
     head = "懸念点一覧" if lang == "ja" else "Risk register"
-    sub = f"{register.municipality or ''} as of {register.as_of} plan {register.scenario or '-'}"
+    as_of, plan = ("基準日", "計画") if lang == "ja" else ("as of", "plan")
+    sub = f"{register.municipality or ''} {as_of} {register.as_of} {plan} {register.scenario or '-'}".strip()
     return page(head, f"<h1>{escape(head)}</h1><p>{escape(sub)}</p>\n" + register_section(register, lang), lang=lang)
 
 

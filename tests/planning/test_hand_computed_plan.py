@@ -117,3 +117,37 @@ def test_golden_week_2027_and_a_vendor_of_one_team(workdir: Path) -> None:
     assert max(busy.values()) == 1
     shown = json.loads(run_cli("plan", "show", "-s", "one", "--format", "json").stdout)
     assert shown["makespan_days"] == 15
+
+
+def test_a_deadline_already_passed_progress_in_wareki_and_the_risk_page_in_one_language(workdir: Path) -> None:
+    config = _setup(workdir)
+    # The default deadline 2026-03-31 is behind a start of 2027-04-28: 住記's cut-over on 2027-05-14 (business
+    # day 9 of the plan) is late by the business days from 2026-04-01 to 2027-05-14, 269 by the calendar.
+    out = run_cli("plan", "build", "--start", "2027-04-28", "-s", "late", *config, expect=0)
+    assert "131016 住民記録システム cut-over finishes on 2027-05-14, 269 business days after its deadline 2026-03-31" \
+        in out.stdout
+    html = workdir / "r.html"
+    run_cli("--lang", "ja", "risk", "export", str(html), "-m", "131016", "--scenario", "late", "--as-of", "2027-04-28")
+    page = html.read_text(encoding="utf-8")
+    assert "RSK020" in page and "基準日 2027-04-28 計画 late" in page and "as of" not in page
+
+    # Progress as an Excel date, a serial number, text and 和暦 (full-width digits too), and a key not in the plan.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["タスクID", "状況", "実績開始日", "実績終了日"])
+    ws.append(["131016/001/住民記録システム/spec", "完了", 46505, "2027/4/30"])  # 46505 = 2027-04-28
+    ws.append(["131016/024/国保システム/spec", "完了", "R9.4.28", "令和９年５月６日"])
+    ws.append(["131016/019/健康管理システム/spec", "作業中", "令和9年4月28日", None])
+    ws.append(["131016/099/どこにもない/spec", "完了", "2027/4/28", "2027/4/30"])
+    wb.save(workdir / "p.xlsx")
+    out = run_cli("plan", "progress", "p.xlsx", "-s", "late", "--as-of", "2027-05-07")
+    assert out.stdout.startswith("Plan progress: late: p.xlsx") and "PLN008" in out.stdout
+    first = run_cli("plan", "build", "--start", "2027-04-28", "-s", "late", *config).stdout
+    tasks = _tasks("late")
+    assert [tasks["131016/024/国保システム/spec"][k] for k in ("status", "start_date", "finish_date")] == \
+        ["完了", "2027-04-28", "2027-05-06"]
+    # 国保's spec took 3 business days (04-28, 04-30, 05-06): its rehearsal starts on day 3, 2027-05-07.
+    assert tasks["131016/024/国保システム/reh"]["start_date"] == "2027-05-07"
+    # Building again changes nothing.
+    assert run_cli("plan", "build", "--start", "2027-04-28", "-s", "late", *config).stdout == first
+    assert _tasks("late") == tasks
