@@ -154,11 +154,13 @@ def to_mermaid(plan: Plan, lang: Lang = "ja") -> str:
     for name, tasks in sections.items():
         out.append(f"    section {_mermaid_text(name)}")
         for t in tasks:
-            tags = [x for x in ("done" if t.status == "完了" else "", "crit" if t.critical else "") if x]
+            zero = t.duration == 0  # a zero-day phase is a milestone, not a one-day bar
+            tags = [x for x in ("done" if t.status == "完了" else "", "crit" if t.critical else "",
+                                "milestone" if zero else "") if x]
             start = t.start_date or plan.start
-            end = (t.finish_date or start) + ONE_DAY  # Mermaid end dates are exclusive
+            end = "0d" if zero else ((t.finish_date or start) + ONE_DAY).isoformat()  # Mermaid ends are exclusive
             out.append(f"    {_mermaid_text(t.phase_label(lang))} :{', '.join([*tags, f't{index[t.key]}'])}, "
-                       f"{start.isoformat()}, {end.isoformat()}")
+                       f"{start.isoformat()}, {end}")
     return "\n".join(out) + "\n"
 
 

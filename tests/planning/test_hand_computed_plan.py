@@ -94,6 +94,13 @@ def test_plan_over_the_year_end_matches_the_hand_computed_cpm(workdir: Path) -> 
                            (workdir / "ye.json").read_text(encoding="utf-8"))[1])
     on_path = {t["key"]: t["critical"] for t in exported["tasks"] if t["key"] in exported["critical_path"]}
     assert on_path and all(on_path.values())
+    # In the Mermaid gantt the decision is a milestone on its day, not a one-day bar.
+    run_cli("plan", "export", "-s", "ye", "--format", "mermaid", "-o", "ye.mmd")
+    gantt = (workdir / "ye.mmd").read_text(encoding="utf-8").splitlines()
+    section = gantt.index("    section 131016 住民記録システム")
+    assert gantt[section + 5].startswith("    go-live decision :crit, milestone, t") and \
+        gantt[section + 5].endswith(", 2027-01-06, 0d")
+    assert gantt[section + 6].endswith(", 2027-01-06, 2027-01-07")  # the cut-over's one day, end exclusive
 
 
 def test_golden_week_2027_and_a_vendor_of_one_team(workdir: Path) -> None:
