@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +77,27 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+# How organisations dress the sheet names up: a number in front (1., ①, 01_, (1)), 表/一覧/シート after it
+# (項目対応表, 外字対応一覧), a remark in brackets (項目対応表（住民）).
+_SHEET_NUMBER = re.compile(r"^(?:\(?[0-9]+[).．_\-]?|[①-⑳]|[0-9]+[.．_\-])\s*")
+_SHEET_REMARK = re.compile(r"[(（【\[].*?[)）】\]]$")
+_SHEET_SUFFIX = re.compile(r"(?:表|一覧|一覧表|シート|sheet|table|list)+$")
+
+
+def _fold_sheet_name(name: str) -> str:
+    folded = unicodedata.normalize("NFKC", name).strip()
+    folded = _SHEET_REMARK.sub("", _SHEET_NUMBER.sub("", folded)).strip()
+    folded = normalize_header(folded)
+    return _SHEET_SUFFIX.sub("", folded) or folded
+
+
+def _sheet_by_folded_name(sheets: Iterable[SheetData], name: str, aliases: tuple[str, ...]) -> SheetData | None:
+    """The sheet whose name, folded (width, case, spaces, a leading number, a trailing 表/一覧/シート and a
+    bracketed remark), is ``name`` or one of its ``aliases``: 項目対応表, コード変換一覧, ２．外字対応表 (旧字)."""
+    wanted = {_fold_sheet_name(n) for n in (name, *aliases)}
+    return next((s for s in sheets if _fold_sheet_name(s.name) in wanted), None)
+
+
 def split_legacy(text: str | None) -> tuple[str, ...]:
     """The legacy item names of a 現行項目名 cell (one per line, or separated by 、 , +)."""
     if not text:
@@ -142,7 +166,7 @@ def read_mapping_workbook(path: Path) -> tuple[Mapping | None, list[Finding]]:
     found = tuple(book.sheets) or "-"
     sheets: dict[str, SheetData | None] = {}
     for name, aliases in SHEETS.items():
-        sheets[name] = book.sheet(name, *aliases)
+        sheets[name] = book.sheet(name, *aliases) or _sheet_by_folded_name(book.sheets.values(), name, aliases)
         # コード変換 and 外字対応 may be absent: a code(...) with no table is then reported where it is used
         # (MAP303), and every other row is still checked.
         if sheets[name] is None and name not in ("コード変換", "外字対応"):
@@ -202,6 +226,11 @@ def _items(reader: _Reader, sheet: SheetData | None, cells: dict[str, Location])
         values: dict[str, Any] = {}
         places: dict[str, Location] = {}
         for key in ITEM_HEADERS:
+            if key == "no" and key in cols and isinstance(sheet.value(r, cols[key]), Formula):
+                # A № column numbered by a formula (=ROW()-4) saved without its result: the № only labels the
+                # row, nothing is computed from it, so it is read as no number rather than as an error.
+                values[key], places[key] = None, sheet.location(r, cols[key])
+                continue
             value, loc = reader.cell(sheet, r, cols.get(key))
             values[key] = _text(value)
             places[key] = loc

@@ -390,8 +390,9 @@ def load_job(workbook: Path, extract: Path, *, registry: Any = None,
     if not check.valid:
         return None, [*findings, *check.findings]
     compiled = mp.compile_mapping(mapping, registry=registry)
-    standard = registry.get(mapping.standard_schema)
-    legacy = registry.get(mapping.legacy_schema) if mapping.legacy_schema else None
+    # The same lookup as the check: by id, file stem (001_juki) or path of a schema file.
+    standard = mp.resolve_schema(registry, mapping.standard_schema) or registry.get(mapping.standard_schema)
+    legacy = legacy_schema or (registry.get(mapping.legacy_schema) if mapping.legacy_schema else None)
     return Job(compiled, Path(extract), standard, legacy), [f for f in findings if f.severity != "info"]
 
 

@@ -1,0 +1,142 @@
+"""A mapping workbook and extracts written the way another organisation writes them, run end to end through the CLI.
+
+Sheet names dressed up (項目対応表, コード変換表, ２．外字対応表), a title and a remark above the headers, a №
+column numbered by ``=ROW()-4``, the standard schema named by its file stem, a CP932 CSV with half-width kana
+(with a space between family and given name), 和暦 dates, a PUA 外字 with and without a 外字対応 row and a wrong
+check digit.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from tests.conftest import run_cli
+
+LEGACY = """format: migrator.schema/1
+id: city-kojin
+kind: legacy
+title: A市 住記 個人CSV
+version: '1'
+provenance: {source: A市 ファイル仕様書, verified: false}
+tables:
+  - name: KOJIN
+    file: {format: csv, encoding: cp932, header: true}
+    key: [ATENA_NO]
+    items:
+      - {name: ATENA_NO, type: string, max_length: 15, required: true, sensitive: true}
+      - {name: SETAI_NO, type: string, max_length: 15, required: true, sensitive: true}
+      - {name: SHIMEI, type: string, max_length: 50, sensitive: true}
+      - {name: KANA, type: string, max_length: 50, sensitive: true, charset: kana_half}
+      - {name: BIRTH, type: string, max_length: 20, sensitive: true}
+      - {name: SEX, type: code, max_length: 1, code_table: SEX}
+      - {name: CITY_CD, type: string, max_length: 6}
+      - {name: PREF, type: string, max_length: 4}
+      - {name: CITY, type: string, max_length: 12}
+code_tables:
+  SEX: {values: {'1': 男, '2': 女, '9': 不明}}
+"""
+
+ROWS = [
+    ["ATENA_NO", "SETAI_NO", "SHIMEI", "KANA", "BIRTH", "SEX", "CITY_CD", "PREF", "CITY"],
+    ["10000000006", "20000000003", "山田　太郎", "ﾔﾏﾀﾞ ﾀﾛｳ", "H01.01.08", "1", "131016", "東京都", "千代田区 "],
+    ["10000000014", "20000000003", "\ue000橋　花子", "ﾀｶﾊｼ ﾊﾅｺ", "昭和50年3月15日", "2", "131016", "東京都", "千代田区"],
+    ["10000000022", "20000000003", "佐藤　\ue001子", "ｻﾄｳ ｺｳｺ", "4100100", "2", "131016", "東京都", "千代田区"],
+    ["10000000015", "20000000003", "鈴木　一郎", "ｽｽﾞｷ ｲﾁﾛｳ", "S45.12.01", "9", "131016", "東京都", "千代田区"],
+]
+
+ITEMS = [
+    ("宛名番号", "ATENA_NO", "trim | checkdigit(m11w27)"),
+    ("世帯番号", "SETAI_NO", "trim"),
+    ("氏名", "SHIMEI", "trim | gaiji"),
+    ("氏名_フリガナ", "KANA", "trim | zenkaku_kana"),
+    ("生年月日", "BIRTH", "trim | wareki"),
+    ("生年月日_不詳フラグ", "BIRTH", "trim | fusho_flag"),
+    ("性別", "SEX", "trim | code(性別)"),
+    ("住所_市区町村コード", "CITY_CD", "trim | checkdigit(lg_code)"),
+    ("住所_都道府県", "PREF", "trim"),
+    ("住所_市区郡町村名", "CITY", "trim"),
+]
+
+
+def _mapping(path: Path, sheet_names: tuple[str, str, str, str]) -> None:
+    overview, items, codes, gaiji = sheet_names
+    wb = Workbook()
+    s = wb.active
+    s.title = overview
+    s.merge_cells("A1:C1")
+    s["A1"] = "項目対応表　住民記録（A市）"
+    for r, (key, value) in enumerate([("マッピングID ", "a-city-jumin"), ("標準スキーマ", "001_juki "),
+                                      ("標準テーブル", "住民"), ("現行スキーマ", "city-kojin"),
+                                      ("現行テーブル", "KOJIN"), ("文字コード", "CP932"),
+                                      ("作成日", "令和6年4月1日")], start=3):
+        s.cell(row=r, column=1, value=key)
+        s.cell(row=r, column=2, value=value)
+    it = wb.create_sheet(items)
+    it.merge_cells("A1:F1")
+    it["A1"] = "項目対応（個人）"
+    it["A2"] = "※黄色は要確認"
+    for c, label in enumerate(["項番", "標準項目名 ", "現行項目名", "変換内容", "既定値", "備考"], start=1):
+        it.cell(row=4, column=c, value=label)
+    for r, (standard, legacy, transform) in enumerate(ITEMS, start=5):
+        it.cell(row=r, column=1, value="=ROW()-4")  # saved by a script: no computed value
+        it.cell(row=r, column=2, value=standard)
+        it.cell(row=r, column=3, value=legacy)
+        it.cell(row=r, column=4, value=transform)
+    it.cell(row=len(ITEMS) + 7, column=1, value="※ 変換内容の書き方は別紙参照")
+    cd = wb.create_sheet(codes)
+    cd.append(["コード表", "現行値", "標準値", "備考"])
+    for legacy, standard in (("1", "1"), ("2", "2"), ("9", "0")):
+        cd.append(["性別", legacy, standard, None])
+    gj = wb.create_sheet(gaiji)
+    gj.append(["外字対応一覧"])
+    gj.append([])
+    gj.append(["現行文字", "標準文字", "MJ文字図形名", "備考"])
+    gj.append(["\ue000", "髙", "MJ028902", "はしご高"])
+    wb.save(path)
+
+
+@pytest.fixture
+def house(workdir: Path) -> dict[str, str]:
+    schemas = workdir / "schemas"
+    schemas.mkdir()
+    (schemas / "city_kojin.yaml").write_text(LEGACY, encoding="utf-8")
+    with (workdir / "kojin.csv").open("wb") as f:
+        for row in ROWS:
+            f.write((",".join(row) + "\r\n").encode("cp932"))
+    return {"MIGRATOR_SCHEMAS": str(schemas)}
+
+
+@pytest.mark.parametrize("sheet_names", [
+    ("概要", "項目対応表", "コード変換表", "外字対応表"),
+    ("1.概要", "２．項目対応表（個人）", "コード変換一覧", "外字対応 一覧"),
+    ("Settings", "Item Mapping", "Code conversion", "Gaiji table"),
+])
+def test_dressed_up_sheet_names_are_the_mapping_sheets(workdir: Path, house: dict[str, str],
+                                                       sheet_names: tuple[str, str, str, str]) -> None:
+    _mapping(workdir / "map.xlsx", sheet_names)
+    result = run_cli("--lang", "en", "mapping", "check", "map.xlsx", "--format", "json", env=house)
+    codes = {f["code"] for f in json.loads(result.stdout)["findings"]}
+    assert not codes & {"MAP001", "MAP002", "MAP004"}, codes
+
+
+def test_a_house_style_mapping_runs_on_a_cp932_extract(workdir: Path, house: dict[str, str]) -> None:
+    _mapping(workdir / "map.xlsx", ("概要", "項目対応表", "コード変換表", "外字対応表"))
+    result = run_cli("--lang", "en", "validate", "map.xlsx", "kojin.csv", "--out", "out", "--format", "json",
+                     expect=1, env=house)
+    report = json.loads(result.stdout)
+    found = {(f["code"], f["location"]["row"], f["location"]["column"]) for f in report["findings"]}
+    # the 外字 without a 外字対応 row and the wrong check digit, each at its row and column
+    assert ("MAP406", 3, "SHIMEI") in found and ("MAP407", 4, "ATENA_NO") in found, found
+    # half-width kana with a space are full-width kana with a space: what kana_full allows (docs/jp.md)
+    assert not [f for f in report["findings"] if f["code"] == "DAT106"], report["findings"]
+    assert all(f["source"].startswith("項目対応表!") for f in report["findings"] if f["code"].startswith("MAP4"))
+    # the 外字 mapped by its row is written; names stay masked in the report
+    written = (workdir / "out" / "a-city-jumin.csv").read_text(encoding="utf-8")
+    assert "髙橋　花子" in written
+    assert "佐藤　\ue001子" not in result.stdout and "鈴木　一郎" not in result.stdout
+    assert sorted(p.name for p in workdir.iterdir() if not p.name.startswith(".")) == [
+        "kojin.csv", "map.xlsx", "out", "schemas"]
