@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from migrator.cli.common import OutputPath, app, emit_report, existing_files, output_options
+from migrator.cli.common import OutputPath, app, emit_report, existing_files, output_options, schemas_option
 from migrator.i18n import t
 from migrator.limits import check_input_file
 
@@ -23,6 +23,7 @@ from migrator.limits import check_input_file
 @click.option("--reconcile", is_flag=True, help="Reconcile extract and output in every job.")
 @click.option("--batch-rows", type=click.IntRange(1000), default=100_000, show_default=True,
               help="Rows per batch (bounds memory per worker).")
+@schemas_option
 @output_options
 def batch_cmd(manifest: Path, out_dir: Path | None, engine: str, workers: int, master: str | None,
               reconcile: bool, batch_rows: int, fmt: str) -> None:

@@ -91,6 +91,33 @@ lang_option = click.option(
 )
 
 
+def _use_schemas(ctx: click.Context, _param: click.Parameter, value: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Search the ``--schemas`` folders before those of MIGRATOR_SCHEMAS for the rest of the command (and the
+    workers it starts), as the schema commands do; the setting is restored when the command ends."""
+    if value:
+        from migrator.bundled import SCHEMAS_ENV
+
+        previous = os.environ.get(SCHEMAS_ENV)
+        os.environ[SCHEMAS_ENV] = os.pathsep.join([*(str(p) for p in value), *([previous] if previous else [])])
+
+        def restore() -> None:
+            if previous is None:
+                os.environ.pop(SCHEMAS_ENV, None)
+            else:
+                os.environ[SCHEMAS_ENV] = previous
+
+        ctx.call_on_close(restore)
+    return value
+
+
+schemas_option = click.option(
+    "--schemas", "schema_dirs", type=click.Path(exists=True, file_okay=False, path_type=Path), multiple=True,
+    expose_value=False, callback=_use_schemas,
+    help="A folder of your own schema files, searched before the bundled ones (repeatable; default: the folders "
+         "of MIGRATOR_SCHEMAS).",
+)
+
+
 def output_options(func: F) -> F:
     """Add ``--format text|json`` and ``--lang`` to a command that reports."""
     func = click.option(

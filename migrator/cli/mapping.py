@@ -15,6 +15,7 @@ from migrator.cli.common import (
     existing_files,
     lang_option,
     output_options,
+    schemas_option,
 )
 
 _FILE = InputFile("workbook")
@@ -33,6 +34,7 @@ def mapping() -> None:
 
 @mapping.command()
 @click.argument("workbook", type=_FILE)
+@schemas_option
 @output_options
 def check(workbook: Path, fmt: str) -> None:
     """Check a mapping workbook (or its YAML form) against its schemas.
@@ -52,6 +54,7 @@ def check(workbook: Path, fmt: str) -> None:
 @mapping.command()
 @click.argument("workbook", type=_FILE)
 @click.option("-o", "--output", "out", type=_OUT, required=True, help="The YAML file to write.")
+@schemas_option
 @output_options
 def export(workbook: Path, out: Path, fmt: str) -> None:
     """Export a mapping workbook to its YAML form (lossless; nothing is written on reading errors).
@@ -93,6 +96,7 @@ def import_(source: Path, out: Path, fmt: str) -> None:
 @click.option("-o", "--output", "out", type=_OUT, required=True, help="The workbook (.xlsx) to write.")
 @click.option("--sample", type=InputFile("extract"), default=None,
               help="An extract of the legacy table: its values (dates, digits, kana, codes) count as evidence too.")
+@schemas_option
 @lang_option
 def template(standard: str, table: str, legacy: str, legacy_table: str, out: Path, sample: Path | None) -> None:
     """Write a pre-filled mapping workbook with suggested legacy items (confirm each one).

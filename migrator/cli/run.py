@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from migrator.cli.common import OutputPath, app, emit_report, existing_files, output_options
+from migrator.cli.common import OutputPath, app, emit_report, existing_files, output_options, schemas_option
 from migrator.errors import InputError
 from migrator.i18n import Lang, shown_path, t
 from migrator.limits import check_input_file
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
               help="Where to run: this process (local) or Apache Spark (spark; needs migrator[spark] and Java 17+).")
 @click.option("--master", default=None, metavar="URL",
               help="Spark master for --engine spark (local[*], yarn, k8s://…, spark://…); default local[*].")
+@schemas_option
 @output_options
 def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconcile: bool, show_values: bool,
             encoding: str | None, examples: int, batch_rows: int, quiet: bool, no_store: bool, profile: str,

@@ -9,6 +9,7 @@ check digit.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,16 @@ def test_a_house_style_mapping_runs_on_a_cp932_extract(workdir: Path, house: dic
     assert "佐藤　\ue001子" not in result.stdout and "鈴木　一郎" not in result.stdout
     assert sorted(p.name for p in workdir.iterdir() if not p.name.startswith(".")) == [
         "kojin.csv", "map.xlsx", "out", "schemas"]
+
+
+def test_schemas_option_of_mapping_check_and_validate(workdir: Path, house: dict[str, str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # README and the "no schema" message point to --schemas for mapping check and validate as well
+    monkeypatch.delenv("MIGRATOR_SCHEMAS", raising=False)
+    _mapping(workdir / "map.xlsx", ("概要", "項目対応", "コード変換", "外字対応"))
+    run_cli("--lang", "en", "mapping", "check", "map.xlsx", "--schemas", "schemas")
+    run_cli("--lang", "en", "validate", "map.xlsx", "kojin.csv", "--schemas", "schemas", "--no-store", expect=1)
+    # the folder counts for that command only
+    missing = run_cli("--lang", "en", "mapping", "check", "map.xlsx", "--format", "json", expect=1)
+    assert "city-kojin" in missing.stdout
+    assert "MIGRATOR_SCHEMAS" not in os.environ
