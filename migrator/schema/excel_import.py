@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -33,7 +33,16 @@ from migrator.limits import (
 )
 from migrator.location import Location
 from migrator.report import Finding, Report, make_finding
-from migrator.schema.model import ITEM_TYPES, CodeTable, Item, Provenance, Schema, Table, attribute_ja
+from migrator.schema.model import (
+    ITEM_TYPES,
+    CodeTable,
+    FileLayout,
+    Item,
+    Provenance,
+    Schema,
+    Table,
+    attribute_ja,
+)
 
 SYNONYMS_FORMAT = "migrator.header-synonyms/1"
 HEADER_ROWS = 30
@@ -52,6 +61,7 @@ class HeaderSynonyms:
     table_id_labels: tuple[str, ...] = ()
     title_labels: tuple[str, ...] = ()
     no_marks: frozenset[str] = frozenset()
+    record_length_labels: tuple[str, ...] = ()
 
     def merged(self, other: HeaderSynonyms) -> HeaderSynonyms:
         profiles = {name: dict(fields) for name, fields in self.profiles.items()}
@@ -67,12 +77,13 @@ class HeaderSynonyms:
             table_id_labels=(*self.table_id_labels, *other.table_id_labels),
             title_labels=(*self.title_labels, *other.title_labels),
             no_marks=self.no_marks | other.no_marks,
+            record_length_labels=(*self.record_length_labels, *other.record_length_labels),
         )
 
 
 # What a header-synonyms file may hold: its top-level keys, the fields of a profile, the kinds of a type name.
-SYNONYMS_KEYS = ("format", "profiles", "table_name_labels", "table_id_labels", "title_labels", "types", "marks",
-                 "no_marks")
+SYNONYMS_KEYS = ("format", "profiles", "table_name_labels", "table_id_labels", "title_labels",
+                 "record_length_labels", "types", "marks", "no_marks")
 SYNONYM_FIELDS = ("no", "name", "column", "item_id", "type", "length", "scale", "required", "nullable", "key",
                   "code_table", "start", "format", "note")
 SYNONYM_TYPES = (*ITEM_TYPES, "binary")
@@ -207,6 +218,7 @@ def _checked_synonyms(raw: Any, source: str, root: yaml.Node | None, base: Heade
         table_id_labels=labels("table_id_labels"),
         title_labels=labels("title_labels"),
         no_marks=frozenset(normalize_header(m) for m in no_marks),
+        record_length_labels=labels("record_length_labels"),
     )
 
 
@@ -272,6 +284,10 @@ def _is_mark(value: Any, syn: HeaderSynonyms) -> bool:
     return (folded in syn.marks or folded.isdigit()) and folded not in syn.no_marks
 
 
+# A date's text form in a format (編集形式) cell: GYYMMDD, YYYYMMDD, YYYY/MM/DD, EE.MM.DD …
+_DATE_FORMAT = re.compile(r"^\s*G?(?:Y{2}|Y{4}|E{2})[./\-]?MM[./\-]?DD\s*$", re.IGNORECASE)
+
+
 # Type names that hold a decimal as well as an integer: with a scale they are a decimal, as written.
 _NUMBER_TYPES = frozenset({"NUMBER", "NUMERIC", "DECIMAL", "DEC", "NUM", "数値", "数字", "数値型", "NUMBER型"})
 
@@ -299,7 +315,7 @@ def _slug(text: str) -> str:
 def _table_name(sheet: SheetData, header_row: int, syn: HeaderSynonyms) -> str:
     """The table's name from the title block above the header: the value beside or below a name label
     (テーブル名称), else of an id label (テーブルID), else the sheet name. A label is never a value."""
-    not_values = {*syn.table_name_labels, *syn.table_id_labels, *syn.title_labels,
+    not_values = {*syn.table_name_labels, *syn.table_id_labels, *syn.title_labels, *syn.record_length_labels,
                   *(label for fields in syn.profiles.values() for labels in fields.values() for label in labels)}
     for labels in (syn.table_name_labels, syn.table_id_labels):
         found = find_label_value(sheet, labels, not_values=not_values, rows=max(header_row - 1, 0))
@@ -371,10 +387,33 @@ def _import_sheet(sheet: SheetData, syn: HeaderSynonyms, findings: list[Finding]
                                      read=f"required: {'true' if required else 'false'}",
                                      read_ja=f"{'必須' if required else '必須でない'} (required: {str(required).lower()})",
                                      cells=tuple(p.cell or "" for p in places[:10]) + (("…",) if len(places) > 10 else ())))
-    table_name = _table_name(sheet, best.row - best.rows_used + 1, syn)
+    top = best.row - best.rows_used + 1
+    table_name = _table_name(sheet, top, syn)
+    layout = None
+    if items and all(i.start is not None for i in items):
+        items, layout = _record_layout(items, sheet, top, syn)
+    else:  # not a record layout after all: a date or flag has no length
+        items = [replace(i, max_length=None) if i.type in ("date", "datetime", "flag") else i for i in items]
     findings.append(make_finding("SCH106", sheet.location(best.row, 1), sheet=sheet.name, table=table_name,
                                  items=len(items)))
-    return Table(name=table_name, items=tuple(items), key=tuple(key))
+    return Table(name=table_name, items=tuple(items), key=tuple(key), file=layout)
+
+
+def _record_layout(items: list[Item], sheet: SheetData, header_top: int,
+                   syn: HeaderSynonyms) -> tuple[list[Item], FileLayout]:
+    """A ファイルレイアウト (a start position on every item) is a fixed-width record: its byte counts are exact
+    (``length``) and the table gets ``file: {format: fixed, encoding: cp932, record_length: N}``, N from the title
+    block (レコード長) or else where the last item ends, so the imported schema reads the extract as it is."""
+    items = [replace(i, length=i.max_length, max_length=None) for i in items]
+    record = max((i.start or 1) + (i.length or 1) - 1 for i in items)
+    not_values = {*syn.table_name_labels, *syn.table_id_labels, *syn.title_labels,
+                  *(label for fields in syn.profiles.values() for labels in fields.values() for label in labels)}
+    found = find_label_value(sheet, syn.record_length_labels, not_values=not_values, rows=max(header_top - 1, 0))
+    if found is not None:
+        digits = re.search(r"[0-9]+", unicodedata.normalize("NFKC", str(found.value)))
+        if digits:
+            record = int(digits.group())
+    return items, FileLayout(format="fixed", encoding="cp932", record_length=record)
 
 
 def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: HeaderSynonyms,
@@ -433,9 +472,16 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
         if _type_base(raw_type) not in _NUMBER_TYPES:
             read_as("type", str(raw_type), f"decimal (scale {scale})", f"decimal(小数 {scale} 桁)")
         itype = "decimal"
-    if itype in ("date", "datetime", "flag") and size is not None and raw_len is not None:
+    date_format = _text(cell("format"))
+    if date_format is not None and itype not in ("date", "datetime") and _DATE_FORMAT.match(date_format):
+        # A 9(7) field whose 編集形式 is GYYMMDD holds a date: read as one (what the format key is for), said.
+        read_as("type", raw_type or "(blank)", f"date (format {date_format})", f"date(書式 {date_format})")
+        itype, scale = "date", None
+    # In a record layout (a start position) a date or flag still takes its bytes; elsewhere it has no length.
+    positioned = _text(cell("start")) is not None
+    if itype in ("date", "datetime", "flag") and size is not None and raw_len is not None and not positioned:
         read_as("length", raw_len, f"no length (type {itype})", f"桁数なし(型 {itype})")
-    if itype in ("date", "datetime", "flag"):
+    if itype in ("date", "datetime", "flag") and not positioned:
         size = None
     if itype != "decimal" and scale is not None:
         if len_scale is not None and raw_len is not None:
@@ -443,6 +489,14 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
                     f"max_length: {size}(型 {itype} に小数桁はありません)")
         scale = None
     code_table = _text(cell("code_table"))
+    if code_table is not None and normalize_header(code_table) in syn.no_marks:
+        code_table = None  # "-", "なし": the row names no code table
+    if code_table is not None and itype in ("string", "integer"):
+        # CHAR(1) with a code table is a code: kept as one (the code table would otherwise be lost), and said.
+        read_as("type", raw_type or "(blank)", f"code (code table {code_table})", f"code(コード表 {code_table})")
+        itype = "code"
+    elif code_table is not None and itype != "code":
+        read_as("code_table", code_table, f"no code table (type {itype})", f"コード表なし(型 {itype})")
     if itype == "code" and code_table is None:
         findings.append(make_finding("SCH107", where("type"), item=name, field="code_table",
                                      field_ja=attribute_ja("code_table"), found="(blank)", found_ja="(空欄)"))

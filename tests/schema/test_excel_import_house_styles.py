@@ -1,0 +1,116 @@
+"""Table-definition workbooks in three house styles nobody tuned the importer on, read through the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from migrator.schema import load_schema
+from tests.conftest import run_cli
+
+
+def _findings(stdout: str) -> set[tuple[str, str]]:
+    return {(f["code"], f["location"]["text"].split(" ", 1)[-1]) for f in json.loads(stdout)["findings"]}
+
+
+def test_municipal_style_title_block_formulas_wide_digits_and_hidden_sheet(workdir: Path) -> None:
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "表紙"
+    cover["B2"] = "住民記録システム　テーブル定義書"
+    cover["B4"], cover["C4"] = "作成日", dt.date(2024, 4, 1)
+    s = wb.create_sheet("個人基本")
+    s.merge_cells("A1:J1")
+    s["A1"] = "テーブル定義書"
+    s["A2"], s["C2"] = "システム名", "住民記録"
+    s["A3"], s["C3"] = "テーブル名", "個人基本  "
+    s["A4"] = "※網掛けは廃止予定項目"
+    for c, label in enumerate(["No.", "項目名 ", "物理名", "型", "桁", "小数", "必須", "PK", "コード", "備考"], 1):
+        s.cell(row=6, column=c, value=label)
+    rows = [("宛名番号", "ATENA_NO", "文字", "１５", None, "○", "1", "-", None),
+            ("性別", "SEIBETSU", "区分", "1", None, "○", None, "性別", None),
+            ("所得額", "SHOTOKU", "NUMBER", "12", "２", None, None, None, None),
+            ("生年月日", "BIRTH", "日付", "8", None, "○", None, None, "和暦 GYYMMDD")]
+    for r, row in enumerate(rows, start=7):
+        s.cell(row=r, column=1, value="=ROW()-6")
+        for c, v in enumerate(row, start=2):
+            s.cell(row=r, column=c, value=v)
+    s.cell(row=13, column=1, value="※1 宛名番号は11桁+チェックデジット")
+    old = wb.create_sheet("旧版")
+    old.sheet_state = "hidden"
+    old.append(["項目名", "型"])
+    wb.save(workdir / "teigi.xlsx")
+    result = run_cli("--lang", "en", "schema", "import", "teigi.xlsx", "-o", "teigi.yaml", "--format", "json")
+    found = _findings(result.stdout)
+    assert {("SCH108", "個人基本!E7"), ("SCH108", "個人基本!F9"), ("SCH061", "旧版!A1"),
+            ("SCH062", "表紙!A1"), ("SCH108", "個人基本!E10")} <= found, found
+    schema, errors = load_schema(workdir / "teigi.yaml")
+    assert schema is not None and not [f for f in errors if f.severity == "error"]
+    table = schema.table("個人基本")
+    assert table.key == ("宛名番号",) and table.file is None
+    by_name = {i.name: i for i in table.items}
+    assert by_name["宛名番号"].code_tables == () and by_name["宛名番号"].max_length == 15  # "-": no code table
+    assert by_name["性別"].type == "code" and by_name["性別"].code_tables == ("性別",)
+    assert (by_name["所得額"].type, by_name["所得額"].scale) == ("decimal", 2)
+    assert by_name["生年月日"].max_length is None  # a date has no length outside a record layout
+
+
+def test_english_style_a_code_table_on_a_char_column_is_kept(workdir: Path) -> None:
+    wb = Workbook()
+    s = wb.active
+    s.title = "TBL_SETAI"
+    s["A1"] = "Table: HOUSEHOLD"
+    s.append([])
+    s.append(["Column Name", "Data Type", "Nullable", "Primary Key", "Default", "Description", "Code Table"])
+    s.append(["SETAI_NO", "VARCHAR2(15)", "N", "Y", None, "household number", None])
+    s.append(["MOVE_IN", "DATE", "Y", None, None, None, None])
+    s.append(["STATUS", "CHAR(1)", "N", None, None, None, "SETAI_STATUS"])
+    s.append(["UPDATED", "DATE", "Y", None, None, None, "CAL"])
+    wb.save(workdir / "household.xlsx")
+    result = run_cli("--lang", "en", "schema", "import", "household.xlsx", "-o", "h.yaml", "--format", "json")
+    found = _findings(result.stdout)
+    assert ("SCH108", "TBL_SETAI!B6") in found and ("SCH108", "TBL_SETAI!G7") in found, found
+    schema, _ = load_schema(workdir / "h.yaml")
+    assert schema is not None
+    status = schema.table("HOUSEHOLD").item("STATUS")
+    assert (status.type, status.code_tables, status.required) == ("code", ("SETAI_STATUS",), True)
+    assert "SETAI_STATUS" in schema.code_tables and "CAL" not in schema.code_tables
+    ja = run_cli("--lang", "ja", "schema", "import", "household.xlsx", "-o", "h.yaml")
+    assert "コード表 SETAI_STATUS" in ja.stdout and "was read as" not in ja.stdout
+
+
+def test_mainframe_record_layout_imports_as_a_fixed_width_table(workdir: Path) -> None:
+    wb = Workbook()
+    s = wb.active
+    s.title = "ファイルレイアウト"
+    s.merge_cells("A1:H1")
+    s["A1"] = "住民異動ファイル　レコードレイアウト"
+    s["A2"], s["B2"] = "ファイル名：", "JIDOU"
+    s["D2"], s["E2"] = "レコード長", "６０バイト"
+    for col, label in zip("ABCFGH", ["項番", "項目名称", "属性", "必須区分", "編集形式", "備考"], strict=True):
+        s.merge_cells(f"{col}4:{col}5")
+        s[f"{col}4"] = label
+    s.merge_cells("D4:E4")
+    s["D4"], s["D5"], s["E5"] = "桁", "開始位置", "バイト数"
+    rows = [("１", "宛名番号", "X", "1", "12", "必須", None, None),
+            ("２", "異動日", "9", "13", "7", "必須", "GYYMMDD", "和暦"),
+            ("３", "異動事由", "X", "20", "2", "必須", None, None),
+            ("４", "氏名カナ", "X", "22", "30", "任意", None, "半角カナ"),
+            ("５", "予備", "X", "52", "9", None, None, "FILLER")]
+    for r, row in enumerate(rows, start=6):
+        for c, v in enumerate(row, start=1):
+            s.cell(row=r, column=c, value=v)
+    wb.save(workdir / "layout.xlsx")
+    result = run_cli("--lang", "en", "schema", "import", "layout.xlsx", "-o", "layout.yaml", "--format", "json")
+    assert ("SCH108", "ファイルレイアウト!C7") in _findings(result.stdout)  # 9 with GYYMMDD: a date, said
+    schema, findings = load_schema(workdir / "layout.yaml")
+    assert schema is not None and not [f for f in findings if f.severity != "info"], findings
+    table = schema.table("JIDOU")
+    assert table.file is not None and (table.file.format, table.file.record_length) == ("fixed", 60)
+    assert [(i.name, i.type, i.start, i.length, i.max_length) for i in table.items] == [
+        ("宛名番号", "string", 1, 12, None), ("異動日", "date", 13, 7, None), ("異動事由", "string", 20, 2, None),
+        ("氏名カナ", "string", 22, 30, None), ("予備", "string", 52, 9, None)]
+    assert table.item("異動日").format == "GYYMMDD"
