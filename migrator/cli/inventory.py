@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,6 +20,9 @@ from migrator.cli.common import (
     output_options,
 )
 from migrator.i18n import t
+
+if TYPE_CHECKING:
+    from migrator.store import Store
 
 _WORKBOOKS = click.argument("workbooks", nargs=-1, required=True,
                             type=InputFile("workbook"))
@@ -55,11 +61,11 @@ def import_(workbooks: tuple[Path, ...], partial: bool, dry_run: bool, synonyms:
     from migrator.services.inventory import import_inventory
 
     table = load_synonyms(synonyms)
-    store = app().store()
-    try:
+    with contextlib.ExitStack() as stack:
+        store = _dry_run_store(stack) if dry_run else None
+        store = store or app().store()
+        stack.callback(store.close)
         report = import_inventory(list(workbooks), store=store, partial=partial, synonyms=table, dry_run=dry_run)
-    finally:
-        store.close()
     lang = app().lang
     # the result ends the output: per municipality what was added and changed, then the rows not read
     lines = [t("import_municipality", lang, code=code, **row)
@@ -67,6 +73,17 @@ def import_(workbooks: tuple[Path, ...], partial: bool, dry_run: bool, synonyms:
     lines.append(t("import_rejected", lang, rejected=report.summary.get("rows_rejected", 0),
                    read=report.summary.get("rows_read", 0)))
     emit_report(report, fmt, result=lines)
+
+
+def _dry_run_store(stack: contextlib.ExitStack) -> Store | None:
+    """For --dry-run when the default SQLite store does not exist yet: an empty store in a temporary folder,
+    removed afterwards, so that a dry run compares with "nothing imported" and leaves no database behind."""
+    from migrator.store.db import StoreConfig, missing_store, open_store
+
+    if missing_store(StoreConfig.resolve(app().db_url).url) is None:
+        return None
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="migrator-dry-run-")))
+    return open_store(f"sqlite:///{folder / 'empty.db'}")
 
 
 @inventory.command()

@@ -1,0 +1,82 @@
+"""Inventories in two vendor layouts nobody tuned the importer on, imported and checked through the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from tests.conftest import run_cli
+
+
+def _answer_form(path: Path) -> None:
+    """A vendor's answer form: 団体コード on a cover sheet, a two-row header whose group labels (事業者, 日程) are
+    merged over 現行 | 移行後 and 契約満了日 | 移行予定日, 和暦 and Excel dates, counts with 件 and a note row."""
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "表紙"
+    cover["B4"], cover["C4"] = "団体コード", "団体名"
+    cover["B5"], cover["C5"] = "１３１０１６", "千代田区 "
+    s = wb.create_sheet("システム調査")
+    s.merge_cells("A1:H1")
+    s["A1"] = "１．現行システムの状況"
+    for col, label in (("A", "No"), ("B", "業務名称"), ("C", "パッケージ名"), ("H", "データ件数 ")):
+        s.merge_cells(f"{col}4:{col}5")
+        s[f"{col}4"] = label
+    s.merge_cells("D4:E4")
+    s["D4"], s["D5"], s["E5"] = "事業者", "現行", "移行後"
+    s.merge_cells("F4:G4")
+    s["F4"], s["F5"], s["G5"] = "日程", "契約満了日", "移行予定日"
+    rows = [(1, "住民記録", "AAA住記", "株式会社エー", "ビー株式会社", dt.date(2026, 3, 31), "令和7年12月1日", "１２，０００件"),
+            (2, "国保", "AAA国保", "㈱エー", "ビー株式会社", "R8.3.31", "2025/11/4", "3000")]
+    for r, row in enumerate(rows, start=6):
+        for c, v in enumerate(row, start=1):
+            s.cell(row=r, column=c, value=v)
+    s.cell(row=9, column=1, value="※ 件数は概数で可")
+    wb.save(path)
+
+
+def _pmo_rollup(path: Path) -> None:
+    wb = Workbook()
+    s = wb.active
+    s.title = "Inventory"
+    s.append(["Current system inventory (prefecture roll-up)"])
+    s.append([])
+    s.append(["LG Code", "Municipality", "Business Area", "System Name", "Current Vendor", "Go-Live", "Records"])
+    s.append([11002, "札幌市", "Resident Registry", "Sapporo JUKI", "Vendor X Ltd.", "2025-10-01", 1900000])
+    s.append(["012025", "函館市", "Individual Inhabitant Tax", "Hakodate Tax", "vendor x ltd", "2025-12-01", None])
+    s.append(["012025", "函館市", "Corporate Inhabitant Tax", "Hakodate Corp Tax", "Vendor X Ltd.", "2025-12-01", None])
+    wb.save(path)
+
+
+def test_group_labels_over_a_two_row_header_name_their_columns(workdir: Path) -> None:
+    _answer_form(workdir / "answer.xlsx")
+    result = run_cli("--lang", "en", "inventory", "import", "answer.xlsx", "--format", "json")
+    assert not [f for f in json.loads(result.stdout)["findings"] if f["code"] == "INV003" and "移行後" in f["message"]]
+    listed = json.loads(run_cli("--lang", "en", "inventory", "list", "--format", "json").stdout)
+    systems = {s["system_name"]: s for s in listed["systems"]}
+    assert systems["AAA住記"]["current_vendor"] == "株式会社エー"
+    assert systems["AAA住記"]["target_vendor"] == "ビー株式会社"  # 移行後 under 事業者
+    assert (systems["AAA住記"]["contract_end"], systems["AAA住記"]["planned_date"]) == ("2026-03-31", "2025-12-01")
+    assert systems["AAA住記"]["record_count"] == 12000
+
+
+def test_inhabitant_tax_is_the_english_of_juminzei(workdir: Path) -> None:
+    _pmo_rollup(workdir / "rollup.xlsx")
+    run_cli("--lang", "en", "inventory", "import", "rollup.xlsx")
+    listed = json.loads(run_cli("--lang", "en", "inventory", "list", "--format", "json").stdout)
+    assert {s["system_name"]: s["area_code"] for s in listed["systems"]} == {
+        "Sapporo JUKI": "001", "Hakodate Tax": "010", "Hakodate Corp Tax": "011"}
+
+
+def test_a_dry_run_leaves_no_database_behind(workdir: Path) -> None:
+    _pmo_rollup(workdir / "rollup.xlsx")
+    result = run_cli("--lang", "en", "inventory", "import", "rollup.xlsx", "--dry-run", "--format", "json")
+    assert json.loads(result.stdout)["summary"]["per_municipality"]["011002"]["added"] >= 1
+    assert sorted(p.name for p in workdir.iterdir()) == ["rollup.xlsx"]
+    # with a store, a dry run compares with it and still writes nothing
+    run_cli("--lang", "en", "inventory", "import", "rollup.xlsx")
+    again = run_cli("--lang", "en", "inventory", "import", "rollup.xlsx", "--dry-run", "--format", "json")
+    assert json.loads(again.stdout)["summary"]["per_municipality"]["011002"]["added"] == 0
