@@ -39,8 +39,29 @@ class HeaderMatch:
         return self.row + 1
 
 
+_REMARK = re.compile(r"[(（\[［【][^)）\]］】]*[)）\]］】]")
+_PARTS = re.compile(r"[\r\n/／]+")
+
+
 def _match(label: str, lookup: Mapping[str, str]) -> str | None:
-    return lookup.get(normalize_header(label))
+    """The field ``label`` names: the whole label, else the label without its bracketed remarks
+    (``桁数(バイト)``), else one of its lines or ``/``-separated parts, the first that is a label: bilingual
+    headers (``項目名\n(Item Name)``, ``データ型 / Data type``) name their field in either language."""
+    hit = lookup.get(normalize_header(label))
+    if hit is not None:
+        return hit
+    bare = _REMARK.sub(" ", label)
+    if bare.strip() and bare != label:
+        hit = lookup.get(normalize_header(bare))
+        if hit is not None:
+            return hit
+    parts = [p for p in _PARTS.split(label) if p.strip()]
+    if len(parts) > 1:
+        for part in parts:
+            hit = lookup.get(normalize_header(part))
+            if hit is not None:
+                return hit
+    return None
 
 
 def find_header(

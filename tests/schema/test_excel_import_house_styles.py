@@ -114,3 +114,23 @@ def test_mainframe_record_layout_imports_as_a_fixed_width_table(workdir: Path) -
         ("宛名番号", "string", 1, 12, None), ("異動日", "date", 13, 7, None), ("異動事由", "string", 20, 2, None),
         ("氏名カナ", "string", 22, 30, None), ("予備", "string", 52, 9, None)]
     assert table.item("異動日").format == "GYYMMDD"
+
+
+def test_bilingual_headers_name_their_field_in_either_language(workdir: Path) -> None:
+    wb = Workbook()
+    s = wb.active
+    s.title = "T01_世帯"
+    s["A1"] = "テーブル名称：世帯"
+    s.append([])
+    s.append(["No.", "項目名\n(Item Name)", "カラム名\n(Column)", "データ型 / Data type", "桁数（バイト）", "NOT NULL",
+              "備考\n(Remarks)"])
+    s.append([1, "世帯番号", "SETAI_NO", "VARCHAR", 15, "○", None])
+    s.append([2, "世帯主氏名", "NUSHI_NAME", "NVARCHAR", 60, None, "※外字含む"])
+    wb.save(workdir / "bilingual.xlsx")
+    run_cli("--lang", "en", "schema", "import", "bilingual.xlsx", "-o", "b.yaml")
+    schema, _ = load_schema(workdir / "b.yaml")
+    assert schema is not None
+    assert [(i.name, i.column, i.type, i.max_length, i.required, i.description)
+            for i in schema.table("世帯").items] == [
+        ("世帯番号", "SETAI_NO", "string", 15, True, None),
+        ("世帯主氏名", "NUSHI_NAME", "string", 60, False, "※外字含む")]
