@@ -43,21 +43,21 @@ _REMARK = re.compile(r"[(（\[［【][^)）\]］】]*[)）\]］】]")
 _PARTS = re.compile(r"[\r\n/／]+")
 
 
-def _match(label: str, lookup: Mapping[str, str]) -> str | None:
+def _match(label: str, lookup: Mapping[str, str], parts: bool = True) -> str | None:
     """The field ``label`` names: the whole label, else the label without its bracketed remarks
     (``桁数(バイト)``), else one of its lines or ``/``-separated parts, the first that is a label: bilingual
     headers (``項目名\n(Item Name)``, ``データ型 / Data type``) name their field in either language."""
     hit = lookup.get(normalize_header(label))
-    if hit is not None:
+    if hit is not None or not parts:
         return hit
     bare = _REMARK.sub(" ", label)
     if bare.strip() and bare != label:
         hit = lookup.get(normalize_header(bare))
         if hit is not None:
             return hit
-    parts = [p for p in _PARTS.split(label) if p.strip()]
-    if len(parts) > 1:
-        for part in parts:
+    pieces = [p for p in _PARTS.split(label) if p.strip()]
+    if len(pieces) > 1:
+        for part in pieces:
             hit = lookup.get(normalize_header(part))
             if hit is not None:
                 return hit
@@ -71,12 +71,15 @@ def find_header(
     required: Sequence[str] = (),
     max_rows: int = 30,
     two_row: bool = True,
+    parts: bool = True,
 ) -> HeaderMatch | None:
     """Find the row that best matches ``synonyms`` (field → accepted labels) in the first ``max_rows`` rows.
 
     A two-row header (a group label such as ``PostgreSQL`` above ``TYPE`` / ``SIZE``) is recognised by
     trying each row's labels, then the labels of the row below for columns the first row left open. The
-    row with the most matched fields wins; a row missing any of ``required`` is not a header.
+    row with the most matched fields wins; a row missing any of ``required`` is not a header. ``parts``: a
+    label may also match by a line, a ``/`` part or without its bracketed remark (not for a data extract's
+    column names, where ``住所(番地)`` is not ``住所``).
     """
     lookup: dict[str, str] = {}
     for fieldname, accepted in synonyms.items():
@@ -99,7 +102,7 @@ def find_header(
                 for text in texts:
                     if text is None or not str(text).strip():
                         continue
-                    hit = _match(str(text), lookup)
+                    hit = _match(str(text), lookup, parts)
                     if hit and hit not in columns:
                         columns[hit] = c
                         labels[hit] = str(text).strip()

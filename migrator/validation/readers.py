@@ -715,7 +715,7 @@ class ExtractReader:
         sheet = workbook.sheets[sheet_name]
         if self.table is not None:
             synonyms = {i.name: [i.name] + ([i.column] if i.column else []) for i in self.table.items}
-            match = find_header(sheet, synonyms, required=[], two_row=False)
+            match = find_header(sheet, synonyms, required=[], two_row=False, parts=False)
             if match is None or not match.columns:
                 self.extra_findings.append(make_finding("DAT011", Location(file=str(self.path), sheet=sheet_name),
                                                         sheet=sheet_name))
