@@ -8,6 +8,8 @@ A :class:`Mapping` is what one mapping workbook (or its YAML form) declares: set
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict
@@ -171,11 +173,25 @@ def settings_from(values: dict[str, str]) -> MappingSettings:
     }
 
 
+def _fold_key(key: str) -> str:
+    """A 概要 key folded for comparison: width and case, spaces and ``_``, a bracketed remark, the brackets, ``：``
+    and ``※`` around it (``【マッピングＩＤ】：`` = ``マッピングid``, ``文字コード（エンコーディング）`` = ``文字コード``)."""
+    folded = unicodedata.normalize("NFKC", key).casefold()
+    folded = re.sub(r"[\s_]+", "", folded).strip(":*※・.")
+    folded = re.sub(r"(?<=.)\([^()]*\)$", "", folded)
+    return folded.strip("【】[]()<>〈〉《》:*※・.")
+
+
 def canonical_setting(key: str) -> str:
-    """The Japanese key of a 概要 key written in Japanese or as an English alias; unknown keys as written."""
+    """The Japanese key of a 概要 key written in Japanese or as an English alias, in any width, with brackets, a
+    colon or a remark around it, or with ID/名 after a schema or table (``現行スキーマID``, ``現行テーブル名``);
+    unknown keys as written (stripped)."""
     text = key.strip()
-    folded = text.casefold().replace("_", " ")
+    folded = _fold_key(text)
     for name, aliases in SETTING_KEYS.items():
-        if text == name or folded in {a.replace("_", " ") for a in aliases}:
+        names = {_fold_key(n) for n in (name, *aliases)}
+        if folded in names:
+            return name
+        if name.endswith(("スキーマ", "テーブル")) and re.sub(r"(id|名|名称|name)$", "", folded) in names:
             return name
     return text

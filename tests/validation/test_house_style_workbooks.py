@@ -154,3 +154,25 @@ def test_schemas_option_of_mapping_check_and_validate(workdir: Path, house: dict
     missing = run_cli("--lang", "en", "mapping", "check", "map.xlsx", "--format", "json", expect=1)
     assert "city-kojin" in missing.stdout
     assert "MIGRATOR_SCHEMAS" not in os.environ
+
+
+def test_settings_keys_in_another_hand(workdir: Path, house: dict[str, str]) -> None:
+    from openpyxl import load_workbook
+
+    _mapping(workdir / "map.xlsx", ("概要", "項目対応", "コード変換", "外字対応"))
+    wb = load_workbook(workdir / "map.xlsx")
+    s = wb["概要"]
+    s["A3"], s["A4"], s["A5"] = "マッピングＩＤ：", "【標準スキーマ】", "標準テーブル名"
+    s["A6"], s["A7"], s["A8"] = "現行スキーマID", "現行テーブル名", "文字コード（エンコーディング）"
+    wb.save(workdir / "map.xlsx")
+    result = run_cli("--lang", "en", "mapping", "export", "map.xlsx", "-o", "map.yaml", env=house)
+    assert "MAP003" not in result.stdout
+    text = (workdir / "map.yaml").read_text(encoding="utf-8")
+    for key, value in (("マッピングID", "a-city-jumin"), ("現行スキーマ", "city-kojin"), ("現行テーブル", "KOJIN"),
+                       ("文字コード", "CP932")):
+        assert f"{key}: {value}" in text, text
+    # the legacy layout is used: an unknown legacy item is found (it would pass unseen without 現行スキーマ)
+    wb["項目対応"]["C5"] = "ATENA_NUM"
+    wb.save(workdir / "map.xlsx")
+    check = run_cli("--lang", "en", "mapping", "check", "map.xlsx", expect=1, env=house)
+    assert "MAP204" in check.stdout and "項目対応!C5" in check.stdout
