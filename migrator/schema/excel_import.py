@@ -46,7 +46,14 @@ from migrator.schema.model import (
 
 SYNONYMS_FORMAT = "migrator.header-synonyms/1"
 HEADER_ROWS = 30
-_TYPE_WITH_SIZE = re.compile(r"^\s*(?P<type>[^(（]+?)\s*[(（]\s*(?P<size>[0-9０-９]+)\s*(?:[,，]\s*(?P<scale>[0-9０-９]+))?\s*[)）]\s*$")
+_TYPE_WITH_SIZE = re.compile(r"^\s*(?P<type>[^(（]+?)\s*[(（]\s*(?P<size>[0-9０-９]+)\s*(?:[,，]\s*(?P<scale>[0-9０-９]+))?"
+                             r"\s*(?:BYTES?|CHARS?|CHARACTERS?|文字|バイト|桁)?\s*[)）]\s*$", re.IGNORECASE)
+# A size that is no number (VARCHAR(MAX)) or a remark in brackets (文字列(全角)): the type without it.
+_TYPE_WITH_REMARK = re.compile(r"^\s*(?P<type>[^(（]+?)\s*[(（][^)）]*[)）]\s*$")
+# Words around a type name that do not change what it holds (INT UNSIGNED, PIC X(10), DATE型).
+_TYPE_NOISE = re.compile(r"(?i)^\s*(?:PIC|PICTURE)\s+|\s+(?:UNSIGNED|SIGNED|ZEROFILL)\b|型\s*$")
+# A COBOL picture: S9(7)V99, 9(5)V9(2), XXX, X(10), 9(8).
+_PICTURE = re.compile(r"^S?(?:[X9NV](?:\([0-9]+\))?)+$")
 _SIZE = re.compile(r"^\s*(?P<size>[0-9０-９]+)\s*(?:[.,，．]\s*(?P<scale>[0-9０-９]+))?\s*$")
 
 
@@ -325,16 +332,45 @@ def _table_name(sheet: SheetData, header_row: int, syn: HeaderSynonyms) -> str:
 
 
 def _map_type(raw: str, syn: HeaderSynonyms) -> tuple[str | None, int | None, int | None]:
-    """Vendor type text → (our type or None, length in the type text, scale)."""
+    """Vendor type text → (our type or None, length in the type text, scale). Oracle's ``VARCHAR2(20 BYTE)``,
+    ``NVARCHAR(MAX)``, ``INT UNSIGNED``, ``DATE型``, a remark (``文字列(全角)``) and COBOL pictures (``PIC X(10)``,
+    ``S9(7)V99``) are read as the type they name."""
+    text = _TYPE_NOISE.sub("", raw).strip() or raw
     size = scale = None
-    m = _TYPE_WITH_SIZE.match(raw)
-    name = raw
+    m = _TYPE_WITH_SIZE.match(text)
+    name = text
     if m:
         name = m["type"]
         size = _to_int(m["size"])
         scale = _to_int(m["scale"]) if m["scale"] else None
     kind = syn.types.get(normalize_header(name))
+    if kind is None and m is None and (remark := _TYPE_WITH_REMARK.match(text)) is not None:
+        kind = syn.types.get(normalize_header(remark["type"]))
+    if kind is None:
+        return _picture(text) or (None, size, scale)
     return kind, size, scale
+
+
+def _picture(text: str) -> tuple[str, int, int | None] | None:
+    """A COBOL picture as (type, digits or characters, scale): ``S9(7)V99`` is a decimal of 9 digits, 2 after
+    the point; ``9(5)`` an integer; ``X(10)`` or ``N(5)`` a string."""
+    folded = unicodedata.normalize("NFKC", text).upper().replace(" ", "")
+    if not _PICTURE.match(folded) or not re.search("[X9N]", folded):
+        return None
+    counts = {"X": 0, "9": 0, "N": 0}
+    scale = None
+    for symbol, repeat in re.findall(r"([X9NV])(?:\(([0-9]+)\))?", folded):
+        if symbol == "V":
+            scale = 0
+            continue
+        n = int(repeat or 1)
+        counts[symbol] += n
+        if scale is not None and symbol == "9":
+            scale += n
+    size = sum(counts.values())
+    if counts["X"] or counts["N"]:
+        return "string", size, None
+    return ("decimal", size, scale) if scale else ("integer", size, None)
 
 
 def _import_sheet(sheet: SheetData, syn: HeaderSynonyms, findings: list[Finding],

@@ -134,3 +134,25 @@ def test_bilingual_headers_name_their_field_in_either_language(workdir: Path) ->
             for i in schema.table("世帯").items] == [
         ("世帯番号", "SETAI_NO", "string", 15, True, None),
         ("世帯主氏名", "NUSHI_NAME", "string", 60, False, "※外字含む")]
+
+
+def test_type_names_as_database_tools_and_copybooks_write_them(workdir: Path) -> None:
+    wb = Workbook()
+    s = wb.active
+    s.title = "KOJIN"
+    s.append(["項目名", "データ型", "備考"])
+    types = [("氏名", "VARCHAR2(100 BYTE)"), ("カナ", "NVARCHAR2(50 CHAR)"), ("メモ", "NVARCHAR(MAX)"),
+             ("連番", "INT(11) UNSIGNED"), ("更新日時", "DATETIME2"), ("作成日時", "timestamp without time zone"),
+             ("住所", "character varying(200)"), ("区分", "文字列(全角)"), ("生年月日", "DATE型"),
+             ("金額", "PIC S9(7)V99"), ("番号", "PIC 9(5)"), ("名称", "PIC X(20)")]
+    for name, type_name in types:
+        s.append([name, type_name, None])
+    wb.save(workdir / "types.xlsx")
+    result = run_cli("--lang", "en", "schema", "import", "types.xlsx", "-o", "t.yaml", "--format", "json")
+    assert not [f for f in json.loads(result.stdout)["findings"] if f["code"] == "SCH102"], result.stdout
+    schema, _ = load_schema(workdir / "t.yaml")
+    assert schema is not None
+    assert [(i.type, i.max_length, i.scale) for i in schema.table("KOJIN").items] == [
+        ("string", 100, None), ("string", 50, None), ("string", None, None), ("integer", 11, None),
+        ("datetime", None, None), ("datetime", None, None), ("string", 200, None), ("string", None, None),
+        ("date", None, None), ("decimal", 9, 2), ("integer", 5, None), ("string", 20, None)]
