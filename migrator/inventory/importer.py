@@ -256,12 +256,12 @@ class _Row:
         label = LABELS.get(fieldname, fieldname)
         shown = text(raw) if not hasattr(raw, "isoformat") else raw.isoformat()
         code = {"bad_date": "INV030", "era_range": "INV032", "undecided": "INV033", "bad_flag": "INV034",
-                "bad_count": "INV035", "month_only": "INV031"}[result.problem]
-        # month_only always carries the month-end date it settled on.
+                "bad_count": "INV035", "month_only": "INV031", "fiscal_year": "INV037"}[result.problem]
+        # month_only always carries the month-end date it settled on (fiscal_year carries its own in params).
         month_end = result.value if result.problem == "month_only" else None
         extra = {"date": month_end.isoformat()} if month_end is not None else {}
         self.add(code, fieldname, item=label, label=LABELS_EN.get(fieldname, fieldname), label_ja=label, value=shown,
-                 **result.params, **extra)
+                 **{**result.params, **extra})
         return result.value
 
 

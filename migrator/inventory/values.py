@@ -28,6 +28,11 @@ _WESTERN = re.compile(r"^([0-9]{4})\s*[/.\-年]\s*([0-9]{1,2})\s*(?:[/.\-月]\s*
 _ERA_KANJI = re.compile(r"^(明治|大正|昭和|平成|令和)\s*([0-9]{1,2}|元)\s*年\s*([0-9]{1,2})\s*月(?:\s*([0-9]{1,2})\s*日)?$")
 _ERA_LETTER = re.compile(r"^([MTSHRmtshr])\s*([0-9]{1,2}|元)\s*[./\-年]\s*([0-9]{1,2})\s*(?:[./\-月]\s*([0-9]{1,2})\s*日?|月?)$")
 _COMPACT = re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})$")
+# A fiscal year (年度, April to March) with no day: 令和7年度末, R7年度中, 2025年度, FY2025.
+_FISCAL = re.compile(r"^(?:(明治|大正|昭和|平成|令和)([0-9]{1,2}|元)|([MTSHRmtshr])([0-9]{1,2}|元)|([0-9]{4}))"
+                     r"年度(?:末|中|内|末まで|内まで)?$|^FY([0-9]{4})$", re.IGNORECASE)
+# A date pasted from a database with its time (2025-12-01 00:00:00): the time says nothing of the day.
+_WITH_TIME = re.compile(r"^(.*[0-9])[\sT]+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?$")
 _FULLWIDTH_ERA = str.maketrans("ＭＴＳＨＲｍｔｓｈｒ", "MTSHRmtshr")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's count (its 1900 leap-year bug before March 1900 aside)
 _SERIAL_FIRST, _SERIAL_LAST = 36526, 73050  # 2000-01-01 to 2099-12-31: no count or code of a date column
@@ -92,7 +97,9 @@ def _era(era: str, year_text: str, month: int, day: int | None) -> Parsed[dt.dat
 
 def parse_date(value: object) -> Parsed[dt.date]:
     """Read a date from an Excel date, ``2026/3/31``, ``2026-03-31``, ``R7.3.31``, ``令和7年3月31日``,
-    ``2026年3月`` (the last day of the month, problem ``month_only``), ``20260331`` or full-width digits.
+    ``2026年3月`` (the last day of the month, problem ``month_only``), ``令和7年度末``/``2025年度``/``FY2025`` (the
+    fiscal year's last day, 31 March, problem ``fiscal_year``), ``20260331``, full-width digits, with a time
+    after it or not (``2025-12-01 00:00:00``).
 
     ``未定`` and its kin give no value and the problem ``undecided``.
     """
@@ -117,7 +124,11 @@ def parse_date(value: object) -> Parsed[dt.date]:
         return Parsed(None)
     if raw in UNDECIDED:
         return Parsed(None, "undecided")
-    folded = digits(raw).translate(_FULLWIDTH_ERA).replace(" ", "")
+    timed = _WITH_TIME.match(digits(raw).strip())
+    folded = (timed.group(1) if timed else digits(raw)).translate(_FULLWIDTH_ERA).replace(" ", "")
+    fiscal = _fiscal_year(folded)
+    if fiscal is not None:
+        return fiscal
     # 令和8年3月末, 2026年3月末: the month's last day, as written (not a day left out).
     month_end = folded.endswith("月末")
     folded = folded[:-1] if month_end else folded
@@ -125,6 +136,23 @@ def parse_date(value: object) -> Parsed[dt.date]:
     if month_end and parsed.problem == "month_only":
         return Parsed(parsed.value)
     return parsed
+
+
+def _fiscal_year(folded: str) -> Parsed[dt.date] | None:
+    """令和7年度末, 2025年度, FY2025: the last day of the fiscal year (31 March of the next year), problem
+    ``fiscal_year`` so that it is said; None when ``folded`` is no fiscal year."""
+    match = _FISCAL.match(folded)
+    if match is None:
+        return None
+    era, era_year, letter, letter_year, western, fy = match.groups()
+    if western or fy:
+        year = int(western or fy)
+    else:
+        name = era or _ERA_LETTERS[letter.upper()]
+        number = era_year or letter_year
+        year = _ERAS[name][0] + (1 if number == "元" else int(number))
+    last = dt.date(year + 1, 3, 31)
+    return Parsed(last, "fiscal_year", {"date": last.isoformat()})
 
 
 def _parse_folded(folded: str) -> Parsed[dt.date]:

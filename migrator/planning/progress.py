@@ -38,7 +38,7 @@ def _date(value: object) -> dt.date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     parsed = parse_date(value)
-    if parsed.value is None or parsed.problem == "month_only":
+    if parsed.value is None or parsed.problem in ("month_only", "fiscal_year"):
         raise ValueError(str(value))
     return parsed.value
 

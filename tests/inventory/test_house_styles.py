@@ -80,3 +80,21 @@ def test_a_dry_run_leaves_no_database_behind(workdir: Path) -> None:
     run_cli("--lang", "en", "inventory", "import", "rollup.xlsx")
     again = run_cli("--lang", "en", "inventory", "import", "rollup.xlsx", "--dry-run", "--format", "json")
     assert json.loads(again.stdout)["summary"]["per_municipality"]["011002"]["added"] == 0
+
+
+def test_fiscal_years_and_pasted_times_are_dates(workdir: Path) -> None:
+    wb = Workbook()
+    s = wb.active
+    s.title = "システム一覧"
+    s.append(["団体コード", "業務", "システム名", "契約満了日", "移行予定日"])
+    s.append(["131016", "住記", "A住記", "令和7年度末", "2025-12-01 00:00:00"])
+    s.append(["131016", "国保", "A国保", "FY2025", "R7年度中"])
+    wb.save(workdir / "fy.xlsx")
+    result = run_cli("--lang", "ja", "inventory", "import", "fy.xlsx", "--format", "json")
+    findings = json.loads(result.stdout)["findings"]
+    said = {(f["code"], f["location"]["cell"]) for f in findings if f["code"].startswith("INV03")}
+    assert said == {("INV037", "D2"), ("INV037", "D3"), ("INV037", "E3")}, findings
+    assert "年度末日 2026-03-31" in next(f["message"] for f in findings if f["code"] == "INV037")
+    listed = json.loads(run_cli("--lang", "en", "inventory", "list", "--format", "json").stdout)
+    assert {(s["system_name"], s["contract_end"], s["planned_date"]) for s in listed["systems"]} == {
+        ("A住記", "2026-03-31", "2025-12-01"), ("A国保", "2026-03-31", "2026-03-31")}
