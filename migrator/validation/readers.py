@@ -490,7 +490,8 @@ class ExtractReader:
         kept = 0  # bytes of the carried-over line at the start of the buffer
         line_no = 0  # physical lines before the current block
         trailer_line: tuple[int, bytes] | None = None  # the last record, if it looks like a trailer
-        with self.path.open("rb") as fh:
+        with self.path.open("rb") as opened:
+            fh: Any = _RecordsWithoutBreaks(opened, record_length) if _unbroken(self.path, record_length) else opened
             while True:
                 if kept + block_bytes + 1 > len(buffer):  # a very long line carried over: grow (a broken file)
                     view.release()
@@ -1002,3 +1003,42 @@ def _cell_text(value: object) -> str | None:
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     return str(value)
+
+
+_PEEK = 1 << 16
+
+
+def _unbroken(path: Path, record_length: int) -> bool:
+    """Whether a fixed-width extract holds its records back to back, with no line break (as host systems
+    write them): no CR or LF in its first 64 KiB, and at least two records' bytes (one line a little too
+    long stays one record of the wrong length). CP932 never puts those
+    bytes inside a character, so a file with line breaks always shows one within its first lines."""
+    if record_length * 2 > _PEEK:
+        return False
+    with path.open("rb") as fh:
+        head = fh.read(_PEEK)
+    return len(head.rstrip(b"\x1a")) >= 2 * record_length and b"\n" not in head and b"\r" not in head
+
+
+class _RecordsWithoutBreaks:
+    """A file of fixed-width records written back to back, read as lines: a line break after every
+    ``record_length`` bytes (a short last record stays short, so it is a wrong-length record, DAT010; a
+    final Ctrl-Z is a blank line). Physical line N is then record N."""
+
+    def __init__(self, fh: Any, record_length: int) -> None:
+        self.fh, self.length = fh, record_length
+
+    def readinto(self, view: memoryview) -> int:
+        records = max(len(view) // (self.length + 1), 1)
+        raw = self.fh.read(records * self.length)
+        if len(raw) < records * self.length:  # the end of the file: a Ctrl-Z end-of-file mark is no data
+            raw = raw.rstrip(b"\x1a")
+        if not raw:
+            return 0
+        whole = len(raw) // self.length * self.length
+        cut = np.frombuffer(raw[:whole], dtype=np.uint8).reshape(-1, self.length)
+        out = np.hstack([cut, np.full((len(cut), 1), 10, dtype=np.uint8)]).tobytes()
+        if whole < len(raw):
+            out += raw[whole:] + b"\n"
+        view[:len(out)] = out
+        return len(out)

@@ -176,3 +176,70 @@ def test_settings_keys_in_another_hand(workdir: Path, house: dict[str, str]) -> 
     wb.save(workdir / "map.xlsx")
     check = run_cli("--lang", "en", "mapping", "check", "map.xlsx", expect=1, env=house)
     assert "MAP204" in check.stdout and "項目対応!C5" in check.stdout
+
+
+def _record_layout(path: Path) -> None:
+    """A host system's ファイルレイアウト: merged title, レコード長 in full-width digits, a two-row header."""
+    wb = Workbook()
+    s = wb.active
+    s.title = "ファイルレイアウト"
+    s.merge_cells("A1:F1")
+    s["A1"] = "住民異動ファイル　レコードレイアウト"
+    s["A2"], s["B2"], s["D2"], s["E2"] = "ファイル名：", "JIDOU", "レコード長", "６０"
+    for col, label in zip("ABEF", ["項番", "項目名称", "属性", "編集形式"], strict=True):
+        s.merge_cells(f"{col}3:{col}4")
+        s[f"{col}3"] = label
+    s.merge_cells("C3:D3")
+    s["C3"], s["C4"], s["D4"] = "桁", "開始位置", "バイト数"
+    for r, row in enumerate([("1", "宛名番号", "1", "12", "X", None), ("2", "世帯番号", "13", "7", "X", None),
+                             ("3", "生年月日", "20", "7", "9", "GYYMMDD"), ("4", "氏名カナ", "27", "24", "X", None),
+                             ("5", "氏名", "51", "10", "N", None)], start=5):
+        for c, v in enumerate(row, start=1):
+            s.cell(row=r, column=c, value=v)
+    wb.save(path)
+
+
+def _ido_mapping(path: Path) -> None:
+    wb = Workbook()
+    s = wb.active
+    s.title = "Settings"
+    for row in (["Setting", "Value"], ["mapping id", "a-city-ido"], ["standard schema", "001_juki"],
+                ["standard table", "住民"], ["legacy schema", "jidou"], ["legacy table", "JIDOU"]):
+        s.append(row)
+    it = wb.create_sheet("Items")
+    it.append(["Legacy item", "Standard item", "Transform", "Default value"])
+    for row in (["宛名番号", "宛名番号", "trim | checkdigit(m11w27)"], ["世帯番号", "世帯番号", "trim"],
+                ["氏名", "氏名", "rtrim | gaiji"], ["氏名カナ", "氏名_フリガナ", "trim | zenkaku_kana"],
+                ["生年月日", "生年月日", "wareki"], ["生年月日", "生年月日_不詳フラグ", "fusho_flag"],
+                [None, "住所_市区町村コード", None, "131016"], [None, "住所_都道府県", None, "東京都"],
+                [None, "住所_市区郡町村名", None, "千代田区"]):
+        it.append(row)
+    g = wb.create_sheet("Gaiji")
+    g.append(["Legacy character", "Standard character"])
+    g.append(["U+E000", "髙"])
+    wb.save(path)
+
+
+@pytest.mark.parametrize("separator", [b"\r\n", b"\n", b""], ids=["crlf", "lf", "back-to-back"])
+def test_an_imported_record_layout_reads_a_host_extract(workdir: Path, separator: bytes) -> None:
+    _record_layout(workdir / "layout.xlsx")
+    (workdir / "schemas").mkdir()
+    run_cli("--lang", "en", "schema", "import", "layout.xlsx", "--id", "jidou", "-o", "schemas/jidou.yaml")
+    _ido_mapping(workdir / "ido.xlsx")
+
+    def field(text: str, size: int) -> bytes:
+        return text.encode("cp932").ljust(size, b" ")
+
+    records = [("10000000006", "1234567", "4010108", "ﾔﾏﾀﾞ ﾀﾛｳ", "山田太郎"),
+               ("10000000014", "1234567", "3500315", "ﾀｶﾊｼ ﾊﾅｺ", "\ue000橋花子"),
+               ("10000000022", "1234567", "4100100", "ｻﾄｳ ｺｳｺ", "佐藤\ue001子"),
+               ("10000000015", "1234567", "4021301", "ｽｽﾞｷ ｲﾁﾛｳ", "鈴木一郎")]
+    data = separator.join(b"".join(field(v, n) for v, n in zip(r, (12, 7, 7, 24, 10), strict=True)) for r in records)
+    (workdir / "jidou.dat").write_bytes(data + separator + b"\x1a")
+    result = run_cli("--lang", "en", "validate", "ido.xlsx", "jidou.dat", "--schemas", "schemas", "--out", "out",
+                     "--no-store", "--format", "json", expect=1)
+    report = json.loads(result.stdout)
+    found = {(f["code"], f["location"]["row"]) for f in report["findings"] if f["severity"] == "error"}
+    assert found == {("MAP406", 3), ("MAP407", 4), ("MAP411", 4)}, report["findings"]
+    written = (workdir / "out" / "a-city-ido.csv").read_text(encoding="utf-8")
+    assert "髙橋花子" in written and "1975-03-15" in written
