@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,11 +90,21 @@ def source_of(loc: Location) -> str:
     return str(loc)
 
 
+def _fold_name(text: str) -> str:
+    """A name as it looks, for suggestions only (names are matched exactly): width, case and spaces folded, so
+    氏名ｶﾅ is near 氏名カナ, not 氏名."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
 def _hint(word: str, options: list[str] | tuple[str, ...]) -> tuple[str, str]:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    folded: dict[str, str] = {}
+    for option in options:
+        folded.setdefault(_fold_name(option), option)
+    close = difflib.get_close_matches(_fold_name(word), list(folded), n=1, cutoff=0.6)
     if not close:
         return "", ""
-    return f" (did you mean {close[0]}?)", f"({close[0]} の誤りでは?)"
+    name = folded[close[0]]
+    return f" (did you mean {name}?)", f"({name} の誤りでは?)"
 
 
 def _initial_kind(item: Item | None) -> str:

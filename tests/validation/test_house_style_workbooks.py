@@ -243,3 +243,17 @@ def test_an_imported_record_layout_reads_a_host_extract(workdir: Path, separator
     assert found == {("MAP406", 3), ("MAP407", 4), ("MAP411", 4)}, report["findings"]
     written = (workdir / "out" / "a-city-ido.csv").read_text(encoding="utf-8")
     assert "髙橋花子" in written and "1975-03-15" in written
+
+
+@pytest.mark.parametrize(("written", "meant"), [("ｓｈｉｍｅｉ", "SHIMEI"), ("Birth", "BIRTH"), ("ＣＩＴＹ＿ＣＤ", "CITY_CD")])
+def test_a_legacy_name_in_another_width_or_case_is_named_in_the_hint(workdir: Path, house: dict[str, str],
+                                                                    written: str, meant: str) -> None:
+    from openpyxl import load_workbook
+
+    _mapping(workdir / "map.xlsx", ("概要", "項目対応", "コード変換", "外字対応"))
+    wb = load_workbook(workdir / "map.xlsx")
+    wb["項目対応"]["C7"] = written  # names are matched exactly; the hint says which one was meant
+    wb.save(workdir / "map.xlsx")
+    result = run_cli("--lang", "en", "mapping", "check", "map.xlsx", expect=1, env=house)
+    line = next(x for x in result.stdout.splitlines() if "MAP204" in x)
+    assert "項目対応!C7" in line and f"did you mean {meant}?" in line, line
