@@ -62,13 +62,17 @@ def check_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None) -
                                           standard_code_values(resolved.standard_schema, standard))
     if standard is not None:
         header = mapping.sheet_cells.get("項目対応") or Location(file=str(mapping.path) if mapping.path else None)
+        unlisted: list[str] = []
         for item in standard.items:
             if item.name in seen:
                 continue
             if item.required:
                 findings.append(make_finding("MAP201", header, item=item.name))
             else:
-                findings.append(make_finding("MAP209", header, item=item.name))
+                unlisted.append(item.name)
+        if unlisted:  # one note for them all: a mapping of a few items leaves most of a standard table empty
+            shown = tuple(unlisted[:10]) + (("…",) if len(unlisted) > 10 else ())
+            findings.append(make_finding("MAP209", header, number=len(unlisted), items=shown))
     findings += _code_findings(mapping, resolved, plans)
     findings += _recon_key_findings(mapping, resolved)
     policy = mapping.settings.get("外字方針")

@@ -254,6 +254,14 @@ def test_a_legacy_name_in_another_width_or_case_is_named_in_the_hint(workdir: Pa
     wb = load_workbook(workdir / "map.xlsx")
     wb["項目対応"]["C7"] = written  # names are matched exactly; the hint says which one was meant
     wb.save(workdir / "map.xlsx")
-    result = run_cli("--lang", "en", "mapping", "check", "map.xlsx", expect=1, env=house)
-    line = next(x for x in result.stdout.splitlines() if "MAP204" in x)
-    assert "項目対応!C7" in line and f"did you mean {meant}?" in line, line
+    result = run_cli("--lang", "en", "mapping", "check", "map.xlsx", "--format", "json", expect=1, env=house)
+    found = next(f for f in json.loads(result.stdout)["findings"] if f["code"] == "MAP204")
+    assert found["location"]["cell"] == "C7" and f"did you mean {meant}?" in found["message"], found
+
+
+def test_optional_items_left_out_are_said_once(workdir: Path, house: dict[str, str]) -> None:
+    _mapping(workdir / "map.xlsx", ("概要", "項目対応", "コード変換", "外字対応"))
+    result = run_cli("--lang", "ja", "mapping", "check", "map.xlsx", "--format", "json", env=house)
+    notes = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "MAP209"]
+    assert len(notes) == 1 and notes[0]["location"]["cell"] == "B4", notes
+    assert notes[0]["message"].startswith("任意の標準項目 101 件が") and notes[0]["message"].endswith("…")
