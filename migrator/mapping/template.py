@@ -153,6 +153,11 @@ def _sample_shape(values: Sequence[str]) -> Shape | None:
         return Shape("string", size, exact, "digits")
     if all(re.fullmatch(r"(18|19|20)\d\d[-/]\d\d[-/]\d\d", v) for v in vals):
         return Shape("date", 10, True, None, date_format="YYYY-MM-DD" if "-" in vals[0] else "YYYY/MM/DD")
+    # 和暦 written out (H01.01.08, 昭和50年3月15日, S45.12.1), maybe mixed with GYYMMDD: what `wareki` reads.
+    if any(re.match(r"[MTSHRmtshr明大昭平令]", v) for v in vals):
+        readable = sum(jp.parse_wareki(v, koseki=True).status not in ("invalid", "blank") for v in vals)
+        if readable >= 0.9 * len(vals):
+            return Shape("date", size, False, None, wareki=True, date_format="和暦")
     if all(re.fullmatch(r"[\uff61-\uff9f ]+", v) for v in vals):
         return Shape("string", size, False, "kana_half")
     if all(re.fullmatch(r"[\u30a0-\u30ff\u3000 ]+", v) for v in vals):

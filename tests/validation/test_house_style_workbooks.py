@@ -265,3 +265,18 @@ def test_optional_items_left_out_are_said_once(workdir: Path, house: dict[str, s
     notes = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "MAP209"]
     assert len(notes) == 1 and notes[0]["location"]["cell"] == "B4", notes
     assert notes[0]["message"].startswith("任意の標準項目 101 件が") and notes[0]["message"].endswith("…")
+
+
+def test_template_reads_wareki_written_out_in_a_sample(workdir: Path, house: dict[str, str]) -> None:
+    births = ["H01.01.08", "昭和50年3月15日", "S45.12.1", "平成元年1月8日", "R2.2.29", "4100100", "H12.04.01",
+              "昭和６４年１月７日", "T15.12.25", "S20.8.15"]
+    with (workdir / "sample.csv").open("wb") as f:
+        f.write(b"ATENA_NO,SETAI_NO,SHIMEI,KANA,BIRTH,SEX,CITY_CD,PREF,CITY\r\n")
+        for n, birth in enumerate(births):
+            f.write(f"1000000000{n},2,山田　太郎,ﾔﾏﾀﾞ ﾀﾛｳ,{birth},1,131016,東京都,千代田区\r\n".encode("cp932"))
+    run_cli("--lang", "en", "mapping", "template", "--standard", "001_juki", "--table", "住民", "--legacy",
+            "city-kojin", "--legacy-table", "KOJIN", "-o", "t.xlsx", "--sample", "sample.csv", env=house)
+    from openpyxl import load_workbook
+
+    rows = {r[1]: r for r in load_workbook(workdir / "t.xlsx")["項目対応"].iter_rows(values_only=True)}
+    assert rows["生年月日"][2:4] == ("BIRTH", "trim | wareki"), rows["生年月日"]
