@@ -239,6 +239,21 @@ def os_error(exc: OSError, path: Path | str | None = None, *, writing: bool = Fa
                          reason=en, reason_ja=ja)
 
 
+_RUST_ERRNO = re.compile(r"\(os error (\d+)\)")
+
+
+def write_error(exc: OSError, path: Path | str | None) -> InputError:
+    """The located input error (CORE120) of an ``OSError`` writing the output ``path``; the errno of an error
+    raised by polars, which gives none, is read from its message ("... (os error 28)")."""
+    number = exc.errno
+    if number is None and (match := _RUST_ERRNO.search(str(exc))):
+        number = int(match.group(1))
+    if number is None:
+        reason = str(exc) or type(exc).__name__
+        return InputError.of("CORE120", Location(file=str(path) if path else None), reason=reason, reason_ja=reason)
+    return os_error(OSError(number, os.strerror(number)), path, writing=True)
+
+
 def check_yaml_tree(root: Node | None, path: Path | str) -> None:
     """Refuse a composed YAML tree deeper than ``yaml_depth`` or with more than ``yaml_nodes`` values.
 

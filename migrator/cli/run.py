@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.argument("pairs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("pairs", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--out", "out_dir", type=OutputPath(folder=True), default=None,
               help="Folder for the converted file, the rejects and the reports (JSON, Excel, HTML).")
 @click.option("--parquet", is_flag=True, help="Also write the converted file as Parquet.")
@@ -65,7 +65,7 @@ def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconc
       migrator mapping run mappings/juki_mainframe_jumin.xlsx sample_data/extracts/juki_mainframe.dat --out out
     """
     from migrator.validation.outputs import write_run_reports
-    from migrator.validation.run import RunOptions, run_mapping_files
+    from migrator.validation.run import RunOptions, remove_outputs, run_mapping_files
 
     if len(pairs) % 2:
         raise InputError("Give WORKBOOK EXTRACT pairs (an even number of paths).",
@@ -97,7 +97,11 @@ def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconc
                 bar.render_finish()
         outputs = list(result.outputs)
         if out_dir is not None:
-            outputs += write_run_reports(result, out_dir, ctx.lang)
+            try:
+                outputs += write_run_reports(result, out_dir, ctx.lang)
+            except BaseException:
+                remove_outputs(result.outputs)  # no converted file without the reports that tell what it holds
+                raise
         if store is not None and result.tables:
             from migrator.store.validation_repo import save_run
 

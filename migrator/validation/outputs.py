@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from migrator.errors import InputError
 from migrator.excel import SheetSpec, write_workbook
 from migrator.i18n import Lang
+from migrator.limits import write_error
 from migrator.location import Location
 from migrator.report import Finding, make_finding, write_report
 from migrator.report.excel_out import report_sheets
@@ -85,7 +86,20 @@ def run_sheets(result: RunResult, lang: Lang = "en") -> list[SheetSpec]:
 def write_run_reports(result: RunResult, out_dir: Path, lang: Lang = "en", *, stem: str = "report") -> list[Path]:
     """Write ``report.json``, ``report.xlsx`` and ``report.html`` into ``out_dir`` (owner-only)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [write_report(result.report, out_dir / f"{stem}.json", lang, private=True),
-             write_report(result.report, out_dir / f"{stem}.html", lang, private=True)]
-    paths.append(write_workbook(out_dir / f"{stem}.xlsx", run_sheets(result, lang), private=True))
+    paths: list[Path] = []
+    for suffix in ("json", "html", "xlsx"):
+        path = out_dir / f"{stem}.{suffix}"
+        try:
+            if suffix == "xlsx":
+                write_workbook(path, run_sheets(result, lang), private=True)
+            else:
+                write_report(result.report, path, lang, private=True)
+        except BaseException as exc:
+            # The reports of a run come together or not at all (each one is written atomically).
+            for done in paths:
+                done.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise write_error(exc, path) from None
+            raise
+        paths.append(path)
     return paths

@@ -14,7 +14,8 @@ import queue
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from migrator.errors import InputError
+from migrator.limits import replace_output, write_error
 from migrator.location import Location
 from migrator.report import Finding, Report, make_finding
 from migrator.validation.outputs import output_stem
@@ -63,11 +65,37 @@ def spreadsheet_safe(frame: pl.DataFrame) -> pl.DataFrame:
         for c in text)
 
 
-def _create_private(path: Path) -> None:
+def _create_private(path: Path, *, new: bool = False) -> None:
     # O_NOFOLLOW: a symbolic link planted in --out is refused rather than written through.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    os.close(fd)
-    os.chmod(path, 0o600)
+    with _writing(path):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | (os.O_EXCL if new else 0)
+                     | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        os.close(fd)
+        os.chmod(path, 0o600)
+
+
+def _part_name(path: Path) -> Path:
+    """The hidden name ``path`` is written under until it is complete (as ``replace_output`` names its own)."""
+    return path.with_name(f".{path.name}.{os.getpid()}.part")
+
+
+@contextmanager
+def _writing(path: Path | None) -> Iterator[None]:
+    """Raise an operating-system error of writing an output (a full disk, a read-only file system) as the
+    located input error it is (CORE120, naming ``path``), not as an internal error: polars reports one
+    without a file name, often without an errno."""
+    try:
+        yield
+    except OSError as exc:
+        raise write_error(exc, path) from None
+
+
+def _located(path: Path | None, write: Callable[[], object]) -> Callable[[], object]:
+    """``write``, its operating-system errors located at ``path`` (see :func:`_writing`)."""
+    def run() -> object:
+        with _writing(path):
+            return write()
+    return run
 
 
 
@@ -101,6 +129,7 @@ class _TableRunner:
         self._out_fh: Any = None
         self._rej_fh: Any = None
         self._sink: _Sink | None = None
+        self._parts: dict[Path, Path] = {}
 
     # -------------------------------------------------------------- outputs
     def _open_outputs(self) -> None:
@@ -111,33 +140,52 @@ class _TableRunner:
         stem = self.stem
         self.output = out / f"{stem}.csv"
         self.rejects = out / f"{stem}.rejects.csv"
-        for p in (self.output, self.rejects):
-            _create_private(p)
-        self._out_fh = self.output.open("ab")
-        self._rej_fh = self.rejects.open("ab")
-        pl.DataFrame({n: [] for n in self.names}, schema={n: pl.String for n in self.names}).write_csv(self._out_fh)
+        # Written under a hidden name beside the output and given its name only once the table is complete:
+        # a run that fails or is interrupted leaves no file that looks like a finished output.
+        self._parts = {final: _part_name(final) for final in (self.output, self.rejects)}
+        for part in self._parts.values():
+            _create_private(part, new=True)
+        with _writing(self.output):
+            self._out_fh = self._parts[self.output].open("ab")
+            self._rej_fh = self._parts[self.rejects].open("ab")
+            pl.DataFrame({n: [] for n in self.names}, schema={n: pl.String for n in self.names}).write_csv(self._out_fh)
         self._rej_header = True
 
     def _close(self) -> None:
-        for fh in (self._out_fh, self._rej_fh):
+        fhs, self._out_fh, self._rej_fh = (self._out_fh, self._rej_fh), None, None
+        for fh, final in zip(fhs, (self.output, self.rejects), strict=True):
             if fh is not None:
-                fh.close()
+                with _writing(final):
+                    fh.close()
         if self.rejects is not None and self._rej_header:  # no reject at all: a header-only file
             self._write_rejects(pl.DataFrame({ROW: [], LINE: [], "codes": [], "items": []},
                                              schema={ROW: pl.Int64, LINE: pl.Int64, "codes": pl.String,
                                                      "items": pl.String}), reopen=True)
+
+    def _finish_outputs(self, ok: bool) -> None:
+        """Give the complete outputs their names (``ok``), or remove what a failed run wrote."""
+        parts, self._parts = self._parts, {}
+        try:
+            if ok:
+                for final, part in parts.items():
+                    with _writing(final):
+                        os.replace(part, final)
+        finally:
+            for part in parts.values():
+                part.unlink(missing_ok=True)
 
     def _write_rejects(self, frame: pl.DataFrame, reopen: bool = False) -> None:
         if self.rejects is None:
             return
         header, self._rej_header = self._rej_header, False
         if reopen:
-            with self.rejects.open("ab") as fh:
+            with _writing(self.rejects), self._parts[self.rejects].open("ab") as fh:
                 _write_rejects(frame, fh, header)
         elif self._sink is not None:
-            self._sink.put(partial(_write_rejects, frame, self._rej_fh, header))
+            self._sink.put(_located(self.rejects, partial(_write_rejects, frame, self._rej_fh, header)))
         else:
-            _write_rejects(frame, self._rej_fh, header)
+            with _writing(self.rejects):
+                _write_rejects(frame, self._rej_fh, header)
 
     # -------------------------------------------------------------- whole table
     def run(self) -> TableRun:
@@ -146,6 +194,7 @@ class _TableRunner:
             self._open_outputs()
         except BaseException:
             self.batches.close()
+            self._finish_outputs(ok=False)
             raise
         if self._out_fh is not None:
             self._sink = _Sink()
@@ -154,7 +203,8 @@ class _TableRunner:
             for legacy in self.batches:
                 out = self.engine.batch(legacy)
                 if self._sink is not None and out.good.height:
-                    self._sink.put(partial(_null_typed(out.good).write_csv, self._out_fh, include_header=False))
+                    self._sink.put(_located(self.output, partial(_null_typed(out.good).write_csv, self._out_fh,
+                                                                 include_header=False)))
                 if out.rejects is not None:
                     self._write_rejects(out.rejects)
                 if self.options.progress:
@@ -163,21 +213,37 @@ class _TableRunner:
             failed = True  # this error is the one to raise, not a write's that it may have caused
             raise
         finally:
-            # Unreadable records are rejects too (with their line and code), so counts reconcile.
-            bad = self.reader.issues.bad_rows
-            self.engine.rows_rejected += len(bad)
-            if bad and self.rejects is not None:
-                self._write_rejects(pl.DataFrame({ROW: [b[0] for b in bad], LINE: [b[1] for b in bad]},
-                                                 schema={ROW: pl.Int64, LINE: pl.Int64}).with_columns(
-                    *[pl.lit(None, dtype=pl.String).alias(k) for k in self.engine.reject_columns()],
-                    pl.Series("codes", [b[2] for b in bad], dtype=pl.String), pl.lit("", dtype=pl.String).alias("items")))
-            self.batches.close()
+            complete = False
             try:
-                if self._sink is not None:
-                    self._sink.close(check=not failed)
+                # Unreadable records are rejects too (with their line and code), so counts reconcile.
+                bad = self.reader.issues.bad_rows
+                self.engine.rows_rejected += len(bad)
+                if bad and self.rejects is not None and not failed:
+                    self._write_rejects(pl.DataFrame({ROW: [b[0] for b in bad], LINE: [b[1] for b in bad]},
+                                                     schema={ROW: pl.Int64, LINE: pl.Int64}).with_columns(
+                        *[pl.lit(None, dtype=pl.String).alias(k) for k in self.engine.reject_columns()],
+                        pl.Series("codes", [b[2] for b in bad], dtype=pl.String),
+                        pl.lit("", dtype=pl.String).alias("items")))
             finally:
-                self._sink = None
-                self._close()
+                self.batches.close()
+                written = False  # every write given to the writer thread done without an error
+                try:
+                    if self._sink is not None:
+                        self._sink.close(check=not failed)
+                    written = not failed
+                finally:
+                    self._sink = None
+                    try:
+                        if written:
+                            self._close()
+                            complete = True
+                    finally:
+                        for fh in (self._out_fh, self._rej_fh):  # a failed run's files: closed, then removed
+                            if fh is not None:
+                                with suppress(OSError):
+                                    fh.close()
+                        self._out_fh = self._rej_fh = None
+                        self._finish_outputs(ok=complete)
         return TableRun(self.job, self.reader.rows, self.engine.rows_out, self.engine.rows_rejected, self.reader.checksum,
                         self.reader.encoding, self.output, self.rejects, time.perf_counter() - t0)
 
@@ -339,15 +405,29 @@ def run_jobs(jobs: Sequence[Job], options: RunOptions | None = None, *, title: s
     started = time.perf_counter()
     parts: list[JobResult] = []
     taken: set[str] = set()
-    for job in jobs:
-        tables, findings = derived_tables(job, jobs, options)
-        stem = None
-        if options.out_dir is not None:
-            stem, renamed = output_stem(job.name, options.out_dir, taken)
-            findings += renamed
-        runner = _TableRunner(job, options, qualify=len(jobs) > 1, tables=tables, stem=stem)
-        parts.append(JobResult(runner.run(), runner.engine, runner.reader.findings, findings))
-    return with_parquet(finish(parts, [], options, title=title, started=started), options)
+    try:
+        for job in jobs:
+            tables, findings = derived_tables(job, jobs, options)
+            stem = None
+            if options.out_dir is not None:
+                stem, renamed = output_stem(job.name, options.out_dir, taken)
+                findings += renamed
+            runner = _TableRunner(job, options, qualify=len(jobs) > 1, tables=tables, stem=stem)
+            parts.append(JobResult(runner.run(), runner.engine, runner.reader.findings, findings))
+        return with_parquet(finish(parts, [], options, title=title, started=started), options)
+    except BaseException:
+        # A failed run keeps none of its outputs: the tables done before the failure are not the run's result.
+        remove_outputs(p for part in parts for p in (part.table.output, part.table.rejects))
+        raise
+
+
+def remove_outputs(paths: Iterable[Path | None]) -> None:
+    """Remove the outputs a failed run wrote (each with its Parquet copy), as far as the system lets us."""
+    for path in paths:
+        if path is not None:
+            for each in (path, path.with_suffix(".parquet")):
+                with suppress(OSError):
+                    each.unlink(missing_ok=True)
 
 
 def with_parquet(result: RunResult, options: RunOptions) -> RunResult:
@@ -358,8 +438,10 @@ def with_parquet(result: RunResult, options: RunOptions) -> RunResult:
     for table_run in result.tables:
         if table_run.output is not None:
             target = table_run.output.with_suffix(".parquet")
-            _create_private(target)
-            pl.scan_csv(table_run.output, infer_schema=False).sink_parquet(target)
+            source = table_run.output
+            with _writing(target):
+                replace_output(target, lambda part, source=source: pl.scan_csv(source, infer_schema=False)  # type: ignore[misc]
+                               .sink_parquet(part), private=True)
             extra.append(target)
     return RunResult(result.report, result.tables, (*result.outputs, *extra), result.gaiji)
 

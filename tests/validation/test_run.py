@@ -189,8 +189,11 @@ def test_reference_to_another_business_area(tmp_path: Path) -> None:
 def test_an_error_writing_the_converted_file_stops_the_run_and_its_threads(tmp_path: Path, standard, monkeypatch,
                                                                           header: bool) -> None:
     # The header is written before the first batch, the rows by a thread of their own: either error is the
-    # run's, and no thread of the run (reader, writer) is left behind.
+    # run's, told as the output it could not write (not as an internal error), no thread of the run (reader,
+    # writer) is left behind and no output file either.
     import threading
+
+    from migrator.errors import InputError
 
     write_csv = pl.DataFrame.write_csv
 
@@ -201,10 +204,14 @@ def test_an_error_writing_the_converted_file_stops_the_run_and_its_threads(tmp_p
 
     monkeypatch.setattr(pl.DataFrame, "write_csv", full)
     before = set(threading.enumerate())
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(InputError) as caught:
         _run(tmp_path, standard)
+    assert caught.value.code == "CORE120"
+    assert caught.value.message("en") == (f"{tmp_path / 'out' / 'setai.csv'}: Cannot write the output: no space left "
+                                          "on the device. [CORE120]")
     left = {t.name for t in set(threading.enumerate()) - before}
     assert not left & {"extract-reader", "output-writer"}
+    assert list((tmp_path / "out").iterdir()) == []
 
 
 def test_an_unusable_reconciliation_setting_is_told_in_each_language(tmp_path: Path, standard) -> None:

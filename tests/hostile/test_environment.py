@@ -1,0 +1,153 @@
+"""A hostile environment rather than a hostile file: a full disk, an extract that changes while it is read,
+Ctrl-C in the middle of a run, a line that never ends, a file the user may not read.
+
+Each failure is a located input error in the chosen language (never an internal error), the exit code says
+the run failed, and the output folder holds no file that looks like a finished output.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from tests.conftest import DATA, REPO, run_cli
+from tests.hostile import builders as b
+from tests.hostile.conftest import refused
+
+MAINFRAME_XLSX = DATA / "mappings" / "juki_mainframe_jumin.xlsx"
+MAINFRAME_DAT = DATA / "sample_data" / "extracts" / "juki_mainframe.dat"
+SETAI_XLSX = DATA / "mappings" / "juki_rdb_setai.xlsx"
+SETAI_CSV = DATA / "sample_data" / "extracts" / "juki_rdb_clean_setai.csv"
+
+
+def _full_disk(monkeypatch: pytest.MonkeyPatch, *, after: int = 0) -> None:
+    """Make polars' CSV writes of converted rows fail as a full disk does (its error has no errno attribute),
+    after ``after`` of them succeeded."""
+    real = pl.DataFrame.write_csv
+    calls = {"n": 0}
+
+    def write_csv(self: pl.DataFrame, file: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("include_header") is False:
+            calls["n"] += 1
+            if calls["n"] > after:
+                raise OSError("No space left on device (os error 28)")
+        return real(self, file, *args, **kwargs)
+
+    monkeypatch.setattr(pl.DataFrame, "write_csv", write_csv)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_full_disk_is_a_located_error_and_leaves_no_output(workdir: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             lang: str) -> None:
+    _full_disk(monkeypatch)
+    out = workdir / "out"
+    res = refused("--lang", lang, "validate", str(b.MAPPING_XLSX), str(b.EXTRACT_CSV), "--out", str(out),
+                  "--no-store", code="CORE120", places=(str(out / "juki-rdb-to-001-jumin.csv"),))
+    assert ("no space left on the device" if lang == "en" else "ディスクの空きがありません") in res.stderr
+    assert "内部エラー" not in res.stderr
+    assert sorted(os.listdir(out)) == []
+
+
+def test_a_failed_second_table_removes_the_first_tables_outputs(workdir: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    out = workdir / "out"
+    _full_disk(monkeypatch, after=1)  # the first table's one batch is written, the second table's is not
+    refused("validate", str(b.MAPPING_XLSX), str(b.EXTRACT_CSV), str(SETAI_XLSX), str(SETAI_CSV), "--out", str(out),
+            "--no-store", code="CORE120")
+    assert sorted(os.listdir(out)) == []
+
+
+def test_a_report_that_cannot_be_written_takes_the_run_outputs_with_it(workdir: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from migrator.validation import outputs
+
+    def full(path: Path, *_a: Any, **_k: Any) -> Path:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(outputs, "write_workbook", full)
+    out = workdir / "out"
+    refused("validate", str(b.MAPPING_XLSX), str(b.EXTRACT_CSV), "--out", str(out), "--no-store", code="CORE120",
+            places=(str(out / "report.xlsx"), "no space left"))
+    assert sorted(os.listdir(out)) == []
+
+
+def test_an_interrupted_run_leaves_no_output(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from migrator.validation.engine import BatchEngine
+
+    real = BatchEngine.batch
+    seen = {"n": 0}
+
+    def batch(self: BatchEngine, legacy: pl.DataFrame) -> Any:
+        seen["n"] += 1
+        if seen["n"] == 2:
+            raise KeyboardInterrupt
+        return real(self, legacy)
+
+    monkeypatch.setattr(BatchEngine, "batch", batch)
+    out = workdir / "out"
+    res = run_cli("--lang", "ja", "validate", str(b.MAPPING_XLSX), str(b.EXTRACT_CSV), "--out", str(out),
+                  "--no-store", "--batch-rows", "1000", expect=2)
+    assert "中断しました" in res.stderr and "Traceback" not in res.stderr
+    assert sorted(os.listdir(out)) == []
+
+
+_SLOW_RUN = """
+import sys, time
+from migrator.validation.engine import BatchEngine
+real = BatchEngine.batch
+def batch(self, legacy):
+    time.sleep(0.3)
+    return real(self, legacy)
+BatchEngine.batch = batch
+from migrator.cli.main import run
+sys.exit(run(sys.argv[1:]))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+def test_ctrl_c_ends_the_run_promptly_without_a_traceback_or_an_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    env = {**os.environ, "MIGRATOR_LANG": "en", "PYTHONPATH": str(REPO)}
+    env.pop("MIGRATOR_DATABASE_URL", None)
+    proc = subprocess.Popen([sys.executable, "-c", _SLOW_RUN, "validate", str(b.MAPPING_XLSX), str(b.EXTRACT_CSV),
+                             "--out", str(out), "--no-store", "--batch-rows", "1000"],
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while not (out.is_dir() and os.listdir(out)) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+        proc.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        _stdout, stderr = proc.communicate(timeout=10)
+        took = time.monotonic() - started
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 2
+    assert took < 2, f"took {took:.1f} s to stop"
+    text = stderr.decode("utf-8")
+    assert "Interrupted" in text and "Traceback" not in text, text
+    assert os.listdir(out) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_an_unreadable_extract_is_named_in_the_chosen_language(workdir: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               lang: str) -> None:
+    extract = b.copy(b.EXTRACT_CSV, workdir, "secret.csv")
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, *a, **k: False if Path(p).name == "secret.csv"
+                        else real(p, mode, *a, **k))
+    res = refused("--lang", lang, "validate", str(b.MAPPING_XLSX), str(extract), "--no-store", code="CORE104",
+                  places=(str(extract),))
+    assert ("permission denied" if lang == "en" else "読み取り権限がありません") in res.stderr
