@@ -18,6 +18,7 @@ import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ import polars as pl
 from migrator.errors import InputError
 from migrator.jp import Encoding, detect_encoding, resolve_encoding
 from migrator.limits import check_input_file, csv_field_limit, csv_reason
+from migrator.limits import current as current_limits
 from migrator.location import Location
 from migrator.report import Example, Finding, make_finding
 from migrator.schema import CodeTable, FileLayout, Table
@@ -134,6 +136,7 @@ class ExtractReader:
             return
         if self.format != "xlsx":
             _refuse_utf16(self.path)
+        before = _state(self.path)
         if self.format == "fixed":
             self._odd_frames: list[pl.DataFrame] = []
             yield from self._fixed()
@@ -142,6 +145,11 @@ class ExtractReader:
             yield from self._excel()
         else:
             yield from self._csv()
+        after = _state(self.path)
+        if after != before:  # the rows read and the checksum would describe no one state of the file
+            checksum.hexdigest()
+            raise InputError.of("CORE124", Location(file=str(self.path)), before=before[2] if before else "-",
+                                after=after[2] if after is not None else "-")
         self.checksum = checksum.hexdigest()
         if self.rows == 0 and not any(f.code == "DAT004" for f in self.extra_findings):
             self.extra_findings.append(make_finding("DAT005", Location(file=str(self.path), line=1)))
@@ -227,6 +235,7 @@ class ExtractReader:
         fast = self.options.csv_blocks and len(self.delimiter) == 1 and self.delimiter not in '"\r\n' and \
             codecs.lookup(encoding).name in _BLOCK_ENCODINGS
         size = self.path.stat().st_size
+        cap = line_cap()
         offset, line = 0, 0
         exact_until = 0  # the rest of a block whose plain lines were parsed: read the exact way up to here
         with self.path.open("rb") as fh:
@@ -236,30 +245,38 @@ class ExtractReader:
                     fh.seek(offset)
                     raw = fh.read(block)
                     cut = raw.rfind(b"\n") + 1 if offset + len(raw) < size else len(raw)
-                    while cut == 0:  # one line longer than a block: read on to its end
+                    while cut == 0 and raw and len(raw) <= cap:  # one line longer than a block: read on
                         more = fh.read(block)
                         raw += more
                         cut = raw.rfind(b"\n") + 1 if more else len(raw)
-                    raw = raw[:cut]
-                    lines = raw.count(b"\n") + (not raw.endswith(b"\n"))
-                    frame, good = self._csv_block(raw, offset == 0, line, lines, state)
-                    end_line = line + lines
-                    while frame is None and 0 < good < lines:  # the lines before the first suspect one
-                        lines = good
-                        raw = raw[:_line_end(raw, lines)]
+                    if not raw:  # the file is shorter than it was (truncated while read): batches() says so
+                        break
+                    if cut == 0:  # a line over the line limit: the exact path reports it, reading it piecewise
+                        del raw
+                        stop = line + 1
+                    else:
+                        raw = raw[:cut]
+                        lines = raw.count(b"\n") + (not raw.endswith(b"\n"))
                         frame, good = self._csv_block(raw, offset == 0, line, lines, state)
-                    if frame is not None:
-                        offset, line = offset + len(raw), line + lines
-                        exact_until = end_line if line < end_line else 0
-                        yield from batches.add(frame)
-                        continue
-                    if state.expected is not None and state.expected < 2:
-                        fast = False  # one field per line: a blank line is not told from an empty field
-                    stop = end_line
+                        end_line = line + lines
+                        while frame is None and 0 < good < lines:  # the lines before the first suspect one
+                            lines = good
+                            raw = raw[:_line_end(raw, lines)]
+                            frame, good = self._csv_block(raw, offset == 0, line, lines, state)
+                        if frame is not None:
+                            offset, line = offset + len(raw), line + lines
+                            exact_until = end_line if line < end_line else 0
+                            yield from batches.add(frame)
+                            continue
+                        if state.expected is not None and state.expected < 2:
+                            fast = False  # one field per line: a blank line is not told from an empty field
+                        stop = end_line
                 elif fast:
                     stop = exact_until
                 for frame in self._csv_lines(offset, line, stop, state):
                     yield from batches.add(frame)
+                if state.offset <= offset:  # nothing more to read (the file shrank while read)
+                    break
                 offset, line = state.offset, state.line
         if state.pending is not None:
             self._trailer_or_ragged(*state.pending, state.expected or 0)
@@ -328,12 +345,23 @@ class ExtractReader:
         encoding = str(self.encoding)
         starts = [offset]  # byte offset of each physical line line0+1, line0+2, … (as far as read)
 
+        cap = line_cap()
+
         def decoded_lines(skip: int) -> Iterator[str]:
             with self.path.open("rb") as fh:
                 fh.seek(starts[skip - line0])
-                for n, raw in enumerate(fh, start=skip + 1):
+                for n, raw in enumerate(iter(partial(fh.readline, cap + 1), b""), start=skip + 1):
+                    length = len(raw)
+                    if length > cap and not raw.endswith(b"\n"):  # over the limit: read to its end, not kept
+                        del raw
+                        while more := fh.readline(1 << 20):
+                            length += len(more)
+                            if more.endswith(b"\n"):
+                                break
+                        state.long_lines[n] = length
+                        raw = b"\n"
                     if n - line0 == len(starts):
-                        starts.append(starts[-1] + len(raw))
+                        starts.append(starts[-1] + length)
                     try:
                         text = _decode(raw, encoding if n == 1 else encoding.replace("-sig", ""))
                     except UnicodeDecodeError as exc:
@@ -378,6 +406,15 @@ class ExtractReader:
     def _csv_record(self, record: list[str], line: int, state: _CsvState, rows: list[list[str | None]],
                     rows_meta: list[tuple[int, int]]) -> None:
         """One record of the exact path: a bad line, a blank line, the header, a ragged row or a row."""
+        if line in state.long_lines:
+            self.rows += 1
+            limit = f"{line_cap():,}"
+            self.issues.add("DAT012", line, self.rows,
+                            reason=f"a line over {limit} bytes, {LINE_FIELDS} times the field limit; "
+                                   "--limit csv_field_bytes=N raises it",
+                            reason_ja=f"{limit} バイト(項目の上限の {LINE_FIELDS} 倍)を超える行です。"
+                                      "--limit csv_field_bytes=N で上限を上げられます")
+            return
         if line in state.bad_lines:
             self.rows += 1
             if state.hint is None:
@@ -506,6 +543,19 @@ class ExtractReader:
                         buffer[end] = 10
                         end += 1
                 cut = buffer.rfind(b"\n", 0, end) + 1
+                if cut == 0 and got and end > record_length + 2:
+                    # A line longer than any record (a broken file, a line break missing for hundreds of MB):
+                    # counted to its end, not kept, so memory stays within the block.
+                    length, tail = _skip_line(fh, buffer, end, block_bytes)
+                    line_no += 1
+                    if trailer_line is not None:  # a "trailer" followed by more data was an ordinary record
+                        self._fixed_odd(trailer_line[0], trailer_line[1], record_length)
+                        trailer_line = None
+                    self.rows += 1
+                    self.issues.add("DAT010", line_no, self.rows, found=length, expected=record_length)
+                    view[:len(tail)] = tail
+                    kept = len(tail)
+                    continue
                 if cut == 0:
                     kept = end
                     continue
@@ -777,6 +827,16 @@ class ExtractReader:
         return pl.concat(frames)
 
 
+LINE_FIELDS = 16
+
+
+def line_cap() -> int:
+    """The longest CSV line held in memory, in bytes: ``LINE_FIELDS`` times the field limit (``csv_field_bytes``).
+
+    A longer line (a missing line break, a file that is no CSV) is reported and read past, never held whole."""
+    return LINE_FIELDS * current_limits().csv_field_bytes
+
+
 _BLOCK_ENCODINGS = {"utf-8", "utf-8-sig", "cp932", "shift_jis"}  # ASCII bytes are always ASCII characters
 
 
@@ -790,6 +850,7 @@ class _CsvState:
     pending: tuple[int, list[str], int] | None = None  # the last ragged record, a trailer candidate
     hint: tuple[str, str] | None = None  # DAT001's hint (English, Japanese), looked for once
     bad_lines: dict[int, str] = field(default_factory=dict)  # undecodable lines → their first bad bytes
+    long_lines: dict[int, int] = field(default_factory=dict)  # lines over ``line_cap()`` → their length in bytes
     offset: int = 0  # where the exact path stopped: byte offset …
     line: int = 0  # … and physical lines before it
 
@@ -899,6 +960,33 @@ def _declared(name: str, path: Path) -> Encoding:
 def _line_end(raw: bytes, lines: int) -> int:
     """The offset just after the first ``lines`` lines of ``raw``."""
     return int(np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == 10)[lines - 1]) + 1
+
+
+def _skip_line(fh: Any, buffer: bytearray, held: int, chunk: int) -> tuple[int, bytes]:
+    """Read past the end of a line whose first ``held`` bytes are in ``buffer`` (no line break among them),
+    reading into ``buffer``; return the line's length (without its CR LF or LF) and the bytes read after it."""
+    length = held
+    last = buffer[held - 1]
+    with memoryview(buffer) as view:
+        while True:
+            got = fh.readinto(view[:chunk]) or 0
+            if got == 0:  # the file ends inside the line
+                return length - (last == 13), b""
+            at = buffer.find(b"\n", 0, got)
+            if at >= 0:
+                before = buffer[at - 1] if at else last
+                return length + at - (before == 13), bytes(view[at + 1:got])
+            length += got
+            last = buffer[got - 1]
+
+
+def _state(path: Path) -> tuple[int, int, int, int] | None:
+    """What tells that a file changed: its device, inode, size and modification time (None: it is gone)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
 class _Checksum:

@@ -19,6 +19,8 @@ from typing import Any
 import polars as pl
 import pytest
 
+from migrator.errors import InputError
+from migrator.validation.readers import ExtractReader, ReadOptions
 from tests.conftest import DATA, REPO, run_cli
 from tests.hostile import builders as b
 from tests.hostile.conftest import refused
@@ -139,6 +141,84 @@ def test_ctrl_c_ends_the_run_promptly_without_a_traceback_or_an_output(tmp_path:
     text = stderr.decode("utf-8")
     assert "Interrupted" in text and "Traceback" not in text, text
     assert os.listdir(out) == []
+
+
+def _copy_of_many_rows(folder: Path, copies: int = 20) -> Path:
+    lines = b.EXTRACT_CSV.read_bytes().splitlines(keepends=True)
+    path = folder / "kojin.csv"
+    path.write_bytes(lines[0] + b"".join(lines[1:]) * copies)
+    return path
+
+
+@pytest.mark.parametrize("change", ["truncated", "emptied", "appended", "removed"])
+def test_an_extract_changed_while_read_is_an_error_not_a_hang(tmp_path: Path, change: str) -> None:
+    path = _copy_of_many_rows(tmp_path)
+    reader = ExtractReader(path, options=ReadOptions(batch_rows=1000, block_bytes=64 << 10))
+    batches = reader.batches()
+    next(batches)
+    if change == "truncated":
+        os.truncate(path, path.stat().st_size // 3)
+    elif change == "emptied":
+        os.truncate(path, 0)
+    elif change == "appended":
+        with path.open("ab") as fh:
+            fh.write(b"".join(b.EXTRACT_CSV.read_bytes().splitlines(keepends=True)[1:50]))
+    else:
+        path.unlink()
+    with pytest.raises(InputError) as caught:
+        for _ in batches:
+            pass
+    assert caught.value.code == "CORE124"
+    assert str(path) in caught.value.message("en")
+    assert "読み取り中にファイルが変更されました" in caught.value.message("ja")
+
+
+def test_a_run_on_an_extract_truncated_while_read_fails_and_keeps_no_output(workdir: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from migrator.validation.engine import BatchEngine
+
+    path = _copy_of_many_rows(workdir)
+    real = BatchEngine.batch
+
+    def batch(self: BatchEngine, legacy: pl.DataFrame) -> Any:
+        if path.stat().st_size > 1000:
+            os.truncate(path, 1000)
+        return real(self, legacy)
+
+    monkeypatch.setattr(BatchEngine, "batch", batch)
+    out = workdir / "out"
+    refused("--lang", "ja", "validate", str(b.MAPPING_XLSX), str(path), "--out", str(out), "--no-store",
+            "--batch-rows", "1000", code="CORE124", places=(str(path), "読み取り中にファイルが変更されました"))
+    assert sorted(os.listdir(out)) == []
+
+
+def test_a_csv_line_without_end_is_read_past_not_held(tmp_path: Path) -> None:
+    lines = b.EXTRACT_CSV.read_bytes().splitlines(keepends=True)
+    path = tmp_path / "endless.csv"
+    path.write_bytes(lines[0] + b"A" * (300 << 10) + b"\n" + b"".join(lines[1:20]))
+    reader = ExtractReader(path, options=ReadOptions(block_bytes=16 << 10))
+    from migrator.limits import Limits, using
+
+    with using(Limits(csv_field_bytes=8 << 10)):  # lines over 128 KiB are refused
+        rows = sum(batch.height for batch in reader.batches())
+    assert rows == 19
+    found = [f for f in reader.findings if f.code == "DAT012"]
+    assert len(found) == 1 and found[0].location.line == 2
+    assert "a line over 131,072 bytes" in found[0].message("en")
+
+
+def test_a_fixed_width_line_without_end_is_counted_not_held(tmp_path: Path) -> None:
+    from migrator.schema import SchemaRegistry
+
+    table = SchemaRegistry.load().get("legacy-juki-mainframe").tables[0]
+    data = MAINFRAME_DAT.read_bytes().splitlines(keepends=True)
+    path = tmp_path / "endless.dat"
+    path.write_bytes(data[0] + b"X" * (100 << 10) + b"\r\n" + b"".join(data[1:5]))
+    reader = ExtractReader(path, table, ReadOptions(batch_rows=2))  # a block of two records: the line is 50 of them
+    rows = sum(batch.height for batch in reader.batches())
+    assert rows == 5
+    wrong = [f for f in reader.findings if f.code == "DAT010"]
+    assert len(wrong) == 1 and wrong[0].location.line == 2 and f"{100 << 10} bytes long" in wrong[0].message("en")
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
