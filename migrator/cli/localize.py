@@ -221,6 +221,8 @@ def usage_message_ja(exc: click.UsageError) -> str:
             choices = ", ".join(str(c) for c in exc.param.type.choices)
             return f"{name} の値が正しくありません。選べる値: {choices}"
         detail = exc.message if _has_japanese(exc.message) else ""
+        if not detail and (match := _PATH_PROBLEM.match(exc.message)):  # click.Path's checks: keep the path
+            detail = f"{match.group(2)}: {_PATH_PROBLEM_JA[match.group(3)]}"
         return f"{name} の値が正しくありません。{detail}".strip()
     message = exc.message
     for pattern, template in _PLAIN_JA:
@@ -229,6 +231,11 @@ def usage_message_ja(exc: click.UsageError) -> str:
     return message if _has_japanese(message) else "コマンドの指定が正しくありません。"
 
 
+_PATH_PROBLEM = re.compile(r"(File|Directory|Path) '(.*)' (does not exist|is not readable|is not writable|is a directory"
+                           r"|is a file|is not executable)\.$", re.DOTALL)
+_PATH_PROBLEM_JA = {"does not exist": "見つかりません。", "is not readable": "読み取り権限がありません。",
+                    "is not writable": "書き込み権限がありません。", "is a directory": "フォルダです。ファイルを指定してください。",
+                    "is a file": "ファイルです。フォルダを指定してください。", "is not executable": "実行権限がありません。"}
 _PLAIN_JA = (
     (re.compile(r"No such command '(.*)'\."), "コマンド {0} はありません。"),
     (re.compile(r"Got unexpected extra arguments? \((.*)\)"), "余分な引数があります: {0}"),

@@ -231,3 +231,10 @@ def test_an_unreadable_extract_is_named_in_the_chosen_language(workdir: Path, mo
     res = refused("--lang", lang, "validate", str(b.MAPPING_XLSX), str(extract), "--no-store", code="CORE104",
                   places=(str(extract),))
     assert ("permission denied" if lang == "en" else "読み取り権限がありません") in res.stderr
+
+
+def test_click_path_checks_name_the_path_in_japanese(workdir: Path) -> None:
+    res = run_cli("--lang", "ja", "batch", "nosuch.csv", expect=2)
+    assert "nosuch.csv: 見つかりません" in res.stderr
+    res = run_cli("--lang", "ja", "batch", str(workdir), expect=2)
+    assert f"{workdir}: フォルダです" in res.stderr
