@@ -11,14 +11,18 @@ from __future__ import annotations
 import csv
 import io
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+import os
+import signal
+from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from migrator.errors import InputError
+from migrator.errors import InputError, MigratorError
 from migrator.i18n import Lang
 from migrator.limits import read_text_file, yaml_reason
 from migrator.location import Location
@@ -130,6 +134,59 @@ def _run_one(job: BatchJob, options: RunOptions, out_dir: Path | None, lang: Lan
     return line, list(result.report.findings), outputs
 
 
+def _worker_signals() -> None:
+    """In a worker: Ctrl-C is the parent's to handle (a terminal sends it to every process of the group, and
+    each idle worker would print a traceback); SIGTERM, the parent's stop, ends the job in hand as an error
+    does, so the run removes what it wrote, and ends the worker without a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_requested)
+
+
+_stopping = False  # in a worker: the parent asked it to stop
+
+
+def _stop_requested(_signum: int, _frame: object) -> None:
+    global _stopping
+    if _stopping:  # once: a second SIGTERM would cut short the removal of what the job wrote
+        return
+    _stopping = True
+    raise SystemExit(1)
+
+
+def _run_in_worker(job: BatchJob, options: RunOptions, out_dir: Path | None,
+                   lang: Lang) -> tuple[dict[str, Any], list[Finding], list[Path]]:
+    """:func:`_run_one` in a worker process; a job stopped by the parent ends its worker once its run has
+    removed what it wrote (the parent no longer waits for a result)."""
+    try:
+        return _run_one(job, options, out_dir, lang)
+    except BaseException:
+        if _stopping:
+            os._exit(1)
+        raise
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the jobs still running after an error or an interrupt, instead of waiting for them to finish."""
+    processes = dict(getattr(pool, "_processes", None) or {})
+    for process in processes.values():  # each removes what its job wrote, then the shutdown ends it
+        with suppress(OSError, ValueError):
+            process.terminate()
+
+
+def _remove_orphan_parts(out_dir: Path) -> None:
+    """Remove the half-written outputs (``.<name>.<pid>.part``) that killed workers left in the job folders."""
+    for part in out_dir.glob("*/.*.part"):
+        pid = part.name.rsplit(".", 2)[-2]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:  # its writer is gone
+            part.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
 def run_batch(jobs: list[BatchJob], options: RunOptions, *, out_dir: Path | None, lang: Lang = "en",
               engine: str = "local", workers: int = 2, master: str | None = None) -> BatchResult:
     """Run every job; per-job reports in ``out_dir/<job>/`` and the roll-up in ``out_dir/rollup.*``."""
@@ -147,10 +204,34 @@ def run_batch(jobs: list[BatchJob], options: RunOptions, *, out_dir: Path | None
         done = [_run_one(job, options, out_dir, lang) for job in jobs]
     else:
         # spawn: a fresh interpreter per worker (polars' thread pool does not survive a fork)
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
-                                 mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(_run_one, job, options, out_dir, lang) for job in jobs]
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_worker_signals)
+        try:
+            futures = [pool.submit(_run_in_worker, job, options, out_dir, lang) for job in jobs]
+            pending: set[Future[Any]] = set(futures)
+            while pending:  # waits with a timeout, so Ctrl-C is seen while the jobs run, not after them
+                finished, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
+                for future in finished:
+                    future.result()  # the first job's error stops the batch now
             done = [f.result() for f in futures]
+        except SystemExit:  # a worker stopped from outside (SIGTERM): the batch was interrupted
+            _stop_workers(pool)
+            raise KeyboardInterrupt from None
+        except BrokenProcessPool:  # a worker killed (by the system when memory ran out, or by a user)
+            _stop_workers(pool)
+            pool.shutdown(wait=True, cancel_futures=True)
+            if out_dir is not None:
+                _remove_orphan_parts(out_dir)
+            raise MigratorError("A worker process of the batch ended abruptly (killed, or out of memory); the batch "
+                                "stopped and wrote no roll-up. Run again, with fewer --workers if memory is short.",
+                                "バッチのワーカープロセスが途中で終了しました(強制終了またはメモリ不足)。バッチを中止し、"
+                                "集計レポートは書いていません。メモリが足りない場合は --workers を減らして再実行してください。"
+                                ) from None
+        except BaseException:
+            _stop_workers(pool)
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     findings = [f for _, found, _ in done for f in found]
     lines = [line for line, _, _ in done]
     report = Report.of("batch run", findings, subject=", ".join(j.name for j in jobs),

@@ -238,3 +238,70 @@ def test_click_path_checks_name_the_path_in_japanese(workdir: Path) -> None:
     assert "nosuch.csv: 見つかりません" in res.stderr
     res = run_cli("--lang", "ja", "batch", str(workdir), expect=2)
     assert f"{workdir}: フォルダです" in res.stderr
+
+
+# Every process of the test's batch (the parent and its spawned workers) runs this at start-up: the jobs are
+# slowed down so that they are surely running when the test interrupts them.
+_SLOW_WORKERS = """
+import time
+from migrator.validation.engine import BatchEngine
+_real = BatchEngine.batch
+def _slow(self, legacy):
+    time.sleep(0.3)
+    return _real(self, legacy)
+BatchEngine.batch = _slow
+"""
+
+
+def _batch_in_background(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path]:
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(_SLOW_WORKERS, encoding="utf-8")
+    manifest = tmp_path / "nightly.csv"
+    manifest.write_text("job,municipality,mapping,extract\n"
+                        f"a,132012,{b.MAPPING_XLSX},{b.EXTRACT_CSV}\n"
+                        f"b,132013,{MAINFRAME_XLSX},{MAINFRAME_DAT}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    env = {**os.environ, "MIGRATOR_LANG": "en", "PYTHONPATH": os.pathsep.join([str(hooks), str(REPO)])}
+    env.pop("MIGRATOR_DATABASE_URL", None)
+    proc = subprocess.Popen([sys.executable, "-m", "migrator", "batch", str(manifest), "--out", str(out),
+                             "--batch-rows", "1000"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None and len(list(out.glob("*/.*.part"))) < 4:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the batch ended before it could be interrupted"
+    return proc, out
+
+
+def _ended(proc: subprocess.Popen[bytes]) -> tuple[float, str]:
+    started = time.monotonic()
+    try:
+        _stdout, stderr = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+    return time.monotonic() - started, stderr.decode("utf-8")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="process groups are POSIX")
+def test_ctrl_c_stops_a_batch_and_its_workers_without_tracebacks(tmp_path: Path) -> None:
+    proc, out = _batch_in_background(tmp_path)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: to the parent and every worker
+    took, stderr = _ended(proc)
+    assert proc.returncode == 2
+    assert took < 2, f"took {took:.1f} s to stop"
+    assert "Interrupted" in stderr and "Traceback" not in stderr, stderr
+    assert [p.name for p in out.rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_a_killed_batch_worker_is_a_clear_error(tmp_path: Path) -> None:
+    proc, out = _batch_in_background(tmp_path)
+    worker = int(next(out.glob("a/.*.part")).name.rsplit(".", 2)[-2])
+    os.kill(worker, signal.SIGKILL)  # as the system does when memory runs out
+    _took, stderr = _ended(proc)
+    assert proc.returncode == 2
+    assert "A worker process of the batch ended abruptly" in stderr and "Traceback" not in stderr, stderr
+    assert [p.name for p in out.rglob("*") if p.is_file()] == []
