@@ -588,6 +588,8 @@ def check_output_path(path: Path | str, *, folder: bool = False) -> Path:
         if not folder and not stat.S_ISREG(st.st_mode):
             en, ja = nature(st.st_mode)
             raise refuse(f"it is {en}, not a file", f"ファイルではなく{ja}です")
+        if _read_only_fs(path):
+            raise refuse("the file system is read-only", "読み取り専用のファイルシステムです")
         if not os.access(path, os.W_OK):
             raise refuse("permission denied", "書き込み権限がありません")
         return path
@@ -596,9 +598,20 @@ def check_output_path(path: Path | str, *, folder: bool = False) -> Path:
         parent = parent.parent
     if not parent.is_dir():
         raise refuse(f"{parent} is a file, not a folder", f"{parent} はフォルダではなくファイルです")
+    if _read_only_fs(parent):
+        raise refuse(f"the folder {parent} is on a read-only file system",
+                     f"フォルダ {parent} は読み取り専用のファイルシステムにあります")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise refuse(f"the folder {parent} is read-only for you", f"フォルダ {parent} に書き込めません")
     return path
+
+
+def _read_only_fs(path: Path) -> bool:
+    """Whether ``path`` is on a file system mounted read-only (where even root cannot write)."""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows)
+        return False
 
 
 _FLOW_TOKEN = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|[\[\]{}]")

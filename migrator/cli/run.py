@@ -78,6 +78,12 @@ def run_cmd(pairs: tuple[Path, ...], out_dir: Path | None, parquet: bool, reconc
     # Open the store before the run, so that an outdated or unreachable database stops the work up front
     # instead of hiding the findings of a long run.
     store = None if no_store else ctx.store()
+    if store is not None:
+        try:
+            store.check_writable()  # a read-only SQLite file would take the run's summary down after the run
+        except BaseException:
+            store.close()
+            raise
     if show_values:
         click.echo("警告: 個人情報をマスクせずに出力します。" if ctx.lang == "ja"
                    else "Warning: sensitive values will be shown unmasked.", err=True)

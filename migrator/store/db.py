@@ -240,6 +240,11 @@ class Store:
         self.config = config
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
+    def check_writable(self) -> None:
+        """Raise the StoreError of a SQLite store that cannot be written (see :func:`unwritable_store`)."""
+        if (problem := unwritable_store(self.config.url)) is not None:
+            raise problem
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed at the end or rolled back entirely on any exception."""
@@ -250,8 +255,10 @@ class Store:
         except DBAPIError as exc:
             session.rollback()
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
-            raise StoreError(f"The database refused the change; nothing was written: {reason}",
-                             f"データベースが変更を受け付けませんでした。何も書き込んでいません: {reason}") from exc
+            where = redact(self.config.url)
+            raise StoreError(f"The database {where} refused the change; nothing was written to it: {reason}",
+                             f"データベース {where} が変更を受け付けませんでした。データベースには何も書き込んでいません: "
+                             f"{reason}") from exc
         except BaseException:
             session.rollback()
             raise
@@ -299,6 +306,31 @@ def missing_store(url: str) -> StoreError | None:
                       "MIGRATOR_DATABASE_URL). A command that only reads does not create one.",
                       f"{path} にストアがありません。まだ何も取り込まれていません(--db または MIGRATOR_DATABASE_URL を"
                       "確認してください)。読むだけのコマンドはストアを作りません。")
+
+
+def unwritable_store(url: str) -> StoreError | None:
+    """The error for a SQLite store that cannot be written (a read-only file, folder or file system), else None;
+    a command whose work ends by saving to the store asks before the work, not after it."""
+    path = sqlite_file(url)
+    if path is None or not path.exists():
+        return None
+    folder = path.parent
+    try:
+        read_only_fs = bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows)
+        read_only_fs = False
+    if read_only_fs:
+        en, ja = "its file system is mounted read-only", "ファイルシステムが読み取り専用でマウントされています"
+    elif not os.access(path, os.W_OK):
+        en, ja = "the file is read-only for you", "ファイルに書き込み権限がありません"
+    elif not os.access(folder, os.W_OK | os.X_OK):  # SQLite writes its journal beside the file
+        en, ja = f"the folder {folder} is read-only for you", f"フォルダ {folder} に書き込み権限がありません"
+    else:
+        return None
+    return StoreError(f"The database {path} cannot be written: {en}. Give a writable one with --db or "
+                      "MIGRATOR_DATABASE_URL, or run with --no-store.",
+                      f"データベース {path} に書き込めません: {ja}。--db または MIGRATOR_DATABASE_URL で書き込める"
+                      "データベースを指定するか、--no-store を付けて実行してください。")
 
 
 def open_store(url: str | None = None, *, cwd: Path | None = None, create: bool = True) -> Store:

@@ -305,3 +305,32 @@ def test_a_killed_batch_worker_is_a_clear_error(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "A worker process of the batch ended abruptly" in stderr and "Traceback" not in stderr, stderr
     assert [p.name for p in out.rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_read_only_file_system_under_out_is_named_as_such(workdir: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            lang: str) -> None:
+    from migrator import limits
+
+    monkeypatch.setattr(limits, "_read_only_fs", lambda path: True)
+    out = workdir / "out"
+    res = refused("--lang", lang, "validate", str(b.MAPPING_XLSX), str(b.EXTRACT_CSV), "--out", str(out),
+                  "--no-store", code="CORE120", places=(str(out),))
+    assert ("read-only file system" if lang == "en" else "読み取り専用のファイルシステム") in res.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_read_only_sqlite_store_stops_the_run_before_it_starts(workdir: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 lang: str) -> None:
+    db = workdir / "shared.db"
+    run_cli("--db", f"sqlite:///{db}", "db", "upgrade")
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, *a, **k: False if Path(p) == db and mode & os.W_OK
+                        else real(p, mode, *a, **k))
+    out = workdir / "out"
+    res = run_cli("--lang", lang, "--db", f"sqlite:///{db}", "validate", str(b.MAPPING_XLSX), str(b.EXTRACT_CSV),
+                  "--out", str(out), expect=2)
+    assert str(db) in res.stderr and "--no-store" in res.stderr and "Traceback" not in res.stderr
+    assert ("the file is read-only for you" if lang == "en" else "ファイルに書き込み権限がありません") in res.stderr
+    assert not out.exists()
