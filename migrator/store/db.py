@@ -97,14 +97,21 @@ def sqlite_file(url: str) -> Path | None:
     return None
 
 
+CONNECT_TIMEOUT = 15  # seconds a database server has to accept a connection
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets foreign keys switched on and its folder created."""
     url = normalize_url(url)
     if (file := sqlite_file(url)) is not None:
         file.parent.mkdir(parents=True, exist_ok=True)
+    # A server that never answers (a dropped packet, a stalled proxy) must not hang a command: the connection
+    # attempt gives up after CONNECT_TIMEOUT seconds unless the URL sets its own ?connect_timeout=.
+    connect_args = {"connect_timeout": CONNECT_TIMEOUT} \
+        if url.startswith("postgresql") and "connect_timeout=" not in url else {}
     try:
         # hide_parameters: a failed statement must never echo the row's values (personal data) in a message.
-        engine = create_engine(url, future=True, hide_parameters=True)
+        engine = create_engine(url, future=True, hide_parameters=True, connect_args=connect_args)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise StoreError(f"Invalid database URL {redact(url)}: {exc}",
                          f"データベースURLが不正です {redact(url)}: {exc}") from exc

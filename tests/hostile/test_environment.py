@@ -334,3 +334,33 @@ def test_a_read_only_sqlite_store_stops_the_run_before_it_starts(workdir: Path, 
     assert str(db) in res.stderr and "--no-store" in res.stderr and "Traceback" not in res.stderr
     assert ("the file is read-only for you" if lang == "en" else "ファイルに書き込み権限がありません") in res.stderr
     assert not out.exists()
+
+
+def test_a_database_server_that_never_answers_does_not_hang_the_run(workdir: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+    import threading
+
+    from migrator.store import db
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)  # accepts the connection (the kernel does), never says a word
+    port = server.getsockname()[1]
+    monkeypatch.setattr(db, "CONNECT_TIMEOUT", 1)
+    try:
+        started = time.monotonic()
+        res = {}
+        worker = threading.Thread(target=lambda: res.update(r=run_cli(
+            "--lang", "ja", "--db", f"postgresql://u@127.0.0.1:{port}/db", "validate", str(b.MAPPING_XLSX),
+            str(b.EXTRACT_CSV), "--out", str(workdir / "out"), expect=None)), daemon=True)
+        worker.start()
+        worker.join(20)
+        assert not worker.is_alive(), "the run waited for the silent server"
+    finally:
+        server.close()
+    assert time.monotonic() - started < 10
+    result = res["r"]
+    assert result.exit_code == 2
+    assert f"データベース postgresql+psycopg://u@127.0.0.1:{port}/db に接続できません" in result.stderr
+    assert not (workdir / "out").exists()
