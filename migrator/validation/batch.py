@@ -13,6 +13,7 @@ import io
 import multiprocessing
 import os
 import signal
+import time
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
@@ -168,9 +169,13 @@ def _run_in_worker(job: BatchJob, options: RunOptions, out_dir: Path | None,
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """Stop the jobs still running after an error or an interrupt, instead of waiting for them to finish."""
     processes = dict(getattr(pool, "_processes", None) or {})
-    for process in processes.values():  # each removes what its job wrote, then the shutdown ends it
+    for process in processes.values():  # each removes what its job wrote, then ends (see _run_in_worker)
         with suppress(OSError, ValueError):
             process.terminate()
+    deadline = time.monotonic() + 10
+    for process in processes.values():  # not gone before its removals are done
+        with suppress(OSError, ValueError, AssertionError):
+            process.join(max(deadline - time.monotonic(), 0))
 
 
 def _remove_orphan_parts(out_dir: Path) -> None:

@@ -274,6 +274,15 @@ def _batch_in_background(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path]
     return proc, out
 
 
+def _no_partial_job(out: Path) -> None:
+    """Each job folder holds nothing, or a finished job's outputs with its reports; no half-written file."""
+    for folder in out.iterdir():
+        names = {p.name for p in folder.iterdir()}
+        assert not names or {"report.json", "report.html", "report.xlsx"} <= names, names
+        assert not any(name.endswith(".part") for name in names), names
+    assert not any(p.is_file() for p in out.glob("rollup.*"))
+
+
 def _ended(proc: subprocess.Popen[bytes]) -> tuple[float, str]:
     started = time.monotonic()
     try:
@@ -293,7 +302,7 @@ def test_ctrl_c_stops_a_batch_and_its_workers_without_tracebacks(tmp_path: Path)
     assert proc.returncode == 2
     assert took < 2, f"took {took:.1f} s to stop"
     assert "Interrupted" in stderr and "Traceback" not in stderr, stderr
-    assert [p.name for p in out.rglob("*") if p.is_file()] == []
+    _no_partial_job(out)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
@@ -304,7 +313,8 @@ def test_a_killed_batch_worker_is_a_clear_error(tmp_path: Path) -> None:
     _took, stderr = _ended(proc)
     assert proc.returncode == 2
     assert "A worker process of the batch ended abruptly" in stderr and "Traceback" not in stderr, stderr
-    assert [p.name for p in out.rglob("*") if p.is_file()] == []
+    assert list((out / "a").iterdir()) == []  # the killed worker's half-written files are removed
+    _no_partial_job(out)
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
