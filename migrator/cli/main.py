@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -138,4 +139,16 @@ def _refuse(exc: MigratorError, obj: AppContext) -> int:
 
 def main() -> None:
     """Console-script entry point."""
+    _terminate_as_interrupt()
     sys.exit(run())
+
+
+def _terminate_as_interrupt() -> None:
+    """Make SIGTERM (a CI job's timeout, ``kill``, a service stop) end a command as Ctrl-C does: the run
+    removes what it wrote and says it was interrupted, instead of dying with its half-written files left."""
+    def stop(_signum: int, _frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: a second one would cut the clean-up short
+        raise KeyboardInterrupt
+
+    if hasattr(signal, "SIGTERM") and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, stop)
