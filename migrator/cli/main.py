@@ -140,7 +140,28 @@ def _refuse(exc: MigratorError, obj: AppContext) -> int:
 def main() -> None:
     """Console-script entry point."""
     _terminate_as_interrupt()
+    _tolerant_streams()
     sys.exit(run())
+
+
+def _tolerant_streams() -> None:
+    """Let every character reach stdout and stderr, whatever their encoding.
+
+    Output redirected on Windows is written in the ANSI code page: CP1252 cannot hold Japanese at all (the
+    item names of an English report included), CP932 not every name (𠮷 of 𠮷田.csv). Both ended a finished
+    run with an internal UnicodeEncodeError. A stream that cannot hold Japanese is switched to UTF-8; any
+    other keeps its encoding and writes a character beyond it as an escape (``\\U00020bb7``)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = getattr(stream, "encoding", None)
+        if reconfigure is None or not encoding:
+            continue
+        try:
+            "日本語のカナ".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            reconfigure(encoding="utf-8", errors="backslashreplace")
+        else:
+            reconfigure(errors="backslashreplace")
 
 
 def _terminate_as_interrupt() -> None:

@@ -375,3 +375,18 @@ def test_a_database_server_that_never_answers_does_not_hang_the_run(workdir: Pat
     assert result.exit_code == 2
     assert f"データベース postgresql+psycopg://u@127.0.0.1:{port}/db に接続できません" in result.stderr
     assert not (workdir / "out").exists()
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "cp932"])
+def test_output_redirected_in_a_narrow_encoding_is_written_not_an_internal_error(tmp_path: Path,
+                                                                                 encoding: str) -> None:
+    # Redirected output on Windows is in the ANSI code page: CP1252 holds no Japanese, CP932 not 𠮷.
+    extract = b.copy(b.EXTRACT_CSV, tmp_path, "𠮷田.csv")
+    env = {**os.environ, "MIGRATOR_LANG": "ja", "PYTHONPATH": str(REPO), "PYTHONIOENCODING": encoding}
+    env.pop("MIGRATOR_DATABASE_URL", None)
+    proc = subprocess.run([sys.executable, "-m", "migrator", "validate", str(b.MAPPING_XLSX), str(extract),
+                           "--no-store", "--quiet"], cwd=tmp_path, env=env, capture_output=True, timeout=60)
+    stdout = proc.stdout.decode("utf-8" if encoding == "cp1252" else encoding)
+    assert proc.returncode == 0, proc.stderr.decode(encoding, "replace")
+    assert "集計: エラー 0" in stdout
+    assert "田.csv" in stdout
