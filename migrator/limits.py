@@ -242,10 +242,11 @@ def os_error(exc: OSError, path: Path | str | None = None, *, writing: bool = Fa
 _RUST_ERRNO = re.compile(r"\(os error (\d+)\)")
 
 
-def write_error(exc: OSError, path: Path | str | None) -> InputError:
-    """The located input error (CORE120) of an ``OSError`` writing the output ``path``; the errno of an error
-    raised by polars, which gives none, is read from its message ("... (os error 28)")."""
-    number = exc.errno
+def write_error(exc: Exception, path: Path | str | None) -> InputError:
+    """The located input error (CORE120) of an error writing the output ``path`` (an ``OSError``, or a polars
+    error of its writer); the errno of an error raised by polars, which gives none, is read from its message
+    ("... (os error 28)")."""
+    number = exc.errno if isinstance(exc, OSError) else None
     if number is None and (match := _RUST_ERRNO.search(str(exc))):
         number = int(match.group(1))
     if number is None:

@@ -439,9 +439,13 @@ def with_parquet(result: RunResult, options: RunOptions) -> RunResult:
         if table_run.output is not None:
             target = table_run.output.with_suffix(".parquet")
             source = table_run.output
-            with _writing(target):
+            try:
                 replace_output(target, lambda part, source=source: pl.scan_csv(source, infer_schema=False)  # type: ignore[misc]
                                .sink_parquet(part), private=True)
+            except (OSError, pl.exceptions.PolarsError) as exc:
+                # The source is the CSV this run has just written: an error is the Parquet file's (polars
+                # reports a full disk as a ComputeError, at times as a broken "thrift transport").
+                raise write_error(exc, target) from None
             extra.append(target)
     return RunResult(result.report, result.tables, (*result.outputs, *extra), result.gaiji)
 

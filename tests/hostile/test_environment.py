@@ -390,3 +390,17 @@ def test_output_redirected_in_a_narrow_encoding_is_written_not_an_internal_error
     assert proc.returncode == 0, proc.stderr.decode(encoding, "replace")
     assert "集計: エラー 0" in stdout
     assert "田.csv" in stdout
+
+
+def test_a_full_disk_while_writing_parquet_is_a_located_error(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(self: pl.LazyFrame, path: Any, *args: Any, **kwargs: Any) -> None:
+        Path(path).write_bytes(b"PAR1")  # begun, then the disk is full (polars says so with a ComputeError)
+        raise pl.exceptions.ComputeError("parquet: File out of specification: underlying IO error: "
+                                         "No space left on device (os error 28)")
+
+    monkeypatch.setattr(pl.LazyFrame, "sink_parquet", full)
+    out = workdir / "out"
+    res = refused("--lang", "ja", "validate", str(b.MAPPING_XLSX), str(b.EXTRACT_CSV), "--out", str(out), "--parquet",
+                  "--no-store", code="CORE120", places=(str(out / "juki-rdb-to-001-jumin.parquet"), "ディスクの空きがありません"))
+    assert "内部エラー" not in res.stderr
+    assert sorted(os.listdir(out)) == []
