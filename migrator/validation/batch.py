@@ -117,7 +117,7 @@ def _run_one(job: BatchJob, options: RunOptions, out_dir: Path | None, lang: Lan
     from dataclasses import replace
 
     from migrator.validation.outputs import output_stem, write_run_reports
-    from migrator.validation.run import run_mapping_files
+    from migrator.validation.run import remove_outputs, run_mapping_files
 
     folder = None
     if out_dir is not None:
@@ -127,7 +127,11 @@ def _run_one(job: BatchJob, options: RunOptions, out_dir: Path | None, lang: Lan
                                           runner=runner)
     outputs = list(result.outputs)
     if folder is not None:
-        outputs += write_run_reports(result, folder, lang)
+        try:
+            outputs += write_run_reports(result, folder, lang)
+        except BaseException:
+            remove_outputs(result.outputs)  # no converted file without the reports that tell what it holds
+            raise
     summary = result.report.summary
     line = {"job": job.name, "municipality": job.municipality, "exit_code": result.exit_code,
             "rows_in": summary.get("rows_in", 0), "rows_out": summary.get("rows_out", 0),

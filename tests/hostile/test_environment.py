@@ -82,6 +82,23 @@ def test_a_report_that_cannot_be_written_takes_the_run_outputs_with_it(workdir: 
     assert sorted(os.listdir(out)) == []
 
 
+def test_a_batch_job_whose_report_cannot_be_written_keeps_no_converted_file(workdir: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from migrator.validation import outputs
+
+    def full(path: Path, *_a: Any, **_k: Any) -> Path:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(outputs, "write_workbook", full)
+    manifest = workdir / "nightly.csv"
+    manifest.write_text("job,municipality,mapping,extract\n"
+                        f"a,132012,{b.MAPPING_XLSX},{b.EXTRACT_CSV}\n", encoding="utf-8")
+    out = workdir / "out"
+    refused("batch", str(manifest), "--out", str(out), "--workers", "1", code="CORE120",
+            places=(str(out / "a" / "report.xlsx"), "no space left"))
+    assert [p.name for p in out.rglob("*") if p.is_file()] == []
+
+
 def test_an_interrupted_run_leaves_no_output(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from migrator.validation.engine import BatchEngine
 
