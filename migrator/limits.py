@@ -648,6 +648,7 @@ def replace_output(path: Path | str, write: Callable[[Path], object], *, private
     path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
+        part.unlink(missing_ok=True)  # left by a killed earlier process with this process id: no one's any more
         fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
                      0o600 if private else 0o666)
         os.close(fd)

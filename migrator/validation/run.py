@@ -144,6 +144,10 @@ class _TableRunner:
         # a run that fails or is interrupted leaves no file that looks like a finished output.
         self._parts = {final: _part_name(final) for final in (self.output, self.rejects)}
         for part in self._parts.values():
+            # A file of this name was left by an earlier process that had this process id and was killed
+            # (in a container every run may get the same one): it is no one's any more.
+            with _writing(part):
+                part.unlink(missing_ok=True)
             _create_private(part, new=True)
         with _writing(self.output):
             self._out_fh = self._parts[self.output].open("ab")

@@ -99,6 +99,18 @@ def test_a_batch_job_whose_report_cannot_be_written_keeps_no_converted_file(work
     assert [p.name for p in out.rglob("*") if p.is_file()] == []
 
 
+def test_a_part_file_left_by_a_killed_run_of_the_same_process_id_is_no_obstacle(workdir: Path) -> None:
+    # In a container every run may get the same process id: a run killed outright (out of memory) left its
+    # hidden files under the names the next run writes under.
+    out = workdir / "out"
+    out.mkdir()
+    for name in ("juki-rdb-to-001-jumin.csv", "juki-rdb-to-001-jumin.rejects.csv", "report.json"):
+        (out / f".{name}.{os.getpid()}.part").write_text("half-written", encoding="utf-8")
+    run_cli("validate", str(b.MAPPING_XLSX), str(b.EXTRACT_CSV), "--out", str(out), "--no-store")
+    assert sorted(os.listdir(out)) == ["juki-rdb-to-001-jumin.csv", "juki-rdb-to-001-jumin.rejects.csv",
+                                       "report.html", "report.json", "report.xlsx"]
+
+
 def test_an_interrupted_run_leaves_no_output(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from migrator.validation.engine import BatchEngine
 
