@@ -228,6 +228,9 @@ class _TableRunner:
                         *[pl.lit(None, dtype=pl.String).alias(k) for k in self.engine.reject_columns()],
                         pl.Series("codes", [b[2] for b in bad], dtype=pl.String),
                         pl.lit("", dtype=pl.String).alias("items")))
+            except BaseException:
+                failed = True  # an earlier write's error raised here, or an interrupt: the run failed all the same
+                raise
             finally:
                 self.batches.close()
                 written = False  # every write given to the writer thread done without an error

@@ -68,6 +68,26 @@ def test_a_failed_second_table_removes_the_first_tables_outputs(workdir: Path,
     assert sorted(os.listdir(out)) == []
 
 
+def test_a_full_disk_on_the_last_batch_of_an_extract_with_unread_rows_leaves_no_output(
+        workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from migrator.validation import run as run_module
+
+    real_put = run_module._Sink.put
+
+    def put(self: Any, write: Any) -> None:  # each write done before the run goes on: the error is seen early
+        real_put(self, write)
+        time.sleep(0.1)
+
+    monkeypatch.setattr(run_module._Sink, "put", put)
+    _full_disk(monkeypatch, after=2)  # three batches of 1,000 rows: the last one's write fails
+    extract = workdir / "kojin.csv"
+    extract.write_bytes(b.EXTRACT_CSV.read_bytes() + b"1,2,3\n")  # a ragged last record: a row not read
+    out = workdir / "out"
+    refused("validate", str(b.MAPPING_XLSX), str(extract), "--out", str(out), "--no-store", "--batch-rows", "1000",
+            code="CORE120", places=(str(out / "juki-rdb-to-001-jumin.csv"),))
+    assert sorted(os.listdir(out)) == []
+
+
 def test_a_report_that_cannot_be_written_takes_the_run_outputs_with_it(workdir: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     from migrator.validation import outputs
