@@ -78,10 +78,15 @@ def reconcile(result: TableRun, keys: pl.DataFrame, options: RunOptions) -> list
             exp = keys.group_by(item).len().rename({"len": "expected"}).with_columns(pl.col(item).cast(pl.String))
             act = out.group_by(item).len().rename({"len": "actual"}).with_columns(pl.col(item).cast(pl.String))
             both = exp.join(act, on=item, how="full", coalesce=True, nulls_equal=True).fill_null(0)
+            # A group is a value of the item: masked in the message when the item is personal data (氏名).
+            standard = job.compiled.standard
+            personal = standard.has_item(item) and bool(standard.item(item).sensitive)
             for group, expected, actual in both.sort(item, nulls_last=True).iter_rows():
                 if expected != actual:
+                    shown = maybe_mask(group, sensitive=personal, show_values=options.show_values) \
+                        if group is not None else group
                     findings.append(make_finding("DAT303", where, item=item, measure=named, measure_ja=named_ja,
-                                                 group=f"{item}={group}", expected=expected, actual=actual))
+                                                 group=f"{item}={shown}", expected=expected, actual=actual))
         else:
             expected = keys.select(pl.col(item).cast(pl.String).cast(pl.Decimal(scale=6), strict=False).sum()).item()
             actual = out.select(pl.col(item).cast(pl.String).cast(pl.Decimal(scale=6), strict=False).sum()).item()

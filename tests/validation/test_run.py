@@ -105,6 +105,19 @@ def test_reconciliation_counts_groups(tmp_path: Path, standard) -> None:
     }
 
 
+@pytest.mark.parametrize("show_values", [False, True])
+def test_a_group_of_personal_data_is_masked_in_its_reconciliation_finding(tmp_path: Path, standard,
+                                                                          show_values: bool) -> None:
+    # Counting by 世帯主氏名 makes each name a group: the message names the group by its value, masked unless
+    # the user asked to see values.
+    result = _run(tmp_path, standard, totals="件数:世帯主氏名", show_values=show_values)
+    messages = [f.message(lang) for f in result.report.findings if f.code == "DAT303" for lang in ("ja", "en")]
+    assert len(messages) == 4  # the two rejected households, in each language
+    shown = " ".join(messages)
+    assert ("花子" in shown and "一郎" in shown) is show_values
+    assert all("世帯主氏名=" in m for m in messages)
+
+
 @pytest.mark.parametrize("totals", ["件数:世帯員数; 合計:世帯員数", "count:世帯員数; sum:世帯員数", "世帯員数; 合計：世帯員数"])
 def test_a_group_total_that_differs_is_told_in_the_language_of_each_message(tmp_path: Path, standard,
                                                                            totals: str) -> None:
