@@ -95,22 +95,36 @@ def find_header(
             columns: dict[str, int] = {}
             labels: dict[str, str] = {}
             unmatched: dict[int, str] = {}
+            cells: dict[int, list[str]] = {}
             for c in range(1, sheet.max_col + 1):
                 texts = [sheet.value(r, c)]
                 if used == 2:
                     texts = [sheet.value(r + 1, c), sheet.value(r, c)]
+                cells[c] = [str(t) for t in texts if t is not None and str(t).strip()]
+            # A label as written first, then by a part or without its remark, for the fields still open: 項目名
+            # beats 項目名(旧) wherever they stand, and two columns that only loosely name one field
+            # (桁数(整数部), 桁数(小数部)) name neither.
+            for c, texts in cells.items():
                 for text in texts:
-                    if text is None or not str(text).strip():
-                        continue
-                    hit = _match(str(text), lookup, parts)
+                    hit = _match(text, lookup, False)
                     if hit and hit not in columns:
-                        columns[hit] = c
-                        labels[hit] = str(text).strip()
+                        columns[hit], labels[hit] = c, text.strip()
                         break
-                else:
-                    other = next((str(t).strip() for t in texts if t is not None and str(t).strip()), None)
-                    if other:
-                        unmatched[c] = other
+            loose: dict[str, list[tuple[int, str]]] = {}
+            for c, texts in cells.items() if parts else ():
+                if c in columns.values():
+                    continue
+                for text in texts:
+                    hit = _match(text, lookup, True)
+                    if hit and hit not in columns:
+                        loose.setdefault(hit, []).append((c, text.strip()))
+                        break
+            for hit, found in sorted(loose.items(), key=lambda h: h[1][0][0]):
+                if len(found) == 1:
+                    columns[hit], labels[hit] = found[0]
+            for c, texts in cells.items():
+                if texts and c not in columns.values():
+                    unmatched[c] = texts[0].strip()
             if any(req not in columns for req in required) or not columns:
                 continue
             match = HeaderMatch(row=last, columns=columns, labels=labels, unmatched=unmatched, rows_used=used)

@@ -156,3 +156,24 @@ def test_type_names_as_database_tools_and_copybooks_write_them(workdir: Path) ->
         ("string", 100, None), ("string", 50, None), ("string", None, None), ("integer", 11, None),
         ("datetime", None, None), ("datetime", None, None), ("string", 200, None), ("string", None, None),
         ("date", None, None), ("decimal", 9, 2), ("integer", 5, None), ("string", 20, None)]
+
+
+def test_a_label_as_written_beats_one_with_a_remark_and_two_remarks_name_nothing(workdir: Path) -> None:
+    # 項目名(旧) left of 項目名: the item is named by 項目名. 桁数(整数部) and 桁数(小数部) both read as 桁数
+    # without their remark: neither is the length (the integer digits are no NUMBER's precision).
+    wb = Workbook()
+    s = wb.active
+    s.title = "住民"
+    s.append(["テーブル名", "住民"])
+    s.append([])
+    s.append(["No", "項目名(旧)", "項目名", "データ型", "桁数(整数部)", "桁数(小数部)", "備考"])
+    s.append([1, "KOJIN", "個人番号", "CHAR(12)", None, None, None])
+    s.append([2, "KINGAKU", "金額", "NUMBER", 7, 2, None])
+    wb.save("t.xlsx")
+    run_cli("schema", "import", "t.xlsx", "-o", "t.yaml")
+    schema, _ = load_schema(workdir / "t.yaml")
+    assert schema is not None
+    items = {i.name: i for i in schema.tables[0].items}
+    assert set(items) == {"個人番号", "金額"}
+    assert items["個人番号"].max_length == 12
+    assert items["金額"].max_length is None
