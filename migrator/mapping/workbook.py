@@ -95,7 +95,10 @@ def _sheet_by_folded_name(sheets: Iterable[SheetData], name: str, aliases: tuple
     """The sheet whose name, folded (width, case, spaces, a leading number, a trailing 表/一覧/シート and a
     bracketed remark), is ``name`` or one of its ``aliases``: 項目対応表, コード変換一覧, ２．外字対応表 (旧字)."""
     wanted = {_fold_sheet_name(n) for n in (name, *aliases)}
-    return next((s for s in sheets if _fold_sheet_name(s.name) in wanted), None)
+    found = [s for s in sheets if _fold_sheet_name(s.name) in wanted]
+    # コード変換（廃止） beside コード変換表: the sheet whose name has no remark is the one in use.
+    plain = [s for s in found if not _SHEET_REMARK.search(unicodedata.normalize("NFKC", s.name).strip())]
+    return next(iter(plain or found), None)
 
 
 def split_legacy(text: str | None) -> tuple[str, ...]:

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 
 from migrator.mapping import check_workbook
 from migrator.schema import SchemaRegistry
-from tests.conftest import DATA
+from tests.conftest import DATA, run_cli
 
 REGISTRY = SchemaRegistry.load(DATA / "schemas")
 
@@ -303,3 +304,23 @@ def test_gaiji_entry_mapped_twice_to_different_characters(tmp_path: Path) -> Non
     assert [(f.message_en, f.location.cell) for f in report.findings if f.code == "MAP008"] == [
         ("Invalid 外字 table entry: U+E000 is mapped twice (first at 外字対応!A2)", "A3")]
     assert [(f.severity, f.location.cell) for f in report.findings if f.code == "MAP015"] == [("warning", "A5")]
+
+
+def test_a_code_sheet_with_a_remark_does_not_stand_in_for_the_one_in_use(workdir: Path) -> None:
+    # コード変換（廃止） kept before コード変換表: both fold to コード変換; the obsolete one's values must not be read.
+    def rename(wb) -> None:  # type: ignore[no-untyped-def]
+        real = wb["コード変換"]
+        old = wb.copy_worksheet(real)
+        old.title = "コード変換（廃止）"
+        for row in old.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.isdigit():
+                    cell.value = "OLD" + cell.value
+        real.title = "コード変換表"
+        wb.move_sheet(old, offset=wb.sheetnames.index("コード変換表") - wb.sheetnames.index(old.title))
+    path = _edit(workdir / "m.xlsx", SAMPLE, rename)
+    assert openpyxl.load_workbook(path).sheetnames.index("コード変換（廃止）") < openpyxl.load_workbook(
+        path).sheetnames.index("コード変換表")
+    run_cli("mapping", "export", str(path), "-o", "m.yaml")
+    codes = yaml.safe_load((workdir / "m.yaml").read_text(encoding="utf-8"))["codes"]
+    assert codes and not any(str(c["legacy"]).startswith("OLD") for c in codes)
