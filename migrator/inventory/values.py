@@ -151,6 +151,11 @@ def _fiscal_year(folded: str) -> Parsed[dt.date] | None:
         name = era or _ERA_LETTERS[letter.upper()]
         number = era_year or letter_year
         year = _ERAS[name][0] + (1 if number == "元" else int(number))
+        following = _ERA_ORDER.index(name) + 1
+        end = _ERAS[_ERA_ORDER[following]][1] if following < len(_ERA_ORDER) else None
+        if dt.date(year + 1, 3, 31) < _ERAS[name][1] or (end is not None and dt.date(year, 4, 1) >= end):
+            # 平成32年度, 昭和64年度, 令和0年度: no day of that fiscal year is in the era, as 平成32年3月 is not.
+            return Parsed(None, "era_range", {"era": name})
     last = dt.date(year + 1, 3, 31)
     return Parsed(last, "fiscal_year", {"date": last.isoformat()})
 

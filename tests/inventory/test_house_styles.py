@@ -98,3 +98,18 @@ def test_fiscal_years_and_pasted_times_are_dates(workdir: Path) -> None:
     listed = json.loads(run_cli("--lang", "en", "inventory", "list", "--format", "json").stdout)
     assert {(s["system_name"], s["contract_end"], s["planned_date"]) for s in listed["systems"]} == {
         ("A住記", "2026-03-31", "2025-12-01"), ("A国保", "2026-03-31", "2026-03-31")}
+
+
+def test_a_fiscal_year_outside_its_era_is_refused_as_a_date_is(workdir: Path) -> None:
+    # 平成32年3月31日 is INV032; so is 平成32年度末 (and 昭和64年度, 令和0年度), not a silent FY2020.
+    wb = Workbook()
+    s = wb.active
+    s.title = "システム一覧"
+    s.append(["団体コード", "業務", "システム名", "契約満了日", "移行予定日"])
+    s.append(["131016", "住記", "A住記", "平成32年度末", "平成31年度"])
+    s.append(["131016", "国保", "A国保", "昭和64年度", "令和0年度"])
+    wb.save(workdir / "fy.xlsx")
+    result = run_cli("--lang", "en", "inventory", "import", "fy.xlsx", "--format", "json", expect=None)
+    findings = json.loads(result.stdout)["findings"]
+    said = {(f["code"], f["location"]["cell"]) for f in findings if f["code"].startswith("INV03")}
+    assert said == {("INV032", "D2"), ("INV037", "E2"), ("INV032", "D3"), ("INV032", "E3")}, findings
