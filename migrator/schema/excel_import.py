@@ -446,9 +446,9 @@ def _record_layout(items: list[Item], sheet: SheetData, header_top: int,
                   *(label for fields in syn.profiles.values() for labels in fields.values() for label in labels)}
     found = find_label_value(sheet, syn.record_length_labels, not_values=not_values, rows=max(header_top - 1, 0))
     if found is not None:
-        digits = re.search(r"[0-9]+", unicodedata.normalize("NFKC", str(found.value)))
-        if digits:
-            record = int(digits.group())
+        digits = re.search(r"[0-9]+(?:,[0-9]{3})*", unicodedata.normalize("NFKC", str(found.value)))
+        if digits:  # 1,024バイト is 1024 bytes, not 1
+            record = int(digits.group().replace(",", ""))
     return items, FileLayout(format="fixed", encoding="cp932", record_length=record)
 
 

@@ -177,3 +177,21 @@ def test_a_label_as_written_beats_one_with_a_remark_and_two_remarks_name_nothing
     assert set(items) == {"個人番号", "金額"}
     assert items["個人番号"].max_length == 12
     assert items["金額"].max_length is None
+
+
+def test_a_record_length_written_with_a_thousands_separator(workdir: Path) -> None:
+    wb = Workbook()
+    s = wb.active
+    s.title = "JUMIN"
+    s.append(["ファイルID", "JUMIN"])
+    s.append(["レコード長", "1,024バイト"])
+    s.append([])
+    s.append(["No", "項目名", "属性", "桁数", "開始位置", "備考"])
+    s.append([1, "個人番号", "X", 12, 1, None])
+    s.append([2, "予備", "X", 1012, 13, None])
+    wb.save("fw.xlsx")
+    run_cli("schema", "import", "fw.xlsx", "-o", "fw.yaml")
+    schema, _ = load_schema(workdir / "fw.yaml")
+    assert schema is not None
+    layout = schema.tables[0].file
+    assert layout is not None and layout.record_length == 1024
