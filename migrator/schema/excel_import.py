@@ -46,7 +46,7 @@ from migrator.schema.model import (
 
 SYNONYMS_FORMAT = "migrator.header-synonyms/1"
 HEADER_ROWS = 30
-_TYPE_WITH_SIZE = re.compile(r"^\s*(?P<type>[^(（]+?)\s*[(（]\s*(?P<size>[0-9０-９]+)\s*(?:[,，]\s*(?P<scale>[0-9０-９]+))?"
+_TYPE_WITH_SIZE = re.compile(r"^\s*(?P<type>[^(（]+?)\s*[(（]\s*(?P<size>[0-9０-９]+|[*＊])\s*(?:[,，]\s*(?P<scale>[0-9０-９]+))?"
                              r"\s*(?:BYTES?|CHARS?|CHARACTERS?|文字|バイト|桁)?\s*[)）]\s*$", re.IGNORECASE)
 # A size that is no number (VARCHAR(MAX)) or a remark in brackets (文字列(全角)): the type without it.
 _TYPE_WITH_REMARK = re.compile(r"^\s*(?P<type>[^(（]+?)\s*[(（][^)）]*[)）]\s*$")
@@ -341,7 +341,7 @@ def _map_type(raw: str, syn: HeaderSynonyms) -> tuple[str | None, int | None, in
     name = text
     if m:
         name = m["type"]
-        size = _to_int(m["size"])
+        size = None if m["size"] in "*＊" else _to_int(m["size"])  # Oracle's NUMBER(*,2): any precision, a scale
         scale = _to_int(m["scale"]) if m["scale"] else None
     kind = syn.types.get(normalize_header(name))
     if kind is None and m is None and (remark := _TYPE_WITH_REMARK.match(text)) is not None:

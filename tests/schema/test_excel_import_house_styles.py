@@ -195,3 +195,20 @@ def test_a_record_length_written_with_a_thousands_separator(workdir: Path) -> No
     assert schema is not None
     layout = schema.tables[0].file
     assert layout is not None and layout.record_length == 1024
+
+
+def test_oracle_number_of_any_precision_keeps_its_scale(workdir: Path) -> None:
+    wb = Workbook()
+    s = wb.active
+    s.title = "T"
+    s.append(["テーブル名", "T"])
+    s.append(["No", "項目名", "データ型", "桁数", "備考"])
+    s.append([1, "金額", "NUMBER(*,2)", None, None])
+    s.append([2, "件数", "NUMBER(*,0)", None, None])
+    wb.save("t.xlsx")
+    run_cli("schema", "import", "t.xlsx", "-o", "t.yaml")
+    schema, _ = load_schema(workdir / "t.yaml")
+    assert schema is not None
+    items = {i.name: i for i in schema.tables[0].items}
+    assert (items["金額"].type, items["金額"].scale, items["金額"].max_length) == ("decimal", 2, None)
+    assert items["件数"].type == "integer"
