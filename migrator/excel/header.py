@@ -44,23 +44,32 @@ _PARTS = re.compile(r"[\r\n/／]+")
 
 
 def _match(label: str, lookup: Mapping[str, str], parts: bool = True) -> str | None:
-    """The field ``label`` names: the whole label, else the label without its bracketed remarks
-    (``桁数(バイト)``), else one of its lines or ``/``-separated parts, the first that is a label: bilingual
-    headers (``項目名\n(Item Name)``, ``データ型 / Data type``) name their field in either language."""
+    """The field ``label`` names: the whole label, else one of its lines or ``/``-separated parts, else the label
+    without its bracketed remarks (``桁数(バイト)``), the first that is a label: bilingual headers
+    (``項目名\n(Item Name)``, ``データ型 / Data type``) name their field in either language."""
+    if not parts:
+        return lookup.get(normalize_header(label))
+    found = _loose(label, lookup)
+    return found[0] if found is not None else None
+
+
+def _loose(label: str, lookup: Mapping[str, str]) -> tuple[str, int] | None:
+    """:func:`_match` with how it matched: 0 as written, 1 by a line or part, 2 without a remark only. A part
+    written as a label (``項目名(物理)`` of ``項目名(物理)\n(Column)``) says more than what is left without a remark."""
     hit = lookup.get(normalize_header(label))
-    if hit is not None or not parts:
-        return hit
-    bare = _REMARK.sub(" ", label)
-    if bare.strip() and bare != label:
-        hit = lookup.get(normalize_header(bare))
-        if hit is not None:
-            return hit
+    if hit is not None:
+        return hit, 0
     pieces = [p for p in _PARTS.split(label) if p.strip()]
     if len(pieces) > 1:
         for part in pieces:
             hit = lookup.get(normalize_header(part))
             if hit is not None:
-                return hit
+                return hit, 1
+    bare = _REMARK.sub(" ", label)
+    if bare.strip() and bare != label:
+        hit = lookup.get(normalize_header(bare))
+        if hit is not None:
+            return hit, 2
     return None
 
 
@@ -101,27 +110,28 @@ def find_header(
                 if used == 2:
                     texts = [sheet.value(r + 1, c), sheet.value(r, c)]
                 cells[c] = [str(t) for t in texts if t is not None and str(t).strip()]
-            # A label as written first, then by a part or without its remark, for the fields still open: 項目名
-            # beats 項目名(旧) wherever they stand, and two columns that only loosely name one field
-            # (桁数(整数部), 桁数(小数部)) name neither.
+            # A label as written first, then by a part, then without its remark, for the fields still open:
+            # 項目名 beats 項目名(旧) wherever they stand, and two columns that name one field only as loosely as
+            # each other (桁数(整数部), 桁数(小数部)) name neither.
             for c, texts in cells.items():
                 for text in texts:
                     hit = _match(text, lookup, False)
                     if hit and hit not in columns:
                         columns[hit], labels[hit] = c, text.strip()
                         break
-            loose: dict[str, list[tuple[int, str]]] = {}
+            loose: dict[str, list[tuple[int, int, str]]] = {}
             for c, texts in cells.items() if parts else ():
                 if c in columns.values():
                     continue
                 for text in texts:
-                    hit = _match(text, lookup, True)
-                    if hit and hit not in columns:
-                        loose.setdefault(hit, []).append((c, text.strip()))
+                    matched = _loose(text, lookup)
+                    if matched is not None and matched[0] not in columns:
+                        loose.setdefault(matched[0], []).append((matched[1], c, text.strip()))
                         break
-            for hit, found in sorted(loose.items(), key=lambda h: h[1][0][0]):
-                if len(found) == 1:
-                    columns[hit], labels[hit] = found[0]
+            for hit, found in sorted(loose.items(), key=lambda h: h[1][0][1]):
+                strongest = [f for f in found if f[0] == min(f[0] for f in found)]
+                if len(strongest) == 1:
+                    columns[hit], labels[hit] = strongest[0][1:]
             for c, texts in cells.items():
                 if texts and c not in columns.values():
                     unmatched[c] = texts[0].strip()

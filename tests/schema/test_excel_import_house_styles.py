@@ -212,3 +212,20 @@ def test_oracle_number_of_any_precision_keeps_its_scale(workdir: Path) -> None:
     items = {i.name: i for i in schema.tables[0].items}
     assert (items["金額"].type, items["金額"].scale, items["金額"].max_length) == ("decimal", 2, None)
     assert items["件数"].type == "integer"
+
+
+def test_a_bilingual_header_line_written_as_a_label_beats_a_remark_stripped_one(workdir: Path) -> None:
+    # 項目名(物理)\n(Column) is the column (its first line is a label of it), not a second 項目名; and
+    # 項目名\n(Item Name) left of 項目名(カナ) is the name.
+    wb = Workbook()
+    s = wb.active
+    s.title = "T"
+    s.append(["テーブル名", "T"])
+    s.append(["No", "項目名\n(Item Name)", "項目名(物理)\n(Column)", "項目名(カナ)", "データ型\n(Type)", "桁数\n(Length)"])
+    s.append([1, "氏名", "SHIMEI", "シメイ", "VARCHAR2", 20])
+    wb.save("t.xlsx")
+    run_cli("schema", "import", "t.xlsx", "-o", "t.yaml")
+    schema, _ = load_schema(workdir / "t.yaml")
+    assert schema is not None
+    [item] = schema.tables[0].items
+    assert (item.name, item.column, item.max_length) == ("氏名", "SHIMEI", 20)
