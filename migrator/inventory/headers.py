@@ -96,20 +96,22 @@ def _row_match(sheet: SheetData, lookup: Lookup, rows: Sequence[int]) -> tuple[d
         texts = [t for t in texts if t is not None and str(t).strip()]
         if not texts:
             continue
+        written = texts
         if len(rows) == 2 and sheet.value(rows[1], c) is not None:
             # Under a group label merged across columns (事業者 over 現行 | 移行後), the label may only make sense
-            # with the group: 移行後 + 事業者 = 移行後事業者. Tried after the label alone, before the group alone.
+            # with the group: 移行後 + 事業者 = 移行後事業者. Tried before the label alone, which the group
+            # qualifies (事業者 under 移行後 is the target vendor, not the current one), and the group alone.
             group_at = sheet.merged_origin.get((rows[0], c), (rows[0], c))
             group, sub = sheet.value(*group_at), sheet.value(rows[1], c)
             if group is not None and str(group).strip() and str(group).strip() != str(sub).strip():
-                texts = [texts[0], f"{sub}{group}", f"{group}{sub}", *texts[1:]]
+                texts = [f"{sub}{group}", f"{group}{sub}", *texts]
         for label in texts:
             hit = lookup.match(label)
             if hit is not None and hit not in columns:
                 columns[hit] = c
                 break
         else:
-            unmatched[c] = " ".join(dict.fromkeys(str(t).strip() for t in reversed(texts)))
+            unmatched[c] = " ".join(dict.fromkeys(str(t).strip() for t in reversed(written)))
     return columns, unmatched
 
 

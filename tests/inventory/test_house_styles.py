@@ -113,3 +113,24 @@ def test_a_fiscal_year_outside_its_era_is_refused_as_a_date_is(workdir: Path) ->
     findings = json.loads(result.stdout)["findings"]
     said = {(f["code"], f["location"]["cell"]) for f in findings if f["code"].startswith("INV03")}
     assert said == {("INV032", "D2"), ("INV037", "E2"), ("INV032", "D3"), ("INV032", "E3")}, findings
+
+
+def test_a_label_under_a_group_label_is_read_with_the_group_first(workdir: Path) -> None:
+    # 事業者 under 移行後 is the target vendor, though 事業者 alone is the current one; an unrecognised column
+    # under the group is named as written, not by the joined labels tried.
+    wb = Workbook()
+    s = wb.active
+    s.title = "システム一覧"
+    s.append(["団体コード", "業務", "システム名", "移行後", None, None])
+    s.append([None, None, None, "事業者", "移行予定日", "備品"])
+    s.merge_cells("D1:F1")
+    for c in "ABC":
+        s.merge_cells(f"{c}1:{c}2")
+    s.append(["131016", "住記", "A住記", "ビー株式会社", "2025-12-01", "x"])
+    wb.save(workdir / "grp.xlsx")
+    result = run_cli("--lang", "en", "inventory", "import", "grp.xlsx", "--format", "json")
+    ignored = [f["message"] for f in json.loads(result.stdout)["findings"] if f["code"] == "INV003"]
+    assert ignored == ["Column '備品' is not recognised and was ignored."], ignored
+    listed = json.loads(run_cli("--lang", "en", "inventory", "list", "--format", "json").stdout)
+    [system] = listed["systems"]
+    assert (system["current_vendor"], system["target_vendor"]) == (None, "ビー株式会社")
