@@ -88,14 +88,19 @@ def test_a_full_disk_on_the_last_batch_of_an_extract_with_unread_rows_leaves_no_
     assert sorted(os.listdir(out)) == []
 
 
-def test_a_report_that_cannot_be_written_takes_the_run_outputs_with_it(workdir: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def _report_disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Excel report meets a full disk."""
     from migrator.validation import outputs
 
     def full(path: Path, *_a: Any, **_k: Any) -> Path:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(outputs, "write_workbook", full)
+
+
+def test_a_report_that_cannot_be_written_takes_the_run_outputs_with_it(workdir: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    _report_disk_full(monkeypatch)
     out = workdir / "out"
     refused("validate", str(b.MAPPING_XLSX), str(b.EXTRACT_CSV), "--out", str(out), "--no-store", code="CORE120",
             places=(str(out / "report.xlsx"), "no space left"))
@@ -104,12 +109,7 @@ def test_a_report_that_cannot_be_written_takes_the_run_outputs_with_it(workdir: 
 
 def test_a_batch_job_whose_report_cannot_be_written_keeps_no_converted_file(workdir: Path,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from migrator.validation import outputs
-
-    def full(path: Path, *_a: Any, **_k: Any) -> Path:
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-    monkeypatch.setattr(outputs, "write_workbook", full)
+    _report_disk_full(monkeypatch)
     manifest = workdir / "nightly.csv"
     manifest.write_text("job,municipality,mapping,extract\n"
                         f"a,132012,{b.MAPPING_XLSX},{b.EXTRACT_CSV}\n", encoding="utf-8")
