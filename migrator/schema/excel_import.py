@@ -386,12 +386,49 @@ def _import_sheet(sheet: SheetData, syn: HeaderSynonyms, findings: list[Finding]
         if report_missing:
             findings.append(make_finding("SCH101", sheet.location(1, 1), sheet=sheet.name, rows=HEADER_ROWS))
         return None
-    cols = best.columns
+    top = best.row - best.rows_used + 1
+    table_name = _table_name(sheet, top, syn)
+    found: list[Finding] = []
+    items, key, rows = _read_items(sheet, best.row, best.first_data_row, best.columns, syn, found)
+    layout = None
+    if items and all(i.start is not None for i in items):
+        reason = _not_positions(items, rows)
+        if reason is None:
+            if items[0].start == 0:  # offsets counted from 0: the schema counts bytes from 1
+                found.append(make_finding(
+                    "SCH108", sheet.location(rows[0], best.columns["start"]), item=items[0].name, field="start",
+                    field_ja=attribute_ja("start"), found="0", read="1 (positions counted from 0, each read as one more)",
+                    read_ja="1(0 から数えた位置として、すべて 1 を足して)"))
+                items = [replace(i, start=(i.start or 0) + 1) for i in items]
+            items, layout = _record_layout(items, sheet, top, syn)
+        else:
+            # 位置 1, 2, 3 … beside lengths over 1: the items' order, not bytes. Read again without the column, so
+            # every item is read as in an ordinary table (a date's length is said, no start is kept), and said.
+            at, en, ja = reason
+            label = _text(sheet.value(best.row, best.columns["start"]))
+            found = [make_finding("SCH110", sheet.location(at, best.columns["start"]), sheet=sheet.name,
+                                  table=table_name, field=label or "start", field_ja=label or attribute_ja("start"),
+                                  reason=en, reason_ja=ja)]
+            cols = {f: c for f, c in best.columns.items() if f != "start"}
+            items, key, _ = _read_items(sheet, best.row, best.first_data_row, cols, syn, found)
+    if layout is None:  # not a record layout after all: a date or flag has no length
+        items = [replace(i, max_length=None) if i.type in ("date", "datetime", "flag") else i for i in items]
+    findings += found
+    findings.append(make_finding("SCH106", sheet.location(best.row, 1), sheet=sheet.name, table=table_name,
+                                 items=len(items)))
+    return Table(name=table_name, items=tuple(items), key=tuple(key), file=layout)
+
+
+def _read_items(sheet: SheetData, header_row: int, first_data_row: int, cols: dict[str, int],
+                syn: HeaderSynonyms, findings: list[Finding]) -> tuple[list[Item], list[str], list[int]]:
+    """The item rows under the header (the columns ``cols``), the table's key and each item's row, with what
+    reading them found."""
     items: list[Item] = []
+    rows: list[int] = []
     key: list[str] = []
     first_at: dict[str, str] = {}
     blanks: dict[str, list[Location]] = {}
-    for r in range(best.first_data_row, sheet.max_row + 1):
+    for r in range(first_data_row, sheet.max_row + 1):
         if sheet.is_blank_row(r):
             continue
 
@@ -413,26 +450,40 @@ def _import_sheet(sheet: SheetData, syn: HeaderSynonyms, findings: list[Finding]
             continue
         first_at[name] = str(where("name" if "name" in cols else "column")).split(" ", 1)[-1]
         items.append(_item(name, r, cols, sheet, syn, findings, cell, where, blanks))
+        rows.append(r)
         if "key" in cols and _is_mark(cell("key"), syn):
             key.append(name)
     for flag, places in blanks.items():  # one finding a column: a blank flag is how most workbooks say "no"
-        label = _text(sheet.value(best.row, cols[flag]))  # the column as the workbook names it
+        label = _text(sheet.value(header_row, cols[flag]))  # the column as the workbook names it
         required = flag != "required"
         findings.append(make_finding("SCH109", places[0], sheet=sheet.name, field=label or flag,
                                      field_ja=label or attribute_ja(flag), rows=len(places),
                                      read=f"required: {'true' if required else 'false'}",
                                      read_ja=f"{'必須' if required else '必須でない'} (required: {str(required).lower()})",
                                      cells=tuple(p.cell or "" for p in places[:10]) + (("…",) if len(places) > 10 else ())))
-    top = best.row - best.rows_used + 1
-    table_name = _table_name(sheet, top, syn)
-    layout = None
-    if items and all(i.start is not None for i in items):
-        items, layout = _record_layout(items, sheet, top, syn)
-    else:  # not a record layout after all: a date or flag has no length
-        items = [replace(i, max_length=None) if i.type in ("date", "datetime", "flag") else i for i in items]
-    findings.append(make_finding("SCH106", sheet.location(best.row, 1), sheet=sheet.name, table=table_name,
-                                 items=len(items)))
-    return Table(name=table_name, items=tuple(items), key=tuple(key), file=layout)
+    return items, key, rows
+
+
+def _not_positions(items: list[Item], rows: list[int]) -> tuple[int, str, str] | None:
+    """Why the start column of ``items`` (every one has a start) holds no byte positions, as (row, en, ja), or None
+    when it does: the first item starts at 1 (or at 0, offsets), and each next one at or after where the one
+    before it ends (start + length; a gap is filler, an item without a length only has to start later). A
+    テーブル定義書 numbering its columns 1, 2, 3 … under 位置 beside lengths over 1 fails this: it is an order."""
+    first = items[0]
+    if first.start not in (0, 1):
+        return (rows[0], f"the first item {first.name} starts at {first.start}, not at 1 (or 0)",
+                f"最初の項目 {first.name} が 1(または 0)でなく {first.start} から始まります")
+    for n in range(1, len(items)):
+        before, item = items[n - 1], items[n]
+        start, previous = item.start or 0, before.start or 0
+        free = previous + (before.max_length or 1)  # the first byte after the item before
+        if start < free and before.max_length:
+            return (rows[n], f"item {item.name} starts at {start}, inside item {before.name} (bytes {previous}-{free - 1})",
+                    f"項目 {item.name} の位置 {start} が項目 {before.name} の範囲({previous}〜{free - 1} バイト目)の中です")
+        if start < free:
+            return (rows[n], f"item {item.name} starts at {start}, not after item {before.name} (at {previous})",
+                    f"項目 {item.name} の位置 {start} が項目 {before.name} の位置 {previous} より後ではありません")
+    return None
 
 
 def _record_layout(items: list[Item], sheet: SheetData, header_top: int,

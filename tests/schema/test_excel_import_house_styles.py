@@ -229,3 +229,77 @@ def test_a_bilingual_header_line_written_as_a_label_beats_a_remark_stripped_one(
     assert schema is not None
     [item] = schema.tables[0].items
     assert (item.name, item.column, item.max_length) == ("氏名", "SHIMEI", 20)
+
+
+def _positioned(path: Path, positions: list[int], lengths: list[int], *, with_date: bool = False) -> None:
+    """A sheet whose 位置 column holds ``positions`` beside 桁数 ``lengths``, written the way a DB table
+    definition numbers its columns (or a file layout gives its byte positions)."""
+    wb = Workbook()
+    s = wb.active
+    s.title = "世帯"
+    s["A1"], s["B1"] = "テーブル名", "世帯"
+    s.append([])
+    s.append(["位置", "項目名", "カラム名", "データ型", "桁数", "NOT NULL", "備考"])
+    names = [("世帯番号", "SETAI_NO"), ("世帯主氏名", "NUSHI_NAME"), ("住所", "JUSHO"), ("郵便番号", "YUBIN")]
+    for n, (position, length) in enumerate(zip(positions, lengths, strict=True)):
+        name, column = names[n]
+        s.append([position, name, column, "CHAR", length, "○", None])
+    if with_date:
+        s.append([len(positions) + 1, "異動日", "IDO_YMD", "DATE", 8, None, None])
+    wb.save(path)
+
+
+def test_a_position_column_numbering_the_columns_reads_as_an_ordinary_table(workdir: Path) -> None:
+    # 位置 1, 2, 3, 4 beside lengths 15, 60, 100, 7: the columns' order in a table definition, not byte positions.
+    _positioned(workdir / "teigi.xlsx", [1, 2, 3, 4], [15, 60, 100, 7], with_date=True)
+    result = run_cli("--lang", "en", "schema", "import", "teigi.xlsx", "-o", "t.yaml", "--format", "json")
+    findings = json.loads(result.stdout)["findings"]
+    said = [f for f in findings if f["code"] == "SCH110"]
+    assert [(f["severity"], f["location"]["text"].split(" ", 1)[-1]) for f in said] == [("warning", "世帯!A5")]
+    assert "item 世帯主氏名 starts at 2, inside item 世帯番号 (bytes 1-15)" in said[0]["message"], said
+    assert "ordinary table" in said[0]["message"]
+    # read as any other table: the date's length is said where it is written, as it is without a 位置 column
+    assert ("SCH108", "世帯!E8") in _findings(result.stdout)
+    schema, errors = load_schema(workdir / "t.yaml")
+    assert schema is not None and not [f for f in errors if f.severity == "error"], errors
+    table = schema.table("世帯")
+    assert table.file is None
+    assert [(i.name, i.start, i.length, i.max_length) for i in table.items] == [
+        ("世帯番号", None, None, 15), ("世帯主氏名", None, None, 60), ("住所", None, None, 100),
+        ("郵便番号", None, None, 7), ("異動日", None, None, None)]
+    ja = run_cli("--lang", "ja", "schema", "import", "teigi.xlsx", "-o", "t.yaml")
+    assert "位置 列は桁数と合うバイト位置ではありません" in ja.stdout and "ordinary" not in ja.stdout, ja.stdout
+
+
+def test_a_position_column_of_byte_positions_reads_as_a_fixed_width_record(workdir: Path) -> None:
+    _positioned(workdir / "layout.xlsx", [1, 11, 21], [10, 10, 10])
+    result = run_cli("--lang", "en", "schema", "import", "layout.xlsx", "-o", "l.yaml", "--format", "json")
+    assert not [f for f in json.loads(result.stdout)["findings"] if f["code"] in ("SCH110", "SCH108")]
+    schema, errors = load_schema(workdir / "l.yaml")
+    assert schema is not None and not [f for f in errors if f.severity == "error"], errors
+    table = schema.table("世帯")
+    assert table.file is not None and (table.file.format, table.file.record_length) == ("fixed", 30)
+    assert [(i.start, i.length) for i in table.items] == [(1, 10), (11, 10), (21, 10)]
+
+
+def test_byte_positions_counted_from_zero_are_read_one_more_and_said(workdir: Path) -> None:
+    # Offsets 0, 10, 22 with a gap of two bytes (filler) before the last: a layout, counted from 0.
+    _positioned(workdir / "layout.xlsx", [0, 10, 22], [10, 10, 8])
+    result = run_cli("--lang", "en", "schema", "import", "layout.xlsx", "-o", "l.yaml", "--format", "json")
+    assert ("SCH108", "世帯!A4") in _findings(result.stdout)
+    schema, _ = load_schema(workdir / "l.yaml")
+    assert schema is not None
+    table = schema.table("世帯")
+    assert table.file is not None and table.file.record_length == 30
+    assert [(i.start, i.length) for i in table.items] == [(1, 10), (11, 10), (23, 8)]
+
+
+def test_a_layout_whose_items_overlap_or_start_late_is_no_record(workdir: Path) -> None:
+    for positions, lengths, said in (([1, 11, 15], [10, 10, 10], "item 住所 starts at 15, inside item 世帯主氏名"),
+                                     ([5, 15, 25], [10, 10, 10], "the first item 世帯番号 starts at 5, not at 1")):
+        _positioned(workdir / "x.xlsx", positions, lengths)
+        result = run_cli("--lang", "en", "schema", "import", "x.xlsx", "-o", "x.yaml", "--format", "json")
+        [finding] = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "SCH110"]
+        assert said in finding["message"], finding
+        schema, _ = load_schema(workdir / "x.yaml")
+        assert schema is not None and schema.table("世帯").file is None
