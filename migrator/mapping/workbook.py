@@ -91,14 +91,22 @@ def _fold_sheet_name(name: str) -> str:
     return _SHEET_SUFFIX.sub("", folded) or folded
 
 
-def _sheet_by_folded_name(sheets: Iterable[SheetData], name: str, aliases: tuple[str, ...]) -> SheetData | None:
+def _sheet_by_folded_name(sheets: Iterable[SheetData], name: str,
+                          aliases: tuple[str, ...]) -> tuple[SheetData | None, tuple[str, ...]]:
     """The sheet whose name, folded (width, case, spaces, a leading number, a trailing 表/一覧/シート and a
-    bracketed remark), is ``name`` or one of its ``aliases``: 項目対応表, コード変換一覧, ２．外字対応表 (旧字)."""
+    bracketed remark), is ``name`` or one of its ``aliases``: 項目対応表, コード変換一覧, ２．外字対応表 (旧字).
+
+    Returned as (sheet, ()) when one sheet is it, (None, ()) when none is, and (None, candidates) when several
+    are and nothing tells which one is meant: 項目対応（住民） beside 項目対応（世帯） is two mappings in one book,
+    and taking the first would check and run the one nobody chose."""
     wanted = {_fold_sheet_name(n) for n in (name, *aliases)}
     found = [s for s in sheets if _fold_sheet_name(s.name) in wanted]
     # コード変換（廃止） beside コード変換表: the sheet whose name has no remark is the one in use.
     plain = [s for s in found if not _SHEET_REMARK.search(unicodedata.normalize("NFKC", s.name).strip())]
-    return next(iter(plain or found), None)
+    candidates = plain or found
+    if len(candidates) > 1:
+        return None, tuple(s.name for s in candidates)
+    return next(iter(candidates), None), ()
 
 
 def split_legacy(text: str | None) -> tuple[str, ...]:
@@ -169,10 +177,16 @@ def read_mapping_workbook(path: Path) -> tuple[Mapping | None, list[Finding]]:
     found = tuple(book.sheets) or "-"
     sheets: dict[str, SheetData | None] = {}
     for name, aliases in SHEETS.items():
-        sheets[name] = book.sheet(name, *aliases) or _sheet_by_folded_name(book.sheets.values(), name, aliases)
+        ambiguous: tuple[str, ...] = ()
+        sheets[name] = book.sheet(name, *aliases)
+        if sheets[name] is None:
+            sheets[name], ambiguous = _sheet_by_folded_name(book.sheets.values(), name, aliases)
+        if ambiguous:  # several sheets could be it: which one is meant is the user's to say, not ours to guess
+            reader.findings.append(make_finding("MAP018", Location(file=str(path), sheet=ambiguous[0], cell="A1"),
+                                                sheet=name, candidates=ambiguous))
         # コード変換 and 外字対応 may be absent: a code(...) with no table is then reported where it is used
         # (MAP303), and every other row is still checked.
-        if sheets[name] is None and name not in ("コード変換", "外字対応"):
+        elif sheets[name] is None and name not in ("コード変換", "外字対応"):
             reader.findings.append(make_finding("MAP001", Location(file=str(path), sheet=name), sheet=name,
                                                 found=found))
     sheet_cells = {name: Location(file=str(path), sheet=s.name, cell="A1") for name, s in sheets.items() if s}
@@ -190,7 +204,7 @@ def read_mapping_workbook(path: Path) -> tuple[Mapping | None, list[Finding]]:
     items = _items(reader, sheets["項目対応"], sheet_cells) if sheets["項目対応"] is not None else ()
     codes = _codes(reader, sheets["コード変換"]) if sheets["コード変換"] is not None else ()
     gaiji = _gaiji(reader, sheets["外字対応"]) if sheets["外字対応"] is not None else ()
-    if any(f.severity == "error" and f.code in ("MAP001", "MAP002", "MAP003", "MAP010") for f in reader.findings):
+    if any(f.severity == "error" and f.code in ("MAP001", "MAP002", "MAP003", "MAP010", "MAP018") for f in reader.findings):
         return None, reader.findings
     mapping = Mapping(**settings_from(settings), path=path, settings=settings,
                       items=items, codes=codes, gaiji=gaiji, setting_cells=setting_cells, sheet_cells=sheet_cells)

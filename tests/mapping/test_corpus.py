@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -324,3 +325,41 @@ def test_a_code_sheet_with_a_remark_does_not_stand_in_for_the_one_in_use(workdir
     run_cli("mapping", "export", str(path), "-o", "m.yaml")
     codes = yaml.safe_load((workdir / "m.yaml").read_text(encoding="utf-8"))["codes"]
     assert codes and not any(str(c["legacy"]).startswith("OLD") for c in codes)
+
+
+def _item_sheets(*titles: str) -> Callable:  # type: ignore[type-arg]
+    """The 項目対応 sheet renamed to the first of ``titles``, with a copy under each of the others, placed before
+    it, whose first transform is misspelt (MAP102 if that copy were read)."""
+    def change(wb) -> None:  # type: ignore[no-untyped-def]
+        real = wb["項目対応"]
+        for title in titles[1:]:
+            copy = wb.copy_worksheet(real)
+            copy.title = title
+            copy.cell(2, 4).value = "trim | cde(性別)"
+            wb.move_sheet(copy, offset=wb.index(real) - wb.index(copy))  # before the real one: first found
+        real.title = titles[0]
+    return change
+
+
+def test_two_item_sheets_with_remarks_are_reported_not_guessed(workdir: Path) -> None:
+    # 項目対応（住民） beside 項目対応（世帯）: both fold to 項目対応 and neither is the plain one.
+    path = _edit(workdir / "m.xlsx", SAMPLE, _item_sheets("項目対応（世帯）", "項目対応（住民）"))
+    for lang, said in (("en", "Several sheets could be the sheet '項目対応' (項目対応（住民）, 項目対応（世帯）)"),
+                       ("ja", "シート '項目対応' に当たるシートが複数あります(項目対応（住民）、項目対応（世帯）)")):
+        result = run_cli("--lang", lang, "mapping", "check", str(path), "--format", "json", expect=1)
+        findings = json.loads(result.stdout)["findings"]
+        [finding] = [f for f in findings if f["code"] == "MAP018"]
+        assert finding["severity"] == "error" and said in finding["message"], finding
+        assert finding["location"]["sheet"] == "項目対応（住民）"
+        # nothing read from a sheet nobody chose: no finding about its rows, and no missing sheet either
+        assert {f["code"] for f in findings} == {"MAP018"}, findings
+    text = run_cli("--lang", "ja", "mapping", "check", str(path), expect=1).stdout
+    assert "MAP018" in text and "Several sheets" not in text
+
+
+def test_one_item_sheet_with_a_remark_or_one_plain_among_them_is_read(workdir: Path) -> None:
+    clean = json.loads(run_cli("mapping", "check", str(SAMPLE), "--format", "json").stdout)["counts_by_code"]
+    for titles in (("項目対応（住民）",), ("項目対応表", "項目対応（旧）"), ("1．項目対応表", "項目対応（旧）", "項目対応（案）")):
+        path = _edit(workdir / "m.xlsx", SAMPLE, _item_sheets(*titles))
+        result = json.loads(run_cli("mapping", "check", str(path), "--format", "json").stdout)
+        assert result["counts_by_code"] == clean, (titles, result["counts_by_code"])
