@@ -466,13 +466,14 @@ def _read_items(sheet: SheetData, header_row: int, first_data_row: int, cols: di
 
 def _not_positions(items: list[Item], rows: list[int]) -> tuple[int, str, str] | None:
     """Why the start column of ``items`` (every one has a start) holds no byte positions, as (row, en, ja), or None
-    when it does: the first item starts at 1 (or at 0, offsets), and each next one at or after where the one
-    before it ends (start + length; a gap is filler, an item without a length only has to start later). A
-    テーブル定義書 numbering its columns 1, 2, 3 … under 位置 beside lengths over 1 fails this: it is an order."""
+    when it does: each item starts at or after where the one before it ends (start + length; a gap is filler —
+    before the first item too, a layout that leaves out a leading record type — and an item without a length
+    only has to start later). A テーブル定義書 numbering its columns 1, 2, 3 … under 位置 beside lengths over 1
+    fails this: it is an order."""
     first = items[0]
-    if first.start not in (0, 1):
-        return (rows[0], f"the first item {first.name} starts at {first.start}, not at 1 (or 0)",
-                f"最初の項目 {first.name} が 1(または 0)でなく {first.start} から始まります")
+    if (first.start or 0) < 0:
+        return (rows[0], f"the first item {first.name} starts at {first.start}, before the record",
+                f"最初の項目 {first.name} の位置 {first.start} がレコードの前です")
     for n in range(1, len(items)):
         before, item = items[n - 1], items[n]
         start, previous = item.start or 0, before.start or 0

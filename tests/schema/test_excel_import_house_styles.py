@@ -294,9 +294,21 @@ def test_byte_positions_counted_from_zero_are_read_one_more_and_said(workdir: Pa
     assert [(i.start, i.length) for i in table.items] == [(1, 10), (11, 10), (23, 8)]
 
 
-def test_a_layout_whose_items_overlap_or_start_late_is_no_record(workdir: Path) -> None:
+def test_a_layout_that_starts_after_a_leading_filler_is_a_record(workdir: Path) -> None:
+    # The first four bytes (a record type the definition leaves out) are filler, as a gap between items is.
+    _positioned(workdir / "layout.xlsx", [5, 15, 25], [10, 10, 10])
+    result = run_cli("--lang", "en", "schema", "import", "layout.xlsx", "-o", "l.yaml", "--format", "json")
+    assert "SCH110" not in {code for code, _ in _findings(result.stdout)}
+    schema, _ = load_schema(workdir / "l.yaml")
+    assert schema is not None
+    table = schema.table("世帯")
+    assert table.file is not None and table.file.record_length == 34
+    assert [(i.start, i.length) for i in table.items] == [(5, 10), (15, 10), (25, 10)]
+
+
+def test_a_layout_whose_items_overlap_is_no_record(workdir: Path) -> None:
     for positions, lengths, said in (([1, 11, 15], [10, 10, 10], "item 住所 starts at 15, inside item 世帯主氏名"),
-                                     ([5, 15, 25], [10, 10, 10], "the first item 世帯番号 starts at 5, not at 1")):
+                                     ([1, 5, 9], [10, 10, 10], "item 世帯主氏名 starts at 5, inside item 世帯番号")):
         _positioned(workdir / "x.xlsx", positions, lengths)
         result = run_cli("--lang", "en", "schema", "import", "x.xlsx", "-o", "x.yaml", "--format", "json")
         [finding] = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "SCH110"]
