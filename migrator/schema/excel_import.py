@@ -677,7 +677,7 @@ def import_workbook(path: Path, *, sheet: str | None = None, schema_id: str | No
             findings.append(make_finding("SCH062", data.location(1, 1), sheet=data.name, rows=HEADER_ROWS))
         if table is not None:
             if any(t.name == table.name for t in tables):
-                table = Table(name=f"{table.name}_{data.name}", items=table.items, key=table.key)
+                table = replace(table, name=f"{table.name}_{data.name}")  # its file layout kept
             tables.append(table)
     if not tables:
         if sheet is None:

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from migrator.schema import load_schema
 from tests.conftest import run_cli
@@ -315,3 +315,18 @@ def test_a_layout_whose_items_overlap_is_no_record(workdir: Path) -> None:
         assert said in finding["message"], finding
         schema, _ = load_schema(workdir / "x.yaml")
         assert schema is not None and schema.table("世帯").file is None
+
+
+def test_a_second_record_layout_of_the_same_table_name_keeps_its_file_layout(workdir: Path) -> None:
+    # Two sheets (this year's layout and a copy) both naming the table 世帯: the second is imported under its
+    # sheet's name, still a fixed-width record.
+    _positioned(workdir / "layout.xlsx", [1, 11, 21], [10, 10, 10])
+    wb = load_workbook(workdir / "layout.xlsx")
+    wb.copy_worksheet(wb["世帯"]).title = "世帯2"
+    wb.save(workdir / "layout.xlsx")
+    run_cli("--lang", "en", "schema", "import", "layout.xlsx", "-o", "l.yaml", "--format", "json")
+    schema, _ = load_schema(workdir / "l.yaml")
+    assert schema is not None
+    tables = {t.name: t for t in schema.tables}
+    assert sorted(tables) == ["世帯", "世帯_世帯2"]
+    assert all(t.file is not None and t.file.record_length == 30 for t in tables.values())
