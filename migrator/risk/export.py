@@ -37,7 +37,7 @@ def concern_rows(register: Register, lang: Lang = "en") -> list[list[object]]:
     """One row per concern, in the register's order."""
     return [[c.code, label(c.severity, lang), f"{c.municipality_code} {c.municipality_name}".strip(), c.area_name,
              c.system_name, c.title(lang), c.message(lang), "\n".join(e.text(lang) for e in c.evidence),
-             f"{c.owner} ({role_name(c.owner_role, lang)})", c.due] for c in register.concerns]
+             f"{c.owner} ({role_name(c.owner_role, lang)})", c.due_text(lang)] for c in register.concerns]
 
 
 def readiness_rows(register: Register, lang: Lang = "en") -> list[list[object]]:

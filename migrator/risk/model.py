@@ -80,6 +80,16 @@ class Evidence:
         return f"[{source}] {ref}: {detail}"
 
 
+DUE_NOTES: dict[str, tuple[str, str]] = {
+    "overdue": ("期限超過 ({date} までに要対応)", "overdue (action was due by {date})"),
+    "no_plan": ("算出不可: 計画なし", "cannot be derived: no plan"),
+    "not_planned": ("算出不可: 計画にないシステム", "cannot be derived: the system is not in the plan"),
+    "no_phase": ("算出不可: 該当する工程が計画にない", "cannot be derived: no such phase in the plan"),
+    "done": ("算出不可: 該当工程は完了済み", "cannot be derived: the phase is already done"),
+}
+"""How each ``Concern.due_note`` reads (ja, en)."""
+
+
 @dataclass(frozen=True)
 class Concern:
     """One concern of one system, raised by the rule of ``code``."""
@@ -99,7 +109,12 @@ class Concern:
     owner_role: str = "municipality"
     owner: str = ""
     due: dt.date | None = None
-    """The latest start of the plan task the concern threatens: resolve it before then."""
+    """The latest start of the plan task the concern threatens: resolve it before then (a task with a deadline:
+    the latest start that still meets the deadline)."""
+    due_note: str = ""
+    """Why ``due`` says more than a date or is empty: ``overdue`` (``due`` passed before the as-of day),
+    ``no_plan``, ``not_planned`` (the system has no tasks in the plan), ``no_phase`` (no task of the plan is the
+    one the rule threatens), ``done`` (that task is done). Empty when ``due`` is a date still ahead."""
     measure: float | None = None
     """How big the concern is (rejected share, late days …), to tell when it got worse."""
 
@@ -112,6 +127,13 @@ class Concern:
 
     def message(self, lang: Lang = "en") -> str:
         return self.message_ja if lang == "ja" else self.message_en
+
+    def due_text(self, lang: Lang = "en") -> str:
+        """The date to resolve by as people read it: the date, ``overdue: date`` or why there is none."""
+        if not self.due_note:
+            return self.due.isoformat() if self.due else "-"
+        ja, en = DUE_NOTES.get(self.due_note, (self.due_note, self.due_note))
+        return (ja if lang == "ja" else en).format(date=self.due.isoformat() if self.due else "-")
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -155,6 +177,7 @@ class Register:
             "scenario": self.scenario,
             "counts": self.counts(),
             "concerns": [{**c.to_dict(), "title": c.title(lang), "message": c.message(lang),
+                          "due_text": c.due_text(lang),
                           "evidence_text": [e.text(lang) for e in c.evidence]} for c in self.concerns],
             "readiness": [r.to_dict() for r in self.readiness],
         }

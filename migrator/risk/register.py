@@ -148,7 +148,8 @@ def system_facts(system: System, *, inventory: Inventory, run: RunRecord | None,
         facts.update(critical=bool(critical),
                      critical_tasks=tuple(Label(t.phase, t.phase_label("en")) for t in critical) or None,
                      slack=min(t.total_float for t in tasks), late_days=max(t.late_days for t in tasks))
-        cutover = next((t for t in tasks if t.kind == "cutover"), None)
+        planned = _tasks_of(plan, system)
+        cutover = next((t for t in tasks if _is_cutover(t, planned, plan)), None)
         if cutover is not None and cutover.start_date:
             window = plan.calendar.freeze_window(system.area_code, cutover.start_date)
             facts.update(cutover_date=cutover.start_date,
@@ -253,6 +254,90 @@ def _owner(rule: Rule, system: System, inventory: Inventory) -> str:
                 system.municipality_code)
 
 
+CLOSED = (DONE, "対象外")
+
+
+def _is_cutover(task: ScheduledTask, tasks: Sequence[ScheduledTask], plan: Plan) -> bool:
+    """Whether ``task`` is its system's cut-over: of kind ``cutover``; in a template without one, the phase due
+    by the deadline (the last such); without that either, the system's last phase (no phase of it follows)."""
+    if any(t.kind == "cutover" for t in tasks):
+        return task.kind == "cutover"
+    due = [t for t in tasks if t.deadline is not None]
+    if due:
+        return task is due[-1]
+    index = plan.index()
+    mine = {index[t.key] for t in tasks}
+    followed = {a for a, b, _rule in plan.edges if a in mine and b in mine}
+    last = [t for t in tasks if index[t.key] not in followed]
+    return bool(last) and task is last[-1]
+
+
+def _matches(name: str, task: ScheduledTask, tasks: Sequence[ScheduledTask], plan: Plan) -> bool:
+    """Whether ``task`` is the phase ``name`` of a rule's ``threatens``: by phase id when the system has a phase
+    of that id, else by what the phase is (its kind; ``cutover`` by :func:`_is_cutover`)."""
+    if any(t.phase_id == name for t in tasks):
+        return task.phase_id == name
+    if name == "cutover":
+        return _is_cutover(task, tasks, plan)
+    return task.kind == name
+
+
+def threatened_task(rule: Rule, plan: Plan | None,
+                    tasks: Sequence[ScheduledTask]) -> tuple[ScheduledTask | None, str]:
+    """The open task of a system (its ``tasks`` in plan order) that ``rule`` threatens — the first candidate of
+    ``threatens`` that names one (a kind: its earliest open task) — or ``None`` and why (a ``due_note``)."""
+    if plan is None:
+        return None, "no_plan"
+    if not tasks:
+        return None, "not_planned"
+    closed = False
+    for name in rule.threatens:
+        found = [t for t in tasks if _matches(name, t, tasks, plan)]
+        open_ = [t for t in found if t.status not in CLOSED]
+        if open_:
+            return min(open_, key=lambda t: (t.start, tasks.index(t))), ""
+        closed = closed or bool(found)
+    return None, "done" if closed else "no_phase"
+
+
+def deadline_start(plan: Plan, task: ScheduledTask) -> dt.date | None:
+    """The latest start of ``task`` that still finishes by its deadline (a cut-over: on a day it may start, not
+    in a freeze window of its area); ``None`` for a task without a deadline. Before the plan's start it is
+    counted back in business days from there."""
+    if task.deadline is None:
+        return None
+    cal = plan.calendar
+    start = cal.due_index(task.deadline) - max(task.duration, 1)
+    if task.kind == "cutover":
+        while start >= 0 and not (cal.cutover_allowed(task.area_code, task.window or "business_day", start) and all(
+                cal.freeze_window(task.area_code, cal.day(start + k)) is None for k in range(1, task.duration))):
+            start -= 1
+    if start >= 0:
+        return cal.day(start)
+    day = plan.start
+    for _ in range(-start):
+        day -= dt.timedelta(days=1)
+        while not cal.is_business_day(day):
+            day -= dt.timedelta(days=1)
+    return day
+
+
+def _due(rule: Rule, plan: Plan | None, tasks: Sequence[ScheduledTask],
+         as_of: dt.date) -> tuple[ScheduledTask | None, dt.date | None, str]:
+    """The task ``rule`` threatens, the date to resolve by and its note: the task's latest start (CPM), or for a
+    task with a deadline the latest start that still meets it when that comes first — a late cut-over's CPM
+    latest start, counted from the plan's own finish, falls after the deadline it is late for. A date before
+    ``as_of`` is ``overdue``."""
+    task, note = threatened_task(rule, plan, tasks)
+    if task is None or plan is None:
+        return None, None, note
+    due = plan.calendar.day(max(task.ls, 0))
+    by_deadline = deadline_start(plan, task)
+    if by_deadline is not None and by_deadline < due:
+        due = by_deadline
+    return task, due, "overdue" if due < as_of else ""
+
+
 def evaluate(*, inventory: Inventory, runs: Sequence[RunRecord] = (), plan: Plan | None = None,
              rules: RuleSet | None = None, as_of: dt.date, municipality: str | None = None) -> Register:
     """Build the register: every enabled rule over every system (of ``municipality`` when given)."""
@@ -271,9 +356,7 @@ def evaluate(*, inventory: Inventory, runs: Sequence[RunRecord] = (), plan: Plan
         for rule in rules.rules:
             if not rule.enabled or not all(holds(c, facts) for c in rule.when):
                 continue
-            threatened = next((t for t in tasks if t.phase_id == rule.threatens), None)
-            due = (plan.calendar.day(max(threatened.ls, 0))
-                   if plan is not None and threatened is not None and threatened.status != DONE else None)
+            threatened, due, due_note = _due(rule, plan, tasks, as_of)
             entry = spec(rule.code)
             fill = {**{f: _shown(v, f) for f, v in facts.items()}, "item": label}
             fill_ja = {**{f: _shown(v, f, "ja") for f, v in facts.items()}, "item": label}
@@ -285,7 +368,7 @@ def evaluate(*, inventory: Inventory, runs: Sequence[RunRecord] = (), plan: Plan
                 area_name=system.area_name, system_name=system.name, title_ja=entry.title_ja,
                 title_en=entry.title_en, message_ja=entry.message_ja.format(**fill_ja), message_en=entry.message_en.format(**fill),
                 evidence=_evidence(rule, system, facts, run, plan, threatened), owner_role=rule.owner,
-                owner=_owner(rule, system, inventory), due=due,
+                owner=_owner(rule, system, inventory), due=due, due_note=due_note,
                 measure=float(measure) if isinstance(measure, (int, float)) else None,
             ))
     concerns.sort(key=lambda c: (c.municipality_code, c.area_code, c.system_name, -SEVERITY_RANK[c.severity],

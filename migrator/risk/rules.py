@@ -53,8 +53,11 @@ class Rule:
     when: tuple[Condition, ...]
     evidence: tuple[str, ...] = ()
     owner: str = "municipality"
-    threatens: str | None = None
-    """The template phase id (``cutover``, ``rehearsal1`` …) whose latest start is the date to resolve by."""
+    threatens: tuple[str, ...] = ()
+    """The plan task whose latest start is the date to resolve by, as candidates tried in turn: each a phase id
+    of the template (``item_mapping`` …) or a phase kind (``rehearsal``: the system's first open rehearsal,
+    ``link_test``, ``ready``, ``cutover``: its cut-over — the phase of kind ``cutover``, else the one due by the
+    deadline, else its last phase), so a template of other phase ids finds its phases too."""
     measure: str | None = None
     severity: str | None = None
     """Overrides the catalogue's severity."""
@@ -139,7 +142,12 @@ def _rule(path: str, raw: Any, base: Rule | None) -> Rule:
             raise _fail(path, where, f"unknown fact {raw['measure']!r}", f"未知の事実 {raw['measure']!r} です")
         rule = replace(rule, measure=raw["measure"])
     if "threatens" in raw:
-        rule = replace(rule, threatens=raw["threatens"])
+        value = raw["threatens"]
+        names = [] if value is None else [value] if isinstance(value, (str, int)) else value
+        if not isinstance(names, list) or not all(isinstance(n, (str, int)) and str(n).strip() for n in names):
+            raise _fail(path, where, f"threatens is a phase id or kind, or a list of them, got {value!r}",
+                        f"threatens は工程 id か種類 (kind)、またはその一覧です: {value!r}")
+        rule = replace(rule, threatens=tuple(str(n).strip() for n in names))
     if "enabled" in raw:
         rule = replace(rule, enabled=bool(raw["enabled"]))
     return rule

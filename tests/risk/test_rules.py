@@ -182,3 +182,17 @@ def test_evidence_points_at_the_cell_of_each_field_read_and_names_it_as_the_inve
         "[検証] 実行 #7 juki-to-001 (2025-06-20): 未変換コード=4、指摘 MAP404×4"]
     (concern,) = evaluate(inventory=inventory(), runs=[RUN], plan=plan(late_days=5), as_of=AS_OF).concerns
     assert concern.evidence[0].text("ja").startswith("[計画] 計画 t: 132012/001/住民記録システム/cutover: 遅延日数=5、")
+
+
+def test_a_done_rehearsal_passes_the_due_date_to_the_next_phase_the_rule_names() -> None:
+    the_plan = plan()
+    the_plan.tasks[1].status = "完了"
+    concern = evaluate(inventory=inventory(), runs=[with_run(rows_rejected=50, rows_out=950)], plan=the_plan,
+                       as_of=AS_OF).concerns[0]
+    assert (concern.code, concern.due, concern.due_note) == ("RSK010", the_plan.calendar.day(180), "")
+    for task in the_plan.tasks:
+        task.status = "完了"
+    concern = evaluate(inventory=inventory(), runs=[with_run(rows_rejected=50, rows_out=950)], plan=the_plan,
+                       as_of=AS_OF).concerns[0]
+    assert (concern.due, concern.due_note) == (None, "done")
+    assert concern.due_text("ja") == "算出不可: 該当工程は完了済み"
