@@ -8,7 +8,9 @@ without a municipality is linked when exactly one system of the inventory has it
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from migrator.catalogue import spec
@@ -90,18 +92,49 @@ def readiness_of(system: System, run: RunRecord | None,
     )
 
 
+@dataclass
+class _PlanTasks:
+    """A plan's tasks grouped by system, and the keys of those a task of the same system follows: built once
+    per plan while a register is evaluated (a national plan has 280,000 tasks; looking them up per system was
+    quadratic)."""
+
+    plan: weakref.ref[Plan]
+    by_system: dict[tuple[str, str, str], list[ScheduledTask]]
+    followed: set[str]
+    index: dict[str, int]  # task key → position
+    preds: dict[int, list[int]]  # position → its predecessors' positions
+
+
+_PLAN_TASKS: list[_PlanTasks] = []  # the plan being evaluated (emptied when its register is built)
+
+
+def _plan_tasks(plan: Plan) -> _PlanTasks:
+    if _PLAN_TASKS and _PLAN_TASKS[0].plan() is plan:
+        return _PLAN_TASKS[0]
+    by_system: dict[tuple[str, str, str], list[ScheduledTask]] = {}
+    for t in plan.tasks:
+        by_system.setdefault((t.municipality_code, t.area_code, t.system_name), []).append(t)
+    tasks = plan.tasks
+    followed = {tasks[a].key for a, b, _rule in plan.edges
+                if (tasks[a].municipality_code, tasks[a].area_code, tasks[a].system_name)
+                == (tasks[b].municipality_code, tasks[b].area_code, tasks[b].system_name)}
+    preds: dict[int, list[int]] = {}
+    for a, b, _rule in plan.edges:
+        preds.setdefault(b, []).append(a)
+    _PLAN_TASKS[:] = [_PlanTasks(weakref.ref(plan), by_system, followed, plan.index(), preds)]
+    return _PLAN_TASKS[0]
+
+
 def _tasks_of(plan: Plan | None, system: System) -> list[ScheduledTask]:
     if plan is None:
         return []
-    return [t for t in plan.tasks if (t.municipality_code, t.area_code, t.system_name) == system.key]
+    return list(_plan_tasks(plan).by_system.get(system.key, ()))
 
 
 def _chain(plan: Plan, task: ScheduledTask, limit: int = 6) -> list[str]:
     """The tasks that drive ``task``: walk back through the predecessor that finishes last."""
-    index = plan.index()
-    preds: dict[int, list[int]] = {}
-    for a, b, _rule in plan.edges:
-        preds.setdefault(b, []).append(a)
+    known = _plan_tasks(plan)
+    index, preds = known.index, known.preds
     chain, node = [task.key], index[task.key]
     while preds.get(node) and len(chain) < limit:
         node = max(preds[node], key=lambda i: (plan.tasks[i].finish, plan.tasks[i].ef))
@@ -109,11 +142,18 @@ def _chain(plan: Plan, task: ScheduledTask, limit: int = 6) -> list[str]:
     return list(reversed(chain))
 
 
+_INTERFACES: list[tuple[weakref.ref[Inventory], dict[str, list[Any]]]] = []  # the inventory being evaluated
+
+
 def _interim_links(inventory: Inventory, system: System, markers: Sequence[str]) -> int:
+    if not (_INTERFACES and _INTERFACES[0][0]() is inventory):  # grouped once, not scanned per system
+        grouped: dict[str, list[Any]] = {}
+        for i in inventory.interfaces:
+            grouped.setdefault(i.municipality_code, []).append(i)
+        _INTERFACES[:] = [(weakref.ref(inventory), grouped)]
     ends = {system.name, system.area_name}
-    return sum(1 for i in inventory.interfaces
-               if i.municipality_code == system.municipality_code and (i.source in ends or i.target in ends)
-               and any(m in f"{i.method} {i.notes or ''}" for m in markers))
+    return sum(1 for i in _INTERFACES[0][1].get(system.municipality_code, ())
+               if (i.source in ends or i.target in ends) and any(m in f"{i.method} {i.notes or ''}" for m in markers))
 
 
 def system_facts(system: System, *, inventory: Inventory, run: RunRecord | None, plan: Plan | None,
@@ -265,10 +305,8 @@ def _is_cutover(task: ScheduledTask, tasks: Sequence[ScheduledTask], plan: Plan)
     due = [t for t in tasks if t.deadline is not None]
     if due:
         return task is due[-1]
-    index = plan.index()
-    mine = {index[t.key] for t in tasks}
-    followed = {a for a, b, _rule in plan.edges if a in mine and b in mine}
-    last = [t for t in tasks if index[t.key] not in followed]
+    followed = _plan_tasks(plan).followed
+    last = [t for t in tasks if t.key not in followed]
     return bool(last) and task is last[-1]
 
 
@@ -341,6 +379,16 @@ def _due(rule: Rule, plan: Plan | None, tasks: Sequence[ScheduledTask],
 def evaluate(*, inventory: Inventory, runs: Sequence[RunRecord] = (), plan: Plan | None = None,
              rules: RuleSet | None = None, as_of: dt.date, municipality: str | None = None) -> Register:
     """Build the register: every enabled rule over every system (of ``municipality`` when given)."""
+    try:
+        return _evaluate(inventory=inventory, runs=runs, plan=plan, rules=rules, as_of=as_of,
+                         municipality=municipality)
+    finally:
+        _PLAN_TASKS.clear()  # the plan's tasks by system are not kept past its register
+        _INTERFACES.clear()
+
+
+def _evaluate(*, inventory: Inventory, runs: Sequence[RunRecord], plan: Plan | None, rules: RuleSet | None,
+              as_of: dt.date, municipality: str | None) -> Register:
     rules = rules or load_rules()
     last = link_runs(inventory, runs)
     names = {m.code: m.name for m in inventory.municipalities}
