@@ -20,7 +20,7 @@ SHOWN = 10
 
 
 _KINDS_JA = {"interface": "連携", "system": "システム", "vendor": "ベンダー", "municipality": "団体",
-             "snapshot": "懸念点一覧の記録", "validation run": "検証の実行"}
+             "snapshot": "懸念点一覧の記録", "validation run": "検証の実行", "plan task": "計画のタスク"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,15 @@ def _system_rows(conn: Connection, where: str) -> tuple[Row, ...]:
         "SELECT s.id, m.code, s.area_code, s.name FROM system s "
         f"JOIN municipality m ON m.id = s.municipality_id WHERE {where} ORDER BY s.id"))
     return tuple(Row("system", i, f"{code} {area} {name}") for i, code, area, name in found)
+
+
+def _undo_0008(conn: Connection) -> list[Loss]:
+    found = conn.execute(text(
+        "SELECT t.id, p.scenario, t.task_key FROM plan_task t JOIN plan p ON p.id = t.plan_id "
+        "WHERE length(t.task_key) > 200 ORDER BY t.id"))
+    rows = tuple(Row("plan task", i, f"{scenario} {key}") for i, scenario, key in found)
+    return [Loss("0008", "plan_task.task_key is longer than 200 characters",
+                 "plan_task.task_key (タスクID) が 200 文字を超えています", rows, True)]
 
 
 def _undo_0007(conn: Connection) -> list[Loss]:
@@ -144,7 +153,7 @@ def _undo_0001(conn: Connection) -> list[Loss]:
 
 GUARDS: dict[str, Callable[[Connection], list[Loss]]] = {
     "0001": _undo_0001, "0002": _undo_0002, "0003": _undo_0003, "0004": _undo_0004, "0005": _undo_0005,
-    "0006": _undo_0006, "0007": _undo_0007,
+    "0006": _undo_0006, "0007": _undo_0007, "0008": _undo_0008,
 }
 """Per revision, what undoing it would lose. A revision without a guard loses nothing when undone."""
 

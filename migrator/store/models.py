@@ -200,7 +200,8 @@ class PlanTask(Base):
     __table_args__ = (UniqueConstraint("plan_id", "task_key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
-    task_key: Mapped[str] = mapped_column(String(200))
+    task_key: Mapped[str] = mapped_column(Text)
+    """municipality/area/system/phase: longer than a system name, which may have 200 characters (revision 0008)."""
     municipality_code: Mapped[str | None] = mapped_column(String(6))
     area_code: Mapped[str | None] = mapped_column(String(3))
     system_name: Mapped[str | None] = mapped_column(String(200))

@@ -342,3 +342,34 @@ def test_an_unknown_interface_end_is_reported_at_the_cell_that_names_it(workdir:
     # the 連携先 cell of the system's row, and the 連携元 cell of the list's row
     assert found == [("システム一覧", "E2", "どこにもない"), ("連携一覧", "A2", "消えたシステム")]
 
+
+
+def _one_system_workbook(path: Path, system_name: str) -> Path:
+    """A vendor's 調査票 of one municipality with one system named ``system_name``."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "システム一覧"
+    ws.append(["団体コード", "団体名", "業務", "システム名", "現行ベンダー", "移行先ベンダー", "移行予定日"])
+    ws.append(["132039", "武蔵野市", "住民基本台帳", system_name, "株式会社エーシステム", "株式会社エーシステム",
+               dt.date(2026, 1, 5)])
+    wb.save(path)
+    return path
+
+
+def test_a_system_name_as_long_as_the_inventory_accepts_is_planned_and_stored(db_url: str, workdir: Path) -> None:
+    """The inventory keeps system names of 200 characters; the task keys built from them are longer and are
+    stored on every database (PostgreSQL refused them), and undoing the revision that made that possible
+    names the tasks instead of cutting their keys."""
+    name = "住民記録" * 50
+    book = _one_system_workbook(workdir / "調査票.xlsx", name)
+    run_cli("--db", db_url, "db", "upgrade")
+    run_cli("--db", db_url, "inventory", "import", str(book))
+    run_cli("--db", db_url, "plan", "build", "--start", "2025-04-01", "--scenario", "base")
+    out = workdir / "plan.json"
+    run_cli("--db", db_url, "plan", "export", "--scenario", "base", "--format", "json", "-o", str(out))
+    keys = [t["key"] for t in json.loads(out.read_text(encoding="utf-8"))["tasks"]]
+    assert f"132039/001/{name}/cutover" in keys and all(len(k) > 200 for k in keys)
+    refused = run_cli("--db", db_url, "db", "downgrade", "0007", expect=2)
+    assert "plan_task.task_key is longer than 200 characters" in refused.stderr
+    assert f"plan task 1 (base 132039/001/{name}/" in refused.stderr
+
