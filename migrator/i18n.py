@@ -48,6 +48,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                      "{value!r} is not one of utf-8, utf-8-sig, cp932 (sjis, shift_jis, ms932)."),
     "bad_capacity": ("{value!r}: VENDOR=N の形で、N は 1 から {most} です。",
                      "{value!r}: expected VENDOR=N with N from 1 to {most}"),
+    "long_scenario": ("シナリオ名が {length} 文字です。保存できるのは {most} 文字までです。",
+                      "the scenario name has {length} characters; at most {most} can be stored"),
     "progress_rows": ("行", "rows"),
     # the demo's progress lines (migrator demo)
     "demo_store": ("データベース {db} (リビジョン {revision})", "database {db} at revision {revision}"),

@@ -25,6 +25,22 @@ if TYPE_CHECKING:
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 _SCENARIO = click.option("--scenario", "-s", default="default", show_default=True, help="Name of the plan.")
+MAX_SCENARIO = 100
+"""Characters of a scenario name the store keeps (plan.scenario)."""
+
+
+def _stored_scenario(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """A scenario name ``plan build`` can store: refused before the plan is built, on every database alike."""
+    from migrator.i18n import t
+
+    if len(value) > MAX_SCENARIO:
+        raise click.BadParameter(t("long_scenario", app().lang, length=len(value), most=MAX_SCENARIO),
+                                 param_hint="--scenario")
+    return value
+
+
+_STORED_SCENARIO = click.option("--scenario", "-s", default="default", show_default=True, help="Name of the plan.",
+                                callback=_stored_scenario)
 _FILE = InputFile()
 FINDINGS_SHOWN = 50
 """Findings ``plan build`` prints in text at most (``--format json`` gives them all)."""
@@ -58,7 +74,7 @@ def _capacities(values: tuple[str, ...]) -> dict[str, int]:
 @click.option("--start", type=_DATE, default=None, help="First day of the plan (default: today).")
 @click.option("--deadline", type=_DATE, default=None,
               help="Deadline of systems that are not 特定移行支援 (default 2026-03-31).")
-@_SCENARIO
+@_STORED_SCENARIO
 @click.option("--template", type=_FILE, default=None, help="Task template YAML (default: the shipped one).")
 @click.option("--rules", type=_FILE, default=None, help="Dependency rules YAML (default: the shipped one).")
 @click.option("--calendar", type=_FILE, default=None, help="Calendar YAML: freeze windows, 年末年始, capacity.")

@@ -373,3 +373,30 @@ def test_a_system_name_as_long_as_the_inventory_accepts_is_planned_and_stored(db
     assert "plan_task.task_key is longer than 200 characters" in refused.stderr
     assert f"plan task 1 (base 132039/001/{name}/" in refused.stderr
 
+
+def test_a_scenario_name_the_store_cannot_keep_is_refused_before_anything_is_built(db_url: str,
+                                                                                   workdir: Path) -> None:
+    book = _one_system_workbook(workdir / "調査票.xlsx", "住民記録システム")
+    run_cli("--db", db_url, "db", "upgrade")
+    run_cli("--db", db_url, "inventory", "import", str(book))
+    long = "移行計画案" * 21
+    refused = run_cli("--db", db_url, "plan", "build", "--start", "2025-04-01", "--scenario", long, expect=2)
+    assert "the scenario name has 105 characters; at most 100 can be stored" in refused.stderr
+    assert "Traceback" not in refused.stderr and "refused the change" not in refused.stderr
+    ja = run_cli("--db", db_url, "--lang", "ja", "plan", "build", "--scenario", long, expect=2)
+    assert "シナリオ名が 105 文字です。保存できるのは 100 文字までです。" in ja.stderr
+    assert "scenario name" not in ja.stderr
+    run_cli("--db", db_url, "plan", "build", "--start", "2025-04-01", "--scenario", long[:100])
+    store = open_store(db_url)
+    try:
+        with store.reader() as session:
+            assert [p["scenario"] for p in list_plans(session)] == [long[:100]]
+    finally:
+        store.close()
+
+
+def test_the_scenario_limit_is_the_width_of_the_store_column() -> None:
+    from migrator.cli.plan import MAX_SCENARIO
+    from migrator.store import models as m
+
+    assert m.Plan.scenario.property.columns[0].type.length == MAX_SCENARIO
