@@ -50,6 +50,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                      "{value!r}: expected VENDOR=N with N from 1 to {most}"),
     "long_scenario": ("シナリオ名が {length} 文字です。保存できるのは {most} 文字までです。",
                       "the scenario name has {length} characters; at most {most} can be stored"),
+    "bad_lg_code": ("{value!r} は団体コード (6 桁の数字) ではありません。",
+                    "{value!r} is not a 団体コード (six digits)."),
+    "long_system": ("システム名が {length} 文字です。記録できるのは {most} 文字までです。",
+                    "the system name has {length} characters; at most {most} can be recorded"),
     "progress_rows": ("行", "rows"),
     # the demo's progress lines (migrator demo)
     "demo_store": ("データベース {db} (リビジョン {revision})", "database {db} at revision {revision}"),

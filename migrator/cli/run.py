@@ -41,9 +41,9 @@ if TYPE_CHECKING:
               help="Read the extracts with this table of the legacy schema instead of the mapping's 現行テーブル "
                    "(the same items delivered in another physical form, e.g. fixed-width instead of CSV). "
                    "Repeatable; applies to the mappings whose legacy schema has the table.")
-@click.option("--municipality", "-m", metavar="CODE", default=None,
+@click.option("--municipality", "-m", metavar="CODE", default=None, callback=lambda _c, _p, v: _lg_code(v),
               help="団体コード of the system the run migrates (links the run to it for the risk register).")
-@click.option("--system", "system_name", metavar="NAME", default=None,
+@click.option("--system", "system_name", metavar="NAME", default=None, callback=lambda _c, _p, v: _system(v),
               help="Name of the system the run migrates, when the municipality has several of its business area.")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="Where to run: this process (local) or Apache Spark (spark; needs migrator[spark] and Java 17+).")
@@ -157,6 +157,24 @@ def _encoding(value: str | None) -> str | None:
     if canonical is None:
         raise click.BadParameter(t("bad_encoding", app().lang, value=value))
     return canonical
+
+
+MAX_SYSTEM_NAME = 200
+"""Characters of a system name the store keeps (validation_run.system_name, as system.name)."""
+
+
+def _lg_code(value: str | None) -> str | None:
+    """``--municipality`` as the run is recorded under it: a 団体コード of six digits, checked before the run."""
+    if value is not None and not (len(value) == 6 and value.isascii() and value.isdigit()):
+        raise click.BadParameter(t("bad_lg_code", app().lang, value=value))
+    return value
+
+
+def _system(value: str | None) -> str | None:
+    """``--system`` as the run is recorded under it: a name the store keeps, checked before the run."""
+    if value is not None and len(value) > MAX_SYSTEM_NAME:
+        raise click.BadParameter(t("long_system", app().lang, length=len(value), most=MAX_SYSTEM_NAME))
+    return value
 
 
 def _estimated_rows(path: Path) -> int:

@@ -245,3 +245,32 @@ def test_an_unusable_reconciliation_setting_is_told_in_each_language(tmp_path: P
         ("照合設定「平均:世帯員数」を解釈できません: 件数:項目名 か 合計:項目名 の形で書いてください",
          "Reconciliation setting 平均:世帯員数 cannot be used: write count:ITEM or sum:ITEM"),
     ]
+
+
+@pytest.mark.parametrize(("option", "value", "en", "ja"), [
+    ("--municipality", "1320123", "'1320123' is not a 団体コード (six digits).",
+     "'1320123' は団体コード (6 桁の数字) ではありません。"),
+    ("--system", "住民記録" * 51, "the system name has 204 characters; at most 200 can be recorded",
+     "システム名が 204 文字です。記録できるのは 200 文字までです。"),
+])
+def test_a_link_the_store_cannot_record_is_refused_before_the_run(db_url: str, workdir: Path, option: str,
+                                                                  value: str, en: str, ja: str) -> None:
+    """PostgreSQL refused such a run after it had written its outputs (SQLite kept it): now every database
+    refuses it alike, in the user's language, before anything is read or written."""
+    from tests.conftest import run_cli
+
+    mapping = str(DATA / "mappings" / "juki_rdb_jumin.xlsx")
+    extract = str(DATA / "sample_data" / "extracts" / "juki_rdb_clean_kojin.csv")
+    run_cli("--db", db_url, "db", "upgrade")
+    for lang, message in (("en", en), ("ja", ja)):
+        refused = run_cli("--db", db_url, "--lang", lang, "validate", mapping, extract, "--out", "run",
+                          option, value, expect=2)
+        assert message in refused.stderr and "refused the change" not in refused.stderr
+    assert not (workdir / "run").exists()
+    run_cli("--db", db_url, "validate", mapping, extract, "--out", "run", "-m", "132012", "--system", "住民記録" * 50)
+    store = open_store(db_url)
+    try:
+        with store.reader() as session:
+            assert len(list_runs(session)) == 1
+    finally:
+        store.close()
