@@ -183,6 +183,8 @@ def _md(path: Path, where: str, value: Any) -> tuple[int, int]:
 
 MAX_PHASE_DAYS = 1000
 """Business days one phase may take (about four years); more is a typing error, not a plan."""
+MAX_PHASE_NAME = 100
+"""Characters of a phase name a stored plan keeps (plan_task.phase)."""
 MAX_CAPACITY = 10_000
 """Parallel tasks of one vendor; more is a typing error (and would not fit the store's integer column)."""
 
@@ -212,6 +214,9 @@ def load_template(path: Path | None = None) -> Template:
         where = f"phases[{i}]"
         if not isinstance(raw, dict) or not raw.get("id") or not raw.get("name"):
             raise _fail(path, where, "each phase needs id and name", "各工程に id と name が必要です")
+        if len(str(raw["name"])) > MAX_PHASE_NAME:
+            raise _fail(path, f"{where}.name", f"at most {MAX_PHASE_NAME} characters, got {len(str(raw['name']))}",
+                        f"{MAX_PHASE_NAME} 文字までです ({len(str(raw['name']))} 文字あります)")
         owner, kind = raw.get("owner", "target_vendor"), raw.get("kind", "work")
         window = raw.get("window", "business_day")
         days = raw.get("days")

@@ -400,3 +400,28 @@ def test_the_scenario_limit_is_the_width_of_the_store_column() -> None:
     from migrator.store import models as m
 
     assert m.Plan.scenario.property.columns[0].type.length == MAX_SCENARIO
+
+
+def test_a_template_phase_name_the_store_cannot_keep_is_refused_before_building(db_url: str,
+                                                                                workdir: Path) -> None:
+    """A phase name longer than plan_task.phase keeps was refused by PostgreSQL after the plan was built (SQLite
+    stored it); the template is now refused where it says so, on every database."""
+    from migrator.planning.config import MAX_PHASE_NAME
+    from migrator.store import models as m
+
+    assert m.PlanTask.phase.property.columns[0].type.length == MAX_PHASE_NAME
+    template = workdir / "工程表.yaml"
+    template.write_text("phases:\n  - {id: spec, name: " + "抽出仕様の確定" * 15 + ", days: 10}\n"
+                        "  - {id: cutover, name: 本番移行, days: 1, kind: cutover, due: true}\n", encoding="utf-8")
+    book = _one_system_workbook(workdir / "調査票.xlsx", "住民記録システム")
+    run_cli("--db", db_url, "db", "upgrade")
+    run_cli("--db", db_url, "inventory", "import", str(book))
+    refused = run_cli("--db", db_url, "plan", "build", "--start", "2025-04-01", "--template", str(template), expect=2)
+    assert "phases[0].name: at most 100 characters, got 105" in refused.stderr
+    assert "refused the change" not in refused.stderr
+    store = open_store(db_url)
+    try:
+        with store.reader() as session:
+            assert list_plans(session) == []
+    finally:
+        store.close()
