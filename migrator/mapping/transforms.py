@@ -40,6 +40,10 @@ class Param:
     default: Any = None
     choices: tuple[str, ...] = ()
     variadic: bool = False
+    # The range of an ``int``: a width, length or index beyond it is a typo, and would otherwise fail in the
+    # run (a negative length) or build a value per row of that many characters (pad(1000000000)).
+    minimum: int = -10_000
+    maximum: int = 10_000
 
 
 @dataclass(frozen=True)
@@ -205,7 +209,7 @@ def code_part(value: str, part: int | None) -> str:
     if part is None:
         return value
     parts = value.split(CODE_PARTS)
-    return parts[part - 1].strip() if part <= len(parts) else ""
+    return parts[part - 1].strip() if 1 <= part <= len(parts) else ""
 
 
 def _code(env: Env, e: pl.Expr, a: dict[str, Any]) -> pl.Expr:
@@ -483,14 +487,14 @@ _REGISTRY: tuple[Transform, ...] = (
               _checkdigit, issues=("MAP413", "MAP414", "MAP415", "MAP407")),
     Transform("pad", "Pad on the left (or side=right) to width with a one-character fill (default \"0\"); "
               "empty values stay empty.", "指定の桁数まで左(side=right なら右)を埋める。空の値は空のまま。",
-              'pad(15, "0")', (Param("width", "int", "target width"),
+              'pad(15, "0")', (Param("width", "int", "target width", minimum=0, maximum=1_000),
                                Param("char", "text", "fill character", required=False, default="0"),
                                Param("side", "choice", "left or right", required=False, default="left",
                                      choices=("left", "right"))),
               TEXT_KINDS, "same", _pad, length=lambda env, n, a: _max(n, a["width"]) if n is not None else None),
     Transform("substr", "Characters from start (0-based), length of them (default: to the end).",
               "start 文字目(0始まり)から length 文字を取り出す。", "substr(0, 7)",
-              (Param("start", "int", "0-based start"), Param("length", "int", "number of characters", required=False)),
+              (Param("start", "int", "0-based start"), Param("length", "int", "number of characters", required=False, minimum=0)),
               TEXT_KINDS, "same", lambda env, e, a: e.str.slice(a["start"], a["length"]), length=_substr_len),
     Transform("replace", "Replace every occurrence of a literal text.", "文字列をすべて置き換える。", 'replace("-", "")',
               (Param("old", "text", "text to find"), Param("new", "text", "replacement")), TEXT_KINDS, "same",
@@ -502,7 +506,7 @@ _REGISTRY: tuple[Transform, ...] = (
               "正規表現のグループに合う部分を取り出す。合わない値は空にして報告する(MAP409)。",
               'extract("^(東京都|北海道|(?:京都|大阪)府|.{2,3}県)")',
               (Param("pattern", "text", "regular expression"),
-               Param("group", "int", "group number", required=False, default=1)), TEXT_KINDS, "text", _extract,
+               Param("group", "int", "group number", required=False, default=1, minimum=0)), TEXT_KINDS, "text", _extract,
               length=_extract_len, issues=("MAP409",), memo=True),
     Transform("split", "Split on a separator and keep part index (0-based); split(item, sep, index) splits "
               "another legacy item.", "区切り文字で分け、index 番目(0始まり)を取る。split(項目, 区切り, 番号) は別の現行項目を分ける。",
@@ -635,6 +639,7 @@ def bind(transform: Transform, args: tuple[Arg, ...], pos: int) -> tuple[dict[st
             bound[param.name] = _convert(param, value, errors)
     if transform.name == "code" and bound.get("part") is not None and int(bound["part"]) < 1:
         errors.append(ArgError("part counts from 1", "part は 1 から数えます", pos))
+        bound["part"] = None  # not also a table of several values that the mapping takes "parts up to 0" of
     if transform.name == "pad" and bound.get("char") is not None and len(str(bound["char"])) != 1:
         errors.append(ArgError("the fill character must be exactly one character", "埋める文字は1文字にしてください", pos))
     if transform.name == "extract" and isinstance(bound.get("pattern"), str):
@@ -659,7 +664,14 @@ def _convert(param: Param, arg: Arg, errors: list[ArgError]) -> Any:
             errors.append(ArgError(f"{param.name} must be a whole number, not {shorten(arg.value)!r}",
                                    f"{param.name} は整数にしてください('{shorten(arg.value)}')", arg.pos))
             return None
-        return int(arg.value)
+        number = int(arg.value)
+        if not param.minimum <= number <= param.maximum:
+            errors.append(ArgError(
+                f"{param.name} must be from {param.minimum} to {param.maximum}, not {shorten(arg.value)!r}",
+                f"{param.name} は {param.minimum} から {param.maximum} までの整数にしてください('{shorten(arg.value)}')",
+                arg.pos))
+            return None
+        return number
     if param.kind == "choice":
         if arg.value not in param.choices:
             errors.append(ArgError(f"{param.name} must be one of {', '.join(param.choices)}, not {shorten(arg.value)!r}",

@@ -1,0 +1,43 @@
+"""Hostile contents of a sound mapping workbook: each is a finding at its sheet!cell, never an internal error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.hostile import builders as b
+from tests.hostile.conftest import refused
+
+
+def _with_cell(folder: Path, sheet: str, cell: str, value: str) -> Path:
+    wb = openpyxl.load_workbook(b.MAPPING_XLSX)
+    wb[sheet][cell] = value
+    wb.save(folder / "m.xlsx")
+    return Path("m.xlsx")  # relative (the test runs in folder): the location column shows it whole
+
+
+# A number out of range would fail inside the run (a negative width or length) or build a value of that many
+# characters on every row (pad(1000000000)): the check says so at the cell, and the run stops before reading.
+@pytest.mark.parametrize(("cell", "transform", "words"), [
+    ("D2", "pad(1000000000)", "pad: width must be from 0 to 1000, not '1000000000'"),
+    ("D2", "pad(-3)", "pad: width must be from 0 to 1000, not '-3'"),
+    ("D2", "substr(0, length=-1)", "substr: length must be from 0 to 10000, not '-1'"),
+    ("D2", "substr(99999999999999999999999)", "substr: start must be from -10000 to 10000"),
+    ("D2", 'extract("(0+)", group=-1)', "extract: group must be from 0 to 10000, not '-1'"),
+    ("D4", "trim | code(住民区分, part=-1)", "code: part counts from 1"),
+])
+@pytest.mark.parametrize("command", ["check", "validate"])
+def test_a_number_out_of_range_is_an_argument_error(workdir: Path, cell: str, transform: str, words: str,
+                                                    command: str) -> None:
+    path = _with_cell(workdir, "項目対応", cell, transform)
+    args = (["mapping", "check", str(path)] if command == "check"
+            else ["validate", str(path), str(b.EXTRACT_CSV), "--out", "out"])
+    refused(*args, code="MAP103", places=(f"{path} 項目対応!{cell}", words), exit=1)
+
+
+def test_a_number_out_of_range_is_said_in_japanese(workdir: Path) -> None:
+    path = _with_cell(workdir, "項目対応", "D2", "pad(-3)")
+    refused("--lang", "ja", "mapping", "check", str(path), code="MAP103",
+            places=("項目対応!D2", "width は 0 から 1000 までの整数にしてください('-3')"), exit=1)
