@@ -376,6 +376,14 @@ def gaiji_table(mapping: Mapping) -> tuple[jp.GaijiTable, list[Finding]]:
             continue
         if key == value:
             findings.append(make_finding("MAP017", entry.place("standard"), value=jp.codepoints(key)))
+        elif jp.pua_chars(value):
+            # A 外字 mapped to another 外字 replaces one vendor character by another: every row holding it would
+            # still be rejected (MAP406), or written with a private-use character under 外字方針 = 残す.
+            pua = jp.codepoints("".join(jp.pua_chars(value)))
+            findings.append(make_finding(
+                "MAP008", entry.place("standard"),
+                reason=f"the standard character {pua} is itself a private-use 外字 (map it to a standard character)",
+                reason_ja=f"標準文字 {pua} も私用領域の外字です(標準の文字に対応付けてください)"))
         characters = _GRAPHEME_TAIL.sub("", value)
         if len(characters) > 1:
             findings.append(make_finding("MAP016", entry.place("standard"), value=jp.codepoints(key),

@@ -41,3 +41,16 @@ def test_a_number_out_of_range_is_said_in_japanese(workdir: Path) -> None:
     path = _with_cell(workdir, "項目対応", "D2", "pad(-3)")
     refused("--lang", "ja", "mapping", "check", str(path), code="MAP103",
             places=("項目対応!D2", "width は 0 から 1000 までの整数にしてください('-3')"), exit=1)
+
+
+def test_a_gaiji_mapped_to_another_gaiji_is_an_error_at_its_cell(workdir: Path) -> None:
+    wb = openpyxl.load_workbook(b.MAPPING_XLSX)
+    ws = wb["外字対応"]
+    ws["A2"], ws["B2"] = "\ue002", "\ue003"  # one vendor character for another
+    ws["A3"], ws["B3"] = "U+E010", "髙"
+    wb.save(workdir / "m.xlsx")
+    res = refused("mapping", "check", "m.xlsx", code="MAP008", exit=1,
+                  places=("外字対応!B2", "the standard character U+E003 is itself a private-use 外字"))
+    assert "外字対応!A3" not in res.stdout and "外字対応!B3" not in res.stdout
+    refused("--lang", "ja", "mapping", "check", "m.xlsx", code="MAP008", exit=1,
+            places=("外字対応!B2", "標準文字 U+E003 も私用領域の外字です"))
