@@ -38,6 +38,7 @@ ROW = "__row"
 LINE = "__line"
 DEFAULT_BATCH = 100_000
 MAX_EXAMPLES = 5
+UNKNOWN_COLUMNS_NAMED = 20  # columns not in the layout named one by one (DAT007); the rest are one DAT019
 _TRAILER_FIRST = re.compile(r"^(9+|T|TRL|TRAILER|END|EOF|E)$", re.IGNORECASE)
 _PAD = " \u3000"
 
@@ -480,10 +481,13 @@ class ExtractReader:
             else:
                 used.add(found)
             idx.append(found)
-        for i, c in enumerate(cells):
-            if i not in used and where.get(c) == i:
-                self.extra_findings.append(make_finding("DAT007", Location(file=str(self.path), line=line),
-                                                        column=c))
+        unknown = [c for i, c in enumerate(cells) if i not in used and where.get(c) == i]
+        for c in unknown[:UNKNOWN_COLUMNS_NAMED]:
+            self.extra_findings.append(make_finding("DAT007", Location(file=str(self.path), line=line), column=c))
+        if len(unknown) > UNKNOWN_COLUMNS_NAMED:  # 10,000 columns are one finding more, not 10,000 lines
+            rest = unknown[UNKNOWN_COLUMNS_NAMED:]
+            self.extra_findings.append(make_finding("DAT019", Location(file=str(self.path), line=line),
+                                                    more=f"{len(rest):,}", first=rest[0], last=rest[-1]))
         return list(self.table.item_names), idx
 
     def _bind_positions(self, width: int, line: int) -> list[int | None]:

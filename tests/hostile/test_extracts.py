@@ -45,3 +45,16 @@ def test_nul_bytes_in_a_cp932_extract_are_not_utf16(workdir: Path) -> None:
     path = b.text_file(workdir, "nul.csv", (TEXT.replace("佐藤", "佐\x00藤", 1)).encode("cp932"))
     res = refused(*_run(path), code="summary", exit=None)
     assert res.exit_code in (0, 1) and "DAT014" not in res.stderr
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "9,980 more columns (X20 to X9999) are not in the legacy layout either"),
+    ("ja", "ほかに 9,980 列 (X20 〜 X9999) も現行レイアウトにありません"),
+])
+def test_ten_thousand_unknown_columns_are_a_few_findings(workdir: Path, lang: str, words: str) -> None:
+    header, *rows = LINES
+    extra = "".join(f",X{i}" for i in range(10_000))
+    text = "\n".join([header + extra, *(r + "," * 10_000 for r in rows)]) + "\n"
+    path = b.text_file(workdir, "wide.csv", text)
+    res = refused("--lang", lang, *_run(path), code="DAT019", exit=None, places=(f"{path}:1", words))
+    assert res.stdout.count("DAT007") == 20 and "X19" in res.stdout and "Column X20 " not in res.stdout
