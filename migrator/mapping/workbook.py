@@ -119,6 +119,12 @@ def split_legacy(text: str | None) -> tuple[str, ...]:
     return tuple(p.strip() for p in parts if p.strip())
 
 
+# The error values a formula cell can hold (#REF! after a deleted row or sheet, #N/A from a failed VLOOKUP …):
+# no item name, transform, code or setting is one, and read as text each would be checked as if typed.
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+
+
 class _Reader:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -131,6 +137,9 @@ class _Reader:
         loc = sheet.location(row, col)
         if isinstance(value, Formula):
             self.findings.append(make_finding("MAP004", loc, formula=value.text))
+            return None, loc
+        if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+            self.findings.append(make_finding("MAP019", loc, value=value.strip()))
             return None, loc
         return value, loc
 

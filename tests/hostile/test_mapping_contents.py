@@ -54,3 +54,16 @@ def test_a_gaiji_mapped_to_another_gaiji_is_an_error_at_its_cell(workdir: Path) 
     assert "外字対応!A3" not in res.stdout and "外字対応!B3" not in res.stdout
     refused("--lang", "ja", "mapping", "check", "m.xlsx", code="MAP008", exit=1,
             places=("外字対応!B2", "標準文字 U+E003 も私用領域の外字です"))
+
+
+def test_cells_holding_excel_errors_are_named_at_their_cells(workdir: Path) -> None:
+    wb = openpyxl.load_workbook(b.MAPPING_XLSX)
+    for sheet, cell, error in (("項目対応", "D2", "#REF!"), ("項目対応", "C3", "#N/A"), ("コード変換", "B2", "#DIV/0!")):
+        wb[sheet][cell].value = error
+        wb[sheet][cell].data_type = "e"  # as Excel saves a formula whose result is an error
+    wb.save(workdir / "m.xlsx")
+    res = refused("mapping", "check", "m.xlsx", code="MAP019", exit=1,
+                  places=("項目対応!D2", "the Excel error #REF!", "項目対応!C3", "#N/A", "コード変換!B2", "#DIV/0!"))
+    assert "There is no transform" not in res.stdout and "Legacy item #N/A" not in res.stdout
+    refused("--lang", "ja", "mapping", "check", "m.xlsx", code="MAP019", exit=1,
+            places=("項目対応!D2", "セルが Excel のエラー値 #REF! です"))
