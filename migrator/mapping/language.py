@@ -19,6 +19,10 @@ from dataclasses import dataclass
 from migrator.i18n import shorten
 
 _SPECIAL = set('|(),="\'')
+# Each step wraps the expression of the one before: thousands of steps (a cell of `trim | trim | …`) build an
+# expression so deep that the run takes gigabytes and then crashes. Real pipes have a handful of steps.
+MAX_STEPS = 50
+MAX_ARGS = 200  # likewise the arguments of one step: concat() of 20,000 items took gigabytes
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,9 @@ def parse_pipe(text: str) -> Pipe:
                                                        "'(' が閉じていません")
                         raise TransformSyntaxError(text, tok.pos, f"expected an argument, found {shorten(tok.text)!r}",
                                                    f"引数が必要ですが '{shorten(tok.text)}' があります")
+                    if len(args) == MAX_ARGS:
+                        raise TransformSyntaxError(text, tok.pos, f"a step takes at most {MAX_ARGS} arguments",
+                                                   f"引数は {MAX_ARGS} 個までです")
                     args.append(Arg(tok.text, tok.kind == "string", arg_name, tok.pos))
                     k += 1
                     tok = toks[k]
@@ -167,6 +174,9 @@ def parse_pipe(text: str) -> Pipe:
                                                    "'(' が閉じていません")
                     raise TransformSyntaxError(text, tok.pos, f"expected ',' or ')', found {shorten(tok.text)!r}",
                                                f"',' か ')' が必要ですが '{shorten(tok.text)}' があります")
+        if len(steps) == MAX_STEPS:
+            raise TransformSyntaxError(text, name.pos, f"a pipe holds at most {MAX_STEPS} steps",
+                                       f"変換は {MAX_STEPS} 段までです")
         steps.append(Step(name.text, tuple(args), name.pos, has_parens))
         tok = toks[k]
         if tok.kind == "end":

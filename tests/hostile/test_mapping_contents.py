@@ -67,3 +67,24 @@ def test_cells_holding_excel_errors_are_named_at_their_cells(workdir: Path) -> N
     assert "There is no transform" not in res.stdout and "Legacy item #N/A" not in res.stdout
     refused("--lang", "ja", "mapping", "check", "m.xlsx", code="MAP019", exit=1,
             places=("項目対応!D2", "セルが Excel のエラー値 #REF! です"))
+
+
+# A pipe of thousands of steps still fits in one cell (32,767 characters); the run built an expression so deep
+# it took gigabytes and crashed the process. Fifty steps and 200 arguments are far beyond any real 変換.
+@pytest.mark.parametrize(("transform", "words"), [
+    ("trim|" * 4000 + "trim", "character 251: a pipe holds at most 50 steps"),
+    ("concat(" + ", ".join(["宛名番号"] * 5000) + ")", "a step takes at most 200 arguments"),
+])
+@pytest.mark.parametrize("command", ["check", "validate"])
+def test_a_pipe_too_long_to_run_is_a_syntax_error(workdir: Path, transform: str, words: str, command: str) -> None:
+    path = _with_cell(workdir, "項目対応", "D2", transform)
+    args = (["mapping", "check", str(path)] if command == "check"
+            else ["validate", str(path), str(b.EXTRACT_CSV), "--out", "out"])
+    refused(*args, code="MAP101", places=(f"{path} 項目対応!D2", words), exit=1)
+    assert not (workdir / "out" / "juki-rdb-to-001-jumin.csv").exists()
+
+
+def test_a_pipe_too_long_is_said_in_japanese(workdir: Path) -> None:
+    path = _with_cell(workdir, "項目対応", "D2", "trim | " * 60 + "trim")
+    refused("--lang", "ja", "mapping", "check", str(path), code="MAP101", exit=1,
+            places=("項目対応!D2", "変換は 50 段までです"))
