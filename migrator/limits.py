@@ -139,10 +139,10 @@ def how_to_raise(name: str) -> str:
     return f"--limit {name}=N / {ENV_PREFIX}{name.upper()}=N"
 
 
-def exceeded(name: str, location: Location, *, actual: object) -> InputError:
-    """The located input error for ``name`` exceeded at ``location``."""
+def exceeded(name: str, location: Location, *, actual: object, actual_ja: object = None) -> InputError:
+    """The located input error for ``name`` exceeded at ``location`` (``actual`` said in each language)."""
     return InputError.of("CORE105", location, name=name, limit=getattr(current(), name), actual=actual,
-                         how=how_to_raise(name))
+                         actual_ja=actual if actual_ja is None else actual_ja, how=how_to_raise(name))
 
 
 def check_input_file(path: Path | str, kind: FileKind = "text") -> Path:

@@ -154,11 +154,13 @@ def _scan(path: Path, loc: Location) -> bool:
                                     limit=getattr(lim, name), how=limits.how_to_raise(name))
             total += info.file_size
             if total > lim.xlsx_total_bytes:
-                raise limits.exceeded("xlsx_total_bytes", loc, actual=f"{total} bytes unpacked")
+                raise limits.exceeded("xlsx_total_bytes", loc, actual=f"{total} bytes unpacked",
+                                      actual_ja=f"展開すると {total} バイト")
         for info in infos:
             if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
                 continue
             rows = max_row = max_col = 0
+            far = ""  # the cell of the last row: a stray one (typed after Ctrl+↓) stretches the sheet alone
             tail = b""
             try:
                 with archive.open(info) as fh:
@@ -175,17 +177,25 @@ def _scan(path: Path, loc: Location) -> bool:
                             c, r = _column_number(col), int(row)
                             if c > _MAX_COL or r > _MAX_ROW:
                                 raise InputError.of("CORE107", loc, cell=(col + row).decode("ascii"))
+                            if r > max_row:
+                                far = (col + row).decode("ascii")
                             max_row, max_col = max(max_row, r), max(max_col, c)
                         if cells > lim.xlsx_cells:
-                            raise limits.exceeded("xlsx_cells", loc, actual=f"more than {lim.xlsx_cells} cells")
+                            raise limits.exceeded("xlsx_cells", loc, actual=f"more than {lim.xlsx_cells} cells",
+                                                  actual_ja=f"{lim.xlsx_cells} セルを超えます")
                         if rows > lim.xlsx_rows:
-                            raise limits.exceeded("xlsx_rows", loc, actual=f"more than {lim.xlsx_rows} rows")
+                            raise limits.exceeded("xlsx_rows", loc, actual=f"more than {lim.xlsx_rows} rows",
+                                                  actual_ja=f"{lim.xlsx_rows} 行を超えます")
             except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
                 raise InputError.of("CORE110", loc) from exc
             # The sheet is read into a dense grid: a few cells spread over a huge range would fill it.
             if max_row * max_col > 4 * lim.xlsx_cells:
-                raise limits.exceeded("xlsx_cells", loc,
-                                      actual=f"{info.filename} spans {max_row} rows x {max_col} columns")
+                raise limits.exceeded(
+                    "xlsx_cells", loc,
+                    actual=f"{info.filename} spans {max_row} rows x {max_col} columns, down to its cell {far}; "
+                           f"if that cell is stray, delete it",
+                    actual_ja=f"{info.filename} が {max_row} 行 x {max_col} 列に広がっています (最後はセル {far})。"
+                              f"このセルが不要なら削除してください")
     return formulas
 
 

@@ -88,3 +88,13 @@ def test_a_pipe_too_long_is_said_in_japanese(workdir: Path) -> None:
     path = _with_cell(workdir, "項目対応", "D2", "trim | " * 60 + "trim")
     refused("--lang", "ja", "mapping", "check", str(path), code="MAP101", exit=1,
             places=("項目対応!D2", "変換は 50 段までです"))
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "spans 1048576 rows x 6 columns, down to its cell F1048576; if that cell is stray, delete it"),
+    ("ja", "1048576 行 x 6 列に広がっています (最後はセル F1048576)。このセルが不要なら削除してください"),
+])
+def test_one_stray_cell_on_the_last_row_is_named(workdir: Path, lang: str, words: str) -> None:
+    path = _with_cell(workdir, "項目対応", "F1048576", "x")
+    res = refused("--lang", lang, "mapping", "check", str(path), code="CORE105", places=(str(path), words))
+    assert ("spans" in res.stderr) == (lang == "en")
