@@ -312,11 +312,21 @@ class ExtractReader:
                              schema={f"f{i}": pl.String for i in range(expected)}, raise_if_empty=False)
         if parsed.height != lines:  # the parser read the lines otherwise than counted: leave it to Python
             return None, 0
+        header = state.header if state.header is not None or not self.header or state.expected is not None \
+            else ["" if v is None else v for v in parsed.row(0)]
+        if header is not None and len(header) == expected:
+            again = parsed.select(pl.all_horizontal(*[pl.col(f"f{i}").fill_null("") == h
+                                                      for i, h in enumerate(header)]))
+            hits = np.flatnonzero(again.to_series().to_numpy())
+            hits = hits[hits > 0] if state.header is None else hits
+            if len(hits):  # the header again (files joined with their headers): the exact path reports it
+                return None, int(hits[0])
         first_line = line0 + 1
         if state.expected is None:
             record = ["" if v is None else v for v in parsed.row(0)]
             if self.header:
                 state.names, state.mapping_idx = self._bind_header(record, first_line)
+                state.header, state.header_line = record, first_line
             else:
                 state.names = [f"column{i + 1}" for i in range(expected)] if self.table is None else state.names
                 state.mapping_idx = self._bind_positions(expected, first_line)
@@ -428,6 +438,10 @@ class ExtractReader:
         if state.expected is None and self.header:
             state.names, state.mapping_idx = self._bind_header(record, line)
             state.expected = len(record)
+            state.header, state.header_line = list(record), line
+            return
+        if state.header is not None and record == state.header:
+            self.issues.add("DAT020", line, None, first=state.header_line)
             return
         if state.expected is None:
             state.expected = len(record)
@@ -855,6 +869,8 @@ class _CsvState:
     hint: tuple[str, str] | None = None  # DAT001's hint (English, Japanese), looked for once
     bad_lines: dict[int, str] = field(default_factory=dict)  # undecodable lines → their first bad bytes
     long_lines: dict[int, int] = field(default_factory=dict)  # lines over ``line_cap()`` → their length in bytes
+    header: list[str] | None = None  # the header record, and its line: one seen again is not a record
+    header_line: int = 0
     offset: int = 0  # where the exact path stopped: byte offset …
     line: int = 0  # … and physical lines before it
 

@@ -58,3 +58,16 @@ def test_ten_thousand_unknown_columns_are_a_few_findings(workdir: Path, lang: st
     path = b.text_file(workdir, "wide.csv", text)
     res = refused("--lang", lang, *_run(path), code="DAT019", exit=None, places=(f"{path}:1", words))
     assert res.stdout.count("DAT007") == 20 and "X19" in res.stdout and "Column X20 " not in res.stdout
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "The header row (line 1) appears again"),
+    ("ja", "見出し行 (1 行目)"),
+])
+def test_a_header_repeated_mid_file_is_said_once_not_per_column(workdir: Path, lang: str, words: str) -> None:
+    header, *rows = LINES
+    text = "\r\n".join([header, *rows[:5], header, *rows[5:], header, *rows[:3]]) + "\r\n"  # three files joined
+    path = b.text_file(workdir, "joined.csv", text)
+    res = refused("--lang", lang, *_run(path), code="DAT020", exit=None, places=(f"{path}:7", words))
+    assert "DAT106" not in res.stdout and "DAT102" not in res.stdout
+    assert f"{path}:" + str(len(rows) + 3) in res.stdout or "×2" in res.stdout
