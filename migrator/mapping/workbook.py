@@ -13,6 +13,7 @@ from migrator.excel import (
     Formula,
     SheetData,
     SheetSpec,
+    cell_ref,
     find_header,
     normalize_header,
     read_workbook,
@@ -220,6 +221,19 @@ def read_mapping_workbook(path: Path) -> tuple[Mapping | None, list[Finding]]:
     return mapping, reader.findings
 
 
+def _merged_header(reader: _Reader, sheet: SheetData, rows: range) -> None:
+    """Where no header (or not every column) was found: name each merged range over those rows, which
+    hides the column names typed under it (a title or header merged across the columns)."""
+    ends: dict[tuple[int, int], tuple[int, int]] = {}
+    for (r, c), origin in sheet.merged_origin.items():
+        if r in rows or origin[0] in rows:
+            end = ends.get(origin, origin)
+            ends[origin] = (max(end[0], r), max(end[1], c))
+    for (r, c), (r2, c2) in sorted(ends.items()):
+        reader.findings.append(make_finding("MAP021", sheet.location(r, c),
+                                            cells=f"{cell_ref(r, c)}:{cell_ref(r2, c2)}"))
+
+
 def _header(reader: _Reader, sheet: SheetData, synonyms: dict[str, list[str]], required: list[str],
             labels: dict[str, str]) -> tuple[int, dict[str, int]] | None:
     match = find_header(sheet, synonyms, max_rows=30, two_row=False)
@@ -227,12 +241,14 @@ def _header(reader: _Reader, sheet: SheetData, synonyms: dict[str, list[str]], r
         wanted = " / ".join(labels[k] for k in required)
         reader.findings.append(make_finding("MAP002", Location(file=str(reader.path), sheet=sheet.name, cell="A1"),
                                             sheet=sheet.name, required=wanted))
+        _merged_header(reader, sheet, range(1, 31))
         return None
     missing = [k for k in required if k not in match.columns]
     for key in missing:
         reader.findings.append(make_finding("MAP010", sheet.location(match.row, 1), sheet=sheet.name,
                                             column=labels[key]))
     if missing:
+        _merged_header(reader, sheet, range(match.row, match.row + 1))
         return None
     reader.merged(sheet, match.row + 1, match.columns)
     return match.row, match.columns

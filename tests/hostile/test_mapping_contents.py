@@ -98,3 +98,18 @@ def test_one_stray_cell_on_the_last_row_is_named(workdir: Path, lang: str, words
     path = _with_cell(workdir, "項目対応", "F1048576", "x")
     res = refused("--lang", lang, "mapping", "check", str(path), code="CORE105", places=(str(path), words))
     assert ("spans" in res.stderr) == (lang == "en")
+
+
+@pytest.mark.parametrize(("merge", "code", "lang", "words"), [
+    ("A1:F1", "MAP002", "en", "The cells A1:F1 around the header are merged"),
+    ("B1:C1", "MAP010", "en", "The cells B1:C1 around the header are merged"),
+    ("B1:C1", "MAP010", "ja", "見出しのあたりのセル B1:C1 が結合されています"),
+])
+def test_a_header_merged_across_its_columns_is_named(workdir: Path, merge: str, code: str, lang: str,
+                                                     words: str) -> None:
+    wb = openpyxl.load_workbook(b.MAPPING_XLSX)
+    wb["項目対応"].merge_cells(merge)
+    wb.save(workdir / "m.xlsx")
+    res = refused("--lang", lang, "mapping", "check", "m.xlsx", code="MAP021", exit=1,
+                  places=(f"項目対応!{merge.split(':')[0]}", words))
+    assert code in res.stdout
