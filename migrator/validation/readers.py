@@ -314,7 +314,9 @@ class ExtractReader:
             return None, 0
         header = state.header if state.header is not None or not self.header or state.expected is not None \
             else ["" if v is None else v for v in parsed.row(0)]
-        if header is not None and len(header) == expected:
+        if header is not None and len(header) == expected and bool(
+                parsed.select((pl.col("f0").fill_null("") == header[0]).any()).item()):
+            # Only a block whose first column holds the header's first cell is compared column by column.
             again = parsed.select(pl.all_horizontal(*[pl.col(f"f{i}").fill_null("") == h
                                                       for i, h in enumerate(header)]))
             hits = np.flatnonzero(again.to_series().to_numpy())
