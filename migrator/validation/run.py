@@ -219,38 +219,41 @@ class _TableRunner:
         finally:
             complete = False
             try:
-                # Unreadable records are rejects too (with their line and code), so counts reconcile.
-                bad = self.reader.issues.bad_rows
-                self.engine.rows_rejected += len(bad)
-                if bad and self.rejects is not None and not failed:
-                    self._write_rejects(pl.DataFrame({ROW: [b[0] for b in bad], LINE: [b[1] for b in bad]},
-                                                     schema={ROW: pl.Int64, LINE: pl.Int64}).with_columns(
-                        *[pl.lit(None, dtype=pl.String).alias(k) for k in self.engine.reject_columns()],
-                        pl.Series("codes", [b[2] for b in bad], dtype=pl.String),
-                        pl.lit("", dtype=pl.String).alias("items")))
-            except BaseException:
-                failed = True  # an earlier write's error raised here, or an interrupt: the run failed all the same
-                raise
-            finally:
-                self.batches.close()
-                written = False  # every write given to the writer thread done without an error
                 try:
-                    if self._sink is not None:
-                        self._sink.close(check=not failed)
-                    written = not failed
+                    # Unreadable records are rejects too (with their line and code), so counts reconcile.
+                    bad = self.reader.issues.bad_rows
+                    self.engine.rows_rejected += len(bad)
+                    if bad and self.rejects is not None and not failed:
+                        self._write_rejects(pl.DataFrame({ROW: [b[0] for b in bad], LINE: [b[1] for b in bad]},
+                                                         schema={ROW: pl.Int64, LINE: pl.Int64}).with_columns(
+                            *[pl.lit(None, dtype=pl.String).alias(k) for k in self.engine.reject_columns()],
+                            pl.Series("codes", [b[2] for b in bad], dtype=pl.String),
+                            pl.lit("", dtype=pl.String).alias("items")))
+                except BaseException:
+                    failed = True  # an earlier write's error raised here, or an interrupt: the run failed all the same
+                    raise
                 finally:
-                    self._sink = None
+                    self.batches.close()
+                    written = False  # every write given to the writer thread done without an error
                     try:
-                        if written:
-                            self._close()
-                            complete = True
+                        if self._sink is not None:
+                            self._sink.close(check=not failed)
+                        written = not failed
                     finally:
-                        for fh in (self._out_fh, self._rej_fh):  # a failed run's files: closed, then removed
-                            if fh is not None:
-                                with suppress(OSError):
-                                    fh.close()
-                        self._out_fh = self._rej_fh = None
-                        self._finish_outputs(ok=complete)
+                        self._sink = None
+                    if written:
+                        self._close()
+                        complete = True
+            finally:
+                # A failed run's files are closed, then removed; a complete run's renamed. Here, whatever
+                # happened above: an interrupt that lands in the clean-up (closing the reader, waiting for the
+                # writer) skips the rest of it, and must not leave the files behind.
+                for fh in (self._out_fh, self._rej_fh):
+                    if fh is not None:
+                        with suppress(OSError):
+                            fh.close()
+                self._out_fh = self._rej_fh = None
+                self._finish_outputs(ok=complete)
         return TableRun(self.job, self.reader.rows, self.engine.rows_out, self.engine.rows_rejected, self.reader.checksum,
                         self.reader.encoding, self.output, self.rejects, time.perf_counter() - t0)
 

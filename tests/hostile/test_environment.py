@@ -453,3 +453,28 @@ def test_a_full_disk_while_writing_parquet_is_a_located_error(workdir: Path, mon
                   "--no-store", code="CORE120", places=(str(out / "juki-rdb-to-001-jumin.parquet"), "ディスクの空きがありません"))
     assert "内部エラー" not in res.stderr
     assert sorted(os.listdir(out)) == []
+
+
+def test_an_interrupt_during_the_clean_up_still_leaves_no_output(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ctrl-C that lands while the run stops its reader (after the last batch, before the files are named or
+    # removed) skipped the rest of the clean-up: the hidden .part files stayed in --out.
+    from migrator.validation import run as run_module
+    from migrator.validation.run import RunOptions, load_job, run_jobs
+
+    real = run_module._Prefetch.close
+    calls: list[int] = []
+
+    def close(self: Any) -> None:  # the reader closes itself after its last batch, then the run closes it
+        real(self)
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_module._Prefetch, "close", close)
+    job, _ = load_job(b.MAPPING_XLSX, b.EXTRACT_CSV)
+    assert job is not None
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        run_jobs([job], RunOptions(out_dir=out, batch_rows=1000))
+    assert len(calls) == 2 and sorted(os.listdir(out)) == []
