@@ -197,8 +197,10 @@ class _TableRunner:
         try:
             self._open_outputs()
         except BaseException:
-            self.batches.close()
-            self._finish_outputs(ok=False)
+            try:
+                self.batches.close()
+            finally:
+                self._finish_outputs(ok=False)
             raise
         if self._out_fh is not None:
             self._sink = _Sink()
