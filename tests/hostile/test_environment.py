@@ -151,14 +151,18 @@ def test_an_interrupted_run_leaves_no_output(workdir: Path, monkeypatch: pytest.
     assert sorted(os.listdir(out)) == []
 
 
-_SLOW_RUN = """
-import sys, time
+# Slows every batch down so that a run is surely going when a test interrupts it: run at start-up by every
+# process of a test's batch (the parent and its spawned workers), and before the CLI by a single run.
+_SLOW_WORKERS = """
+import time
 from migrator.validation.engine import BatchEngine
-real = BatchEngine.batch
-def batch(self, legacy):
+_real = BatchEngine.batch
+def _slow(self, legacy):
     time.sleep(0.3)
-    return real(self, legacy)
-BatchEngine.batch = batch
+    return _real(self, legacy)
+BatchEngine.batch = _slow
+"""
+_SLOW_RUN = _SLOW_WORKERS + """
 from migrator.cli.main import main
 main()
 """
@@ -290,17 +294,6 @@ def test_click_path_checks_name_the_path_in_japanese(workdir: Path) -> None:
     assert f"{workdir}: フォルダです" in res.stderr
 
 
-# Every process of the test's batch (the parent and its spawned workers) runs this at start-up: the jobs are
-# slowed down so that they are surely running when the test interrupts them.
-_SLOW_WORKERS = """
-import time
-from migrator.validation.engine import BatchEngine
-_real = BatchEngine.batch
-def _slow(self, legacy):
-    time.sleep(0.3)
-    return _real(self, legacy)
-BatchEngine.batch = _slow
-"""
 
 
 def _batch_in_background(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path]:

@@ -82,14 +82,19 @@ def test_a_dry_run_leaves_no_database_behind(workdir: Path) -> None:
     assert json.loads(again.stdout)["summary"]["per_municipality"]["011002"]["added"] == 0
 
 
-def test_fiscal_years_and_pasted_times_are_dates(workdir: Path) -> None:
+def _dated(path: Path, juki: tuple[str, str], kokuho: tuple[str, str]) -> None:
+    """Two systems of 131016 whose 契約満了日 and 移行予定日 are written as given."""
     wb = Workbook()
     s = wb.active
     s.title = "システム一覧"
     s.append(["団体コード", "業務", "システム名", "契約満了日", "移行予定日"])
-    s.append(["131016", "住記", "A住記", "令和7年度末", "2025-12-01 00:00:00"])
-    s.append(["131016", "国保", "A国保", "FY2025", "R7年度中"])
-    wb.save(workdir / "fy.xlsx")
+    s.append(["131016", "住記", "A住記", *juki])
+    s.append(["131016", "国保", "A国保", *kokuho])
+    wb.save(path)
+
+
+def test_fiscal_years_and_pasted_times_are_dates(workdir: Path) -> None:
+    _dated(workdir / "fy.xlsx", ("令和7年度末", "2025-12-01 00:00:00"), ("FY2025", "R7年度中"))
     result = run_cli("--lang", "ja", "inventory", "import", "fy.xlsx", "--format", "json")
     findings = json.loads(result.stdout)["findings"]
     said = {(f["code"], f["location"]["cell"]) for f in findings if f["code"].startswith("INV03")}
@@ -102,13 +107,7 @@ def test_fiscal_years_and_pasted_times_are_dates(workdir: Path) -> None:
 
 def test_a_fiscal_year_outside_its_era_is_refused_as_a_date_is(workdir: Path) -> None:
     # 平成32年3月31日 is INV032; so is 平成32年度末 (and 昭和64年度, 令和0年度), not a silent FY2020.
-    wb = Workbook()
-    s = wb.active
-    s.title = "システム一覧"
-    s.append(["団体コード", "業務", "システム名", "契約満了日", "移行予定日"])
-    s.append(["131016", "住記", "A住記", "平成32年度末", "平成31年度"])
-    s.append(["131016", "国保", "A国保", "昭和64年度", "令和0年度"])
-    wb.save(workdir / "fy.xlsx")
+    _dated(workdir / "fy.xlsx", ("平成32年度末", "平成31年度"), ("昭和64年度", "令和0年度"))
     result = run_cli("--lang", "en", "inventory", "import", "fy.xlsx", "--format", "json", expect=None)
     findings = json.loads(result.stdout)["findings"]
     said = {(f["code"], f["location"]["cell"]) for f in findings if f["code"].startswith("INV03")}
