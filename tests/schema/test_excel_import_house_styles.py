@@ -8,7 +8,7 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from migrator.schema import load_schema
+from migrator.schema import Table, load_schema
 from tests.conftest import run_cli
 
 
@@ -271,37 +271,34 @@ def test_a_position_column_numbering_the_columns_reads_as_an_ordinary_table(work
     assert "位置 列は桁数と合うバイト位置ではありません" in ja.stdout and "ordinary" not in ja.stdout, ja.stdout
 
 
-def test_a_position_column_of_byte_positions_reads_as_a_fixed_width_record(workdir: Path) -> None:
-    _positioned(workdir / "layout.xlsx", [1, 11, 21], [10, 10, 10])
+def _imported_layout(workdir: Path, positions: list[int], lengths: list[int]) -> tuple[set[tuple[str, str]], Table]:
+    """``schema import`` of a 位置 sheet (see :func:`_positioned`): its findings as (code, place) and its 世帯 table."""
+    _positioned(workdir / "layout.xlsx", positions, lengths)
     result = run_cli("--lang", "en", "schema", "import", "layout.xlsx", "-o", "l.yaml", "--format", "json")
-    assert not [f for f in json.loads(result.stdout)["findings"] if f["code"] in ("SCH110", "SCH108")]
     schema, errors = load_schema(workdir / "l.yaml")
     assert schema is not None and not [f for f in errors if f.severity == "error"], errors
-    table = schema.table("世帯")
+    return _findings(result.stdout), schema.table("世帯")
+
+
+def test_a_position_column_of_byte_positions_reads_as_a_fixed_width_record(workdir: Path) -> None:
+    said, table = _imported_layout(workdir, [1, 11, 21], [10, 10, 10])
+    assert not [code for code, _ in said if code in ("SCH110", "SCH108")]
     assert table.file is not None and (table.file.format, table.file.record_length) == ("fixed", 30)
     assert [(i.start, i.length) for i in table.items] == [(1, 10), (11, 10), (21, 10)]
 
 
 def test_byte_positions_counted_from_zero_are_read_one_more_and_said(workdir: Path) -> None:
     # Offsets 0, 10, 22 with a gap of two bytes (filler) before the last: a layout, counted from 0.
-    _positioned(workdir / "layout.xlsx", [0, 10, 22], [10, 10, 8])
-    result = run_cli("--lang", "en", "schema", "import", "layout.xlsx", "-o", "l.yaml", "--format", "json")
-    assert ("SCH108", "世帯!A4") in _findings(result.stdout)
-    schema, _ = load_schema(workdir / "l.yaml")
-    assert schema is not None
-    table = schema.table("世帯")
+    said, table = _imported_layout(workdir, [0, 10, 22], [10, 10, 8])
+    assert ("SCH108", "世帯!A4") in said
     assert table.file is not None and table.file.record_length == 30
     assert [(i.start, i.length) for i in table.items] == [(1, 10), (11, 10), (23, 8)]
 
 
 def test_a_layout_that_starts_after_a_leading_filler_is_a_record(workdir: Path) -> None:
     # The first four bytes (a record type the definition leaves out) are filler, as a gap between items is.
-    _positioned(workdir / "layout.xlsx", [5, 15, 25], [10, 10, 10])
-    result = run_cli("--lang", "en", "schema", "import", "layout.xlsx", "-o", "l.yaml", "--format", "json")
-    assert "SCH110" not in {code for code, _ in _findings(result.stdout)}
-    schema, _ = load_schema(workdir / "l.yaml")
-    assert schema is not None
-    table = schema.table("世帯")
+    said, table = _imported_layout(workdir, [5, 15, 25], [10, 10, 10])
+    assert "SCH110" not in {code for code, _ in said}
     assert table.file is not None and table.file.record_length == 34
     assert [(i.start, i.length) for i in table.items] == [(5, 10), (15, 10), (25, 10)]
 
