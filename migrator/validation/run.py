@@ -205,6 +205,7 @@ class _TableRunner:
         if self._out_fh is not None:
             self._sink = _Sink()
         failed = False
+        complete = False
         try:
             for legacy in self.batches:
                 out = self.engine.batch(legacy)
@@ -215,37 +216,27 @@ class _TableRunner:
                     self._write_rejects(out.rejects)
                 if self.options.progress:
                     self.options.progress(legacy.height)
+            # Unreadable records are rejects too (with their line and code), so counts reconcile.
+            bad = self.reader.issues.bad_rows
+            self.engine.rows_rejected += len(bad)
+            if bad and self.rejects is not None:
+                self._write_rejects(pl.DataFrame({ROW: [b[0] for b in bad], LINE: [b[1] for b in bad]},
+                                                 schema={ROW: pl.Int64, LINE: pl.Int64}).with_columns(
+                    *[pl.lit(None, dtype=pl.String).alias(k) for k in self.engine.reject_columns()],
+                    pl.Series("codes", [b[2] for b in bad], dtype=pl.String),
+                    pl.lit("", dtype=pl.String).alias("items")))
         except BaseException:
             failed = True  # this error is the one to raise, not a write's that it may have caused
             raise
         finally:
-            complete = False
             try:
-                try:
-                    # Unreadable records are rejects too (with their line and code), so counts reconcile.
-                    bad = self.reader.issues.bad_rows
-                    self.engine.rows_rejected += len(bad)
-                    if bad and self.rejects is not None and not failed:
-                        self._write_rejects(pl.DataFrame({ROW: [b[0] for b in bad], LINE: [b[1] for b in bad]},
-                                                         schema={ROW: pl.Int64, LINE: pl.Int64}).with_columns(
-                            *[pl.lit(None, dtype=pl.String).alias(k) for k in self.engine.reject_columns()],
-                            pl.Series("codes", [b[2] for b in bad], dtype=pl.String),
-                            pl.lit("", dtype=pl.String).alias("items")))
-                except BaseException:
-                    failed = True  # an earlier write's error raised here, or an interrupt: the run failed all the same
-                    raise
-                finally:
-                    self.batches.close()
-                    written = False  # every write given to the writer thread done without an error
-                    try:
-                        if self._sink is not None:
-                            self._sink.close(check=not failed)
-                        written = not failed
-                    finally:
-                        self._sink = None
-                    if written:
-                        self._close()
-                        complete = True
+                self.batches.close()
+                sink, self._sink = self._sink, None
+                if sink is not None:
+                    sink.close(check=not failed)  # raises the first error of a write given to the writer thread
+                if not failed:
+                    self._close()
+                    complete = True
             finally:
                 # A failed run's files are closed, then removed; a complete run's renamed. Here, whatever
                 # happened above: an interrupt that lands in the clean-up (closing the reader, waiting for the
