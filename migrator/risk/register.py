@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,25 +92,31 @@ def readiness_of(system: System, run: RunRecord | None,
     )
 
 
+_BUILT: dict[str, tuple[weakref.ref[Any], Any]] = {}
+"""What :func:`_built` made of the plan and the inventory being evaluated (emptied when their register is built)."""
+
+
+def _built(name: str, of: Any, build: Callable[[Any], Any]) -> Any:
+    """``build(of)``, made once for the object ``of`` while a register is evaluated, not again per system."""
+    held = _BUILT.get(name)
+    if held is None or held[0]() is not of:
+        held = _BUILT[name] = (weakref.ref(of), build(of))
+    return held[1]
+
+
 @dataclass
 class _PlanTasks:
     """A plan's tasks grouped by system, and the keys of those a task of the same system follows: built once
     per plan while a register is evaluated (a national plan has 280,000 tasks; looking them up per system was
     quadratic)."""
 
-    plan: weakref.ref[Plan]
     by_system: dict[tuple[str, str, str], list[ScheduledTask]]
     followed: set[str]
     index: dict[str, int]  # task key → position
     preds: dict[int, list[int]]  # position → its predecessors' positions
 
 
-_PLAN_TASKS: list[_PlanTasks] = []  # the plan being evaluated (emptied when its register is built)
-
-
-def _plan_tasks(plan: Plan) -> _PlanTasks:
-    if _PLAN_TASKS and _PLAN_TASKS[0].plan() is plan:
-        return _PLAN_TASKS[0]
+def _group_plan(plan: Plan) -> _PlanTasks:
     by_system: dict[tuple[str, str, str], list[ScheduledTask]] = {}
     for t in plan.tasks:
         by_system.setdefault((t.municipality_code, t.area_code, t.system_name), []).append(t)
@@ -121,8 +127,12 @@ def _plan_tasks(plan: Plan) -> _PlanTasks:
     preds: dict[int, list[int]] = {}
     for a, b, _rule in plan.edges:
         preds.setdefault(b, []).append(a)
-    _PLAN_TASKS[:] = [_PlanTasks(weakref.ref(plan), by_system, followed, plan.index(), preds)]
-    return _PLAN_TASKS[0]
+    return _PlanTasks(by_system, followed, plan.index(), preds)
+
+
+def _plan_tasks(plan: Plan) -> _PlanTasks:
+    known: _PlanTasks = _built("plan", plan, _group_plan)
+    return known
 
 
 def _tasks_of(plan: Plan | None, system: System) -> list[ScheduledTask]:
@@ -142,17 +152,17 @@ def _chain(plan: Plan, task: ScheduledTask, limit: int = 6) -> list[str]:
     return list(reversed(chain))
 
 
-_INTERFACES: list[tuple[weakref.ref[Inventory], dict[str, list[Any]]]] = []  # the inventory being evaluated
+def _group_interfaces(inventory: Inventory) -> dict[str, list[Any]]:
+    grouped: dict[str, list[Any]] = {}
+    for i in inventory.interfaces:
+        grouped.setdefault(i.municipality_code, []).append(i)
+    return grouped
 
 
 def _interim_links(inventory: Inventory, system: System, markers: Sequence[str]) -> int:
-    if not (_INTERFACES and _INTERFACES[0][0]() is inventory):  # grouped once, not scanned per system
-        grouped: dict[str, list[Any]] = {}
-        for i in inventory.interfaces:
-            grouped.setdefault(i.municipality_code, []).append(i)
-        _INTERFACES[:] = [(weakref.ref(inventory), grouped)]
+    grouped: dict[str, list[Any]] = _built("interfaces", inventory, _group_interfaces)
     ends = {system.name, system.area_name}
-    return sum(1 for i in _INTERFACES[0][1].get(system.municipality_code, ())
+    return sum(1 for i in grouped.get(system.municipality_code, ())
                if (i.source in ends or i.target in ends) and any(m in f"{i.method} {i.notes or ''}" for m in markers))
 
 
@@ -174,7 +184,8 @@ def system_facts(system: System, *, inventory: Inventory, run: RunRecord | None,
                      reject_share=ready.reject_share, gaiji_unmapped=ready.gaiji_unmapped,
                      code_unconverted=_count(run, "code_unconverted", rules.finding_codes),
                      reconciliation_gaps=_count(run, "reconciliation_gaps", rules.finding_codes))
-    tasks = [t for t in _tasks_of(plan, system) if t.status != DONE]
+    planned = _tasks_of(plan, system)
+    tasks = [t for t in planned if t.status != DONE]
     if plan is not None and tasks:
         rehearsals = sorted(t.start_date for t in tasks if t.kind == "rehearsal" and t.start_date)
         if rehearsals:
@@ -188,7 +199,6 @@ def system_facts(system: System, *, inventory: Inventory, run: RunRecord | None,
         facts.update(critical=bool(critical),
                      critical_tasks=tuple(Label(t.phase, t.phase_label("en")) for t in critical) or None,
                      slack=min(t.total_float for t in tasks), late_days=max(t.late_days for t in tasks))
-        planned = _tasks_of(plan, system)
         cutover = next((t for t in tasks if _is_cutover(t, planned, plan)), None)
         if cutover is not None and cutover.start_date:
             window = plan.calendar.freeze_window(system.area_code, cutover.start_date)
@@ -383,8 +393,7 @@ def evaluate(*, inventory: Inventory, runs: Sequence[RunRecord] = (), plan: Plan
         return _evaluate(inventory=inventory, runs=runs, plan=plan, rules=rules, as_of=as_of,
                          municipality=municipality)
     finally:
-        _PLAN_TASKS.clear()  # the plan's tasks by system are not kept past its register
-        _INTERFACES.clear()
+        _BUILT.clear()  # the plan's tasks by system are not kept past its register
 
 
 def _evaluate(*, inventory: Inventory, runs: Sequence[RunRecord], plan: Plan | None, rules: RuleSet | None,
