@@ -43,31 +43,27 @@ _REMARK = re.compile(r"[(（\[［【][^)）\]］】]*[)）\]］】]")
 _PARTS = re.compile(r"[\r\n/／]+")
 
 
-def _match(label: str, lookup: Mapping[str, str], parts: bool = True) -> str | None:
-    """The field ``label`` names: the whole label, else one of its lines or ``/``-separated parts, else the label
-    without its bracketed remarks (``桁数(バイト)``), the first that is a label: bilingual headers
-    (``項目名\n(Item Name)``, ``データ型 / Data type``) name their field in either language."""
-    if not parts:
-        return lookup.get(normalize_header(label))
-    found = _loose(label, lookup)
-    return found[0] if found is not None else None
+def _match(label: str, lookup: Mapping[str, str]) -> str | None:
+    return lookup.get(normalize_header(label))
 
 
 def _loose(label: str, lookup: Mapping[str, str]) -> tuple[str, int] | None:
-    """:func:`_match` with how it matched: 0 as written, 1 by a line or part, 2 without a remark only. A part
+    """The field ``label`` names and how: 0 the whole label, 1 one of its lines or ``/``-separated parts, 2 the
+    label without its bracketed remarks (``桁数(バイト)``) only, the first that is a label: bilingual headers
+    (``項目名\n(Item Name)``, ``データ型 / Data type``) name their field in either language. A part
     written as a label (``項目名(物理)`` of ``項目名(物理)\n(Column)``) says more than what is left without a remark."""
-    hit = lookup.get(normalize_header(label))
+    hit = _match(label, lookup)
     if hit is not None:
         return hit, 0
     pieces = [p for p in _PARTS.split(label) if p.strip()]
     if len(pieces) > 1:
         for part in pieces:
-            hit = lookup.get(normalize_header(part))
+            hit = _match(part, lookup)
             if hit is not None:
                 return hit, 1
     bare = _REMARK.sub(" ", label)
     if bare.strip() and bare != label:
-        hit = lookup.get(normalize_header(bare))
+        hit = _match(bare, lookup)
         if hit is not None:
             return hit, 2
     return None
@@ -115,7 +111,7 @@ def find_header(
             # each other (桁数(整数部), 桁数(小数部)) name neither.
             for c, texts in cells.items():
                 for text in texts:
-                    hit = _match(text, lookup, False)
+                    hit = _match(text, lookup)
                     if hit and hit not in columns:
                         columns[hit], labels[hit] = c, text.strip()
                         break
