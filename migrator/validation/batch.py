@@ -170,8 +170,9 @@ def _run_in_worker(job: BatchJob, options: RunOptions, out_dir: Path | None,
         raise
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop the jobs still running after an error or an interrupt, instead of waiting for them to finish."""
+def _stop_workers(pool: ProcessPoolExecutor, out_dir: Path | None = None) -> None:
+    """Stop the jobs still running after an error or an interrupt, instead of waiting for them to finish;
+    then remove what a worker that ended before its own clean-up was done left in ``out_dir``."""
     processes = dict(getattr(pool, "_processes", None) or {})
     for process in processes.values():  # each removes what its job wrote, then ends (see _run_in_worker)
         with suppress(OSError, ValueError):
@@ -180,6 +181,8 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     for process in processes.values():  # not gone before its removals are done
         with suppress(OSError, ValueError, AssertionError):
             process.join(max(deadline - time.monotonic(), 0))
+    if out_dir is not None:
+        _remove_orphan_parts(out_dir)
 
 
 def _remove_orphan_parts(out_dir: Path) -> None:
@@ -224,20 +227,18 @@ def run_batch(jobs: list[BatchJob], options: RunOptions, *, out_dir: Path | None
                     future.result()  # the first job's error stops the batch now
             done = [f.result() for f in futures]
         except SystemExit:  # a worker stopped from outside (SIGTERM): the batch was interrupted
-            _stop_workers(pool)
+            _stop_workers(pool, out_dir)
             raise KeyboardInterrupt from None
         except BrokenProcessPool:  # a worker killed (by the system when memory ran out, or by a user)
-            _stop_workers(pool)
+            _stop_workers(pool, out_dir)
             pool.shutdown(wait=True, cancel_futures=True)
-            if out_dir is not None:
-                _remove_orphan_parts(out_dir)
             raise MigratorError("A worker process of the batch ended abruptly (killed, or out of memory); the batch "
                                 "stopped and wrote no roll-up. Run again, with fewer --workers if memory is short.",
                                 "バッチのワーカープロセスが途中で終了しました(強制終了またはメモリ不足)。バッチを中止し、"
                                 "集計レポートは書いていません。メモリが足りない場合は --workers を減らして再実行してください。"
                                 ) from None
         except BaseException:
-            _stop_workers(pool)
+            _stop_workers(pool, out_dir)
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
