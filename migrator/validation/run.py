@@ -194,19 +194,14 @@ class _TableRunner:
     # -------------------------------------------------------------- whole table
     def run(self) -> TableRun:
         t0 = time.perf_counter()
-        try:
-            self._open_outputs()
-        except BaseException:
-            try:
-                self.batches.close()
-            finally:
-                self._finish_outputs(ok=False)
-            raise
-        if self._out_fh is not None:
-            self._sink = _Sink()
         failed = False
         complete = False
         try:
+            # Opened inside the clean-up's reach: an interrupt that lands once the hidden files exist (while
+            # the writer thread starts) must remove them too.
+            self._open_outputs()
+            if self._out_fh is not None:
+                self._sink = _Sink()
             for legacy in self.batches:
                 out = self.engine.batch(legacy)
                 if self._sink is not None and out.good.height:

@@ -471,3 +471,22 @@ def test_an_interrupt_during_the_clean_up_still_leaves_no_output(tmp_path: Path,
     with pytest.raises(KeyboardInterrupt):
         run_jobs([job], RunOptions(out_dir=out, batch_rows=1000))
     assert len(calls) == 2 and sorted(os.listdir(out)) == []
+
+
+def test_an_interrupt_as_the_writer_starts_still_leaves_no_output(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ctrl-C that lands once the hidden .part files exist but before the first batch (while the output writer
+    # thread starts) was outside the run's clean-up: both .part files stayed in --out.
+    from migrator.validation import run as run_module
+    from migrator.validation.run import RunOptions, load_job, run_jobs
+
+    def interrupted(self: Any, depth: int = 2) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_module._Sink, "__init__", interrupted)
+    job, _ = load_job(b.MAPPING_XLSX, b.EXTRACT_CSV)
+    assert job is not None
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        run_jobs([job], RunOptions(out_dir=out, batch_rows=1000))
+    assert sorted(os.listdir(out)) == []
