@@ -242,6 +242,10 @@ def run_batch(jobs: list[BatchJob], options: RunOptions, *, out_dir: Path | None
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+            if out_dir is not None and len(done) < len(jobs):
+                # Every worker has ended now: a hidden file still there (one that outlived the sweep above,
+                # written by a worker that ended after it) is no one's any more.
+                _remove_orphan_parts(out_dir)
     findings = [f for _, found, _ in done for f in found]
     lines = [line for line, _, _ in done]
     report = Report.of("batch run", findings, subject=", ".join(j.name for j in jobs),
