@@ -4,9 +4,9 @@ The rules are data (``rules.yaml``, overridable); :func:`evaluate` applies them 
 :class:`Register`; :func:`diff` compares two registers. Nothing here reads the store.
 """
 
-from migrator.risk.model import Concern, Evidence, Readiness, Register, RegisterDiff, RunRecord
+from migrator.risk.model import Concern, DueDriver, Evidence, Readiness, Register, RegisterDiff, RunRecord
 from migrator.risk.register import diff, evaluate, link_runs, system_facts
 from migrator.risk.rules import FACTS, Rule, RuleSet, load_rules, parse_rules
 
-__all__ = ["FACTS", "Concern", "Evidence", "Readiness", "Register", "RegisterDiff", "Rule", "RuleSet", "RunRecord",
+__all__ = ["FACTS", "Concern", "DueDriver", "Evidence", "Readiness", "Register", "RegisterDiff", "Rule", "RuleSet", "RunRecord",
            "diff", "evaluate", "link_runs", "load_rules", "parse_rules", "system_facts"]

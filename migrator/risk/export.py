@@ -56,7 +56,7 @@ def register_sheets(register: Register, lang: Lang = "ja") -> list[SheetSpec]:
     fills = {(r, 2): _FILLS[c.severity] for r, c in enumerate(register.concerns, start=2)}
     return [
         SheetSpec(name="懸念点" if lang == "ja" else "Concerns", header=concern_header(lang), rows=rows, fills=fills,
-                  widths={5: 24, 6: 28, 7: 60, 8: 60, 9: 24, 10: 12}),
+                  widths={5: 24, 6: 28, 7: 60, 8: 60, 9: 24, 10: 24}),
         SheetSpec(name="データ準備状況" if lang == "ja" else "Data readiness", header=_READY[lang],
                   rows=readiness_rows(register, lang), widths={3: 24, 5: 24, 12: 40}),
     ]

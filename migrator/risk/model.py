@@ -89,6 +89,27 @@ DUE_NOTES: dict[str, tuple[str, str]] = {
 }
 """How each ``Concern.due_note`` reads (ja, en)."""
 
+CARRIED_NOTES: dict[str, tuple[str, str]] = {
+    "": ("{date} ({task} の期限 {deadline} から逆算)", "{date} (carried back from the deadline {deadline} of {task})"),
+    "overdue": ("期限超過 ({date} までに要対応、{task} の期限 {deadline} から逆算)",
+                "overdue (action was due by {date}, carried back from the deadline {deadline} of {task})"),
+}
+"""How a due date carried back from a successor's deadline reads (ja, en), by ``Concern.due_note``."""
+
+
+@dataclass(frozen=True)
+class DueDriver:
+    """The later task whose deadline a concern's due date is carried back from (a cut-over after the rehearsal
+    the concern threatens): its key, its deadline and its name in each language."""
+
+    task: str
+    deadline: dt.date
+    label_ja: str = ""
+    label_en: str = ""
+
+    def label(self, lang: Lang = "en") -> str:
+        return (self.label_ja if lang == "ja" else self.label_en) or self.task
+
 
 @dataclass(frozen=True)
 class Concern:
@@ -110,11 +131,15 @@ class Concern:
     owner: str = ""
     due: dt.date | None = None
     """The latest start of the plan task the concern threatens: resolve it before then (a task with a deadline:
-    the latest start that still meets the deadline)."""
+    the latest start that still meets the deadline; a task before tasks with deadlines: the latest start that
+    still lets each of them meet its own, when that comes first)."""
     due_note: str = ""
     """Why ``due`` says more than a date or is empty: ``overdue`` (``due`` passed before the as-of day),
     ``no_plan``, ``not_planned`` (the system has no tasks in the plan), ``no_phase`` (no task of the plan is the
     one the rule threatens), ``done`` (that task is done). Empty when ``due`` is a date still ahead."""
+    due_driver: DueDriver | None = None
+    """The later task whose deadline sets ``due`` when it is carried back from one (``None``: the threatened
+    task's own latest start or deadline sets it)."""
     measure: float | None = None
     """How big the concern is (rejected share, late days …), to tell when it got worse."""
 
@@ -129,7 +154,13 @@ class Concern:
         return self.message_ja if lang == "ja" else self.message_en
 
     def due_text(self, lang: Lang = "en") -> str:
-        """The date to resolve by as people read it: the date, ``overdue: date`` or why there is none."""
+        """The date to resolve by as people read it: the date, ``overdue: date`` or why there is none; a date
+        carried back from a later task's deadline names that task and deadline."""
+        driver = self.due_driver
+        if driver is not None and self.due is not None and self.due_note in CARRIED_NOTES:
+            ja, en = CARRIED_NOTES[self.due_note]
+            return (ja if lang == "ja" else en).format(date=self.due.isoformat(), task=driver.label(lang),
+                                                       deadline=driver.deadline.isoformat())
         if not self.due_note:
             return self.due.isoformat() if self.due else "-"
         ja, en = DUE_NOTES.get(self.due_note, (self.due_note, self.due_note))
@@ -139,6 +170,8 @@ class Concern:
         data = asdict(self)
         data["due"] = self.due.isoformat() if self.due else None
         data["evidence"] = [asdict(e) for e in self.evidence]
+        if self.due_driver is not None:
+            data["due_driver"] = {**asdict(self.due_driver), "deadline": self.due_driver.deadline.isoformat()}
         return data
 
     @classmethod
@@ -146,6 +179,9 @@ class Concern:
         values = dict(data)
         values["due"] = dt.date.fromisoformat(values["due"]) if values.get("due") else None
         values["evidence"] = tuple(Evidence(**e) for e in values.get("evidence", ()))
+        driver = values.get("due_driver")  # absent in a register stored before due dates were carried back
+        values["due_driver"] = (DueDriver(**{**driver, "deadline": dt.date.fromisoformat(driver["deadline"])})
+                                if driver else None)
         return cls(**values)
 
 

@@ -23,6 +23,7 @@ from migrator.risk.model import (
     SEVERITY_RANK,
     Change,
     Concern,
+    DueDriver,
     Evidence,
     Readiness,
     Register,
@@ -348,42 +349,140 @@ def threatened_task(rule: Rule, plan: Plan | None,
     return None, "done" if closed else "no_phase"
 
 
-def deadline_start(plan: Plan, task: ScheduledTask) -> dt.date | None:
-    """The latest start of ``task`` that still finishes by its deadline (a cut-over: on a day it may start, not
-    in a freeze window of its area); ``None`` for a task without a deadline. Before the plan's start it is
-    counted back in business days from there."""
-    if task.deadline is None:
-        return None
+def _latest_start(plan: Plan, task: ScheduledTask, finish: int) -> int:
+    """The latest start of ``task`` (a business-day index from the plan's start, negative before it) that still
+    finishes by the exclusive index ``finish``: for a cut-over a day it may start on, none of its days in a freeze
+    window of its area."""
     cal = plan.calendar
-    start = cal.due_index(task.deadline) - max(task.duration, 1)
+    start = finish - max(task.duration, 1)
     if task.kind == "cutover":
         while start >= 0 and not (cal.cutover_allowed(task.area_code, task.window or "business_day", start) and all(
                 cal.freeze_window(task.area_code, cal.day(start + k)) is None for k in range(1, task.duration))):
             start -= 1
-    if start >= 0:
-        return cal.day(start)
+    return start
+
+
+def _index_date(plan: Plan, index: int) -> dt.date:
+    """The business day of ``index``; before the plan's start counted back in business days from there."""
+    cal = plan.calendar
+    if index >= 0:
+        return cal.day(index)
     day = plan.start
-    for _ in range(-start):
+    for _ in range(-index):
         day -= dt.timedelta(days=1)
         while not cal.is_business_day(day):
             day -= dt.timedelta(days=1)
     return day
 
 
+def deadline_start(plan: Plan, task: ScheduledTask) -> dt.date | None:
+    """The latest start of ``task`` that still finishes by its deadline (a cut-over: on a day it may start, not
+    in a freeze window of its area); ``None`` for a task without a deadline. Before the plan's start it is
+    counted back in business days from there."""
+    if task.deadline is None:
+        return None
+    return _index_date(plan, _latest_start(plan, task, plan.calendar.due_index(task.deadline)))
+
+
+FACT = (DONE, "作業中")
+"""A task done or under way: its start is a fact, and it binds nothing before it."""
+
+
+def _carry_deadlines(plan: Plan) -> dict[int, tuple[int, int]]:
+    """Per task (its position) that precedes a task with a deadline: the latest start that still lets every such
+    successor meet its deadline, and the successor whose deadline sets it (of several, the one that asks for the
+    earliest start; of equal ones, the first in the plan) — a backward pass in reverse topological order, each
+    task and edge once, so the time grows with the plan, not its square.
+
+    Each task on the way is measured as :func:`deadline_start` measures the one with the deadline: its duration
+    in business days, a cut-over on a day it may start on. A task 対象外 passes its successors' limit on
+    without time of its own and its own deadline binds nothing; one done or under way binds nothing before it."""
+    tasks, n = plan.tasks, len(plan.tasks)
+    succs: list[list[int]] = [[] for _ in range(n)]
+    waiting = [0] * n
+    for a, b, _rule in plan.edges:
+        succs[a].append(b)
+        waiting[b] += 1
+    order = [v for v in range(n) if not waiting[v]]
+    for v in order:  # grows as it goes: Kahn's topological order
+        for w in succs[v]:
+            waiting[w] -= 1
+            if not waiting[w]:
+                order.append(w)
+    # The cut-overs of an area that must finish by the same day start by the same day: walked back once.
+    walked: dict[tuple[str, str | None, int, int], int] = {}
+    due_index: dict[dt.date, int] = {}
+
+    def latest(t: ScheduledTask, finish: int) -> int:
+        if t.kind != "cutover":
+            return _latest_start(plan, t, finish)
+        key = (t.area_code, t.window, t.duration, finish)
+        start = walked.get(key)
+        if start is None:
+            start = walked[key] = _latest_start(plan, t, finish)
+        return start
+
+    carried: dict[int, tuple[int, int]] = {}
+    limit: dict[int, tuple[int, int]] = {}  # position → (latest start for the deadlines at or after it, whose)
+    for v in reversed(order):
+        t = tasks[v]
+        best: tuple[int, int] | None = None
+        for w in succs[v]:
+            held = limit.get(w)
+            if held is not None and (best is None or held < best):
+                best = held
+        if t.status == "対象外":
+            if best is not None:
+                carried[v] = limit[v] = best
+            continue
+        if best is not None:
+            carried[v] = (latest(t, best[0]), best[1])
+        if t.status in FACT:
+            continue
+        own = None
+        if t.deadline is not None:
+            finish = due_index.get(t.deadline)
+            if finish is None:
+                finish = due_index[t.deadline] = plan.calendar.due_index(t.deadline)
+            own = (latest(t, finish), v)
+        held = carried.get(v)
+        if own is not None and (held is None or own <= held):
+            held = own
+        if held is not None:
+            limit[v] = held
+    return carried
+
+
+def _carried(plan: Plan) -> dict[int, tuple[int, int]]:
+    known: dict[int, tuple[int, int]] = _built("deadlines", plan, _carry_deadlines)
+    return known
+
+
 def _due(rule: Rule, plan: Plan | None, tasks: Sequence[ScheduledTask],
-         as_of: dt.date) -> tuple[ScheduledTask | None, dt.date | None, str]:
-    """The task ``rule`` threatens, the date to resolve by and its note: the task's latest start (CPM), or for a
-    task with a deadline the latest start that still meets it when that comes first — a late cut-over's CPM
-    latest start, counted from the plan's own finish, falls after the deadline it is late for. A date before
-    ``as_of`` is ``overdue``."""
+         as_of: dt.date) -> tuple[ScheduledTask | None, dt.date | None, str, DueDriver | None]:
+    """The task ``rule`` threatens, the date to resolve by, its note and the task whose deadline set it: the
+    task's latest start (CPM); for a task with a deadline the latest start that still meets it when that comes
+    first — a late cut-over's CPM latest start, counted from the plan's own finish, falls after the deadline it
+    is late for; and for a task that precedes tasks with deadlines (a rehearsal before a cut-over) the latest
+    start that still lets each of them meet its own, when that comes first still (:func:`_carry_deadlines`).
+    A date before ``as_of`` is ``overdue``."""
     task, note = threatened_task(rule, plan, tasks)
     if task is None or plan is None:
-        return None, None, note
+        return None, None, note, None
     due = plan.calendar.day(max(task.ls, 0))
     by_deadline = deadline_start(plan, task)
     if by_deadline is not None and by_deadline < due:
         due = by_deadline
-    return task, due, "overdue" if due < as_of else ""
+    driver = None
+    held = _carried(plan).get(_plan_tasks(plan).index[task.key])
+    if held is not None:
+        by_successor = _index_date(plan, held[0])
+        if by_successor < due:
+            due, setter = by_successor, plan.tasks[held[1]]
+            assert setter.deadline is not None  # only a task with a deadline sets a limit
+            driver = DueDriver(task=setter.key, deadline=setter.deadline, label_ja=setter.label("ja"),
+                               label_en=setter.label("en"))
+    return task, due, "overdue" if due < as_of else "", driver
 
 
 def evaluate(*, inventory: Inventory, runs: Sequence[RunRecord] = (), plan: Plan | None = None,
@@ -413,7 +512,7 @@ def _evaluate(*, inventory: Inventory, runs: Sequence[RunRecord], plan: Plan | N
         for rule in rules.rules:
             if not rule.enabled or not all(holds(c, facts) for c in rule.when):
                 continue
-            threatened, due, due_note = _due(rule, plan, tasks, as_of)
+            threatened, due, due_note, driver = _due(rule, plan, tasks, as_of)
             entry = spec(rule.code)
             fill = {**{f: _shown(v, f) for f, v in facts.items()}, "item": label}
             fill_ja = {**{f: _shown(v, f, "ja") for f, v in facts.items()}, "item": label}
@@ -425,7 +524,7 @@ def _evaluate(*, inventory: Inventory, runs: Sequence[RunRecord], plan: Plan | N
                 area_name=system.area_name, system_name=system.name, title_ja=entry.title_ja,
                 title_en=entry.title_en, message_ja=entry.message_ja.format(**fill_ja), message_en=entry.message_en.format(**fill),
                 evidence=_evidence(rule, system, facts, run, plan, threatened), owner_role=rule.owner,
-                owner=_owner(rule, system, inventory), due=due, due_note=due_note,
+                owner=_owner(rule, system, inventory), due=due, due_note=due_note, due_driver=driver,
                 measure=float(measure) if isinstance(measure, (int, float)) else None,
             ))
     concerns.sort(key=lambda c: (c.municipality_code, c.area_code, c.system_name, -SEVERITY_RANK[c.severity],

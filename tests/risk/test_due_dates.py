@@ -154,3 +154,32 @@ def test_a_rule_whose_phase_the_plan_lacks_says_so(project: Path) -> None:
     _build("tpl.yaml", "own", "2025-04-01")
     rsk002 = next(c for c in _concerns("--scenario", "own", "--rules", str(rules)) if c["code"] == "RSK002")
     assert rsk002["due"] is None and rsk002["due_text"] == "cannot be derived: no such phase in the plan"
+
+
+def test_a_rehearsal_before_a_cut_over_is_due_by_a_date_carried_back_from_its_deadline(project: Path) -> None:
+    # Started in January, the plan's own finish puts the rehearsals' latest starts after 2026-03-31. 国保 may cut
+    # over on Tue 03-31 (稼働切替), so 試験移行B ends by Mon 03-30: ten business days back, 03-20 (春分の日) skipped,
+    # it starts Mon 03-16; 試験移行A ends by Fri 03-13 and starts Mon 03-02. RSK002 (no target vendor) threatens
+    # that first rehearsal.
+    _build("tpl.yaml", "late", "2026-01-05")
+    trial = _tasks("late")[f"{CODE}/024/国保システム/trial_a"]
+    calendar = BusinessCalendar(dt.date(2026, 1, 5), load_calendar())
+    assert calendar.day(trial["ls"]) > dt.date(2026, 3, 31)
+    rsk002 = next(c for c in _concerns("--scenario", "late", "--as-of", "2026-01-05") if c["code"] == "RSK002")
+    assert rsk002["due"] == "2026-03-02" and rsk002["due_note"] == ""
+    assert rsk002["due_driver"]["task"] == f"{CODE}/024/国保システム/go_live"
+    en = "2026-03-02 (carried back from the deadline 2026-03-31 of 202011 国保システム 稼働切替)"
+    ja = "2026-03-02 (202011 国保システム 稼働切替 の期限 2026-03-31 から逆算)"
+    assert rsk002["due_text"] == en
+    args = ("-m", CODE, "--scenario", "late", "--as-of", "2026-01-05")
+    for lang, text in (("en", en), ("ja", ja)):
+        listed = json.loads(run_cli("--lang", lang, "risk", "list", *args, "--format", "json").stdout)
+        assert next(c for c in listed["concerns"] if c["code"] == "RSK002")["due_text"] == text
+        run_cli("--lang", lang, "risk", "export", str(project / f"r_{lang}.html"), *args)
+        assert text in (project / f"r_{lang}.html").read_text(encoding="utf-8")
+        run_cli("--lang", lang, "risk", "export", str(project / f"r_{lang}.xlsx"), *args)
+        sheet = openpyxl.load_workbook(project / f"r_{lang}.xlsx").worksheets[0]
+        assert text in [r[9] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    # Both listings were kept as snapshots, the reason with them: `risk diff` reads them back, nothing changed.
+    change = json.loads(run_cli("risk", "diff", "-m", CODE, "--format", "json").stdout)
+    assert change["new"] == change["resolved"] == change["worse"] == [] and change["unchanged"] > 0
