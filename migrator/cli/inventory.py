@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,7 +42,7 @@ def inventory() -> None:
 @inventory.command("import")
 @_WORKBOOKS
 @click.option("--partial", is_flag=True, help="Save the rows that could be read even when some rows have errors.")
-@click.option("--dry-run", is_flag=True, help="Read and compare with the store, but write nothing.")
+@click.option("--dry-run", is_flag=True, help="Read and compare with the store, but change nothing in it (an outdated store is not upgraded).")
 @_SYNONYMS
 @output_options
 def import_(workbooks: tuple[Path, ...], partial: bool, dry_run: bool, synonyms: Path | None, fmt: str) -> None:
@@ -59,13 +58,19 @@ def import_(workbooks: tuple[Path, ...], partial: bool, dry_run: bool, synonyms:
     """
     from migrator.inventory.synonyms import load_synonyms
     from migrator.services.inventory import import_inventory
+    from migrator.store import preview_store
 
     table = load_synonyms(synonyms)
     with contextlib.ExitStack() as stack:
-        store = _dry_run_store(stack) if dry_run else None
-        store = store or app().store()
-        stack.callback(store.close)
-        report = import_inventory(list(workbooks), store=store, partial=partial, synonyms=table, dry_run=dry_run)
+        def opened() -> Store:
+            # a dry run leaves the user's database as it was: see preview_store for an outdated or missing one
+            if dry_run:
+                return stack.enter_context(preview_store(app().db_url))
+            store = app().store()
+            stack.callback(store.close)
+            return store
+
+        report = import_inventory(list(workbooks), store=opened, partial=partial, synonyms=table, dry_run=dry_run)
     lang = app().lang
     # the result ends the output: per municipality what was added and changed, then the rows not read
     lines = [t("import_municipality", lang, code=code, **row)
@@ -73,17 +78,6 @@ def import_(workbooks: tuple[Path, ...], partial: bool, dry_run: bool, synonyms:
     lines.append(t("import_rejected", lang, rejected=report.summary.get("rows_rejected", 0),
                    read=report.summary.get("rows_read", 0)))
     emit_report(report, fmt, result=lines)
-
-
-def _dry_run_store(stack: contextlib.ExitStack) -> Store | None:
-    """For --dry-run when the default SQLite store does not exist yet: an empty store in a temporary folder,
-    removed afterwards, so that a dry run compares with "nothing imported" and leaves no database behind."""
-    from migrator.store.db import StoreConfig, missing_store, open_store
-
-    if missing_store(StoreConfig.resolve(app().db_url).url) is None:
-        return None
-    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="migrator-dry-run-")))
-    return open_store(f"sqlite:///{folder / 'empty.db'}")
 
 
 @inventory.command()

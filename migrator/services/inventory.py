@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,20 +66,27 @@ def _show(value: object) -> str:
     return str(value)
 
 
-def import_inventory(paths: Sequence[Path], *, store: Store, partial: bool = False,
+def import_inventory(paths: Sequence[Path], *, store: Store | Callable[[], Store], partial: bool = False,
                      synonyms: Synonyms | None = None, dry_run: bool = False) -> Report:
     """Read inventory workbooks and save them to the store in one transaction.
 
     With any finding of severity error nothing is written, unless ``partial``: then the rows that could be
     read are saved and the rejected ones are not. Saving is idempotent (natural keys; only changed fields
     are written) and every updated field is reported (INV091). ``dry_run`` reads and compares, then rolls
-    back. Imports running at the same time (teams importing their municipalities) both land: a save that
-    conflicts with another one (a new vendor both bring in) is run again.
+    back (give it a :func:`~migrator.store.preview_store`, which leaves an outdated SQLite store unchanged;
+    INV092 says when the comparison ran on an upgraded copy). Imports running at the same time (teams
+    importing their municipalities) both land: a save that conflicts with another one (a new vendor both
+    bring in) is run again.
+
+    ``store`` may be a function that opens it (the caller closes it): it is called only once the workbooks
+    were read and there is something to save, so that an import that writes nothing leaves a store that
+    would be upgraded on opening as it was.
 
     Raises:
         InputError: a workbook cannot be opened at all (nothing is written).
         StoreError: the database cannot be used (nothing is written).
     """
+    from migrator.store import Store
     from migrator.store.inventory_repo import inventory_counts, save_inventory
 
     result = read_inventory(paths, synonyms=synonyms)
@@ -95,7 +102,14 @@ def import_inventory(paths: Sequence[Path], *, store: Store, partial: bool = Fal
                 session.rollback()
             return changes, counts
 
-        changes, summary["store"] = store.run(save)
+        target = store if isinstance(store, Store) else store()
+        if dry_run and target.stands_in_for is not None:
+            from migrator.store.db import head_revision, redact
+
+            original = target.stands_in_for
+            findings.append(make_finding("INV092", Location(), store=redact(original.url),
+                                         revision=original.revision or "base", head=head_revision()))
+        changes, summary["store"] = target.run(save)
         summary["created"] = sum(1 for c in changes if c.action == "created")
         summary["updated_fields"] = sum(1 for c in changes if c.action == "updated")
         summary["written"] = not dry_run and bool(changes)

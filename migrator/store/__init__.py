@@ -8,6 +8,7 @@ from migrator.store.db import (
     head_revision,
     make_engine,
     open_store,
+    preview_store,
     upgrade,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "head_revision",
     "make_engine",
     "open_store",
+    "preview_store",
     "upgrade",
 ]

@@ -9,6 +9,8 @@ user's back: ``migrator db upgrade`` does it.
 from __future__ import annotations
 
 import os
+import sqlite3
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -239,12 +241,26 @@ def _is_conflict(exc: BaseException | None) -> bool:
     return False
 
 
-class Store:
-    """An open database at the head revision, handing out sessions and transactions."""
+@dataclass(frozen=True)
+class StandIn:
+    """What a temporary store of a dry run stands in for: the user's SQLite database and the revision it is at
+    (None: no tables yet), which the real command would first upgrade to the head."""
 
-    def __init__(self, engine: Engine, config: StoreConfig) -> None:
+    url: str
+    revision: str | None
+
+
+class Store:
+    """An open database at the head revision, handing out sessions and transactions.
+
+    ``stands_in_for``: this is a temporary upgraded copy of the user's outdated database, made for a dry run
+    (see :func:`preview_store`); None for the user's database itself.
+    """
+
+    def __init__(self, engine: Engine, config: StoreConfig, stands_in_for: StandIn | None = None) -> None:
         self.engine = engine
         self.config = config
+        self.stands_in_for = stands_in_for
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     def check_writable(self) -> None:
@@ -367,3 +383,69 @@ def open_store(url: str | None = None, *, cwd: Path | None = None, create: bool 
             "'migrator db upgrade' を実行してください。",
         )
     return Store(engine, config)
+
+
+@contextmanager
+def preview_store(url: str | None = None, *, cwd: Path | None = None) -> Iterator[Store]:
+    """A store for a dry run, which works in it and rolls back: the user's database stays as it was, byte for
+    byte, its schema revision included. Closed (and a temporary copy removed) at the end.
+
+    - A SQLite file that does not exist yet: an empty store in a temporary folder (the dry run compares with
+      "nothing imported" and leaves no database behind).
+    - A SQLite database behind the head revision: the real command would upgrade it first, so the dry run
+      works on an upgraded temporary copy (``Store.stands_in_for`` names the original and its revision)
+      instead of upgrading the user's file.
+    - Any other database, as :func:`open_store` opens it: a SQLite store at head, or a server database, which
+      is never upgraded behind the user's back (one behind head is the same StoreError as for the real command).
+    """
+    config = StoreConfig.resolve(url, cwd=cwd)
+    path = sqlite_file(config.url)
+    revision: str | None = None
+    if path is not None and path.exists():
+        engine = make_engine(config.url)
+        try:
+            revision = current_revision(engine)
+        finally:
+            engine.dispose()
+        if revision == head_revision():
+            path = None
+    if path is None:
+        store = open_store(config.url)
+        try:
+            yield store
+        finally:
+            store.close()
+        return
+    with tempfile.TemporaryDirectory(prefix="migrator-dry-run-") as folder:
+        copy = Path(folder) / "preview.db"
+        stand_in = None
+        if path.exists():
+            _copy_sqlite(path, copy)
+            stand_in = StandIn(url=config.url, revision=revision)
+        copy_url = f"sqlite:///{copy}"
+        upgrade(copy_url)
+        engine = make_engine(copy_url)
+        store = Store(engine, StoreConfig(url=copy_url, embedded_default=False), stands_in_for=stand_in)
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    """Copy a SQLite database through SQLite's own backup, read-only on the source (a consistent copy even
+    while another process writes to it, its journal or write-ahead log included)."""
+    try:
+        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise _unreachable(str(source), exc) from exc
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        except sqlite3.DatabaseError as exc:
+            raise _unreachable(str(source), exc) from exc
+        finally:
+            dst.close()
+    finally:
+        src.close()
