@@ -113,7 +113,7 @@ def build(start: dt.datetime | None, deadline: dt.datetime | None, scenario: str
     store = app().store()
     try:
         result = build_and_save(
-            store, start=(start or dt.datetime.now()).date(), scenario=scenario, config=config,
+            store, start=start.date() if start else None, scenario=scenario, config=config,
             deadline=deadline.date() if deadline else None, capacities=_capacities(capacity),
             staff_limit=staff_limit, extra_edges=extra, municipality=municipality, passes=passes,
             solver=solver, time_limit=time_limit)

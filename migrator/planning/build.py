@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from migrator import limits
 from migrator.errors import PlanError
-from migrator.i18n import Lang
+from migrator.i18n import Lang, join_list
 from migrator.inventory.checks import source_location
 from migrator.inventory.model import Inventory
 from migrator.location import Location
@@ -78,7 +78,7 @@ class PlanResult:
 def build_plan(
     inventory: Inventory,
     *,
-    start: dt.date,
+    start: dt.date | None = None,
     config: PlanningConfig | None = None,
     scenario: str = "default",
     deadline: dt.date | None = None,
@@ -92,7 +92,7 @@ def build_plan(
     solver: str = "heuristic",
     time_limit: float = 10.0,
 ) -> PlanResult:
-    """Plan the migration of every system in ``inventory`` from ``start``.
+    """Plan the migration of every system in ``inventory`` from ``start`` (default: today).
 
     Args:
         deadline: replaces the FY2025-end deadline of systems that are not 特定移行支援.
@@ -120,7 +120,10 @@ def build_plan(
         return PlanResult(None, Report.of(f"plan {scenario}", findings, subject=scenario,
                                           summary={"scenario": scenario, "tasks": len(tasks), "cycles": len(cycles)}))
 
+    start_given = start is not None
+    start = start or dt.date.today()
     findings += _stale_planned_dates(graph, progress, start)
+    findings += _deadlines_before_start(graph, progress, start, start_given, deadline)
     cal = BusinessCalendar(start, config.calendar)
     n = len(tasks)
     # Resources (docs/planning.md#resources): a vendor's teams (同時作業上限), the municipality's IT staff
@@ -372,6 +375,61 @@ def _stale_planned_dates(graph: TaskGraph, progress: Mapping[str, TaskProgress],
                          planned=s.planned_date.isoformat(), start=start.isoformat())
             for si, s in enumerate(graph.systems)
             if s.planned_date is not None and s.planned_date < start and si not in done]
+
+
+# Where a deadline comes from, as PLN011 names it (en, ja).
+_DEADLINE_FROM = {
+    "cell": ("its 特定移行支援期限", "特定移行支援期限"),
+    "special": ("特定移行支援 with no 特定移行支援期限: the default deadline of special support",
+                "特定移行支援期限の記載がないため特定移行支援の既定の期限"),
+    "option": ("--deadline", "--deadline の指定"),
+    "default": ("the default deadline, the end of FY2025; --deadline sets another",
+                "既定の期限、2025年度末。--deadline で変更できます"),
+}
+_SYSTEMS_SHOWN = 3
+
+
+def _deadlines_before_start(graph: TaskGraph, progress: Mapping[str, TaskProgress], start: dt.date,
+                            start_given: bool, override: dt.date | None) -> list[Finding]:
+    """PLN011 for each deadline that falls before the plan's start, where the deadline comes from: at the
+    特定移行支援期限 (or 特定移行支援) cell of a special-support system, one per system; one for all the
+    systems --deadline or the FY2025-end default holds. No schedule can meet such a deadline, so each of those
+    cut-overs is also late (PLN002); this says why. A cut-over recorded done or not applicable is left out."""
+    due_systems = {graph.system_of[i] for i in range(len(graph.tasks)) if graph.phase_due[i]}
+    done = {graph.system_of[i] for i, t in enumerate(graph.tasks)
+            if t.kind == "cutover" and (progress.get(t.key) or TaskProgress("")).status in ("完了", "対象外")}
+    start_from = ("--start", "--start の指定") if start_given else ("today; --start sets another",
+                                                                  "今日。--start で指定できます")
+    findings: list[Finding] = []
+    grouped: dict[tuple[str, dt.date], list[str]] = {}
+    for si, s in enumerate(graph.systems):
+        due = override if override is not None and not s.special_support else s.deadline
+        if si not in due_systems or si in done or due >= start:
+            continue
+        name = f"{s.municipality_code} {s.name}"
+        if not s.special_support:
+            grouped.setdefault(("option" if override is not None else "default", due), []).append(name)
+            continue
+        origin = "cell" if s.special_deadline is not None else "special"
+        findings.append(_deadline_finding(source_location(s.deadline_at()), name, [name], due, origin, start,
+                                          start_from))
+    for (origin, due), names in grouped.items():
+        findings.append(_deadline_finding(Location(), None, names, due, origin, start, start_from))
+    return findings
+
+
+def _deadline_finding(at: Location, item: str | None, names: Sequence[str], due: dt.date, origin: str,
+                      start: dt.date, start_from: tuple[str, str]) -> Finding:
+    shown = {lang: join_list(names[:_SYSTEMS_SHOWN], lang) + (" …" if len(names) > _SYSTEMS_SHOWN else "")
+             for lang in ("en", "ja")}
+    if len(names) == 1:
+        systems, systems_ja = names[0], names[0]
+    else:
+        systems, systems_ja = f"{len(names)} systems ({shown['en']})", f"{len(names)} システム（{shown['ja']}）"
+    return make_finding("PLN011", at, item=item, systems=systems, systems_ja=systems_ja,
+                        deadline=due.isoformat(), deadline_from=_DEADLINE_FROM[origin][0],
+                        deadline_from_ja=_DEADLINE_FROM[origin][1], start=start.isoformat(),
+                        start_from=start_from[0], start_from_ja=start_from[1])
 
 
 def _past_horizon(tasks: Sequence[ScheduledTask], p: Problem, cal: BusinessCalendar) -> PlanError | None:

@@ -25,7 +25,7 @@ from migrator.store.plan_repo import load_plan, load_progress, record_progress, 
 def build_and_save(
     store: Store,
     *,
-    start: dt.date,
+    start: dt.date | None = None,
     scenario: str = "default",
     config: PlanningConfig | None = None,
     deadline: dt.date | None = None,
@@ -37,7 +37,8 @@ def build_and_save(
     solver: str = "heuristic",
     time_limit: float = 10.0,
 ) -> PlanResult:
-    """Build the plan of ``scenario`` from the stored inventory, keeping recorded progress, and store it.
+    """Build the plan of ``scenario`` from the stored inventory, from ``start`` (default: today), keeping
+    recorded progress, and store it.
 
     The earlier plan of the scenario (if any) gives the progress to keep fixed and the baseline dates.
     A plan with cycles is not stored.
