@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from migrator import jp
 from migrator.jp.encoding import resolve_encoding
 from migrator.location import Location
 from migrator.mapping.compiled import Resolved, load_mapping, plan_rows, resolve, standard_code_values
@@ -11,7 +13,7 @@ from migrator.mapping.compiler import RowPlan
 from migrator.mapping.model import ItemRow, Mapping, gaiji_policy
 from migrator.mapping.transforms import CODE_PARTS, code_part
 from migrator.report import Finding, Report, make_finding
-from migrator.schema import SchemaRegistry, Table
+from migrator.schema import Item, SchemaRegistry, Table
 
 
 def check_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None) -> Report:
@@ -158,9 +160,54 @@ def _default_findings(name: str, value: str, loc: Location, standard: Table, cod
         reason, reason_ja = "is not a number", "数値ではありません"
     elif item.size is not None and len(value) > item.size:
         reason, reason_ja = f"is longer than {item.size} characters", f"{item.size} 文字を超えています"
+    elif item.length is not None and item.type in ("string", "code") and len(value) != item.length:
+        reason, reason_ja = f"is not {item.length} characters long", f"{item.length} 文字ではありません"
+    else:
+        reason, reason_ja = _item_rule_reason(item, value)
     if reason is None:
         return []
     return [make_finding("MAP307", loc, item=name, value=value, reason=reason, reason_ja=reason_ja)]
+
+
+# The named checks of the standard, by the scalar rule the run checks with its polars form (validation/checks.py).
+_NAMED_CHECKS: dict[str, Callable[[str], bool]] = {
+    "mynumber": jp.is_valid_mynumber,
+    "lg_code": jp.is_valid_lg_code,
+    "corporate_number": jp.is_valid_corporate_number,
+    "m11w27": jp.is_valid_m11w27,
+    "postal_code": jp.is_valid_postal_code,
+    "residence_card": jp.is_valid_residence_card_number,
+}
+
+
+def _item_rule_reason(item: Item, value: str) -> tuple[str | None, str | None]:
+    """Why the run would reject ``value`` in ``item`` by its character class, pattern or named check, if so.
+
+    A default fills every row whose source is empty: one the standard item refuses rejects all of them.
+    """
+    import re
+
+    charset = item.charset
+    if charset not in (None, "any", "mj"):  # the MJ class needs the user's MJ table: the run checks it
+        try:
+            outside = jp.offending_chars(value, charset)
+        except ValueError:
+            outside = []
+        if outside:
+            return (f"has characters outside the character class {charset} ({''.join(dict.fromkeys(outside))})",
+                    f"文字種 {charset} にない文字を含みます ({''.join(dict.fromkeys(outside))})")
+    if item.pattern:
+        try:
+            matches = re.fullmatch(item.pattern, value) is not None
+        except re.error:
+            matches = True  # a pattern Python cannot read is the run's to check
+        if not matches:
+            return f"does not match the pattern {item.pattern}", f"パターン {item.pattern} に合いません"
+    for name in item.checks:
+        rule = _NAMED_CHECKS.get(name)
+        if rule is not None and not rule(value):
+            return f"fails the check {name}", f"検査 {name} に合格しません"
+    return None, None
 
 
 def _code_findings(mapping: Mapping, resolved: Resolved, plans: list[RowPlan]) -> list[Finding]:

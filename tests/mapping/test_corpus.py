@@ -363,3 +363,24 @@ def test_one_item_sheet_with_a_remark_or_one_plain_among_them_is_read(workdir: P
         path = _edit(workdir / "m.xlsx", SAMPLE, _item_sheets(*titles))
         result = json.loads(run_cli("mapping", "check", str(path), "--format", "json").stdout)
         assert result["counts_by_code"] == clean, (titles, result["counts_by_code"])
+
+
+@pytest.mark.parametrize(("value", "reason"), [
+    ("１３１０１６", "character class digits"),  # full-width digits: every row would fail charset:digits
+    ("131017", "check lg_code"),  # a wrong check digit: every row would fail check:lg_code
+    ("13101", "not 6 characters long"),  # the 5-digit code without its check digit
+])
+def test_default_the_standard_item_refuses_is_found_at_its_cell(value: str, reason: str, tmp_path: Path) -> None:
+    """A default fills every row with an empty source: one the item's class, length or check refuses would
+    reject them all at run time, so the static check says so at the 既定値 cell."""
+    path = _edit(tmp_path / "b.xlsx", SAMPLE.parent / "juki_rdb_setai.xlsx", _set("項目対応", "住所_市区町村コード", 5, value))
+    hits = [f for f in check_workbook(path, registry=REGISTRY).findings if f.code == "MAP307"]
+    ws = openpyxl.load_workbook(path)["項目対応"]
+    assert [f"{f.location.sheet}!{f.location.cell}" for f in hits] == [f"項目対応!E{_row(ws, '住所_市区町村コード')}"]
+    assert reason in hits[0].message_en and value in hits[0].message_en
+    assert hits[0].severity == "error"
+
+
+def test_default_the_standard_item_accepts_is_not_reported(tmp_path: Path) -> None:
+    path = _edit(tmp_path / "b.xlsx", SAMPLE.parent / "juki_rdb_setai.xlsx", _set("項目対応", "住所_市区町村コード", 5, "132012"))
+    assert not [f for f in check_workbook(path, registry=REGISTRY).findings if f.code == "MAP307"]
