@@ -519,6 +519,9 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
         itype, type_size, scale = _map_type(raw_type, syn)
         if itype is not None and _has_wide_digits(raw_type):
             read_as("type", raw_type, f"size {type_size}", f"桁数 {type_size}")
+        if type_size == 0:  # VARCHAR(0): no length an item can have
+            read_as("type", raw_type, "no length", "桁数なし")
+            type_size = None
     if itype == "binary":
         # The schema model has no binary type: the item is kept (so the layout stays whole) and flagged.
         findings.append(make_finding("SCH060", where("type"), item=name, found=raw_type))
@@ -531,7 +534,11 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
     len_scale = None
     if raw_len is not None:
         m = _SIZE.match(raw_len)
-        if m:
+        if m and _to_int(m["size"]) == 0:
+            # 0 is no length an item can have (a placeholder, or 桁数 0 for "unlimited"): said here, at its
+            # cell, rather than as a schema error at a line of the written file the user never edits.
+            findings.append(make_finding("SCH103", where("length"), item=name, found=raw_len))
+        elif m:
             size = _to_int(m["size"])
             len_scale = _to_int(m["scale"]) if m["scale"] else None
             scale = len_scale if len_scale is not None else scale

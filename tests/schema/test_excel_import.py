@@ -402,3 +402,34 @@ def test_a_row_holding_only_its_number_is_no_item(tmp_path: Path) -> None:
     result = import_workbook(_save(wb, tmp_path / "def.xlsx"))
     assert result.schema is not None and result.schema.tables[0].item_names == ("宛名番号",)
     assert [f.code for f in result.findings] == ["SCH106"]
+
+
+@pytest.mark.parametrize("length", [0, "0", "０"])
+def test_a_length_of_zero_is_said_at_its_cell_and_left_out(length: object, tmp_path: Path) -> None:
+    """桁数 0 (a placeholder for a spare item) is no length: it was written to the schema and refused there as
+    SCH004 at a line of the output file, which the user never edits; it is SCH103 at the workbook's cell."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "住民"
+    ws.append(["項目名", "型", "桁数"])
+    ws.append(["宛名番号", "CHAR", 15])
+    ws.append(["予備", "CHAR", length])
+    result = import_workbook(_save(wb, tmp_path / "zero.xlsx"))
+    got = [(f.code, f.severity, f"{f.location.sheet}!{f.location.cell}") for f in result.findings
+           if f.severity != "info"]
+    assert got == [("SCH103", "warning", "住民!C3")]
+    assert result.schema is not None
+    assert result.schema.table("住民").item("予備").max_length is None
+
+
+def test_a_type_of_size_zero_is_said_at_its_cell_and_its_size_left_out(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "住民"
+    ws.append(["項目名", "型", "桁数"])
+    ws.append(["予備", "VARCHAR(0)", None])
+    result = import_workbook(_save(wb, tmp_path / "zero.xlsx"))
+    got = [(f.code, f"{f.location.sheet}!{f.location.cell}") for f in result.findings if f.severity != "info"]
+    assert got == [("SCH108", "住民!B2")]
+    assert result.schema is not None
+    assert result.schema.table("住民").item("予備").max_length is None
