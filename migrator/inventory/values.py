@@ -21,18 +21,23 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９／．－，：　", "
 _ERAS = {"明治": (1867, dt.date(1868, 1, 25)), "大正": (1911, dt.date(1912, 7, 30)),
          "昭和": (1925, dt.date(1926, 12, 25)), "平成": (1988, dt.date(1989, 1, 8)),
          "令和": (2018, dt.date(2019, 5, 1))}
-_ERA_LETTERS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
+_ERA_LETTERS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和",
+                # the era by its first kanji, as forms abbreviate it: 令8.3.31, 平30年4月1日
+                "明": "明治", "大": "大正", "昭": "昭和", "平": "平成", "令": "令和"}
 _ERA_ORDER = list(_ERAS)
 
 _WESTERN = re.compile(r"^([0-9]{4})\s*[/.\-年]\s*([0-9]{1,2})\s*(?:[/.\-月]\s*([0-9]{1,2})\s*日?|月?)$")
 _ERA_KANJI = re.compile(r"^(明治|大正|昭和|平成|令和)\s*([0-9]{1,2}|元)\s*年\s*([0-9]{1,2})\s*月(?:\s*([0-9]{1,2})\s*日)?$")
-_ERA_LETTER = re.compile(r"^([MTSHRmtshr])\s*([0-9]{1,2}|元)\s*[./\-年]\s*([0-9]{1,2})\s*(?:[./\-月]\s*([0-9]{1,2})\s*日?|月?)$")
+_ERA_LETTER = re.compile(r"^([MTSHRmtshr明大昭平令])\s*([0-9]{1,2}|元)\s*[./\-年]\s*([0-9]{1,2})\s*(?:[./\-月]\s*([0-9]{1,2})\s*日?|月?)$")
 _COMPACT = re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})$")
 # A fiscal year (年度, April to March) with no day: 令和7年度末, R7年度中, 2025年度, FY2025.
-_FISCAL = re.compile(r"^(?:(明治|大正|昭和|平成|令和)([0-9]{1,2}|元)|([MTSHRmtshr])([0-9]{1,2}|元)|([0-9]{4}))"
+_FISCAL = re.compile(r"^(?:(明治|大正|昭和|平成|令和)([0-9]{1,2}|元)|([MTSHRmtshr明大昭平令])([0-9]{1,2}|元)|([0-9]{4}))"
                      r"年度(?:末|中|内|末まで|内まで)?$|^FY([0-9]{4})$", re.IGNORECASE)
 # A date pasted from a database with its time (2025-12-01 00:00:00): the time says nothing of the day.
 _WITH_TIME = re.compile(r"^(.*[0-9])[\sT]+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?$")
+# A weekday after the date, as calendars and letters write it: 2026/3/31(火), 令和8年3月31日（火曜日）.
+_WEEKDAY = re.compile(r"^(.*[0-9日])[(（]([月火水木金土日])(?:曜日?)?[)）]$")
+_WEEKDAYS = "月火水木金土日"
 _FULLWIDTH_ERA = str.maketrans("ＭＴＳＨＲｍｔｓｈｒ", "MTSHRmtshr")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's count (its 1900 leap-year bug before March 1900 aside)
 _SERIAL_FIRST, _SERIAL_LAST = 36526, 73050  # 2000-01-01 to 2099-12-31: no count or code of a date column
@@ -129,9 +134,17 @@ def parse_date(value: object) -> Parsed[dt.date]:
     fiscal = _fiscal_year(folded)
     if fiscal is not None:
         return fiscal
-    # 令和8年3月末, 2026年3月末: the month's last day, as written (not a day left out).
-    month_end = folded.endswith("月末")
-    folded = folded[:-1] if month_end else folded
+    weekday = _WEEKDAY.match(folded)
+    if weekday:
+        parsed = _parse_folded(weekday.group(1))
+        if parsed.value is None or parsed.problem is not None:
+            return Parsed(None, "bad_date")
+        # The weekday is read as a check of the date: one that does not fit says the date is mistyped.
+        fits = _WEEKDAYS[parsed.value.weekday()] == weekday.group(2)
+        return parsed if fits else Parsed(None, "bad_date")
+    # 令和8年3月末, 2026年3月末(日): the month's last day, as written (not a day left out).
+    month_end = folded.endswith(("月末", "月末日"))
+    folded = folded[: folded.rindex("月") + 1] if month_end else folded
     parsed = _parse_folded(folded)
     if month_end and parsed.problem == "month_only":
         return Parsed(parsed.value)

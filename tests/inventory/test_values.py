@@ -48,6 +48,28 @@ def test_parse_date(raw, expected, problem) -> None:
     assert (parsed.value, parsed.problem) == (expected, problem)
 
 
+@pytest.mark.parametrize(("raw", "expected", "problem"), [
+    # the era by its first kanji, as survey forms abbreviate it
+    ("令8.3.31", dt.date(2026, 3, 31), None),
+    ("平30.4.1", dt.date(2018, 4, 1), None),
+    ("平30年4月1日", dt.date(2018, 4, 1), None),
+    ("昭64.1.8", None, "era_range"),
+    ("令7年度末", dt.date(2026, 3, 31), "fiscal_year"),
+    # a weekday after the date, checked against it
+    ("令和８年３月３１日（火）", dt.date(2026, 3, 31), None),
+    ("2026/3/31(火)", dt.date(2026, 3, 31), None),
+    ("R8.3.31（火曜日）", dt.date(2026, 3, 31), None),
+    ("2026/3/31(月)", None, "bad_date"),  # 31 March 2026 is a Tuesday: the date or the weekday is mistyped
+    ("2026/2/30(月)", None, "bad_date"),
+    # the month's last day written out
+    ("2026年3月末日", dt.date(2026, 3, 31), None),
+    ("令和8年2月末日", dt.date(2026, 2, 28), None),
+])
+def test_parse_date_as_forms_and_letters_write_it(raw, expected, problem) -> None:
+    parsed = parse_date(raw)
+    assert (parsed.value, parsed.problem) == (expected, problem)
+
+
 @pytest.mark.parametrize(("raw", "expected"), [
     ("○", True), ("〇", True), ("有", True), ("あり", True), ("×", False), ("－", False), ("無", False),
     (None, False), ("", False), (1, True), ("要確認", None),
