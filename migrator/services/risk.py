@@ -28,6 +28,12 @@ def build_register(store: Store, *, municipality: str | None = None, scenario: s
         plan: Plan | None = None
         if any(p["scenario"] == scenario for p in list_plans(session)):
             plan = load_plan(session, scenario)
+    if not municipality and not inventory.systems:
+        # A register of nothing would read as "no concern": say what is missing instead.
+        raise PlanError("The store holds no system to assess; import the inventories first "
+                        "(`migrator inventory import WORKBOOK…`).",
+                        "データベースにシステムが登録されていないため懸念点を評価できません。先にシステム一覧を取り込んでください"
+                        "（`migrator inventory import WORKBOOK…`）。")
     if municipality and not inventory.systems:
         raise PlanError(f"The store holds no system of municipality {municipality}; "
                         "`migrator inventory list` shows the municipalities imported.",

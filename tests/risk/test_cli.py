@@ -117,3 +117,15 @@ def test_inventory_evidence_is_at_the_cell_of_the_field_in_the_language_asked(st
     assert [e.split("!", 1)[1] for e in ja] == ["M7: 特定移行支援=はい", "M7: 特定移行支援期限=2031-03-31",
                                                 "M8: 特定移行支援=はい", "M8: 特定移行支援期限=2031-03-31"]
     assert all(e.startswith("[システム一覧] ") for e in ja) and all(e.startswith("[inventory] ") for e in en)
+
+
+@pytest.mark.parametrize("command", [("risk", "list"), ("risk", "export", "r.xlsx")])
+def test_an_empty_store_is_an_error_not_a_register_without_concerns(command: tuple[str, ...], workdir: Path) -> None:
+    """Before any inventory is imported the register would be empty and read as "error 0": it is a usage
+    error naming what to do, and nothing is written."""
+    run_cli("db", "upgrade")
+    out = run_cli(*command, expect=2)
+    assert "inventory import" in out.stderr
+    assert not (workdir / "r.xlsx").exists()
+    ja = run_cli("--lang", "ja", *command, expect=2)
+    assert "システム一覧を取り込んで" in ja.stderr
