@@ -455,17 +455,6 @@ def yaml_shape(value: object) -> tuple[str, str]:
     return f"{en} {shown}", f"{ja} {shown}"
 
 
-def unquoted_flags(key: str, values: list[Any]) -> tuple[str, str] | None:
-    """The reason, in English and Japanese, to refuse a list of labels holding a YES, NO, TRUE … that YAML read
-    as true or false (the text of a cell was meant); None when there is none."""
-    if not any(isinstance(v, bool) for v in values):
-        return None
-    return (f"{key}: quote YES, NO, TRUE, FALSE, On and Off ('NO'); unquoted YAML reads them as true or false, "
-            "not as the text of a cell",
-            f"{key}: YES、NO、TRUE、FALSE、On、Off は引用符で囲んでください ('NO')。囲まないと YAML はセルの文字ではなく"
-            "真偽値として読みます")
-
-
 def yaml_error(exc: Exception, path: Path | str, text: str | None = None) -> SpecError:
     """CORE115 at the line of ``path`` the YAML parser's error points at, its reason in both languages."""
     why = yaml_reason(exc, text)
@@ -519,6 +508,18 @@ def yaml_location(path: Path | str, root: Node | None, keys: Sequence[object] = 
     if node is None:
         return Location(file=str(path)), None
     return Location(file=str(path), line=node.start_mark.line + 1), node.start_mark.column + 1
+
+
+YAML_FLAGS = ("YES", "NO", "TRUE", "FALSE", "On", "Off")
+"""Words that unquoted YAML reads as true or false, where a list of labels meant the text of a cell."""
+
+
+def column_note(column: int | None) -> dict[str, str]:
+    """The ``column``/``column_ja`` parameters of a catalogue message about a YAML entry: its 1-based column as
+    " (column 5)" / " (5 桁目)" (several entries share a line in flow style), empty when it is not known."""
+    if column is None:
+        return {"column": "", "column_ja": ""}
+    return {"column": f" (column {column})", "column_ja": f" ({column} 桁目)"}
 
 
 def yaml_repeated_key(root: Node | None) -> tuple[list[object], Node, Node] | None:

@@ -9,12 +9,13 @@ from pathlib import Path
 import yaml
 
 from migrator.errors import SpecError
-from migrator.i18n import join_list, shorten
+from migrator.i18n import shorten
 from migrator.inventory.headers import fold_label
 from migrator.limits import (
+    YAML_FLAGS,
+    column_note,
     compose_yaml,
     read_text_file,
-    unquoted_flags,
     yaml_error,
     yaml_location,
     yaml_repeated_key,
@@ -50,9 +51,7 @@ class Synonyms:
         columns = {k: {f: list(ls) for f, ls in v.items()} for k, v in self.columns.items()}
         unknown = [k for k in other if k not in TOP_KEYS]
         if unknown:
-            raise SynonymsError(f"unknown key {str(unknown[0])!r} (use {join_list(TOP_KEYS, 'en')})",
-                                f"未知のキー '{unknown[0]}' があります(使えるキー: {join_list(TOP_KEYS, 'ja')})",
-                                at=(unknown[0],), key=True)
+            raise SynonymsError("INV060", at=(unknown[0],), key=True, keys=TOP_KEYS, name=shorten(str(unknown[0])))
         for kind, names in _mapping(other.get("sheets"), ("sheets",)).items():
             _known_kind(kind, ("sheets", kind))
             sheets[kind] += _labels(names, ("sheets", kind))
@@ -62,21 +61,16 @@ class Synonyms:
             for fieldname, labels in _mapping(fields, ("columns", kind)).items():
                 at = ("columns", kind, fieldname)
                 if fieldname not in columns[kind]:
-                    raise SynonymsError(
-                        f"unknown column {kind}.{fieldname} (use {join_list(columns[kind], 'en')})",
-                        f"未知の列 {kind}.{fieldname} があります(使える列: {join_list(columns[kind], 'ja')})",
-                        at=at, key=True)
+                    raise SynonymsError("INV062", at=at, key=True, kind=kind, field=shorten(str(fieldname)),
+                                        fields=tuple(columns[kind]))
                 added = _labels(labels, at)
                 for n, label in enumerate(added):
                     taken = owner.setdefault(fold_label(label), fieldname)
                     if taken != fieldname:  # a header cell names one column: this label would do nothing
                         raise SynonymsError(
-                            f"{_dotted(at)}: the label {shorten(label)!r} is already one of {kind}.{taken}; a header "
-                            "cell can name one column only",
-                            f"{_dotted(at)}: 見出し '{shorten(label)}' は既に {kind}.{taken} の見出しです。一つの見出しは"
-                            "一つの列にしか使えません",
-                            at=(*at, [i for i, v in enumerate(labels) if v is not None][n])
-                            if isinstance(labels, list) else at)
+                            "INV063", at=(*at, [i for i, v in enumerate(labels) if v is not None][n])
+                            if isinstance(labels, list) else at,
+                            entry=_dotted(at), label=shorten(label), kind=kind, taken=taken)
                 columns[kind][fieldname] += added
         return Synonyms(
             sheets={k: tuple(v) for k, v in sheets.items()},
@@ -85,14 +79,14 @@ class Synonyms:
 
 
 class SynonymsError(ValueError):
-    """A synonyms file that cannot extend the table, said in English and in Japanese; ``at`` is the path of the
-    entry at fault (keys and list indexes, as :func:`migrator.limits.yaml_node_at` takes it), ``key`` says the
-    fault is the entry's key rather than its value."""
+    """A synonyms file that cannot extend the table: the catalogue ``code`` (INV06x) and its ``params``; ``at`` is
+    the path of the entry at fault (keys and list indexes, as :func:`migrator.limits.yaml_node_at` takes it),
+    ``key`` says the fault is the entry's key rather than its value."""
 
-    def __init__(self, en: str, ja: str, *, at: tuple[object, ...] = (), key: bool = False) -> None:
-        super().__init__(en)
-        self.en = en
-        self.ja = ja
+    def __init__(self, code: str, *, at: tuple[object, ...] = (), key: bool = False, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
         self.at = at
         self.key = key
 
@@ -103,9 +97,7 @@ def _dotted(at: tuple[object, ...]) -> str:
 
 def _known_kind(kind: object, at: tuple[object, ...]) -> None:
     if kind not in KINDS:
-        raise SynonymsError(f"unknown sheet kind {str(kind)!r} (use {join_list(KINDS, 'en')})",
-                            f"未知のシートの種類 '{kind}' があります(使える種類: {join_list(KINDS, 'ja')})",
-                            at=at, key=True)
+        raise SynonymsError("INV061", at=at, key=True, kind=shorten(str(kind)), kinds=KINDS)
 
 
 def _mapping(value: object, at: tuple[object, ...]) -> dict:
@@ -113,9 +105,7 @@ def _mapping(value: object, at: tuple[object, ...]) -> dict:
         return {}
     if not isinstance(value, dict):
         en, ja = yaml_shape(value)
-        key = _dotted(at)
-        raise SynonymsError(f"{key} must be a mapping of names, not {en}",
-                            f"{key} は名前の対応表 (キー: 値) にしてください({ja} になっています)", at=at)
+        raise SynonymsError("INV064", at=at, entry=_dotted(at), shape=en, shape_ja=ja)
     return value
 
 
@@ -127,15 +117,13 @@ def _labels(value: object, at: tuple[object, ...]) -> list[str]:
         return [str(value)]
     key = _dotted(at)
     if isinstance(value, bool):  # one unquoted YES or NO: a label YAML read as true or false
-        raise SynonymsError(*unquoted_flags(key, [value]) or ("", ""), at=at)
+        raise SynonymsError("INV066", at=at, entry=key, flags=YAML_FLAGS)
     if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
         en, ja = yaml_shape(value)
-        raise SynonymsError(f"{key} must be a list of labels, not {en}",
-                            f"{key} は見出しのリストにしてください({ja} になっています)", at=at)
-    flags = unquoted_flags(key, value)
-    if flags is not None:
+        raise SynonymsError("INV065", at=at, entry=key, shape=en, shape_ja=ja)
+    if any(isinstance(v, bool) for v in value):
         first = next(i for i, v in enumerate(value) if isinstance(v, bool))
-        raise SynonymsError(*flags, at=(*at, first))
+        raise SynonymsError("INV066", at=(*at, first), entry=key, flags=YAML_FLAGS)
     return [str(v) for v in value if v is not None]
 
 
@@ -171,22 +159,15 @@ def load_synonyms(path: Path | None = None) -> Synonyms:
         except yaml.YAMLError as exc:
             raise yaml_error(exc, path, text) from None
         if not isinstance(raw, dict):
-            raise SynonymsError("the file must hold a mapping with 'sheets' and/or 'columns'",
-                                "ファイルには sheets と columns の一方または両方を対応表 (キー: 値) で書いてください")
+            raise SynonymsError("INV067", sheets=TOP_KEYS[0], columns=TOP_KEYS[1])
         repeated = yaml_repeated_key(root)
         if repeated is not None:
             at, _, first = repeated
-            raise SynonymsError(
-                f"{_dotted(tuple(at))} is written twice (first at line {first.start_mark.line + 1}); YAML keeps only "
-                "the last, so the labels of the first would be lost: merge them into one entry",
-                f"{_dotted(tuple(at))} が二度書かれています (最初は {first.start_mark.line + 1} 行目)。YAML は後のものだけを"
-                "読むため、最初の見出しが失われます。一つにまとめてください", at=tuple(at), key=True)
+            raise SynonymsError("INV068", at=tuple(at), key=True, entry=_dotted(tuple(at)),
+                                first=first.start_mark.line + 1)
         return base.extended(raw)
     except SynonymsError as exc:
         where, column = yaml_location(path, root, exc.at, key=exc.key)
-        en, ja = (f" (column {column})", f" ({column} 桁目)") if column is not None else ("", "")
-        raise SpecError(f"Invalid synonym file{en}: {exc.en}", f"同義語ファイルが不正です{ja}: {exc.ja}",
-                        location=where) from exc
+        raise SpecError.of(exc.code, where, **column_note(column), **exc.params) from exc
     except (ValueError, TypeError, AttributeError) as exc:
-        raise SpecError(f"Invalid synonym file: {exc}", "同義語ファイルの形が読めません (docs/inventory.md の例の形で書いてください)",
-                        location=loc) from exc
+        raise SpecError.of("INV069", loc) from exc

@@ -23,9 +23,10 @@ from migrator.errors import InputError, SpecError
 from migrator.excel import Formula, SheetData, find_header, find_label_value, normalize_header, read_workbook
 from migrator.i18n import join_list, sheet_state_ja, shorten
 from migrator.limits import (
+    YAML_FLAGS,
+    column_note,
     compose_yaml,
     read_text_file,
-    unquoted_flags,
     yaml_error,
     yaml_location,
     yaml_repeated_key,
@@ -97,12 +98,13 @@ SYNONYM_TYPES = (*ITEM_TYPES, "binary")
 
 
 class _WrongEntry(ValueError):
-    """A wrong entry of a header-synonyms file: the reason in both languages and the path of the entry (keys as
-    YAML read them, list indexes); ``key`` says the fault is the entry's key rather than its value."""
+    """A wrong entry of a header-synonyms file: the catalogue ``code`` (SCH112–SCH120) with its ``params`` and the
+    path of the entry (keys as YAML read them, list indexes); ``key`` says the fault is the entry's key rather than
+    its value."""
 
-    def __init__(self, en: str, ja: str, at: tuple[object, ...] = (), *, key: bool = False) -> None:
-        super().__init__(en)
-        self.en, self.ja, self.at, self.key = en, ja, at, key
+    def __init__(self, code: str, at: tuple[object, ...] = (), *, key: bool = False, **params: object) -> None:
+        super().__init__(code)
+        self.code, self.params, self.at, self.key = code, params, at, key
 
 
 def _dotted(at: tuple[object, ...]) -> str:
@@ -116,14 +118,11 @@ def _names(value: Any, at: tuple[object, ...], known: tuple[str, ...] | None = N
     key = _dotted(at)
     if not isinstance(value, Mapping):
         en, ja = yaml_shape(value)
-        raise _WrongEntry(f"{key} must be a mapping (name: ...), not {en}",
-                          f"{key} はマッピング (名前: …) にしてください ({ja} が書かれています)", at)
+        raise _WrongEntry("SCH114", at, entry=key, shape=en, shape_ja=ja)
     for name in value:
         shown = "no" if name is False and known is not None and "no" in known else name
         if known is not None and shown not in known:
-            raise _WrongEntry(f"{key} has an unknown name {shorten(str(name))!r} (use {join_list(known, 'en')})",
-                              f"{key} に未知の名前 '{shorten(str(name))}' があります (使える名前: {join_list(known, 'ja')})",
-                              (*at, name), key=True)
+            raise _WrongEntry("SCH113", (*at, name), key=True, entry=key, name=shorten(str(name)), names=known)
     return dict(value)
 
 
@@ -135,14 +134,13 @@ def _labels(value: Any, at: tuple[object, ...]) -> tuple[str, ...]:
         return (str(value),)
     key = _dotted(at)
     if isinstance(value, bool):  # one unquoted YES or NO: a label YAML read as true or false
-        raise _WrongEntry(*unquoted_flags(key, [value]) or ("", ""), at)
+        raise _WrongEntry("SCH116", at, entry=key, flags=YAML_FLAGS)
     if not isinstance(value, list) or any(isinstance(v, (Mapping, list)) for v in value):
         en, ja = yaml_shape(value)
-        raise _WrongEntry(f"{key} must be a list of labels, not {en}",
-                          f"{key} は見出しの一覧 (リスト) にしてください ({ja} が書かれています)", at)
-    flags = unquoted_flags(key, value)
-    if flags is not None:
-        raise _WrongEntry(*flags, (*at, next(i for i, v in enumerate(value) if isinstance(v, bool))))
+        raise _WrongEntry("SCH115", at, entry=key, shape=en, shape_ja=ja)
+    if any(isinstance(v, bool) for v in value):
+        raise _WrongEntry("SCH116", (*at, next(i for i, v in enumerate(value) if isinstance(v, bool))), entry=key,
+                          flags=YAML_FLAGS)
     return tuple(str(v) for v in value if v is not None)
 
 
@@ -156,29 +154,21 @@ def _parse_synonyms(raw: Any, source: str, root: yaml.Node | None = None,
         return _checked_synonyms(raw, source, root, base)
     except _WrongEntry as exc:
         where, column = yaml_location(source, root, exc.at, key=exc.key)
-        en, ja = (f" (column {column})", f" ({column} 桁目)") if column is not None else ("", "")
-        raise SpecError(f"Invalid header-synonyms file{en}: {exc.en}.", f"見出し同義語ファイルが不正です{ja}: {exc.ja}。",
-                        location=where) from None
+        raise SpecError.of(exc.code, where, **column_note(column), **exc.params) from None
 
 
 def _checked_synonyms(raw: Any, source: str, root: yaml.Node | None, base: HeaderSynonyms | None) -> HeaderSynonyms:
     if not isinstance(raw, Mapping) or raw.get("format") != SYNONYMS_FORMAT:
-        raise SpecError(f"Not a header-synonyms file (expected format: {SYNONYMS_FORMAT}).",
-                        f"見出し同義語ファイルではありません(format: {SYNONYMS_FORMAT} が必要です)。",
-                        location=yaml_location(source, root, ("format",) if isinstance(raw, Mapping) else ())[0])
+        raise SpecError.of("SCH111", yaml_location(source, root, ("format",) if isinstance(raw, Mapping) else ())[0],
+                           format=SYNONYMS_FORMAT)
     repeated = yaml_repeated_key(root)
     if repeated is not None:
         at, _, first = repeated
         where, line = _dotted(tuple(at)), first.start_mark.line + 1
-        raise _WrongEntry(f"{where} is written twice (first at line {line}); YAML keeps only the last, so what the "
-                          "first holds would be lost: merge them into one entry",
-                          f"{where} が二度書かれています (最初は {line} 行目)。YAML は後のものだけを読むため、最初の内容が"
-                          "失われます。一つにまとめてください", tuple(at), key=True)
+        raise _WrongEntry("SCH117", tuple(at), key=True, entry=where, first=line)
     unknown = [k for k in raw if k not in SYNONYMS_KEYS]
     if unknown:
-        raise _WrongEntry(f"unknown key {shorten(str(unknown[0]))!r} (use {join_list(SYNONYMS_KEYS, 'en')})",
-                          f"未知のキー '{shorten(str(unknown[0]))}' があります (使えるキー: {join_list(SYNONYMS_KEYS, 'ja')})",
-                          (unknown[0],), key=True)
+        raise _WrongEntry("SCH112", (unknown[0],), key=True, name=shorten(str(unknown[0])), keys=SYNONYMS_KEYS)
     profiles: dict[str, dict[str, tuple[str, ...]]] = {}
     for name, fields in _names(raw.get("profiles"), ("profiles",)).items():
         known = (base.profiles.get(str(name), {}) if base is not None else {})
@@ -192,20 +182,15 @@ def _checked_synonyms(raw: Any, source: str, root: yaml.Node | None, base: Heade
             for n, label in enumerate(profile[field_name]):
                 other = owner.setdefault(normalize_header(label), field_name)
                 if other != field_name:
-                    raise _WrongEntry(
-                        f"{_dotted(entry)}: the label {shorten(label)!r} is already one of profiles.{name}.{other}; a "
-                        "header cell can name one field only",
-                        f"{_dotted(entry)}: 見出し '{shorten(label)}' は既に profiles.{name}.{other} の見出しです。一つの見出しは"
-                        "一つの項目にしか使えません", _nth_label(entry, value, n))
+                    raise _WrongEntry("SCH118", _nth_label(entry, value, n), entry=_dotted(entry),
+                                      label=shorten(label), owner=f"profiles.{name}.{other}")
     types: dict[str, str] = {}
     for kind, value in _names(raw.get("types"), ("types",), SYNONYM_TYPES).items():
         for n, label in enumerate(_labels(value, ("types", kind))):
             other = types.setdefault(normalize_header(label), str(kind))
             if other != kind:  # a shipped type name may be given another kind; one file gives it one
-                raise _WrongEntry(
-                    f"types.{kind}: the type name {shorten(label)!r} is already given as types.{other}",
-                    f"types.{kind}: 型名 '{shorten(label)}' は既に types.{other} に書かれています",
-                    _nth_label(("types", kind), value, n))
+                raise _WrongEntry("SCH119", _nth_label(("types", kind), value, n), entry=f"types.{kind}",
+                                  label=shorten(label), owner=f"types.{other}")
 
     def labels(key: str) -> tuple[str, ...]:
         return _labels(raw.get(key), (key,))
@@ -214,9 +199,8 @@ def _checked_synonyms(raw: Any, source: str, root: yaml.Node | None, base: Heade
     yes = {normalize_header(m) for m in marks} | (base.marks if base is not None else frozenset())
     for n, label in enumerate(no_marks):
         if normalize_header(label) in yes:
-            raise _WrongEntry(f"no_marks: {shorten(label)!r} is a mark of yes (marks) already",
-                              f"no_marks: '{shorten(label)}' は既に「はい」の印 (marks) です",
-                              _nth_label(("no_marks",), raw.get("no_marks"), n))
+            raise _WrongEntry("SCH120", _nth_label(("no_marks",), raw.get("no_marks"), n), entry="no_marks",
+                              label=shorten(label), marks="marks")
     return HeaderSynonyms(
         profiles=profiles,
         table_name_labels=labels("table_name_labels"),
@@ -252,7 +236,7 @@ def load_header_synonyms(extra: Path | None = None) -> HeaderSynonyms:
         root = compose_yaml(text, extra)  # bounded, and each entry keeps its line for the errors of a wrong one
         raw = yaml.safe_load(text)
     except FileNotFoundError:
-        raise InputError("File not found.", "ファイルが見つかりません。", location=Location(file=str(extra))) from None
+        raise InputError.of("CORE103", Location(file=str(extra)), detail="", detail_ja="") from None
     except yaml.YAMLError as exc:
         raise yaml_error(exc, extra, text) from None
     return base.merged(_parse_synonyms(raw, str(extra), root, base))

@@ -222,29 +222,31 @@ def test_lists_in_messages_are_joined_in_the_language_of_the_message(store: Stor
     assert "(required columns: 業務)" in by_code["INV002"].message_en
 
 
-@pytest.mark.parametrize(("body", "ja", "en"), [
-    ("column:\n  systems:\n    planned_date: [x]\n", "未知のキー 'column' があります(使えるキー: sheets、columns)",
+@pytest.mark.parametrize(("body", "code", "ja", "en"), [
+    ("column:\n  systems:\n    planned_date: [x]\n", "INV060", "未知のキー 'column' があります(使えるキー: sheets、columns)",
      "unknown key 'column' (use sheets, columns)"),
-    ("sheets:\n  system: [調査票]\n", "未知のシートの種類 'system' があります(使える種類: systems、interfaces、vendors)",
+    ("sheets:\n  system: [調査票]\n", "INV061", "未知のシートの種類 'system' があります(使える種類: systems、interfaces、vendors)",
      "unknown sheet kind 'system' (use systems, interfaces, vendors)"),
-    ("columns:\n  vendor:\n    name: [x]\n", "未知のシートの種類 'vendor'", "unknown sheet kind 'vendor'"),
-    ("columns:\n  vendors:\n    nosuch: [x]\n", "未知の列 vendors.nosuch があります(使える列: ", "unknown column vendors.nosuch (use "),
-    ("sheets: 42\n", "sheets は名前の対応表 (キー: 値) にしてください(数値 42 になっています)",
+    ("columns:\n  vendor:\n    name: [x]\n", "INV061", "未知のシートの種類 'vendor'", "unknown sheet kind 'vendor'"),
+    ("columns:\n  vendors:\n    nosuch: [x]\n", "INV062", "未知の列 vendors.nosuch があります(使える列: ", "unknown column vendors.nosuch (use "),
+    ("sheets: 42\n", "INV064", "sheets は名前の対応表 (キー: 値) にしてください(数値 42 になっています)",
      "sheets must be a mapping of names, not a number 42"),
-    ("columns:\n  systems:\n    planned_date: {a: 1}\n", "columns.systems.planned_date は見出しのリストにしてください",
+    ("columns:\n  systems:\n    planned_date: {a: 1}\n", "INV065", "columns.systems.planned_date は見出しのリストにしてください",
      "columns.systems.planned_date must be a list of labels"),
-    ("- sheets\n", "sheets と columns の一方または両方", "the file must hold a mapping"),
-    ("columns:\n  systems:\n    special_support: [特定移行, YES]\n",
+    ("- sheets\n", "INV067", "sheets と columns の一方または両方", "the file must hold a mapping"),
+    ("columns:\n  systems:\n    special_support: [特定移行, YES]\n", "INV066",
      "columns.systems.special_support: YES、NO、TRUE、FALSE、On、Off は引用符で囲んでください",
-     "columns.systems.special_support: quote YES, NO, TRUE, FALSE, On and Off"),
+     "columns.systems.special_support: quote YES, NO, TRUE, FALSE, On, Off"),
 ])
-def test_a_wrong_synonyms_file_is_said_in_one_language(workdir: Path, body: str, ja: str, en: str) -> None:
+def test_a_wrong_synonyms_file_is_said_in_one_language(workdir: Path, body: str, code: str, ja: str,
+                                                       en: str) -> None:
     path = _book(workdir / "s.xlsx", [HEADER, _row()])
     wrong = workdir / "wrong.yaml"
     wrong.write_text(body, encoding="utf-8")
     said_ja = run_cli("--lang", "ja", "inventory", "check", str(path), "--synonyms", str(wrong), expect=2).stderr
     said_en = run_cli("--lang", "en", "inventory", "check", str(path), "--synonyms", str(wrong), expect=2).stderr
     assert "wrong.yaml" in said_ja and ja in said_ja and en in said_en
+    assert f"[{code}]" in said_ja and f"[{code}]" in said_en  # a catalogue code, as every other finding has
     assert not re.search(r"\b(unknown|must|use|not a)\b", said_ja), said_ja
     assert not re.search(r"[ぁ-ん]", said_en), said_en
 
@@ -288,4 +290,5 @@ def test_a_wrong_synonyms_entry_is_named_at_its_line(workdir: Path, body: str, l
     ja = run_cli("--lang", "ja", *args, expect=2).stderr
     assert en.startswith(f"Error: 同義語.yaml:{line}: Invalid synonym file (column {column}): ") and said in en, en
     assert ja.startswith(f"エラー: 同義語.yaml:{line}: 同義語ファイルが不正です ({column} 桁目): "), ja
+    assert re.search(r" \[INV06[0-9]\]$", en.strip()) and re.search(r" \[INV06[0-9]\]$", ja.strip()), (en, ja)
     assert not re.search(r"[ぁ-ん]", en.split(".yaml", 1)[1]) and not re.search(r"\b(unknown|must|quote)\b", ja)

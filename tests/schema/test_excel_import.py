@@ -305,6 +305,7 @@ def test_a_malformed_synonyms_file_is_refused_in_each_language(workdir: Path, bo
     assert re.match(r"Error: syn\.yaml:2: Invalid header-synonyms file \(column \d+\): ", told["en"]) and en in told["en"]
     assert "Internal error" not in told["en"] and not re.search(r"[\u3040-\u30ff]", told["en"])
     assert "must be" not in told["ja"] and "unknown" not in told["ja"]
+    assert all(re.search(r" \[SCH1(1[2-9]|20)\]$", said.strip()) for said in told.values()), told
 
 
 # Header-synonyms files as another vendor writes them: comments, its own key order, flow style, Japanese labels.
@@ -339,6 +340,7 @@ def test_a_wrong_synonyms_entry_is_named_at_its_line(workdir: Path, body: str, l
     ja = run_cli("--lang", "ja", *args, expect=2).stderr
     assert en.startswith(f"Error: 見出し.yaml:{line}: Invalid header-synonyms file (column {column}): ") and said in en, en
     assert ja.startswith(f"エラー: 見出し.yaml:{line}: 見出し同義語ファイルが不正です ({column} 桁目): "), ja
+    assert re.search(r" \[SCH1(1[2-9]|20)\]$", en.strip()) and re.search(r" \[SCH1(1[2-9]|20)\]$", ja.strip())
     assert not re.search(r"[ぁ-ん]", en.split(".yaml", 1)[1]) and not re.search(r"\b(unknown|must|quote)\b", ja)
 
 
@@ -433,3 +435,21 @@ def test_a_type_of_size_zero_is_said_at_its_cell_and_its_size_left_out(tmp_path:
     assert got == [("SCH108", "住民!B2")]
     assert result.schema is not None
     assert result.schema.table("住民").item("予備").max_length is None
+
+
+@pytest.mark.parametrize("body", ["format: migrator.schema/1\nprofiles: {}\n", "- a\n- b\n"])
+def test_a_file_that_is_no_header_synonyms_file_is_said_so_with_its_code(workdir: Path, body: str) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.append(["項目名", "型"])
+    _save(wb, workdir / "def.xlsx")
+    (workdir / "syn.yaml").write_text(body, encoding="utf-8")
+    args = ("schema", "import", "def.xlsx", "-o", "def.yaml", "--synonyms", "syn.yaml")
+    where = "syn.yaml:1"
+    en = run_cli("--lang", "en", *args, expect=2).stderr
+    ja = run_cli("--lang", "ja", *args, expect=2).stderr
+    assert en.startswith(f"Error: {where}: Not a header-synonyms file (expected format: migrator.header-synonyms/1)")
+    assert ja.startswith(f"エラー: {where}: 見出し同義語ファイルではありません(format: migrator.header-synonyms/1 が必要です)")
+    assert "[SCH111]" in en and "[SCH111]" in ja
+    missing = run_cli("--lang", "en", "schema", "import", "def.xlsx", "-o", "def.yaml", "--synonyms", "none.yaml",
+                      expect=2).stderr
+    assert "none.yaml" in missing and "[CORE103]" in missing
