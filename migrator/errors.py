@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Self
 
-from migrator.i18n import Lang, in_lang
+from migrator.i18n import Lang, fill, in_lang
 from migrator.location import Location
 
 
@@ -40,7 +40,7 @@ class MigratorError(Exception):
         from migrator.catalogue import spec  # the catalogue is data; imported late
 
         entry = spec(code)
-        return cls(entry.message_en.format(**in_lang(params, "en")), entry.message_ja.format(**in_lang(params, "ja")),
+        return cls(fill(entry.message_en, **in_lang(params, "en")), fill(entry.message_ja, **in_lang(params, "ja")),
                    location=location, code=code)
 
 

@@ -7,9 +7,10 @@ and the rule that picks the default language from the locale.
 from __future__ import annotations
 
 import os
+import string
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 Lang = Literal["ja", "en"]
 LANGS: tuple[Lang, ...] = ("ja", "en")
@@ -49,39 +50,42 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "bad_capacity": ("{value!r}: VENDOR=N の形で、N は 1 から {most} です。",
                      "{value!r}: expected VENDOR=N with N from 1 to {most}"),
     "long_scenario": ("シナリオ名が {length} 文字です。保存できるのは {most} 文字までです。",
-                      "the scenario name has {length} characters; at most {most} can be stored"),
+                      "the scenario name has {length} {length:character|characters}; at most {most} can be stored"),
     "bad_lg_code": ("{value!r} は団体コード (6 桁の数字) ではありません。",
                     "{value!r} is not a 団体コード (six digits)."),
     "long_system": ("システム名が {length} 文字です。記録できるのは {most} 文字までです。",
-                    "the system name has {length} characters; at most {most} can be recorded"),
+                    "the system name has {length} {length:character|characters}; at most {most} can be recorded"),
     "progress_rows": ("行", "rows"),
     # the demo's progress lines (migrator demo)
     "demo_store": ("データベース {db} (リビジョン {revision})", "database {db} at revision {revision}"),
     "demo_schema": ("スキーマ {schemas} 件、項目 {items} 件を点検: エラー {errors} 件。テーブル定義書の往復 (個人): 構造の差 {changes} 件",
-                    "{schemas} schemas, {items} items checked: {errors} errors; テーブル定義書 round trip of 個人: "
-                    "{changes} structural differences"),
-    "demo_mapping_one": ("{name}: エラー {errors} 件", "{name}: {errors} errors"),
-    "demo_mapping_template": ("テンプレートの候補 {n} 件", "template with {n} suggestions"),
+                    "{schemas} {schemas:schema|schemas}, {items} {items:item|items} checked: {errors} {errors:error|errors}; "
+                    "テーブル定義書 round trip of 個人: {changes} structural {changes:difference|differences}"),
+    "demo_mapping_one": ("{name}: エラー {errors} 件", "{name}: {errors} {errors:error|errors}"),
+    "demo_mapping_template": ("テンプレートの候補 {n} 件", "template with {n} {n:suggestion|suggestions}"),
     "demo_validation_skipped": ("{name}: 省略 ({missing} がありません)", "{name}: skipped, missing {missing}"),
     "demo_validation_one": ("{name}: {rows_in} 件を読み、{rows_out} 件を変換、{rows_rejected} 件を移行できず。指摘 {counts}",
-                            "{name}: {rows_in} records, {rows_out} converted, {rows_rejected} rejected; "
+                            "{name}: {rows_in} {rows_in:record|records}, {rows_out} converted, {rows_rejected} rejected; "
                             "findings {counts}"),
     "demo_inventory": ("ブック {workbooks} 件を取り込み: 団体 {municipalities}、システム {systems}、連携 {interfaces}、"
                        "ベンダー {vendors}。点検: エラー {errors} 件、警告 {warnings} 件",
-                       "imported {workbooks} workbooks: {municipalities} municipalities, {systems} systems, "
-                       "{interfaces} interfaces, {vendors} vendors; check: {errors} errors, {warnings} warnings"),
+                       "imported {workbooks} {workbooks:workbook|workbooks}: {municipalities} "
+                       "{municipalities:municipality|municipalities}, {systems} {systems:system|systems}, {interfaces} "
+                       "{interfaces:interface|interfaces}, {vendors} {vendors:vendor|vendors}; check: {errors} "
+                       "{errors:error|errors}, {warnings} {warnings:warning|warnings}"),
     "demo_plan_cycle": ("依存関係が循環しているため計画を作れません", "the dependencies form a cycle; no plan"),
     "demo_plan": ("システム {systems} 件のタスク {tasks} 件を {waves} 波で、{start} → {finish}。所要 {makespan} 営業日 "
                   "(下限 {bound}、差 {gap} %)。期限に遅れる切替 {late} 件、それぞれを止めている連鎖つき (PLN002)",
-                  "{tasks} tasks of {systems} systems in {waves} waves, {start} → {finish}, makespan {makespan} "
-                  "business days (lower bound {bound}, gap {gap} %), {late} cut-overs late, each with the chain "
-                  "that holds it (PLN002)"),
+                  "{tasks} {tasks:task|tasks} of {systems} {systems:system|systems} in {waves} {waves:wave|waves}, {start} → "
+                  "{finish}, makespan {makespan} business {makespan:day|days} (lower bound {bound}, gap {gap} %), "
+                  "{late} {late:cut-over|cut-overs} late, each with the chain that holds it (PLN002)"),
     "demo_risks": ("{municipality} の懸念 {concerns} 件 (エラー {error}、警告 {warning}、情報 {info}。{by_code})、"
                    "{with_concerns} / {systems} システム。データの準備状況: {readiness}",
-                   "{concerns} concerns for {municipality} (error {error}, warning {warning}, info {info}; {by_code}) "
-                   "in {with_concerns} of {systems} systems; data readiness: {readiness}"),
+                   "{concerns} {concerns:concern|concerns} for {municipality} (error {error}, warning {warning}, info "
+                   "{info}; {by_code}) in {with_concerns} of {systems} {systems:system|systems}; data readiness: "
+                   "{readiness}"),
     "demo_readiness": ("{system}: 実行 #{run} {rows} 行、移行できず {rejected} 行、未対応の外字 {gaiji}、突合 {recon}",
-                       "{system}: run #{run} {rows} rows, {rejected} not migrated, {gaiji} unmapped 外字, "
+                       "{system}: run #{run} {rows} {rows:row|rows}, {rejected} not migrated, {gaiji} unmapped 外字, "
                        "reconciliation {recon}"),
     "demo_no_run": ("結び付いた実行なし", "no linked run"),
     "recon_ok": ("一致", "ok"),
@@ -99,8 +103,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "import_rejected": ("読めずに取り込まなかった行: {rejected} 件 (読んだ行 {read} 件)",
                         "rows not imported (unreadable): {rejected} of {read} read"),
     "table_result": ("{name}: 入力 {rows_in:,} 件、出力 {rows_out:,} 件、除外 {rejected:,} 件",
-                     "{name}: {rows_in:,} rows in, {rows_out:,} written, {rejected:,} rejected"),
-    "job_errors": ("エラー {errors:,}", "{errors:,} errors"),
+                     "{name}: {rows_in:,} {rows_in:row|rows} in, {rows_out:,} written, {rejected:,} rejected"),
+    "job_errors": ("エラー {errors:,}", "{errors:,} {errors:error|errors}"),
     "interrupted": ("中断しました。", "Interrupted."),
     "written": ("出力しました: {path}", "Wrote {path}"),
     "replaced": ("出力しました (既存のファイルを置き換え): {path}", "Wrote {path} (replaced the existing file)"),
@@ -143,6 +147,44 @@ def sheet_state_ja(state: str) -> str:
     return _SHEET_STATES_JA.get(state, "非表示")
 
 
+def plural(count: object, one: str, many: str) -> str:
+    """The English word for ``count`` things: ``one`` when the count is 1 (``1``, ``1.0``, ``"1"``), else
+    ``many`` (``0 rows``, ``2 rows``, ``1.5 days``). Japanese needs none: 件, 行 and 日 read the same for one
+    and for many."""
+    if isinstance(count, bool):
+        return many
+    if isinstance(count, int | float):
+        return one if count == 1 else many
+    try:
+        return one if float(str(count).replace(",", "").strip()) == 1 else many
+    except ValueError:
+        return many
+
+
+class _MessageFormatter(string.Formatter):
+    """``str.format`` with one addition: a field whose format spec is ``one|many`` (``{rows:row|rows}``) gives
+    :func:`plural` of its value, so a template says ``{rows} {rows:row|rows}`` and reads right for 1 and for
+    many."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if "|" in format_spec:
+            one, _, many = format_spec.partition("|")
+            return plural(value, one, many)
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _MessageFormatter()
+
+
+def fill(template: str, /, **params: object) -> str:
+    """``template`` (a message of the catalogue, of the CLI or of a report) with ``params`` filled in, as
+    ``str.format`` does, a ``{name:one|many}`` field giving the word for that count (:func:`plural`). Every
+    message template is filled through here."""
+    if "|" not in template:
+        return template.format(**params)
+    return _FORMATTER.vformat(template, (), params)
+
+
 def t(key: str, lang: Lang, **params: object) -> str:
     """Return the CLI message ``key`` in ``lang`` with ``params`` filled in.
 
@@ -152,7 +194,7 @@ def t(key: str, lang: Lang, **params: object) -> str:
     ja, en = _MESSAGES[key]
     if isinstance(params.get("path"), os.PathLike | str):
         params["path"] = shown_path(params["path"])  # type: ignore[arg-type]
-    return (ja if lang == "ja" else en).format(**params)
+    return fill(ja if lang == "ja" else en, **params)
 
 
 SHOWN_CHARS = 40  # how much of a text read from an input a message echoes

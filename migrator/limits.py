@@ -30,7 +30,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from migrator.errors import InputError, SpecError
-from migrator.i18n import shorten
+from migrator.i18n import plural, shorten
 from migrator.location import Location
 
 FileKind = Literal["text", "workbook", "extract"]
@@ -348,7 +348,8 @@ def csv_reason(exc: csv.Error) -> dict[str, str]:
                 "reason_ja": "引用符で囲まれていない項目の中に改行(CR)があります。行末が CR だけのファイルではありませんか"}
     if "field larger than field limit" in text:
         limit = f"{csv.field_size_limit():,}"
-        return {"reason": f"a field over {limit} characters; --limit csv_field_bytes=N raises it",
+        return {"reason": f"a field over {limit} {plural(limit, 'character', 'characters')}; --limit csv_field_bytes=N "
+                          "raises it",
                 "reason_ja": f"{limit} 文字を超える項目があります。--limit csv_field_bytes=N で上限を上げられます"}
     if "expected after" in text:
         return {"reason": "a closing quote not followed by the delimiter or the line end",

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from migrator.cli.common import OutputPath, app, lang_option
+from migrator.i18n import plural
 
 
 @click.command()
@@ -31,7 +32,7 @@ def samples(target: Path, force: bool) -> None:
     for path in written:
         click.echo(f"  {path}")
     click.echo(f"{len(written)} 件のファイルを書き出しました: {target.resolve()}" if ja
-                else f"Wrote {len(written)} files into {target.resolve()}")
+                else f"Wrote {len(written)} {plural(len(written), 'file', 'files')} into {target.resolve()}")
     if kept:
         click.echo(f"{kept} 件は既存のため上書きしていません(上書きは --force)。" if ja
                     else f"Kept {kept} existing files (use --force to overwrite).")

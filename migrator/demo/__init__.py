@@ -13,7 +13,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from migrator.i18n import Lang, t
+from migrator.i18n import Lang, plural, t
 from migrator.limits import write_output_text
 from migrator.location import Location
 from migrator.report import Report, make_finding, write_report
@@ -118,7 +118,9 @@ def summary_html(summary: dict[str, Any], lang: Lang) -> str:
     totals = summary["totals"]
     headline = (f"{len(summary['steps'])} 手順を実行: エラー {totals['error']} 件、警告 {totals['warning']} 件"
                 "(サンプルには意図的な不備が含まれています)" if ja else
-                f"{len(summary['steps'])} steps run: {totals['error']} errors, {totals['warning']} warnings "
+                f"{len(summary['steps'])} {plural(len(summary['steps']), 'step', 'steps')} run: {totals['error']} "
+                f"{plural(totals['error'], 'error', 'errors')}, {totals['warning']} "
+                f"{plural(totals['warning'], 'warning', 'warnings')} "
                 "(the samples carry deliberate defects)")
     rows = []
     for row in summary["steps"]:

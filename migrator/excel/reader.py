@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from migrator import limits
 from migrator.errors import InputError
+from migrator.i18n import plural
 from migrator.location import Location
 
 
@@ -192,7 +193,8 @@ def _scan(path: Path, loc: Location) -> bool:
             if max_row * max_col > 4 * lim.xlsx_cells:
                 raise limits.exceeded(
                     "xlsx_cells", loc,
-                    actual=f"{info.filename} spans {max_row} rows x {max_col} columns, down to its cell {far}; "
+                    actual=f"{info.filename} spans {max_row} {plural(max_row, 'row', 'rows')} x {max_col} "
+                           f"{plural(max_col, 'column', 'columns')}, down to its cell {far}; "
                            f"if that cell is stray, delete it",
                     actual_ja=f"{info.filename} が {max_row} 行 x {max_col} 列に広がっています (最後はセル {far})。"
                               f"このセルが不要なら削除してください")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from migrator import jp
+from migrator.i18n import plural
 from migrator.jp.encoding import resolve_encoding
 from migrator.location import Location
 from migrator.mapping.compiled import Resolved, load_mapping, plan_rows, resolve, standard_code_values
@@ -159,9 +160,11 @@ def _default_findings(name: str, value: str, loc: Location, standard: Table, cod
     elif item.type in ("integer", "flag") and not re.fullmatch(r"-?[0-9]+", value):
         reason, reason_ja = "is not a number", "数値ではありません"
     elif item.size is not None and len(value) > item.size:
-        reason, reason_ja = f"is longer than {item.size} characters", f"{item.size} 文字を超えています"
+        reason = f"is longer than {item.size} {plural(item.size, 'character', 'characters')}"
+        reason_ja = f"{item.size} 文字を超えています"
     elif item.length is not None and item.type in ("string", "code") and len(value) != item.length:
-        reason, reason_ja = f"is not {item.length} characters long", f"{item.length} 文字ではありません"
+        reason = f"is not {item.length} {plural(item.length, 'character', 'characters')} long"
+        reason_ja = f"{item.length} 文字ではありません"
     else:
         reason, reason_ja = _item_rule_reason(item, value)
     if reason is None:

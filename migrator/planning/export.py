@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 from migrator.excel import SheetSpec, write_workbook
-from migrator.i18n import Lang, role_name, status_name
+from migrator.i18n import Lang, fill, plural, role_name, status_name
 from migrator.limits import write_output_text
 from migrator.planning.build import why_text
 from migrator.planning.calendar import ONE_DAY
@@ -70,9 +70,11 @@ def summary_lines(plan: Plan, lang: Lang = "ja", *, resources: int = 3) -> list[
     bound_kind = ("資源" if ja else "resource") if s["bound_days"] > s["lower_bound_days"] else "CPM"
     lines = [
         (f"完了予定: {s['finish']}（{s['start']} から {s['makespan_days']} 営業日）" if ja else
-         f"finish: {s['finish']} ({s['makespan_days']} business days from {s['start']})"),
+         f"finish: {s['finish']} ({s['makespan_days']} business {plural(s['makespan_days'], 'day', 'days')} from "
+         f"{s['start']})"),
         (f"下限: {s['bound_days']} 営業日（{bound_kind}）、差 {s['gap_pct']} %" if ja else
-         f"lower bound: {s['bound_days']} business days ({bound_kind}), gap {s['gap_pct']} %"),
+         f"lower bound: {s['bound_days']} business {plural(s['bound_days'], 'day', 'days')} ({bound_kind}), "
+         f"gap {s['gap_pct']} %"),
     ]
     if plan.params.get("solver") == "exact":
         proven = bool(plan.params.get("optimal"))
@@ -81,8 +83,8 @@ def summary_lines(plan: Plan, lang: Lang = "ja", *, resources: int = 3) -> list[
     for deadline, row in plan.late_by_deadline().items():
         lines.append(
             f"期限 {deadline}: {row['systems']} システム中 {row['late']} 件が遅延（最大 {row['max_late_days']} 営業日）"
-            if ja else f"deadline {deadline}: {row['late']} of {row['systems']} systems late "
-                       f"(up to {row['max_late_days']} business days)")
+            if ja else f"deadline {deadline}: {row['late']} of {row['systems']} {plural(row['systems'], 'system', 'systems')} "
+                       f"late (up to {row['max_late_days']} business {plural(row['max_late_days'], 'day', 'days')})")
     load = sorted(plan.resource_load().items(), key=lambda kv: (-kv[1][0], kv[0]))[:resources]
     for name, (full, busy) in load:
         if full:
@@ -211,7 +213,9 @@ def plan_sheets(plan: Plan, lang: Lang = "ja") -> list[SheetSpec]:
             for w in range(a, b + 1):
                 fills[(r, 6 + w)] = color
     if len(tasks) > GANTT_MAX_ROWS:
-        g_rows.append([f"… {len(tasks) - GANTT_MAX_ROWS} more tasks in the task sheet"])
+        more = len(tasks) - GANTT_MAX_ROWS
+        g_rows.append([f"… ほか {more} 件のタスクはタスクシートにあります" if lang == "ja" else
+                       f"… {more} more {plural(more, 'task', 'tasks')} in the task sheet"])
     gantt = SheetSpec(name="ガント" if lang == "ja" else "Gantt", header=g_head, rows=g_rows, fills=fills,
                       widths={1: 26, 2: 18, **{6 + i: 4 for i in range(len(weeks))}}, freeze="F2")
     legend = SheetSpec(
@@ -326,13 +330,13 @@ _PAGE: dict[str, tuple[str, str]] = {
     "graph": ("システム間の依存関係", "Dependencies between systems"),
     "tasks": ("タスク一覧 (遅延するシステムのタスクが先、赤の縦線: クリティカル)",
               "Tasks (those of late systems first; red edge: critical)"),
-    "more": ("… ほか {n} 件のタスクは Excel 出力にあります", "… {n} more tasks in the Excel output"),
+    "more": ("… ほか {n} 件のタスクは Excel 出力にあります", "… {n} more {n:task|tasks} in the Excel output"),
 }
 
 
 def _p(key: str, lang: Lang, **params: object) -> str:
     ja, en = _PAGE[key]
-    return escape((ja if lang == "ja" else en).format(**params))
+    return escape(fill(ja if lang == "ja" else en, **params))
 
 
 def _system(t: ScheduledTask) -> tuple[str, str, str]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from migrator.catalogue import Severity, spec
 from migrator.i18n import SHOWN_CHARS, Lang, in_lang, shorten
+from migrator.i18n import fill as fill_in
 from migrator.location import Location
 from migrator.report.masking import MaskKind, maybe_mask
 
@@ -112,8 +113,8 @@ def make_finding(
     return Finding(
         code=code,
         severity=severity or entry.severity,
-        message_ja=entry.message_ja.format(**in_lang(fill, "ja")),
-        message_en=entry.message_en.format(**in_lang(fill, "en")),
+        message_ja=fill_in(entry.message_ja, **in_lang(fill, "ja")),
+        message_en=fill_in(entry.message_en, **in_lang(fill, "en")),
         location=location or Location(),
         item=item,
         value=shown if shown is None else shorten(shown),

@@ -7,7 +7,7 @@ from dataclasses import replace
 from html import escape
 
 from migrator.excel import visible
-from migrator.i18n import Lang, join_list
+from migrator.i18n import Lang, fill, join_list
 from migrator.location import Location
 from migrator.report.excel_out import with_visibility_note
 from migrator.report.finding import Finding
@@ -99,7 +99,7 @@ _UI: dict[str, tuple[str, str]] = {
     "not_migrated": ("移行できなかった行: {n} / {total}", "Rows that could not be migrated: {n} of {total}"),
     "counts": (
         "エラー {error} 件、警告 {warning} 件、情報 {info} 件",
-        "{error} errors, {warning} warnings, {info} info",
+        "{error} {error:error|errors}, {warning} {warning:warning|warnings}, {info} info",
     ),
     "top_items": ("指摘の多い項目: {items}", "Items with the most findings: {items}"),
     "per_item": ("項目別の指摘件数", "Findings per item"),
@@ -117,7 +117,7 @@ _UI: dict[str, tuple[str, str]] = {
     "table_head": ("表 {name}", "Table {name}"),
     "table_rows": (
         "読み込み {rows_in} 行、移行 {rows_out} 行、移行できず {rows_rejected} 行",
-        "{rows_in} rows in, {rows_out} written, {rows_rejected} rejected",
+        "{rows_in} {rows_in:row|rows} in, {rows_out} written, {rows_rejected} rejected",
     ),
     "no_findings": ("この表に指摘はありません", "No findings on this table"),
     "other_findings": ("表をまたぐ指摘・その他", "Findings across tables and others"),
@@ -128,7 +128,7 @@ _UI: dict[str, tuple[str, str]] = {
 def ui(key: str, lang: Lang, **params: object) -> str:
     """A text of the HTML pages in ``lang``."""
     ja, en = _UI[key]
-    return (ja if lang == "ja" else en).format(**params)
+    return fill(ja if lang == "ja" else en, **params)
 
 
 # Summary figures for the engineer rather than the reader of the headline: shown folded.

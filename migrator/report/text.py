@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from migrator.excel.writer import visible
-from migrator.i18n import Lang, join_list
+from migrator.i18n import Lang, join_list, plural
 from migrator.report.labels import title_text
 from migrator.report.model import Report
 
@@ -180,7 +180,7 @@ def render_text(report: Report, lang: Lang = "en", *, limit: int | None = None) 
         if len(shown) < len(report.findings):
             rest = len(report.findings) - len(shown)
             parts.append(f"… ほか {rest} 件の指摘は表示していません（--format json ですべて出力します）" if lang == "ja" else
-                         f"… {rest} more findings not shown (--format json lists them all)")
+                         f"… {rest} more {plural(rest, 'finding', 'findings')} not shown (--format json lists them all)")
     else:
         parts.append(label("ok", lang))
     counts = report.counts_by_severity

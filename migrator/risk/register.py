@@ -15,6 +15,7 @@ from typing import Any
 
 from migrator.catalogue import spec
 from migrator.i18n import Lang, join_list
+from migrator.i18n import fill as fill_in
 from migrator.inventory.importer import LABELS, LABELS_EN
 from migrator.inventory.model import Inventory, System
 from migrator.planning.config import window_label
@@ -522,7 +523,7 @@ def _evaluate(*, inventory: Inventory, runs: Sequence[RunRecord], plan: Plan | N
                 municipality_code=system.municipality_code,
                 municipality_name=names.get(system.municipality_code, ""), area_code=system.area_code,
                 area_name=system.area_name, system_name=system.name, title_ja=entry.title_ja,
-                title_en=entry.title_en, message_ja=entry.message_ja.format(**fill_ja), message_en=entry.message_en.format(**fill),
+                title_en=entry.title_en, message_ja=fill_in(entry.message_ja, **fill_ja), message_en=fill_in(entry.message_en, **fill),
                 evidence=_evidence(rule, system, facts, run, plan, threatened), owner_role=rule.owner,
                 owner=_owner(rule, system, inventory), due=due, due_note=due_note, due_driver=driver,
                 measure=float(measure) if isinstance(measure, (int, float)) else None,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, inspect, text
 
-from migrator.i18n import Lang, join_list
+from migrator.i18n import Lang, join_list, plural
 
 SHOWN = 10
 """How many rows a message names before it says how many more there are."""
@@ -34,7 +34,7 @@ class Row:
 
     def text(self, lang: Lang = "en") -> str:
         if self.kind == "rows":
-            return f"{self.ident} 行" if lang == "ja" else f"{self.ident} row(s)"
+            return f"{self.ident} 行" if lang == "ja" else f"{self.ident} {plural(self.ident, 'row', 'rows')}"
         kind = _KINDS_JA.get(self.kind, self.kind) if lang == "ja" else self.kind
         return f"{kind} {self.ident} ({self.detail})"
 
@@ -57,7 +57,7 @@ class Loss:
         if lang == "ja":
             return (f"{self.revision} の取り消しで {self.what_ja} ({len(self.rows)} 件: {shown}"
                     + (f"、ほか {more} 件" if more > 0 else "") + ")")
-        return (f"undoing {self.revision}: {self.what} in {len(self.rows)} row(s): {shown}"
+        return (f"undoing {self.revision}: {self.what} in {len(self.rows)} {plural(len(self.rows), 'row', 'rows')}: {shown}"
                 + (f" and {more} more" if more > 0 else ""))
 
 

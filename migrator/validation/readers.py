@@ -26,6 +26,7 @@ import numpy as np
 import polars as pl
 
 from migrator.errors import InputError
+from migrator.i18n import plural
 from migrator.jp import Encoding, detect_encoding, resolve_encoding
 from migrator.limits import check_input_file, csv_field_limit, csv_reason
 from migrator.limits import current as current_limits
@@ -423,7 +424,7 @@ class ExtractReader:
             self.rows += 1
             limit = f"{line_cap():,}"
             self.issues.add("DAT012", line, self.rows,
-                            reason=f"a line over {limit} bytes, {LINE_FIELDS} times the field limit; "
+                            reason=f"a line over {limit} {plural(limit, 'byte', 'bytes')}, {LINE_FIELDS} times the field limit; "
                                    "--limit csv_field_bytes=N raises it",
                             reason_ja=f"{limit} バイト(項目の上限の {LINE_FIELDS} 倍)を超える行です。"
                                       "--limit csv_field_bytes=N で上限を上げられます")

@@ -66,8 +66,8 @@ def test_samples_import_with_documented_counts_and_findings(store: Store) -> Non
     assert report.summary["read"] == COUNTS
     assert report.summary["written"] is True
     created = {f.message_en for f in report.findings if f.code == "INV090"}
-    assert created == {"Created 3 record(s) of municipality.", "Created 2 record(s) of vendor.",
-                       "Created 31 record(s) of system.", "Created 10 record(s) of interface."}
+    assert created == {"Created 3 records of municipality.", "Created 2 records of vendor.",
+                       "Created 31 records of system.", "Created 10 records of interface."}
     assert {f.message_ja for f in report.findings if f.code == "INV090"} == {
         "団体 を 3 件新規に登録しました。", "ベンダー を 2 件新規に登録しました。", "システム を 31 件新規に登録しました。",
         "連携 を 10 件新規に登録しました。"}

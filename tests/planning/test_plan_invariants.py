@@ -130,4 +130,4 @@ def test_a_user_edge_from_a_task_to_itself_is_a_cycle() -> None:
     result = build_plan(inv, start=dt.date(2025, 4, 1), extra_edges=[ExtraEdge(key, key)])
     assert result.plan is None and result.report.exit_code == 1
     (finding,) = [f for f in result.report.findings if f.code == "PLN001"]
-    assert finding.message_en == f"1 tasks form a cycle. Tasks: {key}. Edges: {key} → {key} [user-declared]"
+    assert finding.message_en == f"1 task forms a cycle. Tasks: {key}. Edges: {key} → {key} [user-declared]"

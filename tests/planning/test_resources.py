@@ -97,7 +97,7 @@ def test_dependencies_that_need_two_projects_at_once_are_named() -> None:
     edge = ExtraEdge("131016/017/就学システム/accept", "131016/005/選挙人名簿管理システム/cutover")
     result = build_plan(inv, start=D(2025, 4, 1), config=CONFIG, extra_edges=[edge])
     found = [f for f in result.report.findings if f.code == "PLN060"]
-    assert len(found) == 1 and found[0].item == "A社" and "1 project(s) run beyond its slots" in found[0].message_en
+    assert len(found) == 1 and found[0].item == "A社" and "1 project runs beyond its slots" in found[0].message_en
 
 
 def test_staff_declared_in_the_inventory_limits_the_municipality() -> None:

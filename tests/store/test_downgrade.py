@@ -60,7 +60,7 @@ def test_a_downgrade_that_would_cut_values_is_refused_even_with_force(db_url: st
         with pytest.raises(StoreError) as caught:
             downgrade(db_url, "0001", force=force)
         message = str(caught.value)
-        assert "interface.method is longer than 20 characters in 1 row(s): interface 1 (132012 住民記録システム → 国保システム)" \
+        assert "interface.method is longer than 20 characters in 1 row: interface 1 (132012 住民記録システム → 国保システム)" \
             in message
         assert "nothing was changed" in message
         assert _revision(db_url) == head_revision()
