@@ -128,7 +128,7 @@ def list_(municipality: str | None, vendor: str | None, fmt: str) -> None:
         inv = load(store, municipality=municipality, vendor=vendor)
     finally:
         store.close()
-    rows = [[v.isoformat() if hasattr(v, "isoformat") else v for v in row] for row in system_rows(inv)]
+    rows = [[v.isoformat() if hasattr(v, "isoformat") else v for v in row] for row in system_rows(inv, app().lang)]
     # the JSON keys are the same identifiers in every language, as in the product's other JSON outputs
     data = {
         "municipalities": [{"code": m.code, "name": m.name} for m in inv.municipalities],

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from importlib import resources
 
-AREAS: dict[str, str] = {
-    "001": "住民基本台帳", "002": "印鑑登録", "003": "戸籍", "004": "戸籍の附票", "005": "選挙（共通）",
-    "006": "選挙人名簿管理", "007": "期日前・不在者投票管理", "008": "当日投票管理", "009": "在外選挙管理",
-    "010": "個人住民税", "011": "法人住民税", "012": "固定資産税", "013": "軽自動車税", "014": "収納管理",
-    "015": "滞納管理", "016": "地方税（共通）", "017": "学齢簿編製", "018": "就学援助", "019": "健康管理",
-    "020": "児童扶養手当", "021": "生活保護", "022": "障害者福祉", "023": "介護保険", "024": "国民健康保険",
-    "025": "後期高齢者医療", "026": "国民年金", "027": "児童手当", "028": "子ども・子育て支援",
-    "029": "申請管理", "030": "庁内データ連携", "031": "住登外宛名番号管理", "032": "団体内統合宛名管理",
-    "033": "職員認証", "034": "EUC", "035": "収納・滞納統合（035）", "036": "収納・滞納統合（036）",
-    "037": "収納・滞納統合（037）",
-}
-"""Every business area number 001–037 with the name used in the data requirements spec (FACTS §1)."""
+import yaml
+
+from migrator.i18n import Lang
+
+
+def _load() -> dict[str, dict[str, str]]:
+    text = (resources.files("migrator.inventory") / "areas.yaml").read_text(encoding="utf-8")
+    return {str(code): names for code, names in yaml.safe_load(text)["areas"].items()}
+
+
+_NAMES = _load()
+
+AREAS: dict[str, str] = {code: names["ja"] for code, names in _NAMES.items()}
+"""Every business area number 001–037 with the name used in the data requirements spec (FACTS §1); the list is
+data, ``migrator/inventory/areas.yaml``."""
+
+AREAS_EN: dict[str, str] = {code: names["en"] for code, names in _NAMES.items()}
+"""The English name of each area, shown in English outputs: migrator's own renderings, as no official English
+names exist (the source note of ``areas.yaml``)."""
 
 CORE_AREAS: tuple[str, ...] = (
     "001", "002", "003", "004", "006", "010", "011", "012", "013", "017",
@@ -78,7 +86,7 @@ def _fold(text: str) -> str:
 _LOOKUP: dict[str, str] = {}
 for _code, _name in AREAS.items():
     _LOOKUP.setdefault(_fold(_name), _code)
-for _abbr, _code in (*ABBREVIATIONS.items(), *ENGLISH.items()):
+for _abbr, _code in (*ABBREVIATIONS.items(), *ENGLISH.items(), *((n, c) for c, n in AREAS_EN.items())):
     _LOOKUP.setdefault(_fold(_abbr), _code)
 
 
@@ -110,3 +118,9 @@ def resolve_area(value: object) -> str | None:
 def area_name(code: str) -> str:
     """The standard name of area ``code``."""
     return AREAS[code]
+
+
+def area_label(code: str, name: str, lang: Lang) -> str:
+    """The name of area ``code`` as ``lang`` shows it: ``name`` (the standard's Japanese name, as stored) in
+    Japanese, the English name of :data:`AREAS_EN` in English (``name`` when the code is not a known area)."""
+    return name if lang == "ja" else AREAS_EN.get(code, name)

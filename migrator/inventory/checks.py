@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 
 from migrator.i18n import join_list
-from migrator.inventory.areas import AREAS, CORE_AREAS, resolve_area
+from migrator.inventory.areas import AREAS, AREAS_EN, CORE_AREAS, resolve_area
 from migrator.inventory.model import DEFAULT_DEADLINE, Inventory, System
 from migrator.location import Location
 from migrator.report import Example, Finding, Report, make_finding
@@ -43,7 +43,7 @@ def _coverage(inventory: Inventory) -> list[Finding]:
         if missing:
             findings.append(make_finding(
                 "INV101", Location(), item=muni.code, lg_code=muni.code, name=muni.name, n=len(missing),
-                areas=join_list((f"{a} {AREAS[a]}" for a in missing), "en"),
+                areas=join_list((f"{a} {AREAS_EN[a]}" for a in missing), "en"),
                 areas_ja=join_list((f"{a} {AREAS[a]}" for a in missing), "ja"),
             ))
     return findings

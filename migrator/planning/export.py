@@ -12,6 +12,7 @@ from typing import Any, TypedDict
 
 from migrator.excel import SheetSpec, write_workbook
 from migrator.i18n import Lang, fill, plural, role_name, status_name
+from migrator.inventory.areas import area_label
 from migrator.limits import write_output_text
 from migrator.planning.build import why_text
 from migrator.planning.calendar import ONE_DAY
@@ -105,7 +106,8 @@ def task_row(plan: Plan, t: ScheduledTask, lang: Lang = "ja") -> list[object]:
     what holds it: the predecessor, or ``[capacity]``/``[project slot]``/``[cut-over slot]`` with the task that
     held the resource, ``[freeze]``, ``[release]``)."""
     cal = plan.calendar
-    return [t.wave, t.key, t.municipality_code, t.area_name or t.area_code, t.system_name, t.phase_label(lang),
+    area = area_label(t.area_code, t.area_name, lang) if t.area_name else t.area_code
+    return [t.wave, t.key, t.municipality_code, area, t.system_name, t.phase_label(lang),
             role_name(t.owner, lang),
             t.vendor or "", "○" if t.checkpoint else "", t.duration, t.start_date, t.finish_date,
             cal.day(max(t.es, 0)), cal.day(max(t.ls, 0)), t.total_float, "★" if t.critical else "", t.deadline,

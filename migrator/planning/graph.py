@@ -13,7 +13,7 @@ import networkx as nx
 import yaml
 
 from migrator.errors import SpecError
-from migrator.inventory.areas import resolve_area
+from migrator.inventory.areas import area_label, resolve_area
 from migrator.inventory.checks import source_location
 from migrator.inventory.model import Interface, Inventory, System
 from migrator.limits import compose_yaml, read_text_file, yaml_error
@@ -128,7 +128,8 @@ def build_graph(inventory: Inventory, config: PlanningConfig, *,
         current = s.current_vendor or s.target_vendor
         if target is None:
             findings.append(make_finding("PLN006", source_location(s.source), item=s.name,
-                                         municipality=s.municipality_code, area=s.area_name))
+                                         municipality=s.municipality_code, area=area_label(s.area_code, s.area_name, "en"),
+                                         area_ja=s.area_name))
         first.append(len(tasks))
         for ph in tpl.phases:
             vendor = {"current_vendor": current, "target_vendor": target}.get(ph.owner)

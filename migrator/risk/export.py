@@ -8,6 +8,7 @@ from pathlib import Path
 from migrator.excel.writer import SheetSpec, write_workbook
 from migrator.i18n import Lang, join_list, role_name
 from migrator.i18n import t as say
+from migrator.inventory.areas import area_label
 from migrator.limits import write_output_text
 from migrator.planning.export import plan_sheets
 from migrator.planning.export import to_html as plan_html
@@ -35,7 +36,8 @@ def concern_header(lang: Lang = "en") -> list[str]:
 
 def concern_rows(register: Register, lang: Lang = "en") -> list[list[object]]:
     """One row per concern, in the register's order."""
-    return [[c.code, label(c.severity, lang), f"{c.municipality_code} {c.municipality_name}".strip(), c.area_name,
+    return [[c.code, label(c.severity, lang), f"{c.municipality_code} {c.municipality_name}".strip(),
+             area_label(c.area_code, c.area_name, lang),
              c.system_name, c.title(lang), c.message(lang), "\n".join(e.text(lang) for e in c.evidence),
              f"{c.owner} ({role_name(c.owner_role, lang)})", c.due_text(lang)] for c in register.concerns]
 

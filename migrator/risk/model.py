@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from migrator.i18n import Lang
+from migrator.inventory.areas import area_label
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
@@ -212,7 +213,8 @@ class Register:
             "municipality": self.municipality,
             "scenario": self.scenario,
             "counts": self.counts(),
-            "concerns": [{**c.to_dict(), "title": c.title(lang), "message": c.message(lang),
+            "concerns": [{**c.to_dict(), "area_label": area_label(c.area_code, c.area_name, lang),
+                          "title": c.title(lang), "message": c.message(lang),
                           "due_text": c.due_text(lang),
                           "evidence_text": [e.text(lang) for e in c.evidence]} for c in self.concerns],
             "readiness": [r.to_dict() for r in self.readiness],

@@ -16,6 +16,7 @@ from typing import Any
 from migrator.catalogue import spec
 from migrator.i18n import Lang, join_list
 from migrator.i18n import fill as fill_in
+from migrator.inventory.areas import area_label
 from migrator.inventory.importer import LABELS, LABELS_EN
 from migrator.inventory.model import Inventory, System
 from migrator.planning.config import window_label
@@ -510,12 +511,13 @@ def _evaluate(*, inventory: Inventory, runs: Sequence[RunRecord], plan: Plan | N
         facts = system_facts(system, inventory=inventory, run=run, plan=plan, as_of=as_of, rules=rules)
         tasks = _tasks_of(plan, system)
         label = f"{system.municipality_code} {system.area_name} {system.name}"
+        label_en = f"{system.municipality_code} {area_label(system.area_code, system.area_name, 'en')} {system.name}"
         for rule in rules.rules:
             if not rule.enabled or not all(holds(c, facts) for c in rule.when):
                 continue
             threatened, due, due_note, driver = _due(rule, plan, tasks, as_of)
             entry = spec(rule.code)
-            fill = {**{f: _shown(v, f) for f, v in facts.items()}, "item": label}
+            fill = {**{f: _shown(v, f) for f, v in facts.items()}, "item": label_en}
             fill_ja = {**{f: _shown(v, f, "ja") for f, v in facts.items()}, "item": label}
             measure = facts.get(rule.measure) if rule.measure else None
             concerns.append(Concern(

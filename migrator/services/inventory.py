@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from migrator.errors import MigratorError
 from migrator.excel import SheetSpec, write_workbook
 from migrator.i18n import Lang, join_list
+from migrator.inventory.areas import area_label
 from migrator.inventory.checks import check_inventory
 from migrator.inventory.importer import ImportResult, read_inventory
 from migrator.inventory.model import Inventory
@@ -222,11 +223,13 @@ def system_header(lang: Lang) -> tuple[str, ...]:
     return SYSTEM_HEADER if lang == "ja" else SYSTEM_HEADER_EN
 
 
-def system_rows(inventory: Inventory) -> list[list[Any]]:
-    """One row per system in :data:`SYSTEM_HEADER` order (dates as dates, the flag as ○ or ×)."""
+def system_rows(inventory: Inventory, lang: Lang = "ja") -> list[list[Any]]:
+    """One row per system in :data:`SYSTEM_HEADER` order (dates as dates, the flag as ○ or ×), its business area
+    as its number and its name in ``lang`` (which the importer reads back by the number)."""
     names = {m.code: m.name for m in inventory.municipalities}
     return [
-        [s.municipality_code, names.get(s.municipality_code, ""), f"{s.area_code} {s.area_name}", s.name,
+        [s.municipality_code, names.get(s.municipality_code, ""),
+         f"{s.area_code} {area_label(s.area_code, s.area_name, lang)}", s.name,
          s.current_vendor, s.target_vendor, s.hosting, s.contract_end, s.release_date, s.planned_date,
          s.record_count, "○" if s.special_support else "×", s.special_deadline, s.notes]
         for s in sorted(inventory.systems, key=lambda s: s.key)
@@ -236,7 +239,8 @@ def system_rows(inventory: Inventory) -> list[list[Any]]:
 def system_records(inventory: Inventory) -> list[dict[str, Any]]:
     """One record per system, in :func:`system_rows` order, for ``inventory list --format json``: its keys are
     the same identifiers in every language, as in the other JSON outputs (report, plan, risks); dates as ISO
-    text, the flag as a boolean."""
+    text, the flag as a boolean: the same data in every language (``area_name`` is the standard's Japanese
+    name; the English one is :data:`migrator.inventory.areas.AREAS_EN` of ``area_code``)."""
     names = {m.code: m.name for m in inventory.municipalities}
 
     def iso(day: dt.date | None) -> str | None:
@@ -259,7 +263,7 @@ def export_inventory(inventory: Inventory, path: Path, lang: Lang = "ja") -> Pat
     names = _EXPORT[lang]
     staff = {m.code: m.staff for m in inventory.municipalities}
     systems = SheetSpec(name=names.sheets[0], header=(*system_header(lang), names.staff),
-                        rows=[[*row, staff.get(row[0])] for row in system_rows(inventory)],
+                        rows=[[*row, staff.get(row[0])] for row in system_rows(inventory, lang)],
                         widths={3: 22, 4: 24, 5: 22, 6: 22, 14: 30})
     interfaces = SheetSpec(
         name=names.sheets[1], header=names.interfaces,

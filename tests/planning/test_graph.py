@@ -170,7 +170,8 @@ def test_a_system_without_any_vendor_is_a_finding() -> None:
     )
     graph = build_graph(inventory, load_config())
     assert [(f.code, f.item) for f in graph.findings] == [("PLN006", "国保")]
-    assert "131016" in graph.findings[0].message_en and "国民健康保険" in graph.findings[0].message_en
+    assert "131016" in graph.findings[0].message_en and "National Health Insurance" in graph.findings[0].message_en
+    assert "国民健康保険" in graph.findings[0].message_ja and "国民健康保険" not in graph.findings[0].message_en
 
 
 def test_every_task_knows_whether_its_phase_waits_for_the_release() -> None:
