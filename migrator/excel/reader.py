@@ -8,14 +8,15 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import openpyxl
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.worksheet.cell_range import CellRange
 
 from migrator import limits
 from migrator.errors import InputError
-from migrator.i18n import plural
 from migrator.location import Location
 
 
@@ -50,6 +51,10 @@ class SheetData:
     """``visible``, ``hidden`` or ``veryHidden`` (hidden so that only a macro can show it)."""
     hidden_rows: frozenset[int] = frozenset()
     """The 1-based rows hidden in the sheet (a reader of the book does not see them)."""
+    far_cells: tuple[str, ...] = ()
+    """The cells holding a value far from the sheet's table, left out of ``rows`` (``far="ignore"``): at most
+    :data:`FAR_CELLS_NAMED` of them, in sheet order; ``far_count`` says how many there were."""
+    far_count: int = 0
 
     @property
     def max_row(self) -> int:
@@ -160,8 +165,7 @@ def _scan(path: Path, loc: Location) -> bool:
         for info in infos:
             if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
                 continue
-            rows = max_row = max_col = 0
-            far = ""  # the cell of the last row: a stray one (typed after Ctrl+↓) stretches the sheet alone
+            rows = 0
             tail = b""
             try:
                 with archive.open(info) as fh:
@@ -175,12 +179,8 @@ def _scan(path: Path, loc: Location) -> bool:
                         rows += len(_ROW.findall(done))
                         formulas = formulas or _FORMULA.search(done) is not None
                         for col, row in _ADDRESS.findall(done):
-                            c, r = _column_number(col), int(row)
-                            if c > _MAX_COL or r > _MAX_ROW:
+                            if _column_number(col) > _MAX_COL or int(row) > _MAX_ROW:
                                 raise InputError.of("CORE107", loc, cell=(col + row).decode("ascii"))
-                            if r > max_row:
-                                far = (col + row).decode("ascii")
-                            max_row, max_col = max(max_row, r), max(max_col, c)
                         if cells > lim.xlsx_cells:
                             raise limits.exceeded("xlsx_cells", loc, actual=f"more than {lim.xlsx_cells} cells",
                                                   actual_ja=f"{lim.xlsx_cells} セルを超えます")
@@ -189,71 +189,164 @@ def _scan(path: Path, loc: Location) -> bool:
                                                   actual_ja=f"{lim.xlsx_rows} 行を超えます")
             except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
                 raise InputError.of("CORE110", loc) from exc
-            # The sheet is read into a dense grid: a few cells spread over a huge range would fill it.
-            if max_row * max_col > 4 * lim.xlsx_cells:
-                raise limits.exceeded(
-                    "xlsx_cells", loc,
-                    actual=f"{info.filename} spans {max_row} {plural(max_row, 'row', 'rows')} x {max_col} "
-                           f"{plural(max_col, 'column', 'columns')}, down to its cell {far}; "
-                           f"if that cell is stray, delete it",
-                    actual_ja=f"{info.filename} が {max_row} 行 x {max_col} 列に広がっています (最後はセル {far})。"
-                              f"このセルが不要なら削除してください")
     return formulas
 
 
-def read_workbook(path: Path, *, fill_merged: bool = True, sheets: list[str] | None = None) -> WorkbookData:
+FarCells = Literal["refuse", "ignore"]
+ROW_GAP, COL_GAP = 1_000, 100
+"""A cell holding a value more than this many empty rows below, or empty columns right of, the table around it
+is far from it (``far="ignore"``): typed after Ctrl+↓ or Ctrl+→ rather than part of the table."""
+FAR_CELLS_NAMED = 5
+_INLINE = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}is"
+_TEXT = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}t"
+_RUN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}r"
+_FORMULA_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}f"
+
+
+class _SheetParser(WorkSheetParser):
+    """openpyxl's sheet parser, reading each cell once for both its value and, where the book kept no computed
+    value, its formula (``Formula``); inline strings are read without building rich-text objects."""
+
+    def __init__(self, src: Any, ws: Any, *, formulas: bool) -> None:
+        book = ws.parent
+        super().__init__(src, ws._shared_strings, data_only=True, epoch=book.epoch,
+                         date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        self.formulas = formulas
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        if element.get("t") == "inlineStr" and element.find(_FORMULA_TAG) is None:
+            row, column = self._place(element.get("r"))
+            inline = element.find(_INLINE)
+            value = None
+            if inline is not None:
+                plain = inline.find(_TEXT)
+                parts = [plain.text or ""] if plain is not None else []
+                parts += [t.text or "" for run in inline.findall(_RUN) if (t := run.find(_TEXT)) is not None]
+                value = "".join(parts)
+            return {"row": row, "column": column, "value": value}
+        cell: dict[str, Any] = super().parse_cell(element)
+        if self.formulas and element.find(_FORMULA_TAG) is not None:
+            # Every formula is parsed, in order: a shared formula is written once and translated for the others.
+            text = self.parse_formula(element)
+            if cell["value"] is None and isinstance(text, str) and text.startswith("="):
+                cell["value"] = Formula(text)
+        return cell
+
+    def _place(self, coordinate: str | None) -> tuple[int, int]:
+        if coordinate:
+            match = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?([0-9]+)", coordinate)
+            if match is not None:
+                self.col_counter = _column_number(match.group(1).encode("ascii"))
+                return int(match.group(2)), self.col_counter
+        self.col_counter += 1
+        return self.row_counter, self.col_counter
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _extent(numbers: list[int], gap: int) -> int:
+    """The last of the sorted ``numbers`` reached from the first without a step of more than ``gap``."""
+    last = numbers[0] if numbers else 0
+    for n in numbers[1:]:
+        if n - last > gap:
+            break
+        last = n
+    return last
+
+
+def _read_sheet(ws: Any, path: Path, *, formulas: bool, fill_merged: bool, far: FarCells) -> SheetData:
+    """One sheet, read sparsely (only the cells its XML holds) into a grid bounded by the limits."""
+    values: list[tuple[int, int, Any]] = []
+    present_row = present_col = 0
+    with ws._get_source() as src:
+        parser = _SheetParser(src, ws, formulas=formulas)
+        for _, row in parser.parse():
+            for cell in row:
+                r, c, value = cell["row"], cell["column"], _clean(cell["value"])
+                present_row, present_col = max(present_row, r), max(present_col, c)
+                if value is not None:
+                    values.append((r, c, value))
+        ranges = [CellRange(m.ref) for m in (parser.merged_cells.mergeCell if parser.merged_cells else ())]
+        dimensions = parser.row_dimensions
+    far_cells: list[tuple[int, int]] = []
+    if far == "ignore":
+        # The table is what is reached from its first filled row (and column) without a long empty stretch;
+        # a value beyond one is left out and named, so one stray cell neither stretches the grid nor is lost
+        # without a word. Empty cells (formatting only) never count.
+        rows = sorted({r for r, _, v in values if _filled(v)})
+        last_row = _extent(rows, ROW_GAP)
+        last_col = _extent(sorted({c for r, c, v in values if r <= last_row and _filled(v)}), COL_GAP)
+        far_cells = [(r, c) for r, c, v in values if (r > last_row or c > last_col) and _filled(v)]
+        values = [(r, c, v) for r, c, v in values if r <= last_row and c <= last_col]
+    else:
+        # Every cell the XML holds, merged ranges included, as openpyxl's own grid has them.
+        last_row = max([present_row, *(m.max_row for m in ranges)])
+        last_col = max([present_col, *(m.max_col for m in ranges)])
+    lim = limits.current()
+    if last_row * last_col > 4 * lim.xlsx_cells:  # the grid is dense: a few cells spread wide would fill it
+        corner = next((cell_ref(r, c) for r, c, _ in values if r == last_row), cell_ref(last_row, last_col))
+        raise limits.exceeded(
+            "xlsx_cells", Location(file=str(path), sheet=ws.title, cell=corner),
+            actual=f"the sheet {ws.title} spans {last_row} rows x {last_col} columns, down to its cell {corner}; "
+                   f"if that cell is stray, delete it",
+            actual_ja=f"シート {ws.title} が {last_row} 行 x {last_col} 列に広がっています (最後はセル {corner})。"
+                      f"このセルが不要なら削除してください")
+    grid: list[list[Any]] = [[None] * last_col for _ in range(last_row)]
+    for r, c, value in values:
+        grid[r - 1][c - 1] = value
+    origin: dict[tuple[int, int], tuple[int, int]] = {}
+    for rng in ranges:
+        top, left = rng.min_row, rng.min_col
+        top_value = grid[top - 1][left - 1] if top <= last_row and left <= last_col else None
+        for r in range(top, min(rng.max_row, last_row) + 1):
+            for c in range(left, min(rng.max_col, last_col) + 1):
+                if (r, c) != (top, left):
+                    origin[(r, c)] = (top, left)
+                    grid[r - 1][c - 1] = top_value if fill_merged else None
+    hidden = frozenset(int(r) for r, attrs in dimensions.items()
+                       if str(attrs.get("hidden", "")).lower() in ("1", "true") and int(r) <= last_row)
+    far_cells.sort()
+    return SheetData(name=ws.title, rows=grid, merged_origin=origin, file=str(path),
+                     state=str(ws.sheet_state or "visible"), hidden_rows=hidden,
+                     far_cells=tuple(cell_ref(r, c) for r, c in far_cells[:FAR_CELLS_NAMED]),
+                     far_count=len(far_cells))
+
+
+def read_workbook(path: Path, *, fill_merged: bool = True, sheets: list[str] | None = None,
+                  far: FarCells = "refuse") -> WorkbookData:
     """Read every (or the named) sheet of ``path``.
+
+    Only the cells a sheet's XML holds are read (never the whole range its dimension tag or a stray cell
+    claims). ``far="ignore"`` leaves out the values far from a sheet's table (see :data:`ROW_GAP`) and lists
+    them in ``SheetData.far_cells`` for the caller to report; with ``"refuse"`` every value is kept.
 
     Raises:
         InputError: the file is missing or not a regular file, not an .xlsx/.xlsm workbook (an .xls, an
             encrypted workbook, a CSV renamed to .xlsx), truncated or corrupt, or over a limit of
-            ``migrator.limits`` (unpacked size, cells, rows).
+            ``migrator.limits`` (unpacked size, cells, rows, or a sheet whose grid would span more than four
+            times ``xlsx_cells``).
     """
     path = limits.check_input_file(Path(path), "workbook")
     loc = Location(file=str(path))
     if not zipfile.is_zipfile(path):
         raise _not_a_zip(path, loc)
     has_formulas = _scan(path, loc)
+    result: dict[str, SheetData] = {}
     try:
-        values_wb = openpyxl.load_workbook(path, data_only=True)
-        # A formula without a cached value (a book written by a script) is read from the formulas; a book
-        # without any formula is read once.
-        formula_wb = openpyxl.load_workbook(path, data_only=False) if has_formulas else values_wb
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            for ws in book.worksheets:
+                if sheets is None or ws.title in sheets:
+                    result[ws.title] = _read_sheet(ws, path, formulas=has_formulas, fill_merged=fill_merged, far=far)
+        finally:
+            book.close()
+    except InputError:
+        raise
     except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
         raise InputError.of("CORE110", loc) from exc
     except Exception as exc:  # openpyxl raises many unrelated types for a corrupt file
         raise InputError.of("CORE113", loc, reason=f"the file is corrupt ({type(exc).__name__}: {exc})",
                             reason_ja=f"ファイルが壊れています ({type(exc).__name__}: {exc})") from exc
-    result: dict[str, SheetData] = {}
-    for ws in values_wb.worksheets:
-        if sheets is not None and ws.title not in sheets:
-            continue
-        fws = formula_wb[ws.title]
-        grid: list[list[Any]] = []
-        for vrow, frow in zip(ws.iter_rows(), fws.iter_rows(), strict=False):
-            line: list[Any] = []
-            for vcell, fcell in zip(vrow, frow, strict=False):
-                value = vcell.value
-                if value is None and isinstance(fcell.value, str) and fcell.value.startswith("="):
-                    value = Formula(fcell.value)
-                line.append(_clean(value))
-            grid.append(line)
-        origin: dict[tuple[int, int], tuple[int, int]] = {}
-        for rng in ws.merged_cells.ranges:
-            top, left = rng.min_row, rng.min_col
-            top_value = grid[top - 1][left - 1] if top <= len(grid) and left <= len(grid[top - 1]) else None
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    if (r, c) == (top, left):
-                        continue
-                    origin[(r, c)] = (top, left)
-                    if fill_merged and r <= len(grid):
-                        while len(grid[r - 1]) < c:
-                            grid[r - 1].append(None)
-                        grid[r - 1][c - 1] = top_value
-        hidden = frozenset(r for r, dim in ws.row_dimensions.items() if dim.hidden and r <= len(grid))
-        result[ws.title] = SheetData(name=ws.title, rows=grid, merged_origin=origin, file=str(path),
-                                     state=str(ws.sheet_state or "visible"), hidden_rows=hidden)
-    values_wb.close()
-    formula_wb.close()
     return WorkbookData(path=path, sheets=result)

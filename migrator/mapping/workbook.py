@@ -179,10 +179,19 @@ def _settings(reader: _Reader, sheet: SheetData) -> tuple[dict[str, str], dict[s
     return values, places
 
 
+def _far_cells(reader: _Reader, sheet: SheetData) -> None:
+    """MAP023 where values far from a sheet's table were left out (one stray cell typed after Ctrl+↓)."""
+    if not sheet.far_count:
+        return
+    cells = sheet.far_cells + (("…",) if sheet.far_count > len(sheet.far_cells) else ())
+    reader.findings.append(make_finding("MAP023", Location(file=sheet.file, sheet=sheet.name, cell=sheet.far_cells[0]),
+                                        sheet=sheet.name, cells=cells, number=sheet.far_count))
+
+
 def read_mapping_workbook(path: Path) -> tuple[Mapping | None, list[Finding]]:
     """Read a mapping workbook. Raises InputError only when the file is no readable workbook."""
     path = Path(path)
-    book = read_workbook(path)
+    book = read_workbook(path, far="ignore")
     reader = _Reader(path)
     found = tuple(book.sheets) or "-"
     sheets: dict[str, SheetData | None] = {}
@@ -204,6 +213,8 @@ def read_mapping_workbook(path: Path) -> tuple[Mapping | None, list[Finding]]:
         if sheet is not None and sheet.state != "visible":
             reader.findings.append(make_finding("MAP013", sheet_cells[name], sheet=sheet.name, state=sheet.state,
                                                      state_ja=sheet_state_ja(sheet.state)))
+    for sheet in {id(s): s for s in sheets.values() if s is not None}.values():
+        _far_cells(reader, sheet)
     settings: dict[str, str] = {}
     setting_cells: dict[str, Location] = {}
     if sheets["概要"] is not None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from tests.conftest import run_cli
 from tests.hostile import builders as b
 from tests.hostile.conftest import refused
 
@@ -90,14 +92,40 @@ def test_a_pipe_too_long_is_said_in_japanese(workdir: Path) -> None:
             places=("項目対応!D2", "変換は 50 段までです"))
 
 
+# One value typed far away (after Ctrl+↓ or Ctrl+→) would stretch the sheet to a million rows or 16,384 columns:
+# it is left out and named, and the workbook is checked as the table it holds.
 @pytest.mark.parametrize(("lang", "words"), [
-    ("en", "spans 1048576 rows x 6 columns, down to its cell F1048576; if that cell is stray, delete it"),
-    ("ja", "1048576 行 x 6 列に広がっています (最後はセル F1048576)。このセルが不要なら削除してください"),
+    ("en", "cell(s) of the sheet 項目対応 far from its table are not read (F1048576); delete them if they are stray"),
+    ("ja", "シート 項目対応 の表から離れたセル 1 個 (F1048576) は読みません"),
 ])
-def test_one_stray_cell_on_the_last_row_is_named(workdir: Path, lang: str, words: str) -> None:
+def test_one_stray_cell_on_the_last_row_is_named_and_left_out(workdir: Path, lang: str, words: str) -> None:
     path = _with_cell(workdir, "項目対応", "F1048576", "x")
-    res = refused("--lang", lang, "mapping", "check", str(path), code="CORE105", places=(str(path), words))
-    assert ("spans" in res.stderr) == (lang == "en")
+    res = run_cli("--lang", lang, "mapping", "check", str(path))
+    assert "MAP023" in res.stdout and "項目対応!F1048576" in res.stdout and words in res.stdout
+    assert "CORE105" not in res.stdout + res.stderr
+
+
+def test_stray_cells_far_right_and_below_a_code_table_are_each_named(workdir: Path) -> None:
+    wb = openpyxl.load_workbook(b.MAPPING_XLSX)
+    wb["コード変換"]["XFD2"] = "x"
+    wb["コード変換"]["A1048576"] = "続柄"  # a code table name alone, far below: no code entry
+    wb["コード変換"]["B1048576"] = "99"
+    wb.save(workdir / "m.xlsx")
+    res = run_cli("mapping", "check", "m.xlsx", "--format", "json")
+    (found,) = [f for f in json.loads(res.stdout)["findings"] if f["code"] == "MAP023"]
+    assert found["location"]["text"] == "m.xlsx コード変換!XFD2" and "3 cell(s)" in found["message"]
+    assert "XFD2, A1048576, B1048576" in found["message"]
+
+
+def test_a_table_spread_wide_and_tall_is_still_refused(workdir: Path) -> None:
+    # No cell is far from the others (each gap is under 1,000 rows or 100 columns), yet the grid is too large.
+    wb = openpyxl.load_workbook(b.MAPPING_XLSX)
+    ws = wb["コード変換"]
+    for n, row in enumerate(range(500, 5001, 500)):
+        ws.cell(row, 4 + 90 * (n % 3 + 1), "x")
+    wb.save(workdir / "m.xlsx")
+    refused("--limit", "xlsx_cells=5000", "mapping", "check", "m.xlsx", code="CORE105",
+            places=("m.xlsx", "the sheet コード変換 spans 5000 rows x 274 columns", "xlsx_cells"))
 
 
 @pytest.mark.parametrize(("merge", "code", "lang", "words"), [

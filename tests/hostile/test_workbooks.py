@@ -90,3 +90,15 @@ def test_hidden_item_sheet_of_a_mapping_is_said(workdir: Path, state: str) -> No
     ja = refused("--lang", "ja", "mapping", "check", str(path), "--format", "json", code="MAP013", exit=0)
     (message,) = [f["message"] for f in json.loads(ja.stdout)["findings"] if f["code"] == "MAP013"]
     assert message.startswith(f"シート 項目対応 は非表示 ({told}) です") and "hidden" not in message.lower()
+
+
+def test_a_stray_far_cell_of_an_inventory_is_still_refused_naming_its_sheet(workdir: Path) -> None:
+    # Only a mapping workbook leaves a far value out (MAP023): an inventory keeps every value, so it is refused.
+    import openpyxl
+
+    wb = openpyxl.load_workbook(b.INVENTORIES[0])
+    ws = wb.worksheets[0]
+    ws["F1048576"] = "x"
+    wb.save(workdir / "inv.xlsx")
+    refused("inventory", "check", "inv.xlsx", code="CORE105",
+            places=("inv.xlsx", f"the sheet {ws.title} spans 1048576 rows", "down to its cell F1048576"))
