@@ -17,7 +17,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from migrator.mapping.check import check_mapping, check_workbook
-from migrator.mapping.compiled import CompiledMapping, compile_mapping, load_mapping, resolve_schema
+from migrator.mapping.compiled import (
+    CompiledMapping,
+    Resolved,
+    compile_mapping,
+    load_mapping,
+    resolve,
+    resolve_schema,
+)
 from migrator.mapping.compiler import TransformIssue
 from migrator.mapping.language import Pipe, Step, TransformSyntaxError, parse_pipe
 from migrator.mapping.model import CodeEntry, GaijiEntry, ItemRow, Mapping
@@ -38,9 +45,9 @@ def write_mapping(mapping: Mapping, path: Path) -> Path:
 
 
 __all__ = [
-    "REGISTRY", "CodeEntry", "CompiledMapping", "GaijiEntry", "ItemRow", "Mapping", "Pipe", "Step",
+    "REGISTRY", "CodeEntry", "CompiledMapping", "GaijiEntry", "ItemRow", "Mapping", "Pipe", "Resolved", "Step",
     "TransformIssue", "TransformSyntaxError", "check_mapping", "check_workbook", "compile_mapping", "convert_mapping",
-    "dump_mapping", "load_mapping", "parse_pipe", "resolve_schema", "write_mapping", "write_template",
+    "dump_mapping", "load_mapping", "parse_pipe", "resolve", "resolve_schema", "write_mapping", "write_template",
 ]
 
 

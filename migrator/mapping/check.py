@@ -89,7 +89,7 @@ def check_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None) -
         used = {c for plan in plans for c in plan.columns}
         for item in legacy.items:
             if item.name not in used:
-                findings.append(make_finding("MAP206", mapping.setting_place("現行テーブル"), item=item.name))
+                findings.append(make_finding("MAP206", resolved.place(mapping, "現行テーブル"), item=item.name))
     subject = str(mapping.path) if mapping.path else mapping.id
     return Report.of("mapping check", findings, subject=subject,
                      summary={"mapping": mapping.id, "items": len(mapping.items), "code_entries": len(mapping.codes)})

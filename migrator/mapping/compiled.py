@@ -70,36 +70,85 @@ class Resolved:
     legacy_schema: Schema | None
     legacy: Table | None
     findings: tuple[Finding, ...] = ()
+    places: dict[str, Location] = field(default_factory=dict, compare=False, hash=False)
+    """Where each schema or table setting that was found was read (the one of ``現行テーブル名`` and
+    ``現行テーブルID`` that names a table)."""
+
+    def place(self, mapping: Mapping, key: str) -> Location:
+        return self.places.get(key) or mapping.setting_place(key)
 
 
 def resolve(mapping: Mapping, registry: SchemaRegistry | None = None) -> Resolved:
     registry = registry or SchemaRegistry.load()
     findings: list[Finding] = []
-    std_schema, std_table = _resolve_side(registry, mapping, findings, "standard", mapping.standard_schema,
+    places: dict[str, Location] = {}
+    std_schema, std_table = _resolve_side(registry, mapping, findings, places, "standard", mapping.standard_schema,
                                           mapping.standard_table, ("標準スキーマ", "標準テーブル"))
     leg_schema = leg_table = None
     if mapping.legacy_schema:
-        leg_schema, leg_table = _resolve_side(registry, mapping, findings, "legacy", mapping.legacy_schema,
+        leg_schema, leg_table = _resolve_side(registry, mapping, findings, places, "legacy", mapping.legacy_schema,
                                               mapping.legacy_table, ("現行スキーマ", "現行テーブル"))
-    return Resolved(std_schema, std_table, leg_schema, leg_table, tuple(findings))
+    return Resolved(std_schema, std_table, leg_schema, leg_table, tuple(findings), places)
 
 
-def _resolve_side(registry: SchemaRegistry, mapping: Mapping, findings: list[Finding], side: str, schema_id: str,
-                  table_name: str | None, settings: tuple[str, str]) -> tuple[Schema | None, Table | None]:
-    """The schema and table one side of a mapping names; a MAP207 at the setting that names a missing one."""
-    schema = resolve_schema(registry, schema_id)
-    if schema is None:
-        findings.append(make_finding("MAP207", mapping.setting_place(settings[0]), what=f"{side} schema",
-                                     what_ja=settings[0], name=schema_id, known=tuple(registry.ids) or "-",
-                                     hint=f". Put your own schema files in a folder named by {SCHEMAS_ENV}",
-                                     hint_ja=f"。独自のスキーマファイルは {SCHEMAS_ENV} で指定したフォルダに置いてください"))
+def _chosen(findings: list[Finding], what: str, what_ja: str, hits: list[tuple[tuple[str, str, Location], str]]) -> tuple[str, str, Location] | None:
+    """The one setting among ``hits`` (each option with what it names); None, with a MAP210, when two name
+    different things."""
+    named = dict.fromkeys(name for _, name in hits)
+    if len(named) > 1:
+        (first, _), (second, _) = [next(h for h in hits if h[1] == name) for name in list(named)[:2]]
+        findings.append(make_finding("MAP210", second[2], what=what, what_ja=what_ja,
+                                     first_key=first[0], first=source_of(first[2]), first_value=first[1],
+                                     second_key=second[0], second=source_of(second[2]), second_value=second[1]))
+        return None
+    return hits[0][0] if hits else None
+
+
+def _resolve_side(registry: SchemaRegistry, mapping: Mapping, findings: list[Finding], places: dict[str, Location],
+                  side: str, schema_id: str, table_name: str | None,
+                  settings: tuple[str, str]) -> tuple[Schema | None, Table | None]:
+    """The schema and table one side of a mapping names; a MAP207 at the setting that names a missing one.
+
+    A schema or table written twice (``現行テーブル名`` and ``現行テーブルID``) is the one of them that names what
+    exists; MAP210 when they name two different ones."""
+    options = mapping.setting_options(settings[0], schema_id)
+    found = [(o, s) for o in options if (s := resolve_schema(registry, o[1])) is not None]
+    schemas = {s.id: s for _, s in found}
+    pick = _chosen(findings, f"{side} schema", settings[0], [(o, s.id) for o, s in found])
+    if pick is None:
+        if not found:
+            findings.append(make_finding("MAP207", mapping.setting_place(settings[0]), what=f"{side} schema",
+                                         what_ja=settings[0], name=_tried(options or ((settings[0], schema_id, None),)),
+                                         known=tuple(registry.ids) or "-",
+                                         hint=f". Put your own schema files in a folder named by {SCHEMAS_ENV}",
+                                         hint_ja=f"。独自のスキーマファイルは {SCHEMAS_ENV} で指定したフォルダに置いてください"))
         return None, None
-    try:
-        return schema, schema.table(table_name)
-    except KeyError:
-        findings.append(make_finding("MAP207", mapping.setting_place(settings[1]), what=f"{side} table",
-                                     what_ja=settings[1], name=table_name or "", known=tuple(schema.table_names) or "-", hint="", hint_ja=""))
+    places[settings[0]] = pick[2]
+    schema = schemas[next(s.id for o, s in found if o is pick)]
+    options = mapping.setting_options(settings[1], table_name)
+    if not options:
+        try:
+            return schema, schema.table(None)
+        except KeyError:
+            findings.append(make_finding("MAP207", mapping.setting_place(settings[1]), what=f"{side} table",
+                                         what_ja=settings[1], name="''", known=tuple(schema.table_names) or "-",
+                                         hint="", hint_ja=""))
+            return schema, None
+    tables = [(o, o[1]) for o in options if o[1] in schema.table_names]
+    pick = _chosen(findings, f"{side} table", settings[1], tables)
+    if pick is None:
+        if not tables:
+            findings.append(make_finding("MAP207", mapping.setting_place(settings[1]), what=f"{side} table",
+                                         what_ja=settings[1], name=_tried(options), known=tuple(schema.table_names) or "-",
+                                         hint="", hint_ja=""))
         return schema, None
+    places[settings[1]] = pick[2]
+    return schema, schema.table(pick[1])
+
+
+def _tried(options: tuple[tuple[str, str, Location | None], ...]) -> str:
+    """The values looked up, quoted: ``'住民記録'`` or ``'住民記録' / 'JUMIN'``."""
+    return " / ".join(f"'{value}'" for _, value, _ in options)
 
 
 def standard_code_values(schema: Schema | None, table: Table | None) -> dict[str, tuple[str, ...]]:

@@ -12,9 +12,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from migrator.location import Location
+
+if TYPE_CHECKING:
+    from migrator.report import Finding
 
 EXCLUDED = "対象外"
 
@@ -25,13 +28,18 @@ SETTING_KEYS: dict[str, tuple[str, ...]] = {
     "標準テーブル": ("standard table", "standard_table"),
     "現行スキーマ": ("legacy schema", "legacy_schema"),
     "現行テーブル": ("legacy table", "legacy_table"),
-    "文字コード": ("encoding", "character encoding"),
+    "文字コード": ("encoding", "character encoding", "エンコーディング"),
     "版": ("version",),
     "更新日": ("updated", "last updated", "date"),
     "照合キー": ("reconciliation key", "reconcile key"),
     "照合集計": ("reconciliation totals", "reconcile totals"),
     "外字方針": ("gaiji policy", "unmapped gaiji"),
 }
+# The settings that name a schema or a table: each may be written twice, by name and by ID (現行テーブル名 for
+# people, 現行テーブルID for the machine), and the lookup takes the one that names what exists.
+NAME_SETTINGS = ("標準スキーマ", "標準テーブル", "現行スキーマ", "現行テーブル")
+# Keys of free remarks on the 概要 sheet: kept as written, never reported as unknown settings.
+REMARK_KEYS = ("備考", "メモ", "注記", "コメント", "note", "notes", "remarks", "memo", "comment")
 # 外字方針: what happens to a row whose converted value still holds a 外字 (a private-use character) that the
 # 外字対応 sheet does not map. The default rejects the row; keeping it must be written down and is reported.
 GAIJI_POLICIES: dict[str, tuple[str, ...]] = {"除外": ("reject",), "残す": ("keep",)}
@@ -123,11 +131,16 @@ class Mapping:
     encoding: str | None = None
     path: Path | None = field(default=None, compare=False)
     settings: dict[str, str] = field(default_factory=dict, hash=False)
+    setting_variants: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, hash=False)
+    """A schema or table setting written under several keys (``現行テーブル名``, ``現行テーブルID``): every
+    (key as written, value), the first as in ``settings``."""
     items: tuple[ItemRow, ...] = ()
     codes: tuple[CodeEntry, ...] = ()
     gaiji: tuple[GaijiEntry, ...] = ()
     setting_cells: dict[str, Location] = field(default_factory=_places, compare=False, hash=False, repr=False)
     sheet_cells: dict[str, Location] = field(default_factory=_places, compare=False, hash=False, repr=False)
+    variant_cells: dict[str, Location] = field(default_factory=_places, compare=False, hash=False, repr=False)
+    """Where each key of ``setting_variants`` was read, by the key as written."""
 
     @property
     def code_table_names(self) -> tuple[str, ...]:
@@ -145,6 +158,14 @@ class Mapping:
     def setting_place(self, key: str) -> Location:
         return self.setting_cells.get(key) or self.sheet_cells.get("概要") or Location(
             file=str(self.path) if self.path else None)
+
+    def setting_options(self, key: str, value: str | None) -> tuple[tuple[str, str, Location], ...]:
+        """The values a schema or table setting ``key`` was given, as (key as written, value, place): every
+        variant when it was written under several keys and ``value`` is still the first, else ``value`` alone."""
+        variants = self.setting_variants.get(key, ())
+        if variants and variants[0][1] == value:
+            return tuple((w, v, self.variant_cells.get(w) or self.setting_place(key)) for w, v in variants)
+        return ((key, value, self.setting_place(key)),) if value else ()
 
     def item(self, standard: str) -> ItemRow | None:
         return next((r for r in self.items if r.standard == standard), None)
@@ -195,3 +216,53 @@ def canonical_setting(key: str) -> str:
         if name.endswith(("スキーマ", "テーブル")) and re.sub(r"(id|名|名称|name)$", "", folded) in names:
             return name
     return text
+
+
+def is_remark_key(key: str) -> bool:
+    """Whether a 概要 key is a free remark (備考, メモ …), kept as written and never reported as unknown."""
+    return _fold_key(key) in {_fold_key(k) for k in REMARK_KEYS}
+
+
+class SettingsReader:
+    """The 概要 key/values as they are read, in order: the first value of each setting wins, except that a schema
+    or table written under several keys (``現行テーブル名`` and ``現行テーブルID``) keeps every one for the lookup
+    to choose from; keys that are no setting (and no remark) are collected to be reported."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+        self.places: dict[str, Location] = {}
+        self.variants: dict[str, tuple[tuple[str, str], ...]] = {}
+        self.variant_cells: dict[str, Location] = {}
+        self.unknown: list[tuple[str, Location]] = []
+        self._written: dict[str, str] = {}
+
+    def add(self, written: str, value: str, place: Location, key_place: Location | None = None) -> None:
+        """Read one key/value; ``key_place`` is where the key was written (an unknown key is named there)."""
+        written = written.strip()
+        key = canonical_setting(written)
+        if key not in SETTING_KEYS and not is_remark_key(written):
+            self.unknown.append((written, key_place or place))
+        if key not in self.values:
+            self.values[key], self.places[key], self._written[key] = value, place, written
+            return
+        if key not in NAME_SETTINGS:
+            return
+        variants = self.variants.get(key) or ((self._written[key], self.values[key]),)
+        if _fold_key(written) in {_fold_key(w) for w, _ in variants}:
+            return  # the same key twice: the first is read, as for any setting
+        if len(variants) == 1:
+            self.variant_cells[variants[0][0]] = self.places[key]
+        self.variants[key] = (*variants, (written, value))
+        self.variant_cells[written] = place
+
+    def unknown_findings(self) -> list[Finding]:
+        """MAP022 for each key that is no setting, with the setting it is closest to."""
+        from migrator.mapping.compiler import _hint
+        from migrator.report import make_finding
+
+        known = [name for key, aliases in SETTING_KEYS.items() for name in (key, *aliases)]
+        out = []
+        for written, place in self.unknown:
+            hint, hint_ja = _hint(_fold_key(written), known)
+            out.append(make_finding("MAP022", place, key=written, hint=hint, hint_ja=hint_ja))
+        return out

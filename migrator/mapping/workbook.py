@@ -28,7 +28,7 @@ from migrator.mapping.model import (
     GaijiEntry,
     ItemRow,
     Mapping,
-    canonical_setting,
+    SettingsReader,
     settings_from,
 )
 from migrator.report import Finding, make_finding
@@ -156,9 +156,8 @@ class _Reader:
             self.findings.append(make_finding("MAP005", loc, value=_text(sheet.value(r, c)) or "", rows=n))
 
 
-def _settings(reader: _Reader, sheet: SheetData) -> tuple[dict[str, str], dict[str, Location]]:
-    values: dict[str, str] = {}
-    places: dict[str, Location] = {}
+def _settings(reader: _Reader, sheet: SheetData) -> SettingsReader:
+    settings = SettingsReader()
     header_words = {normalize_header(w) for w in ("項目", "設定", "キー", "key", "setting", "値", "value")}
     for r in range(1, sheet.max_row + 1):
         filled = [(c, sheet.value(r, c)) for c in range(1, sheet.max_col + 1)
@@ -166,17 +165,16 @@ def _settings(reader: _Reader, sheet: SheetData) -> tuple[dict[str, str], dict[s
                   or isinstance(sheet.value(r, c), Formula)]
         if len(filled) < 2:
             continue
-        (_, key_raw), (vc, _) = filled[0], filled[1]
+        (kc, key_raw), (vc, _) = filled[0], filled[1]
         key_text = _text(key_raw)
         if key_text is None or normalize_header(key_text) in header_words:
             continue
         value, loc = reader.cell(sheet, r, vc)
-        key = canonical_setting(key_text)
         text = _text(value)
-        if text is not None and key not in values:
-            values[key] = text
-            places[key] = loc
-    return values, places
+        if text is not None:
+            settings.add(key_text, text, loc, sheet.location(r, kc))
+    reader.findings += settings.unknown_findings()
+    return settings
 
 
 def _far_cells(reader: _Reader, sheet: SheetData) -> None:
@@ -215,20 +213,20 @@ def read_mapping_workbook(path: Path) -> tuple[Mapping | None, list[Finding]]:
                                                      state_ja=sheet_state_ja(sheet.state)))
     for sheet in {id(s): s for s in sheets.values() if s is not None}.values():
         _far_cells(reader, sheet)
-    settings: dict[str, str] = {}
-    setting_cells: dict[str, Location] = {}
+    settings = SettingsReader()
     if sheets["概要"] is not None:
-        settings, setting_cells = _settings(reader, sheets["概要"])
+        settings = _settings(reader, sheets["概要"])
         for key in ("マッピングID", "標準スキーマ", "標準テーブル"):
-            if key not in settings:
+            if key not in settings.values:
                 reader.findings.append(make_finding("MAP003", sheet_cells["概要"], key=key))
     items = _items(reader, sheets["項目対応"], sheet_cells) if sheets["項目対応"] is not None else ()
     codes = _codes(reader, sheets["コード変換"]) if sheets["コード変換"] is not None else ()
     gaiji = _gaiji(reader, sheets["外字対応"]) if sheets["外字対応"] is not None else ()
     if any(f.severity == "error" and f.code in ("MAP001", "MAP002", "MAP003", "MAP010", "MAP018") for f in reader.findings):
         return None, reader.findings
-    mapping = Mapping(**settings_from(settings), path=path, settings=settings,
-                      items=items, codes=codes, gaiji=gaiji, setting_cells=setting_cells, sheet_cells=sheet_cells)
+    mapping = Mapping(**settings_from(settings.values), path=path, settings=settings.values,
+                      setting_variants=settings.variants, items=items, codes=codes, gaiji=gaiji,
+                      setting_cells=settings.places, sheet_cells=sheet_cells, variant_cells=settings.variant_cells)
     return mapping, reader.findings
 
 
@@ -367,7 +365,7 @@ def mapping_sheets(mapping: Mapping, *, required: set[str] | None = None,
     from migrator.mapping.transforms import names
 
     keys = list(SETTING_KEYS) + [k for k in mapping.settings if k not in SETTING_KEYS]
-    settings_rows = [[k, mapping.settings.get(k, "")] for k in keys]
+    settings_rows = [[w, v] for k in keys for w, v in (mapping.setting_variants.get(k) or ((k, mapping.settings.get(k, "")),))]
     item_rows = []
     fills: dict[tuple[int, int], str] = {}
     for n, row in enumerate(mapping.items, start=2):

@@ -30,7 +30,7 @@ from migrator.mapping.model import (
     GaijiEntry,
     ItemRow,
     Mapping,
-    canonical_setting,
+    SettingsReader,
     settings_from,
 )
 from migrator.report import Finding, make_finding
@@ -72,7 +72,7 @@ def dump_mapping(mapping: Mapping) -> str:
         items.append(entry)
     data: dict[str, Any] = {
         "format": FORMAT,
-        "settings": {k: mapping.settings[k] for k in keys},
+        "settings": {w: v for k in keys for w, v in (mapping.setting_variants.get(k) or ((k, mapping.settings[k]),))},
         "items": items,
         "codes": [{k: getattr(e, k) for k in _CODE_KEYS if getattr(e, k) is not None} for e in mapping.codes],
         "gaiji": [{k: getattr(e, k) for k in _GAIJI_KEYS if getattr(e, k) is not None} for e in mapping.gaiji],
@@ -152,17 +152,16 @@ def read_mapping_yaml(path: Path) -> tuple[Mapping | None, list[Finding]]:
         findings.append(make_finding("MAP009", loc(top.get("format", root)), reason=f"format must be {FORMAT}",
                                      reason_ja=f"format は {FORMAT} にしてください"))
         return None, findings
-    settings: dict[str, str] = {}
-    setting_cells: dict[str, Location] = {}
+    read = SettingsReader()
     snode = top.get("settings")
     if isinstance(snode, MappingNode):
         for knode, vnode in snode.value:
             value = _value(vnode)
             if value is None:
                 continue
-            key = canonical_setting(str(_value(knode)))
-            settings[key] = str(value)
-            setting_cells[key] = loc(vnode)
+            read.add(str(_value(knode)), str(value), loc(vnode), loc(knode))
+        findings += read.unknown_findings()
+    settings = read.values
     for key in ("マッピングID", "標準スキーマ", "標準テーブル"):
         if key not in settings:
             findings.append(make_finding("MAP003", loc(snode or root), key=key))
@@ -211,8 +210,9 @@ def read_mapping_yaml(path: Path) -> tuple[Mapping | None, list[Finding]]:
                                 _opt(data.get("note")), cells))
     if any(f.severity == "error" for f in findings):
         return None, findings
-    mapping = Mapping(**settings_from(settings), path=path, settings=settings,
-                      items=tuple(items), codes=tuple(codes), gaiji=tuple(gaiji), setting_cells=setting_cells,
+    mapping = Mapping(**settings_from(settings), path=path, settings=settings, setting_variants=read.variants,
+                      items=tuple(items), codes=tuple(codes), gaiji=tuple(gaiji), setting_cells=read.places,
+                      variant_cells=read.variant_cells,
                       sheet_cells={"概要": loc(snode or root), "項目対応": loc(top.get("items") or root)})
     return mapping, findings
 

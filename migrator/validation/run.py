@@ -466,16 +466,19 @@ def load_job(workbook: Path, extract: Path, *, registry: Any = None,
     mapping, findings = mp.load_mapping(Path(workbook))
     if mapping is None or any(f.severity == "error" for f in findings):
         return None, list(findings)
-    legacy_schema = mp.resolve_schema(registry, mapping.legacy_schema) if mapping.legacy_schema else None
+    # The same lookup as the check: by id, file stem (001_juki) or path, of whichever of 現行スキーマ名/ID names one.
+    resolved = mp.resolve(mapping, registry)
+    legacy_schema = resolved.legacy_schema
     chosen = next((t for t in layouts if legacy_schema is not None and t in legacy_schema.table_names), None)
     if chosen is not None and chosen != mapping.legacy_table:
-        mapping = dataclasses.replace(mapping, legacy_table=chosen, settings={**mapping.settings, "現行テーブル": chosen})
+        variants = {k: v for k, v in mapping.setting_variants.items() if k != "現行テーブル"}
+        mapping = dataclasses.replace(mapping, legacy_table=chosen, settings={**mapping.settings, "現行テーブル": chosen},
+                                      setting_variants=variants)
     check = mp.check_mapping(mapping, registry=registry)
     if not check.valid:
         return None, [*findings, *check.findings]
     compiled = mp.compile_mapping(mapping, registry=registry)
-    # The same lookup as the check: by id, file stem (001_juki) or path of a schema file.
-    standard = mp.resolve_schema(registry, mapping.standard_schema) or registry.get(mapping.standard_schema)
+    standard = resolved.standard_schema or registry.get(mapping.standard_schema)
     legacy = legacy_schema or (registry.get(mapping.legacy_schema) if mapping.legacy_schema else None)
     return Job(compiled, Path(extract), standard, legacy), [f for f in findings if f.severity != "info"]
 

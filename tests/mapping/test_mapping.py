@@ -452,3 +452,105 @@ def test_the_template_says_when_it_replaced_an_existing_workbook(workdir: Path) 
     again = run_cli("--lang", "en", *args).stdout
     assert "Wrote t.xlsx (replaced the existing file)" in again
     assert "出力しました (既存のファイルを置き換え): t.xlsx" in run_cli("--lang", "ja", *args).stdout
+
+
+# ---------------------------------------------------------------- 概要: a table named twice, keys that are no setting
+def _overview(folder: Path, rows: list[tuple[str, str]], *, replace: dict[str, tuple[str, str]] | None = None) -> Path:
+    """The sample workbook with the 概要 rows whose key is in ``replace`` rewritten and ``rows`` added below."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(DATA / "mappings" / "juki_rdb_jumin.xlsx")
+    ws = wb["概要"]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value in (replace or {}):
+            row[0].value, row[1].value = (replace or {})[row[0].value]
+    for key, value in rows:
+        ws.append([key, value])
+    wb.save(folder / "m.xlsx")
+    return folder / "m.xlsx"
+
+
+@pytest.mark.parametrize(("name", "table_id"), [("住民記録の個人", "個人"), ("個人", "JUMIN_KOJIN")])
+def test_a_table_named_by_name_and_id_is_the_one_that_exists(tmp_path: Path, name: str, table_id: str) -> None:
+    path = _overview(tmp_path, [("現行テーブルID", table_id)], replace={"現行テーブル": ("現行テーブル名", name)})
+    mapping, findings = load_mapping(path)
+    assert mapping is not None and findings == []
+    report = check_mapping(mapping, registry=REGISTRY_S)
+    assert report.counts_by_severity["error"] == 0, [f.message_en for f in report.findings]
+    unused = [f for f in report.findings if f.code == "MAP206"]  # said where the table was found
+    assert unused and {str(f.location) for f in unused} == {f"{path} 概要!B{6 if name == '個人' else 12}"}
+
+
+def test_a_schema_named_by_name_and_id_is_the_one_that_exists(tmp_path: Path) -> None:
+    path = _overview(tmp_path, [("標準スキーマID", "std-001-juki")], replace={"標準スキーマ": ("標準スキーマ名", "住民基本台帳")})
+    mapping, _ = load_mapping(path)
+    assert mapping is not None
+    report = check_mapping(mapping, registry=REGISTRY_S)
+    assert report.counts_by_severity["error"] == 0, [f.message_en for f in report.findings]
+
+
+def test_name_and_id_naming_two_tables_is_an_error_naming_both_cells(tmp_path: Path) -> None:
+    path = _overview(tmp_path, [("現行テーブルID", "世帯")], replace={"現行テーブル": ("現行テーブル名", "個人")})
+    mapping, _ = load_mapping(path)
+    assert mapping is not None
+    (found,) = [f for f in check_mapping(mapping, registry=REGISTRY_S).findings if f.code == "MAP210"]
+    assert found.severity == "error" and found.location.cell == "B12"
+    assert found.message_en.startswith("現行テーブル名 (概要!B6: 個人) and 現行テーブルID (概要!B12: 世帯) name two "
+                                       "different legacy tables")
+    assert "別の現行テーブルを指しています" in found.message_ja
+
+
+def test_name_and_id_naming_no_table_are_both_said(tmp_path: Path) -> None:
+    path = _overview(tmp_path, [("現行テーブルID", "JINKO")], replace={"現行テーブル": ("現行テーブル名", "人口")})
+    mapping, _ = load_mapping(path)
+    assert mapping is not None
+    (found,) = [f for f in check_mapping(mapping, registry=REGISTRY_S).findings if f.code == "MAP207"]
+    assert found.message_en.startswith("legacy table '人口' / 'JINKO' not found (known: 個人, 世帯)")
+
+
+def test_name_and_id_survive_the_yaml_form_and_a_run(tmp_path: Path, workdir: Path) -> None:
+    path = _overview(tmp_path, [("現行テーブルID", "個人")], replace={"現行テーブル": ("現行テーブル名", "住民記録の個人")})
+    mapping, _ = load_mapping(path)
+    assert mapping is not None
+    text = dump_mapping(mapping)
+    assert "現行テーブル名: 住民記録の個人\n  現行テーブルID: 個人\n" in text
+    again, findings = load_mapping(write_mapping(mapping, tmp_path / "m.yaml"))
+    assert again == mapping and findings == []
+    book, _ = load_mapping(write_mapping(mapping, tmp_path / "back.xlsx"))
+    assert book == mapping
+    extract = DATA / "sample_data" / "extracts" / "juki_rdb_clean_kojin.csv"
+    res = run_cli("validate", str(path), str(extract), "--out", "out", expect=None)
+    assert res.exit_code == 0, res.stdout + res.stderr
+
+
+@pytest.mark.parametrize(("key", "hint_en", "hint_ja"), [
+    ("現行テーブルメイ", " (did you mean 現行テーブル?)", "(現行テーブル の誤りでは?)"),
+    ("エンコーディンク", " (did you mean エンコーディング?)", "(エンコーディング の誤りでは?)"),
+    ("担当課", "", ""),
+])
+def test_a_key_that_is_no_setting_is_a_warning_at_its_cell(tmp_path: Path, key: str, hint_en: str,
+                                                           hint_ja: str) -> None:
+    path = _overview(tmp_path, [(key, "x")])
+    mapping, findings = load_mapping(path)
+    assert mapping is not None
+    (found,) = findings
+    assert found.code == "MAP022" and found.severity == "warning" and found.location.cell == "A12"
+    assert found.message_en == f"The key '{key}' of 概要 is not a known setting: its value is not used{hint_en}"
+    assert found.message_ja.endswith(f"値は使われません{hint_ja}")
+
+
+@pytest.mark.parametrize("key", ["文字コード　", "文字 コード", "ｴﾝｺｰﾃﾞｨﾝｸﾞ", "【文字コード】：", "備考", "メモ"])
+def test_settings_written_loosely_and_remarks_are_no_unknown_key(tmp_path: Path, key: str) -> None:
+    path = _overview(tmp_path, [], replace={"文字コード": (key, "cp932")})
+    mapping, findings = load_mapping(path)
+    assert mapping is not None and findings == []
+    assert mapping.encoding == (None if key in ("備考", "メモ") else "cp932")
+
+
+def test_a_key_that_is_no_setting_is_said_in_the_yaml_form_too(tmp_path: Path) -> None:
+    text = (DATA / "mappings" / "juki_rdb_jumin.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "m.yaml"
+    path.write_text(text.replace("  文字コード: utf-8\n", "  文字コド: utf-8\n"), encoding="utf-8")
+    _, findings = load_mapping(path)
+    (found,) = findings
+    assert found.code == "MAP022" and found.location.line is not None and "did you mean 文字コード" in found.message_en
