@@ -14,7 +14,9 @@ class Location:
 
     Use ``line`` for text files (YAML, CSV lines), ``sheet`` + ``cell`` for workbooks and ``row`` +
     ``column`` for records of an extract (``row`` is the 1-based data row, ``line`` the physical line;
-    ``column`` the extract's own column, ``bytes`` its byte range in a fixed-width record).
+    ``column`` the extract's own column, ``bytes`` its byte range in a fixed-width record). A record of an
+    Excel extract has ``sheet`` + ``cell`` (the value's cell) and keeps ``line`` as its sheet row, which the
+    text leaves out: the cell names it.
     """
 
     file: str | None = None
@@ -42,7 +44,7 @@ class Location:
         ja = lang == "ja"
         parts: list[str] = []
         head = self.file or ""
-        if self.line is not None:
+        if self.line is not None and self.sheet is None:
             head = f"{head}:{self.line}" if head else (f"{self.line} 行目" if ja else f"line {self.line}")
         if head:
             parts.append(head)

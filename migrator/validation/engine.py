@@ -29,6 +29,7 @@ from migrator.schema import CodeTable, Table
 from migrator.validation.checks import PUA_RE, NotOnePass, OnePass, build_schema, failure_cases, finding_code
 from migrator.validation.pandera_polars import pa
 from migrator.validation.pandera_schema import check_text
+from migrator.validation.readers import ExtractPlaces
 from migrator.validation.types import (
     HOUSEHOLD_ITEMS,
     LINE,
@@ -70,7 +71,10 @@ class _Collector:
         self.derived_sensitive: set[str] = set()
         # Standard item → where its value comes from in the extract: the legacy column(s), and for a
         # fixed-width layout the byte range(s). An example points at the extract, not at the standard layout.
-        self.places: dict[str, tuple[str | None, str | None]] = {}
+        self.places: dict[str, tuple[str | None, str | None, tuple[str, ...]]] = {}
+        # How the extract names a record's place: its lines, or (Excel) its sheet's cells; the runner gives
+        # the reader's own, which knows the sheet's columns once the header is read.
+        self.extract = ExtractPlaces(file)
 
     def sensitive(self, item: str | None) -> bool:
         """True for a sensitive standard item, or one computed from a sensitive legacy item."""
@@ -96,9 +100,10 @@ class _Collector:
             from migrator.report.masking import maybe_mask
 
             for r in rows.head(room).iter_rows(named=True):
-                column, span = self.places.get(item or "", (item, None))
+                column, span, roots = self.places.get(item or "", (item, None, ()))
                 agg.examples.append(Example(
-                    Location(file=self.file, line=r[LINE], row=r[ROW], column=column, bytes=span),
+                    self.extract.point(Location(file=self.file, line=r[LINE], row=r[ROW], column=column, bytes=span),
+                                       r[LINE], roots),
                     maybe_mask(r.get("legacy"), sensitive=agg.sensitive, show_values=self.options.show_values),
                     maybe_mask(r.get("converted"), sensitive=agg.sensitive, show_values=self.options.show_values),
                 ))
@@ -283,7 +288,8 @@ class BatchEngine:
     """Converts and validates one job's batches; keeps its findings, 外字 counts and key columns so far."""
 
     def __init__(self, job: Job, options: RunOptions, *, qualify: bool = False,
-                 tables: dict[str, pl.LazyFrame] | None = None) -> None:
+                 tables: dict[str, pl.LazyFrame] | None = None, places: ExtractPlaces | None = None) -> None:
+        """``places``: the reader's :class:`ExtractPlaces` (an Excel extract's findings name its cells)."""
         self.job = job
         self.tables = tables or {}  # other legacy tables the mapping derives values from (lookup, count)
         self.options = options
@@ -310,6 +316,8 @@ class BatchEngine:
         self.collector.derived_sensitive = {
             name for name, expr in c.columns.items() if any(r in self.legacy_sensitive for r in _roots(expr))}
         self.collector.places = _legacy_places(c)
+        if places is not None:
+            self.collector.extract = places
         self.rows_out = 0
         self.rows_rejected = 0
         self.keys: list[pl.DataFrame] = []
@@ -317,6 +325,10 @@ class BatchEngine:
 
     def qualify(self, cell: str) -> str:
         return f"{self.book} {cell}" if self.book and "!" in cell else cell
+
+    def point(self, location: Location, sheet_row: int | None, item: str | None) -> Location:
+        """``location`` of a record, with the cell of standard ``item``'s value when the extract is a workbook."""
+        return self.collector.extract.point(location, sheet_row, self.collector.places.get(item or "", (None, None, ()))[2])
 
     def reject_columns(self) -> list[str]:
         """The items a rejects file shows beside the row: the key items that are not personal data."""
@@ -739,19 +751,20 @@ def screen_expr(schema: pa.DataFrameSchema) -> pl.Expr | None:
     return pl.all_horizontal([p.fill_null(False) for p in parts]).alias("__ok")
 
 
-def _legacy_places(compiled: Compiled) -> dict[str, tuple[str | None, str | None]]:
-    """Standard item → (legacy column(s), byte range(s) when fixed-width), from the items its value reads."""
+def _legacy_places(compiled: Compiled) -> dict[str, tuple[str | None, str | None, tuple[str, ...]]]:
+    """Standard item → (legacy column(s), byte range(s) when fixed-width, the legacy items), from the items its
+    value reads."""
     legacy = compiled.legacy
     if legacy is None:
         return {}
-    out: dict[str, tuple[str | None, str | None]] = {}
+    out: dict[str, tuple[str | None, str | None, tuple[str, ...]]] = {}
     for name, expr in compiled.columns.items():
         items = [legacy.item(r) for r in dict.fromkeys(_roots(expr)) if legacy.has_item(r)]
         if not items:
             continue
         column = ", ".join(i.column or i.name for i in items)
         spans = [f"{i.start}-{i.start + i.length - 1}" for i in items if i.start is not None and i.length]
-        out[name] = (column, ", ".join(spans) if len(spans) == len(items) else None)
+        out[name] = (column, ", ".join(spans) if len(spans) == len(items) else None, tuple(i.name for i in items))
     return out
 
 

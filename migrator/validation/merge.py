@@ -56,13 +56,14 @@ def finish(parts: Sequence[JobResult], findings: Sequence[Finding], options: Run
         key_frames.append(p.engine.key_frame())
         p.engine.keys.clear()  # the compact per-batch pieces are not needed any more
     t0 = time.perf_counter()
-    out += (cross or cross_table_findings)([(p.table.job, k) for p, k in zip(parts, key_frames, strict=True)],
-                                           options)
+    frames = [(p.table.job, k) for p, k in zip(parts, key_frames, strict=True)]
+    out += cross(frames, options) if cross is not None else cross_table_findings(
+        frames, options, points=[p.engine.point for p in parts])
     timings["cross-table"] = round(time.perf_counter() - t0, 3)
     if options.reconcile:
         t0 = time.perf_counter()
-        for result, keys in zip(runs, key_frames, strict=True):
-            out += reconcile(result, keys, options)
+        for part, keys in zip(parts, key_frames, strict=True):
+            out += reconcile(part.table, keys, options, places=part.engine.collector.extract)
         timings["reconcile"] = round(time.perf_counter() - t0, 3)
     if options.show_values:
         out.append(make_finding("DAT901"))

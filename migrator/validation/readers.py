@@ -75,6 +75,33 @@ class LineIssues:
         return out
 
 
+@dataclass
+class ExtractPlaces:
+    """How a record's place in its extract is named: by line (CSV, fixed-width) or by sheet cell (Excel).
+
+    A text extract's places are left as they are given (``file:line row, column``). An Excel extract's get its
+    sheet and the cell of the value (``世帯!C4``; the first cell of the row's table when no item's column
+    applies); ``line`` stays the sheet row, as the rejects file's 物理行 is. The reader fills in the sheet and
+    its columns once the header is found, before it yields the first batch.
+    """
+
+    file: str
+    sheet: str | None = None
+    columns: dict[str, int] = field(default_factory=dict)  # legacy item (or header name) → 1-based sheet column
+
+    def point(self, location: Location, sheet_row: int | None, items: Sequence[str] = ()) -> Location:
+        """``location`` (a record's place) with, for an Excel extract, the sheet and the cell of the first of
+        ``items`` the sheet has a column of, in the record's ``sheet_row``."""
+        if self.sheet is None or sheet_row is None:
+            return location
+        from dataclasses import replace
+
+        from migrator.excel import cell_ref
+
+        col = next((self.columns[i] for i in items if i in self.columns), min(self.columns.values(), default=1))
+        return replace(location, line=sheet_row, sheet=self.sheet, cell=cell_ref(sheet_row, col))
+
+
 @dataclass(frozen=True)
 class ReadOptions:
     """How to read an extract; unset fields come from the legacy table's file layout."""
@@ -119,6 +146,7 @@ class ExtractReader:
         self.declared_encoding = self.options.encoding or (layout.encoding if table and table.file else None)
         self.proven_decodes = False  # choose_encoding() decoded the whole file strictly with the chosen encoding
         self.issues = LineIssues(str(self.path))
+        self.places = ExtractPlaces(str(self.path))
         self.extra_findings: list[Finding] = []
         self.columns: list[str] = list(table.item_names) if table is not None else []
         self.rows = 0  # data records seen (read or not)
@@ -154,7 +182,10 @@ class ExtractReader:
                                 after=after[2] if after is not None else "-")
         self.checksum = checksum.hexdigest()
         if self.rows == 0 and not any(f.code == "DAT004" for f in self.extra_findings):
-            self.extra_findings.append(make_finding("DAT005", Location(file=str(self.path), line=1)))
+            where = Location(file=str(self.path), line=1)
+            if self.places.sheet is not None:  # a sheet without data rows: its sheet, not a line
+                where = Location(file=str(self.path), sheet=self.places.sheet)
+            self.extra_findings.append(make_finding("DAT005", where))
 
     # ------------------------------------------------------------------ encoding
 
@@ -785,6 +816,7 @@ class ExtractReader:
             raise InputError(f"No sheet {sheet_name!r} in {self.path}.", f"{self.path} にシート「{sheet_name}」がありません。",
                              location=Location(file=str(self.path)))
         sheet = workbook.sheets[sheet_name]
+        self.places.sheet = sheet_name
         if self.table is not None:
             synonyms = {i.name: [i.name] + ([i.column] if i.column else []) for i in self.table.items}
             match = find_header(sheet, synonyms, required=[], two_row=False, parts=False)
@@ -802,6 +834,7 @@ class ExtractReader:
             header_row = 1
             cols = {str(v): i + 1 for i, v in enumerate(sheet.rows[0] if sheet.rows else []) if v is not None}
             self.columns = list(cols)
+        self.places.columns.update({name: c for name, c in cols.items() if c})
         rows: list[list[str | None]] = []
         meta: list[tuple[int, int]] = []
         # Text items typed as numbers (leading zeros gone) and formulas a script wrote without their values:

@@ -15,7 +15,7 @@ import polars as pl
 from migrator.location import Location
 from migrator.report import Example, Finding, make_finding
 from migrator.report.masking import maybe_mask
-from migrator.validation.readers import ROW
+from migrator.validation.readers import LINE, ROW, ExtractPlaces
 
 if TYPE_CHECKING:
     from migrator.validation.types import RunOptions, TableRun
@@ -25,8 +25,10 @@ if TYPE_CHECKING:
 _WORDS = {"count": ("count of", "件数"), "sum": ("sum of", "合計")}
 
 
-def reconcile(result: TableRun, keys: pl.DataFrame, options: RunOptions) -> list[Finding]:
-    """Reconciliation findings of one job (``keys``: the key/total columns kept by the run)."""
+def reconcile(result: TableRun, keys: pl.DataFrame, options: RunOptions, *,
+              places: ExtractPlaces | None = None) -> list[Finding]:
+    """Reconciliation findings of one job (``keys``: the key/total columns kept by the run; ``places``: how its
+    extract names a record's place, an Excel extract's cells)."""
     from migrator.validation.types import legacy_key as key_of
     from migrator.validation.types import recon_totals
 
@@ -46,7 +48,7 @@ def reconcile(result: TableRun, keys: pl.DataFrame, options: RunOptions) -> list
         out_keys = output.select(pl.col(std_key).str.strip_chars().alias("k")).collect()
         rej_keys = keys.filter(pl.col("__rejected")).select(pl.col("__legacy_key").alias("k"))
         seen = pl.concat([out_keys, rej_keys]).group_by("k").len()
-        legacy = keys.select(pl.col("__legacy_key").alias("k"), ROW).drop_nulls("k")
+        legacy = keys.select(pl.col("__legacy_key").alias("k"), ROW, LINE).drop_nulls("k")
         joined = legacy.join(seen, on="k", how="left")
         lost = joined.filter(pl.col("len").is_null())
         many = joined.filter(pl.col("len") > 1).unique("k")
@@ -54,7 +56,8 @@ def reconcile(result: TableRun, keys: pl.DataFrame, options: RunOptions) -> list
             if frame.height:
                 # Examples to follow: the extract's row and the key, masked (a key names a person or household).
                 examples = tuple(
-                    Example(Location(file=str(job.extract), row=r[ROW], column=legacy_key),
+                    Example((places or ExtractPlaces(str(job.extract))).point(
+                        Location(file=str(job.extract), row=r[ROW], column=legacy_key), r[LINE], [legacy_key]),
                             maybe_mask(r["k"], sensitive=True, show_values=options.show_values))
                     for r in frame.sort(ROW).head(options.examples).iter_rows(named=True))
                 findings.append(make_finding("DAT302", examples[0].location, item=legacy_key, count=frame.height,

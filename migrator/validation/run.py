@@ -118,7 +118,8 @@ class _TableRunner:
         try:
             from migrator.validation.engine import BatchEngine
 
-            self.engine: BatchEngine = BatchEngine(job, options, qualify=qualify, tables=tables)
+            self.engine: BatchEngine = BatchEngine(job, options, qualify=qualify, tables=tables,
+                                                   places=self.reader.places)
         except BaseException:
             self.batches.close()
             raise

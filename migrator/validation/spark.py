@@ -272,6 +272,8 @@ def _run_split(job: Job, split: Split, options: RunOptions, tables: dict[str, pl
     try:
         reader = _reader(job, options, path, encoding)
         reader.issues = LineIssues(str(job.extract))
+        reader.places.file = str(job.extract)
+        engine.collector.extract = reader.places  # an Excel extract (never split) names its cells
         head_lines = 1 if split.head else 0
         shift_row, shift_line = split.rows_before, split.line_shift
         for batch in reader.batches():

@@ -155,7 +155,10 @@ def test_excel_extract(workdir: Path) -> None:
     wb.save(workdir / "setai.xlsx")
     report, _ = _json(SETAI_MAP, "setai.xlsx", "--out", "out", expect=1)
     bad = _only(report, "MAP408")
-    assert _where(bad) == {"file": "setai.xlsx", "line": 4, "row": 2, "column": "NINZU"}  # the extract's column
+    # The value's cell on its sheet (line stays the sheet row, as before), the data row and the extract's column
+    assert _where(bad) == {"file": "setai.xlsx", "line": 4, "sheet": "世帯", "cell": "D4", "row": 2,
+                           "column": "NINZU"}
+    assert bad["location"]["text"] == "setai.xlsx 世帯!D4 row 2, column NINZU"
     out = pl.read_csv(workdir / "out" / "juki-rdb-to-001-setai.csv", infer_schema=False)
     assert out.select("世帯番号", "世帯主宛名番号", "世帯員数").rows() == [("000000000005010", "000000000010014", "1")]
 
@@ -167,3 +170,61 @@ def test_the_hint_of_undecodable_bytes_is_told_in_each_language(workdir: Path) -
     bad = _only(declared, "DAT001")
     assert bad["message_ja"].endswith("この行は処理していません。このファイルは cp932 として誤りなく読めます。cp932 の指定ではありませんか。")
     assert bad["message_en"].endswith("the line was not processed. The file decodes as cp932 without error: was cp932 meant?")
+
+
+def _setai_book(path: Path, *rows: list[object]) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "世帯"
+    ws.append(["SETAI_NO", "NUSHI_ATENA_NO", "NUSHI_NAME", "NINZU", "KEISEI_DATE"])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+
+
+def _setai_with_defects(workdir: Path) -> None:
+    _setai_book(workdir / "setai.xlsx",
+                ["000000000005010", "000000000010014", "佐藤　誠", 1, "1998/10/21"],
+                [],
+                ["000000000005029", "000000000010022", "小林　太郎", "x", "1999/07/19"],
+                ["000000000005010", "000000000010030", "鈴木　一", 2, "2001/04/01"])
+
+
+@pytest.mark.parametrize(("lang", "place"), [("en", "世帯!D4 row 2, column NINZU"), ("ja", "世帯!D4 2 行目、列 NINZU")])
+def test_excel_extract_places_read_as_sheet_cells(workdir: Path, lang: str, place: str) -> None:
+    _setai_with_defects(workdir)
+    result = run_cli("--lang", lang, "validate", SETAI_MAP, "setai.xlsx", "--no-store", expect=1)
+    assert f"setai.xlsx {place}" in result.stdout and "setai.xlsx:" not in result.stdout
+
+
+def test_excel_extract_places_name_sheet_and_cell(workdir: Path) -> None:
+    _setai_with_defects(workdir)
+    report, _ = _json(SETAI_MAP, "setai.xlsx", "--out", "out", "--reconcile", expect=1)
+    assert _only(report, "MAP408")["location"]["text"] == "setai.xlsx 世帯!D4 row 2, column NINZU"
+    # Cross-table (a duplicate key) and reconciliation findings name the key's cell, never a line
+    dup = _only(report, "DAT201")
+    assert (dup["location"]["sheet"], dup["location"]["cell"], dup["location"]["line"]) == ("世帯", "A2", 2)
+    assert [e["location"]["cell"] for e in dup["examples"]] == ["A2", "A5"]
+    again = _only(report, "DAT302")
+    assert (again["location"]["sheet"], again["location"]["cell"]) == ("世帯", "A2")
+    assert not any(":" in f["location"]["text"] for f in report["findings"] if f["location"]["sheet"])
+    # The rejects file's 物理行 is the sheet row of the record (行番号 its data row)
+    rejects = pl.read_csv(workdir / "out" / "juki-rdb-to-001-setai.rejects.csv", infer_schema=False)
+    assert rejects.select("行番号", "物理行").rows() == [("2", "4")]
+
+
+def test_a_sheet_without_data_rows_is_named_by_its_sheet(workdir: Path) -> None:
+    _setai_book(workdir / "setai.xlsx")
+    report, _ = _json(SETAI_MAP, "setai.xlsx", expect=None)
+    assert _where(_only(report, "DAT005")) == {"file": "setai.xlsx", "sheet": "世帯"}
+
+
+def test_csv_places_are_unchanged(workdir: Path) -> None:
+    lines = (EXTRACTS / "juki_rdb_clean_setai.csv").read_text(encoding="utf-8").splitlines()[:4]
+    cells = lines[2].split(",")
+    cells[3] = "x"
+    lines[2] = ",".join(cells)
+    (workdir / "setai.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report, _ = _json(SETAI_MAP, "setai.csv", expect=1)
+    bad = _only(report, "MAP408")
+    assert bad["location"]["text"] == "setai.csv:3 row 2, column NINZU"
