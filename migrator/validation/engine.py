@@ -29,12 +29,12 @@ from migrator.schema import CodeTable, Table
 from migrator.validation.checks import PUA_RE, NotOnePass, OnePass, build_schema, failure_cases, finding_code
 from migrator.validation.pandera_polars import pa
 from migrator.validation.pandera_schema import check_text
-from migrator.validation.readers import ExtractPlaces
 from migrator.validation.types import (
     HOUSEHOLD_ITEMS,
     LINE,
     ROW,
     Compiled,
+    ExtractPlaces,
     Job,
     RunOptions,
     legacy_key,

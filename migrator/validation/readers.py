@@ -34,6 +34,7 @@ from migrator.location import Location
 from migrator.report import Example, Finding, make_finding
 from migrator.schema import CodeTable, FileLayout, Table
 from migrator.validation.sniff import layout_hints
+from migrator.validation.types import ExtractPlaces
 
 ROW = "__row"
 LINE = "__line"
@@ -73,33 +74,6 @@ class LineIssues:
             out.append(make_finding(code, Location(file=self.file, line=lines[0]), count=n, examples=examples,
                                     **texts))
         return out
-
-
-@dataclass
-class ExtractPlaces:
-    """How a record's place in its extract is named: by line (CSV, fixed-width) or by sheet cell (Excel).
-
-    A text extract's places are left as they are given (``file:line row, column``). An Excel extract's get its
-    sheet and the cell of the value (``世帯!C4``; the first cell of the row's table when no item's column
-    applies); ``line`` stays the sheet row, as the rejects file's 物理行 is. The reader fills in the sheet and
-    its columns once the header is found, before it yields the first batch.
-    """
-
-    file: str
-    sheet: str | None = None
-    columns: dict[str, int] = field(default_factory=dict)  # legacy item (or header name) → 1-based sheet column
-
-    def point(self, location: Location, sheet_row: int | None, items: Sequence[str] = ()) -> Location:
-        """``location`` (a record's place) with, for an Excel extract, the sheet and the cell of the first of
-        ``items`` the sheet has a column of, in the record's ``sheet_row``."""
-        if self.sheet is None or sheet_row is None:
-            return location
-        from dataclasses import replace
-
-        from migrator.excel import cell_ref
-
-        col = next((self.columns[i] for i in items if i in self.columns), min(self.columns.values(), default=1))
-        return replace(location, line=sheet_row, sheet=self.sheet, cell=cell_ref(sheet_row, col))
 
 
 @dataclass(frozen=True)

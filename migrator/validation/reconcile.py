@@ -15,7 +15,8 @@ import polars as pl
 from migrator.location import Location
 from migrator.report import Example, Finding, make_finding
 from migrator.report.masking import maybe_mask
-from migrator.validation.readers import LINE, ROW, ExtractPlaces
+from migrator.validation.readers import LINE, ROW
+from migrator.validation.types import ExtractPlaces
 
 if TYPE_CHECKING:
     from migrator.validation.types import RunOptions, TableRun

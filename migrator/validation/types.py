@@ -7,18 +7,45 @@ module imports no other module of the validation package, so none of them depend
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 import polars as pl
 
+from migrator.location import Location
 from migrator.report import Report
 from migrator.schema import Schema, Table
 
 ROW = "__row"  # the record's number in the extract (1 = the first data record), a column of every batch
 LINE = "__line"  # the physical line the record starts on (the readers use the same names)
+
+
+@dataclass
+class ExtractPlaces:
+    """How a record's place in its extract is named: by line (CSV, fixed-width) or by sheet cell (Excel).
+
+    A text extract's places are left as they are given (``file:line row, column``). An Excel extract's get its
+    sheet and the cell of the value (``世帯!C4``; the first cell of the row's table when no item's column
+    applies); ``line`` stays the sheet row, as the rejects file's 物理行 is. The reader fills in the sheet and
+    its columns once the header is found, before it yields the first batch.
+    """
+
+    file: str
+    sheet: str | None = None
+    columns: dict[str, int] = field(default_factory=dict)  # legacy item (or header name) → 1-based sheet column
+
+    def point(self, location: Location, sheet_row: int | None, items: Sequence[str] = ()) -> Location:
+        """``location`` (a record's place) with, for an Excel extract, the sheet and the cell of the first of
+        ``items`` the sheet has a column of, in the record's ``sheet_row``."""
+        if self.sheet is None or sheet_row is None:
+            return location
+        # openpyxl's own letters: the core imports no migrator.excel (it runs on executors too)
+        from openpyxl.utils import get_column_letter
+
+        col = next((self.columns[i] for i in items if i in self.columns), min(self.columns.values(), default=1))
+        return replace(location, line=sheet_row, sheet=self.sheet, cell=f"{get_column_letter(col)}{sheet_row}")
 
 
 class Compiled(Protocol):
