@@ -51,8 +51,6 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                      "{value!r}: expected VENDOR=N with N from 1 to {most}"),
     "long_scenario": ("シナリオ名が {length} 文字です。保存できるのは {most} 文字までです。",
                       "the scenario name has {length} {length:character|characters}; at most {most} can be stored"),
-    "bad_lg_code": ("{value!r} は団体コード (6 桁の数字) ではありません。",
-                    "{value!r} is not a 団体コード (six digits)."),
     "long_system": ("システム名が {length} 文字です。記録できるのは {most} 文字までです。",
                     "the system name has {length} {length:character|characters}; at most {most} can be recorded"),
     "progress_rows": ("行", "rows"),

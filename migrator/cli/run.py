@@ -164,10 +164,11 @@ MAX_SYSTEM_NAME = 200
 
 
 def _lg_code(value: str | None) -> str | None:
-    """``--municipality`` as the run is recorded under it: a 団体コード of six digits, checked before the run."""
-    if value is not None and not (len(value) == 6 and value.isascii() and value.isdigit()):
-        raise click.BadParameter(t("bad_lg_code", app().lang, value=value))
-    return value
+    """``--municipality`` as the run is recorded under it: a 団体コード read as the inventory reads one (full width,
+    five digits without the check digit), checked before the run."""
+    from migrator.inventory.values import given_lg_code
+
+    return given_lg_code(value)
 
 
 def _system(value: str | None) -> str | None:

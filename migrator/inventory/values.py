@@ -262,3 +262,32 @@ def parse_lg_code(value: object) -> Parsed[str]:
     if raw[5] != expected:
         return Parsed(None, "check_digit", {"expected": expected})
     return Parsed(raw)
+
+
+def given_lg_code(value: str | None, *, name: str = "--municipality") -> str | None:
+    """A 団体コード a person gave (a command-line option, a manifest's column), read as the inventory reads the
+    団体コード of its workbooks (:func:`parse_lg_code`): full-width digits folded, surrounding spaces and
+    separators dropped, five digits completed with their check digit (``１３２０１`` → ``132012``).
+
+    Raises:
+        InputError: ``value`` is no 団体コード, or its check digit is wrong (a usage error, exit 2); the message
+            names ``name`` and the value.
+    """
+    from migrator.errors import InputError
+
+    if value is None:
+        return None
+    parsed = parse_lg_code(value)
+    if parsed.value is not None:
+        return parsed.value
+    if parsed.problem == "check_digit":
+        raw = digits(value).replace("-", "").replace(" ", "").strip().strip("\u3000")
+        first, expected = raw[:5], parsed.params["expected"]
+        raise InputError(
+            f"{name} {value!r} is not a 団体コード: the check digit of {first} is {expected}, not {raw[5]} "
+            f"(is {first}{expected} meant?).",
+            f"{name} {value!r} は団体コードではありません。{first} の検査数字は {raw[5]} ではなく {expected} です"
+            f"（{first}{expected} ではありませんか）。")
+    raise InputError(f"{name} {value!r} is not a 団体コード: give its six digits, or the first five (the check "
+                     "digit is added).",
+                     f"{name} {value!r} は団体コードではありません。6 桁の数字か、検査数字を除いた 5 桁で指定してください。")

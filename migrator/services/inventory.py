@@ -15,6 +15,7 @@ from migrator.inventory.checks import check_inventory
 from migrator.inventory.importer import ImportResult, read_inventory
 from migrator.inventory.model import Inventory
 from migrator.inventory.synonyms import Synonyms
+from migrator.inventory.values import given_lg_code
 from migrator.location import Location
 from migrator.report import Finding, Report, make_finding
 
@@ -155,10 +156,14 @@ def _unknown_municipality(code: str, known: Sequence[str]) -> MigratorError:
 def load(store: Store, *, municipality: str | None = None, vendor: str | None = None) -> Inventory:
     """The inventory in the store, optionally only one municipality's and only one vendor's systems.
 
+    ``municipality`` is read as the inventory reads a 団体コード (full width, five digits without the check digit).
+
     Raises:
-        MigratorError: ``municipality`` is not in the store (a usage error, exit 2).
+        MigratorError: ``municipality`` is no 団体コード, or not in the store (a usage error, exit 2).
     """
     from migrator.inventory.vendors import vendor_key
+
+    municipality = given_lg_code(municipality)
     from migrator.store.inventory_repo import load_inventory
 
     with store.reader() as session:

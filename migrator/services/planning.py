@@ -9,6 +9,7 @@ from pathlib import Path
 from migrator.errors import PlanError
 from migrator.i18n import join_list
 from migrator.inventory.model import Inventory
+from migrator.inventory.values import given_lg_code
 from migrator.inventory.vendors import vendor_key
 from migrator.location import Location
 from migrator.planning.build import PlanResult, build_plan
@@ -41,8 +42,10 @@ def build_and_save(
     recorded progress, and store it.
 
     The earlier plan of the scenario (if any) gives the progress to keep fixed and the baseline dates.
-    A plan with cycles is not stored.
+    A plan with cycles is not stored. ``municipality`` is read as the inventory reads a 団体コード (full width, five
+    digits without the check digit); one that is no code is an InputError.
     """
+    municipality = given_lg_code(municipality)
     with store.reader() as session:
         inventory = load_inventory(session, municipality=municipality)
         progress, baseline = load_progress(session, scenario)

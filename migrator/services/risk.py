@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from migrator.errors import InputError, PlanError
+from migrator.inventory.values import given_lg_code
 from migrator.planning.model import Plan
 from migrator.risk import Register, RegisterDiff, diff, evaluate, load_rules
 from migrator.store import Store
@@ -19,8 +20,10 @@ def build_register(store: Store, *, municipality: str | None = None, scenario: s
     """The register of ``municipality`` (or all) from the stored inventory, runs and plan of ``scenario``.
 
     Without a stored plan of ``scenario`` the register holds the inventory and run concerns only.
-    With ``snapshot`` the register is stored, for ``risk diff``.
+    With ``snapshot`` the register is stored, for ``risk diff``. ``municipality`` is read as the inventory reads a
+    団体コード (full width, five digits without the check digit); one that is no code is an InputError.
     """
+    municipality = given_lg_code(municipality)
     rule_set = load_rules(rules)
     with store.reader() as session:
         inventory = load_inventory(session, municipality=municipality)
@@ -49,7 +52,9 @@ def build_register(store: Store, *, municipality: str | None = None, scenario: s
 
 def diff_snapshots(store: Store, *, municipality: str | None = None, before: int | None = None,
                    after: int | None = None) -> tuple[int, int, RegisterDiff]:
-    """Compare two snapshots: by default the last two of ``municipality``. Returns (before id, after id, diff)."""
+    """Compare two snapshots: by default the last two of ``municipality`` (a 団体コード read as the inventory reads
+    it). Returns (before id, after id, diff)."""
+    municipality = given_lg_code(municipality)
     with store.reader() as session:
         ids = [s["id"] for s in list_snapshots(session, municipality=municipality)]
         if after is None or before is None:

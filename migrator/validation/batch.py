@@ -56,6 +56,16 @@ def _error(path: Path, line: int | None, en: str, ja: str) -> InputError:
     return InputError.of("DAT501", Location(file=str(path), line=line), reason=en, reason_ja=ja)
 
 
+def _municipality(path: Path, line: int | None, value: str | None) -> str | None:
+    """A manifest's municipality, read as the inventory reads a 団体コード; one that is no code is DAT501 at its line."""
+    from migrator.inventory.values import given_lg_code
+
+    try:
+        return given_lg_code(value, name="municipality")
+    except InputError as exc:
+        raise _error(path, line, exc.en.rstrip("."), exc.ja.rstrip("。")) from None
+
+
 def read_manifest(path: Path) -> list[BatchJob]:
     """The jobs of a CSV (``job,municipality,mapping,extract``; rows of one job together) or YAML manifest
     (``jobs: [{name, municipality, pairs: [{mapping, extract}]}]``); paths are relative to the manifest."""
@@ -80,7 +90,8 @@ def read_manifest(path: Path) -> list[BatchJob]:
                     raise _error(path, None, f"job {n}: each pair needs mapping and extract",
                                  f"{n} 番目のジョブ: 各組に mapping と extract が必要")
                 muni = job.get("municipality")
-                raw.append((str(job.get("name") or muni or f"job{n}"), str(muni) if muni is not None else None,
+                muni = _municipality(path, None, str(muni) if muni is not None and str(muni).strip() else None)
+                raw.append((str(job.get("name") or muni or f"job{n}"), muni,
                             str(pair["mapping"]), str(pair["extract"]), None))
     else:
         text = read_text_file(path, what="manifest").removeprefix("\ufeff")  # a BOM as Excel writes it
@@ -98,7 +109,7 @@ def read_manifest(path: Path) -> list[BatchJob]:
             rec = dict(zip(head, (c.strip() for c in row), strict=True))
             if not rec["mapping"] or not rec["extract"]:
                 raise _error(path, line, "mapping and extract are required", "mapping と extract は必須")
-            muni = rec.get("municipality") or None
+            muni = _municipality(path, line, rec.get("municipality") or None)
             raw.append((rec.get("job") or muni or f"job{line}", muni, rec["mapping"], rec["extract"], line))
     out: dict[str, BatchJob] = {}
     for name, muni, mapping, extract, at in raw:

@@ -204,8 +204,8 @@ def test_capacity_names_match_like_the_inventory_and_typos_are_refused(imported:
 
 
 def test_unknown_municipality_is_named(imported: Path) -> None:
-    result = run_cli("plan", "build", "--start", "2025-04-01", "-m", "999999", expect=2)
-    assert "999999" in result.stderr and "inventory list" in result.stderr
+    result = run_cli("plan", "build", "--start", "2025-04-01", "-m", "131016", expect=2)
+    assert "131016" in result.stderr and "inventory list" in result.stderr
 
 
 def test_plan_outputs_speak_one_language_at_a_time(imported: Path) -> None:
@@ -425,3 +425,14 @@ def test_a_template_phase_name_the_store_cannot_keep_is_refused_before_building(
             assert list_plans(session) == []
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_municipality_with_a_wrong_check_digit_is_named_with_its_option(imported: Path, lang: str) -> None:
+    result = run_cli("--lang", lang, "plan", "build", "--start", "2025-04-01", "-m", "１３２０１３", expect=2)
+    assert "--municipality '１３２０１３'" in result.stderr and "132012" in result.stderr
+
+
+def test_a_municipality_without_its_check_digit_is_completed(imported: Path) -> None:
+    out = run_cli("plan", "build", "--start", "2025-04-01", "-m", " １３２０１ ", "--format", "json", expect=None)
+    assert out.exit_code in (0, 1) and json.loads(out.stdout)["summary"]["tasks"] > 0

@@ -129,3 +129,24 @@ def test_an_empty_store_is_an_error_not_a_register_without_concerns(command: tup
     assert not (workdir / "r.xlsx").exists()
     ja = run_cli("--lang", "ja", *command, expect=2)
     assert "システム一覧を取り込んで" in ja.stderr
+
+
+def test_municipality_codes_are_read_as_the_inventory_reads_them(store: Path) -> None:
+    """Full width, spaces and five digits without the check digit: the run is linked and the register found."""
+    run_cli("validate", MAPPING, EXTRACT, "--quiet", "-m", " １３２０１ ", "--format", "json", expect=1)
+    out = run_cli("risk", "list", "-m", "１３２０１２", "--as-of", "2025-07-01", "--format", "json", "--no-store")
+    juki = next(r for r in json.loads(out.stdout)["readiness"] if r["system_name"] == JUKI)
+    assert juki["run_id"] is not None
+    assert json.loads(run_cli("risk", "list", "-m", "13201", "--as-of", "2025-07-01", "--format", "json",
+                              "--no-store").stdout)["concerns"]
+
+
+@pytest.mark.parametrize(("lang", "word"), [("en", "check digit of 13201 is 2"), ("ja", "13201 の検査数字は 3 ではなく 2")])
+def test_a_municipality_with_a_wrong_check_digit_is_refused_by_each_risk_command(store: Path, lang: str,
+                                                                                 word: str) -> None:
+    for args in (("list",), ("export", "r.xlsx"), ("diff",)):
+        result = run_cli("--lang", lang, "risk", *args, "-m", "132013", expect=2)
+        assert "--municipality '132013'" in result.stderr and word in result.stderr
+    refused = run_cli("--lang", lang, "validate", MAPPING, EXTRACT, "--out", "run", "-m", "132013", expect=2)
+    assert "--municipality '132013'" in refused.stderr and word in refused.stderr
+    assert not Path("run").exists() and not Path("r.xlsx").exists()

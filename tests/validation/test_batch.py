@@ -72,3 +72,29 @@ def test_a_manifest_saved_as_shift_jis_is_named_as_such(tmp_path: Path, name: st
         read_manifest(path)
     assert caught.value.code == "CORE114" and "Shift_JIS" in caught.value.en
     assert caught.value.location is not None and caught.value.location.line == 2  # the first non-ASCII byte
+
+
+def test_a_manifests_municipality_is_read_as_the_inventory_reads_a_code(workdir: Path) -> None:
+    manifest = workdir / "night.csv"
+    manifest.write_text("job,municipality,mapping,extract\n"
+                        f"a, １３２０１ ,{MAPPINGS / 'juki_rdb_jumin.xlsx'},{EXTRACTS / 'juki_rdb_clean_kojin.csv'}\n"
+                        f",13101,{MAPPINGS / 'juki_rdb_jumin.xlsx'},{EXTRACTS / 'juki_rdb_clean_kojin.csv'}\n",
+                        encoding="utf-8")
+    assert [(j.name, j.municipality) for j in read_manifest(manifest)] == [("a", "132012"), ("131016", "131016")]
+    yaml_manifest = workdir / "night.yaml"
+    yaml_manifest.write_text(f"jobs:\n  - name: b\n    municipality: '１３２０１２'\n    pairs:\n"
+                             f"      - {{mapping: {MAPPINGS / 'juki_rdb_jumin.xlsx'}, "
+                             f"extract: {EXTRACTS / 'juki_rdb_clean_kojin.csv'}}}\n", encoding="utf-8")
+    assert [j.municipality for j in read_manifest(yaml_manifest)] == ["132012"]
+
+
+@pytest.mark.parametrize(("lang", "word"), [("en", "check digit of 13201 is 2"), ("ja", "13201 の検査数字は 3 ではなく 2")])
+def test_a_manifests_wrong_municipality_code_names_the_file_and_line(workdir: Path, lang: str, word: str) -> None:
+    manifest = workdir / "night.csv"
+    manifest.write_text("job,municipality,mapping,extract\n"
+                        f"a,132012,{MAPPINGS / 'juki_rdb_jumin.xlsx'},{EXTRACTS / 'juki_rdb_clean_kojin.csv'}\n"
+                        f"b,132013,{MAPPINGS / 'juki_rdb_jumin.xlsx'},{EXTRACTS / 'juki_rdb_clean_kojin.csv'}\n",
+                        encoding="utf-8")
+    result = run_cli("--lang", lang, "batch", str(manifest), "--out", "night", expect=2)
+    assert f"{manifest}:3" in result.stderr and "municipality '132013'" in result.stderr and word in result.stderr
+    assert "DAT501" in result.stderr and not (workdir / "night").exists()

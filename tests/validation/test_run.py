@@ -248,8 +248,8 @@ def test_an_unusable_reconciliation_setting_is_told_in_each_language(tmp_path: P
 
 
 @pytest.mark.parametrize(("option", "value", "en", "ja"), [
-    ("--municipality", "1320123", "'1320123' is not a 団体コード (six digits).",
-     "'1320123' は団体コード (6 桁の数字) ではありません。"),
+    ("--municipality", "1320123", "--municipality '1320123' is not a 団体コード: give its six digits, or the first "
+     "five (the check digit is added).", "--municipality '1320123' は団体コードではありません。6 桁の数字か、検査数字を除いた 5 桁で指定してください。"),
     ("--system", "住民記録" * 51, "the system name has 204 characters; at most 200 can be recorded",
      "システム名が 204 文字です。記録できるのは 200 文字までです。"),
 ])
