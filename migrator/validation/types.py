@@ -41,11 +41,18 @@ class ExtractPlaces:
         ``items`` the sheet has a column of, in the record's ``sheet_row``."""
         if self.sheet is None or sheet_row is None:
             return location
-        # openpyxl's own letters: the core imports no migrator.excel (it runs on executors too)
-        from openpyxl.utils import get_column_letter
-
         col = next((self.columns[i] for i in items if i in self.columns), min(self.columns.values(), default=1))
-        return replace(location, line=sheet_row, sheet=self.sheet, cell=f"{get_column_letter(col)}{sheet_row}")
+        return replace(location, line=sheet_row, sheet=self.sheet, cell=f"{column_letters(col)}{sheet_row}")
+
+
+def column_letters(col: int) -> str:
+    """The letters of the 1-based sheet column ``col`` (1 → A, 27 → AA). Here rather than from openpyxl: the
+    engine core imports no workbook library (it runs on Spark executors too)."""
+    letters = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 class Compiled(Protocol):
