@@ -303,7 +303,7 @@ def _batch_in_background(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path]
     manifest = tmp_path / "nightly.csv"
     manifest.write_text("job,municipality,mapping,extract\n"
                         f"a,132012,{b.MAPPING_XLSX},{b.EXTRACT_CSV}\n"
-                        f"b,132013,{MAINFRAME_XLSX},{MAINFRAME_DAT}\n", encoding="utf-8")
+                        f"b,131016,{MAINFRAME_XLSX},{MAINFRAME_DAT}\n", encoding="utf-8")
     out = tmp_path / "out"
     env = {**os.environ, "MIGRATOR_LANG": "en", "PYTHONPATH": os.pathsep.join([str(hooks), str(REPO)])}
     env.pop("MIGRATOR_DATABASE_URL", None)
