@@ -473,6 +473,8 @@ def bench_fixed(rows: int, rounds: int, only: set[str], env: dict[str, str], tmp
 
 def bench_spark(rows: int, rounds: int, env: dict[str, str], tmp: Path, jobs: int, job_rows: int) -> None:
     """Local engine vs Spark local[2]: one extract, then a batch of ``jobs`` municipalities."""
+    from migrator.jp.ids import lg_code_check_digit  # the manifest's 団体コード carry their check digit
+
     migrator = str(Path(PY).with_name("migrator"))
     mapping = str(MAPPINGS / "juki_mainframe_jumin.xlsx")
     extract = fixed_extract(rows)
@@ -486,7 +488,8 @@ def bench_spark(rows: int, rounds: int, env: dict[str, str], tmp: Path, jobs: in
     small = fixed_extract(job_rows)
     manifest = tmp / "batch.csv"
     manifest.write_text("job,municipality,mapping,extract\n" + "".join(
-        f"m{k:02d},{130000 + k},{mapping},{small}\n" for k in range(1, jobs + 1)), encoding="utf-8")
+        f"m{k:02d},{13000 + k}{lg_code_check_digit(str(13000 + k))},{mapping},{small}\n"
+        for k in range(1, jobs + 1)), encoding="utf-8")
     many = [Contender("migrator", [migrator, "batch", str(manifest), "--out", str(tmp / "bl"), "--workers", "2"],
                       "local process pool, 2 workers", []),
             Contender("migrator spark", [migrator, "batch", str(manifest), "--out", str(tmp / "bs"), "--engine",
