@@ -13,7 +13,7 @@ from migrator.limits import write_output_text
 from migrator.report.json_out import dumps
 from migrator.report.text import table
 
-FORMATS = ("text", "json", "xlsx", "html")
+FORMATS = ("text", "json", "xlsx", "html", "csv")
 _MUNICIPALITY = click.option("--municipality", "-m", metavar="CODE", default=None, help="Only this 団体コード.")
 _SCENARIO = click.option("--scenario", default="default", show_default=True,
                          help="The stored plan the dates, chains and critical marks come from.")
@@ -38,7 +38,14 @@ def risk() -> None:
 
 def _write(register: object, fmt: str, out: Path | None) -> None:
     from migrator.risk import Register
-    from migrator.risk.export import concern_header, concern_rows, severity_counts, write_html, write_xlsx
+    from migrator.risk.export import (
+        concern_header,
+        concern_rows,
+        severity_counts,
+        write_csv,
+        write_html,
+        write_xlsx,
+    )
 
     assert isinstance(register, Register)
     lang = app().lang
@@ -48,10 +55,10 @@ def _write(register: object, fmt: str, out: Path | None) -> None:
             click.echo(text, nl=False)
             return
         write_output_text(out, text)
-    elif fmt in ("xlsx", "html"):
+    elif fmt in ("xlsx", "html", "csv"):
         if out is None:
             raise InputError(f"--format {fmt} writes a file: give --out.", f"--format {fmt} には --out が必要です。")
-        (write_xlsx if fmt == "xlsx" else write_html)(register, out, lang)
+        {"xlsx": write_xlsx, "html": write_html, "csv": write_csv}[fmt](register, out, lang)
     else:
         rows = [[*r[:5], r[6], r[8], r[9]] for r in concern_rows(register, lang)]
         header = concern_header(lang)
@@ -82,7 +89,7 @@ def _register(municipality: str | None, scenario: str, rules: Path | None, as_of
 @_AS_OF
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write (required for xlsx and html).")
+              help="File to write (required for xlsx, html and csv).")
 @click.option("--no-store", is_flag=True, help="Do not keep this register as a snapshot for `risk diff`.")
 @lang_option
 def list_cmd(municipality: str | None, scenario: str, rules: Path | None, as_of: dt.datetime | None, fmt: str,
@@ -103,17 +110,17 @@ def list_cmd(municipality: str | None, scenario: str, rules: Path | None, as_of:
 @_RULES
 @_AS_OF
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Default: from the file's suffix (.xlsx, .html, .json, else text).")
+              help="Default: from the file's suffix (.xlsx, .html, .json, .csv, else text).")
 @lang_option
 def export_cmd(out: Path, municipality: str | None, scenario: str, rules: Path | None, as_of: dt.datetime | None,
                fmt: str | None) -> None:
-    """Write the register to OUT (Excel, HTML, JSON or text) without keeping a snapshot.
+    """Write the register to OUT (Excel, HTML, JSON, CSV or text) without keeping a snapshot.
 
     \b
     Example:
       migrator risk export 懸念点一覧.xlsx --municipality 132012
     """
-    fmt = fmt or {".xlsx": "xlsx", ".html": "html", ".json": "json"}.get(out.suffix.lower(), "text")
+    fmt = fmt or {".xlsx": "xlsx", ".html": "html", ".json": "json", ".csv": "csv"}.get(out.suffix.lower(), "text")
     _write(_register(municipality, scenario, rules, as_of, False), fmt, out)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from html import escape
 from pathlib import Path
 
@@ -50,6 +53,26 @@ def readiness_rows(register: Register, lang: Lang = "en") -> list[list[object]]:
              say(f"recon_{r.reconciliation}", lang) if r.reconciliation in ("ok", "gaps") else r.reconciliation,
              join_list((f"{k}×{v}" for k, v in sorted(r.counts.items())), lang)]
             for r in register.readiness]
+
+
+_FORMULA_LEAD = re.compile(r"^[=+\-@\t\r＝＋－＠]")
+
+
+def to_csv(register: Register, lang: Lang = "en") -> str:
+    """The concerns as CSV, the columns of the Excel export's concerns sheet: text beginning like a formula
+    (``=``, ``+``, ``-``, ``@``) gets a leading apostrophe, so a spreadsheet opening the file shows it, never
+    runs it."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(concern_header(lang))
+    for row in concern_rows(register, lang):
+        writer.writerow([f"'{v}" if isinstance(v, str) and _FORMULA_LEAD.match(v) else v for v in row])
+    return out.getvalue()
+
+
+def write_csv(register: Register, path: Path, lang: Lang = "en") -> Path:
+    """Write :func:`to_csv` to ``path`` as UTF-8 with a byte-order mark (Excel then reads it as UTF-8)."""
+    return write_output_text(path, "\ufeff" + to_csv(register, lang))
 
 
 def register_sheets(register: Register, lang: Lang = "ja") -> list[SheetSpec]:

@@ -150,3 +150,33 @@ def test_a_municipality_with_a_wrong_check_digit_is_refused_by_each_risk_command
     refused = run_cli("--lang", lang, "validate", MAPPING, EXTRACT, "--out", "run", "-m", "132013", expect=2)
     assert "--municipality '132013'" in refused.stderr and word in refused.stderr
     assert not Path("run").exists() and not Path("r.xlsx").exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_csv_export_is_csv_with_the_concerns_sheets_rows(store: Path, lang: str) -> None:
+    # `risk export risks.csv` wrote a text table (its suffix was "else text"); a user asking for .csv opens it
+    # in Excel: UTF-8 with a byte-order mark, the columns of the Excel export, one row per concern.
+    import csv
+
+    run_cli("--lang", lang, "risk", "export", "risks.csv", "-m", "132012", "--as-of", "2025-07-01")
+    run_cli("--lang", lang, "risk", "export", "risks.xlsx", "-m", "132012", "--as-of", "2025-07-01")
+    raw = (store / "risks.csv").read_bytes()
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(keepends=True)))
+    ws = openpyxl.load_workbook(store / "risks.xlsx").worksheets[0]
+    sheet = [[("" if c.value is None else str(c.value)) for c in row] for row in ws.iter_rows()]
+    assert rows == sheet and len(rows) > 1
+    assert rows[0][0] == ("コード" if lang == "ja" else "code")
+
+
+def test_a_csv_export_never_hands_a_spreadsheet_a_formula() -> None:
+    import datetime as dt
+
+    from migrator.risk import Concern, Register
+    from migrator.risk.export import to_csv
+
+    concern = Concern(code="RSK001", severity="error", municipality_code="132012", municipality_name="=市",
+                      area_code="001", area_name="住民基本台帳", system_name="=HYPERLINK(\"x\")", title_ja="t",
+                      title_en="t", message_ja="m", message_en="+1", evidence=(), owner_role="pmo")
+    text = to_csv(Register(as_of=dt.date(2026, 1, 1), concerns=(concern,)), "en")
+    assert "'=HYPERLINK" in text and ",'+1," in text and '"=' not in text.replace("'=", "")
