@@ -102,7 +102,8 @@ def _unknown_may_fill(item: Item) -> bool:
 def _text_checks(item: Item, codes: Mapping[str, CodeTable], fixed_width: bool) -> list[pa.Check]:
     checks: list[pa.Check] = []
     if _unknown_may_fill(item):
-        flag = pl.col(item.unknown_flag or "").cast(pl.String) == "1"
+        # A flag left blank (or its item not mapped at all) says nothing: it fills no blank date.
+        flag = (pl.col(item.unknown_flag or "").cast(pl.String) == "1").fill_null(False)
 
         def filled_or_unknown(data: Any) -> pl.LazyFrame:
             col = pl.col(data.key)

@@ -269,3 +269,15 @@ def test_municipality_profile_requires_the_vendor_list_items(workdir: Path) -> N
     report, _ = _validate(workdir, [_person(1, 氏名="")], "--profile", "municipality-strict",
                           mapping=_strict_mapping(), expect=1)
     assert _found(report)[("DAT101", "氏名")] == 1
+
+
+def test_required_date_without_its_unknown_flag_mapped_is_required(workdir: Path) -> None:
+    # A vendor's mapping that converts 生年月日 but leaves 生年月日_不詳フラグ out: a blank birth date (or the
+    # all-zero sentinel `0000000`, read as 不詳 with no date) has no flag to carry it, so it is a blank
+    # required item (1.1.6), not a row written without a word.
+    mapping = _mapping()
+    mapping["items"] = [i for i in mapping["items"] if i["standard"] not in ("生年月日_不詳フラグ", "生年月日_不詳表記")]
+    rows = [_person(1), _person(2, 生年月日="0000000"), _person(3, 生年月日="")]
+    report, out = _validate(workdir, rows, expect=1, mapping=mapping)
+    assert _found(report, skip=("DAT404",)) == {("DAT101", "生年月日"): 2}
+    assert out is not None and out["宛名番号"].to_list() == ["1001"]
