@@ -17,29 +17,46 @@ import polars as pl
 from .charset import codepoints, has_pua_expr, pua_chars, pua_chars_expr
 from .errors import GaijiTableError
 
-_CP_NOTATION = re.compile(r"^\s*(?:[Uu]\+[0-9A-Fa-f]{4,6}(?:[\s_]+|$))+$")
-_CP_LIKE = re.compile(r"^\s*[Uu]\+")
+_SEP = r"(?:[\s_]+|$)"
+# The notations a 外字対応表 writes a character by its code point in, each a whole cell of one or more:
+# U+E001 (Unicode's own), E001 (a vendor tool's bare hexadecimal), 0xE001, &#xE001; and &#57345; (XML/HTML).
+_NOTATIONS = (
+    (re.compile(rf"^\s*(?:[Uu]\+[0-9A-Fa-f]{{4,6}}{_SEP})+$"), re.compile(r"[Uu]\+([0-9A-Fa-f]{4,6})"), 16),
+    (re.compile(rf"^\s*(?:(?:[0-9A-Fa-f]{{4}}|(?=[0-9]*[A-Fa-f])[0-9A-Fa-f]{{5,6}}){_SEP})+$"),
+     re.compile(r"([0-9A-Fa-f]{4,6})"), 16),
+    (re.compile(rf"^\s*(?:0[xX][0-9A-Fa-f]{{4,6}}{_SEP})+$"), re.compile(r"0[xX]([0-9A-Fa-f]{4,6})"), 16),
+    (re.compile(r"^\s*(?:&#[xX][0-9A-Fa-f]{1,6};\s*)+$"), re.compile(r"&#[xX]([0-9A-Fa-f]{1,6});"), 16),
+    (re.compile(r"^\s*(?:&#[0-9]{1,7};\s*)+$"), re.compile(r"&#([0-9]{1,7});"), 10),
+)
+_CP_LIKE = re.compile(r"^\s*(?:[Uu]\+|0[xX][0-9A-Fa-f]|&#|[0-9]{5,7}\s*$)")  # 57345: decimal or hexadecimal?
 
 
 def parse_char_notation(text: str) -> str:
-    """``U+E001`` (or ``U+845B U+E0100``, ``U+845B_U+E0100``, ``u+e001``) → the characters; anything else is
-    literal.
+    """``U+E001`` (or ``U+845B U+E0100``, ``U+845B_U+E0100``, ``u+e001``), ``E001``, ``0xE001``, ``&#xE001;``
+    or ``&#57345;`` → the characters; anything else is literal.
+
+    A cell of 4 to 6 hexadecimal digits (``E001``, ``9AD9``, ``5409``) names a code point: no 外字対応表 maps
+    such text. Five to seven decimal digits (``57345``) could be either base and are refused.
 
     Raises:
-        GaijiTableError: U+ notation of no character (beyond U+10FFFF, or a surrogate), text that starts like
-            the notation but is not (``U+ZZZZ``), or a lone surrogate in literal text (no character either).
+        GaijiTableError: a notation of no character (beyond U+10FFFF, or a surrogate), text that starts like
+            a notation but is not (``U+ZZZZ``, ``&#xE001`` without its ``;``), or a lone surrogate in literal
+            text (no character either).
     """
-    if _CP_NOTATION.match(text):
-        points = [int(p, 16) for p in re.findall(r"[Uu]\+([0-9A-Fa-f]{4,6})", text)]
-        for point in points:
-            if point > 0x10FFFF or 0xD800 <= point <= 0xDFFF:
-                raise GaijiTableError(f"U+{point:04X} is no character (code points end at U+10FFFF; "
-                                      "U+D800-U+DFFF are surrogates)")
-        return "".join(map(chr, points))
+    for whole, each, base in _NOTATIONS:
+        if whole.match(text):
+            points = [int(p, base) for p in each.findall(text)]
+            for point in points:
+                if point > 0x10FFFF or 0xD800 <= point <= 0xDFFF:
+                    shown = f"U+{point:04X}" if point <= 0xFFFFFF else f"code point {point}"
+                    raise GaijiTableError(f"{shown} is no character (code points end at U+10FFFF; "
+                                          "U+D800-U+DFFF are surrogates)")
+            return "".join(map(chr, points))
     if _CP_LIKE.match(text):
         shown = text.strip()  # shortened as migrator.i18n.shorten does (jp imports nothing of ours)
         shown = shown if len(shown) <= 40 else shown[:40] + "…"
-        raise GaijiTableError(f"{shown!r} is not U+ notation (U+ and 4 to 6 hexadecimal digits per character)")
+        raise GaijiTableError(f"{shown!r} is not a code point notation (U+E001, E001, 0xE001, &#xE001; or "
+                              "&#57345;: 4 to 6 hexadecimal digits per character)")
     if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
         raise GaijiTableError("a lone surrogate (U+D800-U+DFFF) is no character")
     return text

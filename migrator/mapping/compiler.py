@@ -355,7 +355,8 @@ def gaiji_table(mapping: Mapping) -> tuple[jp.GaijiTable, list[Finding]]:
             except jp.GaijiTableError as exc:  # the cell is named by the location; its text by the English reason
                 findings.append(make_finding(
                     "MAP008", entry.place(side), reason=str(exc),
-                    reason_ja="このセルは文字になりません(U+ と16進4〜6桁で、U+10FFFF まで。U+D800〜U+DFFF は除く)"))
+                    reason_ja="このセルは文字になりません(U+E001、E001、0xE001、&#xE001;、&#57345; のように1文字ずつ書き、"
+                              "U+10FFFF まで。U+D800〜U+DFFF は除く)"))
                 break
         if len(parsed) < 2:
             continue

@@ -43,3 +43,22 @@ def test_table_errors_name_the_entry_counted_from_one() -> None:
         GaijiTable.from_pairs([(" ", "a")])
     with pytest.raises(GaijiTableError, match=r"^entry 3: U\+E001 is mapped twice \(U\+0061 and U\+0062\)$"):
         GaijiTable.from_pairs([("U+E001", "a"), ("U+E002", "c"), ("\ue001", "b")])
+
+
+@pytest.mark.parametrize(("written", "chars"), [
+    ("U+E001", "\ue001"), ("E001", "\ue001"), ("e001", "\ue001"), ("0xE001", "\ue001"), ("&#xE001;", "\ue001"),
+    ("&#57345;", "\ue001"), ("5409", "吉"), ("845B E0100", "葛\U000e0100"), ("&#x845B;&#xE0100;", "葛\U000e0100"),
+    ("F0000", "\U000f0000"), ("髙", "髙"), ("ABC", "ABC"),
+])
+def test_a_character_is_read_in_each_code_point_notation(written: str, chars: str) -> None:
+    from migrator.jp import parse_char_notation
+
+    assert parse_char_notation(written) == chars
+
+
+@pytest.mark.parametrize("written", ["57345", "&#xE001", "&#x110000;", "0xDC00", "&#xZZ;"])
+def test_a_notation_of_no_character_or_of_two_readings_is_refused(written: str) -> None:
+    from migrator.jp import parse_char_notation
+
+    with pytest.raises(GaijiTableError):
+        parse_char_notation(written)

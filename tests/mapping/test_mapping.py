@@ -266,7 +266,7 @@ def test_a_gaiji_entry_without_its_legacy_character_is_named_at_its_cell() -> No
 @pytest.mark.parametrize(("legacy", "standard", "cell", "said"), [
     ("U+110000", "髙", "A4", "U+110000 is no character"),  # beyond the last code point
     ("U+E001", "U+D800", "B4", "U+D800 is no character"),  # a surrogate
-    ("U+ZZZZ", "髙", "A4", "'U+ZZZZ' is not U+ notation"),  # starts like the notation, is none
+    ("U+ZZZZ", "髙", "A4", "'U+ZZZZ' is not a code point notation"),  # starts like the notation, is none
     ("\ue002", "\ud800", "B4", "a lone surrogate"),
 ])
 def test_a_gaiji_entry_of_no_character_is_named_at_its_cell(legacy: str, standard: str, cell: str, said: str) -> None:

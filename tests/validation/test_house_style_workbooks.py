@@ -280,3 +280,38 @@ def test_template_reads_wareki_written_out_in_a_sample(workdir: Path, house: dic
 
     rows = {r[1]: r for r in load_workbook(workdir / "t.xlsx")["項目対応"].iter_rows(values_only=True)}
     assert rows["生年月日"][2:4] == ("BIRTH", "trim | wareki"), rows["生年月日"]
+
+
+@pytest.mark.parametrize("written", ["E000", "e000", "&#xE000;", "&#57344;", "0xE000", "U+E000"])
+def test_a_gaiji_row_written_as_a_code_point_in_another_notation_maps_it(workdir: Path, house: dict[str, str],
+                                                                         written: str) -> None:
+    # 外字対応表 exported by vendors' tools write the 外字 by its code point in several notations; each names
+    # U+E000, not the text "E000" (which no name holds, so every row with the 外字 would be rejected).
+    _mapping(workdir / "map.xlsx", ("概要", "項目対応", "コード変換", "外字対応"))
+    from openpyxl import load_workbook
+
+    wb = load_workbook(workdir / "map.xlsx")
+    wb["外字対応"]["A4"] = written
+    wb.save(workdir / "map.xlsx")
+    check = run_cli("--lang", "en", "mapping", "check", "map.xlsx", "--format", "json", env=house)
+    assert not [f for f in json.loads(check.stdout)["findings"] if f["code"] == "MAP008"]
+    result = run_cli("--lang", "en", "validate", "map.xlsx", "kojin.csv", "--out", "out", "--format", "json",
+                     "--no-store", expect=1, env=house)
+    found = {(f["code"], f["location"]["row"]) for f in json.loads(result.stdout)["findings"]}
+    assert ("MAP406", 2) not in found and ("MAP406", 3) in found, found
+    assert "髙橋　花子" in (workdir / "out" / "a-city-jumin.csv").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("written", ["&#xZZZZ;", "&#x110000;", "0xD800", "&#xE000"])
+def test_a_gaiji_row_in_a_code_point_notation_of_no_character_is_named_at_its_cell(
+        workdir: Path, house: dict[str, str], written: str) -> None:
+    _mapping(workdir / "map.xlsx", ("概要", "項目対応", "コード変換", "外字対応"))
+    from openpyxl import load_workbook
+
+    wb = load_workbook(workdir / "map.xlsx")
+    wb["外字対応"]["A4"] = written
+    wb.save(workdir / "map.xlsx")
+    check = run_cli("--lang", "en", "mapping", "check", "map.xlsx", "--format", "json", expect=1, env=house)
+    found = [f for f in json.loads(check.stdout)["findings"] if f["code"] == "MAP008"]
+    assert [(f["location"]["sheet"], f["location"]["cell"]) for f in found] == [("外字対応", "A4")]
+    assert "is no character" in found[0]["message"] or "is not a code point notation" in found[0]["message"]
