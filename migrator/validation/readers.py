@@ -88,6 +88,7 @@ class ReadOptions:
     batch_rows: int = DEFAULT_BATCH
     csv_blocks: bool = True  # CSV: let polars parse plain blocks; False: every line through Python's csv
     block_bytes: int = 8 << 20  # CSV: bytes of whole lines looked at (and parsed) at once
+    file_start: bool = True  # the file read begins the extract (a later split of it does not): a header record?
 
 
 def _refuse_utf16(path: Path) -> None:
@@ -124,6 +125,7 @@ class ExtractReader:
         self.extra_findings: list[Finding] = []
         self.columns: list[str] = list(table.item_names) if table is not None else []
         self.rows = 0  # data records seen (read or not)
+        self._fixed_header: bytes | None = None  # the header record's code, until the first record is seen
         self.encoding: str | None = None
         self.checksum: str | None = None
 
@@ -545,6 +547,8 @@ class ExtractReader:
         self.encoding = str(_declared(self.declared_encoding or "cp932", self.path))
         record_length = self.record_length or max(i.start + (i.length or 0) - 1 for i in self.table.items)  # type: ignore[operator]
         trailer = trailer_code(self.table, self.code_tables)
+        # A first record with the code of a header record (ヘッダ) is no data and not counted by the trailer.
+        self._fixed_header = header_code(self.table, self.code_tables) if self.options.file_start else None
         block_bytes = max(self.options.batch_rows, 1) * (record_length + 2)
         # One buffer, reused for every block (no new allocation, no page faults per block): a block is
         # read after the incomplete line carried over from the previous one.
@@ -631,6 +635,10 @@ class ExtractReader:
             if not bytes(data[starts[i]:stops[i]]).strip().strip(b"\x1a"):  # a Ctrl-Z end-of-file mark too
                 blank[i] = True
         keep = np.flatnonzero(~blank)
+        if self._fixed_header is not None and len(keep):  # the file's first record: its header, if it has one
+            if bytes(data[starts[keep[0]]:starts[keep[0]] + 1]) == self._fixed_header:
+                keep = keep[1:]
+            self._fixed_header = None
         if pending is not None and len(keep):  # a "trailer" followed by more data was an ordinary record
             self._fixed_odd(pending[0], pending[1], record_length)
             pending = None
@@ -1091,13 +1099,22 @@ def decodes(path: Path, encoding: str) -> bool:
 
 def trailer_code(table: Table, code_tables: Mapping[str, CodeTable]) -> bytes | None:
     """The first item's code meaning トレーラ (trailer record), if the layout declares one."""
+    return _record_kind_code(table, code_tables, "トレーラ", "trailer")
+
+
+def header_code(table: Table, code_tables: Mapping[str, CodeTable]) -> bytes | None:
+    """The first item's code meaning ヘッダ (header record), if the layout declares one."""
+    return _record_kind_code(table, code_tables, "ヘッダ", "header")
+
+
+def _record_kind_code(table: Table, code_tables: Mapping[str, CodeTable], ja: str, en: str) -> bytes | None:
     if not table.items or not table.items[0].code_table:
         return None
     codes = code_tables.get(table.items[0].code_table)
     if codes is None:
         return None
     for code, label in codes.values:
-        if "トレーラ" in label or "trailer" in label.lower():
+        if ja in label or en in label.lower():
             return code.encode("ascii")
     return None
 

@@ -94,10 +94,11 @@ def session(master: str = DEFAULT_MASTER, *, app: str = "migrator validate",
 
 # ------------------------------------------------------------------ planning the splits
 
-def _reader(job: Job, options: RunOptions, path: Path | None = None, encoding: str | None = None) -> ExtractReader:
+def _reader(job: Job, options: RunOptions, path: Path | None = None, encoding: str | None = None, *,
+            file_start: bool = True) -> ExtractReader:
     enc = encoding or options.encoding or getattr(job.compiled.mapping, "encoding", None)
     return ExtractReader(path or job.extract, job.compiled.legacy,
-                         ReadOptions(encoding=enc, batch_rows=options.batch_rows),
+                         ReadOptions(encoding=enc, batch_rows=options.batch_rows, file_start=file_start),
                          code_tables=job.legacy_schema.code_tables if job.legacy_schema else {})
 
 
@@ -270,7 +271,7 @@ def _run_split(job: Job, split: Split, options: RunOptions, tables: dict[str, pl
                 left -= len(block) if left > 0 else 0
         path = tmp
     try:
-        reader = _reader(job, options, path, encoding)
+        reader = _reader(job, options, path, encoding, file_start=not split.start)
         reader.issues = LineIssues(str(job.extract))
         reader.places.file = str(job.extract)
         engine.collector.extract = reader.places  # an Excel extract (never split) names its cells

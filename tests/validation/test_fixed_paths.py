@@ -13,11 +13,12 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import yaml
 from polars.testing import assert_frame_equal
 
 from migrator.schema import SchemaRegistry
 from migrator.validation.readers import ExtractReader, ReadOptions
-from tests.conftest import DATA
+from tests.conftest import DATA, run_cli
 
 CLEAN = DATA / "sample_data" / "extracts" / "juki_mainframe_clean.dat"
 SCHEMA = SchemaRegistry.load(DATA / "schemas").get("legacy-juki-mainframe")
@@ -219,3 +220,75 @@ def test_the_end_of_file_mark_of_dos_tools_is_no_record(tmp_path: Path) -> None:
     for batch_rows in (1, 4, 1000):
         frame, findings, rows = _read(path, batch_rows)
         assert findings == [] and rows == 6 and frame.height == 6, batch_rows
+
+
+HEADED = """format: migrator.schema/1
+id: legacy-headed
+kind: legacy
+title: a host extract with a header, data and trailer records
+version: '1'
+provenance: {source: written for the tests, verified: false}
+tables:
+  - name: KOJIN
+    file: {format: fixed, encoding: cp932, record_length: 40}
+    items:
+      - {name: レコード区分, type: code, start: 1, length: 1, code_table: レコード区分}
+      - {name: 宛名番号, type: string, start: 2, length: 10, required: true}
+      - {name: 氏名, type: string, start: 12, length: 20}
+      - {name: 生年月日, type: string, start: 32, length: 9}
+code_tables:
+  レコード区分: {values: {'1': ヘッダ, '2': データ, '9': トレーラ}}
+"""
+
+
+def _headed(count: int, newline: bytes = b"\r\n") -> bytes:
+    def record(*fields: tuple[str, int]) -> bytes:
+        return b"".join(text.encode("cp932").ljust(size, b" ") for text, size in fields)
+
+    header = record(("1", 1), ("ＪＵＫＩ　ＥＸＰ", 20), ("20240401", 19))
+    data = [record(("2", 1), (f"{1000 + n}", 10), ("山田　太郎", 20), ("R06.04.01", 9)) for n in range(5)]
+    trailer = record(("9", 1), (f"{count:010d}", 39))
+    return newline.join([header, *data, trailer]) + newline + b"\x1a"
+
+
+@pytest.mark.parametrize("newline", [b"\r\n", b""], ids=["lines", "back-to-back"])
+def test_a_header_record_is_not_data_and_not_counted_by_the_trailer(workdir: Path, newline: bytes) -> None:
+    # A host extract opens with a header record (first item's code labelled ヘッダ) as it ends with a trailer:
+    # the header is no resident (it was rejected as one, DAT106/DAT101 on its "宛名番号") and the trailer's
+    # 件数 counts the data records only.
+    (workdir / "schemas").mkdir()
+    (workdir / "schemas" / "headed.yaml").write_text(HEADED, encoding="utf-8")
+    mapping = {"format": "migrator.mapping/1",
+               "settings": {"マッピングID": "headed", "標準スキーマ": "std-001-juki", "標準テーブル": "住民",
+                            "現行スキーマ": "legacy-headed", "現行テーブル": "KOJIN"},
+               "items": [{"standard": "宛名番号", "legacy": ["宛名番号"], "transform": "trim"},
+                         {"standard": "世帯番号", "legacy": ["宛名番号"], "transform": "trim"},
+                         {"standard": "生年月日", "legacy": ["生年月日"], "transform": "trim | wareki"},
+                         {"standard": "住所_市区町村コード", "default": "131016"},
+                         {"standard": "住所_都道府県", "default": "東京都"},
+                         {"standard": "住所_市区郡町村名", "default": "千代田区"}]}
+    (workdir / "headed.yaml").write_text(yaml.safe_dump(mapping, allow_unicode=True), encoding="utf-8")
+    env = {"MIGRATOR_SCHEMAS": str(workdir / "schemas")}
+    for count, code in ((5, 0), (6, 1)):
+        (workdir / "kojin.dat").write_bytes(_headed(count, newline))
+        result = run_cli("validate", "headed.yaml", "kojin.dat", "--out", "out", "--no-store", "--format", "json",
+                         expect=code, env=env)
+        report = json.loads(result.stdout)
+        errors = [(f["code"], f["location"]["line"]) for f in report["findings"] if f["severity"] == "error"]
+        assert errors == ([] if count == 5 else [("DAT009", 7)]), report["findings"]
+        assert report["summary"]["per_table"][0]["rows_in"] == 5
+
+
+def test_a_header_record_is_skipped_in_any_block_size(tmp_path: Path) -> None:
+    (tmp_path / "headed.yaml").write_text(HEADED, encoding="utf-8")
+    schema = SchemaRegistry.load(tmp_path).get("legacy-headed")
+    path = tmp_path / "kojin.dat"
+    path.write_bytes(_headed(5))
+    for batch_rows in (1, 2, 3, 7, 1000):
+        reader = ExtractReader(path, schema.table(), ReadOptions(batch_rows=batch_rows), code_tables=schema.code_tables)
+        frame = pl.concat(list(reader.batches()))
+        assert frame["__line"].to_list() == [2, 3, 4, 5, 6] and frame["__row"].to_list() == [1, 2, 3, 4, 5]
+        assert reader.rows == 5 and not reader.findings, batch_rows
+    # a later split of a larger extract (validate --engine spark) starts with a record that is data, whatever its code
+    later = ExtractReader(path, schema.table(), ReadOptions(file_start=False), code_tables=schema.code_tables)
+    assert pl.concat(list(later.batches()))["__line"].to_list() == [1, 2, 3, 4, 5, 6]
