@@ -266,7 +266,9 @@ class ExtractReader:
                     else:
                         raw = raw[:cut]
                         lines = raw.count(b"\n") + (not raw.endswith(b"\n"))
-                        frame, good = self._csv_block(raw, offset == 0, line, lines, state)
+                        # A Ctrl-Z right after the last field (DOS tools' end-of-file mark) is not part of it.
+                        mark = offset + len(raw) >= size and raw.endswith(b"\x1a") and not raw.endswith(b"\n\x1a")
+                        frame, good = self._csv_block(raw[:-1] if mark else raw, offset == 0, line, lines, state)
                         end_line = line + lines
                         while frame is None and 0 < good < lines:  # the lines before the first suspect one
                             lines = good
@@ -383,6 +385,8 @@ class ExtractReader:
                         raw = b"\n"
                     if n - line0 == len(starts):
                         starts.append(starts[-1] + length)
+                    if raw.endswith(b"\x1a") and length <= cap:  # the last line (no line break): Ctrl-Z ends
+                        raw = raw[:-1]  # the file, it is not part of the last field
                     try:
                         text = _decode(raw, encoding if n == 1 else encoding.replace("-sig", ""))
                     except UnicodeDecodeError as exc:

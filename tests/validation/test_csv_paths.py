@@ -286,3 +286,16 @@ def test_the_end_of_file_mark_of_dos_tools_is_no_record(tmp_path: Path, tail: by
         frame = _same(path, block_bytes=block_bytes, encoding="cp932")
         assert frame.height == 20
         assert not _read(path, blocks=True, block_bytes=block_bytes, encoding="cp932")[1]
+
+
+@pytest.mark.parametrize("last", ["0019,山田19", '0019,"山田19"'])
+def test_the_end_of_file_mark_right_after_the_last_field_is_not_part_of_it(tmp_path: Path, last: str) -> None:
+    # DOS tools (copy /b) append Ctrl-Z to a file that ends without a line break: the mark is not the last
+    # value's last character (a code `2␚` that no コード変換 row holds, a name with a control character).
+    path = tmp_path / "eof.csv"
+    lines = ["番号,氏名", *[f"{i:04d},山田{i}" for i in range(19)], last]
+    path.write_bytes("\r\n".join(lines).encode("cp932") + b"\x1a")
+    for block_bytes in (1 << 20, 50, 7):
+        frame = _same(path, block_bytes=block_bytes, encoding="cp932")
+        assert frame.height == 20 and frame["氏名"].to_list()[-1] == "山田19", block_bytes
+        assert not _read(path, blocks=True, block_bytes=block_bytes, encoding="cp932")[1]
