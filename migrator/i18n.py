@@ -6,8 +6,10 @@ and the rule that picks the default language from the locale.
 
 from __future__ import annotations
 
+import difflib
 import os
 import string
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
@@ -237,6 +239,25 @@ def shown_path(path: str | os.PathLike[str]) -> str:
 def join_list(items: Iterable[object], lang: Lang) -> str:
     """``items`` as a list in ``lang``: joined with 、 in Japanese, with a comma and a space in English."""
     return ("、" if lang == "ja" else ", ").join(str(x) for x in items)
+
+
+def _fold_name(text: str) -> str:
+    """A name as it looks, for suggestions only (names are matched exactly): width, case and spaces folded, so
+    氏名ｶﾅ is near 氏名カナ, not 氏名."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> tuple[str, str]:
+    """The suggestion a message ends with when ``word`` names nothing known: the option of ``options`` that looks
+    closest to it, as `` (did you mean X?)`` and ``(X の誤りでは?)``; two empty strings when none is close."""
+    folded: dict[str, str] = {}
+    for option in options:
+        folded.setdefault(_fold_name(option), option)
+    close = difflib.get_close_matches(_fold_name(word), list(folded), n=1, cutoff=0.6)
+    if not close:
+        return "", ""
+    name = folded[close[0]]
+    return f" (did you mean {name}?)", f"({name} の誤りでは?)"
 
 
 def in_lang(params: dict[str, object], lang: Lang) -> dict[str, object]:

@@ -224,7 +224,7 @@ def compare(scenario_a: str, scenario_b: str, limit: int, fmt: str) -> None:
 
     store = app().store(read_only=True)
     try:
-        a, b = get_plan(store, scenario_a), get_plan(store, scenario_b)
+        a, b = get_plan(store, scenario_a, name="SCENARIO_A"), get_plan(store, scenario_b, name="SCENARIO_B")
     finally:
         store.close()
     result = diff(a, b)

@@ -6,15 +6,14 @@ expression and row issues), so what ``migrator mapping check`` accepts is exactl
 
 from __future__ import annotations
 
-import difflib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 
 from migrator import jp
+from migrator.i18n import did_you_mean as _hint
 from migrator.i18n import excerpt, shorten
 from migrator.location import Location
 from migrator.mapping.language import TransformSyntaxError, parse_pipe
@@ -88,23 +87,6 @@ def source_of(loc: Location) -> str:
     if loc.sheet:
         return f"{loc.sheet}!{loc.cell}" if loc.cell else loc.sheet
     return str(loc)
-
-
-def _fold_name(text: str) -> str:
-    """A name as it looks, for suggestions only (names are matched exactly): width, case and spaces folded, so
-    氏名ｶﾅ is near 氏名カナ, not 氏名."""
-    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-def _hint(word: str, options: list[str] | tuple[str, ...]) -> tuple[str, str]:
-    folded: dict[str, str] = {}
-    for option in options:
-        folded.setdefault(_fold_name(option), option)
-    close = difflib.get_close_matches(_fold_name(word), list(folded), n=1, cutoff=0.6)
-    if not close:
-        return "", ""
-    name = folded[close[0]]
-    return f" (did you mean {name}?)", f"({name} の誤りでは?)"
 
 
 def _initial_kind(item: Item | None) -> str:

@@ -69,9 +69,11 @@ def build_and_save(
     return result
 
 
-def get_plan(store: Store, scenario: str = "default") -> Plan:
+def get_plan(store: Store, scenario: str = "default", *, name: str = "--scenario") -> Plan:
+    """The stored plan of ``scenario``; an InputError naming ``name`` (the option or argument that gave it), the
+    value and the stored scenarios when other plans are stored (PLN053), a PlanError when none is."""
     with store.reader() as session:
-        return load_plan(session, scenario)
+        return load_plan(session, scenario, name=name)
 
 
 def import_progress(store: Store, path: Path, *, scenario: str = "default", as_of: dt.date | None = None) -> Report:

@@ -7,11 +7,10 @@ from pathlib import Path
 
 from migrator.errors import InputError, PlanError
 from migrator.inventory.values import given_lg_code
-from migrator.planning.model import Plan
 from migrator.risk import Register, RegisterDiff, diff, evaluate, load_rules
 from migrator.store import Store
 from migrator.store.inventory_repo import load_inventory
-from migrator.store.plan_repo import list_plans, load_plan
+from migrator.store.plan_repo import load_plan, stored_scenario
 from migrator.store.risk_repo import list_snapshots, load_runs, load_snapshot, save_snapshot
 
 
@@ -19,7 +18,9 @@ def build_register(store: Store, *, municipality: str | None = None, scenario: s
                    rules: Path | None = None, as_of: dt.date | None = None, snapshot: bool = True) -> Register:
     """The register of ``municipality`` (or all) from the stored inventory, runs and plan of ``scenario``.
 
-    Without a stored plan of ``scenario`` the register holds the inventory and run concerns only.
+    When the store holds no plan at all the register holds the inventory and run concerns only; when it holds
+    plans but none of ``scenario`` (a name mistyped) that is an InputError naming ``--scenario``, the value and
+    the stored scenarios (PLN053).
     With ``snapshot`` the register is stored, for ``risk diff``. ``municipality`` is read as the inventory reads a
     団体コード (full width, five digits without the check digit); one that is no code is an InputError.
     """
@@ -28,9 +29,7 @@ def build_register(store: Store, *, municipality: str | None = None, scenario: s
     with store.reader() as session:
         inventory = load_inventory(session, municipality=municipality)
         runs = load_runs(session)
-        plan: Plan | None = None
-        if any(p["scenario"] == scenario for p in list_plans(session)):
-            plan = load_plan(session, scenario)
+        plan = load_plan(session, scenario) if stored_scenario(session, scenario) else None
     if not municipality and not inventory.systems:
         # A register of nothing would read as "no concern": say what is missing instead.
         raise PlanError("The store holds no system to assess; import the inventories first "

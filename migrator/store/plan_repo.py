@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from migrator.errors import PlanError
-from migrator.i18n import join_list
+from migrator.errors import InputError, PlanError
+from migrator.i18n import did_you_mean
 from migrator.planning.build import TaskProgress
 from migrator.planning.config import calendar_from_dict
 from migrator.planning.model import Plan, ScheduledTask
@@ -63,14 +63,36 @@ def list_plans(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def load_plan(session: Session, scenario: str) -> Plan:
-    """The stored plan of ``scenario``; PlanError when there is none."""
+def stored_scenario(session: Session, scenario: str, *, name: str = "--scenario") -> bool:
+    """Whether a plan of ``scenario`` is stored: False only when the store holds no plan at all.
+
+    Raises:
+        InputError: the store holds plans and none of ``scenario`` (PLN053, a usage error, exit 2): a name
+            mistyped would otherwise quietly select no plan. The message names ``name`` (the option or argument
+            that gave the scenario) and the value, and lists the stored scenarios with the closest one.
+    """
+    if session.scalar(select(m.Plan.id).where(m.Plan.scenario == scenario)) is not None:
+        return True
+    known = [p["scenario"] for p in list_plans(session)]
+    if not known:
+        return False
+    hint, hint_ja = did_you_mean(scenario, known)
+    raise InputError.of("PLN053", None, name=name, scenario=scenario, known=known, hint=hint, hint_ja=hint_ja)
+
+
+def load_plan(session: Session, scenario: str, *, name: str = "--scenario") -> Plan:
+    """The stored plan of ``scenario``.
+
+    Raises:
+        InputError: other plans are stored, none of ``scenario`` (PLN053, naming ``name``; see
+            :func:`stored_scenario`).
+        PlanError: the store holds no plan at all (run ``migrator plan build`` first).
+    """
     row = session.scalar(select(m.Plan).where(m.Plan.scenario == scenario))
     if row is None:
-        known = [p["scenario"] for p in list_plans(session)]
-        raise PlanError(f"no plan for scenario {scenario!r} (stored: {join_list(known, 'en') or '-'}); "
-                        "run `migrator plan build` first",
-                        f"シナリオ {scenario!r} の計画がありません (保存済み: {join_list(known, 'ja') or '-'})。"
+        stored_scenario(session, scenario, name=name)
+        raise PlanError(f"no plan for scenario {scenario!r} (no plan is stored); run `migrator plan build` first",
+                        f"シナリオ {scenario!r} の計画がありません (保存済みの計画はありません)。"
                         "先に `migrator plan build` を実行してください")
     params = dict(row.params or {})
     extra = params.pop("task_extra", [])
@@ -113,7 +135,7 @@ def load_plan(session: Session, scenario: str) -> Plan:
 def record_progress(session: Session, scenario: str, progress: dict[str, TaskProgress], *,
                     write: bool = True) -> list[str]:
     """Set the actual status and dates of tasks of ``scenario`` (only check them unless ``write``); return the
-    keys not in the plan."""
+    keys not in the plan. Without a plan of ``scenario`` it raises as :func:`load_plan` does."""
     row = session.scalar(select(m.Plan).where(m.Plan.scenario == scenario))
     if row is None:
         load_plan(session, scenario)  # raises the helpful error

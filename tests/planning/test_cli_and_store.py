@@ -160,6 +160,46 @@ def test_errors_are_messages_not_tracebacks(workdir: Path, tmp_path: Path) -> No
     assert "VENDOR=N" in res.stderr
 
 
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_scenario_that_is_not_stored_is_a_usage_error_naming_the_stored_ones(imported: Path, lang: str) -> None:
+    """A mistyped --scenario selected no plan without a word (a risk register without plan rows); with plans
+    stored and none of that name, every command that reads a stored plan refuses it, naming the stored ones."""
+    run_cli("plan", "build", "--start", "2025-04-01", "-m", "132012", "-s", "base")
+    run_cli("plan", "build", "--start", "2025-05-01", "-m", "132012", "-s", "more-capacity")
+    Path("p.csv").write_text("タスクID,状況,実績開始日,実績終了日\n"
+                             "132012/001/住民記録システム/extract_spec,完了,2025-04-01,2025-04-10\n", encoding="utf-8")
+    commands = [("plan", "show", "--scenario", "bse"), ("plan", "show", "--concerns", "-s", "bse"),
+                ("plan", "export", "-s", "bse", "--format", "json", "-o", "p.json"),
+                ("plan", "export", "-s", "bse", "--format", "html", "--risks", "-o", "p.html"),
+                ("plan", "progress", "p.csv", "-s", "bse"),
+                ("risk", "list", "-m", "132012", "--scenario", "bse"),
+                ("risk", "export", "r.xlsx", "--scenario", "bse")]
+    for command in commands:
+        refused = run_cli("--lang", lang, *command, expect=2).stderr
+        assert "--scenario 'bse'" in refused
+        assert ("base、more-capacity" if lang == "ja" else "base, more-capacity") in refused
+        if lang == "ja":
+            assert "この名前の計画は保存されていません(base の誤りでは?)" in refused and "stored" not in refused
+        else:
+            assert "no plan of that name is stored (did you mean base?). Stored scenarios: base, more-capacity" \
+                in refused
+    refused = run_cli("--lang", lang, "plan", "compare", "base", "more", expect=2).stderr
+    assert "SCENARIO_B 'more'" in refused and ("more-capacity" in refused)
+    assert not any(Path(name).exists() for name in ("p.json", "p.html", "r.xlsx"))
+    # No plan is "default" and none was asked for: the register is refused too, naming what is stored.
+    assert "--scenario 'default'" in run_cli("--lang", lang, "risk", "list", "-m", "132012", expect=2).stderr
+    # A stored name still works; the progress file was not recorded by the refused command.
+    assert not any(t["status"] for t in json.loads(run_cli("plan", "show", "-s", "base", "--format", "json").stdout)
+                   ["tasks"])
+    run_cli("risk", "list", "-m", "132012", "--scenario", "base", "--no-store")
+
+
+def test_without_any_stored_plan_the_default_scenario_gives_a_register_without_plan_rows(imported: Path) -> None:
+    out = run_cli("risk", "list", "-m", "132012", "--no-store", "--format", "json").stdout
+    assert json.loads(out)["concerns"]
+    assert "run `migrator plan build` first" in run_cli("plan", "show", expect=2).stderr
+
+
 def test_cycle_exits_1_and_stores_nothing(imported: Path, tmp_path: Path) -> None:
     edges = tmp_path / "edges.yaml"
     edges.write_text("edges:\n  - {from: 132012/024/国保システム/cutover, to: 132012/001/住民記録システム/extract_spec}\n",
