@@ -20,7 +20,7 @@ from migrator.mapping.compiler import (
     gaiji_table,
     source_of,
 )
-from migrator.mapping.model import Mapping, gaiji_policy
+from migrator.mapping.model import ItemRow, Mapping, gaiji_policy
 from migrator.mapping.transforms import Derived, Env
 from migrator.report import Finding, make_finding
 from migrator.schema import Schema, SchemaRegistry, Table
@@ -303,6 +303,16 @@ class CompiledMapping:
         return frame.with_columns([e.alias(t) for e, t in zip(exprs, tmp, strict=True)]).select(out)
 
 
+def _source_cell(row: ItemRow) -> Location:
+    """Where a row's value comes from, for the findings of a run about its item: the 変換 cell, else the 既定値
+    cell of a row that gives only a 既定値 (no 現行項目名), else the row's No cell (its standard-item cell)."""
+    if row.transform:
+        return row.place("transform")
+    if row.default is not None and not row.legacy:
+        return row.place("default")
+    return row.place("no") if row.cells.get("no") else row.place("standard")
+
+
 def compile_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None,
                     dedupe: bool = True) -> CompiledMapping:
     """Compile ``mapping`` for its standard table.
@@ -333,8 +343,7 @@ def compile_mapping(mapping: Mapping, *, registry: SchemaRegistry | None = None,
         row = plan.row
         if row.standard not in columns or plan.expr is None or row.standard in sources:
             continue
-        source = source_of(row.place("transform") if row.transform else row.place("no")
-                           if row.cells.get("no") else row.place("standard"))
+        source = source_of(_source_cell(row))
         columns[row.standard] = plan.expr
         sources[row.standard] = source
         if plan.memo is not None:

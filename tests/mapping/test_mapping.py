@@ -213,6 +213,22 @@ def test_compiled_sample_converts_rows() -> None:
     assert compiled.sources["住民状態"] == "項目対応!D5"
 
 
+def test_a_row_giving_only_a_default_is_the_source_of_its_item_at_the_default_cell() -> None:
+    """Findings of a run about an item are placed at the cell its value comes from: the 既定値 of a row that has
+    no 現行項目名 and no 変換 (they named the row's No cell); the 変換, or the No cell, of the others."""
+    workbook, _ = load_mapping(DATA / "mappings" / "juki_rdb_jumin.xlsx")
+    compiled = compile_mapping(workbook, registry=REGISTRY_S)  # type: ignore[arg-type]
+    assert compiled.sources["異動年月日_不詳フラグ"] == "項目対応!E7"  # row 6: 既定値 '0' only
+    assert compiled.sources["生年月日_不詳フラグ"] == "項目対応!E23"
+    assert compiled.sources["異動年月日"] == "項目対応!D6" and compiled.sources["住民状態"] == "項目対応!D5"
+    path = DATA / "mappings" / "juki_rdb_jumin.yaml"
+    yaml_form, _ = load_mapping(path)
+    compiled = compile_mapping(yaml_form, registry=REGISTRY_S)  # type: ignore[arg-type]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    flag = lines.index("  standard: 異動年月日_不詳フラグ")
+    assert compiled.sources["異動年月日_不詳フラグ"] == f"{path}:{flag + 2}" and lines[flag + 1] == "  default: '0'"
+
+
 def test_demo_step(tmp_path: Path) -> None:
     from migrator.demo import DemoContext
     from migrator.demo.mapping import demo_step
