@@ -66,14 +66,27 @@ def _municipality(path: Path, line: int | None, value: str | None) -> str | None
         raise _error(path, line, exc.en.rstrip("."), exc.ja.rstrip("。")) from None
 
 
+class _TextLoader(yaml.SafeLoader):
+    """YAML as a manifest means it: every scalar is the text written (``011002`` stays ``011002``, not the octal
+    integer 4610; ``013``, ``1_000``, ``1.0e+3``, ``yes`` stay as typed), except an empty value or ``null``/``~``,
+    which is no value. A manifest holds names, 団体コード and paths only, none of them a number."""
+
+
+_TextLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag == "tag:yaml.org,2002:null"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def read_manifest(path: Path) -> list[BatchJob]:
     """The jobs of a CSV (``job,municipality,mapping,extract``; rows of one job together) or YAML manifest
-    (``jobs: [{name, municipality, pairs: [{mapping, extract}]}]``); paths are relative to the manifest."""
+    (``jobs: [{name, municipality, pairs: [{mapping, extract}]}]``); paths are relative to the manifest. Every
+    value is read as the text written: a YAML ``municipality: 011002`` is the code ``011002``, not a number."""
     base = path.parent
     raw: list[tuple[str, str | None, str, str, int | None]] = []  # name, municipality, mapping, extract, line
     if path.suffix.lower() in (".yaml", ".yml"):
         try:
-            data = yaml.safe_load(read_text_file(path, what="manifest"))
+            data = yaml.load(read_text_file(path, what="manifest"), Loader=_TextLoader)  # a SafeLoader
         except yaml.YAMLError as exc:
             why = yaml_reason(exc)
             raise _error(path, why["line"], f"not valid YAML: {why['reason']}",

@@ -88,6 +88,21 @@ def test_a_manifests_municipality_is_read_as_the_inventory_reads_a_code(workdir:
     assert [j.municipality for j in read_manifest(yaml_manifest)] == ["132012"]
 
 
+@pytest.mark.parametrize(("name", "municipality", "code"), [
+    ("013", "011002", "011002"), ("1.0e+3", "01100", "011002"), ("0x1F", "132012", "132012"), ("yes", "13201", "132012"),
+    ("1_000", "~", None),
+])
+def test_a_yaml_manifest_reads_names_and_codes_as_written(workdir: Path, name: str, municipality: str,
+                                                          code: str | None) -> None:
+    """Unquoted, YAML reads 011002 as the octal number 4610 and 013 as 11, 1.0e+3 as 1000.0, 0x1F as 31, yes as
+    true: a manifest holds names and codes, so each is the text written (札幌市 011002 works without quotes)."""
+    manifest = workdir / "night.yaml"
+    manifest.write_text(f"jobs:\n  - name: {name}\n    municipality: {municipality}\n    pairs:\n"
+                        f"      - {{mapping: {MAPPINGS / 'juki_rdb_jumin.xlsx'}, "
+                        f"extract: {EXTRACTS / 'juki_rdb_clean_kojin.csv'}}}\n", encoding="utf-8")
+    assert [(j.name, j.municipality) for j in read_manifest(manifest)] == [(name, code)]
+
+
 @pytest.mark.parametrize(("lang", "word"), [("en", "check digit of 13201 is 2"), ("ja", "13201 の検査数字は 3 ではなく 2")])
 def test_a_manifests_wrong_municipality_code_names_the_file_and_line(workdir: Path, lang: str, word: str) -> None:
     manifest = workdir / "night.csv"
