@@ -239,7 +239,8 @@ def _code_findings(mapping: Mapping, resolved: Resolved, plans: list[RowPlan]) -
                             for c in legacy_schema.code_tables[name].codes]
                 missing = [c for c in declared if c not in conv]
                 if missing:
-                    findings.append(make_finding("MAP304", loc, table=table, item=fed, missing=tuple(missing)))
+                    findings.append(make_finding("MAP304", loc, table=table, item=fed, missing=tuple(missing),
+                                                 n=len(missing)))
             allowed = std_codes.get(plan.row.standard)
             # std_codes is empty when there is no standard table; the check narrows it for the type checker.
             if (allowed is not None and resolved.standard is not None

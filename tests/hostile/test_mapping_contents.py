@@ -95,7 +95,7 @@ def test_a_pipe_too_long_is_said_in_japanese(workdir: Path) -> None:
 # One value typed far away (after Ctrl+↓ or Ctrl+→) would stretch the sheet to a million rows or 16,384 columns:
 # it is left out and named, and the workbook is checked as the table it holds.
 @pytest.mark.parametrize(("lang", "words"), [
-    ("en", "cell(s) of the sheet 項目対応 far from its table are not read (F1048576); delete them if they are stray"),
+    ("en", "1 cell of the sheet 項目対応 far from its table is not read (F1048576); delete it if it is stray"),
     ("ja", "シート 項目対応 の表から離れたセル 1 個 (F1048576) は読みません"),
 ])
 def test_one_stray_cell_on_the_last_row_is_named_and_left_out(workdir: Path, lang: str, words: str) -> None:
@@ -113,7 +113,7 @@ def test_stray_cells_far_right_and_below_a_code_table_are_each_named(workdir: Pa
     wb.save(workdir / "m.xlsx")
     res = run_cli("mapping", "check", "m.xlsx", "--format", "json")
     (found,) = [f for f in json.loads(res.stdout)["findings"] if f["code"] == "MAP023"]
-    assert found["location"]["text"] == "m.xlsx コード変換!XFD2" and "3 cell(s)" in found["message"]
+    assert found["location"]["text"] == "m.xlsx コード変換!XFD2" and "3 cells of the sheet コード変換 far from its table are not read" in found["message"]
     assert "XFD2, A1048576, B1048576" in found["message"]
 
 

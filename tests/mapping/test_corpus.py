@@ -236,7 +236,11 @@ def test_typo_suggests_the_transform(tmp_path: Path) -> None:
 def test_incomplete_code_table_lists_missing_codes(tmp_path: Path) -> None:
     path = _edit(tmp_path / "b.xlsx", SAMPLE, _delete_code("状態区分", "90"))
     finding = next(f for f in check_workbook(path, registry=REGISTRY).findings if f.code == "MAP304")
-    assert finding.message_en == "Code table 状態区分 does not convert code(s) 90 of legacy item 状態区分"
+    assert finding.message_en == "Code table 状態区分 does not convert code 90 of legacy item 状態区分"
+    two = _edit(tmp_path / "c.xlsx", path, _delete_code("状態区分", "10"))
+    finding = next(f for f in check_workbook(two, registry=REGISTRY).findings if f.code == "MAP304")
+    assert finding.message_en == "Code table 状態区分 does not convert codes 10, 90 of legacy item 状態区分"
+    assert finding.message_ja == "コード表 状態区分 に現行項目 状態区分 のコード 10、90 (2 件) の変換がありません"
 
 
 def test_not_a_workbook_is_an_input_error(tmp_path: Path) -> None:

@@ -66,8 +66,8 @@ def test_make_finding_fills_both_languages_and_checks_params() -> None:
 def test_a_list_parameter_is_joined_as_the_language_of_each_message_joins_lists() -> None:
     from migrator.errors import InputError
 
-    f = make_finding("MAP304", Location(file="m.xlsx"), table="続柄", item="ZOKU", missing=("01", "02", "03"))
-    assert "コード 01、02、03 の変換" in f.message("ja") and "code(s) 01, 02, 03 of" in f.message("en")
+    f = make_finding("MAP304", Location(file="m.xlsx"), table="続柄", item="ZOKU", missing=("01", "02", "03"), n=3)
+    assert "コード 01、02、03 (3 件) の変換" in f.message("ja") and "codes 01, 02, 03 of" in f.message("en")
     error = InputError.of("CORE118", Location(file="x"), name="nope", names=["a", "b"])
     assert "上限 nope はありません。使える名前: a、b [" in error.message("ja") and "are: a, b" in error.message("en")
 

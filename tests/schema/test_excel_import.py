@@ -241,7 +241,7 @@ def test_every_cell_read_otherwise_than_written_is_a_warning_at_its_cell(workdir
     assert "必須 列が空の 2 項目を 必須でない (required: false) として読みました(D6、D12)" in ja
     assert "項目 方書 の 必須 (required) 'たぶん' を required: false(印なし) として読みました" in ja
     en = run_cli("--lang", "en", "schema", "import", "def.xlsx", "-o", "def.yaml").stdout
-    assert "with a blank 必須 cell were read as required: false: 2 (D6, D12)" in en
+    assert "2 items of sheet 住民 with a blank 必須 cell were read as required: false (D6, D12)" in en
 
 
 def test_a_value_left_out_is_told_in_each_language(workdir: Path) -> None:
