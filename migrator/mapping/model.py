@@ -226,7 +226,8 @@ def is_remark_key(key: str) -> bool:
 class SettingsReader:
     """The 概要 key/values as they are read, in order: the first value of each setting wins, except that a schema
     or table written under several keys (``現行テーブル名`` and ``現行テーブルID``) keeps every one for the lookup
-    to choose from; keys that are no setting (and no remark) are collected to be reported."""
+    to choose from; keys that are no setting (and no remark) are collected to be reported, and so is a setting
+    given again that is not used (the same key twice, or ``文字コード`` and ``encoding`` with different values)."""
 
     def __init__(self) -> None:
         self.values: dict[str, str] = {}
@@ -234,7 +235,9 @@ class SettingsReader:
         self.variants: dict[str, tuple[tuple[str, str], ...]] = {}
         self.variant_cells: dict[str, Location] = {}
         self.unknown: list[tuple[str, Location]] = []
+        self.repeated: list[tuple[str, tuple[str, str, Location], tuple[str, str, Location]]] = []
         self._written: dict[str, str] = {}
+        self._first: dict[tuple[str, str], tuple[str, str, Location]] = {}  # (setting, folded key) → first given
 
     def add(self, written: str, value: str, place: Location, key_place: Location | None = None) -> None:
         """Read one key/value; ``key_place`` is where the key was written (an unknown key is named there)."""
@@ -242,18 +245,41 @@ class SettingsReader:
         key = canonical_setting(written)
         if key not in SETTING_KEYS and not is_remark_key(written):
             self.unknown.append((written, key_place or place))
+        folded = _fold_key(written)
+        given = (written, value, place)
         if key not in self.values:
             self.values[key], self.places[key], self._written[key] = value, place, written
+            self._first[key, folded] = given
+            return
+        if key not in SETTING_KEYS:
+            return  # a remark, or a key reported as no setting
+        if (key, folded) in self._first:  # the same key twice: the first is read, the second said (MAP024)
+            self.repeated.append((key, self._first[key, folded], given))
             return
         if key not in NAME_SETTINGS:
+            if value != self.values[key]:  # 文字コード and encoding disagree: the first is read
+                self.repeated.append((key, (self._written[key], self.values[key], self.places[key]), given))
             return
+        self._first[key, folded] = given
         variants = self.variants.get(key) or ((self._written[key], self.values[key]),)
-        if _fold_key(written) in {_fold_key(w) for w, _ in variants}:
-            return  # the same key twice: the first is read, as for any setting
         if len(variants) == 1:
             self.variant_cells[variants[0][0]] = self.places[key]
         self.variants[key] = (*variants, (written, value))
         self.variant_cells[written] = place
+
+    def findings(self) -> list[Finding]:
+        """What the reader has to say: MAP022 for each key that is no setting, MAP024 for each setting given again
+        and not used (at the cell of the value left unused, naming both cells and the value used)."""
+        from migrator.i18n import shorten
+        from migrator.mapping.compiler import source_of
+        from migrator.report import make_finding
+
+        out = self.unknown_findings()
+        for key, (first_key, first_value, first), (second_key, second_value, second) in self.repeated:
+            out.append(make_finding("MAP024", second, key=key, first_key=first_key, first=source_of(first),
+                                    first_value=shorten(first_value), second_key=second_key,
+                                    second=source_of(second), second_value=shorten(second_value)))
+        return out
 
     def unknown_findings(self) -> list[Finding]:
         """MAP022 for each key that is no setting, with the setting it is closest to."""

@@ -173,7 +173,7 @@ def _settings(reader: _Reader, sheet: SheetData) -> SettingsReader:
         text = _text(value)
         if text is not None:
             settings.add(key_text, text, loc, sheet.location(r, kc))
-    reader.findings += settings.unknown_findings()
+    reader.findings += settings.findings()
     return settings
 
 

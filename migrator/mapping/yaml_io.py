@@ -160,7 +160,7 @@ def read_mapping_yaml(path: Path) -> tuple[Mapping | None, list[Finding]]:
             if value is None:
                 continue
             read.add(str(_value(knode)), str(value), loc(vnode), loc(knode))
-        findings += read.unknown_findings()
+        findings += read.findings()
     settings = read.values
     for key in ("マッピングID", "標準スキーマ", "標準テーブル"):
         if key not in settings:

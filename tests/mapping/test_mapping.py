@@ -563,6 +563,44 @@ def test_settings_written_loosely_and_remarks_are_no_unknown_key(tmp_path: Path,
     assert mapping.encoding == (None if key in ("備考", "メモ") else "cp932")
 
 
+@pytest.mark.parametrize(("key", "value", "first_key"), [
+    ("encoding", "cp932", "文字コード"), ("文字コード", "cp932", "文字コード"), ("【文字コード】", "utf-8", "文字コード"),
+    ("版", "2.0", "版"), ("現行テーブル", "世帯", "現行テーブル"),
+])
+def test_a_setting_given_twice_names_both_cells_and_the_value_used(tmp_path: Path, key: str, value: str,
+                                                                  first_key: str) -> None:
+    """The first value of a setting is read: one given again (the same key, or 文字コード and encoding with another
+    value) was left unused without a word. It is MAP024 at the unused cell, naming both and the value used."""
+    path = _overview(tmp_path, [(key, value)])
+    mapping, findings = load_mapping(path)
+    assert mapping is not None
+    first_cell, first_value = {"文字コード": ("B7", "utf-8"), "版": ("B8", "1.0"), "現行テーブル": ("B6", "個人")}[first_key]
+    (found,) = findings
+    assert found.code == "MAP024" and found.severity == "warning" and found.location.cell == "B12"
+    assert found.message_en == (f"{first_key} is given twice on 概要: {first_key} (概要!{first_cell}: {first_value}) "
+                                f"and {key} (概要!B12: {value}); the first value, {first_value}, is used, not 概要!B12")
+    assert found.message_ja == (f"概要の {first_key} が 2 回指定されています: {first_key} (概要!{first_cell}: "
+                                f"{first_value}) と {key} (概要!B12: {value})。最初の値 {first_value} を使い、概要!B12 は"
+                                "使いません")
+    assert (mapping.encoding, mapping.settings["版"], mapping.legacy_table) == ("utf-8", "1.0", "個人")
+
+
+def test_an_alias_with_the_same_value_and_remarks_written_twice_are_not_said(tmp_path: Path) -> None:
+    path = _overview(tmp_path, [("encoding", "utf-8"), ("備考", "a"), ("備考", "b")])
+    mapping, findings = load_mapping(path)
+    assert mapping is not None and findings == []
+
+
+def test_a_setting_given_twice_is_said_at_its_line_in_the_yaml_form(tmp_path: Path) -> None:
+    text = (DATA / "mappings" / "juki_rdb_jumin.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "m.yaml"
+    path.write_text(text.replace("  文字コード: utf-8\n", "  文字コード: utf-8\n  encoding: cp932\n"), encoding="utf-8")
+    mapping, findings = load_mapping(path)
+    (found,) = findings
+    assert found.code == "MAP024" and found.location.line == 9 and mapping is not None and mapping.encoding == "utf-8"
+    assert f"文字コード ({path}:8: utf-8) and encoding ({path}:9: cp932)" in found.message_en
+
+
 def test_a_key_that_is_no_setting_is_said_in_the_yaml_form_too(tmp_path: Path) -> None:
     text = (DATA / "mappings" / "juki_rdb_jumin.yaml").read_text(encoding="utf-8")
     path = tmp_path / "m.yaml"
