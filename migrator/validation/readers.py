@@ -126,6 +126,7 @@ class ExtractReader:
         self.columns: list[str] = list(table.item_names) if table is not None else []
         self.rows = 0  # data records seen (read or not)
         self._fixed_header: bytes | None = None  # the header record's code, until the first record is seen
+        self._kind_at = 0  # the offset of the record kind's code in a fixed-width record (its first item)
         self.encoding: str | None = None
         self.checksum: str | None = None
 
@@ -553,6 +554,8 @@ class ExtractReader:
         trailer = trailer_code(self.table, self.code_tables)
         # A first record with the code of a header record (ヘッダ) is no data and not counted by the trailer.
         self._fixed_header = header_code(self.table, self.code_tables) if self.options.file_start else None
+        # Where the record kind's code sits in a record: it is told by all of its bytes (10 ヘッダ, 90 トレーラ).
+        self._kind_at = (self.table.items[0].start or 1) - 1
         block_bytes = max(self.options.batch_rows, 1) * (record_length + 2)
         # One buffer, reused for every block (no new allocation, no page faults per block): a block is
         # read after the incomplete line carried over from the previous one.
@@ -608,10 +611,15 @@ class ExtractReader:
         if trailer is not None and trailer_line is None and self.rows:
             self.extra_findings.append(make_finding("DAT013", Location(file=str(self.path), line=last_line)))
         if trailer_line is not None:
-            digits = re.findall(rb"[0-9]+", trailer_line[1][1:])
+            digits = re.findall(rb"[0-9]+", trailer_line[1][self._kind_at + len(trailer or b""):])
             if digits and int(digits[0]) != self.rows:
                 self.extra_findings.append(make_finding("DAT009", Location(file=str(self.path), line=trailer_line[0]),
                                                         declared=int(digits[0]), actual=self.rows))
+
+    def _record_kind(self, data: memoryview, start: int, code: bytes) -> bool:
+        """Whether the record at ``start`` of ``data`` has the record kind ``code`` (every byte of it)."""
+        at = start + self._kind_at
+        return bytes(data[at:at + len(code)]) == code
 
     def _fixed_block(self, data: memoryview, line_no: int, record_length: int, trailer: bytes | None,
                      pending: tuple[int, bytes] | None, *, newlines: int | None = None,
@@ -640,13 +648,13 @@ class ExtractReader:
                 blank[i] = True
         keep = np.flatnonzero(~blank)
         if self._fixed_header is not None and len(keep):  # the file's first record: its header, if it has one
-            if bytes(data[starts[keep[0]]:starts[keep[0]] + 1]) == self._fixed_header:
+            if self._record_kind(data, int(starts[keep[0]]), self._fixed_header):
                 keep = keep[1:]
             self._fixed_header = None
         if pending is not None and len(keep):  # a "trailer" followed by more data was an ordinary record
             self._fixed_odd(pending[0], pending[1], record_length)
             pending = None
-        if trailer is not None and len(keep) and bytes(data[starts[keep[-1]]:starts[keep[-1]] + 1]) == trailer:
+        if trailer is not None and len(keep) and self._record_kind(data, int(starts[keep[-1]]), trailer):
             i = keep[-1]
             pending = (int(lines[i]), bytes(data[starts[i]:stops[i]]))
             keep = keep[:-1]

@@ -292,3 +292,29 @@ def test_a_header_record_is_skipped_in_any_block_size(tmp_path: Path) -> None:
     # a later split of a larger extract (validate --engine spark) starts with a record that is data, whatever its code
     later = ExtractReader(path, schema.table(), ReadOptions(file_start=False), code_tables=schema.code_tables)
     assert pl.concat(list(later.batches()))["__line"].to_list() == [1, 2, 3, 4, 5, 6]
+
+
+def test_header_and_trailer_codes_of_two_characters_are_read_whole(tmp_path: Path) -> None:
+    # A record kind written with two characters (10 ヘッダ, 20 データ, 90 トレーラ) is told by both of them, not
+    # by the first byte: the header is no resident and the trailer's count is the number after its code.
+    layout = (HEADED.replace("record_length: 40", "record_length: 41")
+              .replace("start: 1, length: 1", "start: 1, length: 2")
+              .replace("start: 2,", "start: 3,").replace("start: 12,", "start: 13,").replace("start: 32,", "start: 33,")
+              .replace("{'1': ヘッダ, '2': データ, '9': トレーラ}", "{'10': ヘッダ, '20': データ, '90': トレーラ}"))
+    (tmp_path / "headed.yaml").write_text(layout, encoding="utf-8")
+    schema = SchemaRegistry.load(tmp_path).get("legacy-headed")
+
+    def record(*fields: tuple[str, int]) -> bytes:
+        return b"".join(text.encode("cp932").ljust(size, b" ") for text, size in fields)
+
+    for count in (5, 6):
+        data = [record(("20", 2), (f"{1000 + n}", 10), ("山田　太郎", 20), ("R06.04.01", 9)) for n in range(5)]
+        lines = [record(("10", 2), ("ＪＵＫＩ　ＥＸＰ", 20), ("20240401", 19)), *data,
+                 record(("90", 2), (f"{count:010d}", 39))]
+        path = tmp_path / "kojin.dat"
+        path.write_bytes(b"\r\n".join(lines) + b"\r\n")
+        reader = ExtractReader(path, schema.table(), ReadOptions(), code_tables=schema.code_tables)
+        frame = pl.concat(list(reader.batches()))
+        assert frame["__line"].to_list() == [2, 3, 4, 5, 6] and reader.rows == 5
+        assert [(f.code, f.location.line) for f in reader.findings] == (
+            [] if count == 5 else [("DAT009", 7)])
