@@ -84,6 +84,16 @@ def _set(record: object, kind: str, key: str, fieldname: str, new: object, chang
         changes.append(Change(kind, key, "updated", fieldname, old, new, source))
 
 
+def _written(system: System, column: str) -> bool:
+    """Does the sheet ``system`` was read from have a column for ``column``? A system built without cells (by a
+    program, not read from a sheet) states every field."""
+    if not system.cells or column == "area":
+        return True
+    if column == "special_deadline":  # a date in the 特定移行支援 column is the deadline too
+        return "special_deadline" in system.cells or "special_support" in system.cells
+    return column in system.cells
+
+
 def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
     """Create or update ``inventory`` in the store by natural keys; return what changed.
 
@@ -166,6 +176,8 @@ def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
         for fieldname, new in values.items():
             # the field's own cell (移行予定日 at J5), not the row's first cell
             column = {"area_name": "area"}.get(fieldname, fieldname.removesuffix("_id"))
+            if not _written(system, column):
+                continue  # a sheet without the column says nothing about the field: the store keeps its value
             _set(row_s, "system", key_text, fieldname, new, changes, system.cell(column),
                  vendor_name if fieldname.endswith("_vendor_id") else None)
         if len(changes) > before or row_s.cells is None:

@@ -181,3 +181,26 @@ def test_a_record_source_is_split_into_file_sheet_and_cell_whatever_spaces_they_
 
     where = source_location(source)
     assert (where.file, where.sheet, where.cell) == (file, sheet, cell)
+
+
+def test_a_workbook_without_a_column_leaves_that_field_of_stored_systems_as_it_was(store: Store,
+                                                                                     tmp_path: Path) -> None:
+    full = _book(tmp_path / "full.xlsx", [GOOD])
+    import_inventory([full], store=store)
+    # A later sheet that only updates the planned dates says nothing about vendors, contracts or counts.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["自治体コード", "業務名", "システム名称", "移行予定日"])
+    ws.append(["132012", "住民記録", "住民記録システム", "2026/2/2"])
+    wb.save(tmp_path / "dates.xlsx")
+
+    report = import_inventory([tmp_path / "dates.xlsx"], store=store)
+
+    assert [f.message_en for f in report.findings if f.code == "INV091"] == [
+        "system '132012 001 住民記録システム': planned date changed from '2026-01-05' to '2026-02-02'."]
+    with store.reader() as session:
+        (system,) = load_inventory(session).systems
+    assert (system.current_vendor, system.contract_end, system.record_count, system.planned_date) == (
+        "株式会社エーシステム", dt.date(2026, 3, 31), 1000, dt.date(2026, 2, 2))
+    assert system.cell("planned_date").endswith("dates.xlsx Sheet1!D2")
