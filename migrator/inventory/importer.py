@@ -278,7 +278,10 @@ def _is_note(row: _Row, keys: Sequence[str]) -> str | None:
     marked = bool(_NOTE_MARK.search(texts[0]))
     if _TOTAL.match(texts[0].replace(" ", "").replace("\u3000", "")):
         # 合計 and its kin under a table, with the sums beside them: no system, whatever else the row holds
-        # (no system row has the word itself as its 業務 or システム名).
+        # (no system row has the word itself as its 業務 or システム名). On a system list the row is a system
+        # only when its 業務 is one (the count of systems under システム名 is no name).
+        if "area" in row.columns:
+            return None if resolve_area(row.raw("area")) is not None else " ".join(dict.fromkeys(texts))
         return None if any(row.text(k) not in (None, texts[0]) for k in keys if k in row.columns) \
             else " ".join(dict.fromkeys(texts))
     if len(set(texts)) > 1 and not marked:

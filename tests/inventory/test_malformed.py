@@ -292,3 +292,11 @@ def test_a_wrong_synonyms_entry_is_named_at_its_line(workdir: Path, body: str, l
     assert ja.startswith(f"エラー: 同義語.yaml:{line}: 同義語ファイルが不正です ({column} 桁目): "), ja
     assert re.search(r" \[INV06[0-9]\]$", en.strip()) and re.search(r" \[INV06[0-9]\]$", ja.strip()), (en, ja)
     assert not re.search(r"[ぁ-ん]", en.split(".yaml", 1)[1]) and not re.search(r"\b(unknown|must|quote)\b", ja)
+
+
+def test_a_totals_row_with_a_count_under_the_system_name_is_skipped_as_a_note(workdir: Path) -> None:
+    # 合計 under 業務 with the number of systems beside it: no system, whatever the count is written as.
+    path = _book(workdir / "t.xlsx", [HEADER, _row(), ["", "", "合計", "1システム", None, None]])
+    result = run_cli("--lang", "en", "inventory", "check", str(path), "--format", "json", expect=0)
+    assert '"INV005"' in result.stdout and '"INV020"' not in result.stdout and '"INV010"' not in result.stdout
+
