@@ -115,6 +115,23 @@ def _row_match(sheet: SheetData, lookup: Lookup, rows: Sequence[int]) -> tuple[d
     return columns, unmatched
 
 
+_UNIT_BRACKETED = re.compile(r"^[(\[【〔<《][^)\]】〕>》]*[)\]】〕>》]$")
+_UNIT_WORDS = re.compile(
+    r"^(?:単位[:：].*|件|件数|人|名|円|千円|日|月|年|年月日|yyyy/?mm/?dd|yyyy-mm-dd|yyyymmdd|西暦|和暦|必須|任意|"
+    r"数値|数字|文字|文字列|日付|半角|全角|半角数字|半角英数|○/?×|〇/?×|○[、,]?×|選択|プルダウン|自由記述)$",
+    re.IGNORECASE)
+
+
+def _is_units_row(sheet: SheetData, row: int) -> bool:
+    """Is ``row`` the line of units or entry hints under the labels (``(YYYY/MM/DD)``, ``(○/×)``, ``件``,
+    ``単位：円``)? Every filled cell is such a hint, each written as text."""
+    filled = [v for v in sheet.rows[row - 1] if v is not None and str(v).strip()] if row <= sheet.max_row else []
+    if not filled or not all(isinstance(v, str) for v in filled):
+        return False
+    hints = [re.sub(r"[\s　]+", "", unicodedata.normalize("NFKC", v)) for v in filled]
+    return all(_UNIT_BRACKETED.match(t) or _UNIT_WORDS.match(t) for t in hints)
+
+
 def find_header(sheet: SheetData, lookup: Lookup, *, required: Sequence[str], max_rows: int) -> Header | None:
     """The row (or pair of rows) in the top ``max_rows`` whose labels match the most fields of ``lookup``.
 
@@ -131,6 +148,9 @@ def find_header(sheet: SheetData, lookup: Lookup, *, required: Sequence[str], ma
                 continue
             if best is None or len(columns) > len(best.columns):
                 best = Header(row=rows[-1], columns=columns, unmatched=unmatched, rows_used=used)
+    while best is not None and _is_units_row(sheet, best.row + 1):
+        # A row of units or entry hints under the labels belongs to the header, not to the data.
+        best = Header(row=best.row + 1, columns=best.columns, unmatched=best.unmatched, rows_used=best.rows_used + 1)
     return best
 
 

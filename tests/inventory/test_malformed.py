@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -300,3 +301,16 @@ def test_a_totals_row_with_a_count_under_the_system_name_is_skipped_as_a_note(wo
     result = run_cli("--lang", "en", "inventory", "check", str(path), "--format", "json", expect=0)
     assert '"INV005"' in result.stdout and '"INV020"' not in result.stdout and '"INV010"' not in result.stdout
 
+
+@pytest.mark.parametrize("units", [
+    [None, None, None, None, None, "(YYYY/MM/DD)"],
+    ["(6桁)", None, "(必須)", None, "（株式会社等を含む）", "西暦"],
+    [None, None, None, None, None, "単位：年月日"],
+])
+def test_a_row_of_units_under_the_header_is_part_of_the_header(workdir: Path, units: list) -> None:
+    path = _book(workdir / "u.xlsx", [["現行システム調査票"], [], [], HEADER, units, GOOD])
+    result = run_cli("--lang", "en", "inventory", "check", str(path), "--format", "json", expect=0)
+    assert json.loads(result.stdout)["counts_by_code"] == {"INV101": 1}  # only the areas the list lacks
+    run_cli("inventory", "import", str(path), expect=0)
+    (system,) = json.loads(run_cli("inventory", "list", "--format", "json").stdout)["systems"]
+    assert (system["system_name"], system["planned_date"]) == ("住民記録システム", "2026-01-05")
