@@ -3,7 +3,7 @@
 Labels are compared after :func:`fold_label`, which forgives what differs between organisations without
 changing what a label means: width and case (ＩＤ/id), spaces and line breaks (``現行\\nベンダー``), long-vowel
 marks and middle dots (ベンダー/ベンダ), notes in brackets or after ※ (``移行予定日（予定）``), and a trailing
-業務/システム/名/名称 (``連携元システム名`` meets ``連携元``). An exact folded match always wins over a match
+業務/システム/名/名称/該当 (``連携元システム名`` meets ``連携元``, ``特定移行支援システム該当`` ``特定移行支援``). An exact folded match always wins over a match
 that needed a suffix removed.
 """
 
@@ -19,7 +19,7 @@ from migrator.excel import SheetData
 _BRACKETS = re.compile(r"[(（\[［【〔<＜《][^)）\]］】〕>＞》]*[)）\]］】〕>＞》]")
 _NOTE = re.compile(r"[※＊*].*$", re.DOTALL)
 _DROP = re.compile(r"[\s　ー－―‐\-・･_:：.．、,，'\"“”「」『』?？]+")
-_SUFFIX = re.compile(r"(?:の)?(?:業務|システム|名称|名|欄|等|一覧)$")
+_SUFFIX = re.compile(r"(?:の)?(?:業務|システム|名称|名|欄|等|一覧|該当(?:の)?(?:有無)?)$")
 
 
 def fold_label(text: object) -> str:

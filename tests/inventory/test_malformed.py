@@ -314,3 +314,11 @@ def test_a_row_of_units_under_the_header_is_part_of_the_header(workdir: Path, un
     run_cli("inventory", "import", str(path), expect=0)
     (system,) = json.loads(run_cli("inventory", "list", "--format", "json").stdout)["systems"]
     assert (system["system_name"], system["planned_date"]) == ("住民記録システム", "2026-01-05")
+
+
+@pytest.mark.parametrize("label", ["特定移行支援システム該当", "特定移行支援該当有無", "特定移行支援システムの該当"])
+def test_a_special_support_column_asking_whether_it_applies_is_read(workdir: Path, label: str) -> None:
+    path = _book(workdir / "s.xlsx", [[*HEADER, label], [*GOOD, "○"]])
+    run_cli("inventory", "import", str(path), expect=0)
+    (system,) = json.loads(run_cli("inventory", "list", "--format", "json").stdout)["systems"]
+    assert system["special_support"] is True
