@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from migrator.i18n import join_list
 from migrator.inventory.areas import AREAS, AREAS_EN, CORE_AREAS, resolve_area
-from migrator.inventory.model import DEFAULT_DEADLINE, Inventory, System
+from migrator.inventory.model import DEFAULT_DEADLINE, Inventory, System, names_system
 from migrator.location import Location
 from migrator.report import Example, Finding, Report, make_finding
 
@@ -59,7 +59,7 @@ def _interfaces(inventory: Inventory) -> list[Finding]:
         names = {s.name for s in systems}
         areas = {s.area_code for s in systems}
         for side, end in (("source", iface.source), ("target", iface.target)):
-            if end in names or resolve_area(end) in areas:
+            if any(names_system(end, name) for name in names) or resolve_area(end) in areas:
                 continue
             findings.append(make_finding("INV102", source_location(iface.cell(side)), item=iface.municipality_code,
                                          value=end,

@@ -29,6 +29,7 @@ from migrator.inventory.model import (
     System,
     Vendor,
     fold_name,
+    names_system,
 )
 from migrator.inventory.synonyms import KINDS, REQUIRED, Synonyms, default_synonyms
 from migrator.inventory.values import Parsed, parse_count, parse_date, parse_flag, parse_lg_code, text
@@ -486,7 +487,7 @@ def resolve_end(systems: Sequence[System], written: str) -> str:
     business area when the area has one system), else the area, else the name as written (folded)."""
     folded = fold_name(written)
     for s in systems:
-        if fold_name(s.name) == folded:
+        if names_system(written, s.name):
             return f"system:{s.area_code}:{fold_name(s.name)}"
     area = resolve_area(written)
     if area is not None:
@@ -528,7 +529,7 @@ def _read_interfaces(builder: _Builder, sheet: SheetData, header: Header, book_m
             code = _read_code(builder, row)
         elif source:
             owners = {s.municipality_code for s in builder.systems.values()
-                      if s.municipality_code in book_munis and fold_name(s.name) == fold_name(source)}
+                      if s.municipality_code in book_munis and names_system(source, s.name)}
             candidates = book_munis if len(book_munis) == 1 else owners
             if len(candidates) != 1:
                 row.add("INV042", "source", value=f"{source} → {target or ''}")

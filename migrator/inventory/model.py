@@ -30,6 +30,19 @@ def fold_name(name: str) -> str:
     return re.sub(r"[\s・･]+", "", unicodedata.normalize("NFKC", name)).casefold()
 
 
+_SYSTEM_WORD = re.compile(r"(?:システム|system)$")
+
+
+def names_system(written: str, name: str) -> bool:
+    """Does an interface end ``written`` name the system called ``name``? Folded as :func:`fold_name` folds, and
+    without a trailing システム on either side: 税務 and 税務システム, 住基ｼｽﾃﾑ and 住基 システム are one system."""
+    a, b = fold_name(written), fold_name(name)
+    if a == b:
+        return True
+    a, b = _SYSTEM_WORD.sub("", a), _SYSTEM_WORD.sub("", b)
+    return bool(a) and a == b
+
+
 @dataclass(frozen=True)
 class Municipality:
     code: str

@@ -15,7 +15,7 @@ import yaml
 from migrator.errors import SpecError
 from migrator.inventory.areas import area_label, resolve_area
 from migrator.inventory.checks import source_location
-from migrator.inventory.model import Interface, Inventory, System
+from migrator.inventory.model import Interface, Inventory, System, names_system
 from migrator.limits import compose_yaml, read_text_file, yaml_error
 from migrator.location import Location
 from migrator.planning.config import PlanningConfig
@@ -102,7 +102,7 @@ def _item_lines(root: yaml.Node | None, key: str, count: int) -> list[int | None
 def _resolve(end: str, systems: list[int], all_systems: list[System]) -> list[int]:
     """Systems of one municipality that an interface end names: system name, else 業務 name or number."""
     text = end.strip()
-    found = [i for i in systems if all_systems[i].name == text]
+    found = [i for i in systems if names_system(text, all_systems[i].name)]
     if found:
         return found
     # Inventories name ends by 業務 as often as by system: number, name or abbreviation (住記, 国保 …),

@@ -16,9 +16,9 @@ from typing import Any
 from migrator.catalogue import spec
 from migrator.i18n import Lang, join_list
 from migrator.i18n import fill as fill_in
-from migrator.inventory.areas import area_label
+from migrator.inventory.areas import area_label, resolve_area
 from migrator.inventory.importer import LABELS, LABELS_EN
-from migrator.inventory.model import Inventory, System
+from migrator.inventory.model import Inventory, System, names_system
 from migrator.planning.config import window_label
 from migrator.planning.model import Plan, ScheduledTask
 from migrator.risk.model import (
@@ -164,9 +164,12 @@ def _group_interfaces(inventory: Inventory) -> dict[str, list[Any]]:
 
 def _interim_links(inventory: Inventory, system: System, markers: Sequence[str]) -> int:
     grouped: dict[str, list[Any]] = _built("interfaces", inventory, _group_interfaces)
-    ends = {system.name, system.area_name}
+
+    def joins(end: str) -> bool:  # by the system's name as the inventory matches it, or its business area
+        return names_system(end, system.name) or end == system.area_name or resolve_area(end) == system.area_code
+
     return sum(1 for i in grouped.get(system.municipality_code, ())
-               if (i.source in ends or i.target in ends) and any(m in f"{i.method} {i.notes or ''}" for m in markers))
+               if (joins(i.source) or joins(i.target)) and any(m in f"{i.method} {i.notes or ''}" for m in markers))
 
 
 def system_facts(system: System, *, inventory: Inventory, run: RunRecord | None, plan: Plan | None,

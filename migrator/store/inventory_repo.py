@@ -12,7 +12,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from migrator.inventory.areas import resolve_area
-from migrator.inventory.model import Interface, Inventory, Municipality, System, Vendor, fold_name
+from migrator.inventory.model import (
+    Interface,
+    Inventory,
+    Municipality,
+    System,
+    Vendor,
+    fold_name,
+    names_system,
+)
 from migrator.inventory.vendors import vendor_key
 from migrator.store import models as m
 
@@ -192,8 +200,11 @@ def save_inventory(session: Session, inventory: Inventory) -> list[Change]:
     interfaces: dict[tuple[int, tuple[str, Any], tuple[str, Any]], m.Interface] = {}
     for i in session.scalars(select(m.Interface).where(m.Interface.municipality_id.in_(muni_ids))
                              .order_by(m.Interface.id)):
-        pair = (i.municipality_id, _end_key(i.source_system_id, i.source_name),
-                _end_key(i.target_system_id, i.target_name))
+        # an end stored unresolved may name a system as ends are matched now (税務 for 税務システム)
+        known = by_muni.get(i.municipality_id, [])
+        pair = (i.municipality_id,
+                _end_key(i.source_system_id or _resolve_end(known, i.source_name), i.source_name),
+                _end_key(i.target_system_id or _resolve_end(known, i.target_name), i.target_name))
         interfaces.setdefault(pair, i)
     for iface in inventory.interfaces:
         muni_id = munis[iface.municipality_code].id
@@ -259,9 +270,8 @@ def _end_key(system_id: int | None, written: str) -> tuple[str, Any]:
 def _resolve_end(systems: list[m.System], written: str) -> int | None:
     """The system an interface end names: by system name (width and spaces folded), else by business area
     when it has one system."""
-    folded = fold_name(written)
     for s in systems:
-        if fold_name(s.name) == folded:
+        if names_system(written, s.name):
             return s.id
     area = resolve_area(written)
     if area is None:

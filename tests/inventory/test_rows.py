@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from migrator.inventory.checks import check_inventory
 from migrator.services.inventory import import_inventory
 from migrator.store import Store
 from migrator.store.inventory_repo import inventory_counts, load_inventory
@@ -204,3 +205,20 @@ def test_a_workbook_without_a_column_leaves_that_field_of_stored_systems_as_it_w
     assert (system.current_vendor, system.contract_end, system.record_count, system.planned_date) == (
         "株式会社エーシステム", dt.date(2026, 3, 31), 1000, dt.date(2026, 2, 2))
     assert system.cell("planned_date").endswith("dates.xlsx Sheet1!D2")
+
+
+def test_an_interface_end_written_without_the_word_system_names_that_system(store: Store, tmp_path: Path) -> None:
+    zei = ["132012", "八王子市", "個人住民税", "税務システム", "株式会社エーシステム", None, None, None, None, None]
+    juki = [*GOOD[:-1], None]
+    path = _book(tmp_path / "v1.xlsx", [juki, zei], links=[["住民記録", "税務", "ファイル（暫定）", "日次"]])
+
+    report = import_inventory([path], store=store)
+
+    with store.reader() as session:
+        inventory = load_inventory(session)
+    assert [f.code for f in check_inventory(inventory).findings if f.code == "INV102"] == []
+    assert [f.code for f in report.findings if f.code in ("INV043", "INV102")] == []
+    # the same pair written with the full names is the same interface
+    again = _book(tmp_path / "v2.xlsx", [juki, zei], links=[["住民記録システム", "税務 システム", "API", "日次"]])
+    assert [f.message_en for f in import_inventory([again], store=store).findings if f.code == "INV091"] == [
+        "interface '132012 住民記録 → 税務': method changed from 'ファイル（暫定）' to 'API'."]

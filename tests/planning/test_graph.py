@@ -202,3 +202,18 @@ def test_a_system_without_a_vendor_is_located_at_its_row() -> None:
     graph = build_graph(Inventory(municipalities=(Municipality(MUNI, "千代田区"),), systems=(system,)), load_config())
     (finding,) = [f for f in graph.findings if f.code == "PLN006"]
     assert finding.location == Location(file="/in/inv.xlsx", sheet="システム一覧", cell="A9")
+
+
+def test_an_interface_end_names_a_system_without_its_trailing_system_word_or_in_another_width() -> None:
+    systems = tuple(System(municipality_code=MUNI, area_code=code, area_name=area, name=name, current_vendor="A社",
+                           target_vendor="A社")
+                    for code, area, name in (("010", "個人住民税", "税務システム"), ("024", "国民健康保険", "ＡＢＣ国保")))
+    inventory = Inventory(municipalities=(Municipality(MUNI, "千代田区"),), systems=systems,
+                          interfaces=(Interface(MUNI, "税務", "ABC国保 システム", "ファイル"),), vendors=(Vendor("A社", 3),))
+
+    graph = build_graph(inventory, load_config())
+
+    assert [f.code for f in graph.findings if f.code == "PLN003"] == []
+    keys = [t.key for t in graph.tasks]
+    assert (f"{MUNI}/010/税務システム/rehearsal2", f"{MUNI}/024/ＡＢＣ国保/link_test") in {
+        (keys[a], keys[b]) for a, b, rule in graph.edges if rule == INTERFACE_TEST_RULE}
