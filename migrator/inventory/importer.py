@@ -374,15 +374,20 @@ def _read_code(builder: _Builder, row: _Row) -> str | None:
     return parsed.value
 
 
+def _whole(raw: object) -> int | None:
+    """A count of people, teams or cut-overs as people write one: 3名, ３人, 2チーム, 4件."""
+    written = raw
+    if isinstance(raw, str):
+        written = re.sub(r"\s*(名|人|チーム|件|社|団体|プロジェクト|本)\s*$", "", unicodedata.normalize("NFKC", raw))
+    return parse_count(written).value
+
+
 def _limit(row: _Row, fieldname: str) -> int | None:
     """A whole number from 1 to 10,000 (a limit of parallel work), or None with INV113 when it is not one."""
     raw = row.raw(fieldname)
     if raw is None or not text(raw):
         return None
-    written = raw
-    if isinstance(raw, str):  # 3名, ３人, 2チーム, 4件 as people write counts
-        written = re.sub(r"\s*(名|人|チーム|件|社|団体|プロジェクト|本)\s*$", "", unicodedata.normalize("NFKC", raw))
-    value = parse_count(written).value
+    value = _whole(raw)
     if value is None or not 1 <= value <= 10_000:
         row.add("INV113", fieldname, value=text(raw), label=LABELS_EN[fieldname], label_ja=LABELS[fieldname])
         return None
@@ -569,7 +574,7 @@ def _read_vendors(builder: _Builder, sheet: SheetData, header: Header) -> None:
             continue
         seen[key] = where
         capacity_raw = row.raw("capacity")
-        capacity = parse_count(capacity_raw).value
+        capacity = _whole(capacity_raw)
         # More than 10,000 parallel tasks is a typing error, and would not fit the store's integer column.
         if capacity_raw is not None and text(capacity_raw) and (capacity is None or not 1 <= capacity <= 10_000):
             row.add("INV050", "capacity", value=text(capacity_raw), vendor=name)

@@ -5,9 +5,11 @@ against the planned dates by the same periods the planner counts."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from migrator.inventory.checks import check_inventory, cutover_period
 from migrator.services.inventory import import_inventory
@@ -84,3 +86,15 @@ def test_an_unreadable_limit_is_an_error_at_its_cell(store: Store, tmp_path: Pat
         ("INV113", "B2"), ("INV113", "C2")]
     message = next(f for f in report.findings if f.code == "INV113" and f.location.cell == "B2")
     assert message.message("ja").startswith("同時移行プロジェクト数「多数」") and "project slots" in message.message_en
+
+
+@pytest.mark.parametrize("written", ["２チーム", "2 チーム", "3人", "２"])
+def test_teams_are_read_as_people_write_counts_like_the_other_limits(store: Store, tmp_path: Path,
+                                                                      written: str) -> None:
+    path = _book(tmp_path / "v.xlsx", [["132012", "八王子市", "住記", "住記", "A社"]],
+                 [["ベンダー", "同時作業上限"], ["A社", written]])
+    report = import_inventory([path], store=store)
+    assert [f.code for f in report.findings if f.severity == "error"] == []
+    with store.reader() as session:
+        (vendor,) = load_inventory(session).vendors
+    assert vendor.capacity == int(unicodedata.normalize("NFKC", written)[0])
