@@ -611,6 +611,8 @@ def read_inventory(paths: Sequence[Path], *, synonyms: Synonyms | None = None) -
 def _read_book(builder: _Builder, plan: _SheetPlan) -> None:
     """Read the system lists of one workbook, then its interface lists and the 連携先 columns."""
     if not plan.sheets["systems"]:
+        if plan.sheets["vendors"] and not plan.sheets["interfaces"]:
+            return  # a workbook of vendor limits alone (read with the vendor lists of every workbook)
         if not any(f.code == "INV002" and f.location.file == str(plan.book.path) for f in builder.findings):
             builder.add("INV001", Location(file=str(plan.book.path)), sheets=join_list(plan.book.sheets, "en") or "-",
                         sheets_ja=join_list(plan.book.sheets, "ja") or "-")

@@ -5,6 +5,7 @@ against the planned dates by the same periods the planner counts."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import unicodedata
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from migrator.inventory.checks import check_inventory, cutover_period
 from migrator.services.inventory import import_inventory
 from migrator.store import Store
 from migrator.store.inventory_repo import load_inventory
+from tests.conftest import run_cli
 
 HEADER = ["団体コード", "団体名", "業務", "システム名", "移行先ベンダー", "移行予定日", "担当職員数"]
 
@@ -86,6 +88,29 @@ def test_an_unreadable_limit_is_an_error_at_its_cell(store: Store, tmp_path: Pat
         ("INV113", "B2"), ("INV113", "C2")]
     message = next(f for f in report.findings if f.code == "INV113" and f.location.cell == "B2")
     assert message.message("ja").startswith("同時移行プロジェクト数「多数」") and "project slots" in message.message_en
+
+
+def test_a_workbook_of_vendor_capacities_alone_is_imported_with_the_system_lists(workdir: Path) -> None:
+    # The PMO keeps the vendors' declared capacity in a workbook of its own, counts written as people write them.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ベンダー別キャパシティ"
+    ws.append(["ベンダー別対応可能数"])
+    ws.append([])
+    ws.append(["事業者名", "同時作業上限（チーム）", "月間本番移行上限"])
+    ws.append(["ＡＢＣ情報サービス株式会社", 2, "3件"])
+    wb.save(workdir / "vendors.xlsx")
+    wb = openpyxl.Workbook()
+    wb.active.title = "システム台帳"
+    wb.active.append(["自治体コード", "団体名称", "業務名", "システム名", "現行ベンダ"])
+    wb.active.append(["271403", "堺市", "国民健康保険", "国保システム", "ABC情報サービス(株)"])
+    wb.save(workdir / "systems.xlsx")
+
+    result = run_cli("--lang", "en", "inventory", "import", "vendors.xlsx", "systems.xlsx", expect=0)
+
+    assert "INV001" not in result.stdout
+    (vendor,) = json.loads(run_cli("inventory", "list", "--format", "json").stdout)["vendors"]
+    assert vendor == {"name": "ＡＢＣ情報サービス株式会社", "capacity": 2}
 
 
 @pytest.mark.parametrize("written", ["２チーム", "2 チーム", "3人", "２"])
