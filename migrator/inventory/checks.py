@@ -124,7 +124,9 @@ def _capacity(inventory: Inventory) -> list[Finding]:
                            sorted(systems, key=lambda x: (x.planned_date, x.municipality_code, x.name))}.values())
             if limit is None or len(unique) <= limit:
                 continue
-            shown = [f"{x.municipality_code} {x.name} ({_cell_of(x, 'planned_date')})" for x in
+            # each with its file too when the cut-overs come from more than one workbook
+            files = len({source_location(x.cell("planned_date")).file for x in unique}) > 1
+            shown = [f"{x.municipality_code} {x.name} ({_cell_of(x, 'planned_date', with_file=files)})" for x in
                      sorted(unique, key=lambda x: (x.municipality_code, x.name))]
             findings.append(make_finding(
                 code, source_location(unique[limit].cell("planned_date")), item=vendor_name, vendor=vendor_name,
@@ -136,10 +138,13 @@ def _capacity(inventory: Inventory) -> list[Finding]:
     return findings
 
 
-def _cell_of(system: System, fieldname: str) -> str:
-    """``sheet!J5`` of a field (the file is the finding's), or ``-`` when not known."""
+def _cell_of(system: System, fieldname: str, *, with_file: bool = False) -> str:
+    """``sheet!J5`` of a field (the file is the finding's; ``file sheet!J5`` ``with_file``), or ``-`` when not
+    known."""
     loc = source_location(system.cell(fieldname))
-    return f"{loc.sheet}!{loc.cell}" if loc.sheet else "-"
+    if not loc.sheet:
+        return "-"
+    return f"{loc.file} {loc.sheet}!{loc.cell}" if with_file and loc.file else f"{loc.sheet}!{loc.cell}"
 
 
 def check_inventory(inventory: Inventory, *, subject: str | None = None) -> Report:

@@ -123,3 +123,16 @@ def test_teams_are_read_as_people_write_counts_like_the_other_limits(store: Stor
     with store.reader() as session:
         (vendor,) = load_inventory(session).vendors
     assert vendor.capacity == int(unicodedata.normalize("NFKC", written)[0])
+
+
+def test_cut_overs_of_a_period_read_from_two_workbooks_are_each_named_with_their_file(store: Store,
+                                                                                      tmp_path: Path) -> None:
+    vendors = [["ベンダー", "同時作業上限"], ["エーシステム", 1]]
+    first = _book(tmp_path / "hachioji.xlsx", [ROWS[0]], vendors)
+    second = _book(tmp_path / "tachikawa.xlsx",
+                   [["132021", "立川市", "住記", "住民記録システム", "エーシステム", dt.date(2026, 1, 13), None]], vendors)
+    import_inventory([first, second], store=store, partial=True)
+    with store.reader() as session:
+        (finding,) = [f for f in check_inventory(load_inventory(session)).findings if f.code == "INV105"]
+    assert f"132012 住民記録システム ({tmp_path / 'hachioji.xlsx'} システム一覧!F2)" in finding.message_en
+    assert f"132021 住民記録システム ({tmp_path / 'tachikawa.xlsx'} システム一覧!F2)" in finding.message_en
