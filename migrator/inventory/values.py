@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Generic, TypeVar
 
 from migrator.jp import lg_code_check_digit
@@ -222,10 +223,37 @@ def parse_count(value: object) -> Parsed[int]:
         return Parsed(None)
     if raw in UNDECIDED:
         return Parsed(None, "undecided")
-    match = _COUNT.match(digits(raw).replace(" ", ""))
-    if not match or not re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})*|[0-9]+", match.group(1)):
+    folded = digits(raw).replace(" ", "")
+    match = _COUNT.match(folded)
+    if not match:
+        return _count_in_units(folded)
+    if not re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})*|[0-9]+", match.group(1)):
         return Parsed(None, "bad_count")
     return Parsed(int(match.group(1).replace(",", "")))
+
+
+_UNITS = re.compile(r"^約?(?:([0-9][0-9,]*(?:\.[0-9]+)?)万)?(?:([0-9][0-9,]*(?:\.[0-9]+)?)千)?([0-9][0-9,]*)?"
+                    r"(?:件|人|世帯|レコード|records?)?$")
+
+
+def _count_in_units(folded: str) -> Parsed[int]:
+    """A count written with 万 and 千 (``約12万件``, ``1.5万人``, ``12万3,456件``); a whole number only."""
+    match = _UNITS.match(folded)
+    if not match or not (match.group(1) or match.group(2)):
+        return Parsed(None, "bad_count")
+    total = Fraction(0)
+    above = None  # the unit of the part before: what follows 万 stays under 10,000, what follows 千 under 1,000
+    for part, factor in zip(match.groups(), (10_000, 1_000, 1), strict=True):
+        if part is None:
+            continue
+        whole = part.split(".")[0]
+        value = Fraction(part.replace(",", ""))
+        if not re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})*|[0-9]+", whole) or (factor == 1 and "." in part) \
+                or (above is not None and value * factor >= above):
+            return Parsed(None, "bad_count")
+        total += value * factor
+        above = factor
+    return Parsed(int(total)) if total.denominator == 1 else Parsed(None, "bad_count")
 
 
 def lg_check_digit(first5: str) -> str:

@@ -328,3 +328,12 @@ def test_digits_fold_full_width_numbers_and_separators_only() -> None:
 )
 def test_vendor_key_drops_every_company_form(name: str) -> None:
     assert vendor_key(name) == "シー"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("約12万件", 120_000), ("１２万", 120_000), ("1.5万人", 15_000), ("約3千件", 3_000), ("12万3,456件", 123_456),
+    ("2万5千", 25_000), ("1.23456万", None), ("万件", None), ("12万万", None), ("1万12345", None), ("3千1500", None),
+])
+def test_a_count_in_man_and_sen_is_read_as_people_write_it(raw, expected) -> None:
+    parsed = parse_count(raw)
+    assert (parsed.value, parsed.problem) == (expected, None if expected is not None else "bad_count")
