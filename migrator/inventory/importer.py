@@ -257,7 +257,8 @@ class _Row:
         label = LABELS.get(fieldname, fieldname)
         shown = text(raw) if not hasattr(raw, "isoformat") else raw.isoformat()
         code = {"bad_date": "INV030", "era_range": "INV032", "undecided": "INV033", "bad_flag": "INV034",
-                "bad_count": "INV035", "month_only": "INV031", "fiscal_year": "INV037"}[result.problem]
+                "bad_count": "INV035", "month_only": "INV031", "fiscal_year": "INV037",
+                "month_part": "INV038"}[result.problem]
         # month_only always carries the month-end date it settled on (fiscal_year carries its own in params).
         month_end = result.value if result.problem == "month_only" else None
         extra = {"date": month_end.isoformat()} if month_end is not None else {}

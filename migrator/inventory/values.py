@@ -101,9 +101,13 @@ def _era(era: str, year_text: str, month: int, day: int | None) -> Parsed[dt.dat
     return parsed
 
 
+_MONTH_PART = re.compile(r"^(.+?)(上|初|中|下)旬$")
+
+
 def parse_date(value: object) -> Parsed[dt.date]:
     """Read a date from an Excel date, ``2026/3/31``, ``2026-03-31``, ``R7.3.31``, ``令和7年3月31日``,
-    ``2026年3月`` (the last day of the month, problem ``month_only``), ``令和7年度末``/``2025年度``/``FY2025`` (the
+    ``2026年3月`` (the last day of the month, problem ``month_only``), ``2026年1月中旬`` (the last day of that
+    part of the month: the 10th, the 20th or the month's last day, problem ``month_part``), ``令和7年度末``/``2025年度``/``FY2025`` (the
     fiscal year's last day, 31 March, problem ``fiscal_year``), ``20260331``, full-width digits, with a time
     after it or not (``2025-12-01 00:00:00``).
 
@@ -143,6 +147,14 @@ def parse_date(value: object) -> Parsed[dt.date]:
         # The weekday is read as a check of the date: one that does not fit says the date is mistyped.
         fits = _WEEKDAYS[parsed.value.weekday()] == weekday.group(2)
         return parsed if fits else Parsed(None, "bad_date")
+    part = _MONTH_PART.match(folded)
+    if part:
+        # 2026年1月中旬: the last day of that third of the month (10th, 20th, month end), said as such.
+        month = _parse_folded(part.group(1))
+        if month.value is None or month.problem != "month_only":
+            return Parsed(None, "bad_date")
+        last = month.value.replace(day={"上": 10, "初": 10, "中": 20}.get(part.group(2), month.value.day))
+        return Parsed(last, "month_part", {"date": last.isoformat()})
     # 令和8年3月末, 2026年3月末(日): the month's last day, as written (not a day left out).
     month_end = folded.endswith(("月末", "月末日"))
     folded = folded[: folded.rindex("月") + 1] if month_end else folded

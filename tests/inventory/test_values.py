@@ -337,3 +337,28 @@ def test_vendor_key_drops_every_company_form(name: str) -> None:
 def test_a_count_in_man_and_sen_is_read_as_people_write_it(raw, expected) -> None:
     parsed = parse_count(raw)
     assert (parsed.value, parsed.problem) == (expected, None if expected is not None else "bad_count")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("2026年1月中旬", dt.date(2026, 1, 20)), ("令和8年2月上旬", dt.date(2026, 2, 10)), ("R8.2初旬", dt.date(2026, 2, 10)),
+    ("２０２６年２月下旬", dt.date(2026, 2, 28)), ("2028/2下旬", dt.date(2028, 2, 29)),
+])
+def test_a_part_of_a_month_is_read_as_its_last_day_and_said(raw, expected) -> None:
+    parsed = parse_date(raw)
+    assert (parsed.value, parsed.problem, parsed.params) == (expected, "month_part", {"date": expected.isoformat()})
+
+
+def test_a_part_of_a_month_is_said_at_its_cell_on_import(tmp_path) -> None:
+    import openpyxl
+
+    from migrator.inventory.importer import read_inventory
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["団体コード", "業務", "システム名", "移行予定日"])
+    wb.active.append(["132012", "住記", "住民記録システム", "2026年1月中旬"])
+    wb.save(tmp_path / "m.xlsx")
+    result = read_inventory([tmp_path / "m.xlsx"])
+    (finding,) = [f for f in result.findings if f.code == "INV038"]
+    assert (finding.severity, finding.location.cell) == ("info", "D2")
+    assert finding.message_en == "planned date '2026年1月中旬' gives only a part of a month; read as its last day 2026-01-20."
+    assert result.inventory.systems[0].planned_date == dt.date(2026, 1, 20)
