@@ -531,8 +531,17 @@ def _read_interfaces(builder: _Builder, sheet: SheetData, header: Header, book_m
         source, target = row.text("source"), row.text("target")
         method = _method(builder, row)
         code: str | None = None
+        written_muni = row.text("municipality_name") if "municipality_name" in columns else None
         if "municipality_code" in columns:
             code = _read_code(builder, row)
+        elif written_muni:
+            # A roll-up's interface list may name the municipality of each row by its 団体名.
+            named = {c for c in book_munis if c in builder.municipalities
+                     and fold_name(builder.municipalities[c].name) == fold_name(written_muni)}
+            if len(named) != 1:
+                row.add("INV042", "municipality_name", value=f"{source or ''} → {target or ''}")
+            else:
+                code = next(iter(named))
         elif source:
             owners = {s.municipality_code for s in builder.systems.values()
                       if s.municipality_code in book_munis and names_system(source, s.name)}

@@ -222,3 +222,30 @@ def test_an_interface_end_written_without_the_word_system_names_that_system(stor
     again = _book(tmp_path / "v2.xlsx", [juki, zei], links=[["住民記録システム", "税務 システム", "API", "日次"]])
     assert [f.message_en for f in import_inventory([again], store=store).findings if f.code == "INV091"] == [
         "interface '132012 住民記録 → 税務': method changed from 'ファイル（暫定）' to 'API'."]
+
+
+def test_an_interface_list_of_a_roll_up_may_name_its_municipality_by_name(store: Store, tmp_path: Path) -> None:
+    # A prefecture roll-up: a sheet per municipality (団体コード in the title block), one interface list that
+    # names the municipality of each row by 団体名.
+    wb = openpyxl.Workbook()
+    for i, (code, name) in enumerate((("271403", "堺市"), ("272035", "岸和田市"))):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        ws.title = name
+        ws.append(["団体コード", code])
+        ws.append(["団体名", name])
+        ws.append(["業務", "システム名"])
+        ws.append(["住記", "住民記録システム"])
+        ws.append(["国保", "国保システム"])
+    links = wb.create_sheet("連携一覧")
+    links.append(["団体名", "連携元", "連携先", "方式"])
+    links.append(["堺市", "住民記録システム", "国保システム", "ファイル"])
+    links.append(["岸和田市", "住民記録システム", "国保システム", "API"])
+    links.append(["和泉市", "住民記録システム", "国保システム", "API"])
+    wb.save(tmp_path / "rollup.xlsx")
+
+    report = import_inventory([tmp_path / "rollup.xlsx"], store=store, partial=True)
+
+    assert [(f.code, f.location.cell) for f in report.findings if f.severity == "error"] == [("INV042", "A4")]
+    with store.reader() as session:
+        interfaces = load_inventory(session).interfaces
+    assert sorted((i.municipality_code, i.method) for i in interfaces) == [("271403", "ファイル"), ("272035", "API")]
