@@ -64,6 +64,7 @@ _METHODS = {"ファイル": "ファイル", "file": "ファイル", "csv": "フ�
             "db": "DB", "db連携": "DB", "データベース": "DB", "データベース連携": "DB"}
 _LINK_SPLIT = re.compile(r"[、,，/／\n]+")
 _NOTE_MARK = re.compile(r"^[※＊*注]|^(備考|注記|注意|記入例)")
+_VENDOR_LIMITS = ("capacity", "projects", "cutovers_day", "cutovers_weekend", "cutovers_month")
 _TOTAL = re.compile(r"^(合計|総計|小計|計|総数|件数計|total|sum|subtotal)[:：]?$", re.IGNORECASE)
 
 
@@ -94,6 +95,8 @@ class _Builder:
     interfaces: dict[tuple[str, str, str], tuple[Interface, str]] = field(default_factory=dict)
     vendors: dict[str, Vendor] = field(default_factory=dict)
     vendor_where: dict[str, str] = field(default_factory=dict)
+    vendor_listed: set[str] = field(default_factory=set)
+    """The vendors read from a vendor list (not only named in a system list)."""
     rows_read: int = 0
     rows_rejected: int = 0
     lookups: dict[str, Lookup] = field(init=False)
@@ -582,19 +585,27 @@ def _read_vendors(builder: _Builder, sheet: SheetData, header: Header) -> None:
             row.add("INV051", "name", value=name, first=seen[key])
             builder.rows_rejected += 1
             continue
-        seen[key] = where
         capacity_raw = row.raw("capacity")
         capacity = _whole(capacity_raw)
         # More than 10,000 parallel tasks is a typing error, and would not fit the store's integer column.
         if capacity_raw is not None and text(capacity_raw) and (capacity is None or not 1 <= capacity <= 10_000):
             row.add("INV050", "capacity", value=text(capacity_raw), vendor=name)
             capacity = None
-        builder.vendors[key] = Vendor(name=name, capacity=capacity, notes=row.text("notes"),
-                                      projects=_limit(row, "projects"), cutovers_day=_limit(row, "cutovers_day"),
-                                      cutovers_weekend=_limit(row, "cutovers_weekend"),
-                                      cutovers_month=_limit(row, "cutovers_month"),
-                                      cells={f: _cell_text(row.loc(f)) for f in columns})
+        vendor = Vendor(name=name, capacity=capacity, notes=row.text("notes"), projects=_limit(row, "projects"),
+                        cutovers_day=_limit(row, "cutovers_day"), cutovers_weekend=_limit(row, "cutovers_weekend"),
+                        cutovers_month=_limit(row, "cutovers_month"), cells={f: _cell_text(row.loc(f)) for f in columns})
+        seen[key] = where
+        listed = builder.vendors.get(key) if key in builder.vendor_listed else None
+        if listed is not None:
+            # Listed by another vendor list too (each municipality's workbook carries one): the same limits are
+            # one vendor; other limits are said, and the first list's are kept.
+            if any(getattr(listed, f) != getattr(vendor, f) for f in _VENDOR_LIMITS):
+                row.add("INV051", "name", value=name, first=builder.vendor_where[key])
+                builder.rows_rejected += 1
+            continue
+        builder.vendors[key] = vendor
         builder.vendor_where[key] = where
+        builder.vendor_listed.add(key)
 
 
 def read_inventory(paths: Sequence[Path], *, synonyms: Synonyms | None = None) -> ImportResult:

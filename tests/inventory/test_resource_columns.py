@@ -136,3 +136,21 @@ def test_cut_overs_of_a_period_read_from_two_workbooks_are_each_named_with_their
         (finding,) = [f for f in check_inventory(load_inventory(session)).findings if f.code == "INV105"]
     assert f"132012 住民記録システム ({tmp_path / 'hachioji.xlsx'} システム一覧!F2)" in finding.message_en
     assert f"132021 住民記録システム ({tmp_path / 'tachikawa.xlsx'} システム一覧!F2)" in finding.message_en
+
+
+def test_a_vendor_listed_in_two_workbooks_with_other_limits_keeps_the_first_and_says_so(store: Store,
+                                                                                       tmp_path: Path) -> None:
+    first = _book(tmp_path / "a.xlsx", [ROWS[0]], [["ベンダー", "同時作業上限"], ["株式会社エーシステム", 2]])
+    same = _book(tmp_path / "b.xlsx", [["132021", "立川市", "住記", "住民記録システム", "エーシステム", None, None]],
+                 [["ベンダー", "同時作業上限"], ["(株)エーシステム", 2]])
+    other = _book(tmp_path / "c.xlsx", [["132039", "武蔵野市", "住記", "住民記録システム", "エーシステム", None, None]],
+                  [["ベンダー", "同時作業上限"], ["(株)エーシステム", 5]])
+
+    report = import_inventory([first, same, other], store=store, partial=True)
+
+    # the same figures twice are one vendor in silence; other figures are said, at the later row
+    assert [(f.code, f.location.file, f.location.cell) for f in report.findings if f.code == "INV051"] == [
+        ("INV051", str(other), "A2")]
+    with store.reader() as session:
+        (vendor,) = load_inventory(session).vendors
+    assert (vendor.name, vendor.capacity) == ("株式会社エーシステム", 2)
