@@ -234,7 +234,7 @@ def compare(scenario_a: str, scenario_b: str, limit: int, fmt: str) -> None:
     sa, sb = result["a"], result["b"]
     ja = app().lang == "ja"
     labels = {"finish": ("完了予定日", "finish"), "makespan_days": ("所要営業日数", "makespan (business days)"),
-              "lower_bound_days": ("下限 (営業日)", "lower bound (business days)"),
+              "bound_days": ("下限 (営業日)", "lower bound (business days)"),
               "late_tasks": ("期限超過のタスク", "late tasks"), "critical_tasks": ("クリティカルなタスク", "critical tasks"),
               "tasks": ("タスク", "tasks")}
     emit_table(["", scenario_a, scenario_b], [[labels[k][0 if ja else 1], sa[k], sb[k]] for k in labels], fmt)

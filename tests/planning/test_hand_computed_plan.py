@@ -158,3 +158,18 @@ def test_a_deadline_already_passed_progress_in_wareki_and_the_risk_page_in_one_l
     # Building again changes nothing.
     assert run_cli("plan", "build", "--start", "2027-04-28", "-s", "late", *config).stdout == first
     assert _tasks("late") == tasks
+
+
+def test_compare_gives_the_lower_bound_the_build_states(workdir: Path) -> None:
+    # One vendor of one team: the resource bound (its work end to end) is above the CPM bound.
+    config = _setup(workdir)
+    one = ["--capacity", "B社=1", "--capacity", "A社=1", "--capacity", "C社=1"]
+    built = run_cli("plan", "build", "--start", "2026-12-21", "--deadline", "2027-03-31", "-s", "one", *config, *one)
+    run_cli("plan", "export", "-s", "one", "--format", "json", "-o", "one.json")
+    exported = json.loads((workdir / "one.json").read_text(encoding="utf-8"))
+    bound = exported["bound_days"]
+    assert bound > exported["lower_bound_days"]
+    assert f"lower bound: {bound} business days" in built.stdout
+    compared = run_cli("plan", "compare", "one", "one").stdout
+    (line,) = [x for x in compared.splitlines() if x.startswith("lower bound")]
+    assert line.split()[-2:] == [str(bound), str(bound)]
