@@ -39,6 +39,8 @@ _WITH_TIME = re.compile(r"^(.*[0-9])[\sT]+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0
 # A weekday after the date, as calendars and letters write it: 2026/3/31(火), 令和8年3月31日（火曜日）.
 _WEEKDAY = re.compile(r"^(.*[0-9日])[(（]([月火水木金土日])(?:曜日?)?[)）]$")
 _WEEKDAYS = "月火水木金土日"
+# A word after the date saying it is planned or rough, in brackets or not: 2026/1/13予定, R8.1.13（予定）, …頃.
+_PLANNED = re.compile(r"^(.*[0-9日月末旬])\s*[(（]?(?:予定|見込み?|頃|ごろ|目途|目処|めど)[)）]?$")
 _FULLWIDTH_ERA = str.maketrans("ＭＴＳＨＲｍｔｓｈｒ", "MTSHRmtshr")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's count (its 1900 leap-year bug before March 1900 aside)
 _SERIAL_FIRST, _SERIAL_LAST = 36526, 73050  # 2000-01-01 to 2099-12-31: no count or code of a date column
@@ -134,6 +136,9 @@ def parse_date(value: object) -> Parsed[dt.date]:
         return Parsed(None)
     if raw in UNDECIDED:
         return Parsed(None, "undecided")
+    planned = _PLANNED.match(raw)
+    if planned:  # 2026/1/13予定, R8.1.13（予定）, 2026年1月13日頃: the date written, said to be planned or rough
+        raw = planned.group(1)
     timed = _WITH_TIME.match(digits(raw).strip())
     folded = (timed.group(1) if timed else digits(raw)).translate(_FULLWIDTH_ERA).replace(" ", "")
     fiscal = _fiscal_year(folded)

@@ -362,3 +362,19 @@ def test_a_part_of_a_month_is_said_at_its_cell_on_import(tmp_path) -> None:
     assert (finding.severity, finding.location.cell) == ("info", "D2")
     assert finding.message_en == "planned date '2026年1月中旬' gives only a part of a month; read as its last day 2026-01-20."
     assert result.inventory.systems[0].planned_date == dt.date(2026, 1, 20)
+
+
+@pytest.mark.parametrize("raw", ["2026/1/13予定", "2026/1/13（予定）", "R8.1.13(予定)", "2026年1月13日頃", "令和8年1月13日ごろ",
+                                 "2026/1/13 (見込み)", "2026/1/13目途"])
+def test_a_date_with_a_word_saying_it_is_planned_is_that_date(raw) -> None:
+    assert parse_date(raw) == Parsed(dt.date(2026, 1, 13))
+
+
+@pytest.mark.parametrize("raw", ["2026/1/13予定日", "予定", "（予定）", "2026/1/13未定"])
+def test_a_qualifier_alone_or_a_longer_word_is_no_date(raw) -> None:
+    assert parse_date(raw).value is None
+
+
+def test_a_month_said_to_be_planned_is_a_month() -> None:
+    assert parse_date("令和8年1月予定") == Parsed(dt.date(2026, 1, 31), "month_only")
+    assert parse_date("2026年1月中旬予定").value == dt.date(2026, 1, 20)
