@@ -45,9 +45,10 @@ _FULLWIDTH_ERA = str.maketrans("ＭＴＳＨＲｍｔｓｈｒ", "MTSHRmtshr")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's count (its 1900 leap-year bug before March 1900 aside)
 _SERIAL_FIRST, _SERIAL_LAST = 36526, 73050  # 2000-01-01 to 2099-12-31: no count or code of a date column
 UNDECIDED = frozenset({"未定", "調整中", "検討中", "未確定", "tbd", "TBD", "未定義"})
-_TRUE = frozenset({"○", "〇", "◯", "●", "◎", "有", "あり", "有り", "該当", "対象", "yes", "y", "true", "1", "はい"})
+_TRUE = frozenset({"○", "〇", "◯", "●", "◎", "有", "あり", "有り", "該当", "対象", "yes", "y", "true", "1", "はい",
+                   "✓", "✔", "☑", "☒", "レ"})  # check marks, as forms tick a box
 _FALSE = frozenset({"×", "✕", "✗", "－", "-", "―", "—", "‐", "ー", "無", "なし", "無し", "非該当", "対象外",
-                    "no", "n", "false", "0", "いいえ"})
+                    "no", "n", "false", "0", "いいえ", "該当なし", "対象なし", "非対象", "☐", "□"})
 _COUNT = re.compile(r"^約?\s*([0-9][0-9,]*)\s*(件|人|世帯|レコード|records?)?$")
 
 
@@ -211,7 +212,7 @@ def _parse_folded(folded: str) -> Parsed[dt.date]:
 
 
 def parse_flag(value: object) -> Parsed[bool]:
-    """Read ○/〇/有/あり/対象/1/yes as true and ×/－/無/なし/0/no as false; an empty cell is false."""
+    """Read ○/〇/有/あり/対象/✓/レ/1/yes as true and ×/－/無/なし/該当なし/☐/0/no as false; an empty cell is false."""
     if value is None:
         return Parsed(False)
     if isinstance(value, bool):

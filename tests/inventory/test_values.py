@@ -378,3 +378,11 @@ def test_a_qualifier_alone_or_a_longer_word_is_no_date(raw) -> None:
 def test_a_month_said_to_be_planned_is_a_month() -> None:
     assert parse_date("令和8年1月予定") == Parsed(dt.date(2026, 1, 31), "month_only")
     assert parse_date("2026年1月中旬予定").value == dt.date(2026, 1, 20)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("✓", True), ("✔", True), ("☑", True), ("レ", True), ("該当なし", False), ("対象なし", False), ("非対象", False),
+    ("☐", False), ("□", False),
+])
+def test_check_marks_and_their_empty_boxes_are_flags(raw, expected) -> None:
+    assert parse_flag(raw) == Parsed(expected)
