@@ -50,10 +50,12 @@ class Header:
     columns: dict[str, int]
     unmatched: dict[int, str] = field(default_factory=dict)
     rows_used: int = 1
+    hint_rows: int = 0
+    """Rows of units or entry hints under the labels (``(YYYY/MM/DD)``), part of the header."""
 
     @property
     def first_data_row(self) -> int:
-        return self.row + 1
+        return self.row + 1 + self.hint_rows
 
     @property
     def top_row(self) -> int:
@@ -148,9 +150,10 @@ def find_header(sheet: SheetData, lookup: Lookup, *, required: Sequence[str], ma
                 continue
             if best is None or len(columns) > len(best.columns):
                 best = Header(row=rows[-1], columns=columns, unmatched=unmatched, rows_used=used)
-    while best is not None and _is_units_row(sheet, best.row + 1):
+    while best is not None and _is_units_row(sheet, best.first_data_row):
         # A row of units or entry hints under the labels belongs to the header, not to the data.
-        best = Header(row=best.row + 1, columns=best.columns, unmatched=best.unmatched, rows_used=best.rows_used + 1)
+        best = Header(row=best.row, columns=best.columns, unmatched=best.unmatched, rows_used=best.rows_used,
+                      hint_rows=best.hint_rows + 1)
     return best
 
 

@@ -322,3 +322,10 @@ def test_a_special_support_column_asking_whether_it_applies_is_read(workdir: Pat
     run_cli("inventory", "import", str(path), expect=0)
     (system,) = json.loads(run_cli("inventory", "list", "--format", "json").stdout)["systems"]
     assert system["special_support"] is True
+
+
+def test_a_label_not_understood_above_a_row_of_units_is_reported_at_its_own_cell(workdir: Path) -> None:
+    path = _book(workdir / "u.xlsx", [["調査票"], [*HEADER, "No."], [None] * 5 + ["(YYYY/MM/DD)", None], [*GOOD, 1]])
+    result = run_cli("--lang", "en", "inventory", "check", str(path), "--format", "json", expect=0)
+    (finding,) = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "INV003"]
+    assert finding["location"]["cell"] == "G2"
