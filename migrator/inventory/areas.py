@@ -73,6 +73,7 @@ ENGLISH: dict[str, str] = {
 """The names English-headed PMO sheets use for the areas (matched without case, spaces and hyphens)."""
 
 _NUMBER = re.compile(r"^0*([0-9]{1,3})$")
+_REMARK = re.compile(r"[(\[【〔<《][^)\]】〕>》]*[)\]】〕>》]")
 _PREFIXED = re.compile(r"^([0-9]{3})[\s_:：．.]*(.*)$")
 
 
@@ -112,7 +113,13 @@ def resolve_area(value: object) -> str | None:
     prefixed = _PREFIXED.match(text)
     if prefixed and prefixed.group(1) in AREAS:
         return prefixed.group(1)
-    return _LOOKUP.get(_fold(text))
+    found = _LOOKUP.get(_fold(text))
+    if found is None:
+        # 国民健康保険（資格・賦課）, 介護保険(認定): the area with a remark in brackets after it
+        bare = _REMARK.sub("", text).strip()
+        if bare and bare != text:
+            found = _LOOKUP.get(_fold(bare))
+    return found
 
 
 def area_name(code: str) -> str:

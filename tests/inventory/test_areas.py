@@ -93,3 +93,12 @@ def test_plan_and_risk_reports_name_the_areas_in_the_chosen_language(stored: Pat
         text = run_cli("--lang", lang, "risk", "list", "-m", "132012", "--scenario", "base", "--as-of",
                        "2025-07-01", "--no-store").stdout
         assert name in text and other not in text
+
+
+@pytest.mark.parametrize(("written", "code"), [
+    ("国民健康保険（資格・賦課）", "024"), ("介護保険(認定)", "023"), ("個人住民税（市県民税）", "010"),
+    ("軽自動車税【種別割】", "013"), ("住民基本台帳（住基）", "001"), ("024 国民健康保険（資格）", "024"),
+    ("（その他）", None), ("文書管理（庶務）", None),
+])
+def test_an_area_with_a_remark_in_brackets_is_the_area(written: str, code: str | None) -> None:
+    assert resolve_area(written) == code
