@@ -52,6 +52,11 @@ class Loss:
 
     def describe(self, lang: Lang = "en") -> str:
         """What would be lost and the first rows, joined as ``lang`` joins lists."""
+        if len(self.rows) == 1 and self.rows[0].kind == "rows":  # a whole table: its number of rows, not "1 row"
+            count = self.rows[0].ident
+            if lang == "ja":
+                return f"{self.revision} の取り消しで {self.what_ja} ({count} 行)"
+            return f"undoing {self.revision}: {self.what} with its {count} {plural(count, 'row', 'rows')}"
         shown = join_list((r.text(lang) for r in self.rows[:SHOWN]), lang)
         more = len(self.rows) - SHOWN
         if lang == "ja":

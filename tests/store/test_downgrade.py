@@ -191,3 +191,15 @@ def test_a_command_that_only_reads_does_not_create_a_store_at_a_mistyped_path(tm
         open_store(url, create=False)
     open_store(url).close()  # a command that writes creates it
     assert (tmp_path / "typo" / "m.db").exists()
+
+
+def test_a_dropped_table_is_said_with_its_number_of_rows_in_both_languages(db_url: str, tmp_path: Path) -> None:
+    # A table is one loss holding a count of rows, not one row: "in 1 row: 2 rows" / "(1 件: 2 行)" misread it.
+    _seed(db_url, tmp_path)
+    with pytest.raises(StoreError) as caught:
+        downgrade(db_url, "base")
+    en, ja = caught.value.message("en"), caught.value.message("ja")
+    assert "undoing 0001: table system would be dropped with its 2 rows" in en
+    assert "in 1 row: 2 rows" not in en
+    assert "0001 の取り消しで テーブル system が削除されます (2 行)" in ja
+    assert "1 件: 2 行" not in ja
