@@ -34,10 +34,11 @@ _COMPACT = re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})$")
 # A fiscal year (年度, April to March) with no day: 令和7年度末, R7年度中, 2025年度, FY2025.
 _FISCAL = re.compile(r"^(?:(明治|大正|昭和|平成|令和)([0-9]{1,2}|元)|([MTSHRmtshr明大昭平令])([0-9]{1,2}|元)|([0-9]{4}))"
                      r"年度(?:末|中|内|末まで|内まで)?$|^FY([0-9]{4})$", re.IGNORECASE)
-# A date pasted from a database with its time (2025-12-01 00:00:00): the time says nothing of the day.
-_WITH_TIME = re.compile(r"^(.*[0-9])[\sT]+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?$")
+# A date pasted from a database with its time (2025-12-01 00:00:00), or a weekday and a time after it
+# (2026/3/31(火) 10:00): the time says nothing of the day.
+_WITH_TIME = re.compile(r"^(.*[0-9)）])[\sT]+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?$")
 # A weekday after the date, as calendars and letters write it: 2026/3/31(火), 令和8年3月31日（火曜日）.
-_WEEKDAY = re.compile(r"^(.*[0-9日])[(（]([月火水木金土日])(?:曜日?)?[)）]$")
+_WEEKDAY = re.compile(r"^(.*[0-9日末])[(（]([月火水木金土日])(?:曜日?)?[)）]$")
 _WEEKDAYS = "月火水木金土日"
 # A word after the date saying it is planned or rough, in brackets or not: 2026/1/13予定, R8.1.13（予定）, …頃.
 _PLANNED = re.compile(r"^(.*[0-9日月末旬])\s*[(（]?(?:予定|見込み?|頃|ごろ|目途|目処|めど)[)）]?$")
@@ -147,12 +148,13 @@ def parse_date(value: object) -> Parsed[dt.date]:
         return fiscal
     weekday = _WEEKDAY.match(folded)
     if weekday:
-        parsed = _parse_folded(weekday.group(1))
+        parsed = _parse_day(weekday.group(1))
         if parsed.value is None or parsed.problem is not None:
             return Parsed(None, "bad_date")
         # The weekday is read as a check of the date: one that does not fit says the date is mistyped.
         fits = _WEEKDAYS[parsed.value.weekday()] == weekday.group(2)
         return parsed if fits else Parsed(None, "bad_date")
+<<<<<<< HEAD
     part = _MONTH_PART.match(folded)
     if part:
         # 2026年1月中旬: the last day of that third of the month (10th, 20th, month end), said as such.
@@ -162,6 +164,14 @@ def parse_date(value: object) -> Parsed[dt.date]:
         last = month.value.replace(day={"上": 10, "初": 10, "中": 20}.get(part.group(2), month.value.day))
         return Parsed(last, "month_part", {"date": last.isoformat()})
     # 令和8年3月末, 2026年3月末(日): the month's last day, as written (not a day left out).
+=======
+    return _parse_day(folded)
+
+
+def _parse_day(folded: str) -> Parsed[dt.date]:
+    """A folded date without its weekday: :func:`_parse_folded`, and 令和8年3月末, 2026年3月末(日) as the month's
+    last day, as written (not a day left out)."""
+>>>>>>> d4c007c (inventory: the month's last day with a weekday, and a weekday with a time, are dates)
     month_end = folded.endswith(("月末", "月末日"))
     folded = folded[: folded.rindex("月") + 1] if month_end else folded
     parsed = _parse_folded(folded)

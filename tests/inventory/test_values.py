@@ -64,6 +64,11 @@ def test_parse_date(raw, expected, problem) -> None:
     # the month's last day written out
     ("2026年3月末日", dt.date(2026, 3, 31), None),
     ("令和8年2月末日", dt.date(2026, 2, 28), None),
+    # the month's last day with its weekday, and a weekday with a time after it
+    ("2026年3月末日（火）", dt.date(2026, 3, 31), None),
+    ("令和8年3月末(火)", dt.date(2026, 3, 31), None),
+    ("2026年3月末日(月)", None, "bad_date"),
+    ("2026/3/31(火) 10:00", dt.date(2026, 3, 31), None),
 ])
 def test_parse_date_as_forms_and_letters_write_it(raw, expected, problem) -> None:
     parsed = parse_date(raw)
