@@ -426,7 +426,8 @@ def _deadline_finding(at: Location, item: str | None, names: Sequence[str], due:
         systems, systems_ja = names[0], names[0]
     else:
         systems, systems_ja = f"{len(names)} systems ({shown['en']})", f"{len(names)} システム（{shown['ja']}）"
-    return make_finding("PLN011", at, item=item, systems=systems, systems_ja=systems_ja,
+    late, late_ja = ("the cut-over is", "切替は") if len(names) == 1 else ("their cut-overs are", "それぞれの切替は")
+    return make_finding("PLN011", at, item=item, systems=systems, systems_ja=systems_ja, late=late, late_ja=late_ja,
                         deadline=due.isoformat(), deadline_from=_DEADLINE_FROM[origin][0],
                         deadline_from_ja=_DEADLINE_FROM[origin][1], start=start.isoformat(),
                         start_from=start_from[0], start_from_ja=start_from[1])

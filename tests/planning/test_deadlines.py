@@ -110,3 +110,14 @@ def test_the_cli_names_the_option_and_today(workdir: Path) -> None:
     assert "The deadline 2000-03-31 of 132012 国保システム (its 特定移行支援期限)" in early["inv.xlsx システム一覧!F3"]
     ja = run_cli("--lang", "ja", "plan", "build", "--start", "2001-04-02", "--deadline", "2000-01-31").stdout
     assert "計画開始日 2001-04-02（--start の指定）より前です" in ja and "PLN011" in ja
+
+
+def test_a_deadline_of_many_systems_says_their_cut_overs_are_late_and_of_one_its_cut_over() -> None:
+    inventory = _placed({0: {"special_support": True, "special_deadline": dt.date(2025, 3, 31)}})
+    found = _codes(build_plan(inventory, start=START, deadline=dt.date(2025, 3, 1)).report.findings, "PLN011")
+    (many,) = [f for f in found if f.item is None]
+    (one,) = [f for f in found if f.item is not None]
+    assert "no plan can meet it, so their cut-overs are reported late (PLN002)" in many.message_en
+    assert "no plan can meet it, so the cut-over is reported late (PLN002)" in one.message_en
+    assert "どう計画しても間に合わないため、それぞれの切替は期限超過 (PLN002) になります" in many.message_ja
+    assert "どう計画しても間に合わないため、切替は期限超過 (PLN002) になります" in one.message_ja
