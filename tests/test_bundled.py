@@ -61,3 +61,17 @@ def test_samples_are_written_out_and_kept_unless_forced(workdir: Path) -> None:
     assert target.read_bytes() == b"edited"
     run_cli("samples", "tour", "--force")
     assert target.read_bytes() == (DATA / "mappings" / "juki_rdb_jumin.xlsx").read_bytes()
+
+
+def test_samples_say_one_file_kept_and_one_written(workdir: Path) -> None:
+    run_cli("samples", "tour")
+    kept = workdir / "tour" / "mappings" / "juki_rdb_jumin.xlsx"
+    kept.unlink()
+    again = run_cli("--lang", "en", "samples", "tour")
+    assert "Wrote 1 file into" in again.stdout
+    # every file but the one removed is kept: remove all but one to see the word for one
+    for path in sorted(p for p in (workdir / "tour").rglob("*") if p.is_file())[1:]:
+        path.unlink()
+    last = run_cli("--lang", "en", "samples", "tour")
+    assert f"Wrote {len(sample_files()) - 1} files" in last.stdout
+    assert "Kept 1 existing file (use --force to overwrite)." in last.stdout

@@ -35,4 +35,4 @@ def samples(target: Path, force: bool) -> None:
                 else f"Wrote {len(written)} {plural(len(written), 'file', 'files')} into {target.resolve()}")
     if kept:
         click.echo(f"{kept} 件は既存のため上書きしていません(上書きは --force)。" if ja
-                    else f"Kept {kept} existing files (use --force to overwrite).")
+                    else f"Kept {kept} existing {plural(kept, 'file', 'files')} (use --force to overwrite).")
