@@ -154,7 +154,6 @@ def parse_date(value: object) -> Parsed[dt.date]:
         # The weekday is read as a check of the date: one that does not fit says the date is mistyped.
         fits = _WEEKDAYS[parsed.value.weekday()] == weekday.group(2)
         return parsed if fits else Parsed(None, "bad_date")
-<<<<<<< HEAD
     part = _MONTH_PART.match(folded)
     if part:
         # 2026年1月中旬: the last day of that third of the month (10th, 20th, month end), said as such.
@@ -163,15 +162,12 @@ def parse_date(value: object) -> Parsed[dt.date]:
             return Parsed(None, "bad_date")
         last = month.value.replace(day={"上": 10, "初": 10, "中": 20}.get(part.group(2), month.value.day))
         return Parsed(last, "month_part", {"date": last.isoformat()})
-    # 令和8年3月末, 2026年3月末(日): the month's last day, as written (not a day left out).
-=======
     return _parse_day(folded)
 
 
 def _parse_day(folded: str) -> Parsed[dt.date]:
     """A folded date without its weekday: :func:`_parse_folded`, and 令和8年3月末, 2026年3月末(日) as the month's
     last day, as written (not a day left out)."""
->>>>>>> d4c007c (inventory: the month's last day with a weekday, and a weekday with a time, are dates)
     month_end = folded.endswith(("月末", "月末日"))
     folded = folded[: folded.rindex("月") + 1] if month_end else folded
     parsed = _parse_folded(folded)
