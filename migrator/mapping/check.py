@@ -157,8 +157,16 @@ def _default_findings(name: str, value: str, loc: Location, standard: Table, cod
         reason, reason_ja = f"is not a code of {item.code_table}", f"コード表 {item.code_table} にないコードです"
     elif item.type == "date" and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         reason, reason_ja = "is not a YYYY-MM-DD date", "YYYY-MM-DD 形式の日付ではありません"
-    elif item.type in ("integer", "flag") and not re.fullmatch(r"-?[0-9]+", value):
+    elif item.type == "integer" and not re.fullmatch(r"-?[0-9]+", value):
         reason, reason_ja = "is not a number", "数値ではありません"
+    elif item.type == "flag" and value not in ("0", "1"):  # as the run checks a flag (pandera_schema)
+        reason, reason_ja = "is not a flag (0 or 1)", "フラグ (0 または 1) ではありません"
+    elif item.type == "decimal" and not re.fullmatch(
+            rf"-?[0-9]+(\.[0-9]{{0,{item.scale}}})?" if item.scale is not None else r"-?[0-9]+(\.[0-9]*)?", value):
+        reason = "is not a decimal number" + (f" with at most {item.scale} "
+                                              f"{plural(item.scale, 'digit', 'digits')} after the point"
+                                              if item.scale is not None else "")
+        reason_ja = "小数ではありません" + (f" (小数点以下 {item.scale} 桁まで)" if item.scale is not None else "")
     elif item.size is not None and len(value) > item.size:
         reason = f"is longer than {item.size} {plural(item.size, 'character', 'characters')}"
         reason_ja = f"{item.size} 文字を超えています"

@@ -12,7 +12,7 @@ from migrator.excel.writer import SheetSpec, write_workbook
 from migrator.i18n import Lang, join_list, role_name
 from migrator.i18n import t as say
 from migrator.inventory.areas import area_label
-from migrator.limits import write_output_text
+from migrator.limits import replace_output, write_output_text
 from migrator.planning.export import plan_sheets
 from migrator.planning.export import to_html as plan_html
 from migrator.planning.model import Plan, ScheduledTask
@@ -71,8 +71,10 @@ def to_csv(register: Register, lang: Lang = "en") -> str:
 
 
 def write_csv(register: Register, path: Path, lang: Lang = "en") -> Path:
-    """Write :func:`to_csv` to ``path`` as UTF-8 with a byte-order mark (Excel then reads it as UTF-8)."""
-    return write_output_text(path, "\ufeff" + to_csv(register, lang))
+    """Write :func:`to_csv` to ``path`` as UTF-8 with a byte-order mark (Excel then reads it as UTF-8), as
+    bytes: its CRLF line ends stay as they are on every system (a text-mode write on Windows doubles them)."""
+    data = ("\ufeff" + to_csv(register, lang)).encode("utf-8")
+    return replace_output(path, lambda part: part.write_bytes(data))
 
 
 def register_sheets(register: Register, lang: Lang = "ja") -> list[SheetSpec]:

@@ -388,3 +388,14 @@ def test_default_the_standard_item_refuses_is_found_at_its_cell(value: str, reas
 def test_default_the_standard_item_accepts_is_not_reported(tmp_path: Path) -> None:
     path = _edit(tmp_path / "b.xlsx", SAMPLE.parent / "juki_rdb_setai.xlsx", _set("項目対応", "住所_市区町村コード", 5, "132012"))
     assert not [f for f in check_workbook(path, registry=REGISTRY).findings if f.code == "MAP307"]
+
+
+@pytest.mark.parametrize(("value", "found"), [("2", True), ("true", True), ("1", False), ("0", False)])
+def test_a_flag_default_other_than_0_or_1_is_found(value: str, found: bool, tmp_path: Path) -> None:
+    # The run checks a flag as 0 or 1: a default "2" passed the static check (it is a number) and then
+    # rejected every row it filled.
+    path = _edit(tmp_path / "f.xlsx", SAMPLE, _set("項目対応", "異動年月日_不詳フラグ", 5, value))
+    hits = [f for f in check_workbook(path, registry=REGISTRY).findings if f.code == "MAP307"]
+    assert bool(hits) is found
+    if found:
+        assert "is not a flag (0 or 1)" in hits[0].message_en and "フラグ (0 または 1) ではありません" in hits[0].message_ja

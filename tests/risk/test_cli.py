@@ -161,7 +161,7 @@ def test_a_csv_export_is_csv_with_the_concerns_sheets_rows(store: Path, lang: st
     run_cli("--lang", lang, "risk", "export", "risks.csv", "-m", "132012", "--as-of", "2025-07-01")
     run_cli("--lang", lang, "risk", "export", "risks.xlsx", "-m", "132012", "--as-of", "2025-07-01")
     raw = (store / "risks.csv").read_bytes()
-    assert raw.startswith("\ufeff".encode())
+    assert raw.startswith("\ufeff".encode()) and raw.endswith(b"\r\n") and b"\r\r\n" not in raw
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(keepends=True)))
     ws = openpyxl.load_workbook(store / "risks.xlsx").worksheets[0]
     sheet = [[("" if c.value is None else str(c.value)) for c in row] for row in ws.iter_rows()]
