@@ -372,12 +372,16 @@ def _index_date(plan: Plan, index: int) -> dt.date:
     cal = plan.calendar
     if index >= 0:
         return cal.day(index)
-    day = plan.start
-    for _ in range(-index):
+    # Counted back once per plan as far as asked, not day by day per concern (a register of a national plan
+    # asks for a date months before the start for each of its concerns).
+    back: list[dt.date] = _built("days_before_start", plan, lambda p: [p.start])
+    day = back[-1]
+    while len(back) <= -index:
         day -= dt.timedelta(days=1)
         while not cal.is_business_day(day):
             day -= dt.timedelta(days=1)
-    return day
+        back.append(day)
+    return back[-index]
 
 
 def deadline_start(plan: Plan, task: ScheduledTask) -> dt.date | None:
