@@ -134,6 +134,9 @@ def find_header(
             if any(req not in columns for req in required) or not columns:
                 continue
             match = HeaderMatch(row=last, columns=columns, labels=labels, unmatched=unmatched, rows_used=used)
-            if best is None or len(columns) > len(best.columns):
+            # A row above the header that adds no field (a title row: テーブル名 | 世帯) is no part of it: the
+            # lower row alone, read next, wins a tie with the two rows read together.
+            if best is None or len(columns) > len(best.columns) or (
+                    len(columns) == len(best.columns) and last == best.row and used < best.rows_used):
                 best = match
     return best
