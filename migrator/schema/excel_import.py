@@ -358,22 +358,42 @@ def _picture(text: str) -> tuple[str, int, int | None] | None:
 
 
 def _import_sheet(sheet: SheetData, syn: HeaderSynonyms, findings: list[Finding],
-                  report_missing: bool) -> Table | None:
+                  report_missing: bool) -> list[Table]:
+    """The tables of one sheet: most hold one, but a book may put several on a sheet, each under its own title
+    row (テーブル名) and header, separated by blank rows; a block under a heading of its own (A5:SQL's
+    インデックス情報, 外部キー情報 after カラム情報) ends the table above it."""
+    tables: list[Table] = []
+    start = 1
+    while start <= sheet.max_row:
+        view = sheet if start == 1 else replace(
+            sheet, rows=[[None] * len(row) if n < start - 1 else row for n, row in enumerate(sheet.rows)])
+        read = _import_block(view, syn, findings, max_rows=start - 1 + HEADER_ROWS)
+        if read is None:
+            break
+        table, end = read
+        tables.append(table)
+        start = end
+    if not tables and report_missing:
+        findings.append(make_finding("SCH101", sheet.location(1, 1), sheet=sheet.name, rows=HEADER_ROWS))
+    return tables
+
+
+def _import_block(sheet: SheetData, syn: HeaderSynonyms, findings: list[Finding],
+                  max_rows: int) -> tuple[Table, int] | None:
+    """The first table of ``sheet`` whose header is in its first ``max_rows`` rows, and the row after its end."""
     best = None
     for profile in syn.profiles.values():
-        match = find_header(sheet, profile, required=("type",), max_rows=HEADER_ROWS)
+        match = find_header(sheet, profile, required=("type",), max_rows=max_rows)
         if match is None or not ({"name", "column"} & match.columns.keys()):
             continue
         if best is None or len(match.columns) > len(best.columns):
             best = match
     if best is None:
-        if report_missing:
-            findings.append(make_finding("SCH101", sheet.location(1, 1), sheet=sheet.name, rows=HEADER_ROWS))
         return None
     top = best.row - best.rows_used + 1
     table_name = _table_name(sheet, top, syn)
     found: list[Finding] = []
-    items, key, rows = _read_items(sheet, best.row, best.first_data_row, best.columns, syn, found)
+    items, key, rows, end = _read_items(sheet, best.row, best.first_data_row, best.columns, syn, found)
     layout = None
     if items and all(i.start is not None for i in items):
         reason = _not_positions(items, rows)
@@ -394,27 +414,61 @@ def _import_sheet(sheet: SheetData, syn: HeaderSynonyms, findings: list[Finding]
                                   table=table_name, field=label or "start", field_ja=label or attribute_ja("start"),
                                   reason=en, reason_ja=ja)]
             cols = {f: c for f, c in best.columns.items() if f != "start"}
-            items, key, _ = _read_items(sheet, best.row, best.first_data_row, cols, syn, found)
+            items, key, _, end = _read_items(sheet, best.row, best.first_data_row, cols, syn, found)
     if layout is None:  # not a record layout after all: a date or flag has no length
         items = [replace(i, max_length=None) if i.type in ("date", "datetime", "flag") else i for i in items]
     findings += found
     findings.append(make_finding("SCH106", sheet.location(best.row, 1), sheet=sheet.name, table=table_name,
                                  items=len(items)))
-    return Table(name=table_name, items=tuple(items), key=tuple(key), file=layout)
+    return Table(name=table_name, items=tuple(items), key=tuple(key), file=layout), end
+
+
+def _header_labels(syn: HeaderSynonyms) -> frozenset[str]:
+    return frozenset(normalize_header(label) for fields in syn.profiles.values()
+                     for name, labels in fields.items() for label in (name, *labels))
+
+
+def _title_labels(syn: HeaderSynonyms) -> frozenset[str]:
+    return frozenset(normalize_header(label) for label in (*syn.table_name_labels, *syn.table_id_labels,
+                                                           *syn.title_labels, *syn.record_length_labels))
+
+
+def _ends_table(sheet: SheetData, r: int, syn: HeaderSynonyms) -> bool:
+    """Whether row ``r`` (filled) begins something other than the table's items: a header written again (the next
+    table's), or, after a blank row, a title row (``テーブル名 | 世帯``) or a heading over a block of its own
+    (``インデックス情報`` above ``No | インデックス名 | …``)."""
+    headers, titles = _header_labels(syn), _title_labels(syn)
+
+    def folded(row: int) -> list[str]:
+        return [normalize_header(_text(v)) for v in sheet.rows[row - 1] if _text(v) is not None]
+
+    cells = folded(r)
+    if sum(c in headers for c in cells) >= 2:
+        return True
+    if r < 2 or not sheet.is_blank_row(r - 1):
+        return False
+    if any(c in titles or any(c.startswith(t + sep) for t in titles for sep in (":", "：")) for c in cells):
+        return True
+    return len(cells) == 1 and r < sheet.max_row and any(c in headers for c in folded(r + 1))
 
 
 def _read_items(sheet: SheetData, header_row: int, first_data_row: int, cols: dict[str, int],
-                syn: HeaderSynonyms, findings: list[Finding]) -> tuple[list[Item], list[str], list[int]]:
-    """The item rows under the header (the columns ``cols``), the table's key and each item's row, with what
-    reading them found."""
+                syn: HeaderSynonyms, findings: list[Finding]) -> tuple[list[Item], list[str], list[int], int]:
+    """The item rows under the header (the columns ``cols``), the table's key, each item's row and the row where
+    the table ends (see :func:`_ends_table`; past the sheet when it runs to the end), with what reading them
+    found."""
     items: list[Item] = []
     rows: list[int] = []
     key: list[str] = []
     first_at: dict[str, str] = {}
     blanks: dict[str, list[Location]] = {}
+    end = sheet.max_row + 1
     for r in range(first_data_row, sheet.max_row + 1):
         if sheet.is_blank_row(r):
             continue
+        if _ends_table(sheet, r, syn):
+            end = r
+            break
 
         def cell(fieldname: str, row: int = r) -> Any:
             return sheet.value(row, cols[fieldname]) if fieldname in cols else None
@@ -445,7 +499,7 @@ def _read_items(sheet: SheetData, header_row: int, first_data_row: int, cols: di
                                      read=f"required: {'true' if required else 'false'}",
                                      read_ja=f"{'必須' if required else '必須でない'} (required: {str(required).lower()})",
                                      cells=tuple(p.cell or "" for p in places[:10]) + (("…",) if len(places) > 10 else ())))
-    return items, key, rows
+    return items, key, rows, end
 
 
 def _not_positions(items: list[Item], rows: list[int]) -> tuple[int, str, str] | None:
@@ -663,10 +717,10 @@ def import_workbook(path: Path, *, sheet: str | None = None, schema_id: str | No
         if data.state != "visible":  # named with --sheet: read, and said so
             findings.append(make_finding("SCH063", data.location(1, 1), sheet=data.name, state=data.state,
                                          state_ja=sheet_state_ja(data.state)))
-        table = _import_sheet(data, syn, findings, report_missing=sheet is not None)
-        if table is None and sheet is None:
+        read = _import_sheet(data, syn, findings, report_missing=sheet is not None)
+        if not read and sheet is None:
             findings.append(make_finding("SCH062", data.location(1, 1), sheet=data.name, rows=HEADER_ROWS))
-        if table is not None:
+        for table in read:
             if any(t.name == table.name for t in tables):
                 table = replace(table, name=f"{table.name}_{data.name}")  # its file layout kept
             tables.append(table)

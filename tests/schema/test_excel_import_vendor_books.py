@@ -26,3 +26,58 @@ def test_a_title_row_right_above_the_header_names_the_table(tmp_path: Path) -> N
     result = import_workbook(tmp_path / "t.xlsx")
     assert result.schema is not None
     assert [t.name for t in result.schema.tables] == ["個人"]
+
+
+def _a5_sheet(wb: Workbook) -> None:
+    """A5:SQL Mk-2's テーブル定義書 export: テーブル情報, カラム情報, then インデックス情報 and more blocks."""
+    s = wb.create_sheet("KOJIN")
+    for row in [["テーブル情報"], ["システム名", "住民記録"], ["論理テーブル名", "個人"], ["物理テーブル名", "KOJIN"],
+                ["作成者", "山田"], [], ["カラム情報"],
+                ["No", "論理名", "物理名", "データ型", "Not Null", "デフォルト", "備考", "PK"],
+                [1, "宛名番号", "ATENA_NO", "varchar2(15)", "Yes", None, None, 1],
+                [2, "氏名", "SHIMEI", "nvarchar2(100)", "Yes", None, None, None],
+                [3, "所得", "SHOTOKU", "number(10,2)", None, "0", None, None],
+                [], ["インデックス情報"], ["No", "インデックス名", "カラムリスト", "主キー", "ユニーク", "備考"],
+                [1, "PK_KOJIN", "ATENA_NO", "Yes", "Yes", None],
+                [], ["外部キー情報"], ["No", "外部キー名", "カラムリスト", "参照先", "参照先カラムリスト", "備考"],
+                [], ["トリガー情報"], ["No", "トリガー名", "イベント", "タイミング", "条件"],
+                [], ["RDBMS固有の情報"], ["No", "プロパティ名", "プロパティ値"], [1, "TABLESPACE_NAME", "USERS"]]:
+        s.append(row)
+
+
+def test_a5sql_export_blocks_after_the_columns_are_no_items(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.title = "目次"
+    wb.active.append(["No", "論理テーブル名", "物理テーブル名"])
+    wb.create_sheet("改訂履歴").append(["版", "日付", "改訂内容", "作成者"])
+    _a5_sheet(wb)
+    wb.save(tmp_path / "a5.xlsx")
+    result = import_workbook(tmp_path / "a5.xlsx")
+    assert result.schema is not None
+    (table,) = result.schema.tables
+    assert table.name == "個人" and table.key == ("宛名番号",)
+    assert _items(table) == [("宛名番号", "string", 15, None, True), ("氏名", "string", 100, None, True),
+                             ("所得", "decimal", 10, 2, False)]
+    assert not [f for f in result.findings if f.code in ("SCH102", "SCH103", "SCH108")], result.findings
+
+
+def test_many_tables_on_one_sheet_each_under_its_name(tmp_path: Path) -> None:
+    wb = Workbook()
+    s = wb.active
+    s.title = "テーブル一覧"
+    for row in [["テーブル名", "個人"], [], ["No", "項目名", "データ型", "桁数", "必須"],
+                [1, "宛名番号", "CHAR", 15, "○"], [2, "氏名", "VARCHAR", 100, "○"], [], [],
+                ["テーブル名：世帯"], ["No", "項目名", "データ型", "桁数", "必須"],
+                [1, "世帯番号", "CHAR", 15, "○"], [2, "世帯主", "VARCHAR", 100, None], [],
+                ["No", "項目名", "データ型", "桁数", "必須"], [1, "コード", "CHAR", 2, "○"]]:
+        s.append(row)
+    wb.save(tmp_path / "m.xlsx")
+    result = import_workbook(tmp_path / "m.xlsx")
+    assert result.schema is not None
+    tables = {t.name: _items(t) for t in result.schema.tables}
+    assert tables == {
+        "個人": [("宛名番号", "string", 15, None, True), ("氏名", "string", 100, None, True)],
+        "世帯": [("世帯番号", "string", 15, None, True), ("世帯主", "string", 100, None, False)],
+        "テーブル一覧": [("コード", "string", 2, None, True)],
+    }
+    assert [f.location.cell for f in result.findings if f.code == "SCH106"] == ["A3", "A9", "A13"]
