@@ -92,8 +92,8 @@ class HeaderSynonyms:
 # What a header-synonyms file may hold: its top-level keys, the fields of a profile, the kinds of a type name.
 SYNONYMS_KEYS = ("format", "profiles", "table_name_labels", "table_id_labels", "title_labels",
                  "record_length_labels", "types", "marks", "no_marks")
-SYNONYM_FIELDS = ("no", "name", "column", "item_id", "type", "length", "scale", "required", "nullable", "key",
-                  "code_table", "start", "format", "note")
+SYNONYM_FIELDS = ("no", "name", "column", "item_id", "type", "length", "integer_digits", "scale", "required",
+                  "nullable", "key", "code_table", "start", "format", "note")
 SYNONYM_TYPES = (*ITEM_TYPES, "binary")
 
 
@@ -547,9 +547,10 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
     """One item row. Every cell read otherwise than written (full-width digits, a scale or length the type
     drops, a length beside the type's own, an unknown flag) is SCH108 at its cell; nothing changes silently."""
 
-    def read_as(fieldname: str, found: str, read: str, read_ja: str) -> None:
-        findings.append(make_finding("SCH108", where(fieldname), item=name, field=fieldname,
-                                     field_ja=attribute_ja(fieldname), found=found, read=read, read_ja=read_ja))
+    def read_as(fieldname: str, found: str, read: str, read_ja: str, attribute: str | None = None) -> None:
+        attribute = attribute or fieldname
+        findings.append(make_finding("SCH108", where(fieldname), item=name, field=attribute,
+                                     field_ja=attribute_ja(attribute), found=found, read=read, read_ja=read_ja))
 
     raw_type = _text(cell("type"))
     itype, type_size, scale = (None, None, None)
@@ -599,6 +600,19 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
         else:
             findings.append(make_finding("SCH107", where("scale"), item=name, field="scale",
                                          field_ja=attribute_ja("scale"), found=raw_scale, found_ja=raw_scale))
+    raw_int = _text(cell("integer_digits"))
+    if raw_int is not None and raw_len is None:
+        # 桁数 split into 整数部 / 小数部: the digits before the point and after it, so NUMBER(10,2) is 8 and 2.
+        m = _SIZE.match(raw_int)
+        if m and not m["scale"] and _to_int(m["size"]) + (scale or 0) > 0:
+            size = _to_int(m["size"]) + (scale or 0)
+            if type_size is not None and type_size != size:
+                read_as("integer_digits", raw_int, f"max_length: {size} (not the {type_size} of type {raw_type})",
+                        f"max_length: {size}(型 {raw_type} の {type_size} ではなく)", "length")
+            elif _has_wide_digits(raw_int):
+                read_as("integer_digits", raw_int, str(size), str(size), "length")
+        else:
+            findings.append(make_finding("SCH103", where("integer_digits"), item=name, found=raw_int))
     if itype == "integer" and scale:
         # NUMBER(10,2) is how most definitions write a decimal: read so without a word; a type that names an
         # integer (INTEGER, SMALLINT …) given a scale is a reinterpretation, said at its cell.

@@ -81,3 +81,28 @@ def test_many_tables_on_one_sheet_each_under_its_name(tmp_path: Path) -> None:
         "テーブル一覧": [("コード", "string", 2, None, True)],
     }
     assert [f.location.cell for f in result.findings if f.code == "SCH106"] == ["A3", "A9", "A13"]
+
+
+def test_digits_merged_over_integer_and_fraction_parts(tmp_path: Path) -> None:
+    wb = Workbook()
+    s = wb.active
+    s.title = "個人"
+    s["A1"], s["B1"] = "テーブル名", "個人"
+    for c, label in zip("ABCDF", ["No", "項目名", "データ型", "桁数", "必須"], strict=True):
+        s[f"{c}3"] = label
+    s["D4"], s["E4"] = "整数部", "小数部"
+    for c in "ABCF":
+        s.merge_cells(f"{c}3:{c}4")
+    s.merge_cells("D3:E3")
+    rows = [(1, "宛名番号", "CHAR", 15, None, "○"), (2, "所得", "NUMBER", 8, 2, None),
+            (3, "人数", "NUMBER", 3, None, None), (4, "税額", "NUMBER(10,2)", 8, 2, None)]
+    for r, row in enumerate(rows, start=5):
+        for c, v in enumerate(row, start=1):
+            s.cell(r, c, v)
+    wb.save(tmp_path / "k.xlsx")
+    result = import_workbook(tmp_path / "k.xlsx")
+    assert result.schema is not None
+    (table,) = result.schema.tables
+    assert _items(table) == [("宛名番号", "string", 15, None, True), ("所得", "decimal", 10, 2, False),
+                             ("人数", "integer", 3, None, False), ("税額", "decimal", 10, 2, False)]
+    assert not [f for f in result.findings if f.severity != "info"], result.findings
