@@ -138,10 +138,11 @@ def _labels(value: Any, at: tuple[object, ...]) -> tuple[str, ...]:
     if not isinstance(value, list) or any(isinstance(v, (Mapping, list)) for v in value):
         en, ja = yaml_shape(value)
         raise _WrongEntry("SCH115", at, entry=key, shape=en, shape_ja=ja)
-    if any(isinstance(v, bool) for v in value):
-        raise _WrongEntry("SCH116", (*at, next(i for i, v in enumerate(value) if isinstance(v, bool))), entry=key,
-                          flags=YAML_FLAGS)
-    return tuple(str(v) for v in value if v is not None)
+    if any(isinstance(v, bool) or v is None for v in value):  # unquoted YES / NO, or NULL (nothing to YAML)
+        first = next(i for i, v in enumerate(value) if isinstance(v, bool) or v is None)
+        raise _WrongEntry("SCH116", (*at, first), entry=key,
+                          flags=YAML_FLAGS if value[first] is not None else ("NULL", "~"))
+    return tuple(str(v) for v in value)
 
 
 def _parse_synonyms(raw: Any, source: str, root: yaml.Node | None = None,

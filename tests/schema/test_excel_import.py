@@ -328,6 +328,8 @@ def test_a_malformed_synonyms_file_is_refused_in_each_language(workdir: Path, bo
     ("format: migrator.header-synonyms/1\ntypes:\n  string: [文字型]\n  integer:\n    - 整数型\n    - 文字型\n", 6, 7,
      "types.integer: the type name '文字型' is already given as types.string"),
     ("format: migrator.header-synonyms/1\nno_marks: [否, ○]\n", 2, 15, "no_marks: '○' is a mark of yes"),
+    ("format: migrator.header-synonyms/1\nprofiles:\n  table_definition:\n    nullable: [NULL可2, NULL]\n", 4, 24,
+     "profiles.table_definition.nullable: quote NULL"),
 ])
 def test_a_wrong_synonyms_entry_is_named_at_its_line(workdir: Path, body: str, line: int, column: int,
                                                     said: str) -> None:

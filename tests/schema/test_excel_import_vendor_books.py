@@ -106,3 +106,16 @@ def test_digits_merged_over_integer_and_fraction_parts(tmp_path: Path) -> None:
     assert _items(table) == [("宛名番号", "string", 15, None, True), ("所得", "decimal", 10, 2, False),
                              ("人数", "integer", 3, None, False), ("税額", "decimal", 10, 2, False)]
     assert not [f for f in result.findings if f.severity != "info"], result.findings
+
+
+def test_a_null_column_says_which_items_may_be_empty(tmp_path: Path) -> None:
+    wb = Workbook()
+    s = wb.active
+    s.title = "T"
+    for row in [["No", "項目名", "データ型", "NULL"], [1, "宛名番号", "CHAR(15)", None], [2, "旧姓", "VARCHAR(40)", "○"]]:
+        s.append(row)
+    wb.save(tmp_path / "n.xlsx")
+    result = import_workbook(tmp_path / "n.xlsx")
+    assert result.schema is not None
+    (table,) = result.schema.tables
+    assert _items(table) == [("宛名番号", "string", 15, None, True), ("旧姓", "string", 40, None, False)]
