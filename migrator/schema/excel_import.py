@@ -55,7 +55,11 @@ _TYPE_WITH_REMARK = re.compile(r"^\s*(?P<type>[^(（]+?)\s*[(（][^)）]*[)）]\
 _TYPE_NOISE = re.compile(r"(?i)^\s*(?:PIC|PICTURE)\s+|\s+(?:UNSIGNED|SIGNED|ZEROFILL)\b|型\s*$")
 # A COBOL picture: S9(7)V99, 9(5)V9(2), XXX, X(10), 9(8).
 _PICTURE = re.compile(r"^S?(?:[X9NV](?:\([0-9]+\))?)+$")
-_SIZE = re.compile(r"^\s*(?P<size>[0-9０-９]+)\s*(?:[.,，．]\s*(?P<scale>[0-9０-９]+))?\s*$")
+# A size as a 桁数 cell writes it: 10, １０, 10,2, 10.2, and in brackets as the type would (10) / (10,2).
+_SIZE = re.compile(r"^\s*(?P<open>[(（])?\s*(?P<size>[0-9０-９]+)\s*(?:[.,，．]\s*(?P<scale>[0-9０-９]+))?\s*"
+                   r"(?(open)[)）])\s*$")
+# Marks saying an item is NOT NULL: yes in a required column, and no (not nullable) in a nullable one.
+_NOT_NULL = frozenset({"notnull", "nn"})
 
 
 @dataclass(frozen=True)
@@ -655,9 +659,14 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
             continue
         text = _text(cell(flag))
         yes = _is_mark(text, syn)
+        not_null = text is not None and normalize_header(text) in _NOT_NULL
+        if flag == "nullable" and not_null:
+            yes = False  # NOT NULL in a NULL column: the item may not be empty
+        elif flag == "required" and not_null:
+            yes = True
         if text is None:  # blank: the column's default (not required; not nullable, so required), said per sheet
             blanks.setdefault(flag, []).append(where(flag))
-        elif not yes and normalize_header(text) not in syn.no_marks:
+        elif not yes and not not_null and normalize_header(text) not in syn.no_marks:
             findings.append(make_finding("SCH108", where(flag), item=name, field=flag, field_ja=attribute_ja(flag), found=text,
                                          read=f"{flag}: false", read_ja=f"{flag}: false(印なし)"))
         required = yes if flag == "required" else not yes

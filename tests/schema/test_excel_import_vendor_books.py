@@ -119,3 +119,27 @@ def test_a_null_column_says_which_items_may_be_empty(tmp_path: Path) -> None:
     assert result.schema is not None
     (table,) = result.schema.tables
     assert _items(table) == [("宛名番号", "string", 15, None, True), ("旧姓", "string", 40, None, False)]
+
+
+def test_not_null_marks_and_bracketed_digits_as_books_write_them(tmp_path: Path) -> None:
+    wb = Workbook()
+    required = wb.active
+    required.title = "必須"
+    for row in [["No", "項目名", "データ型", "桁数", "NOT NULL"], [1, "宛名番号", "VARCHAR2", "(15)", "NN"],
+                [2, "氏名", "NVARCHAR2", "（１００）", "Y"], [3, "所得", "NUMBER", "(10,2)", "必須"],
+                [4, "旧姓", "VARCHAR2", "10", None]]:
+        required.append(row)
+    nullable = wb.create_sheet("NULL")
+    for row in [["No", "項目名", "データ型", "桁数", "NULL"], [1, "世帯番号", "CHAR", "15", "NOT NULL"],
+                [2, "続柄", "CHAR", "2", "NN"], [3, "備考", "VARCHAR", "200", "○"]]:
+        nullable.append(row)
+    wb.save(tmp_path / "nn.xlsx")
+    result = import_workbook(tmp_path / "nn.xlsx")
+    assert result.schema is not None
+    first, second = result.schema.tables
+    assert _items(first) == [("宛名番号", "string", 15, None, True), ("氏名", "string", 100, None, True),
+                             ("所得", "decimal", 10, 2, True), ("旧姓", "string", 10, None, False)]
+    assert _items(second) == [("世帯番号", "string", 15, None, True), ("続柄", "string", 2, None, True),
+                              ("備考", "string", 200, None, False)]
+    said = {(f.code, f.location.sheet, f.location.cell) for f in result.findings if f.severity != "info"}
+    assert said == {("SCH108", "必須", "D3")}, said  # only the full-width digits are said
