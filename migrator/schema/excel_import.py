@@ -97,7 +97,7 @@ class HeaderSynonyms:
 SYNONYMS_KEYS = ("format", "profiles", "table_name_labels", "table_id_labels", "title_labels",
                  "record_length_labels", "types", "marks", "no_marks")
 SYNONYM_FIELDS = ("no", "name", "column", "item_id", "type", "length", "integer_digits", "scale", "required",
-                  "nullable", "key", "code_table", "start", "format", "note")
+                  "nullable", "key", "code_table", "start", "format", "note", "level")
 SYNONYM_TYPES = (*ITEM_TYPES, "binary")
 
 
@@ -362,6 +362,17 @@ def _picture(text: str) -> tuple[str, int, int | None] | None:
     return ("decimal", size, scale) if scale else ("integer", size, None)
 
 
+def _picture_bytes(raw: str) -> int | None:
+    """The bytes a COBOL picture of DISPLAY usage takes (``N(20)``: 40, a full-width character is two), or None
+    when ``raw`` is no picture."""
+    text = _TYPE_NOISE.sub("", raw).strip() or raw
+    folded = unicodedata.normalize("NFKC", text).upper().replace(" ", "")
+    if not _PICTURE.match(folded) or not re.search("[X9N]", folded):
+        return None
+    return sum(int(n or 1) * (2 if symbol == "N" else 1)
+               for symbol, n in re.findall(r"([X9N])(?:\(([0-9]+)\))?", folded))
+
+
 def _import_sheet(sheet: SheetData, syn: HeaderSynonyms, findings: list[Finding],
                   report_missing: bool) -> list[Table]:
     """The tables of one sheet: most hold one, but a book may put several on a sheet, each under its own title
@@ -482,6 +493,11 @@ def _read_items(sheet: SheetData, header_row: int, first_data_row: int, cols: di
             return sheet.location(row, cols[fieldname])
 
         name = _text(cell("name")) or _text(cell("column"))
+        if name is not None and "level" in cols and _not_an_item(sheet, r, cols):
+            continue
+        if name is not None and normalize_header(name) in _FILLERS and name in first_at:
+            # FILLER (予備) names bytes no one reads, as often as a layout has them: each is kept, numbered.
+            name = next(f"{name}_{n}" for n in range(2, sheet.max_row + 2) if f"{name}_{n}" not in first_at)
         if name is None:
             other = [f for f in cols if f not in ("no",) and _text(cell(f)) is not None]
             if other:
@@ -505,6 +521,30 @@ def _read_items(sheet: SheetData, header_row: int, first_data_row: int, cols: di
                                      read_ja=f"{'必須' if required else '必須でない'} (required: {str(required).lower()})",
                                      cells=tuple(p.cell or "" for p in places[:10]) + (("…",) if len(places) > 10 else ())))
     return items, key, rows, end
+
+
+# Names of bytes no one reads, written as often as a record layout has them.
+_FILLERS = frozenset({"filler", "予備", "空き", "未使用", "reserved"})
+
+
+def _level(sheet: SheetData, r: int, col: int) -> int | None:
+    text = _text(sheet.value(r, col))
+    return _to_int(text) if text is not None and _SIZE.match(text) and "," not in text else None
+
+
+def _not_an_item(sheet: SheetData, r: int, cols: dict[str, int]) -> bool:
+    """Whether row ``r`` of a COBOL layout (a level column) is no item: a condition name (level 88) or a group,
+    an item without a type over items of a higher level, whose bytes are theirs."""
+    level = _level(sheet, r, cols["level"])
+    if level is None:
+        return False
+    if level in (66, 88):
+        return True
+    if _text(sheet.value(r, cols["type"])) is not None:
+        return False
+    below = next((n for n in range(r + 1, sheet.max_row + 1) if not sheet.is_blank_row(n)), None)
+    deeper = None if below is None else _level(sheet, below, cols["level"])
+    return deeper is not None and deeper > level and deeper not in (66, 88)
 
 
 def _not_positions(items: list[Item], rows: list[int]) -> tuple[int, str, str] | None:
@@ -561,6 +601,8 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
     itype, type_size, scale = (None, None, None)
     if raw_type is not None:
         itype, type_size, scale = _map_type(raw_type, syn)
+        if _text(cell("start")) is not None and (picture := _picture_bytes(raw_type)) is not None:
+            type_size = picture  # a record counts bytes: PIC N(20) is 20 full-width characters, 40 bytes
         if itype is not None and _has_wide_digits(raw_type):
             read_as("type", raw_type, f"size {type_size}", f"桁数 {type_size}")
         if type_size == 0:  # VARCHAR(0): no length an item can have

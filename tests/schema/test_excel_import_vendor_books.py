@@ -143,3 +143,29 @@ def test_not_null_marks_and_bracketed_digits_as_books_write_them(tmp_path: Path)
                               ("備考", "string", 200, None, False)]
     said = {(f.code, f.location.sheet, f.location.cell) for f in result.findings if f.severity != "info"}
     assert said == {("SCH108", "必須", "D3")}, said  # only the full-width digits are said
+
+
+def test_cobol_record_layout_with_levels_pictures_and_fillers(tmp_path: Path) -> None:
+    wb = Workbook()
+    s = wb.active
+    s.title = "レイアウト"
+    s.append(["レコード名", "住民レコード", None, "レコード長", 100])
+    s.append([])
+    s.append(["レベル", "項目名", "PIC", "開始位置", "備考"])
+    for row in [("01", "住民レコード", None, 1, None), ("05", "宛名番号", "PIC X(10)", 1, None),
+                ("05", "生年月日", "PIC 9(8)", 11, None), ("05", "所得", "PIC S9(7)V99", 19, None),
+                ("05", "氏名", "PIC N(20)", 28, "全角"), ("05", "住所", None, 68, None),
+                ("10", "郵便番号", "PIC X(7)", 68, None), ("10", "FILLER", "PIC X(23)", 75, None),
+                ("05", "状態", "PIC X", 98, None), ("88", "住登者", None, None, "VALUE '1'"),
+                ("05", "FILLER", "PIC X(2)", 99, None)]:
+        s.append(list(row))
+    wb.save(tmp_path / "cobol.xlsx")
+    result = import_workbook(tmp_path / "cobol.xlsx")
+    assert result.schema is not None, result.findings
+    (table,) = result.schema.tables
+    assert table.name == "住民レコード" and table.file is not None and table.file.record_length == 100
+    assert [(i.name, i.type, i.start, i.length, i.scale) for i in table.items] == [
+        ("宛名番号", "string", 1, 10, None), ("生年月日", "integer", 11, 8, None), ("所得", "decimal", 19, 9, 2),
+        ("氏名", "string", 28, 40, None), ("郵便番号", "string", 68, 7, None), ("FILLER", "string", 75, 23, None),
+        ("状態", "string", 98, 1, None), ("FILLER_2", "string", 99, 2, None)]
+    assert not [f for f in result.findings if f.severity != "info"], result.findings
