@@ -38,7 +38,7 @@ from .encoding import (
     resolve_encoding,
     undecodable_bytes,
 )
-from .errors import CharsetError, DecodeError, GaijiTableError, JpError, WarekiFormatError
+from .errors import AmbiguousCodeError, CharsetError, DecodeError, GaijiTableError, JpError, WarekiFormatError
 from .gaiji import (
     GaijiTable,
     UnmappedGaiji,
@@ -112,6 +112,7 @@ from .width import (
 __all__ = [
     "ERAS",
     "MJ_TABLE_ENV",
+    "AmbiguousCodeError",
     "BadBytes",
     "CharIssue",
     "Charset",

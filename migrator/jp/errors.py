@@ -19,6 +19,28 @@ class GaijiTableError(JpError):
     """A 外字対応表 entry cannot be understood (bad code point notation, duplicate key)."""
 
 
+class AmbiguousCodeError(GaijiTableError):
+    """A legacy character written as four bare hexadecimal digits that are also a Shift_JIS 外字 code.
+
+    ``F040`` names U+F040, but vendors' tables write the Shift_JIS code of the user-defined area (lead byte
+    F0-F9), which CP932 reads as U+E000: the two are different characters, and a wrong guess maps the wrong one.
+
+    Attributes:
+        written: the four digits as written (upper case).
+        as_codepoint: the character read as a code point (U+F040).
+        as_sjis: the character CP932 reads from the Shift_JIS code (U+E000).
+    """
+
+    def __init__(self, written: str, as_codepoint: str, as_sjis: str) -> None:
+        self.written = written
+        self.as_codepoint = as_codepoint
+        self.as_sjis = as_sjis
+        super().__init__(
+            f"{written} could be the code point U+{ord(as_codepoint):04X} or the Shift_JIS 外字 code {written} "
+            f"(U+{ord(as_sjis):04X} in CP932): write U+… or the character itself"
+        )
+
+
 class DecodeError(JpError):
     """Bytes that cannot be decoded in the chosen encoding.
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from .charset import codepoints, has_pua_expr, pua_chars, pua_chars_expr
-from .errors import GaijiTableError
+from .errors import AmbiguousCodeError, GaijiTableError
 
 _SEP = r"(?:[\s_]+|$)"
 # The notations a 外字対応表 writes a character by its code point in, each a whole cell of one or more:
@@ -28,24 +28,45 @@ _NOTATIONS = (
     (re.compile(r"^\s*(?:&#[xX][0-9A-Fa-f]{1,6};\s*)+$"), re.compile(r"&#[xX]([0-9A-Fa-f]{1,6});"), 16),
     (re.compile(r"^\s*(?:&#[0-9]{1,7};\s*)+$"), re.compile(r"&#([0-9]{1,7});"), 10),
 )
+_BARE_HEX = 1  # the index in _NOTATIONS of the bare hexadecimal notation (E001)
 _CP_LIKE = re.compile(r"^\s*(?:[Uu]\+|0[xX][0-9A-Fa-f]|&#|[0-9]{5,7}\s*$)")  # 57345: decimal or hexadecimal?
 
 
-def parse_char_notation(text: str) -> str:
+def _sjis_user_defined(token: str) -> str | None:
+    """The character CP932 reads from ``token`` when it is the Shift_JIS code of a user-defined 外字 (lead byte
+    F0-F9, trail byte 40-7E or 80-FC: U+E000-U+E757), else None."""
+    if len(token) != 4:
+        return None
+    lead, trail = int(token[:2], 16), int(token[2:], 16)
+    if 0xF0 <= lead <= 0xF9 and (0x40 <= trail <= 0x7E or 0x80 <= trail <= 0xFC):
+        return bytes((lead, trail)).decode("cp932")
+    return None
+
+
+def parse_char_notation(text: str, *, legacy: bool = False) -> str:
     """``U+E001`` (or ``U+845B U+E0100``, ``U+845B_U+E0100``, ``u+e001``), ``E001``, ``0xE001``, ``&#xE001;``
     or ``&#57345;`` → the characters; anything else is literal.
 
     A cell of 4 to 6 hexadecimal digits (``E001``, ``9AD9``, ``5409``) names a code point: no 外字対応表 maps
-    such text. Five to seven decimal digits (``57345``) could be either base and are refused.
+    such text. Five to seven decimal digits (``57345``) could be either base and are refused. With
+    ``legacy=True`` (the 現行文字 of a 外字対応表) four bare digits that are also a Shift_JIS user-defined code
+    (``F040``: U+F040, or the code CP932 reads as U+E000) are refused too: ``U+F040``, ``0xF040`` or the
+    character itself says which.
 
     Raises:
+        AmbiguousCodeError: (a GaijiTableError) such a Shift_JIS-like bare code on the legacy side.
         GaijiTableError: a notation of no character (beyond U+10FFFF, or a surrogate), text that starts like
             a notation but is not (``U+ZZZZ``, ``&#xE001`` without its ``;``), or a lone surrogate in literal
             text (no character either).
     """
-    for whole, each, base in _NOTATIONS:
+    for n, (whole, each, base) in enumerate(_NOTATIONS):
         if whole.match(text):
-            points = [int(p, base) for p in each.findall(text)]
+            tokens = each.findall(text)
+            if legacy and n == _BARE_HEX:
+                for token in tokens:
+                    if (sjis := _sjis_user_defined(token)) is not None:
+                        raise AmbiguousCodeError(token.upper(), chr(int(token, 16)), sjis)
+            points = [int(p, base) for p in tokens]
             for point in points:
                 if point > 0x10FFFF or 0xD800 <= point <= 0xDFFF:
                     shown = f"U+{point:04X}" if point <= 0xFFFFFF else f"code point {point}"
@@ -77,7 +98,7 @@ class GaijiTable:
         """
         mapping: dict[str, str] = {}
         for n, (source, target) in enumerate(pairs, start=1):
-            key = parse_char_notation(str(source).strip())
+            key = parse_char_notation(str(source).strip(), legacy=True)
             value = parse_char_notation(str(target).strip())
             if not key:
                 raise GaijiTableError(f"entry {n}: empty 現行文字")

@@ -333,7 +333,14 @@ def gaiji_table(mapping: Mapping) -> tuple[jp.GaijiTable, list[Finding]]:
         for side in ("legacy", "standard"):
             text = str(getattr(entry, side)).strip()
             try:
-                parsed.append(jp.parse_char_notation(text))
+                parsed.append(jp.parse_char_notation(text, legacy=side == "legacy"))
+            except jp.AmbiguousCodeError as exc:  # F040: U+F040, or the Shift_JIS 外字 code CP932 reads as U+E000
+                point, sjis = f"U+{ord(exc.as_codepoint):04X}", f"U+{ord(exc.as_sjis):04X}"
+                findings.append(make_finding(
+                    "MAP008", entry.place(side), reason=str(exc),
+                    reason_ja=f"{exc.written} はコードポイント {point} とも、Shift_JIS の外字コード {exc.written}"
+                              f"(CP932 では {sjis})とも読めます。U+… か文字そのもので書いてください"))
+                break
             except jp.GaijiTableError as exc:  # the cell is named by the location; its text by the English reason
                 findings.append(make_finding(
                     "MAP008", entry.place(side), reason=str(exc),

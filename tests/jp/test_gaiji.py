@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 import pytest
 
@@ -62,3 +64,30 @@ def test_a_notation_of_no_character_or_of_two_readings_is_refused(written: str) 
 
     with pytest.raises(GaijiTableError):
         parse_char_notation(written)
+
+
+@pytest.mark.parametrize(("written", "sjis"), [("F040", "\ue000"), ("f040", "\ue000"), ("F9FC", "\ue757"),
+                                               ("F080", "\ue03f"), ("845B F140", "\ue0bc")])
+def test_a_legacy_bare_code_in_the_shift_jis_user_defined_area_has_two_readings(written: str, sjis: str) -> None:
+    from migrator.jp import AmbiguousCodeError, parse_char_notation
+
+    with pytest.raises(AmbiguousCodeError) as caught:
+        parse_char_notation(written, legacy=True)
+    token = written.split()[-1].upper()
+    assert (caught.value.written, caught.value.as_codepoint, caught.value.as_sjis) == (token, chr(int(token, 16)), sjis)
+    assert f"U+{token}" in str(caught.value) and f"U+{ord(sjis):04X}" in str(caught.value)
+    with pytest.raises(AmbiguousCodeError):
+        GaijiTable.from_pairs([(written, "髙")])
+
+
+@pytest.mark.parametrize(("written", "legacy"), [
+    ("F040", False),  # a standard character is never a Shift_JIS user-defined code
+    ("U+F040", True), ("0xF040", True), ("&#xF040;", True),  # written as a code point on purpose
+    ("F03F", True), ("F07F", True), ("F0FD", True),  # no Shift_JIS trail byte
+    ("EFFC", True), ("FA40", True), ("E001", True), ("F0000", True),  # lead byte outside F0-F9, or no 4 digits
+])
+def test_a_code_point_outside_the_shift_jis_user_defined_area_has_one_reading(written: str, legacy: bool) -> None:
+    from migrator.jp import parse_char_notation
+
+    expected = "".join(chr(int(p, 16)) for p in re.findall(r"[0-9A-Fa-f]{4,6}(?=;|$)", written))
+    assert parse_char_notation(written, legacy=legacy) == expected

@@ -608,3 +608,18 @@ def test_a_key_that_is_no_setting_is_said_in_the_yaml_form_too(tmp_path: Path) -
     _, findings = load_mapping(path)
     (found,) = findings
     assert found.code == "MAP022" and found.location.line is not None and "did you mean 文字コード" in found.message_en
+
+
+def test_a_legacy_character_written_as_a_bare_shift_jis_user_defined_code_is_named_with_both_readings() -> None:
+    cells = {"legacy": Location(sheet="外字対応", cell="A5"), "standard": Location(sheet="外字対応", cell="B5")}
+    mapping = Mapping(id="t", standard_schema="std-001-juki", standard_table="住民", items=(ItemRow("氏名", ("a",)),),
+                      gaiji=(GaijiEntry("F040", "髙", cells=cells), GaijiEntry("U+F041", "5409"),
+                             GaijiEntry("E001", "﨑")))
+    table, findings = gaiji_table(mapping)
+    assert dict(table.mapping) == {"\uf041": "吉", "\ue001": "﨑"}
+    found = [f for f in findings if f.code == "MAP008"]
+    assert [source_of(f.location) for f in found] == ["外字対応!A5"]
+    assert "U+F040" in found[0].message_en and "Shift_JIS" in found[0].message_en
+    assert "U+E000" in found[0].message_en and "U+…" in found[0].message_en
+    assert "U+F040" in found[0].message_ja and "Shift_JIS" in found[0].message_ja and "外字コード" in found[0].message_ja and "U+E000" in found[0].message_ja
+    assert not re.search("[ぁ-んァ-ヶ]", found[0].message_en.replace("外字対応表", "").replace("現行文字", ""))
