@@ -8,6 +8,7 @@ from migrator.i18n import Lang, join_list
 
 _TITLES: dict[str, tuple[str, str]] = {
     "mapping run": ("移行と検証の結果", "Migration and validation run"),
+    "batch run": ("一括実行の結果", "Batch run"),
     "mapping check": ("項目対応表の点検", "Mapping check"),
     "mapping convert": ("項目対応表の変換", "Mapping conversion"),
     "schema check": ("スキーマの点検", "Schema check"),
@@ -34,6 +35,11 @@ _SUMMARY: dict[str, tuple[str, str]] = {
     "schemas": ("スキーマ", "Schemas"),
     "tables": ("表", "Tables"),
     "per_table": ("表ごとの件数", "Per table"),
+    "jobs": ("ジョブ", "Jobs"),
+    "job": ("ジョブ", "Job"),
+    "municipality": ("団体コード", "Municipality"),
+    "exit_code": ("終了コード", "Exit code"),
+    "engine": ("実行エンジン", "Engine"),
     "table": ("表", "Table"),
     "extract": ("入力ファイル", "Input file"),
     "output": ("出力ファイル", "Output file"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,25 @@ def test_a_manifests_wrong_municipality_code_names_the_file_and_line(workdir: Pa
     result = run_cli("--lang", lang, "batch", str(manifest), "--out", "night", expect=2)
     assert f"{manifest}:3" in result.stderr and "municipality '132013'" in result.stderr and word in result.stderr
     assert "DAT501" in result.stderr and not (workdir / "night").exists()
+
+
+@pytest.mark.parametrize(("lang", "title", "labels"), [
+    ("ja", "一括実行の結果", ["ジョブ", "実行エンジン", "ジョブ: chiyoda", "団体コード: 131016", "終了コード: 0"]),
+    ("en", "Batch run", ["Jobs", "Engine", "Job: chiyoda", "Municipality: 131016", "Exit code: 0"]),
+])
+def test_a_rollup_is_titled_and_labelled_in_the_language_asked_for(workdir: Path, lang: str, title: str,
+                                                                    labels: list[str]) -> None:
+    import openpyxl
+
+    manifest = workdir / "one.csv"
+    manifest.write_text("job,municipality,mapping,extract\n"
+                        f"chiyoda,131016,{MAPPINGS / 'juki_rdb_setai.xlsx'},{EXTRACTS / 'juki_rdb_clean_setai.csv'}\n",
+                        encoding="utf-8")
+    result = run_cli("--lang", lang, "batch", str(manifest), "--out", "night", "--workers", "1")
+    assert result.stdout.startswith(title)
+    html = (workdir / "night" / "rollup.html").read_text(encoding="utf-8")
+    assert f"<title>{title}</title>" in html
+    summary = openpyxl.load_workbook(workdir / "night" / "rollup.xlsx").worksheets[0]
+    cells = "\n".join(str(c) for row in summary.iter_rows(values_only=True) for c in row if c is not None)
+    assert title in cells and all(label in cells for label in labels)
+    assert not re.search(r"(?m)^(batch run|jobs|engine|job:|municipality:|exit_code:)", cells)
