@@ -87,14 +87,17 @@ def reconcile(result: TableRun, keys: pl.DataFrame, options: RunOptions, *,
             personal = standard.has_item(item) and bool(standard.item(item).sensitive)
             for group, expected, actual in both.sort(item, nulls_last=True).iter_rows():
                 if expected != actual:
+                    # A blank group is named so in each language (never Python's "None").
                     shown = maybe_mask(group, sensitive=personal, show_values=options.show_values) \
-                        if group is not None else group
+                        if group is not None else None
                     findings.append(make_finding("DAT303", where, item=item, measure=named, measure_ja=named_ja,
-                                                 group=f"{item}={shown}", expected=expected, actual=actual))
+                                                 group=f"{item}={'(blank)' if shown is None else shown}",
+                                                 group_ja=f"{item}={'(空欄)' if shown is None else shown}",
+                                                 expected=expected, actual=actual))
         else:
             expected = keys.select(pl.col(item).cast(pl.String).cast(pl.Decimal(scale=6), strict=False).sum()).item()
             actual = out.select(pl.col(item).cast(pl.String).cast(pl.Decimal(scale=6), strict=False).sum()).item()
             if expected != actual:
                 findings.append(make_finding("DAT303", where, item=item, measure=named, measure_ja=named_ja,
-                                             group="-", expected=expected, actual=actual))
+                                             group="-", group_ja="-", expected=expected, actual=actual))
     return findings

@@ -118,6 +118,19 @@ def test_a_group_of_personal_data_is_masked_in_its_reconciliation_finding(tmp_pa
     assert all("世帯主氏名=" in m for m in messages)
 
 
+def test_a_blank_group_is_named_blank_in_the_language_of_each_message(tmp_path: Path, standard) -> None:
+    ROWS.append("000000000010049,000000000010057,,1,131016")  # no 世帯主氏名: rejected (required), group blank
+    try:
+        result = _run(tmp_path, standard, totals="件数:世帯主氏名")
+    finally:
+        ROWS.pop()
+    blank = [f for f in result.report.findings if f.code == "DAT303" and "None" not in f.message_en + f.message_ja
+             and "extract 1, output 0" in f.message_en]
+    assert [(f.message_ja, f.message_en) for f in blank if "=(" in f.message_en] == [
+        ("集計照合 件数 世帯主氏名（世帯主氏名=(空欄)）: 抽出 1、出力 0。",
+         "Reconciliation count of 世帯主氏名 (世帯主氏名=(blank)): extract 1, output 0.")]
+
+
 @pytest.mark.parametrize("totals", ["件数:世帯員数; 合計:世帯員数", "count:世帯員数; sum:世帯員数", "世帯員数; 合計：世帯員数"])
 def test_a_group_total_that_differs_is_told_in_the_language_of_each_message(tmp_path: Path, standard,
                                                                            totals: str) -> None:
