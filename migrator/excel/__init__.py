@@ -6,7 +6,7 @@ text where no cached value exists); writing takes plain rows and never lets a ce
 
 from migrator.excel.header import HeaderMatch, find_header, normalize_header
 from migrator.excel.labels import LabelValue, find_label_value
-from migrator.excel.reader import Formula, SheetData, WorkbookData, cell_ref, read_workbook
+from migrator.excel.reader import Formula, SheetData, WorkbookData, cell_ref, column_letter, read_workbook
 from migrator.excel.writer import SheetSpec, has_invisible, sheet_title, visible, write_workbook
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "SheetSpec",
     "WorkbookData",
     "cell_ref",
+    "column_letter",
     "find_header",
     "find_label_value",
     "has_invisible",

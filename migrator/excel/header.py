@@ -33,6 +33,9 @@ class HeaderMatch:
     labels: dict[str, str] = field(default_factory=dict)
     unmatched: dict[int, str] = field(default_factory=dict)
     rows_used: int = 1
+    hidden_unread: dict[int, str] = field(default_factory=dict)
+    """Hidden columns (see ``SheetData.hidden_cols``) whose label names a field a visible column was read for: the
+    column → the field. Not read, and not in ``unmatched``."""
 
     @property
     def first_data_row(self) -> int:
@@ -67,6 +70,41 @@ def _loose(label: str, lookup: Mapping[str, str]) -> tuple[str, int] | None:
         if hit is not None:
             return hit, 2
     return None
+
+
+def _named(label: str, lookup: Mapping[str, str], parts: bool) -> str | None:
+    """The field ``label`` names, by the whole label or (``parts``) loosely."""
+    if not parts:
+        return _match(label, lookup)
+    found = _loose(label, lookup)
+    return None if found is None else found[0]
+
+
+def _assign(cells: Mapping[int, list[str]], lookup: Mapping[str, str], parts: bool, columns: dict[str, int],
+            labels: dict[str, str]) -> None:
+    """Give the fields still open in ``columns`` the columns of ``cells`` (column → its label texts) that name them.
+
+    A label as written first, then by a part, then without its remark: 項目名 beats 項目名(旧) wherever they stand,
+    and two columns that name one field only as loosely as each other (桁数(整数部), 桁数(小数部)) name neither."""
+    for c, texts in cells.items():
+        for text in texts:
+            hit = _match(text, lookup)
+            if hit and hit not in columns:
+                columns[hit], labels[hit] = c, text.strip()
+                break
+    loose: dict[str, list[tuple[int, int, str]]] = {}
+    for c, texts in cells.items() if parts else ():
+        if c in columns.values():
+            continue
+        for text in texts:
+            matched = _loose(text, lookup)
+            if matched is not None and matched[0] not in columns:
+                loose.setdefault(matched[0], []).append((matched[1], c, text.strip()))
+                break
+    for hit, found in sorted(loose.items(), key=lambda h: h[1][0][1]):
+        strongest = [f for f in found if f[0] == min(f[0] for f in found)]
+        if len(strongest) == 1:
+            columns[hit], labels[hit] = strongest[0][1:]
 
 
 def find_header(
@@ -106,34 +144,28 @@ def find_header(
                 if used == 2:
                     texts = [sheet.value(r + 1, c), sheet.value(r, c)]
                 cells[c] = [str(t) for t in texts if t is not None and str(t).strip()]
-            # A label as written first, then by a part, then without its remark, for the fields still open:
-            # 項目名 beats 項目名(旧) wherever they stand, and two columns that name one field only as loosely as
-            # each other (桁数(整数部), 桁数(小数部)) name neither.
-            for c, texts in cells.items():
-                for text in texts:
-                    hit = _match(text, lookup)
-                    if hit and hit not in columns:
-                        columns[hit], labels[hit] = c, text.strip()
-                        break
-            loose: dict[str, list[tuple[int, int, str]]] = {}
-            for c, texts in cells.items() if parts else ():
+            # The columns a reader sees name the fields first; a hidden column (an old 桁数 kept beside the new
+            # one) only names a field no visible column does, and is otherwise listed in ``hidden_unread``.
+            visible = {c: t for c, t in cells.items() if c not in sheet.hidden_cols}
+            hidden = {c: t for c, t in cells.items() if c in sheet.hidden_cols}
+            _assign(visible, lookup, parts, columns, labels)
+            seen = set(columns)
+            _assign(hidden, lookup, parts, columns, labels)
+            hidden_unread: dict[int, str] = {}
+            for c, texts in hidden.items():
                 if c in columns.values():
                     continue
-                for text in texts:
-                    matched = _loose(text, lookup)
-                    if matched is not None and matched[0] not in columns:
-                        loose.setdefault(matched[0], []).append((matched[1], c, text.strip()))
-                        break
-            for hit, found in sorted(loose.items(), key=lambda h: h[1][0][1]):
-                strongest = [f for f in found if f[0] == min(f[0] for f in found)]
-                if len(strongest) == 1:
-                    columns[hit], labels[hit] = strongest[0][1:]
+                named = [_named(text, lookup, parts) for text in texts]
+                taken = next((n for n in named if n is not None), None)
+                if taken in seen:
+                    hidden_unread[c] = str(taken)
             for c, texts in cells.items():
-                if texts and c not in columns.values():
+                if texts and c not in columns.values() and c not in hidden_unread:
                     unmatched[c] = texts[0].strip()
             if any(req not in columns for req in required) or not columns:
                 continue
-            match = HeaderMatch(row=last, columns=columns, labels=labels, unmatched=unmatched, rows_used=used)
+            match = HeaderMatch(row=last, columns=columns, labels=labels, unmatched=unmatched, rows_used=used,
+                                hidden_unread=hidden_unread)
             # A row above the header that adds no field (a title row: テーブル名 | 世帯) is no part of it: the
             # lower row alone, read next, wins a tie with the two rows read together.
             if best is None or len(columns) > len(best.columns) or (

@@ -35,6 +35,11 @@ def cell_ref(row: int, col: int) -> str:
     return f"{get_column_letter(col)}{row}"
 
 
+def column_letter(col: int) -> str:
+    """Return the letters of a 1-based column (``3`` → ``C``)."""
+    return get_column_letter(col)
+
+
 @dataclass
 class SheetData:
     """One sheet as a grid of values; ``rows[r][c]`` is the cell at 1-based (r+1, c+1).
@@ -51,6 +56,8 @@ class SheetData:
     """``visible``, ``hidden`` or ``veryHidden`` (hidden so that only a macro can show it)."""
     hidden_rows: frozenset[int] = frozenset()
     """The 1-based rows hidden in the sheet (a reader of the book does not see them)."""
+    hidden_cols: frozenset[int] = frozenset()
+    """The 1-based columns hidden in the sheet (``<col hidden="1">``), within its used range."""
     far_cells: tuple[str, ...] = ()
     """The cells holding a value far from the sheet's table, left out of ``rows`` (``far="ignore"``): at most
     :data:`FAR_CELLS_NAMED` of them, in sheet order; ``far_count`` says how many there were."""
@@ -256,6 +263,22 @@ def _extent(numbers: list[int], gap: int) -> int:
     return last
 
 
+def _hidden_columns(dimensions: list[dict[str, Any]], last_col: int) -> frozenset[int]:
+    """The columns of ``<col min= max= hidden="1">`` entries, up to ``last_col`` (a book hiding every column right
+    of its table writes one entry up to XFD)."""
+    hidden: set[int] = set()
+    for attrs in dimensions:
+        if str(attrs.get("hidden", "")).lower() not in ("1", "true"):
+            continue
+        try:
+            low = int(attrs["min"])
+            high = int(attrs.get("max", low))
+        except (KeyError, ValueError):
+            continue  # a malformed entry hides nothing a reader could name
+        hidden.update(range(max(low, 1), min(high, last_col) + 1))
+    return frozenset(hidden)
+
+
 def _read_sheet(ws: Any, path: Path, *, formulas: bool, fill_merged: bool, far: FarCells) -> SheetData:
     """One sheet, read sparsely (only the cells its XML holds) into a grid bounded by the limits."""
     values: list[tuple[int, int, Any]] = []
@@ -270,6 +293,7 @@ def _read_sheet(ws: Any, path: Path, *, formulas: bool, fill_merged: bool, far: 
                     values.append((r, c, value))
         ranges = [CellRange(m.ref) for m in (parser.merged_cells.mergeCell if parser.merged_cells else ())]
         dimensions = parser.row_dimensions
+        col_dimensions = list(parser.column_dimensions.values())
     far_cells: list[tuple[int, int]] = []
     if far == "ignore":
         # The table is what is reached from its first filled row (and column) without a long empty stretch;
@@ -310,6 +334,7 @@ def _read_sheet(ws: Any, path: Path, *, formulas: bool, fill_merged: bool, far: 
     far_cells.sort()
     return SheetData(name=ws.title, rows=grid, merged_origin=origin, file=str(path),
                      state=str(ws.sheet_state or "visible"), hidden_rows=hidden,
+                     hidden_cols=_hidden_columns(col_dimensions, last_col),
                      far_cells=tuple(cell_ref(r, c) for r, c in far_cells[:FAR_CELLS_NAMED]),
                      far_count=len(far_cells))
 

@@ -20,7 +20,16 @@ from typing import Any
 import yaml
 
 from migrator.errors import InputError, SpecError
-from migrator.excel import Formula, SheetData, find_header, find_label_value, normalize_header, read_workbook
+from migrator.excel import (
+    Formula,
+    HeaderMatch,
+    SheetData,
+    column_letter,
+    find_header,
+    find_label_value,
+    normalize_header,
+    read_workbook,
+)
 from migrator.i18n import join_list, sheet_state_ja, shorten
 from migrator.limits import (
     YAML_FLAGS,
@@ -98,7 +107,7 @@ SYNONYMS_KEYS = ("format", "profiles", "table_name_labels", "table_id_labels", "
                  "record_length_labels", "types", "marks", "no_marks")
 SYNONYM_FIELDS = ("no", "name", "column", "item_id", "type", "length", "integer_digits", "scale", "required",
                   "nullable", "key", "code_table", "start", "format", "note", "level")
-SYNONYM_TYPES = (*ITEM_TYPES, "binary")
+SYNONYM_TYPES = (*ITEM_TYPES, "binary", "time")
 
 
 class _WrongEntry(ValueError):
@@ -284,6 +293,11 @@ def _is_mark(value: Any, syn: HeaderSynonyms) -> bool:
 _DATE_FORMAT = re.compile(r"^\s*G?(?:Y{2}|Y{4}|E{2})[./\-]?MM[./\-]?DD\s*$", re.IGNORECASE)
 
 
+# A time zone clause after the precision: TIMESTAMP(6) WITH TIME ZONE, TIME(3) WITHOUT TIME ZONE.
+_TYPE_WITH_ZONE = re.compile(r"^\s*(?P<type>[^(（]+?)\s*[(（]\s*(?P<size>[0-9０-９]+)\s*[)）]\s*"
+                             r"(?P<zone>WITH(?:OUT)?\s+(?:LOCAL\s+)?TIME\s+ZONE)\s*$", re.IGNORECASE)
+# Type names that hold any number when written without a precision (PostgreSQL numeric, Oracle NUMBER): decimal.
+_ANY_NUMBER_TYPES = frozenset({"NUMBER", "NUMERIC"})
 # Type names that hold a decimal as well as an integer: with a scale they are a decimal, as written.
 _NUMBER_TYPES = frozenset({"NUMBER", "NUMERIC", "DECIMAL", "DEC", "NUM", "数値", "数字", "数値型", "NUMBER型"})
 
@@ -328,6 +342,8 @@ def _map_type(raw: str, syn: HeaderSynonyms) -> tuple[str | None, int | None, in
     size = scale = None
     m = _TYPE_WITH_SIZE.match(text)
     name = text
+    if m is None and (zoned := _TYPE_WITH_ZONE.match(text)) is not None:
+        name, size = f"{zoned['type']} {zoned['zone']}", _to_int(zoned["size"])
     if m:
         name = m["type"]
         size = None if m["size"] in "*＊" else _to_int(m["size"])  # Oracle's NUMBER(*,2): any precision, a scale
@@ -408,7 +424,7 @@ def _import_block(sheet: SheetData, syn: HeaderSynonyms, findings: list[Finding]
         return None
     top = best.row - best.rows_used + 1
     table_name = _table_name(sheet, top, syn)
-    found: list[Finding] = []
+    found: list[Finding] = _hidden_columns(sheet, best)
     items, key, rows, end = _read_items(sheet, best.row, best.first_data_row, best.columns, syn, found)
     layout = None
     if items and all(i.start is not None for i in items):
@@ -437,6 +453,23 @@ def _import_block(sheet: SheetData, syn: HeaderSynonyms, findings: list[Finding]
     findings.append(make_finding("SCH106", sheet.location(best.row, 1), sheet=sheet.name, table=table_name,
                                  items=len(items)))
     return Table(name=table_name, items=tuple(items), key=tuple(key), file=layout), end
+
+
+def _hidden_columns(sheet: SheetData, header: HeaderMatch) -> list[Finding]:
+    """Each hidden column of the header, at its heading: SCH064 when a visible column was read for its field in its
+    place, SCH065 when it was read, no visible column naming its field."""
+    found: list[Finding] = []
+    read = {c: f for f, c in header.columns.items()}
+    for c in sorted(sheet.hidden_cols & (read.keys() | header.hidden_unread.keys())):
+        label = _text(sheet.value(header.row, c)) or _text(sheet.value(header.row - 1, c)) or ""
+        if c in header.hidden_unread:
+            found.append(make_finding("SCH064", sheet.location(header.row, c), sheet=sheet.name,
+                                      column=column_letter(c), label=label,
+                                      used=column_letter(header.columns[header.hidden_unread[c]])))
+        else:
+            found.append(make_finding("SCH065", sheet.location(header.row, c), sheet=sheet.name,
+                                      column=column_letter(c), label=label))
+    return found
 
 
 def _header_labels(syn: HeaderSynonyms) -> frozenset[str]:
@@ -605,9 +638,17 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
             type_size = picture  # a record counts bytes: PIC N(20) is 20 full-width characters, 40 bytes
         if itype is not None and _has_wide_digits(raw_type):
             read_as("type", raw_type, f"size {type_size}", f"桁数 {type_size}")
-        if type_size == 0:  # VARCHAR(0): no length an item can have
+        if type_size == 0 and itype not in ("datetime", "time"):  # VARCHAR(0): no length an item can have
             read_as("type", raw_type, "no length", "桁数なし")
             type_size = None
+    if itype in ("datetime", "time") and type_size is not None and _picture(raw_type or "") is None:
+        # DATETIME2(3), TIMESTAMP(6), TIME(7): the digits after the second's point, no length of the item.
+        type_size = None
+    if itype == "time":
+        # The schema model has no time-of-day type: kept as text (HH:MM:SS…), without a length, and said.
+        read_as("type", str(raw_type), "string (the schema has no time-of-day type)",
+                "string(スキーマに時刻の型はありません)")
+        itype = "string"
     if itype == "binary":
         # The schema model has no binary type: the item is kept (so the layout stays whole) and flagged.
         findings.append(make_finding("SCH060", where("type"), item=name, found=raw_type))
@@ -660,6 +701,10 @@ def _item(name: str, r: int, cols: dict[str, int], sheet: SheetData, syn: Header
                 read_as("integer_digits", raw_int, str(size), str(size), "length")
         else:
             findings.append(make_finding("SCH103", where("integer_digits"), item=name, found=raw_int))
+    if (itype == "integer" and size is None and scale is None and raw_int is None
+            and _type_base(raw_type) in _ANY_NUMBER_TYPES and _TYPE_WITH_SIZE.match(str(raw_type)) is None):
+        # numeric / NUMBER without a precision holds any number, fractions too: a decimal of no set length.
+        itype = "decimal"
     if itype == "integer" and scale:
         # NUMBER(10,2) is how most definitions write a decimal: read so without a word; a type that names an
         # integer (INTEGER, SMALLINT …) given a scale is a reinterpretation, said at its cell.
