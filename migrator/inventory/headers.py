@@ -5,6 +5,10 @@ changing what a label means: width and case (ＩＤ/id), spaces and line breaks 
 marks and middle dots (ベンダー/ベンダ), notes in brackets or after ※ (``移行予定日（予定）``), and a trailing
 業務/システム/名/名称/該当 (``連携元システム名`` meets ``連携元``, ``特定移行支援システム該当`` ``特定移行支援``). An exact folded match always wins over a match
 that needed a suffix removed.
+
+The columns a reader of the sheet sees name the fields first: a hidden column (an old ``移行予定日`` kept hidden
+beside the current one) names only a field no visible column names, and is otherwise listed in
+``Header.hidden_unread`` and not read.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from migrator.excel import SheetData
 
@@ -52,6 +56,9 @@ class Header:
     rows_used: int = 1
     hint_rows: int = 0
     """Rows of units or entry hints under the labels (``(YYYY/MM/DD)``), part of the header."""
+    hidden_unread: dict[int, str] = field(default_factory=dict)
+    """Hidden columns (``SheetData.hidden_cols``) whose label names a field a visible column was read for: the
+    column → that field. Not read, and not in ``unmatched``."""
 
     @property
     def first_data_row(self) -> int:
@@ -88,33 +95,68 @@ class Lookup:
         return set(self.exact)
 
 
-def _row_match(sheet: SheetData, lookup: Lookup, rows: Sequence[int]) -> tuple[dict[str, int], dict[int, str]]:
-    """Match each column's label, taking the lowest of ``rows`` that matches (two-row headers)."""
+@dataclass(frozen=True)
+class _RowMatch:
+    columns: dict[str, int]
+    unmatched: dict[int, str]
+    hidden_unread: dict[int, str]
+
+
+def _candidates(sheet: SheetData, rows: Sequence[int], c: int) -> tuple[str, list[object]]:
+    """The heading of column ``c`` as written (empty if none) and the labels it may be read by: the lowest row's
+    first, the group label above it with it first of all."""
+    # A cell continuing a range merged across columns (a group label, a title) is not this column's label.
+    texts = [sheet.value(r, c) for r in reversed(rows) if sheet.merged_origin.get((r, c), (r, c))[1] == c]
+    written = [t for t in texts if t is not None and str(t).strip()]
+    candidates: list[object] = list(written)
+    if written and len(rows) == 2 and sheet.value(rows[1], c) is not None:
+        # Under a group label merged across columns (事業者 over 現行 | 移行後), the label may only make sense
+        # with the group: 移行後 + 事業者 = 移行後事業者. Tried before the label alone, which the group
+        # qualifies (事業者 under 移行後 is the target vendor, not the current one), and the group alone.
+        group_at = sheet.merged_origin.get((rows[0], c), (rows[0], c))
+        group, sub = sheet.value(*group_at), sheet.value(rows[1], c)
+        if group is not None and str(group).strip() and str(group).strip() != str(sub).strip():
+            candidates = [f"{sub}{group}", f"{group}{sub}", *candidates]
+    return " ".join(dict.fromkeys(str(t).strip() for t in reversed(written))), candidates
+
+
+def _row_match(sheet: SheetData, lookup: Lookup, rows: Sequence[int]) -> _RowMatch:
+    """Match each column's label, taking the lowest of ``rows`` that matches (two-row headers).
+
+    Visible columns are matched first, left to right; then hidden columns, for the fields still open."""
     columns: dict[str, int] = {}
     unmatched: dict[int, str] = {}
-    for c in range(1, sheet.max_col + 1):
-        # A cell continuing a range merged across columns (a group label, a title) is not this column's label.
-        texts = [sheet.value(r, c) for r in reversed(rows) if sheet.merged_origin.get((r, c), (r, c))[1] == c]
-        texts = [t for t in texts if t is not None and str(t).strip()]
-        if not texts:
-            continue
-        written = texts
-        if len(rows) == 2 and sheet.value(rows[1], c) is not None:
-            # Under a group label merged across columns (事業者 over 現行 | 移行後), the label may only make sense
-            # with the group: 移行後 + 事業者 = 移行後事業者. Tried before the label alone, which the group
-            # qualifies (事業者 under 移行後 is the target vendor, not the current one), and the group alone.
-            group_at = sheet.merged_origin.get((rows[0], c), (rows[0], c))
-            group, sub = sheet.value(*group_at), sheet.value(rows[1], c)
-            if group is not None and str(group).strip() and str(group).strip() != str(sub).strip():
-                texts = [f"{sub}{group}", f"{group}{sub}", *texts]
-        for label in texts:
-            hit = lookup.match(label)
-            if hit is not None and hit not in columns:
-                columns[hit] = c
-                break
-        else:
-            unmatched[c] = " ".join(dict.fromkeys(str(t).strip() for t in reversed(written)))
-    return columns, unmatched
+    hidden_unread: dict[int, str] = {}
+    labelled = {c: _candidates(sheet, rows, c) for c in range(1, sheet.max_col + 1)}
+    labelled = {c: found for c, found in labelled.items() if found[0]}
+    taken_by_visible: set[str] = set()
+    for hidden in (False, True):
+        for c, (shown, candidates) in labelled.items():
+            if (c in sheet.hidden_cols) != hidden:
+                continue
+            hits = [hit for hit in (lookup.match(label) for label in candidates) if hit is not None]
+            free = next((hit for hit in hits if hit not in columns), None)
+            shadowed = next((hit for hit in hits if hit in taken_by_visible), None)
+            if free is not None:
+                columns[free] = c
+            elif hidden and shadowed is not None:
+                hidden_unread[c] = shadowed
+            else:
+                unmatched[c] = shown
+        if not hidden:
+            taken_by_visible = set(columns)
+    return _RowMatch(columns=columns, unmatched=dict(sorted(unmatched.items())), hidden_unread=hidden_unread)
+
+
+def heading(sheet: SheetData, header: Header, col: int) -> tuple[str, int]:
+    """The heading of column ``col`` as written (a group label before its sub-label) and the row of its cell."""
+    rows = range(header.top_row, header.row + 1)
+    written = [(r, str(sheet.value(r, col)).strip()) for r in rows
+               if sheet.merged_origin.get((r, col), (r, col))[1] == col
+               and sheet.value(r, col) is not None and str(sheet.value(r, col)).strip()]
+    if not written:
+        return "", header.row
+    return " ".join(dict.fromkeys(t for _, t in written)), written[-1][0]
 
 
 _UNIT_BRACKETED = re.compile(r"^[(\[【〔<《][^)\]】〕>》]*[)\]】〕>》]$")
@@ -145,15 +187,16 @@ def find_header(sheet: SheetData, lookup: Lookup, *, required: Sequence[str], ma
             if used == 2 and r + 1 > sheet.max_row:
                 continue
             rows = list(range(r, r + used))
-            columns, unmatched = _row_match(sheet, lookup, rows)
+            found = _row_match(sheet, lookup, rows)
+            columns = found.columns
             if not columns or any(req not in columns for req in required):
                 continue
             if best is None or len(columns) > len(best.columns):
-                best = Header(row=rows[-1], columns=columns, unmatched=unmatched, rows_used=used)
+                best = Header(row=rows[-1], columns=columns, unmatched=found.unmatched, rows_used=used,
+                              hidden_unread=found.hidden_unread)
     while best is not None and _is_units_row(sheet, best.first_data_row):
         # A row of units or entry hints under the labels belongs to the header, not to the data.
-        best = Header(row=best.row, columns=best.columns, unmatched=best.unmatched, rows_used=best.rows_used,
-                      hint_rows=best.hint_rows + 1)
+        best = replace(best, hint_rows=best.hint_rows + 1)
     return best
 
 

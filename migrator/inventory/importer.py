@@ -17,10 +17,26 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from migrator.excel import Formula, SheetData, WorkbookData, cell_ref, find_label_value, read_workbook
+from migrator.excel import (
+    Formula,
+    SheetData,
+    WorkbookData,
+    cell_ref,
+    column_letter,
+    find_label_value,
+    read_workbook,
+)
 from migrator.i18n import join_list, sheet_state_ja, shorten
 from migrator.inventory.areas import area_name, resolve_area
-from migrator.inventory.headers import Header, Lookup, best_guess, find_header, fold_label, stem_label
+from migrator.inventory.headers import (
+    Header,
+    Lookup,
+    best_guess,
+    find_header,
+    fold_label,
+    heading,
+    stem_label,
+)
 from migrator.inventory.model import (
     MAX_LENGTHS,
     Interface,
@@ -300,6 +316,23 @@ def _is_note(row: _Row, keys: Sequence[str]) -> str | None:
     return " ".join(dict.fromkeys(texts))
 
 
+def _report_columns(builder: _Builder, sheet: SheetData, header: Header) -> None:
+    """The header's columns not read as written: each one not understood (INV003), and each hidden one at its
+    heading, read because no visible column holds its item (INV009) or not read, a visible one being read
+    for its item (INV008): a PMO may keep an old 移行予定日 hidden beside the current one."""
+    for col, label in sorted(header.unmatched.items()):
+        builder.add("INV003", sheet.location(header.row, col), label=label)
+    read = {c: f for f, c in header.columns.items()}
+    for col in sorted(sheet.hidden_cols & (read.keys() | header.hidden_unread.keys())):
+        label, at = heading(sheet, header, col)
+        if col in header.hidden_unread:
+            used = header.columns[header.hidden_unread[col]]
+            builder.add("INV008", sheet.location(at, col), column=column_letter(col), label=label,
+                        used=column_letter(used), used_label=heading(sheet, header, used)[0])
+        else:
+            builder.add("INV009", sheet.location(at, col), column=column_letter(col), label=label)
+
+
 def _title_block(builder: _Builder, plan: _SheetPlan, sheet: SheetData,
                  header: Header) -> dict[str, tuple[Any, Location]]:
     """団体コード and 団体名 written once above the header (or on a cover sheet) instead of in a column."""
@@ -332,8 +365,7 @@ def _read_systems(builder: _Builder, plan: _SheetPlan, sheet: SheetData,
                   header: Header) -> list[tuple[str, str, str, int, dict[str, str]]]:
     """Read one system list; return the 連携先 column entries (code, system, target, row, the cells of the
     system's name and of the 連携先 entry) for interfaces."""
-    for col, label in sorted(header.unmatched.items()):
-        builder.add("INV003", sheet.location(header.row, col), label=label)
+    _report_columns(builder, sheet, header)
     columns = dict(header.columns)
     fixed = _title_block(builder, plan, sheet, header)
     links: list[tuple[str, str, str, int, dict[str, str]]] = []
@@ -521,8 +553,7 @@ def _add_interface(builder: _Builder, interface: Interface, where: str, loc: Loc
 
 
 def _read_interfaces(builder: _Builder, sheet: SheetData, header: Header, book_munis: set[str]) -> None:
-    for col, label in sorted(header.unmatched.items()):
-        builder.add("INV003", sheet.location(header.row, col), label=label)
+    _report_columns(builder, sheet, header)
     columns = dict(header.columns)
     for r in _data_rows(sheet, header.first_data_row):
         row = _Row(builder, sheet, r, columns)
@@ -567,8 +598,7 @@ def _read_interfaces(builder: _Builder, sheet: SheetData, header: Header, book_m
 
 
 def _read_vendors(builder: _Builder, sheet: SheetData, header: Header) -> None:
-    for col, label in sorted(header.unmatched.items()):
-        builder.add("INV003", sheet.location(header.row, col), label=label)
+    _report_columns(builder, sheet, header)
     columns = dict(header.columns)
     seen: dict[str, str] = {}
     for r in _data_rows(sheet, header.first_data_row):
