@@ -89,6 +89,7 @@ class ReadOptions:
     csv_blocks: bool = True  # CSV: let polars parse plain blocks; False: every line through Python's csv
     block_bytes: int = 8 << 20  # CSV: bytes of whole lines looked at (and parsed) at once
     file_start: bool = True  # the file read begins the extract (a later split of it does not): a header record?
+    file_end: bool = True  # the file read ends the extract (an earlier split of it does not): a trailer record?
 
 
 def _refuse_utf16(path: Path) -> None:
@@ -551,7 +552,7 @@ class ExtractReader:
                              location=Location(file=str(self.path)))
         self.encoding = str(_declared(self.declared_encoding or "cp932", self.path))
         record_length = self.record_length or max(i.start + (i.length or 0) - 1 for i in self.table.items)  # type: ignore[operator]
-        trailer = trailer_code(self.table, self.code_tables)
+        trailer = trailer_code(self.table, self.code_tables) if self.options.file_end else None
         # A first record with the code of a header record (ヘッダ) is no data and not counted by the trailer.
         self._fixed_header = header_code(self.table, self.code_tables) if self.options.file_start else None
         # Where the record kind's code sits in a record: it is told by all of its bytes (10 ヘッダ, 90 トレーラ).

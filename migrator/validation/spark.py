@@ -95,10 +95,11 @@ def session(master: str = DEFAULT_MASTER, *, app: str = "migrator validate",
 # ------------------------------------------------------------------ planning the splits
 
 def _reader(job: Job, options: RunOptions, path: Path | None = None, encoding: str | None = None, *,
-            file_start: bool = True) -> ExtractReader:
+            file_start: bool = True, file_end: bool = True) -> ExtractReader:
     enc = encoding or options.encoding or getattr(job.compiled.mapping, "encoding", None)
     return ExtractReader(path or job.extract, job.compiled.legacy,
-                         ReadOptions(encoding=enc, batch_rows=options.batch_rows, file_start=file_start),
+                         ReadOptions(encoding=enc, batch_rows=options.batch_rows, file_start=file_start,
+                                     file_end=file_end),
                          code_tables=job.legacy_schema.code_tables if job.legacy_schema else {})
 
 
@@ -271,7 +272,7 @@ def _run_split(job: Job, split: Split, options: RunOptions, tables: dict[str, pl
                 left -= len(block) if left > 0 else 0
         path = tmp
     try:
-        reader = _reader(job, options, path, encoding, file_start=not split.start)
+        reader = _reader(job, options, path, encoding, file_start=not split.start, file_end=split.last)
         reader.issues = LineIssues(str(job.extract))
         reader.places.file = str(job.extract)
         engine.collector.extract = reader.places  # an Excel extract (never split) names its cells
@@ -291,7 +292,8 @@ def _run_split(job: Job, split: Split, options: RunOptions, tables: dict[str, pl
         bad = [(r + shift_row, ln + shift_line - head_lines, c) for r, ln, c in reader.issues.bad_rows]
         extra = [f for f in reader.extra_findings if f.code not in ("DAT013", "DAT009", "DAT005", "DAT006", "DAT018")
                  or (f.code == "DAT013" and split.last) or (f.code == "DAT018" and not split.start)]
-        extra = [replace(f, location=replace(f.location, file=str(job.extract))) for f in extra]
+        extra = [replace(f, location=replace(f.location, file=str(job.extract), line=f.location.line + shift_line
+                                             - head_lines if f.location.line is not None else None)) for f in extra]
         yield "meta", _SplitResult(engine.partial(keys=keep_keys), reader.rows, dict(reader.issues.counts), lines,
                                    bad, extra, reader.encoding)
     finally:

@@ -133,3 +133,46 @@ def test_a_batch_on_spark_gives_the_local_rollup(spark: Any, tmp_path: Path) -> 
     assert [(j["job"], j["rows_in"], j["rows_out"], j["exit_code"]) for j in on_spark.jobs] == \
         [(j["job"], j["rows_in"], j["rows_out"], j["exit_code"]) for j in local.jobs]
     assert (tmp_path / "spark" / "hachioji" / "converted" / "municipality=132012").is_dir()
+
+
+def _headed_job(tmp_path: Path, extract: Path) -> Any:
+    """A mapping of the fixed-width layout with header (1), data (2) and trailer (9) records, 40 bytes each."""
+    import yaml
+
+    from migrator.schema.registry import default_schema_dirs
+    from tests.validation.test_fixed_paths import HEADED
+
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "headed.yaml").write_text(HEADED, encoding="utf-8")
+    mapping = {"format": "migrator.mapping/1",
+               "settings": {"マッピングID": "headed", "標準スキーマ": "std-001-juki", "標準テーブル": "住民",
+                            "現行スキーマ": "legacy-headed", "現行テーブル": "KOJIN"},
+               "items": [{"standard": "宛名番号", "legacy": ["宛名番号"], "transform": "trim"},
+                         {"standard": "世帯番号", "legacy": ["宛名番号"], "transform": "trim"},
+                         {"standard": "生年月日", "legacy": ["生年月日"], "transform": "trim | wareki"},
+                         {"standard": "住所_市区町村コード", "default": "131016"},
+                         {"standard": "住所_都道府県", "default": "東京都"},
+                         {"standard": "住所_市区郡町村名", "default": "千代田区"}]}
+    (tmp_path / "headed.yaml").write_text(yaml.safe_dump(mapping, allow_unicode=True), encoding="utf-8")
+    job, found = load_job(tmp_path / "headed.yaml", extract,
+                          registry=SchemaRegistry.load(tmp_path / "schemas", *default_schema_dirs()))
+    assert job is not None, [f.message_en for f in found]
+    return job
+
+
+def test_spark_reads_a_trailer_code_in_the_middle_as_data_and_names_the_file_line_of_dat013(
+        spark: Any, tmp_path: Path) -> None:
+    """Lines cut into splits: a record with the trailer's code that ends a middle split is data (as the local run
+    reads it: only the file's last record is its trailer), and DAT013 (no trailer) names the file's last line."""
+    from migrator.validation.spark import plan_splits, run_jobs_spark
+
+    records = [f"{'9' if n == 3 else '2'}{n:010d}{' ' * 20}R06.04.01".encode() for n in range(6)]
+    host = tmp_path / "kojin.dat"
+    host.write_bytes(b"\r\n".join(records) + b"\r\n")
+    job = _headed_job(tmp_path, host)
+    assert [s.end for s in plan_splits(job, 0, RunOptions(), 84).splits] == [84, 168, -1]  # line 4 ends split 2
+    local = run_jobs([job], RunOptions())
+    on_spark = run_jobs_spark([job], RunOptions(), spark=spark, split_bytes=84)
+    assert _findings(on_spark) == _findings(local)
+    assert [(f.code, f.location.line) for f in local.report.findings if f.code == "DAT013"] == [("DAT013", 6)]
+    assert on_spark.tables[0].rows_in == local.tables[0].rows_in == 6
