@@ -3,7 +3,9 @@
 Each extract is cut into splits at record boundaries (fixed-width: multiples of the record length plus its
 line break; CSV: line boundaries, after checking that no quoted field holds a line break — otherwise the file
 is one split, DAT500). One Spark task per split reads its byte range with the same reader (the CSV header put
-before it), shifts the record and line numbers to the extract's, and runs :class:`BatchEngine` on it. Its
+before it), shifts the record and line numbers to the extract's, and runs :class:`BatchEngine` on it. Fixed-width
+records written back to back (no line breaks) are read by Spark itself (``FixedLengthBinaryInputFormat``, as
+``binaryRecords`` reads them), each partition's records given to the same reader as lines. Its
 output rows (``mapInArrow``) are the converted rows, the rejects, the key columns and one row carrying the
 split's findings; the converted rows are written as Parquet partitioned by municipality and table, the
 cross-table checks (duplicate keys, references, households) run as Spark aggregations and joins on the key
@@ -35,7 +37,15 @@ from migrator.validation.crosscheck import CURRENT, HEAD, _aggregate
 from migrator.validation.engine import BatchEngine, Partial
 from migrator.validation.merge import JobResult, finish
 from migrator.validation.outputs import output_stem
-from migrator.validation.readers import ExtractReader, LineIssues, ReadOptions, decodes, trailer_code
+from migrator.validation.readers import (
+    ExtractReader,
+    LineIssues,
+    ReadOptions,
+    _unbroken,
+    decodes,
+    header_code,
+    trailer_code,
+)
 from migrator.validation.run import _create_private, derived_tables, spreadsheet_safe, with_parquet
 from migrator.validation.types import LINE, ROW, Job, RunOptions, RunResult, TableRun
 
@@ -57,12 +67,35 @@ class Split:
     last: bool
 
 
+@dataclass(frozen=True)
+class Records:
+    """A fixed-width extract of records written back to back (no line breaks), read by Spark itself
+    (``FixedLengthBinaryInputFormat``, what ``SparkContext.binaryRecords`` reads with): record N is line N,
+    as the local reader numbers such records. What the tasks need to number their records as one reading
+    of the whole file would: the records that are no data before each one."""
+
+    length: int
+    total: int  # records in the file
+    blanks: tuple[int, ...]  # 0-based indices of blank records (only spaces: no data, not counted)
+    lead: int  # index of the first record that is not blank (the header record, if any, is this one)
+    header: bool  # the record at ``lead`` is the header record (ヘッダ)
+    tail: int  # index of the last record that is not blank (the trailer, if any, is this one)
+    trailer: bool  # the record at ``tail`` is the trailer record (トレーラ)
+    trailed: bool  # the layout declares a trailer record (a file without one is DAT013)
+
+    def rows_before(self, first: int) -> int:
+        """Data records before record ``first`` (0-based)."""
+        blank = int(np.searchsorted(np.asarray(self.blanks, dtype=np.int64), first))
+        return first - blank - (1 if self.header and self.lead < first else 0)
+
+
 @dataclass
 class _Plan:
     splits: list[Split]
     encoding: str | None
     findings: list[Finding]  # the file's own findings (encoding detected, DAT500)
     declared: tuple[int, int] | None  # fixed-width trailer: (declared count, its line)
+    records: Records | None = None  # records without line breaks: Spark reads and cuts them (no splits)
 
 
 def session(master: str = DEFAULT_MASTER, *, app: str = "migrator validate",
@@ -129,6 +162,8 @@ def _plan_fixed(job: Job, index: int, reader: ExtractReader, size: int, split_by
     if table is None or any(i.start is None for i in table.items):
         return _whole(index, None, where)
     length = reader.record_length or max(i.start + (i.length or 0) - 1 for i in table.items)  # type: ignore[operator]
+    if _unbroken(job.extract, length):
+        return _plan_records(job, index, length, size)
     with job.extract.open("rb") as fh:
         first = fh.read(length + 2)
         if first[length:length + 2] == b"\r\n":
@@ -159,6 +194,62 @@ def _plan_fixed(job: Job, index: int, reader: ExtractReader, size: int, split_by
     splits = [Split(index, k, start, cuts[k + 1][0] if k + 1 < len(cuts) else -1, before, before, b"",
                     k + 1 == len(cuts)) for k, (start, before) in enumerate(cuts)]
     return _Plan(splits, None, [], declared)
+
+
+def _plan_records(job: Job, index: int, length: int, size: int) -> _Plan:
+    """An extract of records written back to back: read by Spark in records of ``length`` bytes.
+
+    The driver looks at the file once (as it does for its checksum) for what a task cannot see in its own
+    records: blank records, the header and the trailer. A file that does not end on a whole record (a short
+    last record, a Ctrl-Z end-of-file mark) or holds a line break is read by one task, as the local run
+    reads it (Spark's fixed-length reader refuses a partial record; a line break would start a new line)."""
+    where = str(job.extract)
+    table = job.compiled.legacy
+    assert table is not None
+    codes = job.legacy_schema.code_tables if job.legacy_schema else {}
+    partial = ("the file does not end on a whole record", "最後のレコードが途中で終わっている")
+    if size % length:
+        return _whole(index, partial, where)
+    blanks: list[int] = []
+    total = size // length
+    per = max((8 << 20) // length, 1)
+    whitespace = np.array([9, 11, 12, 13, 32, 0x1A], dtype=np.uint8)  # what bytes.strip() and a Ctrl-Z take
+    with job.extract.open("rb") as fh:
+        done = 0
+        for block in iter(lambda: fh.read(per * length), b""):
+            if b"\n" in block:
+                return _whole(index, ("a line break between records written without line breaks",
+                                      "改行のないレコードの間に改行がある"), where)
+            if length < 64:  # the local reader takes a short line of only spaces (or a Ctrl-Z) as blank
+                arr = np.frombuffer(block, dtype=np.uint8).reshape(-1, length)
+                for k in np.flatnonzero(np.isin(arr, whitespace).all(axis=1)).tolist():
+                    if not block[k * length:(k + 1) * length].strip().strip(b"\x1a"):
+                        blanks.append(done + k)
+            done += len(block) // length
+        if block[-1:] == b"\x1a":  # a final Ctrl-Z is no data to the local reader: its record is cut short
+            return _whole(index, partial, where)
+        blank = np.asarray(blanks, dtype=np.int64)
+        filled = np.setdiff1d(np.arange(min(total, blank.size + 1)), blank)
+        lead = int(filled[0]) if filled.size else 0
+        tails = np.setdiff1d(np.arange(max(total - blank.size - 1, 0), total), blank)
+        tail = int(tails[-1]) if tails.size else total - 1
+        kind_at = (table.items[0].start or 1) - 1
+        fh.seek(lead * length)
+        first = fh.read(length)
+        fh.seek(tail * length)
+        last = fh.read(length)
+    head, trail = header_code(table, codes), trailer_code(table, codes)
+    header = head is not None and first[kind_at:kind_at + len(head)] == head
+    trailer = trail is not None and last[kind_at:kind_at + len(trail)] == trail and not (header and tail == lead)
+    declared = None
+    if trailer and trail is not None:
+        import re
+
+        digits = re.findall(rb"[0-9]+", last[kind_at + len(trail):])
+        if digits:
+            declared = (int(digits[0]), tail + 1)
+    records = Records(length, total, tuple(blanks), lead, header, tail, trailer, trail is not None)
+    return _Plan([], None, [], declared, records)
 
 
 def _lines(path: Path) -> int:
@@ -252,12 +343,17 @@ class _SplitResult:
 
 
 def _run_split(job: Job, split: Split, options: RunOptions, tables: dict[str, pl.LazyFrame], qualify: bool,
-               encoding: str | None, keep_keys: bool) -> Iterator[tuple[str, pl.DataFrame | _SplitResult]]:
-    """Read and convert one split; yields ("row"|"reject"|"key", frame) and finally ("meta", result)."""
+               encoding: str | None, keep_keys: bool, *, text: Path | None = None, starts: bool | None = None,
+               ends: bool | None = None) -> Iterator[tuple[str, pl.DataFrame | _SplitResult]]:
+    """Read and convert one split; yields ("row"|"reject"|"key", frame) and finally ("meta", result).
+
+    ``text``: the split's records already written as lines (then not copied from the extract); ``starts`` /
+    ``ends``: whether it holds the extract's first / last record (its header / trailer), by default told by
+    its place in the file."""
     engine = BatchEngine(job, options, qualify=qualify, tables=tables)
     tmp = None
-    path = job.extract
-    if split.start or split.end != -1:
+    path = text or job.extract
+    if text is None and (split.start or split.end != -1):
         fd, name = tempfile.mkstemp(suffix=job.extract.suffix, prefix="migrator-split-")
         tmp = Path(name)
         with os.fdopen(fd, "wb") as out, job.extract.open("rb") as src:
@@ -272,7 +368,8 @@ def _run_split(job: Job, split: Split, options: RunOptions, tables: dict[str, pl
                 left -= len(block) if left > 0 else 0
         path = tmp
     try:
-        reader = _reader(job, options, path, encoding, file_start=not split.start, file_end=split.last)
+        reader = _reader(job, options, path, encoding, file_start=not split.start if starts is None else starts,
+                         file_end=split.last if ends is None else ends)
         reader.issues = LineIssues(str(job.extract))
         reader.places.file = str(job.extract)
         engine.collector.extract = reader.places  # an Excel extract (never split) names its cells
@@ -301,6 +398,48 @@ def _run_split(job: Job, split: Split, options: RunOptions, tables: dict[str, pl
             tmp.unlink(missing_ok=True)
 
 
+def _run_records(job: Job, index: int, part: int, records: Records, items: Iterator[tuple[int, bytes]],
+                 options: RunOptions, tables: dict[str, pl.LazyFrame], qualify: bool,
+                 keep_keys: bool) -> Iterator[tuple[str, pl.DataFrame | _SplitResult]]:
+    """Read and convert one partition of Spark's fixed-length records (record index, bytes), numbered as one
+    reading of the whole extract numbers them (record N is line N)."""
+    fd, name = tempfile.mkstemp(suffix=job.extract.suffix, prefix="migrator-records-")
+    tmp = Path(name)
+    first, n = -1, 0
+    try:
+        with os.fdopen(fd, "wb") as out:
+            chunk: list[bytes] = []
+            for at, record in items:
+                if first < 0:
+                    first = at
+                chunk.append(bytes(record))
+                n += 1
+                if len(chunk) >= 65536:
+                    out.write(b"\n".join(chunk) + b"\n")
+                    chunk = []
+            if chunk:
+                out.write(b"\n".join(chunk) + b"\n")
+        if n == 0:
+            return
+        split = Split(index, part, first * records.length, (first + n) * records.length,
+                      records.rows_before(first), first, b"", False)
+        yield from _run_split(job, split, options, tables, qualify, None, keep_keys, text=tmp,
+                              starts=first <= records.lead < first + n, ends=first <= records.tail < first + n)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def records_rdd(spark: Any, path: Path, length: int, split_bytes: int = SPLIT_BYTES) -> Any:
+    """The records of ``path`` as Spark reads fixed-length records (``FixedLengthBinaryInputFormat``, what
+    ``SparkContext.binaryRecords`` uses, with each record's index kept): an RDD of (index, bytes), one
+    partition per split of at most ``split_bytes`` (whole records)."""
+    return spark.sparkContext.newAPIHadoopFile(
+        path.resolve().as_uri(), "org.apache.spark.input.FixedLengthBinaryInputFormat",
+        "org.apache.hadoop.io.LongWritable", "org.apache.hadoop.io.BytesWritable",
+        conf={"org.apache.spark.input.FixedLengthBinaryInputFormat.recordLength": str(length),
+              "mapreduce.input.fileinputformat.split.maxsize": str(max(split_bytes, length))})
+
+
 # ------------------------------------------------------------------ the run
 
 def _columns(jobs: Sequence[Job]) -> int:
@@ -321,6 +460,12 @@ def _schema(width: int) -> Any:
 
 def _arrow(kind: str, job: int, split: int, frame: pl.DataFrame | None, names: list[str], width: int,
            payload: bytes | None = None) -> Any:
+    return _frame(kind, job, split, frame, names, width, payload).to_arrow().to_batches()
+
+
+def _frame(kind: str, job: int, split: int, frame: pl.DataFrame | None, names: list[str], width: int,
+           payload: bytes | None = None) -> pl.DataFrame:
+    """One kind of a split's output in the columns of :func:`_schema`."""
     n = frame.height if frame is not None else 1
     cols: dict[str, pl.Series] = {
         "kind": pl.Series([kind] * n, dtype=pl.String), "job": pl.Series([job] * n, dtype=pl.Int32),
@@ -335,7 +480,7 @@ def _arrow(kind: str, job: int, split: int, frame: pl.DataFrame | None, names: l
     for i in range(width):
         name = names[i] if i < len(names) else None
         cols[f"v{i}"] = f[name].cast(pl.String) if name in f.columns else pl.Series([None] * n, dtype=pl.String)
-    return pl.DataFrame(cols).to_arrow().to_batches()
+    return pl.DataFrame(cols)
 
 
 def run_jobs_spark(jobs: Sequence[Job], options: RunOptions | None = None, *, master: str = DEFAULT_MASTER,
@@ -373,12 +518,33 @@ def run_jobs_spark(jobs: Sequence[Job], options: RunOptions | None = None, *, ma
                     else:
                         yield from _arrow(kind, j, split.index, value, names[j], width)  # type: ignore[arg-type]
 
+    def work_records(j: int, part: int, items: Iterator[tuple[int, bytes]]) -> Iterator[tuple[Any, ...]]:
+        records = plans[j].records
+        assert records is not None
+        for kind, value in _run_records(job_list[j], j, part, records, items, options, tables[j], qualify,
+                                        keep_keys):
+            if kind == "meta":
+                yield from _frame("meta", j, part, None, names[j], width, pickle.dumps(value)).iter_rows()
+            else:
+                yield from _frame(kind, j, part, value, names[j], width).iter_rows()  # type: ignore[arg-type]
+
     splits = [s for p in plans for s in p.splits]
     from pyspark.sql import types as T
 
-    rdd = spark.sparkContext.parallelize([(pickle.dumps(s),) for s in splits], len(splits))  # a task per split
-    frame = spark.createDataFrame(rdd, T.StructType([T.StructField("split", T.BinaryType())]))
-    result = frame.mapInArrow(work, _schema(width)).persist()
+    frames = []
+    if splits:
+        rdd = spark.sparkContext.parallelize([(pickle.dumps(s),) for s in splits], len(splits))  # a task per split
+        frame = spark.createDataFrame(rdd, T.StructType([T.StructField("split", T.BinaryType())]))
+        frames.append(frame.mapInArrow(work, _schema(width)))
+    for j, plan in enumerate(plans):  # records without line breaks: Spark reads and cuts them itself
+        if plan.records is not None:
+            rows = records_rdd(spark, jobs[j].extract, plan.records.length, split_bytes).mapPartitionsWithIndex(
+                lambda part, items, j=j: work_records(j, part, items))
+            frames.append(spark.createDataFrame(rows, _schema(width), verifySchema=False))
+    result = frames[0]
+    for more in frames[1:]:
+        result = result.union(more)
+    result = result.persist()
     try:
         # One action brings what the driver needs: the splits' findings and, with --out, the rows to write.
         wanted = "kind != 'key'" if options.out_dir is not None else "kind = 'meta'"
@@ -413,10 +579,12 @@ def run_jobs_spark(jobs: Sequence[Job], options: RunOptions | None = None, *, ma
                     seen.extend(res.lines[key][:max(0, 5 - len(seen))])
                 issues.bad_rows += res.bad_rows
                 extra += [f for f in res.extra if all(not _same(f, g) for g in extra)]
-            declared = plans[i].declared
-            if declared is not None and declared[0] != rows and len(plans[i].splits) > 1:
+            declared, records = plans[i].declared, plans[i].records
+            if declared is not None and declared[0] != rows and (len(plans[i].splits) > 1 or records is not None):
                 extra.append(make_finding("DAT009", Location(file=str(job.extract), line=declared[1]),
                                           declared=declared[0], actual=rows))
+            if records is not None and records.trailed and not records.trailer and rows:  # a truncated file
+                extra.append(make_finding("DAT013", Location(file=str(job.extract), line=records.total)))
             if rows == 0 and not any(f.code in ("DAT004", "DAT005") for f in extra):
                 extra.append(make_finding("DAT005", Location(file=str(job.extract), line=1)))
             engine.rows_rejected += len(issues.bad_rows)

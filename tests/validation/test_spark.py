@@ -135,6 +135,49 @@ def test_a_batch_on_spark_gives_the_local_rollup(spark: Any, tmp_path: Path) -> 
     assert (tmp_path / "spark" / "hachioji" / "converted" / "municipality=132012").is_dir()
 
 
+def test_spark_reads_a_host_extract_without_line_breaks_as_the_local_engine_does(spark: Any, tmp_path: Path) -> None:
+    """Records written back to back (a host system's file): Spark reads them itself in fixed-length records, cut
+    into several partitions, and gives the local engine's rows, record numbers as lines and findings (the
+    planted defects, the trailer's count, DAT009); a file ending in part of a record is read by one task and
+    its last record is the local engine's DAT010."""
+    from migrator.validation.spark import plan_splits, records_rdd, run_jobs_spark
+
+    length = 851
+    lines = (EXTRACTS / "juki_mainframe.dat").read_bytes().split(b"\r\n")
+    records = [line.ljust(length) for line in lines if line]
+    assert records[-1].startswith(b"9") and all(len(r) == length for r in records)
+    host = tmp_path / "host.dat"
+    host.write_bytes(b"".join(records[:1200] + records[1300:]))  # 100 records fewer than the trailer counts
+    job, _ = load_job(MAPPINGS / "juki_mainframe_jumin.xlsx", host)
+    assert job is not None
+    plan = plan_splits(job, 0, RunOptions(), 300_000)
+    assert plan.records is not None and not plan.splits
+    assert records_rdd(spark, host, length, 300_000).getNumPartitions() > 2
+
+    def both(name: str, split_bytes: int) -> tuple[RunResult, RunResult]:
+        local = run_jobs([job], RunOptions(out_dir=tmp_path / f"{name}-local", reconcile=True))
+        on_spark = run_jobs_spark([job], RunOptions(out_dir=tmp_path / f"{name}-spark", reconcile=True),
+                                  spark=spark, split_bytes=split_bytes)
+        for kind in (".csv", ".rejects.csv"):
+            mine = (tmp_path / f"{name}-local" / (job.name + kind)).read_bytes()
+            assert mine == (tmp_path / f"{name}-spark" / (job.name + kind)).read_bytes()
+        return local, on_spark
+
+    local, on_spark = both("whole", 300_000)
+    assert _findings(on_spark) == _findings(local)
+    assert "DAT009" in local.report.counts_by_code and len(local.report.counts_by_code) > 1  # + planted defects
+    assert [(t.rows_in, t.rows_out, t.rows_rejected) for t in on_spark.tables] == \
+        [(t.rows_in, t.rows_out, t.rows_rejected) for t in local.tables]
+
+    host.write_bytes(b"".join(records[:150]) + records[150][:400])  # cut short in its 151st record, no trailer
+    local, on_spark = both("partial", 60_000)
+    assert _findings(on_spark) == sorted([*_findings(local), *[
+        json.dumps(f.to_dict(), ensure_ascii=False, sort_keys=True, default=str)
+        for f in on_spark.report.findings if f.code == "DAT500"]])
+    assert {"DAT010", "DAT013"} <= set(local.report.counts_by_code)
+    assert on_spark.report.counts_by_code["DAT500"] == 1
+
+
 def _headed_job(tmp_path: Path, extract: Path) -> Any:
     """A mapping of the fixed-width layout with header (1), data (2) and trailer (9) records, 40 bytes each."""
     import yaml
@@ -158,6 +201,36 @@ def _headed_job(tmp_path: Path, extract: Path) -> Any:
                           registry=SchemaRegistry.load(tmp_path / "schemas", *default_schema_dirs()))
     assert job is not None, [f.message_en for f in found]
     return job
+
+
+def test_spark_numbers_records_without_line_breaks_around_a_header_blank_records_and_a_trailer(
+        spark: Any, tmp_path: Path) -> None:
+    """Short records cut two to a partition: a header record (no data), blank records (no data, numbered
+    lines all the same), a wrong count in the trailer and a bad date give the local engine's lines and rows."""
+    from migrator.validation.spark import records_rdd, run_jobs_spark
+
+    def record(*fields: tuple[str, int]) -> bytes:
+        return b"".join(text.encode("cp932").ljust(size, b" ") for text, size in fields)
+
+    blank = b" " * 40
+    data = [record(("2", 1), (f"{1000 + n}", 10), ("山田　太郎", 20), ("R06.04.01" if n != 4 else "R06.13.01", 9))
+            for n in range(7)]
+    host = tmp_path / "kojin.dat"
+    host.write_bytes(b"".join([blank, record(("1", 1), ("ＪＵＫＩ　ＥＸＰ", 20), ("20240401", 19)), blank,
+                               *data[:3], blank, blank, *data[3:], blank, record(("9", 1), ("0000000008", 39)),
+                               blank]))
+    job = _headed_job(tmp_path, host)
+    assert records_rdd(spark, host, 40, 80).getNumPartitions() > 4  # two records a partition
+    local = run_jobs([job], RunOptions(out_dir=tmp_path / "local"))
+    on_spark = run_jobs_spark([job], RunOptions(out_dir=tmp_path / "spark"), spark=spark, split_bytes=80)
+    assert _findings(on_spark) == _findings(local)
+    lines = {f.code: f.location.line for f in local.report.findings if f.location.line}
+    assert lines["DAT009"] == 14 and 10 in lines.values()  # the trailer, the bad date's record
+    assert [(t.rows_in, t.rows_out, t.rows_rejected) for t in on_spark.tables] == \
+        [(t.rows_in, t.rows_out, t.rows_rejected) for t in local.tables] == [(7, 6, 1)]
+    for kind in (".csv", ".rejects.csv"):
+        assert (tmp_path / "local" / ("headed" + kind)).read_bytes() == \
+            (tmp_path / "spark" / ("headed" + kind)).read_bytes()
 
 
 def test_spark_reads_a_trailer_code_in_the_middle_as_data_and_names_the_file_line_of_dat013(
