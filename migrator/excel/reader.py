@@ -114,7 +114,7 @@ _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _BIG_PART = 10 * 1024 * 1024  # below this, a high ratio is just a very regular sheet
 _CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
-_ADDRESS = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Za-z]+)([0-9]+)\"")
+_ADDRESS = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]+)\$?([0-9]+)[\"']")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _MAX_COL, _MAX_ROW = 16_384, 1_048_576  # XFD1048576
 
@@ -169,8 +169,10 @@ def _scan(path: Path, loc: Location) -> bool:
             if total > lim.xlsx_total_bytes:
                 raise limits.exceeded("xlsx_total_bytes", loc, actual=f"{total} bytes unpacked",
                                       actual_ja=f"展開すると {total} バイト")
+        # Every part is counted, not only those under xl/worksheets/: a sheet is wherever the workbook's
+        # relationships say it is (xl/data/s.bin is as good a name to Excel), and the other parts hold no cells.
         for info in infos:
-            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+            if info.is_dir():
                 continue
             rows = 0
             tail = b""

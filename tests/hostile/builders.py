@@ -148,3 +148,17 @@ def hide_sheet(src: Path, folder: Path, sheet: str, state: str = "hidden") -> Pa
     new, n = pattern.subn(rb'\1state="' + state.encode() + b'"', wb, count=1)
     assert n == 1
     return _rewrite(src, folder / f"hidden_{src.name}", {"xl/workbook.xml": new})
+
+
+def sheet_moved(src: Path, folder: Path, part: str = "xl/data/s.bin") -> Path:
+    """``src`` whose first sheet is stored as ``part`` (outside xl/worksheets/), its relationships following it."""
+    sheet = first_sheet(src)
+    target = sheet.removeprefix("xl/")
+    dest = folder / f"moved_{src.name}"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+                data = data.replace(target.encode(), part.removeprefix("xl/").encode())
+            zout.writestr(part if info.filename == sheet else info.filename, data)
+    return dest
