@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from migrator.cli.common import app, lang_option
+from migrator.cli.common import InputFile, app, lang_option
 from migrator.errors import InputError
 from migrator.limits import write_output_text
 from migrator.report.json_out import dumps
@@ -17,7 +17,7 @@ FORMATS = ("text", "json", "xlsx", "html", "csv")
 _MUNICIPALITY = click.option("--municipality", "-m", metavar="CODE", default=None, help="Only this 団体コード.")
 _SCENARIO = click.option("--scenario", default="default", show_default=True,
                          help="The stored plan the dates, chains and critical marks come from.")
-_RULES = click.option("--rules", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+_RULES = click.option("--rules", type=InputFile(), default=None,
                       help="A rules YAML overriding the shipped rules (docs/risks.md).")
 _AS_OF = click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
                       help="The day the register is drawn up (default: today).")

@@ -12,7 +12,7 @@ import yaml
 
 from migrator.catalogue import SEVERITIES, catalogue
 from migrator.errors import SpecError
-from migrator.limits import yaml_error
+from migrator.limits import compose_yaml, read_text_file, yaml_error
 from migrator.location import Location
 
 OPS = ("<", "<=", ">", ">=", "==", "!=")
@@ -81,6 +81,7 @@ def _fail(path: str, where: str, en: str, ja: str) -> SpecError:
 
 def _read(text: str, path: str) -> dict[str, Any]:
     try:
+        compose_yaml(text, path)  # bounded first: depth and size of the tree
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise yaml_error(exc, path, text) from None
@@ -176,11 +177,8 @@ def load_rules(path: Path | None = None) -> RuleSet:
     shipped = parse_rules(DEFAULT_RULES.read_text(encoding="utf-8"), source="migrator/risk/rules.yaml")
     if path is None:
         return shipped
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (FileNotFoundError, IsADirectoryError):
-        raise SpecError(f"file not found: {path}", f"ファイルがありません: {path}",
-                        location=Location(file=str(path))) from None
+    # Checked as every user file is: a FIFO or a device would never end, Shift_JIS is named with its line.
+    text = read_text_file(path, what="rules")
     return parse_rules(text, source=str(path), base=shipped)
 
 

@@ -36,6 +36,7 @@ ENTRY_POINTS: dict[str, list[str]] = {
     "plan build --rules": ["plan", "build", "--rules", "{f}"],
     "plan build --edges": ["plan", "build", "--edges", "{f}"],
     "plan progress": ["plan", "progress", "{f}"],
+    "risk list --rules": ["risk", "list", "--rules", "{f}"],
 }
 
 NATURES: dict[str, tuple[Callable[[Path], Path], str, str]] = {

@@ -22,6 +22,7 @@ COMMANDS: dict[str, list[str]] = {
     "plan build --template": ["plan", "build", "--template", "{f}"],
     "plan build --rules": ["plan", "build", "--rules", "{f}"],
     "plan build --edges": ["plan", "build", "--edges", "{f}"],
+    "risk list --rules": ["risk", "list", "--rules", "{f}"],
 }
 
 
