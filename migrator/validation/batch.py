@@ -25,7 +25,14 @@ import yaml
 
 from migrator.errors import InputError, MigratorError
 from migrator.i18n import Lang
-from migrator.limits import read_text_file, yaml_reason
+from migrator.limits import (
+    compose_yaml,
+    csv_field_limit,
+    csv_reason,
+    how_to_raise,
+    read_text_file,
+    yaml_reason,
+)
 from migrator.location import Location
 from migrator.report import Finding, Report
 from migrator.validation.types import RunOptions, RunResult
@@ -78,6 +85,27 @@ _TextLoader.yaml_implicit_resolvers = {
 }
 
 
+def _csv_rows(path: Path, text: str) -> list[list[str]]:
+    """The records of a CSV manifest; a field over ``csv_field_bytes`` (often a quote never closed) or a line the
+    csv module cannot read is an error at the line where its record starts."""
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    last = 0
+    with csv_field_limit() as limit:
+        try:
+            for record in reader:
+                rows.append(record)
+                last = reader.line_num
+        except csv.Error as exc:
+            where = Location(file=str(path), line=last + 1)
+            if "field limit" in str(exc):
+                raise InputError.of("CORE109", where, limit=limit, how=how_to_raise("csv_field_bytes")) from None
+            why = csv_reason(exc)
+            raise _error(path, last + 1, f"not valid CSV: {why['reason']}",
+                         f"CSV として読めない: {why['reason_ja']}") from None
+    return rows
+
+
 def read_manifest(path: Path) -> list[BatchJob]:
     """The jobs of a CSV (``job,municipality,mapping,extract``; rows of one job together) or YAML manifest
     (``jobs: [{name, municipality, pairs: [{mapping, extract}]}]``); paths are relative to the manifest. Every
@@ -86,7 +114,9 @@ def read_manifest(path: Path) -> list[BatchJob]:
     raw: list[tuple[str, str | None, str, str, int | None]] = []  # name, municipality, mapping, extract, line
     if path.suffix.lower() in (".yaml", ".yml"):
         try:
-            data = yaml.load(read_text_file(path, what="manifest"), Loader=_TextLoader)  # a SafeLoader
+            text = read_text_file(path, what="manifest")
+            compose_yaml(text, path, _TextLoader)  # bounded first: depth and size of the tree
+            data = yaml.load(text, Loader=_TextLoader)  # a SafeLoader
         except yaml.YAMLError as exc:
             why = yaml_reason(exc)
             raise _error(path, why["line"], f"not valid YAML: {why['reason']}",
@@ -108,7 +138,7 @@ def read_manifest(path: Path) -> list[BatchJob]:
                             str(pair["mapping"]), str(pair["extract"]), None))
     else:
         text = read_text_file(path, what="manifest").removeprefix("\ufeff")  # a BOM as Excel writes it
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = _csv_rows(path, text)
         if not rows or {"mapping", "extract"} - {c.strip() for c in rows[0]}:
             raise _error(path, 1, "the header needs the columns mapping and extract (and job, municipality)",
                          "見出しに mapping と extract（と job, municipality）の列が必要")
