@@ -116,6 +116,7 @@ _CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _ADDRESS = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]+)\$?([0-9]+)[\"']")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")  # an entry of the shared strings
 _MAX_COL, _MAX_ROW = 16_384, 1_048_576  # XFD1048576
 
 
@@ -154,7 +155,7 @@ def _scan(path: Path, loc: Location) -> bool:
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise InputError.of("CORE110", loc) from exc
     formulas = False
-    cells = 0
+    cells = strings = 0
     with archive:
         infos = archive.infolist()
         total = 0
@@ -185,6 +186,9 @@ def _scan(path: Path, loc: Location) -> bool:
                         cut = len(block) if cut < 0 else cut
                         done, tail = block[:cut], block[cut:]
                         cells += len(_CELL.findall(done))
+                        # Each shared string is the text of at least one cell: more of them than the cells a workbook
+                        # may hold is no genuine table (openpyxl would hold every one in memory before any cell).
+                        strings += len(_STRING.findall(done))
                         rows += len(_ROW.findall(done))
                         formulas = formulas or _FORMULA.search(done) is not None
                         for col, row in _ADDRESS.findall(done):
@@ -193,6 +197,10 @@ def _scan(path: Path, loc: Location) -> bool:
                         if cells > lim.xlsx_cells:
                             raise limits.exceeded("xlsx_cells", loc, actual=f"more than {lim.xlsx_cells} cells",
                                                   actual_ja=f"{lim.xlsx_cells} セルを超えます")
+                        if strings > lim.xlsx_cells:
+                            raise limits.exceeded("xlsx_cells", loc,
+                                                  actual=f"more than {lim.xlsx_cells} shared strings in {info.filename}",
+                                                  actual_ja=f"{info.filename} の共有文字列が {lim.xlsx_cells} 個を超えます")
                         if rows > lim.xlsx_rows:
                             raise limits.exceeded("xlsx_rows", loc, actual=f"more than {lim.xlsx_rows} rows",
                                                   actual_ja=f"{lim.xlsx_rows} 行を超えます")

@@ -162,3 +162,20 @@ def sheet_moved(src: Path, folder: Path, part: str = "xl/data/s.bin") -> Path:
                 data = data.replace(target.encode(), part.removeprefix("xl/").encode())
             zout.writestr(part if info.filename == sheet else info.filename, data)
     return dest
+
+
+def shared_strings(src: Path, folder: Path, count: int) -> Path:
+    """``src`` with a shared-strings table of ``count`` short strings that no cell uses."""
+    table = b"".join(b"<si><t>s%d</t></si>" % n for n in range(count))
+    sst = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           + table + b"</sst>")
+    with zipfile.ZipFile(src) as z:
+        types, rels = z.read("[Content_Types].xml"), z.read("xl/_rels/workbook.xml.rels")
+    types = types.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                          b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    rels = rels.replace(b"</Relationships>", b'<Relationship Id="rIdStrings" Type="http://schemas.openxmlformats.org/'
+                        b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                        b"</Relationships>")
+    return _rewrite(src, folder / f"strings_{src.name}", {"[Content_Types].xml": types,
+                                                          "xl/_rels/workbook.xml.rels": rels},
+                    extra={"xl/sharedStrings.xml": sst})

@@ -65,6 +65,15 @@ def test_hostile_workbook_is_refused_located(workdir: Path, command: str, kind: 
         assert "--limit" in res.stderr and "MIGRATOR_LIMIT_" in res.stderr
 
 
+def test_a_shared_strings_table_larger_than_the_cells_allowed_is_refused_before_it_is_loaded(workdir: Path) -> None:
+    # openpyxl holds every shared string in memory before it reads a cell: millions of short ones took gigabytes.
+    path = b.shared_strings(b.INVENTORIES[0], workdir, 3000)  # the sheets themselves hold 334 cells
+    res = refused("--limit", "xlsx_cells=1000", "inventory", "check", str(path), code="CORE105",
+                  places=(str(path), "more than 1000 shared strings in xl/sharedStrings.xml"))
+    assert "--limit" in res.stderr and "MIGRATOR_LIMIT_XLSX_CELLS" in res.stderr
+    run_cli("--limit", "xlsx_cells=5000", "inventory", "check", str(path), expect=1)  # read, with its findings
+
+
 def test_limit_raised_by_environment_lets_the_workbook_through(workdir: Path) -> None:
     refused("mapping", "check", str(b.MAPPING_XLSX), code="CORE105", env={"MIGRATOR_LIMIT_XLSX_CELLS": "5"})
     res = run_cli("mapping", "check", str(b.MAPPING_XLSX), "--format", "json", env={"MIGRATOR_LIMIT_XLSX_CELLS": "1m"})
