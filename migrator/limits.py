@@ -56,6 +56,9 @@ class Limits:
     """Cells a workbook really holds (counted in its XML, not taken from the sheet's dimension tag)."""
     xlsx_rows: int = 200_000
     """Rows one sheet really holds, empty styled rows included (each costs memory when the sheet is read)."""
+    xlsx_styles: int = 100_000
+    """Entries of a workbook's style table (cell formats, fonts, fills, borders, number formats), each an object
+    once loaded; Excel itself keeps at most 64,000 cell formats."""
     yaml_depth: int = 64
     """Nesting of mappings and lists in a YAML file."""
     yaml_nodes: int = 2_000_000

@@ -117,6 +117,7 @@ _ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _ADDRESS = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]+)\$?([0-9]+)[\"']")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")  # an entry of the shared strings
+_STYLE = re.compile(rb"<(?:\w+:)?(?:xf|font|fill|border|numFmt|dxf)[\s>/]")  # an entry of the style table
 _MAX_COL, _MAX_ROW = 16_384, 1_048_576  # XFD1048576
 
 
@@ -155,7 +156,7 @@ def _scan(path: Path, loc: Location) -> bool:
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise InputError.of("CORE110", loc) from exc
     formulas = False
-    cells = strings = 0
+    cells = strings = styles = 0
     with archive:
         infos = archive.infolist()
         total = 0
@@ -189,6 +190,7 @@ def _scan(path: Path, loc: Location) -> bool:
                         # Each shared string is the text of at least one cell: more of them than the cells a workbook
                         # may hold is no genuine table (openpyxl would hold every one in memory before any cell).
                         strings += len(_STRING.findall(done))
+                        styles += len(_STYLE.findall(done))  # openpyxl builds an object of each when it opens the book
                         rows += len(_ROW.findall(done))
                         formulas = formulas or _FORMULA.search(done) is not None
                         for col, row in _ADDRESS.findall(done):
@@ -201,6 +203,10 @@ def _scan(path: Path, loc: Location) -> bool:
                             raise limits.exceeded("xlsx_cells", loc,
                                                   actual=f"more than {lim.xlsx_cells} shared strings in {info.filename}",
                                                   actual_ja=f"{info.filename} の共有文字列が {lim.xlsx_cells} 個を超えます")
+                        if styles > lim.xlsx_styles:
+                            raise limits.exceeded("xlsx_styles", loc,
+                                                  actual=f"more than {lim.xlsx_styles} style entries in {info.filename}",
+                                                  actual_ja=f"{info.filename} の書式の定義が {lim.xlsx_styles} 個を超えます")
                         if rows > lim.xlsx_rows:
                             raise limits.exceeded("xlsx_rows", loc, actual=f"more than {lim.xlsx_rows} rows",
                                                   actual_ja=f"{lim.xlsx_rows} 行を超えます")

@@ -179,3 +179,13 @@ def shared_strings(src: Path, folder: Path, count: int) -> Path:
     return _rewrite(src, folder / f"strings_{src.name}", {"[Content_Types].xml": types,
                                                           "xl/_rels/workbook.xml.rels": rels},
                     extra={"xl/sharedStrings.xml": sst})
+
+
+def many_styles(src: Path, folder: Path, count: int) -> Path:
+    """``src`` whose style table gets ``count`` more cell formats (as a tool writing one format per cell does)."""
+    with zipfile.ZipFile(src) as z:
+        styles = z.read("xl/styles.xml")
+    xfs = b"".join(b'<xf numFmtId="%d" fontId="0" fillId="0" borderId="0" xfId="0"/>' % (n % 50) for n in range(count))
+    new, n = re.subn(rb"(<cellXfs[^>]*>)", rb"\1" + xfs, styles, count=1)
+    assert n == 1
+    return _rewrite(src, folder / f"styles_{src.name}", {"xl/styles.xml": new})

@@ -74,6 +74,15 @@ def test_a_shared_strings_table_larger_than_the_cells_allowed_is_refused_before_
     run_cli("--limit", "xlsx_cells=5000", "inventory", "check", str(path), expect=1)  # read, with its findings
 
 
+def test_a_style_table_over_its_limit_is_refused_before_it_is_loaded(workdir: Path) -> None:
+    # openpyxl builds an object of every style entry when it opens a book: a million took a gigabyte.
+    path = b.many_styles(b.INVENTORIES[0], workdir, 2000)
+    res = refused("--limit", "xlsx_styles=1000", "inventory", "check", str(path), code="CORE105",
+                  places=(str(path), "xlsx_styles", "more than 1000 style entries in xl/styles.xml"))
+    assert "--limit xlsx_styles=N" in res.stderr and "MIGRATOR_LIMIT_XLSX_STYLES" in res.stderr
+    run_cli("inventory", "check", str(path), expect=1)  # under the default: read, with its findings
+
+
 def test_limit_raised_by_environment_lets_the_workbook_through(workdir: Path) -> None:
     refused("mapping", "check", str(b.MAPPING_XLSX), code="CORE105", env={"MIGRATOR_LIMIT_XLSX_CELLS": "5"})
     res = run_cli("mapping", "check", str(b.MAPPING_XLSX), "--format", "json", env={"MIGRATOR_LIMIT_XLSX_CELLS": "1m"})
