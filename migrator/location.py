@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from migrator.i18n import Lang
+
+# Characters a file or sheet name may hold that would change what a terminal shows when the place is printed:
+# control characters (a line break forging a line of its own, ESC starting a colour or cursor sequence) and the
+# bidirectional controls (U+202E shows "evil\u202eslx.xlsx" as "evilxlsx.xls").
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _symbol(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures symbol: ␊, ␛, ␀
+    return "\u2421" if code == 0x7F else f"<U+{code:04X}>"
+
+
+def shown(name: str) -> str:
+    """``name`` (a file or sheet name from the user's disk) as it may be printed: each control or bidirectional
+    character shown by a visible symbol (``␊``, ``␛``, ``<U+202E>``), so that a name cannot forge lines, colour
+    the terminal or reorder the text around it."""
+    return _UNSHOWABLE.sub(_symbol, name)
 
 
 @dataclass(frozen=True)
@@ -43,13 +63,13 @@ class Location:
         "7 行目、列 氏名"."""
         ja = lang == "ja"
         parts: list[str] = []
-        head = self.file or ""
+        head = shown(self.file or "")
         if self.line is not None and self.sheet is None:
             head = f"{head}:{self.line}" if head else (f"{self.line} 行目" if ja else f"line {self.line}")
         if head:
             parts.append(head)
         if self.sheet is not None:
-            parts.append(f"{self.sheet}!{self.cell}" if self.cell else self.sheet)
+            parts.append(f"{shown(self.sheet)}!{self.cell}" if self.cell else shown(self.sheet))
         elif self.cell is not None:
             parts.append(self.cell)
         rc: list[str] = []

@@ -13,11 +13,14 @@ import pytest
 
 from tests.hostile.builders import (
     EXTRACT_CSV,
+    INVENTORIES,
     MAPPING_XLSX,
     a_folder,
+    copy,
     dangling_symlink,
     fifo,
     symlink_loop,
+    text_file,
 )
 from tests.hostile.conftest import refused
 
@@ -59,3 +62,17 @@ def test_not_a_regular_file_is_named_for_what_it_is(workdir: Path, entry: str, n
     args = [str(path) if a == "{f}" else a for a in ENTRY_POINTS[entry]]
     res = refused(*args, code=code, places=(str(path),))
     assert words in res.stderr.lower()
+
+
+NAME = "evil\x1b[31mred\x1b[0m\nError: forged [CORE000]\u202eslx.xlsx"
+
+
+def test_a_file_name_cannot_forge_a_line_colour_the_terminal_or_reorder_the_text(workdir: Path) -> None:
+    # Names come from vendors' disks: a line break, ESC and a right-to-left override are shown, never sent raw.
+    shown = "evil␛[31mred␛[0m␊Error: forged [CORE000]<U+202E>slx.xlsx"
+    broken = text_file(workdir, NAME + ".bad.xlsx", "a,b\n")
+    res = refused("inventory", "check", str(broken), code="CORE113", places=(shown,))
+    assert res.stderr.count("\n") == 1 and "\x1b" not in res.stderr and "\u202e" not in res.stderr
+    res = refused("inventory", "check", str(copy(INVENTORIES[0], workdir, NAME)), code="INV", exit=1,
+                  places=(f"Inventory check: {workdir}/{shown}\n",))
+    assert "\x1b" not in res.stdout and "\u202e" not in res.stdout and "\nError: forged" not in res.stdout
