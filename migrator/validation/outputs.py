@@ -5,8 +5,10 @@ Every file is created readable by its owner only; values in them are the masked 
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +29,35 @@ _RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1,
                        *(f"LPT{i}" for i in range(1, 10))})
 
 
-def output_stem(name: str, out_dir: Path, taken: set[str]) -> tuple[str, list[Finding]]:
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return a.resolve() == b.resolve()
+
+
+def refuse_replacing_inputs(outputs: Iterable[Path], inputs: Iterable[Path | None]) -> None:
+    """CORE120 when an output of a run would take the place of one of its own inputs (``--out`` being the folder
+    of an extract named like its mapping's output, or holding a mapping called ``report.xlsx``): the run would
+    replace the file it reads, and the user's extract or mapping would be lost."""
+    given = [p for p in inputs if p is not None]
+    for out in outputs:
+        if out.exists() and any(_same_file(out, p) for p in given):
+            raise InputError.of("CORE120", Location(file=str(out)),
+                                reason="it is an input of this run, which would be replaced; choose another --out",
+                                reason_ja="この実行の入力ファイルで、置き換えられてしまいます。別の --out を指定してください")
+
+
+def run_inputs(jobs: Iterable[object]) -> list[Path | None]:
+    """The files a run reads: each job's extract and mapping."""
+    found: list[Path | None] = []
+    for job in jobs:
+        found.append(getattr(job, "extract", None))
+        found.append(getattr(getattr(getattr(job, "compiled", None), "mapping", None), "path", None))
+    return found
+
+
+def output_stem(name: str, out_dir: Path, taken: set[str], inputs: Iterable[Path | None] = ()) -> tuple[str, list[Finding]]:
     """A file-name stem for the outputs of ``name`` (a mapping ID, from user data) inside ``out_dir``.
 
     The stem holds no separator, no ``..`` and no character Windows refuses, so ``<stem>.csv`` and
@@ -52,6 +82,7 @@ def output_stem(name: str, out_dir: Path, taken: set[str]) -> tuple[str, list[Fi
         if not (out_dir / f"{safe}{suffix}").resolve().is_relative_to(root):  # a symbolic link in --out
             raise InputError.of("CORE120", Location(file=str(out_dir / f"{safe}{suffix}")),
                                 reason="it leads outside the output folder", reason_ja="出力フォルダの外を指しています")
+    refuse_replacing_inputs((out_dir / f"{safe}{suffix}" for suffix in (".csv", ".rejects.csv", ".parquet")), inputs)
     return safe, findings
 
 
@@ -85,6 +116,8 @@ def run_sheets(result: RunResult, lang: Lang = "en") -> list[SheetSpec]:
 
 def write_run_reports(result: RunResult, out_dir: Path, lang: Lang = "en", *, stem: str = "report") -> list[Path]:
     """Write ``report.json``, ``report.xlsx`` and ``report.html`` into ``out_dir`` (owner-only)."""
+    refuse_replacing_inputs((out_dir / f"{stem}.{suffix}" for suffix in ("json", "html", "xlsx")),
+                            run_inputs(t.job for t in result.tables))
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     for suffix in ("json", "html", "xlsx"):

@@ -26,7 +26,7 @@ from migrator.errors import InputError
 from migrator.limits import replace_output, write_error
 from migrator.location import Location
 from migrator.report import Finding, Report, make_finding
-from migrator.validation.outputs import output_stem
+from migrator.validation.outputs import output_stem, run_inputs
 from migrator.validation.readers import LINE, ROW, ExtractReader, ReadOptions
 from migrator.validation.types import (
     CURRENT_RESIDENT,
@@ -409,7 +409,7 @@ def run_jobs(jobs: Sequence[Job], options: RunOptions | None = None, *, title: s
             tables, findings = derived_tables(job, jobs, options)
             stem = None
             if options.out_dir is not None:
-                stem, renamed = output_stem(job.name, options.out_dir, taken)
+                stem, renamed = output_stem(job.name, options.out_dir, taken, run_inputs(jobs))
                 findings += renamed
             runner = _TableRunner(job, options, qualify=len(jobs) > 1, tables=tables, stem=stem)
             parts.append(JobResult(runner.run(), runner.engine, runner.reader.findings, findings))

@@ -36,7 +36,7 @@ from migrator.report import Finding, make_finding
 from migrator.validation.crosscheck import CURRENT, HEAD, _aggregate
 from migrator.validation.engine import BatchEngine, Partial
 from migrator.validation.merge import JobResult, finish
-from migrator.validation.outputs import output_stem
+from migrator.validation.outputs import output_stem, run_inputs
 from migrator.validation.readers import (
     ExtractReader,
     LineIssues,
@@ -560,7 +560,7 @@ def run_jobs_spark(jobs: Sequence[Job], options: RunOptions | None = None, *, ma
             found = list(before[i])
             stem = None
             if options.out_dir is not None:
-                stem, renamed = output_stem(job.name, options.out_dir, taken)
+                stem, renamed = output_stem(job.name, options.out_dir, taken, run_inputs(jobs))
                 found += renamed
             engine = BatchEngine(job, options, qualify=qualify, tables=tables[i])
             issues = LineIssues(str(job.extract))

@@ -173,3 +173,17 @@ def test_an_out_folder_given_as_a_link_still_says_what_it_replaced(workdir: Path
     args = ("mapping", "run", str(b.MAPPING_XLSX), str(b.EXTRACT_CSV), "--out", "linked", "--no-store")
     assert "replaced" not in run_cli(*args, expect=None).stdout
     assert "Wrote linked/juki-rdb-to-001-jumin.csv (replaced the existing file)" in run_cli(*args, expect=None).stdout
+
+
+@pytest.mark.parametrize("named", ["extract", "mapping"])
+def test_an_output_that_would_replace_an_input_of_the_run_is_refused(workdir: Path, named: str) -> None:
+    # --out is the folder the inputs are in, and one of them bears the name of an output: the converted file
+    # (named after the mapping ID) or a report. The run would have replaced the user's extract or mapping.
+    mapping = b.copy(b.MAPPING_XLSX, workdir, "report.xlsx" if named == "mapping" else None)
+    extract = b.copy(b.EXTRACT_CSV, workdir, "juki-rdb-to-001-jumin.csv" if named == "extract" else None)
+    before = {p.name: p.read_bytes() for p in (mapping, extract)}
+    victim = extract if named == "extract" else mapping
+    refused("validate", str(mapping), str(extract), "--no-store", "--quiet", "--out", str(workdir),
+            code="CORE120", places=(str(victim), "input of this run"))
+    assert {p.name: p.read_bytes() for p in (mapping, extract)} == before
+    assert sorted(p.name for p in workdir.iterdir() if p.is_file()) == sorted(before)  # nothing else left
