@@ -212,6 +212,13 @@ def _scan(path: Path, loc: Location) -> bool:
                                                   actual_ja=f"{lim.xlsx_rows} 行を超えます")
             except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
                 raise InputError.of("CORE110", loc) from exc
+            except NotImplementedError as exc:  # a compression method or an encryption Python's zip cannot read
+                raise InputError.of(
+                    "CORE113", loc,
+                    reason=f"its part {info.filename} is stored in a way Excel does not write "
+                           f"(zip compression method {info.compress_type}); save it again from Excel",
+                    reason_ja=f"部品 {info.filename} が Excel の使わない形式 (zip の圧縮方式 {info.compress_type}) で"
+                              f"格納されています。Excel で保存し直してください") from exc
     return formulas
 
 

@@ -189,3 +189,21 @@ def many_styles(src: Path, folder: Path, count: int) -> Path:
     new, n = re.subn(rb"(<cellXfs[^>]*>)", rb"\1" + xfs, styles, count=1)
     assert n == 1
     return _rewrite(src, folder / f"styles_{src.name}", {"xl/styles.xml": new})
+
+
+def compression_method(src: Path, folder: Path, method: int = 99) -> Path:
+    """``src`` whose first sheet claims zip compression ``method`` (99: WinZip AES, which Python cannot read)."""
+    part = first_sheet(src)
+    data = bytearray(src.read_bytes())
+    with zipfile.ZipFile(src) as z:
+        offset = z.getinfo(part).header_offset
+    data[offset + 8:offset + 10] = method.to_bytes(2, "little")  # the local header
+    at = data.find(b"PK\x01\x02")
+    while at != -1:  # the central directory's entry of the part
+        size = int.from_bytes(data[at + 28:at + 30], "little")
+        if data[at + 46:at + 46 + size] == part.encode():
+            data[at + 10:at + 12] = method.to_bytes(2, "little")
+        at = data.find(b"PK\x01\x02", at + 4)
+    dest = folder / f"method_{src.name}"
+    dest.write_bytes(bytes(data))
+    return dest

@@ -42,6 +42,7 @@ KINDS: dict[str, tuple[Callable[[Path, Path], Path], str, str, list[str]]] = {
                                                                      b"<c r='XFE1'"), "CORE107", "XFE1", []),
     "row beyond 1048576": (lambda src, d: b.edit_sheet(src, d, "below.xlsx", rb'<c r="A1"', b'<c r="A1048577"'),
                            "CORE107", "A1048577", []),
+    "unsupported compression": (lambda src, d: b.compression_method(src, d), "CORE113", "compression method 99", []),
     "cells over limit": (lambda src, d: b.copy(src, d), "CORE105", "xlsx_cells", ["--limit", "xlsx_cells=5"]),
     # A sheet is wherever the workbook's relationships put it: one outside xl/worksheets/ is counted all the same.
     "cells over limit, sheet stored elsewhere": (lambda src, d: b.sheet_moved(src, d), "CORE105", "more than 5 cells",
