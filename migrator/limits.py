@@ -56,6 +56,9 @@ class Limits:
     """Cells a workbook really holds (counted in its XML, not taken from the sheet's dimension tag)."""
     xlsx_rows: int = 200_000
     """Rows one sheet really holds, empty styled rows included (each costs memory when the sheet is read)."""
+    xlsx_parts: int = 100_000
+    """Parts (zip members) of an .xlsx: its zip directory is read whole, one object per part, before anything else;
+    a workbook of 5,000 sheets has some 20,000."""
     xlsx_styles: int = 100_000
     """Entries of a workbook's style table (cell formats, fonts, fills, borders, number formats), each an object
     once loaded; Excel itself keeps at most 64,000 cell formats."""

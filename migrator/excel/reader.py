@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import zipfile
 import zlib
@@ -144,6 +145,40 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
+_DIRECTORY_ENTRY_BYTES = 256  # a part's entry in the zip directory: 46 bytes and its name, generously long
+
+
+def _directory(path: Path) -> tuple[int, int] | None:
+    """The number of entries and the size in bytes of the zip directory, from its end record (zip64 included)."""
+    with path.open("rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        fh.seek(max(0, fh.tell() - 22 - 65_535))  # the end record and its comment of at most 64 KiB
+        tail = fh.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        return None
+    count, size = int.from_bytes(tail[at + 10:at + 12], "little"), int.from_bytes(tail[at + 12:at + 16], "little")
+    record = at - 20 - 56  # a zip64 end record, when there is one, lies before its 20-byte locator
+    if record >= 0 and tail[at - 20:at - 16] == b"PK\x06\x07" and tail[record:record + 4] == b"PK\x06\x06":
+        count = int.from_bytes(tail[record + 32:record + 40], "little")
+        size = int.from_bytes(tail[record + 40:record + 48], "little")
+    return count, size
+
+
+def _check_directory(path: Path, loc: Location, parts: int) -> None:
+    """Refuse a zip directory of more than ``parts`` entries before Python's zip reader builds an object of each.
+
+    The directory's own count can lie (the reader goes by its size in bytes), so its size is bounded too."""
+    found = _directory(path)
+    if found is None:
+        return
+    count, size = found
+    if count > parts or size > parts * _DIRECTORY_ENTRY_BYTES:
+        actual = max(count, size // _DIRECTORY_ENTRY_BYTES)
+        raise limits.exceeded("xlsx_parts", loc, actual=f"about {actual} parts (a zip directory of {size} bytes)",
+                              actual_ja=f"部品が約 {actual} 個あります (zip のディレクトリが {size} バイト)")
+
+
 def _scan(path: Path, loc: Location) -> bool:
     """Check the workbook's parts against the limits before openpyxl unpacks them; True if it has formulas.
 
@@ -151,6 +186,7 @@ def _scan(path: Path, loc: Location) -> bool:
     Cells and rows are counted in the sheets' XML, so a dimension tag claiming a million rows costs nothing.
     """
     lim = limits.current()
+    _check_directory(path, loc, lim.xlsx_parts)
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:

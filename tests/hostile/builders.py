@@ -207,3 +207,19 @@ def compression_method(src: Path, folder: Path, method: int = 99) -> Path:
     dest = folder / f"method_{src.name}"
     dest.write_bytes(bytes(data))
     return dest
+
+
+def many_parts(src: Path, folder: Path, count: int, *, lie: bool = False) -> Path:
+    """``src`` with ``count`` more (empty) parts; with ``lie``, its zip directory's end record counts one entry."""
+    dest = folder / f"parts_{src.name}"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info))
+        for n in range(count):
+            zout.writestr(f"customXml/item{n:06d}.xml", b"")
+    if lie:
+        data = bytearray(dest.read_bytes())
+        at = data.rfind(b"PK\x05\x06")
+        data[at + 8:at + 12] = (1).to_bytes(2, "little") * 2  # entries on this disk, entries in all
+        dest.write_bytes(bytes(data))
+    return dest

@@ -43,6 +43,10 @@ KINDS: dict[str, tuple[Callable[[Path, Path], Path], str, str, list[str]]] = {
     "row beyond 1048576": (lambda src, d: b.edit_sheet(src, d, "below.xlsx", rb'<c r="A1"', b'<c r="A1048577"'),
                            "CORE107", "A1048577", []),
     "unsupported compression": (lambda src, d: b.compression_method(src, d), "CORE113", "compression method 99", []),
+    "parts over limit": (lambda src, d: b.copy(src, d), "CORE105", "xlsx_parts", ["--limit", "xlsx_parts=5"]),
+    # Python's zip reader goes by the directory's size, not by its count: the size is bounded too.
+    "zip directory whose count lies": (lambda src, d: b.many_parts(src, d, 300, lie=True), "CORE105",
+                                       "a zip directory of", ["--limit", "xlsx_parts=50"]),
     "cells over limit": (lambda src, d: b.copy(src, d), "CORE105", "xlsx_cells", ["--limit", "xlsx_cells=5"]),
     # A sheet is wherever the workbook's relationships put it: one outside xl/worksheets/ is counted all the same.
     "cells over limit, sheet stored elsewhere": (lambda src, d: b.sheet_moved(src, d), "CORE105", "more than 5 cells",
