@@ -28,7 +28,7 @@ import polars as pl
 from migrator.errors import InputError
 from migrator.i18n import plural
 from migrator.jp import Encoding, detect_encoding, resolve_encoding
-from migrator.limits import check_input_file, csv_field_limit, csv_reason
+from migrator.limits import check_input_file, csv_field_limit, csv_reason, exceeded
 from migrator.limits import current as current_limits
 from migrator.location import Location
 from migrator.report import Example, Finding, make_finding
@@ -557,7 +557,15 @@ class ExtractReader:
         self._fixed_header = header_code(self.table, self.code_tables) if self.options.file_start else None
         # Where the record kind's code sits in a record: it is told by all of its bytes (10 ヘッダ, 90 トレーラ).
         self._kind_at = (self.table.items[0].start or 1) - 1
-        block_bytes = max(self.options.batch_rows, 1) * (record_length + 2)
+        if record_length > line_cap():  # a layout's absurd length: no record that long is held in memory
+            raise exceeded("csv_field_bytes", Location(file=str(self.path)),
+                           actual=f"the layout {self.table.name} gives records of {record_length} bytes, more than "
+                                  f"{LINE_FIELDS} times the limit",
+                           actual_ja=f"レイアウト {self.table.name} のレコード長が {record_length} バイトで、上限の "
+                                     f"{LINE_FIELDS} 倍を超えます")
+        # A block holds batch_rows records, but never more than _FIXED_BLOCK_BYTES of them (long records).
+        rows = max(1, min(max(self.options.batch_rows, 1), _FIXED_BLOCK_BYTES // (record_length + 2)))
+        block_bytes = rows * (record_length + 2)
         # One buffer, reused for every block (no new allocation, no page faults per block): a block is
         # read after the incomplete line carried over from the previous one.
         buffer = bytearray(block_bytes + record_length + 1024)
@@ -877,6 +885,7 @@ class ExtractReader:
 
 
 LINE_FIELDS = 16
+_FIXED_BLOCK_BYTES = 256 * 1024 * 1024  # the most a block of fixed-width records may take, however long they are
 
 
 def line_cap() -> int:

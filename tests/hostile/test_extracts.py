@@ -71,3 +71,22 @@ def test_a_header_repeated_mid_file_is_said_once_not_per_column(workdir: Path, l
     res = refused("--lang", lang, *_run(path), code="DAT020", exit=None, places=(f"{path}:7", words))
     assert "DAT106" not in res.stdout and "DAT102" not in res.stdout
     assert f"{path}:" + str(len(rows) + 3) in res.stdout or "×2" in res.stdout
+
+
+LAYOUT = b.DATA / "schemas" / "legacy" / "juki_mainframe.yaml"
+MAINFRAME = (b.DATA / "mappings" / "juki_mainframe_jumin.xlsx", b.DATA / "sample_data" / "extracts" / "juki_mainframe.dat")
+
+
+@pytest.mark.parametrize(("length", "code"), [(300_000, "summary"), (10**12, "CORE105")])
+def test_a_layout_with_an_absurd_record_length_is_read_in_bounded_blocks_or_refused(workdir: Path, length: int,
+                                                                                     code: str) -> None:
+    # Blocks were batch_rows records each, however long: 300 KB records asked for 30 GB (a MemoryError).
+    text = LAYOUT.read_text(encoding="utf-8").replace("record_length: 851", f"record_length: {length}")
+    text = text.replace("start: 832, length: 20}", f"start: 832, length: {length - 831}}}")
+    (workdir / "layouts").mkdir()
+    (workdir / "layouts" / "juki_mainframe.yaml").write_text(text, encoding="utf-8")
+    args = ["validate", "--schemas", "layouts", *map(str, MAINFRAME), "--no-store", "--quiet"]
+    if code == "CORE105":
+        refused(*args, code=code, places=(str(MAINFRAME[1]), f"records of {length} bytes", "csv_field_bytes"))
+    else:  # read: every record is shorter than the layout says
+        refused(*args, code=code, exit=1, places=("3,000 rows in",))
