@@ -118,6 +118,7 @@ _ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _ADDRESS = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]+)\$?([0-9]+)[\"']")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")  # an entry of the shared strings
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell[\s>/]")  # a merged range of a sheet
 _STYLE = re.compile(rb"<(?:\w+:)?(?:xf|font|fill|border|numFmt|dxf)[\s>/]")  # an entry of the style table
 _MAX_COL, _MAX_ROW = 16_384, 1_048_576  # XFD1048576
 
@@ -192,7 +193,7 @@ def _scan(path: Path, loc: Location) -> bool:
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise InputError.of("CORE110", loc) from exc
     formulas = False
-    cells = strings = styles = 0
+    cells = strings = styles = merges = 0
     with archive:
         infos = archive.infolist()
         total = 0
@@ -226,6 +227,7 @@ def _scan(path: Path, loc: Location) -> bool:
                         # Each shared string is the text of at least one cell: more of them than the cells a workbook
                         # may hold is no genuine table (openpyxl would hold every one in memory before any cell).
                         strings += len(_STRING.findall(done))
+                        merges += len(_MERGE.findall(done))  # each an object, and its cells filled one by one
                         styles += len(_STYLE.findall(done))  # openpyxl builds an object of each when it opens the book
                         rows += len(_ROW.findall(done))
                         formulas = formulas or _FORMULA.search(done) is not None
@@ -239,6 +241,10 @@ def _scan(path: Path, loc: Location) -> bool:
                             raise limits.exceeded("xlsx_cells", loc,
                                                   actual=f"more than {lim.xlsx_cells} shared strings in {info.filename}",
                                                   actual_ja=f"{info.filename} の共有文字列が {lim.xlsx_cells} 個を超えます")
+                        if merges > lim.xlsx_cells:
+                            raise limits.exceeded("xlsx_cells", loc,
+                                                  actual=f"more than {lim.xlsx_cells} merged ranges in {info.filename}",
+                                                  actual_ja=f"{info.filename} の結合セルの範囲が {lim.xlsx_cells} 個を超えます")
                         if styles > lim.xlsx_styles:
                             raise limits.exceeded("xlsx_styles", loc,
                                                   actual=f"more than {lim.xlsx_styles} style entries in {info.filename}",
@@ -380,8 +386,18 @@ def _read_sheet(ws: Any, path: Path, *, formulas: bool, fill_merged: bool, far: 
     for r, c, value in values:
         grid[r - 1][c - 1] = value
     origin: dict[tuple[int, int], tuple[int, int]] = {}
+    covered = 0
     for rng in ranges:
         top, left = rng.min_row, rng.min_col
+        # Merged ranges never overlap in a book Excel wrote, so together they cover at most the grid: more is
+        # the same range written over and over, each costing a pass over its cells.
+        covered += max(0, min(rng.max_row, last_row) - top + 1) * max(0, min(rng.max_col, last_col) - left + 1)
+        if covered > last_row * last_col:
+            raise InputError.of("CORE113", Location(file=str(path), sheet=ws.title, cell=rng.coord),
+                                reason=f"the merged ranges of sheet {ws.title} overlap (at {rng.coord}) and cover "
+                                       f"more cells than the sheet holds; save it again from Excel",
+                                reason_ja=f"シート {ws.title} の結合セルの範囲が重なり ({rng.coord})、シートのセル数を超えて"
+                                          f"います。Excel で保存し直してください")
         top_value = grid[top - 1][left - 1] if top <= last_row and left <= last_col else None
         for r in range(top, min(rng.max_row, last_row) + 1):
             for c in range(left, min(rng.max_col, last_col) + 1):

@@ -223,3 +223,16 @@ def many_parts(src: Path, folder: Path, count: int, *, lie: bool = False) -> Pat
         data[at + 8:at + 12] = (1).to_bytes(2, "little") * 2  # entries on this disk, entries in all
         dest.write_bytes(bytes(data))
     return dest
+
+
+def merged_over_and_over(src: Path, folder: Path, count: int) -> Path:
+    """``src`` whose first sheet merges (almost) the same range ``count`` times (Excel never writes overlaps)."""
+    part = first_sheet(src)
+    with zipfile.ZipFile(src) as z:
+        xml = z.read(part)
+    ranges = b"".join(b'<mergeCell ref="A1:C%d"/>' % (20 - n % 3) for n in range(count))
+    if b"<mergeCells" in xml:
+        new = re.sub(rb"<mergeCells[^>]*>", b"<mergeCells>" + ranges, xml, count=1)
+    else:
+        new = xml.replace(b"</sheetData>", b"</sheetData><mergeCells>" + ranges + b"</mergeCells>", 1)
+    return _rewrite(src, folder / f"merged_{src.name}", {part: new})
