@@ -7,14 +7,17 @@ import os
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.worksheet._reader import MERGE_TAG, ROW_TAG, WorkSheetParser
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergeCells
+from openpyxl.xml.functions import iterparse
 
 from migrator import limits
 from migrator.errors import InputError
@@ -273,6 +276,7 @@ _INLINE = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}is"
 _TEXT = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}t"
 _RUN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}r"
 _FORMULA_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}f"
+_SHEET_DATA = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheetData"
 
 
 class _SheetParser(WorkSheetParser):
@@ -303,6 +307,31 @@ class _SheetParser(WorkSheetParser):
             if cell["value"] is None and isinstance(text, str) and text.startswith("="):
                 cell["value"] = Formula(text)
         return cell
+
+    def parse(self) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+        """The rows (their cells and dimensions) and the merged ranges, nothing else.
+
+        openpyxl's own parse builds an object of every data validation, conditional format, hyperlink … of the
+        sheet, none of which a sheet is read for: 300,000 data validations (150 KB stored) took 500 MB. Here
+        each element outside the rows and the merged ranges is emptied as soon as it is read."""
+        depth = 0
+        keep = False  # inside <sheetData> or <mergeCells>
+        for event, element in iterparse(self.source, events=("start", "end")):
+            if event == "start":
+                depth += 1
+                if depth == 2:
+                    keep = element.tag in (_SHEET_DATA, MERGE_TAG)
+                continue
+            level, depth = depth, depth - 1
+            if level == 3 and keep and element.tag == ROW_TAG:
+                row = self.parse_row(element)
+                element.clear()
+                yield row
+            elif level == 2 and element.tag == MERGE_TAG:
+                self.merged_cells = MergeCells.from_tree(element)
+                element.clear()
+            elif level == 2 or (level > 2 and not keep):
+                element.clear()
 
     def _place(self, coordinate: str | None) -> tuple[int, int]:
         if coordinate:

@@ -236,3 +236,12 @@ def merged_over_and_over(src: Path, folder: Path, count: int) -> Path:
     else:
         new = xml.replace(b"</sheetData>", b"</sheetData><mergeCells>" + ranges + b"</mergeCells>", 1)
     return _rewrite(src, folder / f"merged_{src.name}", {part: new})
+
+
+def with_sheet_extras(src: Path, folder: Path, extras: bytes, name: str = "extras.xlsx") -> Path:
+    """``src`` whose first sheet gets ``extras`` (data validations, hyperlinks …) after its data."""
+    part = first_sheet(src)
+    with zipfile.ZipFile(src) as z:
+        xml = z.read(part)
+    anchor = b"<pageMargins" if b"<pageMargins" in xml else b"</worksheet>"
+    return _rewrite(src, folder / name, {part: xml.replace(anchor, extras + anchor, 1)})

@@ -96,6 +96,17 @@ def test_merged_ranges_written_over_and_over_are_refused_not_filled_each_time(wo
             code="CORE105", places=("more than 1000 merged ranges",))
 
 
+def test_what_a_sheet_is_not_read_for_is_not_built(workdir: Path) -> None:
+    # Data validations, hyperlinks, conditional formats are no data: they were each built as an object (300,000
+    # data validations, 150 KB stored, took 500 MB), and one openpyxl could not build made the book unreadable.
+    extras = (b'<dataValidations count="1"><dataValidation type="bogus" sqref="A1"/></dataValidations>'
+              b'<hyperlinks><hyperlink ref="A1" location="x"/></hyperlinks>')
+    path = b.with_sheet_extras(b.INVENTORIES[0], workdir, extras)
+    res = run_cli("inventory", "check", str(path), "--format", "json", expect=1)
+    sound = run_cli("inventory", "check", str(b.INVENTORIES[0]), "--format", "json", expect=1)
+    assert json.loads(res.stdout)["summary"] == json.loads(sound.stdout)["summary"]
+
+
 def test_limit_raised_by_environment_lets_the_workbook_through(workdir: Path) -> None:
     refused("mapping", "check", str(b.MAPPING_XLSX), code="CORE105", env={"MIGRATOR_LIMIT_XLSX_CELLS": "5"})
     res = run_cli("mapping", "check", str(b.MAPPING_XLSX), "--format", "json", env={"MIGRATOR_LIMIT_XLSX_CELLS": "1m"})
