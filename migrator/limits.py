@@ -59,9 +59,9 @@ class Limits:
     xlsx_parts: int = 100_000
     """Parts (zip members) of an .xlsx: its zip directory is read whole, one object per part, before anything else;
     a workbook of 5,000 sheets has some 20,000."""
-    xlsx_styles: int = 100_000
-    """Entries of a workbook's style table (cell formats, fonts, fills, borders, number formats), each an object
-    once loaded; Excel itself keeps at most 64,000 cell formats."""
+    xlsx_entries: int = 100_000
+    """Entries of a workbook's own tables, each built as an object when the book is opened: cell formats, fonts,
+    fills, borders, number formats, defined names, document properties (Excel keeps at most 64,000 formats)."""
     yaml_depth: int = 64
     """Nesting of mappings and lists in a YAML file."""
     yaml_nodes: int = 2_000_000

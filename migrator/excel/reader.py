@@ -122,7 +122,8 @@ _ADDRESS = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]+)\$?([0-
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")  # an entry of the shared strings
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell[\s>/]")  # a merged range of a sheet
-_STYLE = re.compile(rb"<(?:\w+:)?(?:xf|font|fill|border|numFmt|dxf)[\s>/]")  # an entry of the style table
+# An entry of the workbook's own tables: styles, defined names, document properties.
+_ENTRY = re.compile(rb"<(?:\w+:)?(?:xf|font|fill|border|numFmt|dxf|definedName|property)[\s>/]")
 _MAX_COL, _MAX_ROW = 16_384, 1_048_576  # XFD1048576
 
 
@@ -196,7 +197,7 @@ def _scan(path: Path, loc: Location) -> bool:
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise InputError.of("CORE110", loc) from exc
     formulas = False
-    cells = strings = styles = merges = 0
+    cells = strings = entries = merges = 0
     with archive:
         infos = archive.infolist()
         total = 0
@@ -231,7 +232,7 @@ def _scan(path: Path, loc: Location) -> bool:
                         # may hold is no genuine table (openpyxl would hold every one in memory before any cell).
                         strings += len(_STRING.findall(done))
                         merges += len(_MERGE.findall(done))  # each an object, and its cells filled one by one
-                        styles += len(_STYLE.findall(done))  # openpyxl builds an object of each when it opens the book
+                        entries += len(_ENTRY.findall(done))  # openpyxl builds an object of each when it opens the book
                         rows += len(_ROW.findall(done))
                         formulas = formulas or _FORMULA.search(done) is not None
                         for col, row in _ADDRESS.findall(done):
@@ -248,10 +249,12 @@ def _scan(path: Path, loc: Location) -> bool:
                             raise limits.exceeded("xlsx_cells", loc,
                                                   actual=f"more than {lim.xlsx_cells} merged ranges in {info.filename}",
                                                   actual_ja=f"{info.filename} の結合セルの範囲が {lim.xlsx_cells} 個を超えます")
-                        if styles > lim.xlsx_styles:
-                            raise limits.exceeded("xlsx_styles", loc,
-                                                  actual=f"more than {lim.xlsx_styles} style entries in {info.filename}",
-                                                  actual_ja=f"{info.filename} の書式の定義が {lim.xlsx_styles} 個を超えます")
+                        if entries > lim.xlsx_entries:
+                            raise limits.exceeded(
+                                "xlsx_entries", loc,
+                                actual=f"more than {lim.xlsx_entries} formats, defined names or properties, the last "
+                                       f"in {info.filename}",
+                                actual_ja=f"書式・名前の定義・プロパティが {lim.xlsx_entries} 個を超えます ({info.filename} まで)")
                         if rows > lim.xlsx_rows:
                             raise limits.exceeded("xlsx_rows", loc, actual=f"more than {lim.xlsx_rows} rows",
                                                   actual_ja=f"{lim.xlsx_rows} 行を超えます")

@@ -245,3 +245,13 @@ def with_sheet_extras(src: Path, folder: Path, extras: bytes, name: str = "extra
         xml = z.read(part)
     anchor = b"<pageMargins" if b"<pageMargins" in xml else b"</worksheet>"
     return _rewrite(src, folder / name, {part: xml.replace(anchor, extras + anchor, 1)})
+
+
+def many_defined_names(src: Path, folder: Path, count: int) -> Path:
+    """``src`` whose workbook defines ``count`` names."""
+    with zipfile.ZipFile(src) as z:
+        book = z.read("xl/workbook.xml")
+    names = b"".join(b'<definedName name="n%d">Sheet!$A$1</definedName>' % n for n in range(count))
+    book = re.sub(rb"<definedNames\s*/>|<definedNames>", b"", book).replace(b"</definedNames>", b"")
+    book = book.replace(b"</sheets>", b"</sheets><definedNames>" + names + b"</definedNames>", 1)
+    return _rewrite(src, folder / f"names_{src.name}", {"xl/workbook.xml": book})

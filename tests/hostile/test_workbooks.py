@@ -79,13 +79,16 @@ def test_a_shared_strings_table_larger_than_the_cells_allowed_is_refused_before_
     run_cli("--limit", "xlsx_cells=5000", "inventory", "check", str(path), expect=1)  # read, with its findings
 
 
-def test_a_style_table_over_its_limit_is_refused_before_it_is_loaded(workdir: Path) -> None:
+def test_a_style_table_or_defined_names_over_their_limit_are_refused_before_loading(workdir: Path) -> None:
     # openpyxl builds an object of every style entry when it opens a book: a million took a gigabyte.
     path = b.many_styles(b.INVENTORIES[0], workdir, 2000)
-    res = refused("--limit", "xlsx_styles=1000", "inventory", "check", str(path), code="CORE105",
-                  places=(str(path), "xlsx_styles", "more than 1000 style entries in xl/styles.xml"))
-    assert "--limit xlsx_styles=N" in res.stderr and "MIGRATOR_LIMIT_XLSX_STYLES" in res.stderr
+    res = refused("--limit", "xlsx_entries=1000", "inventory", "check", str(path), code="CORE105",
+                  places=(str(path), "xlsx_entries", "more than 1000 formats", "in xl/styles.xml"))
+    assert "--limit xlsx_entries=N" in res.stderr and "MIGRATOR_LIMIT_XLSX_ENTRIES" in res.stderr
     run_cli("inventory", "check", str(path), expect=1)  # under the default: read, with its findings
+    names = b.many_defined_names(b.INVENTORIES[0], workdir, 2000)  # defined names are built as objects too
+    refused("--limit", "xlsx_entries=1000", "inventory", "check", str(names), code="CORE105",
+            places=("more than 1000 formats, defined names or properties", "in xl/workbook.xml"))
 
 
 def test_merged_ranges_written_over_and_over_are_refused_not_filled_each_time(workdir: Path) -> None:
