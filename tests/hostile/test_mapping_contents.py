@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import run_cli
 from tests.hostile import builders as b
-from tests.hostile.conftest import refused
+from tests.hostile.conftest import measured, refused
 
 
 def _with_cell(folder: Path, sheet: str, cell: str, value: str) -> Path:
@@ -141,3 +141,21 @@ def test_a_header_merged_across_its_columns_is_named(workdir: Path, merge: str, 
     res = refused("--lang", lang, "mapping", "check", "m.xlsx", code="MAP021", exit=1,
                   places=(f"項目対応!{merge.split(':')[0]}", words))
     assert code in res.stdout
+
+
+def test_a_default_is_matched_against_a_pattern_in_linear_time(tmp_path: Path) -> None:
+    # The schema's pattern (0*)*1 and a default of 32 zeros: Python's backtracking never ended; the run's own
+    # engine (polars) answers at once, and the check says the default does not match.
+    (tmp_path / "schemas").mkdir()
+    schema = (b.DATA / "schemas" / "standard" / "001_juki.yaml").read_text(encoding="utf-8")
+    schema = schema.replace("{name: 宛名番号, type: string, max_length: 15,",
+                            "{name: 宛名番号, type: string, pattern: '(0*)*1',", 1)
+    (tmp_path / "schemas" / "001_juki.yaml").write_text(schema, encoding="utf-8")
+    mapping = b.MAPPING_YAML.read_text(encoding="utf-8")
+    mapping = mapping.replace("  standard: 宛名番号\n  legacy:\n  - 宛名番号\n  transform: trim\n",
+                              "  standard: 宛名番号\n  legacy:\n  - 宛名番号\n  transform: trim\n  default: '" + "0" * 32 + "'\n", 1)
+    (tmp_path / "m.yaml").write_text(mapping, encoding="utf-8")
+    res = measured("mapping", "check", "--schemas", "schemas", "m.yaml", "--format", "json", cwd=tmp_path, timeout=30)
+    assert res.exit_code == 1, res.stderr
+    (finding,) = [f for f in json.loads(res.stdout)["findings"] if f["code"] == "MAP307"]
+    assert "does not match the pattern (0*)*1" in finding["message"]
