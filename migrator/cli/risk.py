@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from migrator.cli.common import InputFile, app, lang_option
+from migrator.cli.common import InputFile, OutputPath, app, lang_option
 from migrator.errors import InputError
 from migrator.limits import write_output_text
 from migrator.report.json_out import dumps
@@ -88,7 +88,7 @@ def _register(municipality: str | None, scenario: str, rules: Path | None, as_of
 @_RULES
 @_AS_OF
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--out", type=OutputPath(), default=None,
               help="File to write (required for xlsx, html and csv).")
 @click.option("--no-store", is_flag=True, help="Do not keep this register as a snapshot for `risk diff`.")
 @lang_option
@@ -104,7 +104,7 @@ def list_cmd(municipality: str | None, scenario: str, rules: Path | None, as_of:
 
 
 @risk.command("export")
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("out", type=OutputPath())
 @_MUNICIPALITY
 @_SCENARIO
 @_RULES

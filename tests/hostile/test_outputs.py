@@ -17,6 +17,8 @@ FILE_OUTPUTS: dict[str, list[str]] = {
     "schema import": ["schema", "import", str(b.MAPPING_XLSX), "-o", "{o}"],
     "inventory export": ["inventory", "export", "-o", "{o}"],
     "plan export": ["plan", "export", "--format", "json", "-o", "{o}"],
+    "risk export": ["risk", "export", "{o}", "--format", "json"],
+    "risk list --out": ["risk", "list", "--format", "json", "--out", "{o}"],
 }
 
 PLACES: dict[str, tuple[str, str]] = {
