@@ -155,7 +155,7 @@ def render_text(report: Report, lang: Lang = "en", *, limit: int | None = None) 
     heading = title_text(report.title, lang)
     # A title that already names its subject ("plan base" → "Migration plan: base") does not repeat it.
     named = report.subject and not heading.endswith(f": {report.subject}")
-    parts = wrap(visible(heading + (f": {shown_name(report.subject)}" if named else "")), terminal_width())
+    parts = wrap(visible(heading + (f": {shown_name(report.subject or '')}" if named else "")), terminal_width())
     shown = list(report.findings)
     if limit is not None and len(shown) > limit:
         shown = sorted(shown, key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))[:limit]
