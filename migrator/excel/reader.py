@@ -122,8 +122,8 @@ _ADDRESS = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]+)\$?([0-
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")  # an entry of the shared strings
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell[\s>/]")  # a merged range of a sheet
-# An entry of the workbook's own tables: styles, defined names, document properties.
-_ENTRY = re.compile(rb"<(?:\w+:)?(?:xf|font|fill|border|numFmt|dxf|definedName|property)[\s>/]")
+# An entry of the workbook's own tables: styles, defined names, document properties, a sheet's column settings.
+_ENTRY = re.compile(rb"<(?:\w+:)?(?:xf|font|fill|border|numFmt|dxf|definedName|property|col)[\s>/]")
 _MAX_COL, _MAX_ROW = 16_384, 1_048_576  # XFD1048576
 
 
@@ -252,9 +252,9 @@ def _scan(path: Path, loc: Location) -> bool:
                         if entries > lim.xlsx_entries:
                             raise limits.exceeded(
                                 "xlsx_entries", loc,
-                                actual=f"more than {lim.xlsx_entries} formats, defined names or properties, the last "
+                                actual=f"more than {lim.xlsx_entries} formats, defined names, properties or column settings, the last "
                                        f"in {info.filename}",
-                                actual_ja=f"書式・名前の定義・プロパティが {lim.xlsx_entries} 個を超えます ({info.filename} まで)")
+                                actual_ja=f"書式・名前の定義・プロパティ・列の設定が {lim.xlsx_entries} 個を超えます ({info.filename} まで)")
                         if rows > lim.xlsx_rows:
                             raise limits.exceeded("xlsx_rows", loc, actual=f"more than {lim.xlsx_rows} rows",
                                                   actual_ja=f"{lim.xlsx_rows} 行を超えます")
@@ -280,6 +280,8 @@ _TEXT = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}t"
 _RUN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}r"
 _FORMULA_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}f"
 _SHEET_DATA = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheetData"
+_COLS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}cols"
+_COL = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}col"
 
 
 class _SheetParser(WorkSheetParser):
@@ -318,18 +320,23 @@ class _SheetParser(WorkSheetParser):
         sheet, none of which a sheet is read for: 300,000 data validations (150 KB stored) took 500 MB. Here
         each element outside the rows and the merged ranges is emptied as soon as it is read."""
         depth = 0
-        keep = False  # inside <sheetData> or <mergeCells>
+        keep = False  # inside <sheetData>, <mergeCells> or <cols>
         for event, element in iterparse(self.source, events=("start", "end")):
             if event == "start":
                 depth += 1
                 if depth == 2:
-                    keep = element.tag in (_SHEET_DATA, MERGE_TAG)
+                    keep = element.tag in (_SHEET_DATA, MERGE_TAG, _COLS)
                 continue
             level, depth = depth, depth - 1
             if level == 3 and keep and element.tag == ROW_TAG:
                 row = self.parse_row(element)
                 element.clear()
                 yield row
+            elif level == 3 and keep and element.tag == _COL:
+                # The columns' widths and hidden marks, as attributes (SheetData.hidden_cols); kept by their
+                # position in the XML, so a malformed number hides nothing rather than stopping the read.
+                self.column_dimensions[str(len(self.column_dimensions))] = dict(element.attrib)
+                element.clear()
             elif level == 2 and element.tag == MERGE_TAG:
                 self.merged_cells = MergeCells.from_tree(element)
                 element.clear()

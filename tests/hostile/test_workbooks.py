@@ -88,7 +88,7 @@ def test_a_style_table_or_defined_names_over_their_limit_are_refused_before_load
     run_cli("inventory", "check", str(path), expect=1)  # under the default: read, with its findings
     names = b.many_defined_names(b.INVENTORIES[0], workdir, 2000)  # defined names are built as objects too
     refused("--limit", "xlsx_entries=1000", "inventory", "check", str(names), code="CORE105",
-            places=("more than 1000 formats, defined names or properties", "in xl/workbook.xml"))
+            places=("more than 1000 formats, defined names, properties or column settings", "in xl/workbook.xml"))
 
 
 def test_merged_ranges_written_over_and_over_are_refused_not_filled_each_time(workdir: Path) -> None:
@@ -154,3 +154,24 @@ def test_a_stray_far_cell_of_an_inventory_is_still_refused_naming_its_sheet(work
     wb.save(workdir / "inv.xlsx")
     refused("inventory", "check", "inv.xlsx", code="CORE105",
             places=("inv.xlsx", f"the sheet {ws.title} spans 1048576 rows", "down to its cell F1048576"))
+
+
+def test_column_settings_count_against_the_entries_limit_and_hidden_ones_are_still_seen(workdir: Path) -> None:
+    # A sheet's <col> entries are kept (their hidden marks tell which columns a reader does not see), so each
+    # is counted like a style entry: a sheet of millions of them would otherwise be held in memory.
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    from migrator.excel.reader import read_workbook
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["a", "b", "c"])
+    for col in range(1, 1500):
+        ws.column_dimensions[get_column_letter(col)].width = 5 + col % 7 + col / 10_000  # no two alike
+    ws.column_dimensions["B"].hidden = True
+    path = workdir / "cols.xlsx"
+    wb.save(path)
+    refused("--limit", "xlsx_entries=1000", "mapping", "check", str(path), code="CORE105",
+            places=(str(path), "column settings"))
+    assert next(iter(read_workbook(path).sheets.values())).hidden_cols == frozenset({2})
