@@ -241,6 +241,24 @@ code_tables:
 """
 
 
+def write_headed(folder: Path) -> Path:
+    """The layout ``HEADED`` in ``folder/schemas`` and a mapping of it to 住民 in ``folder/headed.yaml``."""
+    (folder / "schemas").mkdir()
+    (folder / "schemas" / "headed.yaml").write_text(HEADED, encoding="utf-8")
+    mapping = {"format": "migrator.mapping/1",
+               "settings": {"マッピングID": "headed", "標準スキーマ": "std-001-juki", "標準テーブル": "住民",
+                            "現行スキーマ": "legacy-headed", "現行テーブル": "KOJIN"},
+               "items": [{"standard": "宛名番号", "legacy": ["宛名番号"], "transform": "trim"},
+                         {"standard": "世帯番号", "legacy": ["宛名番号"], "transform": "trim"},
+                         {"standard": "生年月日", "legacy": ["生年月日"], "transform": "trim | wareki"},
+                         {"standard": "住所_市区町村コード", "default": "131016"},
+                         {"standard": "住所_都道府県", "default": "東京都"},
+                         {"standard": "住所_市区郡町村名", "default": "千代田区"}]}
+    path = folder / "headed.yaml"
+    path.write_text(yaml.safe_dump(mapping, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 def _headed(count: int, newline: bytes = b"\r\n") -> bytes:
     def record(*fields: tuple[str, int]) -> bytes:
         return b"".join(text.encode("cp932").ljust(size, b" ") for text, size in fields)
@@ -256,18 +274,7 @@ def test_a_header_record_is_not_data_and_not_counted_by_the_trailer(workdir: Pat
     # A host extract opens with a header record (first item's code labelled ヘッダ) as it ends with a trailer:
     # the header is no resident (it was rejected as one, DAT106/DAT101 on its "宛名番号") and the trailer's
     # 件数 counts the data records only.
-    (workdir / "schemas").mkdir()
-    (workdir / "schemas" / "headed.yaml").write_text(HEADED, encoding="utf-8")
-    mapping = {"format": "migrator.mapping/1",
-               "settings": {"マッピングID": "headed", "標準スキーマ": "std-001-juki", "標準テーブル": "住民",
-                            "現行スキーマ": "legacy-headed", "現行テーブル": "KOJIN"},
-               "items": [{"standard": "宛名番号", "legacy": ["宛名番号"], "transform": "trim"},
-                         {"standard": "世帯番号", "legacy": ["宛名番号"], "transform": "trim"},
-                         {"standard": "生年月日", "legacy": ["生年月日"], "transform": "trim | wareki"},
-                         {"standard": "住所_市区町村コード", "default": "131016"},
-                         {"standard": "住所_都道府県", "default": "東京都"},
-                         {"standard": "住所_市区郡町村名", "default": "千代田区"}]}
-    (workdir / "headed.yaml").write_text(yaml.safe_dump(mapping, allow_unicode=True), encoding="utf-8")
+    write_headed(workdir)
     env = {"MIGRATOR_SCHEMAS": str(workdir / "schemas")}
     for count, code in ((5, 0), (6, 1)):
         (workdir / "kojin.dat").write_bytes(_headed(count, newline))

@@ -180,24 +180,10 @@ def test_spark_reads_a_host_extract_without_line_breaks_as_the_local_engine_does
 
 def _headed_job(tmp_path: Path, extract: Path) -> Any:
     """A mapping of the fixed-width layout with header (1), data (2) and trailer (9) records, 40 bytes each."""
-    import yaml
-
     from migrator.schema.registry import default_schema_dirs
-    from tests.validation.test_fixed_paths import HEADED
+    from tests.validation.test_fixed_paths import write_headed
 
-    (tmp_path / "schemas").mkdir()
-    (tmp_path / "schemas" / "headed.yaml").write_text(HEADED, encoding="utf-8")
-    mapping = {"format": "migrator.mapping/1",
-               "settings": {"マッピングID": "headed", "標準スキーマ": "std-001-juki", "標準テーブル": "住民",
-                            "現行スキーマ": "legacy-headed", "現行テーブル": "KOJIN"},
-               "items": [{"standard": "宛名番号", "legacy": ["宛名番号"], "transform": "trim"},
-                         {"standard": "世帯番号", "legacy": ["宛名番号"], "transform": "trim"},
-                         {"standard": "生年月日", "legacy": ["生年月日"], "transform": "trim | wareki"},
-                         {"standard": "住所_市区町村コード", "default": "131016"},
-                         {"standard": "住所_都道府県", "default": "東京都"},
-                         {"standard": "住所_市区郡町村名", "default": "千代田区"}]}
-    (tmp_path / "headed.yaml").write_text(yaml.safe_dump(mapping, allow_unicode=True), encoding="utf-8")
-    job, found = load_job(tmp_path / "headed.yaml", extract,
+    job, found = load_job(write_headed(tmp_path), extract,
                           registry=SchemaRegistry.load(tmp_path / "schemas", *default_schema_dirs()))
     assert job is not None, [f.message_en for f in found]
     return job
