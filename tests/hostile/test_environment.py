@@ -453,7 +453,6 @@ def test_an_interrupt_during_the_clean_up_still_leaves_no_output(tmp_path: Path,
     # Ctrl-C that lands while the run stops its reader (after the last batch, before the files are named or
     # removed) skipped the rest of the clean-up: the hidden .part files stayed in --out.
     from migrator.validation import run as run_module
-    from migrator.validation.run import RunOptions, load_job, run_jobs
 
     real = run_module._Prefetch.close
     calls: list[int] = []
@@ -465,11 +464,7 @@ def test_an_interrupt_during_the_clean_up_still_leaves_no_output(tmp_path: Path,
             raise KeyboardInterrupt
 
     monkeypatch.setattr(run_module._Prefetch, "close", close)
-    job, _ = load_job(b.MAPPING_XLSX, b.EXTRACT_CSV)
-    assert job is not None
-    out = tmp_path / "out"
-    with pytest.raises(KeyboardInterrupt):
-        run_jobs([job], RunOptions(out_dir=out, batch_rows=1000))
+    out = _interrupted_run(tmp_path)
     assert len(calls) == 2 and sorted(os.listdir(out)) == []
 
 
@@ -478,15 +473,21 @@ def test_an_interrupt_as_the_writer_starts_still_leaves_no_output(tmp_path: Path
     # Ctrl-C that lands once the hidden .part files exist but before the first batch (while the output writer
     # thread starts) was outside the run's clean-up: both .part files stayed in --out.
     from migrator.validation import run as run_module
-    from migrator.validation.run import RunOptions, load_job, run_jobs
 
     def interrupted(self: Any, depth: int = 2) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(run_module._Sink, "__init__", interrupted)
+    assert sorted(os.listdir(_interrupted_run(tmp_path))) == []
+
+
+def _interrupted_run(tmp_path: Path) -> Path:
+    """Run the sample job into ``tmp_path/out`` under a patch that interrupts it; return the --out folder."""
+    from migrator.validation.run import RunOptions, load_job, run_jobs
+
     job, _ = load_job(b.MAPPING_XLSX, b.EXTRACT_CSV)
     assert job is not None
     out = tmp_path / "out"
     with pytest.raises(KeyboardInterrupt):
         run_jobs([job], RunOptions(out_dir=out, batch_rows=1000))
-    assert sorted(os.listdir(out)) == []
+    return out

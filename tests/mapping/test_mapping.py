@@ -591,10 +591,16 @@ def test_an_alias_with_the_same_value_and_remarks_written_twice_are_not_said(tmp
     assert mapping is not None and findings == []
 
 
-def test_a_setting_given_twice_is_said_at_its_line_in_the_yaml_form(tmp_path: Path) -> None:
+def _sample_yaml_with(tmp_path: Path, encoding_line: str) -> Path:
+    """The bundled YAML mapping with its ``文字コード: utf-8`` line replaced by ``encoding_line``."""
     text = (DATA / "mappings" / "juki_rdb_jumin.yaml").read_text(encoding="utf-8")
     path = tmp_path / "m.yaml"
-    path.write_text(text.replace("  文字コード: utf-8\n", "  文字コード: utf-8\n  encoding: cp932\n"), encoding="utf-8")
+    path.write_text(text.replace("  文字コード: utf-8\n", encoding_line), encoding="utf-8")
+    return path
+
+
+def test_a_setting_given_twice_is_said_at_its_line_in_the_yaml_form(tmp_path: Path) -> None:
+    path = _sample_yaml_with(tmp_path, "  文字コード: utf-8\n  encoding: cp932\n")
     mapping, findings = load_mapping(path)
     (found,) = findings
     assert found.code == "MAP024" and found.location.line == 9 and mapping is not None and mapping.encoding == "utf-8"
@@ -602,10 +608,7 @@ def test_a_setting_given_twice_is_said_at_its_line_in_the_yaml_form(tmp_path: Pa
 
 
 def test_a_key_that_is_no_setting_is_said_in_the_yaml_form_too(tmp_path: Path) -> None:
-    text = (DATA / "mappings" / "juki_rdb_jumin.yaml").read_text(encoding="utf-8")
-    path = tmp_path / "m.yaml"
-    path.write_text(text.replace("  文字コード: utf-8\n", "  文字コド: utf-8\n"), encoding="utf-8")
-    _, findings = load_mapping(path)
+    _, findings = load_mapping(_sample_yaml_with(tmp_path, "  文字コド: utf-8\n"))
     (found,) = findings
     assert found.code == "MAP022" and found.location.line is not None and "did you mean 文字コード" in found.message_en
 
