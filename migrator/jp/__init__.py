@@ -109,9 +109,20 @@ from .width import (
     to_zenkaku_expr,
 )
 
+NAMED_CHECK_EXPRS = {
+    "mynumber": is_valid_mynumber_expr,
+    "lg_code": is_valid_lg_code_expr,
+    "corporate_number": is_valid_corporate_number_expr,
+    "m11w27": is_valid_m11w27_expr,
+    "postal_code": is_valid_postal_code_expr,
+    "residence_card": is_valid_residence_card_number_expr,
+}
+"""The standard's named checks (``checks:`` of a schema item), each as the polars expression that checks it."""
+
 __all__ = [
     "ERAS",
     "MJ_TABLE_ENV",
+    "NAMED_CHECK_EXPRS",
     "AmbiguousCodeError",
     "BadBytes",
     "CharIssue",

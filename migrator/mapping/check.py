@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
+
+import polars as pl
 
 from migrator import jp
 from migrator.i18n import plural
@@ -180,17 +181,6 @@ def _default_findings(name: str, value: str, loc: Location, standard: Table, cod
     return [make_finding("MAP307", loc, item=name, value=value, reason=reason, reason_ja=reason_ja)]
 
 
-# The named checks of the standard, by the scalar rule the run checks with its polars form (validation/checks.py).
-_NAMED_CHECKS: dict[str, Callable[[str], bool]] = {
-    "mynumber": jp.is_valid_mynumber,
-    "lg_code": jp.is_valid_lg_code,
-    "corporate_number": jp.is_valid_corporate_number,
-    "m11w27": jp.is_valid_m11w27,
-    "postal_code": jp.is_valid_postal_code,
-    "residence_card": jp.is_valid_residence_card_number,
-}
-
-
 def _item_rule_reason(item: Item, value: str) -> tuple[str | None, str | None]:
     """Why the run would reject ``value`` in ``item`` by its character class, pattern or named check, if so.
 
@@ -209,8 +199,6 @@ def _item_rule_reason(item: Item, value: str) -> tuple[str | None, str | None]:
     if item.pattern:
         # Matched as the run matches it, by polars' regular expressions: linear in the value, whereas Python's
         # backtracking took exponential time on a pattern such as (0*)*1 (the check never ended).
-        import polars as pl
-
         try:
             matches = bool(pl.Series([value]).str.contains(f"^(?:{item.pattern})$")[0])
         except pl.exceptions.PolarsError:
@@ -218,8 +206,8 @@ def _item_rule_reason(item: Item, value: str) -> tuple[str | None, str | None]:
         if not matches:
             return f"does not match the pattern {item.pattern}", f"パターン {item.pattern} に合いません"
     for name in item.checks:
-        rule = _NAMED_CHECKS.get(name)
-        if rule is not None and not rule(value):
+        rule = jp.NAMED_CHECK_EXPRS.get(name)  # the very expression the run checks the item with
+        if rule is not None and not pl.select(rule(pl.lit(value, dtype=pl.String))).item():
             return f"fails the check {name}", f"検査 {name} に合格しません"
     return None, None
 

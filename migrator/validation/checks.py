@@ -34,12 +34,8 @@ def register_jp_checks() -> None:
     # docs/jp.md lists (kana_full: ヽ ヾ ヷ–ヺ and both spaces; kana_half: no letters or digits).
     for name in ("kana_full", "kana_half", "jis_x0208", "jis_x0213"):
         ps.register_charset(name, _charset_check(name))
-    ps.register_named_check("mynumber", jp.is_valid_mynumber_expr)
-    ps.register_named_check("lg_code", jp.is_valid_lg_code_expr)
-    ps.register_named_check("corporate_number", jp.is_valid_corporate_number_expr)
-    ps.register_named_check("m11w27", jp.is_valid_m11w27_expr)
-    ps.register_named_check("postal_code", jp.is_valid_postal_code_expr)
-    ps.register_named_check("residence_card", jp.is_valid_residence_card_number_expr)
+    for check, expr in jp.NAMED_CHECK_EXPRS.items():
+        ps.register_named_check(check, expr)
     _REGISTERED = True
 
 
